@@ -1,0 +1,47 @@
+/*
+ * dcisim notifications: how models learn that the world changed.
+ *
+ * Contract: a change of link, site, node, array or witness state, and a VM
+ * arriving at a new site, is published once on the bus by the code that made
+ * the change (the network, the fault injector, the migration model).  Every
+ * subscriber to that kind is called synchronously, in subscription order, at
+ * the simulated instant of the change, so reactions are deterministic.  A
+ * subscriber may schedule events and query the network, but must not publish
+ * the same kind re-entrantly.  Models never poll for these states.
+ */
+#ifndef DCISIM_BUS_H
+#define DCISIM_BUS_H
+
+#include <stdbool.h>
+
+enum dcs_note_kind {
+	DCS_NOTE_LINK_STATE,    /* index = link; up; degraded */
+	DCS_NOTE_SITE_STATE,    /* index = site; up */
+	DCS_NOTE_PATHS_CHANGED, /* routing between sites changed (after link/site notes) */
+	DCS_NOTE_VM_MOVED,      /* index = vm; from, to = sites */
+	DCS_NOTE_NODE_STATE,    /* index = cluster; sub = node; up */
+	DCS_NOTE_ARRAY_STATE,   /* index = site of the array; up */
+	DCS_NOTE_WITNESS_STATE, /* index = site of the witness; up */
+	DCS_NOTE_KIND_COUNT
+};
+
+struct dcs_note {
+	enum dcs_note_kind kind;
+	int index;
+	int sub;
+	int from, to;
+	bool up;
+	bool degraded;
+};
+
+typedef void (*dcs_note_fn)(void *ctx, const struct dcs_note *note);
+
+struct dcs_bus;
+
+struct dcs_bus *dcs_bus_create(void);
+void dcs_bus_destroy(struct dcs_bus *bus);
+/* Returns false only when out of memory. */
+bool dcs_bus_subscribe(struct dcs_bus *bus, enum dcs_note_kind kind, dcs_note_fn fn, void *ctx);
+void dcs_bus_publish(struct dcs_bus *bus, const struct dcs_note *note);
+
+#endif

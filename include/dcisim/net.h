@@ -1,0 +1,137 @@
+/*
+ * dcisim network: links, paths and flow-level bandwidth sharing.
+ *
+ * Link figures (SPEC §4.1, reference/dci-facts.md §1 and §3.1):
+ * - one-way latency = distance_km x route_factor x 4.9 us + device_latency_us
+ *   + the technology's added latency (+ any degradation); RTT = 2 x one way.
+ * - a TCP segment carries lan_mtu - 40 bytes; a frame on the wire is
+ *   lan_mtu + 38 (Ethernet header, FCS, preamble, inter-frame gap) plus the
+ *   technology's encapsulation, so the goodput fraction is
+ *   (lan_mtu - 40) / (lan_mtu + 38 + encap).
+ *
+ * Paths: traffic between two sites follows the lowest-latency path over links
+ * and sites that are up; equal latencies go to the path found first when links
+ * are relaxed in file order.  Paths are recomputed when a link or site changes
+ * state, before DCS_NOTE_PATHS_CHANGED is published.
+ *
+ * Flows: a flow moves bytes (a finite count, or without end at a demanded
+ * rate) from one site to another along the current path.  Each link direction
+ * offers (bandwidth - background) x goodput fraction to flows, shared by
+ * max-min fairness; each flow is further capped by its demand, by
+ * streams x window / RTT and, with loss, by the Mathis bound
+ * streams x MSS / RTT x 1.22 / sqrt(loss).  Rates change only when a flow
+ * starts, stops or changes demand, or a link or site changes; completion
+ * events are rescheduled then, so cost grows with such changes, not with
+ * bytes.  A flow with no path is stalled (rate 0) until a path returns; its
+ * owner hears of both through on_stall.  Rates are in goodput bytes per second.
+ * Callbacks run inside kernel events; a callback may start and stop flows.
+ */
+#ifndef DCISIM_NET_H
+#define DCISIM_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dcisim/bus.h"
+#include "dcisim/kernel.h"
+#include "dcisim/scenario.h"
+
+/* Light in standard single-mode fibre (G.652), group index about 1.468:
+ * 4.897 us/km at 1550 nm, rounded as SPEC §4.1 and dci-facts.md §1 row 1. */
+#define DCS_FIBRE_US_PER_KM 4.9
+/* Ethernet header 14 + FCS 4 + preamble/SFD 8 + inter-frame gap 12. */
+#define DCS_ETH_WIRE_OVERHEAD 38
+/* IPv4 20 + TCP 20 without options. */
+#define DCS_TCP_IP_HEADERS 40
+/* Mathis et al. constant sqrt(3/2) for periodic loss, ACK every segment. */
+#define DCS_MATHIS_C 1.22
+
+/* Pure link figures from the configuration (no state). */
+double dcs_link_cfg_one_way_us(const struct dcs_link_cfg *l);
+int dcs_link_cfg_mss(const struct dcs_link_cfg *l);
+double dcs_link_cfg_goodput_fraction(const struct dcs_link_cfg *l);
+/* TCP throughput caps in bytes/s for a path of the given RTT; INFINITY when
+ * the cap does not apply (window 0, loss 0). */
+double dcs_window_cap_Bps(int streams, double window_bytes, double rtt_s);
+double dcs_mathis_cap_Bps(int streams, double mss_bytes, double rtt_s, double loss);
+
+enum dcs_limit {
+	DCS_LIMIT_NONE,       /* not yet computed */
+	DCS_LIMIT_LINK_SHARE, /* its fair share of a link */
+	DCS_LIMIT_WINDOW,     /* streams x window / RTT */
+	DCS_LIMIT_LOSS,       /* Mathis bound */
+	DCS_LIMIT_DEMAND,     /* what its owner asked for (engine cap, offered load, credits) */
+	DCS_LIMIT_STALLED,    /* no path */
+};
+const char *dcs_limit_name(enum dcs_limit l);
+
+struct dcs_net;
+struct dcs_flow;
+
+struct dcs_flow_spec {
+	int src, dst;        /* sites */
+	double bytes;        /* INFINITY for a flow without end */
+	double demand_Bps;   /* INFINITY: as fast as the network allows */
+	int streams;         /* TCP connections carrying it (>= 1) */
+	double window_bytes; /* per stream; 0: no window cap */
+	const char *label;   /* for messages; not copied */
+	void (*on_done)(void *ctx, struct dcs_flow *f);                /* finite flows */
+	void (*on_stall)(void *ctx, struct dcs_flow *f, bool stalled); /* optional */
+	void *ctx;
+};
+
+struct dcs_net *dcs_net_create(struct dcs_kernel *k, struct dcs_bus *bus,
+			       const struct dcs_scenario *scn);
+void dcs_net_destroy(struct dcs_net *net);
+
+size_t dcs_net_n_sites(const struct dcs_net *net);
+size_t dcs_net_n_links(const struct dcs_net *net);
+
+/* Link and site state.  Each change publishes its note, then recomputes paths
+ * and flow rates and publishes DCS_NOTE_PATHS_CHANGED if any path changed. */
+bool dcs_net_link_up(const struct dcs_net *net, int link);
+bool dcs_net_link_degraded(const struct dcs_net *net, int link);
+void dcs_net_set_link_up(struct dcs_net *net, int link, bool up);
+/* NaN leaves a figure as configured; restore with dcs_net_link_restore(). */
+void dcs_net_link_degrade(struct dcs_net *net, int link, double bandwidth_gbps, double loss,
+			  double added_latency_ms);
+void dcs_net_link_restore(struct dcs_net *net, int link);
+bool dcs_net_site_up(const struct dcs_net *net, int site);
+void dcs_net_set_site_up(struct dcs_net *net, int site, bool up);
+
+/* Current link figures (with degradation). */
+dcs_time_t dcs_net_link_one_way(const struct dcs_net *net, int link);
+double dcs_net_link_loss(const struct dcs_net *net, int link);
+double dcs_net_link_capacity_Bps(const struct dcs_net *net, int link);
+
+/* Paths between sites.  One way is 0 within a site, DCS_TIME_NEVER with no path. */
+bool dcs_net_reachable(const struct dcs_net *net, int a, int b);
+dcs_time_t dcs_net_one_way(const struct dcs_net *net, int a, int b);
+dcs_time_t dcs_net_rtt(const struct dcs_net *net, int a, int b);
+/* Fills links[] (and dirs[]: 0 when crossed a->b as configured, 1 otherwise)
+ * with the hops from a to b; returns the hop count, or -1 with no path. */
+int dcs_net_path(const struct dcs_net *net, int a, int b, int *links, int *dirs, int max);
+/* Loss along the path: 1 - prod(1 - loss_i). */
+double dcs_net_path_loss(const struct dcs_net *net, int a, int b);
+/* The smallest MSS along the path (the segment size TCP ends up using). */
+int dcs_net_path_mss(const struct dcs_net *net, int a, int b);
+
+/* Flows. */
+struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec *spec);
+/* Stops and frees a flow (no on_done). */
+void dcs_flow_stop(struct dcs_net *net, struct dcs_flow *f);
+void dcs_flow_set_demand(struct dcs_net *net, struct dcs_flow *f, double demand_Bps);
+double dcs_flow_rate_Bps(const struct dcs_flow *f);
+double dcs_flow_sent(struct dcs_net *net, struct dcs_flow *f);
+double dcs_flow_remaining(struct dcs_net *net, struct dcs_flow *f);
+bool dcs_flow_stalled(const struct dcs_flow *f);
+enum dcs_limit dcs_flow_limited_by(const struct dcs_flow *f);
+dcs_time_t dcs_flow_rtt(const struct dcs_net *net, const struct dcs_flow *f);
+size_t dcs_net_active_flows(const struct dcs_net *net);
+
+/* Traffic accounting for links.csv: goodput bytes carried by flows in one
+ * direction since the start (integrated exactly at every rate change). */
+double dcs_net_link_bytes(struct dcs_net *net, int link, int dir);
+int dcs_net_link_flows(const struct dcs_net *net, int link, int dir);
+
+#endif

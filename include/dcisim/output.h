@@ -1,0 +1,42 @@
+/*
+ * dcisim output writers (sim/io/): results tables to CSV files, run.json.
+ *
+ * Contract: every file is written to a temporary name in the target
+ * directory and renamed into place only when complete and flushed, so a
+ * crash or a full disk never leaves a half-written file under its final
+ * name.  CSVs are RFC 4180 (quoted through libcsv when a cell needs it),
+ * '\n' line ends, header row first, no comment lines.  Writers never
+ * schedule events and never change the results they read.
+ */
+#ifndef DCISIM_OUTPUT_H
+#define DCISIM_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dcisim/results.h"
+
+/* Creates dir and its parents; 0 or -1 with errno. */
+int dcs_mkdir_p(const char *dir);
+/* Writes one table as dir/<file>; 0 or -1 with a message on err. */
+int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err);
+/* Writes bytes to dir/name atomically. */
+int dcs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
+			  FILE *err);
+
+struct dcs_run_info {
+	const char *scenario;
+	const char *scenario_path;
+	uint64_t seed;
+	uint64_t events;
+	double wall_s;
+	double sim_s;
+	bool complete;
+	const char *stop_note;
+	uint64_t fingerprint;
+	size_t peak_pending;
+};
+int dcs_write_run_json(const char *dir, const struct dcs_run_info *ri, FILE *err);
+
+#endif

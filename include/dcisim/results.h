@@ -1,0 +1,69 @@
+/*
+ * dcisim results: the in-memory store that models fill and writers read.
+ *
+ * Contract: models add rows here and never touch files; writers
+ * (sim/io/) turn each table into one CSV and never schedule events.  A table
+ * is named after its file ("migrations.csv") and fixed to its header at
+ * creation.  Numbers are formatted when added, with one rule for the whole
+ * program (dcs_fmt_num: up to 12 significant digits, no negative zero), so the
+ * same run always gives the same bytes.  Rows keep the order they were added.
+ * summary.csv and events.csv are tables like any other, with helpers.
+ * Warnings (a model's advice to the user, e.g. "needs 206 FC credits") go
+ * to events.csv as kind "warning" and are also kept for stderr.
+ */
+#ifndef DCISIM_RESULTS_H
+#define DCISIM_RESULTS_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dcisim/time.h"
+
+struct dcs_results;
+struct dcs_table;
+
+struct dcs_results *dcs_results_create(void);
+void dcs_results_destroy(struct dcs_results *r);
+
+/* Returns the table, creating it with this header (comma-separated column
+ * names) on first use.  Asking again with another header is a program error. */
+struct dcs_table *dcs_results_table(struct dcs_results *r, const char *file, const char *header);
+size_t dcs_results_n_tables(const struct dcs_results *r);
+struct dcs_table *dcs_results_table_at(struct dcs_results *r, size_t i);
+
+const char *dcs_table_file(const struct dcs_table *t);
+size_t dcs_table_ncols(const struct dcs_table *t);
+size_t dcs_table_nrows(const struct dcs_table *t);
+const char *dcs_table_col(const struct dcs_table *t, size_t col);
+const char *dcs_table_cell(const struct dcs_table *t, size_t row, size_t col);
+
+/* Rows: begin, one cell per column, end (which checks the count). */
+void dcs_row_begin(struct dcs_table *t);
+void dcs_cell_str(struct dcs_table *t, const char *s);
+void dcs_cell_fmt(struct dcs_table *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void dcs_cell_num(struct dcs_table *t, double v);
+void dcs_cell_int(struct dcs_table *t, int64_t v);
+void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns);
+void dcs_row_end(struct dcs_table *t);
+
+/* Formats a number the one way results use; buf holds at least 32 bytes. */
+const char *dcs_fmt_num(char *buf, size_t len, double v);
+
+/* summary.csv: metric, entity, value, unit. */
+void dcs_summary(struct dcs_results *r, const char *metric, const char *entity, double value,
+		 const char *unit);
+void dcs_summary_text(struct dcs_results *r, const char *metric, const char *entity,
+		      const char *value, const char *unit);
+/* events.csv: time_s, kind, entity, detail. */
+void dcs_event(struct dcs_results *r, dcs_time_t t, const char *kind, const char *entity,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A warning: an events.csv row of kind "warning" and a line for stderr. */
+void dcs_warn(struct dcs_results *r, dcs_time_t t, const char *entity, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+size_t dcs_results_n_warnings(const struct dcs_results *r);
+const char *dcs_results_warning(const struct dcs_results *r, size_t i);
+
+#endif

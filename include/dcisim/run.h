@@ -1,0 +1,43 @@
+/*
+ * dcisim runs: one scenario, start to finish, as the commands use it.
+ *
+ * Contract: dcs_run_scenario() builds a world from a loaded scenario, runs
+ * it to its horizon (or an interrupt or limit), lets the models finish, and,
+ * when opts->out_dir is set, writes every results table and run.json there
+ * atomically.  It returns a process exit code (SPEC §1): 0 done, 3 runtime
+ * failure or a limit reached, 130/143 interrupted (what completed is written
+ * and run.json says "complete": false).  With `keep`, the caller receives the
+ * results (to read summary rows, as sweeps do) and frees them.
+ * Interrupts: dcs_run_interrupt() may be called from a signal handler; every
+ * running simulation in the process stops at its next event boundary.
+ */
+#ifndef DCISIM_RUN_H
+#define DCISIM_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dcisim/results.h"
+#include "dcisim/scenario.h"
+
+struct dcs_run_opts {
+	const char *out_dir; /* NULL: write nothing */
+	bool seed_set;
+	uint64_t seed;
+	double until_s; /* <= 0: the scenario's duration */
+	const char *trace_path;
+	int verbosity; /* -1 quiet, 0 normal, 1 verbose */
+	bool progress; /* progress line on stderr */
+	uint64_t max_events;
+	double max_wall_s;
+};
+
+int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *opts,
+		     struct dcs_results **keep, FILE *err);
+
+void dcs_run_interrupt(int signo);
+/* 0, or the signal that interrupted runs. */
+int dcs_run_interrupted(void);
+
+#endif

@@ -1,0 +1,258 @@
+/*
+ * dcisim scenario: the plain, validated form of a scenario file.
+ *
+ * Contract: the loader (sim/io/) is the only code that sees JSON.  It fills
+ * these structs, checks every type, range and reference, and resolves ids to
+ * indices into the arrays below, so models never look anything up by name and
+ * never see an invalid value.  A double that the file did not give and whose
+ * default depends on another choice (an engine, a preset) is NaN; an integer
+ * of that kind is -1; the model that owns the section resolves it.  A
+ * reference that is absent is -1.  The scenario is immutable once loaded and
+ * owned by whoever called dcs_scenario_load(); dcs_scenario_free() releases it.
+ */
+#ifndef DCISIM_SCENARIO_H
+#define DCISIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum dcs_tech {
+	DCS_TECH_DWDM,
+	DCS_TECH_VPLS,
+	DCS_TECH_EVI,
+	DCS_TECH_OTV,
+	DCS_TECH_VXLAN_EVPN,
+	DCS_TECH_L3,
+	DCS_TECH_COUNT
+};
+
+struct dcs_site_cfg {
+	char *id;
+	char *name;
+	double x, y;
+	double bum_pps; /* broadcast/unknown/multicast frames per second offered to stretched VLANs */
+};
+
+struct dcs_link_cfg {
+	char *id;
+	int a, b; /* site indices */
+	double distance_km;
+	double route_factor;
+	double bandwidth_gbps;
+	enum dcs_tech technology;
+	int transport_mtu;
+	int lan_mtu;
+	double background_gbps;
+	double loss;
+	double device_latency_us;
+	bool bfd;      /* control-plane failure detection tracked by BFD */
+	double mtbf_s; /* random failures: mean time between failures, 0 = none */
+	double mttr_s; /* mean time to repair */
+};
+
+enum dcs_storage_mode { DCS_STORAGE_SHARED, DCS_STORAGE_ACTIVE_ACTIVE, DCS_STORAGE_ASYNC };
+enum dcs_storage_proto { DCS_PROTO_FC, DCS_PROTO_ISCSI, DCS_PROTO_NFS };
+enum dcs_service_dist { DCS_DIST_EXP, DCS_DIST_FIXED };
+enum dcs_split_brain { DCS_SPLIT_SUSPEND, DCS_SPLIT_ALLOW };
+
+struct dcs_array_cfg {
+	int site;
+	double read_ms, write_ms;
+	int servers;
+	enum dcs_service_dist service;
+};
+
+struct dcs_workload_cfg {
+	int site; /* issuing site, or -1 when the workload belongs to a VM */
+	int vm;   /* VM index, or -1 */
+	double iops;
+	double read_ratio;
+	double block_kib;
+};
+
+struct dcs_storage_cfg {
+	bool present;
+	enum dcs_storage_mode mode;
+	enum dcs_storage_proto protocol;
+	bool write_acceleration;
+	int preferred_site;
+	int witness_site;
+	struct dcs_array_cfg *arrays;
+	size_t n_arrays;
+	struct dcs_workload_cfg *workloads;
+	size_t n_workloads;
+	struct {
+		double speed_gbps;
+		int bb_credits;
+	} fc;
+	struct {
+		bool initial_r2t;
+		bool immediate_data;
+		double first_burst_kib;
+		double max_burst_kib;
+		int max_outstanding_r2t;
+		double max_recv_data_segment_kib;
+	} iscsi;
+	struct {
+		double wsize_kib;
+		double rsize_kib;
+	} nfs;
+	double detach_delay_s;
+	enum dcs_split_brain split_brain;
+};
+
+struct dcs_vm_cfg {
+	char *id;
+	int site;
+	double memory_gib;
+	double dirty_mib_s;
+	double wws_gib;
+	int vcpus;
+};
+
+enum dcs_evac_order { DCS_ORDER_AS_LISTED, DCS_ORDER_SMALLEST_FIRST, DCS_ORDER_LARGEST_FIRST };
+
+struct dcs_migration_cfg {
+	int vm;       /* a single VM, or -1 for an evacuation */
+	int evacuate; /* site to empty, or -1 */
+	int to;
+	double at_s;
+	int max_concurrent;
+	enum dcs_evac_order order;
+};
+
+enum dcs_engine { DCS_ENGINE_VMOTION, DCS_ENGINE_QEMU, DCS_ENGINE_XEN };
+enum dcs_no_progress { DCS_NOPROG_DEFAULT = -1, DCS_NOPROG_STUN, DCS_NOPROG_ABORT, DCS_NOPROG_FORCE };
+
+/* Engine settings; NaN / -1 means "the engine's default" (models/migration). */
+struct dcs_migration_policy {
+	enum dcs_engine engine;
+	double max_downtime_ms;
+	double switchover_ms;
+	int streams;
+	double tcp_window_kib;
+	enum dcs_no_progress on_no_progress;
+	int max_rounds;
+	double rate_cap_mib_s;
+	bool auto_converge;
+	double max_switchover_s;
+	double page_kib;
+};
+
+enum dcs_ingress { DCS_INGRESS_NONE, DCS_INGRESS_DNS, DCS_INGRESS_RHI, DCS_INGRESS_LISP };
+enum dcs_gateway { DCS_GW_SINGLE, DCS_GW_LOCALIZED };
+
+struct dcs_client_cfg {
+	int site;
+	double share;
+};
+
+struct dcs_service_cfg {
+	char *id;
+	int vm;
+	double rps;
+	double response_kib;
+	double request_kib;
+	double server_ms;
+	struct dcs_client_cfg *clients;
+	size_t n_clients;
+	enum dcs_ingress ingress;
+	double dns_ttl_s;
+	double dns_violator_share;
+	double dns_client_floor_s;
+	double health_check_s;
+	double routing_convergence_s;
+	enum dcs_gateway gateway;
+	int vrrp_priority;
+	double vrrp_advert_s;
+};
+
+enum dcs_cluster_preset {
+	DCS_PRESET_CUSTOM,
+	DCS_PRESET_COROSYNC,
+	DCS_PRESET_WSFC,
+	DCS_PRESET_VCS,
+	DCS_PRESET_VSPHERE_HA
+};
+enum dcs_quorum { DCS_QUORUM_MAJORITY, DCS_QUORUM_WITNESS, DCS_QUORUM_NONE };
+
+struct dcs_node_cfg {
+	char *id;
+	int site;
+};
+
+/* Timers left at NaN / -1 come from the preset (models/cluster). */
+struct dcs_cluster_cfg {
+	char *id;
+	struct dcs_node_cfg *nodes;
+	size_t n_nodes;
+	int service_on; /* node index */
+	enum dcs_cluster_preset preset;
+	double heartbeat_ms;
+	int missed;
+	enum dcs_quorum quorum;
+	int witness_site;
+	double fence_s;
+	double start_s;
+	bool two_node;
+};
+
+enum dcs_fault_kind {
+	DCS_FAULT_LINK_DOWN,
+	DCS_FAULT_LINK_UP,
+	DCS_FAULT_LINK_DEGRADE,
+	DCS_FAULT_SITE_DOWN,
+	DCS_FAULT_SITE_UP,
+	DCS_FAULT_NODE_DOWN,
+	DCS_FAULT_NODE_UP,
+	DCS_FAULT_ARRAY_DOWN,
+	DCS_FAULT_ARRAY_UP,
+	DCS_FAULT_WITNESS_DOWN,
+	DCS_FAULT_WITNESS_UP
+};
+
+struct dcs_fault_cfg {
+	double at_s;
+	enum dcs_fault_kind kind;
+	int link;    /* link faults */
+	int site;    /* site_down, array_down (the array at this site), witness_down */
+	int cluster; /* node faults: cluster index */
+	int node;    /* node faults: node index within the cluster */
+	double for_s; /* NaN: until a matching *_up fault or the end */
+	double bandwidth_gbps; /* link_degrade: NaN keeps the current value */
+	double loss;
+	double latency_ms; /* added one-way latency */
+};
+
+struct dcs_scenario {
+	char *path; /* file it came from, for messages */
+	int version;
+	char *name;
+	char *description;
+	uint64_t seed;
+	double duration_s;
+	struct dcs_site_cfg *sites;
+	size_t n_sites;
+	struct dcs_link_cfg *links;
+	size_t n_links;
+	struct dcs_vm_cfg *vms;
+	size_t n_vms;
+	struct dcs_storage_cfg storage;
+	struct dcs_migration_policy migration;
+	struct dcs_migration_cfg *migrations;
+	size_t n_migrations;
+	struct dcs_service_cfg *services;
+	size_t n_services;
+	struct dcs_cluster_cfg *clusters;
+	size_t n_clusters;
+	struct dcs_fault_cfg *faults;
+	size_t n_faults;
+	struct {
+		double sample_s;
+	} output;
+};
+
+const char *dcs_tech_name(enum dcs_tech t);
+
+#endif

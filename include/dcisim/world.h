@@ -1,0 +1,81 @@
+/*
+ * dcisim world: one simulation, everything it owns, and the model registry.
+ *
+ * Contract: a world is built from a loaded scenario, owns its kernel, bus,
+ * network, results and model instances, and shares nothing with another
+ * world, so sweeps may run worlds on threads.  There are no mutable globals.
+ * Models reach each other only through the bus, the network and the few
+ * queries below, which a model publishes by setting the function pointer at
+ * create time (and which return a neutral answer when nobody published one).
+ * The world tracks where each VM runs; the migration model moves VMs with
+ * dcs_world_move_vm(), which publishes DCS_NOTE_VM_MOVED.
+ */
+#ifndef DCISIM_WORLD_H
+#define DCISIM_WORLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dcisim/bus.h"
+#include "dcisim/kernel.h"
+#include "dcisim/net.h"
+#include "dcisim/results.h"
+#include "dcisim/scenario.h"
+
+struct dcs_world;
+
+/* A model family: created after the network, started in registry order,
+ * finished (summary rows) at the end of the run, then destroyed. */
+struct dcs_model_ops {
+	const char *name;
+	/* Returns 0, or -1 when out of memory.  *state may stay NULL when the
+	 * scenario does not use the model. */
+	int (*create)(struct dcs_world *w, void **state);
+	void (*start)(struct dcs_world *w, void *state);
+	void (*finish)(struct dcs_world *w, void *state);
+	void (*destroy)(void *state);
+};
+
+/* Queries one model answers for others. */
+struct dcs_world_queries {
+	/* Storage: may a host at this site write to its volume now? */
+	bool (*site_writable)(void *ctx, int site);
+	void *storage_ctx;
+	/* L3: seconds until clients reach a service's address at its new site. */
+	double (*ip_move_convergence_s)(void *ctx, int from_site, int to_site);
+	void *l3_ctx;
+};
+
+struct dcs_world {
+	const struct dcs_scenario *scn;
+	struct dcs_kernel *k;
+	struct dcs_bus *bus;
+	struct dcs_net *net;
+	struct dcs_results *res;
+	struct dcs_world_queries q;
+	int *vm_site;      /* where each VM runs now */
+	int verbosity;     /* -1 quiet, 0 normal, 1 verbose */
+	void **model_state;
+	dcs_time_t horizon;
+	bool started;
+	uint64_t fingerprint; /* hash of the ordered event stream */
+};
+
+struct dcs_world *dcs_world_create(const struct dcs_scenario *scn, uint64_t seed);
+void dcs_world_destroy(struct dcs_world *w);
+/* Starts the models (first call only) and runs until `until` or no event is
+ * left; returns the kernel's stop reason. */
+enum dcs_stop_reason dcs_world_run(struct dcs_world *w, dcs_time_t until);
+/* Lets the models write their summary rows; call once, after the run. */
+void dcs_world_finish(struct dcs_world *w);
+
+int dcs_world_vm_site(const struct dcs_world *w, int vm);
+void dcs_world_move_vm(struct dcs_world *w, int vm, int to_site);
+bool dcs_world_site_writable(const struct dcs_world *w, int site);
+double dcs_world_ip_move_convergence_s(const struct dcs_world *w, int from_site, int to_site);
+
+/* The registry (models/registry.c), in start order. */
+extern const struct dcs_model_ops *const dcs_models[];
+extern const size_t dcs_n_models;
+
+#endif

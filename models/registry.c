@@ -1,0 +1,15 @@
+/*
+ * The model registry: every model family, in start order.  The links model
+ * comes first so that link state is reported before other models react.
+ */
+#include "dcisim/world.h"
+
+extern const struct dcs_model_ops dcs_model_links;
+/* -- model declarations: add one line per model family below -- */
+
+const struct dcs_model_ops *const dcs_models[] = {
+	&dcs_model_links,
+	/* -- model entries: add one line per model family below -- */
+};
+
+const size_t dcs_n_models = sizeof(dcs_models) / sizeof(dcs_models[0]);

@@ -1,0 +1,213 @@
+/* dcisim run, validate and schema. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dcisim/commands.h"
+#include "dcisim/loader.h"
+#include "dcisim/run.h"
+#include "dcisim/version.h"
+
+static const char run_usage[] =
+	"usage: dcisim run [SCENARIO] [--out DIR] [--seed N] [--until SECONDS] [-q|-v]\n"
+	"                  [--max-events N] [--max-wall-s SECONDS]\n"
+	"\n"
+	"Runs a scenario and writes its results as CSV files.\n"
+	"\n"
+	"  SCENARIO          a scenario file, or the name of a bundled scenario\n"
+	"                    (e.g. metro-vmotion); without it, the bundled default\n"
+	"                    scenario (two metro sites and a witness site)\n"
+	"  --out DIR         output directory (default: results/<scenario name>)\n"
+	"  --seed N          random seed (default: the scenario's seed)\n"
+	"  --until SECONDS   stop earlier than the scenario's duration_s\n"
+	"  --max-events N    stop after N events (exit 3, run.json complete: false)\n"
+	"  --max-wall-s S    stop after S seconds of wall time (exit 3)\n"
+	"  -q, --quiet       no warnings or progress on stderr\n"
+	"  -v, --verbose     more detail on stderr\n"
+	"\n"
+	"Outputs (SPEC §3): summary.csv, events.csv, run.json and, as the scenario's\n"
+	"models need them, links.csv, migrations.csv, rounds.csv, storage.csv,\n"
+	"paths.csv, cluster.csv.  Exit status: 0 done, 2 invalid input (nothing\n"
+	"written), 3 runtime failure or limit, 130/143 interrupted.\n";
+
+bool dcs_parse_double(const char *s, double *out)
+{
+	if (!s || !*s)
+		return false;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (*end || errno || !(v >= 0) || v > 1e15)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool dcs_parse_u64(const char *s, unsigned long long *out)
+{
+	if (!s || !*s || *s == '-')
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end || errno)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool file_exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0;
+}
+
+/* A bundled scenario by name: ./scenarios/NAME.json, then the installed
+ * data directory.  Returns a malloc'd path or NULL. */
+static char *find_bundled(const char *name)
+{
+	if (strchr(name, '/') || strlen(name) > 200)
+		return NULL;
+	const char *dirs[] = {"scenarios", "scenarios/demos", DCISIM_DATADIR "/scenarios",
+			      DCISIM_DATADIR "/scenarios/demos"};
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char buf[PATH_MAX];
+		snprintf(buf, sizeof(buf), "%s/%s%s", dirs[i], name,
+			 strstr(name, ".json") ? "" : ".json");
+		if (file_exists(buf))
+			return strdup(buf);
+	}
+	return NULL;
+}
+
+static void on_signal(int signo)
+{
+	dcs_run_interrupt(signo);
+}
+
+int dcs_cmd_run(int argc, char **argv)
+{
+	struct dcs_run_opts o = {0};
+	const char *scenario = NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(run_usage, stdout);
+			return 0;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			o.verbosity = -1;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			o.verbosity = 1;
+		} else if (!strcmp(a, "--out") && v) {
+			o.out_dir = v;
+			i++;
+		} else if (!strcmp(a, "--seed") && v) {
+			unsigned long long s;
+			if (!dcs_parse_u64(v, &s)) {
+				fprintf(stderr, "dcisim run: error: --seed needs a whole number, not '%s'\n", v);
+				return 2;
+			}
+			o.seed = s;
+			o.seed_set = true;
+			i++;
+		} else if (!strcmp(a, "--until") && v) {
+			if (!dcs_parse_double(v, &o.until_s) || o.until_s <= 0) {
+				fprintf(stderr, "dcisim run: error: --until needs seconds > 0, not '%s'\n", v);
+				return 2;
+			}
+			i++;
+		} else if (!strcmp(a, "--max-events") && v) {
+			unsigned long long n;
+			if (!dcs_parse_u64(v, &n) || n == 0) {
+				fprintf(stderr, "dcisim run: error: --max-events needs a count > 0\n");
+				return 2;
+			}
+			o.max_events = n;
+			i++;
+		} else if (!strcmp(a, "--max-wall-s") && v) {
+			if (!dcs_parse_double(v, &o.max_wall_s) || o.max_wall_s <= 0) {
+				fprintf(stderr, "dcisim run: error: --max-wall-s needs seconds > 0\n");
+				return 2;
+			}
+			i++;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "dcisim run: error: unknown option '%s'%s\n%s", a,
+				v ? "" : " (or missing value)", run_usage);
+			return 2;
+		} else if (!scenario) {
+			scenario = a;
+		} else {
+			fprintf(stderr, "dcisim run: error: one scenario at a time ('%s')\n", a);
+			return 2;
+		}
+	}
+	int nerr = 0;
+	struct dcs_scenario *scn;
+	char *found = NULL;
+	if (!scenario) {
+		scn = dcs_scenario_load_text(dcs_default_scenario, strlen(dcs_default_scenario),
+					     "default.json", stderr, &nerr);
+	} else {
+		if (!file_exists(scenario))
+			found = find_bundled(scenario);
+		scn = dcs_scenario_load_file(found ? found : scenario, stderr, &nerr);
+	}
+	free(found);
+	if (!scn) {
+		fprintf(stderr, "dcisim run: %d error%s; nothing written\n", nerr, nerr == 1 ? "" : "s");
+		return 2;
+	}
+	char defdir[512];
+	if (!o.out_dir) {
+		snprintf(defdir, sizeof(defdir), "results/%s", scn->name);
+		o.out_dir = defdir;
+	}
+	o.progress = o.verbosity >= 0;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	int code = dcs_run_scenario(scn, &o, NULL, stderr);
+	if (code == 0 && o.verbosity >= 0)
+		fprintf(stderr, "dcisim: %s: results in %s/\n", scn->name, o.out_dir);
+	dcs_scenario_free(scn);
+	return code;
+}
+
+int dcs_cmd_validate(int argc, char **argv)
+{
+	if (argc == 0 || !strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
+		fputs("usage: dcisim validate SCENARIO.json...\n\n"
+		      "Checks scenario files without running them; prints every problem as\n"
+		      "FILE:LINE:COL: error: JSON.PATH: message.  Exit 0 if all are valid, 2 otherwise.\n",
+		      argc == 0 ? stderr : stdout);
+		return argc == 0 ? 2 : 0;
+	}
+	int code = 0;
+	for (int i = 0; i < argc; i++) {
+		int nerr = 0;
+		struct dcs_scenario *s = dcs_scenario_load_file(argv[i], stderr, &nerr);
+		if (!s) {
+			code = 2;
+			continue;
+		}
+		printf("%s: ok (%s: %zu sites, %zu links, %zu VMs, %.12g s)\n", argv[i], s->name,
+		       s->n_sites, s->n_links, s->n_vms, s->duration_s);
+		dcs_scenario_free(s);
+	}
+	return code;
+}
+
+int dcs_cmd_schema(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	char *s = dcs_schema_json();
+	if (!s)
+		return 3;
+	printf("%s\n", s);
+	free(s);
+	return 0;
+}

@@ -1,0 +1,669 @@
+#include "dcisim/loader.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "loader_internal.h"
+
+#define MAX_ERRORS 100
+#define DEFAULT_MAX_ITEMS 100000
+
+void dcs_text_line_col(const char *text, size_t off, int *line, int *col)
+{
+	int l = 1, c = 1;
+	for (size_t i = 0; i < off && text[i]; i++) {
+		if (text[i] == '\n') {
+			l++;
+			c = 1;
+		} else {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+size_t dcs_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	size_t row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			if (up + 1 < best)
+				best = up + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+static void path_push(struct ld *L, const char *key, long index, size_t *saved)
+{
+	*saved = L->path_len;
+	int n;
+	size_t room = sizeof(L->path) - L->path_len;
+	if (key)
+		n = snprintf(L->path + L->path_len, room, "%s%s", L->path_len ? "." : "", key);
+	else
+		n = snprintf(L->path + L->path_len, room, "[%ld]", index);
+	if (n > 0 && (size_t)n < room)
+		L->path_len += (size_t)n;
+}
+
+static void path_pop(struct ld *L, size_t saved)
+{
+	L->path_len = saved;
+	L->path[saved] = '\0';
+}
+
+void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
+{
+	L->nerrors++;
+	if (L->nerrors > MAX_ERRORS)
+		return;
+	const cJSON *at = node;
+	int want_key = 0;
+	if (key && node) {
+		const cJSON *m = ld_member(node, key);
+		if (m) {
+			at = m;
+			want_key = 0;
+		}
+	}
+	size_t off = jpos_offset(L->pos, at, want_key);
+	int line, col;
+	dcs_text_line_col(L->text, off, &line, &col);
+	size_t saved = 0;
+	if (key)
+		path_push(L, key, 0, &saved);
+	fprintf(L->err, "%s:%d:%d: error: %s: ", L->file, line, col,
+		L->path_len ? L->path : "(top level)");
+	if (key)
+		path_pop(L, saved);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(L->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', L->err);
+	if (L->nerrors == MAX_ERRORS)
+		fprintf(L->err, "%s: error: too many errors; stopping here\n", L->file);
+}
+
+const cJSON *ld_member(const cJSON *obj, const char *key)
+{
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	for (const cJSON *c = obj->child; c; c = c->next)
+		if (c->string && strcmp(c->string, key) == 0)
+			return c;
+	return NULL;
+}
+
+int ld_find_site(const struct dcs_scenario *scn, const char *id)
+{
+	for (size_t i = 0; i < scn->n_sites; i++)
+		if (strcmp(scn->sites[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int find_vm(const struct dcs_scenario *scn, const char *id)
+{
+	for (size_t i = 0; i < scn->n_vms; i++)
+		if (strcmp(scn->vms[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int find_link(const struct dcs_scenario *scn, const char *id)
+{
+	for (size_t i = 0; i < scn->n_links; i++)
+		if (strcmp(scn->links[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const char *type_name(const cJSON *v)
+{
+	if (cJSON_IsNumber(v))
+		return "a number";
+	if (cJSON_IsString(v))
+		return "a string";
+	if (cJSON_IsBool(v))
+		return "a boolean";
+	if (cJSON_IsNull(v))
+		return "null";
+	if (cJSON_IsArray(v))
+		return "an array";
+	if (cJSON_IsObject(v))
+		return "an object";
+	return "invalid";
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+/* Lists known ids for a "no such ..." message, at most a few. */
+static void list_ids(char *buf, size_t len, const char *what, size_t n,
+		     const char *(*get)(const struct dcs_scenario *, size_t),
+		     const struct dcs_scenario *scn)
+{
+	size_t used = (size_t)snprintf(buf, len, n ? " (%s:" : " (no %s defined)", what);
+	for (size_t i = 0; i < n && i < 8 && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, " %s", get(scn, i));
+	if (n && used < len)
+		snprintf(buf + used, len - used, "%s)", n > 8 ? " ..." : "");
+}
+
+static const char *site_id_at(const struct dcs_scenario *s, size_t i)
+{
+	return s->sites[i].id;
+}
+static const char *vm_id_at(const struct dcs_scenario *s, size_t i)
+{
+	return s->vms[i].id;
+}
+static const char *link_id_at(const struct dcs_scenario *s, size_t i)
+{
+	return s->links[i].id;
+}
+
+static bool check_range(struct ld *L, const cJSON *obj, const struct field *f, double v)
+{
+	if (!isfinite(v)) {
+		ld_error(L, obj, f->key, "must be a finite number");
+		return false;
+	}
+	bool low = (f->flags & GT_MIN) ? v <= f->min : v < f->min;
+	if (low || v > f->max) {
+		char lo[40], hi[40];
+		snprintf(lo, sizeof(lo), "%.12g", f->min);
+		snprintf(hi, sizeof(hi), "%.12g", f->max);
+		ld_error(L, obj, f->key, "%.12g is out of range: must be %s %s and <= %s", v,
+			 (f->flags & GT_MIN) ? ">" : ">=", lo, hi);
+		return false;
+	}
+	return true;
+}
+
+static void set_default(const struct field *f, char *base)
+{
+	switch (f->type) {
+	case F_NUM:
+		*(double *)(base + f->off) = (f->flags & NODEF) ? NAN : f->def;
+		break;
+	case F_INT:
+	case F_ENUM:
+		*(int *)(base + f->off) = (f->flags & NODEF) ? -1 : (int)f->def;
+		break;
+	case F_U64:
+		*(uint64_t *)(base + f->off) = (uint64_t)f->def;
+		break;
+	case F_BOOL:
+		*(bool *)(base + f->off) = f->def != 0;
+		break;
+	case F_SITE:
+	case F_VM:
+	case F_LINK:
+		*(int *)(base + f->off) = -1;
+		break;
+	default:
+		break;
+	}
+}
+
+static void parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, void *elem,
+			 size_t index);
+
+static void parse_array(struct ld *L, const cJSON *obj, const struct field *f, char *base)
+{
+	const cJSON *arr = ld_member(obj, f->key);
+	void **ptr = (void **)(base + f->off);
+	size_t *count = (size_t *)(base + f->off2);
+	if (!cJSON_IsArray(arr)) {
+		ld_error(L, obj, f->key, "must be an array, not %s", type_name(arr));
+		return;
+	}
+	size_t n = (size_t)cJSON_GetArraySize(arr);
+	size_t limit = f->sub->max_items ? f->sub->max_items : DEFAULT_MAX_ITEMS;
+	if (n > limit) {
+		ld_error(L, obj, f->key, "has %zu entries; at most %zu are allowed", n, limit);
+		return;
+	}
+	char *items = calloc(n + 1, f->sub->size);
+	if (!items) {
+		ld_error(L, obj, f->key, "out of memory for %zu entries", n);
+		return;
+	}
+	*ptr = items;
+	*count = n;
+	size_t saved;
+	path_push(L, f->key, 0, &saved);
+	size_t i = 0;
+	for (const cJSON *it = arr->child; it; it = it->next, i++) {
+		size_t saved2;
+		path_push(L, NULL, (long)i, &saved2);
+		parse_object(L, it, f->sub, items + i * f->sub->size, i);
+		path_pop(L, saved2);
+	}
+	/* Ids are unique within their array. */
+	for (size_t k = 0; k < f->sub->n; k++) {
+		const struct field *idf = &f->sub->fields[k];
+		if (idf->type != F_ID)
+			continue;
+		i = 0;
+		for (const cJSON *it = arr->child; it; it = it->next, i++) {
+			const char *id = *(char **)(items + i * f->sub->size + idf->off);
+			if (!id)
+				continue;
+			for (size_t j = 0; j < i; j++) {
+				const char *other = *(char **)(items + j * f->sub->size + idf->off);
+				if (other && strcmp(id, other) == 0) {
+					size_t saved2;
+					path_push(L, NULL, (long)i, &saved2);
+					ld_error(L, it, idf->key, "duplicate id '%s' (also %s[%zu])",
+						 id, f->key, j);
+					path_pop(L, saved2);
+					break;
+				}
+			}
+		}
+	}
+	path_pop(L, saved);
+}
+
+static void parse_ref(struct ld *L, const cJSON *obj, const struct field *f, const cJSON *v,
+		      int *out)
+{
+	if (!cJSON_IsString(v)) {
+		ld_error(L, obj, f->key, "must be a string (an id), not %s", type_name(v));
+		return;
+	}
+	const struct dcs_scenario *s = L->scn;
+	char known[256];
+	int idx;
+	if (f->type == F_SITE) {
+		idx = ld_find_site(s, v->valuestring);
+		list_ids(known, sizeof(known), "sites", s->n_sites, site_id_at, s);
+	} else if (f->type == F_VM) {
+		idx = find_vm(s, v->valuestring);
+		list_ids(known, sizeof(known), "vms", s->n_vms, vm_id_at, s);
+	} else {
+		idx = find_link(s, v->valuestring);
+		list_ids(known, sizeof(known), "links", s->n_links, link_id_at, s);
+	}
+	if (idx < 0)
+		ld_error(L, obj, f->key, "no %s named '%s'%s",
+			 f->type == F_SITE ? "site" : f->type == F_VM ? "VM" : "link",
+			 v->valuestring, known);
+	else
+		*out = idx;
+}
+
+static void parse_field(struct ld *L, const cJSON *obj, const struct field *f, char *base,
+			const cJSON *v)
+{
+	switch (f->type) {
+	case F_NUM:
+	case F_INT:
+	case F_U64: {
+		if (!cJSON_IsNumber(v)) {
+			ld_error(L, obj, f->key, "must be a number, not %s", type_name(v));
+			return;
+		}
+		double d = v->valuedouble;
+		if (!check_range(L, obj, f, d))
+			return;
+		if (f->type != F_NUM && d != floor(d)) {
+			ld_error(L, obj, f->key, "must be a whole number, not %.12g", d);
+			return;
+		}
+		if (f->type == F_NUM)
+			*(double *)(base + f->off) = d;
+		else if (f->type == F_INT)
+			*(int *)(base + f->off) = (int)d;
+		else
+			*(uint64_t *)(base + f->off) = (uint64_t)d;
+		return;
+	}
+	case F_BOOL:
+		if (!cJSON_IsBool(v)) {
+			ld_error(L, obj, f->key, "must be true or false, not %s", type_name(v));
+			return;
+		}
+		*(bool *)(base + f->off) = cJSON_IsTrue(v);
+		return;
+	case F_STR:
+	case F_ID: {
+		if (!cJSON_IsString(v)) {
+			ld_error(L, obj, f->key, "must be a string, not %s", type_name(v));
+			return;
+		}
+		size_t n = strlen(v->valuestring);
+		size_t maxlen = f->type == F_ID ? 64 : 4096;
+		if ((f->type == F_ID && n == 0) || n > maxlen) {
+			ld_error(L, obj, f->key, "must be 1 to %zu characters long", maxlen);
+			return;
+		}
+		if (f->type == F_ID && strpbrk(v->valuestring, ",\"\n\r\t ")) {
+			ld_error(L, obj, f->key, "'%s' may not contain spaces, commas or quotes",
+				 v->valuestring);
+			return;
+		}
+		char **dst = (char **)(base + f->off);
+		free(*dst);
+		*dst = xstrdup(v->valuestring);
+		if (!*dst)
+			ld_error(L, obj, f->key, "out of memory");
+		return;
+	}
+	case F_ENUM: {
+		if (!cJSON_IsString(v)) {
+			ld_error(L, obj, f->key, "must be a string, not %s", type_name(v));
+			return;
+		}
+		for (int i = 0; f->names[i]; i++) {
+			if (strcmp(f->names[i], v->valuestring) == 0) {
+				*(int *)(base + f->off) = i;
+				return;
+			}
+		}
+		char opts[256];
+		size_t used = 0;
+		const char *best = NULL;
+		size_t best_d = SIZE_MAX;
+		for (int i = 0; f->names[i]; i++) {
+			used += (size_t)snprintf(opts + used, sizeof(opts) - used, "%s%s",
+						 i ? ", " : "", f->names[i]);
+			if (used >= sizeof(opts))
+				used = sizeof(opts) - 1;
+			size_t d = dcs_edit_distance(v->valuestring, f->names[i]);
+			if (d < best_d) {
+				best_d = d;
+				best = f->names[i];
+			}
+		}
+		if (best && best_d <= 3)
+			ld_error(L, obj, f->key, "unknown value '%s'; did you mean '%s'? (one of: %s)",
+				 v->valuestring, best, opts);
+		else
+			ld_error(L, obj, f->key, "unknown value '%s' (one of: %s)", v->valuestring,
+				 opts);
+		return;
+	}
+	case F_SITE:
+	case F_VM:
+	case F_LINK:
+		parse_ref(L, obj, f, v, (int *)(base + f->off));
+		return;
+	case F_OBJ: {
+		size_t saved;
+		path_push(L, f->key, 0, &saved);
+		parse_object(L, v, f->sub, base + f->off, 0);
+		path_pop(L, saved);
+		return;
+	}
+	case F_ARR:
+		parse_array(L, obj, f, base);
+		return;
+	case F_CUSTOM:
+		return;
+	}
+}
+
+static void parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, void *elem,
+			 size_t index)
+{
+	char *base = elem;
+	if (!cJSON_IsObject(obj)) {
+		ld_error(L, obj, NULL, "must be an object, not %s", type_name(obj));
+		return;
+	}
+	/* Unknown and duplicate keys, in document order. */
+	for (const cJSON *c = obj->child; c; c = c->next) {
+		bool known = false;
+		for (size_t i = 0; i < sp->n; i++)
+			if (strcmp(sp->fields[i].key, c->string) == 0)
+				known = true;
+		for (const cJSON *d = obj->child; d != c; d = d->next) {
+			if (strcmp(d->string, c->string) == 0) {
+				size_t saved;
+				path_push(L, c->string, 0, &saved);
+				size_t off = jpos_offset(L->pos, c, 1);
+				int line, col;
+				dcs_text_line_col(L->text, off, &line, &col);
+				L->nerrors++;
+				if (L->nerrors <= MAX_ERRORS)
+					fprintf(L->err, "%s:%d:%d: error: %s: duplicate key\n", L->file,
+						line, col, L->path);
+				path_pop(L, saved);
+				break;
+			}
+		}
+		if (known)
+			continue;
+		const char *best = NULL;
+		size_t best_d = SIZE_MAX;
+		for (size_t i = 0; i < sp->n; i++) {
+			size_t d = dcs_edit_distance(c->string, sp->fields[i].key);
+			if (d < best_d) {
+				best_d = d;
+				best = sp->fields[i].key;
+			}
+		}
+		size_t saved;
+		path_push(L, c->string, 0, &saved);
+		size_t off = jpos_offset(L->pos, c, 1);
+		int line, col;
+		dcs_text_line_col(L->text, off, &line, &col);
+		L->nerrors++;
+		if (L->nerrors <= MAX_ERRORS) {
+			size_t klen = strlen(c->string);
+			size_t tol = klen / 3 > 2 ? klen / 3 : 2;
+			if (best && best_d <= tol)
+				fprintf(L->err, "%s:%d:%d: error: %s: unknown key; did you mean '%s'?\n",
+					L->file, line, col, L->path, best);
+			else
+				fprintf(L->err, "%s:%d:%d: error: %s: unknown key (known in %s: ", L->file,
+					line, col, L->path, sp->title);
+			if (!(best && best_d <= tol)) {
+				for (size_t i = 0; i < sp->n; i++)
+					fprintf(L->err, "%s%s", i ? ", " : "", sp->fields[i].key);
+				fprintf(L->err, ")\n");
+			}
+		}
+		path_pop(L, saved);
+	}
+	/* Fields in table order, so references meet what they refer to. */
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct field *f = &sp->fields[i];
+		set_default(f, base);
+		const cJSON *v = ld_member(obj, f->key);
+		if (!v) {
+			if (f->flags & REQ)
+				ld_error(L, obj, NULL, "missing required key '%s'", f->key);
+			else if (f->type == F_OBJ) {
+				/* An absent section still gets its defaults. */
+				cJSON *empty = cJSON_CreateObject();
+				if (empty) {
+					bool keep = L->synthetic;
+					size_t saved;
+					L->synthetic = true;
+					path_push(L, f->key, 0, &saved);
+					parse_object(L, empty, f->sub, base + f->off, 0);
+					path_pop(L, saved);
+					L->synthetic = keep;
+					cJSON_Delete(empty);
+				}
+			}
+			continue;
+		}
+		parse_field(L, obj, f, base, v);
+	}
+	if (sp->check)
+		sp->check(L, obj, elem, index);
+}
+
+static void free_fields(const struct spec *sp, void *elem)
+{
+	char *base = elem;
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct field *f = &sp->fields[i];
+		if (f->type == F_STR || f->type == F_ID) {
+			free(*(char **)(base + f->off));
+		} else if (f->type == F_OBJ) {
+			free_fields(f->sub, base + f->off);
+		} else if (f->type == F_ARR) {
+			char *items = *(char **)(base + f->off);
+			size_t n = *(size_t *)(base + f->off2);
+			for (size_t k = 0; items && k < n; k++)
+				free_fields(f->sub, items + k * f->sub->size);
+			free(items);
+		}
+	}
+}
+
+void dcs_scenario_free(struct dcs_scenario *scn)
+{
+	if (!scn)
+		return;
+	free_fields(&dcs_scenario_spec, scn);
+	free(scn->path);
+	free(scn);
+}
+
+char *dcs_read_file(const char *path, size_t *len)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return NULL;
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		return NULL;
+	}
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (n + 1 >= cap) {
+			char *b = realloc(buf, cap * 2);
+			if (!b) {
+				free(buf);
+				buf = NULL;
+				errno = ENOMEM;
+				break;
+			}
+			buf = b;
+			cap *= 2;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, fp);
+		n += got;
+		if (got == 0) {
+			if (ferror(fp)) {
+				free(buf);
+				buf = NULL;
+				errno = EIO;
+			}
+			break;
+		}
+	}
+	fclose(fp);
+	if (buf) {
+		buf[n] = '\0';
+		*len = n;
+	}
+	return buf;
+}
+
+struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const char *label,
+					    FILE *err, int *nerrors)
+{
+	struct ld L = {.file = label, .text = text, .err = err};
+	*nerrors = 0;
+	if (memchr(text, '\0', len)) {
+		fprintf(err, "%s:1:1: error: the file contains NUL bytes; is it a JSON text file?\n",
+			label);
+		*nerrors = 1;
+		return NULL;
+	}
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (!root) {
+		size_t off = end && end >= text ? (size_t)(end - text) : 0;
+		int line, col;
+		dcs_text_line_col(text, off, &line, &col);
+		fprintf(err, "%s:%d:%d: error: not valid JSON here%s\n", label, line, col,
+			off >= len ? " (the text ends too soon)" : "");
+		*nerrors = 1;
+		return NULL;
+	}
+	for (const char *p = end; p && p < text + len; p++) {
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+			int line, col;
+			dcs_text_line_col(text, (size_t)(p - text), &line, &col);
+			fprintf(err, "%s:%d:%d: error: unexpected text after the JSON value\n", label,
+				line, col);
+			cJSON_Delete(root);
+			*nerrors = 1;
+			return NULL;
+		}
+	}
+	L.pos = jpos_build(text, len, root);
+	L.scn = calloc(1, sizeof(*L.scn));
+	if (!L.pos || !L.scn) {
+		fprintf(err, "%s: error: out of memory\n", label);
+		*nerrors = 1;
+		jpos_free(L.pos);
+		free(L.scn);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	parse_object(&L, root, &dcs_scenario_spec, L.scn, 0);
+	jpos_free(L.pos);
+	cJSON_Delete(root);
+	L.scn->path = xstrdup(label);
+	if (L.nerrors || !L.scn->path) {
+		*nerrors = L.nerrors ? L.nerrors : 1;
+		dcs_scenario_free(L.scn);
+		return NULL;
+	}
+	return L.scn;
+}
+
+struct dcs_scenario *dcs_scenario_load_file(const char *path, FILE *err, int *nerrors)
+{
+	size_t len;
+	char *text = dcs_read_file(path, &len);
+	if (!text) {
+		fprintf(err, "%s: error: cannot read scenario: %s\n", path, strerror(errno));
+		*nerrors = 1;
+		return NULL;
+	}
+	struct dcs_scenario *s = dcs_scenario_load_text(text, len, path, err, nerrors);
+	free(text);
+	return s;
+}

@@ -1,0 +1,89 @@
+/*
+ * The descriptor engine behind the scenario loader (internal to sim/io/).
+ *
+ * Each JSON object of the format is described by a struct spec: its fields
+ * with type, unit-bearing key, range, default and one line of documentation.
+ * The same tables parse files, fill defaults, suggest keys and generate the
+ * JSON Schema, so none of those can drift from the others.  Cross-field rules
+ * live in each spec's check function.
+ */
+#ifndef DCISIM_IO_LOADER_INTERNAL_H
+#define DCISIM_IO_LOADER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "dcisim/scenario.h"
+#include "jsonpos.h"
+
+enum ftype {
+	F_NUM,    /* double */
+	F_INT,    /* int */
+	F_U64,    /* uint64_t, 0 .. 2^53 */
+	F_BOOL,   /* bool */
+	F_STR,    /* char *, free text */
+	F_ID,     /* char *, unique within its array */
+	F_ENUM,   /* int (enum), from names[] */
+	F_SITE,   /* int, index of a site id */
+	F_VM,     /* int, index of a VM id */
+	F_LINK,   /* int, index of a link id */
+	F_OBJ,    /* embedded struct described by sub */
+	F_ARR,    /* array of structs: pointer at off, count at off2 */
+	F_CUSTOM, /* accepted here, parsed by the spec's check function */
+};
+
+#define REQ 0x1u     /* required */
+#define GT_MIN 0x2u  /* value must be > min (not >=) */
+#define NODEF 0x4u   /* no fixed default: NaN / -1 until a model resolves it */
+#define INT_ONLY 0x8u
+
+struct spec;
+struct ld;
+
+struct field {
+	const char *key;
+	enum ftype type;
+	size_t off, off2;
+	unsigned flags;
+	double min, max, def;
+	const char *const *names; /* F_ENUM, NULL-terminated */
+	const struct spec *sub;   /* F_OBJ, F_ARR */
+	const char *doc;
+	const char *schema; /* F_CUSTOM: JSON Schema fragment */
+};
+
+struct spec {
+	const char *title;
+	size_t size;
+	const struct field *fields;
+	size_t n;
+	/* Cross-field rules, called after the fields are parsed. */
+	void (*check)(struct ld *L, const cJSON *obj, void *elem, size_t index);
+	size_t max_items; /* F_ARR: 0 = default limit */
+};
+
+struct ld {
+	const char *file;
+	const char *text;
+	struct jpos_index *pos;
+	FILE *err;
+	int nerrors;
+	struct dcs_scenario *scn;
+	char path[512];
+	size_t path_len;
+	bool synthetic; /* parsing defaults of an absent section */
+};
+
+/* Reporting, with the current JSON path (plus `key` when given). */
+void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Looks a member up (NULL when absent). */
+const cJSON *ld_member(const cJSON *obj, const char *key);
+int ld_find_site(const struct dcs_scenario *scn, const char *id);
+
+extern const struct spec dcs_scenario_spec;
+
+#endif

@@ -1,0 +1,199 @@
+#include "dcisim/output.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <csv.h>
+
+#include "dcisim/version.h"
+
+int dcs_mkdir_p(const char *dir)
+{
+	char *p = strdup(dir);
+	if (!p)
+		return -1;
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int rc = mkdir(p, 0777);
+	free(p);
+	if (rc != 0 && errno != EEXIST)
+		return -1;
+	struct stat st;
+	if (stat(dir, &st) != 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+struct buf {
+	char *data;
+	size_t len, cap;
+	bool oom;
+};
+
+static void buf_put(struct buf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *d = realloc(b->data, cap);
+		if (!d) {
+			b->oom = true;
+			return;
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+}
+
+static void buf_cell(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	/* libcsv quotes only what needs it and doubles embedded quotes. */
+	size_t need = csv_write(NULL, 0, s, n);
+	bool quote = strpbrk(s, ",\"\r\n") != NULL || (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
+	if (!quote) {
+		buf_put(b, s, n);
+		return;
+	}
+	char *q = malloc(need + 1);
+	if (!q) {
+		b->oom = true;
+		return;
+	}
+	size_t got = csv_write(q, need, s, n);
+	buf_put(b, q, got);
+	free(q);
+}
+
+int dcs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
+			  FILE *err)
+{
+	size_t plen = strlen(dir) + strlen(name) + 64;
+	char *final = malloc(plen), *tmp = malloc(plen);
+	if (!final || !tmp) {
+		free(final);
+		free(tmp);
+		fprintf(err, "dcisim: error: out of memory writing %s\n", name);
+		return -1;
+	}
+	snprintf(final, plen, "%s/%s", dir, name);
+	snprintf(tmp, plen, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
+	FILE *fp = fopen(tmp, "wb");
+	int rc = -1;
+	if (!fp) {
+		fprintf(err, "dcisim: error: cannot write %s: %s\n", tmp, strerror(errno));
+		goto out;
+	}
+	bool ok = fwrite(data, 1, len, fp) == len;
+	ok = fflush(fp) == 0 && ok;
+	ok = fsync(fileno(fp)) == 0 && ok;
+	int saved = errno;
+	ok = fclose(fp) == 0 && ok;
+	if (!ok) {
+		fprintf(err, "dcisim: error: cannot write %s: %s\n", final,
+			strerror(saved ? saved : errno));
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, final) != 0) {
+		fprintf(err, "dcisim: error: cannot rename %s to %s: %s\n", tmp, final,
+			strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(final);
+	free(tmp);
+	return rc;
+}
+
+int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err)
+{
+	struct buf b = {0};
+	size_t nc = dcs_table_ncols(t), nr = dcs_table_nrows(t);
+	for (size_t c = 0; c < nc; c++) {
+		if (c)
+			buf_put(&b, ",", 1);
+		buf_cell(&b, dcs_table_col(t, c));
+	}
+	buf_put(&b, "\n", 1);
+	for (size_t r = 0; r < nr; r++) {
+		for (size_t c = 0; c < nc; c++) {
+			if (c)
+				buf_put(&b, ",", 1);
+			buf_cell(&b, dcs_table_cell(t, r, c));
+		}
+		buf_put(&b, "\n", 1);
+	}
+	if (b.oom) {
+		free(b.data);
+		fprintf(err, "dcisim: error: out of memory writing %s\n", dcs_table_file(t));
+		return -1;
+	}
+	int rc = dcs_write_file_atomic(dir, dcs_table_file(t), b.data, b.len, err);
+	free(b.data);
+	return rc;
+}
+
+int dcs_write_run_json(const char *dir, const struct dcs_run_info *ri, FILE *err)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return -1;
+	char fp[32];
+	snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)ri->fingerprint);
+	cJSON_AddStringToObject(o, "scenario", ri->scenario);
+	cJSON_AddStringToObject(o, "scenario_path", ri->scenario_path ? ri->scenario_path : "");
+	cJSON_AddNumberToObject(o, "seed", (double)ri->seed);
+	cJSON_AddStringToObject(o, "version", DCISIM_VERSION);
+	cJSON_AddStringToObject(o, "commit", DCISIM_COMMIT);
+	cJSON_AddStringToObject(o, "build", DCISIM_BUILD_TYPE);
+	cJSON_AddNumberToObject(o, "events", (double)ri->events);
+	cJSON_AddNumberToObject(o, "simulated_s", ri->sim_s);
+	cJSON_AddStringToObject(o, "fingerprint", fp);
+	cJSON_AddBoolToObject(o, "complete", ri->complete);
+	if (ri->stop_note)
+		cJSON_AddStringToObject(o, "note", ri->stop_note);
+	cJSON_AddNumberToObject(o, "peak_pending_events", (double)ri->peak_pending);
+	cJSON_AddNumberToObject(o, "wall_s", ri->wall_s);
+	cJSON_AddNumberToObject(o, "events_per_s",
+				ri->wall_s > 0 ? (double)ri->events / ri->wall_s : 0.0);
+	char *text = cJSON_Print(o);
+	cJSON_Delete(o);
+	if (!text)
+		return -1;
+	size_t n = strlen(text);
+	char *with_nl = malloc(n + 2);
+	if (!with_nl) {
+		free(text);
+		return -1;
+	}
+	memcpy(with_nl, text, n);
+	with_nl[n] = '\n';
+	int rc = dcs_write_file_atomic(dir, "run.json", with_nl, n + 1, err);
+	free(with_nl);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,111 @@
+#include "dcisim/world.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void fingerprint_observer(void *ctx, dcs_time_t t, dcs_event_fn fn)
+{
+	(void)fn; /* handler addresses differ between builds and runs (PIE) */
+	struct dcs_world *w = ctx;
+	w->fingerprint = dcs_hash64(&t, sizeof(t), w->fingerprint);
+}
+
+struct dcs_world *dcs_world_create(const struct dcs_scenario *scn, uint64_t seed)
+{
+	struct dcs_world *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->scn = scn;
+	w->horizon = dcs_time_from_s(scn->duration_s);
+	w->k = dcs_kernel_create(seed);
+	w->bus = dcs_bus_create();
+	w->res = dcs_results_create();
+	w->vm_site = calloc(scn->n_vms + 1, sizeof(int));
+	w->model_state = calloc(dcs_n_models + 1, sizeof(void *));
+	if (!w->k || !w->bus || !w->res || !w->vm_site || !w->model_state)
+		goto fail;
+	w->net = dcs_net_create(w->k, w->bus, scn);
+	if (!w->net)
+		goto fail;
+	for (size_t i = 0; i < scn->n_vms; i++)
+		w->vm_site[i] = scn->vms[i].site;
+	w->fingerprint = dcs_hash64("dcisim", 6, 0);
+	dcs_kernel_set_observer(w->k, fingerprint_observer, w);
+	for (size_t i = 0; i < dcs_n_models; i++)
+		if (dcs_models[i]->create(w, &w->model_state[i]) != 0)
+			goto fail;
+	return w;
+fail:
+	dcs_world_destroy(w);
+	return NULL;
+}
+
+void dcs_world_destroy(struct dcs_world *w)
+{
+	if (!w)
+		return;
+	if (w->model_state)
+		for (size_t i = dcs_n_models; i-- > 0;)
+			if (w->model_state[i])
+				dcs_models[i]->destroy(w->model_state[i]);
+	free(w->model_state);
+	dcs_net_destroy(w->net);
+	dcs_results_destroy(w->res);
+	dcs_bus_destroy(w->bus);
+	dcs_kernel_destroy(w->k);
+	free(w->vm_site);
+	free(w);
+}
+
+static void start_models(struct dcs_world *w)
+{
+	for (size_t i = 0; i < dcs_n_models; i++)
+		if (w->model_state[i] && dcs_models[i]->start)
+			dcs_models[i]->start(w, w->model_state[i]);
+}
+
+enum dcs_stop_reason dcs_world_run(struct dcs_world *w, dcs_time_t until)
+{
+	if (!w->started) {
+		w->started = true;
+		start_models(w);
+	}
+	if (until > w->horizon)
+		until = w->horizon;
+	return dcs_kernel_run(w->k, until);
+}
+
+void dcs_world_finish(struct dcs_world *w)
+{
+	for (size_t i = 0; i < dcs_n_models; i++)
+		if (w->model_state[i] && dcs_models[i]->finish)
+			dcs_models[i]->finish(w, w->model_state[i]);
+}
+
+int dcs_world_vm_site(const struct dcs_world *w, int vm)
+{
+	return w->vm_site[vm];
+}
+
+void dcs_world_move_vm(struct dcs_world *w, int vm, int to_site)
+{
+	int from = w->vm_site[vm];
+	w->vm_site[vm] = to_site;
+	struct dcs_note n = {.kind = DCS_NOTE_VM_MOVED, .index = vm, .from = from, .to = to_site,
+			     .up = true};
+	dcs_bus_publish(w->bus, &n);
+}
+
+bool dcs_world_site_writable(const struct dcs_world *w, int site)
+{
+	if (!w->q.site_writable)
+		return true;
+	return w->q.site_writable(w->q.storage_ctx, site);
+}
+
+double dcs_world_ip_move_convergence_s(const struct dcs_world *w, int from_site, int to_site)
+{
+	if (!w->q.ip_move_convergence_s)
+		return 0.0;
+	return w->q.ip_move_convergence_s(w->q.l3_ctx, from_site, to_site);
+}

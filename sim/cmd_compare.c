@@ -1,0 +1,11 @@
+/* dcisim compare: not in this build yet; says so plainly and exits 2. */
+#include <stdio.h>
+
+#include "dcisim/commands.h"
+
+int dcs_cmd_compare(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	fprintf(stderr, "dcisim compare: error: this command is not available in this build yet\n");
+	return 2;
+}

@@ -34,6 +34,12 @@ struct dcs_flow {
 	enum dcs_limit limit;
 	bool stalled;
 	bool frozen; /* scratch for water-filling */
+	/* update_flows() bookkeeping: the figures before a reshare, and whether
+	 * the owner still has to hear that the flow stalled or resumed. */
+	double old_rate;
+	bool old_stalled;
+	bool notify;
+	double by_limit[DCS_LIMIT_COUNT]; /* bytes moved under each limit */
 };
 
 struct dcs_net {
@@ -246,9 +252,14 @@ static void settle(struct dcs_net *net)
 	if (dt <= 0)
 		return;
 	for (struct dcs_flow *f = net->head; f; f = f->next) {
+		if (f->rate <= 0)
+			continue;
+		double before = f->sent;
 		f->sent += f->rate * dt;
 		if (f->sent > f->spec.bytes)
 			f->sent = f->spec.bytes;
+		if (isfinite(f->sent))
+			f->by_limit[f->limit] += f->sent - before;
 	}
 	for (int l = 0; l < net->n_links; l++)
 		for (int d = 0; d < 2; d++)
@@ -267,8 +278,11 @@ static void schedule_done(struct dcs_net *net, struct dcs_flow *f)
 	double left = f->spec.bytes - f->sent;
 	if (left < 0)
 		left = 0;
-	double secs = left / f->rate;
-	dcs_time_t dt = (dcs_time_t)ceil(secs * 1e9);
+	double ns = ceil(left / f->rate * 1e9);
+	/* A trickle that would end beyond the representable future never ends. */
+	if (!(ns < 9e18 - (double)dcs_now(net->k)))
+		return;
+	dcs_time_t dt = (dcs_time_t)ns;
 	f->done_ev = dcs_schedule_in(net->k, dt, flow_done_event, net, &f, sizeof(f));
 }
 
@@ -283,12 +297,10 @@ static void reshare(struct dcs_net *net)
 	}
 	size_t unfrozen = 0;
 	for (struct dcs_flow *f = net->head; f; f = f->next) {
-		bool was_stalled = f->stalled;
 		f->nhops = walk_path(net, f->spec.src, f->spec.dst, f->links, f->dirs, net->n_links);
 		f->stalled = f->nhops < 0;
 		f->frozen = f->stalled;
 		f->rtt = f->stalled ? 0 : 2 * net->dist[(size_t)f->spec.src * net->n_sites + f->spec.dst];
-		(void)was_stalled;
 		if (f->stalled) {
 			f->cap = 0;
 			f->limit = DCS_LIMIT_STALLED;
@@ -382,40 +394,35 @@ static void reshare(struct dcs_net *net)
 }
 
 /* Reshares, reschedules completions whose rate changed, and tells owners of
- * flows that stalled or resumed. */
+ * flows that stalled or resumed.  An owner's on_stall may start or stop flows
+ * (even other flows waiting for their own callback), which runs this function
+ * again; the notify marks make every owner hear each change exactly once and
+ * never touch a flow that a callback freed. */
 static void update_flows(struct dcs_net *net)
 {
-	size_t n = net->n_flows;
-	if (n == 0)
+	if (net->n_flows == 0)
 		return;
-	double *old_rate = malloc(n * sizeof(double));
-	bool *old_stall = malloc(n * sizeof(bool));
-	if (!old_rate || !old_stall)
-		abort();
-	size_t i = 0;
-	for (struct dcs_flow *f = net->head; f; f = f->next, i++) {
-		old_rate[i] = f->rate;
-		old_stall[i] = f->stalled;
+	for (struct dcs_flow *f = net->head; f; f = f->next) {
+		f->old_rate = f->rate;
+		f->old_stalled = f->stalled;
 	}
 	reshare(net);
-	i = 0;
-	for (struct dcs_flow *f = net->head; f; f = f->next, i++)
-		if (f->rate != old_rate[i] || !f->done_ev)
+	for (struct dcs_flow *f = net->head; f; f = f->next) {
+		if (f->rate != f->old_rate || !f->done_ev)
 			schedule_done(net, f);
-	/* Stall callbacks last: they may start or stop flows (which reshares). */
-	struct dcs_flow **changed = malloc(n * sizeof(*changed));
-	if (!changed)
-		abort();
-	size_t nc = 0;
-	i = 0;
-	for (struct dcs_flow *f = net->head; f; f = f->next, i++)
-		if (f->stalled != old_stall[i] && f->spec.on_stall)
-			changed[nc++] = f;
-	free(old_rate);
-	free(old_stall);
-	for (size_t j = 0; j < nc; j++)
-		changed[j]->spec.on_stall(changed[j]->spec.ctx, changed[j], changed[j]->stalled);
-	free(changed);
+		if (f->stalled != f->old_stalled && f->spec.on_stall)
+			f->notify = !f->notify; /* a change back cancels a pending one */
+	}
+	/* Callbacks last, one at a time, rescanning after each. */
+	for (;;) {
+		struct dcs_flow *f = net->head;
+		while (f && !f->notify)
+			f = f->next;
+		if (!f)
+			break;
+		f->notify = false;
+		f->spec.on_stall(f->spec.ctx, f, f->stalled);
+	}
 }
 
 static void flow_unlink(struct dcs_net *net, struct dcs_flow *f)
@@ -522,6 +529,18 @@ bool dcs_flow_stalled(const struct dcs_flow *f)
 enum dcs_limit dcs_flow_limited_by(const struct dcs_flow *f)
 {
 	return f->limit;
+}
+
+enum dcs_limit dcs_flow_main_limit(const struct dcs_flow *f)
+{
+	enum dcs_limit best = DCS_LIMIT_NONE;
+	double most = 0;
+	for (int l = 0; l < DCS_LIMIT_COUNT; l++)
+		if (f->by_limit[l] > most) {
+			most = f->by_limit[l];
+			best = (enum dcs_limit)l;
+		}
+	return best;
 }
 
 dcs_time_t dcs_flow_rtt(const struct dcs_net *net, const struct dcs_flow *f)
@@ -660,6 +679,11 @@ double dcs_net_link_loss(const struct dcs_net *net, int link)
 double dcs_net_link_capacity_Bps(const struct dcs_net *net, int link)
 {
 	return net->ls[link].cap_Bps;
+}
+
+double dcs_net_link_bandwidth_gbps(const struct dcs_net *net, int link)
+{
+	return net->ls[link].bandwidth_gbps;
 }
 
 bool dcs_net_reachable(const struct dcs_net *net, int a, int b)

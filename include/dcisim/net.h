@@ -25,6 +25,9 @@
  * bytes.  A flow with no path is stalled (rate 0) until a path returns; its
  * owner hears of both through on_stall.  Rates are in goodput bytes per second.
  * Callbacks run inside kernel events; a callback may start and stop flows.
+ * A flow that starts without a path hears on_stall(true) from inside
+ * dcs_flow_start(), before its owner holds the pointer: that callback must not
+ * stop the flow.
  */
 #ifndef DCISIM_NET_H
 #define DCISIM_NET_H
@@ -62,6 +65,7 @@ enum dcs_limit {
 	DCS_LIMIT_LOSS,       /* Mathis bound */
 	DCS_LIMIT_DEMAND,     /* what its owner asked for (engine cap, offered load, credits) */
 	DCS_LIMIT_STALLED,    /* no path */
+	DCS_LIMIT_COUNT
 };
 const char *dcs_limit_name(enum dcs_limit l);
 
@@ -103,6 +107,7 @@ void dcs_net_set_site_up(struct dcs_net *net, int site, bool up);
 dcs_time_t dcs_net_link_one_way(const struct dcs_net *net, int link);
 double dcs_net_link_loss(const struct dcs_net *net, int link);
 double dcs_net_link_capacity_Bps(const struct dcs_net *net, int link);
+double dcs_net_link_bandwidth_gbps(const struct dcs_net *net, int link);
 
 /* Paths between sites.  One way is 0 within a site, DCS_TIME_NEVER with no path. */
 bool dcs_net_reachable(const struct dcs_net *net, int a, int b);
@@ -118,7 +123,8 @@ int dcs_net_path_mss(const struct dcs_net *net, int a, int b);
 
 /* Flows. */
 struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec *spec);
-/* Stops and frees a flow (no on_done). */
+/* Stops and frees a flow (no on_done).  Not for the flow whose on_done is
+ * running: that flow is already gone. */
 void dcs_flow_stop(struct dcs_net *net, struct dcs_flow *f);
 void dcs_flow_set_demand(struct dcs_net *net, struct dcs_flow *f, double demand_Bps);
 double dcs_flow_rate_Bps(const struct dcs_flow *f);
@@ -126,6 +132,9 @@ double dcs_flow_sent(struct dcs_net *net, struct dcs_flow *f);
 double dcs_flow_remaining(struct dcs_net *net, struct dcs_flow *f);
 bool dcs_flow_stalled(const struct dcs_flow *f);
 enum dcs_limit dcs_flow_limited_by(const struct dcs_flow *f);
+/* The limit that held while most of the flow's bytes moved so far (what a
+ * report calls "limited by"); DCS_LIMIT_NONE before any byte moved. */
+enum dcs_limit dcs_flow_main_limit(const struct dcs_flow *f);
 dcs_time_t dcs_flow_rtt(const struct dcs_net *net, const struct dcs_flow *f);
 size_t dcs_net_active_flows(const struct dcs_net *net);
 

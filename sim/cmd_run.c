@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dcisim/commands.h"
 #include "dcisim/loader.h"
@@ -66,20 +67,37 @@ static bool file_exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-/* A bundled scenario by name: ./scenarios/NAME.json, then the installed
- * data directory.  Returns a malloc'd path or NULL. */
+/* A bundled scenario by name: ./scenarios/NAME.json, then the data directory
+ * beside the installed program (PREFIX/share/dcisim, found from
+ * /proc/self/exe so an installed tree can move), then the configured one.
+ * Returns a malloc'd path or NULL. */
 static char *find_bundled(const char *name)
 {
 	if (strchr(name, '/') || strlen(name) > 200)
 		return NULL;
-	const char *dirs[] = {"scenarios", "scenarios/demos", DCISIM_DATADIR "/scenarios",
-			      DCISIM_DATADIR "/scenarios/demos"};
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		char buf[PATH_MAX];
-		snprintf(buf, sizeof(buf), "%s/%s%s", dirs[i], name,
-			 strstr(name, ".json") ? "" : ".json");
-		if (file_exists(buf))
-			return strdup(buf);
+	char exe_share[PATH_MAX + 32] = "";
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(exe_share, sizeof(exe_share), "%s/../share/dcisim", exe);
+		}
+	}
+	const char *bases[] = {".", exe_share, DCISIM_DATADIR};
+	const char *subs[] = {"scenarios", "scenarios/demos"};
+	for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
+		if (!bases[b][0])
+			continue;
+		for (size_t d = 0; d < sizeof(subs) / sizeof(subs[0]); d++) {
+			char buf[2 * PATH_MAX + 64];
+			snprintf(buf, sizeof(buf), "%s/%s/%s%s", bases[b], subs[d], name,
+				 strstr(name, ".json") ? "" : ".json");
+			if (file_exists(buf))
+				return strdup(buf);
+		}
 	}
 	return NULL;
 }

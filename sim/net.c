@@ -400,8 +400,7 @@ static void reshare(struct dcs_net *net)
  * never touch a flow that a callback freed. */
 static void update_flows(struct dcs_net *net)
 {
-	if (net->n_flows == 0)
-		return;
+	/* Even with no flow left: the links' rate sums must drop to zero. */
 	for (struct dcs_flow *f = net->head; f; f = f->next) {
 		f->old_rate = f->rate;
 		f->old_stalled = f->stalled;

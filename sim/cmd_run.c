@@ -221,8 +221,14 @@ int dcs_cmd_validate(int argc, char **argv)
 
 int dcs_cmd_schema(int argc, char **argv)
 {
-	(void)argc, (void)argv;
-	char *s = dcs_schema_json();
+	bool md = argc > 0 && !strcmp(argv[0], "--markdown");
+	if (argc > (md ? 1 : 0)) {
+		fputs("usage: dcisim schema [--markdown]\n\nPrints the JSON Schema of the scenario "
+		      "format, or with --markdown the key reference.\n",
+		      !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ? stdout : stderr);
+		return !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ? 0 : 2;
+	}
+	char *s = md ? dcs_schema_markdown() : dcs_schema_json();
 	if (!s)
 		return 3;
 	printf("%s\n", s);

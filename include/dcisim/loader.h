@@ -24,6 +24,8 @@ void dcs_scenario_free(struct dcs_scenario *scn);
 
 /* The JSON Schema of the format, as text the caller frees. */
 char *dcs_schema_json(void);
+/* The key reference in Markdown (docs/scenario-keys.md), from the same tables. */
+char *dcs_schema_markdown(void);
 
 /* The bundled default scenario, compiled into the program. */
 extern const char dcs_default_scenario[];

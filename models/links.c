@@ -7,9 +7,9 @@
  * that ends at its time_s:
  * - throughput_gbps: goodput the flows moved in that direction during the
  *   interval (exact: the network integrates every rate change), in Gbps;
- * - utilization: the wire load at the end of the interval's mean, i.e.
- *   (throughput / goodput fraction + background) / bandwidth, clamped to 1,
- *   with the link's current (possibly degraded) bandwidth; 0 when down.
+ * - utilization: the interval's mean wire load over the link's bandwidth at
+ *   the sample instant (degraded or not): (throughput / goodput fraction +
+ *   background) / bandwidth, at most 1; 0 while the link is down.
  *   Background counts as load because it is what the link carries besides
  *   the simulated flows (SPEC §4.1: flows share what background leaves);
  * - flows: flows crossing in that direction at the sample instant;
@@ -168,9 +168,9 @@ static void links_destroy(void *state)
 }
 
 const struct dcs_model_ops dcs_model_links = {
-	.name = "links",
-	.create = links_create,
-	.start = links_start,
-	.finish = links_finish,
-	.destroy = links_destroy,
+    .name = "links",
+    .create = links_create,
+    .start = links_start,
+    .finish = links_finish,
+    .destroy = links_destroy,
 };

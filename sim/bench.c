@@ -114,6 +114,160 @@ static double bench_bare_heap(const dcs_time_t *inc, size_t pending, uint64_t ev
 	return t;
 }
 
+/*
+ * The second reference: a bare calendar queue (Brown, CACM 31(10), 1988) of
+ * (time, next) entries.  nb buckets (a power of two) of width 2^shift ns hold
+ * time-sorted singly linked lists; an event goes to bucket (t >> shift) mod
+ * nb.  Dequeue drains the current bucket's slot of the current "year" and
+ * steps to the next bucket, with a direct search for the minimum after a whole
+ * year without an event.  The bucket count doubles when the queue holds more
+ * than 2 nb events and halves below nb / 2; each resize re-estimates the width
+ * as Brown does: 3 x the mean separation of the first few events, separations
+ * over twice the first mean left out.  Widths are rounded to a power of two
+ * so that the bucket index is a shift, not a division.
+ */
+#define CQ_NIL UINT32_MAX
+
+struct cq_ent {
+	int64_t t;
+	uint32_t next;
+};
+
+struct cq {
+	struct cq_ent *e;
+	uint32_t *head;
+	size_t nb, n;
+	unsigned shift;
+	int64_t cur; /* slot (t >> shift) being drained */
+};
+
+static void cq_link(struct cq *q, uint32_t i)
+{
+	int64_t t = q->e[i].t;
+	uint32_t *p = &q->head[(size_t)(t >> q->shift) & (q->nb - 1)];
+	while (*p != CQ_NIL && q->e[*p].t <= t)
+		p = &q->e[*p].next;
+	q->e[i].next = *p;
+	*p = i;
+	if ((t >> q->shift) < q->cur)
+		q->cur = t >> q->shift;
+}
+
+static uint32_t cq_unlink_min(struct cq *q)
+{
+	size_t mask = q->nb - 1;
+	for (size_t scanned = 0; scanned < q->nb; scanned++) {
+		uint32_t *p = &q->head[(size_t)q->cur & mask];
+		if (*p != CQ_NIL && (q->e[*p].t >> q->shift) == q->cur) {
+			uint32_t i = *p;
+			*p = q->e[i].next;
+			return i;
+		}
+		q->cur++;
+	}
+	/* A whole year without an event: find the earliest directly. */
+	uint32_t best = CQ_NIL;
+	for (size_t b = 0; b < q->nb; b++)
+		if (q->head[b] != CQ_NIL && (best == CQ_NIL || q->e[q->head[b]].t < q->e[best].t))
+			best = q->head[b];
+	q->cur = q->e[best].t >> q->shift;
+	q->head[(size_t)q->cur & mask] = q->e[best].next;
+	return best;
+}
+
+static unsigned cq_width_shift(struct cq *q)
+{
+	if (q->n < 2)
+		return q->shift;
+	size_t ns = q->n <= 5 ? q->n : 5 + q->n / 10;
+	if (ns > 25)
+		ns = 25;
+	uint32_t s[25];
+	for (size_t i = 0; i < ns; i++)
+		s[i] = cq_unlink_min(q);
+	double avg = (double)(q->e[s[ns - 1]].t - q->e[s[0]].t) / (double)(ns - 1), sum = 0;
+	size_t cnt = 0;
+	for (size_t i = 1; i < ns; i++) {
+		double d = (double)(q->e[s[i]].t - q->e[s[i - 1]].t);
+		if (d <= 2 * avg) {
+			sum += d;
+			cnt++;
+		}
+	}
+	for (size_t i = ns; i-- > 0;) {
+		/* Put the samples back at their buckets' heads, earliest last. */
+		size_t b = (size_t)(q->e[s[i]].t >> q->shift) & (q->nb - 1);
+		q->e[s[i]].next = q->head[b];
+		q->head[b] = s[i];
+	}
+	q->cur = q->e[s[0]].t >> q->shift;
+	double w = cnt && sum > 0 ? 3 * sum / (double)cnt : 1;
+	unsigned shift = 0;
+	while (shift < 62 && (double)(INT64_C(1) << (shift + 1)) <= w)
+		shift++;
+	return shift;
+}
+
+static bool cq_resize(struct cq *q, size_t nb)
+{
+	unsigned shift = cq_width_shift(q);
+	uint32_t *nh = malloc(nb * sizeof(*nh));
+	if (!nh)
+		return false;
+	for (size_t b = 0; b < nb; b++)
+		nh[b] = CQ_NIL;
+	uint32_t *oh = q->head;
+	size_t onb = q->nb;
+	q->head = nh;
+	q->nb = nb;
+	q->shift = shift;
+	q->cur = INT64_MAX;
+	for (size_t b = 0; b < onb; b++) {
+		for (uint32_t i = oh[b], next; i != CQ_NIL; i = next) {
+			next = q->e[i].next;
+			cq_link(q, i);
+		}
+	}
+	free(oh);
+	return true;
+}
+
+static double bench_bare_calendar(const dcs_time_t *inc, size_t pending, uint64_t events)
+{
+	struct cq q = {.nb = 2, .shift = 0};
+	q.e = malloc(pending * sizeof(*q.e));
+	q.head = malloc(q.nb * sizeof(*q.head));
+	if (!q.e || !q.head) {
+		free(q.e);
+		free(q.head);
+		return NAN;
+	}
+	q.head[0] = q.head[1] = CQ_NIL;
+	bool ok = true;
+	for (size_t i = 0; i < pending && ok; i++) {
+		q.e[i].t = inc[(i * 7919) & (RING - 1)];
+		cq_link(&q, (uint32_t)i);
+		if (++q.n > 2 * q.nb)
+			ok = cq_resize(&q, 2 * q.nb);
+	}
+	size_t next = 0;
+	volatile int64_t sink = 0;
+	double t0 = wall_now();
+	for (uint64_t ev = 0; ev < events && ok; ev++) {
+		/* Hold: dequeue the earliest, enqueue one event later by an increment. */
+		uint32_t i = cq_unlink_min(&q);
+		int64_t now = q.e[i].t;
+		sink += now;
+		q.e[i].t = now + inc[next++ & (RING - 1)];
+		cq_link(&q, i);
+	}
+	double t = wall_now() - t0;
+	free(q.e);
+	free(q.head);
+	(void)sink;
+	return ok ? t : NAN;
+}
+
 static const char bench_usage[] =
 	"usage: dcisim bench [--pending N] [--events M] [--csv]\n"
 	"\n"
@@ -165,8 +319,8 @@ int dcs_cmd_bench(int argc, char **argv)
 	if (csv)
 		printf("pending,events,seconds,events_per_s,bytes_per_pending\n");
 	else
-		printf("%10s %10s %14s %14s %8s %10s\n", "pending", "events", "kernel ev/s",
-		       "bare heap ev/s", "ratio", "B/pending");
+		printf("%10s %10s %14s %14s %14s %9s %9s %10s\n", "pending", "events", "kernel ev/s",
+		       "bare heap ev/s", "calendar ev/s", "vs heap", "vs cal", "B/pending");
 	for (size_t s = 0; s < nsizes; s++) {
 		double tk = bench_kernel(inc, sizes[s], events);
 		if (csv) {
@@ -175,8 +329,10 @@ int dcs_cmd_bench(int argc, char **argv)
 			continue;
 		}
 		double tb = bench_bare_heap(inc, sizes[s], events);
-		printf("%10zu %10llu %14.0f %14.0f %8.2f %10zu\n", sizes[s], events, events / tk,
-		       events / tb, tb / tk, dcs_kernel_bytes_per_pending());
+		double tc = bench_bare_calendar(inc, sizes[s], events);
+		printf("%10zu %10llu %14.0f %14.0f %14.0f %9.2f %9.2f %10zu\n", sizes[s], events,
+		       events / tk, events / tb, events / tc, tb / tk, tc / tk,
+		       dcs_kernel_bytes_per_pending());
 		fflush(stdout);
 	}
 	free(inc);

@@ -15,7 +15,7 @@
 
 static const char run_usage[] =
 	"usage: dcisim run [SCENARIO] [--out DIR] [--seed N] [--until SECONDS] [-q|-v]\n"
-	"                  [--max-events N] [--max-wall-s SECONDS]\n"
+	"                  [--max-events N] [--max-wall-s SECONDS] [--trace FILE]\n"
 	"\n"
 	"Runs a scenario and writes its results as CSV files.\n"
 	"\n"
@@ -27,6 +27,8 @@ static const char run_usage[] =
 	"  --until SECONDS   stop earlier than the scenario's duration_s\n"
 	"  --max-events N    stop after N events (exit 3, run.json complete: false)\n"
 	"  --max-wall-s S    stop after S seconds of wall time (exit 3)\n"
+	"  --trace FILE      also write an event trace for `dcisim view --replay`\n"
+	"                    (docs/trace.md); the CSVs are the same with or without\n"
 	"  -q, --quiet       no warnings or progress on stderr\n"
 	"  -v, --verbose     more detail on stderr\n"
 	"\n"
@@ -146,6 +148,9 @@ int dcs_cmd_run(int argc, char **argv)
 				return 2;
 			}
 			o.max_events = n;
+			i++;
+		} else if (!strcmp(a, "--trace") && v) {
+			o.trace_path = v;
 			i++;
 		} else if (!strcmp(a, "--max-wall-s") && v) {
 			if (!dcs_parse_double(v, &o.max_wall_s) || o.max_wall_s <= 0) {

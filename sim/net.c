@@ -92,8 +92,8 @@ double dcs_mathis_cap_Bps(int streams, double mss_bytes, double rtt_s, double lo
 
 const char *dcs_limit_name(enum dcs_limit l)
 {
-	static const char *const names[] = {"none", "link_share", "window", "loss", "demand",
-					    "stalled"};
+	static const char *const names[] = {"none", "link_share", "window",
+					    "loss", "demand",     "stalled"};
 	return names[l];
 }
 
@@ -297,10 +297,13 @@ static void reshare(struct dcs_net *net)
 	}
 	size_t unfrozen = 0;
 	for (struct dcs_flow *f = net->head; f; f = f->next) {
-		f->nhops = walk_path(net, f->spec.src, f->spec.dst, f->links, f->dirs, net->n_links);
+		f->nhops =
+		    walk_path(net, f->spec.src, f->spec.dst, f->links, f->dirs, net->n_links);
 		f->stalled = f->nhops < 0;
 		f->frozen = f->stalled;
-		f->rtt = f->stalled ? 0 : 2 * net->dist[(size_t)f->spec.src * net->n_sites + f->spec.dst];
+		f->rtt = f->stalled
+			     ? 0
+			     : 2 * net->dist[(size_t)f->spec.src * net->n_sites + f->spec.dst];
 		if (f->stalled) {
 			f->cap = 0;
 			f->limit = DCS_LIMIT_STALLED;
@@ -315,9 +318,8 @@ static void reshare(struct dcs_net *net)
 			lim = DCS_LIMIT_WINDOW;
 		}
 		double loss = dcs_net_path_loss(net, f->spec.src, f->spec.dst);
-		double m = dcs_mathis_cap_Bps(f->spec.streams,
-					      dcs_net_path_mss(net, f->spec.src, f->spec.dst), rtt_s,
-					      loss);
+		double m = dcs_mathis_cap_Bps(
+		    f->spec.streams, dcs_net_path_mss(net, f->spec.src, f->spec.dst), rtt_s, loss);
 		if (m < cap) {
 			cap = m;
 			lim = DCS_LIMIT_LOSS;
@@ -564,6 +566,11 @@ int dcs_net_link_flows(const struct dcs_net *net, int link, int dir)
 	return net->ls[link].nflows[dir];
 }
 
+double dcs_net_link_rate_Bps(const struct dcs_net *net, int link, int dir)
+{
+	return net->ls[link].rate_sum[dir];
+}
+
 static bool paths_differ(const struct dcs_net *net, const dcs_time_t *old_dist, const int *old_pred)
 {
 	size_t nn = (size_t)net->n_sites * (size_t)net->n_sites;
@@ -613,7 +620,9 @@ void dcs_net_set_link_up(struct dcs_net *net, int link, bool up)
 		return;
 	settle(net);
 	net->ls[link].up = up;
-	struct dcs_note n = {.kind = DCS_NOTE_LINK_STATE, .index = link, .up = up,
+	struct dcs_note n = {.kind = DCS_NOTE_LINK_STATE,
+			     .index = link,
+			     .up = up,
 			     .degraded = net->ls[link].degraded};
 	after_change(net, &n);
 }
@@ -631,8 +640,8 @@ void dcs_net_link_degrade(struct dcs_net *net, int link, double bandwidth_gbps, 
 		s->extra_ms = added_latency_ms;
 	s->degraded = true;
 	link_refresh(net, link);
-	struct dcs_note n = {.kind = DCS_NOTE_LINK_STATE, .index = link, .up = s->up,
-			     .degraded = true};
+	struct dcs_note n = {
+	    .kind = DCS_NOTE_LINK_STATE, .index = link, .up = s->up, .degraded = true};
 	after_change(net, &n);
 }
 
@@ -645,8 +654,8 @@ void dcs_net_link_restore(struct dcs_net *net, int link)
 	s->extra_ms = 0;
 	s->degraded = false;
 	link_refresh(net, link);
-	struct dcs_note n = {.kind = DCS_NOTE_LINK_STATE, .index = link, .up = s->up,
-			     .degraded = false};
+	struct dcs_note n = {
+	    .kind = DCS_NOTE_LINK_STATE, .index = link, .up = s->up, .degraded = false};
 	after_change(net, &n);
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "dcisim/output.h"
+#include "dcisim/trace.h"
 #include "dcisim/world.h"
 
 /* The one piece of process-wide state: a signal handler can reach nothing
@@ -71,6 +72,11 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	dcs_time_t until = w->horizon;
 	if (opts->until_s > 0 && dcs_time_from_s(opts->until_s) < until)
 		until = dcs_time_from_s(opts->until_s);
+	struct dcs_trace *tr = NULL; /* --trace: an observer only (sim/trace.c) */
+	if (opts->trace_path && !(tr = dcs_trace_open(opts->trace_path, w, err))) {
+		dcs_world_destroy(w);
+		return 3;
+	}
 	double t0 = wall_now();
 	dcs_time_t chunk = until / 200 > 0 ? until / 200 : 1;
 	const char *note = NULL;
@@ -82,7 +88,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		dcs_time_t next = dcs_now(w->k) + chunk;
 		if (next > until || next < 0)
 			next = until;
-		enum dcs_stop_reason r = dcs_world_run(w, next);
+		enum dcs_stop_reason r = tr ? dcs_trace_run(tr, next) : dcs_world_run(w, next);
 		if (dcs_kernel_pending(w->k) > peak_pending)
 			peak_pending = dcs_kernel_pending(w->k);
 		if (progress)
@@ -112,6 +118,8 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	if (progress)
 		show_progress(w, until, t0, true);
 	dcs_world_finish(w);
+	if (tr && dcs_trace_finish(tr, code == 0, err) != 0 && !code)
+		code = 3;
 	double wall = wall_now() - t0;
 	if (opts->verbosity >= 0)
 		for (size_t i = 0; i < dcs_results_n_warnings(w->res); i++)
@@ -141,5 +149,6 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		w->res = NULL;
 	}
 	dcs_world_destroy(w);
+	dcs_trace_free(tr);
 	return code;
 }

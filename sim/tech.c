@@ -12,31 +12,83 @@
  * - added latency: the reference finds no per-device datasheet figure (§7
  *   item 6), so encapsulating edges add nothing here and measured device
  *   delays (transponder FEC, §1: 30 us standard FEC) go in device_latency_us.
- * - learning and flooding: §3.2. EVI and OTV learn MACs through IS-IS, answer
- *   ARP locally and do not flood unknown unicast; VPLS floods and learns per
- *   VSI; VXLAN-EVPN advertises MACs in BGP with ARP suppression; dwdm carries
- *   the sites' own flooding (one L2 domain, STP not isolated).
- * - failover: §3.2. DWDM 1+1 optical line protection < 50 ms; VPLS backup
- *   pseudowire 200-300 ms (Cisco ASR 920), 250 ms used; EVI IS-IS hold 10 s x 3
- *   = 30 s, about 1 s with BFD tracking; OTV uses the same IS-IS placeholder;
- *   VXLAN-EVPN withdraws per Ethernet segment in one BGP update (RFC 7432
- *   §17.3) once BFD (50 ms x 3 = 150 ms, §4.2) or the BGP hold timer (180 s)
- *   detects the loss; l3 reroutes after BFD-style detection or OSPF dead 40 s.
+ * - learning and flooding: §3.2. EVI and OTV learn remote MACs through IS-IS
+ *   ("EVI MAC learning", "OTV MAC learning"), answer ARP locally and do not
+ *   flood unknown unicast ("EVI flood controls", "OTV flood behaviour"); VPLS
+ *   floods and learns per VSI over a full mesh of pseudowires ("VPLS MAC
+ *   learning", "VPLS scale": N(N-1)/2); VXLAN-EVPN advertises MACs in BGP
+ *   with the MAC Mobility sequence number ("VXLAN-EVPN control plane") and
+ *   withdraws a whole Ethernet segment in one update ("EVPN mass withdraw",
+ *   RFC 7432 §17.3); dwdm carries the sites' own flooding and STP (one L2
+ *   domain, nothing isolated).  EVI and OTV keep STP per site ("EVI STP",
+ *   "OTV flood behaviour"); VPLS needs no spanning tree across the mesh,
+ *   whose split horizon already prevents loops ("VPLS MAC learning").
+ * - failover: §3.2. DWDM 1+1 optical line protection < 50 ms ("DWDM optical
+ *   line protection"); VPLS backup pseudowire 200-300 ms on Cisco ASR 920,
+ *   250 ms used ("VPLS PW redundancy switchover"); EVI IS-IS hold 10 s x 3 =
+ *   30 s, about 1 s with BFD tracking ("EVI IS-IS timers"); OTV has no
+ *   published timers, so the generic IS-IS 10 s / 30 s placeholder ("OTV
+ *   IS-IS timers", GAP); VXLAN-EVPN learns of the loss from BFD (50 ms x 3 =
+ *   150 ms, §4.2 "BFD") or the BGP hold timer (180 s, §4.2 "IGP/BGP hello
+ *   defaults"), then one mass withdraw; l3 reroutes after BFD or OSPF dead
+ *   40 s (same row).  DWDM and VPLS switch in the transport, so BFD changes
+ *   nothing for them.
+ * - cp_update_s: the time a control plane takes to originate a MAC update
+ *   after its edge learns the MAC locally.  GAP: the reference has no
+ *   per-update figure (§7 item 3 for OTV); 0 is used, and the propagation
+ *   over the DCI is added by the L2 model.  iBGP MRAI (5 s, §4.2) is not
+ *   applied to EVPN MAC routes, which are normally sent without it
+ *   (assumption, stated in docs/models-l2l3.md).
  */
+/* One technology per block reads better than one field per line. */
+/* clang-format off */
 static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
-	[DCS_TECH_DWDM] = {"dwdm", 0, 0.0, true, false, false, true, false, 0.050, 0.050,
-			   "flood-and-learn (transparent)", "OLP 1+1 switch < 50 ms"},
-	[DCS_TECH_VPLS] = {"vpls", 26, 0.0, true, false, false, true, true, 0.250, 0.250,
-			   "flood-and-learn per VSI", "backup pseudowire 200-300 ms"},
-	[DCS_TECH_EVI] = {"evi", 38, 0.0, true, true, true, false, true, 30.0, 1.0,
-			  "control plane (EVI IS-IS)", "IS-IS hold 3 x 10 s; BFD ~1 s"},
-	[DCS_TECH_OTV] = {"otv", 42, 0.0, true, true, true, false, true, 30.0, 1.0,
-			  "control plane (OTV IS-IS)", "IS-IS hold 3 x 10 s; BFD ~1 s"},
-	[DCS_TECH_VXLAN_EVPN] = {"vxlan_evpn", 50, 0.0, true, true, true, false, true, 180.0, 0.150,
-				 "control plane (BGP EVPN)", "BGP hold 180 s; BFD 3 x 50 ms"},
-	[DCS_TECH_L3] = {"l3", 0, 0.0, false, true, false, false, true, 40.0, 0.150,
-			 "none (routed)", "OSPF dead 40 s; BFD 3 x 50 ms"},
+	[DCS_TECH_DWDM] = {
+		.name = "dwdm", .encap_bytes = 0, .l2_extension = true,
+		.flood_unknown_unicast = true,
+		.failover_s = 0.050, .failover_bfd_s = 0.050,
+		.learning = "flood-and-learn (transparent)",
+		.failover_source = "OLP 1+1 switch < 50 ms",
+	},
+	[DCS_TECH_VPLS] = {
+		.name = "vpls", .encap_bytes = 26, .l2_extension = true,
+		.flood_unknown_unicast = true, .stp_isolation = true,
+		.full_mesh_pseudowires = true,
+		.failover_s = 0.250, .failover_bfd_s = 0.250,
+		.learning = "flood-and-learn per VSI",
+		.failover_source = "backup pseudowire 200-300 ms",
+	},
+	[DCS_TECH_EVI] = {
+		.name = "evi", .encap_bytes = 38, .l2_extension = true,
+		.control_plane = true, .arp_suppression = true, .stp_isolation = true,
+		.failover_s = 30.0, .failover_bfd_s = 1.0,
+		.learning = "control plane (EVI IS-IS)",
+		.failover_source = "IS-IS hold 3 x 10 s; BFD ~1 s",
+	},
+	[DCS_TECH_OTV] = {
+		.name = "otv", .encap_bytes = 42, .l2_extension = true,
+		.control_plane = true, .arp_suppression = true, .stp_isolation = true,
+		.failover_s = 30.0, .failover_bfd_s = 1.0,
+		.learning = "control plane (OTV IS-IS)",
+		.failover_source = "IS-IS hold 3 x 10 s (placeholder); BFD ~1 s",
+	},
+	[DCS_TECH_VXLAN_EVPN] = {
+		.name = "vxlan_evpn", .encap_bytes = 50, .l2_extension = true,
+		.control_plane = true, .arp_suppression = true, .stp_isolation = true,
+		.mac_mobility_seq = true, .mass_withdraw = true,
+		.failover_s = 180.0, .failover_bfd_s = 0.150,
+		.learning = "control plane (BGP EVPN, MAC mobility sequence)",
+		.failover_source = "BGP hold 180 s or BFD 3 x 50 ms, then mass withdraw",
+	},
+	[DCS_TECH_L3] = {
+		.name = "l3", .encap_bytes = 0, .l2_extension = false,
+		.control_plane = true, .stp_isolation = true,
+		.failover_s = 40.0, .failover_bfd_s = 0.150,
+		.learning = "none (routed)",
+		.failover_source = "OSPF dead 40 s; BFD 3 x 50 ms",
+	},
 };
+/* clang-format on */
 
 const struct dcs_tech_info *dcs_tech(enum dcs_tech t)
 {

@@ -54,21 +54,21 @@ static void env_close(struct env *e)
 
 /* Two sites, one 10 Gbps DWDM link of 100 km (490 us one way + 10 us devices). */
 static const char two_sites[] =
-	"{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1000,"
-	" \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"
-	" \"links\": [{\"id\": \"l\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 100,"
-	"   \"bandwidth_gbps\": 10, \"background_gbps\": 2, \"device_latency_us\": 10}]}";
+    "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1000,"
+    " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"
+    " \"links\": [{\"id\": \"l\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 100,"
+    "   \"bandwidth_gbps\": 10, \"background_gbps\": 2, \"device_latency_us\": 10}]}";
 
 /* A triangle: a-b direct is fastest, a-c-b the detour. */
 static const char triangle[] =
-	"{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1000,"
-	" \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"}],"
-	" \"links\": [{\"id\": \"ab\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 10,"
-	"   \"bandwidth_gbps\": 10},"
-	"  {\"id\": \"ac\", \"a\": \"a\", \"b\": \"c\", \"distance_km\": 10,"
-	"   \"bandwidth_gbps\": 1},"
-	"  {\"id\": \"cb\", \"a\": \"c\", \"b\": \"b\", \"distance_km\": 10,"
-	"   \"bandwidth_gbps\": 10}]}";
+    "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1000,"
+    " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"}],"
+    " \"links\": [{\"id\": \"ab\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 10,"
+    "   \"bandwidth_gbps\": 10},"
+    "  {\"id\": \"ac\", \"a\": \"a\", \"b\": \"c\", \"distance_km\": 10,"
+    "   \"bandwidth_gbps\": 1},"
+    "  {\"id\": \"cb\", \"a\": \"c\", \"b\": \"b\", \"distance_km\": 10,"
+    "   \"bandwidth_gbps\": 10}]}";
 
 struct done_log {
 	int n;
@@ -113,9 +113,16 @@ static void noop(struct dcs_kernel *k, void *ctx, const void *payload)
 static struct dcs_flow *start(struct env *e, struct done_log *d, int src, int dst, double bytes,
 			      double demand)
 {
-	struct dcs_flow_spec s = {.src = src, .dst = dst, .bytes = bytes, .demand_Bps = demand,
-				  .streams = 1, .window_bytes = 0, .label = "t",
-				  .on_done = on_done, .on_stall = on_stall, .ctx = d};
+	struct dcs_flow_spec s = {.src = src,
+				  .dst = dst,
+				  .bytes = bytes,
+				  .demand_Bps = demand,
+				  .streams = 1,
+				  .window_bytes = 0,
+				  .label = "t",
+				  .on_done = on_done,
+				  .on_stall = on_stall,
+				  .ctx = d};
 	struct dcs_flow *f = dcs_flow_start(e->net, &s);
 	assert_non_null(f);
 	return f;
@@ -153,10 +160,15 @@ static void test_window_table_v6(void **state)
 	static const struct {
 		double w_bytes, rtt_ms, mb_s, digits;
 	} v6[] = {
-		{0.5e6, 4, 125, 0.5},     {0.5e6, 5, 100, 0.5},        {0.5e6, 10, 50, 0.5},
-		{1.25e6, 10, 125, 0.5},   {6 * 1048576.0, 50, 125.8, 0.05},
-		{6 * 1048576.0, 100, 62.9, 0.05}, {6 * 1048576.0, 150, 41.9, 0.05},
-		{16 * 1048576.0, 100, 167.8, 0.05}, {65536, 150, 0.44, 0.005},
+	    {0.5e6, 4, 125, 0.5},
+	    {0.5e6, 5, 100, 0.5},
+	    {0.5e6, 10, 50, 0.5},
+	    {1.25e6, 10, 125, 0.5},
+	    {6 * 1048576.0, 50, 125.8, 0.05},
+	    {6 * 1048576.0, 100, 62.9, 0.05},
+	    {6 * 1048576.0, 150, 41.9, 0.05},
+	    {16 * 1048576.0, 100, 167.8, 0.05},
+	    {65536, 150, 0.44, 0.005},
 	};
 	for (size_t i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
 		double got = dcs_window_cap_Bps(1, v6[i].w_bytes, v6[i].rtt_ms / 1e3) / 1e6;
@@ -173,8 +185,8 @@ static void test_mathis_table_v7(void **state)
 	static const struct {
 		double rtt_ms, p, mbit_s;
 	} v7[] = {
-		{10, 1e-5, 452},   {10, 1e-6, 1430}, {50, 1e-5, 90.5}, {100, 1e-6, 143},
-		{150, 1e-4, 9.54}, {150, 1e-6, 95.4}, {150, 1e-8, 954},
+	    {10, 1e-5, 452},   {10, 1e-6, 1430},  {50, 1e-5, 90.5}, {100, 1e-6, 143},
+	    {150, 1e-4, 9.54}, {150, 1e-6, 95.4}, {150, 1e-8, 954},
 	};
 	for (size_t i = 0; i < sizeof(v7) / sizeof(v7[0]); i++) {
 		double got = dcs_mathis_cap_Bps(1, 1460, v7[i].rtt_ms / 1e3, v7[i].p) * 8 / 1e6;
@@ -190,10 +202,10 @@ static void test_flow_caps(void **state)
 	(void)state;
 	/* 1500 km: one way 7.35 ms, RTT 14.7 ms; loss 1e-5 on the link. */
 	static const char json[] =
-		"{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1000,"
-		" \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"
-		" \"links\": [{\"id\": \"l\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 1500,"
-		"   \"bandwidth_gbps\": 10, \"loss\": 1e-5}]}";
+	    "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1000,"
+	    " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"
+	    " \"links\": [{\"id\": \"l\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 1500,"
+	    "   \"bandwidth_gbps\": 10, \"loss\": 1e-5}]}";
 	struct env e;
 	env_open(&e, json);
 	struct done_log d = {.k = e.k, .net = e.net};
@@ -202,8 +214,14 @@ static void test_flow_caps(void **state)
 	double mathis = dcs_mathis_cap_Bps(1, 1460, rtt, 1e-5);
 	assert_true(mathis < share);
 
-	struct dcs_flow_spec s = {.src = 0, .dst = 1, .bytes = INFINITY, .demand_Bps = INFINITY,
-				  .streams = 1, .window_bytes = 0, .label = "t", .ctx = &d};
+	struct dcs_flow_spec s = {.src = 0,
+				  .dst = 1,
+				  .bytes = INFINITY,
+				  .demand_Bps = INFINITY,
+				  .streams = 1,
+				  .window_bytes = 0,
+				  .label = "t",
+				  .ctx = &d};
 	struct dcs_flow *f = dcs_flow_start(e.net, &s);
 	assert_rel(dcs_flow_rate_Bps(f), mathis, 1e-9);
 	assert_int_equal(dcs_flow_limited_by(f), DCS_LIMIT_LOSS);
@@ -427,16 +445,16 @@ static void test_degrade(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_link_figures),
-		cmocka_unit_test(test_window_table_v6),
-		cmocka_unit_test(test_mathis_table_v7),
-		cmocka_unit_test(test_flow_caps),
-		cmocka_unit_test(test_fair_share_and_join),
-		cmocka_unit_test(test_max_min_with_cap),
-		cmocka_unit_test(test_multi_hop),
-		cmocka_unit_test(test_stall_and_reroute),
-		cmocka_unit_test(test_callback_stops_other),
-		cmocka_unit_test(test_degrade),
+	    cmocka_unit_test(test_link_figures),
+	    cmocka_unit_test(test_window_table_v6),
+	    cmocka_unit_test(test_mathis_table_v7),
+	    cmocka_unit_test(test_flow_caps),
+	    cmocka_unit_test(test_fair_share_and_join),
+	    cmocka_unit_test(test_max_min_with_cap),
+	    cmocka_unit_test(test_multi_hop),
+	    cmocka_unit_test(test_stall_and_reroute),
+	    cmocka_unit_test(test_callback_stops_other),
+	    cmocka_unit_test(test_degrade),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -142,5 +142,9 @@ size_t dcs_net_active_flows(const struct dcs_net *net);
  * direction since the start (integrated exactly at every rate change). */
 double dcs_net_link_bytes(struct dcs_net *net, int link, int dir);
 int dcs_net_link_flows(const struct dcs_net *net, int link, int dir);
+/* For observers (trace, viewer): the goodput rate flows carry now in one
+ * direction, bytes/s.  Unlike dcs_net_link_bytes() it settles nothing, so
+ * calling it at any moment never changes a run's results. */
+double dcs_net_link_rate_Bps(const struct dcs_net *net, int link, int dir);
 
 #endif

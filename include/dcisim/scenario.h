@@ -69,6 +69,8 @@ struct dcs_workload_cfg {
 	double iops;
 	double read_ratio;
 	double block_kib;
+	double start_s; /* I/O starts at this time */
+	double for_s;   /* and lasts this long; NaN: until the end */
 };
 
 struct dcs_storage_cfg {
@@ -138,6 +140,7 @@ struct dcs_migration_policy {
 	bool auto_converge;
 	double max_switchover_s;
 	double page_kib;
+	double stall_timeout_s; /* a migration without a path this long fails */
 };
 
 enum dcs_ingress { DCS_INGRESS_NONE, DCS_INGRESS_DNS, DCS_INGRESS_RHI, DCS_INGRESS_LISP };
@@ -196,6 +199,7 @@ struct dcs_cluster_cfg {
 	double fence_s;
 	double start_s;
 	bool two_node;
+	double arbitration_ms; /* membership/quorum settling after a death (default: the preset) */
 };
 
 enum dcs_fault_kind {

@@ -2,11 +2,13 @@
  * Layer-2 extension technologies: one table, every figure with its source.
  *
  * Contract: this is the only place that knows what a technology adds to a
- * frame, how it learns MAC addresses and what it does when a path fails.  The
- * network (framing, latency) and the L2 model (MAC moves, BUM traffic,
- * failover) both read it; neither keeps figures of its own.
- * Sources: ../shared/reference/dci-facts.md, sections 1 and 3 (cited per row in
- * sim/tech.c).
+ * frame, how it learns MAC addresses, what it floods across the DCI and what
+ * it does when a path fails.  The network (framing, latency), the loader (MTU
+ * check) and the L2 model (MAC moves, BUM traffic, failover, pseudowires) all
+ * read it; none keeps figures of its own.  The table is constant: two worlds
+ * share it safely.
+ * Sources: ../shared/reference/dci-facts.md, sections 1, 3 and 4.2 (cited per
+ * row in sim/tech.c).
  */
 #ifndef DCISIM_TECH_H
 #define DCISIM_TECH_H
@@ -17,16 +19,20 @@
 
 struct dcs_tech_info {
 	const char *name;
-	int encap_bytes;           /* added to every data frame on the DCI */
-	double added_latency_us;   /* one way, both edge devices together */
-	bool l2_extension;         /* false for l3: routed only */
-	bool control_plane;        /* MAC reachability from a control plane */
-	bool arp_suppression;      /* ARP answered locally once learnt */
-	bool flood_unknown_unicast;/* unknown unicast crosses the DCI */
-	bool stp_isolation;        /* BPDUs do not cross the DCI */
-	double failover_s;         /* L2 outage when a transport path fails */
-	double failover_bfd_s;     /* the same with BFD-tracked detection */
-	const char *learning;      /* words for reports */
+	int encap_bytes;            /* added to every data frame on the DCI */
+	double added_latency_us;    /* one way, both edge devices together */
+	bool l2_extension;          /* false for l3: routed only */
+	bool control_plane;         /* remote MAC reachability from a control plane */
+	bool arp_suppression;       /* ARP answered locally once learnt */
+	bool flood_unknown_unicast; /* unknown unicast crosses the DCI */
+	bool stp_isolation;         /* BPDUs do not cross the DCI */
+	bool mac_mobility_seq;      /* MAC routes carry a move sequence number */
+	bool full_mesh_pseudowires; /* one pseudowire per pair of sites */
+	bool mass_withdraw;         /* one update withdraws every MAC behind a failed path */
+	double failover_s;          /* L2 outage when a transport path fails */
+	double failover_bfd_s;      /* the same with BFD-tracked detection */
+	double cp_update_s;         /* control plane: time to originate one MAC update */
+	const char *learning;       /* words for reports */
 	const char *failover_source;
 };
 

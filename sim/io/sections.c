@@ -69,7 +69,7 @@ static const struct field site_fields[] = {
 	NUM("x", struct dcs_site_cfg, x, 0, -1e6, 1e6, 0, "Map position (km or any unit), for the viewer."),
 	NUM("y", struct dcs_site_cfg, y, 0, -1e6, 1e6, 0, "Map position, for the viewer."),
 	NUM("bum_pps", struct dcs_site_cfg, bum_pps, NODEF, 0, 1e9, 0,
-	    "Broadcast, unknown-unicast and multicast frames per second offered to the stretched VLANs at this site (default: models/l2)."),
+	    "ARP and unknown-unicast frames per second that hosts at this site send on the stretched VLANs (default 100: 500 hosts x 6 peers / 30 s reachable time; models/l2)."),
 };
 static const struct spec site_spec = SPEC("a site", struct dcs_site_cfg, site_fields, check_site);
 
@@ -162,6 +162,9 @@ static const struct field workload_fields[] = {
 	NUM("iops", struct dcs_workload_cfg, iops, REQ | GT_MIN, 0, 1e7, 0, "Poisson arrival rate of I/Os per second."),
 	NUM("read_ratio", struct dcs_workload_cfg, read_ratio, 0, 0, 1, 0.7, "Share of reads."),
 	NUM("block_kib", struct dcs_workload_cfg, block_kib, GT_MIN, 0, 1048576, 8, "I/O size."),
+	NUM("start_s", struct dcs_workload_cfg, start_s, 0, 0, 1e9, 0, "When the workload starts issuing I/O."),
+	NUM("for_s", struct dcs_workload_cfg, for_s, NODEF | GT_MIN, 0, 1e9, 0,
+	    "How long it issues I/O (default: until the end); a burst is a workload with start_s and for_s."),
 };
 static const struct spec workload_spec =
 	SPEC("a workload", struct dcs_workload_cfg, workload_fields, check_workload);
@@ -322,20 +325,23 @@ static const struct field policy_fields[] = {
 	NUM("max_downtime_ms", struct dcs_migration_policy, max_downtime_ms, NODEF | GT_MIN, 0, 1e6, 0,
 	    "Stop-and-copy starts when the rest fits in this (vmotion 500, qemu 300)."),
 	NUM("switchover_ms", struct dcs_migration_policy, switchover_ms, NODEF, 0, 1e6, 0,
-	    "Fixed part of downtime: device state, resume, announce."),
-	INT("streams", struct dcs_migration_policy, streams, NODEF, 1, 64, 0, "Parallel TCP streams."),
+	    "Fixed part of downtime: device state, resume, announce (default 9)."),
+	INT("streams", struct dcs_migration_policy, streams, NODEF, 1, 64, 0,
+	    "Parallel TCP streams (default 1: qemu multifd is off by default)."),
 	NUM("tcp_window_kib", struct dcs_migration_policy, tcp_window_kib, NODEF | GT_MIN, 0, 1048576, 0,
-	    "TCP window per stream."),
+	    "TCP window per stream (vmotion: sized to the path, no cap; qemu, xen 6144 = Linux tcp_rmem max)."),
 	ENUM("on_no_progress", struct dcs_migration_policy, on_no_progress, NODEF, noprog_names, 0,
-	     "When a round does not shrink the dirty set: stun the guest, abort, or force the copy."),
+	     "When a round does not shrink the dirty set: stun the guest, abort, or force the copy (vmotion stun; qemu, xen keep going)."),
 	INT("max_rounds", struct dcs_migration_policy, max_rounds, NODEF, 1, 100000, 0,
-	    "Bound on pre-copy rounds (xen 30)."),
+	    "Bound on live pre-copy rounds, the full first copy included (xen 29; others none)."),
 	NUM("rate_cap_mib_s", struct dcs_migration_policy, rate_cap_mib_s, NODEF | GT_MIN, 0, 1e7, 0,
 	    "Engine bandwidth cap (qemu max-bandwidth 128 MiB/s)."),
 	BOOL("auto_converge", struct dcs_migration_policy, auto_converge, 0, "QEMU auto-converge CPU throttling."),
 	NUM("max_switchover_s", struct dcs_migration_policy, max_switchover_s, NODEF | GT_MIN, 0, 1e6, 0,
 	    "Fail the migration if switchover would take longer (vmotion 100 s)."),
 	NUM("page_kib", struct dcs_migration_policy, page_kib, GT_MIN, 0, 1048576, 4, "Memory page size."),
+	NUM("stall_timeout_s", struct dcs_migration_policy, stall_timeout_s, 0, 0, 1e9, 150,
+	    "A migration whose path is lost for longer fails (KubeVirt progressTimeout 150 s)."),
 };
 static const struct spec policy_spec = {"migration", sizeof(struct dcs_migration_policy),
 					policy_fields, sizeof(policy_fields) / sizeof(policy_fields[0]),
@@ -382,9 +388,9 @@ static const struct field service_fields[] = {
 	NUM("dns_client_floor_s", struct dcs_service_cfg, dns_client_floor_s, 0, 0, 1e6, 60,
 	    "Client cache floor (Chromium 60 s)."),
 	NUM("health_check_s", struct dcs_service_cfg, health_check_s, NODEF, 0, 1e6, 0,
-	    "RHI: probe detection time (default: models/l3)."),
+	    "RHI: probe detection time (default 16 s, F5 BIG-IP monitor timeout)."),
 	NUM("routing_convergence_s", struct dcs_service_cfg, routing_convergence_s, NODEF, 0, 1e6, 0,
-	    "RHI: routing convergence after injection (default: models/l3)."),
+	    "RHI: routing convergence after injection (default 30 s, eBGP MRAI; 5 for iBGP)."),
 	ENUM("gateway", struct dcs_service_cfg, gateway, 0, gateway_names, DCS_GW_SINGLE,
 	     "single active VRRP gateway, or localized in every site."),
 	INT("vrrp_priority", struct dcs_service_cfg, vrrp_priority, 0, 1, 254, 100, "VRRP priority of the backup."),
@@ -445,6 +451,8 @@ static const struct field cluster_fields[] = {
 	NUM("fence_s", struct dcs_cluster_cfg, fence_s, NODEF, 0, 1e6, 0, "Fencing time (SBD msgwait 10 s)."),
 	NUM("start_s", struct dcs_cluster_cfg, start_s, NODEF, 0, 1e6, 0, "Resource start time."),
 	BOOL("two_node", struct dcs_cluster_cfg, two_node, 0, "Corosync two_node: quorum of 1 with wait_for_all."),
+	NUM("arbitration_ms", struct dcs_cluster_cfg, arbitration_ms, NODEF, 0, 1e7, 0,
+	    "Membership and quorum settling after a peer is declared dead (default: corosync consensus 1.2 x token, else 0)."),
 };
 static const struct spec cluster_spec = SPEC("a cluster", struct dcs_cluster_cfg, cluster_fields, check_cluster);
 

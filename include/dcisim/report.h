@@ -1,0 +1,112 @@
+/*
+ * dcisim reports: regression checks of result directories against a
+ * baseline (`dcisim check`), comparison reports of several result
+ * directories (`dcisim compare`: compare.csv and one self-contained
+ * report.html), and the SVG charts the report draws.
+ *
+ * Contract (check).  Every CSV in the baseline and the result directory is
+ * compared: the same files, the same columns, the same number of rows, then
+ * cell by cell in row order.  Two cells that both read as finite numbers
+ * agree when |current - baseline| <= atol + rtol * |baseline|; any other
+ * cells must be equal as text.  Tolerances default to rtol 1e-9 and atol
+ * 1e-12 (opts) and may be set per file and column in the baseline's
+ * tolerances.csv (file,column,rtol,atol; `*` matches any file or column; the
+ * last matching line wins).  run.json is compared key by key, except its
+ * wall-clock fields (wall_s, events_per_s) and its provenance (commit,
+ * build, version, scenario_path), which are shown when they differ but are
+ * never drift; its fingerprint (a hash of the ordered event times) is
+ * reported first.  Each drift is one line on `out`: file, row (and its key:
+ * the first columns), column, baseline, current, relative difference.
+ * With accept, the baseline is then replaced by the current results
+ * (tolerances.csv is kept).  Exit codes: 0 clean (or accepted), 1 drift, 2
+ * a directory is missing, 3 a file could not be read or written.
+ *
+ * Contract (compare).  Reads two or more result directories (runs: summary.csv
+ * and friends; sweeps: sweep.json, sweep.csv, sweep_stats.csv), writes
+ * compare.csv (metrics side by side, with absolute and relative differences
+ * from the first directory) and report.html (parameters, key metrics with the
+ * better value marked, and charts for whichever CSVs are present).  Nothing
+ * in report.html refers to the network.  Output is deterministic: no clock.
+ */
+#ifndef DCISIM_REPORT_H
+#define DCISIM_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct dcs_check_opts {
+	double rtol, atol; /* defaults for every numeric cell */
+	bool accept;       /* replace the baseline after printing the drifts */
+	int max_per_file;  /* drift lines printed per file (0: 20) */
+};
+
+int dcs_check_dirs(const char *result_dir, const char *baseline_dir, const struct dcs_check_opts *o,
+		   FILE *out, FILE *err);
+
+struct dcs_compare_opts {
+	const char *out_dir;        /* required */
+	const char *const *labels;  /* NULL: the directories' base names */
+	const char *const *metrics; /* sweep charts: these metrics (NULL: chosen) */
+	size_t n_metrics;
+};
+
+int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare_opts *o,
+		     FILE *err);
+
+/* Which way is better for a summary metric, from its name and unit: -1
+ * lower is better (latency, time, downtime, outage, bytes, losses), +1
+ * higher is better (goodput, throughput, availability, completions), 0 no
+ * preference (settings echoed back, counts, utilisation). */
+int dcs_metric_direction(const char *metric, const char *unit);
+
+/* ---- text buffers and SVG charts (sim/report_svg.c) ------------------- */
+
+struct dcs_sb {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+
+void dcs_sb_puts(struct dcs_sb *b, const char *s);
+void dcs_sb_printf(struct dcs_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Text with & < > " ' escaped, for HTML and SVG. */
+void dcs_sb_esc(struct dcs_sb *b, const char *s);
+
+struct dcs_chart {
+	const char *title;
+	const char *xlabel; /* with unit, e.g. "time (s)" */
+	const char *ylabel;
+	int width, height; /* pixels; 0: 760 x 320 */
+	bool y_from_zero;
+};
+
+/* A line series; lo/hi (optional) draw error bars. NaN y values break the line. */
+struct dcs_series {
+	const char *label;
+	const double *x, *y, *lo, *hi;
+	size_t n;
+};
+
+/* Palette colour of series i. */
+const char *dcs_svg_color(size_t i);
+void dcs_svg_lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs_series *s,
+		   size_t ns);
+/* Grouped bars: v[g * ns + s], NaN for a missing bar. */
+void dcs_svg_bars(struct dcs_sb *b, const struct dcs_chart *c, const char *const *groups, size_t ng,
+		  const char *const *series, size_t ns, const double *v);
+
+/* A state timeline: one row per label, spans [t0, t1) coloured by state. */
+struct dcs_span {
+	size_t row;
+	double t0, t1;
+	size_t state;
+};
+void dcs_svg_timeline(struct dcs_sb *b, const struct dcs_chart *c, const char *const *rows,
+		      size_t nrows, const struct dcs_span *spans, size_t nspans,
+		      const char *const *states, const char *const *colors, size_t nstates);
+
+/* Nice axis ticks covering [lo, hi]: returns the count (<= max) and the step. */
+size_t dcs_nice_ticks(double lo, double hi, size_t max, double *first, double *step);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * dcisim storage over distance (SPEC §4.3): the protocol arithmetic, the
+ * Fibre Channel distance rules, the array queue and the latency estimator
+ * that models/storage.c is built from, exposed so that tests check each
+ * against its formula, plus read-only views of a running storage model.
+ *
+ * Contract:
+ * - The functions on configuration values are pure: same input, same answer,
+ *   no state.  Round trips count crossings of the DCI per I/O (dci-facts.md
+ *   §2.1); the caller multiplies by the current RTT.
+ * - struct dcs_mcq is a first-come-first-served queue with `servers`
+ *   identical servers.  Because service times are drawn when a request
+ *   arrives and the order is FIFO, the completion time of every request is
+ *   known at admission (Kiefer-Wolfowitz recursion: a request starts on the
+ *   server that frees first), so the model needs no event for the queue
+ *   itself and no memory per request.  Arrivals must be admitted in
+ *   non-decreasing time.
+ * - struct dcs_lathist is a streaming latency estimator in fixed memory
+ *   (DCS_LATHIST_BINS counters, about 19 KiB, whatever the run length):
+ *   exact below 128 ns, then 64 logarithmic sub-buckets per power of two, so
+ *   a reported quantile is within 1/128 (0.78 %) of a value of the sample
+ *   with that rank; count, mean, minimum and maximum are exact.  Values above
+ *   2^42 ns (73 minutes) share the last bucket (the maximum stays exact).
+ */
+#ifndef DCISIM_STORAGE_H
+#define DCISIM_STORAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dcisim/scenario.h"
+#include "dcisim/time.h"
+
+struct dcs_world;
+
+/* ---- protocol round trips (dci-facts.md §2.1) ---- */
+
+/* Bytes an iSCSI write may send before the first R2T: up to FirstBurstLength
+ * with InitialR2T=No; with InitialR2T=Yes only the immediate data that fits
+ * the command PDU, min(FirstBurstLength, MaxRecvDataSegmentLength), and none
+ * without ImmediateData (RFC 7143 §13.10, §13.11, §13.14). */
+double dcs_iscsi_unsolicited_bytes(const struct dcs_storage_cfg *s);
+/* Round trips across the DCI for one read or write of `bytes`:
+ * FC reads 1, writes 2 (1 with write acceleration); iSCSI reads 1, writes 1
+ * for the command plus ceil(ceil((bytes - unsolicited) / MaxBurst) /
+ * MaxOutstandingR2T) R2T rounds; NFS one RPC per rsize / wsize chunk. */
+int dcs_storage_read_round_trips(const struct dcs_storage_cfg *s, double bytes);
+int dcs_storage_write_round_trips(const struct dcs_storage_cfg *s, double bytes);
+
+/* ---- Fibre Channel over distance (dci-facts.md §2.2) ---- */
+
+/* Largest FC data field (2048-byte payloads; 2112 is the maximum a frame may
+ * carry, but SCSI data goes in 2 KiB frames). */
+#define DCS_FC_FRAME_PAYLOAD 2048.0
+/* SOF 4 + header 24 + CRC 4 + EOF 4 bytes around the payload. */
+#define DCS_FC_FRAME_OVERHEAD 36.0
+
+/* Payload rate of an FC port: 1GFC is 1.0625 Gbaud with 8b/10b coding, i.e.
+ * 106.25 MB/s, and each FC generation doubles it (16GFC 1700 MB/s, 32GFC
+ * 3400 MB/s, the "17" and "28.05" rows of the Brocade table). */
+double dcs_fc_data_Bps(double speed_gbps);
+/* Mean payload per frame of an I/O of `bytes` (all but the last frame full). */
+double dcs_fc_frame_payload(double bytes);
+/* Brocade's reservation rule: distance_km x speed_gbps / 2 + 6, rounded up. */
+int dcs_fc_credits_brocade(double distance_km, double speed_gbps);
+/* Credits that keep the link busy for one round trip with frames of this
+ * payload: ceil(RTT / frame serialisation time) + 1 (the SNIA table: 11 at
+ * 10 km and 2 Gb/s with 2 KiB payloads, 74 with 256-byte payloads). */
+int dcs_fc_credits_for_frames(dcs_time_t rtt, double frame_payload, double speed_gbps);
+/* Throughput a credit-limited link can carry: at most `credits` frames per
+ * round trip, and never more than the port's payload rate. */
+double dcs_fc_credit_cap_Bps(int credits, double frame_payload, dcs_time_t rtt, double speed_gbps);
+/* Extra round trips one I/O waits for credits to return: a transfer of more
+ * frames than credits stops after each `credits` frames for one round trip. */
+int dcs_fc_credit_rounds(int credits, double bytes);
+
+/* ---- vendor distance limits for synchronous mirrors (dci-facts.md §2.3) ---- */
+
+enum dcs_vendor_limit {
+	DCS_VENDOR_VPLEX_METRO_HA = 1 << 0,  /* RTT <= 5 ms */
+	DCS_VENDOR_VPLEX_CROSS = 1 << 1,     /* RTT <= 10 ms with cross-connect */
+	DCS_VENDOR_METROCLUSTER_IP = 1 << 2, /* RTT <= 7 ms and distance <= 700 km */
+	DCS_VENDOR_VMSC = 1 << 3,            /* RTT <= 10 ms */
+};
+/* The set of limits a mirror with this RTT and fibre distance exceeds. */
+unsigned dcs_storage_vendor_limits(double rtt_ms, double distance_km);
+/* Words for one limit bit, for warnings. */
+const char *dcs_vendor_limit_text(unsigned bit);
+
+/* ---- the array queue ---- */
+
+struct dcs_mcq {
+	dcs_time_t *free_at; /* min-heap: when each server is next free */
+	int servers;
+	uint64_t admitted;
+	uint64_t waited; /* requests that found every server busy */
+};
+
+/* Returns 0, or -1 when out of memory. */
+int dcs_mcq_init(struct dcs_mcq *q, int servers);
+void dcs_mcq_release(struct dcs_mcq *q);
+/* Admits a request arriving at `now` that needs `service`; returns when it
+ * completes. */
+dcs_time_t dcs_mcq_admit(struct dcs_mcq *q, dcs_time_t now, dcs_time_t service);
+
+/* Erlang C: probability that an arrival waits in M/M/c with offered load
+ * a = lambda / mu < c. */
+double dcs_erlang_c(int servers, double offered_load);
+/* Mean response time (wait + service) of M/M/c, in the unit of mean_service. */
+double dcs_mmc_response(int servers, double lambda, double mean_service);
+
+/* ---- the latency estimator ---- */
+
+#define DCS_LATHIST_SUB_BITS 6
+#define DCS_LATHIST_MAX_LOG2 42
+#define DCS_LATHIST_BINS     ((DCS_LATHIST_MAX_LOG2 - DCS_LATHIST_SUB_BITS + 1) << DCS_LATHIST_SUB_BITS)
+
+struct dcs_lathist {
+	uint64_t n;
+	int64_t sum_ns;
+	dcs_time_t min_ns, max_ns;
+	uint64_t bins[DCS_LATHIST_BINS];
+};
+
+void dcs_lathist_clear(struct dcs_lathist *h);
+void dcs_lathist_add(struct dcs_lathist *h, dcs_time_t v);
+double dcs_lathist_mean_ns(const struct dcs_lathist *h);
+/* Nearest-rank quantile (q in (0, 1]); 0 when empty. */
+double dcs_lathist_quantile_ns(const struct dcs_lathist *h, double q);
+
+/* ---- views of a running storage model (tests, viewer) ---- */
+
+struct dcs_storage;
+enum dcs_storage_op { DCS_OP_READ, DCS_OP_WRITE };
+
+/* The storage model of a world, or NULL when the scenario has no storage. */
+struct dcs_storage *dcs_storage_of(const struct dcs_world *w);
+/* Latencies of I/O issued by hosts at `site`. */
+const struct dcs_lathist *dcs_storage_latency(const struct dcs_storage *s, int site,
+					      enum dcs_storage_op op);
+const struct dcs_mcq *dcs_storage_array_queue(const struct dcs_storage *s, int array);
+uint64_t dcs_storage_failed(const struct dcs_storage *s, int site);
+uint64_t dcs_storage_divergent(const struct dcs_storage *s, int site);
+/* Seconds in which hosts at an up site could not write, so far. */
+double dcs_storage_unavailable_s(const struct dcs_storage *s, int site);
+/* Storage traffic from one site to another: offered and carried rate
+ * (bytes/s), backlog (bytes) and, for asynchronous replication, the RPO (s). */
+struct dcs_storage_channel {
+	bool exists;
+	double offered_Bps, rate_Bps, cap_Bps, backlog_bytes, rpo_s;
+	double max_backlog_bytes, max_rpo_s;
+};
+struct dcs_storage_channel dcs_storage_channel(struct dcs_storage *s, int src, int dst);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * dcisim sweeps: many independent runs of one base scenario over a grid of
+ * parameter values, on threads and, when built with MPI, across ranks.
+ *
+ * Contract.  A sweep file (SPEC §2) names a base scenario (path relative to
+ * the sweep file), a grid of JSON paths to lists of values (cartesian
+ * product; the first key varies slowest), optional zipped lists that advance
+ * together (one more dimension, after the grid's), and a number of
+ * replications; replication k of a point runs with seed (the point's seed +
+ * k).  Loading (sim/io/sweepfile.c, the only sweep code that sees JSON)
+ * builds every point's scenario and validates it before anything runs; each
+ * problem is one line `FILE:LINE:COL: error: JSON.PATH: message` against the
+ * sweep file (a point's invalid value is blamed on its grid key, naming the
+ * point).  Run i is point i / replications, replication i % replications.
+ *
+ * Running never shares mutable state between runs: each is its own world,
+ * and its outcome (exit code, summary cells as text) is kept by run index,
+ * so sweep.csv is the same bytes whatever the number of threads or ranks.
+ * Outputs: sweep.csv (one row per run: point, replication, the parameters,
+ * seed, status, then one column per summary metric, `metric[entity]`, the
+ * union over runs in first-seen run order), sweep_stats.csv (per point and
+ * numeric metric: n, mean, sd, 95% CI over the replications that finished)
+ * and sweep.json (what ran; wall-clock figures live only here).
+ */
+#ifndef DCISIM_SWEEP_H
+#define DCISIM_SWEEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dcisim/scenario.h"
+
+/* Bounds that keep a mistyped grid from eating the machine. */
+#define DCS_SWEEP_MAX_POINTS       100000
+#define DCS_SWEEP_MAX_RUNS         1000000
+#define DCS_SWEEP_MAX_REPLICATIONS 100000
+
+struct dcs_sweep {
+	char *path;        /* the sweep file, as given */
+	char *name;        /* "name", or the file's base name without .json */
+	char *description; /* may be "" */
+	char *base_path;   /* the base scenario, resolved against the sweep's folder */
+	int replications;
+	size_t n_params;
+	char **params; /* JSON paths, in dimension order */
+	size_t n_points;
+	char **values;                   /* n_points * n_params: strings bare, other JSON compact */
+	struct dcs_scenario **scenarios; /* one validated scenario per point */
+};
+
+struct dcs_sweep *dcs_sweep_load_file(const char *path, FILE *err, int *nerrors);
+/* `label` names the sweep file in messages and anchors a relative base. */
+struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *label, FILE *err,
+				      int *nerrors);
+void dcs_sweep_free(struct dcs_sweep *sw);
+
+static inline size_t dcs_sweep_n_runs(const struct dcs_sweep *sw)
+{
+	return sw->n_points * (size_t)sw->replications;
+}
+static inline const char *dcs_sweep_value(const struct dcs_sweep *sw, size_t point, size_t param)
+{
+	return sw->values[point * sw->n_params + param];
+}
+/* The seed of a run: its point's scenario seed + its replication. */
+uint64_t dcs_sweep_seed(const struct dcs_sweep *sw, size_t run);
+
+struct dcs_sweep_opts {
+	const char *out_dir;  /* where sweep.csv goes; NULL writes nothing */
+	const char *runs_dir; /* when set, each run's own results go to runs_dir/NNNNNN */
+	unsigned jobs;        /* concurrent simulations in this process (>= 1) */
+	int verbosity;        /* -1 quiet */
+	bool progress;        /* a progress line on stderr when it is a terminal */
+};
+
+/* One run's outcome: everything sweep.csv needs, as text. */
+struct dcs_sweep_run {
+	bool done;      /* finished (code 0 or 3); false when never run or interrupted */
+	int code;       /* dcs_run_scenario's exit code */
+	size_t n;       /* summary cells */
+	char **names;   /* column names: metric[entity] (a repeat gets #2, #3, ...) */
+	char **values;  /* cell text exactly as in summary.csv */
+	char *messages; /* what the run said on its error stream, or NULL */
+};
+
+/* Runs one run of the sweep into r (cleared first).  Safe to call from
+ * several threads at once on the same sweep. */
+void dcs_sweep_run_one(const struct dcs_sweep *sw, size_t run, const struct dcs_sweep_opts *o,
+		       struct dcs_sweep_run *r);
+void dcs_sweep_run_clear(struct dcs_sweep_run *r);
+/* A run outcome as bytes (for MPI) and back; unpack returns 0 or -1 on a
+ * malformed or truncated buffer. */
+char *dcs_sweep_run_pack(const struct dcs_sweep_run *r, size_t *len);
+int dcs_sweep_run_unpack(const char *buf, size_t len, struct dcs_sweep_run *r);
+
+/* Runs every run with o->jobs threads; runs[] has dcs_sweep_n_runs entries.
+ * Returns 0, or 130/143 when interrupted (finished runs are kept). */
+int dcs_sweep_run_local(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
+			struct dcs_sweep_run *runs);
+
+/* A pool of threads taking runs in index order.  The MPI coordinator also
+ * takes runs from it for other ranks (take/done), so local threads and
+ * remote ranks share one queue.  threads may be 0. */
+struct dcs_sweep_pool;
+struct dcs_sweep_pool *dcs_sweep_pool_start(const struct dcs_sweep *sw,
+					    const struct dcs_sweep_opts *o,
+					    struct dcs_sweep_run *runs, unsigned threads);
+/* The next run index for someone else, or -1 when none is left or the
+ * process was interrupted; they report it finished with _done. */
+long dcs_sweep_pool_take(struct dcs_sweep_pool *p);
+void dcs_sweep_pool_done(struct dcs_sweep_pool *p);
+/* Waits up to `seconds` for a run to finish; returns the runs finished. */
+size_t dcs_sweep_pool_wait(struct dcs_sweep_pool *p, double seconds);
+/* Every run handed out has finished and none is left to hand out. */
+bool dcs_sweep_pool_idle(struct dcs_sweep_pool *p);
+/* Joins the threads and frees the pool; returns the runs finished. */
+size_t dcs_sweep_pool_join(struct dcs_sweep_pool *p);
+/* 0, or 130/143 when SIGINT/SIGTERM interrupted the process. */
+int dcs_sweep_interrupt_code(void);
+
+/* What a finished sweep reports beside its CSVs (sweep.json). */
+struct dcs_sweep_info {
+	double wall_s;
+	unsigned jobs;
+	int ranks; /* 1 without MPI */
+	bool complete;
+};
+/* Writes sweep.csv, sweep_stats.csv and sweep.json to dir; prints failed
+ * runs' messages on err.  Returns the exit code: 0, 3 when a run failed or
+ * writing did, or `interrupted_code` when that is non-zero. */
+int dcs_sweep_finish(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+		     const struct dcs_sweep_opts *o, const struct dcs_sweep_info *info,
+		     int interrupted_code, FILE *err);
+
+/* Writes sweep.json (sim/io/sweepfile.c): what ran, and how. */
+int dcs_sweep_write_json(const char *dir, const struct dcs_sweep *sw,
+			 const struct dcs_sweep_info *info, size_t n_done, size_t n_failed,
+			 FILE *err);
+
+/* Mean, sample standard deviation and the half-width of the two-sided 95%
+ * Student-t confidence interval of x[0..n).  sd and half are NaN when n < 2. */
+void dcs_sweep_ci95(const double *x, size_t n, double *mean, double *sd, double *half);
+
+/* Progress on stderr: runs done/total, rate, ETA; prints at most every
+ * 0.2 s unless `final`. */
+struct dcs_sweep_progress {
+	bool on;
+	size_t total;
+	double t0, last;
+};
+void dcs_sweep_progress_init(struct dcs_sweep_progress *p, bool on, size_t total);
+void dcs_sweep_progress_show(struct dcs_sweep_progress *p, size_t done, bool final);
+double dcs_sweep_wall_now(void);
+
+/* Distributed sweeps (sim/sweep_mpi.c; the only file that sees MPI).
+ * dcs_sweep_launched_ranks() reads the launcher's environment (Open MPI's
+ * OMPI_COMM_WORLD_SIZE, PMI/PMIx as Slurm's srun sets them): 0 when not
+ * started by a launcher.  dcs_sweep_mpi_main() does the whole command under
+ * a launcher: MPI_Init, load (rank 0 reports errors), share runs out
+ * dynamically, rank 0 writes (to results/<sweep name> when o->out_dir is
+ * NULL); it returns the exit code for this rank.  In a
+ * build without MPI it explains that and returns 2. */
+int dcs_sweep_launched_ranks(void);
+bool dcs_sweep_have_mpi(void);
+int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o);
+
+#endif

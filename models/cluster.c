@@ -1,0 +1,1405 @@
+/*
+ * Cross-site HA clusters (SPEC §4.6; reference/dci-facts.md §5; issue 6).
+ *
+ * Timers come from include/dcisim/cluster.h (presets with their sources).
+ * Equations, assumptions and limits are in docs/models-cluster.md; in short:
+ *
+ * Heartbeats.  Every pair of nodes exchanges heartbeats every `heartbeat`
+ * over the current path between their sites (nodes of one site share a LAN).
+ * A pair's path is, at any instant, one of:
+ * - good: heartbeats arrive;
+ * - bad: none arrive (node down, no path, the only path transits the witness
+ *   site, or one-way latency > the pair's timeout = missed x heartbeat, i.e. a
+ *   heartbeat arrives later than the peer waits for it);
+ * - lossy: each heartbeat is lost with the path loss, drawn per heartbeat from
+ *   the stream "cluster/<id>".
+ * Event cost: good and bad pairs cost nothing per heartbeat; detection on a
+ * bad path is computed from the state change (dead exactly missed x heartbeat
+ * after the last heartbeat, i.e. the instant the path broke).  Only while some
+ * pair is lossy does the cluster run one event per heartbeat interval (all
+ * pairs drawn in one event).  A lossy pair is dead at the first lost heartbeat
+ * at least missed x heartbeat after its last received one.
+ *
+ * Membership and quorum.  Pairs declared dead take effect after the
+ * arbitration delay (corosync consensus); components are the connected sets
+ * of nodes over pairs not (effectively) dead, so a crashed node still counts
+ * for its peers until they detect it.  Quorum: majority (> n/2 votes), witness
+ * (one extra vote at witness_site for the component that reaches it: the one
+ * that held it keeps it, else the largest, ties to the lowest node index, as
+ * corosync-qnetd's ffsplit), none (every component is quorate); majority with
+ * two nodes and two_node: both halves are quorate, the fence race is won by
+ * the half running the service (or else the lowest node), so only it acts.
+ *
+ * Failover.  A quorate component that has no instance of the service (and no
+ * crashed member its peers still believe in) recovers it on one node (at the
+ * site where it last ran if possible, else the lowest index): it fences every
+ * node outside the component (fence_s), starts the resource (start_s), then
+ * the floating IP converges (dcs_world_ip_move_convergence_s from the L3 model,
+ * or, without one, a gratuitous ARP: one one-way delay between the sites).
+ * So RTO = detection + arbitration + fence + start + convergence exactly.
+ * Fencing (SBD semantics) is confirmed when the target is down, reachable over
+ * the network, or without quorum (its watchdog self-fences); a confirmed
+ * target that was up reboots, loses its instance and waits until it sees a
+ * peer again (wait_for_all) before it acts.  Unconfirmed fencing only arises
+ * with quorum none, where recovery proceeds anyway: split brain.
+ * A node without quorum stops its instance at once.  When components merge
+ * with two running instances, the oldest keeps running and the others stop.
+ *
+ * Storage.  An instance is serving only where dcs_world_site_writable() is
+ * true; otherwise it is reported storage_blocked and the service counts as
+ * unavailable.  The storage model publishes no note when writability changes,
+ * so while a storage model answers the query, a resource monitor re-checks it
+ * every DCS_CLUSTER_MONITOR_S, as well as at every bus note.
+ *
+ * Outputs: cluster.csv (time_s,cluster,event,node,site,detail), one row per
+ * state change; summary.csv per cluster: timers, per outage its RTO (from the
+ * instant of the failure that caused it to the service serving again), totals
+ * of unavailable and split-brain seconds; events.csv rows for people at
+ * outages and split brains.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "dcisim/cluster.h"
+#include "dcisim/world.h"
+
+#define CLUSTER_HEADER "time_s,cluster,event,node,site,detail"
+
+enum path_class { PATH_GOOD, PATH_LOSSY, PATH_BAD };
+enum inst_state { INST_NONE, INST_FENCING, INST_STARTING, INST_CONVERGING, INST_UP };
+enum serve { SERVE_NONE, SERVE_UP, SERVE_BLOCKED };
+
+struct pair {
+	enum path_class path;
+	double loss;
+	bool suspect;
+	bool dead;
+	dcs_time_t last_ok; /* last heartbeat received (meaningful off the good path) */
+	dcs_time_t dead_at;
+	dcs_time_t window; /* missed x heartbeat for this pair */
+	int missed;
+	dcs_handle_t suspect_ev, dead_ev;
+};
+
+struct node {
+	const struct dcs_node_cfg *cfg;
+	bool fault_down; /* node_down fault */
+	bool up;         /* powered and its site up */
+	bool fenced;     /* rebooted by fencing; waits to see a peer before it acts */
+	bool quorate;
+	bool believed; /* crashed with an instance its peers have not yet detected */
+	int comp;
+	enum inst_state inst;
+	enum serve serving;
+	dcs_handle_t inst_ev;
+	dcs_time_t inst_since;
+};
+
+struct outage {
+	dcs_time_t cause, begin, end; /* end < 0: not recovered */
+};
+
+struct model;
+
+struct cluster {
+	struct model *m;
+	int idx;
+	const struct dcs_cluster_cfg *cfg;
+	struct dcs_cluster_timers tm;
+	int n;
+	struct node *nodes;
+	struct pair *pairs; /* n x n, used for i < j */
+	gsl_rng *rng;
+	bool witness_fault;
+	bool witness_up_last;
+	int witness_holder; /* lowest node of the component holding the witness vote */
+	dcs_handle_t tick_ev;
+	dcs_handle_t settle_ev; /* availability check after every subscriber has reacted */
+	int last_site;          /* where the service last ran: the floating IP's home */
+	int lost_holder;        /* node whose instance went away last */
+	bool quiet;             /* initial reconfiguration: no quorum rows */
+	/* Accounting. */
+	bool available;
+	dcs_time_t unavail_ns;
+	bool in_outage;
+	struct outage cur;
+	struct outage *outages;
+	size_t n_outages, cap_outages;
+	bool split;
+	dcs_time_t split_begin, split_ns;
+	int n_splits;
+	/* Scratch, n each; conn is n x n, the connectivity the components were built from. */
+	int *size, *quorate, *reach_w;
+	bool *conn, *conn_up;
+	bool comp_valid;
+};
+
+struct model {
+	struct dcs_world *w;
+	struct cluster *cl;
+	size_t n;
+	struct dcs_table *tab;
+	bool monitor;
+	dcs_time_t detach_delay; /* storage detach decision delay, 0 when not active-active */
+	int *path_links, *path_dirs;
+};
+
+enum ev_kind {
+	EV_SUSPECT,
+	EV_DEAD,
+	EV_RECONF,
+	EV_TICK,
+	EV_INST,
+	EV_MONITOR,
+	EV_SETTLE,
+	EV_RECHECK
+};
+
+struct ev {
+	int32_t kind;
+	int32_t i, j;
+};
+
+/* ---- timers ---- */
+
+const char *dcs_cluster_preset_name(enum dcs_cluster_preset p)
+{
+	static const char *const names[] = {"custom", "corosync", "wsfc", "vcs", "vsphere_ha"};
+	return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "?";
+}
+
+/* Heartbeats that fit a time budget (the preset's timeout) at this interval. */
+static int missed_for(double budget_ms, double hb_ms)
+{
+	double m = ceil(budget_ms / hb_ms - 1e-9);
+	return m < 1 ? 1 : (int)m;
+}
+
+void dcs_cluster_resolve_timers(const struct dcs_cluster_cfg *c, struct dcs_cluster_timers *t)
+{
+	bool hb_given = !isnan(c->heartbeat_ms);
+	double hb_ms = 0, arb_ms = 0;
+	int same = 0, cross = 0;
+	switch (c->preset) {
+	case DCS_PRESET_COROSYNC: {
+		double token = DCS_COROSYNC_TOKEN_MS;
+		if (c->n_nodes >= 3)
+			token += DCS_COROSYNC_TOKEN_COEFFICIENT_MS * (double)(c->n_nodes - 2);
+		hb_ms = hb_given ? c->heartbeat_ms : token / DCS_COROSYNC_RETRANSMITS;
+		same = cross = hb_given ? missed_for(token, hb_ms) : DCS_COROSYNC_RETRANSMITS;
+		break;
+	}
+	case DCS_PRESET_WSFC:
+		hb_ms = hb_given ? c->heartbeat_ms : DCS_WSFC_DELAY_MS;
+		same = DCS_WSFC_SAME_SITE_THRESHOLD;
+		cross = DCS_WSFC_CROSS_SITE_THRESHOLD;
+		break;
+	case DCS_PRESET_VCS:
+		hb_ms = hb_given ? c->heartbeat_ms : DCS_VCS_HEARTBEAT_MS;
+		same = cross = missed_for(DCS_VCS_PEERINACT_S * 1e3, hb_ms);
+		break;
+	case DCS_PRESET_VSPHERE_HA:
+		hb_ms = hb_given ? c->heartbeat_ms : DCS_VSPHERE_HEARTBEAT_MS;
+		same = cross = missed_for(DCS_VSPHERE_FAILED_S * 1e3, hb_ms);
+		break;
+	case DCS_PRESET_CUSTOM:
+	default:
+		hb_ms = hb_given ? c->heartbeat_ms : DCS_CUSTOM_HEARTBEAT_MS;
+		same = cross = DCS_CUSTOM_MISSED;
+		break;
+	}
+	if (c->missed > 0)
+		same = cross = c->missed;
+	t->heartbeat = dcs_time_from_ms(hb_ms);
+	t->missed_same_site = same;
+	t->missed_cross_site = cross;
+	if (!isnan(c->arbitration_ms))
+		arb_ms = c->arbitration_ms;
+	else if (c->preset == DCS_PRESET_COROSYNC)
+		arb_ms = DCS_COROSYNC_CONSENSUS_FACTOR * hb_ms * cross;
+	t->arbitration = dcs_time_from_ms(arb_ms);
+	t->fence = dcs_time_from_s(isnan(c->fence_s) ? DCS_SBD_MSGWAIT_S : c->fence_s);
+	t->start = dcs_time_from_s(isnan(c->start_s) ? DCS_CLUSTER_START_S : c->start_s);
+}
+
+/* ---- rows ---- */
+
+static const char *site_id(const struct cluster *c, int site)
+{
+	return site >= 0 ? c->m->w->scn->sites[site].id : "";
+}
+
+static int node_site(const struct cluster *c, int i)
+{
+	return c->nodes[i].cfg->site;
+}
+
+static void row(struct cluster *c, const char *event, const char *node, const char *site,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void row(struct cluster *c, const char *event, const char *node, const char *site,
+		const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	struct dcs_table *t = c->m->tab;
+	dcs_row_begin(t);
+	dcs_cell_time_s(t, dcs_now(c->m->w->k));
+	dcs_cell_str(t, c->cfg->id);
+	dcs_cell_str(t, event);
+	dcs_cell_str(t, node);
+	dcs_cell_str(t, site);
+	dcs_cell_str(t, detail);
+	dcs_row_end(t);
+}
+
+#define NODE_ROW(c, ev, i, ...)                                                                    \
+	row(c, ev, (c)->nodes[i].cfg->id, site_id(c, node_site(c, i)), __VA_ARGS__)
+
+static void pair_row(struct cluster *c, const char *ev, int i, int j, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void pair_row(struct cluster *c, const char *ev, int i, int j, const char *fmt, ...)
+{
+	char nodes[160], sites[160], detail[400];
+	snprintf(nodes, sizeof(nodes), "%s-%s", c->nodes[i].cfg->id, c->nodes[j].cfg->id);
+	int si = node_site(c, i), sj = node_site(c, j);
+	if (si == sj)
+		snprintf(sites, sizeof(sites), "%s", site_id(c, si));
+	else
+		snprintf(sites, sizeof(sites), "%s-%s", site_id(c, si), site_id(c, sj));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	row(c, ev, nodes, sites, "%s", detail);
+}
+
+/* ---- events ---- */
+
+static void on_event(struct dcs_kernel *k, void *ctx, const void *payload);
+
+static dcs_handle_t schedule(struct cluster *c, dcs_time_t at, enum ev_kind kind, int i, int j)
+{
+	struct ev e = {.kind = kind, .i = i, .j = j};
+	return dcs_schedule(c->m->w->k, at, on_event, c, &e, sizeof(e));
+}
+
+static void cancel(struct cluster *c, dcs_handle_t *h)
+{
+	if (*h)
+		dcs_cancel(c->m->w->k, *h);
+	*h = 0;
+}
+
+static struct pair *pair_at(struct cluster *c, int i, int j)
+{
+	return i < j ? &c->pairs[(size_t)i * c->n + j] : &c->pairs[(size_t)j * c->n + i];
+}
+
+static dcs_time_t now_of(const struct cluster *c)
+{
+	return dcs_now(c->m->w->k);
+}
+
+/* ---- heartbeat paths ---- */
+
+static bool witness_up(const struct cluster *c)
+{
+	int ws = c->cfg->witness_site;
+	return ws >= 0 && !c->witness_fault && dcs_net_site_up(c->m->w->net, ws);
+}
+
+/* Does the path from a to b pass through the witness site?  The witness is a
+ * third-site vote, not a transit for the cluster network (see the docs). */
+static bool transits_witness(struct cluster *c, int a, int b)
+{
+	int ws = c->cfg->witness_site;
+	if (ws < 0 || c->cfg->quorum != DCS_QUORUM_WITNESS)
+		return false;
+	const struct dcs_world *w = c->m->w;
+	int max = (int)w->scn->n_sites + 1;
+	int hops = dcs_net_path(w->net, a, b, c->m->path_links, c->m->path_dirs, max);
+	int v = a;
+	for (int h = 0; h + 1 < hops; h++) {
+		const struct dcs_link_cfg *l = &w->scn->links[c->m->path_links[h]];
+		v = c->m->path_dirs[h] == 0 ? l->b : l->a;
+		if (v == ws)
+			return true;
+	}
+	return false;
+}
+
+static enum path_class classify(struct cluster *c, int i, int j, double *loss, char *why,
+				size_t len)
+{
+	const struct dcs_net *net = c->m->w->net;
+	*loss = 0;
+	if (!c->nodes[i].up || !c->nodes[j].up) {
+		snprintf(why, len, "node %s down", c->nodes[c->nodes[i].up ? j : i].cfg->id);
+		return PATH_BAD;
+	}
+	int a = node_site(c, i), b = node_site(c, j);
+	if (a == b)
+		return PATH_GOOD;
+	if (!dcs_net_reachable(net, a, b) || !dcs_net_reachable(net, b, a)) {
+		snprintf(why, len, "no path between %s and %s", site_id(c, a), site_id(c, b));
+		return PATH_BAD;
+	}
+	if (transits_witness(c, a, b)) {
+		snprintf(why, len, "the only path transits the witness site %s",
+			 site_id(c, c->cfg->witness_site));
+		return PATH_BAD;
+	}
+	dcs_time_t ow = dcs_net_one_way(net, a, b);
+	dcs_time_t ow2 = dcs_net_one_way(net, b, a);
+	if (ow2 > ow)
+		ow = ow2;
+	struct pair *p = pair_at(c, i, j);
+	if (ow > p->window) {
+		snprintf(why, len, "one-way latency %.3f ms exceeds the %.0f ms timeout",
+			 dcs_time_to_ms(ow), dcs_time_to_ms(p->window));
+		return PATH_BAD;
+	}
+	*loss = dcs_net_path_loss(net, a, b);
+	if (*loss >= 1.0) {
+		snprintf(why, len, "path loss 100%%");
+		return PATH_BAD;
+	}
+	if (*loss > 0) {
+		snprintf(why, len, "path loss %g: heartbeats lost at random", *loss);
+		return PATH_LOSSY;
+	}
+	return PATH_GOOD;
+}
+
+static void declare_dead(struct cluster *c, int i, int j)
+{
+	struct pair *p = pair_at(c, i, j);
+	dcs_time_t now = now_of(c);
+	cancel(c, &p->dead_ev);
+	cancel(c, &p->suspect_ev);
+	p->dead = true;
+	p->dead_at = now;
+	double secs = dcs_time_to_s(now - p->last_ok);
+	if (c->nodes[i].up && c->nodes[j].up)
+		pair_row(c, "dead", i, j,
+			 "%s and %s declare each other dead: no heartbeat for %g s (%d missed)",
+			 c->nodes[i].cfg->id, c->nodes[j].cfg->id, secs, p->missed);
+	else if (c->nodes[i].up || c->nodes[j].up) {
+		int alive = c->nodes[i].up ? i : j, gone = alive == i ? j : i;
+		pair_row(c, "dead", i, j, "%s declares %s dead: no heartbeat for %g s (%d missed)",
+			 c->nodes[alive].cfg->id, c->nodes[gone].cfg->id, secs, p->missed);
+	}
+	if (c->tm.arbitration > 0)
+		schedule(c, now + c->tm.arbitration, EV_RECONF, -1, -1);
+}
+
+static void declare_alive(struct cluster *c, int i, int j)
+{
+	struct pair *p = pair_at(c, i, j);
+	p->dead = false;
+	p->suspect = false;
+	pair_row(c, "alive", i, j, "heartbeats between %s and %s resumed", c->nodes[i].cfg->id,
+		 c->nodes[j].cfg->id);
+}
+
+static void ensure_tick(struct cluster *c)
+{
+	if (c->tick_ev && dcs_pending(c->m->w->k, c->tick_ev))
+		return;
+	dcs_time_t hb = c->tm.heartbeat, now = now_of(c);
+	c->tick_ev = schedule(c, (now / hb + 1) * hb, EV_TICK, -1, -1);
+}
+
+static void set_path(struct cluster *c, int i, int j, enum path_class cls, double loss,
+		     const char *why)
+{
+	struct pair *p = pair_at(c, i, j);
+	dcs_time_t now = now_of(c);
+	p->loss = loss;
+	if (cls == p->path)
+		return;
+	enum path_class old = p->path;
+	p->path = cls;
+	cancel(c, &p->suspect_ev);
+	cancel(c, &p->dead_ev);
+	if (old == PATH_GOOD) {
+		p->last_ok = now;
+		pair_row(c, cls == PATH_BAD ? "heartbeat_lost" : "heartbeat_lossy", i, j, "%s",
+			 why);
+	}
+	switch (cls) {
+	case PATH_GOOD:
+		if (p->dead)
+			declare_alive(c, i, j);
+		else if (p->suspect) {
+			p->suspect = false;
+			pair_row(c, "trusted", i, j, "heartbeats arrive again");
+		} else if (old != PATH_GOOD) {
+			pair_row(c, "heartbeat_ok", i, j, "path good again");
+		}
+		break;
+	case PATH_BAD:
+		if (old != PATH_GOOD && old != PATH_BAD)
+			pair_row(c, "heartbeat_lost", i, j, "%s", why);
+		if (!p->dead) {
+			if (!p->suspect) {
+				dcs_time_t s = p->last_ok + c->tm.heartbeat;
+				p->suspect_ev = schedule(c, s > now ? s : now, EV_SUSPECT, i, j);
+			}
+			dcs_time_t d = p->last_ok + p->window;
+			p->dead_ev = schedule(c, d > now ? d : now, EV_DEAD, i, j);
+		}
+		break;
+	case PATH_LOSSY:
+		if (old == PATH_BAD)
+			pair_row(c, "heartbeat_lossy", i, j, "%s", why);
+		ensure_tick(c);
+		break;
+	}
+}
+
+static void eval_paths(struct cluster *c)
+{
+	char why[200];
+	for (int i = 0; i < c->n; i++)
+		for (int j = i + 1; j < c->n; j++) {
+			double loss;
+			why[0] = 0;
+			enum path_class cls = classify(c, i, j, &loss, why, sizeof(why));
+			set_path(c, i, j, cls, loss, why);
+		}
+}
+
+/* ---- the service ---- */
+
+static void stop_inst(struct cluster *c, int i, const char *why)
+{
+	struct node *nd = &c->nodes[i];
+	if (nd->inst == INST_NONE)
+		return;
+	cancel(c, &nd->inst_ev);
+	NODE_ROW(c, "stop", i, "%s%s",
+		 nd->inst == INST_FENCING || nd->inst == INST_STARTING ? "recovery abandoned: "
+								       : "service stopped: ",
+		 why);
+	nd->inst = INST_NONE;
+	nd->serving = SERVE_NONE;
+	c->lost_holder = i;
+}
+
+static void converged(struct cluster *c, int i)
+{
+	c->nodes[i].inst = INST_UP;
+	c->nodes[i].serving = SERVE_NONE; /* reported by update_avail */
+}
+
+static void started(struct cluster *c, int i)
+{
+	struct node *nd = &c->nodes[i];
+	struct dcs_world *w = c->m->w;
+	int from = c->last_site, to = node_site(c, i);
+	dcs_time_t conv = 0;
+	const char *how = "same site";
+	if (from >= 0 && from != to) {
+		if (w->q.ip_move_convergence_s) {
+			conv = dcs_time_from_s(dcs_world_ip_move_convergence_s(w, from, to));
+			how = "L3 ingress/egress convergence";
+		} else if (dcs_net_reachable(w->net, to, from) && !transits_witness(c, to, from)) {
+			conv = dcs_net_one_way(w->net, to, from);
+			how = "gratuitous ARP, one one-way delay";
+		} else {
+			how = "gratuitous ARP, old site unreachable";
+		}
+	}
+	nd->inst = INST_CONVERGING;
+	nd->inst_since = now_of(c);
+	c->last_site = to;
+	NODE_ROW(c, "running", i, "resource started; floating IP %s -> %s in %g s (%s)",
+		 site_id(c, from), site_id(c, to), dcs_time_to_s(conv), how);
+	if (conv > 0)
+		nd->inst_ev = schedule(c, now_of(c) + conv, EV_INST, i, -1);
+	else
+		converged(c, i);
+}
+
+static void start_resource(struct cluster *c, int i)
+{
+	struct node *nd = &c->nodes[i];
+	nd->inst = INST_STARTING;
+	NODE_ROW(c, "start", i, "resource start (%g s)", dcs_time_to_s(c->tm.start));
+	if (c->tm.start > 0)
+		nd->inst_ev = schedule(c, now_of(c) + c->tm.start, EV_INST, i, -1);
+	else
+		started(c, i);
+}
+
+static void fence_done(struct cluster *c, int i)
+{
+	const struct dcs_net *net = c->m->w->net;
+	int comp = c->nodes[i].comp;
+	for (int t = 0; t < c->n; t++) {
+		struct node *tg = &c->nodes[t];
+		if (tg->comp == comp)
+			continue;
+		const char *how;
+		bool confirmed = true;
+		if (!tg->up)
+			how = "confirmed: node is down";
+		else if (dcs_net_reachable(net, node_site(c, i), node_site(c, t)) &&
+			 !transits_witness(c, node_site(c, i), node_site(c, t)))
+			how = "confirmed: reset over the network";
+		else if (!tg->quorate)
+			how = "confirmed: self-fenced by its watchdog without quorum";
+		else {
+			how = "unconfirmed: unreachable and still running on its own; proceeding "
+			      "(quorum none)";
+			confirmed = false;
+		}
+		row(c, "fence", tg->cfg->id, site_id(c, node_site(c, t)), "by %s: %s",
+		    c->nodes[i].cfg->id, how);
+		if (confirmed && tg->up) {
+			stop_inst(c, t, "fenced");
+			tg->fenced = true;
+			tg->quorate = false;
+		}
+	}
+	start_resource(c, i);
+}
+
+static void begin_recovery(struct cluster *c, int i)
+{
+	struct node *nd = &c->nodes[i];
+	bool outside = false;
+	for (int t = 0; t < c->n; t++)
+		outside |= c->nodes[t].comp != nd->comp;
+	if (!outside) {
+		start_resource(c, i);
+		return;
+	}
+	nd->inst = INST_FENCING;
+	NODE_ROW(c, "fencing", i, "fencing the nodes outside the partition (%g s)",
+		 dcs_time_to_s(c->tm.fence));
+	if (c->tm.fence > 0)
+		nd->inst_ev = schedule(c, now_of(c) + c->tm.fence, EV_INST, i, -1);
+	else
+		fence_done(c, i);
+}
+
+/* ---- membership, quorum, recovery ---- */
+
+static bool pair_connected(const struct cluster *c, const struct pair *p, dcs_time_t now)
+{
+	return !p->dead || now < p->dead_at + c->tm.arbitration;
+}
+
+static bool reaches_witness(struct cluster *c, int i)
+{
+	const struct dcs_net *net = c->m->w->net;
+	int a = node_site(c, i), ws = c->cfg->witness_site;
+	if (!c->nodes[i].up || !witness_up(c) || !dcs_net_reachable(net, a, ws))
+		return false;
+	dcs_time_t limit = (dcs_time_t)c->tm.missed_cross_site * c->tm.heartbeat;
+	return dcs_net_one_way(net, a, ws) <= limit;
+}
+
+/*
+ * Components.  A membership needs every member to hear every other (a
+ * corosync ring, a WSFC regroup), so the nodes that are up are split into
+ * cliques over the pairs still connected: the largest clique first, ties to
+ * the one with the lowest node ids, then the largest among the rest, and so
+ * on.  (Beyond DCS_CLIQUE_MAX nodes up, connected components are used
+ * instead, which merges partial partitions.)  A crashed node stays in the
+ * component whose up members all still believe in it (none has declared it
+ * dead yet), so its peers keep counting its vote and wait for its instance
+ * until one of them detects it; it is evicted as soon as any member declares
+ * it dead (a regroup).  Component labels are the lowest node index in them.
+ * The result is cached until connectivity or a node's state changes.
+ */
+#define DCS_CLIQUE_MAX 12
+
+static bool is_clique(const struct cluster *c, const bool *conn, unsigned mask)
+{
+	for (int i = 0; i < c->n; i++) {
+		if (!(mask >> i & 1u))
+			continue;
+		for (int j = i + 1; j < c->n; j++)
+			if ((mask >> j & 1u) && !conn[(size_t)i * c->n + j])
+				return false;
+	}
+	return true;
+}
+
+/* Larger first; at equal size the set holding the lowest differing node. */
+static bool better_clique(unsigned a, unsigned b)
+{
+	int pa = __builtin_popcount(a), pb = __builtin_popcount(b);
+	if (pa != pb)
+		return pa > pb;
+	unsigned d = a ^ b;
+	return d && (a & d & -d);
+}
+
+static void label_mask(struct cluster *c, unsigned mask)
+{
+	int lo = __builtin_ctz(mask);
+	for (int i = 0; i < c->n; i++)
+		if (mask >> i & 1u)
+			c->nodes[i].comp = lo;
+}
+
+static void components_transitive(struct cluster *c, const bool *conn)
+{
+	int n = c->n;
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (int i = 0; i < n; i++)
+			for (int j = i + 1; j < n; j++) {
+				if (!c->nodes[i].up || !c->nodes[j].up || !conn[(size_t)i * n + j])
+					continue;
+				int a = c->nodes[i].comp, b = c->nodes[j].comp;
+				if (a == b)
+					continue;
+				int lo = a < b ? a : b;
+				for (int k = 0; k < n; k++)
+					if (c->nodes[k].comp == a || c->nodes[k].comp == b)
+						c->nodes[k].comp = lo;
+				changed = true;
+			}
+	}
+}
+
+static void components(struct cluster *c)
+{
+	dcs_time_t now = now_of(c);
+	int n = c->n, n_up = 0;
+	bool same = c->comp_valid;
+	for (int i = 0; i < n; i++) {
+		n_up += c->nodes[i].up;
+		same &= c->conn_up[i] == c->nodes[i].up;
+		c->conn_up[i] = c->nodes[i].up;
+		for (int j = i + 1; j < n; j++) {
+			bool k = pair_connected(c, pair_at(c, i, j), now);
+			same &= c->conn[(size_t)i * n + j] == k;
+			c->conn[(size_t)i * n + j] = k;
+		}
+	}
+	if (same)
+		return;
+	c->comp_valid = true;
+	for (int i = 0; i < n; i++)
+		c->nodes[i].comp = i;
+	if (n_up > DCS_CLIQUE_MAX || n > 32) {
+		components_transitive(c, c->conn);
+	} else {
+		unsigned rest = 0;
+		for (int i = 0; i < n; i++)
+			if (c->nodes[i].up)
+				rest |= 1u << i;
+		while (rest) {
+			unsigned best = 0;
+			if (is_clique(c, c->conn, rest)) {
+				best = rest;
+			} else {
+				for (unsigned sub = rest; sub; sub = (sub - 1) & rest)
+					if (better_clique(sub, best) && is_clique(c, c->conn, sub))
+						best = sub;
+			}
+			label_mask(c, best);
+			rest &= ~best;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		if (c->nodes[i].up)
+			continue;
+		for (int comp = 0; comp < n; comp++) {
+			bool any = false, all = true;
+			for (int j = 0; j < n; j++) {
+				if (!c->nodes[j].up || c->nodes[j].comp != comp)
+					continue;
+				any = true;
+				all &= c->conn[(size_t)(i < j ? i : j) * n + (i < j ? j : i)];
+			}
+			if (any && all) {
+				c->nodes[i].comp = comp;
+				break;
+			}
+		}
+	}
+}
+
+static bool comp_has_up(const struct cluster *c, int comp)
+{
+	for (int i = 0; i < c->n; i++)
+		if (c->nodes[i].comp == comp && c->nodes[i].up)
+			return true;
+	return false;
+}
+
+static bool comp_runs(const struct cluster *c, int comp)
+{
+	for (int i = 0; i < c->n; i++)
+		if (c->nodes[i].comp == comp && c->nodes[i].up && c->nodes[i].inst != INST_NONE)
+			return true;
+	return false;
+}
+
+static void decide_quorum(struct cluster *c)
+{
+	int n = c->n;
+	for (int k = 0; k < n; k++)
+		c->size[k] = c->quorate[k] = c->reach_w[k] = 0;
+	for (int i = 0; i < n; i++) {
+		c->size[c->nodes[i].comp]++;
+		if (c->cfg->quorum == DCS_QUORUM_WITNESS && reaches_witness(c, i))
+			c->reach_w[c->nodes[i].comp] = 1;
+	}
+	switch (c->cfg->quorum) {
+	case DCS_QUORUM_NONE:
+		for (int k = 0; k < n; k++)
+			c->quorate[k] = comp_has_up(c, k);
+		break;
+	case DCS_QUORUM_WITNESS: {
+		int holder = -1;
+		int h = c->witness_holder;
+		if (h >= 0 && c->reach_w[c->nodes[h].comp] && comp_has_up(c, c->nodes[h].comp))
+			holder = c->nodes[h].comp;
+		for (int k = 0; k < n && holder < 0; k++)
+			if (c->reach_w[k] && comp_has_up(c, k)) {
+				int best = k;
+				for (int q = k + 1; q < n; q++)
+					if (c->reach_w[q] && comp_has_up(c, q) &&
+					    c->size[q] > c->size[best])
+						best = q;
+				holder = best;
+			}
+		c->witness_holder = holder;
+		for (int k = 0; k < n; k++)
+			c->quorate[k] =
+			    comp_has_up(c, k) && 2 * (c->size[k] + (k == holder)) > n + 1;
+		break;
+	}
+	case DCS_QUORUM_MAJORITY:
+		if (c->cfg->two_node && n == 2) {
+			int winner = -1;
+			for (int k = 0; k < n && winner < 0; k++)
+				if (comp_has_up(c, k) && comp_runs(c, k))
+					winner = k;
+			for (int k = 0; k < n && winner < 0; k++)
+				if (comp_has_up(c, k))
+					winner = k;
+			if (winner >= 0)
+				c->quorate[winner] = 1;
+		} else {
+			for (int k = 0; k < n; k++)
+				c->quorate[k] = comp_has_up(c, k) && 2 * c->size[k] > n;
+		}
+		break;
+	}
+}
+
+static int choose_node(const struct cluster *c, int comp)
+{
+	int pick = -1;
+	for (int i = 0; i < c->n; i++) {
+		const struct node *nd = &c->nodes[i];
+		if (nd->comp != comp || !nd->up || nd->fenced || !nd->quorate)
+			continue;
+		if (node_site(c, i) == c->last_site)
+			return i;
+		if (pick < 0)
+			pick = i;
+	}
+	return pick;
+}
+
+static void reconfigure(struct cluster *c)
+{
+	int n = c->n;
+	components(c);
+	/* A fenced node acts again once it sees a peer (wait_for_all). */
+	for (int i = 0; i < n; i++) {
+		struct node *nd = &c->nodes[i];
+		if (!nd->fenced)
+			continue;
+		for (int j = 0; j < n; j++)
+			if (j != i && c->nodes[j].up && c->nodes[j].comp == nd->comp) {
+				nd->fenced = false;
+				NODE_ROW(c, "rejoin", i, "sees %s again after being fenced",
+					 c->nodes[j].cfg->id);
+				break;
+			}
+	}
+	decide_quorum(c);
+	for (int i = 0; i < n; i++) {
+		struct node *nd = &c->nodes[i];
+		if (!nd->up)
+			continue;
+		bool q = c->quorate[nd->comp] && !nd->fenced;
+		if (q != nd->quorate && !c->quiet) {
+			bool w = c->cfg->quorum == DCS_QUORUM_WITNESS;
+			NODE_ROW(c, q ? "quorum_gained" : "quorum_lost", i,
+				 "partition of %d of %d nodes%s", c->size[nd->comp], n,
+				 !w ? ""
+				    : (nd->comp == c->witness_holder
+					   ? " + witness vote"
+					   : " without the witness vote"));
+		}
+		nd->quorate = q;
+		if (!q && nd->inst != INST_NONE)
+			stop_inst(c, i, nd->fenced ? "fenced" : "no quorum");
+	}
+	/* A crashed node's instance is forgotten once nobody believes in it. */
+	for (int i = 0; i < n; i++)
+		if (!c->nodes[i].up && !comp_has_up(c, c->nodes[i].comp))
+			c->nodes[i].believed = false;
+	for (int comp = 0; comp < n; comp++) {
+		if (!c->quorate[comp] || !comp_has_up(c, comp))
+			continue;
+		int keep = -1;
+		bool waiting = false;
+		for (int i = 0; i < n; i++) {
+			struct node *nd = &c->nodes[i];
+			if (nd->comp != comp)
+				continue;
+			if (!nd->up && nd->believed)
+				waiting = true;
+			if (!nd->up || nd->inst == INST_NONE)
+				continue;
+			/* Prefer a running instance, the oldest; else the first pending one. */
+			if (keep < 0) {
+				keep = i;
+				continue;
+			}
+			struct node *kn = &c->nodes[keep];
+			bool nd_run = nd->inst >= INST_CONVERGING,
+			     kn_run = kn->inst >= INST_CONVERGING;
+			if ((nd_run && !kn_run) ||
+			    (nd_run && kn_run && nd->inst_since < kn->inst_since))
+				keep = i;
+		}
+		for (int i = 0; i < n; i++)
+			if (i != keep && c->nodes[i].comp == comp && c->nodes[i].up &&
+			    c->nodes[i].inst != INST_NONE)
+				stop_inst(c, i, "another instance runs in the same partition");
+		if (keep >= 0 || waiting)
+			continue;
+		int pick = choose_node(c, comp);
+		if (pick >= 0)
+			begin_recovery(c, pick);
+	}
+}
+
+/* The instant of the failure behind the loss of the last holder's instance:
+ * its last heartbeat on a broken pair, or now. */
+static dcs_time_t outage_cause(struct cluster *c)
+{
+	dcs_time_t cause = now_of(c);
+	int h = c->lost_holder;
+	if (h < 0)
+		return cause;
+	for (int j = 0; j < c->n; j++) {
+		if (j == h)
+			continue;
+		struct pair *p = pair_at(c, h, j);
+		if ((p->path != PATH_GOOD || p->dead) && p->last_ok < cause)
+			cause = p->last_ok;
+	}
+	return cause;
+}
+
+static void push_outage(struct cluster *c, struct outage o)
+{
+	if (c->n_outages == c->cap_outages) {
+		size_t cap = c->cap_outages ? 2 * c->cap_outages : 8;
+		struct outage *p = realloc(c->outages, cap * sizeof(*p));
+		if (!p) {
+			fprintf(stderr, "dcisim: out of memory in the cluster model\n");
+			exit(3);
+		}
+		c->outages = p;
+		c->cap_outages = cap;
+	}
+	c->outages[c->n_outages++] = o;
+}
+
+static void update_avail(struct cluster *c)
+{
+	struct dcs_world *w = c->m->w;
+	dcs_time_t now = now_of(c);
+	bool avail = false;
+	int running = 0, last_runner = -1;
+	for (int i = 0; i < c->n; i++) {
+		struct node *nd = &c->nodes[i];
+		if (!nd->up)
+			continue;
+		if (nd->inst >= INST_CONVERGING) {
+			running++;
+			last_runner = i;
+		}
+		if (nd->inst != INST_UP)
+			continue;
+		enum serve s =
+		    dcs_world_site_writable(w, node_site(c, i)) ? SERVE_UP : SERVE_BLOCKED;
+		if (s != nd->serving) {
+			if (s == SERVE_UP)
+				NODE_ROW(c, "up", i, "service serving on %s", nd->cfg->id);
+			else
+				NODE_ROW(c, "storage_blocked", i,
+					 "storage not writable at %s: the service is unavailable",
+					 site_id(c, node_site(c, i)));
+			nd->serving = s;
+		}
+		avail |= s == SERVE_UP;
+	}
+	if (running >= 2 && !c->split) {
+		c->split = true;
+		c->split_begin = now;
+		c->n_splits++;
+		NODE_ROW(c, "split_brain_begin", last_runner, "%d instances running", running);
+		dcs_event(w->res, now, "cluster", c->cfg->id, "split brain: %d instances running",
+			  running);
+	} else if (running < 2 && c->split) {
+		c->split = false;
+		c->split_ns += now - c->split_begin;
+		row(c, "split_brain_end", "", "", "lasted %g s",
+		    dcs_time_to_s(now - c->split_begin));
+		dcs_event(w->res, now, "cluster", c->cfg->id, "split brain over after %g s",
+			  dcs_time_to_s(now - c->split_begin));
+	}
+	if (avail == c->available)
+		return;
+	c->available = avail;
+	if (!avail) {
+		c->in_outage = true;
+		c->cur.begin = now;
+		c->cur.cause = outage_cause(c);
+		c->cur.end = -1;
+		row(c, "outage_begin", "", "", "service unavailable (failure at %g s)",
+		    dcs_time_to_s(c->cur.cause));
+		dcs_event(w->res, now, "cluster", c->cfg->id, "service unavailable");
+	} else if (c->in_outage) {
+		c->in_outage = false;
+		c->cur.end = now;
+		c->unavail_ns += now - c->cur.begin;
+		push_outage(c, c->cur);
+		double rto = dcs_time_to_s(now - c->cur.cause);
+		row(c, "outage_end", "", "", "RTO %g s (unavailable %g s)", rto,
+		    dcs_time_to_s(now - c->cur.begin));
+		dcs_event(w->res, now, "cluster", c->cfg->id, "service back, RTO %g s", rto);
+	}
+}
+
+static void settle(struct cluster *c)
+{
+	reconfigure(c);
+	update_avail(c);
+}
+
+/* Availability depends on the storage model's answer, and storage reacts to
+ * the same notes after this model (registry order): check it in an event at
+ * the same instant, which runs once every subscriber has reacted. */
+static void request_settle(struct cluster *c)
+{
+	if (c->settle_ev && dcs_pending(c->m->w->k, c->settle_ev))
+		return;
+	c->settle_ev = schedule(c, now_of(c), EV_SETTLE, -1, -1);
+}
+
+/* ---- handlers ---- */
+
+static void tick(struct cluster *c)
+{
+	bool lossy = false;
+	dcs_time_t now = now_of(c);
+	c->tick_ev = 0;
+	for (int i = 0; i < c->n; i++)
+		for (int j = i + 1; j < c->n; j++) {
+			struct pair *p = pair_at(c, i, j);
+			if (p->path != PATH_LOSSY)
+				continue;
+			lossy = true;
+			bool lost = gsl_rng_uniform(c->rng) < p->loss;
+			if (!lost) {
+				p->last_ok = now;
+				if (p->dead)
+					declare_alive(c, i, j);
+				else if (p->suspect) {
+					p->suspect = false;
+					pair_row(c, "trusted", i, j, "heartbeat received");
+				}
+				continue;
+			}
+			if (!p->dead && !p->suspect) {
+				p->suspect = true;
+				pair_row(c, "suspect", i, j, "heartbeat lost (path loss %g)",
+					 p->loss);
+			}
+			if (!p->dead && now - p->last_ok >= p->window)
+				declare_dead(c, i, j);
+		}
+	if (lossy)
+		c->tick_ev = schedule(c, now + c->tm.heartbeat, EV_TICK, -1, -1);
+}
+
+static void inst_step(struct cluster *c, int i)
+{
+	struct node *nd = &c->nodes[i];
+	nd->inst_ev = 0;
+	switch (nd->inst) {
+	case INST_FENCING:
+		fence_done(c, i);
+		break;
+	case INST_STARTING:
+		started(c, i);
+		break;
+	case INST_CONVERGING:
+		converged(c, i);
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_event(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	struct cluster *c = ctx;
+	struct ev e;
+	memcpy(&e, payload, sizeof(e));
+	switch ((enum ev_kind)e.kind) {
+	case EV_SUSPECT: {
+		struct pair *p = pair_at(c, e.i, e.j);
+		p->suspect_ev = 0;
+		if (!p->dead && !p->suspect) {
+			p->suspect = true;
+			pair_row(c, "suspect", e.i, e.j, "no heartbeat for one interval (%g s)",
+				 dcs_time_to_s(c->tm.heartbeat));
+		}
+		break;
+	}
+	case EV_DEAD:
+		pair_at(c, e.i, e.j)->dead_ev = 0;
+		declare_dead(c, e.i, e.j);
+		break;
+	case EV_RECONF:
+		break;
+	case EV_TICK:
+		tick(c);
+		break;
+	case EV_INST:
+		inst_step(c, e.i);
+		break;
+	case EV_MONITOR:
+		dcs_schedule_in(k, dcs_time_from_s(DCS_CLUSTER_MONITOR_S), on_event, c, payload,
+				sizeof(e));
+		break;
+	case EV_SETTLE:
+		c->settle_ev = 0;
+		break;
+	case EV_RECHECK:
+		/* The storage decision scheduled for this instant runs after this
+		 * event: look again once it has. */
+		request_settle(c);
+		return;
+	}
+	settle(c);
+}
+
+static void node_refresh(struct cluster *c, int i, const char *why)
+{
+	struct node *nd = &c->nodes[i];
+	bool up = !nd->fault_down && dcs_net_site_up(c->m->w->net, node_site(c, i));
+	if (up == nd->up)
+		return;
+	nd->up = up;
+	if (!up) {
+		NODE_ROW(c, "node_down", i, "%s", why);
+		nd->believed = nd->inst != INST_NONE;
+		stop_inst(c, i, "node down");
+		nd->quorate = false;
+	} else {
+		NODE_ROW(c, "node_up", i, "%s", why);
+		nd->believed = false;
+		nd->fenced = false;
+		nd->quorate = false;
+	}
+}
+
+static void witness_refresh(struct cluster *c)
+{
+	if (c->cfg->witness_site < 0)
+		return;
+	bool up = witness_up(c);
+	if (up == c->witness_up_last)
+		return;
+	c->witness_up_last = up;
+	row(c, up ? "witness_up" : "witness_down", "", site_id(c, c->cfg->witness_site), "%s",
+	    up ? "witness available" : "witness down");
+}
+
+static void on_note(void *ctx, const struct dcs_note *note)
+{
+	struct model *m = ctx;
+	for (size_t ci = 0; ci < m->n; ci++) {
+		struct cluster *c = &m->cl[ci];
+		switch (note->kind) {
+		case DCS_NOTE_SITE_STATE:
+			for (int i = 0; i < c->n; i++)
+				if (node_site(c, i) == note->index)
+					node_refresh(c, i, note->up ? "site up" : "site down");
+			break;
+		case DCS_NOTE_NODE_STATE:
+			if (note->index != c->idx || note->sub < 0 || note->sub >= c->n)
+				continue;
+			c->nodes[note->sub].fault_down = !note->up;
+			node_refresh(c, note->sub, note->up ? "node repaired" : "node failure");
+			break;
+		case DCS_NOTE_WITNESS_STATE:
+			if (note->index == c->cfg->witness_site)
+				c->witness_fault = !note->up;
+			break;
+		default:
+			break;
+		}
+		witness_refresh(c);
+		eval_paths(c);
+		reconfigure(c);
+		request_settle(c);
+		/* An active-active pair decides who keeps writing detach_delay_s after
+		 * the mirror breaks, without a note: look again then. */
+		if (m->detach_delay > 0)
+			schedule(c, now_of(c) + m->detach_delay, EV_RECHECK, -1, -1);
+	}
+}
+
+/* ---- lifecycle ---- */
+
+static void model_destroy(void *state)
+{
+	struct model *m = state;
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		struct cluster *c = &m->cl[i];
+		free(c->nodes);
+		free(c->pairs);
+		free(c->outages);
+		free(c->size);
+		free(c->quorate);
+		free(c->reach_w);
+		free(c->conn);
+		free(c->conn_up);
+	}
+	free(m->cl);
+	free(m->path_links);
+	free(m->path_dirs);
+	free(m);
+}
+
+static int model_create(struct dcs_world *w, void **state)
+{
+	const struct dcs_scenario *scn = w->scn;
+	*state = NULL;
+	if (scn->n_clusters == 0)
+		return 0;
+	struct model *m = calloc(1, sizeof(*m));
+	if (!m)
+		return -1;
+	m->w = w;
+	m->n = scn->n_clusters;
+	m->cl = calloc(m->n, sizeof(*m->cl));
+	m->path_links = calloc(scn->n_sites + 2, sizeof(int));
+	m->path_dirs = calloc(scn->n_sites + 2, sizeof(int));
+	if (!m->cl || !m->path_links || !m->path_dirs)
+		goto fail;
+	for (size_t ci = 0; ci < m->n; ci++) {
+		struct cluster *c = &m->cl[ci];
+		const struct dcs_cluster_cfg *cfg = &scn->clusters[ci];
+		c->m = m;
+		c->idx = (int)ci;
+		c->cfg = cfg;
+		c->n = (int)cfg->n_nodes;
+		dcs_cluster_resolve_timers(cfg, &c->tm);
+		size_t n = (size_t)c->n;
+		c->nodes = calloc(n, sizeof(*c->nodes));
+		c->pairs = calloc(n * n, sizeof(*c->pairs));
+		c->size = calloc(n, sizeof(int));
+		c->quorate = calloc(n, sizeof(int));
+		c->reach_w = calloc(n, sizeof(int));
+		c->conn = calloc(n * n, sizeof(bool));
+		c->conn_up = calloc(n, sizeof(bool));
+		if (!c->nodes || !c->pairs || !c->size || !c->quorate || !c->reach_w || !c->conn ||
+		    !c->conn_up)
+			goto fail;
+		for (int i = 0; i < c->n; i++) {
+			c->nodes[i].cfg = &cfg->nodes[i];
+			for (int j = i + 1; j < c->n; j++) {
+				struct pair *p = pair_at(c, i, j);
+				p->missed = cfg->nodes[i].site == cfg->nodes[j].site
+						? c->tm.missed_same_site
+						: c->tm.missed_cross_site;
+				p->window = (dcs_time_t)p->missed * c->tm.heartbeat;
+			}
+		}
+		char name[200];
+		snprintf(name, sizeof(name), "cluster/%s", cfg->id);
+		c->rng = dcs_rng(w->k, name);
+		c->witness_holder = -1;
+		c->last_site = -1;
+		c->lost_holder = -1;
+	}
+	m->tab = dcs_results_table(w->res, "cluster.csv", CLUSTER_HEADER);
+	static const enum dcs_note_kind kinds[] = {DCS_NOTE_LINK_STATE, DCS_NOTE_SITE_STATE,
+						   DCS_NOTE_PATHS_CHANGED, DCS_NOTE_NODE_STATE,
+						   DCS_NOTE_WITNESS_STATE};
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (!dcs_bus_subscribe(w->bus, kinds[k], on_note, m))
+			goto fail;
+	*state = m;
+	return 0;
+fail:
+	model_destroy(m);
+	return -1;
+}
+
+static void warn_config(struct cluster *c)
+{
+	struct dcs_world *w = c->m->w;
+	const struct dcs_cluster_cfg *cfg = c->cfg;
+	int ws = cfg->witness_site;
+	if (cfg->quorum == DCS_QUORUM_WITNESS) {
+		for (int i = 0; i < c->n; i++)
+			if (node_site(c, i) == ws) {
+				dcs_warn(w->res, 0, cfg->id,
+					 "the witness is at %s with node %s, not at a third site: "
+					 "losing %s "
+					 "loses two votes",
+					 site_id(c, ws), c->nodes[i].cfg->id, site_id(c, ws));
+				break;
+			}
+		bool any = false;
+		for (int i = 0; i < c->n; i++)
+			any |= reaches_witness(c, i);
+		if (!any)
+			dcs_warn(
+			    w->res, 0, cfg->id,
+			    "no node reaches the witness at %s through the links: it never votes",
+			    site_id(c, ws));
+		if (cfg->two_node)
+			dcs_warn(w->res, 0, cfg->id,
+				 "two_node is ignored with a witness (qdevice)");
+	}
+	if (cfg->quorum == DCS_QUORUM_MAJORITY && c->n == 2 && !cfg->two_node)
+		dcs_warn(w->res, 0, cfg->id,
+			 "two nodes with majority quorum and no two_node: any failure stops the "
+			 "service");
+}
+
+static void model_start(struct dcs_world *w, void *state)
+{
+	struct model *m = state;
+	m->monitor = w->q.site_writable != NULL;
+	if (m->monitor && w->scn->storage.present &&
+	    w->scn->storage.mode == DCS_STORAGE_ACTIVE_ACTIVE && w->scn->storage.detach_delay_s > 0)
+		m->detach_delay = dcs_time_from_s(w->scn->storage.detach_delay_s);
+	for (size_t ci = 0; ci < m->n; ci++) {
+		struct cluster *c = &m->cl[ci];
+		for (int i = 0; i < c->n; i++)
+			c->nodes[i].up = dcs_net_site_up(w->net, node_site(c, i));
+		c->witness_up_last = witness_up(c);
+		int s = c->cfg->service_on;
+		if (s >= 0 && s < c->n && c->nodes[s].up) {
+			c->nodes[s].inst = INST_UP;
+			c->nodes[s].inst_since = dcs_now(w->k);
+			c->last_site = node_site(c, s);
+		}
+		c->available = true;
+		warn_config(c);
+		eval_paths(c);
+		c->quiet = true;
+		reconfigure(c);
+		c->quiet = false;
+		request_settle(c);
+		if (m->monitor)
+			schedule(c, dcs_now(w->k) + dcs_time_from_s(DCS_CLUSTER_MONITOR_S),
+				 EV_MONITOR, -1, -1);
+	}
+}
+
+static dcs_time_t run_end(const struct dcs_world *w)
+{
+	dcs_time_t now = dcs_now(w->k);
+	if (dcs_kernel_pending(w->k) == 0 && w->horizon > now)
+		return w->horizon;
+	return now;
+}
+
+static void model_finish(struct dcs_world *w, void *state)
+{
+	struct model *m = state;
+	dcs_time_t end = run_end(w);
+	for (size_t ci = 0; ci < m->n; ci++) {
+		struct cluster *c = &m->cl[ci];
+		const char *id = c->cfg->id;
+		char ent[200];
+		double detect =
+		    dcs_time_to_s((dcs_time_t)c->tm.missed_cross_site * c->tm.heartbeat);
+		bool cross = false;
+		for (int i = 1; i < c->n; i++)
+			cross |= node_site(c, i) != node_site(c, 0);
+		if (!cross)
+			detect =
+			    dcs_time_to_s((dcs_time_t)c->tm.missed_same_site * c->tm.heartbeat);
+		dcs_summary_text(w->res, "cluster_preset", id,
+				 dcs_cluster_preset_name(c->cfg->preset), "");
+		dcs_summary(w->res, "cluster_heartbeat_ms", id, dcs_time_to_ms(c->tm.heartbeat),
+			    "ms");
+		dcs_summary(w->res, "cluster_detection_s", id, detect, "s");
+		dcs_summary(w->res, "cluster_arbitration_s", id, dcs_time_to_s(c->tm.arbitration),
+			    "s");
+		dcs_summary(w->res, "cluster_fence_s", id, dcs_time_to_s(c->tm.fence), "s");
+		dcs_summary(w->res, "cluster_start_s", id, dcs_time_to_s(c->tm.start), "s");
+		dcs_summary(w->res, "cluster_failover_budget_s", id,
+			    detect + dcs_time_to_s(c->tm.arbitration + c->tm.fence + c->tm.start),
+			    "s");
+		dcs_time_t unavail = c->unavail_ns;
+		for (size_t k = 0; k < c->n_outages; k++) {
+			snprintf(ent, sizeof(ent), "%s#%zu", id, k + 1);
+			const struct outage *o = &c->outages[k];
+			dcs_summary(w->res, "cluster_rto_s", ent, dcs_time_to_s(o->end - o->cause),
+				    "s");
+		}
+		size_t n_out = c->n_outages;
+		if (c->in_outage) {
+			n_out++;
+			snprintf(ent, sizeof(ent), "%s#%zu", id, n_out);
+			unavail += end - c->cur.begin;
+			dcs_summary(w->res, "cluster_outage_unrecovered_s", ent,
+				    dcs_time_to_s(end - c->cur.cause), "s");
+		}
+		dcs_time_t split = c->split_ns + (c->split ? end - c->split_begin : 0);
+		dcs_summary(w->res, "cluster_outages", id, (double)n_out, "count");
+		dcs_summary(w->res, "cluster_unavailable_s", id, dcs_time_to_s(unavail), "s");
+		dcs_summary(w->res, "cluster_availability", id,
+			    end > 0 ? 1.0 - (double)unavail / (double)end : 1.0, "ratio");
+		dcs_summary(w->res, "cluster_split_brains", id, c->n_splits, "count");
+		dcs_summary(w->res, "cluster_split_brain_s", id, dcs_time_to_s(split), "s");
+	}
+}
+
+const struct dcs_model_ops dcs_model_cluster = {
+    .name = "cluster",
+    .create = model_create,
+    .start = model_start,
+    .finish = model_finish,
+    .destroy = model_destroy,
+};

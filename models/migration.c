@@ -1,0 +1,889 @@
+/*
+ * Live migration: vMotion/QEMU/Xen-style pre-copy over the DCI (SPEC §4.4),
+ * single migrations and site evacuations.
+ *
+ * Pre-copy.  Round 0 sends all memory M; round i sends the pages dirtied
+ * during round i-1, V_i = min(D * T_{i-1}, WWS), rounded up to whole pages
+ * (reference/live-migration.md §1.1).  Each round is one flow on the path
+ * between the sites (net.h), so its rate is the max-min share of the DCI left
+ * by background and other flows, capped by the engine's rate cap (the flow's
+ * demand), streams x window / RTT and the Mathis bound (§1.4).  When a round
+ * ends, the next one is computed from its measured duration T and rate
+ * R = V/T.  Stop-and-copy starts when the engine's rule says so; the guest is
+ * then stopped and the rest V_n goes as one more flow, and
+ *   downtime = final copy time + one RTT + switchover_ms        (§5)
+ * The VM runs at its new site from the end of the downtime
+ * (dcs_world_move_vm, which the storage, L2 and L3 models hear).
+ *
+ * Stop rules by engine (live-migration.md §2, §0):
+ * - vmotion: stop when V_n <= R x max_downtime (the 500 ms switchover goal,
+ *   §2.3 row "Switchover goal", Broadcom KB 436882).  A round that does not
+ *   shrink the dirty set stuns the guest (SDPS, §2.3 row "SDPS").  If the
+ *   switchover (final copy + RTT + switchover_ms) would exceed
+ *   max_switchover_s (100 s, §2.3 row "Hard limit", KB 2141355) the migration
+ *   fails at that limit and the VM stays at the source.  Admission warnings
+ *   (§4 V9): RTT over 150 ms (§2.3 row "Max RTT", KB 2106949), or less than
+ *   250 Mbps of DCI bandwidth per concurrent migration (§2.3 row "Bandwidth").
+ * - qemu: stop when V_n < R x downtime-limit, 300 ms (§2.2 row
+ *   "downtime-limit"); rate cap 128 MiB/s (§2.2 row "max-bandwidth"); no
+ *   round limit (§2.2 row "Iteration cap").  auto_converge (§2.2 rows
+ *   "auto-converge trigger" and "cpu-throttle-..."): when a round dirtied
+ *   more than 50 % of the bytes it sent, twice, the guest is throttled by
+ *   20 %, then 10 % more each further time, at most 99 %; a throttle p leaves
+ *   the guest dirtying at D x (1 - p).
+ * - xen: stop after 29 live rounds (DEF_MAX_ITERS), when a round sent fewer
+ *   than 50 pages, or when more than 3 x M was sent (DEF_MAX_FACTOR) (§2.1).
+ *   max_downtime_ms, when given, adds the downtime rule.
+ * Every engine also stops when nothing is left to send.
+ *
+ * on_no_progress (a round whose dirty set is not smaller than what it sent):
+ * stun sets the guest's dirty rate to at most half the measured rate (an
+ * assumption: VMware publishes no SDPS threshold, live-migration.md §6), so
+ * the next rounds shrink by half or better; abort cancels the migration (VM
+ * stays); force starts stop-and-copy at once.  qemu and xen keep going by
+ * default (their own caps or auto-converge end it, or the run does).
+ * max_rounds bounds the live rounds (round 0 included).
+ *
+ * Outcomes (migrations.csv): converged; stunned (converged after the guest
+ * was slowed by stun or auto-converge); max_rounds (pre-copy ended by a cap
+ * rather than convergence: max_rounds, Xen's 29 rounds or 3 x M, or
+ * on_no_progress = force); aborted (on_no_progress = abort, or still running
+ * when the run ended); failed (the switchover limit was exceeded, or the
+ * path was lost for longer than stall_timeout_s; the VM stays at the source).
+ *
+ * Defaults (resolved here; the loader leaves them NaN / -1):
+ * - max_downtime_ms: vmotion 500 (§2.3), qemu 300 (§2.2), xen none (§2.1).
+ * - switchover_ms: 9 for all engines: the device-state and resume part of
+ *   downtime (§5: Clark's 9 ms resume; OPNFV measured 9 ms total downtime
+ *   for an idle guest on 10 GbE, §3 P5).
+ * - streams: 1 (§2.2 row "multifd-channels": multifd is off by default).
+ * - tcp_window_kib: vmotion none (buffers sized to the RTT since Metro
+ *   vMotion, §2.3 row "Metro vMotion socket buffers"); qemu and xen 6144, the
+ *   Linux tcp_rmem maximum 6291456 (§1.4).
+ * - rate_cap_mib_s: qemu 128 (§2.2); vmotion and xen none (§2.1: without
+ *   ADAPTIVE_SAVE libxc does not limit the rate).
+ * - max_switchover_s: vmotion 100 (§2.3); others none.
+ * - max_rounds: xen 29 (§2.1); others none.
+ * - on_no_progress: vmotion stun (§2.3 SDPS); qemu, xen keep going.
+ * - evacuation max_concurrent: vmotion 4 when the path's narrowest link is
+ *   under 10 Gbps, else 8 (§2.3 row "Concurrency (network cost)"); qemu 2
+ *   (KubeVirt parallelOutboundMigrationsPerNode, OpenShift Virtualization
+ *   "Live migration limits and timeouts"); xen 3 (Xen Orchestra
+ *   vmMigrationConcurrency, xen-orchestra commit 4014875, 2022).  The last
+ *   two are not in reference/ yet.
+ * - stall_timeout_s: 150 (loader default; KubeVirt progressTimeout, same
+ *   OpenShift page), for every engine: no vMotion or Xen figure was found.
+ *
+ * Not modelled: zero-page compression, XBZRLE, post-copy, Xen's adaptive
+ * rate limit, setup time before round 0, the per-round dirty-bitmap sync cost,
+ * host NIC limits other than the DCI path.  See docs/models-migration.md.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "dcisim/net.h"
+#include "dcisim/world.h"
+
+#define GIB 1073741824.0
+#define MIB 1048576.0
+#define KIB 1024.0
+
+#define VMOTION_MAX_DOWNTIME_MS    500.0 /* §2.3 "Switchover goal" */
+#define VMOTION_MAX_SWITCHOVER_S   100.0 /* §2.3 "Hard limit" */
+#define VMOTION_MAX_RTT_MS         150.0 /* §2.3 "Max RTT", §4 V9 */
+#define VMOTION_MBPS_PER_MIGRATION 250.0 /* §2.3 "Bandwidth", §4 V9 */
+#define VMOTION_CONCURRENT_1G      4     /* §2.3 "Concurrency (network cost)" */
+#define VMOTION_CONCURRENT_10G     8
+#define QEMU_MAX_DOWNTIME_MS       300.0     /* §2.2 downtime-limit */
+#define QEMU_RATE_CAP_MIB_S        128.0     /* §2.2 max-bandwidth */
+#define QEMU_CONCURRENT            2         /* KubeVirt parallelOutboundMigrationsPerNode */
+#define QEMU_AC_TRIGGER            0.50      /* §2.2 throttle-trigger-threshold 50 % */
+#define QEMU_AC_HITS               2         /* §2.2 dirty_rate_high_cnt >= 2 */
+#define QEMU_AC_INITIAL            0.20      /* §2.2 cpu-throttle-initial */
+#define QEMU_AC_STEP               0.10      /* §2.2 cpu-throttle-increment */
+#define QEMU_AC_MAX                0.99      /* §2.2 max-cpu-throttle */
+#define XEN_MAX_ITERS              29        /* §2.1 DEF_MAX_ITERS */
+#define XEN_MAX_FACTOR             3.0       /* §2.1 DEF_MAX_FACTOR */
+#define XEN_MIN_PAGES              50.0      /* §2.1 sent_this_iter < 50 */
+#define XEN_CONCURRENT             3         /* Xen Orchestra vmMigrationConcurrency */
+#define DEFAULT_SWITCHOVER_MS      9.0       /* §5, §3 P5 */
+#define DEFAULT_STREAMS            1         /* §2.2 multifd off */
+#define LINUX_TCP_RMEM_MAX         6291456.0 /* §1.4 tcp_rmem max */
+#define STUN_FRACTION              0.5       /* assumption, see above */
+
+enum noprog { NP_STUN, NP_ABORT, NP_FORCE, NP_CONTINUE };
+enum outcome { OUT_CONVERGED, OUT_STUNNED, OUT_MAX_ROUNDS, OUT_ABORTED, OUT_FAILED };
+static const char *const outcome_names[] = {"converged", "stunned", "max_rounds", "aborted",
+					    "failed"};
+
+/* The engine settings with every default resolved. */
+struct policy {
+	enum dcs_engine engine;
+	double max_downtime_s; /* NAN: no downtime rule (xen) */
+	dcs_time_t switchover;
+	int streams;
+	double window_bytes;     /* 0: no window cap */
+	double rate_cap_Bps;     /* INFINITY: none */
+	double max_switchover_s; /* INFINITY: none */
+	int max_rounds;          /* 0: none */
+	enum noprog on_no_progress;
+	bool auto_converge;
+	double page_bytes;
+	dcs_time_t stall_timeout;
+};
+
+enum phase { PH_LIVE, PH_STOP_COPY, PH_RESUMING, PH_DONE };
+
+struct plan;
+
+struct mig {
+	struct mstate *S;
+	struct plan *plan;
+	int vm, from, to;
+	int seq_for_vm; /* 1 for a VM's first migration, 2 for its second... */
+	enum phase phase;
+	dcs_time_t start, round_start, stop_at, end;
+	int round;                               /* index of the round in flight */
+	int live_rounds;                         /* live rounds completed */
+	double mem, wws, dirty_Bps, allowed_Bps; /* allowed: after stun */
+	double throttle;                         /* auto-converge, 0..0.99 */
+	int ac_hits;
+	bool slowed;
+	double round_bytes; /* bytes of the round in flight */
+	double sent;        /* bytes delivered, all rounds */
+	double xfer_s;      /* seconds spent sending */
+	double limit_bytes[DCS_LIMIT_COUNT];
+	dcs_time_t downtime;
+	enum outcome outcome;
+	enum outcome stop_reason; /* how pre-copy ended: converged/stunned/max_rounds */
+	struct dcs_flow *flow;
+	dcs_handle_t stall_ev, switch_ev;
+	const char *fail_why;
+	char label[80];
+};
+
+struct plan {
+	int index;
+	const struct dcs_migration_cfg *cfg;
+	int *queue;
+	size_t n_queue, next;
+	int running, max_concurrent;
+	bool warned_rtt, warned_bw, warned_noprog;
+	dcs_time_t last_end;
+	size_t n_started;
+	struct mig **migs; /* in start order */
+};
+
+struct mstate {
+	struct dcs_world *w;
+	struct policy P;
+	struct plan *plans;
+	size_t n_plans;
+	bool *busy;       /* VM is migrating */
+	int *n_moves;     /* migrations started per VM */
+	struct mig **all; /* every migration, in start order */
+	size_t n_all, cap_all;
+	struct dcs_table *mig_tab, *round_tab;
+};
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p) {
+		fprintf(stderr, "dcisim: out of memory in the migration model\n");
+		exit(3);
+	}
+	return p;
+}
+
+static void resolve_policy(const struct dcs_migration_policy *c, struct policy *P)
+{
+	P->engine = c->engine;
+	double dt_ms = c->max_downtime_ms;
+	if (isnan(dt_ms))
+		dt_ms = c->engine == DCS_ENGINE_VMOTION ? VMOTION_MAX_DOWNTIME_MS
+			: c->engine == DCS_ENGINE_QEMU  ? QEMU_MAX_DOWNTIME_MS
+							: NAN;
+	P->max_downtime_s = dt_ms / 1e3;
+	P->switchover =
+	    dcs_time_from_ms(isnan(c->switchover_ms) ? DEFAULT_SWITCHOVER_MS : c->switchover_ms);
+	P->streams = c->streams > 0 ? c->streams : DEFAULT_STREAMS;
+	if (!isnan(c->tcp_window_kib))
+		P->window_bytes = c->tcp_window_kib * KIB;
+	else
+		P->window_bytes = c->engine == DCS_ENGINE_VMOTION ? 0 : LINUX_TCP_RMEM_MAX;
+	if (!isnan(c->rate_cap_mib_s))
+		P->rate_cap_Bps = c->rate_cap_mib_s * MIB;
+	else
+		P->rate_cap_Bps =
+		    c->engine == DCS_ENGINE_QEMU ? QEMU_RATE_CAP_MIB_S * MIB : INFINITY;
+	if (!isnan(c->max_switchover_s))
+		P->max_switchover_s = c->max_switchover_s;
+	else
+		P->max_switchover_s =
+		    c->engine == DCS_ENGINE_VMOTION ? VMOTION_MAX_SWITCHOVER_S : INFINITY;
+	if (c->max_rounds > 0)
+		P->max_rounds = c->max_rounds;
+	else
+		P->max_rounds = c->engine == DCS_ENGINE_XEN ? XEN_MAX_ITERS : 0;
+	switch (c->on_no_progress) {
+	case DCS_NOPROG_STUN:
+		P->on_no_progress = NP_STUN;
+		break;
+	case DCS_NOPROG_ABORT:
+		P->on_no_progress = NP_ABORT;
+		break;
+	case DCS_NOPROG_FORCE:
+		P->on_no_progress = NP_FORCE;
+		break;
+	default:
+		P->on_no_progress = c->engine == DCS_ENGINE_VMOTION ? NP_STUN : NP_CONTINUE;
+	}
+	P->auto_converge = c->auto_converge;
+	P->page_bytes = c->page_kib * KIB;
+	P->stall_timeout = dcs_time_from_s(c->stall_timeout_s);
+}
+
+/* ---- helpers ---- */
+
+static double round_up_pages(double bytes, double page)
+{
+	if (bytes <= 0)
+		return 0;
+	return ceil(bytes / page - 1e-9) * page;
+}
+
+/* The narrowest link on the current path, in Gbps of line rate; and what it
+ * leaves after background. NAN with no path. */
+static void path_bandwidth(struct dcs_world *w, int a, int b, double *line_gbps, double *free_gbps)
+{
+	int n = (int)w->scn->n_links;
+	int *links = xcalloc((size_t)n + 1, sizeof(int));
+	int hops = dcs_net_path(w->net, a, b, links, NULL, n);
+	*line_gbps = *free_gbps = NAN;
+	for (int h = 0; h < hops; h++) {
+		double bw = dcs_net_link_bandwidth_gbps(w->net, links[h]);
+		double fr = bw - w->scn->links[links[h]].background_gbps;
+		if (isnan(*line_gbps) || bw < *line_gbps)
+			*line_gbps = bw;
+		if (isnan(*free_gbps) || fr < *free_gbps)
+			*free_gbps = fr;
+	}
+	free(links);
+}
+
+static enum dcs_limit main_limit(const struct mig *m)
+{
+	enum dcs_limit best = DCS_LIMIT_NONE;
+	double most = 0;
+	for (int l = 0; l < DCS_LIMIT_COUNT; l++)
+		if (m->limit_bytes[l] > most) {
+			most = m->limit_bytes[l];
+			best = (enum dcs_limit)l;
+		}
+	return best;
+}
+
+/* ---- lifecycle of one migration ---- */
+
+static void start_round(struct mig *m, double bytes);
+static void launch_more(struct mstate *S, struct plan *p);
+
+static void on_flow_done(void *ctx, struct dcs_flow *f);
+static void on_flow_stall(void *ctx, struct dcs_flow *f, bool stalled);
+
+/* Accounts the bytes a flow moved, then forgets it. */
+static void take_flow(struct mig *m, struct dcs_flow *f, double bytes)
+{
+	struct dcs_world *w = m->S->w;
+	enum dcs_limit l = dcs_flow_main_limit(f);
+	m->limit_bytes[l] += bytes;
+	m->sent += bytes;
+	m->xfer_s += dcs_time_to_s(dcs_now(w->k) - m->round_start);
+	m->flow = NULL;
+	if (m->stall_ev) {
+		dcs_cancel(w->k, m->stall_ev);
+		m->stall_ev = 0;
+	}
+}
+
+static void write_row(struct mig *m)
+{
+	struct mstate *S = m->S;
+	const struct dcs_scenario *scn = S->w->scn;
+	struct dcs_table *t = S->mig_tab;
+	dcs_row_begin(t);
+	dcs_cell_str(t, scn->vms[m->vm].id);
+	dcs_cell_str(t, scn->sites[m->from].id);
+	dcs_cell_str(t, scn->sites[m->to].id);
+	dcs_cell_time_s(t, m->start);
+	dcs_cell_time_s(t, m->end);
+	dcs_cell_time_s(t, m->end - m->start);
+	dcs_cell_num(t, dcs_time_to_ms(m->downtime));
+	dcs_cell_int(t, m->live_rounds);
+	dcs_cell_num(t, m->sent);
+	dcs_cell_num(t, m->xfer_s > 0 ? m->sent * 8 / m->xfer_s / 1e9 : 0);
+	dcs_cell_str(t, outcome_names[m->outcome]);
+	enum dcs_limit l = main_limit(m);
+	dcs_cell_str(t, l == DCS_LIMIT_NONE ? "" : dcs_limit_name(l));
+	dcs_row_end(t);
+}
+
+/* The migration is over (any outcome) at now. */
+static void finish(struct mig *m, enum outcome o)
+{
+	struct mstate *S = m->S;
+	struct dcs_world *w = S->w;
+	struct dcs_kernel *k = w->k;
+	if (m->stall_ev)
+		dcs_cancel(k, m->stall_ev);
+	if (m->switch_ev)
+		dcs_cancel(k, m->switch_ev);
+	m->stall_ev = m->switch_ev = 0;
+	m->phase = PH_DONE;
+	m->outcome = o;
+	m->end = dcs_now(k);
+	write_row(m);
+	if (o == OUT_FAILED || o == OUT_ABORTED)
+		dcs_event(w->res, m->end, "migration_end", m->label, "%s: %s; stays at %s",
+			  outcome_names[o], m->fail_why ? m->fail_why : "cancelled",
+			  w->scn->sites[m->from].id);
+	else
+		dcs_event(w->res, m->end, "migration_end", m->label,
+			  "%s: runs at %s after %.6g ms of downtime", outcome_names[o],
+			  w->scn->sites[m->to].id, dcs_time_to_ms(m->downtime));
+	S->busy[m->vm] = false;
+	m->plan->running--;
+	if (m->end > m->plan->last_end)
+		m->plan->last_end = m->end;
+	launch_more(S, m->plan);
+}
+
+/* Stops the flow in flight, if any, counting what it delivered. */
+static void drop_flow(struct mig *m)
+{
+	if (!m->flow)
+		return;
+	struct dcs_net *net = m->S->w->net;
+	struct dcs_flow *f = m->flow;
+	take_flow(m, f, dcs_flow_sent(net, f));
+	dcs_flow_stop(net, f);
+}
+
+static void fail(struct mig *m, enum outcome o, const char *why)
+{
+	struct dcs_kernel *k = m->S->w->k;
+	drop_flow(m);
+	if (m->phase == PH_STOP_COPY || m->phase == PH_RESUMING)
+		m->downtime = dcs_now(k) - m->stop_at; /* the guest resumes at the source */
+	m->fail_why = why;
+	finish(m, o);
+}
+
+static void resume_event(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k;
+	(void)payload;
+	struct mig *m = ctx;
+	m->switch_ev = 0;
+	dcs_world_move_vm(m->S->w, m->vm, m->to);
+	finish(m, m->stop_reason);
+}
+
+static void switchover_timeout(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k;
+	(void)payload;
+	struct mig *m = ctx;
+	m->switch_ev = 0;
+	fail(m, OUT_FAILED, "switchover exceeded max_switchover_s");
+}
+
+static void stall_timeout(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k;
+	(void)payload;
+	struct mig *m = ctx;
+	m->stall_ev = 0;
+	fail(m, OUT_FAILED, "path lost for longer than stall_timeout_s");
+}
+
+static void on_flow_stall(void *ctx, struct dcs_flow *f, bool stalled)
+{
+	(void)f;
+	struct mig *m = ctx;
+	struct dcs_world *w = m->S->w;
+	if (stalled && !m->stall_ev) {
+		m->stall_ev =
+		    dcs_schedule_in(w->k, m->S->P.stall_timeout, stall_timeout, m, NULL, 0);
+		dcs_event(w->res, dcs_now(w->k), "migration_stalled", m->label, "no path %s->%s",
+			  w->scn->sites[m->from].id, w->scn->sites[m->to].id);
+	} else if (!stalled && m->stall_ev) {
+		dcs_cancel(w->k, m->stall_ev);
+		m->stall_ev = 0;
+		dcs_event(w->res, dcs_now(w->k), "migration_resumed", m->label, "path back");
+	}
+}
+
+static void row_round(struct mig *m, double bytes, double dirty_at_end, const char *phase)
+{
+	struct dcs_table *t = m->S->round_tab;
+	dcs_row_begin(t);
+	dcs_cell_str(t, m->S->w->scn->vms[m->vm].id);
+	dcs_cell_int(t, m->round);
+	dcs_cell_time_s(t, m->round_start);
+	dcs_cell_time_s(t, dcs_now(m->S->w->k));
+	dcs_cell_num(t, bytes);
+	dcs_cell_num(t, dirty_at_end);
+	dcs_cell_str(t, phase);
+	dcs_row_end(t);
+}
+
+static void start_stop_copy(struct mig *m, double pending, enum outcome reason)
+{
+	struct mstate *S = m->S;
+	struct dcs_world *w = S->w;
+	m->phase = PH_STOP_COPY;
+	m->stop_reason = reason;
+	m->stop_at = dcs_now(w->k);
+	m->round++;
+	dcs_event(w->res, m->stop_at, "switchover", m->label,
+		  "guest stopped after %d live rounds; %.6g MiB left", m->live_rounds,
+		  pending / MIB);
+	if (isfinite(S->P.max_switchover_s))
+		m->switch_ev = dcs_schedule_in(w->k, dcs_time_from_s(S->P.max_switchover_s),
+					       switchover_timeout, m, NULL, 0);
+	start_round(m, pending);
+}
+
+/* The final copy arrived: the guest resumes at the destination one RTT and
+ * the fixed switchover later, unless that would pass the switchover limit,
+ * in which case the pending timeout fails the migration. */
+static void final_copy_done(struct mig *m, struct dcs_flow *f)
+{
+	struct mstate *S = m->S;
+	struct dcs_world *w = S->w;
+	dcs_time_t now = dcs_now(w->k);
+	double bytes = m->round_bytes;
+	row_round(m, bytes, 0, "stop_copy");
+	dcs_time_t rtt = dcs_flow_rtt(w->net, f);
+	take_flow(m, f, bytes);
+	dcs_time_t resume_at = now + rtt + S->P.switchover;
+	m->downtime = resume_at - m->stop_at;
+	if (isfinite(S->P.max_switchover_s) && dcs_time_to_s(m->downtime) > S->P.max_switchover_s)
+		return; /* switchover_timeout fires at stop_at + max_switchover_s */
+	if (m->switch_ev) {
+		dcs_cancel(w->k, m->switch_ev);
+		m->switch_ev = 0;
+	}
+	m->phase = PH_RESUMING;
+	m->switch_ev = dcs_schedule(w->k, resume_at, resume_event, m, NULL, 0);
+}
+
+/* Engine rules after a live round of `sent` bytes lasting t_s seconds;
+ * `next` is the dirty set now pending. */
+static void after_live_round(struct mig *m, double sent, double t_s, double next)
+{
+	struct mstate *S = m->S;
+	const struct policy *P = &S->P;
+	struct dcs_world *w = S->w;
+	double rate = t_s > 0 ? sent / t_s : INFINITY;
+	m->live_rounds++;
+
+	if (P->auto_converge && next > QEMU_AC_TRIGGER * sent && ++m->ac_hits >= QEMU_AC_HITS) {
+		m->ac_hits = 0;
+		m->throttle = m->throttle == 0 ? QEMU_AC_INITIAL : m->throttle + QEMU_AC_STEP;
+		if (m->throttle > QEMU_AC_MAX)
+			m->throttle = QEMU_AC_MAX;
+		m->slowed = true;
+		dcs_event(w->res, dcs_now(w->k), "auto_converge", m->label,
+			  "guest throttled %.0f%%", m->throttle * 100);
+	}
+	enum outcome ok = m->slowed ? OUT_STUNNED : OUT_CONVERGED;
+	if (next <= 0) {
+		start_stop_copy(m, 0, ok);
+		return;
+	}
+	if (!isnan(P->max_downtime_s) && next <= rate * P->max_downtime_s) {
+		start_stop_copy(m, next, ok);
+		return;
+	}
+	if (P->engine == DCS_ENGINE_XEN && sent < XEN_MIN_PAGES * P->page_bytes) {
+		start_stop_copy(m, next, ok);
+		return;
+	}
+	if ((P->max_rounds > 0 && m->live_rounds >= P->max_rounds) ||
+	    (P->engine == DCS_ENGINE_XEN && m->sent > XEN_MAX_FACTOR * m->mem)) {
+		start_stop_copy(m, next, OUT_MAX_ROUNDS);
+		return;
+	}
+	if (next >= sent) {
+		switch (P->on_no_progress) {
+		case NP_STUN: {
+			double cap = STUN_FRACTION * rate;
+			if (cap < m->allowed_Bps) {
+				m->allowed_Bps = cap;
+				m->slowed = true;
+				dcs_event(w->res, dcs_now(w->k), "stun", m->label,
+					  "guest slowed to dirty at most %.6g MiB/s", cap / MIB);
+			}
+			break;
+		}
+		case NP_ABORT:
+			m->fail_why = "pre-copy made no progress";
+			finish(m, OUT_ABORTED);
+			return;
+		case NP_FORCE:
+			start_stop_copy(m, next, OUT_MAX_ROUNDS);
+			return;
+		case NP_CONTINUE:
+			if (!m->plan->warned_noprog && !P->auto_converge &&
+			    P->engine != DCS_ENGINE_XEN) {
+				m->plan->warned_noprog = true;
+				dcs_warn(w->res, dcs_now(w->k), m->label,
+					 "pre-copy is not converging (dirty set %.6g MiB after "
+					 "sending %.6g MiB); it goes on until cancelled: set "
+					 "auto_converge or on_no_progress",
+					 next / MIB, sent / MIB);
+			}
+			break;
+		}
+	}
+	m->round++;
+	start_round(m, next);
+}
+
+static void on_flow_done(void *ctx, struct dcs_flow *f)
+{
+	struct mig *m = ctx;
+	struct mstate *S = m->S;
+	struct dcs_world *w = S->w;
+	if (m->phase == PH_STOP_COPY) {
+		final_copy_done(m, f);
+		return;
+	}
+	double sent = m->round_bytes;
+	double t_s = dcs_time_to_s(dcs_now(w->k) - m->round_start);
+	/* The guest dirtied pages all round, at its (possibly slowed) rate; the
+	 * dirty set never exceeds the writable working set. */
+	double rate = m->dirty_Bps * (1 - m->throttle);
+	if (rate > m->allowed_Bps)
+		rate = m->allowed_Bps;
+	double next = round_up_pages(rate * t_s, S->P.page_bytes);
+	if (next > m->wws)
+		next = m->wws;
+	row_round(m, sent, next, "live");
+	take_flow(m, f, sent);
+	after_live_round(m, sent, t_s, next);
+}
+
+static void start_round(struct mig *m, double bytes)
+{
+	struct mstate *S = m->S;
+	struct dcs_world *w = S->w;
+	m->round_start = dcs_now(w->k);
+	m->round_bytes = bytes;
+	struct dcs_flow_spec spec = {
+	    .src = m->from,
+	    .dst = m->to,
+	    .bytes = bytes,
+	    .demand_Bps = S->P.rate_cap_Bps,
+	    .streams = S->P.streams,
+	    .window_bytes = S->P.window_bytes,
+	    .label = m->label,
+	    .on_done = on_flow_done,
+	    .on_stall = on_flow_stall,
+	    .ctx = m,
+	};
+	m->flow = dcs_flow_start(w->net, &spec);
+	if (!m->flow) {
+		fprintf(stderr, "dcisim: out of memory starting a migration flow\n");
+		exit(3);
+	}
+}
+
+static void admission_checks(struct mstate *S, struct mig *m)
+{
+	struct dcs_world *w = S->w;
+	struct plan *p = m->plan;
+	if (S->P.engine != DCS_ENGINE_VMOTION || !dcs_net_reachable(w->net, m->from, m->to))
+		return;
+	double rtt_ms = dcs_time_to_ms(dcs_net_rtt(w->net, m->from, m->to));
+	if (rtt_ms > VMOTION_MAX_RTT_MS && !p->warned_rtt) {
+		p->warned_rtt = true;
+		dcs_warn(w->res, m->start, m->label,
+			 "RTT %.6g ms between %s and %s exceeds the 150 ms vMotion supports",
+			 rtt_ms, w->scn->sites[m->from].id, w->scn->sites[m->to].id);
+	}
+	/* Migrations in flight on the same site pair, this one included. */
+	int n = 0;
+	for (size_t i = 0; i < S->n_all; i++) {
+		const struct mig *o = S->all[i];
+		if (o->phase != PH_DONE && o->from == m->from && o->to == m->to)
+			n++;
+	}
+	double line, freeg;
+	path_bandwidth(w, m->from, m->to, &line, &freeg);
+	double per_mbps = freeg * 1e3 / n;
+	if (per_mbps < VMOTION_MBPS_PER_MIGRATION && !p->warned_bw) {
+		p->warned_bw = true;
+		dcs_warn(w->res, m->start, m->label,
+			 "%.6g Mbps of DCI bandwidth per concurrent vMotion (%d in flight); "
+			 "vMotion needs 250 Mbps each",
+			 per_mbps, n);
+	}
+}
+
+static void start_migration(struct mstate *S, struct plan *p, int vm)
+{
+	struct dcs_world *w = S->w;
+	const struct dcs_vm_cfg *v = &w->scn->vms[vm];
+	struct mig *m = xcalloc(1, sizeof(*m));
+	m->S = S;
+	m->plan = p;
+	m->vm = vm;
+	m->from = dcs_world_vm_site(w, vm);
+	m->to = p->cfg->to;
+	m->seq_for_vm = ++S->n_moves[vm];
+	if (m->seq_for_vm == 1)
+		snprintf(m->label, sizeof(m->label), "%s", v->id);
+	else
+		snprintf(m->label, sizeof(m->label), "%s#%d", v->id, m->seq_for_vm);
+	m->start = dcs_now(w->k);
+	m->mem = v->memory_gib * GIB;
+	m->wws = v->wws_gib * GIB;
+	m->dirty_Bps = v->dirty_mib_s * MIB;
+	m->allowed_Bps = INFINITY;
+	m->phase = PH_LIVE;
+	if (S->n_all == S->cap_all) {
+		S->cap_all = S->cap_all ? 2 * S->cap_all : 64;
+		struct mig **a = realloc(S->all, S->cap_all * sizeof(*a));
+		if (!a) {
+			fprintf(stderr, "dcisim: out of memory in the migration model\n");
+			exit(3);
+		}
+		S->all = a;
+	}
+	S->all[S->n_all++] = m;
+	p->migs[p->n_started++] = m;
+	S->busy[vm] = true;
+	p->running++;
+	dcs_event(w->res, m->start, "migration_start", m->label,
+		  "%s->%s, %.6g GiB (migrations[%d])", w->scn->sites[m->from].id,
+		  w->scn->sites[m->to].id, v->memory_gib, p->index);
+	admission_checks(S, m);
+	start_round(m, round_up_pages(m->mem, S->P.page_bytes));
+}
+
+static void launch_more(struct mstate *S, struct plan *p)
+{
+	struct dcs_world *w = S->w;
+	while (p->running < p->max_concurrent && p->next < p->n_queue) {
+		int vm = p->queue[p->next++];
+		if (S->busy[vm] || dcs_world_vm_site(w, vm) == p->cfg->to) {
+			dcs_warn(w->res, dcs_now(w->k), w->scn->vms[vm].id,
+				 "migrations[%d]: skipped, the VM is %s", p->index,
+				 S->busy[vm] ? "already migrating" : "already at the destination");
+			continue;
+		}
+		start_migration(S, p, vm);
+	}
+}
+
+/* Evacuation order: by memory, ties by position in the file (a stable
+ * insertion sort; queues are at most a few thousand VMs). */
+static void sort_queue(const struct dcs_scenario *scn, int *q, size_t n, enum dcs_evac_order o)
+{
+	for (size_t i = 1; i < n; i++) {
+		int v = q[i];
+		size_t j = i;
+		while (j > 0) {
+			int u = q[j - 1];
+			double mu = scn->vms[u].memory_gib, mv = scn->vms[v].memory_gib;
+			bool after = o == DCS_ORDER_SMALLEST_FIRST  ? mu > mv
+				     : o == DCS_ORDER_LARGEST_FIRST ? mu < mv
+								    : false;
+			if (!after)
+				break;
+			q[j] = u;
+			j--;
+		}
+		q[j] = v;
+	}
+}
+
+static void plan_event(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k;
+	struct mstate *S = ctx;
+	struct dcs_world *w = S->w;
+	int idx;
+	memcpy(&idx, payload, sizeof(idx));
+	struct plan *p = &S->plans[idx];
+	const struct dcs_migration_cfg *c = p->cfg;
+	p->n_queue = 0;
+	if (c->vm >= 0) {
+		p->queue[p->n_queue++] = c->vm;
+		p->max_concurrent = 1;
+	} else {
+		for (size_t i = 0; i < w->scn->n_vms; i++)
+			if (dcs_world_vm_site(w, (int)i) == c->evacuate && !S->busy[i])
+				p->queue[p->n_queue++] = (int)i;
+		sort_queue(w->scn, p->queue, p->n_queue, c->order);
+		p->max_concurrent = c->max_concurrent;
+		if (p->max_concurrent <= 0) {
+			double line, freeg;
+			path_bandwidth(w, c->evacuate, c->to, &line, &freeg);
+			p->max_concurrent = S->P.engine == DCS_ENGINE_QEMU  ? QEMU_CONCURRENT
+					    : S->P.engine == DCS_ENGINE_XEN ? XEN_CONCURRENT
+					    : (!isnan(line) && line >= 10)  ? VMOTION_CONCURRENT_10G
+									    : VMOTION_CONCURRENT_1G;
+		}
+		dcs_event(w->res, dcs_now(w->k), "evacuation_start", w->scn->sites[c->evacuate].id,
+			  "%zu VMs to %s, %d at a time (migrations[%d])", p->n_queue,
+			  w->scn->sites[c->to].id, p->max_concurrent, p->index);
+	}
+	p->last_end = dcs_now(w->k);
+	launch_more(S, p);
+}
+
+/* ---- model ops ---- */
+
+static int migration_create(struct dcs_world *w, void **state)
+{
+	const struct dcs_scenario *scn = w->scn;
+	if (scn->n_migrations == 0)
+		return 0;
+	struct mstate *S = xcalloc(1, sizeof(*S));
+	S->w = w;
+	resolve_policy(&scn->migration, &S->P);
+	S->n_plans = scn->n_migrations;
+	S->plans = xcalloc(S->n_plans, sizeof(*S->plans));
+	S->busy = xcalloc(scn->n_vms, sizeof(bool));
+	S->n_moves = xcalloc(scn->n_vms, sizeof(int));
+	for (size_t i = 0; i < S->n_plans; i++) {
+		struct plan *p = &S->plans[i];
+		p->index = (int)i;
+		p->cfg = &scn->migrations[i];
+		p->queue = xcalloc(scn->n_vms, sizeof(int));
+		p->migs = xcalloc(scn->n_vms, sizeof(*p->migs));
+	}
+	*state = S;
+	return 0;
+}
+
+static void migration_start(struct dcs_world *w, void *state)
+{
+	struct mstate *S = state;
+	S->mig_tab = dcs_results_table(w->res, "migrations.csv",
+				       "vm,from,to,start_s,end_s,total_s,downtime_ms,rounds,"
+				       "bytes_sent,goodput_gbps,outcome,limited_by");
+	S->round_tab = dcs_results_table(w->res, "rounds.csv",
+					 "vm,round,start_s,end_s,bytes,dirty_bytes_at_end,phase");
+	for (size_t i = 0; i < S->n_plans; i++) {
+		int idx = (int)i;
+		dcs_time_t at = dcs_time_from_s(S->plans[i].cfg->at_s);
+		if (at <= w->horizon)
+			dcs_schedule(w->k, at, plan_event, S, &idx, sizeof(idx));
+	}
+}
+
+static void plan_summary(struct mstate *S, struct plan *p)
+{
+	struct dcs_world *w = S->w;
+	char entity[48];
+	snprintf(entity, sizeof(entity), "migrations[%d]", p->index);
+	double *down = xcalloc(p->n_started, sizeof(double));
+	size_t nd = 0, ok = 0;
+	double bytes = 0;
+	for (size_t i = 0; i < p->n_started; i++) {
+		const struct mig *m = p->migs[i];
+		bytes += m->sent;
+		if (m->outcome <= OUT_MAX_ROUNDS) {
+			ok++;
+			down[nd++] = dcs_time_to_ms(m->downtime);
+		}
+	}
+	dcs_summary(w->res, "plan_migrations", entity, (double)p->n_started, "count");
+	dcs_summary(w->res, "plan_completed", entity, (double)ok, "count");
+	dcs_summary(w->res, "plan_makespan_s", entity, dcs_time_to_s(p->last_end) - p->cfg->at_s,
+		    "s");
+	if (nd > 0) {
+		gsl_sort(down, 1, nd);
+		dcs_summary(w->res, "plan_downtime_p50_ms", entity,
+			    gsl_stats_quantile_from_sorted_data(down, 1, nd, 0.5), "ms");
+		dcs_summary(w->res, "plan_downtime_p95_ms", entity,
+			    gsl_stats_quantile_from_sorted_data(down, 1, nd, 0.95), "ms");
+		dcs_summary(w->res, "plan_downtime_max_ms", entity, down[nd - 1], "ms");
+	}
+	dcs_summary(w->res, "plan_dci_bytes", entity, bytes, "bytes");
+	free(down);
+}
+
+static void migration_finish(struct dcs_world *w, void *state)
+{
+	struct mstate *S = state;
+	/* Nothing more starts; whatever is in flight was cut short by the end of
+	 * the run. */
+	for (size_t i = 0; i < S->n_plans; i++) {
+		struct plan *p = &S->plans[i];
+		if (p->next < p->n_queue)
+			dcs_warn(w->res, dcs_now(w->k), "migration",
+				 "migrations[%d]: %zu VMs never started before the run ended",
+				 p->index, p->n_queue - p->next);
+		p->next = p->n_queue;
+	}
+	for (size_t i = 0; i < S->n_all; i++) {
+		struct mig *m = S->all[i];
+		if (m->phase == PH_DONE)
+			continue;
+		dcs_warn(w->res, dcs_now(w->k), m->label,
+			 "still migrating when the run ended (round %d); reported as aborted",
+			 m->round);
+		fail(m, OUT_ABORTED, "the run ended");
+	}
+	for (size_t i = 0; i < S->n_all; i++) {
+		const struct mig *m = S->all[i];
+		dcs_summary(w->res, "migration_total_s", m->label, dcs_time_to_s(m->end - m->start),
+			    "s");
+		dcs_summary(w->res, "migration_downtime_ms", m->label, dcs_time_to_ms(m->downtime),
+			    "ms");
+		dcs_summary(w->res, "migration_rounds", m->label, m->live_rounds, "count");
+		dcs_summary(w->res, "migration_bytes", m->label, m->sent, "bytes");
+		dcs_summary_text(w->res, "migration_outcome", m->label, outcome_names[m->outcome],
+				 "");
+	}
+	for (size_t i = 0; i < S->n_plans; i++)
+		plan_summary(S, &S->plans[i]);
+}
+
+static void migration_destroy(void *state)
+{
+	struct mstate *S = state;
+	if (!S)
+		return;
+	for (size_t i = 0; i < S->n_all; i++)
+		free(S->all[i]);
+	free(S->all);
+	for (size_t i = 0; i < S->n_plans; i++) {
+		free(S->plans[i].queue);
+		free(S->plans[i].migs);
+	}
+	free(S->plans);
+	free(S->busy);
+	free(S->n_moves);
+	free(S);
+}
+
+const struct dcs_model_ops dcs_model_migration = {
+    .name = "migration",
+    .create = migration_create,
+    .start = migration_start,
+    .finish = migration_finish,
+    .destroy = migration_destroy,
+};

@@ -1,0 +1,1656 @@
+/*
+ * The storage model (SPEC §4.3): what a read or a write costs when the
+ * storage is shared, mirrored or replicated across the DCI, and what happens
+ * to I/O when the DCI, a site, an array or the witness fails.
+ *
+ * I/O.  Each workload issues Poisson arrivals (rate `iops`, share
+ * `read_ratio` reads, `block_kib` each) from its site, or from wherever its
+ * VM runs now.  An I/O costs two kernel events, its arrival and its
+ * completion: the array queues (struct dcs_mcq, FIFO with `servers` servers,
+ * exponential or fixed service of mean read_ms / write_ms) give each leg's
+ * completion time at admission, so the completion event is scheduled at once
+ * with the whole latency known, and the payload carries the issue time.
+ *
+ * Latency of one I/O issued at site h whose volume is entered at array site S
+ * (S = h when h has an array):
+ *   access(h,S)  = 0 when h = S, else n_rtt x RTT(h,S) + bytes / rate(h,S)
+ *                  + credit_rounds x RTT(h,S)
+ *   shared       = access(h,P) + array response at P                 (P = preferred_site)
+ *   active_active read  = access(h,S) + local array response
+ *   active_active write = access(h,S) + max(local response,
+ *                          n_rtt x RTT(S,R) + bytes / rate(S,R) + remote response
+ *                          + backlog delay of the S->R replication)
+ *   async        = access(h,S) + local array response; the write also feeds
+ *                  the replication S->R.
+ * n_rtt comes from the protocol (dcs_storage_*_round_trips: FC writes 2 or 1
+ * with write acceleration, iSCSI per its negotiated keys, NFS per RPC chunk,
+ * reads 1), RTT from the network now (so degradation and rerouting count),
+ * rate(a,b) is the path's goodput capacity (and the FC port's payload rate
+ * for FC).  The path is the network's, unless it transits the witness site:
+ * then the best path that avoids the witness (see spath()).  Both arrays of a mirror take the write
+ * when it arrives: shifting the remote admission by a constant would not change the queue's
+ * statistics, and keeps admissions in time order.
+ *
+ * Traffic.  Storage bytes crossing the DCI (mirror writes S->R, async
+ * replication, and host I/O to a remote array) are one flow per ordered
+ * site pair ("channel"), with infinite bytes and a demand equal to the mean
+ * offered rate (sum of iops x share x bytes of the workloads using it), so
+ * they show in links.csv and share the DCI with migrations by max-min
+ * fairness.  For FC the demand is capped at the buffer-credit limit
+ * credits x frame payload / RTT (dcs_fc_credit_cap_Bps), with a warning that
+ * names the credits the distance needs.  Backlog is a fluid: it grows at
+ * offered - carried (carried is the flow's exact byte count), and while it
+ * is positive the flow asks for as much as the network (or the credits)
+ * allow until it is drained.  A synchronous write waits behind the backlog
+ * ahead of it: delay = backlog / current rate (FIFO drain); an asynchronous
+ * write completes locally and the channel reports backlog and RPO, the age
+ * of the oldest byte not yet at the replica (from the offered curve's
+ * breakpoints) plus the one-way delay.  The per-write check is O(1) while
+ * the flow carries its whole demand (no backlog can form); the backlog is
+ * integrated whenever a write finds the flow short of its demand and at
+ * every sample tick, so a dip shorter than the gap between two writes can be
+ * missed.
+ *
+ * Failures (active_active).  The mirror is up while both sites and arrays
+ * are up and the array sites reach each other without transiting the
+ * witness site (the witness arbitrates; it does not carry replication).
+ * - An array failure alone: its site's hosts use the surviving array across
+ *   the DCI at once (the distributed volume keeps its other leg); writes the
+ *   failed array misses are resynchronised when it returns.
+ * - A partition or a site failure: writes freeze (held, no completion yet)
+ *   for detach_delay_s; reads stay local.  If the mirror returns first, the
+ *   held writes complete then (plus their remote leg).  Otherwise the
+ *   detach rule decides: with a witness that is up, the preferred site
+ *   continues if it reaches the witness, else the other site if it does,
+ *   else neither (an isolated site cannot know it is not the only one);
+ *   without one (or with the witness down), the preferred site continues
+ *   and the other suspends, or with split_brain "allow" every surviving
+ *   site continues and its writes count as divergent.  Losing the preferred
+ *   site without a witness therefore stalls both.  Held writes complete at
+ *   the decision on a continuing site and fail on a suspended one.
+ * - When the mirror returns after a detach, I/O resumes at once and a
+ *   finite flow resynchronises the bytes written on one side only.
+ * Shared storage fails for hosts that cannot reach the array; async writes
+ * continue locally while the replication stalls and its RPO grows.  A
+ * witness site with no links at all is taken as reached over a management
+ * network outside the model.  "Unavailable" is time in which hosts at an up
+ * site cannot write (frozen or suspended); failed I/O is I/O refused or
+ * lost because of it.  w->q.site_writable answers the same question for
+ * other models.
+ *
+ * Defaults and sources (../shared/reference/dci-facts.md): round trips §2.1
+ * (Cisco MDS FCIP write acceleration; RFC 7143 iSCSI keys; SCST
+ * MaxOutstandingR2T example; NFS per-chunk RPC, 64 KiB wsize/rsize in the
+ * loader); FC credits §2.2 (Brocade FOS: km x Gbps / 2 + 6, 8 credits per
+ * port default in the loader; SNIA per-frame table); detach delay 5 s §2.3
+ * row 2 (metro node detach rule example), witness in a third failure domain
+ * §2.3 row 3 and §5.2; vendor RTT limits §2.3 (VPLEX/metro node 5 / 10 ms,
+ * MetroCluster IP 7 ms and 700 km, vMSC 10 ms).  Array service figures (read
+ * 0.5 ms, write 0.2 ms, 8 servers) are loader defaults for an all-flash
+ * array with write cache, not sourced figures.  The formulas and the limits
+ * of the model are in docs/models-storage.md.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "dcisim/storage.h"
+#include "dcisim/world.h"
+
+enum plan_kind { PLAN_SERVE, PLAN_HOLD, PLAN_FAIL, PLAN_IDLE };
+enum aa_state { AA_MIRROR, AA_FROZEN, AA_DETACHED, AA_SINGLE };
+
+#define BACKLOG_EPS 64.0                   /* bytes: below this a backlog is rounding noise */
+#define MAX_DELAY   (DCS_NS_PER_S * 86400) /* a write behind a stalled backlog */
+#define RPO_RING    64
+
+struct leg {
+	int array;
+	int chan;         /* channel whose backlog this leg waits behind, or -1 */
+	dcs_time_t extra; /* network time added to the array's response */
+};
+
+struct opplan {
+	enum plan_kind kind;
+	int nlegs;
+	struct leg leg[2];
+	int access_chan; /* host <-> array traffic, or -1 */
+	int async_chan;  /* asynchronous replication the write feeds, or -1 */
+	bool divergent;  /* written on both sides of a split */
+	bool one_sided;  /* the peer copy misses it: resynchronised later */
+};
+
+struct plan {
+	uint32_t epoch;
+	int site;
+	struct opplan op[2];
+};
+
+struct sto;
+
+struct wl {
+	struct sto *m;
+	const struct dcs_workload_cfg *cfg;
+	int idx;
+	char name[80];
+	gsl_rng *rng;
+	double gap_mean_ns;
+	double read_ratio;
+	double bytes;
+	int rtt_n[2];      /* protocol round trips: read, write */
+	int credit_rounds; /* FC: extra round trips waiting for credits */
+	dcs_time_t t_on, t_off;
+	bool active;
+	int home_site; /* VM workloads: where the VM started */
+	int primary;   /* shared / async: the array holding its volume */
+	struct plan plan;
+	int64_t lat_sum_ns[2]; /* per op, for the workload's mean */
+	uint64_t lat_n[2];
+	struct dcs_lathist *phase[2][2]; /* VM workloads: [before/after move][op] */
+};
+
+struct arr {
+	int site;
+	struct dcs_mcq q;
+	gsl_rng *rng;
+	bool up;
+	bool fixed;
+	double mean_ns[2];
+};
+
+struct bp {
+	dcs_time_t t;
+	double cum, slope;
+};
+
+struct chan {
+	int src, dst;
+	bool async;
+	bool used;
+	bool reachable;
+	char label[96];
+	struct dcs_flow *f;
+	double offered, frames_ps; /* bytes/s and FC frames/s offered */
+	double next_offered, next_frames;
+	double cap; /* demand cap: FC credits, INFINITY otherwise */
+	bool draining;
+	double backlog, sent_upd, off_cum, carried;
+	dcs_time_t t_upd;
+	struct bp bp[RPO_RING];
+	int bp_first, bp_n;
+	double rpo_s, max_backlog, max_rpo_s;
+	int warned_need;
+	int need_brocade, need_frames;
+	double path_km;
+};
+
+struct spath {
+	uint32_t epoch;
+	bool valid, ok;
+	dcs_time_t one_way;
+	double cap_Bps, km;
+};
+
+struct held {
+	dcs_time_t t_issue;
+	int wl;
+	int site;
+};
+
+struct sto {
+	struct dcs_world *w;
+	const struct dcs_storage_cfg *cfg;
+	int n_sites;
+	int n_arrays;
+	struct arr arr[2];
+	int *array_at;
+	int pref; /* index of the preferred array */
+	struct wl *wls;
+	size_t n_wls;
+	uint32_t epoch;
+	int *path_links;
+	struct spath *sp; /* [a * n_sites + b] */
+	dcs_time_t *dj_dist;
+	int *dj_pred;
+	bool *dj_done;
+	/* per site */
+	struct dcs_lathist *hist; /* [site * 2 + op] */
+	uint64_t *failed, *divergent;
+	dcs_time_t *unavail_ns, *unavail_since;
+	bool *unavail_now, *relevant;
+	/* channels, [src * n_sites + dst], created on first use */
+	struct chan **chans;
+	/* the active-active pair */
+	struct {
+		enum aa_state st;
+		bool serving[2];
+		int single;
+		dcs_handle_t decide_ev;
+		dcs_time_t since;
+		double missed[2]; /* bytes written on array i that the other lacks */
+		struct dcs_flow *resync;
+		double resync_bytes;
+		dcs_time_t resync_start;
+		char resync_label[96];
+		int resyncs, detaches;
+		double resync_s;
+	} aa;
+	struct held *held;
+	size_t n_held, cap_held;
+	bool witness_up;
+	bool witness_oob;
+	unsigned vendor_warned;
+	struct dcs_table *repl;
+	dcs_time_t sample_ns;
+	int64_t tick_k;
+	bool started;
+};
+
+struct done_msg {
+	dcs_time_t t_issue;
+	uint32_t epoch;
+	int32_t site;
+	int32_t op;
+};
+
+static void oom(void)
+{
+	fprintf(stderr, "dcisim: storage: out of memory\n");
+	exit(3);
+}
+
+static const char *site_id(const struct sto *m, int s)
+{
+	return m->w->scn->sites[s].id;
+}
+
+static dcs_time_t now_of(const struct sto *m)
+{
+	return dcs_now(m->w->k);
+}
+
+/* ---- network helpers ---- */
+
+static bool site_up(const struct sto *m, int s)
+{
+	return dcs_net_site_up(m->w->net, s);
+}
+
+/* The path storage traffic takes between two sites: the network's path,
+ * unless that transits the witness site (a witness arbitrates, it does not
+ * carry replication); then the lowest-latency path over up links and sites
+ * that avoids the witness, if any.  Cached per epoch: paths change only with
+ * link and site notes, which start a new epoch. */
+static const struct spath *spath(struct sto *m, int a, int b)
+{
+	struct spath *p = &m->sp[a * m->n_sites + b];
+	if (p->epoch == m->epoch && p->valid)
+		return p;
+	struct dcs_net *net = m->w->net;
+	const struct dcs_scenario *scn = m->w->scn;
+	int W = m->cfg->witness_site, n = m->n_sites, nl = (int)scn->n_links;
+	memset(p, 0, sizeof(*p));
+	p->valid = true;
+	p->epoch = m->epoch;
+	p->cap_Bps = INFINITY;
+	if (a == b) {
+		p->ok = site_up(m, a);
+		return p;
+	}
+	int hops = dcs_net_path(net, a, b, m->path_links, NULL, nl);
+	bool transit = false;
+	for (int i = 0, at = a; i < hops - 1; i++) {
+		const struct dcs_link_cfg *l = &scn->links[m->path_links[i]];
+		at = l->a == at ? l->b : l->a;
+		transit |= at == W;
+	}
+	if (hops < 0 || !transit) {
+		p->ok = hops >= 0;
+		p->one_way = p->ok ? dcs_net_one_way(net, a, b) : DCS_TIME_NEVER;
+	} else {
+		/* Dijkstra from a over sites other than the witness. */
+		dcs_time_t *d = m->dj_dist;
+		int *pred = m->dj_pred;
+		bool *done = m->dj_done;
+		for (int v = 0; v < n; v++) {
+			d[v] = DCS_TIME_NEVER;
+			pred[v] = -1;
+			done[v] = v == W || !site_up(m, v);
+		}
+		d[a] = 0;
+		for (;;) {
+			int u = -1;
+			for (int v = 0; v < n; v++)
+				if (!done[v] && d[v] != DCS_TIME_NEVER && (u < 0 || d[v] < d[u]))
+					u = v;
+			if (u < 0)
+				break;
+			done[u] = true;
+			for (int l = 0; l < nl; l++) {
+				const struct dcs_link_cfg *c = &scn->links[l];
+				if (!dcs_net_link_up(net, l) || (c->a != u && c->b != u))
+					continue;
+				int v = c->a == u ? c->b : c->a;
+				dcs_time_t nd = d[u] + dcs_net_link_one_way(net, l);
+				if (!done[v] && nd < d[v]) {
+					d[v] = nd;
+					pred[v] = l;
+				}
+			}
+		}
+		p->ok = d[b] != DCS_TIME_NEVER;
+		p->one_way = d[b];
+		hops = 0;
+		for (int v = b; p->ok && v != a; hops++) {
+			int l = pred[v];
+			m->path_links[hops] = l;
+			v = scn->links[l].a == v ? scn->links[l].b : scn->links[l].a;
+		}
+	}
+	for (int i = 0; p->ok && i < hops; i++) {
+		const struct dcs_link_cfg *l = &scn->links[m->path_links[i]];
+		double c = dcs_net_link_capacity_Bps(net, m->path_links[i]);
+		if (c < p->cap_Bps)
+			p->cap_Bps = c;
+		p->km += l->distance_km * l->route_factor;
+	}
+	return p;
+}
+
+static bool reach(struct sto *m, int a, int b)
+{
+	return spath(m, a, b)->ok;
+}
+
+static dcs_time_t storage_rtt(struct sto *m, int a, int b)
+{
+	const struct spath *p = spath(m, a, b);
+	return p->ok ? 2 * p->one_way : DCS_TIME_NEVER;
+}
+
+static bool witness_reach(struct sto *m, int s)
+{
+	int W = m->cfg->witness_site;
+	if (W < 0 || !m->witness_up || !site_up(m, W) || !site_up(m, s))
+		return false;
+	return m->witness_oob || dcs_net_reachable(m->w->net, s, W);
+}
+
+/* Goodput rate of the storage path a -> b (its narrowest link), and the FC
+ * port's payload rate for FC. */
+static double path_rate(struct sto *m, int a, int b)
+{
+	double r = spath(m, a, b)->cap_Bps;
+	if (m->cfg->protocol == DCS_PROTO_FC) {
+		double fc = dcs_fc_data_Bps(m->cfg->fc.speed_gbps);
+		if (fc < r)
+			r = fc;
+	}
+	return r;
+}
+
+static double path_km(struct sto *m, int a, int b)
+{
+	return spath(m, a, b)->km;
+}
+
+/* Network time of one I/O of workload `wl` (NULL: a zero-byte probe) from a
+ * host at a to an array at b: round trips, serialisation, credit waits. */
+static dcs_time_t net_time(struct sto *m, const struct wl *wl, int a, int b, int op)
+{
+	if (a == b)
+		return 0;
+	dcs_time_t rtt = storage_rtt(m, a, b);
+	if (rtt == DCS_TIME_NEVER)
+		return 0;
+	if (!wl)
+		return rtt;
+	int n = wl->rtt_n[op] + wl->credit_rounds;
+	double rate = path_rate(m, a, b);
+	double ser = rate > 0 && isfinite(rate) ? wl->bytes / rate : 0;
+	return n * rtt + dcs_time_from_s(ser);
+}
+
+/* ---- channels ---- */
+
+static int chan_id(struct sto *m, int src, int dst)
+{
+	if (src == dst)
+		return -1;
+	int id = src * m->n_sites + dst;
+	if (!m->chans[id]) {
+		struct chan *c = calloc(1, sizeof(*c));
+		if (!c)
+			oom();
+		c->src = src;
+		c->dst = dst;
+		c->async = m->cfg->mode == DCS_STORAGE_ASYNC;
+		c->cap = INFINITY;
+		c->reachable = true;
+		c->t_upd = now_of(m);
+		snprintf(c->label, sizeof(c->label), "storage %s->%s", site_id(m, src),
+			 site_id(m, dst));
+		m->chans[id] = c;
+	}
+	return id;
+}
+
+static void chan_apply(struct sto *m, struct chan *ch)
+{
+	struct dcs_net *net = m->w->net;
+	bool want = ch->offered > 0 || ch->backlog > 0;
+	if (!want) {
+		if (ch->f)
+			dcs_flow_stop(net, ch->f);
+		ch->f = NULL;
+		ch->sent_upd = 0;
+		ch->draining = false;
+		return;
+	}
+	double demand = ch->draining ? ch->cap : fmin(ch->offered, ch->cap);
+	if (!ch->f) {
+		struct dcs_flow_spec spec = {.src = ch->src,
+					     .dst = ch->dst,
+					     .bytes = INFINITY,
+					     .demand_Bps = demand,
+					     .streams = 1,
+					     .window_bytes = 0,
+					     .label = ch->label};
+		ch->f = dcs_flow_start(net, &spec);
+		if (!ch->f)
+			oom();
+		ch->sent_upd = 0;
+		ch->used = true;
+	} else {
+		dcs_flow_set_demand(net, ch->f, demand);
+	}
+}
+
+static void rpo_push(struct chan *ch, dcs_time_t t)
+{
+	if (ch->bp_n == RPO_RING) {
+		ch->bp_first = (ch->bp_first + 1) % RPO_RING;
+		ch->bp_n--;
+	}
+	struct bp *b = &ch->bp[(ch->bp_first + ch->bp_n) % RPO_RING];
+	b->t = t;
+	b->cum = ch->off_cum;
+	b->slope = ch->offered;
+	ch->bp_n++;
+}
+
+/* Age of the oldest byte not yet replicated, from the offered curve. */
+static double rpo_age_s(struct chan *ch, dcs_time_t now)
+{
+	double pos = ch->off_cum - ch->backlog;
+	while (ch->bp_n >= 2 && ch->bp[(ch->bp_first + 1) % RPO_RING].cum <= pos) {
+		ch->bp_first = (ch->bp_first + 1) % RPO_RING;
+		ch->bp_n--;
+	}
+	if (ch->bp_n == 0)
+		return 0;
+	const struct bp *b = &ch->bp[ch->bp_first];
+	double t_o = dcs_time_to_s(b->t);
+	if (b->slope > 0 && pos > b->cum)
+		t_o += (pos - b->cum) / b->slope;
+	double age = dcs_time_to_s(now) - t_o;
+	return age > 0 ? age : 0;
+}
+
+/* Integrates the channel's backlog up to now and switches between following
+ * the offered rate and draining a backlog. */
+static void chan_update(struct sto *m, struct chan *ch)
+{
+	dcs_time_t now = now_of(m);
+	double dt = dcs_time_to_s(now - ch->t_upd);
+	double sent = ch->f ? dcs_flow_sent(m->w->net, ch->f) : 0;
+	double carried = ch->f ? sent - ch->sent_upd : 0;
+	ch->sent_upd = sent;
+	ch->t_upd = now;
+	ch->carried += carried;
+	ch->off_cum += ch->offered * dt;
+	ch->backlog += ch->offered * dt - carried;
+	if (ch->backlog < BACKLOG_EPS)
+		ch->backlog = 0;
+	if (ch->backlog > ch->max_backlog)
+		ch->max_backlog = ch->backlog;
+	if (ch->async) {
+		double rpo = ch->backlog > 0 ? rpo_age_s(ch, now) : 0;
+		const struct spath *p = spath(m, ch->src, ch->dst);
+		if (p->ok)
+			rpo += dcs_time_to_s(p->one_way);
+		ch->rpo_s = rpo;
+		if (rpo > ch->max_rpo_s)
+			ch->max_rpo_s = rpo;
+	}
+	bool drain = ch->backlog > 0;
+	if (drain != ch->draining) {
+		ch->draining = drain;
+		chan_apply(m, ch);
+	}
+}
+
+/* How long a synchronous transfer on this channel waits behind its backlog. */
+static dcs_time_t chan_delay(struct sto *m, int c)
+{
+	if (c < 0)
+		return 0;
+	struct chan *ch = m->chans[c];
+	if (!ch->f)
+		return 0;
+	if (!ch->draining && dcs_flow_rate_Bps(ch->f) >= ch->offered * (1 - 1e-9))
+		return 0;
+	chan_update(m, ch);
+	if (ch->backlog <= 0 || !ch->f)
+		return 0;
+	double rate = dcs_flow_rate_Bps(ch->f);
+	if (rate <= 0)
+		return MAX_DELAY;
+	double s = ch->backlog / rate;
+	return s * 1e9 >= (double)MAX_DELAY ? MAX_DELAY : dcs_time_from_s(s);
+}
+
+static void chan_set_offered(struct sto *m, struct chan *ch, double offered, double frames)
+{
+	chan_update(m, ch);
+	ch->frames_ps = frames;
+	if (offered == ch->offered)
+		return;
+	ch->offered = offered;
+	if (!ch->async && offered == 0) {
+		/* A synchronous channel that stops carrying writes has none left
+		 * to deliver: they were held, failed or are resynchronised. */
+		ch->backlog = 0;
+		ch->bp_n = 0;
+	}
+	if (ch->backlog == 0)
+		ch->bp_n = 0;
+	rpo_push(ch, now_of(m));
+	ch->draining = ch->backlog > 0;
+	chan_apply(m, ch);
+}
+
+/* FC credits: the cap they put on the channel, and a warning when the
+ * distance needs more than the ISL has. */
+static void chan_credits(struct sto *m, struct chan *ch)
+{
+	if (m->cfg->protocol != DCS_PROTO_FC || ch->next_offered <= 0 ||
+	    !reach(m, ch->src, ch->dst))
+		return;
+	double speed = m->cfg->fc.speed_gbps;
+	int credits = m->cfg->fc.bb_credits;
+	double payload =
+	    ch->next_frames > 0 ? ch->next_offered / ch->next_frames : DCS_FC_FRAME_PAYLOAD;
+	dcs_time_t rtt = storage_rtt(m, ch->src, ch->dst);
+	double cap = dcs_fc_credit_cap_Bps(credits, payload, rtt, speed);
+	ch->path_km = path_km(m, ch->src, ch->dst);
+	ch->need_brocade = dcs_fc_credits_brocade(ch->path_km, speed);
+	ch->need_frames = dcs_fc_credits_for_frames(rtt, payload, speed);
+	int need = ch->need_brocade > ch->need_frames ? ch->need_brocade : ch->need_frames;
+	double line = dcs_fc_credit_cap_Bps(1 << 30, payload, rtt, speed);
+	bool starved = cap < line * (1 - 1e-12);
+	if (cap != ch->cap) {
+		chan_update(m, ch);
+		ch->cap = cap;
+		chan_apply(m, ch);
+	}
+	/* One warning per site pair and figure: both directions need the same. */
+	struct chan *rev = m->chans[ch->dst * m->n_sites + ch->src];
+	if (credits < need && need != ch->warned_need && (!rev || need != rev->warned_need)) {
+		ch->warned_need = need;
+		if (rev)
+			rev->warned_need = need;
+		dcs_warn(m->w->res, now_of(m), "storage",
+			 "FC %s->%s: %.4g km at %gGFC needs %d buffer credits by the Brocade rule "
+			 "(km x Gbps / 2 + 6) and %d for %.0f-byte frames at RTT %.4g ms; with %d "
+			 "credits %s %.4g MB/s (%.4g Gbps)",
+			 site_id(m, ch->src), site_id(m, ch->dst), ch->path_km, speed,
+			 ch->need_brocade, ch->need_frames, payload, dcs_time_to_ms(rtt), credits,
+			 starved ? "replication is capped at" : "the port still carries", cap / 1e6,
+			 cap * 8 / 1e9);
+	}
+}
+
+/* ---- plans: how an I/O from a site is served in the current state ---- */
+
+static int array_index_at(const struct sto *m, int site)
+{
+	return m->array_at[site];
+}
+
+/* The array a host at h enters: its own site's, else the nearest reachable
+ * (the preferred one on a tie). */
+static int entry_array(struct sto *m, int h)
+{
+	int a = array_index_at(m, h);
+	if (a >= 0)
+		return a;
+	int best = -1;
+	dcs_time_t best_rtt = DCS_TIME_NEVER;
+	for (int k = 0; k < m->n_arrays; k++) {
+		int i = (m->pref + k) % m->n_arrays;
+		if (!reach(m, h, m->arr[i].site))
+			continue;
+		dcs_time_t r = storage_rtt(m, h, m->arr[i].site);
+		if (best < 0 || r < best_rtt) {
+			best = i;
+			best_rtt = r;
+		}
+	}
+	return best;
+}
+
+static void add_leg(struct opplan *o, int array, int chan, dcs_time_t extra)
+{
+	o->leg[o->nlegs].array = array;
+	o->leg[o->nlegs].chan = chan;
+	o->leg[o->nlegs].extra = extra;
+	o->nlegs++;
+}
+
+/* The host at h reaches array i: one leg, with its access channel. */
+static void serve_via(struct sto *m, const struct wl *wl, int h, int op, int i, struct opplan *o)
+{
+	int S = m->arr[i].site;
+	if (!m->arr[i].up || !reach(m, h, S)) {
+		o->kind = PLAN_FAIL;
+		return;
+	}
+	o->kind = PLAN_SERVE;
+	if (h != S)
+		o->access_chan = op == DCS_OP_WRITE ? chan_id(m, h, S) : chan_id(m, S, h);
+	add_leg(o, i, -1, net_time(m, wl, h, S, op));
+}
+
+static void plan_aa(struct sto *m, const struct wl *wl, int h, int op, struct opplan *o)
+{
+	int i = entry_array(m, h);
+	if (i < 0) {
+		o->kind = PLAN_FAIL;
+		return;
+	}
+	int j = 1 - i;
+	switch (m->aa.st) {
+	case AA_MIRROR:
+		serve_via(m, wl, h, op, i, o);
+		if (o->kind == PLAN_SERVE && op == DCS_OP_WRITE) {
+			int S = m->arr[i].site, R = m->arr[j].site;
+			add_leg(o, j, chan_id(m, S, R),
+				o->leg[0].extra + net_time(m, wl, S, R, DCS_OP_WRITE));
+		}
+		return;
+	case AA_FROZEN:
+		if (op == DCS_OP_WRITE) {
+			o->kind = reach(m, h, m->arr[i].site) ? PLAN_HOLD : PLAN_FAIL;
+			return;
+		}
+		serve_via(m, wl, h, op, i, o);
+		return;
+	case AA_DETACHED:
+		if (!m->aa.serving[i]) {
+			o->kind = PLAN_FAIL;
+			return;
+		}
+		serve_via(m, wl, h, op, i, o);
+		o->divergent = op == DCS_OP_WRITE && m->aa.serving[j];
+		o->one_sided = op == DCS_OP_WRITE;
+		return;
+	case AA_SINGLE:
+		if (m->aa.single < 0) {
+			o->kind = PLAN_FAIL;
+			return;
+		}
+		serve_via(m, wl, h, op, m->aa.single, o);
+		o->one_sided = op == DCS_OP_WRITE;
+		return;
+	}
+}
+
+/* The array holding a workload's volume (shared, async): its site's array,
+ * or for a VM the array where the VM started, else the preferred array. */
+static int volume_array(const struct sto *m, const struct wl *wl, int h)
+{
+	if (wl)
+		return wl->primary;
+	int a = array_index_at(m, h);
+	return a >= 0 ? a : m->pref;
+}
+
+static void plan_op(struct sto *m, const struct wl *wl, int h, int op, struct opplan *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->access_chan = o->async_chan = -1;
+	if (!site_up(m, h)) {
+		o->kind = PLAN_IDLE;
+		return;
+	}
+	switch (m->cfg->mode) {
+	case DCS_STORAGE_SHARED:
+		serve_via(m, wl, h, op, 0, o);
+		return;
+	case DCS_STORAGE_ASYNC: {
+		int i = volume_array(m, wl, h);
+		serve_via(m, wl, h, op, i, o);
+		if (o->kind == PLAN_SERVE && op == DCS_OP_WRITE)
+			o->async_chan = chan_id(m, m->arr[i].site, m->arr[1 - i].site);
+		return;
+	}
+	case DCS_STORAGE_ACTIVE_ACTIVE:
+		plan_aa(m, wl, h, op, o);
+		return;
+	}
+}
+
+static const struct plan *plan_get(struct sto *m, struct wl *wl, int site)
+{
+	struct plan *p = &wl->plan;
+	if (p->epoch != m->epoch || p->site != site) {
+		p->epoch = m->epoch;
+		p->site = site;
+		plan_op(m, wl, site, DCS_OP_READ, &p->op[DCS_OP_READ]);
+		plan_op(m, wl, site, DCS_OP_WRITE, &p->op[DCS_OP_WRITE]);
+	}
+	return p;
+}
+
+static int wl_site(const struct sto *m, const struct wl *wl)
+{
+	return wl->cfg->vm >= 0 ? dcs_world_vm_site(m->w, wl->cfg->vm) : wl->cfg->site;
+}
+
+/* ---- recording ---- */
+
+static void record(struct sto *m, struct wl *wl, int site, int op, dcs_time_t lat)
+{
+	dcs_lathist_add(&m->hist[site * 2 + op], lat);
+	wl->lat_sum_ns[op] += lat;
+	wl->lat_n[op]++;
+	if (wl->cfg->vm >= 0) {
+		int ph = site != wl->home_site;
+		if (!wl->phase[ph][op]) {
+			wl->phase[ph][op] = calloc(1, sizeof(struct dcs_lathist));
+			if (!wl->phase[ph][op])
+				oom();
+		}
+		dcs_lathist_add(wl->phase[ph][op], lat);
+	}
+}
+
+static void count_write(struct sto *m, const struct wl *wl, int site, const struct opplan *o,
+			int array)
+{
+	if (o->divergent)
+		m->divergent[site]++;
+	if (o->one_sided)
+		m->aa.missed[array] += wl->bytes;
+}
+
+static void hold(struct sto *m, dcs_time_t t_issue, int wl, int site)
+{
+	if (m->n_held == m->cap_held) {
+		size_t cap = m->cap_held ? 2 * m->cap_held : 1024;
+		struct held *h = realloc(m->held, cap * sizeof(*h));
+		if (!h)
+			oom();
+		m->held = h;
+		m->cap_held = cap;
+	}
+	m->held[m->n_held++] = (struct held){t_issue, wl, site};
+}
+
+/* Held writes complete (healed: plus their remote leg), or fail. */
+static void resolve_held(struct sto *m)
+{
+	dcs_time_t now = now_of(m);
+	size_t keep = 0;
+	for (size_t k = 0; k < m->n_held; k++) {
+		struct held h = m->held[k];
+		struct wl *wl = &m->wls[h.wl];
+		struct opplan o;
+		plan_op(m, wl, h.site, DCS_OP_WRITE, &o);
+		if (o.kind == PLAN_HOLD) {
+			m->held[keep++] = h;
+			continue;
+		}
+		if (o.kind != PLAN_SERVE) {
+			m->failed[h.site]++;
+			continue;
+		}
+		dcs_time_t extra = 0;
+		for (int l = 0; l < o.nlegs; l++)
+			if (o.leg[l].extra > extra)
+				extra = o.leg[l].extra;
+		record(m, wl, h.site, DCS_OP_WRITE, now + extra - h.t_issue);
+		count_write(m, wl, h.site, &o, o.leg[0].array);
+	}
+	m->n_held = keep;
+}
+
+/* ---- events: arrivals and completions ---- */
+
+static void on_done(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	struct wl *wl = ctx;
+	struct sto *m = wl->m;
+	struct done_msg d;
+	memcpy(&d, payload, sizeof(d));
+	if (d.epoch != m->epoch) {
+		/* The world changed while the I/O was in flight: does it still
+		 * complete as planned? */
+		struct opplan o;
+		plan_op(m, wl, d.site, d.op, &o);
+		if (o.kind == PLAN_HOLD) {
+			hold(m, d.t_issue, wl->idx, d.site);
+			return;
+		}
+		if (o.kind != PLAN_SERVE) {
+			m->failed[d.site]++;
+			return;
+		}
+	}
+	record(m, wl, d.site, d.op, dcs_now(k) - d.t_issue);
+}
+
+static dcs_time_t draw_exp_ns(gsl_rng *r, double mean_ns)
+{
+	return (dcs_time_t)(gsl_ran_exponential(r, mean_ns) + 0.5);
+}
+
+static void on_arrival(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)payload;
+	struct wl *wl = ctx;
+	struct sto *m = wl->m;
+	dcs_time_t now = dcs_now(k);
+	if (now >= wl->t_off)
+		return;
+	dcs_time_t next = now + draw_exp_ns(wl->rng, wl->gap_mean_ns);
+	if (next < wl->t_off)
+		dcs_schedule(k, next, on_arrival, wl, NULL, 0);
+	int site = wl_site(m, wl);
+	int op = gsl_rng_uniform(wl->rng) < wl->read_ratio ? DCS_OP_READ : DCS_OP_WRITE;
+	const struct opplan *o = &plan_get(m, wl, site)->op[op];
+	m->relevant[site] = true;
+	switch (o->kind) {
+	case PLAN_SERVE:
+		break;
+	case PLAN_HOLD:
+		hold(m, now, wl->idx, site);
+		return;
+	case PLAN_FAIL:
+		m->failed[site]++;
+		return;
+	case PLAN_IDLE:
+		return;
+	}
+	dcs_time_t done = now;
+	for (int l = 0; l < o->nlegs; l++) {
+		struct arr *a = &m->arr[o->leg[l].array];
+		dcs_time_t service =
+		    a->fixed ? (dcs_time_t)a->mean_ns[op] : draw_exp_ns(a->rng, a->mean_ns[op]);
+		dcs_time_t t = dcs_mcq_admit(&a->q, now, service) + o->leg[l].extra +
+			       chan_delay(m, o->leg[l].chan);
+		if (t > done)
+			done = t;
+	}
+	done += chan_delay(m, o->access_chan);
+	if (o->async_chan >= 0)
+		chan_delay(m, o->async_chan); /* keeps the backlog current */
+	if (op == DCS_OP_WRITE && (o->divergent || o->one_sided))
+		count_write(m, wl, site, o, o->leg[0].array);
+	struct done_msg d = {.t_issue = now, .epoch = m->epoch, .site = site, .op = op};
+	dcs_schedule(k, done, on_done, wl, &d, sizeof(d));
+}
+
+/* ---- reacting to the world ---- */
+
+static void recompute_offered(struct sto *m)
+{
+	size_t nn = (size_t)m->n_sites * (size_t)m->n_sites;
+	for (size_t c = 0; c < nn; c++)
+		if (m->chans[c])
+			m->chans[c]->next_offered = m->chans[c]->next_frames = 0;
+	for (size_t i = 0; i < m->n_wls; i++) {
+		struct wl *wl = &m->wls[i];
+		if (!wl->active)
+			continue;
+		const struct plan *p = plan_get(m, wl, wl_site(m, wl));
+		double frames = ceil(wl->bytes / DCS_FC_FRAME_PAYLOAD - 1e-12);
+		for (int op = 0; op < 2; op++) {
+			const struct opplan *o = &p->op[op];
+			if (o->kind != PLAN_SERVE)
+				continue;
+			double ios = wl->cfg->iops *
+				     (op == DCS_OP_READ ? wl->read_ratio : 1 - wl->read_ratio);
+			int cs[4] = {o->access_chan, o->async_chan, -1, -1};
+			for (int l = 0; l < o->nlegs; l++)
+				cs[2 + l] = o->leg[l].chan;
+			for (int c = 0; c < 4; c++) {
+				if (cs[c] < 0)
+					continue;
+				m->chans[cs[c]]->next_offered += ios * wl->bytes;
+				m->chans[cs[c]]->next_frames += ios * frames;
+			}
+		}
+	}
+	for (size_t c = 0; c < nn; c++) {
+		struct chan *ch = m->chans[c];
+		if (!ch)
+			continue;
+		chan_credits(m, ch);
+		chan_set_offered(m, ch, ch->next_offered, ch->next_frames);
+		bool r = reach(m, ch->src, ch->dst);
+		if (ch->async && ch->used && r != ch->reachable)
+			dcs_event(m->w->res, now_of(m),
+				  r ? "storage_replication_resumed" : "storage_replication_stalled",
+				  ch->label + 8, "backlog %.6g MiB", ch->backlog / 1048576.0);
+		ch->reachable = r;
+	}
+}
+
+static void update_unavailable(struct sto *m)
+{
+	dcs_time_t now = now_of(m);
+	for (int s = 0; s < m->n_sites; s++) {
+		if (m->unavail_now[s])
+			m->unavail_ns[s] += now - m->unavail_since[s];
+		m->unavail_since[s] = now;
+		struct opplan o;
+		plan_op(m, NULL, s, DCS_OP_WRITE, &o);
+		m->unavail_now[s] = o.kind == PLAN_HOLD || o.kind == PLAN_FAIL;
+	}
+}
+
+static void vendor_check(struct sto *m)
+{
+	if (m->cfg->mode != DCS_STORAGE_ACTIVE_ACTIVE)
+		return;
+	int a = m->arr[0].site, b = m->arr[1].site;
+	if (!reach(m, a, b))
+		return;
+	double rtt_ms = dcs_time_to_ms(storage_rtt(m, a, b));
+	double km = path_km(m, a, b);
+	unsigned over = dcs_storage_vendor_limits(rtt_ms, km) & ~m->vendor_warned;
+	for (unsigned bit = 1; bit <= DCS_VENDOR_VMSC; bit <<= 1)
+		if (over & bit)
+			dcs_warn(m->w->res, now_of(m), "storage",
+				 "active-active mirror %s-%s: RTT %.4g ms over %.4g km exceeds %s",
+				 site_id(m, a), site_id(m, b), rtt_ms, km,
+				 dcs_vendor_limit_text(bit));
+	m->vendor_warned |= over;
+}
+
+static void start_resync(struct sto *m, int from, int to, double bytes);
+
+static void aa_decide(struct sto *m);
+
+static void decide_event(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k, (void)payload;
+	struct sto *m = ctx;
+	m->aa.decide_ev = 0;
+	aa_decide(m);
+}
+
+static void refresh(struct sto *m);
+
+static const char *pair_name(const struct sto *m, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s-%s", site_id(m, m->arr[0].site), site_id(m, m->arr[1].site));
+	return buf;
+}
+
+/* The detach rule, at the end of detach_delay_s. */
+static void aa_decide(struct sto *m)
+{
+	int p = m->pref, o = 1 - p;
+	bool alive[2];
+	for (int i = 0; i < 2; i++)
+		alive[i] = site_up(m, m->arr[i].site) && m->arr[i].up;
+	bool witness =
+	    m->cfg->witness_site >= 0 && m->witness_up && site_up(m, m->cfg->witness_site);
+	const char *why;
+	m->aa.serving[0] = m->aa.serving[1] = false;
+	if (witness) {
+		if (alive[p] && witness_reach(m, m->arr[p].site)) {
+			m->aa.serving[p] = true;
+			why = "preferred site, witness reachable";
+		} else if (alive[o] && witness_reach(m, m->arr[o].site)) {
+			m->aa.serving[o] = true;
+			why = "chosen by the witness";
+		} else {
+			why = "no site reaches the witness";
+		}
+	} else if (m->cfg->split_brain == DCS_SPLIT_ALLOW) {
+		m->aa.serving[p] = alive[p];
+		m->aa.serving[o] = alive[o];
+		why = "no witness, split_brain allow";
+	} else {
+		m->aa.serving[p] = alive[p];
+		why = alive[p] ? "preferred site, no witness" : "preferred site lost, no witness";
+	}
+	m->aa.st = AA_DETACHED;
+	m->aa.detaches++;
+	dcs_time_t now = now_of(m);
+	char pair[96];
+	pair_name(m, pair, sizeof(pair));
+	if (m->aa.serving[0] && m->aa.serving[1])
+		dcs_event(m->w->res, now, "storage_split_brain", pair,
+			  "both sites keep writing (%s); their writes diverge", why);
+	for (int i = 0; i < 2; i++) {
+		if (!site_up(m, m->arr[i].site))
+			continue;
+		if (m->aa.serving[i])
+			dcs_event(m->w->res, now, "storage_detach", site_id(m, m->arr[i].site),
+				  "continues alone (%s)", why);
+		else
+			dcs_event(m->w->res, now, "storage_suspend", site_id(m, m->arr[i].site),
+				  "suspends I/O (%s)", why);
+	}
+	refresh(m);
+	resolve_held(m);
+}
+
+/* The mirror's state from what is up and reachable now. */
+static void aa_evaluate(struct sto *m)
+{
+	int s0 = m->arr[0].site, s1 = m->arr[1].site;
+	bool sites = site_up(m, s0) && site_up(m, s1);
+	bool link = sites && reach(m, s0, s1);
+	bool arrays = m->arr[0].up && m->arr[1].up;
+	dcs_time_t now = now_of(m);
+	char pair[96];
+	pair_name(m, pair, sizeof(pair));
+	bool whole = link && arrays;
+	switch (m->aa.st) {
+	case AA_MIRROR:
+		if (whole)
+			return;
+		if (link) {
+			/* An array failed: the other leg serves both sites. */
+			m->aa.st = AA_SINGLE;
+			m->aa.single = m->arr[0].up ? 0 : m->arr[1].up ? 1 : -1;
+			m->aa.since = now;
+			if (m->aa.single >= 0)
+				dcs_event(m->w->res, now, "storage_array_failover", pair,
+					  "array at %s is down; %s serves both sites",
+					  site_id(m, m->arr[1 - m->aa.single].site),
+					  site_id(m, m->arr[m->aa.single].site));
+			else
+				dcs_event(m->w->res, now, "storage_array_failover", pair,
+					  "both arrays are down");
+			return;
+		}
+		m->aa.st = AA_FROZEN;
+		m->aa.since = now;
+		dcs_event(m->w->res, now, "storage_freeze", pair,
+			  "mirror lost (%s); writes held for detach_delay %.6g s",
+			  !sites ? "site down" : "sites cannot reach each other",
+			  m->cfg->detach_delay_s);
+		m->aa.decide_ev = dcs_schedule_in(m->w->k, dcs_time_from_s(m->cfg->detach_delay_s),
+						  decide_event, m, NULL, 0);
+		return;
+	case AA_FROZEN:
+		if (!whole)
+			return;
+		dcs_cancel(m->w->k, m->aa.decide_ev);
+		m->aa.decide_ev = 0;
+		m->aa.st = AA_MIRROR;
+		dcs_event(m->w->res, now, "storage_heal", pair,
+			  "mirror back after %.6g s, before the detach; %zu held writes complete",
+			  dcs_time_to_s(now - m->aa.since), m->n_held);
+		return;
+	case AA_DETACHED:
+	case AA_SINGLE: {
+		if (m->aa.st == AA_SINGLE && link && m->aa.single >= 0 &&
+		    !m->arr[m->aa.single].up) {
+			/* The surviving leg failed too: the stale one cannot serve. */
+			m->aa.single = -1;
+			dcs_event(m->w->res, now, "storage_array_failover", pair,
+				  "the serving array failed; no copy left");
+			return;
+		}
+		if (!whole)
+			return;
+		/* The copy that kept serving is the source (the preferred one
+		 * after a split: the other side's writes are discarded). */
+		int from = m->aa.st == AA_SINGLE    ? m->aa.single
+			   : m->aa.serving[m->pref] ? m->pref
+						    : 1 - m->pref;
+		if (from < 0)
+			from = m->pref;
+		double bytes = m->aa.missed[0] + m->aa.missed[1];
+		dcs_event(m->w->res, now, "storage_resume", pair,
+			  "mirror back after %.6g s; resynchronising %.6g MiB from %s",
+			  dcs_time_to_s(now - m->aa.since), bytes / 1048576.0,
+			  site_id(m, m->arr[from].site));
+		m->aa.st = AA_MIRROR;
+		m->aa.missed[0] = m->aa.missed[1] = 0;
+		start_resync(m, m->arr[from].site, m->arr[1 - from].site, bytes);
+		return;
+	}
+	}
+}
+
+static void resync_done(void *ctx, struct dcs_flow *f)
+{
+	(void)f;
+	struct sto *m = ctx;
+	dcs_time_t now = now_of(m);
+	double s = dcs_time_to_s(now - m->aa.resync_start);
+	m->aa.resync = NULL;
+	m->aa.resync_s += s;
+	dcs_event(m->w->res, now, "storage_resync_done", m->aa.resync_label, "%.6g MiB in %.6g s",
+		  m->aa.resync_bytes / 1048576.0, s);
+}
+
+static void start_resync(struct sto *m, int from, int to, double bytes)
+{
+	if (m->aa.resync) {
+		bytes += dcs_flow_remaining(m->w->net, m->aa.resync);
+		dcs_flow_stop(m->w->net, m->aa.resync);
+		m->aa.resync = NULL;
+	}
+	if (bytes <= 0)
+		return;
+	snprintf(m->aa.resync_label, sizeof(m->aa.resync_label), "storage resync %s->%s",
+		 site_id(m, from), site_id(m, to));
+	double cap = INFINITY;
+	if (m->cfg->protocol == DCS_PROTO_FC)
+		cap = dcs_fc_credit_cap_Bps(m->cfg->fc.bb_credits, DCS_FC_FRAME_PAYLOAD,
+					    storage_rtt(m, from, to), m->cfg->fc.speed_gbps);
+	struct dcs_flow_spec spec = {.src = from,
+				     .dst = to,
+				     .bytes = bytes,
+				     .demand_Bps = cap,
+				     .streams = 1,
+				     .label = m->aa.resync_label,
+				     .on_done = resync_done,
+				     .ctx = m};
+	m->aa.resync_bytes = bytes;
+	m->aa.resync_start = now_of(m);
+	m->aa.resyncs++;
+	m->aa.resync = dcs_flow_start(m->w->net, &spec);
+	if (!m->aa.resync)
+		oom();
+}
+
+/* Everything that depends on the state of the world, after it changed. */
+static void refresh(struct sto *m)
+{
+	m->epoch++;
+	if (m->cfg->mode == DCS_STORAGE_ACTIVE_ACTIVE) {
+		enum aa_state before = m->aa.st;
+		aa_evaluate(m);
+		if (m->aa.st != before)
+			m->epoch++;
+		if (before == AA_FROZEN && m->aa.st != AA_FROZEN)
+			resolve_held(m);
+	}
+	recompute_offered(m);
+	update_unavailable(m);
+	vendor_check(m);
+}
+
+static void on_note(void *ctx, const struct dcs_note *n)
+{
+	struct sto *m = ctx;
+	switch (n->kind) {
+	case DCS_NOTE_ARRAY_STATE: {
+		int a = n->index >= 0 && n->index < m->n_sites ? m->array_at[n->index] : -1;
+		if (a < 0)
+			return;
+		m->arr[a].up = n->up;
+		break;
+	}
+	case DCS_NOTE_WITNESS_STATE:
+		if (n->index >= 0 && n->index != m->cfg->witness_site)
+			return;
+		m->witness_up = n->up;
+		break;
+	case DCS_NOTE_VM_MOVED:
+		/* Only the VM's own workloads change: their cached plans name
+		 * the old site and are rebuilt on their next I/O; I/O in flight
+		 * completes as issued.  Their traffic moves to other channels. */
+		if (m->started)
+			recompute_offered(m);
+		return;
+	default:
+		break;
+	}
+	if (m->started)
+		refresh(m);
+}
+
+static void wl_on(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)payload;
+	struct wl *wl = ctx;
+	wl->active = true;
+	dcs_schedule_in(k, draw_exp_ns(wl->rng, wl->gap_mean_ns), on_arrival, wl, NULL, 0);
+	refresh(wl->m);
+}
+
+static void wl_off(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k, (void)payload;
+	struct wl *wl = ctx;
+	wl->active = false;
+	refresh(wl->m);
+}
+
+static const char *chan_kind(const struct chan *ch)
+{
+	return ch->async ? "async" : "sync";
+}
+
+static void tick(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)payload;
+	struct sto *m = ctx;
+	size_t nn = (size_t)m->n_sites * (size_t)m->n_sites;
+	for (size_t c = 0; c < nn; c++) {
+		struct chan *ch = m->chans[c];
+		if (!ch || !ch->used)
+			continue;
+		chan_update(m, ch);
+		if (!m->repl)
+			m->repl = dcs_results_table(m->w->res, "replication.csv",
+						    "time_s,from,to,kind,offered_gbps,rate_gbps,"
+						    "backlog_mib,rpo_s,limited_by");
+		dcs_row_begin(m->repl);
+		dcs_cell_time_s(m->repl, dcs_now(k));
+		dcs_cell_str(m->repl, site_id(m, ch->src));
+		dcs_cell_str(m->repl, site_id(m, ch->dst));
+		dcs_cell_str(m->repl, chan_kind(ch));
+		dcs_cell_num(m->repl, ch->offered * 8 / 1e9);
+		dcs_cell_num(m->repl, ch->f ? dcs_flow_rate_Bps(ch->f) * 8 / 1e9 : 0);
+		dcs_cell_num(m->repl, ch->backlog / 1048576.0);
+		dcs_cell_num(m->repl, ch->async ? ch->rpo_s : 0);
+		dcs_cell_str(m->repl, ch->f ? dcs_limit_name(dcs_flow_limited_by(ch->f)) : "none");
+		dcs_row_end(m->repl);
+	}
+	m->tick_k++;
+	dcs_time_t next = m->tick_k * m->sample_ns;
+	if (next <= m->w->horizon)
+		dcs_schedule(k, next, tick, m, NULL, 0);
+}
+
+/* ---- queries ---- */
+
+static bool q_site_writable(void *ctx, int site)
+{
+	struct sto *m = ctx;
+	struct opplan o;
+	plan_op(m, NULL, site, DCS_OP_WRITE, &o);
+	return o.kind == PLAN_SERVE;
+}
+
+/* ---- lifecycle ---- */
+
+static void sto_destroy(void *state)
+{
+	struct sto *m = state;
+	if (!m)
+		return;
+	for (int i = 0; i < m->n_arrays; i++)
+		dcs_mcq_release(&m->arr[i].q);
+	if (m->wls)
+		for (size_t i = 0; i < m->n_wls; i++)
+			for (int p = 0; p < 2; p++)
+				for (int op = 0; op < 2; op++)
+					free(m->wls[i].phase[p][op]);
+	if (m->chans) {
+		size_t nn = (size_t)m->n_sites * (size_t)m->n_sites;
+		for (size_t c = 0; c < nn; c++)
+			free(m->chans[c]);
+	}
+	free(m->chans);
+	free(m->wls);
+	free(m->array_at);
+	free(m->path_links);
+	free(m->sp);
+	free(m->dj_dist);
+	free(m->dj_pred);
+	free(m->dj_done);
+	free(m->hist);
+	free(m->failed);
+	free(m->divergent);
+	free(m->unavail_ns);
+	free(m->unavail_since);
+	free(m->unavail_now);
+	free(m->relevant);
+	free(m->held);
+	free(m);
+}
+
+static int sto_create(struct dcs_world *w, void **state)
+{
+	const struct dcs_scenario *scn = w->scn;
+	const struct dcs_storage_cfg *cfg = &scn->storage;
+	if (!cfg->present || cfg->n_arrays == 0)
+		return 0;
+	struct sto *m = calloc(1, sizeof(*m));
+	if (!m)
+		return -1;
+	m->w = w;
+	m->cfg = cfg;
+	m->n_sites = (int)scn->n_sites;
+	m->n_arrays = cfg->n_arrays > 2 ? 2 : (int)cfg->n_arrays;
+	size_t ns = scn->n_sites, nn = ns * ns;
+	m->array_at = malloc(ns * sizeof(int));
+	m->path_links = calloc(scn->n_links + 1, sizeof(int));
+	m->sp = calloc(nn, sizeof(struct spath));
+	m->dj_dist = calloc(ns, sizeof(dcs_time_t));
+	m->dj_pred = calloc(ns, sizeof(int));
+	m->dj_done = calloc(ns, sizeof(bool));
+	m->hist = calloc(2 * ns, sizeof(struct dcs_lathist));
+	m->failed = calloc(ns, sizeof(uint64_t));
+	m->divergent = calloc(ns, sizeof(uint64_t));
+	m->unavail_ns = calloc(ns, sizeof(dcs_time_t));
+	m->unavail_since = calloc(ns, sizeof(dcs_time_t));
+	m->unavail_now = calloc(ns, sizeof(bool));
+	m->relevant = calloc(ns, sizeof(bool));
+	m->chans = calloc(nn, sizeof(struct chan *));
+	m->wls = calloc(cfg->n_workloads + 1, sizeof(struct wl));
+	if (!m->array_at || !m->path_links || !m->sp || !m->dj_dist || !m->dj_pred || !m->dj_done ||
+	    !m->hist || !m->failed || !m->divergent || !m->unavail_ns || !m->unavail_since ||
+	    !m->unavail_now || !m->relevant || !m->chans || !m->wls)
+		goto fail;
+	for (size_t s = 0; s < ns; s++)
+		m->array_at[s] = -1;
+	char name[64];
+	for (int i = 0; i < m->n_arrays; i++) {
+		const struct dcs_array_cfg *a = &cfg->arrays[i];
+		struct arr *A = &m->arr[i];
+		A->site = a->site;
+		A->up = true;
+		A->fixed = a->service == DCS_DIST_FIXED;
+		A->mean_ns[DCS_OP_READ] = a->read_ms * 1e6;
+		A->mean_ns[DCS_OP_WRITE] = a->write_ms * 1e6;
+		snprintf(name, sizeof(name), "storage/array%d", i);
+		A->rng = dcs_rng(w->k, name);
+		if (!A->rng || dcs_mcq_init(&A->q, a->servers) != 0)
+			goto fail;
+		m->array_at[a->site] = i;
+		m->relevant[a->site] = true;
+		if (a->site == cfg->preferred_site)
+			m->pref = i;
+	}
+	m->n_wls = cfg->n_workloads;
+	for (size_t i = 0; i < m->n_wls; i++) {
+		const struct dcs_workload_cfg *c = &cfg->workloads[i];
+		struct wl *wl = &m->wls[i];
+		wl->m = m;
+		wl->cfg = c;
+		wl->idx = (int)i;
+		if (c->vm >= 0)
+			snprintf(wl->name, sizeof(wl->name), "%s", scn->vms[c->vm].id);
+		else
+			snprintf(wl->name, sizeof(wl->name), "%s/wl%zu", scn->sites[c->site].id, i);
+		snprintf(name, sizeof(name), "storage/wl%zu", i);
+		wl->rng = dcs_rng(w->k, name);
+		if (!wl->rng)
+			goto fail;
+		wl->gap_mean_ns = 1e9 / c->iops;
+		wl->read_ratio = c->read_ratio;
+		wl->bytes = c->block_kib * 1024.0;
+		wl->rtt_n[DCS_OP_READ] = dcs_storage_read_round_trips(cfg, wl->bytes);
+		wl->rtt_n[DCS_OP_WRITE] = dcs_storage_write_round_trips(cfg, wl->bytes);
+		wl->credit_rounds = cfg->protocol == DCS_PROTO_FC
+					? dcs_fc_credit_rounds(cfg->fc.bb_credits, wl->bytes)
+					: 0;
+		wl->t_on = dcs_time_from_s(c->start_s);
+		wl->t_off =
+		    isnan(c->for_s) ? DCS_TIME_NEVER : dcs_time_from_s(c->start_s + c->for_s);
+		wl->home_site = c->vm >= 0 ? scn->vms[c->vm].site : c->site;
+		int a = array_index_at(m, wl->home_site);
+		wl->primary = cfg->mode == DCS_STORAGE_SHARED ? 0 : a >= 0 ? a : m->pref;
+		wl->plan.epoch = UINT32_MAX;
+		if (c->site >= 0)
+			m->relevant[c->site] = true;
+	}
+	m->witness_up = true;
+	if (cfg->witness_site >= 0) {
+		m->witness_oob = true;
+		for (size_t l = 0; l < scn->n_links; l++)
+			if (scn->links[l].a == cfg->witness_site ||
+			    scn->links[l].b == cfg->witness_site)
+				m->witness_oob = false;
+	}
+	m->aa.st = AA_MIRROR;
+	m->sample_ns = dcs_time_from_s(scn->output.sample_s);
+	static const enum dcs_note_kind kinds[] = {DCS_NOTE_LINK_STATE,    DCS_NOTE_SITE_STATE,
+						   DCS_NOTE_PATHS_CHANGED, DCS_NOTE_VM_MOVED,
+						   DCS_NOTE_ARRAY_STATE,   DCS_NOTE_WITNESS_STATE};
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (!dcs_bus_subscribe(w->bus, kinds[k], on_note, m))
+			goto fail;
+	w->q.site_writable = q_site_writable;
+	w->q.storage_ctx = m;
+	*state = m;
+	return 0;
+fail:
+	sto_destroy(m);
+	return -1;
+}
+
+static void sto_start(struct dcs_world *w, void *state)
+{
+	struct sto *m = state;
+	for (size_t i = 0; i < m->n_wls; i++) {
+		struct wl *wl = &m->wls[i];
+		if (wl->t_on > w->horizon)
+			continue;
+		if (wl->t_on == 0) {
+			wl->active = true;
+			dcs_schedule(w->k, draw_exp_ns(wl->rng, wl->gap_mean_ns), on_arrival, wl,
+				     NULL, 0);
+		} else {
+			dcs_schedule(w->k, wl->t_on, wl_on, wl, NULL, 0);
+		}
+		if (wl->t_off != DCS_TIME_NEVER && wl->t_off <= w->horizon)
+			dcs_schedule(w->k, wl->t_off, wl_off, wl, NULL, 0);
+	}
+	m->started = true;
+	refresh(m);
+	m->tick_k = 1;
+	if (m->sample_ns > 0 && m->sample_ns <= w->horizon)
+		dcs_schedule(w->k, m->sample_ns, tick, m, NULL, 0);
+}
+
+static void summary_ms(struct sto *m, const char *metric, const char *entity, double ns)
+{
+	dcs_summary(m->w->res, metric, entity, ns / 1e6, "ms");
+}
+
+static void sto_finish(struct dcs_world *w, void *state)
+{
+	struct sto *m = state;
+	struct dcs_results *res = w->res;
+	update_unavailable(m);
+	static const char *const op_name[2] = {"read", "write"};
+	struct dcs_table *t = dcs_results_table(
+	    res, "storage.csv", "site,op,count,mean_ms,p50_ms,p95_ms,p99_ms,max_ms");
+	char metric[96];
+	for (int s = 0; s < m->n_sites; s++) {
+		for (int op = 0; op < 2; op++) {
+			const struct dcs_lathist *h = &m->hist[s * 2 + op];
+			if (h->n == 0)
+				continue;
+			dcs_row_begin(t);
+			dcs_cell_str(t, site_id(m, s));
+			dcs_cell_str(t, op_name[op]);
+			dcs_cell_int(t, (int64_t)h->n);
+			dcs_cell_num(t, dcs_lathist_mean_ns(h) / 1e6);
+			dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.50) / 1e6);
+			dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.95) / 1e6);
+			dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.99) / 1e6);
+			dcs_cell_num(t, (double)h->max_ns / 1e6);
+			dcs_row_end(t);
+		}
+	}
+	for (int s = 0; s < m->n_sites; s++) {
+		if (!m->relevant[s])
+			continue;
+		const char *id = site_id(m, s);
+		for (int op = 0; op < 2; op++) {
+			const struct dcs_lathist *h = &m->hist[s * 2 + op];
+			if (h->n == 0)
+				continue;
+			snprintf(metric, sizeof(metric), "storage_%s_mean_ms", op_name[op]);
+			summary_ms(m, metric, id, dcs_lathist_mean_ns(h));
+			snprintf(metric, sizeof(metric), "storage_%s_p99_ms", op_name[op]);
+			summary_ms(m, metric, id, dcs_lathist_quantile_ns(h, 0.99));
+		}
+		dcs_summary(res, "storage_unavailable_s", id, dcs_time_to_s(m->unavail_ns[s]), "s");
+		dcs_summary(res, "storage_failed_ios", id, (double)m->failed[s], "count");
+		if (m->cfg->mode == DCS_STORAGE_ACTIVE_ACTIVE)
+			dcs_summary(res, "storage_divergent_writes", id, (double)m->divergent[s],
+				    "count");
+	}
+	for (size_t i = 0; i < m->n_wls; i++) {
+		struct wl *wl = &m->wls[i];
+		dcs_summary(res, "storage_write_round_trips", wl->name, wl->rtt_n[DCS_OP_WRITE],
+			    "count");
+		for (int op = 0; op < 2; op++) {
+			if (wl->lat_n[op] == 0)
+				continue;
+			snprintf(metric, sizeof(metric), "storage_workload_%s_mean_ms",
+				 op_name[op]);
+			summary_ms(m, metric, wl->name,
+				   (double)wl->lat_sum_ns[op] / (double)wl->lat_n[op]);
+		}
+		if (wl->cfg->vm < 0)
+			continue;
+		static const char *const ph_name[2] = {"before", "after"};
+		for (int op = 0; op < 2; op++) {
+			for (int ph = 0; ph < 2; ph++) {
+				const struct dcs_lathist *h = wl->phase[ph][op];
+				if (!h)
+					continue;
+				snprintf(metric, sizeof(metric), "storage_vm_%s_mean_ms_%s",
+					 op_name[op], ph_name[ph]);
+				summary_ms(m, metric, wl->name, dcs_lathist_mean_ns(h));
+				snprintf(metric, sizeof(metric), "storage_vm_%s_p99_ms_%s",
+					 op_name[op], ph_name[ph]);
+				summary_ms(m, metric, wl->name, dcs_lathist_quantile_ns(h, 0.99));
+			}
+			if (wl->phase[0][op] && wl->phase[1][op]) {
+				snprintf(metric, sizeof(metric), "storage_move_penalty_%s_ms",
+					 op_name[op]);
+				summary_ms(m, metric, wl->name,
+					   dcs_lathist_mean_ns(wl->phase[1][op]) -
+					       dcs_lathist_mean_ns(wl->phase[0][op]));
+			}
+		}
+	}
+	size_t nn = (size_t)m->n_sites * (size_t)m->n_sites;
+	double dur = dcs_time_to_s(dcs_now(w->k));
+	for (size_t c = 0; c < nn; c++) {
+		struct chan *ch = m->chans[c];
+		if (!ch || !ch->used)
+			continue;
+		chan_update(m, ch);
+		const char *e = ch->label + 8; /* "src->dst" */
+		dcs_summary(res, "storage_dci_mean_gbps", e,
+			    dur > 0 ? ch->carried * 8 / 1e9 / dur : 0, "Gbps");
+		dcs_summary(res, "storage_dci_max_backlog_mib", e, ch->max_backlog / 1048576.0,
+			    "MiB");
+		if (ch->async)
+			dcs_summary(res, "storage_max_rpo_s", e, ch->max_rpo_s, "s");
+		if (m->cfg->protocol == DCS_PROTO_FC && ch->need_brocade > 0) {
+			dcs_summary(res, "storage_fc_credits", e, m->cfg->fc.bb_credits, "count");
+			dcs_summary(res, "storage_fc_credits_needed_brocade", e, ch->need_brocade,
+				    "count");
+			dcs_summary(res, "storage_fc_credits_needed_frames", e, ch->need_frames,
+				    "count");
+			dcs_summary(res, "storage_fc_credit_cap_gbps", e, ch->cap * 8 / 1e9,
+				    "Gbps");
+		}
+	}
+	if (m->cfg->mode == DCS_STORAGE_ACTIVE_ACTIVE) {
+		char pair[96];
+		pair_name(m, pair, sizeof(pair));
+		dcs_summary(res, "storage_detaches", pair, m->aa.detaches, "count");
+		dcs_summary(res, "storage_resyncs", pair, m->aa.resyncs, "count");
+		if (m->aa.resyncs > 0)
+			dcs_summary(res, "storage_resync_s", pair, m->aa.resync_s, "s");
+		if (m->n_held > 0)
+			dcs_summary(res, "storage_held_writes_at_end", pair, (double)m->n_held,
+				    "count");
+	}
+}
+
+const struct dcs_model_ops dcs_model_storage = {
+    .name = "storage",
+    .create = sto_create,
+    .start = sto_start,
+    .finish = sto_finish,
+    .destroy = sto_destroy,
+};
+
+/* ---- views ---- */
+
+struct dcs_storage *dcs_storage_of(const struct dcs_world *w)
+{
+	for (size_t i = 0; i < dcs_n_models; i++)
+		if (dcs_models[i] == &dcs_model_storage)
+			return w->model_state[i];
+	return NULL;
+}
+
+const struct dcs_lathist *dcs_storage_latency(const struct dcs_storage *s, int site,
+					      enum dcs_storage_op op)
+{
+	const struct sto *m = (const struct sto *)s;
+	return &m->hist[site * 2 + (int)op];
+}
+
+const struct dcs_mcq *dcs_storage_array_queue(const struct dcs_storage *s, int array)
+{
+	const struct sto *m = (const struct sto *)s;
+	return &m->arr[array].q;
+}
+
+uint64_t dcs_storage_failed(const struct dcs_storage *s, int site)
+{
+	return ((const struct sto *)s)->failed[site];
+}
+
+uint64_t dcs_storage_divergent(const struct dcs_storage *s, int site)
+{
+	return ((const struct sto *)s)->divergent[site];
+}
+
+double dcs_storage_unavailable_s(const struct dcs_storage *s, int site)
+{
+	const struct sto *m = (const struct sto *)s;
+	dcs_time_t ns = m->unavail_ns[site];
+	if (m->unavail_now[site])
+		ns += now_of(m) - m->unavail_since[site];
+	return dcs_time_to_s(ns);
+}
+
+struct dcs_storage_channel dcs_storage_channel(struct dcs_storage *s, int src, int dst)
+{
+	struct sto *m = (struct sto *)s;
+	struct dcs_storage_channel r = {0};
+	struct chan *ch = src != dst ? m->chans[src * m->n_sites + dst] : NULL;
+	if (!ch)
+		return r;
+	chan_update(m, ch);
+	r.exists = true;
+	r.offered_Bps = ch->offered;
+	r.rate_Bps = ch->f ? dcs_flow_rate_Bps(ch->f) : 0;
+	r.cap_Bps = ch->cap;
+	r.backlog_bytes = ch->backlog;
+	r.rpo_s = ch->rpo_s;
+	r.max_backlog_bytes = ch->max_backlog;
+	r.max_rpo_s = ch->max_rpo_s;
+	return r;
+}

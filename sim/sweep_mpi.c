@@ -1,0 +1,231 @@
+/*
+ * Sweeps across MPI ranks: the only file that sees MPI.  Built with MPI
+ * when CMake finds it (DCISIM_HAVE_MPI); otherwise the second half of this
+ * file says plainly that this build cannot share runs across ranks.
+ *
+ * Protocol (dynamic scheduling, so a slow run does not hold up a rank):
+ * every rank but 0 sends rank 0 a RESULT message (the run index it
+ * finished, -1 at first, then the packed outcome) and receives a WORK
+ * message (the next run index, or -1: stop).  Rank 0's main thread answers
+ * them while its own worker threads (--jobs, default 1) take runs from the
+ * same queue; only the main thread calls MPI (MPI_THREAD_FUNNELED).  Rank 0
+ * stores every outcome at its run index and writes the same sweep.csv as a
+ * single process would.  Every rank loads and validates the sweep itself
+ * (the files are on a shared filesystem); only rank 0 prints the errors.
+ */
+#include "dcisim/sweep.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if DCISIM_HAVE_MPI
+
+#include <mpi.h>
+
+enum { TAG_RESULT = 1, TAG_WORK = 2 };
+
+bool dcs_sweep_have_mpi(void)
+{
+	return true;
+}
+
+static void put_i64(unsigned char *b, int64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)((uint64_t)v >> (8 * i));
+}
+
+static int64_t get_i64(const unsigned char *b)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)b[i] << (8 * i);
+	return (int64_t)v;
+}
+
+/* A rank other than 0: ask, run, report, until told to stop. */
+static int serve_rank0(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o)
+{
+	struct dcs_sweep_run r = {0};
+	int64_t idx = -1;
+	int code = 0;
+	for (;;) {
+		size_t plen = 0;
+		char *packed = idx >= 0 ? dcs_sweep_run_pack(&r, &plen) : NULL;
+		if (idx >= 0 && !packed) {
+			/* Out of memory: report the run as failed, with nothing. */
+			dcs_sweep_run_clear(&r);
+			r.done = true;
+			r.code = 3;
+			packed = dcs_sweep_run_pack(&r, &plen);
+		}
+		unsigned char *msg = malloc(8 + plen);
+		if (!msg) {
+			free(packed);
+			code = 3;
+			break;
+		}
+		put_i64(msg, packed ? idx : -1);
+		if (packed)
+			memcpy(msg + 8, packed, plen);
+		free(packed);
+		MPI_Send(msg, (int)(8 + plen), MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+		free(msg);
+		int64_t next;
+		MPI_Recv(&next, 1, MPI_INT64_T, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+		if (next < 0 || (size_t)next >= dcs_sweep_n_runs(sw))
+			break;
+		idx = next;
+		dcs_sweep_run_one(sw, (size_t)idx, o, &r);
+	}
+	dcs_sweep_run_clear(&r);
+	return code;
+}
+
+/* Rank 0: hand out runs to the other ranks and run some here. */
+static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o, int size,
+		      bool threads_ok)
+{
+	size_t total = dcs_sweep_n_runs(sw);
+	struct dcs_sweep_run *runs = calloc(total, sizeof(*runs));
+	if (!runs) {
+		fprintf(stderr, "dcisim sweep: error: out of memory\n");
+		MPI_Abort(MPI_COMM_WORLD, 3);
+		return 3;
+	}
+	double t0 = dcs_sweep_wall_now();
+	struct dcs_sweep_progress prog;
+	dcs_sweep_progress_init(&prog, o->progress, total);
+	unsigned jobs = threads_ok ? (o->jobs ? o->jobs : 1) : 0;
+	struct dcs_sweep_pool *P = dcs_sweep_pool_start(sw, o, runs, jobs);
+	if (!P) {
+		fprintf(stderr, "dcisim sweep: error: out of memory\n");
+		MPI_Abort(MPI_COMM_WORLD, 3);
+		return 3;
+	}
+	int active = size - 1;
+	size_t finished = 0;
+	while (active > 0) {
+		int flag = 0;
+		MPI_Status st;
+		MPI_Iprobe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &flag, &st);
+		if (!flag) {
+			/* Sleep on the pool rather than spin: the cores are for runs. */
+			finished = dcs_sweep_pool_wait(P, 0.002);
+			dcs_sweep_progress_show(&prog, finished, false);
+			continue;
+		}
+		int n = 0;
+		MPI_Get_count(&st, MPI_BYTE, &n);
+		unsigned char *buf = malloc(n > 0 ? (size_t)n : 1);
+		if (!buf) {
+			fprintf(stderr, "dcisim sweep: error: out of memory\n");
+			MPI_Abort(MPI_COMM_WORLD, 3);
+			return 3;
+		}
+		MPI_Recv(buf, n, MPI_BYTE, st.MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD,
+			 MPI_STATUS_IGNORE);
+		int64_t idx = n >= 8 ? get_i64(buf) : -1;
+		if (idx >= 0 && (size_t)idx < total) {
+			if (dcs_sweep_run_unpack((const char *)buf + 8, (size_t)n - 8,
+						 &runs[idx]) != 0) {
+				fprintf(stderr,
+					"dcisim sweep: error: a garbled result for run %lld "
+					"from rank %d\n",
+					(long long)idx, st.MPI_SOURCE);
+				runs[idx] = (struct dcs_sweep_run){.done = true, .code = 3};
+			}
+			dcs_sweep_pool_done(P);
+		}
+		free(buf);
+		int64_t next = dcs_sweep_pool_take(P);
+		MPI_Send(&next, 1, MPI_INT64_T, st.MPI_SOURCE, TAG_WORK, MPI_COMM_WORLD);
+		if (next < 0)
+			active--;
+	}
+	while (!dcs_sweep_pool_idle(P))
+		dcs_sweep_progress_show(&prog, dcs_sweep_pool_wait(P, 0.2), false);
+	dcs_sweep_progress_show(&prog, dcs_sweep_pool_join(P), true);
+	struct dcs_sweep_info info = {
+	    .wall_s = dcs_sweep_wall_now() - t0,
+	    .jobs = jobs,
+	    .ranks = size,
+	};
+	int code = dcs_sweep_finish(sw, runs, o, &info, dcs_sweep_interrupt_code(), stderr);
+	for (size_t i = 0; i < total; i++)
+		dcs_sweep_run_clear(&runs[i]);
+	free(runs);
+	return code;
+}
+
+int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
+{
+	int provided = MPI_THREAD_SINGLE;
+	if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+		fprintf(stderr, "dcisim sweep: error: MPI_Init failed\n");
+		return 3;
+	}
+	int rank = 0, size = 1;
+	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &size);
+	FILE *quiet = rank == 0 ? NULL : fopen("/dev/null", "w");
+	FILE *err = rank == 0 || !quiet ? stderr : quiet;
+	int nerr = 0;
+	struct dcs_sweep *sw = dcs_sweep_load_file(sweep_path, err, &nerr);
+	/* Every rank read the same files; agree anyway, and on the run count. */
+	long long mine[2] = {sw ? 0 : 1, sw ? (long long)dcs_sweep_n_runs(sw) : 0};
+	long long all[2];
+	MPI_Allreduce(mine, all, 2, MPI_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
+	long long minruns = sw ? (long long)dcs_sweep_n_runs(sw) : 0, minall;
+	MPI_Allreduce(&minruns, &minall, 1, MPI_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
+	int code;
+	if (all[0]) {
+		if (rank == 0)
+			fprintf(stderr, "dcisim sweep: %d error%s; nothing run\n", nerr,
+				nerr == 1 ? "" : "s");
+		code = 2;
+	} else if (all[1] != minall) {
+		if (rank == 0)
+			fprintf(stderr, "dcisim sweep: error: the ranks read different sweeps "
+					"(are the files on a shared filesystem?)\n");
+		code = 2;
+	} else if (rank == 0) {
+		struct dcs_sweep_opts ro = *o;
+		char defdir[512];
+		if (!ro.out_dir) {
+			snprintf(defdir, sizeof(defdir), "results/%s", sw->name);
+			ro.out_dir = defdir;
+		}
+		code = coordinate(sw, &ro, size, provided >= MPI_THREAD_FUNNELED);
+	} else {
+		struct dcs_sweep_opts ro = *o;
+		ro.progress = false;
+		code = serve_rank0(sw, &ro);
+	}
+	dcs_sweep_free(sw);
+	if (quiet)
+		fclose(quiet);
+	MPI_Finalize();
+	return code;
+}
+
+#else /* !DCISIM_HAVE_MPI */
+
+bool dcs_sweep_have_mpi(void)
+{
+	return false;
+}
+
+int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
+{
+	(void)o;
+	fprintf(stderr,
+		"dcisim sweep: error: %s: started by an MPI launcher with several ranks, but this "
+		"dcisim was built without MPI, so every rank would run the whole sweep; run it "
+		"without mpirun (--jobs N uses the cores of one machine), or rebuild with Open MPI "
+		"installed (apt-get install libopenmpi-dev openmpi-bin)\n",
+		sweep_path);
+	return 2;
+}
+
+#endif

@@ -1,0 +1,682 @@
+/*
+ * Cross-site HA clusters (models/cluster.c): timer presets, RTO composition,
+ * quorum and split brain, degraded links, storage interplay.
+ *
+ * Expected figures are written out from the reference (dci-facts.md §5.1,
+ * §5.3), not taken from the model: RTO = detection + arbitration + fence +
+ * start + network convergence, to the nanosecond.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dcisim/cluster.h"
+#include "dcisim/loader.h"
+#include "dcisim/world.h"
+#include "validation.h"
+
+/* ---- helpers ---- */
+
+struct run {
+	struct dcs_scenario *scn;
+	struct dcs_world *w;
+};
+
+static struct dcs_scenario *load(const char *text)
+{
+	int nerr = 0;
+	struct dcs_scenario *scn =
+	    dcs_scenario_load_text(text, strlen(text), "test", stderr, &nerr);
+	if (!scn)
+		fail_msg("scenario did not load (%d errors):\n%s", nerr, text);
+	return scn;
+}
+
+static double conv_fixed(void *ctx, int from, int to)
+{
+	(void)from, (void)to;
+	return *(const double *)ctx;
+}
+
+/* Loads, runs to the horizon and finishes.  conv_s >= 0 installs an L3 hook
+ * answering that convergence time. */
+static struct run run_text(const char *text, uint64_t seed, const double *conv_s)
+{
+	struct run r;
+	r.scn = load(text);
+	r.w = dcs_world_create(r.scn, seed);
+	assert_non_null(r.w);
+	if (conv_s) {
+		r.w->q.ip_move_convergence_s = conv_fixed;
+		r.w->q.l3_ctx = (void *)conv_s;
+	}
+	dcs_world_run(r.w, r.w->horizon);
+	dcs_world_finish(r.w);
+	return r;
+}
+
+static void run_free(struct run *r)
+{
+	dcs_world_destroy(r->w);
+	dcs_scenario_free(r->scn);
+}
+
+static struct dcs_table *table(struct dcs_world *w, const char *file)
+{
+	for (size_t i = 0; i < dcs_results_n_tables(w->res); i++) {
+		struct dcs_table *t = dcs_results_table_at(w->res, i);
+		if (strcmp(dcs_table_file(t), file) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+static int col(struct dcs_table *t, const char *name)
+{
+	for (size_t c = 0; c < dcs_table_ncols(t); c++)
+		if (strcmp(dcs_table_col(t, c), name) == 0)
+			return (int)c;
+	fail_msg("no column %s", name);
+	return -1;
+}
+
+/* A summary value, or NAN when absent. */
+static double summary(struct dcs_world *w, const char *metric, const char *entity)
+{
+	struct dcs_table *t = table(w, "summary.csv");
+	if (!t)
+		return NAN;
+	for (size_t r = 0; r < dcs_table_nrows(t); r++)
+		if (strcmp(dcs_table_cell(t, r, 0), metric) == 0 &&
+		    strcmp(dcs_table_cell(t, r, 1), entity) == 0)
+			return strtod(dcs_table_cell(t, r, 2), NULL);
+	return NAN;
+}
+
+static size_t count_events(struct dcs_world *w, const char *event)
+{
+	struct dcs_table *t = table(w, "cluster.csv");
+	assert_non_null(t);
+	size_t n = 0;
+	int ce = col(t, "event");
+	for (size_t r = 0; r < dcs_table_nrows(t); r++)
+		n += strcmp(dcs_table_cell(t, r, (size_t)ce), event) == 0;
+	return n;
+}
+
+/* Time of the first cluster.csv row with this event (and node, if given). */
+static double first_event(struct dcs_world *w, const char *event, const char *node)
+{
+	struct dcs_table *t = table(w, "cluster.csv");
+	assert_non_null(t);
+	int ce = col(t, "event"), cn = col(t, "node"), ct = col(t, "time_s");
+	for (size_t r = 0; r < dcs_table_nrows(t); r++)
+		if (strcmp(dcs_table_cell(t, r, (size_t)ce), event) == 0 &&
+		    (!node || strcmp(dcs_table_cell(t, r, (size_t)cn), node) == 0))
+			return strtod(dcs_table_cell(t, r, (size_t)ct), NULL);
+	return NAN;
+}
+
+/* Replays cluster.csv: the most nodes running the service at once, and the
+ * total time two or more ran (independent of the model's own counters). */
+static int max_running(struct dcs_world *w, double *overlap_s)
+{
+	struct dcs_table *t = table(w, "cluster.csv");
+	assert_non_null(t);
+	int ce = col(t, "event"), cn = col(t, "node"), ct = col(t, "time_s");
+	char running[8][32];
+	int n = 0, max = 0;
+	double since = 0, overlap = 0;
+	for (size_t r = 0; r < dcs_table_nrows(t); r++) {
+		const char *ev = dcs_table_cell(t, r, (size_t)ce);
+		const char *node = dcs_table_cell(t, r, (size_t)cn);
+		double tm = strtod(dcs_table_cell(t, r, (size_t)ct), NULL);
+		int before = n;
+		if (strcmp(ev, "running") == 0 || (strcmp(ev, "up") == 0 && tm == 0)) {
+			bool have = false;
+			for (int k = 0; k < n; k++)
+				have |= strcmp(running[k], node) == 0;
+			if (!have && n < 8)
+				snprintf(running[n++], sizeof(running[0]), "%s", node);
+		} else if (strcmp(ev, "stop") == 0 || strcmp(ev, "node_down") == 0) {
+			for (int k = 0; k < n; k++)
+				if (strcmp(running[k], node) == 0) {
+					memmove(running[k], running[k + 1],
+						(size_t)(n - k - 1) * sizeof(running[0]));
+					n--;
+					break;
+				}
+		}
+		if (before < 2 && n >= 2)
+			since = tm;
+		if (before >= 2 && n < 2)
+			overlap += tm - since;
+		if (n > max)
+			max = n;
+	}
+	if (n >= 2)
+		overlap += dcs_time_to_s(w->horizon) - since;
+	if (overlap_s)
+		*overlap_s = overlap;
+	return max;
+}
+
+/* Two data sites 60 km apart and a witness site 50 km from each. */
+#define SITES3                                                                                     \
+	"\"sites\": [{\"id\": \"dc1\", \"x\": 0, \"y\": 0}, {\"id\": \"dc2\", \"x\": 60, \"y\": "  \
+	"0},"                                                                                      \
+	" {\"id\": \"wit\", \"x\": 30, \"y\": 50}],"
+#define LINKS3                                                                                     \
+	"\"links\": [{\"id\": \"dci1\", \"a\": \"dc1\", \"b\": \"dc2\", \"distance_km\": 60,"      \
+	" \"bandwidth_gbps\": 10, \"technology\": \"dwdm\"},"                                      \
+	" {\"id\": \"w1\", \"a\": \"dc1\", \"b\": \"wit\", \"distance_km\": 50,"                   \
+	" \"bandwidth_gbps\": 1, \"technology\": \"l3\"},"                                         \
+	" {\"id\": \"w2\", \"a\": \"dc2\", \"b\": \"wit\", \"distance_km\": 50,"                   \
+	" \"bandwidth_gbps\": 1, \"technology\": \"l3\"}],"
+#define SITES2                                                                                     \
+	"\"sites\": [{\"id\": \"dc1\", \"x\": 0, \"y\": 0}, {\"id\": \"dc2\", \"x\": 60, \"y\": "  \
+	"0}],"
+#define LINKS2                                                                                     \
+	"\"links\": [{\"id\": \"dci1\", \"a\": \"dc1\", \"b\": \"dc2\", \"distance_km\": 60,"      \
+	" \"bandwidth_gbps\": 10, \"technology\": \"dwdm\"}],"
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	int n = vsnprintf(NULL, 0, f, ap);
+	va_end(ap);
+	assert_true(n >= 0);
+	char *s = malloc((size_t)n + 1);
+	assert_non_null(s);
+	va_start(ap, f);
+	vsnprintf(s, (size_t)n + 1, f, ap);
+	va_end(ap);
+	return s;
+}
+
+/* ---- timers ---- */
+
+static void resolve(const char *cluster_json, int n_sites3, struct dcs_cluster_timers *t)
+{
+	char *text = fmt("{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 10, %s %s"
+			 "\"clusters\": [%s]}",
+			 n_sites3 ? SITES3 : SITES2, n_sites3 ? LINKS3 : LINKS2, cluster_json);
+	struct dcs_scenario *scn = load(text);
+	dcs_cluster_resolve_timers(&scn->clusters[0], t);
+	dcs_scenario_free(scn);
+	free(text);
+}
+
+#define NODES2                                                                                     \
+	"\"nodes\": [{\"id\": \"n1\", \"site\": \"dc1\"}, {\"id\": \"n2\", \"site\": \"dc2\"}]"
+#define NODES3                                                                                     \
+	"\"nodes\": [{\"id\": \"n1\", \"site\": \"dc1\"}, {\"id\": \"n2\", \"site\": \"dc1\"},"    \
+	" {\"id\": \"n3\", \"site\": \"dc2\"}]"
+
+static void test_presets(void **state)
+{
+	(void)state;
+	struct dcs_cluster_timers t;
+	const dcs_time_t ms = DCS_NS_PER_MS, s = DCS_NS_PER_S;
+
+	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"corosync\"}", 0, &t);
+	/* token 3000 ms = 4 x 750 ms, consensus 1.2 x token. */
+	assert_int_equal(t.heartbeat, 750 * ms);
+	assert_int_equal(t.missed_cross_site, 4);
+	assert_int_equal(t.arbitration, 3600 * ms);
+	assert_int_equal(t.fence, 10 * s);
+	assert_int_equal(t.start, 20 * s);
+
+	resolve("{\"id\": \"c\", " NODES3 ", \"preset\": \"corosync\"}", 0, &t);
+	/* Three nodes: token 3000 + 650 = 3650 ms. */
+	assert_int_equal(t.heartbeat * t.missed_cross_site, 3650 * ms);
+	assert_int_equal(t.arbitration, 4380 * ms);
+
+	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"corosync\", \"heartbeat_ms\": 1000}", 0,
+		&t);
+	/* The token stays 3000 ms: 3 heartbeats of 1 s. */
+	assert_int_equal(t.missed_cross_site, 3);
+
+	resolve("{\"id\": \"c\", " NODES3 ", \"preset\": \"wsfc\"}", 0, &t);
+	assert_int_equal(t.heartbeat, 1000 * ms);
+	assert_int_equal(t.missed_same_site, 10);
+	assert_int_equal(t.missed_cross_site, 20);
+	assert_int_equal(t.arbitration, 0);
+
+	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"vcs\"}", 0, &t);
+	assert_int_equal(t.heartbeat * t.missed_cross_site, 16 * s);
+	assert_int_equal(t.heartbeat, 500 * ms);
+
+	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"vsphere_ha\"}", 0, &t);
+	assert_int_equal(t.heartbeat * t.missed_cross_site, 15 * s);
+
+	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"custom\"}", 0, &t);
+	assert_int_equal(t.heartbeat * t.missed_cross_site, 5 * s);
+
+	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"wsfc\", \"missed\": 7, \"fence_s\": 0,"
+		" \"start_s\": 45, \"arbitration_ms\": 250}",
+		0, &t);
+	assert_int_equal(t.missed_same_site, 7);
+	assert_int_equal(t.missed_cross_site, 7);
+	assert_int_equal(t.fence, 0);
+	assert_int_equal(t.start, 45 * s);
+	assert_int_equal(t.arbitration, 250 * ms);
+}
+
+/* ---- RTO per preset ---- */
+
+struct preset_case {
+	const char *preset;
+	double detect_s, arb_s; /* from the reference, written out */
+};
+
+static void test_rto_per_preset(void **state)
+{
+	(void)state;
+	static const struct preset_case cases[] = {
+	    {"corosync", 3.0, 3.6},  /* token 3 s + consensus 3.6 s (dci-facts §5.3) */
+	    {"wsfc", 20.0, 0},       /* cross-site 1 s x 20 */
+	    {"vcs", 16.0, 0},        /* peerinact 16 s */
+	    {"vsphere_ha", 15.0, 0}, /* failed at 15 s */
+	};
+	const double conv = 2.5, fence = 10, start = 20;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char *text =
+		    fmt("{\"dcisim\": 1, \"name\": \"rto\", \"duration_s\": 300, " SITES3 LINKS3
+			"\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"%s\","
+			" \"quorum\": \"witness\", \"witness_site\": \"wit\"}],"
+			"\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n1\"}]}",
+			cases[k].preset);
+		struct run r = run_text(text, 1, &conv);
+		double expected = cases[k].detect_s + cases[k].arb_s + fence + start + conv;
+		char name[96];
+		snprintf(name, sizeof(name), "cluster RTO, %s, node crash", cases[k].preset);
+		dcs_validate(name, "dci-facts.md §5.1 timers, §5.3 RTO composition", expected,
+			     summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+		/* Detection alone: the dead row comes detect_s after the crash. */
+		assert_true(fabs(first_event(r.w, "dead", NULL) - (100 + cases[k].detect_s)) <
+			    1e-9);
+		assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 1);
+		assert_true(summary(r.w, "cluster_split_brain_s", "db") == 0);
+		run_free(&r);
+		free(text);
+	}
+}
+
+/* Without an L3 model the floating IP moves with a gratuitous ARP: one
+ * one-way delay from the new site to the old one. */
+static void test_rto_gratuitous_arp(void **state)
+{
+	(void)state;
+	const char *text =
+	    "{\"dcisim\": 1, \"name\": \"garp\", \"duration_s\": 300, " SITES3 LINKS3
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+	    " \"quorum\": \"witness\", \"witness_site\": \"wit\", \"fence_s\": 4,"
+	    " \"start_s\": 6}],"
+	    "\"faults\": [{\"at_s\": 50, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
+	struct run r = run_text(text, 1, NULL);
+	double one_way = dcs_time_to_s(dcs_net_one_way(r.w->net, 1, 0));
+	/* 60 km of fibre: 0.294 ms one way. */
+	assert_true(fabs(one_way - 60 * 4.9e-6) < 1e-12);
+	dcs_validate("cluster RTO with gratuitous ARP", "SPEC §4.6; 4.9 us/km",
+		     15 + 4 + 6 + one_way, summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+	run_free(&r);
+}
+
+/* WSFC same-site detection is 10 s even when a cross-site peer still waits
+ * for its 20 s: the first member to declare the node dead evicts it. */
+static void test_rto_same_site(void **state)
+{
+	(void)state;
+	const double conv = 0;
+	const char *text =
+	    "{\"dcisim\": 1, \"name\": \"ss\", \"duration_s\": 300, " SITES2 LINKS2
+	    "\"clusters\": [{\"id\": \"db\", " NODES3 ", \"preset\": \"wsfc\","
+	    " \"quorum\": \"majority\"}],"
+	    "\"faults\": [{\"at_s\": 10, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
+	struct run r = run_text(text, 1, &conv);
+	dcs_validate("cluster RTO, wsfc same-site peer", "dci-facts.md §5.1 WSFC 2016+ 1 s x 10",
+		     10.0 + 10 + 20, summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+	/* The service restarts on n2, at the same site. */
+	assert_true(fabs(first_event(r.w, "running", "n2") - 50.0) < 1e-9);
+	run_free(&r);
+}
+
+/* A whole site lost: the survivor holds the witness vote and takes over. */
+static void test_site_loss(void **state)
+{
+	(void)state;
+	const double conv = 1.0;
+	const char *text =
+	    "{\"dcisim\": 1, \"name\": \"sl\", \"duration_s\": 300, " SITES3 LINKS3
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"corosync\","
+	    " \"quorum\": \"witness\", \"witness_site\": \"wit\"}],"
+	    "\"faults\": [{\"at_s\": 60, \"kind\": \"site_down\", \"site\": \"dc1\"}]}";
+	struct run r = run_text(text, 1, &conv);
+	dcs_validate("cluster RTO, site loss, corosync", "dci-facts.md §5.3 example",
+		     3 + 3.6 + 10 + 20 + 1, summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+	assert_int_equal(max_running(r.w, NULL), 1);
+	run_free(&r);
+}
+
+/* ---- partitions ---- */
+
+/* With a witness no partition, of any length, leaves two running sides. */
+static void test_witness_partitions(void **state)
+{
+	(void)state;
+	static const double lengths[] = {2, 6.5, 7, 20, 45, 90, 400};
+	static const char *const holders[] = {"n1", "n2"};
+	for (size_t h = 0; h < 2; h++)
+		for (size_t k = 0; k < sizeof(lengths) / sizeof(lengths[0]); k++) {
+			char *text = fmt(
+			    "{\"dcisim\": 1, \"name\": \"wp\", \"duration_s\": 900, " SITES3 LINKS3
+			    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"corosync\","
+			    " \"service_on\": \"%s\", \"quorum\": \"witness\", \"witness_site\": "
+			    "\"wit\"}],"
+			    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": "
+			    "\"dci1\","
+			    " \"for_s\": %g}]}",
+			    holders[h], lengths[k]);
+			const double conv = 0.5;
+			struct run r = run_text(text, 1, &conv);
+			double overlap;
+			assert_int_equal(max_running(r.w, &overlap), 1);
+			assert_true(overlap == 0);
+			assert_true(summary(r.w, "cluster_split_brain_s", "db") == 0);
+			bool long_cut = lengths[k] > 3.0 + 3.6;
+			if (h == 1 && long_cut) {
+				/* n2 loses the vote (the witness goes to the lowest node), so n1
+				 * takes over: RTO from the cut. */
+				char name[96];
+				snprintf(name, sizeof(name), "cluster RTO, DCI cut %g s, witness",
+					 lengths[k]);
+				dcs_validate(name, "dci-facts.md §5.3", 3 + 3.6 + 10 + 20 + 0.5,
+					     summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+			} else {
+				assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 0);
+			}
+			run_free(&r);
+			free(text);
+		}
+}
+
+/* Without quorum a partition longer than the failover leaves both sides
+ * running for exactly the partition's length minus detection, fencing and
+ * start; a shorter one does nothing visible. */
+static void test_no_quorum_split_brain(void **state)
+{
+	(void)state;
+	static const double lengths[] = {3, 4.5, 9.5, 10.5, 30, 100, 250};
+	const double detect = 5, fence = 2, start = 3; /* custom: 1 s x 5 */
+	for (size_t k = 0; k < sizeof(lengths) / sizeof(lengths[0]); k++) {
+		char *text =
+		    fmt("{\"dcisim\": 1, \"name\": \"sb\", \"duration_s\": 600, " SITES2 LINKS2
+			"\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"custom\","
+			" \"quorum\": \"none\", \"fence_s\": %g, \"start_s\": %g}],"
+			"\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
+			" \"for_s\": %g}]}",
+			fence, start, lengths[k]);
+		struct run r = run_text(text, 1, NULL);
+		double expected = lengths[k] - (detect + fence + start);
+		if (expected < 0)
+			expected = 0;
+		double overlap;
+		int most = max_running(r.w, &overlap);
+		char name[96];
+		snprintf(name, sizeof(name), "split brain, quorum none, cut %g s", lengths[k]);
+		dcs_validate(name, "SPEC §4.6: partition - (detection + fence + start)", expected,
+			     summary(r.w, "cluster_split_brain_s", "db"), 0, 1e-9, "s");
+		assert_true(fabs(overlap - expected) < 1e-9);
+		assert_int_equal(most, expected > 0 ? 2 : 1);
+		/* After the heal exactly one instance remains. */
+		assert_int_equal((int)summary(r.w, "cluster_split_brains", "db"), expected > 0);
+		run_free(&r);
+		free(text);
+	}
+	/* With zero fencing and start, the split lasts the partition minus detection. */
+	const char *text =
+	    "{\"dcisim\": 1, \"name\": \"sb0\", \"duration_s\": 600, " SITES2 LINKS2
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+	    " \"quorum\": \"none\", \"fence_s\": 0, \"start_s\": 0}],"
+	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
+	    " \"for_s\": 60}]}";
+	struct run r = run_text(text, 1, NULL);
+	dcs_validate("split brain, quorum none, no fence/start", "SPEC §4.6", 60.0 - 15.0,
+		     summary(r.w, "cluster_split_brain_s", "db"), 0, 1e-9, "s");
+	run_free(&r);
+}
+
+/* Corosync two_node: both halves keep quorum, the half with the service wins
+ * the fence race; no split brain, no outage on a cut. */
+static void test_two_node(void **state)
+{
+	(void)state;
+	const char *text =
+	    "{\"dcisim\": 1, \"name\": \"tn\", \"duration_s\": 600, " SITES2 LINKS2
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"corosync\","
+	    " \"service_on\": \"n2\", \"quorum\": \"majority\", \"two_node\": true}],"
+	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
+	    " \"for_s\": 120}]}";
+	struct run r = run_text(text, 1, NULL);
+	assert_int_equal(max_running(r.w, NULL), 1);
+	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 0);
+	assert_true(summary(r.w, "cluster_split_brain_s", "db") == 0);
+	run_free(&r);
+
+	/* Without two_node a two-node majority cluster cannot survive a crash. */
+	text = "{\"dcisim\": 1, \"name\": \"tn2\", \"duration_s\": 600, " SITES2 LINKS2
+	       "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"corosync\","
+	       " \"quorum\": \"majority\"}],"
+	       "\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
+	r = run_text(text, 1, NULL);
+	assert_true(isnan(summary(r.w, "cluster_rto_s", "db#1")));
+	assert_true(fabs(summary(r.w, "cluster_outage_unrecovered_s", "db#1") - 500) < 1e-9);
+	assert_true(dcs_results_n_warnings(r.w->res) >= 1);
+	run_free(&r);
+
+	/* With two_node the survivor takes over after a crash. */
+	text = "{\"dcisim\": 1, \"name\": \"tn3\", \"duration_s\": 600, " SITES2 LINKS2
+	       "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"corosync\","
+	       " \"quorum\": \"majority\", \"two_node\": true}],"
+	       "\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
+	const double conv = 0;
+	r = run_text(text, 1, &conv);
+	assert_true(fabs(summary(r.w, "cluster_rto_s", "db#1") - (3 + 3.6 + 10 + 20)) < 1e-9);
+	run_free(&r);
+}
+
+/* ---- degraded links ---- */
+
+/* Three nodes, two at dc1 and n3 (with the service) at dc2, over one DCI
+ * link: degrading it can only isolate n3, and the dc1 pair keeps the majority.
+ * Corosync with three nodes: token 3650 ms, consensus 4380 ms. */
+static struct run degrade_run(const char *degrade, uint64_t seed)
+{
+	char *text =
+	    fmt("{\"dcisim\": 1, \"name\": \"dg\", \"duration_s\": 900, " SITES2 LINKS2
+		"\"clusters\": [{\"id\": \"db\", " NODES3 ", \"preset\": \"corosync\","
+		" \"service_on\": \"n3\", \"quorum\": \"majority\"}],"
+		"\"faults\": [{\"at_s\": 100, \"kind\": \"link_degrade\", \"link\": \"dci1\","
+		" \"for_s\": 600, %s}]}",
+		degrade);
+	const double conv = 0;
+	struct run r = run_text(text, seed, &conv);
+	free(text);
+	return r;
+}
+
+static void test_degraded_latency(void **state)
+{
+	(void)state;
+	/* Corosync token 3.65 s: 3 s of added one-way latency stays below it. */
+	struct run r = degrade_run("\"latency_ms\": 3000", 1);
+	assert_int_equal(count_events(r.w, "dead"), 0);
+	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 0);
+	run_free(&r);
+	/* 4 s exceeds it: every heartbeat is late, n3 is cut off and fails over. */
+	r = degrade_run("\"latency_ms\": 4000", 1);
+	assert_int_equal(count_events(r.w, "dead"), 2); /* n1-n3 and n2-n3 */
+	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 1);
+	assert_true(fabs(summary(r.w, "cluster_rto_s", "db#1") - (3.65 + 4.38 + 10 + 20)) < 1e-9);
+	run_free(&r);
+}
+
+static void test_degraded_loss(void **state)
+{
+	(void)state;
+	/* 2% loss: four heartbeats in a row are lost once per 6.4e6 heartbeats
+	 * per pair, about 67 days at 0.9125 s: no failover in 10 minutes. */
+	struct run r = degrade_run("\"loss\": 0.02", 1);
+	assert_int_equal(count_events(r.w, "dead"), 0);
+	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 0);
+	assert_true(count_events(r.w, "suspect") > 0); /* single losses are seen */
+	run_free(&r);
+	/* 60% loss exceeds the tolerance: a false failover within seconds. */
+	r = degrade_run("\"loss\": 0.6", 1);
+	assert_true(count_events(r.w, "dead") >= 1);
+	double dead_t = first_event(r.w, "dead", NULL);
+	assert_true(dead_t >= 100 + 3.0 && dead_t < 160);
+	assert_true(summary(r.w, "cluster_outages", "db") >= 1);
+	double overlap;
+	assert_int_equal(max_running(r.w, &overlap), 1);
+	run_free(&r);
+}
+
+/* The time to the first false death under loss p with m missed heartbeats is
+ * the waiting time for m losses in a row: E[N] = (1 - p^m) / ((1 - p) p^m)
+ * heartbeats (Feller).  Averaged over seeds. */
+static void test_loss_detection_mean(void **state)
+{
+	(void)state;
+	const double p = 0.5;
+	const int m = 3, runs = 400;
+	const double expected = (1 - pow(p, m)) / ((1 - p) * pow(p, m)); /* 14 */
+	const char *text =
+	    "{\"dcisim\": 1, \"name\": \"ld\", \"duration_s\": 1000, " SITES2 LINKS2
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"custom\","
+	    " \"heartbeat_ms\": 1000, \"missed\": 3, \"quorum\": \"none\"}],"
+	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_degrade\", \"link\": \"dci1\","
+	    " \"loss\": 0.5}]}";
+	struct dcs_scenario *scn = load(text);
+	double sum = 0;
+	for (int k = 0; k < runs; k++) {
+		struct dcs_world *w = dcs_world_create(scn, 1000 + (uint64_t)k);
+		dcs_world_run(w, dcs_time_from_s(700));
+		double t = first_event(w, "dead", NULL);
+		assert_false(isnan(t));
+		sum += t - 100; /* heartbeats at whole seconds after the 100 s onset */
+		dcs_world_destroy(w);
+	}
+	dcs_validate("heartbeats to a false death, p=0.5, m=3",
+		     "run of m failures in Bernoulli trials", expected, sum / runs, 0.10, 0,
+		     "heartbeats");
+	dcs_scenario_free(scn);
+}
+
+/* ---- storage interplay ---- */
+
+struct storage_stub {
+	struct dcs_kernel *k;
+	int blocked_site;
+	dcs_time_t until;
+};
+
+static bool writable_stub(void *ctx, int site)
+{
+	const struct storage_stub *s = ctx;
+	return site != s->blocked_site || dcs_now(s->k) >= s->until;
+}
+
+static void test_storage_blocked(void **state)
+{
+	(void)state;
+	const char *text =
+	    "{\"dcisim\": 1, \"name\": \"st\", \"duration_s\": 600, " SITES3 LINKS3
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+	    " \"quorum\": \"witness\", \"witness_site\": \"wit\", \"fence_s\": 0,"
+	    " \"start_s\": 5}],"
+	    "\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
+	struct dcs_scenario *scn = load(text);
+	struct dcs_world *w = dcs_world_create(scn, 1);
+	struct storage_stub st = {w->k, 1, dcs_time_from_s(200)};
+	const double conv = 0;
+	w->q.site_writable = writable_stub;
+	w->q.storage_ctx = &st;
+	w->q.ip_move_convergence_s = conv_fixed;
+	w->q.l3_ctx = (void *)&conv;
+	dcs_world_run(w, w->horizon);
+	dcs_world_finish(w);
+	/* Running at 120 s, but storage at dc2 is suspended until 200 s. */
+	assert_true(fabs(first_event(w, "storage_blocked", "n2") - 120) < 1e-9);
+	double up = first_event(w, "up", "n2");
+	/* The resource monitor (every 10 s from 0) sees it at 200 s. */
+	assert_true(fabs(up - 200) < 1e-9);
+	assert_true(fabs(summary(w, "cluster_rto_s", "db#1") - 100) < 1e-9);
+	assert_true(fabs(summary(w, "cluster_unavailable_s", "db") - 100) < 1e-9);
+	dcs_world_destroy(w);
+	dcs_scenario_free(scn);
+}
+
+/* ---- reproducibility ---- */
+
+static char *table_text(struct dcs_world *w, const char *file)
+{
+	struct dcs_table *t = table(w, file);
+	assert_non_null(t);
+	size_t cap = 1, len = 0;
+	for (size_t r = 0; r < dcs_table_nrows(t); r++)
+		for (size_t c = 0; c < dcs_table_ncols(t); c++)
+			cap += strlen(dcs_table_cell(t, r, c)) + 1;
+	char *s = malloc(cap);
+	assert_non_null(s);
+	for (size_t r = 0; r < dcs_table_nrows(t); r++)
+		for (size_t c = 0; c < dcs_table_ncols(t); c++)
+			len += (size_t)sprintf(s + len, "%s%c", dcs_table_cell(t, r, c),
+					       c + 1 == dcs_table_ncols(t) ? '\n' : ',');
+	s[len] = 0;
+	return s;
+}
+
+static void test_reproducible(void **state)
+{
+	(void)state;
+	struct run a = degrade_run("\"loss\": 0.4", 7);
+	struct run b = degrade_run("\"loss\": 0.4", 7);
+	char *ta = table_text(a.w, "cluster.csv"), *tb = table_text(b.w, "cluster.csv");
+	assert_string_equal(ta, tb);
+	assert_true(strlen(ta) > 100);
+	free(ta);
+	free(tb);
+	run_free(&a);
+	run_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_presets),
+	    cmocka_unit_test(test_rto_per_preset),
+	    cmocka_unit_test(test_rto_gratuitous_arp),
+	    cmocka_unit_test(test_rto_same_site),
+	    cmocka_unit_test(test_site_loss),
+	    cmocka_unit_test(test_witness_partitions),
+	    cmocka_unit_test(test_no_quorum_split_brain),
+	    cmocka_unit_test(test_two_node),
+	    cmocka_unit_test(test_degraded_latency),
+	    cmocka_unit_test(test_degraded_loss),
+	    cmocka_unit_test(test_loss_detection_mean),
+	    cmocka_unit_test(test_storage_blocked),
+	    cmocka_unit_test(test_reproducible),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,286 @@
+/*
+ * Comparison reports: compare.csv's differences, the "better" rule, the
+ * charts that report.html draws for each kind of CSV (and omits for absent
+ * ones), sweep charts with one line per technology, a self-contained page,
+ * and the SVG axis ticks.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dcisim/csvread.h"
+#include "dcisim/loader.h"
+#include "dcisim/output.h"
+#include "dcisim/report.h"
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/dcisim-test-compare-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char p[512];
+	assert_int_equal(dcs_mkdir_p(dir), 0);
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *get(const char *dir, const char *name)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	size_t len;
+	return dcs_read_file(p, &len);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* A run directory with every chartable file; `far` makes it the worse one. */
+static void make_run(const char *dir, bool far, bool full)
+{
+	put(dir, "run.json",
+	    far ? "{\"scenario\": \"far\", \"scenario_path\": \"\", \"seed\": 1, "
+		  "\"fingerprint\": \"0b\"}\n"
+		: "{\"scenario\": \"near\", \"scenario_path\": \"\", \"seed\": 1, "
+		  "\"fingerprint\": \"0a\"}\n");
+	put(dir, "summary.csv",
+	    far ? "metric,entity,value,unit\n"
+		  "rtt_ms,dci1,2,ms\n"
+		  "goodput_gbps,dci1,8,Gbps\n"
+		  "migration_rounds,web01,5,count\n"
+		  "technology,dci1,evi,\n"
+		: "metric,entity,value,unit\n"
+		  "rtt_ms,dci1,0.5,ms\n"
+		  "goodput_gbps,dci1,9,Gbps\n"
+		  "migration_rounds,web01,3,count\n"
+		  "technology,dci1,evi,\n");
+	if (!full)
+		return;
+	put(dir, "migrations.csv",
+	    "vm,from,to,start_s,end_s,total_s,downtime_ms,rounds,bytes_sent,goodput_gbps,outcome\n"
+	    "web01,dc1,dc2,10,40,30,300,3,1e10,7,converged\n"
+	    "db01,dc1,dc2,20,120,100,900,5,8e10,7,stunned\n");
+	put(dir, "storage.csv",
+	    "site,op,count,mean_ms,p50_ms,p95_ms,p99_ms,max_ms\n"
+	    "dc1,read,100,0.5,0.4,1.2,2,3\n"
+	    "dc1,write,100,1.5,1.4,2.2,3,4\n");
+	put(dir, "links.csv",
+	    "time_s,link,dir,throughput_gbps,utilization,flows,state\n"
+	    "1,dci1,dc1->dc2,2,0.2,1,up\n"
+	    "1,dci1,dc2->dc1,0,0,0,up\n"
+	    "2,dci1,dc1->dc2,8,0.8,2,up\n"
+	    "2,dci1,dc2->dc1,0,0,0,up\n"
+	    "3,dci1,dc1->dc2,2,0.2,1,up\n"
+	    "3,dci1,dc2->dc1,0,0,0,up\n");
+	put(dir, "paths.csv",
+	    "time_s,service,client_site,serving_site,ingress_site,egress_site,"
+	    "rtt_ms,state\n"
+	    "1,app,dc1,dc1,dc1,dc1,0.1,optimal\n"
+	    "2,app,dc1,dc2,dc1,dc2,1.1,trombone\n"
+	    "3,app,dc1,dc2,dc2,dc2,0.6,optimal\n"
+	    "4,app,dc1,dc2,,,,unreachable\n");
+}
+
+static int compare2(const char *a, const char *b, const char *out)
+{
+	const char *dirs[] = {a, b};
+	struct dcs_compare_opts o = {.out_dir = out};
+	FILE *devnull = fopen("/dev/null", "w");
+	int rc = dcs_compare_dirs(dirs, 2, &o, devnull);
+	fclose(devnull);
+	return rc;
+}
+
+static void direction_rule(void **state)
+{
+	(void)state;
+	assert_int_equal(dcs_metric_direction("rtt_ms", "ms"), -1);
+	assert_int_equal(dcs_metric_direction("migration_downtime_ms", "ms"), -1);
+	assert_int_equal(dcs_metric_direction("storage_write_p99_ms", "ms"), -1);
+	assert_int_equal(dcs_metric_direction("l3_extra_dci_bytes", "B"), -1);
+	assert_int_equal(dcs_metric_direction("cluster_rto_s", "s"), -1);
+	assert_int_equal(dcs_metric_direction("goodput_gbps", "Gbps"), 1);
+	assert_int_equal(dcs_metric_direction("goodput_fraction", "ratio"), 1);
+	assert_int_equal(dcs_metric_direction("cluster_availability", "ratio"), 1);
+	assert_int_equal(dcs_metric_direction("plan_completed", "count"), 1);
+	assert_int_equal(dcs_metric_direction("migration_rounds", "count"), 0);
+	assert_int_equal(dcs_metric_direction("mean_utilization", "ratio"), 0);
+	/* Sweep columns carry no unit: the name's suffix decides. */
+	assert_int_equal(dcs_metric_direction("migration_total_s[web01]", ""), -1);
+	assert_int_equal(dcs_metric_direction("l2_pseudowires[dci1]", ""), 0);
+}
+
+static void ticks_are_nice(void **state)
+{
+	(void)state;
+	double first, step;
+	size_t n = dcs_nice_ticks(0, 600, 8, &first, &step);
+	assert_true(step == 100 && first == 0 && n == 7);
+	n = dcs_nice_ticks(0.13, 0.97, 6, &first, &step);
+	assert_true(fabs(step - 0.2) < 1e-12 && fabs(first - 0.2) < 1e-12 && n == 4);
+	n = dcs_nice_ticks(-3, 7, 6, &first, &step);
+	assert_true(step == 2 && first == -2 && n == 5);
+}
+
+static void compare_csv_and_report(void **state)
+{
+	(void)state;
+	char a[256], b[256], out[256];
+	snprintf(a, sizeof(a), "%s/near", tmpdir);
+	snprintf(b, sizeof(b), "%s/far", tmpdir);
+	snprintf(out, sizeof(out), "%s/cmp", tmpdir);
+	make_run(a, false, true);
+	make_run(b, true, true);
+	assert_int_equal(compare2(a, b, out), 0);
+
+	char *csv = get(out, "compare.csv");
+	assert_non_null(csv);
+	assert_string_equal(csv, "metric,entity,unit,near,far,abs_diff_far,rel_diff_far\n"
+				 "rtt_ms,dci1,ms,0.5,2,1.5,3\n"
+				 "goodput_gbps,dci1,Gbps,9,8,-1,-0.111111111111\n"
+				 "migration_rounds,web01,count,3,5,2,0.666666666667\n"
+				 "technology,dci1,,evi,evi,,\n");
+	free(csv);
+
+	char *html = get(out, "report.html");
+	assert_non_null(html);
+	/* Self-contained: no scripts, stylesheets or images fetched. */
+	assert_null(strstr(html, "<script"));
+	assert_null(strstr(html, "<link"));
+	assert_null(strstr(html, "src="));
+	assert_null(strstr(html, "https:"));
+	assert_int_equal(count(html, "http://"),
+			 count(html, "xmlns=\"http://www.w3.org/2000/svg\""));
+	/* Better values: lower rtt (near), higher goodput (near); rounds unmarked. */
+	assert_non_null(strstr(html, "<td class=\"num best\" title=\"better: lower is better\">0.5 "
+				     "★</td><td class=\"num\">2</td>"));
+	assert_non_null(strstr(html, "<td class=\"num best\" title=\"better: higher is better\">9 "
+				     "★</td><td class=\"num\">8</td>"));
+	assert_non_null(strstr(html, "<td class=\"num\">3</td><td class=\"num\">5</td>"));
+	/* The charts, each an inline SVG with labelled axes. */
+	assert_int_equal(count(html, "<svg "), 5);
+	assert_int_equal(count(html, "class=\"chart bars\""), 3);  /* time, downtime, storage */
+	assert_int_equal(count(html, "class=\"chart lines\""), 1); /* only dc1->dc2 carried */
+	assert_int_equal(count(html, "class=\"chart timeline\""), 1);
+	assert_non_null(strstr(html, "<title>Migration time per VM (migrations.csv)</title>"));
+	assert_non_null(strstr(html, ">migration time (s)</text>"));
+	assert_non_null(strstr(html, ">downtime (ms)</text>"));
+	assert_non_null(strstr(html, ">latency (ms)</text>"));
+	assert_non_null(strstr(html, ">utilisation (%)</text>"));
+	assert_non_null(strstr(html, ">simulated time (s)</text>"));
+	assert_non_null(strstr(html, "<title>far: db01 dc1→dc2 = 100</title>"));
+	assert_non_null(strstr(html, "<title>near: dc1 write p99 = 3</title>"));
+	/* The path timeline: optimal, trombone, optimal, unreachable in order. */
+	assert_non_null(strstr(html, "near: app @ dc1: optimal from 1 s to 2 s"));
+	assert_non_null(strstr(html, "near: app @ dc1: trombone from 2 s to 3 s"));
+	assert_non_null(strstr(html, "near: app @ dc1: unreachable from 4 s"));
+	free(html);
+}
+
+static void charts_for_absent_files_are_omitted(void **state)
+{
+	(void)state;
+	char a[256], b[256], out[256];
+	snprintf(a, sizeof(a), "%s/only-a", tmpdir);
+	snprintf(b, sizeof(b), "%s/only-b", tmpdir);
+	snprintf(out, sizeof(out), "%s/cmp-min", tmpdir);
+	make_run(a, false, false);
+	make_run(b, true, false);
+	assert_int_equal(compare2(a, b, out), 0);
+	char *html = get(out, "report.html");
+	assert_non_null(html);
+	assert_null(strstr(html, "<svg"));
+	assert_null(strstr(html, "<h2>Charts</h2>"));
+	assert_non_null(strstr(html, "<h2>Key metrics</h2>"));
+	free(html);
+	/* Not a result directory: a usage error, nothing written. */
+	char empty[256], out2[256];
+	snprintf(empty, sizeof(empty), "%s/empty", tmpdir);
+	snprintf(out2, sizeof(out2), "%s/cmp-none", tmpdir);
+	assert_int_equal(dcs_mkdir_p(empty), 0);
+	assert_int_equal(compare2(a, empty, out2), 2);
+	assert_int_not_equal(access(out2, F_OK), 0);
+}
+
+static void sweep_chart_has_a_line_per_technology(void **state)
+{
+	(void)state;
+	char a[256], b[256], out[256];
+	snprintf(a, sizeof(a), "%s/sweep-a", tmpdir);
+	snprintf(b, sizeof(b), "%s/sweep-b", tmpdir);
+	snprintf(out, sizeof(out), "%s/cmp-sweep", tmpdir);
+	const char *stats =
+	    "point,links[0].distance_km,links[0].technology,metric,n,mean,sd,ci95_low,ci95_high\n"
+	    "0,10,dwdm,migration_downtime_ms[web01],3,100,1,98,102\n"
+	    "0,10,dwdm,migration_rounds[web01],3,3,0,3,3\n"
+	    "1,10,evi,migration_downtime_ms[web01],3,120,1,118,122\n"
+	    "2,100,dwdm,migration_downtime_ms[web01],3,150,1,148,152\n"
+	    "3,100,evi,migration_downtime_ms[web01],3,170,1,168,172\n";
+	put(a, "sweep_stats.csv", stats);
+	put(a, "sweep.json",
+	    "{\"sweep\": \"a\", \"base\": \"\", \"params\": "
+	    "[\"links[0].distance_km\", \"links[0].technology\"]}\n");
+	put(b, "sweep_stats.csv", stats);
+	put(b, "sweep.json", "{\"sweep\": \"b\", \"base\": \"\"}\n");
+	assert_int_equal(compare2(a, b, out), 0);
+	char *html = get(out, "report.html");
+	assert_non_null(html);
+	/* One chart (rounds do not vary), four lines: two directories x two technologies. */
+	assert_int_equal(count(html, "class=\"chart lines\""), 1);
+	assert_non_null(strstr(html,
+			       "<title>migration_downtime_ms[web01] against "
+			       "links[0].distance_km (sweep_stats.csv, mean and 95% CI)</title>"));
+	assert_non_null(strstr(html, ">links[0].distance_km (km)</text>"));
+	assert_non_null(strstr(html, ">migration_downtime_ms[web01] (ms)</text>"));
+	assert_int_equal(count(html, "<g class=\"series\""), 4);
+	assert_non_null(strstr(html, "data-label=\"sweep-a dwdm\""));
+	assert_non_null(strstr(html, "data-label=\"sweep-b evi\""));
+	assert_int_equal(count(html, "class=\"errbar\""), 8);
+	free(html);
+	char *csv = get(out, "compare.csv");
+	assert_non_null(strstr(csv, "migration_downtime_ms[web01],links[0].distance_km=100 "
+				    "links[0].technology=evi,ms,170,170,0,0\n"));
+	free(csv);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(direction_rule),
+	    cmocka_unit_test(ticks_are_nice),
+	    cmocka_unit_test(compare_csv_and_report),
+	    cmocka_unit_test(charts_for_absent_files_are_omitted),
+	    cmocka_unit_test(sweep_chart_has_a_line_per_technology),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

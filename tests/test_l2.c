@@ -1,0 +1,459 @@
+/*
+ * Tests of the layer-2 extension model (models/l2.c) and the technology table
+ * (sim/tech.c): figures against reference/dci-facts.md §3, MAC-move
+ * convergence against its closed form (announcement schedule + one-way
+ * delay, or control-plane update + one-way delay), EVPN's sequence number
+ * against a last-heard-wins control plane in an out-of-order race, BUM bytes
+ * per replication rule, failover outages and pseudowire scale.
+ *
+ * Tolerances: simulated times are integer nanoseconds, so convergence times
+ * are compared to the closed form within 2 ns (one rounding per term); rates
+ * and byte counts to 1e-9 relative.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dcisim/l2.h"
+#include "dcisim/loader.h"
+#include "dcisim/net.h"
+#include "dcisim/tech.h"
+#include "dcisim/world.h"
+#include "validation.h"
+
+struct env {
+	struct dcs_scenario *scn;
+	struct dcs_world *w;
+	struct dcs_l2 *l2;
+};
+
+static void env_open(struct env *e, const char *json)
+{
+	int nerr = 0;
+	e->scn = dcs_scenario_load_text(json, strlen(json), "test", stderr, &nerr);
+	assert_non_null(e->scn);
+	assert_int_equal(nerr, 0);
+	e->w = dcs_world_create(e->scn, e->scn->seed);
+	assert_non_null(e->w);
+	e->l2 = dcs_l2_of(e->w);
+	assert_non_null(e->l2);
+}
+
+static void env_close(struct env *e)
+{
+	dcs_world_destroy(e->w);
+	dcs_scenario_free(e->scn);
+}
+
+static void run_to(struct env *e, double t_s)
+{
+	dcs_world_run(e->w, dcs_time_from_s(t_s));
+}
+
+static double summary_value(struct dcs_world *w, const char *metric, const char *entity)
+{
+	struct dcs_table *t = dcs_results_table(w->res, "summary.csv", "metric,entity,value,unit");
+	for (size_t r = 0; r < dcs_table_nrows(t); r++)
+		if (strcmp(dcs_table_cell(t, r, 0), metric) == 0 &&
+		    strcmp(dcs_table_cell(t, r, 1), entity) == 0)
+			return strtod(dcs_table_cell(t, r, 2), NULL);
+	fail_msg("no summary row %s/%s", metric, entity);
+	return NAN;
+}
+
+static void assert_near(double got, double want, double abs_tol)
+{
+	if (!(fabs(got - want) <= abs_tol))
+		fail_msg("got %.12g, want %.12g (+- %.3g)", got, want, abs_tol);
+}
+
+/* ---- the table ---- */
+
+static void test_tech_figures(void **state)
+{
+	(void)state;
+	/* dci-facts.md §3.1 and §8 rows 14-17. */
+	assert_int_equal(dcs_tech(DCS_TECH_DWDM)->encap_bytes, 0);
+	assert_int_equal(dcs_tech(DCS_TECH_VPLS)->encap_bytes, 26);
+	assert_int_equal(dcs_tech(DCS_TECH_EVI)->encap_bytes, 38);
+	assert_int_equal(dcs_tech(DCS_TECH_OTV)->encap_bytes, 42);
+	assert_int_equal(dcs_tech(DCS_TECH_VXLAN_EVPN)->encap_bytes, 50);
+	assert_int_equal(dcs_tech(DCS_TECH_L3)->encap_bytes, 0);
+	/* Learning and flooding, §3.2. */
+	assert_false(dcs_tech(DCS_TECH_DWDM)->control_plane);
+	assert_false(dcs_tech(DCS_TECH_VPLS)->control_plane);
+	assert_true(dcs_tech(DCS_TECH_EVI)->control_plane);
+	assert_true(dcs_tech(DCS_TECH_OTV)->control_plane);
+	assert_true(dcs_tech(DCS_TECH_VXLAN_EVPN)->mac_mobility_seq);
+	assert_false(dcs_tech(DCS_TECH_OTV)->mac_mobility_seq);
+	assert_true(dcs_tech(DCS_TECH_VPLS)->full_mesh_pseudowires);
+	assert_true(dcs_tech(DCS_TECH_VXLAN_EVPN)->mass_withdraw);
+	assert_int_equal(dcs_tech_from_name("vxlan_evpn"), DCS_TECH_VXLAN_EVPN);
+	assert_int_equal(dcs_tech_from_name("fddi"), -1);
+	/* ARP + unknown unicast cross only where the technology floods them. */
+	assert_true(dcs_l2_bum_cross_share(DCS_TECH_DWDM) == 1.0);
+	assert_true(dcs_l2_bum_cross_share(DCS_TECH_VPLS) == 1.0);
+	assert_true(dcs_l2_bum_cross_share(DCS_TECH_EVI) == 0.0);
+	assert_true(dcs_l2_bum_cross_share(DCS_TECH_OTV) == 0.0);
+	assert_true(dcs_l2_bum_cross_share(DCS_TECH_VXLAN_EVPN) == 0.0);
+	assert_true(dcs_l2_bum_cross_share(DCS_TECH_L3) == 0.0);
+	/* A 64-byte ARP frame plus preamble and gap is 84 bytes, plus encapsulation. */
+	assert_true(dcs_l2_bum_wire_bytes(DCS_TECH_DWDM) == 84);
+	assert_true(dcs_l2_bum_wire_bytes(DCS_TECH_VXLAN_EVPN) == 134);
+}
+
+static void test_failover_figures(void **state)
+{
+	(void)state;
+	struct dcs_link_cfg l = {.technology = DCS_TECH_DWDM};
+	dcs_validate("DWDM OLP protection switch", "dci-facts.md §3.2 (< 50 ms)", 0.050,
+		     dcs_l2_failover_s(&l), 0, 1e-12, "s");
+	l.technology = DCS_TECH_VPLS;
+	dcs_validate("VPLS backup pseudowire", "dci-facts.md §3.2 (200-300 ms, ASR 920)", 0.250,
+		     dcs_l2_failover_s(&l), 0, 0.05 + 1e-12, "s");
+	l.technology = DCS_TECH_EVI;
+	dcs_validate("EVI IS-IS hold 3 x 10 s", "dci-facts.md §3.2 EVI IS-IS timers", 30.0,
+		     dcs_l2_failover_s(&l), 0, 1e-12, "s");
+	l.bfd = true;
+	dcs_validate("EVI with BFD tracking", "dci-facts.md §3.2 EVI IS-IS timers", 1.0,
+		     dcs_l2_failover_s(&l), 0, 1e-12, "s");
+	l.technology = DCS_TECH_VXLAN_EVPN;
+	dcs_validate("EVPN BFD 3 x 50 ms", "dci-facts.md §4.2 BFD", 0.150, dcs_l2_failover_s(&l), 0,
+		     1e-12, "s");
+	l.bfd = false;
+	assert_near(dcs_l2_failover_s(&l), 180.0, 1e-12);
+	for (int n = 0; n <= 6; n++)
+		assert_int_equal(dcs_l2_full_mesh_pseudowires(n), n < 2 ? 0 : n * (n - 1) / 2);
+	dcs_validate("VPLS full mesh of 10 PEs", "dci-facts.md §3.2 VPLS scale N(N-1)/2", 45,
+		     (double)dcs_l2_full_mesh_pseudowires(10), 0, 0, "pseudowires");
+}
+
+static void test_announce_schedule(void **state)
+{
+	(void)state;
+	/* QEMU self-announce: first at 50 ms, gaps 150, 250, 350, 450 ms. */
+	const double want[DCS_L2_ANNOUNCE_ROUNDS] = {0.050, 0.200, 0.450, 0.800, 1.250};
+	for (int k = 0; k < DCS_L2_ANNOUNCE_ROUNDS; k++)
+		assert_near(dcs_l2_announce_s(k), want[k], 1e-12);
+	assert_near(dcs_l2_flood_learn_expected_s(0.001, 0), 0.051, 1e-12);
+	/* loss 0.5: sum of 0.5^(k+1) (t_k + ow) plus 0.5^5 x 300 s of ageing. */
+	double e = 0;
+	for (int k = 0; k < 5; k++)
+		e += pow(0.5, k + 1) * (want[k] + 0.001);
+	e += pow(0.5, 5) * DCS_L2_MAC_AGING_S;
+	assert_near(dcs_l2_flood_learn_expected_s(0.001, 0.5), e, 1e-9);
+}
+
+/* ---- MAC moves ---- */
+
+/* Two sites 100 km apart (490 us one way + 10 us devices); a VM at a, with a
+ * service when `serves`. */
+static void two_sites(char *buf, size_t len, const char *tech, double loss, bool serves, int seed)
+{
+	snprintf(buf, len,
+		 "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 700, \"seed\": %d,"
+		 " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"
+		 " \"links\": [{\"id\": \"l\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 100,"
+		 "   \"bandwidth_gbps\": 10, \"device_latency_us\": 10, \"technology\": \"%s\","
+		 "   \"loss\": %g}],"
+		 " \"vms\": [{\"id\": \"vm\", \"site\": \"a\", \"memory_gib\": 4}]%s}",
+		 seed, tech, loss,
+		 serves ? ", \"services\": [{\"id\": \"s\", \"vm\": \"vm\","
+			  " \"clients\": [{\"site\": \"b\", \"share\": 1}]}]"
+			: "");
+}
+
+static double move_once(const char *tech, double loss, bool serves)
+{
+	char json[1024];
+	two_sites(json, sizeof(json), tech, loss, serves, 1);
+	struct env e;
+	env_open(&e, json);
+	run_to(&e, 1.0);
+	assert_true(isnan(dcs_l2_last_move_convergence_s(e.l2, 0)));
+	dcs_world_move_vm(e.w, 0, 1);
+	run_to(&e, 2.0);
+	double conv = dcs_l2_last_move_convergence_s(e.l2, 0);
+	assert_int_equal(dcs_l2_mac_location(e.l2, 0, 0), 1);
+	assert_int_equal(dcs_l2_mac_location(e.l2, 0, 1), 1);
+	env_close(&e);
+	return conv;
+}
+
+static void test_mac_move_control_plane_faster(void **state)
+{
+	(void)state;
+	const double ow = 100 * 4.9e-6 + 10e-6;
+	const char *flood[] = {"dwdm", "vpls"};
+	const char *cp[] = {"evi", "otv", "vxlan_evpn"};
+	double worst_cp = 0, best_flood = INFINITY;
+	for (size_t i = 0; i < 2; i++) {
+		double c = move_once(flood[i], 0, true);
+		assert_near(c, DCS_L2_ANNOUNCE_INITIAL_S + ow, 2e-9);
+		if (c < best_flood)
+			best_flood = c;
+	}
+	for (size_t i = 0; i < 3; i++) {
+		double c = move_once(cp[i], 0, true);
+		assert_near(c, ow, 2e-9);
+		if (c > worst_cp)
+			worst_cp = c;
+	}
+	dcs_validate("MAC move: control plane (EVI/OTV/EVPN) vs flood-and-learn, 100 km",
+		     "SPEC §4.2; live-migration.md §2.2 announce 50 ms", best_flood - ow,
+		     best_flood - worst_cp, 0, 2e-9, "s");
+	assert_true(worst_cp < best_flood);
+	/* A VM that sends nothing is learnt from its first announcement in both. */
+	assert_near(move_once("evi", 0, false), DCS_L2_ANNOUNCE_INITIAL_S + ow, 2e-9);
+}
+
+static void test_mac_move_lossy_flood(void **state)
+{
+	(void)state;
+	const double ow = 100 * 4.9e-6 + 10e-6;
+	/* Each announcement copy is lost with p = 0.5: the site learns from one of
+	 * the five rounds or, all lost, after the ageing time. */
+	int seen_later = 0;
+	for (int seed = 1; seed <= 8; seed++) {
+		char json[1024];
+		two_sites(json, sizeof(json), "vpls", 0.5, true, seed);
+		struct env e;
+		env_open(&e, json);
+		run_to(&e, 1.0);
+		dcs_world_move_vm(e.w, 0, 1);
+		run_to(&e, 400.0);
+		double c = dcs_l2_last_move_convergence_s(e.l2, 0);
+		bool ok = fabs(c - (DCS_L2_MAC_AGING_S)) < 1e-6;
+		for (int k = 0; k < DCS_L2_ANNOUNCE_ROUNDS; k++)
+			if (fabs(c - (dcs_l2_announce_s(k) + ow)) < 2e-9) {
+				ok = true;
+				seen_later += k > 0;
+			}
+		if (!ok)
+			fail_msg("seed %d: convergence %.12g s is not on the schedule", seed, c);
+		env_close(&e);
+	}
+	assert_true(seen_later > 0); /* with p = 0.5 some first copies are lost */
+}
+
+/* A chain a - b - c - d: 10, 100 and 10 km.  The VM moves a -> b, then
+ * b -> c 0.1 ms later.  b's advertisement reaches d 0.49 ms after c's. */
+static void race(const char *tech, int *regressions, int *d_mid, int *d_end)
+{
+	char json[2048];
+	snprintf(json, sizeof(json),
+		 "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 10,"
+		 " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"}, {\"id\": \"d\"}],"
+		 " \"links\": [{\"id\": \"ab\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 10,"
+		 "   \"bandwidth_gbps\": 10, \"technology\": \"%s\"},"
+		 "  {\"id\": \"bc\", \"a\": \"b\", \"b\": \"c\", \"distance_km\": 100,"
+		 "   \"bandwidth_gbps\": 10, \"technology\": \"%s\"},"
+		 "  {\"id\": \"cd\", \"a\": \"c\", \"b\": \"d\", \"distance_km\": 10,"
+		 "   \"bandwidth_gbps\": 10, \"technology\": \"%s\"}],"
+		 " \"vms\": [{\"id\": \"vm\", \"site\": \"a\", \"memory_gib\": 4}],"
+		 " \"services\": [{\"id\": \"s\", \"vm\": \"vm\","
+		 "   \"clients\": [{\"site\": \"d\", \"share\": 1}]}]}",
+		 tech, tech, tech);
+	struct env e;
+	env_open(&e, json);
+	run_to(&e, 1.0);
+	dcs_world_move_vm(e.w, 0, 1);
+	run_to(&e, 1.0001);
+	dcs_world_move_vm(e.w, 0, 2);
+	/* c's update reaches d at +0.149 ms, b's stale one at +0.539 ms. */
+	run_to(&e, 1.0008);
+	*d_mid = dcs_l2_mac_location(e.l2, 0, 3);
+	run_to(&e, 2.0);
+	*d_end = dcs_l2_mac_location(e.l2, 0, 3);
+	*regressions = dcs_l2_mac_regressions(e.l2, 0);
+	for (int s = 0; s < 4; s++)
+		assert_int_equal(dcs_l2_mac_location(e.l2, 0, s), 2);
+	assert_true(isfinite(dcs_l2_last_move_convergence_s(e.l2, 0)));
+	env_close(&e);
+}
+
+static void test_evpn_sequence_newest_wins(void **state)
+{
+	(void)state;
+	int reg, mid, end;
+	race("vxlan_evpn", &reg, &mid, &end);
+	assert_int_equal(reg, 0);
+	assert_int_equal(mid, 2); /* the stale advertisement was refused */
+	assert_int_equal(end, 2);
+	race("otv", &reg, &mid, &end);
+	assert_int_equal(reg, 1);
+	assert_int_equal(mid, 1); /* last heard: d went back to b ... */
+	assert_int_equal(end, 2); /* ... until b's withdraw arrived */
+}
+
+/* ---- BUM ---- */
+
+/* Copies `in` to `out` with every "TECH" replaced by `tech`. */
+static void subst_tech(char *out, size_t len, const char *in, const char *tech)
+{
+	size_t o = 0;
+	for (const char *p = in; *p && o + 1 < len;) {
+		if (strncmp(p, "TECH", 4) == 0) {
+			o += (size_t)snprintf(out + o, len - o, "%s", tech);
+			p += 4;
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o < len ? o : len - 1] = '\0';
+}
+
+static double bum_of(const char *tech, const char *topology_links, int nsites, int link)
+{
+	char json[2048], full[2100];
+	snprintf(json, sizeof(json),
+		 "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 10,"
+		 " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}%s],"
+		 " \"links\": [%s]}",
+		 nsites == 3 ? ", {\"id\": \"c\"}" : "", topology_links);
+	subst_tech(full, sizeof(full), json, tech);
+	struct env e;
+	env_open(&e, full);
+	run_to(&e, 10);
+	double bps = dcs_l2_bum_Bps(e.l2, link);
+	dcs_world_finish(e.w);
+	assert_near(summary_value(e.w, "l2_bum_bytes", e.scn->links[link].id), bps * 10,
+		    1e-9 * bps * 10);
+	env_close(&e);
+	return bps;
+}
+
+static void test_bum_across_dci(void **state)
+{
+	(void)state;
+	const char *pair = "{\"id\": \"l\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 50,"
+			   " \"bandwidth_gbps\": 10, \"technology\": \"TECH\"}";
+	/* Default 100 frames/s per site, each way: 2 x 100 x wire bytes. */
+	assert_near(bum_of("dwdm", pair, 2, 0), 2 * 100 * 84.0, 1e-9);
+	assert_near(bum_of("vpls", pair, 2, 0), 2 * 100 * 110.0, 1e-9);
+	assert_near(bum_of("evi", pair, 2, 0), 0, 0);
+	assert_near(bum_of("otv", pair, 2, 0), 0, 0);
+	assert_near(bum_of("vxlan_evpn", pair, 2, 0), 0, 0);
+	/* A chain a - b - c: on a-b, VPLS carries one copy per destination site
+	 * (a->b: 2 from a; b->a: 1 from b, 1 from c), dwdm one per source. */
+	const char *chain = "{\"id\": \"ab\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 50,"
+			    " \"bandwidth_gbps\": 10, \"technology\": \"TECH\"},"
+			    "{\"id\": \"bc\", \"a\": \"b\", \"b\": \"c\", \"distance_km\": 50,"
+			    " \"bandwidth_gbps\": 10, \"technology\": \"TECH\"}";
+	assert_near(bum_of("vpls", chain, 3, 0), 4 * 100 * 110.0, 1e-9);
+	assert_near(bum_of("dwdm", chain, 3, 0), 3 * 100 * 84.0, 1e-9);
+}
+
+static void test_bum_site_rate(void **state)
+{
+	(void)state;
+	const char *json =
+	    "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 10,"
+	    " \"sites\": [{\"id\": \"a\", \"bum_pps\": 2500}, {\"id\": \"b\", \"bum_pps\": 0}],"
+	    " \"links\": [{\"id\": \"l\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 5,"
+	    "   \"bandwidth_gbps\": 10, \"technology\": \"vpls\"}]}";
+	struct env e;
+	env_open(&e, json);
+	run_to(&e, 1);
+	assert_near(dcs_l2_bum_Bps(e.l2, 0), 2500 * 110.0, 1e-9);
+	/* The link down: nothing crosses it. */
+	dcs_net_set_link_up(e.w->net, 0, false);
+	assert_near(dcs_l2_bum_Bps(e.l2, 0), 0, 0);
+	env_close(&e);
+}
+
+/* ---- failover ---- */
+
+static double outage_after_cut(const char *tech, bool bfd, bool backup, double *backup_ow)
+{
+	char json[2048];
+	snprintf(json, sizeof(json),
+		 "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1000,"
+		 " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"
+		 " \"links\": [{\"id\": \"main\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 20,"
+		 "   \"bandwidth_gbps\": 10, \"technology\": \"%s\", \"bfd\": %s}%s]}",
+		 tech, bfd ? "true" : "false",
+		 backup ? ", {\"id\": \"backup\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 80,"
+			  "   \"bandwidth_gbps\": 10, \"technology\": \"vxlan_evpn\"}"
+			: "");
+	struct env e;
+	env_open(&e, json);
+	run_to(&e, 10);
+	dcs_net_set_link_up(e.w->net, 0, false);
+	run_to(&e, 70);
+	dcs_net_set_link_up(e.w->net, 0, true);
+	run_to(&e, 100);
+	double out = dcs_l2_outage_s(e.l2, 0);
+	*backup_ow = backup ? dcs_time_to_s(dcs_net_link_one_way(e.w->net, 1)) : 0;
+	env_close(&e);
+	return out;
+}
+
+static void test_failover_outage(void **state)
+{
+	(void)state;
+	double ow;
+	assert_near(outage_after_cut("dwdm", false, true, &ow), 0.050, 1e-12);
+	assert_near(outage_after_cut("vpls", false, true, &ow), 0.250, 1e-12);
+	/* Control planes: detection, then one update over the new path. */
+	assert_near(outage_after_cut("evi", false, true, &ow), 30.0 + ow, 1e-9);
+	assert_near(outage_after_cut("evi", true, true, &ow), 1.0 + ow, 1e-9);
+	assert_near(outage_after_cut("vxlan_evpn", true, true, &ow), 0.150 + ow, 1e-9);
+	/* BGP hold 180 s outlasts the 60 s cut: the link's return ends it. */
+	assert_near(outage_after_cut("vxlan_evpn", false, true, &ow), 60.0, 1e-9);
+	/* No other path: out for the whole cut (10 s to 70 s). */
+	assert_near(outage_after_cut("dwdm", false, false, &ow), 60.0, 1e-9);
+	assert_near(outage_after_cut("vxlan_evpn", true, false, &ow), 60.0, 1e-9);
+}
+
+static void test_pseudowires_summary(void **state)
+{
+	(void)state;
+	/* Four sites in a VPLS ring: one full mesh of 4 PEs = 6 pseudowires. */
+	const char *json =
+	    "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1,"
+	    " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"}, {\"id\": \"d\"}],"
+	    " \"links\": [{\"id\": \"ab\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 5,"
+	    "   \"bandwidth_gbps\": 10, \"technology\": \"vpls\"},"
+	    "  {\"id\": \"bc\", \"a\": \"b\", \"b\": \"c\", \"distance_km\": 5,"
+	    "   \"bandwidth_gbps\": 10, \"technology\": \"vpls\"},"
+	    "  {\"id\": \"cd\", \"a\": \"c\", \"b\": \"d\", \"distance_km\": 5,"
+	    "   \"bandwidth_gbps\": 10, \"technology\": \"vpls\"},"
+	    "  {\"id\": \"da\", \"a\": \"d\", \"b\": \"a\", \"distance_km\": 5,"
+	    "   \"bandwidth_gbps\": 10, \"technology\": \"evi\"}]}";
+	struct env e;
+	env_open(&e, json);
+	run_to(&e, 1);
+	dcs_world_finish(e.w);
+	assert_near(summary_value(e.w, "l2_pseudowires", "ab"), 6, 0);
+	assert_near(summary_value(e.w, "l2_pseudowires", "da"), 0, 0);
+	/* Nominal MAC-move convergence of a move across one link. */
+	double ow = 5 * 4.9e-6;
+	assert_near(summary_value(e.w, "l2_mac_move_convergence_ms", "ab"),
+		    (DCS_L2_ANNOUNCE_INITIAL_S + ow) * 1e3, 1e-9);
+	assert_near(summary_value(e.w, "l2_mac_move_convergence_ms", "da"), ow * 1e3, 1e-9);
+	env_close(&e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_tech_figures),
+	    cmocka_unit_test(test_failover_figures),
+	    cmocka_unit_test(test_announce_schedule),
+	    cmocka_unit_test(test_mac_move_control_plane_faster),
+	    cmocka_unit_test(test_mac_move_lossy_flood),
+	    cmocka_unit_test(test_evpn_sequence_newest_wins),
+	    cmocka_unit_test(test_bum_across_dci),
+	    cmocka_unit_test(test_bum_site_rate),
+	    cmocka_unit_test(test_failover_outage),
+	    cmocka_unit_test(test_pseudowires_summary),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,727 @@
+/*
+ * Validation of the live-migration model (models/migration.c) against the
+ * closed forms and rules of reference/live-migration.md, by running whole
+ * worlds and reading migrations.csv, rounds.csv and events.csv.
+ *
+ * Tolerances, stated per case:
+ * - rates: 1e-9 relative (the network computes them in closed form);
+ * - times: the kernel rounds each flow completion up to the next ns, so a
+ *   few ns per round, plus, where dirty pages are involved, the time of one
+ *   page per round (each round's dirty set is rounded up to whole pages);
+ * - bytes: one page per round;
+ * - reference tables: the rounding of their printed digits.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dcisim/loader.h"
+#include "dcisim/net.h"
+#include "dcisim/world.h"
+#include "validation.h"
+
+#define GIB  1073741824.0
+#define MIB  1048576.0
+#define PAGE 4096.0
+
+struct run {
+	struct dcs_scenario *scn;
+	struct dcs_world *w;
+};
+
+static struct run run_open(const char *json)
+{
+	struct run r;
+	int nerr = 0;
+	r.scn = dcs_scenario_load_text(json, strlen(json), "test", stderr, &nerr);
+	assert_non_null(r.scn);
+	assert_int_equal(nerr, 0);
+	r.w = dcs_world_create(r.scn, r.scn->seed);
+	assert_non_null(r.w);
+	return r;
+}
+
+static void run_to_end(struct run *r)
+{
+	dcs_world_run(r->w, DCS_TIME_NEVER);
+	dcs_world_finish(r->w);
+}
+
+static void run_close(struct run *r)
+{
+	dcs_world_destroy(r->w);
+	dcs_scenario_free(r->scn);
+}
+
+static struct dcs_table *table(struct run *r, const char *file)
+{
+	for (size_t i = 0; i < dcs_results_n_tables(r->w->res); i++) {
+		struct dcs_table *t = dcs_results_table_at(r->w->res, i);
+		if (strcmp(dcs_table_file(t), file) == 0)
+			return t;
+	}
+	fail_msg("no table %s", file);
+	return NULL;
+}
+
+static size_t col(struct dcs_table *t, const char *name)
+{
+	for (size_t c = 0; c < dcs_table_ncols(t); c++)
+		if (strcmp(dcs_table_col(t, c), name) == 0)
+			return c;
+	fail_msg("no column %s", name);
+	return 0;
+}
+
+static const char *cell(struct dcs_table *t, size_t row, const char *name)
+{
+	assert_true(row < dcs_table_nrows(t));
+	return dcs_table_cell(t, row, col(t, name));
+}
+
+static double num(struct dcs_table *t, size_t row, const char *name)
+{
+	return strtod(cell(t, row, name), NULL);
+}
+
+/* The migrations.csv row of a VM (its first migration). */
+static size_t mig_row(struct run *r, const char *vm)
+{
+	struct dcs_table *t = table(r, "migrations.csv");
+	for (size_t i = 0; i < dcs_table_nrows(t); i++)
+		if (strcmp(cell(t, i, "vm"), vm) == 0)
+			return i;
+	fail_msg("no migration of %s", vm);
+	return 0;
+}
+
+static int vm_index(struct run *r, const char *vm)
+{
+	for (size_t i = 0; i < r->scn->n_vms; i++)
+		if (strcmp(r->scn->vms[i].id, vm) == 0)
+			return (int)i;
+	fail_msg("no VM %s", vm);
+	return -1;
+}
+
+static bool warned(struct run *r, const char *needle)
+{
+	for (size_t i = 0; i < dcs_results_n_warnings(r->w->res); i++)
+		if (strstr(dcs_results_warning(r->w->res, i), needle))
+			return true;
+	return false;
+}
+
+static size_t count_events(struct run *r, const char *kind, const char *entity)
+{
+	struct dcs_table *t = table(r, "events.csv");
+	size_t n = 0;
+	for (size_t i = 0; i < dcs_table_nrows(t); i++)
+		if (strcmp(cell(t, i, "kind"), kind) == 0 &&
+		    (!entity || strcmp(cell(t, i, "entity"), entity) == 0))
+			n++;
+	return n;
+}
+
+/* Two sites joined by one link; %s slots: link extras, vms, migrations,
+ * migration policy. */
+static char *scenario(const char *link_extra, const char *vms, const char *migs, const char *policy,
+		      double duration_s)
+{
+	static const char fmt[] =
+	    "{\"dcisim\": 1, \"name\": \"t\", \"seed\": 1, \"duration_s\": %.17g,"
+	    " \"sites\": [{\"id\": \"dc1\"}, {\"id\": \"dc2\"}],"
+	    " \"links\": [{\"id\": \"dci\", \"a\": \"dc1\", \"b\": \"dc2\", %s}],"
+	    " \"vms\": [%s], \"migrations\": [%s], \"migration\": {%s}}";
+	size_t n =
+	    strlen(fmt) + strlen(link_extra) + strlen(vms) + strlen(migs) + strlen(policy) + 64;
+	char *s = malloc(n);
+	assert_non_null(s);
+	snprintf(s, n, fmt, duration_s, link_extra, vms, migs, policy);
+	return s;
+}
+
+static double goodput_fraction_1500_dwdm(void)
+{
+	return 1460.0 / 1538.0;
+}
+
+/* V1: an idle VM moves in memory / goodput, plus RTT and switchover. */
+static void test_idle_vm(void **state)
+{
+	(void)state;
+	char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 1, \"lan_mtu\": 1500",
+			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 4}",
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 1}", "", 100);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	size_t i = mig_row(&r, "vm");
+	double B = 1e9 / 8 * goodput_fraction_1500_dwdm();
+	double M = 4 * GIB;
+	double rtt = 2 * 10 * 4.9e-6, sw = 0.009;
+	dcs_validate("idle VM goodput (4 GiB, 1 Gbps DWDM, MTU 1500)", "SPEC 4.1 framing",
+		     B * 8 / 1e9, num(t, i, "goodput_gbps"), 1e-9, 0, "Gbps");
+	dcs_validate("idle VM total time = M / goodput + RTT + switchover", "live-migration.md V1",
+		     M / B + rtt + sw, num(t, i, "total_s"), 0, 4e-9, "s");
+	dcs_validate("idle VM downtime = RTT + switchover", "live-migration.md 5", (rtt + sw) * 1e3,
+		     num(t, i, "downtime_ms"), 0, 4e-6, "ms");
+	assert_int_equal((int)num(t, i, "rounds"), 1);
+	assert_true(num(t, i, "bytes_sent") == M);
+	assert_string_equal(cell(t, i, "outcome"), "converged");
+	assert_string_equal(cell(t, i, "limited_by"), "link_share");
+	assert_int_equal(dcs_world_vm_site(r.w, vm_index(&r, "vm")), 1);
+	assert_int_equal(count_events(&r, "migration_start", "vm"), 1);
+	assert_int_equal(count_events(&r, "switchover", "vm"), 1);
+	assert_int_equal(count_events(&r, "migration_end", "vm"), 1);
+	run_close(&r);
+	free(json);
+}
+
+/* Checks a run against V_i = M (D/B)^i with stop when V_n <= B x t_dmax. */
+static void check_closed_form(struct run *r, const char *vm, double M, double D, double t_dmax,
+			      double rtt, double sw, const char *label)
+{
+	struct dcs_table *t = table(r, "migrations.csv");
+	struct dcs_table *rt = table(r, "rounds.csv");
+	size_t i = mig_row(r, vm);
+	double B = num(t, i, "goodput_gbps") * 1e9 / 8; /* the reported rate */
+	double lambda = D / B;
+	int n = 0;
+	double V = M, sum = 0;
+	char name[160];
+	size_t row = 0;
+	while (dcs_table_nrows(rt) > row && strcmp(cell(rt, row, "vm"), vm) != 0)
+		row++;
+	for (;;) {
+		/* Round n sends V; each row is within one page per round. */
+		snprintf(name, sizeof(name), "%s: round %d bytes", label, n);
+		dcs_validate(name, "live-migration.md 1.1", V, num(rt, row + (size_t)n, "bytes"), 0,
+			     (n + 1) * PAGE, "bytes");
+		sum += V;
+		n++;
+		V = M * pow(lambda, n);
+		if (V <= B * t_dmax)
+			break;
+	}
+	snprintf(name, sizeof(name), "%s: live rounds", label);
+	dcs_validate(name, "live-migration.md 1.1 n = ceil(ln(Vthd/M)/ln(lambda))", n,
+		     num(t, i, "rounds"), 0, 0, "rounds");
+	double total_bytes = sum + V;
+	double slack_bytes = (n + 1) * (n + 2) / 2.0 * PAGE;
+	snprintf(name, sizeof(name), "%s: bytes sent", label);
+	dcs_validate(name, "live-migration.md 1.1 V_mig", total_bytes, num(t, i, "bytes_sent"), 0,
+		     slack_bytes, "bytes");
+	snprintf(name, sizeof(name), "%s: total time", label);
+	dcs_validate(name, "live-migration.md 1.1 T_mig", total_bytes / B + rtt + sw,
+		     num(t, i, "total_s"), 0, slack_bytes / B + 1e-8 * (n + 1), "s");
+	snprintf(name, sizeof(name), "%s: downtime", label);
+	dcs_validate(name, "live-migration.md 1.1 T_down", (V / B + rtt + sw) * 1e3,
+		     num(t, i, "downtime_ms"), 0, ((n + 1) * PAGE / B + 1e-8) * 1e3, "ms");
+}
+
+/* Constant dirty rate, no WWS cap, no contention: the geometric series. */
+static void test_closed_form_vmotion(void **state)
+{
+	(void)state;
+	/* 1 Gbps: B = 118.66 MB/s; D = 40 MiB/s; lambda = 0.353; 5 rounds. */
+	char *json = scenario("\"distance_km\": 50, \"bandwidth_gbps\": 1",
+			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 4,"
+			      " \"dirty_mib_s\": 40}",
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+			      "\"engine\": \"vmotion\", \"switchover_ms\": 20", 1000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	check_closed_form(&r, "vm", 4 * GIB, 40 * MIB, 0.5, 2 * 50 * 4.9e-6, 0.020,
+			  "vmotion geometric series (4 GiB, 40 MiB/s, 1 Gbps)");
+	struct dcs_table *t = table(&r, "migrations.csv");
+	assert_int_equal((int)num(t, 0, "rounds"), 5);
+	assert_string_equal(cell(t, 0, "outcome"), "converged");
+	run_close(&r);
+	free(json);
+}
+
+/* The same under qemu: B is its 128 MiB/s cap (the flow's demand) on 10 G,
+ * stop when pending < B x 300 ms. */
+static void test_closed_form_qemu(void **state)
+{
+	(void)state;
+	char *json = scenario("\"distance_km\": 50, \"bandwidth_gbps\": 10",
+			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 8,"
+			      " \"dirty_mib_s\": 64}",
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+			      "\"engine\": \"qemu\"", 1000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	dcs_validate("qemu rate = max-bandwidth 128 MiB/s", "live-migration.md 2.2",
+		     128 * MIB * 8 / 1e9, num(t, 0, "goodput_gbps"), 1e-9, 0, "Gbps");
+	assert_string_equal(cell(t, 0, "limited_by"), "demand");
+	check_closed_form(&r, "vm", 8 * GIB, 64 * MIB, 0.3, 2 * 50 * 4.9e-6, 0.009,
+			  "qemu geometric series (8 GiB, 64 MiB/s, 128 MiB/s cap)");
+	run_close(&r);
+	free(json);
+}
+
+/* V1 third row and V6: 16 GiB over 10 Gbps at RTT 150 ms with a 6 MiB window
+ * moves at W/RTT = 41.9 MB/s and takes 409.6 s. */
+static void test_window_cap(void **state)
+{
+	(void)state;
+	/* 150 ms RTT: 75 ms one way = 15306.122... km of fibre. */
+	char *json = scenario("\"distance_km\": 15306.12244897959, \"bandwidth_gbps\": 10",
+			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 16}",
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+			      "\"tcp_window_kib\": 6144, \"switchover_ms\": 0", 1000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	double rtt = dcs_time_to_s(dcs_net_rtt(r.w->net, 0, 1));
+	assert_true(fabs(rtt - 0.150) < 1e-9);
+	dcs_validate("window cap 6 MiB / 150 ms", "live-migration.md V6", 41.9,
+		     num(t, 0, "goodput_gbps") * 1e9 / 8 / 1e6, 0, 0.05, "MB/s");
+	dcs_validate("16 GiB at 10 Gbps, RTT 150 ms, W 6 MiB", "live-migration.md V1", 409.6,
+		     num(t, 0, "total_s") - rtt, 0, 0.05, "s");
+	assert_string_equal(cell(t, 0, "limited_by"), "window");
+	/* 150 ms exactly is within vMotion's limit: no warning. */
+	assert_false(warned(&r, "150 ms"));
+	run_close(&r);
+	free(json);
+}
+
+/* V7: loss limits a large window: Mathis at 100 ms, p = 1e-6 is 143 Mbit/s. */
+static void test_loss_cap(void **state)
+{
+	(void)state;
+	char *json = scenario("\"distance_km\": 10204.081632653062, \"bandwidth_gbps\": 10,"
+			      " \"loss\": 1e-6",
+			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 1}",
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+			      "\"tcp_window_kib\": 1048576", 1000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	dcs_validate("Mathis bound RTT 100 ms, p 1e-6", "live-migration.md V7", 143,
+		     num(t, 0, "goodput_gbps") * 1e3, 0.006, 0, "Mbit/s");
+	dcs_validate("Mathis bound equals the net's formula", "live-migration.md 1.4",
+		     dcs_mathis_cap_Bps(1, 1460, 0.1, 1e-6) * 8 / 1e9, num(t, 0, "goodput_gbps"),
+		     1e-9, 0, "Gbps");
+	assert_string_equal(cell(t, 0, "limited_by"), "loss");
+	run_close(&r);
+	free(json);
+}
+
+/* Two equal migrations started together share the link and finish together;
+ * a third joining at 10 s gets a third from then on. */
+static void test_sharing(void **state)
+{
+	(void)state;
+	char *json = scenario("\"distance_km\": 1, \"bandwidth_gbps\": 1",
+			      "{\"id\": \"a\", \"site\": \"dc1\", \"memory_gib\": 2},"
+			      "{\"id\": \"b\", \"site\": \"dc1\", \"memory_gib\": 2},"
+			      "{\"id\": \"c\", \"site\": \"dc1\", \"memory_gib\": 2}",
+			      "{\"vm\": \"a\", \"to\": \"dc2\", \"at_s\": 0},"
+			      "{\"vm\": \"b\", \"to\": \"dc2\", \"at_s\": 0},"
+			      "{\"vm\": \"c\", \"to\": \"dc2\", \"at_s\": 10}",
+			      "\"switchover_ms\": 0", 1000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	double B = 1e9 / 8 * goodput_fraction_1500_dwdm();
+	double M = 2 * GIB, rtt = 2 * 4.9e-6;
+	/* a, b: 5B each by 10 s, then B/3 each. */
+	double t1 = 10 + 3 * (M - 5 * B) / B;
+	/* c: sent M - 5B by t1 (same as a, b since 10 s), the rest 5B alone. */
+	double t2 = t1 + 5 * B / B;
+	size_t ia = mig_row(&r, "a"), ib = mig_row(&r, "b"), ic = mig_row(&r, "c");
+	dcs_validate("two equal migrations finish together", "max-min fairness (SPEC 4.1)",
+		     num(t, ia, "end_s"), num(t, ib, "end_s"), 0, 2e-9, "s");
+	dcs_validate("shared migration end", "max-min fairness (SPEC 4.1)", t1 + rtt,
+		     num(t, ia, "end_s"), 0, 1e-8, "s");
+	dcs_validate("later migration gets a third, then all", "max-min fairness (SPEC 4.1)",
+		     t2 + rtt, num(t, ic, "end_s"), 0, 1e-8, "s");
+	assert_string_equal(cell(t, ia, "limited_by"), "link_share");
+	run_close(&r);
+	free(json);
+}
+
+/* vMotion: RTT over 150 ms warns. */
+static void test_vmotion_rtt_warning(void **state)
+{
+	(void)state;
+	char *json = scenario("\"distance_km\": 16000, \"bandwidth_gbps\": 10",
+			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 1}",
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}", "", 1000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	assert_true(warned(&r, "exceeds the 150 ms vMotion supports"));
+	assert_false(warned(&r, "250 Mbps"));
+	run_close(&r);
+	free(json);
+}
+
+/* vMotion: less than 250 Mbps per concurrent migration warns. */
+static void test_vmotion_bandwidth_warning(void **state)
+{
+	(void)state;
+	char *json =
+	    scenario("\"distance_km\": 10, \"bandwidth_gbps\": 1, \"background_gbps\": 0.6",
+		     "{\"id\": \"a\", \"site\": \"dc1\", \"memory_gib\": 1},"
+		     "{\"id\": \"b\", \"site\": \"dc1\", \"memory_gib\": 1}",
+		     "{\"evacuate\": \"dc1\", \"to\": \"dc2\", \"at_s\": 0}", "", 1000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	/* 400 Mbps left for 2 concurrent migrations: 200 each. */
+	assert_true(warned(&r, "200 Mbps of DCI bandwidth per concurrent vMotion"));
+	run_close(&r);
+	free(json);
+}
+
+/* vMotion: a switchover over 100 s fails and leaves the VM at the source.
+ * 32 GiB of WWS dirtied faster than a 1 Gbps link moves it, and force. */
+static void test_vmotion_switchover_limit(void **state)
+{
+	(void)state;
+	char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 1",
+			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 64,"
+			      " \"dirty_mib_s\": 500, \"wws_gib\": 32}",
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+			      "\"on_no_progress\": \"force\"", 5000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	assert_string_equal(cell(t, 0, "outcome"), "failed");
+	dcs_validate("vMotion switchover limit", "live-migration.md 2.3 hard limit 100 s", 100e3,
+		     num(t, 0, "downtime_ms"), 0, 1e-6, "ms");
+	assert_int_equal(dcs_world_vm_site(r.w, 0), 0);
+	/* Round 0 (64 GiB) then round 1 (32 GiB) made no progress. */
+	assert_int_equal((int)num(t, 0, "rounds"), 2);
+	run_close(&r);
+	free(json);
+}
+
+/* A non-converging VM under vMotion converges by stun, within the goal. */
+static void test_vmotion_stun(void **state)
+{
+	(void)state;
+	char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 1",
+			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 8,"
+			      " \"dirty_mib_s\": 300, \"wws_gib\": 2}",
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}", "", 1000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	assert_string_equal(cell(t, 0, "outcome"), "stunned");
+	assert_true(count_events(&r, "stun", "vm") >= 1);
+	/* Data part of the downtime within the 500 ms goal. */
+	assert_true(num(t, 0, "downtime_ms") <= 500 + 2 * 10 * 4.9e-3 + 9 + 1e-6);
+	assert_int_equal(dcs_world_vm_site(r.w, 0), 1);
+	run_close(&r);
+	free(json);
+}
+
+/* on_no_progress abort: the VM stays. */
+static void test_abort(void **state)
+{
+	(void)state;
+	char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 1",
+			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 8,"
+			      " \"dirty_mib_s\": 300, \"wws_gib\": 2}",
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+			      "\"on_no_progress\": \"abort\"", 1000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	assert_string_equal(cell(t, 0, "outcome"), "aborted");
+	assert_true(num(t, 0, "downtime_ms") == 0);
+	assert_int_equal(dcs_world_vm_site(r.w, 0), 0);
+	run_close(&r);
+	free(json);
+}
+
+/* Xen: at most 29 live rounds.  lambda = 0.65 on 64 GiB stays above 50
+ * pages for 29 rounds (64 GiB x 0.65^28 = 400 KB) and under 3 x memory
+ * (1 / (1 - 0.65) = 2.86). */
+static void test_xen_iteration_cap(void **state)
+{
+	(void)state;
+	double D = 0.65 * 10e9 / 8 * goodput_fraction_1500_dwdm() / MIB;
+	char vms[160];
+	snprintf(vms, sizeof(vms),
+		 "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 64, \"dirty_mib_s\": %.17g}",
+		 D);
+	char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 10", vms,
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+			      "\"engine\": \"xen\"", 10000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	dcs_validate("xen live-round cap", "live-migration.md 2.1 DEF_MAX_ITERS 29", 29,
+		     num(t, 0, "rounds"), 0, 0, "rounds");
+	assert_string_equal(cell(t, 0, "outcome"), "max_rounds");
+	run_close(&r);
+	free(json);
+}
+
+/* Xen: stop once more than 3 x memory was sent (lambda 0.97). */
+static void test_xen_volume_cap(void **state)
+{
+	(void)state;
+	double D = 0.97 * 1e9 / 8 * goodput_fraction_1500_dwdm() / MIB;
+	char vms[160];
+	snprintf(vms, sizeof(vms),
+		 "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 1, \"dirty_mib_s\": %.17g}",
+		 D);
+	char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 1", vms,
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+			      "\"engine\": \"xen\"", 10000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	/* 1 + .97 + .97^2 = 2.91 <= 3 < 3.82 after the fourth round. */
+	dcs_validate("xen 3 x memory cap", "live-migration.md 2.1 DEF_MAX_FACTOR 3", 4,
+		     num(t, 0, "rounds"), 0, 0, "rounds");
+	assert_string_equal(cell(t, 0, "outcome"), "max_rounds");
+	run_close(&r);
+	free(json);
+}
+
+/* Xen: a round of fewer than 50 pages ends pre-copy (converged). */
+static void test_xen_50_pages(void **state)
+{
+	(void)state;
+	char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 1",
+			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 4,"
+			      " \"dirty_mib_s\": 1}",
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+			      "\"engine\": \"xen\"", 10000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	struct dcs_table *rt = table(&r, "rounds.csv");
+	assert_string_equal(cell(t, 0, "outcome"), "converged");
+	int n = (int)num(t, 0, "rounds");
+	/* The last live round sent fewer than 50 pages, the one before did not. */
+	assert_true(num(rt, (size_t)n - 1, "bytes") < 50 * PAGE);
+	assert_true(num(rt, (size_t)n - 2, "bytes") >= 50 * PAGE);
+	run_close(&r);
+	free(json);
+}
+
+/* qemu without auto-converge never converges on a hot VM: aborted at the end
+ * of the run, with a warning; with auto-converge it finishes, throttled. */
+static void test_qemu_auto_converge(void **state)
+{
+	(void)state;
+	const char *vm = "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 4,"
+			 " \"dirty_mib_s\": 200, \"wws_gib\": 1}";
+	char *json =
+	    scenario("\"distance_km\": 10, \"bandwidth_gbps\": 10", vm,
+		     "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}", "\"engine\": \"qemu\"", 300);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	assert_string_equal(cell(t, 0, "outcome"), "aborted");
+	assert_true(warned(&r, "not converging"));
+	assert_int_equal(dcs_world_vm_site(r.w, 0), 0);
+	run_close(&r);
+	free(json);
+
+	json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 10", vm,
+			"{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+			"\"engine\": \"qemu\", \"auto_converge\": true", 1000);
+	r = run_open(json);
+	run_to_end(&r);
+	t = table(&r, "migrations.csv");
+	assert_string_equal(cell(t, 0, "outcome"), "stunned");
+	/* 200 MiB/s against 128 MiB/s needs the guest at < 64 %: 20, 30, 40 %. */
+	assert_true(count_events(&r, "auto_converge", "vm") >= 3);
+	assert_int_equal(dcs_world_vm_site(r.w, 0), 1);
+	run_close(&r);
+	free(json);
+}
+
+/* Evacuation: smallest first, at most max_concurrent in flight, all moved. */
+static void test_evacuation(void **state)
+{
+	(void)state;
+	char vms[4096] = "";
+	size_t off = 0;
+	static const int gib[] = {8, 2, 16, 4, 1, 32, 2, 4};
+	for (int i = 0; i < 8; i++)
+		off += (size_t)snprintf(vms + off, sizeof(vms) - off,
+					"%s{\"id\": \"v%d\", \"site\": \"dc1\", \"memory_gib\": %d,"
+					" \"dirty_mib_s\": 20, \"wws_gib\": 0.5}",
+					i ? "," : "", i, gib[i]);
+	char *json = scenario("\"distance_km\": 60, \"bandwidth_gbps\": 10", vms,
+			      "{\"evacuate\": \"dc1\", \"to\": \"dc2\", \"at_s\": 5,"
+			      " \"max_concurrent\": 3, \"order\": \"smallest_first\"}",
+			      "", 1000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	assert_int_equal(dcs_table_nrows(t), 8);
+	/* Start order by memory, ties by file order: v4 v1 v6 v3 v7 v0 v2 v5. */
+	static const char *order[] = {"v4", "v1", "v6", "v3", "v7", "v0", "v2", "v5"};
+	double starts[8], ends[8];
+	for (int i = 0; i < 8; i++) {
+		size_t row = mig_row(&r, order[i]);
+		starts[i] = num(t, row, "start_s");
+		ends[i] = num(t, row, "end_s");
+		assert_string_equal(cell(t, row, "outcome"), "converged");
+		if (i > 0)
+			assert_true(starts[i] >= starts[i - 1]);
+	}
+	for (int i = 0; i < 3; i++)
+		assert_true(starts[i] == 5);
+	assert_true(starts[3] > 5);
+	/* Never more than 3 in flight. */
+	for (int i = 0; i < 8; i++) {
+		int inflight = 0;
+		for (int j = 0; j < 8; j++)
+			if (starts[j] <= starts[i] && ends[j] > starts[i])
+				inflight++;
+		assert_true(inflight <= 3);
+	}
+	for (size_t v = 0; v < 8; v++)
+		assert_int_equal(dcs_world_vm_site(r.w, (int)v), 1);
+	assert_int_equal(count_events(&r, "evacuation_start", "dc1"), 1);
+	run_close(&r);
+	free(json);
+}
+
+/* Default evacuation concurrency for vMotion on 10 G is 8 (2.3). */
+static void test_evacuation_default_concurrency(void **state)
+{
+	(void)state;
+	char vms[4096] = "";
+	size_t off = 0;
+	for (int i = 0; i < 12; i++)
+		off += (size_t)snprintf(vms + off, sizeof(vms) - off,
+					"%s{\"id\": \"v%d\", \"site\": \"dc1\", \"memory_gib\": 1}",
+					i ? "," : "", i);
+	char *json = scenario("\"distance_km\": 60, \"bandwidth_gbps\": 10", vms,
+			      "{\"evacuate\": \"dc1\", \"to\": \"dc2\", \"at_s\": 0}", "", 1000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	int at_zero = 0;
+	for (size_t i = 0; i < dcs_table_nrows(t); i++)
+		if (num(t, i, "start_s") == 0)
+			at_zero++;
+	assert_int_equal(at_zero, 8);
+	run_close(&r);
+	free(json);
+}
+
+static void link_event(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k;
+	struct dcs_world *w = ctx;
+	bool up;
+	memcpy(&up, payload, sizeof(up));
+	dcs_net_set_link_up(w->net, 0, up);
+}
+
+static void schedule_link(struct run *r, double at_s, bool up)
+{
+	dcs_schedule(r->w->k, dcs_time_from_s(at_s), link_event, r->w, &up, sizeof(up));
+}
+
+/* A short outage delays the migration by its length; one longer than
+ * stall_timeout_s fails it and leaves the VM at the source. */
+static void test_link_fault(void **state)
+{
+	(void)state;
+	const char *vm = "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 4}";
+	char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 1", vm,
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+			      "\"stall_timeout_s\": 30", 1000);
+	struct run r = run_open(json);
+	schedule_link(&r, 10, false);
+	schedule_link(&r, 30, true);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	double B = 1e9 / 8 * goodput_fraction_1500_dwdm();
+	assert_string_equal(cell(t, 0, "outcome"), "converged");
+	dcs_validate("a 20 s outage delays an idle migration by 20 s", "SPEC 4.1 stalls",
+		     4 * GIB / B + 20 + 2 * 10 * 4.9e-6 + 0.009, num(t, 0, "total_s"), 0, 1e-8,
+		     "s");
+	assert_int_equal(count_events(&r, "migration_stalled", "vm"), 1);
+	assert_int_equal(count_events(&r, "migration_resumed", "vm"), 1);
+	run_close(&r);
+
+	r = run_open(json);
+	schedule_link(&r, 10, false);
+	schedule_link(&r, 50, true);
+	run_to_end(&r);
+	t = table(&r, "migrations.csv");
+	assert_string_equal(cell(t, 0, "outcome"), "failed");
+	dcs_validate("a migration fails stall_timeout_s after its path is lost",
+		     "models/migration.c rule", 40, num(t, 0, "end_s"), 0, 1e-9, "s");
+	dcs_validate("bytes sent before the cut are counted", "SPEC 4.1", 10 * B,
+		     num(t, 0, "bytes_sent"), 1e-9, 0, "bytes");
+	assert_int_equal(dcs_world_vm_site(r.w, 0), 0);
+	run_close(&r);
+	free(json);
+}
+
+/* Same scenario and seed: identical tables, cell by cell. */
+static void test_deterministic(void **state)
+{
+	(void)state;
+	char *json = scenario("\"distance_km\": 60, \"bandwidth_gbps\": 10",
+			      "{\"id\": \"a\", \"site\": \"dc1\", \"memory_gib\": 8,"
+			      " \"dirty_mib_s\": 300, \"wws_gib\": 2},"
+			      "{\"id\": \"b\", \"site\": \"dc1\", \"memory_gib\": 4,"
+			      " \"dirty_mib_s\": 100}",
+			      "{\"evacuate\": \"dc1\", \"to\": \"dc2\", \"at_s\": 1}", "", 200);
+	struct run r1 = run_open(json), r2 = run_open(json);
+	run_to_end(&r1);
+	run_to_end(&r2);
+	assert_int_equal(dcs_results_n_tables(r1.w->res), dcs_results_n_tables(r2.w->res));
+	for (size_t i = 0; i < dcs_results_n_tables(r1.w->res); i++) {
+		struct dcs_table *a = dcs_results_table_at(r1.w->res, i);
+		struct dcs_table *b = dcs_results_table_at(r2.w->res, i);
+		assert_int_equal(dcs_table_nrows(a), dcs_table_nrows(b));
+		for (size_t row = 0; row < dcs_table_nrows(a); row++)
+			for (size_t c = 0; c < dcs_table_ncols(a); c++)
+				assert_string_equal(dcs_table_cell(a, row, c),
+						    dcs_table_cell(b, row, c));
+	}
+	run_close(&r1);
+	run_close(&r2);
+	free(json);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_idle_vm),
+	    cmocka_unit_test(test_closed_form_vmotion),
+	    cmocka_unit_test(test_closed_form_qemu),
+	    cmocka_unit_test(test_window_cap),
+	    cmocka_unit_test(test_loss_cap),
+	    cmocka_unit_test(test_sharing),
+	    cmocka_unit_test(test_vmotion_rtt_warning),
+	    cmocka_unit_test(test_vmotion_bandwidth_warning),
+	    cmocka_unit_test(test_vmotion_switchover_limit),
+	    cmocka_unit_test(test_vmotion_stun),
+	    cmocka_unit_test(test_abort),
+	    cmocka_unit_test(test_xen_iteration_cap),
+	    cmocka_unit_test(test_xen_volume_cap),
+	    cmocka_unit_test(test_xen_50_pages),
+	    cmocka_unit_test(test_qemu_auto_converge),
+	    cmocka_unit_test(test_evacuation),
+	    cmocka_unit_test(test_evacuation_default_concurrency),
+	    cmocka_unit_test(test_link_fault),
+	    cmocka_unit_test(test_deterministic),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

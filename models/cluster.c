@@ -512,8 +512,12 @@ static void started(struct cluster *c, int i)
 	const char *how = "same site";
 	if (from >= 0 && from != to) {
 		if (w->q.ip_move_convergence_s) {
-			conv = dcs_time_from_s(dcs_world_ip_move_convergence_s(w, from, to));
-			how = "L3 ingress/egress convergence";
+			double s = dcs_world_ip_move_convergence_s(w, from, to);
+			/* INFINITY: clients never reach the new site (e.g. no ingress
+			 * mechanism and the old site gone); the service stays unreachable. */
+			conv = isfinite(s) ? dcs_time_from_s(s) : DCS_TIME_NEVER;
+			how = isfinite(s) ? "L3 ingress/egress convergence"
+					  : "L3: clients never reach the new site";
 		} else if (dcs_net_reachable(w->net, to, from) && !transits_witness(c, to, from)) {
 			conv = dcs_net_one_way(w->net, to, from);
 			how = "gratuitous ARP, one one-way delay";
@@ -525,7 +529,9 @@ static void started(struct cluster *c, int i)
 	nd->inst_since = now_of(c);
 	c->last_site = to;
 	NODE_ROW(c, "running", i, "resource started; floating IP %s -> %s in %g s (%s)",
-		 site_id(c, from), site_id(c, to), dcs_time_to_s(conv), how);
+		 site_id(c, from), site_id(c, to), conv == DCS_TIME_NEVER ? INFINITY : dcs_time_to_s(conv), how);
+	if (conv == DCS_TIME_NEVER)
+		return; /* running but never reachable: counted as unavailable */
 	if (conv > 0)
 		nd->inst_ev = schedule(c, now_of(c) + conv, EV_INST, i, -1);
 	else

@@ -12,33 +12,34 @@
 #include "dcisim/viz.h"
 
 static const char view_usage[] =
-	"usage: dcisim view [SCENARIO] [--speed X] [--snapshot SECONDS FILE.bmp]\n"
-	"                   [--replay TRACE] [--size WxH] [--out DIR] [--seed N]\n"
-	"\n"
-	"Shows a run as it happens: sites, links coloured by utilisation, VMs and\n"
-	"their migrations round by round, client paths (red while tromboning),\n"
-	"cluster nodes, storage arrays, faults, a clock and the event log.\n"
-	"The viewer only watches: the results are those of `dcisim run`.\n"
-	"\n"
-	"  SCENARIO          a scenario file or a bundled name (e.g. a demo from\n"
-	"                    scenarios/demos: storage-distance, vmotion-stun,\n"
-	"                    trombone, dci-cut-witness, l2-technologies); without\n"
-	"                    it, the bundled default scenario\n"
-	"  --speed X         simulated seconds per wall-clock second (default 1)\n"
-	"  --snapshot T FILE render the view at simulated time T to FILE (BMP)\n"
-	"                    without opening a window, then exit\n"
-	"  --replay TRACE    replay a trace from `dcisim run --trace` instead of\n"
-	"                    running (SCENARIO defaults to the one the trace names)\n"
-	"  --size WxH        window or image size (default 1280x720)\n"
-	"  --out DIR         write the run's CSVs to DIR when it reaches its end\n"
-	"  --seed N          random seed (default: the scenario's seed)\n"
-	"  --keys SCRIPT     synthetic key presses for tests and recordings:\n"
-	"                    FRAME:KEY,... with KEY one of space plus minus right r q\n"
-	"\n"
-	"Keys: space pause/resume, + and - speed x2 and /2, Right step to the next\n"
-	"event, r restart, q or Escape quit.  The mouse over a link or a VM shows\n"
-	"its figures; the window resizes.  Text uses DejaVu Sans\n"
-	"(fonts-dejavu-core) or the TrueType file named by DCISIM_FONT.\n";
+    "usage: dcisim view [SCENARIO] [--speed X] [--snapshot SECONDS FILE.bmp]\n"
+    "                   [--replay TRACE] [--size WxH] [--out DIR] [--seed N]\n"
+    "\n"
+    "Shows a run as it happens: sites, links coloured by utilisation, VMs and\n"
+    "their migrations round by round, client paths (red while tromboning),\n"
+    "cluster nodes, storage arrays, faults, a clock and the event log.\n"
+    "The viewer only watches: the results are those of `dcisim run`.\n"
+    "\n"
+    "  SCENARIO          a scenario file or a bundled name, e.g. a classroom\n"
+    "                    demo from scenarios/demos: demo-storage-distance,\n"
+    "                    demo-vmotion-converge-vs-stun, demo-trombone,\n"
+    "                    demo-dci-cut-witness, demo-l2-technologies; without\n"
+    "                    it, the bundled default scenario\n"
+    "  --speed X         simulated seconds per wall-clock second (default 1)\n"
+    "  --snapshot T FILE render the view at simulated time T to FILE (BMP)\n"
+    "                    without opening a window, then exit\n"
+    "  --replay TRACE    replay a trace from `dcisim run --trace` instead of\n"
+    "                    running (SCENARIO defaults to the one the trace names)\n"
+    "  --size WxH        window or image size (default 1280x720)\n"
+    "  --out DIR         write the run's CSVs to DIR when it reaches its end\n"
+    "  --seed N          random seed (default: the scenario's seed)\n"
+    "  --keys SCRIPT     synthetic key presses for tests and recordings:\n"
+    "                    FRAME:KEY,... with KEY one of space plus minus right r q\n"
+    "\n"
+    "Keys: space pause/resume, + and - speed x2 and /2, Right step to the next\n"
+    "event, r restart, q or Escape quit.  The mouse over a link or a VM shows\n"
+    "its figures; the window resizes.  Text uses DejaVu Sans\n"
+    "(fonts-dejavu-core) or the TrueType file named by DCISIM_FONT.\n";
 
 static bool exists(const char *p)
 {
@@ -93,13 +94,19 @@ int dcs_cmd_view(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--speed") && v) {
 			if (!dcs_parse_double(v, &o.speed) || o.speed <= 0 || o.speed > 1e9) {
-				fprintf(stderr, "dcisim view: error: --speed needs a number > 0, not '%s'\n", v);
+				fprintf(
+				    stderr,
+				    "dcisim view: error: --speed needs a number > 0, not '%s'\n",
+				    v);
 				return 2;
 			}
 			i++;
 		} else if (!strcmp(a, "--snapshot") && v && i + 2 < argc) {
 			if (!dcs_parse_double(v, &o.snapshot_s)) {
-				fprintf(stderr, "dcisim view: error: --snapshot needs seconds >= 0, not '%s'\n", v);
+				fprintf(
+				    stderr,
+				    "dcisim view: error: --snapshot needs seconds >= 0, not '%s'\n",
+				    v);
 				return 2;
 			}
 			o.snapshot_path = argv[i + 2];
@@ -109,7 +116,10 @@ int dcs_cmd_view(int argc, char **argv)
 			i++;
 		} else if (!strcmp(a, "--size") && v) {
 			if (!parse_size(v, &o.width, &o.height)) {
-				fprintf(stderr, "dcisim view: error: --size needs WxH between 320x200 and 8192x8192, not '%s'\n", v);
+				fprintf(stderr,
+					"dcisim view: error: --size needs WxH between 320x200 and "
+					"8192x8192, not '%s'\n",
+					v);
 				return 2;
 			}
 			i++;
@@ -122,7 +132,10 @@ int dcs_cmd_view(int argc, char **argv)
 		} else if (!strcmp(a, "--seed") && v) {
 			unsigned long long s;
 			if (!dcs_parse_u64(v, &s)) {
-				fprintf(stderr, "dcisim view: error: --seed needs a whole number, not '%s'\n", v);
+				fprintf(
+				    stderr,
+				    "dcisim view: error: --seed needs a whole number, not '%s'\n",
+				    v);
 				return 2;
 			}
 			o.seed = s;
@@ -140,6 +153,12 @@ int dcs_cmd_view(int argc, char **argv)
 			fprintf(stderr, "dcisim view: error: one scenario at a time ('%s')\n", a);
 			return 2;
 		}
+	}
+	if (o.replay_path && o.out_dir) {
+		fprintf(stderr,
+			"dcisim view: error: --out writes a live run's CSVs; a replay has none "
+			"(the run that wrote the trace wrote them)\n");
+		return 2;
 	}
 	if (!dcs_viz_available()) {
 		fprintf(stderr, "dcisim view: error: %s", dcs_viz_howto);
@@ -166,8 +185,10 @@ int dcs_cmd_view(int argc, char **argv)
 	} else {
 		char *found = resolve(scenario);
 		if (!found) {
-			fprintf(stderr, "dcisim view: error: %s: no such scenario file or bundled scenario\n",
-				scenario);
+			fprintf(
+			    stderr,
+			    "dcisim view: error: %s: no such scenario file or bundled scenario\n",
+			    scenario);
 			free(named);
 			return 2;
 		}

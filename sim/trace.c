@@ -24,10 +24,10 @@
 #include "dcisim/world.h"
 
 static const char *const note_names[DCS_NOTE_KIND_COUNT] = {
-	[DCS_NOTE_LINK_STATE] = "link",	      [DCS_NOTE_SITE_STATE] = "site",
-	[DCS_NOTE_PATHS_CHANGED] = "paths",   [DCS_NOTE_VM_MOVED] = "vm",
-	[DCS_NOTE_NODE_STATE] = "node",	      [DCS_NOTE_ARRAY_STATE] = "array",
-	[DCS_NOTE_WITNESS_STATE] = "witness",
+    [DCS_NOTE_LINK_STATE] = "link",       [DCS_NOTE_SITE_STATE] = "site",
+    [DCS_NOTE_PATHS_CHANGED] = "paths",   [DCS_NOTE_VM_MOVED] = "vm",
+    [DCS_NOTE_NODE_STATE] = "node",       [DCS_NOTE_ARRAY_STATE] = "array",
+    [DCS_NOTE_WITNESS_STATE] = "witness",
 };
 
 const char *dcs_note_kind_name(enum dcs_note_kind k)
@@ -121,8 +121,8 @@ static void poll_tables(struct dcs_tap *tap, dcs_time_t now)
 			return; /* seen again at the next poll */
 		for (size_t i = tap->n_tabs; i < n; i++) {
 			const char *file = dcs_table_file(dcs_results_table_at(res, i));
-			t[i] = (struct tap_table){.seen = 0, .id = -1,
-						  .skip = !strcmp(file, "links.csv")};
+			t[i] = (struct tap_table){
+			    .seen = 0, .id = -1, .skip = !strcmp(file, "links.csv")};
 		}
 		tap->tabs = t;
 		tap->n_tabs = n;
@@ -166,12 +166,12 @@ static void poll_links(struct dcs_tap *tap, dcs_time_t now)
 	for (size_t l = 0; l < tap->w->scn->n_links; l++) {
 		int li = (int)l;
 		struct dcs_obs_link s = {
-			.up = dcs_net_link_up(net, li),
-			.degraded = dcs_net_link_degraded(net, li),
-			.rate_Bps = {dcs_net_link_rate_Bps(net, li, 0),
-				     dcs_net_link_rate_Bps(net, li, 1)},
-			.flows = {dcs_net_link_flows(net, li, 0), dcs_net_link_flows(net, li, 1)},
-			.bandwidth_gbps = dcs_net_link_bandwidth_gbps(net, li),
+		    .up = dcs_net_link_up(net, li),
+		    .degraded = dcs_net_link_degraded(net, li),
+		    .rate_Bps = {dcs_net_link_rate_Bps(net, li, 0),
+				 dcs_net_link_rate_Bps(net, li, 1)},
+		    .flows = {dcs_net_link_flows(net, li, 0), dcs_net_link_flows(net, li, 1)},
+		    .bandwidth_gbps = dcs_net_link_bandwidth_gbps(net, li),
 		};
 		if (tap->first || obs_differ(&s, &tap->last[l])) {
 			tap->last[l] = s;
@@ -287,8 +287,10 @@ static void tr_link(void *ctx, dcs_time_t t, int link, const struct dcs_obs_link
 {
 	struct dcs_trace *tr = ctx;
 	fprintf(tr->f, "L %" PRId64 " %d %c %.9g %.9g %d %d %.9g\n", t, link,
-		!s->up ? 'd' : s->degraded ? 'g' : 'u', s->rate_Bps[0], s->rate_Bps[1],
-		s->flows[0], s->flows[1], s->bandwidth_gbps);
+		!s->up        ? 'd'
+		: s->degraded ? 'g'
+			      : 'u',
+		s->rate_Bps[0], s->rate_Bps[1], s->flows[0], s->flows[1], s->bandwidth_gbps);
 }
 
 static void tr_note(void *ctx, dcs_time_t t, const struct dcs_note *n)
@@ -326,8 +328,8 @@ struct dcs_trace *dcs_trace_open(const char *path, struct dcs_world *w, FILE *er
 		dcs_trace_free(tr);
 		return NULL;
 	}
-	struct dcs_obs_sink sink = {.ctx = tr, .table = tr_table, .row = tr_row,
-				    .link = tr_link, .note = tr_note};
+	struct dcs_obs_sink sink = {
+	    .ctx = tr, .table = tr_table, .row = tr_row, .link = tr_link, .note = tr_note};
 	tr->tap = dcs_tap_create(w, &sink);
 	if (!tr->tap)
 		goto oom;
@@ -337,8 +339,9 @@ struct dcs_trace *dcs_trace_open(const char *path, struct dcs_world *w, FILE *er
 	put_csv_cell(tr->f, scn->name);
 	fputs("\n@path ", tr->f);
 	put_csv_cell(tr->f, scn->path ? scn->path : "");
-	fprintf(tr->f, "\n@seed %" PRIu64 "\n@horizon_ns %" PRId64 "\n@step_ns %" PRId64
-		       "\n@topology %zu %zu %zu\n",
+	fprintf(tr->f,
+		"\n@seed %" PRIu64 "\n@horizon_ns %" PRId64 "\n@step_ns %" PRId64
+		"\n@topology %zu %zu %zu\n",
 		dcs_kernel_seed(w->k), w->horizon, tr->step, scn->n_sites, scn->n_links,
 		scn->n_vms);
 	return tr;
@@ -603,7 +606,8 @@ static void parse_meta(struct dcs_trace_reader *r, struct cursor *c)
 			cur_error(c, "bad horizon");
 	} else if (!strcmp(key, "@topology")) {
 		int s, l, v;
-		if (!cur_int(c, &s) || !cur_int(c, &l) || !cur_int(c, &v) || s < 0 || l < 0 || v < 0)
+		if (!cur_int(c, &s) || !cur_int(c, &l) || !cur_int(c, &v) || s < 0 || l < 0 ||
+		    v < 0)
 			cur_error(c, "bad topology counts");
 		else
 			r->sites = (size_t)s, r->links = (size_t)l, r->vms = (size_t)v;
@@ -689,8 +693,10 @@ static bool parse_fields(struct dcs_trace_reader *r, struct cursor *c, struct tr
 			cur_error(c, "bad link record");
 			return false;
 		}
-		rec->link = (struct dcs_obs_link){.up = w[0] != 'd', .degraded = w[0] == 'g',
-						  .rate_Bps = {rate0, rate1}, .flows = {f0, f1},
+		rec->link = (struct dcs_obs_link){.up = w[0] != 'd',
+						  .degraded = w[0] == 'g',
+						  .rate_Bps = {rate0, rate1},
+						  .flows = {f0, f1},
 						  .bandwidth_gbps = bw};
 		break;
 	}
@@ -825,8 +831,7 @@ dcs_time_t dcs_trace_horizon(const struct dcs_trace_reader *r)
 	return r->horizon;
 }
 
-void dcs_trace_topology(const struct dcs_trace_reader *r, size_t *sites, size_t *links,
-			size_t *vms)
+void dcs_trace_topology(const struct dcs_trace_reader *r, size_t *sites, size_t *links, size_t *vms)
 {
 	*sites = r->sites;
 	*links = r->links;
@@ -868,7 +873,8 @@ dcs_time_t dcs_trace_replay(struct dcs_trace_reader *r, dcs_time_t until,
 			break;
 		case 'R':
 			if (sink->row)
-				sink->row(sink->ctx, rec->t, rec->id, (const char *const *)rec->str);
+				sink->row(sink->ctx, rec->t, rec->id,
+					  (const char *const *)rec->str);
 			break;
 		case 'L':
 			if (sink->link)

@@ -39,11 +39,11 @@
 #define H 640
 
 static const char *const demos[] = {
-	"scenarios/demos/demo-storage-distance.json",
-	"scenarios/demos/demo-vmotion-converge-vs-stun.json",
-	"scenarios/demos/demo-trombone.json",
-	"scenarios/demos/demo-dci-cut-witness.json",
-	"scenarios/demos/demo-l2-technologies.json",
+    "scenarios/demos/demo-storage-distance.json",
+    "scenarios/demos/demo-vmotion-converge-vs-stun.json",
+    "scenarios/demos/demo-trombone.json",
+    "scenarios/demos/demo-dci-cut-witness.json",
+    "scenarios/demos/demo-l2-technologies.json",
 };
 
 static struct dcs_scenario *load(const char *path)
@@ -56,8 +56,12 @@ static struct dcs_scenario *load(const char *path)
 
 static struct dcs_viz *open_viz(const struct dcs_scenario *scn, const char *replay)
 {
-	struct dcs_viz_opts o = {.speed = 1, .snapshot_s = 0, .width = W, .height = H,
-				 .replay_path = replay, .verbosity = -1};
+	struct dcs_viz_opts o = {.speed = 1,
+				 .snapshot_s = 0,
+				 .width = W,
+				 .height = H,
+				 .replay_path = replay,
+				 .verbosity = -1};
 	struct dcs_viz *v = dcs_viz_create(scn, &o, stderr);
 	assert_non_null(v);
 	return v;
@@ -108,7 +112,8 @@ static void bmp_load(struct bmp *b, const char *path)
 static long bmp_pixel(const struct bmp *b, int x, int y)
 {
 	int row = b->top_down ? y : b->h - 1 - y;
-	const unsigned char *p = b->data + b->off + (size_t)row * b->stride + (size_t)x * (size_t)(b->bpp / 8);
+	const unsigned char *p =
+	    b->data + b->off + (size_t)row * b->stride + (size_t)x * (size_t)(b->bpp / 8);
 	return (long)p[2] << 16 | (long)p[1] << 8 | p[0]; /* stored B, G, R */
 }
 
@@ -127,7 +132,8 @@ static void assert_sites_drawn(const struct dcs_viz *v, const struct dcs_scenari
 		int x, y;
 		dcs_viz_site_xy(v, (int)s, &x, &y);
 		assert_true(x >= 0 && x < W && y >= 0 && y < H);
-		long want = !w || dcs_net_site_up(w->net, (int)s) ? DCS_VIZ_SITE_RGB : DCS_VIZ_DOWN_RGB;
+		long want =
+		    !w || dcs_net_site_up(w->net, (int)s) ? DCS_VIZ_SITE_RGB : DCS_VIZ_DOWN_RGB;
 		if (dcs_viz_pixel(v, x, y) != want)
 			fail_msg("%s: site %s at (%d, %d) is #%06lx, not #%06lx", scn->name,
 				 scn->sites[s].id, x, y, dcs_viz_pixel(v, x, y), want);
@@ -150,7 +156,8 @@ static double wire_util(const struct dcs_world *w, int l)
 	const struct dcs_link_cfg *c = &w->scn->links[l];
 	double bw = dcs_net_link_bandwidth_gbps(w->net, l) * 1e9;
 	double r = fmax(dcs_net_link_rate_Bps(w->net, l, 0), dcs_net_link_rate_Bps(w->net, l, 1));
-	return bw > 0 ? (r * 8 / dcs_link_cfg_goodput_fraction(c) + c->background_gbps * 1e9) / bw : 0;
+	return bw > 0 ? (r * 8 / dcs_link_cfg_goodput_fraction(c) + c->background_gbps * 1e9) / bw
+		      : 0;
 }
 
 /* The drawing agrees with the world's link state: down links are cut, links
@@ -181,16 +188,21 @@ static int assert_links_match_world(const struct dcs_viz *v, const struct dcs_wo
 }
 
 static const char synthetic[] =
-	"{\"dcisim\": 1, \"name\": \"viz-synthetic\", \"duration_s\": 10,\n"
-	" \"sites\": [{\"id\": \"a\", \"x\": 0, \"y\": 0}, {\"id\": \"b\", \"x\": 100, \"y\": 0},\n"
-	"           {\"id\": \"c\", \"x\": 50, \"y\": 70}, {\"id\": \"d\", \"x\": 0, \"y\": -60},\n"
-	"           {\"id\": \"e\", \"x\": 100, \"y\": -60}],\n"
-	" \"links\": [{\"id\": \"ab\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 10, \"bandwidth_gbps\": 10},\n"
-	"           {\"id\": \"bc\", \"a\": \"b\", \"b\": \"c\", \"distance_km\": 10, \"bandwidth_gbps\": 10},\n"
-	"           {\"id\": \"ca\", \"a\": \"c\", \"b\": \"a\", \"distance_km\": 10, \"bandwidth_gbps\": 10},\n"
-	"           {\"id\": \"ad\", \"a\": \"a\", \"b\": \"d\", \"distance_km\": 10, \"bandwidth_gbps\": 10,\n"
-	"            \"background_gbps\": 2},\n"
-	"           {\"id\": \"be\", \"a\": \"b\", \"b\": \"e\", \"distance_km\": 10, \"bandwidth_gbps\": 10}]}\n";
+    "{\"dcisim\": 1, \"name\": \"viz-synthetic\", \"duration_s\": 10,\n"
+    " \"sites\": [{\"id\": \"a\", \"x\": 0, \"y\": 0}, {\"id\": \"b\", \"x\": 100, \"y\": 0},\n"
+    "           {\"id\": \"c\", \"x\": 50, \"y\": 70}, {\"id\": \"d\", \"x\": 0, \"y\": -60},\n"
+    "           {\"id\": \"e\", \"x\": 100, \"y\": -60}],\n"
+    " \"links\": [{\"id\": \"ab\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 10, "
+    "\"bandwidth_gbps\": 10},\n"
+    "           {\"id\": \"bc\", \"a\": \"b\", \"b\": \"c\", \"distance_km\": 10, "
+    "\"bandwidth_gbps\": 10},\n"
+    "           {\"id\": \"ca\", \"a\": \"c\", \"b\": \"a\", \"distance_km\": 10, "
+    "\"bandwidth_gbps\": 10},\n"
+    "           {\"id\": \"ad\", \"a\": \"a\", \"b\": \"d\", \"distance_km\": 10, "
+    "\"bandwidth_gbps\": 10,\n"
+    "            \"background_gbps\": 2},\n"
+    "           {\"id\": \"be\", \"a\": \"b\", \"b\": \"e\", \"distance_km\": 10, "
+    "\"bandwidth_gbps\": 10}]}\n";
 
 /* A flow from a to b at a demand that puts the wire at utilisation u
  * (background included). */
@@ -198,9 +210,12 @@ static void load_link(struct dcs_world *w, int from, int to, int link, double u)
 {
 	const struct dcs_link_cfg *c = &w->scn->links[link];
 	double bps = u * c->bandwidth_gbps * 1e9 - c->background_gbps * 1e9;
-	struct dcs_flow_spec f = {.src = from, .dst = to, .bytes = INFINITY,
+	struct dcs_flow_spec f = {.src = from,
+				  .dst = to,
+				  .bytes = INFINITY,
 				  .demand_Bps = bps / 8 * dcs_link_cfg_goodput_fraction(c),
-				  .streams = 1, .label = "test-load"};
+				  .streams = 1,
+				  .label = "test-load"};
 	assert_non_null(dcs_flow_start(w->net, &f));
 }
 
@@ -211,14 +226,18 @@ static void test_snapshot_synthetic(void **state)
 	(void)state;
 	int nerr = 0;
 	struct dcs_scenario *scn =
-		dcs_scenario_load_text(synthetic, strlen(synthetic), "synthetic", stderr, &nerr);
+	    dcs_scenario_load_text(synthetic, strlen(synthetic), "synthetic", stderr, &nerr);
 	assert_non_null(scn);
 	struct dcs_viz *v = open_viz(scn, NULL);
 	assert_int_equal(dcs_viz_advance(v, 1.0), 0);
 	struct dcs_world *w = dcs_viz_world(v);
 	assert_non_null(w);
-	struct dcs_flow_spec full = {.src = 0, .dst = 1, .bytes = INFINITY, .demand_Bps = INFINITY,
-				     .streams = 1, .label = "test-full"};
+	struct dcs_flow_spec full = {.src = 0,
+				     .dst = 1,
+				     .bytes = INFINITY,
+				     .demand_Bps = INFINITY,
+				     .streams = 1,
+				     .label = "test-full"};
 	assert_non_null(dcs_flow_start(w->net, &full));
 	load_link(w, 2, 0, 2, 0.5);  /* ca half busy */
 	load_link(w, 0, 3, 3, 0.91); /* ad just past the hot threshold, background counted */
@@ -276,15 +295,15 @@ static void test_snapshot_demos(void **state)
 		double t;
 		const char *hot, *cut; /* a link that must be hot / cut then */
 	} cases[] = {
-		{"scenarios/demos/demo-vmotion-converge-vs-stun.json", 8, "dci-hot", NULL},
-		{"scenarios/demos/demo-vmotion-converge-vs-stun.json", 8, "dci-calm", NULL},
-		{"scenarios/demos/demo-dci-cut-witness.json", 20, NULL, "dci1"},
-		{"scenarios/demos/demo-dci-cut-witness.json", 20, NULL, "dci2"},
-		{"scenarios/demos/demo-l2-technologies.json", 35, NULL, "work-evi"},
-		{"scenarios/demos/demo-l2-technologies.json", 6, "work-dwdm", NULL},
-		{"scenarios/demos/demo-trombone.json", 6, "dci1", NULL},
-		{"scenarios/demos/demo-storage-distance.json", 10, NULL, NULL},
-		{"scenarios/demos/demo-storage-distance.json", 20, NULL, NULL},
+	    {"scenarios/demos/demo-vmotion-converge-vs-stun.json", 8, "dci-hot", NULL},
+	    {"scenarios/demos/demo-vmotion-converge-vs-stun.json", 8, "dci-calm", NULL},
+	    {"scenarios/demos/demo-dci-cut-witness.json", 20, NULL, "dci1"},
+	    {"scenarios/demos/demo-dci-cut-witness.json", 20, NULL, "dci2"},
+	    {"scenarios/demos/demo-l2-technologies.json", 35, NULL, "work-evi"},
+	    {"scenarios/demos/demo-l2-technologies.json", 6, "work-dwdm", NULL},
+	    {"scenarios/demos/demo-trombone.json", 6, "dci1", NULL},
+	    {"scenarios/demos/demo-storage-distance.json", 10, NULL, NULL},
+	    {"scenarios/demos/demo-storage-distance.json", 20, NULL, NULL},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct dcs_scenario *scn = load(cases[i].file);
@@ -319,18 +338,21 @@ static void assert_same_results(struct dcs_results *a, struct dcs_results *b, co
 	size_t n = dcs_results_n_tables(a);
 	assert_int_equal(n, dcs_results_n_tables(b));
 	for (size_t i = 0; i < n; i++) {
-		const struct dcs_table *ta = dcs_results_table_at(a, i), *tb = dcs_results_table_at(b, i);
+		const struct dcs_table *ta = dcs_results_table_at(a, i),
+				       *tb = dcs_results_table_at(b, i);
 		assert_string_equal(dcs_table_file(ta), dcs_table_file(tb));
 		assert_int_equal(dcs_table_ncols(ta), dcs_table_ncols(tb));
 		if (dcs_table_nrows(ta) != dcs_table_nrows(tb))
-			fail_msg("%s: %s has %zu rows, %zu without the viewer", what, dcs_table_file(tb),
-				 dcs_table_nrows(tb), dcs_table_nrows(ta));
+			fail_msg("%s: %s has %zu rows, %zu without the viewer", what,
+				 dcs_table_file(tb), dcs_table_nrows(tb), dcs_table_nrows(ta));
 		for (size_t r = 0; r < dcs_table_nrows(ta); r++)
 			for (size_t c = 0; c < dcs_table_ncols(ta); c++)
 				if (strcmp(dcs_table_cell(ta, r, c), dcs_table_cell(tb, r, c)) != 0)
-					fail_msg("%s: %s row %zu column %s: '%s' with the viewer, '%s' without",
-						 what, dcs_table_file(ta), r + 1, dcs_table_col(ta, c),
-						 dcs_table_cell(tb, r, c), dcs_table_cell(ta, r, c));
+					fail_msg("%s: %s row %zu column %s: '%s' with the viewer, "
+						 "'%s' without",
+						 what, dcs_table_file(ta), r + 1,
+						 dcs_table_col(ta, c), dcs_table_cell(tb, r, c),
+						 dcs_table_cell(ta, r, c));
 	}
 }
 
@@ -354,8 +376,9 @@ static void test_viewer_changes_nothing(void **state)
 			scn = load(demos[i]);
 		} else {
 			int nerr = 0;
-			scn = dcs_scenario_load_text(dcs_default_scenario, strlen(dcs_default_scenario),
-						     "default.json", stderr, &nerr);
+			scn = dcs_scenario_load_text(dcs_default_scenario,
+						     strlen(dcs_default_scenario), "default.json",
+						     stderr, &nerr);
 			assert_non_null(scn);
 		}
 		struct dcs_results *plain = plain_run(scn, NULL);
@@ -487,13 +510,15 @@ static void test_trace_errors(void **state)
 	static const struct {
 		const char *text, *msg;
 	} bad[] = {
-		{"hello\n", "not a dcisim trace"},
-		{"dcisim-trace 1\n@scenario x\n@topology 1 1 0\nL 5 0 u 1 2 1 1 10\nL 4 0 u 1 2 1 1 10\n",
-		 "time goes backwards"},
-		{"dcisim-trace 1\n@scenario x\n@topology 1 1 0\nR 5 0 a,b\n", "undeclared table"},
-		{"dcisim-trace 1\n@scenario x\n@topology 1 1 0\nL 5 3 u 1 2 1 1 10\n", "bad link record"},
-		{"dcisim-trace 1\n@scenario x\n@topology 1 1 0\nQ 5\n", "unknown record type"},
-		{"dcisim-trace 1\n@scenario x\nT 0 0 \"events.csv,a\n", "unterminated"},
+	    {"hello\n", "not a dcisim trace"},
+	    {"dcisim-trace 1\n@scenario x\n@topology 1 1 0\nL 5 0 u 1 2 1 1 10\nL 4 0 u 1 2 1 1 "
+	     "10\n",
+	     "time goes backwards"},
+	    {"dcisim-trace 1\n@scenario x\n@topology 1 1 0\nR 5 0 a,b\n", "undeclared table"},
+	    {"dcisim-trace 1\n@scenario x\n@topology 1 1 0\nL 5 3 u 1 2 1 1 10\n",
+	     "bad link record"},
+	    {"dcisim-trace 1\n@scenario x\n@topology 1 1 0\nQ 5\n", "unknown record type"},
+	    {"dcisim-trace 1\n@scenario x\nT 0 0 \"events.csv,a\n", "unterminated"},
 	};
 	char path[256];
 	tmpname(path, sizeof(path), "bad.trace");
@@ -534,7 +559,8 @@ static bool have_font(void)
 {
 	const char *env = getenv("DCISIM_FONT");
 	struct stat st;
-	return stat(env && *env ? env : "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", &st) == 0;
+	return stat(env && *env ? env : "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", &st) ==
+	       0;
 }
 
 int main(void)
@@ -548,13 +574,13 @@ int main(void)
 		return 77;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_snapshot_synthetic),
-		cmocka_unit_test(test_snapshot_demos),
-		cmocka_unit_test(test_viewer_changes_nothing),
-		cmocka_unit_test(test_replay_matches_live),
-		cmocka_unit_test(test_step),
-		cmocka_unit_test(test_tooltip),
-		cmocka_unit_test(test_trace_errors),
+	    cmocka_unit_test(test_snapshot_synthetic),
+	    cmocka_unit_test(test_snapshot_demos),
+	    cmocka_unit_test(test_viewer_changes_nothing),
+	    cmocka_unit_test(test_replay_matches_live),
+	    cmocka_unit_test(test_step),
+	    cmocka_unit_test(test_tooltip),
+	    cmocka_unit_test(test_trace_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

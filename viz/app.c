@@ -253,16 +253,16 @@ struct dcs_viz *dcs_viz_create(const struct dcs_scenario *scn, const struct dcs_
 		goto fail;
 	/* The off-screen image, drawn with the software renderer: no display,
 	 * no video driver needed. */
-	v->surf = SDL_CreateRGBSurfaceWithFormat(0, v->o.width, v->o.height, 24,
-						  SDL_PIXELFORMAT_RGB888);
+	v->surf =
+	    SDL_CreateRGBSurfaceWithFormat(0, v->o.width, v->o.height, 24, SDL_PIXELFORMAT_RGB888);
 	if (!v->surf || !(v->R = SDL_CreateSoftwareRenderer(v->surf))) {
 		fprintf(err, "dcisim view: error: cannot make an image of %dx%d: %s\n", v->o.width,
 			v->o.height, SDL_GetError());
 		goto fail;
 	}
 	vz_layout_compute(&v->L, scn, v->o.width, v->o.height);
-	v->view = (struct vz_view){.scn = scn, .m = v->m, .mouse_x = -1, .mouse_y = -1,
-				   .title = scn->name};
+	v->view = (struct vz_view){
+	    .scn = scn, .m = v->m, .mouse_x = -1, .mouse_y = -1, .title = scn->name};
 	return v;
 fail:
 	dcs_viz_destroy(v);
@@ -327,7 +327,8 @@ long dcs_viz_pixel(const struct dcs_viz *v, int x, int y)
 	const SDL_Surface *s = v->surf;
 	if (!s || x < 0 || y < 0 || x >= s->w || y >= s->h)
 		return -1;
-	Uint32 px = *(const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * s->pitch + (size_t)x * 4);
+	Uint32 px =
+	    *(const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * s->pitch + (size_t)x * 4);
 	Uint8 r, g, b;
 	SDL_GetRGB(px, s->format, &r, &g, &b);
 	return (long)r << 16 | (long)g << 8 | b;
@@ -357,8 +358,8 @@ static int parse_keys(const char *s, struct key_ev **out, int *n, FILE *err)
 	static const struct {
 		const char *name;
 		SDL_Keycode key;
-	} names[] = {{"space", SDLK_SPACE}, {"plus", SDLK_PLUS},  {"minus", SDLK_MINUS},
-		     {"right", SDLK_RIGHT}, {"r", SDLK_r},	  {"q", SDLK_q},
+	} names[] = {{"space", SDLK_SPACE},   {"plus", SDLK_PLUS}, {"minus", SDLK_MINUS},
+		     {"right", SDLK_RIGHT},   {"r", SDLK_r},       {"q", SDLK_q},
 		     {"escape", SDLK_ESCAPE}, {"+", SDLK_PLUS},    {"-", SDLK_MINUS}};
 	const char *p = s;
 	while (*p) {
@@ -385,8 +386,9 @@ static int parse_keys(const char *s, struct key_ev **out, int *n, FILE *err)
 	}
 	return 0;
 bad:
-	fprintf(err, "dcisim view: error: --keys wants FRAME:KEY,... with KEY one of space plus "
-		     "minus right r q escape, not '%s'\n",
+	fprintf(err,
+		"dcisim view: error: --keys wants FRAME:KEY,... with KEY one of space plus "
+		"minus right r q escape, not '%s'\n",
 		s);
 	free(*out);
 	*out = NULL;
@@ -435,8 +437,9 @@ static int run_window(struct dcs_viz *v, FILE *err)
 	if (parse_keys(v->o.keys, &keys, &n_keys, err) != 0)
 		return 2;
 	if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
-		fprintf(err, "dcisim view: error: cannot open a window: %s\n"
-			     "  (no display? `dcisim view --snapshot T FILE.bmp` draws without one)\n",
+		fprintf(err,
+			"dcisim view: error: cannot open a window: %s\n"
+			"  (no display? `dcisim view --snapshot T FILE.bmp` draws without one)\n",
 			SDL_GetError());
 		free(keys);
 		return 3;
@@ -482,7 +485,8 @@ static int run_window(struct dcs_viz *v, FILE *err)
 				quit |= on_key(v, e.key.keysym.sym);
 			else if (e.type == SDL_MOUSEMOTION)
 				v->view.mouse_x = e.motion.x, v->view.mouse_y = e.motion.y;
-			else if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_LEAVE)
+			else if (e.type == SDL_WINDOWEVENT &&
+				 e.window.event == SDL_WINDOWEVENT_LEAVE)
 				v->view.mouse_x = v->view.mouse_y = -1;
 		}
 		Uint64 now = SDL_GetPerformanceCounter();
@@ -501,8 +505,8 @@ static int run_window(struct dcs_viz *v, FILE *err)
 			SDL_Delay((Uint32)(16 - ms));
 	}
 	if (v->o.verbosity >= 0)
-		printf("dcisim view: quit at %.3f s simulated after %ld frames%s\n", dcs_time_to_s(v->t),
-		       frame, v->finished ? " (run finished)" : "");
+		printf("dcisim view: quit at %.3f s simulated after %ld frames%s\n",
+		       dcs_time_to_s(v->t), frame, v->finished ? " (run finished)" : "");
 	free(keys);
 	SDL_DestroyRenderer(v->R);
 	v->R = NULL;

@@ -150,7 +150,8 @@ static void fill_circle(SDL_Renderer *R, float cx, float cy, float r, uint32_t r
 	v[0] = (SDL_Vertex){{cx, cy}, c, {0, 0}};
 	for (int i = 0; i < N; i++) {
 		double a = 2 * M_PI * i / N;
-		v[i + 1] = (SDL_Vertex){{cx + r * (float)cos(a), cy + r * (float)sin(a)}, c, {0, 0}};
+		v[i + 1] =
+		    (SDL_Vertex){{cx + r * (float)cos(a), cy + r * (float)sin(a)}, c, {0, 0}};
 		idx[3 * i] = 0;
 		idx[3 * i + 1] = i + 1;
 		idx[3 * i + 2] = (i + 1) % N + 1;
@@ -191,8 +192,7 @@ static int text_w(TTF_Font *f, const char *s)
 
 /* Draws s with its top at y; align 0 left of x, 1 centred on x, 2 right of x.
  * Returns the width. */
-static int text(SDL_Renderer *R, TTF_Font *f, int x, int y, uint32_t rgb, const char *s,
-		int align)
+static int text(SDL_Renderer *R, TTF_Font *f, int x, int y, uint32_t rgb, const char *s, int align)
 {
 	if (!s || !*s)
 		return 0;
@@ -438,13 +438,14 @@ static void draw_links(SDL_Renderer *R, struct vz_layout *L, const struct vz_vie
 		const struct vz_link *lk = &v->m->links[i];
 		if (!lk->s.up) {
 			float dx = s->bx - s->ax, dy = s->by - s->ay;
-			thick_line(R, s->ax, s->ay, s->ax + 0.42f * dx, s->ay + 0.42f * dy, s->thick,
-				   DCS_VIZ_CUT_RGB);
-			thick_line(R, s->bx - 0.42f * dx, s->by - 0.42f * dy, s->bx, s->by, s->thick,
-				   DCS_VIZ_CUT_RGB);
+			thick_line(R, s->ax, s->ay, s->ax + 0.42f * dx, s->ay + 0.42f * dy,
+				   s->thick, DCS_VIZ_CUT_RGB);
+			thick_line(R, s->bx - 0.42f * dx, s->by - 0.42f * dy, s->bx, s->by,
+				   s->thick, DCS_VIZ_CUT_RGB);
 			cross(R, s->ax + 0.5f * dx, s->ay + 0.5f * dy, 7, 3, C_X);
 		} else if (lk->s.degraded) {
-			dashed_line(R, s->ax, s->ay, s->bx, s->by, s->thick, 12, 6, util_rgb(lk->util));
+			dashed_line(R, s->ax, s->ay, s->bx, s->by, s->thick, 12, 6,
+				    util_rgb(lk->util));
 		} else {
 			thick_line(R, s->ax, s->ay, s->bx, s->by, s->thick, util_rgb(lk->util));
 		}
@@ -474,15 +475,16 @@ static void draw_link_labels(SDL_Renderer *R, struct vz_fonts *fo, struct vz_lay
 		/* The label goes outwards: away from the middle of the drawing, or
 		 * for parallel links on the side each is drawn towards. */
 		int lo = c->a < c->b ? c->a : c->b, hi = c->a < c->b ? c->b : c->a;
-		float px = (float)(L->site_y[lo] - L->site_y[hi]), py = (float)(L->site_x[hi] - L->site_x[lo]);
+		float px = (float)(L->site_y[lo] - L->site_y[hi]),
+		      py = (float)(L->site_x[hi] - L->site_x[lo]);
 		float side = n > 1 ? (k - (n - 1) / 2.0f) * (px * nx + py * ny)
 				   : (mxp - L->gx) * nx + (myp - L->gy) * ny;
 		if (side < -0.5f)
 			nx = -nx, ny = -ny;
 		char bw[16], l1[96], l2[96];
 		fmt_gbps(bw, sizeof(bw), c->bandwidth_gbps);
-		snprintf(l1, sizeof(l1), "%s %s \xc2\xb7 %.4g km \xc2\xb7 %s \xc2\xb7 RTT %.3g ms", c->id,
-			 dcs_tech_name(c->technology), c->distance_km, bw,
+		snprintf(l1, sizeof(l1), "%s %s \xc2\xb7 %.4g km \xc2\xb7 %s \xc2\xb7 RTT %.3g ms",
+			 c->id, dcs_tech_name(c->technology), c->distance_km, bw,
 			 2 * dcs_link_cfg_one_way_us(c) / 1e3);
 		uint32_t rgb2 = C_TEXT;
 		if (!lk->s.up) {
@@ -491,8 +493,9 @@ static void draw_link_labels(SDL_Renderer *R, struct vz_fonts *fo, struct vz_lay
 		} else {
 			double u0 = dir_util(c, &lk->s, 0), u1 = dir_util(c, &lk->s, 1);
 			const char *an = scn->sites[c->a].id, *bn = scn->sites[c->b].id;
-			snprintf(l2, sizeof(l2), "%s\xe2\x86\x92%s %.0f%%  %s\xe2\x86\x92%s %.0f%%%s", an,
-				 bn, 100 * u0, bn, an, 100 * u1, lk->s.degraded ? "  degraded" : "");
+			snprintf(l2, sizeof(l2),
+				 "%s\xe2\x86\x92%s %.0f%%  %s\xe2\x86\x92%s %.0f%%%s", an, bn,
+				 100 * u0, bn, an, 100 * u1, lk->s.degraded ? "  degraded" : "");
 			rgb2 = lk->s.degraded ? C_WARN : lk->util >= 0.9 ? C_BAD : C_DIM;
 		}
 		/* The two-line box sits beside the line, clear of it and of the
@@ -500,7 +503,10 @@ static void draw_link_labels(SDL_Renderer *R, struct vz_fonts *fo, struct vz_lay
 		TTF_Font *f = fo->f[VZ_FONT_SMALL];
 		int lh = TTF_FontLineSkip(f);
 		int bw_px = text_w(f, l1) > text_w(f, l2) ? text_w(f, l1) : text_w(f, l2);
-		float lanes = scn->n_services ? 12.0f + 7.0f * (float)(scn->n_services < 4 ? scn->n_services : 4) : 0;
+		float lanes =
+		    scn->n_services
+			? 12.0f + 7.0f * (float)(scn->n_services < 4 ? scn->n_services : 4)
+			: 0;
 		float d = (fabsf(nx) * (float)(bw_px + 6) + fabsf(ny) * (float)(2 * lh)) / 2 +
 			  s->thick / 2 + 3 + lanes;
 		int x = (int)lroundf(mxp + nx * d), yc = (int)lroundf(myp + ny * d);
@@ -510,8 +516,8 @@ static void draw_link_labels(SDL_Renderer *R, struct vz_fonts *fo, struct vz_lay
 }
 
 /* A segment of a client path, beside the line on the right of its direction. */
-static void lane(SDL_Renderer *R, const struct vz_layout *L, float ax, float ay, float bx,
-		 float by, float off, bool trim_a, bool trim_b, bool dashed, uint32_t rgb)
+static void lane(SDL_Renderer *R, const struct vz_layout *L, float ax, float ay, float bx, float by,
+		 float off, bool trim_a, bool trim_b, bool dashed, uint32_t rgb)
 {
 	float dx = bx - ax, dy = by - ay, len = sqrtf(dx * dx + dy * dy);
 	if (len < 3 * L->site_r)
@@ -628,7 +634,8 @@ static void draw_migrations(SDL_Renderer *R, struct vz_fonts *fo, struct vz_layo
 		char buf[96];
 		snprintf(buf, sizeof(buf), "round %d", g->round);
 		int tw = text_w(fo->f[VZ_FONT_SMALL], buf);
-		fill_rect(R, x + 10, y - 7, tw + 6, TTF_FontHeight(fo->f[VZ_FONT_SMALL]), DCS_VIZ_BG_RGB);
+		fill_rect(R, x + 10, y - 7, tw + 6, TTF_FontHeight(fo->f[VZ_FONT_SMALL]),
+			  DCS_VIZ_BG_RGB);
 		text(R, fo->f[VZ_FONT_SMALL], x + 13, y - 7, C_TEXT, buf, 0);
 		fill_rect(R, x - 20, y + 11, 40, 6, 0x333333);
 		fill_rect(R, x - 19, y + 12, (int)lround(38 * f), 4, vm_colour((int)vm));
@@ -661,14 +668,15 @@ static void draw_sites(SDL_Renderer *R, struct vz_fonts *fo, struct vz_layout *L
 		int x = L->site_x[i], y = L->site_y[i];
 		bool up = m->site_up[i];
 		fill_circle(R, (float)x, (float)y, (float)r + 2.5f, up ? C_SITE_RIM : C_DOWN_RIM);
-		fill_circle(R, (float)x, (float)y, (float)r, up ? DCS_VIZ_SITE_RGB : DCS_VIZ_DOWN_RGB);
+		fill_circle(R, (float)x, (float)y, (float)r,
+			    up ? DCS_VIZ_SITE_RGB : DCS_VIZ_DOWN_RGB);
 		if (!up)
 			cross(R, (float)x, (float)y, 9, 3, C_X);
 		add_hit(L, x - r, y - r, 2 * r, 2 * r, 2, (int)i);
 		int ty = y + r + 5;
 		char buf[160];
-		snprintf(buf, sizeof(buf), "%s%s", scn->sites[i].name ? scn->sites[i].name
-								     : scn->sites[i].id,
+		snprintf(buf, sizeof(buf), "%s%s",
+			 scn->sites[i].name ? scn->sites[i].name : scn->sites[i].id,
 			 up ? "" : " \xe2\x80\x94 DOWN");
 		site_line(R, fo->f[VZ_FONT_BOLD], x, &ty, up ? C_TEXT : C_BAD, buf);
 		TTF_Font *sf = fo->f[VZ_FONT_SMALL];
@@ -680,8 +688,9 @@ static void draw_sites(SDL_Renderer *R, struct vz_fonts *fo, struct vz_layout *L
 				if (!m->array_up[i])
 					snprintf(buf, sizeof(buf), "array DOWN");
 				else
-					snprintf(buf, sizeof(buf), "array: service R %.2g / W %.2g ms",
-						 ac->read_ms, ac->write_ms);
+					snprintf(buf, sizeof(buf),
+						 "array: service R %.2g / W %.2g ms", ac->read_ms,
+						 ac->write_ms);
 				site_line(R, sf, x, &ty, m->array_up[i] ? C_TEXT : C_BAD, buf);
 			}
 			const struct vz_store *st = &m->store[i];
@@ -706,8 +715,9 @@ static void draw_sites(SDL_Renderer *R, struct vz_fonts *fo, struct vz_layout *L
 				if (cc->nodes[n].site != (int)i)
 					continue;
 				const struct vz_node *nd = &m->nodes[c][n];
-				snprintf(buf, sizeof(buf), "%s%s/%s: %s", nd->service ? "\xe2\x98\x85 " : "",
-					 cc->id, cc->nodes[n].id, nd->down ? "node down" : nd->state);
+				snprintf(buf, sizeof(buf), "%s%s/%s: %s",
+					 nd->service ? "\xe2\x98\x85 " : "", cc->id,
+					 cc->nodes[n].id, nd->down ? "node down" : nd->state);
 				site_line(R, nd->service ? fo->f[VZ_FONT_BOLD] : sf, x, &ty,
 					  nd->down ? C_BAD : tone_rgb(nd->tone), buf);
 			}
@@ -716,8 +726,11 @@ static void draw_sites(SDL_Renderer *R, struct vz_fonts *fo, struct vz_layout *L
 			const struct vz_path *p = &m->paths[sv * (scn->n_sites + 1) + i];
 			if (!p->valid)
 				continue;
-			snprintf(buf, sizeof(buf), "users \xe2\x86\x92 %s: %.3g ms%s", scn->services[sv].id,
-				 p->rtt_ms, p->state == 1 ? " (trombone)" : p->state == 2 ? " (unreachable)" : "");
+			snprintf(buf, sizeof(buf), "users \xe2\x86\x92 %s: %.3g ms%s",
+				 scn->services[sv].id, p->rtt_ms,
+				 p->state == 1   ? " (trombone)"
+				 : p->state == 2 ? " (unreachable)"
+						 : "");
 			site_line(R, sf, x, &ty, path_rgb(p->state), buf);
 		}
 		/* VMs running here, as squares above the site. */
@@ -765,12 +778,14 @@ static void draw_bar(SDL_Renderer *R, struct vz_fonts *fo, const struct vz_layou
 	snprintf(buf, sizeof(buf), "t = %.3f s / %.4g s", dcs_time_to_s(v->t),
 		 dcs_time_to_s(v->horizon));
 	x += text(R, fo->f[VZ_FONT_BIG], x, 6, 0xFFFFFF, buf, 0) + 24;
-	const char *state = v->finished ? "\xe2\x96\xa0 finished" : v->paused ? "\xe2\x9d\x9a\xe2\x9d\x9a paused"
-								     : "\xe2\x96\xb6 running";
-	snprintf(buf, sizeof(buf), "%s%s \xc2\xb7 speed \xc3\x97%.4g", v->replay ? "replay \xc2\xb7 " : "",
-		 state, v->speed);
+	const char *state = v->finished ? "\xe2\x96\xa0 finished"
+			    : v->paused ? "\xe2\x9d\x9a\xe2\x9d\x9a paused"
+					: "\xe2\x96\xb6 running";
+	snprintf(buf, sizeof(buf), "%s%s \xc2\xb7 speed \xc3\x97%.4g",
+		 v->replay ? "replay \xc2\xb7 " : "", state, v->speed);
 	x += text(R, fo->f[VZ_FONT_NORMAL], x, 9, v->paused ? 0xFFD060 : C_BAR_TEXT, buf, 0);
-	const char *keys = "space pause \xc2\xb7 +/\xe2\x88\x92 speed \xc2\xb7 \xe2\x86\x92 step \xc2\xb7 r restart \xc2\xb7 q quit";
+	const char *keys = "space pause \xc2\xb7 +/\xe2\x88\x92 speed \xc2\xb7 \xe2\x86\x92 step "
+			   "\xc2\xb7 r restart \xc2\xb7 q quit";
 	if (x + 20 + text_w(fo->f[VZ_FONT_SMALL], keys) < L->W)
 		text(R, fo->f[VZ_FONT_SMALL], L->W - 10, 11, 0xB8B8C8, keys, 2);
 }
@@ -830,7 +845,8 @@ static void draw_strip(SDL_Renderer *R, struct vz_fonts *fo, const struct vz_lay
 			continue;
 		any = true;
 		snprintf(buf, sizeof(buf), "cluster %s: %s", scn->clusters[c].id, cs->status);
-		text(R, cs->tone == VZ_BAD ? fo->f[VZ_FONT_BOLD] : f, x0, y, tone_rgb(cs->tone), buf, 0);
+		text(R, cs->tone == VZ_BAD ? fo->f[VZ_FONT_BOLD] : f, x0, y, tone_rgb(cs->tone),
+		     buf, 0);
 		y += lh;
 	}
 	if (!any)
@@ -842,8 +858,8 @@ static void draw_strip(SDL_Renderer *R, struct vz_fonts *fo, const struct vz_lay
 
 /* The lines an event-log entry takes (at most 3), drawn when draw is set:
  * the first full width, the rest indented under the text after the time. */
-static int log_entry(SDL_Renderer *R, TTF_Font *f, int x, int y, int w, uint32_t rgb,
-		     const char *s, bool draw)
+static int log_entry(SDL_Renderer *R, TTF_Font *f, int x, int y, int w, uint32_t rgb, const char *s,
+		     bool draw)
 {
 	int indent = text_w(f, "00000.000 s  "), lh = TTF_FontLineSkip(f), lines = 0;
 	char buf[520];
@@ -949,9 +965,9 @@ static int tip_vm(const struct vz_view *v, int vm, char lines[][160])
 	snprintf(lines[n++], 160, "VM %s: %.4g GiB, %d vCPU", c->id, c->memory_gib, c->vcpus);
 	snprintf(lines[n++], 160, "dirties %.4g MiB/s, working set %.4g GiB", c->dirty_mib_s,
 		 c->wws_gib);
-	snprintf(lines[n++], 160, "runs at %s", scn->sites[v->m->vm_site[vm]].name
-							? scn->sites[v->m->vm_site[vm]].name
-							: scn->sites[v->m->vm_site[vm]].id);
+	snprintf(lines[n++], 160, "runs at %s",
+		 scn->sites[v->m->vm_site[vm]].name ? scn->sites[v->m->vm_site[vm]].name
+						    : scn->sites[v->m->vm_site[vm]].id);
 	if (g->active) {
 		snprintf(lines[n++], 160, "migrating to %s: round %d, %.0f%% of this round",
 			 scn->sites[g->to].id, g->round, 100 * round_fraction(v, vm));
@@ -979,11 +995,15 @@ static int tip_link(const struct vz_view *v, int li, char lines[][160])
 		 dcs_link_cfg_goodput_fraction(c));
 	for (int d = 0; d < 2; d++) {
 		int from = d ? c->b : c->a, to = d ? c->a : c->b;
-		snprintf(lines[n++], 160, "%s\xe2\x86\x92%s: %.3f Gbps goodput, %d flow%s, %.0f%% busy",
+		snprintf(lines[n++], 160,
+			 "%s\xe2\x86\x92%s: %.3f Gbps goodput, %d flow%s, %.0f%% busy",
 			 scn->sites[from].id, scn->sites[to].id, s->rate_Bps[d] * 8 / 1e9,
 			 s->flows[d], s->flows[d] == 1 ? "" : "s", 100 * dir_util(c, s, d));
 	}
-	snprintf(lines[n++], 160, "state: %s", !s->up ? "DOWN (cut)" : s->degraded ? "degraded" : "up");
+	snprintf(lines[n++], 160, "state: %s",
+		 !s->up        ? "DOWN (cut)"
+		 : s->degraded ? "degraded"
+			       : "up");
 	if (s->up && s->degraded)
 		snprintf(lines[n - 1], 160, "state: degraded to %.4g Gbps", s->bandwidth_gbps);
 	return n;
@@ -995,10 +1015,10 @@ static int tip_site(const struct vz_view *v, int si, char lines[][160])
 	int n = 0, vms = 0;
 	for (size_t vm = 0; vm < v->scn->n_vms; vm++)
 		vms += v->m->vm_site[vm] == si;
-	snprintf(lines[n++], 160, "site %s (%s) at x %.4g, y %.4g", c->id, c->name ? c->name : c->id,
-		 c->x, c->y);
-	snprintf(lines[n++], 160, "%s; %d VM%s running here", v->m->site_up[si] ? "up" : "DOWN", vms,
-		 vms == 1 ? "" : "s");
+	snprintf(lines[n++], 160, "site %s (%s) at x %.4g, y %.4g", c->id,
+		 c->name ? c->name : c->id, c->x, c->y);
+	snprintf(lines[n++], 160, "%s; %d VM%s running here", v->m->site_up[si] ? "up" : "DOWN",
+		 vms, vms == 1 ? "" : "s");
 	return n;
 }
 

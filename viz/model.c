@@ -24,15 +24,19 @@ struct tab_spec {
 
 /* Column roles; the order is the index into vz_table.col. */
 static const struct tab_spec tab_specs[] = {
-	{VZ_TAB_EVENTS, "events.csv", {"time_s", "kind", "entity", "detail"}},
-	{VZ_TAB_ROUNDS, "rounds.csv", {"vm", "round", "start_s", "end_s", "bytes", "dirty_bytes_at_end"}},
-	{VZ_TAB_MIGRATIONS, "migrations.csv",
-	 {"vm", "from", "to", "total_s", "downtime_ms", "rounds", "bytes_sent", "outcome"}},
-	{VZ_TAB_PATHS, "paths.csv",
-	 {"time_s", "service", "client_site", "serving_site", "ingress_site", "egress_site", "rtt_ms",
-	  "state"}},
-	{VZ_TAB_CLUSTER, "cluster.csv", {"time_s", "cluster", "event", "node", "site", "detail"}},
-	{VZ_TAB_STORAGE, "storage.csv", {"site", "op", "count", "mean_ms", "p99_ms"}},
+    {VZ_TAB_EVENTS, "events.csv", {"time_s", "kind", "entity", "detail"}},
+    {VZ_TAB_ROUNDS,
+     "rounds.csv",
+     {"vm", "round", "start_s", "end_s", "bytes", "dirty_bytes_at_end"}},
+    {VZ_TAB_MIGRATIONS,
+     "migrations.csv",
+     {"vm", "from", "to", "total_s", "downtime_ms", "rounds", "bytes_sent", "outcome"}},
+    {VZ_TAB_PATHS,
+     "paths.csv",
+     {"time_s", "service", "client_site", "serving_site", "ingress_site", "egress_site", "rtt_ms",
+      "state"}},
+    {VZ_TAB_CLUSTER, "cluster.csv", {"time_s", "cluster", "event", "node", "site", "detail"}},
+    {VZ_TAB_STORAGE, "storage.csv", {"site", "op", "count", "mean_ms", "p99_ms"}},
 };
 
 enum { EV_TIME, EV_KIND, EV_ENTITY, EV_DETAIL };
@@ -49,7 +53,8 @@ int vz_site_index(const struct dcs_scenario *scn, const char *s)
 	if (!s || !*s)
 		return -1;
 	for (size_t i = 0; i < scn->n_sites; i++)
-		if (!strcmp(scn->sites[i].id, s) || (scn->sites[i].name && !strcmp(scn->sites[i].name, s)))
+		if (!strcmp(scn->sites[i].id, s) ||
+		    (scn->sites[i].name && !strcmp(scn->sites[i].name, s)))
 			return (int)i;
 	return -1;
 }
@@ -114,16 +119,16 @@ static enum vz_tone tone_of(const char *kind, const char *detail)
 {
 	if (has(kind, "warn"))
 		return VZ_WARN;
-	if (has(kind, "split") || has(kind, "suspect") || has(kind, "degrad") || has(kind, "failover") ||
-	    has(kind, "trombone") || has(kind, "stun"))
+	if (has(kind, "split") || has(kind, "suspect") || has(kind, "degrad") ||
+	    has(kind, "failover") || has(kind, "trombone") || has(kind, "stun"))
 		return VZ_WARN;
 	if (has(kind, "down") || has(kind, "fail") || has(kind, "lost") || has(kind, "dead") ||
 	    has(kind, "fence") || has(kind, "cut") || has(kind, "abort") || has(kind, "suspend") ||
 	    has(kind, "unavail") || has(kind, "stop"))
 		return VZ_BAD;
 	if (has(kind, "up") || has(kind, "restor") || has(kind, "converged") || has(kind, "end") ||
-	    has(kind, "done") || has(kind, "start") || has(kind, "gained") || has(kind, "running") ||
-	    has(kind, "optimal") || has(kind, "resum"))
+	    has(kind, "done") || has(kind, "start") || has(kind, "gained") ||
+	    has(kind, "running") || has(kind, "optimal") || has(kind, "resum"))
 		return VZ_GOOD;
 	(void)detail;
 	return VZ_NORMAL;
@@ -146,8 +151,8 @@ struct vz_model *vz_model_create(const struct dcs_scenario *scn)
 	m->array_up = calloc(ns, sizeof(bool));
 	m->witness_up = calloc(ns, sizeof(bool));
 	m->store = calloc(ns, sizeof(*m->store));
-	if (!m->links || !m->site_up || !m->vm_site || !m->mig || !m->paths || !m->nodes || !m->clusters ||
-	    !m->array_up || !m->witness_up || !m->store)
+	if (!m->links || !m->site_up || !m->vm_site || !m->mig || !m->paths || !m->nodes ||
+	    !m->clusters || !m->array_up || !m->witness_up || !m->store)
 		goto fail;
 	for (size_t c = 0; c < scn->n_clusters; c++) {
 		m->nodes[c] = calloc(scn->clusters[c].n_nodes + 1, sizeof(struct vz_node));
@@ -205,9 +210,10 @@ void vz_model_reset(struct vz_model *m)
 		m->links[l] = (struct vz_link){0};
 		m->links[l].s.up = true;
 		m->links[l].s.bandwidth_gbps = scn->links[l].bandwidth_gbps;
-		m->links[l].util = scn->links[l].bandwidth_gbps > 0
-					   ? scn->links[l].background_gbps / scn->links[l].bandwidth_gbps
-					   : 0;
+		m->links[l].util =
+		    scn->links[l].bandwidth_gbps > 0
+			? scn->links[l].background_gbps / scn->links[l].bandwidth_gbps
+			: 0;
 	}
 	for (size_t s = 0; s < scn->n_sites; s++) {
 		m->site_up[s] = true;
@@ -228,7 +234,8 @@ void vz_model_reset(struct vz_model *m)
 			struct vz_node *nd = &m->nodes[c][n];
 			*nd = (struct vz_node){0};
 			nd->service = (int)n == cc->service_on;
-			snprintf(nd->state, sizeof(nd->state), "%s", nd->service ? "running" : "standby");
+			snprintf(nd->state, sizeof(nd->state), "%s",
+				 nd->service ? "running" : "standby");
 			nd->tone = nd->service ? VZ_GOOD : VZ_NORMAL;
 		}
 	}
@@ -329,8 +336,7 @@ double vz_mig_round_bytes(const struct vz_model *m, int vm, dcs_time_t t)
 	return b < g->expect ? b : g->expect;
 }
 
-static void mig_end(struct vz_model *m, int vm, dcs_time_t t, const char *result,
-		    enum vz_tone tone)
+static void mig_end(struct vz_model *m, int vm, dcs_time_t t, const char *result, enum vz_tone tone)
 {
 	struct vz_mig *g = &m->mig[vm];
 	g->active = false;
@@ -420,7 +426,7 @@ static void on_migration_row(struct vz_model *m, dcs_time_t t, const struct vz_t
 	char res[112];
 	snprintf(res, sizeof(res), "%s: %s in %.1f s, %.0f rounds, downtime %.0f ms",
 		 m->scn->vms[vm].id, outcome && *outcome ? outcome : "done", total, rounds, down);
-	enum vz_tone tone = has(outcome, "converged")				? VZ_GOOD
+	enum vz_tone tone = has(outcome, "converged")                            ? VZ_GOOD
 			    : has(outcome, "stun") || has(outcome, "max_rounds") ? VZ_WARN
 										 : VZ_BAD;
 	if (!outcome)
@@ -457,12 +463,12 @@ static void on_cluster_row(struct vz_model *m, const struct vz_table *tb, const 
 	/* The cluster's own condition: outages and split brains. */
 	if (has(ev, "split") && has(ev, "begin"))
 		snprintf(cs->status, sizeof(cs->status), "SPLIT BRAIN: %.60s", det ? det : ""),
-			cs->tone = VZ_BAD;
+		    cs->tone = VZ_BAD;
 	else if (has(ev, "outage") && has(ev, "begin"))
 		snprintf(cs->status, sizeof(cs->status), "service unavailable"), cs->tone = VZ_BAD;
 	else if ((has(ev, "split") || has(ev, "outage")) && has(ev, "end"))
 		snprintf(cs->status, sizeof(cs->status), "%.80s", det ? det : "over"),
-			cs->tone = VZ_GOOD;
+		    cs->tone = VZ_GOOD;
 	int ni = node_index(cc, cell(tb, c, CL_NODE));
 	if (ni < 0)
 		return;
@@ -475,8 +481,8 @@ static void on_cluster_row(struct vz_model *m, const struct vz_table *tb, const 
 	 * away (an unconfirmed fence leaves the node running). */
 	if (!strcmp(ev, "up") || has(ev, "running") || has(ev, "split"))
 		nd->service = true;
-	else if (has(ev, "stop") || (has(ev, "fence") && !has(det, "unconfirmed") &&
-				      !has(det, "still running")))
+	else if (has(ev, "stop") ||
+		 (has(ev, "fence") && !has(det, "unconfirmed") && !has(det, "still running")))
 		nd->service = false;
 }
 
@@ -628,8 +634,8 @@ static void sink_note(void *ctx, dcs_time_t t, const struct dcs_note *n)
 
 struct dcs_obs_sink vz_model_sink(struct vz_model *m)
 {
-	return (struct dcs_obs_sink){.ctx = m, .table = sink_table, .row = sink_row,
-				     .link = sink_link, .note = sink_note};
+	return (struct dcs_obs_sink){
+	    .ctx = m, .table = sink_table, .row = sink_row, .link = sink_link, .note = sink_note};
 }
 
 int vz_route(const struct vz_model *m, int a, int b, int *links, int *sites, int max)
@@ -692,4 +698,3 @@ out:
 	free(done);
 	return hops;
 }
-

@@ -10,10 +10,10 @@
 #include "viz_internal.h"
 
 static const char *const regular_paths[] = {
-	"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", /* Debian, Ubuntu */
-	"/usr/share/fonts/TTF/DejaVuSans.ttf",             /* Arch */
-	"/usr/share/fonts/dejavu/DejaVuSans.ttf",          /* Fedora */
-	"/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", /* Debian, Ubuntu */
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",             /* Arch */
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",          /* Fedora */
+    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
 };
 
 static bool readable(const char *p)
@@ -40,7 +40,8 @@ int vz_fonts_open(struct vz_fonts *fo, FILE *err)
 	const char *path = NULL;
 	if (env && *env) {
 		if (!readable(env)) {
-			fprintf(err, "dcisim view: error: DCISIM_FONT=%s: no such font file\n", env);
+			fprintf(err, "dcisim view: error: DCISIM_FONT=%s: no such font file\n",
+				env);
 			return -1;
 		}
 		path = env;
@@ -52,9 +53,10 @@ int vz_fonts_open(struct vz_fonts *fo, FILE *err)
 			}
 	}
 	if (!path) {
-		fprintf(err, "dcisim view: error: no font: %s not found.\n"
-			     "  Install it with: apt-get install fonts-dejavu-core\n"
-			     "  or point DCISIM_FONT at any TrueType file.\n",
+		fprintf(err,
+			"dcisim view: error: no font: %s not found.\n"
+			"  Install it with: apt-get install fonts-dejavu-core\n"
+			"  or point DCISIM_FONT at any TrueType file.\n",
 			regular_paths[0]);
 		return -1;
 	}
@@ -73,7 +75,8 @@ int vz_fonts_open(struct vz_fonts *fo, FILE *err)
 		const char *p = i >= VZ_FONT_BOLD ? bold : path;
 		fo->f[i] = TTF_OpenFont(p, sizes[i]);
 		if (!fo->f[i]) {
-			fprintf(err, "dcisim view: error: cannot open font %s: %s\n", p, TTF_GetError());
+			fprintf(err, "dcisim view: error: cannot open font %s: %s\n", p,
+				TTF_GetError());
 			vz_fonts_close(fo);
 			return -1;
 		}

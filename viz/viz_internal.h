@@ -28,7 +28,8 @@ enum vz_tab {
 	VZ_TAB_EVENTS,     /* time_s, kind, entity, detail */
 	VZ_TAB_ROUNDS,     /* vm, round, start_s, end_s, bytes, dirty_bytes_at_end */
 	VZ_TAB_MIGRATIONS, /* vm, from, to, total_s, downtime_ms, rounds, bytes_sent, outcome */
-	VZ_TAB_PATHS,      /* time_s, service, client_site, serving_site, ingress_site, egress_site, rtt_ms, state */
+	VZ_TAB_PATHS,      /* time_s, service, client_site, serving_site, ingress_site, egress_site,
+			      rtt_ms, state */
 	VZ_TAB_CLUSTER,    /* time_s, cluster, event, node, site, detail */
 	VZ_TAB_STORAGE,    /* site, op, count, mean_ms, p99_ms */
 };
@@ -48,14 +49,14 @@ struct vz_link {
  * ended by its migrations.csv row or the VM's move. */
 struct vz_mig {
 	bool active;
-	int from, to;   /* sites */
-	int link, dir;  /* the direct link carrying it, or -1 */
-	int round;      /* round in progress, 0 = the full copy */
-	double expect;  /* bytes this round sends (memory, then the dirty set) */
-	double est;     /* bytes of this round estimated sent by t_est */
+	int from, to;  /* sites */
+	int link, dir; /* the direct link carrying it, or -1 */
+	int round;     /* round in progress, 0 = the full copy */
+	double expect; /* bytes this round sends (memory, then the dirty set) */
+	double est;    /* bytes of this round estimated sent by t_est */
 	dcs_time_t t_est;
-	double share;   /* its share of the link's rate now, bytes/s */
-	double sent;    /* bytes of completed rounds */
+	double share; /* its share of the link's rate now, bytes/s */
+	double sent;  /* bytes of completed rounds */
 	dcs_time_t started;
 	char phase[40];     /* pre-copy, stop-and-copy, stun, stalled */
 	dcs_time_t done_at; /* when the last migration of this VM ended, or -1 */

@@ -118,7 +118,8 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	if (progress)
 		show_progress(w, until, t0, true);
 	dcs_world_finish(w);
-	if (tr && dcs_trace_finish(tr, code == 0, err) != 0 && !code)
+	if (tr && dcs_trace_finish(tr, sim_end >= 0 ? sim_end : dcs_now(w->k), code == 0, err) &&
+	    !code)
 		code = 3;
 	double wall = wall_now() - t0;
 	if (opts->verbosity >= 0)

@@ -356,10 +356,10 @@ enum dcs_stop_reason dcs_trace_run(struct dcs_trace *tr, dcs_time_t until)
 	return dcs_tap_run(tr->tap, until, tr->step);
 }
 
-int dcs_trace_finish(struct dcs_trace *tr, bool complete, FILE *err)
+int dcs_trace_finish(struct dcs_trace *tr, dcs_time_t end, bool complete, FILE *err)
 {
 	dcs_tap_poll(tr->tap);
-	fprintf(tr->f, "E %" PRId64 " %d\n", dcs_now(tr->w->k), complete ? 1 : 0);
+	fprintf(tr->f, "E %" PRId64 " %d\n", end, complete ? 1 : 0);
 	bool bad = ferror(tr->f) || tr->oom;
 	bad |= fflush(tr->f) != 0;
 	bad |= fsync(fileno(tr->f)) != 0 && errno != EINVAL;

@@ -6,7 +6,9 @@
  *
  * Tolerances: closed-form rates to 1e-9 relative; completion times to 2 ns per
  * rate change (the kernel rounds each completion up to the next nanosecond);
- * the reference tables to the rounding of their printed digits.
+ * the reference tables to the rounding of their printed digits.  Cases
+ * checked against a formula or a published figure go through dcs_validate()
+ * (tests/validation.h) and appear in docs/validation.md.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -22,6 +24,8 @@
 #include "dcisim/kernel.h"
 #include "dcisim/loader.h"
 #include "dcisim/net.h"
+#include "dcisim/tech.h"
+#include "validation.h"
 
 struct env {
 	struct dcs_scenario *scn;
@@ -143,14 +147,58 @@ static void test_link_figures(void **state)
 	env_open(&e, two_sites);
 	const struct dcs_link_cfg *l = &e.scn->links[0];
 	/* SPEC §4.1: 100 km x 4.9 us + 10 us. */
-	assert_rel(dcs_link_cfg_one_way_us(l), 500.0, 1e-12);
+	dcs_validate("one-way latency, 100 km of fibre + 10 us of devices",
+		     "SPEC §4.1: 4.9 us/km + device_latency_us", 500.0, dcs_link_cfg_one_way_us(l),
+		     1e-12, 0, "us");
 	assert_int_equal(dcs_net_link_one_way(e.net, 0), 500000);
 	assert_int_equal(dcs_net_rtt(e.net, 0, 1), 1000000);
+	dcs_validate("RTT, 100 km of fibre + 10 us of devices", "SPEC §4.1: RTT = 2 x one way",
+		     1.0, dcs_time_to_ms(dcs_net_rtt(e.net, 0, 1)), 0, 0, "ms");
 	/* DWDM at lan_mtu 1500: 1460 / 1538. */
-	assert_rel(dcs_link_cfg_goodput_fraction(l), 1460.0 / 1538.0, 1e-12);
-	assert_rel(dcs_net_link_capacity_Bps(e.net, 0), 8e9 / 8 * 1460.0 / 1538.0, 1e-12);
+	dcs_validate("goodput fraction of the test link (dwdm, lan_mtu 1500)", "SPEC §4.1: 1460 / 1538",
+		     1460.0 / 1538.0, dcs_link_cfg_goodput_fraction(l), 1e-12, 0, "ratio");
+	dcs_validate("goodput capacity, 10 Gbps with 2 Gbps of background",
+		     "SPEC §4.1: (bandwidth - background) x goodput fraction",
+		     8.0 * 1460.0 / 1538.0, dcs_net_link_capacity_Bps(e.net, 0) * 8 / 1e9, 1e-12,
+		     0, "Gbps");
 	assert_rel(dcs_net_link_bandwidth_gbps(e.net, 0), 10.0, 0);
 	env_close(&e);
+}
+
+/* The propagation rule against the published rule of thumb, and the goodput
+ * fraction of every technology against the encapsulation SPEC §4.1 lists
+ * (the table in sim/tech.c must agree with it). */
+static void test_propagation_and_framing(void **state)
+{
+	(void)state;
+	struct dcs_link_cfg l = {.distance_km = 100,
+				 .route_factor = 1,
+				 .lan_mtu = 1500,
+				 .transport_mtu = 9216,
+				 .technology = DCS_TECH_DWDM};
+	/* NetApp: "usually in the range of 1 ms round-trip per 100 km"; the
+	 * physics gives 0.98 ms. */
+	dcs_validate("RTT per 100 km of fibre", "dci-facts.md §1 row 2 (about 1 ms, NetApp)", 1.0,
+		     2 * dcs_link_cfg_one_way_us(&l) / 1e3, 0.05, 0, "ms");
+	dcs_validate("one-way propagation per km", "dci-facts.md §1 row 1 (4.897 us/km at 1550 nm)",
+		     4.897, dcs_link_cfg_one_way_us(&l) / 100, 0.001, 0, "us/km");
+	l.route_factor = 1.3;
+	dcs_validate("route_factor 1.3 on 100 km", "SPEC §4.1; dci-facts.md §1 row 3", 637.0,
+		     dcs_link_cfg_one_way_us(&l), 1e-12, 0, "us");
+	static const struct {
+		enum dcs_tech t;
+		int encap;
+	} spec[] = {{DCS_TECH_DWDM, 0},	      {DCS_TECH_VPLS, 26},	 {DCS_TECH_EVI, 38},
+		    {DCS_TECH_OTV, 42},	      {DCS_TECH_VXLAN_EVPN, 50}, {DCS_TECH_L3, 0}};
+	for (size_t i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
+		char name[96];
+		l.technology = spec[i].t;
+		snprintf(name, sizeof(name), "goodput fraction, %s, lan_mtu 1500",
+			 dcs_tech(spec[i].t)->name);
+		dcs_validate(name, "SPEC §4.1: 1460 / (1538 + encapsulation)",
+			     1460.0 / (1538.0 + spec[i].encap), dcs_link_cfg_goodput_fraction(&l),
+			     1e-12, 0, "ratio");
+	}
 }
 
 /* reference/live-migration.md §4 V6: W/RTT in MB/s (10^6 B). */
@@ -159,20 +207,24 @@ static void test_window_table_v6(void **state)
 	(void)state;
 	static const struct {
 		double w_bytes, rtt_ms, mb_s, digits;
+		const char *w;
 	} v6[] = {
-	    {0.5e6, 4, 125, 0.5},
-	    {0.5e6, 5, 100, 0.5},
-	    {0.5e6, 10, 50, 0.5},
-	    {1.25e6, 10, 125, 0.5},
-	    {6 * 1048576.0, 50, 125.8, 0.05},
-	    {6 * 1048576.0, 100, 62.9, 0.05},
-	    {6 * 1048576.0, 150, 41.9, 0.05},
-	    {16 * 1048576.0, 100, 167.8, 0.05},
-	    {65536, 150, 0.44, 0.005},
+	    {0.5e6, 4, 125, 0.5, "0.5 MB"},
+	    {0.5e6, 5, 100, 0.5, "0.5 MB"},
+	    {0.5e6, 10, 50, 0.5, "0.5 MB"},
+	    {1.25e6, 10, 125, 0.5, "1.25 MB"},
+	    {6 * 1048576.0, 50, 125.8, 0.05, "6 MiB"},
+	    {6 * 1048576.0, 100, 62.9, 0.05, "6 MiB"},
+	    {6 * 1048576.0, 150, 41.9, 0.05, "6 MiB"},
+	    {16 * 1048576.0, 100, 167.8, 0.05, "16 MiB"},
+	    {65536, 150, 0.44, 0.005, "64 KiB"},
 	};
 	for (size_t i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
 		double got = dcs_window_cap_Bps(1, v6[i].w_bytes, v6[i].rtt_ms / 1e3) / 1e6;
-		assert_true(fabs(got - v6[i].mb_s) <= v6[i].digits);
+		char name[96];
+		snprintf(name, sizeof(name), "window cap, W %s, RTT %g ms", v6[i].w, v6[i].rtt_ms);
+		dcs_validate(name, "live-migration.md §4 V6 (W / RTT)", v6[i].mb_s, got, 0,
+			     v6[i].digits, "MB/s");
 	}
 	assert_true(isinf(dcs_window_cap_Bps(1, 0, 0.01)));
 	assert_rel(dcs_window_cap_Bps(4, 1e6, 0.01), 4e8, 1e-12);
@@ -191,7 +243,11 @@ static void test_mathis_table_v7(void **state)
 	for (size_t i = 0; i < sizeof(v7) / sizeof(v7[0]); i++) {
 		double got = dcs_mathis_cap_Bps(1, 1460, v7[i].rtt_ms / 1e3, v7[i].p) * 8 / 1e6;
 		/* The table prints 3 significant digits. */
-		assert_rel(got, v7[i].mbit_s, 0.006);
+		char name[96];
+		snprintf(name, sizeof(name), "Mathis cap, MSS 1460, RTT %g ms, loss %g", v7[i].rtt_ms,
+			 v7[i].p);
+		dcs_validate(name, "live-migration.md §4 V7 (MSS / RTT x 1.22 / sqrt(p))",
+			     v7[i].mbit_s, got, 0.006, 0, "Mbit/s");
 	}
 	assert_true(isinf(dcs_mathis_cap_Bps(1, 1460, 0.01, 0)));
 }
@@ -223,14 +279,16 @@ static void test_flow_caps(void **state)
 				  .label = "t",
 				  .ctx = &d};
 	struct dcs_flow *f = dcs_flow_start(e.net, &s);
-	assert_rel(dcs_flow_rate_Bps(f), mathis, 1e-9);
+	dcs_validate("flow rate, 1500 km, loss 1e-5: the Mathis bound", "SPEC §4.1 loss cap",
+		     mathis * 8 / 1e6, dcs_flow_rate_Bps(f) * 8 / 1e6, 1e-9, 0, "Mbit/s");
 	assert_int_equal(dcs_flow_limited_by(f), DCS_LIMIT_LOSS);
 	dcs_flow_stop(e.net, f);
 
 	/* A 64 KiB window is tighter than Mathis. */
 	s.window_bytes = 65536;
 	f = dcs_flow_start(e.net, &s);
-	assert_rel(dcs_flow_rate_Bps(f), 65536 / rtt, 1e-9);
+	dcs_validate("flow rate, 1500 km, 64 KiB window", "SPEC §4.1 window cap: W / RTT",
+		     65536 / rtt * 8 / 1e6, dcs_flow_rate_Bps(f) * 8 / 1e6, 1e-9, 0, "Mbit/s");
 	assert_int_equal(dcs_flow_limited_by(f), DCS_LIMIT_WINDOW);
 	dcs_flow_stop(e.net, f);
 
@@ -239,7 +297,9 @@ static void test_flow_caps(void **state)
 	s.streams = 64;
 	s.window_bytes = 64 * 1048576.0;
 	f = dcs_flow_start(e.net, &s);
-	assert_rel(dcs_flow_rate_Bps(f), share, 1e-9);
+	dcs_validate("flow rate, 64 streams of 64 MiB: the link's goodput",
+		     "SPEC §4.1: min(share, streams x caps)", share * 8 / 1e9,
+		     dcs_flow_rate_Bps(f) * 8 / 1e9, 1e-9, 0, "Gbps");
 	assert_int_equal(dcs_flow_limited_by(f), DCS_LIMIT_LINK_SHARE);
 	dcs_flow_stop(e.net, f);
 
@@ -287,6 +347,11 @@ static void test_fair_share_and_join(void **state)
 	assert_true(llabs(d.at[0] - dcs_time_from_s(28)) <= 4);
 	assert_true(llabs(d.at[1] - dcs_time_from_s(28)) <= 4);
 	assert_true(llabs(d.at[2] - dcs_time_from_s(30)) <= 6);
+	dcs_validate("max-min: two flows of 10 s, a third joins at 4 s; the first two end",
+		     "max-min fairness closed form (SPEC §4.1)", 28.0, dcs_time_to_s(d.at[0]), 0,
+		     4e-9, "s");
+	dcs_validate("max-min: the third flow ends alone", "max-min fairness closed form (SPEC §4.1)",
+		     30.0, dcs_time_to_s(d.at[2]), 0, 6e-9, "s");
 	/* The link carried exactly the three flows' bytes, and nothing after the
 	 * last one ended. */
 	assert_rel(dcs_net_link_bytes(e.net, 0, 0), 3 * bytes, 1e-9);
@@ -310,7 +375,9 @@ static void test_max_min_with_cap(void **state)
 	struct dcs_flow *big = start(&e, &d, 0, 1, INFINITY, INFINITY);
 	assert_rel(dcs_flow_rate_Bps(small), c / 4, 1e-12);
 	assert_int_equal(dcs_flow_limited_by(small), DCS_LIMIT_DEMAND);
-	assert_rel(dcs_flow_rate_Bps(big), 3 * c / 4, 1e-12);
+	dcs_validate("max-min with a flow capped at a quarter: the other takes the rest",
+		     "max-min fairness (SPEC §4.1)", 0.75, dcs_flow_rate_Bps(big) / c, 1e-12, 0,
+		     "of capacity");
 	assert_int_equal(dcs_flow_limited_by(big), DCS_LIMIT_LINK_SHARE);
 	dcs_kernel_run(e.k, DCS_TIME_NEVER);
 	assert_int_equal(d.n, 1);
@@ -346,7 +413,9 @@ static void test_multi_hop(void **state)
 	struct dcs_flow *f_cb = start(&e, &d, 2, 1, INFINITY, INFINITY);
 	/* f_ab is held to ac's capacity; f_cb gets the rest of cb. */
 	assert_rel(dcs_flow_rate_Bps(f_ab), c_ac, 1e-12);
-	assert_rel(dcs_flow_rate_Bps(f_cb), c_cb - c_ac, 1e-12);
+	dcs_validate("two hops: the flow sharing the wide hop gets what the narrow one leaves",
+		     "max-min fairness (SPEC §4.1)", (c_cb - c_ac) * 8 / 1e9,
+		     dcs_flow_rate_Bps(f_cb) * 8 / 1e9, 1e-12, 0, "Gbps");
 	/* The reverse direction is separate. */
 	struct dcs_flow *f_ba = start(&e, &d, 1, 0, INFINITY, INFINITY);
 	assert_rel(dcs_flow_rate_Bps(f_ba), c_ac, 1e-12);
@@ -397,6 +466,9 @@ static void test_stall_and_reroute(void **state)
 	assert_int_equal(d.n, 1);
 	double left_s = (c_ab * 10 - sent) / c_ab;
 	assert_true(llabs(d.at[0] - dcs_time_from_s(66 + left_s)) <= 2);
+	dcs_validate("a flow stalled 60 s resumes where it stopped",
+		     "SPEC §4.1: no path stalls, a path back resumes", 66 + left_s,
+		     dcs_time_to_s(d.at[0]), 0, 2e-9, "s");
 	env_close(&e);
 }
 
@@ -434,7 +506,12 @@ static void test_degrade(void **state)
 	dcs_net_link_degrade(e.net, 0, 4, NAN, 1.0);
 	assert_true(dcs_net_link_degraded(e.net, 0));
 	assert_rel(dcs_flow_rate_Bps(f), c / 4, 1e-12); /* (4 - 2) / (10 - 2) */
+	dcs_validate("degraded to 4 Gbps with 2 Gbps of background: a quarter of the goodput",
+		     "SPEC §4.1: (bandwidth - background) x goodput fraction", 0.25,
+		     dcs_flow_rate_Bps(f) / c, 1e-12, 0, "of capacity");
 	assert_int_equal(dcs_net_rtt(e.net, 0, 1), 2 * (500000 + 1000000));
+	dcs_validate("RTT with 1 ms of added one-way latency", "SPEC §2 link_degrade latency_ms",
+		     3.0, dcs_time_to_ms(dcs_net_rtt(e.net, 0, 1)), 0, 0, "ms");
 	dcs_net_link_restore(e.net, 0);
 	assert_rel(dcs_flow_rate_Bps(f), c, 1e-12);
 	assert_false(dcs_net_link_degraded(e.net, 0));
@@ -446,6 +523,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_link_figures),
+	    cmocka_unit_test(test_propagation_and_framing),
 	    cmocka_unit_test(test_window_table_v6),
 	    cmocka_unit_test(test_mathis_table_v7),
 	    cmocka_unit_test(test_flow_caps),

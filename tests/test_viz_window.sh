@@ -32,11 +32,15 @@ export DISPLAY=":$n" SDL_VIDEODRIVER=x11
 keys="10:plus,20:plus,40:space,45:right,50:right,55:space,70:minus,90:r,180:q"
 timeout 60 "$dcisim" view demo-trombone --keys "$keys" --size 1024x640 > "$tmp/out" 2> "$tmp/run.err"
 rc=$?
+if [ $rc -eq 3 ] && grep -q "cannot open a window" "$tmp/run.err"; then
+	echo "skipped: SDL cannot open a window on Xvfb here: $(cat "$tmp/run.err")"
+	exit 77
+fi
 [ $rc -eq 0 ] || fail "the window run exits $rc"
 grep -Eq '^dcisim view: quit at [0-9.]+ s simulated after 18[0-9] frames' "$tmp/out" \
 	|| fail "no clean quit line: $(cat "$tmp/out")"
 t=$(sed -n 's/^dcisim view: quit at \([0-9.]*\) s.*/\1/p' "$tmp/out")
-awk -v t="$t" 'BEGIN { exit !(t > 0.1 && t < 30) }' || fail "simulated $t s after the restart"
+awk -v t="$t" 'BEGIN { exit !(t > 0 && t <= 45) }' || fail "simulated $t s after the restart"
 
 # Fast to the end, then q: the CSVs are run's.
 "$dcisim" run demo-dci-cut-witness --out "$tmp/plain" -q || fail "run exits $?"

@@ -245,9 +245,10 @@ struct dcs_viz *dcs_viz_create(const struct dcs_scenario *scn, const struct dcs_
 		v->rd = dcs_trace_load(o->replay_path, err);
 		if (!v->rd || !trace_matches(v))
 			goto fail;
-		v->horizon = dcs_trace_horizon(v->rd);
+		/* The replay ends where the run did (--until, an interrupt). */
+		v->horizon = dcs_trace_end(v->rd, NULL);
 		if (v->horizon <= 0)
-			v->horizon = dcs_time_from_s(scn->duration_s);
+			v->horizon = dcs_trace_horizon(v->rd);
 	}
 	if (open_source(v) != 0)
 		goto fail;

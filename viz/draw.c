@@ -335,7 +335,9 @@ void vz_layout_compute(struct vz_layout *L, const struct dcs_scenario *scn, int 
 			maxy = y;
 	}
 	/* Room for VM squares above a site, its labels below, names at the sides. */
-	double iw = L->map.w - 2 * 110, ih = L->map.h - 80 - 120;
+	double side = fmin(110, 0.15 * L->map.w), top = fmin(80, 0.15 * L->map.h);
+	double bottom = fmin(120, 0.2 * L->map.h);
+	double iw = L->map.w - 2 * side, ih = L->map.h - top - bottom;
 	if (iw < 40)
 		iw = 40;
 	if (ih < 40)
@@ -353,11 +355,20 @@ void vz_layout_compute(struct vz_layout *L, const struct dcs_scenario *scn, int 
 	L->mx = (minx + maxx) / 2;
 	L->my = (miny + maxy) / 2;
 	L->cx = L->map.x + L->map.w / 2.0;
-	L->cy = L->map.y + 80 + ih / 2.0;
+	L->cy = L->map.y + top + ih / 2.0;
+	/* Sites without positions (all at the default 0, 0) go round a circle. */
+	bool circle = dx <= 0 && dy <= 0 && scn->n_sites > 1;
+	double rad = fmin(iw, ih) / 2;
 	L->gx = L->gy = 0;
 	for (size_t i = 0; i < scn->n_sites; i++) {
-		L->site_x[i] = (int)lround(L->cx + (scn->sites[i].x - L->mx) * sc);
-		L->site_y[i] = (int)lround(L->cy - (scn->sites[i].y - L->my) * sc);
+		if (circle) {
+			double a = M_PI / 2 + 2 * M_PI * (double)i / (double)scn->n_sites;
+			L->site_x[i] = (int)lround(L->cx - rad * cos(a));
+			L->site_y[i] = (int)lround(L->cy - rad * sin(a));
+		} else {
+			L->site_x[i] = (int)lround(L->cx + (scn->sites[i].x - L->mx) * sc);
+			L->site_y[i] = (int)lround(L->cy - (scn->sites[i].y - L->my) * sc);
+		}
 		L->gx += (float)L->site_x[i] / (float)scn->n_sites;
 		L->gy += (float)L->site_y[i] / (float)scn->n_sites;
 	}
@@ -634,11 +645,13 @@ static void draw_migrations(SDL_Renderer *R, struct vz_fonts *fo, struct vz_layo
 		char buf[96];
 		snprintf(buf, sizeof(buf), "round %d", g->round);
 		int tw = text_w(fo->f[VZ_FONT_SMALL], buf);
-		fill_rect(R, x + 10, y - 7, tw + 6, TTF_FontHeight(fo->f[VZ_FONT_SMALL]),
+		/* Round and progress ride on the line beside the marker, clear of
+		 * the labels on either side of it. */
+		fill_rect(R, x + 10, y - 7, tw + 52, TTF_FontHeight(fo->f[VZ_FONT_SMALL]),
 			  DCS_VIZ_BG_RGB);
 		text(R, fo->f[VZ_FONT_SMALL], x + 13, y - 7, C_TEXT, buf, 0);
-		fill_rect(R, x - 20, y + 11, 40, 6, 0x333333);
-		fill_rect(R, x - 19, y + 12, (int)lround(38 * f), 4, vm_colour((int)vm));
+		fill_rect(R, x + tw + 19, y - 3, 40, 7, 0x333333);
+		fill_rect(R, x + tw + 20, y - 2, (int)lround(38 * f), 5, vm_colour((int)vm));
 	}
 }
 

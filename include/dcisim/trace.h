@@ -82,8 +82,10 @@ dcs_time_t dcs_trace_step(const struct dcs_world *w);
 struct dcs_trace;
 struct dcs_trace *dcs_trace_open(const char *path, struct dcs_world *w, FILE *err);
 enum dcs_stop_reason dcs_trace_run(struct dcs_trace *tr, dcs_time_t until);
-/* Returns 0, or -1 after an I/O error (said on err; the file is not left). */
-int dcs_trace_finish(struct dcs_trace *tr, bool complete, FILE *err);
+/* `end` is the simulated time the run covered (its horizon or --until when
+ * it completed).  Returns 0, or -1 after an I/O error (said on err; the
+ * file is not left). */
+int dcs_trace_finish(struct dcs_trace *tr, dcs_time_t end, bool complete, FILE *err);
 void dcs_trace_free(struct dcs_trace *tr);
 
 /* Trace reader: loads a whole trace and replays it into a sink. */
@@ -98,7 +100,8 @@ uint64_t dcs_trace_seed(const struct dcs_trace_reader *r);
 dcs_time_t dcs_trace_horizon(const struct dcs_trace_reader *r);
 void dcs_trace_topology(const struct dcs_trace_reader *r, size_t *sites, size_t *links,
 			size_t *vms);
-/* The time of the end record (where the run stopped), and whether it completed. */
+/* The time of the end record (how far the run went: its horizon, --until,
+ * or where it was stopped), and whether it completed. */
 dcs_time_t dcs_trace_end(const struct dcs_trace_reader *r, bool *complete);
 /* Replays the records with time <= until not replayed yet; the time of the
  * next record, or DCS_TIME_NEVER after the last. */

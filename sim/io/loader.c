@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dcisim/kernel.h"
 #include "loader_internal.h"
 
 #define MAX_ERRORS 100
@@ -118,7 +119,7 @@ const cJSON *ld_member(const cJSON *obj, const char *key)
 int ld_find_site(const struct dcs_scenario *scn, const char *id)
 {
 	for (size_t i = 0; i < scn->n_sites; i++)
-		if (strcmp(scn->sites[i].id, id) == 0)
+		if (scn->sites[i].id && strcmp(scn->sites[i].id, id) == 0)
 			return (int)i;
 	return -1;
 }
@@ -126,7 +127,7 @@ int ld_find_site(const struct dcs_scenario *scn, const char *id)
 static int find_vm(const struct dcs_scenario *scn, const char *id)
 {
 	for (size_t i = 0; i < scn->n_vms; i++)
-		if (strcmp(scn->vms[i].id, id) == 0)
+		if (scn->vms[i].id && strcmp(scn->vms[i].id, id) == 0)
 			return (int)i;
 	return -1;
 }
@@ -134,7 +135,7 @@ static int find_vm(const struct dcs_scenario *scn, const char *id)
 static int find_link(const struct dcs_scenario *scn, const char *id)
 {
 	for (size_t i = 0; i < scn->n_links; i++)
-		if (strcmp(scn->links[i].id, id) == 0)
+		if (scn->links[i].id && strcmp(scn->links[i].id, id) == 0)
 			return (int)i;
 	return -1;
 }
@@ -177,17 +178,18 @@ static void list_ids(char *buf, size_t len, const char *what, size_t n,
 		snprintf(buf + used, len - used, "%s)", n > 8 ? " ..." : "");
 }
 
+/* Ids that failed their own checks are NULL. */
 static const char *site_id_at(const struct dcs_scenario *s, size_t i)
 {
-	return s->sites[i].id;
+	return s->sites[i].id ? s->sites[i].id : "?";
 }
 static const char *vm_id_at(const struct dcs_scenario *s, size_t i)
 {
-	return s->vms[i].id;
+	return s->vms[i].id ? s->vms[i].id : "?";
 }
 static const char *link_id_at(const struct dcs_scenario *s, size_t i)
 {
-	return s->links[i].id;
+	return s->links[i].id ? s->links[i].id : "?";
 }
 
 static bool check_range(struct ld *L, const cJSON *obj, const struct field *f, double v)
@@ -234,6 +236,44 @@ static void set_default(const struct field *f, char *base)
 	}
 }
 
+/* Length of a key without its unit suffix ("distance_km" -> "distance"). */
+static size_t key_base_len(const char *key)
+{
+	const char *u = strrchr(key, '_');
+	return u && u != key ? (size_t)(u - key) : strlen(key);
+}
+
+/* The known key an unknown one was probably meant to be, or NULL: the same
+ * quantity with its unit ("distance" -> "distance_km") or another unit
+ * ("sample_ms" -> "sample_s"), else the closest spelling. */
+static const char *suggest_key(const char *unknown, const struct spec *sp)
+{
+	size_t ulen = strlen(unknown), ubase = key_base_len(unknown);
+	for (size_t i = 0; i < sp->n; i++) {
+		const char *k = sp->fields[i].key;
+		if (strncmp(k, unknown, ulen) == 0 && k[ulen] == '_')
+			return k;
+	}
+	for (size_t i = 0; i < sp->n; i++) {
+		const char *k = sp->fields[i].key;
+		size_t kbase = key_base_len(k);
+		if (kbase == ubase && kbase < strlen(k) && ubase < ulen &&
+		    strncmp(k, unknown, kbase) == 0)
+			return k;
+	}
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX;
+	for (size_t i = 0; i < sp->n; i++) {
+		size_t d = dcs_edit_distance(unknown, sp->fields[i].key);
+		if (d < best_d) {
+			best_d = d;
+			best = sp->fields[i].key;
+		}
+	}
+	size_t tol = ulen / 3 > 2 ? ulen / 3 : 2;
+	return best_d <= tol ? best : NULL;
+}
+
 static void parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, void *elem,
 			 size_t index);
 
@@ -268,19 +308,35 @@ static void parse_array(struct ld *L, const cJSON *obj, const struct field *f, c
 		parse_object(L, it, f->sub, items + i * f->sub->size, i);
 		path_pop(L, saved2);
 	}
-	/* Ids are unique within their array. */
+	/* Ids are unique within their array (a hash of the ids seen, so that a
+	 * large array stays linear). */
 	for (size_t k = 0; k < f->sub->n; k++) {
 		const struct field *idf = &f->sub->fields[k];
-		if (idf->type != F_ID)
+		if (idf->type != F_ID || n == 0)
 			continue;
+		size_t cap = 16;
+		while (cap < 2 * n)
+			cap *= 2;
+		size_t *seen = malloc(cap * sizeof(*seen)); /* item index + 1; 0 = empty */
+		if (!seen) {
+			ld_error(L, obj, f->key, "out of memory checking %zu ids", n);
+			break;
+		}
+		memset(seen, 0, cap * sizeof(*seen));
 		i = 0;
 		for (const cJSON *it = arr->child; it; it = it->next, i++) {
 			const char *id = *(char **)(items + i * f->sub->size + idf->off);
 			if (!id)
 				continue;
-			for (size_t j = 0; j < i; j++) {
+			size_t h = (size_t)dcs_hash64(id, strlen(id), 0) & (cap - 1);
+			for (;; h = (h + 1) & (cap - 1)) {
+				if (seen[h] == 0) {
+					seen[h] = i + 1;
+					break;
+				}
+				size_t j = seen[h] - 1;
 				const char *other = *(char **)(items + j * f->sub->size + idf->off);
-				if (other && strcmp(id, other) == 0) {
+				if (strcmp(id, other) == 0) {
 					size_t saved2;
 					path_push(L, NULL, (long)i, &saved2);
 					ld_error(L, it, idf->key, "duplicate id '%s' (also %s[%zu])",
@@ -290,6 +346,7 @@ static void parse_array(struct ld *L, const cJSON *obj, const struct field *f, c
 				}
 			}
 		}
+		free(seen);
 	}
 	path_pop(L, saved);
 }
@@ -441,8 +498,10 @@ static void parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, 
 		ld_error(L, obj, NULL, "must be an object, not %s", type_name(obj));
 		return;
 	}
-	/* Unknown and duplicate keys, in document order. */
-	for (const cJSON *c = obj->child; c; c = c->next) {
+	/* Unknown and duplicate keys, in document order.  An object with many
+	 * members piles up errors quickly; stopping at the error limit keeps
+	 * the duplicate search from going quadratic. */
+	for (const cJSON *c = obj->child; c && L->nerrors <= MAX_ERRORS; c = c->next) {
 		bool known = false;
 		for (size_t i = 0; i < sp->n; i++)
 			if (strcmp(sp->fields[i].key, c->string) == 0)
@@ -464,15 +523,6 @@ static void parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, 
 		}
 		if (known)
 			continue;
-		const char *best = NULL;
-		size_t best_d = SIZE_MAX;
-		for (size_t i = 0; i < sp->n; i++) {
-			size_t d = dcs_edit_distance(c->string, sp->fields[i].key);
-			if (d < best_d) {
-				best_d = d;
-				best = sp->fields[i].key;
-			}
-		}
 		size_t saved;
 		path_push(L, c->string, 0, &saved);
 		size_t off = jpos_offset(L->pos, c, 1);
@@ -480,15 +530,13 @@ static void parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, 
 		dcs_text_line_col(L->text, off, &line, &col);
 		L->nerrors++;
 		if (L->nerrors <= MAX_ERRORS) {
-			size_t klen = strlen(c->string);
-			size_t tol = klen / 3 > 2 ? klen / 3 : 2;
-			if (best && best_d <= tol)
+			const char *best = suggest_key(c->string, sp);
+			if (best) {
 				fprintf(L->err, "%s:%d:%d: error: %s: unknown key; did you mean '%s'?\n",
 					L->file, line, col, L->path, best);
-			else
+			} else {
 				fprintf(L->err, "%s:%d:%d: error: %s: unknown key (known in %s: ", L->file,
 					line, col, L->path, sp->title);
-			if (!(best && best_d <= tol)) {
 				for (size_t i = 0; i < sp->n; i++)
 					fprintf(L->err, "%s%s", i ? ", " : "", sp->fields[i].key);
 				fprintf(L->err, ")\n");
@@ -599,6 +647,41 @@ char *dcs_read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* Why a text cJSON rejected may have failed beyond its own error position:
+ * it stops inside a string or with an object or array still open (a
+ * truncated file), or nests deeper than cJSON allows.  *deep_at is the
+ * offset of the first bracket past the nesting limit. */
+enum json_shape { JSON_CLOSED, JSON_UNFINISHED, JSON_TOO_DEEP };
+
+static enum json_shape json_shape(const char *t, size_t len, size_t *deep_at)
+{
+	char open[CJSON_NESTING_LIMIT];
+	size_t depth = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = t[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			if (depth == CJSON_NESTING_LIMIT) {
+				*deep_at = i;
+				return JSON_TOO_DEEP;
+			}
+			open[depth++] = c;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0 || open[depth - 1] != (c == '}' ? '{' : '['))
+				return JSON_CLOSED; /* a real mismatch, not a truncation */
+			depth--;
+		}
+	}
+	return in_str || depth > 0 ? JSON_UNFINISHED : JSON_CLOSED;
+}
+
 struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const char *label,
 					    FILE *err, int *nerrors)
 {
@@ -613,11 +696,19 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 	const char *end = NULL;
 	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (!root) {
-		size_t off = end && end >= text ? (size_t)(end - text) : 0;
+		size_t off = end && end >= text ? (size_t)(end - text) : 0, deep_at = 0;
+		enum json_shape shape = json_shape(text, len, &deep_at);
+		const char *why = "";
+		if (shape == JSON_TOO_DEEP) {
+			off = deep_at;
+			why = " (objects and arrays nest too deep)";
+		} else if (shape == JSON_UNFINISHED || off >= len) {
+			off = len; /* where the rest should have been */
+			why = " (the text ends too soon)";
+		}
 		int line, col;
 		dcs_text_line_col(text, off, &line, &col);
-		fprintf(err, "%s:%d:%d: error: not valid JSON here%s\n", label, line, col,
-			off >= len ? " (the text ends too soon)" : "");
+		fprintf(err, "%s:%d:%d: error: not valid JSON here%s\n", label, line, col, why);
 		*nerrors = 1;
 		return NULL;
 	}

@@ -498,7 +498,8 @@ static void check_fault(struct ld *L, const cJSON *obj, void *elem, size_t i)
 		}
 		for (size_t c = 0; c < L->scn->n_clusters; c++)
 			for (size_t k = 0; k < L->scn->clusters[c].n_nodes; k++)
-				if (strcmp(L->scn->clusters[c].nodes[k].id, n->valuestring) == 0) {
+				if (L->scn->clusters[c].nodes[k].id && /* NULL: an invalid id */
+				    strcmp(L->scn->clusters[c].nodes[k].id, n->valuestring) == 0) {
 					if (f->cluster >= 0)
 						ld_error(L, obj, "node", "node id '%s' is in two clusters",
 							 n->valuestring);
@@ -549,7 +550,7 @@ static void check_top(struct ld *L, const cJSON *obj, void *elem, size_t i)
 		ld_error(L, obj, "output",
 			 "duration_s / sample_s = %.3g samples per link; at most 1e7 (raise output.sample_s to %.6g)",
 			 s->duration_s / s->output.sample_s, s->duration_s / 1e7);
-	for (size_t k = 0; k < s->n_faults; k++)
+	for (size_t k = 0; k < s->n_faults && s->duration_s > 0; k++) /* 0: duration_s invalid */
 		if (s->faults[k].at_s > s->duration_s)
 			ld_error(L, obj, "faults", "faults[%zu] at %.12g s is after the end (%.12g s)", k,
 				 s->faults[k].at_s, s->duration_s);

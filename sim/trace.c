@@ -767,8 +767,8 @@ struct dcs_trace_reader *dcs_trace_load(const char *path, FILE *err)
 		} else if (type == '@') {
 			parse_meta(r, &c);
 		} else if (type == 'E') {
-			int64_t t;
-			int complete;
+			int64_t t = 0;
+			int complete = 0;
 			c.p++;
 			if (!cur_i64(&c, &t) || !cur_int(&c, &complete))
 				cur_error(&c, "bad end record");

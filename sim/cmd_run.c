@@ -69,12 +69,14 @@ static bool file_exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-/* A bundled scenario by name: ./scenarios/NAME.json, then the data directory
+/* A scenario file as given, or a bundled scenario by name: ./scenarios/NAME.json, then the data directory
  * beside the installed program (PREFIX/share/dcisim, found from
  * /proc/self/exe so an installed tree can move), then the configured one.
  * Returns a malloc'd path or NULL. */
-static char *find_bundled(const char *name)
+char *dcs_find_scenario(const char *name)
 {
+	if (file_exists(name))
+		return strdup(name);
 	if (strchr(name, '/') || strlen(name) > 200)
 		return NULL;
 	char exe_share[PATH_MAX + 32] = "";
@@ -176,8 +178,7 @@ int dcs_cmd_run(int argc, char **argv)
 		scn = dcs_scenario_load_text(dcs_default_scenario, strlen(dcs_default_scenario),
 					     "default.json", stderr, &nerr);
 	} else {
-		if (!file_exists(scenario))
-			found = find_bundled(scenario);
+		found = dcs_find_scenario(scenario);
 		scn = dcs_scenario_load_file(found ? found : scenario, stderr, &nerr);
 	}
 	free(found);

@@ -41,32 +41,6 @@ static const char view_usage[] =
     "its figures; the window resizes.  Text uses DejaVu Sans\n"
     "(fonts-dejavu-core) or the TrueType file named by DCISIM_FONT.\n";
 
-static bool exists(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0;
-}
-
-/* A scenario file, or a bundled scenario by name (the places `dcisim run`
- * looks: ./scenarios, ./scenarios/demos, then the installed data). */
-static char *resolve(const char *name)
-{
-	if (exists(name))
-		return strdup(name);
-	if (strchr(name, '/') || strlen(name) > 200)
-		return NULL;
-	const char *dirs[] = {"scenarios/demos", "scenarios", DCISIM_DATADIR "/scenarios/demos",
-			      DCISIM_DATADIR "/scenarios"};
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		char buf[PATH_MAX];
-		snprintf(buf, sizeof(buf), "%s/%s%s", dirs[i], name,
-			 strstr(name, ".json") ? "" : ".json");
-		if (exists(buf))
-			return strdup(buf);
-	}
-	return NULL;
-}
-
 static bool parse_size(const char *s, int *w, int *h)
 {
 	int a, b;
@@ -183,7 +157,7 @@ int dcs_cmd_view(int argc, char **argv)
 					     "default.json", stderr, &nerr);
 		o.scenario_path = "default";
 	} else {
-		char *found = resolve(scenario);
+		char *found = dcs_find_scenario(scenario);
 		if (!found) {
 			fprintf(
 			    stderr,

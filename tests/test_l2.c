@@ -79,12 +79,24 @@ static void test_tech_figures(void **state)
 {
 	(void)state;
 	/* dci-facts.md §3.1 and §8 rows 14-17. */
-	assert_int_equal(dcs_tech(DCS_TECH_DWDM)->encap_bytes, 0);
-	assert_int_equal(dcs_tech(DCS_TECH_VPLS)->encap_bytes, 26);
-	assert_int_equal(dcs_tech(DCS_TECH_EVI)->encap_bytes, 38);
-	assert_int_equal(dcs_tech(DCS_TECH_OTV)->encap_bytes, 42);
-	assert_int_equal(dcs_tech(DCS_TECH_VXLAN_EVPN)->encap_bytes, 50);
-	assert_int_equal(dcs_tech(DCS_TECH_L3)->encap_bytes, 0);
+	static const struct {
+		enum dcs_tech t;
+		int bytes;
+		const char *source;
+	} encap[] = {
+	    {DCS_TECH_DWDM, 0, "dci-facts.md §3.1 (transparent)"},
+	    {DCS_TECH_VPLS, 26, "dci-facts.md §8 row 17 (2 labels + CW + inner Ethernet)"},
+	    {DCS_TECH_EVI, 38, "dci-facts.md §8 row 14 (H3C EVI guide)"},
+	    {DCS_TECH_OTV, 42, "dci-facts.md §8 row 15 (Cisco OTV)"},
+	    {DCS_TECH_VXLAN_EVPN, 50, "dci-facts.md §8 row 16 (RFC 7348)"},
+	    {DCS_TECH_L3, 0, "SPEC §4.1 (routed only)"},
+	};
+	for (size_t i = 0; i < sizeof(encap) / sizeof(encap[0]); i++) {
+		char name[80];
+		snprintf(name, sizeof(name), "encapsulation bytes, %s", dcs_tech(encap[i].t)->name);
+		dcs_validate(name, encap[i].source, encap[i].bytes, dcs_tech(encap[i].t)->encap_bytes,
+			     0, 0, "bytes");
+	}
 	/* Learning and flooding, §3.2. */
 	assert_false(dcs_tech(DCS_TECH_DWDM)->control_plane);
 	assert_false(dcs_tech(DCS_TECH_VPLS)->control_plane);
@@ -127,7 +139,8 @@ static void test_failover_figures(void **state)
 	dcs_validate("EVPN BFD 3 x 50 ms", "dci-facts.md §4.2 BFD", 0.150, dcs_l2_failover_s(&l), 0,
 		     1e-12, "s");
 	l.bfd = false;
-	assert_near(dcs_l2_failover_s(&l), 180.0, 1e-12);
+	dcs_validate("EVPN without BFD: BGP hold timer", "dci-facts.md §4.2 BGP hold 180 s", 180.0,
+		     dcs_l2_failover_s(&l), 0, 1e-12, "s");
 	for (int n = 0; n <= 6; n++)
 		assert_int_equal(dcs_l2_full_mesh_pseudowires(n), n < 2 ? 0 : n * (n - 1) / 2);
 	dcs_validate("VPLS full mesh of 10 PEs", "dci-facts.md §3.2 VPLS scale N(N-1)/2", 45,
@@ -139,15 +152,21 @@ static void test_announce_schedule(void **state)
 	(void)state;
 	/* QEMU self-announce: first at 50 ms, gaps 150, 250, 350, 450 ms. */
 	const double want[DCS_L2_ANNOUNCE_ROUNDS] = {0.050, 0.200, 0.450, 0.800, 1.250};
-	for (int k = 0; k < DCS_L2_ANNOUNCE_ROUNDS; k++)
-		assert_near(dcs_l2_announce_s(k), want[k], 1e-12);
+	for (int k = 0; k < DCS_L2_ANNOUNCE_ROUNDS; k++) {
+		char name[80];
+		snprintf(name, sizeof(name), "self-announcement %d after resume", k);
+		dcs_validate(name, "live-migration.md §2.2 (50 ms, then +100 ms steps, max 550 ms)",
+			     want[k] * 1e3, dcs_l2_announce_s(k) * 1e3, 0, 1e-9, "ms");
+	}
 	assert_near(dcs_l2_flood_learn_expected_s(0.001, 0), 0.051, 1e-12);
 	/* loss 0.5: sum of 0.5^(k+1) (t_k + ow) plus 0.5^5 x 300 s of ageing. */
 	double e = 0;
 	for (int k = 0; k < 5; k++)
 		e += pow(0.5, k + 1) * (want[k] + 0.001);
 	e += pow(0.5, 5) * DCS_L2_MAC_AGING_S;
-	assert_near(dcs_l2_flood_learn_expected_s(0.001, 0.5), e, 1e-9);
+	dcs_validate("expected flood-and-learn MAC move, loss 0.5, 1 ms one way",
+		     "sum p^k (1 - p) (t_k + ow) + p^5 x 300 s ageing", e,
+		     dcs_l2_flood_learn_expected_s(0.001, 0.5), 0, 1e-9, "s");
 }
 
 /* ---- MAC moves ---- */
@@ -195,13 +214,19 @@ static void test_mac_move_control_plane_faster(void **state)
 	double worst_cp = 0, best_flood = INFINITY;
 	for (size_t i = 0; i < 2; i++) {
 		double c = move_once(flood[i], 0, true);
-		assert_near(c, DCS_L2_ANNOUNCE_INITIAL_S + ow, 2e-9);
+		char name[80];
+		snprintf(name, sizeof(name), "MAC move over 100 km, %s (flood-and-learn)", flood[i]);
+		dcs_validate(name, "first announcement 50 ms + one way", (DCS_L2_ANNOUNCE_INITIAL_S + ow) * 1e3,
+			     c * 1e3, 0, 2e-6, "ms");
 		if (c < best_flood)
 			best_flood = c;
 	}
 	for (size_t i = 0; i < 3; i++) {
 		double c = move_once(cp[i], 0, true);
-		assert_near(c, ow, 2e-9);
+		char name[80];
+		snprintf(name, sizeof(name), "MAC move over 100 km, %s (control plane)", cp[i]);
+		dcs_validate(name, "one update, one way (cp_update_s 0)", ow * 1e3, c * 1e3, 0, 2e-6,
+			     "ms");
 		if (c > worst_cp)
 			worst_cp = c;
 	}
@@ -335,8 +360,12 @@ static void test_bum_across_dci(void **state)
 	const char *pair = "{\"id\": \"l\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 50,"
 			   " \"bandwidth_gbps\": 10, \"technology\": \"TECH\"}";
 	/* Default 100 frames/s per site, each way: 2 x 100 x wire bytes. */
-	assert_near(bum_of("dwdm", pair, 2, 0), 2 * 100 * 84.0, 1e-9);
-	assert_near(bum_of("vpls", pair, 2, 0), 2 * 100 * 110.0, 1e-9);
+	dcs_validate("BUM across one dwdm link, 2 sites at 100 frames/s",
+		     "2 x 100 x (46 + 38) bytes (l2.h assumption)", 2 * 100 * 84.0,
+		     bum_of("dwdm", pair, 2, 0), 0, 1e-9, "B/s");
+	dcs_validate("BUM across one vpls link, 2 sites at 100 frames/s",
+		     "2 x 100 x (46 + 38 + 26) bytes", 2 * 100 * 110.0, bum_of("vpls", pair, 2, 0), 0,
+		     1e-9, "B/s");
 	assert_near(bum_of("evi", pair, 2, 0), 0, 0);
 	assert_near(bum_of("otv", pair, 2, 0), 0, 0);
 	assert_near(bum_of("vxlan_evpn", pair, 2, 0), 0, 0);
@@ -346,8 +375,12 @@ static void test_bum_across_dci(void **state)
 			    " \"bandwidth_gbps\": 10, \"technology\": \"TECH\"},"
 			    "{\"id\": \"bc\", \"a\": \"b\", \"b\": \"c\", \"distance_km\": 50,"
 			    " \"bandwidth_gbps\": 10, \"technology\": \"TECH\"}";
-	assert_near(bum_of("vpls", chain, 3, 0), 4 * 100 * 110.0, 1e-9);
-	assert_near(bum_of("dwdm", chain, 3, 0), 3 * 100 * 84.0, 1e-9);
+	dcs_validate("BUM on a-b of a vpls chain a-b-c (ingress replication)",
+		     "one copy per destination site: 4 x 100 x 110 bytes", 4 * 100 * 110.0,
+		     bum_of("vpls", chain, 3, 0), 0, 1e-9, "B/s");
+	dcs_validate("BUM on a-b of a dwdm chain a-b-c (one tree)",
+		     "one copy per link: 3 x 100 x 84 bytes", 3 * 100 * 84.0,
+		     bum_of("dwdm", chain, 3, 0), 0, 1e-9, "B/s");
 }
 
 static void test_bum_site_rate(void **state)
@@ -398,13 +431,23 @@ static double outage_after_cut(const char *tech, bool bfd, bool backup, double *
 static void test_failover_outage(void **state)
 {
 	(void)state;
-	double ow;
-	assert_near(outage_after_cut("dwdm", false, true, &ow), 0.050, 1e-12);
-	assert_near(outage_after_cut("vpls", false, true, &ow), 0.250, 1e-12);
+	double ow, got;
+	got = outage_after_cut("dwdm", false, true, &ow);
+	dcs_validate("L2 outage of a cut, dwdm, backup path", "dci-facts.md §3.2 OLP < 50 ms", 0.050,
+		     got, 0, 1e-12, "s");
+	got = outage_after_cut("vpls", false, true, &ow);
+	dcs_validate("L2 outage of a cut, vpls, backup path", "dci-facts.md §3.2 backup PW 250 ms",
+		     0.250, got, 0, 1e-12, "s");
 	/* Control planes: detection, then one update over the new path. */
-	assert_near(outage_after_cut("evi", false, true, &ow), 30.0 + ow, 1e-9);
-	assert_near(outage_after_cut("evi", true, true, &ow), 1.0 + ow, 1e-9);
-	assert_near(outage_after_cut("vxlan_evpn", true, true, &ow), 0.150 + ow, 1e-9);
+	got = outage_after_cut("evi", false, true, &ow);
+	dcs_validate("L2 outage of a cut, evi, backup path", "IS-IS hold 30 s + one way", 30.0 + ow,
+		     got, 0, 1e-9, "s");
+	got = outage_after_cut("evi", true, true, &ow);
+	dcs_validate("L2 outage of a cut, evi with BFD, backup path", "1 s + one way", 1.0 + ow, got,
+		     0, 1e-9, "s");
+	got = outage_after_cut("vxlan_evpn", true, true, &ow);
+	dcs_validate("L2 outage of a cut, vxlan_evpn with BFD, backup path",
+		     "BFD 150 ms + one mass withdraw", 0.150 + ow, got, 0, 1e-9, "s");
 	/* BGP hold 180 s outlasts the 60 s cut: the link's return ends it. */
 	assert_near(outage_after_cut("vxlan_evpn", false, true, &ow), 60.0, 1e-9);
 	/* No other path: out for the whole cut (10 s to 70 s). */
@@ -431,7 +474,8 @@ static void test_pseudowires_summary(void **state)
 	env_open(&e, json);
 	run_to(&e, 1);
 	dcs_world_finish(e.w);
-	assert_near(summary_value(e.w, "l2_pseudowires", "ab"), 6, 0);
+	dcs_validate("pseudowires of a 4-PE VPLS ring", "dci-facts.md §3.2 N(N-1)/2", 6,
+		     summary_value(e.w, "l2_pseudowires", "ab"), 0, 0, "pseudowires");
 	assert_near(summary_value(e.w, "l2_pseudowires", "da"), 0, 0);
 	/* Nominal MAC-move convergence of a move across one link. */
 	double ow = 5 * 4.9e-6;

@@ -176,7 +176,9 @@ static void test_trombone_rtt_and_flows(void **state)
 	double before = dcs_net_link_bytes(e.w->net, 0, 0);
 	run_to(&e, 21);
 	double moved = dcs_net_link_bytes(e.w->net, 0, 0) - before;
-	assert_near(moved, 10 * (2 * req + resp), 1e-9 * moved);
+	dcs_validate("tromboned bytes on the DCI in 10 s (two services)",
+		     "SPEC §4.5: share x rps x bytes per tromboned leg", 10 * (2 * req + resp) / 1e6,
+		     moved / 1e6, 1e-9, 0, "MB");
 
 	/* It competes: a bulk flow gets what the trombone leaves of the link. */
 	struct dcs_flow_spec bulk = {.src = 0,
@@ -192,9 +194,12 @@ static void test_trombone_rtt_and_flows(void **state)
 
 	dcs_world_finish(e.w);
 	/* Extra DCI bytes: both segments of each tromboned leg, 10.5 s. */
-	assert_near(summary_value(e.w, "l3_extra_dci_bytes", "single"), 2 * (req + resp) * 10.5,
-		    1e-6);
-	assert_near(summary_value(e.w, "l3_extra_dci_bytes", "local"), 2 * req * 10.5, 1e-6);
+	dcs_validate("extra DCI bytes, single gateway, 10.5 s of trombone",
+		     "both segments of each tromboned leg", 2 * (req + resp) * 10.5,
+		     summary_value(e.w, "l3_extra_dci_bytes", "single"), 0, 1e-6, "bytes");
+	dcs_validate("extra DCI bytes, localized gateway, 10.5 s of trombone",
+		     "both segments of the request leg", 2 * req * 10.5,
+		     summary_value(e.w, "l3_extra_dci_bytes", "local"), 0, 1e-6, "bytes");
 	assert_true(isinf(summary_value(e.w, "l3_time_to_optimal_s", "single")));
 	assert_near(summary_value(e.w, "l3_trombone_s", "single"), 10.5, 1e-9);
 	assert_near(summary_value(e.w, "l3_trombone_weighted_s", "single"), 0.5 * 10.5, 1e-9);
@@ -231,7 +236,8 @@ static void test_dns_linear_decay(void **state)
 	assert_near(summary_value(e.w, "l3_time_to_optimal_s", "s"), 60, 2e-9);
 	assert_near(summary_value(e.w, "l3_trombone_s", "s"), 60, 2e-9);
 	/* The area under the linear decay: TTL / 2. */
-	assert_near(summary_value(e.w, "l3_trombone_weighted_s", "s"), 30, 1e-6);
+	dcs_validate("DNS trombone, request-weighted seconds", "area under the linear decay: TTL / 2",
+		     30, summary_value(e.w, "l3_trombone_weighted_s", "s"), 0, 1e-6, "s");
 	env_close(&e);
 }
 
@@ -247,7 +253,9 @@ static void test_dns_violators_and_floor(void **state)
 	dcs_world_move_vm(e.w, 0, 1);
 	run_to(&e, 200);
 	const double v = 0.0874; /* PAM 2023, dci-facts.md §4.3 */
-	assert_near(row_at(&e, "40", "s", "b").share, v + (1 - v) * 0.5, 1e-9);
+	dcs_validate("DNS TTL 10 s under the 60 s client floor, 30 s after the move",
+		     "dci-facts.md §4.3 Chromium 60 s floor; v + (1 - v) / 2", v + (1 - v) * 0.5,
+		     row_at(&e, "40", "s", "b").share, 0, 1e-9, "ratio");
 	dcs_validate("DNS violators keep the old site past the TTL",
 		     "dci-facts.md §4.3 (8.74% of resolvers)", v, row_at(&e, "100", "s", "b").share,
 		     0, 1e-9, "ratio");
@@ -404,8 +412,10 @@ static void test_rtt_quantiles(void **state)
 	run_to(&e, 100);
 	dcs_world_finish(e.w);
 	/* 70 % of requests at 2 ms (local), 30 % at 2 + 2 x 0.5 ms. */
-	assert_near(summary_value(e.w, "l3_rtt_p50_ms", "s"), 2, 1e-9);
-	assert_near(summary_value(e.w, "l3_rtt_p95_ms", "s"), 3, 1e-9);
+	dcs_validate("request RTT p50, 70 % at 2 ms and 30 % at 3 ms", "weighted quantile", 2,
+		     summary_value(e.w, "l3_rtt_p50_ms", "s"), 0, 1e-9, "ms");
+	dcs_validate("request RTT p95, 70 % at 2 ms and 30 % at 3 ms", "weighted quantile", 3,
+		     summary_value(e.w, "l3_rtt_p95_ms", "s"), 0, 1e-9, "ms");
 	assert_near(summary_value(e.w, "l3_trombone_s", "s"), 0, 0);
 	env_close(&e);
 }

@@ -198,7 +198,9 @@ static void test_fc_credit_rules(void **state)
 	/* The cap: credits x payload / RTT, at most the port's payload rate. */
 	dcs_time_t rtt50 = dcs_time_from_us(2 * 50 * 4.9);
 	assert_near(dcs_fc_credit_cap_Bps(64, 2048, rtt50, 8), 64 * 2048 / 490e-6, 1e-3);
-	assert_near(dcs_fc_credit_cap_Bps(100000, 2048, rtt50, 8), 850e6 * 2048 / 2084, 1e-3);
+	dcs_validate("8GFC payload rate with enough credits (2 KiB frames)",
+		     "dci-facts 2.2 FC line rates: 8.5 Gbaud, 8b/10b = 850 MB/s", 850 * 2048 / 2084.0,
+		     dcs_fc_credit_cap_Bps(100000, 2048, rtt50, 8) / 1e6, 0, 1e-9, "MB/s");
 	assert_int_equal(dcs_fc_credit_rounds(64, 64 * 2048), 0);
 	assert_int_equal(dcs_fc_credit_rounds(64, 64 * 2048 + 1), 1);
 	assert_int_equal(dcs_fc_credit_rounds(8, 2048 * 1024), 127);
@@ -239,7 +241,10 @@ static void test_lathist(void **state)
 	double qs[] = {0.01, 0.5, 0.95, 0.99, 0.999};
 	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
 		double got = dcs_lathist_quantile_ns(h, qs[i]);
-		assert_true(fabs(got - qs[i] * 1e6) <= qs[i] * 1e6 / 128 + 1);
+		char c[96];
+		snprintf(c, sizeof(c), "latency estimator, %g quantile of 1..1e6 ns", qs[i]);
+		dcs_validate(c, "storage.h: within 1/128 of the sample value (+ 1 ns)", qs[i] * 1e3,
+			     got / 1e3, 0, (qs[i] * 1e6 / 128 + 1) / 1e3, "us");
 	}
 	assert_near(dcs_lathist_quantile_ns(h, 1.0), 1e6, 0);
 	/* Exact below 128 ns; huge values keep an exact maximum. */
@@ -520,7 +525,10 @@ static void test_heal_before_detach(void **state)
 		assert_int_equal(dcs_storage_failed(r.st, s), 0);
 		double max_s = (double)dcs_storage_latency(r.st, s, DCS_OP_WRITE)->max_ns / 1e9;
 		assert_true(max_s > 1.99 && max_s < 2.01);
-		assert_near(dcs_storage_unavailable_s(r.st, s), 2.0, 1e-9);
+		dcs_validate(s ? "cut of 2 s < detach delay: unavailable at b"
+			       : "cut of 2 s < detach delay: unavailable at a",
+			     "dci-facts 2.3 detach rule: writes wait, none fail", 2.0,
+			     dcs_storage_unavailable_s(r.st, s), 0, 1e-9, "s");
 	}
 	run_close(&r);
 }

@@ -7,7 +7,6 @@
  * an accepted one has no error count and keeps every promise of scenario.h
  * (fuzz_check_scenario).
  */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -238,6 +238,10 @@ static void test_presets(void **state)
 
 	resolve("{\"id\": \"c\", " NODES3 ", \"preset\": \"corosync\"}", 0, &t);
 	/* Three nodes: token 3000 + 650 = 3650 ms. */
+	dcs_validate("corosync token, three nodes", "dci-facts.md §5.1 token_coefficient 650 ms",
+		     3650, dcs_time_to_ms(t.heartbeat * t.missed_cross_site), 0, 0, "ms");
+	dcs_validate("corosync consensus, three nodes", "dci-facts.md §5.1 consensus 1.2 x token",
+		     4380, dcs_time_to_ms(t.arbitration), 0, 0, "ms");
 	assert_int_equal(t.heartbeat * t.missed_cross_site, 3650 * ms);
 	assert_int_equal(t.arbitration, 4380 * ms);
 
@@ -303,6 +307,9 @@ static void test_rto_per_preset(void **state)
 		dcs_validate(name, "dci-facts.md §5.1 timers, §5.3 RTO composition", expected,
 			     summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
 		/* Detection alone: the dead row comes detect_s after the crash. */
+		snprintf(name, sizeof(name), "cluster detection, %s, node crash", cases[k].preset);
+		dcs_validate(name, "dci-facts.md §5.1 timers", cases[k].detect_s,
+			     first_event(r.w, "dead", NULL) - 100, 0, 1e-9, "s");
 		assert_true(fabs(first_event(r.w, "dead", NULL) - (100 + cases[k].detect_s)) <
 			    1e-9);
 		assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 1);
@@ -491,6 +498,9 @@ static void test_two_node(void **state)
 	       "\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
 	const double conv = 0;
 	r = run_text(text, 1, &conv);
+	dcs_validate("cluster RTO, corosync two_node, node crash",
+		     "dci-facts.md §5.1 votequorum two_node; §5.3", 3 + 3.6 + 10 + 20,
+		     summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
 	assert_true(fabs(summary(r.w, "cluster_rto_s", "db#1") - (3 + 3.6 + 10 + 20)) < 1e-9);
 	run_free(&r);
 }
@@ -527,6 +537,9 @@ static void test_degraded_latency(void **state)
 	r = degrade_run("\"latency_ms\": 4000", 1);
 	assert_int_equal(count_events(r.w, "dead"), 2); /* n1-n3 and n2-n3 */
 	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 1);
+	dcs_validate("cluster RTO, corosync 3 nodes, 4 s of added latency isolates one",
+		     "token 3.65 s + consensus 4.38 s + fence 10 s + start 20 s", 3.65 + 4.38 + 10 + 20,
+		     summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
 	assert_true(fabs(summary(r.w, "cluster_rto_s", "db#1") - (3.65 + 4.38 + 10 + 20)) < 1e-9);
 	run_free(&r);
 }
@@ -621,6 +634,9 @@ static void test_storage_blocked(void **state)
 	double up = first_event(w, "up", "n2");
 	/* The resource monitor (every 10 s from 0) sees it at 200 s. */
 	assert_true(fabs(up - 200) < 1e-9);
+	dcs_validate("cluster RTO when storage at the new site is suspended until 200 s",
+		     "crash at 100 s; service up when storage is writable", 100,
+		     summary(w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
 	assert_true(fabs(summary(w, "cluster_rto_s", "db#1") - 100) < 1e-9);
 	assert_true(fabs(summary(w, "cluster_unavailable_s", "db") - 100) < 1e-9);
 	dcs_world_destroy(w);

@@ -160,6 +160,8 @@ static void test_link_down_for(void **state)
 	assert_int_equal(event_times(r.w, "recovery", "dci1", t, 8), 1);
 	assert_true(t[0] == 160);
 	assert_true(summary(r.w, "link_down_s", "dci1") == 60);
+	dcs_validate("availability of a link down 60 s in 1000 s", "1 - 60 / 1000", 0.94,
+		     summary(r.w, "link_availability", "dci1"), 0, 1e-12, "ratio");
 	assert_true(fabs(summary(r.w, "link_availability", "dci1") - 0.94) < 1e-12);
 	assert_true(summary(r.w, "link_failures", "dci1") == 1);
 	assert_true(summary(r.w, "link_availability", "dci2") == 1);
@@ -296,9 +298,14 @@ static void test_random_availability(void **state)
 	dcs_validate("link availability, MTBF 3600 s, MTTR 600 s", "alternating renewal process",
 		     3600.0 / 4200.0, summary(r.w, "link_availability", "l2"), 0.02, 0, "ratio");
 	/* The unavailability itself, the harder figure, within 5%. */
+	dcs_validate("link unavailability, MTBF 1000 s, MTTR 100 s", "MTTR / (MTBF + MTTR)",
+		     100.0 / 1100.0, summary(r.w, "link_down_s", "l1") / 1e7, 0.05, 0, "ratio");
 	assert_true(fabs(summary(r.w, "link_down_s", "l1") / 1e7 - 100.0 / 1100.0) <
 		    0.05 * 100.0 / 1100.0);
 	/* The number of failures: one per cycle of MTBF + MTTR, within 5%. */
+	dcs_validate("link failures in 1e7 s, MTBF 1000 s, MTTR 100 s",
+		     "one per renewal cycle: T / (MTBF + MTTR)", 1e7 / 1100.0,
+		     summary(r.w, "link_failures", "l1"), 0.05, 0, "failures");
 	assert_true(fabs(summary(r.w, "link_failures", "l1") - 1e7 / 1100.0) < 0.05 * 1e7 / 1100.0);
 	run_free(&r);
 }

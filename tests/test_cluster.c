@@ -538,8 +538,8 @@ static void test_degraded_latency(void **state)
 	assert_int_equal(count_events(r.w, "dead"), 2); /* n1-n3 and n2-n3 */
 	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 1);
 	dcs_validate("cluster RTO, corosync 3 nodes, 4 s of added latency isolates one",
-		     "token 3.65 s + consensus 4.38 s + fence 10 s + start 20 s", 3.65 + 4.38 + 10 + 20,
-		     summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+		     "token 3.65 s + consensus 4.38 s + fence 10 s + start 20 s",
+		     3.65 + 4.38 + 10 + 20, summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
 	assert_true(fabs(summary(r.w, "cluster_rto_s", "db#1") - (3.65 + 4.38 + 10 + 20)) < 1e-9);
 	run_free(&r);
 }

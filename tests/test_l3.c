@@ -177,8 +177,8 @@ static void test_trombone_rtt_and_flows(void **state)
 	run_to(&e, 21);
 	double moved = dcs_net_link_bytes(e.w->net, 0, 0) - before;
 	dcs_validate("tromboned bytes on the DCI in 10 s (two services)",
-		     "SPEC §4.5: share x rps x bytes per tromboned leg", 10 * (2 * req + resp) / 1e6,
-		     moved / 1e6, 1e-9, 0, "MB");
+		     "SPEC §4.5: share x rps x bytes per tromboned leg",
+		     10 * (2 * req + resp) / 1e6, moved / 1e6, 1e-9, 0, "MB");
 
 	/* It competes: a bulk flow gets what the trombone leaves of the link. */
 	struct dcs_flow_spec bulk = {.src = 0,
@@ -236,8 +236,9 @@ static void test_dns_linear_decay(void **state)
 	assert_near(summary_value(e.w, "l3_time_to_optimal_s", "s"), 60, 2e-9);
 	assert_near(summary_value(e.w, "l3_trombone_s", "s"), 60, 2e-9);
 	/* The area under the linear decay: TTL / 2. */
-	dcs_validate("DNS trombone, request-weighted seconds", "area under the linear decay: TTL / 2",
-		     30, summary_value(e.w, "l3_trombone_weighted_s", "s"), 0, 1e-6, "s");
+	dcs_validate("DNS trombone, request-weighted seconds",
+		     "area under the linear decay: TTL / 2", 30,
+		     summary_value(e.w, "l3_trombone_weighted_s", "s"), 0, 1e-6, "s");
 	env_close(&e);
 }
 

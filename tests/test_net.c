@@ -152,15 +152,16 @@ static void test_link_figures(void **state)
 		     1e-12, 0, "us");
 	assert_int_equal(dcs_net_link_one_way(e.net, 0), 500000);
 	assert_int_equal(dcs_net_rtt(e.net, 0, 1), 1000000);
-	dcs_validate("RTT, 100 km of fibre + 10 us of devices", "SPEC §4.1: RTT = 2 x one way",
-		     1.0, dcs_time_to_ms(dcs_net_rtt(e.net, 0, 1)), 0, 0, "ms");
+	dcs_validate("RTT, 100 km of fibre + 10 us of devices", "SPEC §4.1: RTT = 2 x one way", 1.0,
+		     dcs_time_to_ms(dcs_net_rtt(e.net, 0, 1)), 0, 0, "ms");
 	/* DWDM at lan_mtu 1500: 1460 / 1538. */
-	dcs_validate("goodput fraction of the test link (dwdm, lan_mtu 1500)", "SPEC §4.1: 1460 / 1538",
-		     1460.0 / 1538.0, dcs_link_cfg_goodput_fraction(l), 1e-12, 0, "ratio");
+	dcs_validate("goodput fraction of the test link (dwdm, lan_mtu 1500)",
+		     "SPEC §4.1: 1460 / 1538", 1460.0 / 1538.0, dcs_link_cfg_goodput_fraction(l),
+		     1e-12, 0, "ratio");
 	dcs_validate("goodput capacity, 10 Gbps with 2 Gbps of background",
 		     "SPEC §4.1: (bandwidth - background) x goodput fraction",
-		     8.0 * 1460.0 / 1538.0, dcs_net_link_capacity_Bps(e.net, 0) * 8 / 1e9, 1e-12,
-		     0, "Gbps");
+		     8.0 * 1460.0 / 1538.0, dcs_net_link_capacity_Bps(e.net, 0) * 8 / 1e9, 1e-12, 0,
+		     "Gbps");
 	assert_rel(dcs_net_link_bandwidth_gbps(e.net, 0), 10.0, 0);
 	env_close(&e);
 }
@@ -188,8 +189,8 @@ static void test_propagation_and_framing(void **state)
 	static const struct {
 		enum dcs_tech t;
 		int encap;
-	} spec[] = {{DCS_TECH_DWDM, 0},	      {DCS_TECH_VPLS, 26},	 {DCS_TECH_EVI, 38},
-		    {DCS_TECH_OTV, 42},	      {DCS_TECH_VXLAN_EVPN, 50}, {DCS_TECH_L3, 0}};
+	} spec[] = {{DCS_TECH_DWDM, 0}, {DCS_TECH_VPLS, 26},       {DCS_TECH_EVI, 38},
+		    {DCS_TECH_OTV, 42}, {DCS_TECH_VXLAN_EVPN, 50}, {DCS_TECH_L3, 0}};
 	for (size_t i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
 		char name[96];
 		l.technology = spec[i].t;
@@ -244,8 +245,8 @@ static void test_mathis_table_v7(void **state)
 		double got = dcs_mathis_cap_Bps(1, 1460, v7[i].rtt_ms / 1e3, v7[i].p) * 8 / 1e6;
 		/* The table prints 3 significant digits. */
 		char name[96];
-		snprintf(name, sizeof(name), "Mathis cap, MSS 1460, RTT %g ms, loss %g", v7[i].rtt_ms,
-			 v7[i].p);
+		snprintf(name, sizeof(name), "Mathis cap, MSS 1460, RTT %g ms, loss %g",
+			 v7[i].rtt_ms, v7[i].p);
 		dcs_validate(name, "live-migration.md §4 V7 (MSS / RTT x 1.22 / sqrt(p))",
 			     v7[i].mbit_s, got, 0.006, 0, "Mbit/s");
 	}
@@ -350,8 +351,9 @@ static void test_fair_share_and_join(void **state)
 	dcs_validate("max-min: two flows of 10 s, a third joins at 4 s; the first two end",
 		     "max-min fairness closed form (SPEC §4.1)", 28.0, dcs_time_to_s(d.at[0]), 0,
 		     4e-9, "s");
-	dcs_validate("max-min: the third flow ends alone", "max-min fairness closed form (SPEC §4.1)",
-		     30.0, dcs_time_to_s(d.at[2]), 0, 6e-9, "s");
+	dcs_validate("max-min: the third flow ends alone",
+		     "max-min fairness closed form (SPEC §4.1)", 30.0, dcs_time_to_s(d.at[2]), 0,
+		     6e-9, "s");
 	/* The link carried exactly the three flows' bytes, and nothing after the
 	 * last one ended. */
 	assert_rel(dcs_net_link_bytes(e.net, 0, 0), 3 * bytes, 1e-9);

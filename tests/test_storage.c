@@ -199,8 +199,9 @@ static void test_fc_credit_rules(void **state)
 	dcs_time_t rtt50 = dcs_time_from_us(2 * 50 * 4.9);
 	assert_near(dcs_fc_credit_cap_Bps(64, 2048, rtt50, 8), 64 * 2048 / 490e-6, 1e-3);
 	dcs_validate("8GFC payload rate with enough credits (2 KiB frames)",
-		     "dci-facts 2.2 FC line rates: 8.5 Gbaud, 8b/10b = 850 MB/s", 850 * 2048 / 2084.0,
-		     dcs_fc_credit_cap_Bps(100000, 2048, rtt50, 8) / 1e6, 0, 1e-9, "MB/s");
+		     "dci-facts 2.2 FC line rates: 8.5 Gbaud, 8b/10b = 850 MB/s",
+		     850 * 2048 / 2084.0, dcs_fc_credit_cap_Bps(100000, 2048, rtt50, 8) / 1e6, 0,
+		     1e-9, "MB/s");
 	assert_int_equal(dcs_fc_credit_rounds(64, 64 * 2048), 0);
 	assert_int_equal(dcs_fc_credit_rounds(64, 64 * 2048 + 1), 1);
 	assert_int_equal(dcs_fc_credit_rounds(8, 2048 * 1024), 127);

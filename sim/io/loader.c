@@ -73,30 +73,20 @@ static void path_pop(struct ld *L, size_t saved)
 	L->path[saved] = '\0';
 }
 
-void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
+/* Prints one error at a text offset, naming the current JSON path; counts
+ * every error but prints only the first MAX_ERRORS, then says so once. */
+static void report(struct ld *L, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void report(struct ld *L, size_t off, const char *fmt, ...)
 {
 	L->nerrors++;
 	if (L->nerrors > MAX_ERRORS)
 		return;
-	const cJSON *at = node;
-	int want_key = 0;
-	if (key && node) {
-		const cJSON *m = ld_member(node, key);
-		if (m) {
-			at = m;
-			want_key = 0;
-		}
-	}
-	size_t off = jpos_offset(L->pos, at, want_key);
 	int line, col;
 	dcs_text_line_col(L->text, off, &line, &col);
-	size_t saved = 0;
-	if (key)
-		path_push(L, key, 0, &saved);
 	fprintf(L->err, "%s:%d:%d: error: %s: ", L->file, line, col,
 		L->path_len ? L->path : "(top level)");
-	if (key)
-		path_pop(L, saved);
 	va_list ap;
 	va_start(ap, fmt);
 	vfprintf(L->err, fmt, ap);
@@ -104,6 +94,32 @@ void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt,
 	fputc('\n', L->err);
 	if (L->nerrors == MAX_ERRORS)
 		fprintf(L->err, "%s: error: too many errors; stopping here\n", L->file);
+}
+
+void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
+{
+	if (L->nerrors >= MAX_ERRORS) {
+		L->nerrors++;
+		return;
+	}
+	/* At the member's value when the object has it, else at the object. */
+	const cJSON *at = node;
+	if (key && node) {
+		const cJSON *m = ld_member(node, key);
+		if (m)
+			at = m;
+	}
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	size_t saved = 0;
+	if (key)
+		path_push(L, key, 0, &saved);
+	report(L, jpos_offset(L->pos, at, 0), "%s", msg);
+	if (key)
+		path_pop(L, saved);
 }
 
 const cJSON *ld_member(const cJSON *obj, const char *key)
@@ -510,13 +526,7 @@ static void parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, 
 			if (strcmp(d->string, c->string) == 0) {
 				size_t saved;
 				path_push(L, c->string, 0, &saved);
-				size_t off = jpos_offset(L->pos, c, 1);
-				int line, col;
-				dcs_text_line_col(L->text, off, &line, &col);
-				L->nerrors++;
-				if (L->nerrors <= MAX_ERRORS)
-					fprintf(L->err, "%s:%d:%d: error: %s: duplicate key\n", L->file,
-						line, col, L->path);
+				report(L, jpos_offset(L->pos, c, 1), "duplicate key");
 				path_pop(L, saved);
 				break;
 			}
@@ -526,21 +536,16 @@ static void parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, 
 		size_t saved;
 		path_push(L, c->string, 0, &saved);
 		size_t off = jpos_offset(L->pos, c, 1);
-		int line, col;
-		dcs_text_line_col(L->text, off, &line, &col);
-		L->nerrors++;
-		if (L->nerrors <= MAX_ERRORS) {
-			const char *best = suggest_key(c->string, sp);
-			if (best) {
-				fprintf(L->err, "%s:%d:%d: error: %s: unknown key; did you mean '%s'?\n",
-					L->file, line, col, L->path, best);
-			} else {
-				fprintf(L->err, "%s:%d:%d: error: %s: unknown key (known in %s: ", L->file,
-					line, col, L->path, sp->title);
-				for (size_t i = 0; i < sp->n; i++)
-					fprintf(L->err, "%s%s", i ? ", " : "", sp->fields[i].key);
-				fprintf(L->err, ")\n");
-			}
+		const char *best = suggest_key(c->string, sp);
+		if (best) {
+			report(L, off, "unknown key; did you mean '%s'?", best);
+		} else {
+			char known_keys[2048];
+			size_t used = 0;
+			for (size_t i = 0; i < sp->n && used < sizeof(known_keys); i++)
+				used += (size_t)snprintf(known_keys + used, sizeof(known_keys) - used,
+							 "%s%s", i ? ", " : "", sp->fields[i].key);
+			report(L, off, "unknown key (known in %s: %s)", sp->title, known_keys);
 		}
 		path_pop(L, saved);
 	}

@@ -78,6 +78,7 @@ struct done_log {
 	int n;
 	dcs_time_t at[8];
 	struct dcs_flow *who[8];
+	enum dcs_limit main_limit[8]; /* read in on_done: the flow is freed after it */
 	int stalls, resumes;
 	struct dcs_kernel *k;
 	struct dcs_net *net;
@@ -89,6 +90,7 @@ static void on_done(void *ctx, struct dcs_flow *f)
 	struct done_log *d = ctx;
 	d->at[d->n] = dcs_now(d->k);
 	d->who[d->n] = f;
+	d->main_limit[d->n] = dcs_flow_main_limit(f);
 	d->n++;
 }
 
@@ -383,10 +385,11 @@ static void test_max_min_with_cap(void **state)
 	assert_int_equal(dcs_flow_limited_by(big), DCS_LIMIT_LINK_SHARE);
 	dcs_kernel_run(e.k, DCS_TIME_NEVER);
 	assert_int_equal(d.n, 1);
+	/* The small flow is freed after its on_done: the log kept its limit. */
+	assert_int_equal(d.main_limit[0], DCS_LIMIT_DEMAND);
 	assert_true(llabs(d.at[0] - dcs_time_from_s(4)) <= 2);
 	assert_rel(dcs_flow_rate_Bps(big), c, 1e-12);
 	assert_int_equal(dcs_flow_main_limit(big), DCS_LIMIT_LINK_SHARE);
-	assert_int_equal(dcs_flow_main_limit(small), DCS_LIMIT_DEMAND);
 	/* Demand changes reshare too. */
 	dcs_flow_set_demand(e.net, big, 1000);
 	assert_rel(dcs_flow_rate_Bps(big), 1000, 1e-12);

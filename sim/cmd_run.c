@@ -11,6 +11,7 @@
 #include "dcisim/commands.h"
 #include "dcisim/loader.h"
 #include "dcisim/run.h"
+#include "dcisim/sweep.h"
 #include "dcisim/version.h"
 
 static const char run_usage[] =
@@ -205,7 +206,7 @@ int dcs_cmd_validate(int argc, char **argv)
 {
 	if (argc == 0 || !strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
 		fputs("usage: dcisim validate SCENARIO.json...\n\n"
-		      "Checks scenario files without running them; prints every problem as\n"
+		      "Checks scenario (and sweep) files without running them; prints every problem as\n"
 		      "FILE:LINE:COL: error: JSON.PATH: message.  Exit 0 if all are valid, 2 otherwise.\n",
 		      argc == 0 ? stderr : stdout);
 		return argc == 0 ? 2 : 0;
@@ -213,6 +214,24 @@ int dcs_cmd_validate(int argc, char **argv)
 	int code = 0;
 	for (int i = 0; i < argc; i++) {
 		int nerr = 0;
+		size_t len = 0;
+		char *text = dcs_read_file(argv[i], &len);
+		enum dcs_file_kind kind = text ? dcs_json_file_kind(text, len) : DCS_FILE_SCENARIO;
+		free(text);
+		if (kind == DCS_FILE_SCHEMA) {
+			printf("%s: skipped (a JSON Schema, not a scenario)\n", argv[i]);
+			continue;
+		}
+		if (kind == DCS_FILE_SWEEP) {
+			struct dcs_sweep *sw = dcs_sweep_load_file(argv[i], stderr, &nerr);
+			if (!sw) {
+				code = 2;
+				continue;
+			}
+			printf("%s: ok (sweep of %zu runs)\n", argv[i], dcs_sweep_n_runs(sw));
+			dcs_sweep_free(sw);
+			continue;
+		}
 		struct dcs_scenario *s = dcs_scenario_load_file(argv[i], stderr, &nerr);
 		if (!s) {
 			code = 2;

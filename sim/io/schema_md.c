@@ -100,7 +100,7 @@ static void range_of(const struct field *f, char *buf, size_t len)
 			used += (size_t)snprintf(buf + used, len - used, "%s`%s`", i ? ", " : "",
 						 f->names[i]);
 	} else if (f->type == F_NUM || f->type == F_INT || f->type == F_U64) {
-		snprintf(buf, len, "%s %.12g .. %.12g", (f->flags & GT_MIN) ? ">" : ">=", f->min,
+		snprintf(buf, len, "%s %.17g .. %.17g", (f->flags & GT_MIN) ? ">" : ">=", f->min,
 			 f->max);
 	}
 }

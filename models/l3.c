@@ -71,6 +71,14 @@ struct svc {
 	double trombone_s, trombone_weighted_s, extra_bytes;
 	gsl_histogram *h_w, *h_wx;
 	struct group *g;
+	/* What limited the tromboned flows (summary limited_by): bytes of
+	 * stopped flows per limit, and for each limit the segment, demand and
+	 * link-share rate of the last flow it held most. */
+	double lim_bytes[DCS_LIMIT_COUNT];
+	struct {
+		int a, b;
+		double demand, share_rate_Bps;
+	} lim_at[DCS_LIMIT_COUNT];
 };
 
 struct dcs_l3 {
@@ -252,9 +260,34 @@ static void leg_account(struct svc *S, struct leg *lg)
 	S->extra_bytes += carried - (lg->a != lg->b ? delivered : 0);
 }
 
+/* Adds a flow's bytes per limit to into[] (S->lim_bytes for a flow that
+ * stops; a scratch copy at the end of the run for flows still running). */
+static void flow_limits(struct svc *S, struct dcs_flow *f, int a, int b, double demand,
+			double *into)
+{
+	struct dcs_net *net = S->L->w->net;
+	for (int l = 0; l < DCS_LIMIT_COUNT; l++)
+		into[l] += dcs_flow_limit_bytes(net, f, (enum dcs_limit)l);
+	enum dcs_limit main = dcs_flow_main_limit(f);
+	S->lim_at[main].a = a;
+	S->lim_at[main].b = b;
+	S->lim_at[main].demand = demand;
+	if (dcs_flow_limited_by(f) == DCS_LIMIT_LINK_SHARE)
+		S->lim_at[main].share_rate_Bps = dcs_flow_rate_Bps(f);
+}
+
+static void leg_limits(struct svc *S, struct leg *lg, double *into)
+{
+	int ends[2][2] = {{lg->a, lg->m}, {lg->m, lg->b}};
+	for (int i = 0; i < 2; i++)
+		if (lg->f[i])
+			flow_limits(S, lg->f[i], ends[i][0], ends[i][1], lg->demand, into);
+}
+
 static void leg_stop(struct svc *S, struct leg *lg)
 {
 	leg_account(S, lg);
+	leg_limits(S, lg, S->lim_bytes);
 	for (int i = 0; i < 2; i++)
 		if (lg->f[i]) {
 			dcs_flow_stop(S->L->w->net, lg->f[i]);
@@ -780,6 +813,40 @@ static void l3_start(struct dcs_world *w, void *state)
 		dcs_schedule(w->k, L->sample_ns, sample, L, NULL, 0);
 }
 
+/* summary.csv: what limited the service's tromboned traffic (offered_load:
+ * the DCI carried what the clients sent) and what would lift it (net.h,
+ * dcs_net_lift); nothing when it never tromboned. */
+static void bottleneck_summary(struct svc *S)
+{
+	struct dcs_results *res = S->L->w->res;
+	double lim[DCS_LIMIT_COUNT];
+	memcpy(lim, S->lim_bytes, sizeof(lim));
+	for (size_t gi = 0; gi < S->cfg->n_clients; gi++) {
+		for (int x = 0; x < S->L->n_sites; x++)
+			leg_limits(S, &S->g[gi].req[x], lim);
+		leg_limits(S, &S->g[gi].resp, lim);
+	}
+	int best = DCS_LIMIT_NONE;
+	double most = 0;
+	for (int l = 0; l < DCS_LIMIT_COUNT; l++)
+		if (lim[l] > most) {
+			most = lim[l];
+			best = l;
+		}
+	if (best == DCS_LIMIT_NONE)
+		return;
+	dcs_summary_text(
+	    res, "limited_by", S->cfg->id,
+	    best == DCS_LIMIT_DEMAND ? "offered_load" : dcs_limit_name((enum dcs_limit)best), "");
+	double v;
+	const char *metric, *unit;
+	if (best != DCS_LIMIT_DEMAND &&
+	    dcs_net_lift(S->L->w->net, S->lim_at[best].a, S->lim_at[best].b, (enum dcs_limit)best,
+			 1, 0, S->lim_at[best].demand, S->lim_at[best].share_rate_Bps, &v, &metric,
+			 &unit))
+		dcs_summary(res, metric, S->cfg->id, v, unit);
+}
+
 static void l3_finish(struct dcs_world *w, void *state)
 {
 	struct dcs_l3 *L = state;
@@ -806,6 +873,7 @@ static void l3_finish(struct dcs_world *w, void *state)
 			    w->res, "l3_vrrp_master_down_s", id,
 			    dcs_vrrp_master_down_s(S->cfg->vrrp_priority, S->cfg->vrrp_advert_s),
 			    "s");
+		bottleneck_summary(S);
 	}
 }
 

@@ -158,6 +158,8 @@ struct mig {
 	double sent;        /* bytes delivered, all rounds */
 	double xfer_s;      /* seconds spent sending */
 	double limit_bytes[DCS_LIMIT_COUNT];
+	double share_rate_Bps; /* the last round's rate when its link share held it */
+	bool no_progress;      /* a live round did not shrink the dirty set */
 	dcs_time_t downtime;
 	enum outcome outcome;
 	enum outcome stop_reason; /* how pre-copy ended: converged/stunned/max_rounds */
@@ -289,6 +291,19 @@ static enum dcs_limit main_limit(const struct mig *m)
 	return best;
 }
 
+/* What limited the migration (migrations.csv and summary.csv limited_by):
+ * dirty_rate when the guest dirtied memory too fast for pre-copy to shrink
+ * it (a round without progress, or stun/auto-converge slowing the guest);
+ * otherwise the cap that held its flows for most of their bytes, the
+ * flow's demand being the engine's rate cap. */
+static const char *limited_by(const struct mig *m)
+{
+	if (m->no_progress || m->slowed)
+		return "dirty_rate";
+	enum dcs_limit l = main_limit(m);
+	return l == DCS_LIMIT_DEMAND ? "rate_cap" : dcs_limit_name(l);
+}
+
 /* ---- lifecycle of one migration ---- */
 
 static void start_round(struct mig *m, double bytes);
@@ -302,9 +317,12 @@ static void take_flow(struct mig *m, struct dcs_flow *f, double bytes)
 {
 	struct dcs_world *w = m->S->w;
 	enum dcs_limit l = dcs_flow_main_limit(f);
+	double t_s = dcs_time_to_s(dcs_now(w->k) - m->round_start);
 	m->limit_bytes[l] += bytes;
+	if (l == DCS_LIMIT_LINK_SHARE && t_s > 0)
+		m->share_rate_Bps = bytes / t_s;
 	m->sent += bytes;
-	m->xfer_s += dcs_time_to_s(dcs_now(w->k) - m->round_start);
+	m->xfer_s += t_s;
 	m->flow = NULL;
 	if (m->stall_ev) {
 		dcs_cancel(w->k, m->stall_ev);
@@ -329,8 +347,7 @@ static void write_row(struct mig *m)
 	dcs_cell_num(t, m->sent);
 	dcs_cell_num(t, m->xfer_s > 0 ? m->sent * 8 / m->xfer_s / 1e9 : 0);
 	dcs_cell_str(t, outcome_names[m->outcome]);
-	enum dcs_limit l = main_limit(m);
-	dcs_cell_str(t, l == DCS_LIMIT_NONE ? "" : dcs_limit_name(l));
+	dcs_cell_str(t, main_limit(m) == DCS_LIMIT_NONE && !m->no_progress ? "" : limited_by(m));
 	dcs_row_end(t);
 }
 
@@ -523,6 +540,7 @@ static void after_live_round(struct mig *m, double sent, double t_s, double next
 		return;
 	}
 	if (next >= sent) {
+		m->no_progress = true;
 		switch (P->on_no_progress) {
 		case NP_STUN: {
 			double cap = STUN_FRACTION * rate;
@@ -825,6 +843,27 @@ static void plan_summary(struct mstate *S, struct plan *p)
 	free(down);
 }
 
+/* summary.csv: limited_by and the figure that would lift it (net.h,
+ * dcs_net_lift).  For dirty_rate: the migration rate at which every round at
+ * least halves the dirty set, 2 x the guest's dirty rate (below QEMU's
+ * auto-converge trigger of 50 %, and well clear of stun, which starts when a
+ * round does not shrink the set at all). */
+static void bottleneck_summary(struct mstate *S, const struct mig *m)
+{
+	struct dcs_world *w = S->w;
+	const char *lb = limited_by(m);
+	dcs_summary_text(w->res, "limited_by", m->label, lb, "");
+	double v;
+	const char *metric, *unit;
+	if (strcmp(lb, "dirty_rate") == 0) {
+		dcs_summary(w->res, "lift_rate_gbps", m->label, 2 * m->dirty_Bps * 8 / 1e9, "Gbps");
+	} else if (dcs_net_lift(w->net, m->from, m->to, main_limit(m), S->P.streams,
+				S->P.window_bytes, S->P.rate_cap_Bps, m->share_rate_Bps, &v,
+				&metric, &unit)) {
+		dcs_summary(w->res, metric, m->label, v, unit);
+	}
+}
+
 static void migration_finish(struct dcs_world *w, void *state)
 {
 	struct mstate *S = state;
@@ -857,6 +896,7 @@ static void migration_finish(struct dcs_world *w, void *state)
 		dcs_summary(w->res, "migration_bytes", m->label, m->sent, "bytes");
 		dcs_summary_text(w->res, "migration_outcome", m->label, outcome_names[m->outcome],
 				 "");
+		bottleneck_summary(S, m);
 	}
 	for (size_t i = 0; i < S->n_plans; i++)
 		plan_summary(S, &S->plans[i]);

@@ -186,7 +186,17 @@ struct chan {
 	int warned_need;
 	int need_brocade, need_frames;
 	double path_km;
+	/* What limited the channel (summary limited_by): bytes carried under
+	 * each net limit, [LIM_CREDITS] those under the demand while the demand
+	 * was the FC credit cap; the current flow's counts already taken. */
+	double lim_bytes[DCS_LIMIT_COUNT + 1];
+	double lim_seen[DCS_LIMIT_COUNT];
+	bool demand_is_cap;
+	double peak_offered;
+	double share_rate_Bps; /* the flow's rate when its link share last held it */
 };
+
+#define LIM_CREDITS DCS_LIMIT_COUNT
 
 struct spath {
 	uint32_t epoch;
@@ -439,10 +449,41 @@ static int chan_id(struct sto *m, int src, int dst)
 	return id;
 }
 
+/* Takes the bytes the channel's flow carried under each limit since the
+ * last call.  Called before the flow's demand changes or it stops, which
+ * settle the network at this instant anyway, so it changes no result. */
+static void chan_take_limits(struct sto *m, struct chan *ch)
+{
+	if (!ch->f)
+		return;
+	for (int l = 0; l < DCS_LIMIT_COUNT; l++) {
+		double b = dcs_flow_limit_bytes(m->w->net, ch->f, (enum dcs_limit)l);
+		double d = b - ch->lim_seen[l];
+		ch->lim_seen[l] = b;
+		ch->lim_bytes[l == DCS_LIMIT_DEMAND && ch->demand_is_cap ? LIM_CREDITS : l] += d;
+	}
+	if (dcs_flow_limited_by(ch->f) == DCS_LIMIT_LINK_SHARE)
+		ch->share_rate_Bps = dcs_flow_rate_Bps(ch->f);
+}
+
+/* The limit holding the channel now, in the words of replication.csv. */
+static const char *chan_limit_now(const struct chan *ch)
+{
+	if (!ch->f)
+		return "none";
+	enum dcs_limit l = dcs_flow_limited_by(ch->f);
+	if (l == DCS_LIMIT_DEMAND)
+		return ch->demand_is_cap ? "fc_credits" : "offered_load";
+	return dcs_limit_name(l);
+}
+
 static void chan_apply(struct sto *m, struct chan *ch)
 {
 	struct dcs_net *net = m->w->net;
 	bool want = ch->offered > 0 || ch->backlog > 0;
+	chan_take_limits(m, ch);
+	if (ch->offered > ch->peak_offered)
+		ch->peak_offered = ch->offered;
 	if (!want) {
 		if (ch->f)
 			dcs_flow_stop(net, ch->f);
@@ -452,7 +493,9 @@ static void chan_apply(struct sto *m, struct chan *ch)
 		return;
 	}
 	double demand = ch->draining ? ch->cap : fmin(ch->offered, ch->cap);
+	ch->demand_is_cap = isfinite(ch->cap) && demand == ch->cap;
 	if (!ch->f) {
+		memset(ch->lim_seen, 0, sizeof(ch->lim_seen));
 		struct dcs_flow_spec spec = {.src = ch->src,
 					     .dst = ch->dst,
 					     .bytes = INFINITY,
@@ -1271,7 +1314,7 @@ static void tick(struct dcs_kernel *k, void *ctx, const void *payload)
 		dcs_cell_num(m->repl, ch->f ? dcs_flow_rate_Bps(ch->f) * 8 / 1e9 : 0);
 		dcs_cell_num(m->repl, ch->backlog / 1048576.0);
 		dcs_cell_num(m->repl, ch->async ? ch->rpo_s : 0);
-		dcs_cell_str(m->repl, ch->f ? dcs_limit_name(dcs_flow_limited_by(ch->f)) : "none");
+		dcs_cell_str(m->repl, chan_limit_now(ch));
 		dcs_row_end(m->repl);
 	}
 	m->tick_k++;
@@ -1468,6 +1511,39 @@ static void summary_ms(struct sto *m, const char *metric, const char *entity, do
 	dcs_summary(m->w->res, metric, entity, ns / 1e6, "ms");
 }
 
+/* summary.csv per channel: what limited it, over the bytes it carried
+ * (offered_load: it carried what the workloads offered, the network was not
+ * the limit; fc_credits: the buffer-credit cap), and the figure that would
+ * lift it: the credits the distance needs (the larger of the Brocade rule
+ * and the per-frame count, as the warning says), or net.h's dcs_net_lift. */
+static void chan_bottleneck_summary(struct sto *m, struct chan *ch, const char *e)
+{
+	struct dcs_results *res = m->w->res;
+	chan_take_limits(m, ch);
+	int best = DCS_LIMIT_NONE;
+	double most = 0;
+	for (int l = 0; l <= LIM_CREDITS; l++)
+		if (ch->lim_bytes[l] > most) {
+			most = ch->lim_bytes[l];
+			best = l;
+		}
+	const char *lb = best == LIM_CREDITS        ? "fc_credits"
+			 : best == DCS_LIMIT_DEMAND ? "offered_load"
+						    : dcs_limit_name((enum dcs_limit)best);
+	dcs_summary_text(res, "limited_by", e, lb, "");
+	double v;
+	const char *metric, *unit;
+	if (best == LIM_CREDITS) {
+		int need = ch->need_brocade > ch->need_frames ? ch->need_brocade : ch->need_frames;
+		dcs_summary(res, "lift_fc_credits", e, need, "count");
+	} else if (best != DCS_LIMIT_DEMAND &&
+		   dcs_net_lift(m->w->net, ch->src, ch->dst, (enum dcs_limit)best, 1, 0,
+				fmin(ch->peak_offered, ch->cap), ch->share_rate_Bps, &v, &metric,
+				&unit)) {
+		dcs_summary(res, metric, e, v, unit);
+	}
+}
+
 static void sto_finish(struct dcs_world *w, void *state)
 {
 	struct sto *m = state;
@@ -1563,6 +1639,7 @@ static void sto_finish(struct dcs_world *w, void *state)
 			    "MiB");
 		if (ch->async)
 			dcs_summary(res, "storage_max_rpo_s", e, ch->max_rpo_s, "s");
+		chan_bottleneck_summary(m, ch, e);
 		if (m->cfg->protocol == DCS_PROTO_FC && ch->need_brocade > 0) {
 			dcs_summary(res, "storage_fc_credits", e, m->cfg->fc.bb_credits, "count");
 			dcs_summary(res, "storage_fc_credits_needed_brocade", e, ch->need_brocade,

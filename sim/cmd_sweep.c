@@ -10,7 +10,8 @@
 #include "dcisim/sweep.h"
 
 static const char sweep_usage[] =
-    "usage: dcisim sweep SWEEP.json [--out DIR] [--jobs N] [--runs-dir DIR] [-q]\n"
+    "usage: dcisim sweep SWEEP.json [--out DIR] [--jobs N] [--runs-dir DIR] [--resume|--force]\n"
+    "                    [-q]\n"
     "       mpirun -n K dcisim sweep SWEEP.json ...   (ranks share the runs)\n"
     "\n"
     "Runs a base scenario over a grid of parameter values (SPEC §2):\n"
@@ -25,12 +26,18 @@ static const char sweep_usage[] =
     "  --out DIR       output directory (default: results/<sweep name>)\n"
     "  --jobs N        simulations at once on this machine (default 1)\n"
     "  --runs-dir DIR  also write each run's own CSVs to DIR/NNNNNN/\n"
+    "  --resume        reuse the finished runs cached in DIR/cache whose scenario,\n"
+    "                  seed and dcisim version match; run the rest\n"
+    "  --force         delete the cached runs and run everything\n"
     "  -q, --quiet     no progress or run warnings on stderr\n"
     "\n"
     "Writes sweep.csv (one row per run: point, replication, the parameters, seed,\n"
     "status, then one column per summary metric, metric[entity]), sweep_stats.csv\n"
     "(per point and metric: n, mean, sd, 95% confidence interval) and sweep.json.\n"
-    "sweep.csv is the same bytes whatever --jobs or the number of MPI ranks.\n"
+    "sweep.csv is the same bytes whatever --jobs or the number of MPI ranks, and\n"
+    "whether the sweep ran at once or was interrupted and resumed.  Each finished\n"
+    "run is cached in DIR/cache; a sweep into a DIR that has cached runs needs\n"
+    "--resume or --force.\n"
     "Exit status: 0 done, 2 invalid sweep (nothing run), 3 a run failed,\n"
     "130/143 interrupted (finished runs written, sweep.json complete: false).\n";
 
@@ -51,6 +58,10 @@ int dcs_cmd_sweep(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			o.verbosity = -1;
+		} else if (!strcmp(a, "--resume")) {
+			o.resume = true;
+		} else if (!strcmp(a, "--force")) {
+			o.force = true;
 		} else if (!strcmp(a, "--out") && v) {
 			o.out_dir = v;
 			i++;
@@ -84,6 +95,11 @@ int dcs_cmd_sweep(int argc, char **argv)
 		fputs(sweep_usage, stderr);
 		return 2;
 	}
+	if (o.resume && o.force) {
+		fprintf(stderr, "dcisim sweep: error: --resume reuses cached runs and --force "
+				"deletes them: give one\n");
+		return 2;
+	}
 	o.progress = o.verbosity >= 0;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -114,14 +130,22 @@ int dcs_cmd_sweep(int argc, char **argv)
 		dcs_sweep_free(sw);
 		return 3;
 	}
+	size_t stale = 0;
+	long reused = dcs_sweep_cache_prepare(sw, &o, runs, &stale, stderr);
+	if (reused < 0) {
+		free(runs);
+		dcs_sweep_free(sw);
+		return 2;
+	}
 	if (o.verbosity >= 0 && isatty(fileno(stderr)))
 		fprintf(stderr,
-			"dcisim sweep: %s: %zu points x %d replications = %zu runs, %u at once\n",
-			sw->name, sw->n_points, sw->replications, total, o.jobs);
+			"dcisim sweep: %s: %zu points x %d replications = %zu runs (%ld cached), "
+			"%u at once\n",
+			sw->name, sw->n_points, sw->replications, total, reused, o.jobs);
 	double t0 = dcs_sweep_wall_now();
 	int icode = dcs_sweep_run_local(sw, &o, runs);
 	struct dcs_sweep_info info = {
-	    .wall_s = dcs_sweep_wall_now() - t0, .jobs = o.jobs, .ranks = 1};
+	    .wall_s = dcs_sweep_wall_now() - t0, .jobs = o.jobs, .ranks = 1, .stale = stale};
 	int code = dcs_sweep_finish(sw, runs, &o, &info, icode, stderr);
 	for (size_t i = 0; i < total; i++)
 		dcs_sweep_run_clear(&runs[i]);

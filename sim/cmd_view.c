@@ -14,10 +14,14 @@
 static const char view_usage[] =
     "usage: dcisim view [SCENARIO] [--speed X] [--snapshot SECONDS FILE.bmp]\n"
     "                   [--replay TRACE] [--size WxH] [--out DIR] [--seed N]\n"
+    "                   [--frames DIR [--fps N] [--from S] [--to S] [--format png|bmp]]\n"
     "\n"
     "Shows a run as it happens: sites, links coloured by utilisation, VMs and\n"
     "their migrations round by round, client paths (red while tromboning),\n"
-    "cluster nodes, storage arrays, faults, a clock and the event log.\n"
+    "cluster nodes, storage arrays, faults, a clock and the event log, with\n"
+    "captions naming the phase under way (pre-copy round k, stop-and-copy,\n"
+    "switchover, trombone, converged, a cut, a cluster outage) and a timeline\n"
+    "of the whole run.  Time goes both ways: rewind, step back, jump anywhere.\n"
     "The viewer only watches: the results are those of `dcisim run`.\n"
     "\n"
     "  SCENARIO          a scenario file or a bundled name, e.g. a classroom\n"
@@ -25,21 +29,36 @@ static const char view_usage[] =
     "                    demo-vmotion-converge-vs-stun, demo-trombone,\n"
     "                    demo-dci-cut-witness, demo-l2-technologies; without\n"
     "                    it, the bundled default scenario\n"
-    "  --speed X         simulated seconds per wall-clock second (default 1)\n"
-    "  --snapshot T FILE render the view at simulated time T to FILE (BMP)\n"
-    "                    without opening a window, then exit\n"
+    "  --speed X         simulated seconds per wall-clock second, or per\n"
+    "                    second of video with --frames (default 1)\n"
+    "  --snapshot T FILE render the view at simulated time T to FILE (PNG when\n"
+    "                    it ends in .png, else BMP) without a window, then exit\n"
     "  --replay TRACE    replay a trace from `dcisim run --trace` instead of\n"
     "                    running (SCENARIO defaults to the one the trace names)\n"
+    "  --frames DIR      render numbered frames DIR/frame-000000.png, ... for a\n"
+    "                    video, without a window: frame k shows simulated time\n"
+    "                    FROM + k x SPEED / FPS, up to TO; then, for example,\n"
+    "                    ffmpeg -framerate 10 -i DIR/frame-%06d.png -pix_fmt yuv420p\n"
+    "                    run.mp4 (docs/trace.md)\n"
+    "  --fps N           frames per second of video (default 10)\n"
+    "  --from S, --to S  the simulated span of the frames (default: all of it)\n"
+    "  --format F        frames as png (default, about 60 KB at 1280x720) or\n"
+    "                    bmp (2.8 MB)\n"
     "  --size WxH        window or image size (default 1280x720)\n"
     "  --out DIR         write the run's CSVs to DIR when it reaches its end\n"
     "  --seed N          random seed (default: the scenario's seed)\n"
     "  --keys SCRIPT     synthetic key presses for tests and recordings:\n"
-    "                    FRAME:KEY,... with KEY one of space plus minus right r q\n"
+    "                    FRAME:KEY,... with KEY one of space plus minus right\n"
+    "                    left home end [ ] c r q\n"
     "\n"
-    "Keys: space pause/resume, + and - speed x2 and /2, Right step to the next\n"
-    "event, r restart, q or Escape quit.  The mouse over a link or a VM shows\n"
-    "its figures; the window resizes.  Text uses DejaVu Sans\n"
-    "(fonts-dejavu-core) or the TrueType file named by DCISIM_FONT.\n";
+    "Keys: space pause/resume, + and - speed x2 and /2, Right and Left step to\n"
+    "the next and the previous event, [ and ] jump 10 s back and forth, Home\n"
+    "and End go to the start and the end, c shows or hides the captions, r\n"
+    "restarts, q or Escape quits.  A click on the timeline (under the map)\n"
+    "jumps there and dragging scrubs; the mouse over it shows the captions of\n"
+    "that time, over a link or a VM its figures.  The window resizes.  Text\n"
+    "uses DejaVu Sans (fonts-dejavu-core) or the TrueType file named by\n"
+    "DCISIM_FONT.\n";
 
 static bool parse_size(const char *s, int *w, int *h)
 {
@@ -56,7 +75,8 @@ static bool parse_size(const char *s, int *w, int *h)
 
 int dcs_cmd_view(int argc, char **argv)
 {
-	struct dcs_viz_opts o = {.speed = 1.0, .snapshot_s = -1, .width = 1280, .height = 720};
+	struct dcs_viz_opts o = {
+	    .speed = 1.0, .snapshot_s = -1, .width = 1280, .height = 720, .fps = 10, .to_s = -1};
 	const char *scenario = NULL;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -85,6 +105,30 @@ int dcs_cmd_view(int argc, char **argv)
 			}
 			o.snapshot_path = argv[i + 2];
 			i += 2;
+		} else if (!strcmp(a, "--frames") && v) {
+			o.frames_dir = v;
+			i++;
+		} else if (!strcmp(a, "--format") && v) {
+			if (strcmp(v, "png") != 0 && strcmp(v, "bmp") != 0) {
+				fprintf(stderr,
+					"dcisim view: error: --format is png or bmp, not '%s'\n",
+					v);
+				return 2;
+			}
+			o.frames_format = v;
+			i++;
+		} else if ((!strcmp(a, "--fps") || !strcmp(a, "--from") || !strcmp(a, "--to")) &&
+			   v) {
+			bool fps = !strcmp(a, "--fps");
+			double x;
+			if (!dcs_parse_double(v, &x) || x < 0 || x > 1e12 ||
+			    (fps && !(x > 0 && x <= 1000))) {
+				fprintf(stderr, "dcisim view: error: %s needs %s, not '%s'\n", a,
+					fps ? "frames per second in (0, 1000]" : "seconds >= 0", v);
+				return 2;
+			}
+			*(fps ? &o.fps : !strcmp(a, "--from") ? &o.from_s : &o.to_s) = x;
+			i++;
 		} else if (!strcmp(a, "--replay") && v) {
 			o.replay_path = v;
 			i++;
@@ -127,6 +171,15 @@ int dcs_cmd_view(int argc, char **argv)
 			fprintf(stderr, "dcisim view: error: one scenario at a time ('%s')\n", a);
 			return 2;
 		}
+	}
+	if (o.frames_dir && o.snapshot_s >= 0) {
+		fprintf(stderr, "dcisim view: error: --frames or --snapshot, not both\n");
+		return 2;
+	}
+	if (o.to_s >= 0 && o.to_s < o.from_s) {
+		fprintf(stderr, "dcisim view: error: --to %g s is before --from %g s\n", o.to_s,
+			o.from_s);
+		return 2;
 	}
 	if (o.replay_path && o.out_dir) {
 		fprintf(stderr,

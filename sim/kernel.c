@@ -59,12 +59,10 @@
 #define COST_LIMIT 8
 #define ADAPT_WINDOW 1024
 #define MAX_RETIRED 40
-#ifndef PREFETCH_SCAN
-#define PREFETCH_SCAN 4
-#endif
-#ifndef PREFETCH_EVENTS
-#define PREFETCH_EVENTS 1
-#endif
+#define LOOKAHEAD_SLOTS 8
+/* Below this many nodes the pool sits in the L2 cache and prefetching is
+ * wasted work. */
+#define CACHED_NODES 16384
 
 #define DCS_FATAL(...)                                                     \
 	do {                                                               \
@@ -74,20 +72,27 @@
 		abort();                                                   \
 	} while (0)
 
-/* What the queue walks: 16 bytes, four to a cache line. */
+/* What the queue walks: 16 bytes, four to a line. */
 struct slot {
 	dcs_time_t t;
 	uint32_t next, prev; /* bucket list; next links the free list */
 };
 
-/* What dispatch and handles need: one cache line. */
-struct body {
+/* What dispatch calls, and the generation that names the event: 24 bytes.
+ * gen is odd while the event is queued; dirty is set while the node's
+ * payload holds bytes other than zero. */
+struct act {
 	dcs_event_fn fn;
 	void *ctx;
-	unsigned char payload[DCS_PAYLOAD_BYTES];
-	uint32_t gen; /* odd while queued; bumped when the event leaves the queue */
-	uint32_t spare[3];
+	uint32_t gen;
+	uint32_t dirty;
 };
+
+/* The inline payload, touched only by events that carry one. */
+struct payload {
+	unsigned char b[DCS_PAYLOAD_BYTES];
+};
+
 
 struct bucket {
 	uint32_t head, tail;
@@ -106,15 +111,19 @@ struct dcs_kernel {
 	uint64_t event_limit;
 	bool stop_requested;
 
-	/* The pool: slots and bodies by node index. */
+	/* The pool, by node index. */
 	struct slot *nodes;
-	struct body *bodies;
+	struct act *acts;
+	struct payload *payloads;
 	uint32_t nodes_len, nodes_cap; /* handed out at least once / allocated */
 	uint32_t free_head;
 
 	/* The calendar. */
 	struct bucket *buckets;
+	struct bucket *spare; /* the other array a rebuild moves the lists into */
+	size_t buckets_cap, spare_cap;
 	size_t nb, mask;
+	size_t shrink_below; /* nb / 4: fewer queued events halve nb */
 	unsigned shift;
 	int64_t cur;   /* the slot number (t >> shift) being drained; <= every queued one */
 	size_t queued;
@@ -150,6 +159,7 @@ struct dcs_kernel *dcs_kernel_create(uint64_t seed)
 	k->shift = 20; /* about a millisecond until the first rebuild measures */
 	k->window_left = ADAPT_WINDOW;
 	k->buckets = malloc(NB_MIN * sizeof(*k->buckets));
+	k->buckets_cap = NB_MIN;
 	if (!k->buckets) {
 		free(k);
 		return NULL;
@@ -179,8 +189,10 @@ void dcs_kernel_destroy(struct dcs_kernel *k)
 	free_retired(k);
 	free(k->streams);
 	free(k->buckets);
+	free(k->spare);
 	free(k->nodes);
-	free(k->bodies);
+	free(k->acts);
+	free(k->payloads);
 	free(k);
 }
 
@@ -201,25 +213,29 @@ static void grow_pool(struct dcs_kernel *k)
 	if (k->nodes_cap >= MAX_NODES)
 		DCS_FATAL("more than %lu events pending at once", (unsigned long)MAX_NODES);
 	uint32_t cap = k->nodes_cap ? 2 * k->nodes_cap : 256;
-	struct slot *n = malloc((size_t)cap * sizeof(*n));
-	struct body *bd = aligned_alloc(64, (size_t)cap * sizeof(*bd));
-	if (!n || !bd)
+	struct slot *n = aligned_alloc(64, (size_t)cap * sizeof(*n));
+	struct payload *pl = aligned_alloc(64, (size_t)cap * sizeof(*pl));
+	struct act *a = realloc(k->acts, (size_t)cap * sizeof(*a));
+	if (!n || !pl || !a)
 		DCS_FATAL("out of memory growing the event pool to %lu events", (unsigned long)cap);
+	k->acts = a;
 	if (k->nodes_len) {
 		memcpy(n, k->nodes, (size_t)k->nodes_len * sizeof(*n));
-		memcpy(bd, k->bodies, (size_t)k->nodes_len * sizeof(*bd));
+		memcpy(pl, k->payloads, (size_t)k->nodes_len * sizeof(*pl));
 	}
+	/* Payloads start zeroed: an event without one skips the zeroing. */
+	memset(pl + k->nodes_len, 0, (size_t)(cap - k->nodes_len) * sizeof(*pl));
 	free(k->nodes);
-	if (k->depth > 0 && k->bodies) {
+	if (k->depth > 0 && k->payloads) {
 		/* A running handler holds a pointer to its payload in there. */
 		if (k->n_retired == MAX_RETIRED)
 			DCS_FATAL("event pool grew too often within one handler");
-		k->retired[k->n_retired++] = k->bodies;
+		k->retired[k->n_retired++] = k->payloads;
 	} else {
-		free(k->bodies);
+		free(k->payloads);
 	}
 	k->nodes = n;
-	k->bodies = bd;
+	k->payloads = pl;
 	k->nodes_cap = cap;
 }
 
@@ -233,7 +249,8 @@ static inline uint32_t node_alloc(struct dcs_kernel *k)
 	if (k->nodes_len == k->nodes_cap)
 		grow_pool(k);
 	i = k->nodes_len++;
-	k->bodies[i].gen = 0;
+	k->acts[i].gen = 0;
+	k->acts[i].dirty = 0;
 	return i;
 }
 
@@ -305,16 +322,19 @@ static inline void link_node(struct dcs_kernel *k, uint32_t i)
 	k->cost += steps;
 }
 
+/* A head's prev is left stale (it is never read), so taking the head off
+ * its list touches no other node. */
 static inline void unlink_node(struct dcs_kernel *k, uint32_t i)
 {
 	struct slot *n = &k->nodes[i];
 	struct bucket *b = bucket_of(k, n->t);
-	if (n->prev == NIL)
+	bool head = b->head == i;
+	if (head)
 		b->head = n->next;
 	else
 		k->nodes[n->prev].next = n->next;
-	if (n->next == NIL)
-		b->tail = n->prev;
+	if (b->tail == i)
+		b->tail = head ? NIL : n->prev;
 	else
 		k->nodes[n->next].prev = n->prev;
 }
@@ -386,9 +406,10 @@ static double trimmed_separation(const dcs_time_t *s, size_t got)
 
 /* The bucket width, as a shift: Brown's 3 x the mean separation of the
  * earliest events.  When many of those share an instant the trimmed mean
- * collapses, so it is at least 3/2 x the plain mean; when all of them do, the
- * separation of the earliest distinct times is used instead, so that runs of
- * equal times fall into buckets of their own (insertion passes whole runs). */
+ * collapses, so it is at least 3/2 x the plain mean; when all of them do, it
+ * is the separation of the earliest distinct times (not three of them), so
+ * that each run of equal times has a slot of its own: an insertion among
+ * runs would pass whole runs. */
 static unsigned width_shift(const dcs_time_t *all, size_t n_all, const dcs_time_t *dist,
 			    size_t n_dist, unsigned old)
 {
@@ -400,7 +421,7 @@ static unsigned width_shift(const dcs_time_t *all, size_t n_all, const dcs_time_
 			w = 1.5 * plain;
 	}
 	if (!(w >= 1) && n_dist >= 2)
-		w = 3 * trimmed_separation(dist, n_dist);
+		w = trimmed_separation(dist, n_dist);
 	if (!(w >= 1))
 		return n_dist >= 2 ? 0 : old;
 	unsigned shift = 0;
@@ -427,16 +448,25 @@ static void rebuild(struct dcs_kernel *k, size_t nb)
 			keep_smallest(dist, &n_dist, SAMPLES, t, true);
 		}
 	}
-	struct bucket *nbk = malloc(nb * sizeof(*nbk));
-	if (!nbk)
-		DCS_FATAL("out of memory for %zu calendar buckets", nb);
+	/* Two arrays, kept at the largest size used, take turns: once the
+	 * queue has reached its peak, rebuilding allocates nothing. */
+	if (k->spare_cap < nb) {
+		struct bucket *sp = realloc(k->spare, nb * sizeof(*sp));
+		if (!sp)
+			DCS_FATAL("out of memory for %zu calendar buckets", nb);
+		k->spare = sp;
+		k->spare_cap = nb;
+	}
+	struct bucket *nbk = k->spare;
 	for (size_t b = 0; b < nb; b++)
 		nbk[b].head = nbk[b].tail = NIL;
 	struct bucket *old = k->buckets;
-	size_t onb = k->nb;
+	size_t onb = k->nb, ocap = k->buckets_cap;
 	k->buckets = nbk;
+	k->buckets_cap = k->spare_cap;
 	k->nb = nb;
 	k->mask = nb - 1;
+	k->shrink_below = nb > NB_MIN ? nb / 4 : 0;
 	k->shift = width_shift(all, n_all, dist, n_dist, k->shift);
 	k->cur = k->now >> k->shift;
 	for (size_t b = 0; b < onb; b++) {
@@ -445,11 +475,8 @@ static void rebuild(struct dcs_kernel *k, size_t nb)
 			link_node(k, i);
 		}
 	}
-	free(old);
-#ifdef KDEBUG
-	fprintf(stderr, "rebuild nb %zu -> %zu shift %u queued %zu cost %llu now %lld\n", onb, nb,
-		k->shift, k->queued, (unsigned long long)k->cost, (long long)k->now);
-#endif
+	k->spare = old;
+	k->spare_cap = ocap;
 	k->cost = 0;
 	k->waste = 0;
 	k->window_left = ADAPT_WINDOW;
@@ -498,16 +525,25 @@ dcs_handle_t dcs_schedule(struct dcs_kernel *k, dcs_time_t at, dcs_event_fn fn, 
 	if (!fn)
 		DCS_FATAL("event scheduled without a handler");
 	uint32_t i = node_alloc(k);
-	struct body *bd = &k->bodies[i];
-	bd->fn = fn;
-	bd->ctx = ctx;
-	memset(bd->payload, 0, DCS_PAYLOAD_BYTES);
-	if (payload_len)
-		memcpy(bd->payload, payload, payload_len);
-	uint32_t gen = ++bd->gen; /* odd: queued */
-	k->nodes[i].t = at;
+	struct slot *n = &k->nodes[i];
+	n->t = at;
+	struct act *a = &k->acts[i];
+	a->fn = fn;
+	a->ctx = ctx;
+	if (payload_len) {
+		unsigned char *p = k->payloads[i].b;
+		memcpy(p, payload, payload_len);
+		memset(p + payload_len, 0, DCS_PAYLOAD_BYTES - payload_len);
+		a->dirty = 1;
+	} else if (a->dirty) {
+		/* Zeroed only when it held bytes, so an event without a
+		 * payload never touches its payload's cache line. */
+		memset(k->payloads[i].b, 0, DCS_PAYLOAD_BYTES);
+		a->dirty = 0;
+	}
+	uint32_t gen = ++a->gen; /* odd: queued */
 	link_node(k, i);
-	if (++k->queued > 2 * k->nb)
+	if (++k->queued > k->nb)
 		rebuild(k, 2 * k->nb);
 	return ((uint64_t)gen << 32) | (i + 1);
 }
@@ -525,7 +561,7 @@ static uint32_t handle_node(const struct dcs_kernel *k, dcs_handle_t h)
 	uint64_t idx1 = h & 0xffffffffu;
 	if (idx1 == 0 || idx1 > k->nodes_len)
 		return NIL;
-	uint32_t gen = k->bodies[idx1 - 1].gen;
+	uint32_t gen = k->acts[idx1 - 1].gen;
 	if (gen != (uint32_t)(h >> 32) || !(gen & 1u))
 		return NIL;
 	return (uint32_t)(idx1 - 1);
@@ -542,13 +578,31 @@ bool dcs_cancel(struct dcs_kernel *k, dcs_handle_t h)
 	if (i == NIL)
 		return false;
 	unlink_node(k, i);
-	k->bodies[i].gen++;
+	k->acts[i].gen++;
 	node_free(k, i);
 	k->queued--;
 	return true;
 }
 
 /* ---- running ---- */
+
+/* Fetches what event h (due in slot c) needs to run and, unverified, the
+ * likely event after it: the next node of its bucket, the first of the next
+ * bucket. */
+static inline void prefetch_from(const struct dcs_kernel *k, uint32_t h, int64_t c)
+{
+	__builtin_prefetch(&k->acts[h]);
+	uint32_t x = k->nodes[h].next;
+	if (x != NIL) {
+		__builtin_prefetch(&k->nodes[x]);
+		__builtin_prefetch(&k->acts[x]);
+	}
+	x = k->buckets[(size_t)(c + 1) & k->mask].head;
+	if (x != NIL) {
+		__builtin_prefetch(&k->nodes[x]);
+		__builtin_prefetch(&k->acts[x]);
+	}
+}
 
 static void dispatch(struct dcs_kernel *k, uint32_t i)
 {
@@ -558,37 +612,44 @@ static void dispatch(struct dcs_kernel *k, uint32_t i)
 	b->head = next;
 	if (next == NIL)
 		b->tail = NIL;
-	else
-		k->nodes[next].prev = NIL;
-	/* Find the event that will run next unless the handler schedules an
-	 * earlier one, as front() will, and fetch its body while this event
-	 * runs: otherwise reading its handler is a cache miss. */
+	/* Find the event that will run next (unless the handler schedules an
+	 * earlier one) as front() would, and move the scan to its slot: every
+	 * slot before it is empty, and link_node() moves the scan back for an
+	 * earlier event.  Fetch what it needs while this handler runs, and,
+	 * unverified, the likely event after it (the next node of its bucket,
+	 * the first of the next bucket): otherwise each is a cache miss once
+	 * the queue outgrows the caches. */
 	int64_t c = k->cur;
 	uint32_t h = next;
-	for (size_t j = 0; j < PREFETCH_SCAN; j++, c++) {
+	size_t j = 0;
+	for (; j < LOOKAHEAD_SLOTS; j++, c++) {
 		if (j)
 			h = k->buckets[(size_t)c & k->mask].head;
 		if (h != NIL && (k->nodes[h].t >> k->shift) == c) {
-			__builtin_prefetch(&k->bodies[h]);
+			if (k->nodes_cap > CACHED_NODES)
+				prefetch_from(k, h, c);
 			break;
 		}
 	}
+	k->cur = c;
+	k->cost += j;
 	k->queued--;
 	dcs_time_t t = n->t;
-	struct body *bd = &k->bodies[i];
-	dcs_event_fn fn = bd->fn;
-	bd->gen++;
+	struct act *a = &k->acts[i];
+	dcs_event_fn fn = a->fn;
+	void *ctx = a->ctx;
+	a->gen++;
 	k->now = t;
 	k->events++;
 	k->depth++;
-	fn(k, bd->ctx, bd->payload);
+	fn(k, ctx, k->payloads[i].b);
 	k->depth--;
 	node_free(k, i);
 	if (k->n_retired && k->depth == 0)
 		free_retired(k);
 	if (k->observer)
 		k->observer(k->observer_ctx, t, fn);
-	if (k->queued < k->nb / 2 && k->nb > NB_MIN)
+	if (k->queued < k->shrink_below)
 		rebuild(k, k->nb / 2);
 	else if (--k->window_left == 0)
 		adapt(k);
@@ -665,7 +726,8 @@ size_t dcs_kernel_bytes_per_pending(void)
 {
 	/* A slot and a body per event, and about one bucket (between half a
 	 * bucket and two). */
-	return sizeof(struct slot) + sizeof(struct body) + sizeof(struct bucket);
+	return sizeof(struct slot) + sizeof(struct act) + sizeof(struct payload) +
+	       sizeof(struct bucket);
 }
 
 /* ---- random streams ---- */

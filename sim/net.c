@@ -90,6 +90,21 @@ double dcs_mathis_cap_Bps(int streams, double mss_bytes, double rtt_s, double lo
 	return streams * mss_bytes / rtt_s * DCS_MATHIS_C / sqrt(loss);
 }
 
+double dcs_window_for_rate(int streams, double rate_Bps, double rtt_s)
+{
+	if (!(rate_Bps > 0) || !isfinite(rate_Bps) || !(rtt_s > 0) || streams < 1)
+		return NAN;
+	return rate_Bps * rtt_s / streams;
+}
+
+double dcs_loss_for_rate(int streams, double mss_bytes, double rtt_s, double rate_Bps)
+{
+	if (!(rate_Bps > 0) || !isfinite(rate_Bps) || !(rtt_s > 0) || streams < 1)
+		return NAN;
+	double r = streams * mss_bytes * DCS_MATHIS_C / (rtt_s * rate_Bps);
+	return r * r;
+}
+
 const char *dcs_limit_name(enum dcs_limit l)
 {
 	static const char *const names[] = {"none", "link_share", "window",
@@ -544,6 +559,12 @@ enum dcs_limit dcs_flow_main_limit(const struct dcs_flow *f)
 	return best;
 }
 
+double dcs_flow_limit_bytes(struct dcs_net *net, struct dcs_flow *f, enum dcs_limit l)
+{
+	settle(net);
+	return f->by_limit[l];
+}
+
 dcs_time_t dcs_flow_rtt(const struct dcs_net *net, const struct dcs_flow *f)
 {
 	(void)net;
@@ -730,6 +751,75 @@ double dcs_net_path_loss(const struct dcs_net *net, int a, int b)
 		v = net->scn->links[l].a == v ? net->scn->links[l].b : net->scn->links[l].a;
 	}
 	return 1.0 - pass;
+}
+
+int dcs_net_path_bottleneck(const struct dcs_net *net, int a, int b, double *cap_Bps,
+			    double *line_gbps, double *background_gbps, double *goodput_fraction)
+{
+	int n = net->n_sites, best = -1;
+	if (net->dist[(size_t)a * n + b] == DCS_TIME_NEVER)
+		return -1;
+	for (int v = b; v != a;) {
+		int l = net->pred[(size_t)a * n + v];
+		if (best < 0 || net->ls[l].cap_Bps < net->ls[best].cap_Bps)
+			best = l;
+		v = net->scn->links[l].a == v ? net->scn->links[l].b : net->scn->links[l].a;
+	}
+	if (best >= 0) {
+		const struct dcs_link_cfg *c = &net->scn->links[best];
+		*cap_Bps = net->ls[best].cap_Bps;
+		*line_gbps = net->ls[best].bandwidth_gbps;
+		*background_gbps = c->background_gbps;
+		*goodput_fraction = dcs_link_cfg_goodput_fraction(c);
+	}
+	return best;
+}
+
+bool dcs_net_lift(const struct dcs_net *net, int a, int b, enum dcs_limit l, int streams,
+		  double window_bytes, double demand_Bps, double share_rate_Bps, double *value,
+		  const char **metric, const char **unit)
+{
+	double cap, line, bg, gf;
+	if (a == b || !dcs_net_reachable(net, a, b) ||
+	    dcs_net_path_bottleneck(net, a, b, &cap, &line, &bg, &gf) < 0)
+		return false;
+	double rtt_s = dcs_time_to_s(dcs_net_rtt(net, a, b));
+	int mss = dcs_net_path_mss(net, a, b);
+	double w = dcs_window_cap_Bps(streams, window_bytes, rtt_s);
+	double m = dcs_mathis_cap_Bps(streams, mss, rtt_s, dcs_net_path_loss(net, a, b));
+	double v = NAN;
+	switch (l) {
+	case DCS_LIMIT_WINDOW:
+		v = dcs_window_for_rate(streams, fmin(cap, fmin(demand_Bps, m)), rtt_s) / 1024.0;
+		*metric = "lift_window_kib";
+		*unit = "KiB";
+		break;
+	case DCS_LIMIT_LOSS:
+		v = dcs_loss_for_rate(streams, mss, rtt_s, fmin(cap, fmin(demand_Bps, w)));
+		*metric = "lift_max_loss";
+		*unit = "ratio";
+		break;
+	case DCS_LIMIT_DEMAND:
+		v = fmin(cap, fmin(w, m)) / 1048576.0;
+		*metric = "lift_rate_cap_mib_s";
+		*unit = "MiB/s";
+		break;
+	case DCS_LIMIT_LINK_SHARE: {
+		double next = fmin(demand_Bps, fmin(w, m));
+		if (!isfinite(next) || !(share_rate_Bps > 0) || share_rate_Bps >= next || !(gf > 0))
+			return false;
+		v = cap * next / share_rate_Bps / gf * 8 / 1e9 + bg;
+		*metric = "lift_bandwidth_gbps";
+		*unit = "Gbps";
+		break;
+	}
+	default:
+		return false;
+	}
+	if (!isfinite(v))
+		return false;
+	*value = v;
+	return true;
 }
 
 int dcs_net_path_mss(const struct dcs_net *net, int a, int b)

@@ -383,12 +383,17 @@ static int collect_metrics(struct mtable *m, struct rdir *d, size_t nd)
 		}
 		const struct dcs_csv *t = d[k].stats;
 		if (t) {
-			long cm = dcs_csv_col(t, "metric"), cv = dcs_csv_col(t, "mean");
+			long cm = dcs_csv_col(t, "metric"), cv = dcs_csv_col(t, "mean"),
+			     cu = dcs_csv_col(t, "unit");
 			for (size_t r = 0; cm > 0 && cv >= 0 && r < t->nrows; r++) {
 				char pt[1024];
 				point_text(t, r, pt, sizeof(pt));
 				const char *metric = dcs_csv_cell(t, r, (size_t)cm);
-				if (mtable_put(m, k, metric, pt, unit_of_name(metric),
+				/* The unit column, else a guess from the name (files
+				 * written before sweep_stats.csv had one). */
+				const char *unit = cu >= 0 ? dcs_csv_cell(t, r, (size_t)cu) : "";
+				if (mtable_put(m, k, metric, pt,
+					       unit[0] ? unit : unit_of_name(metric),
 					       dcs_csv_cell(t, r, (size_t)cv)) != 0)
 					return -1;
 			}
@@ -732,6 +737,82 @@ static void metrics_section(struct dcs_sb *b, const struct mtable *m, const stru
 	}
 	if (!runs && !sweeps)
 		dcs_sb_puts(b, "<p class=\"note\">No summary metrics found.</p>\n");
+}
+
+/* ---- bottlenecks -------------------------------------------------------- */
+
+/* The lift figure of an entity in a directory, in words: "a TCP window of
+ * 173819 KiB per stream".  false when it has none. */
+static bool lift_text(const struct mtable *m, size_t dir, const char *entity, char *buf, size_t len)
+{
+	static const struct {
+		const char *metric, *before, *after;
+	} words[] = {
+	    {"lift_window_kib", "a TCP window of ", " KiB per stream"},
+	    {"lift_max_loss", "loss at most ", ""},
+	    {"lift_rate_cap_mib_s", "a rate cap of ", " MiB/s"},
+	    {"lift_bandwidth_gbps", "", " Gbps on the narrowest link"},
+	    {"lift_rate_gbps", "a migration rate of ", " Gbps (twice the dirty rate)"},
+	    {"lift_fc_credits", "", " FC buffer credits"},
+	};
+	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+		long i = mtable_find(m, words[w].metric, entity);
+		if (i >= 0 && m->rows[i].val[dir]) {
+			snprintf(buf, len, "%s%s%s", words[w].before, m->rows[i].val[dir],
+				 words[w].after);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* What limited each migration, replication channel and tromboned service,
+ * side by side, with the setting that would lift it (summary.csv's
+ * limited_by and lift_* rows). */
+static void bottlenecks_section(struct dcs_sb *b, const struct mtable *m, const struct rdir *d,
+				size_t nd)
+{
+	bool any = false;
+	for (size_t i = 0; i < m->n && !any; i++)
+		any = strcmp(m->rows[i].metric, "limited_by") == 0;
+	if (!any)
+		return;
+	dcs_sb_puts(b, "<h2>Bottlenecks</h2>\n"
+		       "<p class=\"note\">What limited each flow owner's rate for most of its "
+		       "bytes (<code>limited_by</code> in summary.csv): its <b>link_share</b> of a "
+		       "shared link, the TCP <b>window</b> over the RTT, <b>loss</b> (the Mathis "
+		       "bound), the engine's <b>rate_cap</b>, <b>fc_credits</b>, a "
+		       "<b>dirty_rate</b> pre-copy could not outrun, or the <b>offered_load</b> "
+		       "itself (the network was not the limit); and the setting at which it "
+		       "would stop limiting (the <code>lift_*</code> rows).  A parameter that "
+		       "does not touch the bottleneck changes nothing.</p>\n<table><tr>");
+	th(b, "entity");
+	for (size_t k = 0; k < nd; k++)
+		th(b, d[k].label);
+	dcs_sb_puts(b, "</tr>\n");
+	for (size_t i = 0; i < m->n; i++) {
+		const struct mrow *r = &m->rows[i];
+		if (strcmp(r->metric, "limited_by") != 0)
+			continue;
+		dcs_sb_puts(b, "<tr>");
+		td(b, r->entity, NULL);
+		for (size_t k = 0; k < nd; k++) {
+			dcs_sb_puts(b, "<td>");
+			if (r->val[k]) {
+				dcs_sb_puts(b, "<b>");
+				dcs_sb_esc(b, r->val[k]);
+				dcs_sb_puts(b, "</b>");
+				char lift[256];
+				if (lift_text(m, k, r->entity, lift, sizeof(lift))) {
+					dcs_sb_puts(b, "<br>lifted by ");
+					dcs_sb_esc(b, lift);
+				}
+			}
+			dcs_sb_puts(b, "</td>");
+		}
+		dcs_sb_puts(b, "</tr>\n");
+	}
+	dcs_sb_puts(b, "</table>\n");
 }
 
 /* ---- charts ------------------------------------------------------------- */
@@ -1402,6 +1483,7 @@ int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare
 			"the same numbers are in compare.csv beside this file.</p>\n");
 	runs_section(&b, d, n);
 	params_section(&b, d, n);
+	bottlenecks_section(&b, &m, d, n);
 	metrics_section(&b, &m, d, n);
 	charts_section(&b, d, n, o);
 	dcs_sb_puts(&b, "</body>\n</html>\n");

@@ -25,6 +25,31 @@ int dcs_run_interrupted(void)
 	return interrupted_by;
 }
 
+/* Events between checks for interrupts and limits (about 0.1 to 1 s). */
+#define RUN_SLICE_EVENTS (UINT64_C(1) << 20)
+/* Pending events a run may hold (about 130 bytes each with their models'
+ * state, so about 1.3 GB); beyond, a queue is growing without bound. */
+#define RUN_MAX_PENDING ((size_t)10000000)
+
+/* Rows all tables may hold (each about 350 bytes until written, so about
+ * 2 GB); *biggest names the largest table.  The loader's budget keeps
+ * sampled rows (links.csv, paths.csv) under 4e6 (sim/io/sections.c). */
+#define RUN_MAX_ROWS ((size_t)6000000)
+
+static size_t results_rows(struct dcs_results *res, const char **biggest)
+{
+	size_t total = 0, most = 0;
+	for (size_t i = 0; i < dcs_results_n_tables(res); i++) {
+		const struct dcs_table *t = dcs_results_table_at(res, i);
+		total += dcs_table_nrows(t);
+		if (dcs_table_nrows(t) >= most) {
+			most = dcs_table_nrows(t);
+			*biggest = dcs_table_file(t);
+		}
+	}
+	return total;
+}
+
 static double wall_now(void)
 {
 	struct timespec ts;
@@ -49,6 +74,21 @@ static int write_all(const char *dir, struct dcs_world *w, const struct dcs_run_
 			strerror(errno));
 		return 3;
 	}
+	/* run.json is the mark of a finished write, so it goes first and comes
+	 * back last: a write that fails half way (a full disk) or is killed
+	 * never leaves an earlier run's run.json beside new tables. */
+	char *mark = malloc(strlen(dir) + sizeof("/run.json"));
+	if (!mark) {
+		fprintf(err, "dcisim: error: out of memory writing %s\n", dir);
+		return 3;
+	}
+	strcat(strcpy(mark, dir), "/run.json");
+	int gone = unlink(mark) == 0 || errno == ENOENT ? 0 : errno;
+	free(mark);
+	if (gone) {
+		fprintf(err, "dcisim: error: cannot write in %s: %s\n", dir, strerror(gone));
+		return 3;
+	}
 	for (size_t i = 0; i < dcs_results_n_tables(w->res); i++)
 		if (dcs_write_table(dir, dcs_results_table_at(w->res, i), err) != 0)
 			return 3;
@@ -67,8 +107,6 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		return 3;
 	}
 	w->verbosity = opts->verbosity;
-	if (opts->max_events)
-		dcs_kernel_set_event_limit(w->k, opts->max_events);
 	dcs_time_t until = w->horizon;
 	if (opts->until_s > 0 && dcs_time_from_s(opts->until_s) < until)
 		until = dcs_time_from_s(opts->until_s);
@@ -78,8 +116,12 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		return 3;
 	}
 	double t0 = wall_now();
+	int64_t started_unix = (int64_t)time(NULL);
 	dcs_time_t chunk = until / 200 > 0 ? until / 200 : 1;
 	const char *note = NULL;
+	char row_note[320];
+	size_t max_pending = opts->max_pending ? opts->max_pending : RUN_MAX_PENDING;
+	size_t max_rows = opts->max_rows ? opts->max_rows : RUN_MAX_ROWS;
 	int code = 0;
 	size_t peak_pending = 0;
 	dcs_time_t sim_end = -1;
@@ -88,7 +130,15 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		dcs_time_t next = dcs_now(w->k) + chunk;
 		if (next > until || next < 0)
 			next = until;
+		/* At most RUN_SLICE_EVENTS events between the checks below, so that
+		 * an interrupt, --max-wall-s or a runaway queue is noticed soon
+		 * however many events a chunk of simulated time holds. */
+		uint64_t slice_end = dcs_kernel_events(w->k) + RUN_SLICE_EVENTS;
+		bool at_max = opts->max_events && opts->max_events <= slice_end;
+		dcs_kernel_set_event_limit(w->k, at_max ? opts->max_events : slice_end);
 		enum dcs_stop_reason r = tr ? dcs_trace_run(tr, next) : dcs_world_run(w, next);
+		bool sliced = r == DCS_STOP_LIMIT && !at_max;
+		bool done = r == DCS_STOP_EMPTY || (!sliced && dcs_now(w->k) >= until);
 		if (dcs_kernel_pending(w->k) > peak_pending)
 			peak_pending = dcs_kernel_pending(w->k);
 		if (progress)
@@ -99,8 +149,31 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 			code = interrupted_by == SIGTERM ? 143 : 130;
 			break;
 		}
-		if (r == DCS_STOP_LIMIT) {
+		if (r == DCS_STOP_LIMIT && at_max) {
 			note = "stopped at --max-events";
+			code = 3;
+			break;
+		}
+		const char *big = NULL;
+		if (!done && results_rows(w->res, &big) > max_rows) {
+			/* Rows stay in memory until the end: stop before it runs out. */
+			snprintf(row_note, sizeof(row_note),
+				 "stopped: the results hold more than %zu rows (%s grows "
+				 "fastest): shorten duration_s or make the scenario produce "
+				 "fewer rows",
+				 max_rows, big);
+			note = row_note;
+			code = 3;
+			break;
+		}
+		if (!done && dcs_kernel_pending(w->k) > max_pending) {
+			/* Memory would grow until the machine runs out: stop cleanly. */
+			snprintf(row_note, sizeof(row_note),
+				 "stopped: more than %zu events pending at once (a queue that "
+				 "grows without bound: is an offered load above what serves it, "
+				 "e.g. storage iops above the arrays' capacity?)",
+				 max_pending);
+			note = row_note;
 			code = 3;
 			break;
 		}
@@ -109,7 +182,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 			code = 3;
 			break;
 		}
-		if (r == DCS_STOP_EMPTY || dcs_now(w->k) >= until) {
+		if (done) {
 			/* Nothing left to happen: the run covers the whole horizon. */
 			sim_end = until;
 			break;
@@ -129,7 +202,10 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	struct dcs_run_info ri = {
 		.scenario = scn->name,
 		.scenario_path = scn->path,
+		.scenario_sha256 = scn->text_sha256[0] ? scn->text_sha256 : NULL,
 		.seed = seed,
+		.replication = opts->replication,
+		.started_unix = started_unix,
 		.events = dcs_kernel_events(w->k),
 		.wall_s = wall,
 		.sim_s = dcs_time_to_s(sim_end >= 0 ? sim_end : dcs_now(w->k)),

@@ -10,6 +10,7 @@
  */
 #include "dcisim/sweep.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -22,9 +23,12 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "dcisim/csvread.h"
+#include "dcisim/loader.h"
 #include "dcisim/output.h"
 #include "dcisim/results.h"
 #include "dcisim/run.h"
+#include "dcisim/version.h"
 
 double dcs_sweep_wall_now(void)
 {
@@ -40,9 +44,12 @@ void dcs_sweep_run_clear(struct dcs_sweep_run *r)
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->names[i]);
 		free(r->values[i]);
+		if (r->units)
+			free(r->units[i]);
 	}
 	free(r->names);
 	free(r->values);
+	free(r->units);
 	free(r->messages);
 	*r = (struct dcs_sweep_run){0};
 }
@@ -72,7 +79,7 @@ static int take_summary(struct dcs_sweep_run *r, struct dcs_results *res)
 			t = dcs_results_table_at(res, i);
 	if (!t)
 		return 0;
-	long cm = -1, ce = -1, cv = -1;
+	long cm = -1, ce = -1, cv = -1, cu = -1;
 	for (size_t c = 0; c < dcs_table_ncols(t); c++) {
 		const char *h = dcs_table_col(t, c);
 		if (!strcmp(h, "metric"))
@@ -81,13 +88,16 @@ static int take_summary(struct dcs_sweep_run *r, struct dcs_results *res)
 			ce = (long)c;
 		else if (!strcmp(h, "value"))
 			cv = (long)c;
+		else if (!strcmp(h, "unit"))
+			cu = (long)c;
 	}
 	if (cm < 0 || cv < 0)
 		return 0;
 	size_t nr = dcs_table_nrows(t);
 	r->names = calloc(nr + 1, sizeof(char *));
 	r->values = calloc(nr + 1, sizeof(char *));
-	if (!r->names || !r->values)
+	r->units = calloc(nr + 1, sizeof(char *));
+	if (!r->names || !r->values || !r->units)
 		return -1;
 	for (size_t i = 0; i < nr; i++) {
 		const char *m = dcs_table_cell(t, i, (size_t)cm);
@@ -103,13 +113,16 @@ static int take_summary(struct dcs_sweep_run *r, struct dcs_results *res)
 			}
 		}
 		char *val = strdup(dcs_table_cell(t, i, (size_t)cv));
-		if (!name || !val) {
+		char *unit = strdup(cu >= 0 ? dcs_table_cell(t, i, (size_t)cu) : "");
+		if (!name || !val || !unit) {
 			free(name);
 			free(val);
+			free(unit);
 			return -1;
 		}
 		r->names[r->n] = name;
 		r->values[r->n] = val;
+		r->units[r->n] = unit;
 		r->n++;
 	}
 	return 0;
@@ -134,6 +147,13 @@ static void write_point(const struct dcs_sweep *sw, size_t run, const char *dir,
 	dcs_cell_str(t, "seed");
 	dcs_cell_fmt(t, "%llu", (unsigned long long)dcs_sweep_seed(sw, run));
 	dcs_row_end(t);
+	/* Written last, so the key says the run's files are all in place. */
+	char key[65];
+	dcs_sweep_run_key(sw, run, key);
+	dcs_row_begin(t);
+	dcs_cell_str(t, "run_key");
+	dcs_cell_str(t, key);
+	dcs_row_end(t);
 	FILE *devnull = err ? NULL : fopen("/dev/null", "w");
 	dcs_write_table(dir, t, err ? err : devnull ? devnull : stderr);
 	if (devnull)
@@ -151,6 +171,7 @@ void dcs_sweep_run_one(const struct dcs_sweep *sw, size_t run, const struct dcs_
 	    .seed_set = true,
 	    .seed = dcs_sweep_seed(sw, run),
 	    .verbosity = 0,
+	    .replication = (int)(run % (size_t)sw->replications),
 	};
 	if (o->runs_dir) {
 		snprintf(dir, sizeof(dir), "%s/%06zu", o->runs_dir, run);
@@ -229,6 +250,7 @@ char *dcs_sweep_run_pack(const struct dcs_sweep_run *r, size_t *len)
 	for (size_t i = 0; i < r->n; i++) {
 		pk_str(&p, r->names[i]);
 		pk_str(&p, r->values[i]);
+		pk_str(&p, r->units ? r->units[i] : "");
 	}
 	pk_str(&p, r->messages);
 	if (p.oom) {
@@ -276,14 +298,16 @@ int dcs_sweep_run_unpack(const char *buf, size_t len, struct dcs_sweep_run *r)
 	r->done = done != 0;
 	r->names = calloc((size_t)n + 1, sizeof(char *));
 	r->values = calloc((size_t)n + 1, sizeof(char *));
-	if (!r->names || !r->values)
+	r->units = calloc((size_t)n + 1, sizeof(char *));
+	if (!r->names || !r->values || !r->units)
 		goto bad;
 	for (uint32_t i = 0; i < n; i++) {
 		r->names[i] = up_str(&p, end);
 		r->values[i] = r->names[i] ? up_str(&p, end) : NULL;
+		r->units[i] = r->values[i] ? up_str(&p, end) : NULL;
 		if (r->names[i])
 			r->n++;
-		if (!r->names[i] || !r->values[i])
+		if (!r->names[i] || !r->values[i] || !r->units[i])
 			goto bad;
 	}
 	char *m = up_str(&p, end);
@@ -299,6 +323,207 @@ int dcs_sweep_run_unpack(const char *buf, size_t len, struct dcs_sweep_run *r)
 bad:
 	dcs_sweep_run_clear(r);
 	return -1;
+}
+
+/* ---- the cache of finished runs ----------------------------------------- */
+
+#define RECORD_MAGIC "dcisim sweep run 1\nkey "
+
+void dcs_sweep_run_key(const struct dcs_sweep *sw, size_t run, char key[65])
+{
+	size_t point = run / (size_t)sw->replications;
+	char buf[512];
+	int n =
+	    snprintf(buf, sizeof(buf), "dcisim-run 1\nscenario %s\nseed %llu\nversion %s %s\n",
+		     sw->scenarios[point]->text_sha256, (unsigned long long)dcs_sweep_seed(sw, run),
+		     DCISIM_VERSION, DCISIM_COMMIT);
+	dcs_sha256_hex(buf, (size_t)n, key);
+}
+
+static void cache_dir(const struct dcs_sweep_opts *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/cache", o->out_dir);
+}
+
+/* A record's file name is its key and ".run". */
+static bool is_record(const char *name)
+{
+	size_t n = strlen(name);
+	if (n != 64 + 4 || strcmp(name + 64, ".run") != 0)
+		return false;
+	for (size_t i = 0; i < 64; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* What a writer killed before its rename left behind. */
+static bool is_leftover(const char *name)
+{
+	return name[0] == '.' && strstr(name, ".run.tmp.") != NULL;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* With --runs-dir a reused run must still have its files: its
+ * sweep_point.csv, written after them, names its key. */
+static bool run_dir_has_key(const struct dcs_sweep_opts *o, size_t run, const char *key)
+{
+	char path[4200], msg[256];
+	snprintf(path, sizeof(path), "%s/%06zu/sweep_point.csv", o->runs_dir, run);
+	struct dcs_csv *t = dcs_csv_read_file(path, NULL, msg, sizeof(msg));
+	long cp = t ? dcs_csv_col(t, "param") : -1, cv = t ? dcs_csv_col(t, "value") : -1;
+	bool ok = false;
+	for (size_t r = 0; cp >= 0 && cv >= 0 && r < t->nrows && !ok; r++)
+		ok = strcmp(dcs_csv_cell(t, r, (size_t)cp), "run_key") == 0 &&
+		     strcmp(dcs_csv_cell(t, r, (size_t)cv), key) == 0;
+	dcs_csv_free(t);
+	return ok;
+}
+
+/* Reads a record back; false when it is missing, damaged or not a
+ * successful run. */
+static bool cache_load(const char *dir, const char *key, struct dcs_sweep_run *r)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s.run", dir, key);
+	size_t len = 0;
+	char *data = dcs_read_file(path, &len);
+	size_t hl = strlen(RECORD_MAGIC);
+	bool ok = data && len > hl + 65 && memcmp(data, RECORD_MAGIC, hl) == 0 &&
+		  memcmp(data + hl, key, 64) == 0 && data[hl + 64] == '\n' &&
+		  dcs_sweep_run_unpack(data + hl + 65, len - hl - 65, r) == 0 && r->done &&
+		  r->code == 0;
+	free(data);
+	if (!ok)
+		dcs_sweep_run_clear(r);
+	r->reused = ok;
+	return ok;
+}
+
+long dcs_sweep_cache_prepare(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
+			     struct dcs_sweep_run *runs, size_t *stale, FILE *err)
+{
+	*stale = 0;
+	if (!o->out_dir)
+		return 0;
+	char dir[4096];
+	cache_dir(o, dir, sizeof(dir));
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return 0; /* nothing cached yet */
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	bool oom = false;
+	for (struct dirent *e; (e = readdir(dp));) {
+		if (is_leftover(e->d_name) && (o->resume || o->force)) {
+			char p[4400];
+			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+			unlink(p);
+			continue;
+		}
+		if (!is_record(e->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			char **nn = realloc(names, cap * sizeof(char *));
+			if (!nn) {
+				oom = true;
+				break;
+			}
+			names = nn;
+		}
+		if (!(names[n] = strdup(e->d_name))) {
+			oom = true;
+			break;
+		}
+		n++;
+	}
+	closedir(dp);
+	long reused = 0;
+	if (oom) {
+		fprintf(err, "dcisim sweep: error: out of memory reading %s\n", dir);
+		reused = -1;
+	} else if (n > 0 && !o->resume && !o->force) {
+		fprintf(err,
+			"dcisim sweep: error: %s holds %zu cached run%s of an earlier sweep into "
+			"this directory; pass --resume to reuse those that match and run the "
+			"rest, or --force to delete them and run everything (nothing run)\n",
+			dir, n, n == 1 ? "" : "s");
+		reused = -1;
+	} else if (o->force) {
+		for (size_t i = 0; i < n; i++) {
+			char p[4400];
+			snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+			if (unlink(p) != 0 && errno != ENOENT) {
+				fprintf(err, "dcisim sweep: error: cannot remove %s: %s\n", p,
+					strerror(errno));
+				reused = -1;
+				break;
+			}
+		}
+	} else if (n > 0) {
+		qsort(names, n, sizeof(char *), cmp_name);
+		bool *used = calloc(n, sizeof(bool));
+		size_t total = dcs_sweep_n_runs(sw);
+		for (size_t i = 0; used && i < total; i++) {
+			char key[65], name[72];
+			dcs_sweep_run_key(sw, i, key);
+			snprintf(name, sizeof(name), "%s.run", key);
+			const char *pn = name;
+			char **hit = bsearch(&pn, names, n, sizeof(char *), cmp_name);
+			if (!hit || (o->runs_dir && !run_dir_has_key(o, i, key)))
+				continue;
+			if (cache_load(dir, key, &runs[i])) {
+				used[hit - names] = true;
+				reused++;
+			}
+		}
+		for (size_t k = 0; used && k < n; k++)
+			*stale += !used[k];
+		if (!used) {
+			fprintf(err, "dcisim sweep: error: out of memory reading %s\n", dir);
+			reused = -1;
+		}
+		free(used);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return reused;
+}
+
+void dcs_sweep_cache_store(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o, size_t run,
+			   const struct dcs_sweep_run *r, FILE *err)
+{
+	if (!o->out_dir || !r->done || r->code != 0 || r->reused)
+		return;
+	char dir[4096], key[65], name[72];
+	cache_dir(o, dir, sizeof(dir));
+	dcs_sweep_run_key(sw, run, key);
+	snprintf(name, sizeof(name), "%s.run", key);
+	size_t plen = 0;
+	char *packed = dcs_sweep_run_pack(r, &plen);
+	size_t hl = strlen(RECORD_MAGIC);
+	char *data = packed ? malloc(hl + 65 + plen) : NULL;
+	if (!data) {
+		fprintf(err, "dcisim sweep: error: out of memory caching run %zu\n", run);
+		free(packed);
+		return;
+	}
+	memcpy(data, RECORD_MAGIC, hl);
+	memcpy(data + hl, key, 64);
+	data[hl + 64] = '\n';
+	memcpy(data + hl + 65, packed, plen);
+	if (dcs_mkdir_p(dir) != 0)
+		fprintf(err, "dcisim sweep: error: cannot create %s: %s\n", dir, strerror(errno));
+	else
+		dcs_write_file_atomic(dir, name, data, hl + 65 + plen, err);
+	free(data);
+	free(packed);
 }
 
 /* ---- progress --------------------------------------------------------- */
@@ -345,6 +570,11 @@ static long pool_next(struct dcs_sweep_pool *P)
 {
 	long i = -1;
 	pthread_mutex_lock(&P->mu);
+	/* Runs read back from the cache count as finished at once. */
+	while (P->next < P->total && P->runs[P->next].reused) {
+		P->next++;
+		P->finished++;
+	}
 	if (P->next < P->total && !dcs_run_interrupted())
 		i = (long)P->next++;
 	pthread_mutex_unlock(&P->mu);
@@ -356,6 +586,7 @@ static void *worker(void *arg)
 	struct dcs_sweep_pool *P = arg;
 	for (long i; (i = pool_next(P)) >= 0;) {
 		dcs_sweep_run_one(P->sw, (size_t)i, P->o, &P->runs[i]);
+		dcs_sweep_cache_store(P->sw, P->o, (size_t)i, &P->runs[i], stderr);
 		dcs_sweep_pool_done(P);
 	}
 	return NULL;
@@ -620,15 +851,27 @@ static int build_tables(struct dcs_results *res, const struct dcs_sweep *sw,
 	ok = hdr_add(&h, &hl, &hc, "point") == 0;
 	for (size_t p = 0; ok && p < sw->n_params; p++)
 		ok = hdr_add(&h, &hl, &hc, sw->params[p]) == 0;
-	const char *tail[] = {"metric", "n", "mean", "sd", "ci95_low", "ci95_high"};
+	const char *tail[] = {"metric", "unit", "n", "mean", "sd", "ci95_low", "ci95_high"};
 	for (size_t k = 0; ok && k < sizeof(tail) / sizeof(tail[0]); k++)
 		ok = hdr_add(&h, &hl, &hc, tail[k]) == 0;
 	if (!ok)
 		goto out;
 	struct dcs_table *st = dcs_results_table(res, "sweep_stats.csv", h);
 	const char **cells = calloc((size_t)sw->replications * (cs.n + 1) + 1, sizeof(char *));
-	if (!cells)
+	/* Each column's unit, from the first run that has it (summary.csv's
+	 * unit column: the same for a metric in every run). */
+	const char **units = calloc(cs.n + 1, sizeof(char *));
+	if (!cells || !units) {
+		free(cells);
+		free(units);
 		goto out;
+	}
+	for (size_t i = 0; i < total; i++)
+		for (size_t k = 0; runs[i].done && runs[i].units && k < runs[i].n; k++) {
+			long c = colset_find(&cs, runs[i].names[k]);
+			if (!units[c])
+				units[c] = runs[i].units[k];
+		}
 	for (size_t point = 0; point < sw->n_points; point++) {
 		/* cells[rep * ncols + c]: this point's values, NULL when absent. */
 		memset(cells, 0, (size_t)sw->replications * (cs.n + 1) * sizeof(char *));
@@ -664,6 +907,7 @@ static int build_tables(struct dcs_results *res, const struct dcs_sweep *sw,
 			for (size_t p = 0; p < sw->n_params; p++)
 				dcs_cell_str(st, dcs_sweep_value(sw, point, p));
 			dcs_cell_str(st, cs.names[c]);
+			dcs_cell_str(st, units[c] ? units[c] : "");
 			dcs_cell_int(st, (int64_t)n);
 			dcs_cell_num(st, mean);
 			if (n < 2) {
@@ -679,6 +923,7 @@ static int build_tables(struct dcs_results *res, const struct dcs_sweep *sw,
 		}
 	}
 	free(cells);
+	free(units);
 	rc = 0;
 out:
 	free(h);
@@ -734,16 +979,124 @@ static void print_messages(const struct dcs_sweep *sw, const struct dcs_sweep_ru
 	free(seen);
 }
 
+/* ---- parameters that changed nothing ------------------------------------ */
+
+static uint64_t fnv_more(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (h ^ 0x1f) * 1099511628211ull; /* a separator, so "ab","c" != "a","bc" */
+}
+
+struct inert_row {
+	uint64_t group; /* the other parameters' values and the replication */
+	const char *value;
+	uint64_t outputs; /* every summary cell of the run */
+};
+
+static int cmp_inert(const void *x, const void *y)
+{
+	const struct inert_row *a = x, *b = y;
+	return (a->group > b->group) - (a->group < b->group);
+}
+
+bool dcs_sweep_param_inert(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+			   size_t param)
+{
+	size_t total = dcs_sweep_n_runs(sw), n = 0;
+	struct inert_row *rows = calloc(total + 1, sizeof(*rows));
+	if (!rows)
+		return false;
+	for (size_t i = 0; i < total; i++) {
+		const struct dcs_sweep_run *r = &runs[i];
+		if (!r->done || r->code != 0)
+			continue;
+		size_t point = i / (size_t)sw->replications;
+		uint64_t g = 1469598103934665603ull, out = g;
+		for (size_t p = 0; p < sw->n_params; p++)
+			if (p != param)
+				g = fnv_more(g, dcs_sweep_value(sw, point, p));
+		char rep[32];
+		snprintf(rep, sizeof(rep), "%zu", i % (size_t)sw->replications);
+		g = fnv_more(g, rep);
+		/* The lift_* figures are what-ifs that depend on every cap, the
+		 * idle ones too (a window's size sets how much bandwidth would
+		 * make it bind): they are not outcomes. */
+		for (size_t k = 0; k < r->n; k++)
+			if (strncmp(r->names[k], "lift_", 5) != 0)
+				out = fnv_more(fnv_more(out, r->names[k]), r->values[k]);
+		rows[n++] = (struct inert_row){g, dcs_sweep_value(sw, point, param), out};
+	}
+	qsort(rows, n, sizeof(*rows), cmp_inert);
+	/* Inert: at least one group saw two values, and no group saw two
+	 * different outputs. */
+	bool varied = false, changed = false;
+	for (size_t a = 0, b; a < n && !changed; a = b) {
+		for (b = a + 1; b < n && rows[b].group == rows[a].group; b++) {
+			varied = varied || strcmp(rows[b].value, rows[a].value) != 0;
+			changed = changed || rows[b].outputs != rows[a].outputs;
+		}
+	}
+	free(rows);
+	return varied && !changed;
+}
+
+/* The bottlenecks the runs reported (limited_by[entity] columns), each
+ * distinct entity and value once, in first-seen order. */
+static void bottlenecks_text(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+			     char *buf, size_t len)
+{
+	size_t total = dcs_sweep_n_runs(sw), used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < total && used + 1 < len; i++) {
+		const struct dcs_sweep_run *r = &runs[i];
+		for (size_t k = 0; r->done && k < r->n && used + 1 < len; k++) {
+			const char *nm = r->names[k];
+			if (strncmp(nm, "limited_by[", 11) != 0)
+				continue;
+			char item[256];
+			snprintf(item, sizeof(item), "%.*s %s", (int)(strlen(nm) - 12), nm + 11,
+				 r->values[k]);
+			if (strstr(buf, item))
+				continue;
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "; " : "",
+						 item);
+		}
+	}
+	if (used >= len)
+		strcpy(buf + len - 4, "...");
+}
+
+static void warn_inert(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs, FILE *err)
+{
+	for (size_t p = 0; p < sw->n_params; p++) {
+		if (!dcs_sweep_param_inert(sw, runs, p))
+			continue;
+		char why[1024];
+		bottlenecks_text(sw, runs, why, sizeof(why));
+		fprintf(err,
+			"%s: warning: %s changed no output: every run gave the same summary "
+			"whatever its value; %s%s%s\n",
+			sw->path, sw->params[p],
+			why[0] ? "what limited the flows (limited_by) was: " : "",
+			why[0] ? why : "no flow reported a bottleneck (limited_by)",
+			why[0] ? "" : "; is the parameter used by this scenario?");
+	}
+}
+
 int dcs_sweep_finish(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
 		     const struct dcs_sweep_opts *o, const struct dcs_sweep_info *info,
 		     int interrupted_code, FILE *err)
 {
-	size_t total = dcs_sweep_n_runs(sw), ndone = 0, nfailed = 0;
+	size_t total = dcs_sweep_n_runs(sw), ndone = 0, nfailed = 0, nreused = 0;
 	for (size_t i = 0; i < total; i++) {
 		ndone += runs[i].done;
 		nfailed += runs[i].done && runs[i].code != 0;
+		nreused += runs[i].reused;
 	}
 	print_messages(sw, runs, err, o->verbosity);
+	if (o->verbosity >= 0)
+		warn_inert(sw, runs, err);
 	int code = interrupted_code ? interrupted_code : nfailed ? 3 : 0;
 	if (!o->out_dir)
 		return code;
@@ -765,14 +1118,21 @@ int dcs_sweep_finish(const struct dcs_sweep *sw, const struct dcs_sweep_run *run
 	dcs_results_destroy(res);
 	struct dcs_sweep_info in = *info;
 	in.complete = ndone == total;
+	in.computed = ndone - nreused;
+	in.reused = nreused;
 	if (!wc)
 		wc = dcs_sweep_write_json(o->out_dir, sw, &in, ndone, nfailed, err);
 	if (wc)
 		return 3;
-	if (o->verbosity >= 0)
-		fprintf(err, "dcisim sweep: %s: %zu of %zu runs%s%s; results in %s/\n", sw->name,
-			ndone, total, nfailed ? ", some failed" : "",
-			in.complete ? "" : " (incomplete)", o->out_dir);
+	if (o->verbosity >= 0) {
+		fprintf(err, "dcisim sweep: %s: %zu of %zu runs%s%s (%zu computed, %zu reused",
+			sw->name, ndone, total, nfailed ? ", some failed" : "",
+			in.complete ? "" : ", incomplete", in.computed, in.reused);
+		if (in.stale)
+			fprintf(err, "; %zu cached run%s matched no run of this sweep", in.stale,
+				in.stale == 1 ? "" : "s");
+		fprintf(err, "); results in %s/\n", o->out_dir);
+	}
 	return code;
 }
 

@@ -97,8 +97,13 @@ static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o
 	struct dcs_sweep_progress prog;
 	dcs_sweep_progress_init(&prog, o->progress, total);
 	unsigned jobs = threads_ok ? (o->jobs ? o->jobs : 1) : 0;
-	struct dcs_sweep_pool *P = dcs_sweep_pool_start(sw, o, runs, jobs);
-	if (!P) {
+	/* Cached runs are filled in before anything is handed out.  When the
+	 * cache refuses (it holds runs and neither --resume nor --force was
+	 * given), the other ranks are still answered, with "stop". */
+	size_t stale = 0;
+	bool refused = dcs_sweep_cache_prepare(sw, o, runs, &stale, stderr) < 0;
+	struct dcs_sweep_pool *P = refused ? NULL : dcs_sweep_pool_start(sw, o, runs, jobs);
+	if (!P && !refused) {
 		fprintf(stderr, "dcisim sweep: error: out of memory\n");
 		MPI_Abort(MPI_COMM_WORLD, 3);
 		return 3;
@@ -111,8 +116,10 @@ static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o
 		MPI_Iprobe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &flag, &st);
 		if (!flag) {
 			/* Sleep on the pool rather than spin: the cores are for runs. */
-			finished = dcs_sweep_pool_wait(P, 0.002);
-			dcs_sweep_progress_show(&prog, finished, false);
+			if (P) {
+				finished = dcs_sweep_pool_wait(P, 0.002);
+				dcs_sweep_progress_show(&prog, finished, false);
+			}
 			continue;
 		}
 		int n = 0;
@@ -126,7 +133,7 @@ static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o
 		MPI_Recv(buf, n, MPI_BYTE, st.MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD,
 			 MPI_STATUS_IGNORE);
 		int64_t idx = n >= 8 ? get_i64(buf) : -1;
-		if (idx >= 0 && (size_t)idx < total) {
+		if (P && idx >= 0 && (size_t)idx < total) {
 			if (dcs_sweep_run_unpack((const char *)buf + 8, (size_t)n - 8,
 						 &runs[idx]) != 0) {
 				fprintf(stderr,
@@ -135,13 +142,19 @@ static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o
 					(long long)idx, st.MPI_SOURCE);
 				runs[idx] = (struct dcs_sweep_run){.done = true, .code = 3};
 			}
+			/* The rank wrote the run's own files before it answered. */
+			dcs_sweep_cache_store(sw, o, (size_t)idx, &runs[idx], stderr);
 			dcs_sweep_pool_done(P);
 		}
 		free(buf);
-		int64_t next = dcs_sweep_pool_take(P);
+		int64_t next = P ? dcs_sweep_pool_take(P) : -1;
 		MPI_Send(&next, 1, MPI_INT64_T, st.MPI_SOURCE, TAG_WORK, MPI_COMM_WORLD);
 		if (next < 0)
 			active--;
+	}
+	if (refused) {
+		free(runs);
+		return 2;
 	}
 	while (!dcs_sweep_pool_idle(P))
 		dcs_sweep_progress_show(&prog, dcs_sweep_pool_wait(P, 0.2), false);
@@ -150,6 +163,7 @@ static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o
 	    .wall_s = dcs_sweep_wall_now() - t0,
 	    .jobs = jobs,
 	    .ranks = size,
+	    .stale = stale,
 	};
 	int code = dcs_sweep_finish(sw, runs, o, &info, dcs_sweep_interrupt_code(), stderr);
 	for (size_t i = 0; i < total; i++)

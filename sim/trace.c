@@ -59,6 +59,7 @@ struct dcs_tap {
 	int next_id;
 	struct dcs_obs_link *last;
 	bool first;
+	dcs_time_t polled; /* the last poll of dcs_tap_run, -1 before the first */
 	const char **cells;
 	size_t cells_cap;
 };
@@ -78,6 +79,7 @@ struct dcs_tap *dcs_tap_create(struct dcs_world *w, const struct dcs_obs_sink *s
 	tap->w = w;
 	tap->sink = *sink;
 	tap->first = true;
+	tap->polled = -1;
 	tap->last = calloc(w->scn->n_links + 1, sizeof(*tap->last));
 	if (!tap->last) {
 		free(tap);
@@ -189,16 +191,28 @@ void dcs_tap_poll(struct dcs_tap *tap)
 	poll_links(tap, now);
 }
 
+dcs_time_t dcs_tap_next_poll(const struct dcs_tap *tap, dcs_time_t step)
+{
+	if (step <= 0)
+		step = 1;
+	return tap->polled < 0 ? 0 : (tap->polled / step + 1) * step;
+}
+
 enum dcs_stop_reason dcs_tap_run(struct dcs_tap *tap, dcs_time_t until, dcs_time_t step)
 {
 	struct dcs_world *w = tap->w;
 	if (until > w->horizon)
 		until = w->horizon;
+	/* Polls fall on the multiples of step (and at the horizon), whatever
+	 * the calls: how a run is cut into calls changes no record. */
 	for (;;) {
-		dcs_time_t now = dcs_now(w->k);
-		dcs_time_t next = step > 0 && until - now > step ? now + step : until;
+		dcs_time_t g = dcs_tap_next_poll(tap, step);
+		dcs_time_t next = g < until ? g : until;
 		enum dcs_stop_reason r = dcs_world_run(w, next);
-		dcs_tap_poll(tap);
+		if (next == g || next == w->horizon) {
+			dcs_tap_poll(tap);
+			tap->polled = next;
+		}
 		if (r != DCS_STOP_HORIZON || next >= until)
 			return r;
 	}
@@ -411,6 +425,7 @@ struct dcs_trace_reader {
 	size_t n, cap, pos;
 	size_t *ncols; /* per table id */
 	size_t n_ids;
+	bool oom; /* a memory reader lost a record */
 };
 
 struct cursor {
@@ -863,8 +878,14 @@ void dcs_trace_rewind(struct dcs_trace_reader *r)
 dcs_time_t dcs_trace_replay(struct dcs_trace_reader *r, dcs_time_t until,
 			    const struct dcs_obs_sink *sink)
 {
-	while (r->pos < r->n && r->recs[r->pos].t <= until) {
-		const struct trace_rec *rec = &r->recs[r->pos++];
+	return dcs_trace_replay_at(r, &r->pos, until, sink);
+}
+
+dcs_time_t dcs_trace_replay_at(const struct dcs_trace_reader *r, size_t *pos, dcs_time_t until,
+			       const struct dcs_obs_sink *sink)
+{
+	while (*pos < r->n && r->recs[*pos].t <= until) {
+		const struct trace_rec *rec = &r->recs[(*pos)++];
 		switch (rec->type) {
 		case 'T':
 			if (sink->table)
@@ -886,5 +907,128 @@ dcs_time_t dcs_trace_replay(struct dcs_trace_reader *r, dcs_time_t until,
 			break;
 		}
 	}
-	return dcs_trace_next_time(r);
+	return *pos < r->n ? r->recs[*pos].t : DCS_TIME_NEVER;
+}
+
+/* ------------------------------------------------------ memory reader */
+
+struct dcs_trace_reader *dcs_trace_memory(const char *scenario, size_t sites, size_t links,
+					  size_t vms, dcs_time_t horizon)
+{
+	struct dcs_trace_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->name = strdup(scenario ? scenario : "");
+	if (!r->name) {
+		free(r);
+		return NULL;
+	}
+	r->sites = sites;
+	r->links = links;
+	r->vms = vms;
+	r->horizon = horizon;
+	r->end = -1;
+	return r;
+}
+
+bool dcs_trace_memory_ok(const struct dcs_trace_reader *r)
+{
+	return !r->oom;
+}
+
+/* Appends a record of type T or R with copies of n strings; false when out
+ * of memory (the record is not added). */
+static bool mem_add_strs(struct dcs_trace_reader *r, char type, dcs_time_t t, int id,
+			 const char *first, size_t n, const char *const *strs)
+{
+	struct trace_rec *rec = new_rec(r);
+	if (!rec)
+		return false;
+	size_t total = n + (first ? 1 : 0);
+	rec->type = type;
+	rec->t = t;
+	rec->id = id;
+	rec->str = calloc(total + 1, sizeof(char *));
+	if (!rec->str)
+		return false;
+	for (size_t i = 0; i < total; i++) {
+		const char *src = first ? (i ? strs[i - 1] : first) : strs[i];
+		if (!(rec->str[i] = strdup(src ? src : ""))) {
+			free_strs(rec->str, i);
+			rec->str = NULL;
+			return false;
+		}
+	}
+	rec->nstr = total;
+	r->n++;
+	return true;
+}
+
+static void mem_table(void *ctx, int id, const char *file, size_t ncols, const char *const *cols)
+{
+	struct dcs_trace_reader *r = ctx;
+	if (id < 0 || id > 4096) {
+		r->oom = true;
+		return;
+	}
+	size_t u = (size_t)id;
+	if (u >= r->n_ids) {
+		size_t *n = realloc(r->ncols, (u + 1) * sizeof(*n));
+		if (!n) {
+			r->oom = true;
+			return;
+		}
+		for (size_t i = r->n_ids; i <= u; i++)
+			n[i] = 0;
+		r->ncols = n;
+		r->n_ids = u + 1;
+	}
+	r->ncols[u] = ncols;
+	/* A table is declared when its first row is seen: stamp it then. */
+	dcs_time_t t = r->n ? r->recs[r->n - 1].t : 0;
+	if (!mem_add_strs(r, 'T', t, id, file, ncols, cols))
+		r->oom = true;
+}
+
+static void mem_row(void *ctx, dcs_time_t t, int id, const char *const *cells)
+{
+	struct dcs_trace_reader *r = ctx;
+	if (id < 0 || (size_t)id >= r->n_ids ||
+	    !mem_add_strs(r, 'R', t, id, NULL, r->ncols[id], cells))
+		r->oom = true;
+}
+
+static void mem_link(void *ctx, dcs_time_t t, int link, const struct dcs_obs_link *s)
+{
+	struct dcs_trace_reader *r = ctx;
+	struct trace_rec *rec = new_rec(r);
+	if (!rec) {
+		r->oom = true;
+		return;
+	}
+	rec->type = 'L';
+	rec->t = t;
+	rec->id = link;
+	rec->link = *s;
+	r->n++;
+}
+
+static void mem_note(void *ctx, dcs_time_t t, const struct dcs_note *n)
+{
+	struct dcs_trace_reader *r = ctx;
+	struct trace_rec *rec = new_rec(r);
+	if (!rec) {
+		r->oom = true;
+		return;
+	}
+	rec->type = 'N';
+	rec->t = t;
+	rec->note = *n;
+	r->n++;
+}
+
+struct dcs_obs_sink dcs_trace_memory_sink(struct dcs_trace_reader *r)
+{
+	return (struct dcs_obs_sink){
+	    .ctx = r, .table = mem_table, .row = mem_row, .link = mem_link, .note = mem_note};
 }

@@ -49,6 +49,61 @@ double dcs_viz_step(struct dcs_viz *v)
 	return 0;
 }
 
+int dcs_viz_seek(struct dcs_viz *v, double t_s)
+{
+	(void)v, (void)t_s;
+	return -1;
+}
+
+double dcs_viz_step_back(struct dcs_viz *v)
+{
+	(void)v;
+	return 0;
+}
+
+double dcs_viz_end(const struct dcs_viz *v)
+{
+	(void)v;
+	return 0;
+}
+
+int dcs_viz_caption_count(struct dcs_viz *v)
+{
+	(void)v;
+	return 0;
+}
+
+const char *dcs_viz_caption(const struct dcs_viz *v, int i)
+{
+	(void)v, (void)i;
+	return NULL;
+}
+
+double dcs_viz_click(struct dcs_viz *v, int x, int y)
+{
+	(void)v, (void)x, (void)y;
+	return -1;
+}
+
+void dcs_viz_timeline_xy(const struct dcs_viz *v, double t_s, int *x, int *y)
+{
+	(void)v, (void)t_s;
+	*x = *y = -1;
+}
+
+int dcs_viz_frames(struct dcs_viz *v, const char *dir, const char *format, double fps,
+		   double from_s, double to_s, FILE *err)
+{
+	(void)v, (void)dir, (void)format, (void)fps, (void)from_s, (void)to_s, (void)err;
+	return -1;
+}
+
+int dcs_viz_save_png(struct dcs_viz *v, const char *path, FILE *err)
+{
+	(void)v, (void)path, (void)err;
+	return -1;
+}
+
 int dcs_viz_restart(struct dcs_viz *v)
 {
 	(void)v;

@@ -289,6 +289,162 @@ static void structure_and_text_drift(void **state)
 	free(out);
 }
 
+/* Where, when and how a run was made is never drift. */
+static void host_time_and_provenance_are_not_drift(void **state)
+{
+	(void)state;
+	char b[256], c[256], *out;
+	make_pair("prov", b, c, sizeof(b));
+	put(b, "run.json",
+	    "{\"scenario\": \"t\", \"scenario_sha256\": \"aa\", \"seed\": 1, \"replication\": 0,"
+	    " \"events\": 42, \"fingerprint\": \"00000000000000aa\", \"commit\": \"abc\","
+	    " \"dirty\": false, \"build_options\": \"Debug\", \"host\": \"a\","
+	    " \"started_utc\": \"2024-01-01T00:00:00Z\", \"wall_s\": 0.5, \"events_per_s\": 84}\n");
+	put(c, "run.json",
+	    "{\"scenario\": \"t\", \"scenario_sha256\": \"bb\", \"seed\": 1, \"replication\": 0,"
+	    " \"events\": 42, \"fingerprint\": \"00000000000000aa\", \"commit\": \"abc-dirty\","
+	    " \"dirty\": true, \"build_options\": \"Release\", \"host\": \"b\","
+	    " \"started_utc\": \"2025-06-01T12:00:00Z\", \"wall_s\": 3, \"events_per_s\": 14}\n");
+	assert_int_equal(check(c, b, 1e-9, false, &out), 0);
+	assert_non_null(strstr(out, "note: run.json dirty: baseline false, current true"));
+	assert_null(strstr(out, "host"));
+	assert_null(strstr(out, "drift"));
+	free(out);
+	/* What the run was is compared: another replication is drift. */
+	put(c, "run.json",
+	    "{\"scenario\": \"t\", \"scenario_sha256\": \"aa\", \"seed\": 1, \"replication\": 1,"
+	    " \"events\": 42, \"fingerprint\": \"00000000000000aa\", \"commit\": \"abc\","
+	    " \"dirty\": false, \"build_options\": \"Debug\", \"host\": \"a\","
+	    " \"started_utc\": \"2024-01-01T00:00:00Z\", \"wall_s\": 0.5, \"events_per_s\": 84}\n");
+	assert_int_equal(check(c, b, 1e-9, false, &out), 1);
+	assert_non_null(strstr(out, "drift: run.json key replication: baseline 0, current 1"));
+	free(out);
+}
+
+static int check_mode(const char *cur, const char *base, enum dcs_check_mode mode, double rtol,
+		      bool strict, char **out)
+{
+	struct dcs_check_opts o = {.rtol = rtol, .atol = 1e-12, .mode = mode, .strict = strict};
+	size_t len = 0;
+	FILE *f = open_memstream(out, &len);
+	FILE *devnull = fopen("/dev/null", "w");
+	int rc = dcs_check_dirs(cur, base, &o, f, devnull);
+	fclose(f);
+	fclose(devnull);
+	return rc;
+}
+
+/* exact: the same number written another way is drift; tolerance: not. */
+static void exact_mode_wants_the_same_bytes(void **state)
+{
+	(void)state;
+	char b[256], c[256], *out;
+	make_pair("exact", b, c, sizeof(b));
+	assert_int_equal(check_mode(c, b, DCS_CHECK_EXACT, 0, false, &out), 0);
+	assert_non_null(strstr(out, "check: clean (3 files,"));
+	free(out);
+	put(c, "summary.csv",
+	    "metric,entity,value,unit\n"
+	    "rtt_ms,l1,0.628,ms\n"
+	    "technology,l1,evi,\n"
+	    "goodput_gbps,l1,9.20,Gbps\n");
+	assert_int_equal(check_mode(c, b, DCS_CHECK_TOLERANCE, 0, false, &out), 0);
+	free(out);
+	assert_int_equal(check_mode(c, b, DCS_CHECK_EXACT, 0, false, &out), 1);
+	assert_non_null(
+	    strstr(out, "drift: summary.csv: not the same bytes (88 in the baseline, 89 "
+			"in the results); first difference in line 4: baseline "
+			"\"goodput_gbps,l1,9.2,Gbps\", current \"goodput_gbps,l1,9.20,Gbps\""));
+	free(out);
+}
+
+/* Welch's test against hand-computed figures. */
+static void welch_t_test(void **state)
+{
+	(void)state;
+	double df;
+	/* {1..5} vs {3..7}: means 3 and 5, variances 2.5: t = 2, df = 8. */
+	double p = dcs_welch_p(3, 2.5, 5, 5, 2.5, 5, &df);
+	assert_true(fabs(df - 8) < 1e-12);
+	/* Two-sided P(|T_8| > 2) = 0.0805 (Student t table). */
+	assert_true(fabs(p - 0.0805) < 5e-4);
+	/* Unequal variances: {1,2,3} vs {2,4,6,8}: Welch-Satterthwaite df. */
+	p = dcs_welch_p(2, 1, 3, 5, 20.0 / 3, 4, &df);
+	double a = 1.0 / 3, b = 20.0 / 12;
+	assert_true(fabs(df - (a + b) * (a + b) / (a * a / 2 + b * b / 3)) < 1e-12);
+	assert_true(p > 0.05 && p < 0.2);
+	/* No spread: equal means pass, different ones are certain. */
+	assert_true(dcs_welch_p(1, 0, 4, 1, 0, 4, &df) == 1);
+	assert_true(dcs_welch_p(1, 0, 4, 2, 0, 4, &df) == 0);
+}
+
+/* stat: one point of each verdict, a text metric and a fixed one. */
+static void stat_mode_verdicts(void **state)
+{
+	(void)state;
+	char b[256], c[256], *out;
+	snprintf(b, sizeof(b), "%s/stat-base", tmpdir);
+	snprintf(c, sizeof(c), "%s/stat-cur", tmpdir);
+	const char *hdr = "point,replication,x,seed,status,m_ms,fixed_s,label\n";
+	char bs[2048], cs[2048];
+	static const double base[3][4] = {
+	    {10.0, 10.1, 9.9, 10.0}, {10.0, 10.1, 9.9, 10.0}, {8, 12, 9, 11}};
+	static const double cur[3][4] = {
+	    {10.05, 10.15, 9.95, 10.05}, {12.0, 12.1, 11.9, 12.0}, {9, 13, 10, 12}};
+	size_t nb = (size_t)snprintf(bs, sizeof(bs), "%s", hdr);
+	size_t nc = (size_t)snprintf(cs, sizeof(cs), "%s", hdr);
+	for (int p = 0; p < 3; p++) {
+		for (int r = 0; r < 4; r++) {
+			nb += (size_t)snprintf(bs + nb, sizeof(bs) - nb, "%d,%d,%d,%d,ok,%g,5,%s\n",
+					       p, r, p + 1, r + 1, base[p][r], "a");
+			nc += (size_t)snprintf(cs + nc, sizeof(cs) - nc, "%d,%d,%d,%d,ok,%g,5,%s\n",
+					       p, r, p + 1, r + 1, cur[p][r], p == 1 ? "b" : "a");
+		}
+		/* A failed run's row is left out of the statistics. */
+		if (p == 0)
+			nc += (size_t)snprintf(cs + nc, sizeof(cs) - nc, "0,4,1,5,exit 3,99,,\n");
+	}
+	put(b, "sweep.csv", bs);
+	put(c, "sweep.csv", cs);
+	assert_int_equal(check_mode(c, b, DCS_CHECK_STAT, 0.05, false, &out), 1);
+	/* x=1: a 0.5 % shift well inside 5 %: pass, not printed. */
+	assert_null(strstr(out, "point x=1 metric m_ms"));
+	/* x=2: 20 % with little noise: fail, with p and the effect size. */
+	assert_non_null(strstr(out,
+			       "drift: sweep.csv point x=2 metric m_ms: fail: baseline mean 10 "
+			       "(n 4), current 12 (n 4), difference +2 (+20%), p = "));
+	assert_non_null(strstr(out, "effect size d = 24.5, margin +-0.5"));
+	assert_non_null(strstr(out, "point x=2 metric label: fail: the values differ (baseline a, "
+				    "current b)"));
+	/* x=3: 10 % but noisy: neither shown different nor equivalent. */
+	assert_non_null(strstr(out, "note: sweep.csv point x=3 metric m_ms: inconclusive: "));
+	assert_non_null(strstr(out, "check: stat: 9 comparisons: 6 pass, 2 fail, 1 inconclusive"));
+	free(out);
+	/* Without the failing point, inconclusive alone passes unless strict. */
+	put(c, "sweep.csv", bs);
+	assert_int_equal(check_mode(c, b, DCS_CHECK_STAT, 0.05, false, &out), 0);
+	free(out);
+	char cs2[2048];
+	size_t n2 = (size_t)snprintf(cs2, sizeof(cs2), "%s", hdr);
+	for (int p = 0; p < 3; p++)
+		for (int r = 0; r < 4; r++)
+			n2 +=
+			    (size_t)snprintf(cs2 + n2, sizeof(cs2) - n2, "%d,%d,%d,%d,ok,%g,5,a\n",
+					     p, r, p + 1, r + 1, p == 2 ? cur[2][r] : base[p][r]);
+	put(c, "sweep.csv", cs2);
+	assert_int_equal(check_mode(c, b, DCS_CHECK_STAT, 0.05, false, &out), 0);
+	assert_non_null(strstr(out, "1 inconclusive"));
+	free(out);
+	assert_int_equal(check_mode(c, b, DCS_CHECK_STAT, 0.05, true, &out), 1);
+	assert_non_null(strstr(out, "drift: sweep.csv point x=3 metric m_ms: inconclusive"));
+	free(out);
+	/* A run directory is not a sweep: a usage error. */
+	char rb[256], rc_[256];
+	make_pair("stat-run", rb, rc_, sizeof(rb));
+	assert_int_equal(check_mode(rc_, rb, DCS_CHECK_STAT, 0.05, false, &out), 2);
+	free(out);
+}
+
 /* A real run of the bundled default scenario, perturbed by one digit. */
 static void a_perturbed_real_run_is_caught(void **state)
 {
@@ -340,6 +496,10 @@ int main(void)
 	    cmocka_unit_test(identical_directories_are_clean),
 	    cmocka_unit_test(numeric_drift_is_caught_beyond_tolerance_only),
 	    cmocka_unit_test(structure_and_text_drift),
+	    cmocka_unit_test(host_time_and_provenance_are_not_drift),
+	    cmocka_unit_test(exact_mode_wants_the_same_bytes),
+	    cmocka_unit_test(welch_t_test),
+	    cmocka_unit_test(stat_mode_verdicts),
 	    cmocka_unit_test(a_perturbed_real_run_is_caught),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

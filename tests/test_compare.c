@@ -273,6 +273,46 @@ static void sweep_chart_has_a_line_per_technology(void **state)
 	free(csv);
 }
 
+/* The bottleneck table: what limited each owner, per directory, and the
+ * setting that would lift it, in words. */
+static void bottlenecks_side_by_side(void **state)
+{
+	(void)state;
+	char a[256], b[256], out[256];
+	snprintf(a, sizeof(a), "%s/bn-near", tmpdir);
+	snprintf(b, sizeof(b), "%s/bn-far", tmpdir);
+	snprintf(out, sizeof(out), "%s/bn-out", tmpdir);
+	put(a, "summary.csv",
+	    "metric,entity,value,unit\n"
+	    "limited_by,web01,link_share,\n"
+	    "limited_by,dc1->dc2,offered_load,\n");
+	put(b, "summary.csv",
+	    "metric,entity,value,unit\n"
+	    "limited_by,web01,window,\n"
+	    "lift_window_kib,web01,12288,KiB\n"
+	    "limited_by,dc1->dc2,fc_credits,\n"
+	    "lift_fc_credits,dc1->dc2,206,count\n");
+	assert_int_equal(compare2(a, b, out), 0);
+	char *html = get(out, "report.html");
+	assert_non_null(html);
+	assert_non_null(strstr(html, "<h2>Bottlenecks</h2>"));
+	assert_non_null(strstr(html,
+			       "<tr><td>web01</td><td><b>link_share</b></td><td><b>window</b>"
+			       "<br>lifted by a TCP window of 12288 KiB per stream</td></tr>"));
+	assert_non_null(strstr(html, "<td><b>fc_credits</b><br>lifted by 206 FC buffer "
+				     "credits</td>"));
+	/* Before the key metrics. */
+	assert_true(strstr(html, "<h2>Bottlenecks</h2>") < strstr(html, "<h2>Key metrics</h2>"));
+	free(html);
+	/* No limited_by rows: no section. */
+	snprintf(a, sizeof(a), "%s/bn-none", tmpdir);
+	put(a, "summary.csv", "metric,entity,value,unit\nrtt_ms,l,1,ms\n");
+	assert_int_equal(compare2(a, a, out), 0);
+	html = get(out, "report.html");
+	assert_null(strstr(html, "Bottlenecks"));
+	free(html);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +321,7 @@ int main(void)
 	    cmocka_unit_test(compare_csv_and_report),
 	    cmocka_unit_test(charts_for_absent_files_are_omitted),
 	    cmocka_unit_test(sweep_chart_has_a_line_per_technology),
+	    cmocka_unit_test(bottlenecks_side_by_side),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

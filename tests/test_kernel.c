@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -737,6 +738,60 @@ static void test_destroy_with_work_left(void **state)
 	assert_true(dcs_kernel_bytes_per_pending() >= 48);
 }
 
+/* ---- cost stays linear on the patterns that break naive calendar queues ---- */
+
+static void drain(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k, (void)payload;
+	(*(uint64_t *)ctx)++;
+}
+
+/* Schedules n events in pattern p, runs them all; returns CPU seconds. */
+static double run_pattern(int p, uint64_t n)
+{
+	struct dcs_kernel *k = dcs_kernel_create(1);
+	uint64_t ran = 0;
+	clock_t t0 = clock();
+	for (uint64_t i = 0; i < n; i++) {
+		dcs_time_t t;
+		switch (p) {
+		case 0: /* a few instants, interleaved: runs of equal times */
+			t = 1 + (dcs_time_t)(i % 7);
+			break;
+		case 1: /* one instant */
+			t = 5;
+			break;
+		case 2: /* reverse time order */
+			t = (dcs_time_t)(n - i);
+			break;
+		case 3: /* a burst now and every 50th an hour away */
+			t = i % 50 ? 0 : 3600 * DCS_NS_PER_S;
+			break;
+		default: /* times far apart: nanoseconds to days */
+			t = (dcs_time_t)((i * 2654435761u) % 1000003) * (dcs_time_t)(1 + i % 100000);
+			break;
+		}
+		dcs_schedule(k, t, drain, &ran, NULL, 0);
+	}
+	dcs_kernel_run(k, DCS_TIME_NEVER);
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	assert_int_equal(ran, n);
+	dcs_kernel_destroy(k);
+	return secs;
+}
+
+static void test_linear_patterns(void **state)
+{
+	(void)state;
+	for (int p = 0; p < 5; p++) {
+		double small = run_pattern(p, 25000), large = run_pattern(p, 100000);
+		/* Four times the events: about four times the time, not sixteen. */
+		if (large > 8 * small + 0.02)
+			fail_msg("pattern %d: 100000 events took %.3f s, 25000 took %.3f s", p, large,
+				 small);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -747,6 +802,7 @@ int main(void)
 		cmocka_unit_test(test_random_against_reference),
 		cmocka_unit_test(test_next_time_skips_cancelled),
 		cmocka_unit_test(test_rearmed_timeouts),
+		cmocka_unit_test(test_linear_patterns),
 		cmocka_unit_test(test_two_kernels),
 		cmocka_unit_test(test_payloads),
 		cmocka_unit_test(test_run_semantics),

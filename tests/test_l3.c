@@ -97,6 +97,17 @@ static double summary_value(struct dcs_world *w, const char *metric, const char 
 	return NAN;
 }
 
+static const char *summary_text(struct dcs_world *w, const char *metric, const char *entity)
+{
+	struct dcs_table *t = dcs_results_table(w->res, "summary.csv", "metric,entity,value,unit");
+	for (size_t r = 0; r < dcs_table_nrows(t); r++)
+		if (strcmp(dcs_table_cell(t, r, 0), metric) == 0 &&
+		    strcmp(dcs_table_cell(t, r, 1), entity) == 0)
+			return dcs_table_cell(t, r, 2);
+	fail_msg("no summary row %s/%s", metric, entity);
+	return "";
+}
+
 /* Two sites 100 km apart with 10 us of devices: 0.5 ms one way. */
 #define TWO_SITES                                                                                  \
 	"\"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"                                           \
@@ -203,6 +214,32 @@ static void test_trombone_rtt_and_flows(void **state)
 	assert_true(isinf(summary_value(e.w, "l3_time_to_optimal_s", "single")));
 	assert_near(summary_value(e.w, "l3_trombone_s", "single"), 10.5, 1e-9);
 	assert_near(summary_value(e.w, "l3_trombone_weighted_s", "single"), 0.5 * 10.5, 1e-9);
+	/* The link carried what the clients sent: the offered load limited it. */
+	assert_string_equal(summary_text(e.w, "limited_by", "single"), "offered_load");
+	env_close(&e);
+}
+
+/* A trombone that asks more than the link has is held by its link share;
+ * the link would need the leg's demand over its goodput fraction. */
+static void test_trombone_link_share(void **state)
+{
+	(void)state;
+	struct env e;
+	two_site_world(&e,
+		       "{\"id\": \"big\", \"vm\": \"vm\", \"rps\": 1000,"
+		       " \"request_kib\": 1024, \"response_kib\": 1, \"gateway\": \"localized\","
+		       " \"clients\": [{\"site\": \"a\", \"share\": 0.5},"
+		       "               {\"site\": \"b\", \"share\": 0.5}]}");
+	run_to(&e, 1);
+	dcs_world_move_vm(e.w, 0, 1);
+	run_to(&e, 20);
+	dcs_world_finish(e.w);
+	assert_string_equal(summary_text(e.w, "limited_by", "big"), "link_share");
+	double demand = 0.5 * 1000 * 1048576.0;
+	double gf = dcs_link_cfg_goodput_fraction(&e.scn->links[0]);
+	dcs_validate("link rate that carries a 4.2 Gbps trombone", "net.h dcs_net_lift",
+		     demand * 8 / 1e9 / gf, summary_value(e.w, "lift_bandwidth_gbps", "big"), 1e-9,
+		     0, "Gbps");
 	env_close(&e);
 }
 
@@ -426,6 +463,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_vrrp_master_down),
 	    cmocka_unit_test(test_trombone_rtt_and_flows),
+	    cmocka_unit_test(test_trombone_link_share),
 	    cmocka_unit_test(test_dns_linear_decay),
 	    cmocka_unit_test(test_dns_violators_and_floor),
 	    cmocka_unit_test(test_rhi_convergence),

@@ -147,6 +147,27 @@ static char *scenario(const char *link_extra, const char *vms, const char *migs,
 	return s;
 }
 
+/* A summary.csv value (metric, entity); NAN when absent. */
+static double summary_num(struct run *r, const char *metric, const char *entity)
+{
+	struct dcs_table *t = table(r, "summary.csv");
+	for (size_t i = 0; i < dcs_table_nrows(t); i++)
+		if (strcmp(cell(t, i, "metric"), metric) == 0 &&
+		    strcmp(cell(t, i, "entity"), entity) == 0)
+			return num(t, i, "value");
+	return NAN;
+}
+
+static const char *summary_text(struct run *r, const char *metric, const char *entity)
+{
+	struct dcs_table *t = table(r, "summary.csv");
+	for (size_t i = 0; i < dcs_table_nrows(t); i++)
+		if (strcmp(cell(t, i, "metric"), metric) == 0 &&
+		    strcmp(cell(t, i, "entity"), entity) == 0)
+			return cell(t, i, "value");
+	return "";
+}
+
 static double goodput_fraction_1500_dwdm(void)
 {
 	return 1460.0 / 1538.0;
@@ -263,7 +284,12 @@ static void test_closed_form_qemu(void **state)
 	struct dcs_table *t = table(&r, "migrations.csv");
 	dcs_validate("qemu rate = max-bandwidth 128 MiB/s", "live-migration.md 2.2",
 		     128 * MIB * 8 / 1e9, num(t, 0, "goodput_gbps"), 1e-9, 0, "Gbps");
-	assert_string_equal(cell(t, 0, "limited_by"), "demand");
+	assert_string_equal(cell(t, 0, "limited_by"), "rate_cap");
+	assert_string_equal(summary_text(&r, "limited_by", "vm"), "rate_cap");
+	/* The cap that would lift it: the path's whole capacity. */
+	dcs_validate("rate cap that fills 10 Gbps", "net.h dcs_net_lift",
+		     10e9 / 8 * goodput_fraction_1500_dwdm() / MIB,
+		     summary_num(&r, "lift_rate_cap_mib_s", "vm"), 1e-10, 0, "MiB/s");
 	check_closed_form(&r, "vm", 8 * GIB, 64 * MIB, 0.3, 2 * 50 * 4.9e-6, 0.009,
 			  "qemu geometric series (8 GiB, 64 MiB/s, 128 MiB/s cap)");
 	run_close(&r);
@@ -290,6 +316,11 @@ static void test_window_cap(void **state)
 	dcs_validate("16 GiB at 10 Gbps, RTT 150 ms, W 6 MiB", "live-migration.md V1", 409.6,
 		     num(t, 0, "total_s") - rtt, 0, 0.05, "s");
 	assert_string_equal(cell(t, 0, "limited_by"), "window");
+	assert_string_equal(summary_text(&r, "limited_by", "vm"), "window");
+	/* The window the RTT needs: the bandwidth-delay product of 10 Gbps. */
+	dcs_validate("window for 10 Gbps at 150 ms (BDP)", "live-migration.md 1.4",
+		     10e9 / 8 * goodput_fraction_1500_dwdm() * rtt / 1024,
+		     summary_num(&r, "lift_window_kib", "vm"), 1e-10, 0, "KiB");
 	/* 150 ms exactly is within vMotion's limit: no warning. */
 	assert_false(warned(&r, "150 ms"));
 	run_close(&r);
@@ -314,6 +345,35 @@ static void test_loss_cap(void **state)
 		     dcs_mathis_cap_Bps(1, 1460, 0.1, 1e-6) * 8 / 1e9, num(t, 0, "goodput_gbps"),
 		     1e-9, 0, "Gbps");
 	assert_string_equal(cell(t, 0, "limited_by"), "loss");
+	/* The loss at which Mathis reaches the path's capacity. */
+	double need = 1460 * 1.22 / (0.1 * 10e9 / 8 * goodput_fraction_1500_dwdm());
+	dcs_validate("loss that lets one stream fill 10 Gbps at 100 ms", "Mathis (SPEC 4.1)",
+		     need * need, summary_num(&r, "lift_max_loss", "vm"), 1e-9, 0, "ratio");
+	run_close(&r);
+	free(json);
+}
+
+/* Two equal migrations share a 1 Gbps link whose window would let each
+ * reach 0.75 of it alone: each is limited by its link share (B / 2), and
+ * the link would need 1.5 Gbps for the share to reach the window cap. */
+static void test_link_share_lift(void **state)
+{
+	(void)state;
+	double B = 1e9 / 8 * goodput_fraction_1500_dwdm();
+	double rtt = 2 * 1000 * 4.9e-6;
+	char policy[128];
+	snprintf(policy, sizeof(policy), "\"tcp_window_kib\": %.17g", 0.75 * B * rtt / 1024);
+	char *json = scenario("\"distance_km\": 1000, \"bandwidth_gbps\": 1",
+			      "{\"id\": \"a\", \"site\": \"dc1\", \"memory_gib\": 2},"
+			      "{\"id\": \"b\", \"site\": \"dc1\", \"memory_gib\": 2}",
+			      "{\"vm\": \"a\", \"to\": \"dc2\", \"at_s\": 0},"
+			      "{\"vm\": \"b\", \"to\": \"dc2\", \"at_s\": 0}",
+			      policy, 1000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	assert_string_equal(summary_text(&r, "limited_by", "a"), "link_share");
+	dcs_validate("link rate at which a half share reaches the window cap", "net.h dcs_net_lift",
+		     1.5, summary_num(&r, "lift_bandwidth_gbps", "a"), 1e-9, 0, "Gbps");
 	run_close(&r);
 	free(json);
 }
@@ -348,6 +408,8 @@ static void test_sharing(void **state)
 	dcs_validate("later migration gets a third, then all", "max-min fairness (SPEC 4.1)",
 		     t2 + rtt, num(t, ic, "end_s"), 0, 1e-8, "s");
 	assert_string_equal(cell(t, ia, "limited_by"), "link_share");
+	/* No window or rate cap: more bandwidth always helps, no figure. */
+	assert_true(isnan(summary_num(&r, "lift_bandwidth_gbps", "a")));
 	run_close(&r);
 	free(json);
 }
@@ -420,6 +482,11 @@ static void test_vmotion_stun(void **state)
 	struct dcs_table *t = table(&r, "migrations.csv");
 	assert_string_equal(cell(t, 0, "outcome"), "stunned");
 	assert_true(count_events(&r, "stun", "vm") >= 1);
+	/* The dirty rate limited it; 2 x 300 MiB/s would halve each round. */
+	assert_string_equal(cell(t, 0, "limited_by"), "dirty_rate");
+	assert_string_equal(summary_text(&r, "limited_by", "vm"), "dirty_rate");
+	assert_true(fabs(summary_num(&r, "lift_rate_gbps", "vm") - 2 * 300 * MIB * 8 / 1e9) <
+		    1e-12);
 	/* Data part of the downtime within the 500 ms goal. */
 	assert_true(num(t, 0, "downtime_ms") <= 500 + 2 * 10 * 4.9e-3 + 9 + 1e-6);
 	assert_int_equal(dcs_world_vm_site(r.w, 0), 1);
@@ -712,6 +779,7 @@ int main(void)
 	    cmocka_unit_test(test_window_cap),
 	    cmocka_unit_test(test_loss_cap),
 	    cmocka_unit_test(test_sharing),
+	    cmocka_unit_test(test_link_share_lift),
 	    cmocka_unit_test(test_vmotion_rtt_warning),
 	    cmocka_unit_test(test_vmotion_bandwidth_warning),
 	    cmocka_unit_test(test_vmotion_switchover_limit),

@@ -115,6 +115,18 @@ static double summary(struct run *r, const char *metric, const char *entity)
 	return NAN;
 }
 
+static const char *summary_text(struct run *r, const char *metric, const char *entity)
+{
+	const struct dcs_table *t = table(r, "summary.csv");
+	assert_non_null(t);
+	for (size_t i = 0; i < dcs_table_nrows(t); i++)
+		if (strcmp(dcs_table_cell(t, i, 0), metric) == 0 &&
+		    strcmp(dcs_table_cell(t, i, 1), entity) == 0)
+			return dcs_table_cell(t, i, 2);
+	fail_msg("no summary row %s,%s", metric, entity);
+	return "";
+}
+
 static bool has_event(struct run *r, const char *kind, const char *needle)
 {
 	const struct dcs_table *t = table(r, "events.csv");
@@ -438,6 +450,15 @@ static void test_fc_credit_cap(void **state)
 	assert_true(has_event(&r, "warning", "capped at 267.5 MB/s"));
 	/* Writes wait behind the backlog: latency rises with time. */
 	assert_true(mean_ms(&r, 0, DCS_OP_WRITE) > 100);
+	/* The summary names the credits as the limit, and the credits the
+	 * distance needs (the larger of the two rules) as what would lift it. */
+	dcs_world_finish(r.w);
+	assert_string_equal(summary_text(&r, "limited_by", "a->b"), "fc_credits");
+	assert_near(summary(&r, "lift_fc_credits", "a->b"),
+		    fmax(summary(&r, "storage_fc_credits_needed_brocade", "a->b"),
+			 summary(&r, "storage_fc_credits_needed_frames", "a->b")),
+		    0);
+	assert_true(summary(&r, "lift_fc_credits", "a->b") >= 206);
 	run_close(&r);
 }
 
@@ -698,6 +719,15 @@ static void test_async_burst(void **state)
 	assert_near(ch.backlog_bytes, 0, 0);
 	dcs_validate("async max backlog at the end of the burst", "fluid", (offered - cap) * 10,
 		     ch.max_backlog_bytes, 0.01, 0, "bytes");
+	/* The burst offers more than the link carries, so every byte went at
+	 * the link's share; carrying the burst as offered needs offered / cap
+	 * times the link's free capacity. */
+	dcs_world_finish(r.w);
+	assert_string_equal(summary_text(&r, "limited_by", "a->b"), "link_share");
+	double gf = dcs_link_cfg_goodput_fraction(&r.scn->links[0]);
+	dcs_validate("link rate that carries the burst", "net.h dcs_net_lift",
+		     offered * 8 / 1e9 / gf, summary(&r, "lift_bandwidth_gbps", "a->b"), 1e-9, 0,
+		     "Gbps");
 	run_close(&r);
 }
 

@@ -237,11 +237,13 @@ static void pack_round_trips_and_refuses_garbage(void **state)
 	(void)state;
 	char *names[] = {"rtt_ms[l1]", "technology[l1]"};
 	char *values[] = {"0.098", "dwdm, \"quoted\""};
+	char *units[] = {"ms", ""};
 	struct dcs_sweep_run r = {.done = true,
 				  .code = 3,
 				  .n = 2,
 				  .names = names,
 				  .values = values,
+				  .units = units,
 				  .messages = "a warning\n"};
 	size_t len = 0;
 	char *buf = dcs_sweep_run_pack(&r, &len);
@@ -253,6 +255,8 @@ static void pack_round_trips_and_refuses_garbage(void **state)
 	assert_int_equal(u.n, 2);
 	assert_string_equal(u.names[1], "technology[l1]");
 	assert_string_equal(u.values[1], "dwdm, \"quoted\"");
+	assert_string_equal(u.units[0], "ms");
+	assert_string_equal(u.units[1], "");
 	assert_string_equal(u.messages, "a warning\n");
 	dcs_sweep_run_clear(&u);
 	/* Every truncation is refused, never read past. */
@@ -277,12 +281,14 @@ static void tables_from_outcomes(void **state)
 		 &msgs, &nerr);
 	assert_non_null(sw);
 	free(msgs);
-	char *n0[] = {"x[a]", "tech"}, *v0[] = {"1", "dwdm"};
+	char *n0[] = {"x[a]", "tech"}, *v0[] = {"1", "dwdm"}, *u0[] = {"ms", ""};
 	char *n1[] = {"x[a]", "tech", "late"}, *v1[] = {"2", "dwdm", "5"};
 	char *n2[] = {"x[a]"}, *v2[] = {"6"};
 	char *n3[] = {"x[a]"}, *v3[] = {"100"};
+	/* Units come with the cells (summary.csv's unit column): a run that
+	 * has them names the unit of sweep_stats.csv's rows. */
 	struct dcs_sweep_run runs[6] = {
-	    {.done = true, .n = 2, .names = n0, .values = v0},
+	    {.done = true, .n = 2, .names = n0, .values = v0, .units = u0},
 	    {.done = true, .n = 3, .names = n1, .values = v1},
 	    {.done = true, .n = 1, .names = n2, .values = v2},
 	    {.done = true, .code = 3, .n = 1, .names = n3, .values = v3},
@@ -312,12 +318,13 @@ static void tables_from_outcomes(void **state)
 	/* Point 0: x = 1, 2, 6: mean 3, sd sqrt(7), CI 3 -/+ 4.303 * sqrt(7/3). */
 	double half = 4.30265272975 * sqrt(7.0 / 3.0);
 	char exp[256], a[32], b[32], s[32];
-	snprintf(exp, sizeof(exp), "0,10,x[a],3,3,%s,%s,%s\n", dcs_fmt_num(s, sizeof(s), sqrt(7.0)),
-		 dcs_fmt_num(a, sizeof(a), 3 - half), dcs_fmt_num(b, sizeof(b), 3 + half));
+	snprintf(exp, sizeof(exp), "0,10,x[a],ms,3,3,%s,%s,%s\n",
+		 dcs_fmt_num(s, sizeof(s), sqrt(7.0)), dcs_fmt_num(a, sizeof(a), 3 - half),
+		 dcs_fmt_num(b, sizeof(b), 3 + half));
 	assert_non_null(strstr(st, exp));
-	assert_non_null(strstr(st, "0,10,late,1,5,,,\n"));
+	assert_non_null(strstr(st, "0,10,late,,1,5,,,\n"));
 	/* Point 1: only the one finished, successful run counts. */
-	assert_non_null(strstr(st, "1,20,x[a],1,6,,,\n"));
+	assert_non_null(strstr(st, "1,20,x[a],ms,1,6,,,\n"));
 	assert_null(strstr(st, "tech"));
 	free(st);
 	char *js = read_all(out, "sweep.json");
@@ -383,9 +390,121 @@ static void sweep_csv_is_identical_whatever_the_jobs(void **state)
 	dcs_sweep_free(sw);
 }
 
+/* A parameter the outputs do not depend on is found, and the warning names
+ * the bottleneck; the lift_* what-ifs do not count as outputs. */
+static void inert_parameters_are_found(void **state)
+{
+	(void)state;
+	char *msgs = NULL;
+	int nerr = 0;
+	struct dcs_sweep *sw = load(
+	    "{\"dcisim_sweep\": 1, \"base\": \"base.json\", \"grid\": "
+	    "{\"links[0].distance_km\": [10, 20], \"links[0].technology\": [\"dwdm\", \"evi\"]}}",
+	    &msgs, &nerr);
+	assert_non_null(sw);
+	free(msgs);
+	/* Points: (10,dwdm) (10,evi) (20,dwdm) (20,evi); the outputs follow
+	 * the technology only, except lift_x, which follows the distance. */
+	char *nm[] = {"m", "limited_by[f]", "lift_x[f]"};
+	char *v0[] = {"1", "link_share", "5"}, *v1[] = {"2", "link_share", "5"};
+	char *v2[] = {"1", "link_share", "9"}, *v3[] = {"2", "link_share", "9"};
+	struct dcs_sweep_run runs[4] = {
+	    {.done = true, .n = 3, .names = nm, .values = v0},
+	    {.done = true, .n = 3, .names = nm, .values = v1},
+	    {.done = true, .n = 3, .names = nm, .values = v2},
+	    {.done = true, .n = 3, .names = nm, .values = v3},
+	};
+	assert_true(dcs_sweep_param_inert(sw, runs, 0));
+	assert_false(dcs_sweep_param_inert(sw, runs, 1));
+	char out[128];
+	snprintf(out, sizeof(out), "%s/inert", tmpdir);
+	struct dcs_sweep_opts o = {.out_dir = out};
+	struct dcs_sweep_info info = {.jobs = 1, .ranks = 1};
+	char *err = NULL;
+	size_t len = 0;
+	FILE *ef = open_memstream(&err, &len);
+	assert_int_equal(dcs_sweep_finish(sw, runs, &o, &info, 0, ef), 0);
+	fclose(ef);
+	assert_non_null(strstr(err, "warning: links[0].distance_km changed no output"));
+	assert_non_null(strstr(err, "(limited_by) was: f link_share"));
+	assert_null(strstr(err, "links[0].technology changed"));
+	free(err);
+	/* A changed output at one point is enough to make it count. */
+	char *v2b[] = {"1.5", "link_share", "9"};
+	runs[2].values = v2b;
+	assert_false(dcs_sweep_param_inert(sw, runs, 0));
+	dcs_sweep_free(sw);
+}
+
+/* Finished runs are cached by key; a resume reads them back, the same
+ * cells; without --resume or --force a cache is refused. */
+static void cached_runs_are_reused(void **state)
+{
+	(void)state;
+	char *msgs = NULL;
+	int nerr = 0;
+	struct dcs_sweep *sw =
+	    load("{\"dcisim_sweep\": 1, \"base\": \"base.json\", \"replications\": 2, "
+		 "\"grid\": {\"links[0].distance_km\": [10, 20]}}",
+		 &msgs, &nerr);
+	assert_non_null(sw);
+	free(msgs);
+	char k0[65], k1[65], k2[65];
+	dcs_sweep_run_key(sw, 0, k0);
+	dcs_sweep_run_key(sw, 1, k1);
+	dcs_sweep_run_key(sw, 2, k2);
+	assert_int_equal(strlen(k0), 64);
+	assert_string_not_equal(k0, k1); /* another seed */
+	assert_string_not_equal(k0, k2); /* another scenario */
+	dcs_sweep_run_key(sw, 0, k2);
+	assert_string_equal(k0, k2);
+
+	char out[128];
+	snprintf(out, sizeof(out), "%s/cached", tmpdir);
+	struct dcs_sweep_opts o = {.out_dir = out, .jobs = 2, .verbosity = -1};
+	size_t n = dcs_sweep_n_runs(sw), stale = 9;
+	struct dcs_sweep_run *runs = calloc(n, sizeof(*runs)), *again = calloc(n, sizeof(*again));
+	assert_int_equal(dcs_sweep_cache_prepare(sw, &o, runs, &stale, stderr), 0);
+	assert_int_equal(stale, 0);
+	assert_int_equal(dcs_sweep_run_local(sw, &o, runs), 0);
+	/* A second sweep into it must say --resume or --force. */
+	FILE *devnull = fopen("/dev/null", "w");
+	assert_int_equal(dcs_sweep_cache_prepare(sw, &o, again, &stale, devnull), -1);
+	fclose(devnull);
+	o.resume = true;
+	assert_int_equal(dcs_sweep_cache_prepare(sw, &o, again, &stale, stderr), (long)n);
+	assert_int_equal(stale, 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(again[i].reused && again[i].done && again[i].code == 0);
+		assert_int_equal(again[i].n, runs[i].n);
+		for (size_t k = 0; k < runs[i].n; k++) {
+			assert_string_equal(again[i].names[k], runs[i].names[k]);
+			assert_string_equal(again[i].values[k], runs[i].values[k]);
+		}
+		dcs_sweep_run_clear(&again[i]);
+	}
+	/* --force deletes the records. */
+	o.resume = false;
+	o.force = true;
+	assert_int_equal(dcs_sweep_cache_prepare(sw, &o, again, &stale, stderr), 0);
+	o.force = false;
+	assert_int_equal(dcs_sweep_cache_prepare(sw, &o, again, &stale, stderr), 0);
+	/* A failed run leaves no record. */
+	runs[0].code = 3;
+	dcs_sweep_cache_store(sw, &o, 0, &runs[0], stderr);
+	assert_int_equal(dcs_sweep_cache_prepare(sw, &o, again, &stale, stderr), 0);
+	for (size_t i = 0; i < n; i++)
+		dcs_sweep_run_clear(&runs[i]);
+	free(runs);
+	free(again);
+	dcs_sweep_free(sw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(inert_parameters_are_found),
+	    cmocka_unit_test(cached_runs_are_reused),
 	    cmocka_unit_test(grid_and_zip_expand_in_order),
 	    cmocka_unit_test(no_grid_means_replications_of_the_base),
 	    cmocka_unit_test(errors_name_the_sweep_file_position_and_point),

@@ -2,6 +2,8 @@
 # - run --trace: the CSVs are the same bytes as without; the trace is
 #   deterministic (two runs, same bytes) and starts with its header.
 # - view --snapshot (live and --replay) writes a BMP of the asked size.
+# - view --frames writes the expected number of numbered PNGs (or BMPs) of
+#   that size; the PNGs decode (Python's zlib) to the pixels of the BMPs.
 # - view --out: the CSVs of a run watched by the viewer are run's CSVs.
 # - errors: bad options and a missing scenario exit 2; a missing font
 #   says which package to install.
@@ -67,6 +69,72 @@ bmp_size() { od -An -t d4 -j 18 -N 8 "$1" | awk '{ h = $2 < 0 ? -$2 : $2; print 
 [ $? -ne 0 ] && grep -q "the trace is of scenario 'demo-trombone'" "$tmp/err" \
 	|| fail "a trace drawn on another scenario is refused"
 
+# --frames: numbered PNGs (or BMPs) of the asked size, frame k at FROM + k x
+# SPEED / FPS (0 to 2 s at 5 per second: 11 frames), without a window.
+png_size() { od -An -t u1 -j 16 -N 8 "$1" | awk '{ print ($1*2^24 + $2*2^16 + $3*256 + $4) "x" ($5*2^24 + $6*2^16 + $7*256 + $8) }'; }
+"$dcisim" view --replay "$tmp/demo-trombone.trace" --frames "$tmp/frames" --fps 5 --to 2 \
+	--size 640x360 -q || fail "--frames exits $?"
+[ "$(ls "$tmp/frames" | wc -l)" -eq 11 ] || fail "--frames wrote $(ls "$tmp/frames" | wc -l) files, not 11"
+for k in 000000 000005 000010; do
+	[ "$(head -c 4 "$tmp/frames/frame-$k.png" | tail -c 3)" = PNG ] || fail "frame $k is not a PNG"
+	[ "$(png_size "$tmp/frames/frame-$k.png")" = 640x360 ] || fail "frame $k: $(png_size "$tmp/frames/frame-$k.png")"
+done
+"$dcisim" view --replay "$tmp/demo-trombone.trace" --frames "$tmp/bmps" --format bmp --fps 5 --to 2 \
+	--size 640x360 -q || fail "--frames --format bmp exits $?"
+[ "$(ls "$tmp/bmps" | wc -l)" -eq 11 ] && [ "$(bmp_size "$tmp/bmps/frame-000010.bmp")" = 640x360 ] \
+	|| fail "--format bmp frames"
+"$dcisim" view demo-trombone --frames "$tmp/frames2" --fps 2 --speed 4 --from 40 --size 320x200 2> "$tmp/err" \
+	|| fail "live --frames exits $?"
+[ "$(ls "$tmp/frames2" | wc -l)" -eq 3 ] || fail "40 to 45 s at x4 and 2 per second is 3 frames"
+grep -q "3 frames of 320x200" "$tmp/err" || fail "--frames says what it wrote: $(cat "$tmp/err")"
+"$dcisim" view --help | grep -q -- "--frames DIR" || fail "view --help lists --frames"
+# The PNG writer (viz/png.c, no library) checked by an independent decoder:
+# Python's zlib inflates it, and its pixels are the BMP's of the same view.
+if command -v python3 > /dev/null; then
+	"$dcisim" view --replay "$tmp/demo-trombone.trace" --size 640x360 --snapshot 1 "$tmp/at1.bmp" -q
+	"$dcisim" view --replay "$tmp/demo-trombone.trace" --size 640x360 --snapshot 12 "$tmp/at12.png" -q
+	"$dcisim" view --replay "$tmp/demo-trombone.trace" --size 640x360 --snapshot 12 "$tmp/at12.bmp" -q
+	cat > "$tmp/pngcheck.py" << 'EOF'
+import struct, sys, zlib
+def png(path):
+    d = open(path, 'rb').read()
+    assert d[:8] == b'\x89PNG\r\n\x1a\n', 'signature'
+    p, idat, w, h = 8, b'', 0, 0
+    while p < len(d):
+        n, t = struct.unpack('>I4s', d[p:p + 8])
+        data = d[p + 8:p + 8 + n]
+        assert zlib.crc32(t + data) & 0xffffffff == struct.unpack('>I', d[p + 8 + n:p + 12 + n])[0], 'crc'
+        if t == b'IHDR':
+            w, h, depth, colour, _, _, lace = struct.unpack('>IIBBBBB', data)
+            assert (depth, colour, lace) == (8, 2, 0)
+        idat += data if t == b'IDAT' else b''
+        p += 12 + n
+    raw, row, prev, rows = zlib.decompress(idat), 3 * w, bytearray(3 * w), []
+    for y in range(h):
+        f, cur = raw[y * (row + 1)], bytearray(raw[y * (row + 1) + 1:(y + 1) * (row + 1)])
+        assert f in (0, 1, 2), 'filter'
+        for i in range(row):
+            cur[i] = (cur[i] + (cur[i - 3] if f == 1 and i >= 3 else prev[i] if f == 2 else 0)) & 255
+        rows.append(bytes(cur))
+        prev = cur
+    return w, h, rows
+def bmp(path):
+    d = open(path, 'rb').read()
+    off, (w, h), bpp = struct.unpack('<I', d[10:14])[0], struct.unpack('<ii', d[18:26]), d[28] // 8
+    stride, rows = (w * bpp + 3) & ~3, []
+    for y in range(abs(h)):
+        r = d[off + (y if h < 0 else abs(h) - 1 - y) * stride:][:w * bpp]
+        rows.append(bytes(c for x in range(w) for c in (r[x * bpp + 2], r[x * bpp + 1], r[x * bpp])))
+    return w, abs(h), rows
+a, b = png(sys.argv[1]), bmp(sys.argv[2])
+sys.exit(0 if a == b else 'the PNG and the BMP differ')
+EOF
+	python3 "$tmp/pngcheck.py" "$tmp/frames/frame-000005.png" "$tmp/at1.bmp" || fail "frame 5 (1 s) is not the view at 1 s"
+	python3 "$tmp/pngcheck.py" "$tmp/at12.png" "$tmp/at12.bmp" || fail "a PNG snapshot is not its BMP"
+else
+	echo "no python3: the PNG pixels are not checked"
+fi
+
 # view --out: the run the viewer watched wrote run's CSVs.
 "$dcisim" view demo-dci-cut-witness --snapshot 60 "$tmp/end.bmp" --out "$tmp/viewed" -q || fail "view --out"
 same_csvs "$tmp/plain-demo-dci-cut-witness" "$tmp/viewed"
@@ -76,6 +144,10 @@ same_csvs "$tmp/plain-demo-dci-cut-witness" "$tmp/viewed"
 "$dcisim" view --size 10x10 demo-trombone 2> /dev/null; [ $? -eq 2 ] || fail "--size 10x10 must exit 2"
 "$dcisim" view no-such-scenario 2> "$tmp/err"; [ $? -eq 2 ] || fail "a missing scenario must exit 2"
 "$dcisim" view --bogus 2> /dev/null; [ $? -eq 2 ] || fail "an unknown option must exit 2"
+"$dcisim" view demo-trombone --frames "$tmp/f" --fps 0 2> /dev/null; [ $? -eq 2 ] || fail "--fps 0 must exit 2"
+"$dcisim" view demo-trombone --frames "$tmp/f" --from 5 --to 2 2> /dev/null; [ $? -eq 2 ] || fail "--to before --from must exit 2"
+"$dcisim" view demo-trombone --frames "$tmp/f" --snapshot 1 "$tmp/f.bmp" 2> /dev/null; [ $? -eq 2 ] \
+	|| fail "--frames with --snapshot must exit 2"
 DCISIM_FONT=/nonexistent/font.ttf "$dcisim" view demo-trombone --snapshot 1 "$tmp/f.bmp" 2> "$tmp/err"
 [ $? -eq 3 ] || fail "a missing font must exit 3"
 grep -q "DCISIM_FONT=/nonexistent/font.ttf" "$tmp/err" || fail "a missing font is named"

@@ -1,7 +1,8 @@
 # The viewer in a real window under Xvfb, driven by synthetic key presses
 # (--keys: SDL_PushEvent into the window's own event queue, frame by frame):
-# it opens, runs a demo for a few simulated seconds through pause, step,
-# speed changes and a restart, and exits cleanly on q; then a fast run with
+# it opens, runs a demo for a few simulated seconds through pause, steps
+# forwards and back, speed changes, a restart, jumps (End, Home, ] and [)
+# and the captions key, and exits cleanly on q; then a fast run with
 # --out gives the CSVs of `dcisim run`.  Skips (exit 77) without Xvfb or
 # without the viewer.
 set -u
@@ -27,9 +28,11 @@ done
 [ -e "/tmp/.X11-unix/X$n" ] || { echo "skipped: Xvfb did not start"; cat "$tmp/xvfb.log"; exit 77; }
 export DISPLAY=":$n" SDL_VIDEODRIVER=x11
 
-# Frames at about 60 per second: faster, pause, two steps, resume, slower,
-# restart, and quit after about three seconds of wall time.
-keys="10:plus,20:plus,40:space,45:right,50:right,55:space,70:minus,90:r,180:q"
+# Frames at about 60 per second: faster, pause, two steps, one back, resume,
+# slower, restart, to the end and back to the start, 10 s on and back,
+# captions off and on, and quit after about three seconds of wall time.
+keys="10:plus,20:plus,40:space,45:right,50:right,52:left,55:space,70:minus,90:r"
+keys="$keys,100:end,105:home,110:],115:[,120:c,125:c,180:q"
 timeout 60 "$dcisim" view demo-trombone --keys "$keys" --size 1024x640 > "$tmp/out" 2> "$tmp/run.err"
 rc=$?
 if [ $rc -eq 3 ] && grep -q "cannot open a window" "$tmp/run.err"; then

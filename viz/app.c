@@ -1,17 +1,25 @@
 /*
  * The viewer's clock, sources and window (include/dcisim/viz.h).
  *
- * A viz shows simulated time t.  Live, it advances its own world to t through
- * a tap (dcs_tap_run: the same events and clock as dcs_run_scenario, whatever
- * the step), and finishes it at the horizon exactly as a run does, so the
- * CSVs it can write are the run's CSVs.  Replaying, it feeds the trace's
- * records up to t into the same view model.  The window advances t by speed
- * x wall time per frame; snapshots and tests call dcs_viz_advance().
+ * A viz shows simulated time t from a list of observation records
+ * (trace.h): a trace file when replaying, or, live, the records its own
+ * world's tap reports, kept in memory.  The view model is fed the records
+ * up to t, so going back in time is replaying the records from the start
+ * into a fresh model (measured in docs/trace.md: well under a millisecond
+ * for the demos and the default scenario), and the state shown at t does
+ * not depend on the way t was reached.  Live, the world only runs forward:
+ * through a tap (dcs_tap_run: the same events and clock as
+ * dcs_run_scenario, whatever the step) when t passes what it has run, and
+ * it is finished at the horizon exactly as a run is, so the CSVs it can
+ * write are the run's CSVs.  The story (story.c) reads the same records
+ * once, for the captions and the timeline.  The window advances t by speed
+ * x wall time per frame; snapshots, frames and tests call the functions.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dcisim/output.h"
 #include "dcisim/trace.h"
@@ -31,22 +39,33 @@ struct dcs_viz {
 	struct dcs_viz_opts o;
 	FILE *err;
 	uint64_t seed;
-	/* source: a live world, or a trace */
-	struct dcs_world *w;
-	struct dcs_tap *tap;
+	/* the records: a trace file, or the live run's, kept in memory */
 	struct dcs_trace_reader *rd;
+	bool live;
+	struct dcs_world *w; /* live */
+	struct dcs_tap *tap;
+	dcs_time_t ran;  /* live: how far the world has run */
+	bool world_done; /* live: finished at its horizon */
+	/* what is shown: the model fed the records up to t */
 	struct vz_model *m;
-	struct dcs_obs_sink sink;
+	struct dcs_obs_sink sink; /* the model's, through on_* below */
+	struct dcs_obs_sink model_sink;
+	struct vz_story *story;
+	size_t story_pos;  /* records the story has read */
+	dcs_time_t *marks; /* record times where the model saw something notable */
+	size_t n_marks, cap_marks;
 	dcs_time_t t, horizon, step;
 	bool finished;
+	struct vz_caption caps[VZ_MAXCAPS];
+	int n_caps;
 	/* drawing */
-	SDL_Surface *surf; /* off-screen target (snapshots, tests) */
+	SDL_Surface *surf; /* off-screen target (snapshots, frames, tests) */
 	SDL_Window *win;
 	SDL_Renderer *R;
 	struct vz_fonts fonts;
 	struct vz_layout L;
 	struct vz_view view;
-	bool paused;
+	bool paused, dragging;
 	double speed;
 };
 
@@ -55,42 +74,68 @@ bool dcs_viz_available(void)
 	return true;
 }
 
-static int open_source(struct dcs_viz *v)
+/* ------------------------------------------------- records to the model */
+
+static void add_mark(struct dcs_viz *v, dcs_time_t t)
 {
-	vz_model_reset(v->m);
-	v->t = 0;
-	v->finished = false;
-	if (v->rd) {
-		dcs_trace_rewind(v->rd);
-		dcs_trace_replay(v->rd, 0, &v->sink);
-		return 0;
+	if (v->n_marks && t <= v->marks[v->n_marks - 1])
+		return; /* seen before a rewind */
+	if (v->n_marks == v->cap_marks) {
+		size_t cap = v->cap_marks ? 2 * v->cap_marks : 64;
+		dcs_time_t *m = realloc(v->marks, cap * sizeof(*m));
+		if (!m)
+			return; /* stepping back skips this event */
+		v->marks = m;
+		v->cap_marks = cap;
 	}
-	v->w = dcs_world_create(v->scn, v->seed);
-	if (!v->w) {
-		fprintf(v->err, "dcisim view: error: out of memory building %s\n", v->scn->name);
-		return -1;
-	}
-	v->w->verbosity = -1;
-	v->tap = dcs_tap_create(v->w, &v->sink);
-	if (!v->tap) {
-		fprintf(v->err, "dcisim view: error: out of memory\n");
-		return -1;
-	}
-	v->horizon = v->w->horizon;
-	v->step = dcs_trace_step(v->w);
-	/* Start the models and run what happens at time 0. */
-	dcs_tap_run(v->tap, 0, v->step);
-	return 0;
+	v->marks[v->n_marks++] = t;
 }
 
-static void close_source(struct dcs_viz *v)
+static void on_table(void *ctx, int id, const char *file, size_t ncols, const char *const *cols)
 {
-	/* The world first: the tap is subscribed to its bus. */
-	dcs_world_destroy(v->w);
-	v->w = NULL;
-	dcs_tap_destroy(v->tap);
-	v->tap = NULL;
+	struct dcs_viz *v = ctx;
+	v->model_sink.table(v->model_sink.ctx, id, file, ncols, cols);
 }
+
+static void on_row(void *ctx, dcs_time_t t, int id, const char *const *cells)
+{
+	struct dcs_viz *v = ctx;
+	uint64_t before = v->m->notable;
+	v->model_sink.row(v->model_sink.ctx, t, id, cells);
+	if (v->m->notable != before)
+		add_mark(v, t);
+}
+
+static void on_link(void *ctx, dcs_time_t t, int link, const struct dcs_obs_link *s)
+{
+	struct dcs_viz *v = ctx;
+	uint64_t before = v->m->notable;
+	v->model_sink.link(v->model_sink.ctx, t, link, s);
+	if (v->m->notable != before)
+		add_mark(v, t);
+}
+
+static void on_note(void *ctx, dcs_time_t t, const struct dcs_note *n)
+{
+	struct dcs_viz *v = ctx;
+	uint64_t before = v->m->notable;
+	v->model_sink.note(v->model_sink.ctx, t, n);
+	if (v->m->notable != before)
+		add_mark(v, t);
+}
+
+/* The story reads the records it has not read yet. */
+static int read_story(struct dcs_viz *v)
+{
+	struct dcs_obs_sink s = vz_story_sink(v->story);
+	dcs_trace_replay_at(v->rd, &v->story_pos, DCS_TIME_NEVER, &s);
+	if (vz_story_ok(v->story) && (!v->live || dcs_trace_memory_ok(v->rd)))
+		return 0;
+	fprintf(v->err, "dcisim view: error: out of memory keeping the run's records\n");
+	return -1;
+}
+
+/* --------------------------------------------------------------- sources */
 
 static int write_out(struct dcs_viz *v)
 {
@@ -107,68 +152,191 @@ static int write_out(struct dcs_viz *v)
 	return 0;
 }
 
-/* At the horizon: what dcs_run_scenario() does after its loop. */
-static int finish(struct dcs_viz *v)
+/* Live: runs the world to `until` (at most its horizon), and at the horizon
+ * finishes it as dcs_run_scenario() does after its loop. */
+static int run_world(struct dcs_viz *v, dcs_time_t until)
 {
-	v->finished = true;
-	v->m->finished = true;
-	if (!v->w)
+	if (!v->live || v->world_done)
 		return 0;
-	dcs_world_finish(v->w);
-	dcs_tap_poll(v->tap);
-	return v->o.out_dir ? write_out(v) : 0;
+	if (until > v->horizon)
+		until = v->horizon;
+	/* Also when stepping has brought the clock to a poll not made yet. */
+	if (until > v->ran || dcs_tap_next_poll(v->tap, v->step) <= until) {
+		dcs_tap_run(v->tap, until, v->step);
+		if (until > v->ran)
+			v->ran = until;
+	}
+	int rc = 0;
+	if (v->ran >= v->horizon) {
+		v->world_done = true;
+		dcs_world_finish(v->w);
+		dcs_tap_poll(v->tap);
+		if (v->o.out_dir)
+			rc = write_out(v);
+	}
+	return read_story(v) != 0 ? -1 : rc;
+}
+
+static void close_source(struct dcs_viz *v)
+{
+	/* The world first: the tap is subscribed to its bus. */
+	dcs_world_destroy(v->w);
+	v->w = NULL;
+	dcs_tap_destroy(v->tap);
+	v->tap = NULL;
+	if (v->live) {
+		dcs_trace_reader_free(v->rd);
+		v->rd = NULL;
+		if (v->story)
+			vz_story_reset(v->story);
+		v->story_pos = 0;
+		v->n_marks = 0;
+	}
+}
+
+/* Shows time 0 of the source: a trace from its start; live, a new world
+ * with what happens at time 0 run. */
+static int open_source(struct dcs_viz *v)
+{
+	vz_model_reset(v->m);
+	v->t = 0;
+	v->finished = false;
+	if (!v->live) {
+		dcs_trace_rewind(v->rd);
+		dcs_trace_replay(v->rd, 0, &v->sink);
+		return 0;
+	}
+	const struct dcs_scenario *scn = v->scn;
+	v->w = dcs_world_create(scn, v->seed);
+	if (v->w)
+		v->rd = dcs_trace_memory(scn->name, scn->n_sites, scn->n_links, scn->n_vms,
+					 v->w->horizon);
+	if (!v->w || !v->rd) {
+		fprintf(v->err, "dcisim view: error: out of memory building %s\n", scn->name);
+		return -1;
+	}
+	v->w->verbosity = -1;
+	struct dcs_obs_sink mem = dcs_trace_memory_sink(v->rd);
+	v->tap = dcs_tap_create(v->w, &mem);
+	if (!v->tap) {
+		fprintf(v->err, "dcisim view: error: out of memory\n");
+		return -1;
+	}
+	v->horizon = v->w->horizon;
+	v->step = dcs_trace_step(v->w);
+	v->ran = -1; /* not started */
+	v->world_done = false;
+	/* Start the models and run what happens at time 0. */
+	if (run_world(v, 0) != 0)
+		return -1;
+	dcs_trace_replay(v->rd, 0, &v->sink);
+	return 0;
+}
+
+/* Shows time t, forwards or backwards (a rewind replays the records from
+ * the start into a fresh model). */
+static int show(struct dcs_viz *v, dcs_time_t t)
+{
+	if (t > v->horizon)
+		t = v->horizon;
+	if (t < 0)
+		t = 0;
+	if (t < v->t) {
+		vz_model_reset(v->m);
+		dcs_trace_rewind(v->rd);
+		v->finished = false;
+	}
+	if (run_world(v, t) != 0)
+		return -1;
+	dcs_trace_replay(v->rd, t, &v->sink);
+	v->t = t;
+	v->m->now = t;
+	if (t >= v->horizon)
+		v->finished = v->m->finished = true;
+	return 0;
+}
+
+static dcs_time_t time_of(const struct dcs_viz *v, double t_s)
+{
+	if (!(t_s > 0))
+		return 0;
+	if (t_s > 1e12)
+		return v->horizon;
+	dcs_time_t t = dcs_time_from_s(t_s);
+	return t > v->horizon ? v->horizon : t;
 }
 
 int dcs_viz_advance(struct dcs_viz *v, double t_s)
 {
-	dcs_time_t t = dcs_time_from_s(t_s);
-	if (t > v->horizon || t_s > 1e12)
-		t = v->horizon;
+	dcs_time_t t = time_of(v, t_s);
 	if (t < v->t || v->finished)
 		return 0;
-	if (v->rd)
-		dcs_trace_replay(v->rd, t, &v->sink);
-	else
-		dcs_tap_run(v->tap, t, v->step);
-	v->t = t;
-	v->m->now = t;
-	if (t >= v->horizon)
-		return finish(v);
-	return 0;
+	return show(v, t);
+}
+
+int dcs_viz_seek(struct dcs_viz *v, double t_s)
+{
+	return show(v, time_of(v, t_s));
 }
 
 double dcs_viz_step(struct dcs_viz *v)
 {
 	uint64_t before = v->m->notable;
-	if (v->rd) {
-		while (v->m->notable == before && !v->finished) {
-			dcs_time_t next = dcs_trace_next_time(v->rd);
-			if (next == DCS_TIME_NEVER || next >= v->horizon) {
-				dcs_viz_advance(v, dcs_time_to_s(v->horizon));
+	/* Live, past the records kept: the world runs one kernel event, or to
+	 * its next poll, at a time, until something notable shows.  The events
+	 * are the run's events in the run's order (dcs_kernel_step runs exactly
+	 * what dcs_kernel_run would next), and the polls fall where
+	 * dcs_tap_run puts them, after every event of their time, so the
+	 * records are those of any other way of running it. */
+	for (long n = 0; v->m->notable == before && !v->finished;) {
+		dcs_time_t next = dcs_trace_next_time(v->rd);
+		if (next != DCS_TIME_NEVER && next < v->horizon) {
+			if (show(v, next > v->t ? next : v->t) != 0)
 				break;
-			}
-			dcs_viz_advance(v, dcs_time_to_s(next));
+			continue;
 		}
-		return dcs_time_to_s(v->t);
-	}
-	/* Live: one kernel event at a time until something notable shows.  The
-	 * events are the run's events in the run's order (dcs_kernel_step runs
-	 * exactly what dcs_kernel_run would next). */
-	for (long n = 0; v->m->notable == before && !v->finished && n < 5000000; n++) {
-		if (!dcs_kernel_step(v->w->k, v->horizon)) {
-			dcs_viz_advance(v, dcs_time_to_s(v->horizon));
+		if (!v->live || v->world_done || n++ >= 5000000) {
+			show(v, v->live && !v->world_done ? v->ran : v->horizon);
 			break;
 		}
-		dcs_tap_poll(v->tap);
-		dcs_time_t now = dcs_now(v->w->k);
-		if (now > v->t)
-			v->t = v->m->now = now;
+		struct dcs_kernel *k = v->w->k;
+		dcs_time_t poll = dcs_tap_next_poll(v->tap, v->step);
+		dcs_time_t ev = dcs_kernel_next_time(k);
+		if (ev <= poll && ev <= v->horizon) {
+			dcs_kernel_step(k, v->horizon);
+			if (dcs_now(k) > v->ran)
+				v->ran = dcs_now(k);
+			if (read_story(v) != 0)
+				break;
+		} else if (poll < v->horizon) {
+			if (run_world(v, poll) != 0)
+				break;
+		} else if (show(v, v->horizon) != 0) {
+			break;
+		}
 	}
+	return dcs_time_to_s(v->t);
+}
+
+double dcs_viz_step_back(struct dcs_viz *v)
+{
+	/* The last notable record time before t. */
+	size_t lo = 0, hi = v->n_marks;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v->marks[mid] < v->t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	show(v, lo ? v->marks[lo - 1] : 0);
 	return dcs_time_to_s(v->t);
 }
 
 int dcs_viz_restart(struct dcs_viz *v)
 {
+	if (!v->live)
+		return show(v, 0);
 	close_source(v);
 	return open_source(v);
 }
@@ -178,15 +346,69 @@ double dcs_viz_time(const struct dcs_viz *v)
 	return dcs_time_to_s(v->t);
 }
 
+double dcs_viz_end(const struct dcs_viz *v)
+{
+	return dcs_time_to_s(v->horizon);
+}
+
 bool dcs_viz_finished(const struct dcs_viz *v)
 {
 	return v->finished;
+}
+
+static void update_captions(struct dcs_viz *v)
+{
+	v->n_caps =
+	    vz_captions(v->story, v->live ? v->m : NULL, v->t, v->horizon, v->caps, VZ_MAXCAPS);
+}
+
+int dcs_viz_caption_count(struct dcs_viz *v)
+{
+	update_captions(v);
+	return v->n_caps;
+}
+
+const char *dcs_viz_caption(const struct dcs_viz *v, int i)
+{
+	return i >= 0 && i < v->n_caps ? v->caps[i].text : NULL;
 }
 
 void dcs_viz_set_pointer(struct dcs_viz *v, int x, int y)
 {
 	v->view.mouse_x = x;
 	v->view.mouse_y = y;
+}
+
+/* The time under x on the timeline, or -1 when (x, y) is not on it. */
+static dcs_time_t timeline_time(const struct dcs_viz *v, int x, int y, bool clamp)
+{
+	const SDL_Rect *r = &v->L.tl_bar;
+	if (r->w <= 0 || v->horizon <= 0)
+		return -1;
+	if (!clamp && (x < r->x - 4 || x >= r->x + r->w + 4 || y < v->L.timeline.y ||
+		       y >= v->L.timeline.y + v->L.timeline.h))
+		return -1;
+	double f = ((double)(x - r->x) + 0.5) / r->w;
+	f = f < 0 ? 0 : f > 1 ? 1 : f;
+	return (dcs_time_t)llround(f * (double)v->horizon);
+}
+
+double dcs_viz_click(struct dcs_viz *v, int x, int y)
+{
+	dcs_time_t t = timeline_time(v, x, y, false);
+	if (t < 0 || show(v, t) != 0)
+		return -1;
+	return dcs_time_to_s(v->t);
+}
+
+void dcs_viz_timeline_xy(const struct dcs_viz *v, double t_s, int *x, int *y)
+{
+	const SDL_Rect *r = &v->L.tl_bar;
+	double f = v->horizon > 0 ? dcs_time_from_s(t_s) / (double)v->horizon : 0;
+	f = f < 0 ? 0 : f > 1 ? 1 : f;
+	int dx = (int)(f * r->w);
+	*x = r->x + (dx >= r->w ? r->w - 1 : dx);
+	*y = r->y + r->h / 2;
 }
 
 struct dcs_world *dcs_viz_world(struct dcs_viz *v)
@@ -231,16 +453,20 @@ struct dcs_viz *dcs_viz_create(const struct dcs_scenario *scn, const struct dcs_
 	v->err = err;
 	v->seed = o->seed_set ? o->seed : scn->seed;
 	v->speed = o->speed > 0 ? o->speed : 1;
+	v->live = !o->replay_path;
 	if (v->o.width <= 0 || v->o.height <= 0)
 		v->o.width = 1280, v->o.height = 720;
 	if (vz_fonts_open(&v->fonts, err) != 0)
 		goto fail;
 	v->m = vz_model_create(scn);
-	if (!v->m || vz_layout_init(&v->L, scn) != 0) {
+	v->story = vz_story_create(scn);
+	if (!v->m || !v->story || vz_layout_init(&v->L, scn) != 0) {
 		fprintf(err, "dcisim view: error: out of memory\n");
 		goto fail;
 	}
-	v->sink = vz_model_sink(v->m);
+	v->model_sink = vz_model_sink(v->m);
+	v->sink = (struct dcs_obs_sink){
+	    .ctx = v, .table = on_table, .row = on_row, .link = on_link, .note = on_note};
 	if (o->replay_path) {
 		v->rd = dcs_trace_load(o->replay_path, err);
 		if (!v->rd || !trace_matches(v))
@@ -249,6 +475,10 @@ struct dcs_viz *dcs_viz_create(const struct dcs_scenario *scn, const struct dcs_
 		v->horizon = dcs_trace_end(v->rd, NULL);
 		if (v->horizon <= 0)
 			v->horizon = dcs_trace_horizon(v->rd);
+		/* The story of the whole run, read once: captions know where
+		 * each phase ends. */
+		if (read_story(v) != 0)
+			goto fail;
 	}
 	if (open_source(v) != 0)
 		goto fail;
@@ -261,9 +491,14 @@ struct dcs_viz *dcs_viz_create(const struct dcs_scenario *scn, const struct dcs_
 			v->o.height, SDL_GetError());
 		goto fail;
 	}
+	v->view = (struct vz_view){.scn = scn,
+				   .m = v->m,
+				   .story = v->story,
+				   .mouse_x = -1,
+				   .mouse_y = -1,
+				   .title = scn->name,
+				   .captions = true};
 	vz_layout_compute(&v->L, scn, v->o.width, v->o.height);
-	v->view = (struct vz_view){
-	    .scn = scn, .m = v->m, .mouse_x = -1, .mouse_y = -1, .title = scn->name};
 	return v;
 fail:
 	dcs_viz_destroy(v);
@@ -284,18 +519,24 @@ void dcs_viz_destroy(struct dcs_viz *v)
 		SDL_FreeSurface(v->surf);
 	vz_layout_free(&v->L);
 	vz_model_destroy(v->m);
+	vz_story_destroy(v->story);
+	free(v->marks);
 	vz_fonts_close(&v->fonts);
 	free(v);
 }
 
 static void fill_view(struct dcs_viz *v)
 {
+	update_captions(v);
 	v->view.t = v->t;
 	v->view.horizon = v->horizon;
+	v->view.known = v->live ? v->ran : v->horizon;
 	v->view.speed = v->speed;
 	v->view.paused = v->paused;
 	v->view.finished = v->finished;
-	v->view.replay = v->rd != NULL;
+	v->view.replay = !v->live;
+	v->view.caps = v->caps;
+	v->view.n_caps = v->n_caps;
 }
 
 int dcs_viz_render(struct dcs_viz *v)
@@ -323,6 +564,27 @@ int dcs_viz_save_bmp(struct dcs_viz *v, const char *path, FILE *err)
 	return 0;
 }
 
+int dcs_viz_save_png(struct dcs_viz *v, const char *path, FILE *err)
+{
+	if (!v->surf) {
+		fprintf(err, "dcisim view: error: no image to save\n");
+		return -1;
+	}
+	if (vz_save_png(v->surf, path) != 0) {
+		fprintf(err, "dcisim view: error: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* PNG when the name ends in .png, else BMP. */
+static int save_image(struct dcs_viz *v, const char *path, const char *name, FILE *err)
+{
+	size_t n = strlen(name);
+	bool png = n > 4 && !strcasecmp(name + n - 4, ".png");
+	return png ? dcs_viz_save_png(v, path, err) : dcs_viz_save_bmp(v, path, err);
+}
+
 long dcs_viz_pixel(const struct dcs_viz *v, int x, int y)
 {
 	const SDL_Surface *s = v->surf;
@@ -348,7 +610,77 @@ void dcs_viz_link_xy(const struct dcs_viz *v, int link, double f, int *x, int *y
 	*y = (int)lround(s->ay + f * (s->by - s->ay));
 }
 
+/* ---------------------------------------------------------------- frames */
+
+int dcs_viz_frames(struct dcs_viz *v, const char *dir, const char *format, double fps,
+		   double from_s, double to_s, FILE *err)
+{
+	bool png = !format || !strcmp(format, "png");
+	if (!png && strcmp(format, "bmp") != 0) {
+		fprintf(err, "dcisim view: error: frames are png or bmp, not '%s'\n", format);
+		return -1;
+	}
+	if (dcs_mkdir_p(dir) != 0) {
+		fprintf(err, "dcisim view: error: cannot create %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	dcs_time_t from = time_of(v, from_s), to = to_s < 0 ? v->horizon : time_of(v, to_s);
+	if (to < from) {
+		fprintf(err, "dcisim view: error: --to %.9g s is before --from %.9g s\n",
+			dcs_time_to_s(to), dcs_time_to_s(from));
+		return -1;
+	}
+	/* Frame i shows from + i x speed / fps: `speed` simulated seconds per
+	 * second of video. */
+	double dt = v->speed / fps;
+	double nf = floor(dcs_time_to_s(to - from) / dt + 1e-9) + 1;
+	if (nf > 1e6) {
+		fprintf(err,
+			"dcisim view: error: that is %.0f frames; raise --speed, lower --fps or "
+			"narrow --from/--to\n",
+			nf);
+		return -1;
+	}
+	long n = (long)nf;
+	size_t len = strlen(dir) + 40;
+	char *path = malloc(len), *tmp = malloc(len + 8);
+	if (!path || !tmp) {
+		free(path);
+		free(tmp);
+		fprintf(err, "dcisim view: error: out of memory\n");
+		return -1;
+	}
+	long i;
+	for (i = 0; i < n; i++) {
+		dcs_time_t t = from + dcs_time_from_s((double)i * dt);
+		if (show(v, t < to ? t : to) != 0 || dcs_viz_render(v) != 0)
+			break;
+		snprintf(path, len, "%s/frame-%06ld.%s", dir, i, png ? "png" : "bmp");
+		snprintf(tmp, len + 8, "%s.tmp", path);
+		if (save_image(v, tmp, path, err) != 0)
+			break;
+		if (rename(tmp, path) != 0) {
+			fprintf(err, "dcisim view: error: cannot write %s: %s\n", path,
+				strerror(errno));
+			remove(tmp);
+			break;
+		}
+	}
+	free(path);
+	free(tmp);
+	return i == n ? (int)n : -1;
+}
+
 /* ---------------------------------------------------------------- window */
+
+static const struct {
+	const char *name;
+	SDL_Keycode key;
+} key_names[] = {{"space", SDLK_SPACE},   {"plus", SDLK_PLUS},     {"minus", SDLK_MINUS},
+		 {"right", SDLK_RIGHT},   {"left", SDLK_LEFT},     {"home", SDLK_HOME},
+		 {"end", SDLK_END},       {"[", SDLK_LEFTBRACKET}, {"]", SDLK_RIGHTBRACKET},
+		 {"c", SDLK_c},           {"r", SDLK_r},           {"q", SDLK_q},
+		 {"escape", SDLK_ESCAPE}, {"+", SDLK_PLUS},        {"-", SDLK_MINUS}};
 
 static int parse_keys(const char *s, struct key_ev **out, int *n, FILE *err)
 {
@@ -356,12 +688,6 @@ static int parse_keys(const char *s, struct key_ev **out, int *n, FILE *err)
 	*n = 0;
 	if (!s)
 		return 0;
-	static const struct {
-		const char *name;
-		SDL_Keycode key;
-	} names[] = {{"space", SDLK_SPACE},   {"plus", SDLK_PLUS}, {"minus", SDLK_MINUS},
-		     {"right", SDLK_RIGHT},   {"r", SDLK_r},       {"q", SDLK_q},
-		     {"escape", SDLK_ESCAPE}, {"+", SDLK_PLUS},    {"-", SDLK_MINUS}};
 	const char *p = s;
 	while (*p) {
 		char *e;
@@ -371,9 +697,9 @@ static int parse_keys(const char *s, struct key_ev **out, int *n, FILE *err)
 		p = e + 1;
 		size_t len = strcspn(p, ",");
 		SDL_Keycode key = SDLK_UNKNOWN;
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (strlen(names[i].name) == len && !strncmp(p, names[i].name, len))
-				key = names[i].key;
+		for (size_t i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++)
+			if (strlen(key_names[i].name) == len && !strncmp(p, key_names[i].name, len))
+				key = key_names[i].key;
 		if (key == SDLK_UNKNOWN)
 			goto bad;
 		struct key_ev *k = realloc(*out, (size_t)(*n + 1) * sizeof(*k));
@@ -389,7 +715,7 @@ static int parse_keys(const char *s, struct key_ev **out, int *n, FILE *err)
 bad:
 	fprintf(err,
 		"dcisim view: error: --keys wants FRAME:KEY,... with KEY one of space plus "
-		"minus right r q escape, not '%s'\n",
+		"minus right left home end [ ] c r q escape, not '%s'\n",
 		s);
 	free(*out);
 	*out = NULL;
@@ -399,6 +725,7 @@ bad:
 /* Returns true to quit. */
 static bool on_key(struct dcs_viz *v, SDL_Keycode k)
 {
+	int rc = 0;
 	switch (k) {
 	case SDLK_q:
 	case SDLK_ESCAPE:
@@ -421,14 +748,73 @@ static bool on_key(struct dcs_viz *v, SDL_Keycode k)
 		v->paused = true;
 		dcs_viz_step(v);
 		break;
+	case SDLK_LEFT:
+		v->paused = true;
+		dcs_viz_step_back(v);
+		break;
+	case SDLK_HOME:
+		rc = show(v, 0);
+		break;
+	case SDLK_END:
+		rc = show(v, v->horizon);
+		break;
+	case SDLK_LEFTBRACKET:
+		rc = show(v, v->t - 10 * DCS_NS_PER_S);
+		break;
+	case SDLK_RIGHTBRACKET:
+		rc = show(v, v->t + 10 * DCS_NS_PER_S);
+		break;
+	case SDLK_c:
+		v->view.captions = !v->view.captions;
+		break;
 	case SDLK_r:
-		if (dcs_viz_restart(v) != 0)
-			return true;
+		rc = dcs_viz_restart(v);
 		break;
 	default:
 		break;
 	}
+	return rc != 0;
+}
+
+/* A press on the timeline seeks there, and dragging scrubs. */
+static bool on_mouse(struct dcs_viz *v, const SDL_Event *e)
+{
+	if (e->type == SDL_MOUSEBUTTONDOWN && e->button.button == SDL_BUTTON_LEFT) {
+		dcs_time_t t = timeline_time(v, e->button.x, e->button.y, false);
+		if (t >= 0) {
+			v->dragging = true;
+			return show(v, t) != 0;
+		}
+	} else if (e->type == SDL_MOUSEBUTTONUP && e->button.button == SDL_BUTTON_LEFT) {
+		v->dragging = false;
+	} else if (e->type == SDL_MOUSEMOTION && v->dragging) {
+		return show(v, timeline_time(v, e->motion.x, e->motion.y, true)) != 0;
+	}
 	return false;
+}
+
+/* One window event; true to quit. */
+static bool on_event(struct dcs_viz *v, const SDL_Event *e)
+{
+	switch (e->type) {
+	case SDL_QUIT:
+		return true;
+	case SDL_KEYDOWN:
+		return on_key(v, e->key.keysym.sym);
+	case SDL_MOUSEBUTTONDOWN:
+	case SDL_MOUSEBUTTONUP:
+		return on_mouse(v, e);
+	case SDL_MOUSEMOTION:
+		v->view.mouse_x = e->motion.x;
+		v->view.mouse_y = e->motion.y;
+		return on_mouse(v, e);
+	case SDL_WINDOWEVENT:
+		if (e->window.event == SDL_WINDOWEVENT_LEAVE)
+			v->view.mouse_x = v->view.mouse_y = -1;
+		return false;
+	default:
+		return false;
+	}
 }
 
 static int run_window(struct dcs_viz *v, FILE *err)
@@ -479,23 +865,14 @@ static int run_window(struct dcs_viz *v, FILE *err)
 			SDL_PushEvent(&e);
 		}
 		SDL_Event e;
-		while (SDL_PollEvent(&e)) {
-			if (e.type == SDL_QUIT)
-				quit = true;
-			else if (e.type == SDL_KEYDOWN)
-				quit |= on_key(v, e.key.keysym.sym);
-			else if (e.type == SDL_MOUSEMOTION)
-				v->view.mouse_x = e.motion.x, v->view.mouse_y = e.motion.y;
-			else if (e.type == SDL_WINDOWEVENT &&
-				 e.window.event == SDL_WINDOWEVENT_LEAVE)
-				v->view.mouse_x = v->view.mouse_y = -1;
-		}
+		while (SDL_PollEvent(&e))
+			quit |= on_event(v, &e);
 		Uint64 now = SDL_GetPerformanceCounter();
 		double dt = (double)(now - last) / (double)freq;
 		last = now;
 		if (dt > 0.25)
 			dt = 0.25; /* a stall (window drag, breakpoint) is not a leap */
-		if (!quit && !v->paused && !v->finished &&
+		if (!quit && !v->paused && !v->finished && !v->dragging &&
 		    dcs_viz_advance(v, dcs_time_to_s(v->t) + v->speed * dt) != 0)
 			quit = true;
 		dcs_viz_render(v);
@@ -527,9 +904,23 @@ int dcs_viz_main(const struct dcs_scenario *scn, const struct dcs_viz_opts *o, F
 	int code = 3;
 	if (!v)
 		goto out;
+	if (o->frames_dir) {
+		int n = dcs_viz_frames(v, o->frames_dir, o->frames_format, o->fps > 0 ? o->fps : 10,
+				       o->from_s, o->to_s, err);
+		if (n < 0)
+			goto out;
+		if (o->verbosity >= 0)
+			fprintf(err,
+				"dcisim view: %s: %d frames of %dx%d at %.4g per second in %s/ "
+				"(%.4g s to %.4g s simulated)\n",
+				scn->name, n, v->o.width, v->o.height, o->fps > 0 ? o->fps : 10,
+				o->frames_dir, o->from_s > 0 ? o->from_s : 0, dcs_viz_time(v));
+		code = 0;
+		goto out;
+	}
 	if (o->snapshot_s >= 0) {
 		if (dcs_viz_advance(v, o->snapshot_s) != 0 || dcs_viz_render(v) != 0 ||
-		    dcs_viz_save_bmp(v, o->snapshot_path, err) != 0)
+		    save_image(v, o->snapshot_path, o->snapshot_path, err) != 0)
 			goto out;
 		if (o->verbosity >= 0)
 			fprintf(err, "dcisim view: %s at %.3f s: %dx%d image in %s\n", scn->name,

@@ -314,10 +314,14 @@ void vz_layout_compute(struct vz_layout *L, const struct dcs_scenario *scn, int 
 		panel_w = W < 720 ? W / 3 : 240;
 	if (panel_w > 440)
 		panel_w = 440;
+	/* Under the map: the migrations strip, and the timeline at the bottom. */
 	int strip_h = H >= 560 ? 100 : 70;
+	int tl_h = H >= 560 ? 30 : 24;
 	L->bar = (SDL_Rect){0, 0, W, bar_h};
 	L->panel = (SDL_Rect){W - panel_w, bar_h, panel_w, H - bar_h};
-	L->strip = (SDL_Rect){0, H - strip_h, W - panel_w, strip_h};
+	L->strip = (SDL_Rect){0, H - strip_h, W - panel_w, strip_h - tl_h};
+	L->timeline = (SDL_Rect){0, H - tl_h, W - panel_w, tl_h};
+	L->tl_bar = (SDL_Rect){12, H - tl_h + 5, W - panel_w - 24, tl_h - 10};
 	L->map = (SDL_Rect){0, bar_h, W - panel_w, H - bar_h - strip_h};
 	L->site_r = 13;
 	L->n_hits = 0;
@@ -797,8 +801,15 @@ static void draw_bar(SDL_Renderer *R, struct vz_fonts *fo, const struct vz_layou
 	snprintf(buf, sizeof(buf), "%s%s \xc2\xb7 speed \xc3\x97%.4g",
 		 v->replay ? "replay \xc2\xb7 " : "", state, v->speed);
 	x += text(R, fo->f[VZ_FONT_NORMAL], x, 9, v->paused ? 0xFFD060 : C_BAR_TEXT, buf, 0);
-	const char *keys = "space pause \xc2\xb7 +/\xe2\x88\x92 speed \xc2\xb7 \xe2\x86\x92 step "
-			   "\xc2\xb7 r restart \xc2\xb7 q quit";
+	const char *keys =
+	    "space pause \xc2\xb7 +/\xe2\x88\x92 speed \xc2\xb7 \xe2\x86\x90/\xe2\x86\x92 "
+	    "step \xc2\xb7 [ ] \xc2\xb1"
+	    "10 s \xc2\xb7 Home/End \xc2\xb7 c captions "
+	    "\xc2\xb7 r restart \xc2\xb7 q quit";
+	if (x + 20 + text_w(fo->f[VZ_FONT_SMALL], keys) >= L->W)
+		keys =
+		    "space \xc2\xb7 +/\xe2\x88\x92 \xc2\xb7 \xe2\x86\x90/\xe2\x86\x92 \xc2\xb7 [ ] "
+		    "\xc2\xb7 Home/End \xc2\xb7 c \xc2\xb7 r \xc2\xb7 q";
 	if (x + 20 + text_w(fo->f[VZ_FONT_SMALL], keys) < L->W)
 		text(R, fo->f[VZ_FONT_SMALL], L->W - 10, 11, 0xB8B8C8, keys, 2);
 }
@@ -869,95 +880,127 @@ static void draw_strip(SDL_Renderer *R, struct vz_fonts *fo, const struct vz_lay
 		     0);
 }
 
-/* The lines an event-log entry takes (at most 3), drawn when draw is set:
- * the first full width, the rest indented under the text after the time. */
-static int log_entry(SDL_Renderer *R, TTF_Font *f, int x, int y, int w, uint32_t rgb, const char *s,
-		     bool draw)
+/* ------------------------------------------------ captions and timeline */
+
+static uint32_t phase_rgb(enum vz_phase ph)
 {
-	int indent = text_w(f, "00000.000 s  "), lh = TTF_FontLineSkip(f), lines = 0;
-	char buf[520];
-	const char *p = s;
-	while (*p && lines < 3) {
-		int avail = lines ? w - indent : w;
-		size_t n = strlen(p);
-		if (n >= sizeof(buf))
-			n = sizeof(buf) - 1;
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		if (text_w(f, buf) > avail) {
-			/* the longest prefix ending at a space that fits */
-			size_t best = 0;
-			for (size_t i = 1; i < n; i++)
-				if (buf[i] == ' ') {
-					buf[i] = '\0';
-					if (text_w(f, buf) <= avail)
-						best = i;
-					buf[i] = ' ';
-					if (best != i)
-						break;
-				}
-			if (best == 0 || lines == 2) {
-				fit(f, buf, avail);
-				best = strlen(p);
-			} else {
-				buf[best] = '\0';
-			}
-			n = best;
-		}
-		if (draw)
-			text(R, f, lines ? x + indent : x, y + lines * lh, rgb, buf, 0);
-		lines++;
-		p += n;
-		while (*p == ' ')
-			p++;
+	switch (ph) {
+	case VZ_PH_PRECOPY:
+	case VZ_PH_SUMMARY:
+		return 0x3F78C0;
+	case VZ_PH_STOPCOPY:
+	case VZ_PH_SWITCHOVER:
+		return 0xE07B1A;
+	case VZ_PH_MOVED:
+	case VZ_PH_CONVERGED:
+		return C_GOOD;
+	case VZ_PH_FAILED:
+		return C_BAD;
+	case VZ_PH_DEGRADED:
+	case VZ_PH_CLUSTER:
+		return 0xE8B020;
+	case VZ_PH_TROMBONE:
+		return C_TROMBONE;
+	case VZ_PH_UNREACH:
+		return C_UNREACH;
+	case VZ_PH_OUTAGE:
+		return 0x7B2D8E;
+	case VZ_PH_CUT:
+		return DCS_VIZ_CUT_RGB;
+	case VZ_PH_NONE:
+	case VZ_PH_COUNT:
+		break;
 	}
-	return lines ? lines : 1;
+	return 0xD2D2CA; /* an empty lane */
 }
 
-static int log_lines(TTF_Font *f, const char *s, int w)
+/* The captions at the top of the panel, each wrapped on up to three lines;
+ * returns the height used. */
+static int draw_captions(SDL_Renderer *R, struct vz_fonts *fo, const struct vz_layout *L,
+			 const struct vz_view *v, int x, int y, int w)
 {
-	return log_entry(NULL, f, 0, 0, w, 0, s, false);
+	TTF_Font *f = fo->f[VZ_FONT_BOLD], *sf = fo->f[VZ_FONT_SMALL];
+	int y0 = y, room = (L->panel.y + L->panel.h - y) / 3;
+	if (!v->n_caps) {
+		y += wrapped(R, sf, x, y, w, C_DIM,
+			     "Captions name the phase under way: pre-copy rounds, stop-and-copy, "
+			     "switchover, trombone, convergence, cuts, cluster incidents.",
+			     3);
+	}
+	int i;
+	for (i = 0; i < v->n_caps && y - y0 < room; i++) {
+		const struct vz_caption *cap = &v->caps[i];
+		fill_rect(R, x, y + 3, 10, 10, phase_rgb(cap->phase));
+		y += wrapped(R, f, x + 16, y, w - 16, tone_rgb(cap->tone), cap->text, 3) + 3;
+	}
+	if (i < v->n_caps) {
+		char more[32];
+		snprintf(more, sizeof(more), "+%d more", v->n_caps - i);
+		text(R, sf, x + 16, y, C_DIM, more, 0);
+		y += TTF_FontLineSkip(sf);
+	}
+	fill_rect(R, x, y + 4, w, 1, 0xC8C8C0);
+	return y + 10 - y0;
 }
 
-static void draw_panel(SDL_Renderer *R, struct vz_fonts *fo, const struct vz_layout *L,
-		       const struct vz_view *v)
+static int tl_x(const struct vz_layout *L, dcs_time_t t, dcs_time_t horizon)
 {
-	const struct vz_model *m = v->m;
-	fill_rect(R, L->panel.x, L->panel.y, L->panel.w, L->panel.h, C_PANEL);
-	int x = L->panel.x + 12, w = L->panel.w - 24, y = L->panel.y + 10;
-	if (v->scn->description && *v->scn->description) {
-		/* The description may take what leaves a dozen log lines. */
-		int room = L->panel.h - 40 - 12 * TTF_FontLineSkip(fo->f[VZ_FONT_SMALL]);
-		int max_lines = room / TTF_FontLineSkip(fo->f[VZ_FONT_NORMAL]);
-		y += wrapped(R, fo->f[VZ_FONT_NORMAL], x, y, w, C_TEXT, v->scn->description,
-			     max_lines < 3 ? 3 : max_lines) +
-		     10;
+	const SDL_Rect *b = &L->tl_bar;
+	if (horizon <= 0 || t <= 0)
+		return b->x;
+	double f = (double)t / (double)horizon;
+	int dx = f >= 1 ? b->w - 1 : (int)(f * b->w);
+	return b->x + dx;
+}
+
+/* One lane: runs of equal colour as rectangles. */
+static void draw_lane(SDL_Renderer *R, const SDL_Rect *b, int y, int h, const unsigned char *ph)
+{
+	int x0 = 0;
+	for (int x = 1; x <= b->w; x++) {
+		if (x < b->w && ph[x] == ph[x0])
+			continue;
+		fill_rect(R, b->x + x0, y, x - x0, h, phase_rgb((enum vz_phase)ph[x0]));
+		x0 = x;
 	}
-	text(R, fo->f[VZ_FONT_BOLD], x, y, C_TEXT, "Event log", 0);
-	y += TTF_FontLineSkip(fo->f[VZ_FONT_BOLD]) + 4;
-	TTF_Font *f = fo->f[VZ_FONT_SMALL];
-	int lh = TTF_FontLineSkip(f);
-	int rows = (L->panel.y + L->panel.h - 8 - y) / lh;
-	if (rows <= 0)
+}
+
+static void draw_timeline(SDL_Renderer *R, const struct vz_layout *L, const struct vz_view *v)
+{
+	const SDL_Rect *T = &L->timeline, *b = &L->tl_bar;
+	fill_rect(R, T->x, T->y, T->w, T->h, 0xE6E6DE);
+	fill_rect(R, T->x, T->y, T->w, 1, 0xC8C8C0);
+	if (b->w <= 0 || !v->story)
 		return;
-	int first = m->log_n > rows ? m->log_n - rows : 0;
-	if (m->log_n == 0)
-		text(R, f, x, y, C_DIM, "(nothing yet: events.csv rows appear here)", 0);
-	/* Newest at the bottom; an entry wraps onto indented lines. */
-	int y_end = L->panel.y + L->panel.h - 8;
-	int used = 0, start = m->log_n;
-	while (start > 0) {
-		int need = log_lines(f, m->log[start - 1].text, w);
-		if (used + need > rows)
-			break;
-		used += need;
-		start--;
+	unsigned char *lane = malloc(2 * (size_t)b->w);
+	signed char *tick = malloc((size_t)b->w);
+	if (!lane || !tick) {
+		free(lane);
+		free(tick);
+		return;
 	}
-	(void)first;
-	if (start > 0)
-		y = y_end - used * lh; /* scrolled: newest at the bottom */
-	for (int i = start; i < m->log_n; i++)
-		y += lh * log_entry(R, f, x, y, w, tone_rgb(m->log[i].tone), m->log[i].text, true);
+	vz_story_paint(v->story, v->horizon, v->known, b->w, lane, lane + b->w, tick);
+	int th = b->h / 4, lh = (b->h - th - 2) / 2;
+	for (int x = 0; x < b->w; x++)
+		if (tick[x] >= 0)
+			fill_rect(R, b->x + x, b->y, 1, th, tone_rgb((enum vz_tone)tick[x]));
+	draw_lane(R, b, b->y + th + 1, lh, lane);
+	draw_lane(R, b, b->y + th + 2 + lh, lh, lane + b->w);
+	free(lane);
+	free(tick);
+	/* What lies ahead is paler, and paler still where a live run has not
+	 * been yet. */
+	SDL_SetRenderDrawBlendMode(R, SDL_BLENDMODE_BLEND);
+	int xt = tl_x(L, v->t, v->horizon), xk = tl_x(L, v->known, v->horizon);
+	SDL_SetRenderDrawColor(R, 255, 255, 255, 120);
+	SDL_Rect ahead = {xt + 1, b->y, b->x + b->w - xt - 1, b->h};
+	if (ahead.w > 0)
+		SDL_RenderFillRect(R, &ahead);
+	SDL_Rect unknown = {xk + 1, b->y, b->x + b->w - xk - 1, b->h};
+	if (v->known < v->horizon && unknown.w > 0)
+		SDL_RenderFillRect(R, &unknown);
+	SDL_SetRenderDrawBlendMode(R, SDL_BLENDMODE_NONE);
+	fill_rect(R, xt - 1, T->y + 2, 3, T->h - 4, 0x111111);
 }
 
 static double seg_dist(float px, float py, const struct vz_seg *s)
@@ -1035,6 +1078,122 @@ static int tip_site(const struct vz_view *v, int si, char lines[][160])
 	return n;
 }
 
+/* The lines an event-log entry takes (at most 3), drawn when draw is set:
+ * the first full width, the rest indented under the text after the time. */
+static int log_entry(SDL_Renderer *R, TTF_Font *f, int x, int y, int w, uint32_t rgb, const char *s,
+		     bool draw)
+{
+	int indent = text_w(f, "00000.000 s  "), lh = TTF_FontLineSkip(f), lines = 0;
+	char buf[520];
+	const char *p = s;
+	while (*p && lines < 3) {
+		int avail = lines ? w - indent : w;
+		size_t n = strlen(p);
+		if (n >= sizeof(buf))
+			n = sizeof(buf) - 1;
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		if (text_w(f, buf) > avail) {
+			/* the longest prefix ending at a space that fits */
+			size_t best = 0;
+			for (size_t i = 1; i < n; i++)
+				if (buf[i] == ' ') {
+					buf[i] = '\0';
+					if (text_w(f, buf) <= avail)
+						best = i;
+					buf[i] = ' ';
+					if (best != i)
+						break;
+				}
+			if (best == 0 || lines == 2) {
+				fit(f, buf, avail);
+				best = strlen(p);
+			} else {
+				buf[best] = '\0';
+			}
+			n = best;
+		}
+		if (draw)
+			text(R, f, lines ? x + indent : x, y + lines * lh, rgb, buf, 0);
+		lines++;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	return lines ? lines : 1;
+}
+
+static int log_lines(TTF_Font *f, const char *s, int w)
+{
+	return log_entry(NULL, f, 0, 0, w, 0, s, false);
+}
+
+static void draw_panel(SDL_Renderer *R, struct vz_fonts *fo, const struct vz_layout *L,
+		       const struct vz_view *v)
+{
+	const struct vz_model *m = v->m;
+	fill_rect(R, L->panel.x, L->panel.y, L->panel.w, L->panel.h, C_PANEL);
+	int x = L->panel.x + 12, w = L->panel.w - 24, y = L->panel.y + 10;
+	if (v->captions)
+		y += draw_captions(R, fo, L, v, x, y, w);
+	if (v->scn->description && *v->scn->description) {
+		/* The description may take what leaves a dozen log lines. */
+		int room =
+		    L->panel.y + L->panel.h - y - 30 - 12 * TTF_FontLineSkip(fo->f[VZ_FONT_SMALL]);
+		int max_lines = room / TTF_FontLineSkip(fo->f[VZ_FONT_NORMAL]);
+		y += wrapped(R, fo->f[VZ_FONT_NORMAL], x, y, w, C_TEXT, v->scn->description,
+			     max_lines < 3 ? 3 : max_lines) +
+		     10;
+	}
+	text(R, fo->f[VZ_FONT_BOLD], x, y, C_TEXT, "Event log", 0);
+	y += TTF_FontLineSkip(fo->f[VZ_FONT_BOLD]) + 4;
+	TTF_Font *f = fo->f[VZ_FONT_SMALL];
+	int lh = TTF_FontLineSkip(f);
+	int rows = (L->panel.y + L->panel.h - 8 - y) / lh;
+	if (rows <= 0)
+		return;
+	int first = m->log_n > rows ? m->log_n - rows : 0;
+	if (m->log_n == 0)
+		text(R, f, x, y, C_DIM, "(nothing yet: events.csv rows appear here)", 0);
+	/* Newest at the bottom; an entry wraps onto indented lines. */
+	int y_end = L->panel.y + L->panel.h - 8;
+	int used = 0, start = m->log_n;
+	while (start > 0) {
+		int need = log_lines(f, m->log[start - 1].text, w);
+		if (used + need > rows)
+			break;
+		used += need;
+		start--;
+	}
+	(void)first;
+	if (start > 0)
+		y = y_end - used * lh; /* scrolled: newest at the bottom */
+	for (int i = start; i < m->log_n; i++)
+		y += lh * log_entry(R, f, x, y, w, tone_rgb(m->log[i].tone), m->log[i].text, true);
+}
+
+/* Over the timeline: the time there and what the captions say then. */
+static int tip_timeline(const struct vz_layout *L, const struct vz_view *v, int mx,
+			char lines[][160])
+{
+	const SDL_Rect *b = &L->tl_bar;
+	double f = ((double)(mx - b->x) + 0.5) / (b->w > 0 ? b->w : 1);
+	f = f < 0 ? 0 : f > 1 ? 1 : f;
+	dcs_time_t t = (dcs_time_t)llround(f * (double)v->horizon);
+	int n = 0;
+	snprintf(lines[n++], 160, "t = %.3f s: click or drag to go there", dcs_time_to_s(t));
+	struct vz_caption caps[5];
+	/* The view model knows only the current time. */
+	int k =
+	    vz_captions(v->story, !v->replay && t == v->t ? v->m : NULL, t, v->horizon, caps, 5);
+	for (int i = 0; i < k; i++)
+		snprintf(lines[n++], 160, "%.159s", caps[i].text);
+	snprintf(lines[n++], 160,
+		 "top: events \xc2\xb7 migrations (blue pre-copy, orange downtime) \xc2\xb7 "
+		 "network (red trombone, grey cut, purple outage)");
+	return n;
+}
+
 static void draw_tooltip(SDL_Renderer *R, struct vz_fonts *fo, const struct vz_layout *L,
 			 const struct vz_view *v)
 {
@@ -1043,6 +1202,9 @@ static void draw_tooltip(SDL_Renderer *R, struct vz_fonts *fo, const struct vz_l
 		return;
 	char lines[8][160];
 	int n = 0;
+	SDL_Point mp = {mx, my};
+	if (v->story && SDL_PointInRect(&mp, &L->timeline))
+		n = tip_timeline(L, v, mx, lines);
 	for (int i = L->n_hits - 1; i >= 0 && !n; i--) {
 		const struct vz_hit *h = &L->hits[i];
 		SDL_Point p = {mx, my};
@@ -1100,6 +1262,7 @@ void vz_draw(SDL_Renderer *R, struct vz_fonts *fo, struct vz_layout *L, const st
 	draw_migrations(R, fo, L, v);
 	SDL_RenderSetClipRect(R, NULL);
 	draw_strip(R, fo, L, v);
+	draw_timeline(R, L, v);
 	draw_panel(R, fo, L, v);
 	draw_bar(R, fo, L, v);
 	draw_tooltip(R, fo, L, v);

@@ -22,15 +22,17 @@ struct tab_spec {
 	const char *cols[VZ_MAXCOL];
 };
 
-/* Column roles; the order is the index into vz_table.col. */
+/* Column roles; the order is the index into vz_table.col (the role enums of
+ * viz_internal.h). */
 static const struct tab_spec tab_specs[] = {
     {VZ_TAB_EVENTS, "events.csv", {"time_s", "kind", "entity", "detail"}},
     {VZ_TAB_ROUNDS,
      "rounds.csv",
-     {"vm", "round", "start_s", "end_s", "bytes", "dirty_bytes_at_end"}},
+     {"vm", "round", "start_s", "end_s", "bytes", "dirty_bytes_at_end", "phase"}},
     {VZ_TAB_MIGRATIONS,
      "migrations.csv",
-     {"vm", "from", "to", "total_s", "downtime_ms", "rounds", "bytes_sent", "outcome"}},
+     {"vm", "from", "to", "total_s", "downtime_ms", "rounds", "bytes_sent", "outcome", "start_s",
+      "end_s"}},
     {VZ_TAB_PATHS,
      "paths.csv",
      {"time_s", "service", "client_site", "serving_site", "ingress_site", "egress_site", "rtt_ms",
@@ -39,12 +41,21 @@ static const struct tab_spec tab_specs[] = {
     {VZ_TAB_STORAGE, "storage.csv", {"site", "op", "count", "mean_ms", "p99_ms"}},
 };
 
-enum { EV_TIME, EV_KIND, EV_ENTITY, EV_DETAIL };
-enum { RD_VM, RD_ROUND, RD_START, RD_END, RD_BYTES, RD_DIRTY };
-enum { MG_VM, MG_FROM, MG_TO, MG_TOTAL, MG_DOWNTIME, MG_ROUNDS, MG_BYTES, MG_OUTCOME };
-enum { PA_TIME, PA_SERVICE, PA_CLIENT, PA_SERVING, PA_INGRESS, PA_EGRESS, PA_RTT, PA_STATE };
-enum { CL_TIME, CL_CLUSTER, CL_EVENT, CL_NODE, CL_SITE, CL_DETAIL };
-enum { ST_SITE, ST_OP, ST_COUNT, ST_MEAN, ST_P99 };
+void vz_table_resolve(struct vz_table *tb, const char *file, size_t ncols, const char *const *cols)
+{
+	tb->kind = VZ_TAB_OTHER;
+	for (int r = 0; r < VZ_MAXCOL; r++)
+		tb->col[r] = -1;
+	for (size_t s = 0; s < sizeof(tab_specs) / sizeof(tab_specs[0]); s++) {
+		if (strcmp(file, tab_specs[s].file) != 0)
+			continue;
+		tb->kind = tab_specs[s].kind;
+		for (int r = 0; r < VZ_MAXCOL; r++)
+			for (size_t c = 0; tab_specs[s].cols[r] && c < ncols; c++)
+				if (!strcmp(cols[c], tab_specs[s].cols[r]))
+					tb->col[r] = (int)c;
+	}
+}
 
 #define LOG_MAX 4000
 
@@ -69,7 +80,7 @@ int vz_vm_index(const struct dcs_scenario *scn, const char *s)
 	return -1;
 }
 
-static int service_index(const struct dcs_scenario *scn, const char *s)
+int vz_service_index(const struct dcs_scenario *scn, const char *s)
 {
 	for (size_t i = 0; s && i < scn->n_services; i++)
 		if (!strcmp(scn->services[i].id, s))
@@ -77,7 +88,7 @@ static int service_index(const struct dcs_scenario *scn, const char *s)
 	return -1;
 }
 
-static int cluster_index(const struct dcs_scenario *scn, const char *s)
+int vz_cluster_index(const struct dcs_scenario *scn, const char *s)
 {
 	for (size_t i = 0; s && i < scn->n_clusters; i++)
 		if (!strcmp(scn->clusters[i].id, s))
@@ -94,7 +105,7 @@ static int node_index(const struct dcs_cluster_cfg *c, const char *s)
 }
 
 /* Case-insensitive substring. */
-static bool has(const char *s, const char *word)
+bool vz_has(const char *s, const char *word)
 {
 	if (!s)
 		return false;
@@ -105,7 +116,7 @@ static bool has(const char *s, const char *word)
 	return false;
 }
 
-static double num(const char *s)
+double vz_num(const char *s)
 {
 	if (!s || !*s)
 		return NAN;
@@ -115,20 +126,22 @@ static double num(const char *s)
 }
 
 /* The tone a word of an event or state suggests, for colour only. */
-static enum vz_tone tone_of(const char *kind, const char *detail)
+enum vz_tone vz_tone_of(const char *kind, const char *detail)
 {
-	if (has(kind, "warn"))
+	if (vz_has(kind, "warn"))
 		return VZ_WARN;
-	if (has(kind, "split") || has(kind, "suspect") || has(kind, "degrad") ||
-	    has(kind, "failover") || has(kind, "trombone") || has(kind, "stun"))
+	if (vz_has(kind, "split") || vz_has(kind, "suspect") || vz_has(kind, "degrad") ||
+	    vz_has(kind, "failover") || vz_has(kind, "trombone") || vz_has(kind, "stun"))
 		return VZ_WARN;
-	if (has(kind, "down") || has(kind, "fail") || has(kind, "lost") || has(kind, "dead") ||
-	    has(kind, "fence") || has(kind, "cut") || has(kind, "abort") || has(kind, "suspend") ||
-	    has(kind, "unavail") || has(kind, "stop"))
+	if (vz_has(kind, "down") || vz_has(kind, "fail") || vz_has(kind, "lost") ||
+	    vz_has(kind, "dead") || vz_has(kind, "fence") || vz_has(kind, "cut") ||
+	    vz_has(kind, "abort") || vz_has(kind, "suspend") || vz_has(kind, "unavail") ||
+	    vz_has(kind, "stop"))
 		return VZ_BAD;
-	if (has(kind, "up") || has(kind, "restor") || has(kind, "converged") || has(kind, "end") ||
-	    has(kind, "done") || has(kind, "start") || has(kind, "gained") ||
-	    has(kind, "running") || has(kind, "optimal") || has(kind, "resum"))
+	if (vz_has(kind, "up") || vz_has(kind, "restor") || vz_has(kind, "converged") ||
+	    vz_has(kind, "end") || vz_has(kind, "done") || vz_has(kind, "start") ||
+	    vz_has(kind, "gained") || vz_has(kind, "running") || vz_has(kind, "optimal") ||
+	    vz_has(kind, "resum"))
 		return VZ_GOOD;
 	(void)detail;
 	return VZ_NORMAL;
@@ -265,7 +278,7 @@ static void add_log(struct vz_model *m, dcs_time_t t, enum vz_tone tone, const c
 	m->log[m->log_n++] = (struct vz_line){.t = t, .tone = tone, .text = s};
 }
 
-static const char *cell(const struct vz_table *tb, const char *const *cells, int role)
+const char *vz_cell(const struct vz_table *tb, const char *const *cells, int role)
 {
 	return tb->col[role] >= 0 ? cells[tb->col[role]] : NULL;
 }
@@ -356,18 +369,18 @@ static void underscores_to_spaces(char *s)
 static void on_event_row(struct vz_model *m, dcs_time_t t, const struct vz_table *tb,
 			 const char *const *c)
 {
-	const char *ts = cell(tb, c, EV_TIME), *kind = cell(tb, c, EV_KIND);
-	const char *ent = cell(tb, c, EV_ENTITY), *det = cell(tb, c, EV_DETAIL);
+	const char *ts = vz_cell(tb, c, EV_TIME), *kind = vz_cell(tb, c, EV_KIND);
+	const char *ent = vz_cell(tb, c, EV_ENTITY), *det = vz_cell(tb, c, EV_DETAIL);
 	char k[64];
 	snprintf(k, sizeof(k), "%s", kind ? kind : "event");
 	underscores_to_spaces(k);
-	double at = num(ts);
+	double at = vz_num(ts);
 	if (!(at >= 0))
 		at = dcs_time_to_s(t);
 	char line[512];
 	snprintf(line, sizeof(line), "%9.3f s  %s%s%s%s%s", at, ent && *ent ? ent : "",
 		 ent && *ent ? ": " : "", k, det && *det ? " \xe2\x80\x94 " : "", det ? det : "");
-	add_log(m, t, tone_of(kind, det), line);
+	add_log(m, t, vz_tone_of(kind, det), line);
 	m->notable++;
 	/* A migration's phases, from the migration model's events.csv rows; the
 	 * entity is the VM, or "vm#2" for its second migration. */
@@ -377,25 +390,25 @@ static void on_event_row(struct vz_model *m, dcs_time_t t, const struct vz_table
 	int vm = vz_vm_index(m->scn, id);
 	if (vm < 0)
 		return;
-	if (has(kind, "migrat") && (has(kind, "start") || has(det, "start")))
+	if (vz_has(kind, "migrat") && (vz_has(kind, "start") || vz_has(det, "start")))
 		mig_start(m, vm, t, -1);
 	struct vz_mig *g = &m->mig[vm];
 	if (!g->active)
 		return;
-	if (has(kind, "switchover"))
+	if (vz_has(kind, "switchover"))
 		snprintf(g->phase, sizeof(g->phase), "stop-and-copy");
-	else if (has(kind, "stun") || has(kind, "converge"))
+	else if (vz_has(kind, "stun") || vz_has(kind, "converge"))
 		snprintf(g->phase, sizeof(g->phase), "%.39s", k);
-	else if (has(kind, "stall"))
+	else if (vz_has(kind, "stall"))
 		snprintf(g->phase, sizeof(g->phase), "stalled: no path");
-	else if (has(kind, "resum"))
+	else if (vz_has(kind, "resum"))
 		snprintf(g->phase, sizeof(g->phase), "pre-copy");
 }
 
 static void on_round_row(struct vz_model *m, dcs_time_t t, const struct vz_table *tb,
 			 const char *const *c)
 {
-	int vm = vz_vm_index(m->scn, cell(tb, c, RD_VM));
+	int vm = vz_vm_index(m->scn, vz_cell(tb, c, RD_VM));
 	if (vm < 0)
 		return;
 	struct vz_mig *g = &m->mig[vm];
@@ -403,8 +416,8 @@ static void on_round_row(struct vz_model *m, dcs_time_t t, const struct vz_table
 		mig_start(m, vm, t, -1);
 	if (!g->active)
 		return;
-	double r = num(cell(tb, c, RD_ROUND)), bytes = num(cell(tb, c, RD_BYTES));
-	double dirty = num(cell(tb, c, RD_DIRTY)), end = num(cell(tb, c, RD_END));
+	double r = vz_num(vz_cell(tb, c, RD_ROUND)), bytes = vz_num(vz_cell(tb, c, RD_BYTES));
+	double dirty = vz_num(vz_cell(tb, c, RD_DIRTY)), end = vz_num(vz_cell(tb, c, RD_END));
 	if (bytes >= 0)
 		g->sent += bytes;
 	g->round = r >= 0 ? (int)r + 1 : g->round + 1;
@@ -417,18 +430,18 @@ static void on_round_row(struct vz_model *m, dcs_time_t t, const struct vz_table
 static void on_migration_row(struct vz_model *m, dcs_time_t t, const struct vz_table *tb,
 			     const char *const *c)
 {
-	int vm = vz_vm_index(m->scn, cell(tb, c, MG_VM));
+	int vm = vz_vm_index(m->scn, vz_cell(tb, c, MG_VM));
 	if (vm < 0)
 		return;
-	const char *outcome = cell(tb, c, MG_OUTCOME);
-	double total = num(cell(tb, c, MG_TOTAL)), down = num(cell(tb, c, MG_DOWNTIME));
-	double rounds = num(cell(tb, c, MG_ROUNDS));
+	const char *outcome = vz_cell(tb, c, MG_OUTCOME);
+	double total = vz_num(vz_cell(tb, c, MG_TOTAL)), down = vz_num(vz_cell(tb, c, MG_DOWNTIME));
+	double rounds = vz_num(vz_cell(tb, c, MG_ROUNDS));
 	char res[112];
 	snprintf(res, sizeof(res), "%s: %s in %.1f s, %.0f rounds, downtime %.0f ms",
 		 m->scn->vms[vm].id, outcome && *outcome ? outcome : "done", total, rounds, down);
-	enum vz_tone tone = has(outcome, "converged")                            ? VZ_GOOD
-			    : has(outcome, "stun") || has(outcome, "max_rounds") ? VZ_WARN
-										 : VZ_BAD;
+	enum vz_tone tone = vz_has(outcome, "converged")                               ? VZ_GOOD
+			    : vz_has(outcome, "stun") || vz_has(outcome, "max_rounds") ? VZ_WARN
+										       : VZ_BAD;
 	if (!outcome)
 		tone = VZ_NORMAL;
 	mig_end(m, vm, t, res, tone);
@@ -437,67 +450,67 @@ static void on_migration_row(struct vz_model *m, dcs_time_t t, const struct vz_t
 static void on_path_row(struct vz_model *m, const struct vz_table *tb, const char *const *c)
 {
 	const struct dcs_scenario *scn = m->scn;
-	int sv = service_index(scn, cell(tb, c, PA_SERVICE));
-	int cl = vz_site_index(scn, cell(tb, c, PA_CLIENT));
+	int sv = vz_service_index(scn, vz_cell(tb, c, PA_SERVICE));
+	int cl = vz_site_index(scn, vz_cell(tb, c, PA_CLIENT));
 	if (sv < 0 || cl < 0)
 		return;
 	struct vz_path *p = &m->paths[(size_t)sv * (scn->n_sites + 1) + (size_t)cl];
 	p->valid = true;
 	p->client = cl;
-	p->serving = vz_site_index(scn, cell(tb, c, PA_SERVING));
-	p->ingress = vz_site_index(scn, cell(tb, c, PA_INGRESS));
-	p->egress = vz_site_index(scn, cell(tb, c, PA_EGRESS));
-	p->rtt_ms = num(cell(tb, c, PA_RTT));
-	const char *st = cell(tb, c, PA_STATE);
-	p->state = has(st, "trombone") ? 1 : has(st, "unreach") ? 2 : 0;
+	p->serving = vz_site_index(scn, vz_cell(tb, c, PA_SERVING));
+	p->ingress = vz_site_index(scn, vz_cell(tb, c, PA_INGRESS));
+	p->egress = vz_site_index(scn, vz_cell(tb, c, PA_EGRESS));
+	p->rtt_ms = vz_num(vz_cell(tb, c, PA_RTT));
+	const char *st = vz_cell(tb, c, PA_STATE);
+	p->state = vz_has(st, "trombone") ? 1 : vz_has(st, "unreach") ? 2 : 0;
 }
 
 static void on_cluster_row(struct vz_model *m, const struct vz_table *tb, const char *const *c)
 {
-	int ci = cluster_index(m->scn, cell(tb, c, CL_CLUSTER));
-	const char *ev = cell(tb, c, CL_EVENT), *det = cell(tb, c, CL_DETAIL);
+	int ci = vz_cluster_index(m->scn, vz_cell(tb, c, CL_CLUSTER));
+	const char *ev = vz_cell(tb, c, CL_EVENT), *det = vz_cell(tb, c, CL_DETAIL);
 	if (ci < 0 || !ev)
 		return;
 	const struct dcs_cluster_cfg *cc = &m->scn->clusters[ci];
 	struct vz_cluster *cs = &m->clusters[ci];
 	/* The cluster's own condition: outages and split brains. */
-	if (has(ev, "split") && has(ev, "begin"))
+	if (vz_has(ev, "split") && vz_has(ev, "begin"))
 		snprintf(cs->status, sizeof(cs->status), "SPLIT BRAIN: %.60s", det ? det : ""),
 		    cs->tone = VZ_BAD;
-	else if (has(ev, "outage") && has(ev, "begin"))
+	else if (vz_has(ev, "outage") && vz_has(ev, "begin"))
 		snprintf(cs->status, sizeof(cs->status), "service unavailable"), cs->tone = VZ_BAD;
-	else if ((has(ev, "split") || has(ev, "outage")) && has(ev, "end"))
+	else if ((vz_has(ev, "split") || vz_has(ev, "outage")) && vz_has(ev, "end"))
 		snprintf(cs->status, sizeof(cs->status), "%.80s", det ? det : "over"),
 		    cs->tone = VZ_GOOD;
-	int ni = node_index(cc, cell(tb, c, CL_NODE));
+	int ni = node_index(cc, vz_cell(tb, c, CL_NODE));
 	if (ni < 0)
 		return;
 	struct vz_node *nd = &m->nodes[ci][ni];
 	snprintf(nd->state, sizeof(nd->state), "%s", ev);
 	underscores_to_spaces(nd->state);
-	nd->tone = tone_of(ev, NULL);
+	nd->tone = vz_tone_of(ev, NULL);
 	/* Where the service runs: started or up on a node puts it there (two
 	 * nodes at once in a split brain); stopped or fenced for sure takes it
 	 * away (an unconfirmed fence leaves the node running). */
-	if (!strcmp(ev, "up") || has(ev, "running") || has(ev, "split"))
+	if (!strcmp(ev, "up") || vz_has(ev, "running") || vz_has(ev, "split"))
 		nd->service = true;
-	else if (has(ev, "stop") ||
-		 (has(ev, "fence") && !has(det, "unconfirmed") && !has(det, "still running")))
+	else if (vz_has(ev, "stop") || (vz_has(ev, "fence") && !vz_has(det, "unconfirmed") &&
+					!vz_has(det, "still running")))
 		nd->service = false;
 }
 
 static void on_storage_row(struct vz_model *m, const struct vz_table *tb, const char *const *c)
 {
-	int s = vz_site_index(m->scn, cell(tb, c, ST_SITE));
-	const char *op = cell(tb, c, ST_OP);
+	int s = vz_site_index(m->scn, vz_cell(tb, c, ST_SITE));
+	const char *op = vz_cell(tb, c, ST_OP);
 	if (s < 0 || !op)
 		return;
-	int k = has(op, "write") ? 1 : has(op, "read") ? 0 : -1;
+	int k = vz_has(op, "write") ? 1 : vz_has(op, "read") ? 0 : -1;
 	if (k < 0)
 		return;
 	m->store[s].have[k] = true;
-	m->store[s].mean_ms[k] = num(cell(tb, c, ST_MEAN));
-	m->store[s].p99_ms[k] = num(cell(tb, c, ST_P99));
+	m->store[s].mean_ms[k] = vz_num(vz_cell(tb, c, ST_MEAN));
+	m->store[s].p99_ms[k] = vz_num(vz_cell(tb, c, ST_P99));
 }
 
 static void sink_table(void *ctx, int id, const char *file, size_t ncols, const char *const *cols)
@@ -514,19 +527,7 @@ static void sink_table(void *ctx, int id, const char *file, size_t ncols, const 
 		m->tabs = t;
 		m->n_tabs = id + 1;
 	}
-	struct vz_table *tb = &m->tabs[id];
-	tb->kind = VZ_TAB_OTHER;
-	for (size_t s = 0; s < sizeof(tab_specs) / sizeof(tab_specs[0]); s++) {
-		if (strcmp(file, tab_specs[s].file) != 0)
-			continue;
-		tb->kind = tab_specs[s].kind;
-		for (int r = 0; r < VZ_MAXCOL; r++) {
-			tb->col[r] = -1;
-			for (size_t c = 0; tab_specs[s].cols[r] && c < ncols; c++)
-				if (!strcmp(cols[c], tab_specs[s].cols[r]))
-					tb->col[r] = (int)c;
-		}
-	}
+	vz_table_resolve(&m->tabs[id], file, ncols, cols);
 }
 
 static void sink_row(void *ctx, dcs_time_t t, int id, const char *const *cells)

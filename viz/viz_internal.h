@@ -21,6 +21,8 @@
 
 /* Tones for text and markers. */
 enum vz_tone { VZ_NORMAL, VZ_GOOD, VZ_WARN, VZ_BAD, VZ_DIM };
+/* The tone the words of an event or state suggest, for colour only. */
+enum vz_tone vz_tone_of(const char *kind, const char *detail);
 
 /* The tables the view reads, and the columns it uses (SPEC §3). */
 enum vz_tab {
@@ -33,12 +35,39 @@ enum vz_tab {
 	VZ_TAB_CLUSTER,    /* time_s, cluster, event, node, site, detail */
 	VZ_TAB_STORAGE,    /* site, op, count, mean_ms, p99_ms */
 };
-#define VZ_MAXCOL 8
+#define VZ_MAXCOL 10
+
+/* Column roles, per table: the index into vz_table.col. */
+enum { EV_TIME, EV_KIND, EV_ENTITY, EV_DETAIL };
+enum { RD_VM, RD_ROUND, RD_START, RD_END, RD_BYTES, RD_DIRTY, RD_PHASE };
+enum {
+	MG_VM,
+	MG_FROM,
+	MG_TO,
+	MG_TOTAL,
+	MG_DOWNTIME,
+	MG_ROUNDS,
+	MG_BYTES,
+	MG_OUTCOME,
+	MG_START,
+	MG_END
+};
+enum { PA_TIME, PA_SERVICE, PA_CLIENT, PA_SERVING, PA_INGRESS, PA_EGRESS, PA_RTT, PA_STATE };
+enum { CL_TIME, CL_CLUSTER, CL_EVENT, CL_NODE, CL_SITE, CL_DETAIL };
+enum { ST_SITE, ST_OP, ST_COUNT, ST_MEAN, ST_P99 };
 
 struct vz_table {
 	enum vz_tab kind;
 	int col[VZ_MAXCOL]; /* column index of each role, -1 when absent */
 };
+
+/* What a table declaration says: its kind and where each role's column is. */
+void vz_table_resolve(struct vz_table *tb, const char *file, size_t ncols, const char *const *cols);
+/* The cell of a role, NULL when the table has no such column. */
+const char *vz_cell(const struct vz_table *tb, const char *const *cells, int role);
+/* Case-insensitive substring (NULL s: false); a number, NAN when empty or not one. */
+bool vz_has(const char *s, const char *word);
+double vz_num(const char *s);
 
 struct vz_link {
 	struct dcs_obs_link s;
@@ -128,6 +157,55 @@ double vz_mig_round_bytes(const struct vz_model *m, int vm, dcs_time_t t);
 int vz_route(const struct vz_model *m, int a, int b, int *links, int *sites, int max);
 int vz_site_index(const struct dcs_scenario *scn, const char *s);
 int vz_vm_index(const struct dcs_scenario *scn, const char *s);
+int vz_service_index(const struct dcs_scenario *scn, const char *s);
+int vz_cluster_index(const struct dcs_scenario *scn, const char *s);
+
+/* The story (story.c): the phases of the run at the exact times its rows
+ * carry, for captions and the timeline.  Phases are ordered: on the
+ * timeline a pixel shows the strongest phase of its lane. */
+enum vz_phase {
+	VZ_PH_NONE,
+	/* migrations (lane 0) */
+	VZ_PH_PRECOPY,
+	VZ_PH_STOPCOPY, /* on the timeline: all of the downtime */
+	VZ_PH_SWITCHOVER,
+	VZ_PH_MOVED,
+	VZ_PH_FAILED,
+	VZ_PH_SUMMARY, /* several migrations at once */
+	/* the network and services (lane 1) */
+	VZ_PH_CONVERGED,
+	VZ_PH_CLUSTER,
+	VZ_PH_DEGRADED,
+	VZ_PH_TROMBONE,
+	VZ_PH_UNREACH,
+	VZ_PH_CUT,
+	VZ_PH_OUTAGE, /* a cluster's outage or split brain (often the cut's effect) */
+	VZ_PH_COUNT
+};
+struct vz_caption {
+	enum vz_phase phase;
+	enum vz_tone tone;
+	char text[240];
+};
+#define VZ_MAXCAPS 12
+struct vz_story;
+struct vz_story *vz_story_create(const struct dcs_scenario *scn);
+void vz_story_destroy(struct vz_story *st);
+void vz_story_reset(struct vz_story *st);
+struct dcs_obs_sink vz_story_sink(struct vz_story *st);
+bool vz_story_ok(const struct vz_story *st);
+/* The captions at t, most telling first: migrations, cut or degraded
+ * links, cluster incidents, client paths.  m, the view model at t in a live
+ * run (else NULL), supplies what the rows do not say yet: a round under way
+ * has no row before it ends. */
+int vz_captions(const struct vz_story *st, const struct vz_model *m, dcs_time_t t,
+		dcs_time_t horizon, struct vz_caption *out, int max);
+/* The timeline of [0, horizon] over w pixels: per pixel the strongest
+ * migration phase, the strongest network/service phase, and the tone of
+ * the most serious events.csv row there (-1: none).  Phases still open end
+ * at `known`. */
+void vz_story_paint(const struct vz_story *st, dcs_time_t horizon, dcs_time_t known, int w,
+		    unsigned char *lane_mig, unsigned char *lane_net, signed char *tick);
 
 /* Fonts: small, normal, bold. */
 enum { VZ_FONT_SMALL, VZ_FONT_NORMAL, VZ_FONT_BOLD, VZ_FONT_BIG, VZ_NFONTS };
@@ -153,6 +231,8 @@ struct vz_hit {
 struct vz_layout {
 	int W, H;
 	SDL_Rect bar, map, panel, strip;
+	SDL_Rect timeline;            /* the whole run, under the strip */
+	SDL_Rect tl_bar;              /* its time axis: x = tl_bar.x + t / horizon * tl_bar.w */
 	double scale, cx, cy, mx, my; /* screen = c + (world - m) * scale, y flipped */
 	float gx, gy;                 /* the sites' centroid on screen */
 	int *site_x, *site_y;
@@ -165,9 +245,14 @@ struct vz_layout {
 struct vz_view {
 	const struct dcs_scenario *scn;
 	const struct vz_model *m;
+	const struct vz_story *story;
+	const struct vz_caption *caps; /* at t */
+	int n_caps;
 	dcs_time_t t, horizon;
+	dcs_time_t known; /* records exist up to here (live: what has run) */
 	double speed;
 	bool paused, finished, replay;
+	bool captions; /* shown (the c key) */
 	const char *title;
 	int mouse_x, mouse_y; /* -1 when outside */
 };
@@ -176,5 +261,7 @@ int vz_layout_init(struct vz_layout *L, const struct dcs_scenario *scn);
 void vz_layout_free(struct vz_layout *L);
 void vz_layout_compute(struct vz_layout *L, const struct dcs_scenario *scn, int W, int H);
 void vz_draw(SDL_Renderer *R, struct vz_fonts *fo, struct vz_layout *L, const struct vz_view *v);
+/* Writes a 32-bit surface as an 8-bit RGB PNG (png.c); 0, or -1. */
+int vz_save_png(SDL_Surface *s, const char *path);
 
 #endif

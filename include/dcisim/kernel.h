@@ -8,11 +8,12 @@
  * - Event nodes come from a pool owned by the kernel and carry their payload
  *   inline (at most DCS_PAYLOAD_BYTES, copied at schedule time).  Scheduling
  *   does not call malloc once the pool has grown to the run's peak.
- * - A handler receives a copy of its node's payload; the node is already back
- *   in the pool, so the handler may schedule and cancel freely.
+ * - A handler receives its event's payload, which stays valid and unchanged
+ *   until the handler returns; the event has already left the queue (its
+ *   handle is stale), so the handler may schedule and cancel freely.
  * - dcs_cancel() takes the handle returned by dcs_schedule().  A handle whose
  *   event already ran or was cancelled is stale: cancel returns false and
- *   changes nothing.  Cancel is O(log n).
+ *   changes nothing.  Cancel is O(1).
  * - Scheduling in the past is a broken invariant and aborts with file:line.
  * - Random numbers come from named GSL streams (dcs_rng()), one per model
  *   entity, each seeded from the kernel seed and the entity name only, so

@@ -57,6 +57,11 @@ double dcs_link_cfg_goodput_fraction(const struct dcs_link_cfg *l);
  * the cap does not apply (window 0, loss 0). */
 double dcs_window_cap_Bps(int streams, double window_bytes, double rtt_s);
 double dcs_mathis_cap_Bps(int streams, double mss_bytes, double rtt_s, double loss);
+/* Their inverses, for "what would lift this limit": the window per stream,
+ * and the highest loss ratio, at which a flow reaches rate_Bps (NaN when the
+ * rate or RTT is not positive and finite). */
+double dcs_window_for_rate(int streams, double rate_Bps, double rtt_s);
+double dcs_loss_for_rate(int streams, double mss_bytes, double rtt_s, double rate_Bps);
 
 enum dcs_limit {
 	DCS_LIMIT_NONE,       /* not yet computed */
@@ -120,6 +125,11 @@ int dcs_net_path(const struct dcs_net *net, int a, int b, int *links, int *dirs,
 double dcs_net_path_loss(const struct dcs_net *net, int a, int b);
 /* The smallest MSS along the path (the segment size TCP ends up using). */
 int dcs_net_path_mss(const struct dcs_net *net, int a, int b);
+/* The narrowest link on the path: the goodput capacity it offers flows
+ * (bytes/s, after background), its line rate and background (Gbps) and its
+ * goodput fraction; returns the link, or -1 within a site or with no path. */
+int dcs_net_path_bottleneck(const struct dcs_net *net, int a, int b, double *cap_Bps,
+			    double *line_gbps, double *background_gbps, double *goodput_fraction);
 
 /* Flows. */
 struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec *spec);
@@ -135,6 +145,22 @@ enum dcs_limit dcs_flow_limited_by(const struct dcs_flow *f);
 /* The limit that held while most of the flow's bytes moved so far (what a
  * report calls "limited by"); DCS_LIMIT_NONE before any byte moved. */
 enum dcs_limit dcs_flow_main_limit(const struct dcs_flow *f);
+/* What would lift limit l for a flow owner between sites a and b, for its
+ * summary (docs/sweeps.md, "Bottlenecks"): the setting at which the limit
+ * stops binding because the next one takes over, the path's capacity at the
+ * latest.  window: the window per stream (metric lift_window_kib); loss: the
+ * highest path loss (lift_max_loss); demand: the owner's rate cap
+ * (lift_rate_cap_mib_s); link_share: the line rate of the narrowest link at
+ * which the owner's share, share_rate_Bps now, would reach its next cap,
+ * shares growing in proportion with capacity (lift_bandwidth_gbps).  demand_Bps
+ * is the owner's own rate demand (INFINITY: none).  false when no finite
+ * figure exists (no path, no next cap, other limits). */
+bool dcs_net_lift(const struct dcs_net *net, int a, int b, enum dcs_limit l, int streams,
+		  double window_bytes, double demand_Bps, double share_rate_Bps, double *value,
+		  const char **metric, const char **unit);
+/* Goodput bytes the flow moved so far while limit l held (settles to now, as
+ * dcs_flow_sent() does). */
+double dcs_flow_limit_bytes(struct dcs_net *net, struct dcs_flow *f, enum dcs_limit l);
 dcs_time_t dcs_flow_rtt(const struct dcs_net *net, const struct dcs_flow *f);
 size_t dcs_net_active_flows(const struct dcs_net *net);
 

@@ -25,10 +25,21 @@ int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err);
 int dcs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
 			  FILE *err);
 
+/* SHA-256 of bytes as 64 lowercase hex digits and a NUL (sim/io/sha256.c). */
+void dcs_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* run.json: what was run (scenario, its path and the SHA-256 of its text,
+ * seed, replication), how (version, commit, dirty, build options), what came
+ * out (events, fingerprint, completeness) and where and when (host,
+ * started_utc, wall_s, events_per_s: the fields `dcisim check` never
+ * compares). */
 struct dcs_run_info {
 	const char *scenario;
 	const char *scenario_path;
+	const char *scenario_sha256;
 	uint64_t seed;
+	int replication;      /* k of a sweep point (seed = point seed + k); 0 for a run */
+	int64_t started_unix; /* wall clock at the start, seconds since 1970 UTC */
 	uint64_t events;
 	double wall_s;
 	double sim_s;

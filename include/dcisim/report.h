@@ -12,8 +12,9 @@
  * 1e-12 (opts) and may be set per file and column in the baseline's
  * tolerances.csv (file,column,rtol,atol; `*` matches any file or column; the
  * last matching line wins).  run.json is compared key by key, except its
- * wall-clock fields (wall_s, events_per_s) and its provenance (commit,
- * build, version, scenario_path), which are shown when they differ but are
+ * wall-clock and host fields (wall_s, events_per_s, host, started_utc)
+ * and its provenance (commit, dirty, build, build_options, version,
+ * scenario_path, scenario_sha256), which are shown when they differ but are
  * never drift; its fingerprint (a hash of the ordered event times) is
  * reported first.  Each drift is one line on `out`: file, row (and its key:
  * the first columns), column, baseline, current, relative difference.
@@ -35,11 +36,38 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Modes.  tolerance (the default): the contract above.  exact: every CSV
+ * must be the same bytes, and run.json the same values (wall-clock, host and
+ * provenance keys aside) -- for refactors on one machine.  stat: for
+ * stochastic scenarios, two sweep directories (sweep.csv with replications):
+ * for every point (matched by its parameter values) and numeric metric, the
+ * replications' means are compared with Welch's two-sample t test (GSL's
+ * Student t distribution); the verdict is fail when the difference is
+ * significant (p < alpha) and larger than the margin atol + rtol x
+ * |baseline mean| (per column from tolerances.csv, file sweep.csv), pass
+ * when the (1 - 2 alpha) confidence interval of the difference lies within
+ * the margin (equivalence, as two one-sided tests), and inconclusive
+ * otherwise (more replications would decide).  Each fail and inconclusive
+ * line gives both means and n, the difference, the p-value and the effect
+ * size (Cohen's d with the pooled standard deviation).  Text metrics must
+ * take the same set of values at a point.  Inconclusive is drift only with
+ * strict. */
+enum dcs_check_mode { DCS_CHECK_TOLERANCE, DCS_CHECK_EXACT, DCS_CHECK_STAT };
+
 struct dcs_check_opts {
-	double rtol, atol; /* defaults for every numeric cell */
+	double rtol, atol; /* defaults for every numeric cell (stat: the margin) */
 	bool accept;       /* replace the baseline after printing the drifts */
 	int max_per_file;  /* drift lines printed per file (0: 20) */
+	enum dcs_check_mode mode;
+	double alpha; /* stat: significance level (0: 0.05) */
+	bool strict;  /* stat: an inconclusive comparison counts as drift */
 };
+
+/* Welch's two-sample t test of means m1, m2 with sample variances v1, v2 of
+ * n1, n2 values: the two-sided p-value, and the degrees of freedom
+ * (Welch-Satterthwaite).  With both variances 0 p is 1 when the means are
+ * equal, else 0. */
+double dcs_welch_p(double m1, double v1, size_t n1, double m2, double v2, size_t n2, double *df);
 
 int dcs_check_dirs(const char *result_dir, const char *baseline_dir, const struct dcs_check_opts *o,
 		   FILE *out, FILE *err);

@@ -231,6 +231,7 @@ struct dcs_fault_cfg {
 
 struct dcs_scenario {
 	char *path; /* file it came from, for messages */
+	char text_sha256[65]; /* SHA-256 of the text it was loaded from (provenance) */
 	int version;
 	char *name;
 	char *description;

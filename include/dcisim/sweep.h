@@ -16,10 +16,24 @@
  * Running never shares mutable state between runs: each is its own world,
  * and its outcome (exit code, summary cells as text) is kept by run index,
  * so sweep.csv is the same bytes whatever the number of threads or ranks.
+ * Caching and resuming.  Each run is keyed by the SHA-256 of its point's
+ * scenario text (the base with the point's values set), its seed and the
+ * dcisim version and commit (dcs_sweep_run_key).  A finished run (exit 0)
+ * leaves a record, OUT/cache/KEY.run, written atomically after the run's own
+ * files (--runs-dir), so it exists only for a run whose outputs are all in
+ * place.  With resume, a run whose record exists (and, with --runs-dir,
+ * whose sweep_point.csv names its key) is not run again: its outcome is
+ * read back, byte for byte what the run gave, so an interrupted and resumed
+ * sweep writes the same sweep.csv as an uninterrupted one.  A changed
+ * scenario, seed or version changes the key: the run is stale and runs
+ * again.  A sweep into a directory that already holds records needs resume
+ * (reuse them) or force (delete them and run everything).
+ *
  * Outputs: sweep.csv (one row per run: point, replication, the parameters,
  * seed, status, then one column per summary metric, `metric[entity]`, the
  * union over runs in first-seen run order), sweep_stats.csv (per point and
- * numeric metric: n, mean, sd, 95% CI over the replications that finished)
+ * numeric metric: its unit, n, mean, sd, 95% CI over the replications that
+ * finished)
  * and sweep.json (what ran; wall-clock figures live only here).
  */
 #ifndef DCISIM_SWEEP_H
@@ -73,17 +87,34 @@ struct dcs_sweep_opts {
 	unsigned jobs;        /* concurrent simulations in this process (>= 1) */
 	int verbosity;        /* -1 quiet */
 	bool progress;        /* a progress line on stderr when it is a terminal */
+	bool resume;          /* reuse the cached runs whose key matches */
+	bool force;           /* delete cached runs and run everything */
 };
 
 /* One run's outcome: everything sweep.csv needs, as text. */
 struct dcs_sweep_run {
 	bool done;      /* finished (code 0 or 3); false when never run or interrupted */
+	bool reused;    /* read back from the cache, not run */
 	int code;       /* dcs_run_scenario's exit code */
 	size_t n;       /* summary cells */
 	char **names;   /* column names: metric[entity] (a repeat gets #2, #3, ...) */
 	char **values;  /* cell text exactly as in summary.csv */
+	char **units;   /* its unit column ("" for none); NULL: no units known */
 	char *messages; /* what the run said on its error stream, or NULL */
 };
+
+/* The cache key of a run: 64 hex digits and a NUL. */
+void dcs_sweep_run_key(const struct dcs_sweep *sw, size_t run, char key[65]);
+/* Before running: with o->resume, fills the runs the cache holds (done and
+ * reused set) and returns how many; with o->force, deletes the records.
+ * Without either, a cache that holds records is an error (exit 2: the
+ * message says to pass --resume or --force); *stale gets the records that
+ * match no run of this sweep.  Returns -1 on error, message on err. */
+long dcs_sweep_cache_prepare(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
+			     struct dcs_sweep_run *runs, size_t *stale, FILE *err);
+/* After a run finished: its record, when it exited 0 (errors on err). */
+void dcs_sweep_cache_store(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o, size_t run,
+			   const struct dcs_sweep_run *r, FILE *err);
 
 /* Runs one run of the sweep into r (cleared first).  Safe to call from
  * several threads at once on the same sweep. */
@@ -126,6 +157,7 @@ struct dcs_sweep_info {
 	unsigned jobs;
 	int ranks; /* 1 without MPI */
 	bool complete;
+	size_t computed, reused, stale; /* runs run now, read from the cache; stale records */
 };
 /* Writes sweep.csv, sweep_stats.csv and sweep.json to dir; prints failed
  * runs' messages on err.  Returns the exit code: 0, 3 when a run failed or
@@ -133,6 +165,15 @@ struct dcs_sweep_info {
 int dcs_sweep_finish(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
 		     const struct dcs_sweep_opts *o, const struct dcs_sweep_info *info,
 		     int interrupted_code, FILE *err);
+
+/* A parameter that changed no output: among the finished runs that differ
+ * only in it (same other values, same replication), some took two values and
+ * none gave a different summary (the lift_* what-if figures aside).
+ * dcs_sweep_finish() warns about each one, naming what limited the flows (the
+ * runs' limited_by summary rows), since a bottleneck elsewhere is the usual
+ * reason (a window swept while the link share holds the rate). */
+bool dcs_sweep_param_inert(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+			   size_t param);
 
 /* Writes sweep.json (sim/io/sweepfile.c): what ran, and how. */
 int dcs_sweep_write_json(const char *dir, const struct dcs_sweep *sw,

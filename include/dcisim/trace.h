@@ -65,11 +65,17 @@ struct dcs_tap;
 struct dcs_tap *dcs_tap_create(struct dcs_world *w, const struct dcs_obs_sink *sink);
 /* Reports the rows and link changes since the last poll. */
 void dcs_tap_poll(struct dcs_tap *tap);
-/* Runs the world to `until` (dcs_world_run) in steps of at most `step`,
- * polling after each, and returns what a single dcs_world_run(w, until)
- * would have: the same events run, in the same order, with the same clock at
- * the end, so the results do not depend on the step. */
+/* Runs the world to `until` (dcs_world_run), polling at every multiple of
+ * `step` (time 0 included) and at the horizon, and returns what a single
+ * dcs_world_run(w, until) would have: the same events run, in the same
+ * order, with the same clock at the end, so the results do not depend on
+ * the step.  The polls do not depend on how a run is cut into calls either
+ * (a call ending between two multiples does not poll), so neither do the
+ * records: a viewer that runs a world in frames reports what a trace of the
+ * same run holds. */
 enum dcs_stop_reason dcs_tap_run(struct dcs_tap *tap, dcs_time_t until, dcs_time_t step);
+/* The time of dcs_tap_run's next poll. */
+dcs_time_t dcs_tap_next_poll(const struct dcs_tap *tap, dcs_time_t step);
 void dcs_tap_destroy(struct dcs_tap *tap);
 
 /* The poll step for traces: min(output.sample_s, 0.1 s), coarsened so that a
@@ -109,6 +115,19 @@ dcs_time_t dcs_trace_replay(struct dcs_trace_reader *r, dcs_time_t until,
 			    const struct dcs_obs_sink *sink);
 dcs_time_t dcs_trace_next_time(const struct dcs_trace_reader *r);
 void dcs_trace_rewind(struct dcs_trace_reader *r);
+/* The same with a cursor of the caller's (*pos, 0 at the start), so that
+ * several readers can walk one trace at their own pace. */
+dcs_time_t dcs_trace_replay_at(const struct dcs_trace_reader *r, size_t *pos, dcs_time_t until,
+			       const struct dcs_obs_sink *sink);
+/* A trace kept in memory instead of a file: an empty reader with the given
+ * header figures, and the sink that appends to it what a tap reports (in
+ * the tap's non-decreasing time order), so a live run can be replayed, and
+ * rewound, like a trace file.  NULL when out of memory; a record that could
+ * not be kept makes dcs_trace_memory_ok() false. */
+struct dcs_trace_reader *dcs_trace_memory(const char *scenario, size_t sites, size_t links,
+					  size_t vms, dcs_time_t horizon);
+struct dcs_obs_sink dcs_trace_memory_sink(struct dcs_trace_reader *r);
+bool dcs_trace_memory_ok(const struct dcs_trace_reader *r);
 /* Records in the trace, for reports. */
 size_t dcs_trace_n_records(const struct dcs_trace_reader *r);
 

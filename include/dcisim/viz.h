@@ -15,9 +15,18 @@
  * utilisation (DCS_VIZ_HOT at 90 % and more), a cut link drawn broken, VMs at
  * their site, each migration as a marker crossing its link with its round and
  * progress, client paths as arrows (red while tromboning), cluster nodes,
- * storage arrays, a clock and the events.csv log.  Keys: space pause, + and -
- * speed, Right step to the next event, r restart, q quit; the mouse over a
- * link or a VM shows its figures.
+ * storage arrays, a clock and the events.csv log; captions name the phase
+ * under way (pre-copy round k, stop-and-copy, switchover, trombone,
+ * converged, a cut, a cluster incident) and a timeline shows the phases and
+ * events of the whole run.  Keys: space pause, + and - speed, Right and Left
+ * step to the next and previous event, [ and ] jump 10 s back and forth,
+ * Home and End, c captions, r restart, q quit; a click on the timeline
+ * jumps there; the mouse over a link or a VM shows its figures.
+ *
+ * Time goes both ways: the view at t is the same however t was reached
+ * (played, stepped, sought backwards or forwards), for a replay and for a
+ * live run alike; a live run's world only runs forwards, and is finished,
+ * with its CSVs written, the first time the view reaches the horizon.
  */
 #ifndef DCISIM_VIZ_H
 #define DCISIM_VIZ_H
@@ -47,6 +56,10 @@ struct dcs_viz_opts {
 	int width, height;         /* window or image size in pixels */
 	const char *out_dir;       /* live: write the CSVs there when the run ends */
 	const char *keys;          /* test hook: "FRAME:KEY,..." synthetic key presses */
+	const char *frames_dir;    /* write numbered frames there, no window */
+	const char *frames_format; /* "png" (NULL: the default) or "bmp" */
+	double fps;                /* frames per second of video (default 10) */
+	double from_s, to_s;       /* frames: simulated span (to_s < 0: the end) */
 	bool seed_set;
 	uint64_t seed;
 	int verbosity;
@@ -73,13 +86,38 @@ int dcs_viz_advance(struct dcs_viz *v, double t_s);
 /* Steps to the next notable event (an events.csv row or a state change);
  * returns the new time in seconds. */
 double dcs_viz_step(struct dcs_viz *v);
-/* Starts again from time 0 (the r key). */
+/* Shows simulated time t, before or after the current time; 0, or -1. */
+int dcs_viz_seek(struct dcs_viz *v, double t_s);
+/* Steps back to the previous notable event (the time dcs_viz_step() would
+ * have stopped at); returns the new time in seconds. */
+double dcs_viz_step_back(struct dcs_viz *v);
+/* Starts again from time 0 (the r key): a live run with a new world. */
 int dcs_viz_restart(struct dcs_viz *v);
 double dcs_viz_time(const struct dcs_viz *v);
+/* Where the view ends: the horizon, or where the replayed run stopped. */
+double dcs_viz_end(const struct dcs_viz *v);
 bool dcs_viz_finished(const struct dcs_viz *v);
+/* The captions of the current time, most telling first (a readable
+ * sentence each, naming the phase: "web01 -> dc2: pre-copy round 1 ...");
+ * the count refreshes them. */
+int dcs_viz_caption_count(struct dcs_viz *v);
+const char *dcs_viz_caption(const struct dcs_viz *v, int i);
+/* A click at (x, y): on the timeline it shows the time under it and
+ * returns it in seconds; elsewhere -1.  dcs_viz_timeline_xy() is the point
+ * of the timeline for time t in the layout of the last render. */
+double dcs_viz_click(struct dcs_viz *v, int x, int y);
+void dcs_viz_timeline_xy(const struct dcs_viz *v, double t_s, int *x, int *y);
+/* Renders frames numbered from 0 into dir as frame-NNNNNN.png (format
+ * "png" or NULL) or .bmp ("bmp"), frame i at from_s + i * speed / fps
+ * (speed: the opts' simulated seconds per second of video) up to to_s
+ * (< 0: the end).  The number of frames, or -1. */
+int dcs_viz_frames(struct dcs_viz *v, const char *dir, const char *format, double fps,
+		   double from_s, double to_s, FILE *err);
 /* Draws the current view; 0, or -1. */
 int dcs_viz_render(struct dcs_viz *v);
 int dcs_viz_save_bmp(struct dcs_viz *v, const char *path, FILE *err);
+/* The same as an 8-bit RGB PNG, written without a library (viz/png.c). */
+int dcs_viz_save_png(struct dcs_viz *v, const char *path, FILE *err);
 /* The rendered pixel at (x, y) as 0xRRGGBB, or -1 outside the image. */
 long dcs_viz_pixel(const struct dcs_viz *v, int x, int y);
 /* Where things are drawn in the layout of the last render (before the first,

@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 
 #include "dcisim/kernel.h"
+#include "dcisim/output.h"
 #include "loader_internal.h"
+#include "textsafe.h"
 
 #define MAX_ERRORS 100
 #define DEFAULT_MAX_ITEMS 100000
@@ -85,11 +87,13 @@ static void report(struct ld *L, size_t off, const char *fmt, ...)
 		return;
 	int line, col;
 	dcs_text_line_col(L->text, off, &line, &col);
-	fprintf(L->err, "%s:%d:%d: error: %s: ", L->file, line, col,
-		L->path_len ? L->path : "(top level)");
+	/* Keys in the path and values in the message come from the file:
+	 * escaped, so that one error stays one line. */
+	dcs_fprintf_escaped(L->err, "%s:%d:%d: error: %s: ", L->file, line, col,
+			    L->path_len ? L->path : "(top level)");
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(L->err, fmt, ap);
+	dcs_vfprintf_escaped(L->err, fmt, ap);
 	va_end(ap);
 	fputc('\n', L->err);
 	if (L->nerrors == MAX_ERRORS)
@@ -140,20 +144,103 @@ int ld_find_site(const struct dcs_scenario *scn, const char *id)
 	return -1;
 }
 
-static int find_vm(const struct dcs_scenario *scn, const char *id)
+/* A reference's index: sites (kind 0), VMs (1) or links (2), looked up in
+ * a hash of the array's ids built at the first lookup (arrays are parsed
+ * before the sections that refer to them; a changed array is re-indexed).
+ * The first of two equal ids wins, as in a linear search.  -1 when absent. */
+static int find_ref(struct ld *L, int kind, const char *id)
 {
-	for (size_t i = 0; i < scn->n_vms; i++)
-		if (scn->vms[i].id && strcmp(scn->vms[i].id, id) == 0)
-			return (int)i;
+	const struct dcs_scenario *s = L->scn;
+	const char *items = kind == 0 ? (const char *)s->sites
+			    : kind == 1 ? (const char *)s->vms
+					: (const char *)s->links;
+	size_t n = kind == 0 ? s->n_sites : kind == 1 ? s->n_vms : s->n_links;
+	size_t stride = kind == 0 ? sizeof(*s->sites) : kind == 1 ? sizeof(*s->vms) : sizeof(*s->links);
+	size_t off = kind == 0 ? offsetof(struct dcs_site_cfg, id)
+		     : kind == 1 ? offsetof(struct dcs_vm_cfg, id)
+				 : offsetof(struct dcs_link_cfg, id);
+#define ID_AT(i) (*(char *const *)(items + (i) * stride + off))
+	struct ld_index *x = &L->ix[kind];
+	if (x->items != items || x->n != n || !x->slot) {
+		free(x->slot);
+		x->items = items;
+		x->n = n;
+		for (x->cap = 16; x->cap < 2 * n; x->cap *= 2)
+			;
+		x->slot = calloc(x->cap, sizeof(*x->slot));
+		for (size_t i = 0; x->slot && i < n; i++) {
+			if (!ID_AT(i))
+				continue;
+			size_t h = (size_t)dcs_hash64(ID_AT(i), strlen(ID_AT(i)), 0) & (x->cap - 1);
+			while (x->slot[h])
+				h = (h + 1) & (x->cap - 1);
+			x->slot[h] = i + 1;
+		}
+	}
+	if (!x->slot) { /* out of memory: search the slow way */
+		for (size_t i = 0; i < n; i++)
+			if (ID_AT(i) && strcmp(ID_AT(i), id) == 0)
+				return (int)i;
+		return -1;
+	}
+	for (size_t h = (size_t)dcs_hash64(id, strlen(id), 0) & (x->cap - 1); x->slot[h];
+	     h = (h + 1) & (x->cap - 1))
+		if (strcmp(ID_AT(x->slot[h] - 1), id) == 0)
+			return (int)(x->slot[h] - 1);
 	return -1;
+#undef ID_AT
 }
 
-static int find_link(const struct dcs_scenario *scn, const char *id)
+int ld_find_node(struct ld *L, const char *id, int *cluster, int *node)
 {
-	for (size_t i = 0; i < scn->n_links; i++)
-		if (scn->links[i].id && strcmp(scn->links[i].id, id) == 0)
-			return (int)i;
-	return -1;
+	const struct dcs_scenario *s = L->scn;
+	struct ld_index *x = &L->nodes_ix;
+	size_t total = 0;
+	for (size_t c = 0; c < s->n_clusters; c++)
+		total += s->clusters[c].n_nodes;
+	if (x->items != s->clusters || x->n != total || !x->slot) {
+		free(x->slot);
+		free(L->node_cluster);
+		free(L->node_index);
+		x->items = s->clusters;
+		x->n = total;
+		for (x->cap = 16; x->cap < 2 * total; x->cap *= 2)
+			;
+		x->slot = calloc(x->cap, sizeof(*x->slot));
+		L->node_cluster = malloc((total + 1) * sizeof(int));
+		L->node_index = malloc((total + 1) * sizeof(int));
+		if (!x->slot || !L->node_cluster || !L->node_index) {
+			free(x->slot);
+			x->slot = NULL;
+			return 0; /* out of memory: the caller reports "no such node" */
+		}
+		size_t e = 0;
+		for (size_t c = 0; c < s->n_clusters; c++)
+			for (size_t k = 0; k < s->clusters[c].n_nodes; k++, e++) {
+				L->node_cluster[e] = (int)c;
+				L->node_index[e] = (int)k;
+				const char *nid = s->clusters[c].nodes[k].id;
+				if (!nid)
+					continue;
+				size_t h = (size_t)dcs_hash64(nid, strlen(nid), 0) & (x->cap - 1);
+				while (x->slot[h])
+					h = (h + 1) & (x->cap - 1);
+				x->slot[h] = e + 1;
+			}
+	}
+	int found = 0;
+	for (size_t h = (size_t)dcs_hash64(id, strlen(id), 0) & (x->cap - 1); x->slot[h] && found < 2;
+	     h = (h + 1) & (x->cap - 1)) {
+		size_t e = x->slot[h] - 1;
+		const struct dcs_cluster_cfg *cl = &s->clusters[L->node_cluster[e]];
+		if (strcmp(cl->nodes[L->node_index[e]].id, id) != 0)
+			continue;
+		if (found++ == 0) {
+			*cluster = L->node_cluster[e];
+			*node = L->node_index[e];
+		}
+	}
+	return found;
 }
 
 static const char *type_name(const cJSON *v)
@@ -378,13 +465,13 @@ static void parse_ref(struct ld *L, const cJSON *obj, const struct field *f, con
 	char known[256];
 	int idx;
 	if (f->type == F_SITE) {
-		idx = ld_find_site(s, v->valuestring);
+		idx = find_ref(L, 0, v->valuestring);
 		list_ids(known, sizeof(known), "sites", s->n_sites, site_id_at, s);
 	} else if (f->type == F_VM) {
-		idx = find_vm(s, v->valuestring);
+		idx = find_ref(L, 1, v->valuestring);
 		list_ids(known, sizeof(known), "vms", s->n_vms, vm_id_at, s);
 	} else {
-		idx = find_link(s, v->valuestring);
+		idx = find_ref(L, 2, v->valuestring);
 		list_ids(known, sizeof(known), "links", s->n_links, link_id_at, s);
 	}
 	if (idx < 0)
@@ -407,6 +494,8 @@ static void parse_field(struct ld *L, const cJSON *obj, const struct field *f, c
 			return;
 		}
 		double d = v->valuedouble;
+		if (d == 0)
+			d = 0; /* -0 reads as 0: no "-0" in outputs, no sign tricks in models */
 		if (!check_range(L, obj, f, d))
 			return;
 		if (f->type != F_NUM && d != floor(d)) {
@@ -699,7 +788,7 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 		return NULL;
 	}
 	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	cJSON *root = dcs_json_parse(text, len, &end);
 	if (!root) {
 		size_t off = end && end >= text ? (size_t)(end - text) : 0, deep_at = 0;
 		enum json_shape shape = json_shape(text, len, &deep_at);
@@ -710,6 +799,8 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 		} else if (shape == JSON_UNFINISHED || off >= len) {
 			off = len; /* where the rest should have been */
 			why = " (the text ends too soon)";
+		} else {
+			why = dcs_json_syntax_hint(text, len, off);
 		}
 		int line, col;
 		dcs_text_line_col(text, off, &line, &col);
@@ -728,6 +819,16 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 			return NULL;
 		}
 	}
+	size_t bad_at = 0;
+	const char *problem = dcs_json_text_problem(text, len, &bad_at);
+	if (problem) {
+		int line, col;
+		dcs_text_line_col(text, bad_at, &line, &col);
+		fprintf(err, "%s:%d:%d: error: %s\n", label, line, col, problem);
+		cJSON_Delete(root);
+		*nerrors = 1;
+		return NULL;
+	}
 	L.pos = jpos_build(text, len, root);
 	L.scn = calloc(1, sizeof(*L.scn));
 	if (!L.pos || !L.scn) {
@@ -739,9 +840,15 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 		return NULL;
 	}
 	parse_object(&L, root, &dcs_scenario_spec, L.scn, 0);
+	for (size_t i = 0; i < sizeof(L.ix) / sizeof(L.ix[0]); i++)
+		free(L.ix[i].slot);
+	free(L.nodes_ix.slot);
+	free(L.node_cluster);
+	free(L.node_index);
 	jpos_free(L.pos);
 	cJSON_Delete(root);
 	L.scn->path = xstrdup(label);
+	dcs_sha256_hex(text, len, L.scn->text_sha256);
 	if (L.nerrors || !L.scn->path) {
 		*nerrors = L.nerrors ? L.nerrors : 1;
 		dcs_scenario_free(L.scn);

@@ -75,6 +75,16 @@ struct ld {
 	char path[512];
 	size_t path_len;
 	bool synthetic; /* parsing defaults of an absent section */
+	/* Hashed id lookups for references to sites, VMs and links (loader.c),
+	 * so that n references to n ids stay linear. */
+	struct ld_index {
+		const void *items; /* the array indexed, and its length */
+		size_t n, cap;
+		size_t *slot; /* item index + 1; 0 = empty */
+	} ix[3];
+	/* The same for cluster node ids, across clusters (ld_find_node). */
+	struct ld_index nodes_ix;
+	int *node_cluster, *node_index;
 };
 
 /* Reporting, with the current JSON path (plus `key` when given). */
@@ -83,6 +93,9 @@ void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt,
 /* Looks a member up (NULL when absent). */
 const cJSON *ld_member(const cJSON *obj, const char *key);
 int ld_find_site(const struct dcs_scenario *scn, const char *id);
+/* Cluster node by id, in any cluster: the number of nodes so named (0, 1,
+ * or 2 for two or more), with the first one's cluster and node index. */
+int ld_find_node(struct ld *L, const char *id, int *cluster, int *node);
 
 extern const struct spec dcs_scenario_spec;
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -164,12 +165,27 @@ int dcs_write_run_json(const char *dir, const struct dcs_run_info *ri, FILE *err
 		return -1;
 	char fp[32];
 	snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)ri->fingerprint);
+	size_t cl = strlen(DCISIM_COMMIT);
+	bool dirty = cl >= 6 && strcmp(DCISIM_COMMIT + cl - 6, "-dirty") == 0;
+	char host[256] = "";
+	if (gethostname(host, sizeof(host) - 1) != 0)
+		host[0] = '\0';
+	char started[32] = "";
+	time_t t0 = (time_t)ri->started_unix;
+	struct tm tm;
+	if (ri->started_unix > 0 && gmtime_r(&t0, &tm))
+		strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	cJSON_AddStringToObject(o, "scenario", ri->scenario);
 	cJSON_AddStringToObject(o, "scenario_path", ri->scenario_path ? ri->scenario_path : "");
+	cJSON_AddStringToObject(o, "scenario_sha256",
+				ri->scenario_sha256 ? ri->scenario_sha256 : "");
 	cJSON_AddNumberToObject(o, "seed", (double)ri->seed);
+	cJSON_AddNumberToObject(o, "replication", ri->replication);
 	cJSON_AddStringToObject(o, "version", DCISIM_VERSION);
 	cJSON_AddStringToObject(o, "commit", DCISIM_COMMIT);
+	cJSON_AddBoolToObject(o, "dirty", dirty);
 	cJSON_AddStringToObject(o, "build", DCISIM_BUILD_TYPE);
+	cJSON_AddStringToObject(o, "build_options", DCISIM_BUILD_OPTIONS);
 	cJSON_AddNumberToObject(o, "events", (double)ri->events);
 	cJSON_AddNumberToObject(o, "simulated_s", ri->sim_s);
 	cJSON_AddStringToObject(o, "fingerprint", fp);
@@ -177,6 +193,8 @@ int dcs_write_run_json(const char *dir, const struct dcs_run_info *ri, FILE *err
 	if (ri->stop_note)
 		cJSON_AddStringToObject(o, "note", ri->stop_note);
 	cJSON_AddNumberToObject(o, "peak_pending_events", (double)ri->peak_pending);
+	cJSON_AddStringToObject(o, "host", host);
+	cJSON_AddStringToObject(o, "started_utc", started);
 	cJSON_AddNumberToObject(o, "wall_s", ri->wall_s);
 	cJSON_AddNumberToObject(o, "events_per_s",
 				ri->wall_s > 0 ? (double)ri->events / ri->wall_s : 0.0);

@@ -496,16 +496,9 @@ static void check_fault(struct ld *L, const cJSON *obj, void *elem, size_t i)
 				 fault_names[f->kind]);
 			break;
 		}
-		for (size_t c = 0; c < L->scn->n_clusters; c++)
-			for (size_t k = 0; k < L->scn->clusters[c].n_nodes; k++)
-				if (L->scn->clusters[c].nodes[k].id && /* NULL: an invalid id */
-				    strcmp(L->scn->clusters[c].nodes[k].id, n->valuestring) == 0) {
-					if (f->cluster >= 0)
-						ld_error(L, obj, "node", "node id '%s' is in two clusters",
-							 n->valuestring);
-					f->cluster = (int)c;
-					f->node = (int)k;
-				}
+		/* By hash: many node faults against many nodes stay linear. */
+		if (ld_find_node(L, n->valuestring, &f->cluster, &f->node) > 1)
+			ld_error(L, obj, "node", "node id '%s' is in two clusters", n->valuestring);
 		if (f->cluster < 0)
 			ld_error(L, obj, "node", "no cluster node named '%s'", n->valuestring);
 		break;
@@ -537,6 +530,89 @@ static const struct field output_fields[] = {
 };
 static const struct spec output_spec = {"output", sizeof(struct dcs_scenario), output_fields, 1, NULL, 0};
 
+/* The up-front budget (docs/hardening.md): a scenario whose outputs, event
+ * count or model state would exhaust memory or take hours is refused with
+ * the estimate and the key to change, instead of being killed later.  The
+ * estimates are coarse on purpose (within 2x): sampled rows cost about 350
+ * bytes each in memory until written; a storage I/O is 2 events; a random
+ * link failure 2; the quadratic tables are the cluster's node pairs (about
+ * 64 bytes each) and the layer-2 MAC table (VMs x sites, about 32 bytes). */
+#define BUDGET_SAMPLED_ROWS 4e6 /* under sim/run.c RUN_MAX_ROWS */
+#define BUDGET_EVENTS 1e10 /* about half an hour at 5e6 events/s */
+#define BUDGET_STATE_BYTES 2147483648.0
+
+static void check_budget(struct ld *L, const cJSON *obj, const struct dcs_scenario *s)
+{
+	double dur = s->duration_s, dt = s->output.sample_s;
+	if (!(dur > 0) || !(dt > 0))
+		return; /* already an error */
+	if (dt < 1e-9) {
+		ld_error(L, obj, "output", "sample_s %.3g is below the 1 ns time resolution", dt);
+		return;
+	}
+	double samples = floor(dur / dt), per_sample = 2.0 * (double)s->n_links;
+	for (size_t k = 0; k < s->n_services; k++)
+		per_sample += (double)s->services[k].n_clients;
+	double rows = samples * per_sample;
+	if (rows > BUDGET_SAMPLED_ROWS && samples <= 1e7) /* more: check_top says so */
+		ld_error(L, obj, "output",
+			 "links.csv and paths.csv would hold %.3g rows (%.3g samples x %.0f per "
+			 "sample), about %.3g GB in memory; at most %.0e rows: raise output.sample_s "
+			 "to %.6g or shorten duration_s",
+			 rows, samples, per_sample, rows * 350 / 1e9, BUDGET_SAMPLED_ROWS,
+			 dur * per_sample / BUDGET_SAMPLED_ROWS);
+	/* Events, naming the largest part. */
+	double events = samples <= 1e7 ? samples * 3 : 0, top = events;
+	char top_key[96] = "raise output.sample_s";
+	for (size_t k = 0; k < s->storage.n_workloads; k++) {
+		const struct dcs_workload_cfg *wl = &s->storage.workloads[k];
+		double active = dur - wl->start_s;
+		if (!isnan(wl->for_s) && wl->for_s < active)
+			active = wl->for_s;
+		double e = active > 0 ? 2 * wl->iops * active : 0;
+		events += e;
+		if (e > top) {
+			top = e;
+			snprintf(top_key, sizeof(top_key), "lower storage.workloads[%zu].iops", k);
+		}
+	}
+	for (size_t k = 0; k < s->n_links; k++) {
+		const struct dcs_link_cfg *l = &s->links[k];
+		double e = l->mtbf_s > 0 ? 2 * dur / (l->mtbf_s + l->mttr_s) : 0;
+		events += e;
+		if (e > top) {
+			top = e;
+			snprintf(top_key, sizeof(top_key), "raise links[%zu].mtbf_s", k);
+		}
+	}
+	if (events > BUDGET_EVENTS)
+		ld_error(L, obj, NULL,
+			 "this scenario would take about %.3g events (about %.2g hours at 5e6 "
+			 "events/s); at most %.0e: %s or shorten duration_s",
+			 events, events / 5e6 / 3600, BUDGET_EVENTS, top_key);
+	/* Model state that grows with a product of counts. */
+	double mac = 32.0 * (double)s->n_vms * (double)s->n_sites, pairs = 0;
+	size_t big = 0;
+	for (size_t k = 0; k < s->n_clusters; k++) {
+		double n = (double)s->clusters[k].n_nodes;
+		if (64 * n * n > pairs) {
+			pairs = 64 * n * n;
+			big = k;
+		}
+	}
+	if (mac > BUDGET_STATE_BYTES)
+		ld_error(L, obj, "vms",
+			 "%zu VMs x %zu sites need about %.3g GB of layer-2 MAC tables; at most "
+			 "%.3g GB: fewer VMs or sites",
+			 s->n_vms, s->n_sites, mac / 1e9, BUDGET_STATE_BYTES / 1e9);
+	if (pairs > BUDGET_STATE_BYTES)
+		ld_error(L, obj, "clusters",
+			 "clusters[%zu] has %zu nodes: their node pairs need about %.3g GB; at most "
+			 "%.3g GB: fewer nodes (%.0f at most)",
+			 big, s->clusters[big].n_nodes, pairs / 1e9, BUDGET_STATE_BYTES / 1e9,
+			 floor(sqrt(BUDGET_STATE_BYTES / 64)));
+}
+
 static void check_top(struct ld *L, const cJSON *obj, void *elem, size_t i)
 {
 	(void)i;
@@ -554,6 +630,7 @@ static void check_top(struct ld *L, const cJSON *obj, void *elem, size_t i)
 		if (s->faults[k].at_s > s->duration_s)
 			ld_error(L, obj, "faults", "faults[%zu] at %.12g s is after the end (%.12g s)", k,
 				 s->faults[k].at_s, s->duration_s);
+	check_budget(L, obj, s); /* last: the other rules come first */
 }
 
 static const struct field top_fields[] = {

@@ -23,6 +23,7 @@
 #include "dcisim/loader.h"
 #include "dcisim/output.h"
 #include "jsonpos.h"
+#include "textsafe.h"
 
 #define MAX_SEGS         32
 #define MAX_SEG_KEY      64
@@ -67,10 +68,11 @@ static void sl_error(struct sl *S, const cJSON *node, int want_key, const char *
 	int line = 1, col = 1;
 	if (node && S->pos)
 		dcs_text_line_col(S->text, jpos_offset(S->pos, node, want_key), &line, &col);
-	fprintf(S->err, "%s:%d:%d: error: %s: ", S->file, line, col, path);
+	/* Paths and values come from the file: escaped, one error per line. */
+	dcs_fprintf_escaped(S->err, "%s:%d:%d: error: %s: ", S->file, line, col, path);
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(S->err, fmt, ap);
+	dcs_vfprintf_escaped(S->err, fmt, ap);
 	va_end(ap);
 	fputc('\n', S->err);
 	S->nerrors++;
@@ -461,14 +463,34 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 		sl_error(&S, NULL, 0, "(top level)", "the file contains NUL bytes");
 		goto out;
 	}
-	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	cJSON *root = dcs_json_parse(text, len, &end);
 	if (!root) {
 		size_t off = end && end >= text ? (size_t)(end - text) : 0;
 		int line, col;
 		dcs_text_line_col(text, off, &line, &col);
 		fprintf(err, "%s:%d:%d: error: not valid JSON here%s\n", label, line, col,
-			off >= len ? " (the text ends too soon)" : "");
+			off >= len ? " (the text ends too soon)"
+				   : dcs_json_syntax_hint(text, len, off));
 		S.nerrors++;
+		goto out;
+	}
+	/* Text after the value, bytes that are not UTF-8, raw control
+	 * characters in strings: errors, as in scenario files. */
+	size_t bad_at = len;
+	const char *problem = NULL;
+	for (const char *p = end; p && p < text + len && !problem; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+			problem = "unexpected text after the JSON value";
+			bad_at = (size_t)(p - text);
+		}
+	if (!problem)
+		problem = dcs_json_text_problem(text, len, &bad_at);
+	if (problem) {
+		int line, col;
+		dcs_text_line_col(text, bad_at, &line, &col);
+		fprintf(err, "%s:%d:%d: error: %s\n", label, line, col, problem);
+		S.nerrors++;
+		cJSON_Delete(root);
 		goto out;
 	}
 	S.pos = jpos_build(text, len, root);
@@ -606,8 +628,10 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 	 * swept paths are checked against it even when other keys were wrong,
 	 * so that one pass reports every problem. */
 	sw->path = strdup(label);
-	sw->name = name ? strdup(name->valuestring) : default_name(label);
-	sw->description = strdup(desc ? desc->valuestring : "");
+	/* A name or description of the wrong type is already an error; the
+	 * loading goes on (to report the rest) with the defaults. */
+	sw->name = cJSON_IsString(name) ? strdup(name->valuestring) : default_name(label);
+	sw->description = strdup(cJSON_IsString(desc) ? desc->valuestring : "");
 	sw->base_path = resolve_base(label, base->valuestring);
 	if (!sw->path || !sw->name || !sw->description || !sw->base_path) {
 		fprintf(err, "%s: error: out of memory\n", label);
@@ -634,15 +658,17 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 		goto out;
 	}
 	dcs_scenario_free(b);
-	base_root = cJSON_ParseWithLength(base_text, base_len);
+	base_root = dcs_json_parse(base_text, base_len, NULL);
 	for (size_t i = 0; i < nprs && base_root; i++) {
 		char where[600];
 		snprintf(where, sizeof(where), "%s[\"%s\"]", prs[i].section, prs[i].path);
 		resolve_param(&S, &prs[i], base_root, where);
 	}
 	if (S.nerrors || !base_root) {
-		if (!base_root)
+		if (!base_root) { /* it loaded just above: memory ran short */
+			fprintf(err, "%s: error: out of memory reading %s\n", label, sw->base_path);
 			S.nerrors++;
+		}
 		cJSON_Delete(root);
 		goto out;
 	}
@@ -777,6 +803,8 @@ int dcs_sweep_write_json(const char *dir, const struct dcs_sweep *sw,
 	cJSON_AddNumberToObject(o, "runs", (double)dcs_sweep_n_runs(sw));
 	cJSON_AddNumberToObject(o, "runs_done", (double)n_done);
 	cJSON_AddNumberToObject(o, "runs_failed", (double)n_failed);
+	cJSON_AddNumberToObject(o, "runs_computed", (double)info->computed);
+	cJSON_AddNumberToObject(o, "runs_reused", (double)info->reused);
 	cJSON_AddBoolToObject(o, "complete", info->complete);
 	cJSON_AddNumberToObject(o, "jobs", info->jobs);
 	cJSON_AddNumberToObject(o, "ranks", info->ranks);

@@ -1,0 +1,378 @@
+/*
+ * Allocation failure, injected: the k-th allocation of a whole `dcisim run`
+ * (load, build, run, write) fails, for every k (or a sample of them).
+ *
+ *   test_oom [--all | --samples N] [SCENARIO...]
+ *
+ * The program is linked with -Wl,--wrap for malloc, calloc, realloc, free,
+ * strdup and aligned_alloc (tests/fuzz/CMakeLists.txt), and cJSON is given
+ * the same allocator, so every allocation of dcisim's own code and of its
+ * JSON parsing can be made to fail (GSL's and libc's internal ones cannot).
+ * A reference run counts the allocations (N) and keeps its outputs.  Then,
+ * for each k, a child process fails allocation number k and runs the same
+ * pipeline into its own directory.  Each child must:
+ * - exit normally, not by a signal (no crash on NULL, no abort);
+ * - exit 0 only with outputs byte-identical to the reference (a failure that
+ *   a fallback absorbed), and otherwise exit 2 or 3 having said "out of
+ *   memory" on stderr (a clean error), with no run.json written;
+ * - free everything it allocated when it returns (no leak), unless it left
+ *   through exit(3) from a checked-allocation helper.
+ * Default: k = 1..300, then N / 300 samples spread over the rest (--samples
+ * changes the 300; --all tries every k).  Exit 0 when every child behaved,
+ * 1 otherwise (each bad k printed with how to reproduce it).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "dcisim/loader.h"
+#include "dcisim/run.h"
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+void __real_free(void *p);
+char *__real_strdup(const char *s);
+void *__real_aligned_alloc(size_t align, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+void __wrap_free(void *p);
+char *__wrap_strdup(const char *s);
+void *__wrap_aligned_alloc(size_t align, size_t n);
+
+/* ---- the failing allocator, with a set of live pointers ---- */
+
+static long n_calls, fail_at = -1;
+
+/* Open addressing with tombstones; storage from the real allocator. */
+#define TOMB ((void *)1)
+static void **live;
+static size_t live_cap, live_used, live_n;
+
+static size_t slot_of(const void *p)
+{
+	uintptr_t x = (uintptr_t)p;
+	x ^= x >> 21;
+	x *= (uintptr_t)0x9e3779b97f4a7c15ull;
+	return (size_t)(x >> 11) & (live_cap - 1);
+}
+
+static void live_add(void *p);
+
+static void live_grow(void)
+{
+	void **old = live;
+	size_t old_cap = live_cap;
+	live_cap = live_cap ? 2 * live_cap : 1 << 16;
+	live = __real_calloc(live_cap, sizeof(*live));
+	if (!live) {
+		fputs("test_oom: out of memory for the live set\n", stderr);
+		_exit(70);
+	}
+	live_used = live_n = 0;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i] && old[i] != TOMB)
+			live_add(old[i]);
+	__real_free(old);
+}
+
+static void live_add(void *p)
+{
+	if (2 * (live_used + 1) > live_cap)
+		live_grow();
+	size_t h = slot_of(p);
+	while (live[h] && live[h] != TOMB)
+		h = (h + 1) & (live_cap - 1);
+	if (!live[h])
+		live_used++;
+	live[h] = p;
+	live_n++;
+}
+
+static void live_remove(void *p)
+{
+	if (!live_cap)
+		return;
+	for (size_t h = slot_of(p); live[h]; h = (h + 1) & (live_cap - 1))
+		if (live[h] == p) {
+			live[h] = TOMB;
+			live_n--;
+			return;
+		}
+}
+
+static bool fail_now(void)
+{
+	return ++n_calls == fail_at;
+}
+
+void *__wrap_malloc(size_t n)
+{
+	if (fail_now())
+		return NULL;
+	void *p = __real_malloc(n);
+	if (p)
+		live_add(p);
+	return p;
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	if (fail_now())
+		return NULL;
+	void *p = __real_calloc(n, size);
+	if (p)
+		live_add(p);
+	return p;
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	if (fail_now())
+		return NULL;
+	void *q = __real_realloc(p, n);
+	if (q || n == 0) {
+		if (p)
+			live_remove(p);
+		if (q)
+			live_add(q);
+	}
+	return q;
+}
+
+void __wrap_free(void *p)
+{
+	if (p)
+		live_remove(p);
+	__real_free(p);
+}
+
+char *__wrap_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = __wrap_malloc(n);
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+void *__wrap_aligned_alloc(size_t align, size_t n)
+{
+	if (fail_now())
+		return NULL;
+	void *p = __real_aligned_alloc(align, n);
+	if (p)
+		live_add(p);
+	return p;
+}
+
+/* ---- the pipeline: what `dcisim run SCENARIO --out DIR -q` does ---- */
+
+static int pipeline(const char *scenario, const char *out)
+{
+	int nerr = 0;
+	struct dcs_scenario *scn = dcs_scenario_load_file(scenario, stderr, &nerr);
+	if (!scn)
+		return 2;
+	struct dcs_run_opts o = {.out_dir = out, .verbosity = -1};
+	int code = dcs_run_scenario(scn, &o, NULL, stderr);
+	dcs_scenario_free(scn);
+	return code;
+}
+
+/* Same files with the same bytes (run.json aside: it holds wall time). */
+static bool same_outputs(const char *a, const char *b, char *why, size_t whylen)
+{
+	DIR *d = opendir(a);
+	if (!d) {
+		snprintf(why, whylen, "cannot list %s", a);
+		return false;
+	}
+	bool same = true;
+	struct dirent *e;
+	while (same && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "run.json"))
+			continue;
+		char pa[4200], pb[4200];
+		snprintf(pa, sizeof(pa), "%s/%s", a, e->d_name);
+		snprintf(pb, sizeof(pb), "%s/%s", b, e->d_name);
+		size_t la = 0, lb = 0;
+		char *ta = dcs_read_file(pa, &la), *tb = dcs_read_file(pb, &lb);
+		if (!ta || !tb || la != lb || memcmp(ta, tb, la)) {
+			snprintf(why, whylen, "%s differs from the reference", e->d_name);
+			same = false;
+		}
+		free(ta);
+		free(tb);
+	}
+	closedir(d);
+	return same;
+}
+
+static void remove_tree(const char *dir)
+{
+	char cmd[4300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "test_oom: cannot remove %s\n", dir);
+}
+
+/* Child k: 0 ran and freed everything; else its exit status as dcisim's. */
+static void child(const char *scenario, const char *out, long k, int errfd)
+{
+	dup2(errfd, 2);
+	fail_at = k;
+	n_calls = 0;
+	size_t before = live_n;
+	int code = pipeline(scenario, out);
+	if (live_n > before) {
+		fprintf(stderr, "test_oom: %zu allocations not freed\n", live_n - before);
+		_exit(99);
+	}
+	_exit(code);
+}
+
+static int try_k(const char *scenario, const char *ref, const char *work, long k)
+{
+	char out[4200], errpath[4200];
+	snprintf(out, sizeof(out), "%s/k%ld", work, k);
+	snprintf(errpath, sizeof(errpath), "%s/k%ld.err", work, k);
+	int errfd = open(errpath, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	if (errfd < 0) {
+		perror(errpath);
+		return 1;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0)
+		child(scenario, out, k, errfd);
+	close(errfd);
+	int st = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) != pid) {
+		perror("fork");
+		return 1;
+	}
+	size_t elen = 0;
+	char *errs = dcs_read_file(errpath, &elen);
+	char why[512] = "";
+	int bad = 0;
+	if (WIFSIGNALED(st)) {
+		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(st));
+		bad = 1;
+	} else if (WEXITSTATUS(st) == 99) {
+		snprintf(why, sizeof(why), "leak: %s", errs ? errs : "");
+		bad = 1;
+	} else if (WEXITSTATUS(st) == 0) {
+		bad = !same_outputs(ref, out, why, sizeof(why));
+	} else if (WEXITSTATUS(st) == 2 || WEXITSTATUS(st) == 3) {
+		char rj[4300];
+		snprintf(rj, sizeof(rj), "%s/run.json", out);
+		struct stat sb;
+		if (!errs || !strstr(errs, "out of memory")) {
+			snprintf(why, sizeof(why), "exit %d without saying 'out of memory': %.300s",
+				 WEXITSTATUS(st), errs ? errs : "");
+			bad = 1;
+		} else if (stat(rj, &sb) == 0) {
+			snprintf(why, sizeof(why), "exit %d but run.json was written", WEXITSTATUS(st));
+			bad = 1;
+		}
+	} else {
+		snprintf(why, sizeof(why), "exit %d: %.300s", WEXITSTATUS(st), errs ? errs : "");
+		bad = 1;
+	}
+	if (bad)
+		printf("FAIL %s: allocation %ld fails: %s\n", scenario, k, why);
+	free(errs);
+	remove_tree(out);
+	unlink(errpath);
+	return bad;
+}
+
+static int one_scenario(const char *scenario, bool all, long samples)
+{
+	char work[] = "/tmp/dcisim-oom-XXXXXX";
+	if (!mkdtemp(work)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	char ref[4200];
+	snprintf(ref, sizeof(ref), "%s/ref", work);
+	n_calls = 0;
+	fail_at = -1;
+	size_t before = live_n;
+	int code = pipeline(scenario, ref);
+	long total = n_calls;
+	if (code != 0 || live_n != before) {
+		printf("FAIL %s: the reference run exits %d with %zu allocations not freed\n",
+		       scenario, code, live_n - before);
+		remove_tree(work);
+		return 1;
+	}
+	int bad = 0;
+	long tried = 0;
+	long stride = all || total <= samples ? 1 : (total - samples) / samples + 1;
+	for (long k = 1; k <= total; k += k < samples ? 1 : stride) {
+		bad += try_k(scenario, ref, work, k);
+		tried++;
+	}
+	printf("%s %s: %ld allocations; failed each of %ld of them in turn: %d bad\n",
+	       bad ? "FAIL" : "ok  ", scenario, total, tried, bad);
+	if (bad)
+		printf("     reproduce: test_oom --all %s (or gdb: fail_at = K)\n", scenario);
+	remove_tree(work);
+	return bad != 0;
+}
+
+static void *json_malloc(size_t n)
+{
+	return __wrap_malloc(n);
+}
+
+static void json_free(void *p)
+{
+	__wrap_free(p);
+}
+
+int main(int argc, char **argv)
+{
+	bool all = false;
+	long samples = 300;
+	int first = 1;
+	while (first < argc && argv[first][0] == '-') {
+		if (!strcmp(argv[first], "--all")) {
+			all = true;
+			first++;
+		} else if (!strcmp(argv[first], "--samples") && first + 1 < argc) {
+			samples = atol(argv[first + 1]);
+			first += 2;
+		} else {
+			fprintf(stderr, "usage: test_oom [--all | --samples N] [SCENARIO...]\n");
+			return 2;
+		}
+	}
+	if (samples < 1)
+		samples = 1;
+	cJSON_Hooks hooks = {.malloc_fn = json_malloc, .free_fn = json_free};
+	cJSON_InitHooks(&hooks);
+	static const char *defaults[] = {"scenarios/metro-vmotion.json",
+					 "tests/fuzz/seeds/scenario/full.json"};
+	int bad = 0;
+	if (first < argc)
+		for (int i = first; i < argc; i++)
+			bad |= one_scenario(argv[i], all, samples);
+	else
+		for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+			bad |= one_scenario(defaults[i], all, samples);
+	return bad;
+}

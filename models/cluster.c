@@ -2,7 +2,7 @@
  * Cross-site HA clusters (SPEC §4.6; reference/dci-facts.md §5; issue 6).
  *
  * Timers come from include/dcisim/cluster.h (presets with their sources).
- * Equations, assumptions and limits are in docs/models-cluster.md; in short:
+ * Equations, assumptions and limits are in docs/models.md §6; in short:
  *
  * Heartbeats.  Every pair of nodes exchanges heartbeats every `heartbeat`
  * over the current path between their sites (nodes of one site share a LAN).

@@ -2,7 +2,7 @@
  * The layer-2 extension model: MAC moves, BUM traffic across the DCI, L2
  * failover and pseudowire scale, per link technology.  The contract is in
  * include/dcisim/l2.h, the figures in sim/tech.c and l2.h, the equations and
- * their limits in docs/models-l2l3.md.
+ * their limits in docs/models.md §4-5.
  *
  * Events: a move schedules the control plane's origination (at once for a VM
  * that serves traffic) and the hypervisor's announcement rounds; each round

@@ -76,7 +76,7 @@
  *
  * Not modelled: zero-page compression, XBZRLE, post-copy, Xen's adaptive
  * rate limit, setup time before round 0, the per-round dirty-bitmap sync cost,
- * host NIC limits other than the DCI path.  See docs/models-migration.md.
+ * host NIC limits other than the DCI path.  See docs/models.md §2.
  */
 #include <math.h>
 #include <stdio.h>

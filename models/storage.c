@@ -88,7 +88,7 @@
  * MetroCluster IP 7 ms and 700 km, vMSC 10 ms).  Array service figures (read
  * 0.5 ms, write 0.2 ms, 8 servers) are loader defaults for an all-flash
  * array with write cache, not sourced figures.  The formulas and the limits
- * of the model are in docs/models-storage.md.
+ * of the model are in docs/models.md §3.
  */
 #include <math.h>
 #include <stdio.h>

@@ -38,7 +38,7 @@
  *   per-update figure (§7 item 3 for OTV); 0 is used, and the propagation
  *   over the DCI is added by the L2 model.  iBGP MRAI (5 s, §4.2) is not
  *   applied to EVPN MAC routes, which are normally sent without it
- *   (assumption, stated in docs/models-l2l3.md).
+ *   (assumption, stated in docs/models.md §4-5).
  */
 /* One technology per block reads better than one field per line. */
 /* clang-format off */

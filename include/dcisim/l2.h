@@ -1,7 +1,7 @@
 /*
  * The layer-2 extension model (models/l2.c): what each DCI link's technology
  * (include/dcisim/tech.h) means for the VMs and hosts on stretched VLANs.
- * SPEC §4.2; equations, defaults and limits in docs/models-l2l3.md.
+ * SPEC §4.2; equations, defaults and limits in docs/models.md §4-5.
  *
  * Contract:
  * - MAC moves.  When a VM moves (DCS_NOTE_VM_MOVED at the instant it resumes
@@ -59,7 +59,7 @@
 /* Default ARP + unknown-unicast frames per second per site: 500 hosts on the
  * stretched VLANs, each re-resolving 6 peers once per reachable time of 30 s
  * (RFC 4861 REACHABLE_TIME 30,000 ms, which Linux also uses for ARP):
- * 500 x 6 / 30 = 100 frames/s.  An assumption, stated in docs/models-l2l3.md. */
+ * 500 x 6 / 30 = 100 frames/s.  An assumption, stated in docs/models.md §4-5. */
 #define DCS_L2_BUM_PPS_DEFAULT 100.0
 /* An ARP frame is padded to the 46-byte minimum Ethernet payload; on the
  * wire it adds DCS_ETH_WIRE_OVERHEAD (header, FCS, preamble, gap). */

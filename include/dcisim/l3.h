@@ -1,7 +1,7 @@
 /*
  * The layer-3 path model (models/l3.c): where clients' requests enter, where
  * responses leave, and what that costs after a VM moves.  SPEC §4.5;
- * equations, defaults and limits in docs/models-l2l3.md.
+ * equations, defaults and limits in docs/models.md §4-5.
  *
  * Contract:
  * - A request from a client group at site c to the service's VM at site V

@@ -1415,7 +1415,9 @@ static int sto_create(struct dcs_world *w, void **state)
 		A->fixed = a->service == DCS_DIST_FIXED;
 		A->mean_ns[DCS_OP_READ] = a->read_ms * 1e6;
 		A->mean_ns[DCS_OP_WRITE] = a->write_ms * 1e6;
-		snprintf(name, sizeof(name), "storage/array%d", i);
+		/* Streams are named by owner, not position, so adding a workload or an
+		 * array elsewhere in the file leaves these draws unchanged. */
+		snprintf(name, sizeof(name), "storage/array@%s", scn->sites[a->site].id);
 		A->rng = dcs_rng(w->k, name);
 		if (!A->rng || dcs_mcq_init(&A->q, a->servers) != 0)
 			goto fail;
@@ -1435,7 +1437,11 @@ static int sto_create(struct dcs_world *w, void **state)
 			snprintf(wl->name, sizeof(wl->name), "%s", scn->vms[c->vm].id);
 		else
 			snprintf(wl->name, sizeof(wl->name), "%s/wl%zu", scn->sites[c->site].id, i);
-		snprintf(name, sizeof(name), "storage/wl%zu", i);
+		size_t same_owner = 0;
+		for (size_t j = 0; j < i; j++)
+			same_owner += cfg->workloads[j].vm == c->vm && cfg->workloads[j].site == c->site;
+		snprintf(name, sizeof(name), "storage/wl@%s#%zu",
+			 c->vm >= 0 ? scn->vms[c->vm].id : scn->sites[c->site].id, same_owner);
 		wl->rng = dcs_rng(w->k, name);
 		if (!wl->rng)
 			goto fail;

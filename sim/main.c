@@ -15,7 +15,7 @@ static const char usage[] =
 	"  dcisim compare RESULT_DIR RESULT_DIR... [--out DIR]\n"
 	"  dcisim check RESULT_DIR --baseline DIR [--rtol X] [--atol Y] [--accept]\n"
 	"  dcisim view SCENARIO.json [--speed X] [--snapshot SECONDS FILE.bmp]\n"
-	"  dcisim view --replay TRACE [--speed X]\n"
+	"  dcisim view --replay TRACE [--speed X] [--frames DIR]\n"
 	"  dcisim bench [--pending N] [--events M] [--csv]\n"
 	"  dcisim schema                 print the scenario JSON Schema\n"
 	"  dcisim --help | --version | COMMAND --help\n"

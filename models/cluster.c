@@ -1194,7 +1194,7 @@ static void model_destroy(void *state)
 	struct model *m = state;
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->n; i++) {
+	for (size_t i = 0; m->cl && i < m->n; i++) { /* m->cl: NULL when create ran short */
 		struct cluster *c = &m->cl[i];
 		free(c->nodes);
 		free(c->pairs);

@@ -22,6 +22,7 @@
 #include <gsl/gsl_histogram.h>
 
 #include "dcisim/net.h"
+#include "dcisim/xalloc.h"
 
 /* RTT histogram: 1 us to 1000 s in 1 % buckets. */
 #define RTT_LO_MS 1e-3
@@ -577,9 +578,8 @@ static void on_moved(struct svc *S, const struct dcs_note *n)
 	case DCS_INGRESS_DNS: {
 		if (S->nhist == S->cap) {
 			size_t cap = S->cap * 2;
-			struct dns_change *h = realloc(S->hist, cap * sizeof(*h));
-			if (!h)
-				abort();
+			struct dns_change *h =
+			    dcs_xrealloc(S->hist, cap * sizeof(*h), "recording DNS changes");
 			S->hist = h;
 			S->cap = cap;
 		}
@@ -691,7 +691,7 @@ static void l3_destroy(void *state)
 	struct dcs_l3 *L = state;
 	if (!L)
 		return;
-	for (size_t i = 0; i < L->n; i++) {
+	for (size_t i = 0; L->s && i < L->n; i++) { /* L->s: NULL when create ran short */
 		struct svc *S = &L->s[i];
 		if (S->g)
 			for (size_t gi = 0; gi < S->cfg->n_clients; gi++) {

@@ -900,7 +900,10 @@ static void on_done(struct dcs_kernel *k, void *ctx, const void *payload)
 
 static dcs_time_t draw_exp_ns(gsl_rng *r, double mean_ns)
 {
-	return (dcs_time_t)(gsl_ran_exponential(r, mean_ns) + 0.5);
+	/* A tiny rate (iops 1e-12) draws gaps beyond any horizon, and beyond
+	 * int64: capped at 2^62 ns (146 years; horizons are at most 1e9 s). */
+	double ns = gsl_ran_exponential(r, mean_ns) + 0.5;
+	return ns < 0x1p62 ? (dcs_time_t)ns : (dcs_time_t)1 << 62;
 }
 
 static void on_arrival(struct dcs_kernel *k, void *ctx, const void *payload)

@@ -127,10 +127,12 @@ static double bench_bare_heap(const dcs_time_t *inc, size_t pending, uint64_t ev
  * nb.  Dequeue drains the current bucket's slot of the current "year" and
  * steps to the next bucket, with a direct search for the minimum after a whole
  * year without an event.  The bucket count doubles when the queue holds more
- * than 2 nb events and halves below nb / 2; each resize re-estimates the width
- * as Brown does: 3 x the mean separation of the first few events, separations
- * over twice the first mean left out.  Widths are rounded to a power of two
- * so that the bucket index is a shift, not a division.
+ * than 2 nb events (the hold model keeps the count constant once filled, so
+ * halving is left out); each resize re-estimates the width as Brown does: 3 x
+ * the mean separation of the first few events (up to 25), separations over
+ * twice the first mean left out.  Widths are rounded to a power of two so
+ * that the bucket index is a shift, not a division: faster than Brown's
+ * division, so the reference is a demanding one.
  */
 #define CQ_NIL UINT32_MAX
 
@@ -275,15 +277,15 @@ static double bench_bare_calendar(const dcs_time_t *inc, size_t pending, uint64_
 }
 
 static const char bench_usage[] =
-	"usage: dcisim bench [--pending N] [--events M] [--repeat R] [--csv]\n"
-	"\n"
-	"Kernel hold-model benchmark: N pending events (default 1e3, 1e5 and 1e6),\n"
-	"M events each (default 4e6).  Prints events per CPU second of the kernel\n"
-	"and of two bare event sets timed in the same run, a binary heap of\n"
-	"(time, seq) pairs and a calendar queue (Brown 1988), their ratios to the\n"
-	"kernel, and the kernel's memory per pending event.  Each structure runs R\n"
-	"times (default 3), interleaved, and its best run counts.  --csv prints\n"
-	"pending,events,seconds,events_per_s,bytes_per_pending (kernel rows only).\n";
+    "usage: dcisim bench [--pending N] [--events M] [--repeat R] [--csv]\n"
+    "\n"
+    "Kernel hold-model benchmark: N pending events (default 1e3, 1e5 and 1e6),\n"
+    "M events each (default 4e6).  Prints events per CPU second of the kernel\n"
+    "and of two bare event sets timed in the same run, a binary heap of\n"
+    "(time, seq) pairs and a calendar queue (Brown 1988), their ratios to the\n"
+    "kernel, and the kernel's memory per pending event.  Each structure runs R\n"
+    "times (default 3), interleaved, and its best run counts.  --csv prints\n"
+    "pending,events,seconds,events_per_s,bytes_per_pending (kernel rows only).\n";
 
 static double best_of(double a, double b)
 {
@@ -336,8 +338,9 @@ int dcs_cmd_bench(int argc, char **argv)
 	if (csv)
 		printf("pending,events,seconds,events_per_s,bytes_per_pending\n");
 	else
-		printf("%10s %10s %14s %14s %14s %9s %9s %10s\n", "pending", "events", "kernel ev/s",
-		       "bare heap ev/s", "calendar ev/s", "vs heap", "vs cal", "B/pending");
+		printf("%10s %10s %14s %14s %14s %9s %9s %10s\n", "pending", "events",
+		       "kernel ev/s", "bare heap ev/s", "calendar ev/s", "vs heap", "vs cal",
+		       "B/pending");
 	for (size_t s = 0; s < nsizes; s++) {
 		double tk = NAN, tb = NAN, tc = NAN;
 		for (unsigned long long rep = 0; rep < repeat; rep++) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dcisim/tech.h"
+#include "dcisim/xalloc.h"
 
 struct link_state {
 	bool up;
@@ -126,9 +127,7 @@ static void link_refresh(struct dcs_net *net, int i)
 static void compute_paths(struct dcs_net *net)
 {
 	int n = net->n_sites;
-	bool *done = calloc((size_t)n, sizeof(bool));
-	if (!done)
-		abort();
+	bool *done = dcs_xcalloc((size_t)n, sizeof(bool), "computing paths");
 	for (int src = 0; src < n; src++) {
 		dcs_time_t *d = &net->dist[(size_t)src * n];
 		int *p = &net->pred[(size_t)src * n];
@@ -474,14 +473,9 @@ static void flow_done_event(struct dcs_kernel *k, void *ctx, const void *payload
 
 struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec *spec)
 {
-	struct dcs_flow *f = calloc(1, sizeof(*f));
-	if (!f)
-		return NULL;
-	f->links = calloc(2 * (size_t)net->n_links + 2, sizeof(int));
-	if (!f->links) {
-		free(f);
-		return NULL;
-	}
+	/* Never NULL: a flow starts in the middle of an event (xalloc.h). */
+	struct dcs_flow *f = dcs_xcalloc(1, sizeof(*f), "starting a flow");
+	f->links = dcs_xcalloc(2 * (size_t)net->n_links + 2, sizeof(int), "starting a flow");
 	f->dirs = f->links + net->n_links + 1;
 	f->net = net;
 	f->spec = *spec;
@@ -604,10 +598,8 @@ static bool paths_differ(const struct dcs_net *net, const dcs_time_t *old_dist, 
 static void after_change(struct dcs_net *net, const struct dcs_note *note)
 {
 	size_t nn = (size_t)net->n_sites * (size_t)net->n_sites;
-	dcs_time_t *old_dist = malloc(nn * sizeof(dcs_time_t) + 1);
-	int *old_pred = malloc(nn * sizeof(int) + 1);
-	if (!old_dist || !old_pred)
-		abort();
+	dcs_time_t *old_dist = dcs_xmalloc(nn * sizeof(dcs_time_t) + 1, "recomputing paths");
+	int *old_pred = dcs_xmalloc(nn * sizeof(int) + 1, "recomputing paths");
 	memcpy(old_dist, net->dist, nn * sizeof(dcs_time_t));
 	memcpy(old_pred, net->pred, nn * sizeof(int));
 	settle(net);

@@ -22,13 +22,18 @@ struct dcs_results {
 	size_t n_warnings;
 };
 
+/* Results that cannot be stored end the run: exit status 3 (SPEC §1). */
+static void out_of_memory(void)
+{
+	fprintf(stderr, "dcisim: out of memory storing results\n");
+	exit(3);
+}
+
 static void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
-	if (!p) {
-		fprintf(stderr, "dcisim: out of memory storing results\n");
-		exit(3);
-	}
+	if (!p)
+		out_of_memory();
 	return p;
 }
 
@@ -101,7 +106,7 @@ struct dcs_table *dcs_results_table(struct dcs_results *r, const char *file, con
 	}
 	struct dcs_table *t = calloc(1, sizeof(*t));
 	if (!t)
-		exit(3);
+		out_of_memory();
 	t->file = xstrdup(file);
 	size_t ncols = 1;
 	for (const char *p = header; *p; p++)
@@ -119,7 +124,7 @@ struct dcs_table *dcs_results_table(struct dcs_results *r, const char *file, con
 	t->ncols = ncols;
 	struct dcs_table **tabs = realloc(r->tables, (r->n + 1) * sizeof(*tabs));
 	if (!tabs)
-		exit(3);
+		out_of_memory();
 	r->tables = tabs;
 	r->tables[r->n++] = t;
 	return t;
@@ -182,7 +187,7 @@ static void push_cell(struct dcs_table *t, char *s)
 		size_t cap = t->cap ? 2 * t->cap : 64;
 		char **c = realloc(t->cells, cap * sizeof(char *));
 		if (!c)
-			exit(3);
+			out_of_memory();
 		t->cells = c;
 		t->cap = cap;
 	}
@@ -329,7 +334,7 @@ void dcs_warn(struct dcs_results *r, dcs_time_t t, const char *entity, const cha
 	event_row(r, t, "warning", entity, detail);
 	char **w = realloc(r->warnings, (r->n_warnings + 1) * sizeof(char *));
 	if (!w)
-		exit(3);
+		out_of_memory();
 	r->warnings = w;
 	size_t n = strlen(entity) + strlen(detail) + 3;
 	char *line = xmalloc(n);

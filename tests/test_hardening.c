@@ -137,10 +137,10 @@ static struct dcs_scenario *accepted(const char *text)
 	return s;
 }
 
-#define HEAD "{\"dcisim\": 1, \"name\": \"h\", \"duration_s\": 10, "
+#define HEAD  "{\"dcisim\": 1, \"name\": \"h\", \"duration_s\": 10, "
 #define SITES "\"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}]"
-#define LINK                                                                                   \
-	"\"links\": [{\"id\": \"l\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 10, "       \
+#define LINK                                                                                       \
+	"\"links\": [{\"id\": \"l\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 10, "            \
 	"\"bandwidth_gbps\": 10}]"
 
 /* ---- the input kinds of the issue ---- */
@@ -193,7 +193,8 @@ static void test_huge_numbers(void **state)
 		"duration_s: must be a finite number");
 	refused("{\"dcisim\": 1, \"name\": \"h\", \"duration_s\": 1e308, " SITES "}",
 		"duration_s: 1e+308 is out of range: must be > 0 and <= 1000000000");
-	refused(HEAD SITES ", \"seed\": 18446744073709551616}", "seed: 1.84467440737e+19 is out of range");
+	refused(HEAD SITES ", \"seed\": 18446744073709551616}",
+		"seed: 1.84467440737e+19 is out of range");
 	/* 400 digits: read as a finite number of 400 digits, then out of range. */
 	struct sb b = {0};
 	sb_add(&b, "{\"dcisim\": 1, \"name\": \"h\", \"duration_s\": ");
@@ -206,8 +207,9 @@ static void test_huge_numbers(void **state)
 			   "1e300}, {\"site\": \"b\"}]}}",
 		"servers: 1e+300 is out of range");
 	/* The smallest positive double is a value like any other. */
-	struct dcs_scenario *s = accepted(HEAD SITES ", " LINK ", \"vms\": [{\"id\": \"v\", \"site\": "
-						       "\"a\", \"memory_gib\": 5e-324}]}");
+	struct dcs_scenario *s =
+	    accepted(HEAD SITES ", " LINK ", \"vms\": [{\"id\": \"v\", \"site\": "
+				"\"a\", \"memory_gib\": 5e-324}]}");
 	assert_true(s->vms[0].memory_gib > 0);
 	dcs_scenario_free(s);
 }
@@ -219,9 +221,11 @@ static void test_nan_and_infinity(void **state)
 	const char *words[] = {"NaN", "Infinity", "-Infinity", "nan", "inf"};
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		char text[256];
-		snprintf(text, sizeof(text), "{\"dcisim\": 1, \"name\": \"h\", \"duration_s\": %s, " SITES "}",
+		snprintf(text, sizeof(text),
+			 "{\"dcisim\": 1, \"name\": \"h\", \"duration_s\": %s, " SITES "}",
 			 words[i]);
-		refused(text, "h.json:1:42: error: not valid JSON here (JSON has no NaN or Infinity");
+		refused(text,
+			"h.json:1:42: error: not valid JSON here (JSON has no NaN or Infinity");
 	}
 }
 
@@ -240,8 +244,9 @@ static void test_negative_zero(void **state)
 	assert_true(!signbit(s->links[0].loss));
 	dcs_scenario_free(s);
 	/* -0 where the value must be > 0 is 0, and refused as 0. */
-	refused(HEAD SITES ", \"links\": [{\"id\": \"l\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 1, "
-			   "\"bandwidth_gbps\": -0}]}",
+	refused(HEAD SITES
+		", \"links\": [{\"id\": \"l\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 1, "
+		"\"bandwidth_gbps\": -0}]}",
 		"bandwidth_gbps: 0 is out of range: must be > 0");
 }
 
@@ -251,7 +256,8 @@ static void test_duplicate_keys(void **state)
 	(void)state;
 	refused("{\"dcisim\": 1, \"name\": \"h\", \"name\": \"i\", \"duration_s\": 1, " SITES "}",
 		"h.json:1:28: error: name: duplicate key");
-	refused(HEAD "\"sites\": [{\"id\": \"a\", \"x\": 1, \"x\": 2}]}", "sites[0].x: duplicate key");
+	refused(HEAD "\"sites\": [{\"id\": \"a\", \"x\": 1, \"x\": 2}]}",
+		"sites[0].x: duplicate key");
 	/* 100000 copies of one key: the first hundred errors, then a stop, fast. */
 	struct sb b = {0};
 	sb_add(&b, HEAD SITES);
@@ -270,9 +276,11 @@ static void test_duplicate_keys(void **state)
 	char *msgs = NULL;
 	size_t mlen = 0;
 	FILE *err = open_memstream(&msgs, &mlen);
-	const char *sweep = "{\"dcisim_sweep\": 1, \"dcisim_sweep\": 1, \"base\": \"../metro-vmotion.json\", "
-			    "\"grid\": {\"seed\": [1], \"seed\": [2]}}";
-	struct dcs_sweep *sw = dcs_sweep_load_text(sweep, strlen(sweep), "scenarios/sweeps/h.json", err, &nerr);
+	const char *sweep =
+	    "{\"dcisim_sweep\": 1, \"dcisim_sweep\": 1, \"base\": \"../metro-vmotion.json\", "
+	    "\"grid\": {\"seed\": [1], \"seed\": [2]}}";
+	struct dcs_sweep *sw =
+	    dcs_sweep_load_text(sweep, strlen(sweep), "scenarios/sweeps/h.json", err, &nerr);
 	fclose(err);
 	assert_null(sw);
 	assert_non_null(strstr(msgs, "dcisim_sweep: duplicate key"));
@@ -319,10 +327,14 @@ static void test_invalid_utf8(void **state)
 		const char *text;
 		const char *where;
 	} cases[] = {
-	    {HEAD SITES ", \"description\": \"caf\xff\"}", "h.json:1:102: error: this byte is not UTF-8"},
-	    {HEAD SITES ", \"description\": \"\xc0\x80\"}", "h.json:1:99: error: this byte is not UTF-8"},
-	    {HEAD SITES ", \"description\": \"\xed\xa0\x80\"}", "h.json:1:99: error: this byte is not UTF-8"},
-	    {HEAD SITES ", \"description\": \"\xf4\x90\x80\x80\"}", "1:99: error: this byte is not UTF-8"},
+	    {HEAD SITES ", \"description\": \"caf\xff\"}",
+	     "h.json:1:102: error: this byte is not UTF-8"},
+	    {HEAD SITES ", \"description\": \"\xc0\x80\"}",
+	     "h.json:1:99: error: this byte is not UTF-8"},
+	    {HEAD SITES ", \"description\": \"\xed\xa0\x80\"}",
+	     "h.json:1:99: error: this byte is not UTF-8"},
+	    {HEAD SITES ", \"description\": \"\xf4\x90\x80\x80\"}",
+	     "1:99: error: this byte is not UTF-8"},
 	    {HEAD SITES ", \"description\": \"\xe2\x82\"}", "1:99: error: this byte is not UTF-8"},
 	    {HEAD SITES ", \"d\xe9scription\": \"x\"}", "1:85: error: this byte is not UTF-8"},
 	    {HEAD "\"sites\": [{\"id\": \"a\x80\"}]}", "1:65: error: this byte is not UTF-8"},
@@ -370,7 +382,8 @@ static void test_million_element_arrays(void **state)
 
 	/* In a sweep: a million values for one key is over the point limit. */
 	b = (struct sb){0};
-	sb_add(&b, "{\"dcisim_sweep\": 1, \"base\": \"../metro-vmotion.json\", \"grid\": {\"seed\": [");
+	sb_add(&b,
+	       "{\"dcisim_sweep\": 1, \"base\": \"../metro-vmotion.json\", \"grid\": {\"seed\": [");
 	for (int i = 0; i < 1000000; i++)
 		sb_add(&b, "%s%d", i ? "," : "", i);
 	sb_add(&b, "]}}");
@@ -378,7 +391,8 @@ static void test_million_element_arrays(void **state)
 	size_t mlen = 0;
 	int nerr = 0;
 	FILE *err = open_memstream(&msgs, &mlen);
-	struct dcs_sweep *sw = dcs_sweep_load_text(b.s, b.len, "scenarios/sweeps/h.json", err, &nerr);
+	struct dcs_sweep *sw =
+	    dcs_sweep_load_text(b.s, b.len, "scenarios/sweeps/h.json", err, &nerr);
 	fclose(err);
 	assert_null(sw);
 	assert_non_null(strstr(msgs, "more than 100000 points"));
@@ -444,7 +458,8 @@ static void test_references_stay_linear(void **state)
 	(void)state;
 	double small = time_references(25000), large = time_references(100000);
 	if (large > 8 * small + 0.1)
-		fail_msg("100000 references took %.3f s, 25000 took %.3f s: not linear", large, small);
+		fail_msg("100000 references took %.3f s, 25000 took %.3f s: not linear", large,
+			 small);
 }
 
 /* ---- resource limits, up front ---- */
@@ -460,7 +475,8 @@ static void test_budget_refusals(void **state)
 		"sample_s 1e-10 is below the 1 ns time resolution");
 	/* Within the per-link limit, but 100 links x 2 directions is too many rows. */
 	struct sb b = {0};
-	sb_add(&b, "{\"dcisim\": 1, \"name\": \"h\", \"duration_s\": 1000000, \"sites\": [{\"id\": \"hub\"}");
+	sb_add(&b, "{\"dcisim\": 1, \"name\": \"h\", \"duration_s\": 1000000, \"sites\": [{\"id\": "
+		   "\"hub\"}");
 	for (int i = 0; i < 100; i++)
 		sb_add(&b, ", {\"id\": \"s%d\"}", i);
 	sb_add(&b, "], \"links\": [");
@@ -470,8 +486,9 @@ static void test_budget_refusals(void **state)
 		       "\"bandwidth_gbps\": 1}",
 		       i ? "," : "", i, i);
 	sb_add(&b, "], \"output\": {\"sample_s\": 1}}");
-	refused(b.s, "output: links.csv and paths.csv would hold 2e+08 rows (1e+06 samples x 200 per "
-		     "sample), about 70 GB in memory; at most 4e+06 rows: raise output.sample_s to 50");
+	refused(b.s,
+		"output: links.csv and paths.csv would hold 2e+08 rows (1e+06 samples x 200 per "
+		"sample), about 70 GB in memory; at most 4e+06 rows: raise output.sample_s to 50");
 	free(b.s);
 	/* 1e7 VMs: over the array limit. */
 	b = (struct sb){0};
@@ -482,32 +499,54 @@ static void test_budget_refusals(void **state)
 	refused(b.s, "vms: has 10000000 entries; at most 100000 are allowed");
 	free(b.s);
 	/* Events: 1e7 I/Os a second for a day. */
-	refused("{\"dcisim\": 1, \"name\": \"h\", \"duration_s\": 86400, " SITES ", " LINK
-		", \"output\": {\"sample_s\": 60}, \"storage\": {\"arrays\": [{\"site\": \"a\"}, "
-		"{\"site\": \"b\"}], \"workloads\": [{\"site\": \"a\", \"iops\": 10}, {\"site\": \"b\", "
-		"\"iops\": 1e7}]}}",
-		"this scenario would take about 1.73e+12 events (about 96 hours at 5e6 events/s); at "
-		"most 1e+10: lower storage.workloads[1].iops or shorten duration_s");
+	refused(
+	    "{\"dcisim\": 1, \"name\": \"h\", \"duration_s\": 86400, " SITES ", " LINK
+	    ", \"output\": {\"sample_s\": 60}, \"storage\": {\"arrays\": [{\"site\": \"a\"}, "
+	    "{\"site\": \"b\"}], \"workloads\": [{\"site\": \"a\", \"iops\": 10}, {\"site\": "
+	    "\"b\", "
+	    "\"iops\": 1e7}]}}",
+	    "this scenario would take about 1.73e+12 events (about 96 hours at 5e6 events/s); at "
+	    "most 1e+10: lower storage.workloads[1].iops or shorten duration_s");
 	/* A burst is counted for its length only: 1e6 IOPS for 10 s is fine. */
 	struct dcs_scenario *s = accepted(
 	    "{\"dcisim\": 1, \"name\": \"h\", \"duration_s\": 86400, " SITES ", " LINK
 	    ", \"output\": {\"sample_s\": 60}, \"storage\": {\"arrays\": [{\"site\": \"a\"}, "
-	    "{\"site\": \"b\"}], \"workloads\": [{\"site\": \"b\", \"iops\": 1e6, \"start_s\": 100, "
+	    "{\"site\": \"b\"}], \"workloads\": [{\"site\": \"b\", \"iops\": 1e6, \"start_s\": "
+	    "100, "
 	    "\"for_s\": 10}]}}");
 	dcs_scenario_free(s);
 	/* Random link failures every microsecond for a year. */
-	refused("{\"dcisim\": 1, \"name\": \"h\", \"duration_s\": 31536000, " SITES
-		", \"output\": {\"sample_s\": 3600}, \"links\": [{\"id\": \"l\", \"a\": \"a\", \"b\": "
-		"\"b\", \"distance_km\": 10, \"bandwidth_gbps\": 10, \"mtbf_s\": 1e-6, \"mttr_s\": 1e-6}]}",
-		"raise links[0].mtbf_s or shorten duration_s");
+	refused(
+	    "{\"dcisim\": 1, \"name\": \"h\", \"duration_s\": 31536000, " SITES
+	    ", \"output\": {\"sample_s\": 3600}, \"links\": [{\"id\": \"l\", \"a\": \"a\", \"b\": "
+	    "\"b\", \"distance_km\": 10, \"bandwidth_gbps\": 10, \"mtbf_s\": 1e-6, \"mttr_s\": "
+	    "1e-6}]}",
+	    "raise links[0].mtbf_s or shorten duration_s");
 	/* State that grows with a product: a 10000-node cluster's node pairs. */
 	b = (struct sb){0};
 	sb_add(&b, HEAD SITES ", \"clusters\": [{\"id\": \"c\", \"nodes\": [");
 	for (int i = 0; i < 10000; i++)
-		sb_add(&b, "%s{\"id\": \"n%d\", \"site\": \"%s\"}", i ? "," : "", i, i % 2 ? "a" : "b");
+		sb_add(&b, "%s{\"id\": \"n%d\", \"site\": \"%s\"}", i ? "," : "", i,
+		       i % 2 ? "a" : "b");
 	sb_add(&b, "]}]}");
-	refused(b.s, "clusters: clusters[0] has 10000 nodes: their node pairs need about 6.4 GB; at "
-		     "most 2.15 GB: fewer nodes (5792 at most)");
+	refused(b.s,
+		"clusters: clusters[0] has 10000 nodes: their node pairs need about 6.4 GB; at "
+		"most 2.15 GB: fewer nodes (5792 at most)");
+	free(b.s);
+	/* And the layer-2 MAC tables: VMs x sites (30000 x 30000 once took
+	 * 23 GB before the kernel killed the run). */
+	b = (struct sb){0};
+	sb_add(&b, HEAD "\"sites\": [");
+	for (int i = 0; i < 10000; i++)
+		sb_add(&b, "%s{\"id\": \"s%d\"}", i ? "," : "", i);
+	sb_add(&b, "], \"vms\": [");
+	for (int i = 0; i < 10000; i++)
+		sb_add(&b, "%s{\"id\": \"v%d\", \"site\": \"s%d\", \"memory_gib\": 1}",
+		       i ? "," : "", i, i);
+	sb_add(&b, "]}");
+	refused(b.s,
+		"vms: 10000 VMs x 10000 sites need about 3.2 GB of layer-2 MAC tables; at most "
+		"2.15 GB: fewer VMs or sites");
 	free(b.s);
 }
 
@@ -596,8 +635,9 @@ static void test_run_limits(void **state)
 
 	/* A queue that never drains (1e6 IOPS on 8 servers of 0.5 ms) stops
 	 * at the pending bound instead of eating the machine. */
-	scn = accepted(HEAD SITES ", " LINK ", \"storage\": {\"arrays\": [{\"site\": \"a\"}, "
-				 "{\"site\": \"b\"}], \"workloads\": [{\"site\": \"a\", \"iops\": 1e6}]}}");
+	scn = accepted(HEAD SITES
+		       ", " LINK ", \"storage\": {\"arrays\": [{\"site\": \"a\"}, "
+		       "{\"site\": \"b\"}], \"workloads\": [{\"site\": \"a\", \"iops\": 1e6}]}}");
 	o = (struct dcs_run_opts){.max_pending = 200000};
 	assert_int_equal(run_into(scn, &o, &rj, dir, sizeof(dir)), 3);
 	assert_non_null(strstr(rj, "events pending at once"));
@@ -646,7 +686,8 @@ static void test_unreadable_scenarios(void **state)
 	assert_null(dcs_scenario_load_file("scenarios/no-such-file.json", err, &nerr));
 	fclose(err);
 	assert_non_null(strstr(errs, "scenarios: error: cannot read scenario: Is a directory"));
-	assert_non_null(strstr(errs, "no-such-file.json: error: cannot read scenario: No such file"));
+	assert_non_null(
+	    strstr(errs, "no-such-file.json: error: cannot read scenario: No such file"));
 	free(errs);
 }
 

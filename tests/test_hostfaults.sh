@@ -60,6 +60,10 @@ expect "scenario is a directory" 2 "cannot read scenario: Is a directory" \
 	"$dcisim" run "$tmp/dir.json" --out "$tmp/o2"
 [ ! -e "$tmp/o2" ] || fail "scenario is a directory: the output directory was created"
 expect "validate a directory" 2 "Is a directory" "$dcisim" validate "$tmp/dir.json"
+expect "scenario is /dev/zero" 2 "cannot read scenario: File too large" "$dcisim" validate /dev/zero
+expect "scenario is /dev/null" 2 "not valid JSON here (the text ends too soon)" \
+	"$dcisim" run /dev/null --out "$tmp/o6"
+[ ! -e "$tmp/o6" ] || fail "scenario is /dev/null: the output directory was created"
 expect "sweep file missing" 2 "cannot read sweep file: No such file or directory" \
 	"$dcisim" sweep "$tmp/no-such-sweep.json" --out "$tmp/o3"
 printf '{"dcisim_sweep": 1, "base": "dir.json", "grid": {"seed": [1, 2]}}' >"$tmp/sw.json"

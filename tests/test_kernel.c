@@ -292,11 +292,13 @@ struct fuzz {
 	uint64_t *live;       /* ids possibly pending, for picking cancel victims */
 	size_t n_live;
 	uint64_t ran;
-	uint64_t last_id;
+	uint64_t limit; /* ids available */
 	int phase;
 };
 
 static void fuzz_event(struct dcs_kernel *k, void *ctx, const void *payload);
+static void fuzz_schedule(struct fuzz *f, dcs_time_t at);
+static void fuzz_maybe_cancel(struct fuzz *f);
 
 /* Delays from distributions that stress a calendar queue differently: the
  * phase changes the time scale every so often. */
@@ -361,6 +363,13 @@ static void fuzz_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	assert_false(dcs_pending(k, f->handle[id]));
 	f->done[id] = true;
 	f->ran++;
+	/* Handlers schedule and cancel too, earlier than what is queued as
+	 * often as later (the kernel has already picked the next event). */
+	double u = gsl_rng_uniform(f->r);
+	if (u < 0.3 && f->next_id < f->limit)
+		fuzz_schedule(f, dcs_now(k) + (u < 0.1 ? 0 : fuzz_delay(f)));
+	else if (u < 0.35)
+		fuzz_maybe_cancel(f);
 }
 
 /* The reference's earliest event that was not cancelled. */
@@ -379,11 +388,12 @@ static void test_random_against_reference(void **state)
 	f.k = dcs_kernel_create(3);
 	f.r = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(f.r, 2024);
-	f.handle = calloc(OPS + 1, sizeof(*f.handle));
-	f.cancelled = calloc(OPS + 1, sizeof(*f.cancelled));
-	f.live = calloc(OPS + 1, sizeof(*f.live));
-	f.done = calloc(OPS + 1, sizeof(*f.done));
+	f.handle = calloc(2 * OPS + 1, sizeof(*f.handle));
+	f.cancelled = calloc(2 * OPS + 1, sizeof(*f.cancelled));
+	f.live = calloc(2 * OPS + 1, sizeof(*f.live));
+	f.done = calloc(2 * OPS + 1, sizeof(*f.done));
 	assert_true(f.handle && f.cancelled && f.live && f.done);
+	f.limit = 2 * OPS; /* the loop's and the handlers' */
 	/* Grow, hold, and shrink the queue, changing time scales as it goes. */
 	uint64_t scheduled = 0;
 	for (uint64_t op = 0; scheduled < OPS; op++) {
@@ -400,14 +410,15 @@ static void test_random_against_reference(void **state)
 		} else {
 			assert_true(dcs_kernel_step(f.k, DCS_TIME_NEVER));
 		}
-		if (op % 1009 == 0)
+		if (op % 10007 == 0)
 			assert_int_equal(dcs_kernel_next_time(f.k), ref_next_time(&f));
 	}
 	assert_int_equal(dcs_kernel_run(f.k, DCS_TIME_NEVER), DCS_STOP_EMPTY);
 	size_t cancelled = 0;
 	for (uint64_t i = 0; i < f.next_id; i++)
 		cancelled += f.cancelled[i];
-	assert_int_equal(f.ran + cancelled, OPS);
+	assert_int_equal(f.ran + cancelled, f.next_id);
+	assert_true(f.next_id > OPS + OPS / 10); /* handlers scheduled plenty */
 	assert_int_equal(dcs_kernel_events(f.k), f.ran);
 	assert_int_equal(dcs_kernel_pending(f.k), 0);
 	free(f.handle);
@@ -456,7 +467,8 @@ static void rearm(struct dcs_kernel *k, void *ctx, const void *payload)
 	struct timeouts *to = ctx;
 	for (int i = 0; i < 64; i++) {
 		assert_true(dcs_cancel(k, to->h[i]));
-		to->h[i] = dcs_schedule_in(k, 3600 * DCS_NS_PER_S, count_handler, &to->fired, NULL, 0);
+		to->h[i] =
+		    dcs_schedule_in(k, 3600 * DCS_NS_PER_S, count_handler, &to->fired, NULL, 0);
 	}
 	if (dcs_now(k) < 10 * DCS_NS_PER_S)
 		dcs_schedule_in(k, DCS_NS_PER_MS, rearm, ctx, NULL, 0);
@@ -550,6 +562,15 @@ static void short_payload(struct dcs_kernel *k, void *ctx, const void *payload)
 	(*(int *)ctx)++;
 }
 
+static void zero_payload(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k;
+	const unsigned char *p = payload;
+	for (int i = 0; i < DCS_PAYLOAD_BYTES; i++)
+		assert_int_equal(p[i], 0);
+	((struct growth *)ctx)->checked++;
+}
+
 static void test_payloads(void **state)
 {
 	(void)state;
@@ -569,6 +590,14 @@ static void test_payloads(void **state)
 		dcs_kernel_run(k, DCS_TIME_NEVER);
 	}
 	assert_int_equal(ok, 1000);
+	/* Nor does an event without a payload, scheduled on a node that
+	 * carried a full one. */
+	dcs_schedule_in(k, 1, count_handler, &ok, full, sizeof(full));
+	dcs_kernel_run(k, DCS_TIME_NEVER);
+	struct growth zero = {0};
+	dcs_schedule_in(k, 1, zero_payload, &zero, NULL, 0);
+	dcs_kernel_run(k, DCS_TIME_NEVER);
+	assert_int_equal(zero.checked, 1);
 	dcs_kernel_destroy(k);
 }
 
@@ -709,7 +738,8 @@ static void test_rng_streams(void **state)
 	assert_memory_not_equal(a1, d1, sizeof(a1));
 	/* The seed derivation is a pure function of seed and name. */
 	assert_int_equal(dcs_stream_seed(42, "storage/wl0"), dcs_stream_seed(42, "storage/wl0"));
-	assert_int_not_equal(dcs_stream_seed(42, "storage/wl0"), dcs_stream_seed(43, "storage/wl0"));
+	assert_int_not_equal(dcs_stream_seed(42, "storage/wl0"),
+			     dcs_stream_seed(43, "storage/wl0"));
 	assert_int_not_equal(dcs_stream_seed(42, "a"), dcs_stream_seed(42, "b"));
 	assert_int_equal(dcs_kernel_seed(k3), 43);
 	dcs_kernel_destroy(k1);
@@ -768,7 +798,8 @@ static double run_pattern(int p, uint64_t n)
 			t = i % 50 ? 0 : 3600 * DCS_NS_PER_S;
 			break;
 		default: /* times far apart: nanoseconds to days */
-			t = (dcs_time_t)((i * 2654435761u) % 1000003) * (dcs_time_t)(1 + i % 100000);
+			t = (dcs_time_t)((i * 2654435761u) % 1000003) *
+			    (dcs_time_t)(1 + i % 100000);
 			break;
 		}
 		dcs_schedule(k, t, drain, &ran, NULL, 0);
@@ -787,29 +818,29 @@ static void test_linear_patterns(void **state)
 		double small = run_pattern(p, 25000), large = run_pattern(p, 100000);
 		/* Four times the events: about four times the time, not sixteen. */
 		if (large > 8 * small + 0.02)
-			fail_msg("pattern %d: 100000 events took %.3f s, 25000 took %.3f s", p, large,
-				 small);
+			fail_msg("pattern %d: 100000 events took %.3f s, 25000 took %.3f s", p,
+				 large, small);
 	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ties_in_scrambled_order),
-		cmocka_unit_test(test_ties_created_while_running),
-		cmocka_unit_test(test_cancel_and_stale_handles),
-		cmocka_unit_test(test_cancel_from_handler),
-		cmocka_unit_test(test_random_against_reference),
-		cmocka_unit_test(test_next_time_skips_cancelled),
-		cmocka_unit_test(test_rearmed_timeouts),
-		cmocka_unit_test(test_linear_patterns),
-		cmocka_unit_test(test_two_kernels),
-		cmocka_unit_test(test_payloads),
-		cmocka_unit_test(test_run_semantics),
-		cmocka_unit_test(test_observer),
-		cmocka_unit_test(test_past_aborts),
-		cmocka_unit_test(test_rng_streams),
-		cmocka_unit_test(test_destroy_with_work_left),
+	    cmocka_unit_test(test_ties_in_scrambled_order),
+	    cmocka_unit_test(test_ties_created_while_running),
+	    cmocka_unit_test(test_cancel_and_stale_handles),
+	    cmocka_unit_test(test_cancel_from_handler),
+	    cmocka_unit_test(test_random_against_reference),
+	    cmocka_unit_test(test_next_time_skips_cancelled),
+	    cmocka_unit_test(test_rearmed_timeouts),
+	    cmocka_unit_test(test_linear_patterns),
+	    cmocka_unit_test(test_two_kernels),
+	    cmocka_unit_test(test_payloads),
+	    cmocka_unit_test(test_run_semantics),
+	    cmocka_unit_test(test_observer),
+	    cmocka_unit_test(test_past_aborts),
+	    cmocka_unit_test(test_rng_streams),
+	    cmocka_unit_test(test_destroy_with_work_left),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

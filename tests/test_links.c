@@ -33,17 +33,17 @@
 
 struct tech_case {
 	const char *name;
-	int encap;                 /* SPEC §4.1, dci-facts.md §3.1 */
-	int num, den;              /* the fraction at lan_mtu 1500, as the issue states it */
+	int encap;    /* SPEC §4.1, dci-facts.md §3.1 */
+	int num, den; /* the fraction at lan_mtu 1500, as the issue states it */
 };
 
 static const struct tech_case techs[] = {
-	{"dwdm", 0, 1460, 1538},       {"vpls", 26, 1460, 1564}, {"evi", 38, 1460, 1576},
-	{"otv", 42, 1460, 1580},       {"vxlan_evpn", 50, 1460, 1588}, {"l3", 0, 1460, 1538},
+    {"dwdm", 0, 1460, 1538}, {"vpls", 26, 1460, 1564},       {"evi", 38, 1460, 1576},
+    {"otv", 42, 1460, 1580}, {"vxlan_evpn", 50, 1460, 1588}, {"l3", 0, 1460, 1538},
 };
 
-static struct dcs_scenario *load_link(const char *tech, double km, double factor,
-				      double device_us, int lan_mtu)
+static struct dcs_scenario *load_link(const char *tech, double km, double factor, double device_us,
+				      int lan_mtu)
 {
 	char json[1024];
 	snprintf(json, sizeof(json),
@@ -114,7 +114,8 @@ static void test_goodput_fractions(void **state)
 		assert_true(fabs(formula - stated) < 1e-15);
 		double got = dcs_link_cfg_goodput_fraction(l);
 		if (fabs(got - formula) > 1e-12 * formula)
-			fail_msg("%s: goodput fraction %.15g, formula %.15g", c->name, got, formula);
+			fail_msg("%s: goodput fraction %.15g, formula %.15g", c->name, got,
+				 formula);
 		assert_int_equal(dcs_link_cfg_mss(l), 1460);
 		dcs_scenario_free(s);
 	}
@@ -165,10 +166,10 @@ static void test_summary_reports_figures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rtt_100km),
-		cmocka_unit_test(test_rtt_slope),
-		cmocka_unit_test(test_goodput_fractions),
-		cmocka_unit_test(test_summary_reports_figures),
+	    cmocka_unit_test(test_rtt_100km),
+	    cmocka_unit_test(test_rtt_slope),
+	    cmocka_unit_test(test_goodput_fractions),
+	    cmocka_unit_test(test_summary_reports_figures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

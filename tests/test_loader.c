@@ -153,8 +153,8 @@ static void test_bad_files(void **state)
 			if (strncmp(l, path, pl) != 0 ||
 			    (sscanf(l + pl, ":%d:%d: error: ", &ln, &cn) != 2 &&
 			     strncmp(l + pl, ": error: ", 9) != 0))
-				fail_msg("%s: a line without the FILE:LINE:COL: error: form: %.*s", path,
-					 (int)(nl - l), l);
+				fail_msg("%s: a line without the FILE:LINE:COL: error: form: %.*s",
+					 path, (int)(nl - l), l);
 			l = nl + 1;
 		}
 		/* The first error is the expected one, where expected. */
@@ -164,12 +164,14 @@ static void test_bad_files(void **state)
 		char *first_end = strchr(errs, '\n');
 		*first_end = '\0';
 		if (strncmp(errs, prefix, strlen(prefix)) != 0)
-			fail_msg("%s: first error at the wrong place:\n  got  %s\n  want %s...", path,
-				 errs, prefix);
+			fail_msg("%s: first error at the wrong place:\n  got  %s\n  want %s...",
+				 path, errs, prefix);
 		if (x->cell[COL_PATH][0] && !strstr(errs, where))
-			fail_msg("%s: first error does not name %s: %s", path, x->cell[COL_PATH], errs);
+			fail_msg("%s: first error does not name %s: %s", path, x->cell[COL_PATH],
+				 errs);
 		if (!strstr(errs, x->cell[COL_FRAGMENT]))
-			fail_msg("%s: first error lacks \"%s\": %s", path, x->cell[COL_FRAGMENT], errs);
+			fail_msg("%s: first error lacks \"%s\": %s", path, x->cell[COL_FRAGMENT],
+				 errs);
 		free(errs);
 	}
 	/* Every file in tests/bad/ has its row. */
@@ -300,11 +302,11 @@ static void test_schema_is_current(void **state)
 /* ---- the loader's rules ---- */
 
 static const char good[] =
-	"{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 10,\n"
-	" \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\", \"name\": \"Bee\"}],\n"
-	" \"links\": [{\"id\": \"l1\", \"a\": \"b\", \"b\": \"a\", \"distance_km\": 5,\n"
-	"             \"bandwidth_gbps\": 10}],\n"
-	" \"vms\": [{\"id\": \"v\", \"site\": \"b\", \"memory_gib\": 4}]}\n";
+    "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 10,\n"
+    " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\", \"name\": \"Bee\"}],\n"
+    " \"links\": [{\"id\": \"l1\", \"a\": \"b\", \"b\": \"a\", \"distance_km\": 5,\n"
+    "             \"bandwidth_gbps\": 10}],\n"
+    " \"vms\": [{\"id\": \"v\", \"site\": \"b\", \"memory_gib\": 4}]}\n";
 
 static void test_defaults_and_references(void **state)
 {
@@ -362,8 +364,9 @@ static void test_error_limit(void **state)
 	size_t cap = 200 * 32 + 256, used = 0;
 	char *text = malloc(cap);
 	assert_non_null(text);
-	used += (size_t)snprintf(text, cap, "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1, "
-					    "\"sites\": [{\"id\": \"a\"}]");
+	used += (size_t)snprintf(text, cap,
+				 "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1, "
+				 "\"sites\": [{\"id\": \"a\"}]");
 	for (int i = 0; i < 200; i++)
 		used += (size_t)snprintf(text + used, cap - used, ", \"junk%03d\": %d", i, i);
 	snprintf(text + used, cap - used, "}");
@@ -383,11 +386,11 @@ static double time_duplicates(int n)
 	size_t cap = (size_t)n * 24 + 256, used = 0;
 	char *text = malloc(cap);
 	assert_non_null(text);
-	used += (size_t)snprintf(text, cap,
-				 "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1, \"sites\": [");
+	used += (size_t)snprintf(
+	    text, cap, "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1, \"sites\": [");
 	for (int i = 0; i < n; i++)
-		used += (size_t)snprintf(text + used, cap - used, "%s{\"id\": \"s%d\"}", i ? "," : "",
-					 i == n - 1 ? 17 : i);
+		used += (size_t)snprintf(text + used, cap - used, "%s{\"id\": \"s%d\"}",
+					 i ? "," : "", i == n - 1 ? 17 : i);
 	snprintf(text + used, cap - used, "]}");
 	char *errs = NULL, want[96];
 	int nerr = 0;
@@ -443,14 +446,14 @@ static void test_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bad_files),
-		cmocka_unit_test(test_bundled_scenarios_load),
-		cmocka_unit_test(test_schema_is_current),
-		cmocka_unit_test(test_defaults_and_references),
-		cmocka_unit_test(test_all_errors_in_one_pass),
-		cmocka_unit_test(test_error_limit),
-		cmocka_unit_test(test_large_array_duplicates),
-		cmocka_unit_test(test_helpers),
+	    cmocka_unit_test(test_bad_files),
+	    cmocka_unit_test(test_bundled_scenarios_load),
+	    cmocka_unit_test(test_schema_is_current),
+	    cmocka_unit_test(test_defaults_and_references),
+	    cmocka_unit_test(test_all_errors_in_one_pass),
+	    cmocka_unit_test(test_error_limit),
+	    cmocka_unit_test(test_large_array_duplicates),
+	    cmocka_unit_test(test_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

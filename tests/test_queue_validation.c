@@ -75,7 +75,7 @@ static void arrival(struct dcs_kernel *k, void *ctx, const void *payload)
 	}
 	if (s->arrived < s->limit) {
 		dcs_time_t gap =
-			(dcs_time_t)llround(gsl_ran_exponential(s->arrivals, s->mean_interarrival_ns));
+		    (dcs_time_t)llround(gsl_ran_exponential(s->arrivals, s->mean_interarrival_ns));
 		dcs_schedule_in(k, gap, arrival, s, NULL, 0);
 	}
 }
@@ -207,11 +207,9 @@ static void test_erlang_c_formula(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_erlang_c_formula),
-		cmocka_unit_test(test_mm1_rho_05),
-		cmocka_unit_test(test_mm1_rho_08),
-		cmocka_unit_test(test_mmc_rho_05),
-		cmocka_unit_test(test_mmc_rho_08),
+	    cmocka_unit_test(test_erlang_c_formula), cmocka_unit_test(test_mm1_rho_05),
+	    cmocka_unit_test(test_mm1_rho_08),       cmocka_unit_test(test_mmc_rho_05),
+	    cmocka_unit_test(test_mmc_rho_08),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,9 @@ enum dcs_file_kind dcs_json_file_kind(const char *text, size_t len);
 /* The bundled default scenario, compiled into the program. */
 extern const char dcs_default_scenario[];
 
-/* Reads a whole file; NULL with errno set on failure.  *len excludes the NUL. */
+/* Reads a whole file of at most 1 GiB (EFBIG beyond: /dev/zero is refused,
+ * not read until memory runs out); NULL with errno set on failure.  *len
+ * excludes the NUL. */
 char *dcs_read_file(const char *path, size_t *len);
 
 /* Line and column (1-based, columns in bytes) of an offset in text. */

@@ -131,7 +131,8 @@ int dcs_net_path_mss(const struct dcs_net *net, int a, int b);
 int dcs_net_path_bottleneck(const struct dcs_net *net, int a, int b, double *cap_Bps,
 			    double *line_gbps, double *background_gbps, double *goodput_fraction);
 
-/* Flows. */
+/* Flows.  dcs_flow_start never returns NULL: out of memory ends the run
+ * with exit 3 (dcisim/xalloc.h). */
 struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec *spec);
 /* Stops and frees a flow (no on_done).  Not for the flow whose on_done is
  * running: that flow is already gone. */

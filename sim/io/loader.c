@@ -212,7 +212,7 @@ int ld_find_node(struct ld *L, const char *id, int *cluster, int *node)
 		if (!x->slot || !L->node_cluster || !L->node_index) {
 			free(x->slot);
 			x->slot = NULL;
-			return 0; /* out of memory: the caller reports "no such node" */
+			return -1; /* out of memory */
 		}
 		size_t e = 0;
 		for (size_t c = 0; c < s->n_clusters; c++)
@@ -647,18 +647,16 @@ static void parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, 
 			if (f->flags & REQ)
 				ld_error(L, obj, NULL, "missing required key '%s'", f->key);
 			else if (f->type == F_OBJ) {
-				/* An absent section still gets its defaults. */
-				cJSON *empty = cJSON_CreateObject();
-				if (empty) {
-					bool keep = L->synthetic;
-					size_t saved;
-					L->synthetic = true;
-					path_push(L, f->key, 0, &saved);
-					parse_object(L, empty, f->sub, base + f->off, 0);
-					path_pop(L, saved);
-					L->synthetic = keep;
-					cJSON_Delete(empty);
-				}
+				/* An absent section still gets its defaults, from an
+				 * empty object that needs no allocation. */
+				cJSON empty = {.type = cJSON_Object};
+				bool keep = L->synthetic;
+				size_t saved;
+				L->synthetic = true;
+				path_push(L, f->key, 0, &saved);
+				parse_object(L, &empty, f->sub, base + f->off, 0);
+				path_pop(L, saved);
+				L->synthetic = keep;
 			}
 			continue;
 		}
@@ -710,8 +708,18 @@ char *dcs_read_file(const char *path, size_t *len)
 		return NULL;
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
+	if (!buf)
+		errno = ENOMEM;
 	while (buf) {
 		if (n + 1 >= cap) {
+			/* A bound, so that /dev/zero or a runaway file is refused
+			 * rather than read until memory runs out. */
+			if (cap >= ((size_t)1 << 30)) {
+				free(buf);
+				buf = NULL;
+				errno = EFBIG;
+				break;
+			}
 			char *b = realloc(buf, cap * 2);
 			if (!b) {
 				free(buf);
@@ -849,7 +857,11 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 	cJSON_Delete(root);
 	L.scn->path = xstrdup(label);
 	dcs_sha256_hex(text, len, L.scn->text_sha256);
-	if (L.nerrors || !L.scn->path) {
+	if (!L.scn->path) {
+		fprintf(err, "%s: error: out of memory\n", label);
+		L.nerrors++;
+	}
+	if (L.nerrors) {
 		*nerrors = L.nerrors ? L.nerrors : 1;
 		dcs_scenario_free(L.scn);
 		return NULL;
@@ -862,7 +874,10 @@ struct dcs_scenario *dcs_scenario_load_file(const char *path, FILE *err, int *ne
 	size_t len;
 	char *text = dcs_read_file(path, &len);
 	if (!text) {
-		fprintf(err, "%s: error: cannot read scenario: %s\n", path, strerror(errno));
+		if (errno == ENOMEM)
+			fprintf(err, "%s: error: out of memory reading the scenario\n", path);
+		else
+			fprintf(err, "%s: error: cannot read scenario: %s\n", path, strerror(errno));
 		*nerrors = 1;
 		return NULL;
 	}

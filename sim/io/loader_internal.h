@@ -94,7 +94,8 @@ void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt,
 const cJSON *ld_member(const cJSON *obj, const char *key);
 int ld_find_site(const struct dcs_scenario *scn, const char *id);
 /* Cluster node by id, in any cluster: the number of nodes so named (0, 1,
- * or 2 for two or more), with the first one's cluster and node index. */
+ * or 2 for two or more), with the first one's cluster and node index; -1
+ * when out of memory. */
 int ld_find_node(struct ld *L, const char *id, int *cluster, int *node);
 
 extern const struct spec dcs_scenario_spec;

@@ -15,8 +15,10 @@
 int dcs_mkdir_p(const char *dir)
 {
 	char *p = strdup(dir);
-	if (!p)
+	if (!p) {
+		errno = ENOMEM;
 		return -1;
+	}
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
 			continue;
@@ -161,12 +163,14 @@ int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err)
 int dcs_write_run_json(const char *dir, const struct dcs_run_info *ri, FILE *err)
 {
 	cJSON *o = cJSON_CreateObject();
-	if (!o)
-		return -1;
+	/* Each add returns NULL when out of memory: a run.json with a field
+	 * missing is never written. */
+	bool ok = o != NULL;
 	char fp[32];
 	snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)ri->fingerprint);
-	size_t cl = strlen(DCISIM_COMMIT);
-	bool dirty = cl >= 6 && strcmp(DCISIM_COMMIT + cl - 6, "-dirty") == 0;
+	static const char commit[] = DCISIM_COMMIT;
+	size_t cl = strlen(commit);
+	bool dirty = cl >= 6 && strcmp(&commit[cl - 6], "-dirty") == 0;
 	char host[256] = "";
 	if (gethostname(host, sizeof(host) - 1) != 0)
 		host[0] = '\0';
@@ -175,39 +179,39 @@ int dcs_write_run_json(const char *dir, const struct dcs_run_info *ri, FILE *err
 	struct tm tm;
 	if (ri->started_unix > 0 && gmtime_r(&t0, &tm))
 		strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cJSON_AddStringToObject(o, "scenario", ri->scenario);
-	cJSON_AddStringToObject(o, "scenario_path", ri->scenario_path ? ri->scenario_path : "");
-	cJSON_AddStringToObject(o, "scenario_sha256",
-				ri->scenario_sha256 ? ri->scenario_sha256 : "");
-	cJSON_AddNumberToObject(o, "seed", (double)ri->seed);
-	cJSON_AddNumberToObject(o, "replication", ri->replication);
-	cJSON_AddStringToObject(o, "version", DCISIM_VERSION);
-	cJSON_AddStringToObject(o, "commit", DCISIM_COMMIT);
-	cJSON_AddBoolToObject(o, "dirty", dirty);
-	cJSON_AddStringToObject(o, "build", DCISIM_BUILD_TYPE);
-	cJSON_AddStringToObject(o, "build_options", DCISIM_BUILD_OPTIONS);
-	cJSON_AddNumberToObject(o, "events", (double)ri->events);
-	cJSON_AddNumberToObject(o, "simulated_s", ri->sim_s);
-	cJSON_AddStringToObject(o, "fingerprint", fp);
-	cJSON_AddBoolToObject(o, "complete", ri->complete);
+	ok = ok && cJSON_AddStringToObject(o, "scenario", ri->scenario);
+	ok = ok && cJSON_AddStringToObject(o, "scenario_path",
+					   ri->scenario_path ? ri->scenario_path : "");
+	ok = ok && cJSON_AddStringToObject(o, "scenario_sha256",
+					   ri->scenario_sha256 ? ri->scenario_sha256 : "");
+	ok = ok && cJSON_AddNumberToObject(o, "seed", (double)ri->seed);
+	ok = ok && cJSON_AddNumberToObject(o, "replication", ri->replication);
+	ok = ok && cJSON_AddStringToObject(o, "version", DCISIM_VERSION);
+	ok = ok && cJSON_AddStringToObject(o, "commit", DCISIM_COMMIT);
+	ok = ok && cJSON_AddBoolToObject(o, "dirty", dirty);
+	ok = ok && cJSON_AddStringToObject(o, "build", DCISIM_BUILD_TYPE);
+	ok = ok && cJSON_AddStringToObject(o, "build_options", DCISIM_BUILD_OPTIONS);
+	ok = ok && cJSON_AddNumberToObject(o, "events", (double)ri->events);
+	ok = ok && cJSON_AddNumberToObject(o, "simulated_s", ri->sim_s);
+	ok = ok && cJSON_AddStringToObject(o, "fingerprint", fp);
+	ok = ok && cJSON_AddBoolToObject(o, "complete", ri->complete);
 	if (ri->stop_note)
-		cJSON_AddStringToObject(o, "note", ri->stop_note);
-	cJSON_AddNumberToObject(o, "peak_pending_events", (double)ri->peak_pending);
-	cJSON_AddStringToObject(o, "host", host);
-	cJSON_AddStringToObject(o, "started_utc", started);
-	cJSON_AddNumberToObject(o, "wall_s", ri->wall_s);
-	cJSON_AddNumberToObject(o, "events_per_s",
-				ri->wall_s > 0 ? (double)ri->events / ri->wall_s : 0.0);
-	char *text = cJSON_Print(o);
+		ok = ok && cJSON_AddStringToObject(o, "note", ri->stop_note);
+	ok = ok && cJSON_AddNumberToObject(o, "peak_pending_events", (double)ri->peak_pending);
+	ok = ok && cJSON_AddStringToObject(o, "host", host);
+	ok = ok && cJSON_AddStringToObject(o, "started_utc", started);
+	ok = ok && cJSON_AddNumberToObject(o, "wall_s", ri->wall_s);
+	ok = ok && cJSON_AddNumberToObject(o, "events_per_s",
+					   ri->wall_s > 0 ? (double)ri->events / ri->wall_s : 0.0);
+	char *text = ok ? cJSON_Print(o) : NULL;
 	cJSON_Delete(o);
-	if (!text)
-		return -1;
-	size_t n = strlen(text);
-	char *with_nl = malloc(n + 2);
+	char *with_nl = text ? malloc(strlen(text) + 2) : NULL;
 	if (!with_nl) {
 		free(text);
+		fprintf(err, "dcisim: error: out of memory writing run.json\n");
 		return -1;
 	}
+	size_t n = strlen(text);
 	memcpy(with_nl, text, n);
 	with_nl[n] = '\n';
 	int rc = dcs_write_file_atomic(dir, "run.json", with_nl, n + 1, err);

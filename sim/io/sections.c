@@ -497,9 +497,12 @@ static void check_fault(struct ld *L, const cJSON *obj, void *elem, size_t i)
 			break;
 		}
 		/* By hash: many node faults against many nodes stay linear. */
-		if (ld_find_node(L, n->valuestring, &f->cluster, &f->node) > 1)
+		int found = ld_find_node(L, n->valuestring, &f->cluster, &f->node);
+		if (found < 0)
+			ld_error(L, obj, "node", "out of memory looking '%s' up", n->valuestring);
+		else if (found > 1)
 			ld_error(L, obj, "node", "node id '%s' is in two clusters", n->valuestring);
-		if (f->cluster < 0)
+		else if (f->cluster < 0)
 			ld_error(L, obj, "node", "no cluster node named '%s'", n->valuestring);
 		break;
 	}

@@ -87,7 +87,7 @@ void dcs_sweep_free(struct dcs_sweep *sw)
 {
 	if (!sw)
 		return;
-	for (size_t i = 0; i < sw->n_params; i++)
+	for (size_t i = 0; sw->params && i < sw->n_params; i++)
 		free(sw->params[i]);
 	for (size_t i = 0; sw->values && i < sw->n_points * sw->n_params; i++)
 		free(sw->values[i]);
@@ -262,9 +262,14 @@ static bool set_at(cJSON *root, const struct param *pr, cJSON *v)
 	const struct seg *s = &pr->segs[pr->nsegs - 1];
 	bool ok = false;
 	if (cur && s->index < 0 && cJSON_IsObject(cur)) {
-		if (cJSON_GetObjectItemCaseSensitive(cur, s->key))
+		if (cJSON_GetObjectItemCaseSensitive(cur, s->key)) {
 			ok = cJSON_ReplaceItemInObjectCaseSensitive(cur, s->key, v);
-		else
+			/* cJSON (1.7.15) does not check the copy of the key it
+			 * makes: a NULL key is memory that ran out.  The tree owns
+			 * v by now. */
+			if (ok && !v->string)
+				return false;
+		} else
 			ok = cJSON_AddItemToObject(cur, s->key, v);
 	} else if (cur && s->index >= 0 && cJSON_IsArray(cur)) {
 		ok = cJSON_ReplaceItemInArray(cur, (int)s->index, v);
@@ -685,8 +690,14 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 		cJSON_Delete(root);
 		goto out;
 	}
-	for (size_t i = 0; i < nprs; i++)
+	for (size_t i = 0; i < nprs; i++) {
 		sw->params[i] = xstrdup_or_null(prs[i].path);
+		if (!sw->params[i]) {
+			fprintf(err, "%s: error: out of memory\n", label);
+			S.nerrors++;
+			npoints = 0; /* nothing more to do */
+		}
+	}
 	struct point_error pe[MAX_POINT_ERRORS];
 	size_t npe = 0;
 	size_t *idx = calloc(nprs + 1, sizeof(size_t));
@@ -738,8 +749,11 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 				note_point_error(pe, &npe, prs, nprs, p, line);
 			}
 			if (!mf || npe == 0 || nprs == 0) {
-				fprintf(err, "%s: error: point %zu could not be loaded\n", label,
-					p);
+				/* What the loader said (out of memory, say). */
+				const char *said = msgs && *msgs ? msgs : "no message (out of memory?)";
+				const char *e = strstr(said, "error: ");
+				fprintf(err, "%s: error: point %zu could not be loaded: %s\n", label, p,
+					e ? e + 7 : said);
 				S.nerrors++;
 			}
 		}

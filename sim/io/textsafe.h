@@ -6,11 +6,13 @@
  * breaks or other control bytes (cJSON accepts raw ones inside strings, and
  * "\n" escapes decode to them).  These print such bytes as \n, \r, \t or
  * \xHH, so a message never spans lines and never carries terminal controls.
+ * Also the checks and the parse that scenario and sweep files share.
  */
 #ifndef DCISIM_IO_TEXTSAFE_H
 #define DCISIM_IO_TEXTSAFE_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* Writes s with control bytes escaped. */
@@ -18,10 +20,6 @@ void dcs_fput_escaped(FILE *f, const char *s);
 /* printf into f, with control bytes in the result escaped. */
 void dcs_vfprintf_escaped(FILE *f, const char *fmt, va_list ap);
 void dcs_fprintf_escaped(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-
-
-#include <stddef.h>
 
 /* Checks JSON text that cJSON has accepted for what it lets through and a
  * scenario must not hold: bytes that are not UTF-8, control characters
@@ -39,4 +37,5 @@ struct cJSON *dcs_json_parse(const char *text, size_t len, const char **end);
 
 /* A hint for a JSON syntax error at off: NaN and Infinity are not JSON. */
 const char *dcs_json_syntax_hint(const char *text, size_t len, size_t off);
+
 #endif

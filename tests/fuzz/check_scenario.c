@@ -1,19 +1,51 @@
 /* The loader's promises about a loaded scenario, checked by the fuzz targets. */
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "dcisim/scenario.h"
 #include "fuzz.h"
 
-#define IN(i, n) ((i) >= 0 && (size_t)(i) < (n))
-#define OPT_IN(i, n) ((i) == -1 || IN(i, n))
-#define FIN(x) isfinite(x)
+#define IN(i, n)      ((i) >= 0 && (size_t)(i) < (n))
+#define OPT_IN(i, n)  ((i) == -1 || IN(i, n))
+#define FIN(x)        isfinite(x)
 #define FIN_OR_NAN(x) (isfinite(x) || isnan(x))
+
+/* Valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF),
+ * and without control bytes unless allowed (a description may hold an
+ * escaped line break). */
+static void check_text(const char *s, bool controls, const char *what)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p, cp, n;
+		if (c < 0x80) {
+			fuzz_require(controls || (c >= 0x20 && c != 0x7f),
+				     "%s has control byte %#x", what, c);
+			p++;
+			continue;
+		}
+		n = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
+		cp = c & (0x3f >> n);
+		fuzz_require(c >= 0xc2 && c <= 0xf4, "%s: byte %#x is not UTF-8", what, c);
+		for (unsigned i = 1; i <= n; i++) {
+			fuzz_require((p[i] & 0xc0) == 0x80, "%s: bad continuation byte", what);
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		fuzz_require(cp >= (n == 1   ? 0x80u
+				    : n == 2 ? 0x800u
+					     : 0x10000u) &&
+				 cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff),
+			     "%s: code point %#x", what, cp);
+		p += n + 1;
+	}
+}
 
 static void check_id(const char *id, const char *what)
 {
 	fuzz_require(id && id[0] && strlen(id) <= 64, "%s has no valid id", what);
 	fuzz_require(!strpbrk(id, ",\"\n\r\t "), "%s id '%s' has a forbidden character", what, id);
+	check_text(id, false, what);
 }
 
 void fuzz_check_scenario(const struct dcs_scenario *s)
@@ -21,12 +53,15 @@ void fuzz_check_scenario(const struct dcs_scenario *s)
 	fuzz_require(s->version == 1, "version %d", s->version);
 	check_id(s->name, "the scenario");
 	fuzz_require(s->name[0] != '.' && !strchr(s->name, '/'), "name '%s'", s->name);
+	if (s->description)
+		check_text(s->description, true, "the description");
 	fuzz_require(FIN(s->duration_s) && s->duration_s > 0, "duration %g", s->duration_s);
 	fuzz_require(s->n_sites >= 1 && s->sites, "%zu sites", s->n_sites);
 	fuzz_require(FIN(s->output.sample_s) && s->output.sample_s > 0, "sample_s");
 	for (size_t i = 0; i < s->n_sites; i++) {
 		check_id(s->sites[i].id, "a site");
 		fuzz_require(s->sites[i].name, "site %zu has no name", i);
+		check_text(s->sites[i].name, true, "a site name");
 		for (size_t j = 0; j < i; j++)
 			fuzz_require(strcmp(s->sites[i].id, s->sites[j].id), "duplicate site id");
 	}
@@ -52,7 +87,8 @@ void fuzz_check_scenario(const struct dcs_scenario *s)
 	if (st->present) {
 		fuzz_require(st->n_arrays == (st->mode == DCS_STORAGE_SHARED ? 1u : 2u), "arrays");
 		for (size_t i = 0; i < st->n_arrays; i++)
-			fuzz_require(IN(st->arrays[i].site, s->n_sites) && st->arrays[i].servers >= 1,
+			fuzz_require(IN(st->arrays[i].site, s->n_sites) &&
+					 st->arrays[i].servers >= 1,
 				     "array %zu", i);
 		fuzz_require(IN(st->preferred_site, s->n_sites), "preferred site");
 		fuzz_require(OPT_IN(st->witness_site, s->n_sites), "witness site");
@@ -60,7 +96,8 @@ void fuzz_check_scenario(const struct dcs_scenario *s)
 	for (size_t i = 0; i < st->n_workloads; i++) {
 		const struct dcs_workload_cfg *w = &st->workloads[i];
 		fuzz_require((w->site >= 0) != (w->vm >= 0), "workload %zu site/vm", i);
-		fuzz_require(OPT_IN(w->site, s->n_sites) && OPT_IN(w->vm, s->n_vms), "workload refs");
+		fuzz_require(OPT_IN(w->site, s->n_sites) && OPT_IN(w->vm, s->n_vms),
+			     "workload refs");
 		fuzz_require(FIN(w->iops) && w->iops > 0 && FIN_OR_NAN(w->for_s), "workload rates");
 	}
 	for (size_t i = 0; i < s->n_migrations; i++) {
@@ -96,7 +133,8 @@ void fuzz_check_scenario(const struct dcs_scenario *s)
 	for (size_t i = 0; i < s->n_faults; i++) {
 		const struct dcs_fault_cfg *f = &s->faults[i];
 		fuzz_require(FIN(f->at_s) && f->at_s <= s->duration_s, "fault %zu at_s", i);
-		fuzz_require(OPT_IN(f->link, s->n_links) && OPT_IN(f->site, s->n_sites), "fault refs");
+		fuzz_require(OPT_IN(f->link, s->n_links) && OPT_IN(f->site, s->n_sites),
+			     "fault refs");
 		if (f->kind == DCS_FAULT_NODE_DOWN || f->kind == DCS_FAULT_NODE_UP)
 			fuzz_require(IN(f->cluster, s->n_clusters) &&
 					 IN(f->node, s->clusters[f->cluster].n_nodes),

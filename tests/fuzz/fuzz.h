@@ -17,15 +17,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define fuzz_require(cond, ...)                                                               \
-	do {                                                                                  \
-		if (!(cond)) {                                                                \
-			fprintf(stderr, "%s:%d: fuzz invariant failed: %s: ", __FILE__,       \
-				__LINE__, #cond);                                             \
-			fprintf(stderr, __VA_ARGS__);                                         \
-			fputc('\n', stderr);                                                  \
-			abort();                                                              \
-		}                                                                             \
+#define fuzz_require(cond, ...)                                                                    \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: fuzz invariant failed: %s: ", __FILE__, __LINE__,  \
+				#cond);                                                            \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 /* Every line of a loader's message stream starts with `label` and says
@@ -46,8 +46,8 @@ static inline void fuzz_check_messages(const char *msgs, size_t len, const char 
 		int has_error = 0;
 		for (size_t k = i; ok && k + 7 <= j && !has_error; k++)
 			has_error = msgs[k] == 'e' && msgs[k + 1] == 'r' && msgs[k + 2] == 'r' &&
-				    msgs[k + 3] == 'o' && msgs[k + 4] == 'r' && msgs[k + 5] == ':' &&
-				    msgs[k + 6] == ' ';
+				    msgs[k + 3] == 'o' && msgs[k + 4] == 'r' &&
+				    msgs[k + 5] == ':' && msgs[k + 6] == ' ';
 		fuzz_require(ok && has_error, "message line '%.*s' is not '%s:...: error: ...'",
 			     (int)(j - i), msgs + i, label);
 		i = j + 1;

@@ -26,7 +26,8 @@ static void check_table(const struct dcs_csv *t, const struct dcs_csv_limits *li
 	fuzz_require(t->ncols <= lim->max_cols && t->nrows <= lim->max_rows, "%zu x %zu", t->ncols,
 		     t->nrows);
 	for (size_t c = 0; c < t->ncols; c++) {
-		fuzz_require(t->header[c] && strlen(t->header[c]) <= lim->max_field, "header %zu", c);
+		fuzz_require(t->header[c] && strlen(t->header[c]) <= lim->max_field, "header %zu",
+			     c);
 		long at = dcs_csv_col(t, t->header[c]);
 		fuzz_require(at >= 0 && (size_t)at <= c, "column lookup %ld for %zu", at, c);
 	}

@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!err)
 		return 0;
 	int nerr = -1;
-	struct dcs_scenario *s = dcs_scenario_load_text((const char *)data, size, label, err, &nerr);
+	struct dcs_scenario *s =
+	    dcs_scenario_load_text((const char *)data, size, label, err, &nerr);
 	fclose(err);
 	if (s) {
 		fuzz_require(nerr == 0, "accepted with %d errors", nerr);

@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t p = 0; p < sw->n_points; p++) {
 			fuzz_require(sw->scenarios[p], "point %zu has no scenario", p);
 			for (size_t k = 0; k < sw->n_params; k++)
-				fuzz_require(dcs_sweep_value(sw, p, k), "point %zu value %zu", p, k);
+				fuzz_require(dcs_sweep_value(sw, p, k), "point %zu value %zu", p,
+					     k);
 			if (p < 64)
 				fuzz_check_scenario(sw->scenarios[p]);
 		}

@@ -21,33 +21,8 @@
 #include "dcisim/output.h"
 #include "dcisim/report.h"
 
-static char tmpdir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/dcisim-test-compare-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static void put(const char *dir, const char *name, const char *text)
-{
-	char p[512];
-	assert_int_equal(dcs_mkdir_p(dir), 0);
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#define TMPDIR_PREFIX "dcisim-test-compare"
+#include "tmpdir.h"
 
 static char *get(const char *dir, const char *name)
 {

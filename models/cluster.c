@@ -1,7 +1,7 @@
 /*
  * Cross-site HA clusters (SPEC §4.6; reference/dci-facts.md §5; issue 6).
  *
- * Timers come from include/dcisim/cluster.h (presets with their sources).
+ * Timers come from models/cluster.h (presets with their sources).
  * Equations, assumptions and limits are in docs/models.md §6; in short:
  *
  * Heartbeats.  Every pair of nodes exchanges heartbeats every `heartbeat`
@@ -65,7 +65,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "dcisim/cluster.h"
+#include "cluster.h"
 #include "dcisim/world.h"
 
 #define CLUSTER_HEADER "time_s,cluster,event,node,site,detail"

@@ -1,7 +1,7 @@
 /*
  * The layer-2 extension model: MAC moves, BUM traffic across the DCI, L2
  * failover and pseudowire scale, per link technology.  The contract is in
- * include/dcisim/l2.h, the figures in sim/tech.c and l2.h, the equations and
+ * models/l2.h, the figures in sim/core/tech.c and l2.h, the equations and
  * their limits in docs/models.md §4-5.
  *
  * Events: a move schedules the control plane's origination (at once for a VM
@@ -12,7 +12,7 @@
  * newer one (possible only without a sequence number) is repaired by the old
  * edge's withdraw (IS-IS) or by MAC ageing (flood-and-learn).
  */
-#include "dcisim/l2.h"
+#include "l2.h"
 
 #include <math.h>
 #include <stdint.h>

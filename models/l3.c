@@ -1,7 +1,7 @@
 /*
  * The layer-3 path model: ingress and egress of each service's client groups,
  * the trombone after a VM moves, and its cost.  The contract is in
- * include/dcisim/l3.h, the equations and defaults in docs/models.md §4-5.
+ * models/l3.h, the equations and defaults in docs/models.md §4-5.
  *
  * State changes only at events (a move, a path or site change, an ingress or
  * gateway timer, the end of a DNS TTL after a move), and between two of them
@@ -13,7 +13,7 @@
  * demand of a DNS trombone follows its decaying share (piecewise constant
  * over one sample interval).
  */
-#include "dcisim/l3.h"
+#include "l3.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -18,7 +18,7 @@
  * the other.  The summary gives one-way latency, RTT, goodput fraction, the
  * goodput capacity left after background, and per direction the mean and
  * peak of the sampled utilisation.  Propagation and framing come from the
- * network (sim/net.c), the only place those formulas live.
+ * network (sim/core/net.c), the only place those formulas live.
  */
 #include <stdio.h>
 #include <stdlib.h>

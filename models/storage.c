@@ -98,7 +98,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "dcisim/storage.h"
+#include "storage.h"
 #include "dcisim/world.h"
 
 enum plan_kind { PLAN_SERVE, PLAN_HOLD, PLAN_FAIL, PLAN_IDLE };

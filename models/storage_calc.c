@@ -1,5 +1,5 @@
 /*
- * Storage arithmetic (include/dcisim/storage.h): protocol round trips, Fibre
+ * Storage arithmetic (models/storage.h): protocol round trips, Fibre
  * Channel distance rules, vendor distance limits, the FIFO multi-server array
  * queue with its closed forms, and the fixed-memory latency estimator.
  *
@@ -16,7 +16,7 @@
  * - §2.3: VPLEX / metro node Metro HA 5 ms RTT (10 ms with cross-connect),
  *   MetroCluster IP 7 ms and 700 km, vMSC 10 ms.
  */
-#include "dcisim/storage.h"
+#include "storage.h"
 
 #include <math.h>
 #include <stdlib.h>

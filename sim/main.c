@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dcisim/commands.h"
+#include "app/commands.h"
 #include "dcisim/version.h"
 
 static const char usage[] =

@@ -19,8 +19,8 @@
 #include "dcisim/csvread.h"
 #include "dcisim/loader.h"
 #include "dcisim/output.h"
-#include "dcisim/report.h"
-#include "dcisim/run.h"
+#include "report.h"
+#include "run.h"
 
 #define TMPDIR_PREFIX "dcisim-test-check"
 #include "tmpdir.h"

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "dcisim/cluster.h"
+#include "cluster.h"
 #include "dcisim/loader.h"
 #include "dcisim/world.h"
 #include "validation.h"

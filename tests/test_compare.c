@@ -19,7 +19,7 @@
 #include "dcisim/csvread.h"
 #include "dcisim/loader.h"
 #include "dcisim/output.h"
-#include "dcisim/report.h"
+#include "report.h"
 
 #define TMPDIR_PREFIX "dcisim-test-compare"
 #include "tmpdir.h"

@@ -27,8 +27,8 @@
 
 #include "dcisim/csvread.h"
 #include "dcisim/loader.h"
-#include "dcisim/run.h"
-#include "dcisim/sweep.h"
+#include "run.h"
+#include "sweep.h"
 
 /* ---- helpers ---- */
 

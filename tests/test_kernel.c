@@ -1,5 +1,5 @@
 /*
- * Tests of the event kernel (sim/kernel.c): ordering with ties, cancel and
+ * Tests of the event kernel (sim/core/kernel.c): ordering with ties, cancel and
  * stale handles, a long random run against a reference queue, two kernels in
  * one process, payload lifetime, run/step/horizon/limit semantics, named
  * random streams, and teardown with work still queued (run under ASan and

@@ -1,6 +1,6 @@
 /*
  * Tests of the layer-2 extension model (models/l2.c) and the technology table
- * (sim/tech.c): figures against reference/dci-facts.md §3, MAC-move
+ * (sim/core/tech.c): figures against reference/dci-facts.md §3, MAC-move
  * convergence against its closed form (announcement schedule + one-way
  * delay, or control-plane update + one-way delay), EVPN's sequence number
  * against a last-heard-wins control plane in an out-of-order race, BUM bytes
@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "dcisim/l2.h"
+#include "l2.h"
 #include "dcisim/loader.h"
 #include "dcisim/net.h"
 #include "dcisim/tech.h"

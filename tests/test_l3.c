@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "dcisim/l3.h"
+#include "l3.h"
 #include "dcisim/loader.h"
 #include "dcisim/net.h"
 #include "dcisim/world.h"

@@ -28,7 +28,7 @@
 #include "dcisim/loader.h"
 #include "dcisim/net.h"
 #include "dcisim/results.h"
-#include "dcisim/run.h"
+#include "run.h"
 #include "dcisim/tech.h"
 
 struct tech_case {

@@ -1,5 +1,5 @@
 /*
- * Tests of the flow-level network (sim/net.c): link figures, TCP caps against
+ * Tests of the flow-level network (sim/core/net.c): link figures, TCP caps against
  * the tables of reference/live-migration.md §4 (V6 window, V7 Mathis), max-min
  * sharing with exact completion times, stalls on link failure, rerouting, and
  * the re-entrancy of owner callbacks.
@@ -170,7 +170,7 @@ static void test_link_figures(void **state)
 
 /* The propagation rule against the published rule of thumb, and the goodput
  * fraction of every technology against the encapsulation SPEC §4.1 lists
- * (the table in sim/tech.c must agree with it). */
+ * (the table in sim/core/tech.c must agree with it). */
 static void test_propagation_and_framing(void **state)
 {
 	(void)state;

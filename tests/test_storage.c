@@ -41,7 +41,7 @@
 
 #include "dcisim/bus.h"
 #include "dcisim/loader.h"
-#include "dcisim/storage.h"
+#include "storage.h"
 #include "dcisim/world.h"
 #include "validation.h"
 

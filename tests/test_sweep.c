@@ -18,7 +18,7 @@
 #include "dcisim/csvread.h"
 #include "dcisim/loader.h"
 #include "dcisim/results.h"
-#include "dcisim/sweep.h"
+#include "sweep.h"
 
 static char tmpdir[64];
 

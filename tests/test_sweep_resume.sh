@@ -1,4 +1,4 @@
-# Resumable sweeps (include/dcisim/sweep.h, "Caching and resuming"): a sweep
+# Resumable sweeps (sim/app/sweep.h, "Caching and resuming"): a sweep
 # killed at random moments (SIGKILL, SIGTERM, SIGINT) and resumed with
 # --resume until it completes writes the same sweep.csv and sweep_stats.csv
 # as one that ran without interruption; a resumed sweep says how many runs

@@ -1,6 +1,6 @@
 /*
  * Tests of the viewer without a window (viz/, include/dcisim/viz.h) and of
- * observation taps and traces (sim/trace.c).
+ * observation taps and traces (sim/observe/trace.c).
  *
  * - Snapshots: the saved BMP has the asked size; every site's marker pixel
  *   has the site colour; a saturated link is drawn in the hot colour and an
@@ -30,7 +30,7 @@
 #include "dcisim/loader.h"
 #include "dcisim/net.h"
 #include "dcisim/results.h"
-#include "dcisim/run.h"
+#include "run.h"
 #include "dcisim/trace.h"
 #include "dcisim/viz.h"
 #include "dcisim/world.h"

@@ -34,7 +34,7 @@
 
 #include "dcisim/loader.h"
 #include "dcisim/results.h"
-#include "dcisim/run.h"
+#include "run.h"
 #include "dcisim/viz.h"
 
 #define W 960

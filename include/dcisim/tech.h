@@ -8,7 +8,7 @@
  * read it; none keeps figures of its own.  The table is constant: two worlds
  * share it safely.
  * Sources: ../shared/reference/dci-facts.md, sections 1, 3 and 4.2 (cited per
- * row in sim/tech.c).
+ * row in sim/core/tech.c).
  */
 #ifndef DCISIM_TECH_H
 #define DCISIM_TECH_H

@@ -82,7 +82,7 @@ void dcs_tap_destroy(struct dcs_tap *tap);
  * run has at most 100,000 polls. */
 dcs_time_t dcs_trace_step(const struct dcs_world *w);
 
-/* Trace writer, as sim/run.c uses it: open before the run, run through it,
+/* Trace writer, as sim/app/run.c uses it: open before the run, run through it,
  * finish after dcs_world_finish() (final rows, end record, atomic rename),
  * free after dcs_world_destroy(). */
 struct dcs_trace;

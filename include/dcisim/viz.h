@@ -7,7 +7,7 @@
  * by the viewer gives the same CSVs as `dcisim run`.  Text comes from a
  * TrueType font found at run time (DCISIM_FONT, else DejaVu Sans from the
  * Debian package fonts-dejavu-core); without it the viewer says so and fails.
- * A build without SDL2 links sim/viz_none.c instead: dcs_viz_available() is
+ * A build without SDL2 links viz/stub/viz_none.c instead: dcs_viz_available() is
  * false there, and every other entry point fails politely (NULL, -1), so
  * callers and tests need no #ifdef.
  *

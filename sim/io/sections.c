@@ -540,7 +540,7 @@ static const struct spec output_spec = {"output", sizeof(struct dcs_scenario), o
  * bytes each in memory until written; a storage I/O is 2 events; a random
  * link failure 2; the quadratic tables are the cluster's node pairs (about
  * 64 bytes each) and the layer-2 MAC table (VMs x sites, about 32 bytes). */
-#define BUDGET_SAMPLED_ROWS 4e6 /* under sim/run.c RUN_MAX_ROWS */
+#define BUDGET_SAMPLED_ROWS 4e6 /* under sim/app/run.c RUN_MAX_ROWS */
 #define BUDGET_EVENTS 1e10 /* about half an hour at 5e6 events/s */
 #define BUDGET_STATE_BYTES 2147483648.0
 

@@ -1,7 +1,7 @@
 /*
  * Sweep files (SPEC §2): parsing, expansion of the grid into points, and
  * validation of every point's scenario before anything runs.  The contract
- * is in include/dcisim/sweep.h.
+ * is in include/dcisim/sweepfile.h.
  *
  * Each point's scenario is the base scenario's JSON tree with the point's
  * values set at their paths, printed and loaded with the ordinary scenario
@@ -10,7 +10,7 @@
  * re-anchored on the sweep file's grid key that made the point, and the
  * same message from many points is printed once with a count.
  */
-#include "dcisim/sweep.h"
+#include "dcisim/sweepfile.h"
 
 #include <errno.h>
 #include <math.h>

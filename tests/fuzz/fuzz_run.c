@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #include "dcisim/loader.h"
-#include "dcisim/run.h"
+#include "run.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

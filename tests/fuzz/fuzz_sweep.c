@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dcisim/sweep.h"
+#include "dcisim/sweepfile.h"
 #include "fuzz.h"
 
 #ifndef DCISIM_FUZZ_SWEEP_LABEL

@@ -40,8 +40,8 @@
 #include <cjson/cJSON.h>
 
 #include "dcisim/loader.h"
-#include "dcisim/run.h"
-#include "dcisim/sweep.h"
+#include "run.h"
+#include "sweep.h"
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);

@@ -1,14 +1,14 @@
 /*
  * Sweeps: running the runs of a loaded sweep (on threads here, on MPI ranks
  * in sweep_mpi.c) and turning their outcomes into sweep.csv and
- * sweep_stats.csv.  The contract is in include/dcisim/sweep.h.
+ * sweep_stats.csv.  The contract is in sim/app/sweep.h.
  *
  * Determinism: a run's outcome depends only on its scenario and seed, and
  * is stored at its run index; the tables are built from the stored outcomes
  * in index order after all runs are done, so neither the number of workers
  * nor the order in which they finish can change a byte of the CSVs.
  */
-#include "dcisim/sweep.h"
+#include "sweep.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -27,7 +27,7 @@
 #include "dcisim/loader.h"
 #include "dcisim/output.h"
 #include "dcisim/results.h"
-#include "dcisim/run.h"
+#include "run.h"
 #include "dcisim/version.h"
 
 double dcs_sweep_wall_now(void)

@@ -5,7 +5,7 @@
  * <title>, labelled axes and a legend; coordinates are printed with fixed
  * precision so the same data always gives the same bytes.
  */
-#include "dcisim/report.h"
+#include "report.h"
 
 #include <math.h>
 #include <stdarg.h>

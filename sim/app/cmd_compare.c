@@ -1,10 +1,10 @@
-/* dcisim compare: compare.csv and report.html (include/dcisim/report.h). */
+/* dcisim compare: compare.csv and report.html (sim/app/report.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dcisim/commands.h"
-#include "dcisim/report.h"
+#include "commands.h"
+#include "report.h"
 
 static const char compare_usage[] =
     "usage: dcisim compare RESULT_DIR RESULT_DIR... [--out DIR] [--label NAME]...\n"

@@ -32,7 +32,7 @@ struct dcs_run_opts {
 	uint64_t max_events;
 	double max_wall_s;
 	int replication; /* sweeps: the replication index, for run.json */
-	/* Safety bounds (0: the defaults, sim/run.c): a run holding more pending
+	/* Safety bounds (0: the defaults, sim/app/run.c): a run holding more pending
 	 * events or more result rows stops with exit 3 and a note, before memory
 	 * runs out.  Tests set them small. */
 	size_t max_pending;

@@ -1,6 +1,6 @@
 /*
  * dcisim compare: compare.csv and report.html from two or more result
- * directories (include/dcisim/report.h).
+ * directories (sim/app/report.h).
  *
  * The report is one HTML file with inline CSS and inline SVG, so it opens
  * anywhere without a network.  Sections appear only for the data that
@@ -8,7 +8,7 @@
  * keep the order in which the directories list them (first directory
  * first), so the same inputs give the same bytes.
  */
-#include "dcisim/report.h"
+#include "report.h"
 
 #include <errno.h>
 #include <math.h>

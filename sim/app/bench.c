@@ -22,7 +22,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "dcisim/commands.h"
+#include "commands.h"
 #include "dcisim/kernel.h"
 
 #define RING 65536

@@ -88,7 +88,7 @@ int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare
  * preference (settings echoed back, counts, utilisation). */
 int dcs_metric_direction(const char *metric, const char *unit);
 
-/* ---- text buffers and SVG charts (sim/report_svg.c) ------------------- */
+/* ---- text buffers and SVG charts (sim/app/report_svg.c) ------------------- */
 
 struct dcs_sb {
 	char *s;

@@ -13,7 +13,7 @@
  * single process would.  Every rank loads and validates the sweep itself
  * (the files are on a shared filesystem); only rank 0 prints the errors.
  */
-#include "dcisim/sweep.h"
+#include "sweep.h"
 
 #include <stdlib.h>
 #include <string.h>

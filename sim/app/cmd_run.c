@@ -8,10 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dcisim/commands.h"
+#include "commands.h"
 #include "dcisim/loader.h"
-#include "dcisim/run.h"
-#include "dcisim/sweep.h"
+#include "run.h"
+#include "sweep.h"
 #include "dcisim/version.h"
 
 static const char run_usage[] =

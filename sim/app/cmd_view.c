@@ -1,11 +1,11 @@
-/* dcisim view: the live topology viewer (viz/, or sim/viz_none.c without SDL2). */
+/* dcisim view: the live topology viewer (viz/, or viz/stub/viz_none.c without SDL2). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "dcisim/commands.h"
+#include "commands.h"
 #include "dcisim/loader.h"
 #include "dcisim/trace.h"
 #include "dcisim/version.h"

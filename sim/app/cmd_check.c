@@ -1,6 +1,6 @@
 /*
  * dcisim check: regression check of a result directory against a stored
- * baseline, under tolerances (include/dcisim/report.h has the contract).
+ * baseline, under tolerances (sim/app/report.h has the contract).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,11 +15,11 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "dcisim/commands.h"
+#include "commands.h"
 #include "dcisim/csvread.h"
 #include "dcisim/loader.h"
 #include "dcisim/output.h"
-#include "dcisim/report.h"
+#include "report.h"
 
 /* run.json keys that say when, where and how a run was made, not what it
  * computed: wall clock and host (never shown), provenance (shown when it

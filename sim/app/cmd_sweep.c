@@ -1,13 +1,13 @@
-/* dcisim sweep: many runs of one scenario over a grid (include/dcisim/sweep.h). */
+/* dcisim sweep: many runs of one scenario over a grid (sim/app/sweep.h). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "dcisim/commands.h"
-#include "dcisim/run.h"
-#include "dcisim/sweep.h"
+#include "commands.h"
+#include "run.h"
+#include "sweep.h"
 
 static const char sweep_usage[] =
     "usage: dcisim sweep SWEEP.json [--out DIR] [--jobs N] [--runs-dir DIR] [--resume|--force]\n"

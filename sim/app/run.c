@@ -1,4 +1,4 @@
-#include "dcisim/run.h"
+#include "run.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -110,7 +110,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	dcs_time_t until = w->horizon;
 	if (opts->until_s > 0 && dcs_time_from_s(opts->until_s) < until)
 		until = dcs_time_from_s(opts->until_s);
-	struct dcs_trace *tr = NULL; /* --trace: an observer only (sim/trace.c) */
+	struct dcs_trace *tr = NULL; /* --trace: an observer only (sim/observe/trace.c) */
 	if (opts->trace_path && !(tr = dcs_trace_open(opts->trace_path, w, err))) {
 		dcs_world_destroy(w);
 		return 3;

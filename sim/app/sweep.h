@@ -45,41 +45,7 @@
 #include <stdio.h>
 
 #include "dcisim/scenario.h"
-
-/* Bounds that keep a mistyped grid from eating the machine. */
-#define DCS_SWEEP_MAX_POINTS       100000
-#define DCS_SWEEP_MAX_RUNS         1000000
-#define DCS_SWEEP_MAX_REPLICATIONS 100000
-
-struct dcs_sweep {
-	char *path;        /* the sweep file, as given */
-	char *name;        /* "name", or the file's base name without .json */
-	char *description; /* may be "" */
-	char *base_path;   /* the base scenario, resolved against the sweep's folder */
-	int replications;
-	size_t n_params;
-	char **params; /* JSON paths, in dimension order */
-	size_t n_points;
-	char **values;                   /* n_points * n_params: strings bare, other JSON compact */
-	struct dcs_scenario **scenarios; /* one validated scenario per point */
-};
-
-struct dcs_sweep *dcs_sweep_load_file(const char *path, FILE *err, int *nerrors);
-/* `label` names the sweep file in messages and anchors a relative base. */
-struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *label, FILE *err,
-				      int *nerrors);
-void dcs_sweep_free(struct dcs_sweep *sw);
-
-static inline size_t dcs_sweep_n_runs(const struct dcs_sweep *sw)
-{
-	return sw->n_points * (size_t)sw->replications;
-}
-static inline const char *dcs_sweep_value(const struct dcs_sweep *sw, size_t point, size_t param)
-{
-	return sw->values[point * sw->n_params + param];
-}
-/* The seed of a run: its point's scenario seed + its replication. */
-uint64_t dcs_sweep_seed(const struct dcs_sweep *sw, size_t run);
+#include "dcisim/sweepfile.h"
 
 struct dcs_sweep_opts {
 	const char *out_dir;  /* where sweep.csv goes; NULL writes nothing */
@@ -151,14 +117,6 @@ size_t dcs_sweep_pool_join(struct dcs_sweep_pool *p);
 /* 0, or 130/143 when SIGINT/SIGTERM interrupted the process. */
 int dcs_sweep_interrupt_code(void);
 
-/* What a finished sweep reports beside its CSVs (sweep.json). */
-struct dcs_sweep_info {
-	double wall_s;
-	unsigned jobs;
-	int ranks; /* 1 without MPI */
-	bool complete;
-	size_t computed, reused, stale; /* runs run now, read from the cache; stale records */
-};
 /* Writes sweep.csv, sweep_stats.csv and sweep.json to dir; prints failed
  * runs' messages on err.  Returns the exit code: 0, 3 when a run failed or
  * writing did, or `interrupted_code` when that is non-zero. */
@@ -175,11 +133,6 @@ int dcs_sweep_finish(const struct dcs_sweep *sw, const struct dcs_sweep_run *run
 bool dcs_sweep_param_inert(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
 			   size_t param);
 
-/* Writes sweep.json (sim/io/sweepfile.c): what ran, and how. */
-int dcs_sweep_write_json(const char *dir, const struct dcs_sweep *sw,
-			 const struct dcs_sweep_info *info, size_t n_done, size_t n_failed,
-			 FILE *err);
-
 /* Mean, sample standard deviation and the half-width of the two-sided 95%
  * Student-t confidence interval of x[0..n).  sd and half are NaN when n < 2. */
 void dcs_sweep_ci95(const double *x, size_t n, double *mean, double *sd, double *half);
@@ -195,7 +148,7 @@ void dcs_sweep_progress_init(struct dcs_sweep_progress *p, bool on, size_t total
 void dcs_sweep_progress_show(struct dcs_sweep_progress *p, size_t done, bool final);
 double dcs_sweep_wall_now(void);
 
-/* Distributed sweeps (sim/sweep_mpi.c; the only file that sees MPI).
+/* Distributed sweeps (sim/app/sweep_mpi.c; the only file that sees MPI).
  * dcs_sweep_launched_ranks() reads the launcher's environment (Open MPI's
  * OMPI_COMM_WORLD_SIZE, PMI/PMIx as Slurm's srun sets them): 0 when not
  * started by a launcher.  dcs_sweep_mpi_main() does the whole command under

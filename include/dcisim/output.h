@@ -19,8 +19,19 @@
 
 /* Creates dir and its parents; 0 or -1 with errno. */
 int dcs_mkdir_p(const char *dir);
-/* Writes one table as dir/<file>; 0 or -1 with a message on err. */
+/* Writes one table's held rows as dir/<file>; 0 or -1 with a message on err. */
 int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err);
+
+/* Streams every table of res to dir as its rows are produced (a results
+ * sink, results.h): each to a temporary name, so that memory does not grow
+ * with the rows written.  Commit renames them into place (0, or -1 with a
+ * message; what could not be written is removed); discard removes them.
+ * Both free the handle.  The directory must exist. */
+struct dcs_table_files;
+struct dcs_table_files *dcs_table_files_open(const char *dir, struct dcs_results *res,
+					     enum dcs_hold hold, FILE *err);
+int dcs_table_files_commit(struct dcs_table_files *f, FILE *err);
+void dcs_table_files_discard(struct dcs_table_files *f);
 /* Writes bytes to dir/name atomically. */
 int dcs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
 			  FILE *err);

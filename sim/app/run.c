@@ -31,9 +31,10 @@ int dcs_run_interrupted(void)
  * state, so about 1.3 GB); beyond, a queue is growing without bound. */
 #define RUN_MAX_PENDING ((size_t)10000000)
 
-/* Rows all tables may hold (each about 350 bytes until written, so about
- * 2 GB); *biggest names the largest table.  The loader's budget keeps
- * sampled rows (links.csv, paths.csv) under 4e6 (sim/io/sections.c). */
+/* Rows all tables may produce (each about 100 bytes of CSV, and about 200
+ * in memory when the caller keeps the results, so 0.6 to 1.2 GB);
+ * *biggest names the largest table.  The loader's budget keeps sampled rows
+ * (links.csv, paths.csv) under 4e6 (sim/io/sections.c). */
 #define RUN_MAX_ROWS ((size_t)6000000)
 
 static size_t results_rows(struct dcs_results *res, const char **biggest)
@@ -61,24 +62,34 @@ static void show_progress(const struct dcs_world *w, dcs_time_t until, double t0
 {
 	double frac = until > 0 ? (double)dcs_now(w->k) / (double)until : 1.0;
 	double el = wall_now() - t0;
-	fprintf(stderr, "\r%s: %5.1f%% simulated %.1f s, %llu events, %.1f s wall%s",
-		w->scn->name, 100.0 * frac, dcs_time_to_s(dcs_now(w->k)),
+	fprintf(stderr, "\r%s: %5.1f%% simulated %.1f s, %llu events, %.1f s wall%s", w->scn->name,
+		100.0 * frac, dcs_time_to_s(dcs_now(w->k)),
 		(unsigned long long)dcs_kernel_events(w->k), el, done ? "\n" : "");
 	fflush(stderr);
 }
 
-static int write_all(const char *dir, struct dcs_world *w, const struct dcs_run_info *ri, FILE *err)
+/* Opens the output directory and streams the tables into it as the run
+ * produces their rows (temporary names until write_all). */
+static struct dcs_table_files *open_outputs(const char *dir, struct dcs_world *w,
+					    enum dcs_hold hold, FILE *err)
 {
 	if (dcs_mkdir_p(dir) != 0) {
 		fprintf(err, "dcisim: error: cannot create output directory %s: %s\n", dir,
 			strerror(errno));
-		return 3;
+		return NULL;
 	}
+	return dcs_table_files_open(dir, w->res, hold, err);
+}
+
+static int write_all(const char *dir, struct dcs_table_files *files, const struct dcs_run_info *ri,
+		     FILE *err)
+{
 	/* run.json is the mark of a finished write, so it goes first and comes
 	 * back last: a write that fails half way (a full disk) or is killed
 	 * never leaves an earlier run's run.json beside new tables. */
 	char *mark = malloc(strlen(dir) + sizeof("/run.json"));
 	if (!mark) {
+		dcs_table_files_discard(files);
 		fprintf(err, "dcisim: error: out of memory writing %s\n", dir);
 		return 3;
 	}
@@ -86,12 +97,12 @@ static int write_all(const char *dir, struct dcs_world *w, const struct dcs_run_
 	int gone = unlink(mark) == 0 || errno == ENOENT ? 0 : errno;
 	free(mark);
 	if (gone) {
+		dcs_table_files_discard(files);
 		fprintf(err, "dcisim: error: cannot write in %s: %s\n", dir, strerror(gone));
 		return 3;
 	}
-	for (size_t i = 0; i < dcs_results_n_tables(w->res); i++)
-		if (dcs_write_table(dir, dcs_results_table_at(w->res, i), err) != 0)
-			return 3;
+	if (dcs_table_files_commit(files, err) != 0)
+		return 3;
 	if (dcs_write_run_json(dir, ri, err) != 0)
 		return 3;
 	return 0;
@@ -112,6 +123,18 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		until = dcs_time_from_s(opts->until_s);
 	struct dcs_trace *tr = NULL; /* --trace: an observer only (sim/observe/trace.c) */
 	if (opts->trace_path && !(tr = dcs_trace_open(opts->trace_path, w, err))) {
+		dcs_world_destroy(w);
+		return 3;
+	}
+	/* Rows go to their files as they come; they stay in memory only for
+	 * a caller that reads them afterwards, or until the trace has them. */
+	struct dcs_table_files *files = NULL;
+	if (opts->out_dir && !(files = open_outputs(opts->out_dir, w,
+						    keep ? DCS_HOLD_ALL
+						    : tr ? DCS_HOLD_UNTIL_RELEASED
+							 : DCS_HOLD_NONE,
+						    err))) {
+		dcs_trace_free(tr);
 		dcs_world_destroy(w);
 		return 3;
 	}
@@ -156,7 +179,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		}
 		const char *big = NULL;
 		if (!done && results_rows(w->res, &big) > max_rows) {
-			/* Rows stay in memory until the end: stop before it runs out. */
+			/* Rows fill the disk (or memory, when kept): stop first. */
 			snprintf(row_note, sizeof(row_note),
 				 "stopped: the results hold more than %zu rows (%s grows "
 				 "fastest): shorten duration_s or make the scenario produce "
@@ -200,24 +223,24 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 			fprintf(err, "%s: warning: %s\n", scn->path ? scn->path : scn->name,
 				dcs_results_warning(w->res, i));
 	struct dcs_run_info ri = {
-		.scenario = scn->name,
-		.scenario_path = scn->path,
-		.scenario_sha256 = scn->text_sha256[0] ? scn->text_sha256 : NULL,
-		.seed = seed,
-		.replication = opts->replication,
-		.started_unix = started_unix,
-		.events = dcs_kernel_events(w->k),
-		.wall_s = wall,
-		.sim_s = dcs_time_to_s(sim_end >= 0 ? sim_end : dcs_now(w->k)),
-		.complete = code == 0,
-		.stop_note = note,
-		.fingerprint = w->fingerprint,
-		.peak_pending = peak_pending,
+	    .scenario = scn->name,
+	    .scenario_path = scn->path,
+	    .scenario_sha256 = scn->text_sha256[0] ? scn->text_sha256 : NULL,
+	    .seed = seed,
+	    .replication = opts->replication,
+	    .started_unix = started_unix,
+	    .events = dcs_kernel_events(w->k),
+	    .wall_s = wall,
+	    .sim_s = dcs_time_to_s(sim_end >= 0 ? sim_end : dcs_now(w->k)),
+	    .complete = code == 0,
+	    .stop_note = note,
+	    .fingerprint = w->fingerprint,
+	    .peak_pending = peak_pending,
 	};
 	if (note && opts->verbosity >= 0)
 		fprintf(err, "dcisim: %s: %s at %.9g s simulated\n", scn->name, note, ri.sim_s);
-	if (opts->out_dir) {
-		int wc = write_all(opts->out_dir, w, &ri, err);
+	if (files) {
+		int wc = write_all(opts->out_dir, files, &ri, err);
 		if (wc && !code)
 			code = wc;
 	}

@@ -1,3 +1,12 @@
+/*
+ * The results store.  A table holds the rows it must still hand to someone
+ * in one arena of NUL-terminated cells (cell c of held row r at
+ * off[(r - first) * ncols + c]), so a row costs its text and one offset per
+ * cell, not an allocation per cell.  With a sink (a writer streaming the
+ * table to its file) a row goes to the sink when it ends and is then
+ * dropped, unless the results are held: all of them (the caller reads the
+ * tables afterwards), or until an observer releases them.
+ */
 #include "dcisim/results.h"
 
 #include <math.h>
@@ -5,14 +14,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcisim/xalloc.h"
+
 struct dcs_table {
 	char *file;
 	char **cols;
 	size_t ncols;
-	char **cells; /* row-major */
-	size_t ncells, cap;
-	size_t row_start; /* index of the first cell of the open row */
+	char *arena; /* held cells, NUL-terminated, back to back */
+	size_t alen, acap;
+	size_t *off; /* arena offset of each held cell, row-major */
+	size_t noff, offcap;
+	size_t first;     /* index of the first held row */
+	size_t nrows;     /* rows ended, held or not */
+	size_t row_cells; /* cells of the open row so far */
 	bool row_open;
+	struct dcs_results *owner;
+	const char **row; /* the ended row's cells, for the sink */
 };
 
 struct dcs_results {
@@ -20,43 +37,36 @@ struct dcs_results {
 	size_t n;
 	char **warnings;
 	size_t n_warnings;
+	struct dcs_results_sink sink;
+	bool has_sink;
+	enum dcs_hold hold;
 };
 
-/* Results that cannot be stored end the run: exit status 3 (SPEC §1). */
-static void out_of_memory(void)
-{
-	fprintf(stderr, "dcisim: out of memory storing results\n");
-	exit(3);
-}
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p)
-		out_of_memory();
-	return p;
-}
+#define OOM() dcs_oom("storing results")
 
 static char *xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
-	char *d = xmalloc(n);
+	char *d = dcs_xmalloc(n, "storing results");
 	memcpy(d, s, n);
 	return d;
 }
 
 struct dcs_results *dcs_results_create(void)
 {
-	return calloc(1, sizeof(struct dcs_results));
+	struct dcs_results *r = calloc(1, sizeof(struct dcs_results));
+	if (r)
+		r->hold = DCS_HOLD_ALL;
+	return r;
 }
 
 static void table_free(struct dcs_table *t)
 {
-	for (size_t i = 0; i < t->ncells; i++)
-		free(t->cells[i]);
 	for (size_t i = 0; i < t->ncols; i++)
 		free(t->cols[i]);
-	free(t->cells);
+	free(t->arena);
+	free(t->off);
+	free(t->row);
 	free(t->cols);
 	free(t->file);
 	free(t);
@@ -92,12 +102,36 @@ static bool same_header(const struct dcs_table *t, const char *header)
 	return *p == '\0';
 }
 
+/* Drops the held rows before `upto` (every held row when upto >= nrows);
+ * the cells of an open row stay. */
+static void drop_rows(struct dcs_table *t, size_t upto)
+{
+	if (upto > t->nrows)
+		upto = t->nrows;
+	if (upto <= t->first)
+		return;
+	size_t from = (upto - t->first) * t->ncols;
+	if (from == t->noff) {
+		t->alen = 0;
+		t->noff = 0;
+	} else {
+		size_t base = t->off[from];
+		memmove(t->arena, t->arena + base, t->alen - base);
+		t->alen -= base;
+		for (size_t i = from; i < t->noff; i++)
+			t->off[i - from] = t->off[i] - base;
+		t->noff -= from;
+	}
+	t->first = upto;
+}
+
 struct dcs_table *dcs_results_table(struct dcs_results *r, const char *file, const char *header)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		if (strcmp(r->tables[i]->file, file) == 0) {
 			if (!same_header(r->tables[i], header)) {
-				fprintf(stderr, "%s:%d: fatal: table %s asked for with another header\n",
+				fprintf(stderr,
+					"%s:%d: fatal: table %s asked for with another header\n",
 					__FILE__, __LINE__, file);
 				abort();
 			}
@@ -106,27 +140,31 @@ struct dcs_table *dcs_results_table(struct dcs_results *r, const char *file, con
 	}
 	struct dcs_table *t = calloc(1, sizeof(*t));
 	if (!t)
-		out_of_memory();
+		OOM();
+	t->owner = r;
 	t->file = xstrdup(file);
 	size_t ncols = 1;
 	for (const char *p = header; *p; p++)
 		ncols += *p == ',';
-	t->cols = xmalloc(ncols * sizeof(char *));
+	t->cols = dcs_xmalloc(ncols * sizeof(char *), "storing results");
 	const char *p = header;
 	for (size_t i = 0; i < ncols; i++) {
 		const char *e = strchr(p, ',');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
-		t->cols[i] = xmalloc(n + 1);
+		t->cols[i] = dcs_xmalloc(n + 1, "storing results");
 		memcpy(t->cols[i], p, n);
 		t->cols[i][n] = '\0';
 		p = e ? e + 1 : p + n;
 	}
 	t->ncols = ncols;
+	t->row = dcs_xcalloc(ncols, sizeof(*t->row), "storing results");
 	struct dcs_table **tabs = realloc(r->tables, (r->n + 1) * sizeof(*tabs));
 	if (!tabs)
-		out_of_memory();
+		OOM();
 	r->tables = tabs;
 	r->tables[r->n++] = t;
+	if (r->has_sink)
+		r->sink.table(r->sink.ctx, t);
 	return t;
 }
 
@@ -138,6 +176,31 @@ size_t dcs_results_n_tables(const struct dcs_results *r)
 struct dcs_table *dcs_results_table_at(struct dcs_results *r, size_t i)
 {
 	return r->tables[i];
+}
+
+void dcs_results_set_sink(struct dcs_results *r, const struct dcs_results_sink *sink,
+			  enum dcs_hold hold)
+{
+	r->sink = *sink;
+	r->has_sink = true;
+	r->hold = hold;
+	for (size_t i = 0; i < r->n; i++) {
+		struct dcs_table *t = r->tables[i];
+		sink->table(sink->ctx, t);
+		for (size_t row = t->first; row < t->nrows; row++) {
+			for (size_t c = 0; c < t->ncols; c++)
+				t->row[c] = dcs_table_cell(t, row, c);
+			sink->row(sink->ctx, t, t->row);
+		}
+		if (hold == DCS_HOLD_NONE)
+			drop_rows(t, t->nrows);
+	}
+}
+
+void dcs_table_release(struct dcs_table *t, size_t upto)
+{
+	if (t->owner->has_sink && t->owner->hold == DCS_HOLD_UNTIL_RELEASED)
+		drop_rows(t, upto);
 }
 
 const char *dcs_table_file(const struct dcs_table *t)
@@ -152,7 +215,12 @@ size_t dcs_table_ncols(const struct dcs_table *t)
 
 size_t dcs_table_nrows(const struct dcs_table *t)
 {
-	return (t->row_open ? t->row_start : t->ncells) / t->ncols;
+	return t->nrows;
+}
+
+size_t dcs_table_first_held(const struct dcs_table *t)
+{
+	return t->first;
 }
 
 const char *dcs_table_col(const struct dcs_table *t, size_t col)
@@ -162,7 +230,12 @@ const char *dcs_table_col(const struct dcs_table *t, size_t col)
 
 const char *dcs_table_cell(const struct dcs_table *t, size_t row, size_t col)
 {
-	return t->cells[row * t->ncols + col];
+	if (row < t->first || row >= t->nrows || col >= t->ncols) {
+		fprintf(stderr, "%s:%d: fatal: %s row %zu column %zu is not held (rows %zu..%zu)\n",
+			__FILE__, __LINE__, t->file, row, col, t->first, t->nrows);
+		abort();
+	}
+	return t->arena + t->off[(row - t->first) * t->ncols + col];
 }
 
 void dcs_row_begin(struct dcs_table *t)
@@ -173,100 +246,338 @@ void dcs_row_begin(struct dcs_table *t)
 		abort();
 	}
 	t->row_open = true;
-	t->row_start = t->ncells;
+	t->row_cells = 0;
 }
 
-static void push_cell(struct dcs_table *t, char *s)
+/* Room for n more bytes of cell text; returns where they go. */
+static char *cell_space(struct dcs_table *t, size_t n)
 {
-	if (!t->row_open || t->ncells - t->row_start >= t->ncols) {
+	if (!t->row_open || t->row_cells >= t->ncols) {
 		fprintf(stderr, "%s:%d: fatal: cell outside a row of %s\n", __FILE__, __LINE__,
 			t->file);
 		abort();
 	}
-	if (t->ncells == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 64;
-		char **c = realloc(t->cells, cap * sizeof(char *));
-		if (!c)
-			out_of_memory();
-		t->cells = c;
-		t->cap = cap;
+	if (t->alen + n > t->acap) {
+		size_t cap = t->acap ? 2 * t->acap : 1024;
+		while (cap < t->alen + n)
+			cap *= 2;
+		char *a = realloc(t->arena, cap);
+		if (!a)
+			OOM();
+		t->arena = a;
+		t->acap = cap;
 	}
-	t->cells[t->ncells++] = s;
+	return t->arena + t->alen;
+}
+
+/* The cell whose n bytes (and NUL) were written at cell_space(). */
+static void cell_done(struct dcs_table *t, size_t n)
+{
+	if (t->noff == t->offcap) {
+		size_t cap = t->offcap ? 2 * t->offcap : 64;
+		size_t *o = realloc(t->off, cap * sizeof(*o));
+		if (!o)
+			OOM();
+		t->off = o;
+		t->offcap = cap;
+	}
+	t->off[t->noff++] = t->alen;
+	t->alen += n + 1;
+	t->row_cells++;
 }
 
 void dcs_cell_str(struct dcs_table *t, const char *s)
 {
-	push_cell(t, xstrdup(s ? s : ""));
+	s = s ? s : "";
+	size_t n = strlen(s);
+	char *d = cell_space(t, n + 1);
+	memcpy(d, s, n + 1);
+	cell_done(t, n);
+}
+
+static void cell_vfmt(struct dcs_table *t, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	char *d = cell_space(t, 64);
+	int n = vsnprintf(d, 64, fmt, ap2);
+	va_end(ap2);
+	if (n < 0) {
+		n = 0;
+		d[0] = '\0';
+	}
+	if (n >= 64) {
+		d = cell_space(t, (size_t)n + 1);
+		vsnprintf(d, (size_t)n + 1, fmt, ap);
+	}
+	cell_done(t, (size_t)n);
 }
 
 void dcs_cell_fmt(struct dcs_table *t, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	cell_vfmt(t, fmt, ap);
 	va_end(ap);
-	char *s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	push_cell(t, s);
 }
+
+/* ---- numbers ----
+ *
+ * dcs_fmt_num prints what printf's "%.12g" prints (glibc: the exact binary
+ * value rounded to 12 significant digits, ties to even), without printf:
+ * the 12 digits come from exact integer arithmetic on the double's
+ * significand and exponent (128-bit products and quotients), which covers
+ * magnitudes from 1e-11 to 1.7e38; anything else goes to snprintf.
+ * tests/test_results.c checks it against snprintf on millions of values. */
+
+static size_t put_uint(char *p, uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 u128;
+
+static u128 pow10_u128(int p)
+{
+	u128 v = 1;
+	static const uint64_t small[10] = {1,      10,      100,      1000,      10000,
+					   100000, 1000000, 10000000, 100000000, 1000000000};
+	while (p >= 9) {
+		v *= 1000000000u;
+		p -= 9;
+	}
+	return v * small[p];
+}
+
+/* floor(m * 2^e2 * 10^p) as q, and how the rest compares with one half
+ * (-1 below, 0 equal, 1 above); false when out of the exact range. */
+static bool scaled(uint64_t m, int e2, int p, uint64_t *q, int *half)
+{
+	u128 num, den, qq, rem;
+	if (p >= 0) {
+		/* m < 2^53 and 10^22 < 2^74: the product fits. */
+		if (p > 22 || e2 >= 0 || e2 < -127)
+			return false;
+		num = (u128)m * pow10_u128(p);
+		int s = -e2;
+		qq = num >> s;
+		rem = num - (qq << s);
+		u128 h = (u128)1 << (s - 1);
+		*half = rem < h ? -1 : rem > h ? 1 : 0;
+	} else {
+		if (-p > 38)
+			return false;
+		den = pow10_u128(-p);
+		if (e2 >= 0) {
+			if (e2 > 74)
+				return false;
+			num = (u128)m << e2;
+		} else {
+			if (-e2 > 60)
+				return false;
+			num = m;
+			den <<= -e2;
+		}
+		qq = num / den;
+		rem = num - qq * den;
+		u128 twice = rem << 1;
+		*half = twice < den ? -1 : twice > den ? 1 : 0;
+	}
+	if (qq >> 64)
+		return false;
+	*q = (uint64_t)qq;
+	return true;
+}
+
+/* The 12 significant digits of a (finite, > 0) and its decimal exponent. */
+static bool digits12(double a, uint64_t *digits, int *exp10)
+{
+	uint64_t bits;
+	memcpy(&bits, &a, sizeof(bits));
+	int be = (int)((bits >> 52) & 0x7ff);
+	uint64_t m = bits & ((UINT64_C(1) << 52) - 1);
+	int e2;
+	if (be == 0) {
+		e2 = -1074; /* subnormal */
+	} else {
+		m |= UINT64_C(1) << 52;
+		e2 = be - 1075;
+	}
+	int e = (int)floor(log10(a));
+	for (int tries = 0; tries < 3; tries++) {
+		uint64_t q;
+		int half;
+		if (!scaled(m, e2, 11 - e, &q, &half))
+			return false;
+		if (q >= UINT64_C(1000000000000)) {
+			e++;
+			continue;
+		}
+		if (q < UINT64_C(100000000000)) {
+			e--;
+			continue;
+		}
+		if (half > 0 || (half == 0 && (q & 1)))
+			q++;
+		if (q == UINT64_C(1000000000000)) {
+			q = UINT64_C(100000000000);
+			e++;
+		}
+		*digits = q;
+		*exp10 = e;
+		return true;
+	}
+	return false;
+}
+
+/* "%.12g" of the 12 digits and exponent: fixed for -4 <= exp < 12, else
+ * scientific with at least two exponent digits; trailing zeros cut. */
+static void format_g12(char *buf, bool neg, uint64_t digits, int e)
+{
+	char d[12];
+	for (int i = 11; i >= 0; i--) {
+		d[i] = (char)('0' + digits % 10);
+		digits /= 10;
+	}
+	int nd = 12;
+	while (nd > 1 && d[nd - 1] == '0')
+		nd--;
+	char *p = buf;
+	if (neg)
+		*p++ = '-';
+	if (e < -4 || e >= 12) {
+		*p++ = d[0];
+		if (nd > 1) {
+			*p++ = '.';
+			memcpy(p, d + 1, (size_t)nd - 1);
+			p += nd - 1;
+		}
+		*p++ = 'e';
+		*p++ = e < 0 ? '-' : '+';
+		unsigned ae = (unsigned)(e < 0 ? -e : e);
+		if (ae < 10)
+			*p++ = '0';
+		p += put_uint(p, ae);
+	} else if (e >= 0) {
+		int ip = e + 1; /* digits before the point */
+		if (nd <= ip) {
+			memcpy(p, d, (size_t)nd);
+			p += nd;
+			for (int i = nd; i < ip; i++)
+				*p++ = '0';
+		} else {
+			memcpy(p, d, (size_t)ip);
+			p += ip;
+			*p++ = '.';
+			memcpy(p, d + ip, (size_t)(nd - ip));
+			p += nd - ip;
+		}
+	} else {
+		*p++ = '0';
+		*p++ = '.';
+		for (int i = 0; i < -e - 1; i++)
+			*p++ = '0';
+		memcpy(p, d, (size_t)nd);
+		p += nd;
+	}
+	*p = '\0';
+}
+#endif
 
 const char *dcs_fmt_num(char *buf, size_t len, double v)
 {
-	if (isnan(v))
+	if (isnan(v)) {
 		snprintf(buf, len, "nan");
-	else if (isinf(v))
+	} else if (isinf(v)) {
 		snprintf(buf, len, v > 0 ? "inf" : "-inf");
-	else if (v == 0)
+	} else if (v == 0) {
 		snprintf(buf, len, "0");
-	else
+	} else {
+#if defined(__SIZEOF_INT128__)
+		uint64_t digits;
+		int e;
+		if (len >= 32 && digits12(fabs(v), &digits, &e)) {
+			format_g12(buf, v < 0, digits, e);
+			return buf;
+		}
+#endif
 		snprintf(buf, len, "%.12g", v);
+	}
 	return buf;
 }
 
 void dcs_cell_num(struct dcs_table *t, double v)
 {
-	char buf[40];
-	dcs_cell_str(t, dcs_fmt_num(buf, sizeof(buf), v));
+	char *d = cell_space(t, 40);
+	dcs_fmt_num(d, 40, v);
+	cell_done(t, strlen(d));
 }
 
 void dcs_cell_int(struct dcs_table *t, int64_t v)
 {
-	dcs_cell_fmt(t, "%lld", (long long)v);
+	char *d = cell_space(t, 24), *p = d;
+	uint64_t a = (uint64_t)v;
+	if (v < 0) {
+		*p++ = '-';
+		a = (uint64_t)0 - a;
+	}
+	p += put_uint(p, a);
+	*p = '\0';
+	cell_done(t, (size_t)(p - d));
 }
 
 void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns)
 {
 	/* Exact decimal seconds with nanosecond resolution, trailing zeros cut. */
-	char buf[40];
-	long long s = (long long)(ns / DCS_NS_PER_S);
-	long long frac = (long long)(ns % DCS_NS_PER_S);
-	const char *sign = "";
+	char *d = cell_space(t, 40), *p = d;
+	uint64_t a = (uint64_t)ns;
 	if (ns < 0) {
-		sign = "-";
-		s = -s;
-		frac = -frac;
+		*p++ = '-';
+		a = (uint64_t)0 - a;
 	}
-	if (frac == 0) {
-		snprintf(buf, sizeof(buf), "%s%lld", sign, s);
-	} else {
-		snprintf(buf, sizeof(buf), "%s%lld.%09lld", sign, s, frac);
-		size_t n = strlen(buf);
-		while (buf[n - 1] == '0')
-			buf[--n] = '\0';
+	p += put_uint(p, a / (uint64_t)DCS_NS_PER_S);
+	uint64_t frac = a % (uint64_t)DCS_NS_PER_S;
+	if (frac) {
+		*p++ = '.';
+		for (uint64_t div = (uint64_t)DCS_NS_PER_S / 10; frac; div /= 10) {
+			*p++ = (char)('0' + frac / div);
+			frac %= div;
+		}
 	}
-	dcs_cell_str(t, buf);
+	*p = '\0';
+	cell_done(t, (size_t)(p - d));
 }
 
 void dcs_row_end(struct dcs_table *t)
 {
-	if (!t->row_open || t->ncells - t->row_start != t->ncols) {
-		fprintf(stderr, "%s:%d: fatal: row of %s has %zu cells, header has %zu\n",
-			__FILE__, __LINE__, t->file, t->ncells - t->row_start, t->ncols);
+	if (!t->row_open || t->row_cells != t->ncols) {
+		fprintf(stderr, "%s:%d: fatal: row of %s has %zu cells, header has %zu\n", __FILE__,
+			__LINE__, t->file, t->row_cells, t->ncols);
 		abort();
 	}
 	t->row_open = false;
+	t->nrows++;
+	struct dcs_results *r = t->owner;
+	if (!r->has_sink)
+		return;
+	size_t base = t->noff - t->ncols;
+	for (size_t c = 0; c < t->ncols; c++)
+		t->row[c] = t->arena + t->off[base + c];
+	r->sink.row(r->sink.ctx, t, t->row);
+	if (r->hold == DCS_HOLD_NONE) {
+		t->alen = 0;
+		t->noff = 0;
+		t->first = t->nrows;
+	}
 }
 
 static const char *const summary_header = "metric,entity,value,unit";
@@ -291,56 +602,46 @@ void dcs_summary_text(struct dcs_results *r, const char *metric, const char *ent
 	dcs_row_end(t);
 }
 
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	char *s = xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
-static void event_row(struct dcs_results *r, dcs_time_t t, const char *kind, const char *entity,
-		      const char *detail)
+static struct dcs_table *event_row_begin(struct dcs_results *r, dcs_time_t t, const char *kind,
+					 const char *entity)
 {
 	struct dcs_table *tab = dcs_results_table(r, "events.csv", events_header);
 	dcs_row_begin(tab);
 	dcs_cell_time_s(tab, t);
 	dcs_cell_str(tab, kind);
 	dcs_cell_str(tab, entity);
-	dcs_cell_str(tab, detail);
-	dcs_row_end(tab);
+	return tab;
 }
 
 void dcs_event(struct dcs_results *r, dcs_time_t t, const char *kind, const char *entity,
 	       const char *fmt, ...)
 {
+	struct dcs_table *tab = event_row_begin(r, t, kind, entity);
 	va_list ap;
 	va_start(ap, fmt);
-	char *detail = vformat(fmt, ap);
+	cell_vfmt(tab, fmt, ap);
 	va_end(ap);
-	event_row(r, t, kind, entity, detail);
-	free(detail);
+	dcs_row_end(tab);
 }
 
 void dcs_warn(struct dcs_results *r, dcs_time_t t, const char *entity, const char *fmt, ...)
 {
+	struct dcs_table *tab = event_row_begin(r, t, "warning", entity);
 	va_list ap;
 	va_start(ap, fmt);
-	char *detail = vformat(fmt, ap);
+	cell_vfmt(tab, fmt, ap);
 	va_end(ap);
-	event_row(r, t, "warning", entity, detail);
+	/* The line for stderr, taken before the row ends (and may be dropped). */
+	const char *detail = tab->arena + tab->off[tab->noff - 1];
+	size_t n = strlen(entity) + strlen(detail) + 3;
+	char *line = dcs_xmalloc(n, "storing results");
+	snprintf(line, n, "%s: %s", entity, detail);
+	dcs_row_end(tab);
 	char **w = realloc(r->warnings, (r->n_warnings + 1) * sizeof(char *));
 	if (!w)
-		out_of_memory();
+		OOM();
 	r->warnings = w;
-	size_t n = strlen(entity) + strlen(detail) + 3;
-	char *line = xmalloc(n);
-	snprintf(line, n, "%s: %s", entity, detail);
 	r->warnings[r->n_warnings++] = line;
-	free(detail);
 }
 
 size_t dcs_results_n_warnings(const struct dcs_results *r)

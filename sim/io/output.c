@@ -1,6 +1,7 @@
 #include "dcisim/output.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,50 +44,253 @@ int dcs_mkdir_p(const char *dir)
 	return 0;
 }
 
-struct buf {
-	char *data;
-	size_t len, cap;
+/* ---- CSV files written as their rows come -------------------------------
+ *
+ * Each table goes to a temporary name in the directory (".NAME.tmp.PID"),
+ * through a buffer flushed with write(2); commit flushes, syncs and renames
+ * each into place.  An error (a full disk, no memory) is kept and reported
+ * at commit, which then removes what it had not renamed. */
+
+#define TFILE_BUF (32 * 1024)
+
+struct tfile {
+	const struct dcs_table *t;
+	char *tmp, *final;
+	int fd;
+	char *buf;
+	size_t len;
+	int err;  /* errno of the first failure; 0 */
+	bool oom; /* memory ran out */
+};
+
+struct dcs_table_files {
+	char *dir;
+	struct tfile *f;
+	size_t n, cap, last;
 	bool oom;
 };
 
-static void buf_put(struct buf *b, const char *s, size_t n)
+static void tf_flush(struct tfile *f)
 {
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *d = realloc(b->data, cap);
-		if (!d) {
-			b->oom = true;
-			return;
+	size_t done = 0;
+	while (!f->err && done < f->len) {
+		ssize_t w = write(f->fd, f->buf + done, f->len - done);
+		if (w < 0) {
+			if (errno != EINTR)
+				f->err = errno;
+			continue;
 		}
-		b->data = d;
-		b->cap = cap;
+		done += (size_t)w;
 	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
+	f->len = 0;
 }
 
-static void buf_cell(struct buf *b, const char *s)
+static void tf_put(struct tfile *f, const char *s, size_t n)
+{
+	if (f->err || f->oom)
+		return;
+	if (f->len + n > TFILE_BUF) {
+		tf_flush(f);
+		if (n > TFILE_BUF) {
+			f->len = n; /* a cell larger than the buffer: straight out */
+			char *keep = f->buf;
+			f->buf = (char *)s;
+			tf_flush(f);
+			f->buf = keep;
+			return;
+		}
+	}
+	memcpy(f->buf + f->len, s, n);
+	f->len += n;
+}
+
+/* libcsv quotes only what needs it and doubles embedded quotes. */
+static void tf_cell(struct tfile *f, const char *s)
 {
 	size_t n = strlen(s);
-	/* libcsv quotes only what needs it and doubles embedded quotes. */
-	size_t need = csv_write(NULL, 0, s, n);
 	bool quote = strpbrk(s, ",\"\r\n") != NULL || (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
 	if (!quote) {
-		buf_put(b, s, n);
+		tf_put(f, s, n);
 		return;
 	}
-	char *q = malloc(need + 1);
+	size_t need = csv_write(NULL, 0, s, n);
+	char stack[256];
+	char *q = need <= sizeof(stack) ? stack : malloc(need);
 	if (!q) {
-		b->oom = true;
+		f->oom = true;
 		return;
 	}
 	size_t got = csv_write(q, need, s, n);
-	buf_put(b, q, got);
-	free(q);
+	tf_put(f, q, got);
+	if (q != stack)
+		free(q);
+}
+
+static void tf_line(struct tfile *f, size_t n, const char *const *cells)
+{
+	for (size_t c = 0; c < n; c++) {
+		if (c)
+			tf_put(f, ",", 1);
+		tf_cell(f, cells[c]);
+	}
+	tf_put(f, "\n", 1);
+}
+
+static void tf_free(struct tfile *f)
+{
+	free(f->tmp);
+	free(f->final);
+	free(f->buf);
+}
+
+/* Opens t's temporary file and writes its header. */
+static void tf_open(struct dcs_table_files *F, struct tfile *f, const struct dcs_table *t)
+{
+	*f = (struct tfile){.t = t, .fd = -1};
+	const char *name = dcs_table_file(t);
+	size_t plen = strlen(F->dir) + strlen(name) + 64;
+	f->final = malloc(plen);
+	f->tmp = malloc(plen);
+	f->buf = malloc(TFILE_BUF);
+	if (!f->final || !f->tmp || !f->buf) {
+		f->oom = true;
+		return;
+	}
+	snprintf(f->final, plen, "%s/%s", F->dir, name);
+	snprintf(f->tmp, plen, "%s/.%s.tmp.%ld", F->dir, name, (long)getpid());
+	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (f->fd < 0) {
+		f->err = errno;
+		return;
+	}
+	size_t nc = dcs_table_ncols(t);
+	for (size_t c = 0; c < nc; c++) {
+		if (c)
+			tf_put(f, ",", 1);
+		tf_cell(f, dcs_table_col(t, c));
+	}
+	tf_put(f, "\n", 1);
+}
+
+static void sink_table(void *ctx, const struct dcs_table *t)
+{
+	struct dcs_table_files *F = ctx;
+	if (F->n == F->cap) {
+		size_t cap = F->cap ? 2 * F->cap : 16;
+		struct tfile *nf = realloc(F->f, cap * sizeof(*nf));
+		if (!nf) {
+			F->oom = true;
+			return;
+		}
+		F->f = nf;
+		F->cap = cap;
+	}
+	tf_open(F, &F->f[F->n++], t);
+}
+
+static void sink_row(void *ctx, const struct dcs_table *t, const char *const *cells)
+{
+	struct dcs_table_files *F = ctx;
+	if (F->last >= F->n || F->f[F->last].t != t) {
+		F->last = 0;
+		while (F->last < F->n && F->f[F->last].t != t)
+			F->last++;
+		if (F->last == F->n)
+			return; /* its file could not be set up: F->oom says so */
+	}
+	tf_line(&F->f[F->last], dcs_table_ncols(t), cells);
+}
+
+struct dcs_table_files *dcs_table_files_open(const char *dir, struct dcs_results *res,
+					     enum dcs_hold hold, FILE *err)
+{
+	struct dcs_table_files *F = calloc(1, sizeof(*F));
+	if (F)
+		F->dir = strdup(dir);
+	if (!F || !F->dir) {
+		free(F);
+		fprintf(err, "dcisim: error: out of memory writing %s\n", dir);
+		return NULL;
+	}
+	struct dcs_results_sink sink = {.table = sink_table, .row = sink_row, .ctx = F};
+	dcs_results_set_sink(res, &sink, hold);
+	return F;
+}
+
+static void tf_discard_file(struct tfile *f)
+{
+	if (f->fd >= 0) {
+		close(f->fd);
+		unlink(f->tmp);
+		f->fd = -1;
+	}
+}
+
+static void tf_discard(struct tfile *f)
+{
+	tf_discard_file(f);
+	tf_free(f);
+}
+
+void dcs_table_files_discard(struct dcs_table_files *F)
+{
+	if (!F)
+		return;
+	for (size_t i = 0; i < F->n; i++)
+		tf_discard(&F->f[i]);
+	free(F->f);
+	free(F->dir);
+	free(F);
+}
+
+/* Flushes, syncs, closes and renames one file; 0, or -1 with a message. */
+static int tf_commit(struct tfile *f, FILE *err)
+{
+	if (f->oom) {
+		fprintf(err, "dcisim: error: out of memory writing %s\n", dcs_table_file(f->t));
+		tf_discard_file(f);
+		return -1;
+	}
+	tf_flush(f);
+	if (!f->err && fsync(f->fd) != 0)
+		f->err = errno;
+	int fd = f->fd;
+	f->fd = -1;
+	if (close(fd) != 0 && !f->err)
+		f->err = errno;
+	if (f->err) {
+		fprintf(err, "dcisim: error: cannot write %s: %s\n", f->final, strerror(f->err));
+		unlink(f->tmp);
+		return -1;
+	}
+	if (rename(f->tmp, f->final) != 0) {
+		fprintf(err, "dcisim: error: cannot rename %s to %s: %s\n", f->tmp, f->final,
+			strerror(errno));
+		unlink(f->tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int dcs_table_files_commit(struct dcs_table_files *F, FILE *err)
+{
+	int rc = 0;
+	if (F->oom) {
+		fprintf(err, "dcisim: error: out of memory writing %s\n", F->dir);
+		rc = -1;
+	}
+	for (size_t i = 0; i < F->n; i++) {
+		if (rc == 0) {
+			rc = tf_commit(&F->f[i], err);
+			tf_free(&F->f[i]);
+		} else {
+			tf_discard(&F->f[i]);
+		}
+	}
+	free(F->f);
+	free(F->dir);
+	free(F);
+	return rc;
 }
 
 int dcs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
@@ -134,29 +338,25 @@ out:
 
 int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err)
 {
-	struct buf b = {0};
-	size_t nc = dcs_table_ncols(t), nr = dcs_table_nrows(t);
-	for (size_t c = 0; c < nc; c++) {
-		if (c)
-			buf_put(&b, ",", 1);
-		buf_cell(&b, dcs_table_col(t, c));
-	}
-	buf_put(&b, "\n", 1);
-	for (size_t r = 0; r < nr; r++) {
-		for (size_t c = 0; c < nc; c++) {
-			if (c)
-				buf_put(&b, ",", 1);
-			buf_cell(&b, dcs_table_cell(t, r, c));
-		}
-		buf_put(&b, "\n", 1);
-	}
-	if (b.oom) {
-		free(b.data);
-		fprintf(err, "dcisim: error: out of memory writing %s\n", dcs_table_file(t));
+	struct dcs_table_files F = {.dir = (char *)dir};
+	struct tfile f;
+	tf_open(&F, &f, t);
+	if (f.fd < 0 && !f.oom) {
+		fprintf(err, "dcisim: error: cannot write %s: %s\n", f.tmp, strerror(f.err));
+		tf_free(&f);
 		return -1;
 	}
-	int rc = dcs_write_file_atomic(dir, dcs_table_file(t), b.data, b.len, err);
-	free(b.data);
+	size_t nc = dcs_table_ncols(t), nr = dcs_table_nrows(t);
+	for (size_t r = dcs_table_first_held(t); r < nr && !f.oom; r++) {
+		for (size_t c = 0; c < nc; c++) {
+			if (c)
+				tf_put(&f, ",", 1);
+			tf_cell(&f, dcs_table_cell(t, r, c));
+		}
+		tf_put(&f, "\n", 1);
+	}
+	int rc = tf_commit(&f, err);
+	tf_free(&f);
 	return rc;
 }
 

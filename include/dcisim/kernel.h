@@ -15,9 +15,10 @@
  *   event already ran or was cancelled is stale: cancel returns false and
  *   changes nothing.  Cancel is O(1).
  * - Scheduling in the past is a broken invariant and aborts with file:line.
- * - Random numbers come from named GSL streams (dcs_rng()), one per model
- *   entity, each seeded from the kernel seed and the entity name only, so
- *   adding an entity never changes another entity's draws.
+ * - Random numbers come from named GSL streams (dcs_rng(): taus2, 24 bytes
+ *   of state, created on first use), one per model entity, each seeded from
+ *   the kernel seed and the entity name only, so adding an entity never
+ *   changes another entity's draws.
  * - A kernel owns everything it allocates; two kernels share nothing and may
  *   run in one process (tests, sweeps on threads).
  */

@@ -107,8 +107,8 @@ void dcs_world_move_vm(struct dcs_world *w, int vm, int to_site)
 {
 	int from = w->vm_site[vm];
 	w->vm_site[vm] = to_site;
-	struct dcs_note n = {
-	    .kind = DCS_NOTE_VM_MOVED, .index = vm, .from = from, .to = to_site, .up = true};
+	struct dcs_note n = {.kind = DCS_NOTE_VM_MOVED, .index = vm, .from = from, .to = to_site,
+			     .up = true};
 	dcs_bus_publish(w->bus, &n);
 }
 

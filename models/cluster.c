@@ -530,7 +530,8 @@ static void started(struct cluster *c, int i)
 	nd->inst_since = now_of(c);
 	c->last_site = to;
 	NODE_ROW(c, "running", i, "resource started; floating IP %s -> %s in %g s (%s)",
-		 site_id(c, from), site_id(c, to), conv == DCS_TIME_NEVER ? INFINITY : dcs_time_to_s(conv), how);
+		 site_id(c, from), site_id(c, to),
+		 conv == DCS_TIME_NEVER ? INFINITY : dcs_time_to_s(conv), how);
 	if (conv == DCS_TIME_NEVER)
 		return; /* running but never reachable: counted as unavailable */
 	if (conv > 0)
@@ -973,15 +974,15 @@ static void update_avail(struct cluster *c)
 		c->split_begin = now;
 		c->n_splits++;
 		NODE_ROW(c, "split_brain_begin", last_runner, "%d instances running", running);
-		dcs_event(w->res, now, "cluster", c->cfg->id, "split brain: %d instances running",
-			  running);
+		dcs_event(w->res, now, "cluster_split_brain", c->cfg->id,
+			  "split brain: %d instances running", running);
 	} else if (running < 2 && c->split) {
 		c->split = false;
 		c->split_ns += now - c->split_begin;
 		row(c, "split_brain_end", "", "", "lasted %g s",
 		    dcs_time_to_s(now - c->split_begin));
-		dcs_event(w->res, now, "cluster", c->cfg->id, "split brain over after %g s",
-			  dcs_time_to_s(now - c->split_begin));
+		dcs_event(w->res, now, "cluster_split_brain_over", c->cfg->id,
+			  "split brain over after %g s", dcs_time_to_s(now - c->split_begin));
 	}
 	if (avail == c->available)
 		return;
@@ -993,7 +994,7 @@ static void update_avail(struct cluster *c)
 		c->cur.end = -1;
 		row(c, "outage_begin", "", "", "service unavailable (failure at %g s)",
 		    dcs_time_to_s(c->cur.cause));
-		dcs_event(w->res, now, "cluster", c->cfg->id, "service unavailable");
+		dcs_event(w->res, now, "cluster_outage", c->cfg->id, "service unavailable");
 	} else if (c->in_outage) {
 		c->in_outage = false;
 		c->cur.end = now;
@@ -1002,7 +1003,8 @@ static void update_avail(struct cluster *c)
 		double rto = dcs_time_to_s(now - c->cur.cause);
 		row(c, "outage_end", "", "", "RTO %g s (unavailable %g s)", rto,
 		    dcs_time_to_s(now - c->cur.begin));
-		dcs_event(w->res, now, "cluster", c->cfg->id, "service back, RTO %g s", rto);
+		dcs_event(w->res, now, "cluster_recovered", c->cfg->id, "service back, RTO %g s",
+			  rto);
 	}
 }
 
@@ -1436,8 +1438,12 @@ static const struct dcs_metric_def cluster_metrics[] = {
 };
 
 static const struct dcs_event_def cluster_events[] = {
-    {"events.csv", "cluster", DCS_SEV_WARNING,
-     "the cluster's service changed: split brain, unavailable or back"},
+    {"events.csv", "cluster_split_brain", DCS_SEV_FAILURE,
+     "more than one node runs the cluster's service"},
+    {"events.csv", "cluster_split_brain_over", DCS_SEV_GOOD,
+     "one node runs the cluster's service again"},
+    {"events.csv", "cluster_outage", DCS_SEV_FAILURE, "the cluster's service runs nowhere"},
+    {"events.csv", "cluster_recovered", DCS_SEV_GOOD, "the cluster's service runs again"},
     {"cluster.csv", "suspect", DCS_SEV_WARNING, "a node missed a peer's heartbeat"},
     {"cluster.csv", "trusted", DCS_SEV_GOOD, "a suspected peer's heartbeat arrived"},
     {"cluster.csv", "dead", DCS_SEV_FAILURE, "a node declares a peer dead"},

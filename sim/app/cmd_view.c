@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "lookup.h"
 #include "dcisim/loader.h"
 #include "dcisim/trace.h"
 #include "dcisim/version.h"
@@ -210,12 +211,9 @@ int dcs_cmd_view(int argc, char **argv)
 					     "default.json", stderr, &nerr);
 		o.scenario_path = "default";
 	} else {
-		char *found = dcs_find_scenario(scenario);
+		char *found = dcs_lookup(scenario);
 		if (!found) {
-			fprintf(
-			    stderr,
-			    "dcisim view: error: %s: no such scenario file or bundled scenario\n",
-			    scenario);
+			dcs_lookup_explain(stderr, "view", scenario);
 			free(named);
 			return 2;
 		}

@@ -40,4 +40,7 @@ grep -q "^dcisim sweep: error: no-such-sweep" err.txt || fail "sweep error line"
 # A name may not climb out of the bundled folders: it is a path, reported as one.
 "$dcisim" validate sub/../../nothere.json >err.txt 2>&1; [ $? -eq 2 ] || fail "climbing name accepted"
 grep -q "looked for" err.txt && fail "a climbing name was looked for"
+# A trace records its scenario by absolute path, so it replays from anywhere.
+"$dcisim" run metro-vmotion --until 1 -q --out tr --trace t.trace || fail "traced run"
+grep -q '^@path /.*/scenarios/metro-vmotion.json$' t.trace || fail "trace path: $(grep @path t.trace)"
 echo "ok: names found by one rule"

@@ -2,6 +2,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -199,7 +200,9 @@ int dcs_cmd_view(int argc, char **argv)
 			return 2;
 		const char *p = dcs_trace_scenario_path(r);
 		if (p && strcmp(dcs_trace_scenario_name(r), "default") != 0) {
-			named = strdup(p);
+			/* The recorded path (absolute since traces record it so);
+			 * a bundled scenario of that name when the file moved. */
+			named = strdup(access(p, R_OK) == 0 ? p : dcs_trace_scenario_name(r));
 			scenario = named;
 		}
 		dcs_trace_reader_free(r);

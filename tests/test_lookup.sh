@@ -26,6 +26,17 @@ sed 's/"name": "metro-vmotion"/"name": "local-copy"/' "$("$dcisim" validate metr
 "$dcisim" run metro-vmotion.json --until 1 -q || fail "local file"
 [ -f results/local-copy/summary.csv ] || fail "local file not the one run"
 
+# Results of another scenario file under the same name are not overwritten
+# silently: refused (exit 2, their files kept) unless --force.
+cp results/local-copy/summary.csv before.csv
+sed 's/"name": "metro-vmotion"/"name": "local-copy"/' "$("$dcisim" validate metro-vmotion | cut -d: -f1)" > other.json
+"$dcisim" run other.json --until 1 -q 2>err.txt; rc=$?
+[ $rc -eq 2 ] || fail "overwrite of another file's results: exit $rc"
+grep -q "holds the results of .*metro-vmotion.json; give --out DIR" err.txt || fail "overwrite message: $(cat err.txt)"
+cmp -s before.csv results/local-copy/summary.csv || fail "refused run changed the results"
+"$dcisim" run other.json --until 1 -q --force || fail "--force"
+"$dcisim" run other.json --until 1 -q || fail "the same file again"
+
 # Nothing found: exit 2, one error line naming the command and the name,
 # then the places tried; nothing written.
 "$dcisim" run no-such-scenario >err.txt 2>&1; rc=$?

@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "lookup.h"
+#include "dcisim/csvread.h"
 #include "dcisim/loader.h"
 #include "run.h"
 #include "sweep.h"
@@ -65,6 +66,46 @@ bool dcs_parse_u64(const char *s, unsigned long long *out)
 	return true;
 }
 
+/* Whether dir may take this scenario's results: it holds none, or those of
+ * the same scenario file (the default scenario: the same name).  Results of
+ * another file are kept unless --force: two copies of a scenario with the
+ * same name would otherwise overwrite each other's results silently. */
+static bool out_dir_is_ours(const char *dir, const struct dcs_scenario *scn)
+{
+	char p[4096], msg[256];
+	snprintf(p, sizeof(p), "%s/run.json", dir);
+	if (access(p, F_OK) != 0)
+		return true;
+	struct dcs_kv *kv = dcs_kv_read_json(p, msg, sizeof(msg));
+	if (!kv)
+		return true; /* not ours to judge: the run rewrites it */
+	const char *old = dcs_kv_get(kv, "scenario_path");
+	const char *old_name = dcs_kv_get(kv, "scenario");
+	char *a = old && *old ? realpath(old, NULL) : NULL;
+	char *b = scn->path ? realpath(scn->path, NULL) : NULL;
+	bool same;
+	if (a && b)
+		same = !strcmp(a, b);
+	else if (old && *old && b)
+		same = !strcmp(old, b); /* the old file is gone: compare as written */
+	else                            /* the built-in default scenario on one side */
+		same = !b && (!old || !*old || !strcmp(old, scn->path ? scn->path : "")) &&
+		       old_name && !strcmp(old_name, scn->name);
+	if (!same)
+		fprintf(stderr,
+			"dcisim run: error: %s/ holds the results of %s; give --out DIR for this "
+			"scenario (%s), or --force to replace them\n",
+			dir,
+			old && *old ? old
+			: old_name  ? old_name
+				    : "another scenario",
+			b ? b : scn->name);
+	free(a);
+	free(b);
+	dcs_kv_free(kv);
+	return same;
+}
+
 static void on_signal(int signo)
 {
 	dcs_run_interrupt(signo);
@@ -74,6 +115,7 @@ int dcs_cmd_run(int argc, char **argv)
 {
 	struct dcs_run_opts o = {0};
 	const char *scenario = NULL;
+	bool force = false;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -116,6 +158,8 @@ int dcs_cmd_run(int argc, char **argv)
 			}
 			o.max_events = n;
 			i++;
+		} else if (!strcmp(a, "--force")) {
+			force = true;
 		} else if (!strcmp(a, "--trace") && v) {
 			o.trace_path = v;
 			i++;
@@ -161,6 +205,10 @@ int dcs_cmd_run(int argc, char **argv)
 	if (!o.out_dir) {
 		snprintf(defdir, sizeof(defdir), "results/%s", scn->name);
 		o.out_dir = defdir;
+	}
+	if (!force && !out_dir_is_ours(o.out_dir, scn)) {
+		dcs_scenario_free(scn);
+		return 2;
 	}
 	o.progress = o.verbosity >= 0;
 	signal(SIGINT, on_signal);

@@ -66,6 +66,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "cluster.h"
+#include "dcisim/metrics.h"
 #include "dcisim/presets.h"
 #include "dcisim/world.h"
 
@@ -501,7 +502,8 @@ static void started(struct cluster *c, int i)
 	nd->inst_since = now_of(c);
 	c->last_site = to;
 	NODE_ROW(c, "running", i, "resource started; floating IP %s -> %s in %g s (%s)",
-		 site_id(c, from), site_id(c, to), conv == DCS_TIME_NEVER ? INFINITY : dcs_time_to_s(conv), how);
+		 site_id(c, from), site_id(c, to),
+		 conv == DCS_TIME_NEVER ? INFINITY : dcs_time_to_s(conv), how);
 	if (conv == DCS_TIME_NEVER)
 		return; /* running but never reachable: counted as unavailable */
 	if (conv > 0)
@@ -944,15 +946,15 @@ static void update_avail(struct cluster *c)
 		c->split_begin = now;
 		c->n_splits++;
 		NODE_ROW(c, "split_brain_begin", last_runner, "%d instances running", running);
-		dcs_event(w->res, now, "cluster", c->cfg->id, "split brain: %d instances running",
-			  running);
+		dcs_event(w->res, now, "cluster_split_brain", c->cfg->id,
+			  "split brain: %d instances running", running);
 	} else if (running < 2 && c->split) {
 		c->split = false;
 		c->split_ns += now - c->split_begin;
 		row(c, "split_brain_end", "", "", "lasted %g s",
 		    dcs_time_to_s(now - c->split_begin));
-		dcs_event(w->res, now, "cluster", c->cfg->id, "split brain over after %g s",
-			  dcs_time_to_s(now - c->split_begin));
+		dcs_event(w->res, now, "cluster_split_brain_over", c->cfg->id,
+			  "split brain over after %g s", dcs_time_to_s(now - c->split_begin));
 	}
 	if (avail == c->available)
 		return;
@@ -964,7 +966,7 @@ static void update_avail(struct cluster *c)
 		c->cur.end = -1;
 		row(c, "outage_begin", "", "", "service unavailable (failure at %g s)",
 		    dcs_time_to_s(c->cur.cause));
-		dcs_event(w->res, now, "cluster", c->cfg->id, "service unavailable");
+		dcs_event(w->res, now, "cluster_outage", c->cfg->id, "service unavailable");
 	} else if (c->in_outage) {
 		c->in_outage = false;
 		c->cur.end = now;
@@ -973,7 +975,8 @@ static void update_avail(struct cluster *c)
 		double rto = dcs_time_to_s(now - c->cur.cause);
 		row(c, "outage_end", "", "", "RTO %g s (unavailable %g s)", rto,
 		    dcs_time_to_s(now - c->cur.begin));
-		dcs_event(w->res, now, "cluster", c->cfg->id, "service back, RTO %g s", rto);
+		dcs_event(w->res, now, "cluster_recovered", c->cfg->id, "service back, RTO %g s",
+			  rto);
 	}
 }
 
@@ -1374,10 +1377,86 @@ static void model_finish(struct dcs_world *w, void *state)
 	}
 }
 
+/* What this model writes to summary.csv, events.csv and cluster.csv
+ * (include/dcisim/metrics.h). */
+static const struct dcs_metric_def cluster_metrics[] = {
+    {"cluster_preset", "", DCS_BETTER_NEUTRAL, DCS_METRIC_LABEL, "the cluster's timer preset"},
+    {"cluster_heartbeat_ms", "ms", DCS_BETTER_NEUTRAL, DCS_METRIC_SETTING,
+     "interval between heartbeats"},
+    {"cluster_detection_s", "s", DCS_BETTER_LOWER, DCS_METRIC_SETTING,
+     "time to declare a silent peer dead (heartbeat x missed, or the preset's token rule)"},
+    {"cluster_arbitration_s", "s", DCS_BETTER_LOWER, DCS_METRIC_SETTING,
+     "time the quorum or witness arbitration takes after detection"},
+    {"cluster_fence_s", "s", DCS_BETTER_LOWER, DCS_METRIC_SETTING,
+     "time to fence the nodes outside the surviving partition"},
+    {"cluster_start_s", "s", DCS_BETTER_LOWER, DCS_METRIC_SETTING,
+     "time to start the service's resources on the new node"},
+    {"cluster_failover_budget_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "detection + arbitration + fencing + start: the failover time the timers allow"},
+    {"cluster_rto_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "one outage: time from its cause to the service running again"},
+    {"cluster_outage_unrecovered_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "an outage still open at the end of the run: its length so far"},
+    {"cluster_outages", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "times the service stopped running anywhere"},
+    {"cluster_unavailable_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "seconds the service ran nowhere"},
+    {"cluster_availability", "ratio", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "share of the run the service ran somewhere"},
+    {"cluster_split_brains", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "times more than one node ran the service at once"},
+    {"cluster_split_brain_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "seconds more than one node ran the service"},
+};
+
+static const struct dcs_event_def cluster_events[] = {
+    {"events.csv", "cluster_split_brain", DCS_SEV_FAILURE,
+     "more than one node runs the cluster's service"},
+    {"events.csv", "cluster_split_brain_over", DCS_SEV_GOOD,
+     "one node runs the cluster's service again"},
+    {"events.csv", "cluster_outage", DCS_SEV_FAILURE, "the cluster's service runs nowhere"},
+    {"events.csv", "cluster_recovered", DCS_SEV_GOOD, "the cluster's service runs again"},
+    {"cluster.csv", "suspect", DCS_SEV_WARNING, "a node missed a peer's heartbeat"},
+    {"cluster.csv", "trusted", DCS_SEV_GOOD, "a suspected peer's heartbeat arrived"},
+    {"cluster.csv", "dead", DCS_SEV_FAILURE, "a node declares a peer dead"},
+    {"cluster.csv", "alive", DCS_SEV_GOOD, "heartbeats between two nodes resumed"},
+    {"cluster.csv", "heartbeat_lost", DCS_SEV_FAILURE, "the heartbeat path between nodes failed"},
+    {"cluster.csv", "heartbeat_lossy", DCS_SEV_WARNING, "the heartbeat path loses packets"},
+    {"cluster.csv", "heartbeat_ok", DCS_SEV_GOOD, "the heartbeat path is good again"},
+    {"cluster.csv", "quorum_lost", DCS_SEV_FAILURE, "a node's partition lost quorum"},
+    {"cluster.csv", "quorum_gained", DCS_SEV_GOOD, "a node's partition has quorum"},
+    {"cluster.csv", "fencing", DCS_SEV_WARNING, "a node fences the nodes outside its partition"},
+    {"cluster.csv", "fence", DCS_SEV_FAILURE, "a node is fenced"},
+    {"cluster.csv", "rejoin", DCS_SEV_GOOD, "a fenced node sees the cluster again"},
+    {"cluster.csv", "stop", DCS_SEV_WARNING, "a node stops the service"},
+    {"cluster.csv", "start", DCS_SEV_INFO, "a node starts the service's resources"},
+    {"cluster.csv", "running", DCS_SEV_GOOD, "a node runs the service"},
+    {"cluster.csv", "up", DCS_SEV_GOOD, "the service serves on a node"},
+    {"cluster.csv", "storage_blocked", DCS_SEV_FAILURE,
+     "a node runs the service but its site's storage is not writable"},
+    {"cluster.csv", "node_down", DCS_SEV_FAILURE, "a node failed"},
+    {"cluster.csv", "node_up", DCS_SEV_GOOD, "a failed node is back"},
+    {"cluster.csv", "witness_down", DCS_SEV_WARNING, "the witness is unreachable or down"},
+    {"cluster.csv", "witness_up", DCS_SEV_GOOD, "the witness is available"},
+    {"cluster.csv", "outage_begin", DCS_SEV_FAILURE, "the service runs nowhere"},
+    {"cluster.csv", "outage_end", DCS_SEV_GOOD, "the service runs again"},
+    {"cluster.csv", "split_brain_begin", DCS_SEV_FAILURE, "more than one node runs the service"},
+    {"cluster.csv", "split_brain_end", DCS_SEV_GOOD, "one node runs the service again"},
+};
+
+static const struct dcs_metric_family cluster_family = {
+    .producer = "cluster",
+    .metrics = cluster_metrics,
+    .n_metrics = sizeof(cluster_metrics) / sizeof(cluster_metrics[0]),
+    .events = cluster_events,
+    .n_events = sizeof(cluster_events) / sizeof(cluster_events[0]),
+};
+
 const struct dcs_model_ops dcs_model_cluster = {
     .name = "cluster",
     .create = model_create,
     .start = model_start,
     .finish = model_finish,
     .destroy = model_destroy,
+    .metrics = &cluster_family,
 };

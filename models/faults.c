@@ -41,6 +41,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "dcisim/faultkinds.h"
+#include "dcisim/metrics.h"
 #include "dcisim/world.h"
 
 /* A scheduled hold on an entity. */
@@ -580,10 +581,35 @@ static void faults_finish(struct dcs_world *w, void *state)
 	}
 }
 
+/* What this model writes to summary.csv and events.csv (include/dcisim/metrics.h). */
+static const struct dcs_metric_def faults_metrics[] = {
+    {"link_availability", "ratio", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "share of the run the link was up"},
+    {"link_down_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE, "seconds the link was down"},
+    {"link_failures", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "times the link went down (scheduled faults and random failures)"},
+    {"link_availability_expected", "ratio", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "steady-state availability MTBF / (MTBF + MTTR) of the link's random failures"},
+};
+
+static const struct dcs_event_def faults_events[] = {
+    {"events.csv", "fault", DCS_SEV_FAILURE, "a fault is injected: something goes down or degrades"},
+    {"events.csv", "recovery", DCS_SEV_GOOD, "a fault ends: what went down comes back"},
+};
+
+static const struct dcs_metric_family faults_family = {
+    .producer = "faults",
+    .metrics = faults_metrics,
+    .n_metrics = sizeof(faults_metrics) / sizeof(faults_metrics[0]),
+    .events = faults_events,
+    .n_events = sizeof(faults_events) / sizeof(faults_events[0]),
+};
+
 const struct dcs_model_ops dcs_model_faults = {
     .name = "faults",
     .create = faults_create,
     .start = faults_start,
     .finish = faults_finish,
     .destroy = faults_destroy,
+    .metrics = &faults_family,
 };

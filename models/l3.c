@@ -22,6 +22,7 @@
 #include <gsl/gsl_histogram.h>
 
 #include "dcisim/ingress.h"
+#include "dcisim/metrics.h"
 #include "dcisim/net.h"
 #include "dcisim/xalloc.h"
 
@@ -882,12 +883,45 @@ static void l3_finish(struct dcs_world *w, void *state)
 	}
 }
 
+/* What this model writes to summary.csv and events.csv (include/dcisim/metrics.h). */
+static const struct dcs_metric_def l3_metrics[] = {
+    {"l3_trombone_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "seconds some client group's traffic crossed the DCI needlessly after a move"},
+    {"l3_trombone_weighted_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "trombone seconds weighted by the share of requests that tromboned"},
+    {"l3_time_to_optimal_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "time from a move until every client group is on its optimal path"},
+    {"l3_extra_dci_bytes", "B", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "bytes tromboned traffic added to the DCI"},
+    {"l3_rtt_p50_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE, "median request round trip"},
+    {"l3_rtt_p95_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "95th percentile request round trip"},
+    {"l3_vrrp_master_down_s", "s", DCS_BETTER_LOWER, DCS_METRIC_SETTING,
+     "VRRP master-down interval: how long a backup waits before taking over"},
+};
+
+static const struct dcs_event_def l3_events[] = {
+    {"events.csv", "paths_optimal", DCS_SEV_GOOD,
+     "every client group is on its optimal path again after a move"},
+    {"events.csv", "ingress", DCS_SEV_INFO, "the ingress mechanism now enters at another site"},
+    {"events.csv", "gateway", DCS_SEV_INFO, "the default gateway's master moved"},
+};
+
+static const struct dcs_metric_family l3_family = {
+    .producer = "l3",
+    .metrics = l3_metrics,
+    .n_metrics = sizeof(l3_metrics) / sizeof(l3_metrics[0]),
+    .events = l3_events,
+    .n_events = sizeof(l3_events) / sizeof(l3_events[0]),
+};
+
 const struct dcs_model_ops dcs_model_l3 = {
     .name = "l3",
     .create = l3_create,
     .start = l3_start,
     .finish = l3_finish,
     .destroy = l3_destroy,
+    .metrics = &l3_family,
 };
 
 struct dcs_l3 *dcs_l3_of(struct dcs_world *w)

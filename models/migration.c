@@ -72,6 +72,7 @@
 
 #include "dcisim/migration_engines.h"
 #include "dcisim/net.h"
+#include "dcisim/metrics.h"
 #include "dcisim/world.h"
 
 #define GIB 1073741824.0
@@ -877,10 +878,61 @@ static void migration_destroy(void *state)
 	free(S);
 }
 
+/* What this model writes to summary.csv and events.csv (include/dcisim/metrics.h). */
+static const struct dcs_metric_def migration_metrics[] = {
+    {"migration_total_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "time from the start of pre-copy to the VM running at its new site"},
+    {"migration_downtime_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "time the guest was stopped for the final copy and switchover"},
+    {"migration_rounds", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT, "live pre-copy rounds"},
+    {"migration_bytes", "bytes", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "memory bytes sent over the DCI"},
+    {"migration_outcome", "", DCS_BETTER_NEUTRAL, DCS_METRIC_LABEL,
+     "converged, stunned, max_rounds, aborted or failed"},
+    {"lift_rate_gbps", "Gbps", DCS_BETTER_NEUTRAL, DCS_METRIC_SETTING,
+     "the migration rate at which pre-copy would shrink the dirty set (twice the dirty rate)"},
+    {"plan_migrations", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT,
+     "migrations an evacuation started"},
+    {"plan_completed", "count", DCS_BETTER_HIGHER, DCS_METRIC_COUNT,
+     "migrations of an evacuation that ended with the VM at the new site"},
+    {"plan_makespan_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "time from an evacuation's start to the end of its last migration"},
+    {"plan_downtime_p50_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "median downtime over an evacuation's migrations"},
+    {"plan_downtime_p95_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "95th percentile downtime over an evacuation's migrations"},
+    {"plan_downtime_max_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "longest downtime of an evacuation's migrations"},
+    {"plan_dci_bytes", "bytes", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "memory bytes an evacuation sent over the DCI"},
+};
+
+static const struct dcs_event_def migration_events[] = {
+    {"events.csv", "migration_start", DCS_SEV_INFO, "a live migration starts pre-copy"},
+    {"events.csv", "migration_end", DCS_SEV_INFO,
+     "a live migration ends; the detail says how (converged, stunned, failed...)"},
+    {"events.csv", "migration_stalled", DCS_SEV_FAILURE,
+     "a migration's flow has no path between the sites"},
+    {"events.csv", "migration_resumed", DCS_SEV_GOOD, "a stalled migration's path is back"},
+    {"events.csv", "switchover", DCS_SEV_INFO, "the guest stops for the final copy"},
+    {"events.csv", "auto_converge", DCS_SEV_WARNING, "QEMU auto-converge throttles the guest"},
+    {"events.csv", "stun", DCS_SEV_WARNING, "vMotion slows the guest's page dirtying"},
+    {"events.csv", "evacuation_start", DCS_SEV_INFO, "a site evacuation starts"},
+};
+
+static const struct dcs_metric_family migration_family = {
+    .producer = "migration",
+    .metrics = migration_metrics,
+    .n_metrics = sizeof(migration_metrics) / sizeof(migration_metrics[0]),
+    .events = migration_events,
+    .n_events = sizeof(migration_events) / sizeof(migration_events[0]),
+};
+
 const struct dcs_model_ops dcs_model_migration = {
     .name = "migration",
     .create = migration_create,
     .start = migration_start,
     .finish = migration_finish,
     .destroy = migration_destroy,
+    .metrics = &migration_family,
 };

@@ -484,6 +484,18 @@ static void parse_ref(struct ld *L, const cJSON *obj, const struct field *f, con
 		*out = idx;
 }
 
+/* The first control character (C0 or DEL) of s, or NULL; a description may
+ * hold line breaks and tabs. */
+static const char *control_char(const char *s, bool text)
+{
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if ((c < 0x20 || c == 0x7f) && !(text && (c == '\n' || c == '\t')))
+			return p;
+	}
+	return NULL;
+}
+
 static void parse_field(struct ld *L, const cJSON *obj, const struct field *f, char *base,
 			const cJSON *v)
 {
@@ -529,6 +541,14 @@ static void parse_field(struct ld *L, const cJSON *obj, const struct field *f, c
 		size_t maxlen = f->type == F_ID ? 64 : 4096;
 		if ((f->type == F_ID && n == 0) || n > maxlen) {
 			ld_error(L, obj, f->key, "must be 1 to %zu characters long", maxlen);
+			return;
+		}
+		const char *ctl = control_char(v->valuestring, !strcmp(f->key, "description"));
+		if (ctl) {
+			ld_error(L, obj, f->key,
+				 "may not contain control characters (byte 0x%02x at character %zu): "
+				 "ids and names become file names and table cells",
+				 (unsigned)(unsigned char)*ctl, (size_t)(ctl - v->valuestring) + 1);
 			return;
 		}
 		if (f->type == F_ID && strpbrk(v->valuestring, ",\"\n\r\t ")) {

@@ -1,5 +1,5 @@
 /*
- * The scenario format's named lists (dcisim/catalog.h): technologies,
+ * The scenario format's named lists (dcisim/namelist.h): technologies,
  * migration engines, ingress methods, cluster presets, fault kinds.
  *
  * Each list is one table.  For every row of every table: the loader accepts
@@ -23,7 +23,7 @@
 #include <cmocka.h>
 
 #include "cluster.h"
-#include "dcisim/catalog.h"
+#include "dcisim/namelist.h"
 #include "dcisim/faultkinds.h"
 #include "dcisim/ingress.h"
 #include "dcisim/loader.h"
@@ -112,7 +112,7 @@ static char *fmt(const char *f, ...)
 	return buf;
 }
 
-/* A scenario with every section a catalog value goes in; `fault` is the
+/* A scenario with every section a listed name goes in; `fault` is the
  * body of faults[0] (or empty for none). */
 static const char *scenario(const char *tech, const char *engine, const char *ingress,
 			    const char *preset, const char *fault)
@@ -156,22 +156,22 @@ static struct dcs_scenario *load_ok(const char *text)
 /* ---- the tests ---- */
 
 /* Names are unique and non-empty, the default is a row, lookups agree. */
-static void test_catalogs_are_consistent(void **state)
+static void test_lists_are_consistent(void **state)
 {
 	(void)state;
-	for (size_t c = 0; dcs_catalogs[c]; c++) {
-		const struct dcs_catalog *cat = dcs_catalogs[c];
+	for (size_t c = 0; dcs_namelists[c]; c++) {
+		const struct dcs_namelist *cat = dcs_namelists[c];
 		assert_true(cat->count > 0);
 		assert_null(cat->name(cat->count));
 		for (int i = 0; i < cat->count; i++) {
 			const char *n = cat->name(i);
 			assert_non_null(n);
 			assert_true(n[0] != '\0');
-			assert_int_equal(dcs_catalog_find(cat, n), i);
+			assert_int_equal(dcs_namelist_find(cat, n), i);
 		}
 		if (cat->def)
-			assert_true(dcs_catalog_default(cat) >= 0);
-		assert_int_equal(dcs_catalog_find(cat, "no-such-row"), -1);
+			assert_true(dcs_namelist_default(cat) >= 0);
+		assert_int_equal(dcs_namelist_find(cat, "no-such-row"), -1);
 	}
 }
 
@@ -180,49 +180,49 @@ static void test_catalogs_are_consistent(void **state)
 static void test_every_row_has_its_figures(void **state)
 {
 	(void)state;
-	assert_int_equal(dcs_tech_catalog.count, (int)N(techs));
-	assert_int_equal(dcs_migration_engine_catalog.count, (int)N(engines));
-	assert_int_equal(dcs_ingress_catalog.count, (int)N(ingresses));
-	assert_int_equal(dcs_cluster_preset_catalog.count, (int)N(presets));
-	assert_int_equal(dcs_fault_kind_catalog.count, (int)N(faults));
+	assert_int_equal(dcs_tech_list.count, (int)N(techs));
+	assert_int_equal(dcs_migration_engine_list.count, (int)N(engines));
+	assert_int_equal(dcs_ingress_list.count, (int)N(ingresses));
+	assert_int_equal(dcs_cluster_preset_list.count, (int)N(presets));
+	assert_int_equal(dcs_fault_kind_list.count, (int)N(faults));
 	for (size_t i = 0; i < N(techs); i++)
-		assert_string_equal(dcs_tech_catalog.name((int)i), techs[i].name);
+		assert_string_equal(dcs_tech_list.name((int)i), techs[i].name);
 	for (size_t i = 0; i < N(engines); i++)
-		assert_string_equal(dcs_migration_engine_catalog.name((int)i), engines[i].name);
+		assert_string_equal(dcs_migration_engine_list.name((int)i), engines[i].name);
 	for (size_t i = 0; i < N(ingresses); i++)
-		assert_string_equal(dcs_ingress_catalog.name((int)i), ingresses[i].name);
+		assert_string_equal(dcs_ingress_list.name((int)i), ingresses[i].name);
 	for (size_t i = 0; i < N(presets); i++)
-		assert_string_equal(dcs_cluster_preset_catalog.name((int)i), presets[i].name);
+		assert_string_equal(dcs_cluster_preset_list.name((int)i), presets[i].name);
 	for (size_t i = 0; i < N(faults); i++)
-		assert_string_equal(dcs_fault_kind_catalog.name((int)i), faults[i].name);
+		assert_string_equal(dcs_fault_kind_list.name((int)i), faults[i].name);
 }
 
-/* Every row of every catalog loads where the format takes it, and lands as
+/* Every row of every list loads where the format takes it, and lands as
  * that row; a misspelt name is refused with the list of names. */
 static void test_every_row_loads(void **state)
 {
 	(void)state;
-	for (int i = 0; i < dcs_tech_catalog.count; i++) {
+	for (int i = 0; i < dcs_tech_list.count; i++) {
 		struct dcs_scenario *s =
-		    load_ok(scenario(dcs_tech_catalog.name(i), "vmotion", "none", "corosync", ""));
+		    load_ok(scenario(dcs_tech_list.name(i), "vmotion", "none", "corosync", ""));
 		assert_int_equal(s->links[0].technology, i);
 		dcs_scenario_free(s);
 	}
-	for (int i = 0; i < dcs_migration_engine_catalog.count; i++) {
+	for (int i = 0; i < dcs_migration_engine_list.count; i++) {
 		struct dcs_scenario *s = load_ok(
-		    scenario("evi", dcs_migration_engine_catalog.name(i), "none", "corosync", ""));
+		    scenario("evi", dcs_migration_engine_list.name(i), "none", "corosync", ""));
 		assert_int_equal(s->migration.engine, i);
 		dcs_scenario_free(s);
 	}
-	for (int i = 0; i < dcs_ingress_catalog.count; i++) {
+	for (int i = 0; i < dcs_ingress_list.count; i++) {
 		struct dcs_scenario *s = load_ok(
-		    scenario("evi", "vmotion", dcs_ingress_catalog.name(i), "corosync", ""));
+		    scenario("evi", "vmotion", dcs_ingress_list.name(i), "corosync", ""));
 		assert_int_equal((int)s->services[0].ingress, i);
 		dcs_scenario_free(s);
 	}
-	for (int i = 0; i < dcs_cluster_preset_catalog.count; i++) {
+	for (int i = 0; i < dcs_cluster_preset_list.count; i++) {
 		struct dcs_scenario *s = load_ok(
-		    scenario("evi", "vmotion", "none", dcs_cluster_preset_catalog.name(i), ""));
+		    scenario("evi", "vmotion", "none", dcs_cluster_preset_list.name(i), ""));
 		assert_int_equal(s->clusters[0].preset, i);
 		dcs_scenario_free(s);
 	}
@@ -274,15 +274,15 @@ static void test_every_row_is_in_the_schema_and_docs(void **state)
 	assert_non_null(md);
 	cJSON *root = cJSON_Parse(json);
 	assert_non_null(root);
-	for (size_t c = 0; dcs_catalogs[c]; c++) {
-		const struct dcs_catalog *cat = dcs_catalogs[c];
+	for (size_t c = 0; dcs_namelists[c]; c++) {
+		const struct dcs_namelist *cat = dcs_namelists[c];
 		char heading[160];
 		snprintf(heading, sizeof(heading), "### %s (`%s`)", cat->title, cat->key);
 		const char *section = strstr(md, heading);
 		if (!section)
 			fail_msg("the key reference has no \"%s\"", heading);
 		/* The enum is found by its values: some array in the schema that
-		 * holds exactly this catalog's names, in order. */
+		 * holds exactly this list's names, in order. */
 		char want[1024] = "[";
 		for (int i = 0; i < cat->count; i++) {
 			char row[128];
@@ -376,7 +376,7 @@ static void test_every_preset_produces_its_timers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_catalogs_are_consistent),
+	    cmocka_unit_test(test_lists_are_consistent),
 	    cmocka_unit_test(test_every_row_has_its_figures),
 	    cmocka_unit_test(test_every_row_loads),
 	    cmocka_unit_test(test_every_fault_kind_names_its_target),

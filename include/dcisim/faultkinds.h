@@ -3,7 +3,7 @@
  *
  * Contract: a kind is one row of this table (sim/core/faultkinds.c), indexed
  * by enum dcs_fault_kind.  The loader takes the names from it
- * (dcs_fault_kind_catalog) and, from the row's target, which reference a
+ * (dcs_fault_kind_list) and, from the row's target, which reference a
  * fault of that kind must name; the JSON Schema and the key reference list
  * it; the faults model (models/faults.c) names the kind and its entity in
  * events.csv from it.  What a fault does is the faults model's code.  The
@@ -14,7 +14,7 @@
 
 #include <stdbool.h>
 
-#include "dcisim/catalog.h"
+#include "dcisim/namelist.h"
 #include "dcisim/scenario.h"
 
 /* What a fault names, and so which key it needs. */
@@ -38,6 +38,6 @@ const struct dcs_fault_kind_info *dcs_fault_kind(enum dcs_fault_kind k);
 /* The key a fault of this target names ("link", "site", "node"), or NULL. */
 const char *dcs_fault_target_key(enum dcs_fault_target t);
 
-extern const struct dcs_catalog dcs_fault_kind_catalog;
+extern const struct dcs_namelist dcs_fault_kind_list;
 
 #endif

@@ -4,7 +4,7 @@
  *
  * Contract: a method is one row of this table (sim/core/ingress.c), indexed
  * by enum dcs_ingress.  The loader takes the names and the default from it
- * (dcs_ingress_catalog), the JSON Schema and the key reference list it, and
+ * (dcs_ingress_list), the JSON Schema and the key reference list it, and
  * the layer-3 model (models/l3.c) reads the defaults of the service keys the
  * scenario leaves out from the row of the service's method.  How each method
  * reacts to a move is the model's code (models/l3.h).  The table is
@@ -13,7 +13,7 @@
 #ifndef DCISIM_INGRESS_H
 #define DCISIM_INGRESS_H
 
-#include "dcisim/catalog.h"
+#include "dcisim/namelist.h"
 #include "dcisim/scenario.h"
 
 struct dcs_ingress_method {
@@ -27,6 +27,6 @@ struct dcs_ingress_method {
 
 const struct dcs_ingress_method *dcs_ingress_method(enum dcs_ingress m);
 
-extern const struct dcs_catalog dcs_ingress_catalog;
+extern const struct dcs_namelist dcs_ingress_list;
 
 #endif

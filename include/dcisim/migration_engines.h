@@ -4,7 +4,7 @@
  * Contract: an engine is one row of this table (sim/core/migration_engines.c):
  * its stop rules and the defaults of every `migration` key the scenario
  * leaves out.  The loader takes the names and the default from it
- * (dcs_migration_engine_catalog), the JSON Schema and the key reference list
+ * (dcs_migration_engine_list), the JSON Schema and the key reference list
  * it, and the migration model (models/migration.c) resolves its policy from
  * the row; the model keeps no figure of its own per engine.  The table is
  * constant: two worlds share it safely.
@@ -14,7 +14,7 @@
 
 #include <stdbool.h>
 
-#include "dcisim/catalog.h"
+#include "dcisim/namelist.h"
 
 struct dcs_migration_engine {
 	const char *name;
@@ -37,9 +37,9 @@ struct dcs_migration_engine {
 	const char *source;
 };
 
-/* Row i of the table (0 <= i < dcs_migration_engine_catalog.count). */
+/* Row i of the table (0 <= i < dcs_migration_engine_list.count). */
 const struct dcs_migration_engine *dcs_migration_engine(int i);
 
-extern const struct dcs_catalog dcs_migration_engine_catalog;
+extern const struct dcs_namelist dcs_migration_engine_list;
 
 #endif

@@ -2,7 +2,7 @@
  * Cross-site HA cluster presets: one table, every figure with its source.
  *
  * Contract: a preset is one row of this table (sim/core/presets.c).  The
- * loader takes the names and the default from it (dcs_cluster_preset_catalog),
+ * loader takes the names and the default from it (dcs_cluster_preset_list),
  * the JSON Schema and the key reference list it, and the cluster model turns
  * a row into timers with dcs_cluster_resolve_timers() (models/cluster.h):
  *
@@ -22,7 +22,7 @@
 #ifndef DCISIM_PRESETS_H
 #define DCISIM_PRESETS_H
 
-#include "dcisim/catalog.h"
+#include "dcisim/namelist.h"
 
 struct dcs_cluster_preset {
 	const char *name;
@@ -37,9 +37,9 @@ struct dcs_cluster_preset {
 	const char *source;
 };
 
-/* Row i of the table (0 <= i < dcs_cluster_preset_catalog.count). */
+/* Row i of the table (0 <= i < dcs_cluster_preset_list.count). */
 const struct dcs_cluster_preset *dcs_cluster_preset(int i);
 
-extern const struct dcs_catalog dcs_cluster_preset_catalog;
+extern const struct dcs_namelist dcs_cluster_preset_list;
 
 #endif

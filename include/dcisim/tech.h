@@ -15,7 +15,7 @@
 
 #include <stdbool.h>
 
-#include "dcisim/catalog.h"
+#include "dcisim/namelist.h"
 #include "dcisim/scenario.h"
 
 struct dcs_tech_info {
@@ -42,6 +42,6 @@ const struct dcs_tech_info *dcs_tech(enum dcs_tech t);
 /* Parses a technology name; returns -1 when unknown. */
 int dcs_tech_from_name(const char *name);
 /* The table as the loader, the schema and the key reference read it. */
-extern const struct dcs_catalog dcs_tech_catalog;
+extern const struct dcs_namelist dcs_tech_list;
 
 #endif

@@ -69,7 +69,7 @@ static void row_cells(int i, char *buf, size_t len)
 		 f->source);
 }
 
-const struct dcs_catalog dcs_fault_kind_catalog = {
+const struct dcs_namelist dcs_fault_kind_list = {
     .title = "Fault kinds",
     .key = "faults[].kind",
     .count = N_KINDS,

@@ -68,7 +68,7 @@ static void row_cells(int i, char *buf, size_t len)
 	snprintf(buf, len, "%s | %s | %s", m->reaction, figs, m->source);
 }
 
-const struct dcs_catalog dcs_ingress_catalog = {
+const struct dcs_namelist dcs_ingress_list = {
     .title = "Ingress methods",
     .key = "services[].ingress",
     .count = N_METHODS,

@@ -111,7 +111,7 @@ static void row_cells(int i, char *buf, size_t len)
 		 e->source);
 }
 
-const struct dcs_catalog dcs_migration_engine_catalog = {
+const struct dcs_namelist dcs_migration_engine_list = {
     .title = "Migration engines",
     .key = "migration.engine",
     .count = N_ENGINES,

@@ -103,7 +103,7 @@ static void row_cells(int i, char *buf, size_t len)
 		 p->fence_s, p->start_s, p->source);
 }
 
-const struct dcs_catalog dcs_cluster_preset_catalog = {
+const struct dcs_namelist dcs_cluster_preset_list = {
     .title = "Cluster presets",
     .key = "clusters[].preset",
     .count = N_PRESETS,

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dcisim/catalog.h"
+#include "dcisim/namelist.h"
 
 /*
  * Figures (../shared/reference/dci-facts.md):
@@ -111,7 +111,7 @@ const char *dcs_tech_name(enum dcs_tech t)
 
 int dcs_tech_from_name(const char *name)
 {
-	return dcs_catalog_find(&dcs_tech_catalog, name);
+	return dcs_namelist_find(&dcs_tech_list, name);
 }
 
 static const char *row_name(int i)
@@ -127,7 +127,7 @@ static void row_cells(int i, char *buf, size_t len)
 		 t->failover_s, t->failover_source, t->source);
 }
 
-const struct dcs_catalog dcs_tech_catalog = {
+const struct dcs_namelist dcs_tech_list = {
     .title = "Technologies",
     .key = "links[].technology",
     .count = DCS_TECH_COUNT,

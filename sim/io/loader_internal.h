@@ -16,7 +16,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "dcisim/catalog.h"
+#include "dcisim/namelist.h"
 #include "dcisim/scenario.h"
 #include "jsonpos.h"
 
@@ -54,7 +54,7 @@ struct field {
 	const struct spec *sub;   /* F_OBJ, F_ARR */
 	const char *doc;
 	const char *schema; /* F_CUSTOM: JSON Schema fragment */
-	const struct dcs_catalog *list; /* F_ENUM: the values and default from a table */
+	const struct dcs_namelist *list; /* F_ENUM: the values and default from a table */
 };
 
 /* An enum field's value names (NULL past the last) and default. */
@@ -67,7 +67,7 @@ static inline int ld_enum_default(const struct field *f)
 {
 	if (!f->list)
 		return (int)f->def;
-	int d = dcs_catalog_default(f->list);
+	int d = dcs_namelist_default(f->list);
 	return d >= 0 ? d : 0; /* required: the first row, so cross-field checks can run */
 }
 

@@ -147,8 +147,8 @@ static void section(struct out *o, const char *path, const struct spec *sp)
 	}
 }
 
-/* A named list's rows with their figures and sources (dcisim/catalog.h). */
-static void catalog(struct out *o, const struct dcs_catalog *c)
+/* A named list's rows with their figures and sources (dcisim/namelist.h). */
+static void namelist(struct out *o, const struct dcs_namelist *c)
 {
 	put(o, "\n### %s (`%s`)\n\n| name | %s |\n| ---", c->title, c->key, c->columns);
 	for (const char *p = c->columns; *p; p++)
@@ -173,7 +173,7 @@ char *dcs_schema_markdown(void)
 	section(&o, "(top level)", &dcs_scenario_spec);
 	put(&o, "\n## Named values\n\nEach list below is one table in the program "
 		"(docs/architecture.md); the loader, the JSON Schema and this page read it.\n");
-	for (size_t i = 0; dcs_catalogs[i]; i++)
-		catalog(&o, dcs_catalogs[i]);
+	for (size_t i = 0; dcs_namelists[i]; i++)
+		namelist(&o, dcs_namelists[i]);
 	return o.s;
 }

@@ -29,7 +29,7 @@
 	{                                                                                     \
 		k, F_ENUM, offsetof(st, m), 0, fl, 0, 0, d, names, NULL, doc, NULL, NULL      \
 	}
-/* An enum whose values, default and documentation are a table's (dcisim/catalog.h). */
+/* An enum whose values, default and documentation are a table's (dcisim/namelist.h). */
 #define LIST(k, st, m, fl, list, doc)                                                         \
 	{                                                                                     \
 		k, F_ENUM, offsetof(st, m), 0, fl, 0, 0, 0, NULL, NULL, doc, NULL, &list      \
@@ -117,7 +117,7 @@ static const struct field link_fields[] = {
 	    "Multiplies distance_km; 1.3 turns a straight-line distance into dedicated fibre (Bozkurt et al.)."),
 	NUM("bandwidth_gbps", struct dcs_link_cfg, bandwidth_gbps, REQ | GT_MIN, 0, 100000, 0,
 	    "Line rate per direction (full duplex)."),
-	LIST("technology", struct dcs_link_cfg, technology, 0, dcs_tech_catalog,
+	LIST("technology", struct dcs_link_cfg, technology, 0, dcs_tech_list,
 	     "Layer-2 extension technology, or l3 for routed only (table: Technologies)."),
 	INT("transport_mtu", struct dcs_link_cfg, transport_mtu, 0, 576, 65535, 9216,
 	    "MTU of the transport under the encapsulation (jumbo 9216 by default)."),
@@ -326,7 +326,7 @@ static const struct spec migration_spec =
 static const char *const noprog_names[] = {"stun", "abort", "force", NULL};
 
 static const struct field policy_fields[] = {
-	LIST("engine", struct dcs_migration_policy, engine, 0, dcs_migration_engine_catalog,
+	LIST("engine", struct dcs_migration_policy, engine, 0, dcs_migration_engine_list,
 	     "Pre-copy engine whose stop rules and defaults apply (table: Migration engines)."),
 	NUM("max_downtime_ms", struct dcs_migration_policy, max_downtime_ms, NODEF | GT_MIN, 0, 1e6, 0,
 	    "Stop-and-copy starts when the rest fits in this (vmotion 500, qemu 300)."),
@@ -384,7 +384,7 @@ static const struct field service_fields[] = {
 	NUM("request_kib", struct dcs_service_cfg, request_kib, 0, 0, 1048576, 1, "Request size."),
 	NUM("server_ms", struct dcs_service_cfg, server_ms, 0, 0, 1e6, 1, "Server time per request."),
 	ARR("clients", struct dcs_service_cfg, clients, n_clients, REQ, client_spec, "Where the clients are."),
-	LIST("ingress", struct dcs_service_cfg, ingress, 0, dcs_ingress_catalog,
+	LIST("ingress", struct dcs_service_cfg, ingress, 0, dcs_ingress_list,
 	     "How inbound traffic follows the VM (table: Ingress methods)."),
 	NUM("dns_ttl_s", struct dcs_service_cfg, dns_ttl_s, 0, 0, 1e6, 10,
 	    "DNS answer TTL (Brocade ADX GSLB default 10 s)."),
@@ -443,7 +443,7 @@ static const struct field cluster_fields[] = {
 	ID("id", struct dcs_cluster_cfg, id, "Cluster identifier."),
 	ARR("nodes", struct dcs_cluster_cfg, nodes, n_nodes, REQ, node_spec, "Cluster nodes."),
 	CUSTOM("service_on", 0, "{\"type\": \"string\"}", "Node that runs the service at the start (default: the first)."),
-	LIST("preset", struct dcs_cluster_cfg, preset, 0, dcs_cluster_preset_catalog,
+	LIST("preset", struct dcs_cluster_cfg, preset, 0, dcs_cluster_preset_list,
 	     "Timer preset whose figures apply (table: Cluster presets)."),
 	NUM("heartbeat_ms", struct dcs_cluster_cfg, heartbeat_ms, NODEF | GT_MIN, 0, 1e6, 0,
 	    "Heartbeat interval (default: the preset)."),
@@ -500,7 +500,7 @@ static void check_fault(struct ld *L, const cJSON *obj, void *elem, size_t i)
 
 static const struct field fault_fields[] = {
 	NUM("at_s", struct dcs_fault_cfg, at_s, REQ, 0, 1e9, 0, "When the fault happens."),
-	LIST("kind", struct dcs_fault_cfg, kind, REQ, dcs_fault_kind_catalog, "What fails (or recovers) (table: Fault kinds)."),
+	LIST("kind", struct dcs_fault_cfg, kind, REQ, dcs_fault_kind_list, "What fails (or recovers) (table: Fault kinds)."),
 	REF("link", F_LINK, struct dcs_fault_cfg, link, 0, "Link, for link faults."),
 	REF("site", F_SITE, struct dcs_fault_cfg, site, 0, "Site, for site, array and witness faults."),
 	CUSTOM("node", 0, "{\"type\": \"string\"}", "Cluster node id, for node faults."),

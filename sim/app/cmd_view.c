@@ -44,7 +44,7 @@ static const char view_usage[] =
     "                    run.mp4 (docs/trace.md)\n"
     "  --fps N           frames per second of video (default 10)\n"
     "  --from S, --to S  the simulated span of the frames (default: all of it)\n"
-    "  --format F        frames as png (default, about 60 KB at 1280x720) or\n"
+    "  --format F        frames as png (default, about 85 KB at 1280x720) or\n"
     "                    bmp (2.8 MB)\n"
     "  --size WxH        window or image size (default 1280x720)\n"
     "  --out DIR         write the run's CSVs to DIR when it reaches its end\n"

@@ -32,9 +32,16 @@ struct dcs_table_files *dcs_table_files_open(const char *dir, struct dcs_results
 					     enum dcs_hold hold, FILE *err);
 int dcs_table_files_commit(struct dcs_table_files *f, FILE *err);
 void dcs_table_files_discard(struct dcs_table_files *f);
-/* Writes bytes to dir/name atomically. */
+/* Writes bytes to dir/name atomically, synced to the disk before the rename. */
 int dcs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
 			  FILE *err);
+/* The same without the sync: still never a partial file under the name (the
+ * rename is atomic), but a crash of the machine may lose the file.  For
+ * records whose loss costs only their recomputation (sweep cache records):
+ * a sync per record makes a sweep of short runs wait on the disk, one run
+ * at a time whatever --jobs. */
+int dcs_write_file_replace(const char *dir, const char *name, const char *data, size_t len,
+			   FILE *err);
 
 /* SHA-256 of bytes as 64 lowercase hex digits and a NUL (sim/io/sha256.c). */
 void dcs_sha256_hex(const void *data, size_t len, char out[65]);

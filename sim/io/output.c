@@ -293,8 +293,8 @@ int dcs_table_files_commit(struct dcs_table_files *F, FILE *err)
 	return rc;
 }
 
-int dcs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
-			  FILE *err)
+static int write_atomic(const char *dir, const char *name, const char *data, size_t len,
+			bool durable, FILE *err)
 {
 	size_t plen = strlen(dir) + strlen(name) + 64;
 	char *final = malloc(plen), *tmp = malloc(plen);
@@ -314,7 +314,7 @@ int dcs_write_file_atomic(const char *dir, const char *name, const char *data, s
 	}
 	bool ok = fwrite(data, 1, len, fp) == len;
 	ok = fflush(fp) == 0 && ok;
-	ok = fsync(fileno(fp)) == 0 && ok;
+	ok = (!durable || fsync(fileno(fp)) == 0) && ok;
 	int saved = errno;
 	ok = fclose(fp) == 0 && ok;
 	if (!ok) {
@@ -334,6 +334,18 @@ out:
 	free(final);
 	free(tmp);
 	return rc;
+}
+
+int dcs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
+			  FILE *err)
+{
+	return write_atomic(dir, name, data, len, true, err);
+}
+
+int dcs_write_file_replace(const char *dir, const char *name, const char *data, size_t len,
+			   FILE *err)
+{
+	return write_atomic(dir, name, data, len, false, err);
 }
 
 int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err)

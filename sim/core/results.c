@@ -9,6 +9,7 @@
  */
 #include "dcisim/results.h"
 
+#include "dcisim/kernel.h"
 #include "dcisim/metrics.h"
 
 #include <math.h>
@@ -43,6 +44,15 @@ struct dcs_results {
 	bool has_sink;
 	enum dcs_hold hold;
 	const struct dcs_catalog *catalog; /* declarations rows are checked against */
+	/* Declarations already checked: metric and unit, or event kind (the
+	 * catalog's look-up is a scan, and a large run writes millions of rows
+	 * with a few dozen names).  Open addressing on dcs_hash64. */
+	struct checked {
+		uint64_t hash;
+		char *key; /* "metric\0unit" or "\1kind" */
+		size_t len;
+	} *checked;
+	size_t checked_cap, checked_len;
 };
 
 #define OOM() dcs_oom("storing results")
@@ -83,6 +93,9 @@ void dcs_results_destroy(struct dcs_results *r)
 		table_free(r->tables[i]);
 	for (size_t i = 0; i < r->n_warnings; i++)
 		free(r->warnings[i]);
+	for (size_t i = 0; i < r->checked_cap; i++)
+		free(r->checked[i].key);
+	free(r->checked);
 	free(r->warnings);
 	free(r->tables);
 	free(r);
@@ -593,10 +606,56 @@ const struct dcs_catalog *dcs_results_catalog(const struct dcs_results *r)
 	return r->catalog;
 }
 
-/* An undeclared figure is a program error (include/dcisim/metrics.h). */
-static void check_metric(const struct dcs_results *r, const char *metric, const char *unit)
+/* Whether the key (a, then b unless NULL) was checked before; records it
+ * when not, so the caller checks each key once. */
+static bool checked_before(struct dcs_results *r, char tag, const char *a, const char *b)
 {
-	if (!r->catalog)
+	size_t la = strlen(a), lb = b ? strlen(b) : 0, len = 1 + la + 1 + lb;
+	char stack[256];
+	char *key = len <= sizeof(stack) ? stack : dcs_xmalloc(len, "storing results");
+	key[0] = tag;
+	memcpy(key + 1, a, la);
+	key[1 + la] = '\0';
+	memcpy(key + 2 + la, b ? b : "", lb);
+	uint64_t h = dcs_hash64(key, len, 0);
+	size_t mask = r->checked_cap - 1, i = h & mask;
+	for (; r->checked_cap && r->checked[i].key; i = (i + 1) & mask)
+		if (r->checked[i].hash == h && r->checked[i].len == len &&
+		    memcmp(r->checked[i].key, key, len) == 0) {
+			if (key != stack)
+				free(key);
+			return true;
+		}
+	if (2 * (r->checked_len + 1) > r->checked_cap) {
+		size_t cap = r->checked_cap ? 2 * r->checked_cap : 64;
+		struct checked *t = dcs_xcalloc(cap, sizeof(*t), "storing results");
+		for (size_t j = 0; j < r->checked_cap; j++) {
+			if (!r->checked[j].key)
+				continue;
+			size_t k = r->checked[j].hash & (cap - 1);
+			while (t[k].key)
+				k = (k + 1) & (cap - 1);
+			t[k] = r->checked[j];
+		}
+		free(r->checked);
+		r->checked = t;
+		r->checked_cap = cap;
+		for (i = h & (cap - 1); t[i].key; i = (i + 1) & (cap - 1))
+			;
+	}
+	char *own = dcs_xmalloc(len, "storing results");
+	memcpy(own, key, len);
+	r->checked[i] = (struct checked){h, own, len};
+	r->checked_len++;
+	if (key != stack)
+		free(key);
+	return false;
+}
+
+/* An undeclared figure is a program error (include/dcisim/metrics.h). */
+static void check_metric(struct dcs_results *r, const char *metric, const char *unit)
+{
+	if (!r->catalog || checked_before(r, 'm', metric, unit ? unit : ""))
 		return;
 	const struct dcs_metric_def *d = dcs_catalog_metric(r->catalog, metric);
 	if (!d) {
@@ -611,9 +670,11 @@ static void check_metric(const struct dcs_results *r, const char *metric, const 
 	}
 }
 
-static void check_event(const struct dcs_results *r, const char *kind)
+static void check_event(struct dcs_results *r, const char *kind)
 {
-	if (r->catalog && !dcs_catalog_event(r->catalog, "events.csv", kind)) {
+	if (!r->catalog || checked_before(r, 'e', kind, NULL))
+		return;
+	if (!dcs_catalog_event(r->catalog, "events.csv", kind)) {
 		fprintf(stderr, "%s:%d: fatal: event kind '%s' is not declared\n", __FILE__, __LINE__,
 			kind);
 		abort();

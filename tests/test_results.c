@@ -202,6 +202,31 @@ static void test_rows_held_or_streamed(void **state)
 				       "#b.csv\nk1\n");
 	dcs_results_destroy(r);
 
+	/* A kept table holds its rows while the others stream and drop. */
+	memset(cap, 0, sizeof(*cap));
+	r = dcs_results_create();
+	struct dcs_table *early = dcs_results_table(r, "early.csv", "k");
+	dcs_results_keep(r, "a.csv");
+	dcs_results_keep(r, "early.csv");
+	dcs_results_set_sink(r, &sink, DCS_HOLD_NONE);
+	t = dcs_results_table(r, "a.csv", "i,t,x,s");
+	b = dcs_results_table(r, "b.csv", "k");
+	for (int i = 0; i < 30; i++) {
+		add_row(t, i);
+		dcs_row_begin(b);
+		dcs_cell_int(b, i);
+		dcs_row_end(b);
+		dcs_row_begin(early);
+		dcs_cell_int(early, i);
+		dcs_row_end(early);
+	}
+	assert_int_equal(dcs_table_first_held(t), 0);
+	assert_int_equal(dcs_table_first_held(early), 0);
+	assert_int_equal(dcs_table_first_held(b), 30);
+	expect_row(t, 0);
+	assert_string_equal(dcs_table_cell(early, 29, 0), "29");
+	dcs_results_destroy(r);
+
 	/* Held until released: an observer reads, then releases; what is left
 	 * stays readable while rows keep coming. */
 	memset(cap, 0, sizeof(*cap));

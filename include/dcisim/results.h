@@ -89,6 +89,10 @@ void dcs_results_set_sink(struct dcs_results *r, const struct dcs_results_sink *
 /* An observer has read the rows before `upto`: with DCS_HOLD_UNTIL_RELEASED
  * they are dropped; otherwise nothing changes. */
 void dcs_table_release(struct dcs_table *t, size_t upto);
+/* Every row of the table named `file` (now or when it is created) stays in
+ * memory whatever the hold: for a caller that reads a few tables afterwards
+ * (sweeps read summary.csv) while the others stream. */
+void dcs_results_keep(struct dcs_results *r, const char *file);
 size_t dcs_table_first_held(const struct dcs_table *t);
 
 /* summary.csv: metric, entity, value, unit. */

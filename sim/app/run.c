@@ -68,6 +68,16 @@ static void show_progress(const struct dcs_world *w, dcs_time_t until, double t0
 	fflush(stderr);
 }
 
+static void discard_table(void *ctx, const struct dcs_table *t)
+{
+	(void)ctx, (void)t;
+}
+
+static void discard_row(void *ctx, const struct dcs_table *t, const char *const *cells)
+{
+	(void)ctx, (void)t, (void)cells;
+}
+
 /* Opens the output directory and streams the tables into it as the run
  * produces their rows (temporary names until write_all). */
 static struct dcs_table_files *open_outputs(const char *dir, struct dcs_world *w,
@@ -128,15 +138,22 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	}
 	/* Rows go to their files as they come; they stay in memory only for
 	 * a caller that reads them afterwards, or until the trace has them. */
+	enum dcs_hold hold = tr ? DCS_HOLD_UNTIL_RELEASED : DCS_HOLD_NONE;
+	if (keep && !opts->keep_tables)
+		hold = DCS_HOLD_ALL;
+	for (size_t i = 0; keep && opts->keep_tables && opts->keep_tables[i]; i++)
+		dcs_results_keep(w->res, opts->keep_tables[i]);
 	struct dcs_table_files *files = NULL;
-	if (opts->out_dir && !(files = open_outputs(opts->out_dir, w,
-						    keep ? DCS_HOLD_ALL
-						    : tr ? DCS_HOLD_UNTIL_RELEASED
-							 : DCS_HOLD_NONE,
-						    err))) {
+	if (opts->out_dir && !(files = open_outputs(opts->out_dir, w, hold, err))) {
 		dcs_trace_free(tr);
 		dcs_world_destroy(w);
 		return 3;
+	}
+	if (!opts->out_dir && hold != DCS_HOLD_ALL) {
+		/* Nothing to write: rows no one reads are dropped as they end. */
+		static const struct dcs_results_sink discard = {.table = discard_table,
+								 .row = discard_row};
+		dcs_results_set_sink(w->res, &discard, hold);
 	}
 	double t0 = wall_now();
 	int64_t started_unix = (int64_t)time(NULL);

@@ -31,6 +31,7 @@ struct dcs_table {
 	size_t nrows;     /* rows ended, held or not */
 	size_t row_cells; /* cells of the open row so far */
 	bool row_open;
+	bool keep; /* rows stay in memory whatever the results' hold */
 	struct dcs_results *owner;
 	const char **row; /* the ended row's cells, for the sink */
 };
@@ -43,6 +44,8 @@ struct dcs_results {
 	struct dcs_results_sink sink;
 	bool has_sink;
 	enum dcs_hold hold;
+	char **keep; /* files whose rows stay (dcs_results_keep) */
+	size_t n_keep;
 	const struct dcs_catalog *catalog; /* declarations rows are checked against */
 	/* Declarations already checked: metric and unit, or event kind (the
 	 * catalog's look-up is a scan, and a large run writes millions of rows
@@ -95,6 +98,9 @@ void dcs_results_destroy(struct dcs_results *r)
 		free(r->warnings[i]);
 	for (size_t i = 0; i < r->checked_cap; i++)
 		free(r->checked[i].key);
+	for (size_t i = 0; i < r->n_keep; i++)
+		free(r->keep[i]);
+	free(r->keep);
 	free(r->checked);
 	free(r->warnings);
 	free(r->tables);
@@ -174,6 +180,8 @@ struct dcs_table *dcs_results_table(struct dcs_results *r, const char *file, con
 	}
 	t->ncols = ncols;
 	t->row = dcs_xcalloc(ncols, sizeof(*t->row), "storing results");
+	for (size_t i = 0; i < r->n_keep; i++)
+		t->keep |= strcmp(r->keep[i], file) == 0;
 	struct dcs_table **tabs = realloc(r->tables, (r->n + 1) * sizeof(*tabs));
 	if (!tabs)
 		OOM();
@@ -208,14 +216,25 @@ void dcs_results_set_sink(struct dcs_results *r, const struct dcs_results_sink *
 				t->row[c] = dcs_table_cell(t, row, c);
 			sink->row(sink->ctx, t, t->row);
 		}
-		if (hold == DCS_HOLD_NONE)
+		if (hold == DCS_HOLD_NONE && !t->keep)
 			drop_rows(t, t->nrows);
 	}
 }
 
+void dcs_results_keep(struct dcs_results *r, const char *file)
+{
+	char **k = realloc(r->keep, (r->n_keep + 1) * sizeof(*k));
+	if (!k)
+		OOM();
+	r->keep = k;
+	r->keep[r->n_keep++] = xstrdup(file);
+	for (size_t i = 0; i < r->n; i++)
+		r->tables[i]->keep |= strcmp(r->tables[i]->file, file) == 0;
+}
+
 void dcs_table_release(struct dcs_table *t, size_t upto)
 {
-	if (t->owner->has_sink && t->owner->hold == DCS_HOLD_UNTIL_RELEASED)
+	if (t->owner->has_sink && t->owner->hold == DCS_HOLD_UNTIL_RELEASED && !t->keep)
 		drop_rows(t, upto);
 }
 
@@ -589,7 +608,7 @@ void dcs_row_end(struct dcs_table *t)
 	for (size_t c = 0; c < t->ncols; c++)
 		t->row[c] = t->arena + t->off[base + c];
 	r->sink.row(r->sink.ctx, t, t->row);
-	if (r->hold == DCS_HOLD_NONE) {
+	if (r->hold == DCS_HOLD_NONE && !t->keep) {
 		t->alen = 0;
 		t->noff = 0;
 		t->first = t->nrows;

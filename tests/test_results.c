@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -101,6 +102,61 @@ static void test_fmt_num_matches_printf(void **state)
 	assert_string_equal(dcs_fmt_num(buf, sizeof(buf), INFINITY), "inf");
 	assert_string_equal(dcs_fmt_num(buf, sizeof(buf), -INFINITY), "-inf");
 	assert_string_equal(dcs_fmt_num(buf, sizeof(buf), NAN), "nan");
+}
+
+/* dcs_cell_fmt prints the common conversions itself: the same bytes as
+ * printf for text, %%, %c, %s, %d/%i/%u with l, ll and z, and %g at every
+ * precision; anything else falls back to printf. */
+#define CHECK_FMT(...)                                                                             \
+	do {                                                                                       \
+		char want_[512];                                                                   \
+		snprintf(want_, sizeof(want_), __VA_ARGS__);                                       \
+		dcs_row_begin(t);                                                                  \
+		dcs_cell_fmt(t, __VA_ARGS__);                                                      \
+		dcs_row_end(t);                                                                    \
+		const char *got_ = dcs_table_cell(t, dcs_table_nrows(t) - 1, 0);                   \
+		if (strcmp(want_, got_) != 0)                                                      \
+			fail_msg("format %s: printf gives '%s', dcs_cell_fmt '%s'", #__VA_ARGS__,  \
+				 want_, got_);                                                     \
+	} while (0)
+
+static void test_cell_fmt_matches_printf(void **state)
+{
+	(void)state;
+	struct dcs_results *r = dcs_results_create();
+	struct dcs_table *t = dcs_results_table(r, "f.csv", "x");
+	uint64_t s = 7;
+	for (int i = 0; i < 100000; i++) {
+		uint64_t bits = next_u64(&s);
+		double v;
+		memcpy(&v, &bits, sizeof(v));
+		double w = (double)(next_u64(&s) % 100000000) / pow(10, (int)(next_u64(&s) % 16));
+		CHECK_FMT("%g", v);
+		CHECK_FMT("%g MiB", w);
+		CHECK_FMT("%.6g ms", -w);
+		CHECK_FMT("%.12g", w * 3.7);
+		CHECK_FMT("%.17g", v);
+		CHECK_FMT("%.1g|%.2g|%.3g", w, w / 7, w * 1e10);
+		CHECK_FMT("%.0g", w);
+	}
+	CHECK_FMT("%g %g %g %g %g", 0.0, -0.0, 0.5, 1e-300, 1e300);
+	CHECK_FMT("%g %g %g %g", (double)NAN, (double)-NAN, (double)INFINITY, (double)-INFINITY);
+	CHECK_FMT("%.6g %.6g %.6g", 9.9999995, 999999.5, 0.000099999995);
+	CHECK_FMT("%d %i %u %ld %lu %lld %llu %zu %zd", -2147483647 - 1, 42, 4294967295u,
+		  -9223372036854775807L - 1, 18446744073709551615UL, -9223372036854775807LL - 1,
+		  18446744073709551615ULL, (size_t)-1, (ssize_t)-5);
+	CHECK_FMT("%s->%s, %.6g GiB (migrations[%d])", "dc1", "dc2", 16.0, 3);
+	CHECK_FMT("100%% of %c%s", 'x', "");
+	CHECK_FMT("plain text");
+	CHECK_FMT("%s", "");
+	/* Falls back to printf. */
+	CHECK_FMT("guest throttled %.0f%%", 20.0);
+	CHECK_FMT("%5.1f|%-4s|%x|%08.3e", 3.14159, "ab", 255u, 12345.678);
+	char big[300];
+	memset(big, 'y', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CHECK_FMT("%s and %s", big, big + 100);
+	dcs_results_destroy(r);
 }
 
 /* A sink that keeps what it was given as CSV-ish text. */
@@ -361,6 +417,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fmt_num_matches_printf),
+	    cmocka_unit_test(test_cell_fmt_matches_printf),
 	    cmocka_unit_test(test_rows_held_or_streamed),
 	    cmocka_unit_test(test_table_files),
 	};

@@ -330,32 +330,6 @@ void dcs_cell_str(struct dcs_table *t, const char *s)
 	cell_done(t, n);
 }
 
-static void cell_vfmt(struct dcs_table *t, const char *fmt, va_list ap)
-{
-	va_list ap2;
-	va_copy(ap2, ap);
-	char *d = cell_space(t, 64);
-	int n = vsnprintf(d, 64, fmt, ap2);
-	va_end(ap2);
-	if (n < 0) {
-		n = 0;
-		d[0] = '\0';
-	}
-	if (n >= 64) {
-		d = cell_space(t, (size_t)n + 1);
-		vsnprintf(d, (size_t)n + 1, fmt, ap);
-	}
-	cell_done(t, (size_t)n);
-}
-
-void dcs_cell_fmt(struct dcs_table *t, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	cell_vfmt(t, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- numbers ----
  *
  * dcs_fmt_num prints what printf's "%.12g" prints (glibc: the exact binary
@@ -433,8 +407,28 @@ static bool scaled(uint64_t m, int e2, int p, uint64_t *q, int *half)
 	return true;
 }
 
-/* The 12 significant digits of a (finite, > 0) and its decimal exponent. */
-static bool digits12(double a, uint64_t *digits, int *exp10)
+static const uint64_t pow10_u64[18] = {1ull,
+					10ull,
+					100ull,
+					1000ull,
+					10000ull,
+					100000ull,
+					1000000ull,
+					10000000ull,
+					100000000ull,
+					1000000000ull,
+					10000000000ull,
+					100000000000ull,
+					1000000000000ull,
+					10000000000000ull,
+					100000000000000ull,
+					1000000000000000ull,
+					10000000000000000ull,
+					100000000000000000ull};
+
+/* The `prec` (1 to 17) significant digits of a (finite, > 0), rounded to
+ * nearest with ties to even as glibc rounds, and its decimal exponent. */
+static bool digits_of(double a, int prec, uint64_t *digits, int *exp10)
 {
 	uint64_t bits;
 	memcpy(&bits, &a, sizeof(bits));
@@ -447,24 +441,25 @@ static bool digits12(double a, uint64_t *digits, int *exp10)
 		m |= UINT64_C(1) << 52;
 		e2 = be - 1075;
 	}
+	uint64_t lo = pow10_u64[prec - 1], hi = pow10_u64[prec];
 	int e = (int)floor(log10(a));
 	for (int tries = 0; tries < 3; tries++) {
 		uint64_t q;
 		int half;
-		if (!scaled(m, e2, 11 - e, &q, &half))
+		if (!scaled(m, e2, prec - 1 - e, &q, &half))
 			return false;
-		if (q >= UINT64_C(1000000000000)) {
+		if (q >= hi) {
 			e++;
 			continue;
 		}
-		if (q < UINT64_C(100000000000)) {
+		if (q < lo) {
 			e--;
 			continue;
 		}
 		if (half > 0 || (half == 0 && (q & 1)))
 			q++;
-		if (q == UINT64_C(1000000000000)) {
-			q = UINT64_C(100000000000);
+		if (q == hi) {
+			q = lo;
 			e++;
 		}
 		*digits = q;
@@ -474,22 +469,23 @@ static bool digits12(double a, uint64_t *digits, int *exp10)
 	return false;
 }
 
-/* "%.12g" of the 12 digits and exponent: fixed for -4 <= exp < 12, else
- * scientific with at least two exponent digits; trailing zeros cut. */
-static void format_g12(char *buf, bool neg, uint64_t digits, int e)
+/* printf's "%.<prec>g" of the digits and exponent: fixed for -4 <= exp <
+ * prec, else scientific with at least two exponent digits; trailing zeros
+ * cut.  Returns the length written (at most prec + 8 bytes and a NUL). */
+static size_t format_g(char *buf, bool neg, uint64_t digits, int prec, int e)
 {
-	char d[12];
-	for (int i = 11; i >= 0; i--) {
+	char d[17];
+	for (int i = prec - 1; i >= 0; i--) {
 		d[i] = (char)('0' + digits % 10);
 		digits /= 10;
 	}
-	int nd = 12;
+	int nd = prec;
 	while (nd > 1 && d[nd - 1] == '0')
 		nd--;
 	char *p = buf;
 	if (neg)
 		*p++ = '-';
-	if (e < -4 || e >= 12) {
+	if (e < -4 || e >= prec) {
 		*p++ = d[0];
 		if (nd > 1) {
 			*p++ = '.';
@@ -525,29 +521,230 @@ static void format_g12(char *buf, bool neg, uint64_t digits, int e)
 		p += nd;
 	}
 	*p = '\0';
+	return (size_t)(p - buf);
 }
 #endif
 
+/* "%.<prec>g" of v into buf (at least 32 bytes), as glibc prints it;
+ * returns the length. */
+static size_t fmt_g(char *buf, size_t len, double v, int prec)
+{
+	if (prec < 1)
+		prec = 1;
+	if (isnan(v) || isinf(v)) {
+		const char *w = isnan(v) ? "nan" : "inf";
+		return (size_t)snprintf(buf, len, "%s%s", signbit(v) ? "-" : "", w);
+	}
+	if (v == 0) {
+		size_t n = 0;
+		if (signbit(v))
+			buf[n++] = '-';
+		buf[n++] = '0';
+		buf[n] = '\0';
+		return n;
+	}
+#if defined(__SIZEOF_INT128__)
+	uint64_t digits;
+	int e;
+	if (prec <= 17 && len >= 32 && digits_of(fabs(v), prec, &digits, &e))
+		return format_g(buf, v < 0, digits, prec, e);
+#endif
+	int n = snprintf(buf, len, "%.*g", prec, v);
+	return n > 0 ? (size_t)n : 0;
+}
+
 const char *dcs_fmt_num(char *buf, size_t len, double v)
 {
-	if (isnan(v)) {
-		snprintf(buf, len, "nan");
-	} else if (isinf(v)) {
-		snprintf(buf, len, v > 0 ? "inf" : "-inf");
-	} else if (v == 0) {
-		snprintf(buf, len, "0");
-	} else {
-#if defined(__SIZEOF_INT128__)
-		uint64_t digits;
-		int e;
-		if (len >= 32 && digits12(fabs(v), &digits, &e)) {
-			format_g12(buf, v < 0, digits, e);
-			return buf;
-		}
-#endif
-		snprintf(buf, len, "%.12g", v);
-	}
+	if (isnan(v))
+		memcpy(buf, "nan", 4);
+	else if (isinf(v))
+		memcpy(buf, v > 0 ? "inf" : "-inf", v > 0 ? 4 : 5);
+	else if (v == 0)
+		memcpy(buf, "0", 2);
+	else
+		fmt_g(buf, len, v, 12);
 	return buf;
+}
+
+/* ---- formatted cells ----
+ *
+ * Models describe events with printf formats ("%s->%s, %.6g GiB"), and
+ * glibc's vsnprintf costs thousands of instructions per call, most of it
+ * in %g: a large evacuation spent a fifth of its time there.  Formats made
+ * only of text, %%, %c, %s, %d/%i/%u (with l, ll or z) and %g/%.Ng are
+ * printed here, with dcs_fmt_num's exact digits; any other conversion
+ * (width, flags, %f, %x...) goes to vsnprintf.  The bytes are the same
+ * (tests/test_results.c compares both on many formats and values). */
+
+enum conv { CV_NONE, CV_PCT, CV_CHAR, CV_STR, CV_INT, CV_UINT, CV_G };
+enum size { SZ_INT, SZ_LONG, SZ_LLONG, SZ_SIZE };
+
+/* The conversion at f (just after '%'); its length in *len, its size and
+ * precision (-1: none); CV_NONE when printed here is not possible. */
+static enum conv conversion(const char *f, size_t *len, enum size *sz, int *prec)
+{
+	const char *p = f;
+	*sz = SZ_INT;
+	*prec = -1;
+	if (*p == '%') {
+		*len = 1;
+		return CV_PCT;
+	}
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return CV_NONE;
+		int v = 0;
+		while (*p >= '0' && *p <= '9' && v < 100)
+			v = v * 10 + (*p++ - '0');
+		*prec = v;
+	}
+	if (*p == 'l') {
+		p++;
+		*sz = SZ_LONG;
+		if (*p == 'l') {
+			p++;
+			*sz = SZ_LLONG;
+		}
+	} else if (*p == 'z') {
+		p++;
+		*sz = SZ_SIZE;
+	}
+	enum conv c = CV_NONE;
+	switch (*p) {
+	case 'c':
+		c = *sz == SZ_INT && *prec < 0 ? CV_CHAR : CV_NONE;
+		break;
+	case 's':
+		c = *sz == SZ_INT && *prec < 0 ? CV_STR : CV_NONE;
+		break;
+	case 'd':
+	case 'i':
+		c = *prec < 0 ? CV_INT : CV_NONE;
+		break;
+	case 'u':
+		c = *prec < 0 ? CV_UINT : CV_NONE;
+		break;
+	case 'g':
+		c = *sz == SZ_INT && *prec <= 17 ? CV_G : CV_NONE;
+		break;
+	default:
+		break;
+	}
+	*len = (size_t)(p - f) + 1;
+	return c;
+}
+
+static bool printable_here(const char *fmt)
+{
+	for (const char *f = fmt; (f = strchr(f, '%'));) {
+		size_t len;
+		enum size sz;
+		int prec;
+		if (conversion(f + 1, &len, &sz, &prec) == CV_NONE)
+			return false;
+		f += 1 + len;
+	}
+	return true;
+}
+
+/* Appends n bytes to the open cell being built at offset *pos of the
+ * arena's free space. */
+static void put_fmt(struct dcs_table *t, size_t *pos, const char *s, size_t n)
+{
+	char *d = cell_space(t, *pos + n + 1);
+	memcpy(d + *pos, s, n);
+	*pos += n;
+}
+
+static void cell_vfmt(struct dcs_table *t, const char *fmt, va_list ap)
+{
+	if (!printable_here(fmt)) {
+		va_list ap2;
+		va_copy(ap2, ap);
+		char *d = cell_space(t, 64);
+		int n = vsnprintf(d, 64, fmt, ap2);
+		va_end(ap2);
+		if (n < 0) {
+			n = 0;
+			d[0] = '\0';
+		}
+		if (n >= 64) {
+			d = cell_space(t, (size_t)n + 1);
+			vsnprintf(d, (size_t)n + 1, fmt, ap);
+		}
+		cell_done(t, (size_t)n);
+		return;
+	}
+	size_t pos = 0;
+	for (const char *f = fmt; *f;) {
+		const char *pct = strchr(f, '%');
+		size_t lit = pct ? (size_t)(pct - f) : strlen(f);
+		put_fmt(t, &pos, f, lit);
+		if (!pct)
+			break;
+		size_t len;
+		enum size sz;
+		int prec;
+		enum conv c = conversion(pct + 1, &len, &sz, &prec);
+		char num[48];
+		size_t n = 0;
+		switch (c) {
+		case CV_PCT:
+			put_fmt(t, &pos, "%", 1);
+			break;
+		case CV_CHAR:
+			num[0] = (char)va_arg(ap, int);
+			put_fmt(t, &pos, num, 1);
+			break;
+		case CV_STR: {
+			const char *str = va_arg(ap, const char *);
+			str = str ? str : "(null)";
+			put_fmt(t, &pos, str, strlen(str));
+			break;
+		}
+		case CV_INT: {
+			long long v = sz == SZ_LLONG  ? va_arg(ap, long long)
+				      : sz == SZ_LONG ? va_arg(ap, long)
+				      : sz == SZ_SIZE ? (long long)va_arg(ap, size_t)
+						      : va_arg(ap, int);
+			uint64_t a = (uint64_t)v;
+			if (v < 0) {
+				num[n++] = '-';
+				a = (uint64_t)0 - a;
+			}
+			n += put_uint(num + n, a);
+			put_fmt(t, &pos, num, n);
+			break;
+		}
+		case CV_UINT: {
+			unsigned long long v = sz == SZ_LLONG  ? va_arg(ap, unsigned long long)
+					       : sz == SZ_LONG ? va_arg(ap, unsigned long)
+					       : sz == SZ_SIZE ? va_arg(ap, size_t)
+							       : va_arg(ap, unsigned);
+			put_fmt(t, &pos, num, put_uint(num, v));
+			break;
+		}
+		case CV_G:
+			n = fmt_g(num, sizeof(num), va_arg(ap, double), prec < 0 ? 6 : prec);
+			put_fmt(t, &pos, num, n);
+			break;
+		case CV_NONE:
+			break;
+		}
+		f = pct + 1 + len;
+	}
+	char *d = cell_space(t, pos + 1);
+	d[pos] = '\0';
+	cell_done(t, pos);
+}
+
+void dcs_cell_fmt(struct dcs_table *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cell_vfmt(t, fmt, ap);
+	va_end(ap);
 }
 
 void dcs_cell_num(struct dcs_table *t, double v)

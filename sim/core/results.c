@@ -46,6 +46,7 @@ struct dcs_results {
 	enum dcs_hold hold;
 	char **keep; /* files whose rows stay (dcs_results_keep) */
 	size_t n_keep;
+	struct dcs_table *summary, *events; /* found once: a row each per call */
 	const struct dcs_catalog *catalog; /* declarations rows are checked against */
 	/* Declarations already checked: metric and unit, or event kind (the
 	 * catalog's look-up is a scan, and a large run writes millions of rows
@@ -777,13 +778,16 @@ void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns)
 		a = (uint64_t)0 - a;
 	}
 	p += put_uint(p, a / (uint64_t)DCS_NS_PER_S);
-	uint64_t frac = a % (uint64_t)DCS_NS_PER_S;
+	uint32_t frac = (uint32_t)(a % (uint64_t)DCS_NS_PER_S);
 	if (frac) {
 		*p++ = '.';
-		for (uint64_t div = (uint64_t)DCS_NS_PER_S / 10; frac; div /= 10) {
-			*p++ = (char)('0' + frac / div);
-			frac %= div;
+		for (int i = 8; i >= 0; i--) {
+			p[i] = (char)('0' + frac % 10);
+			frac /= 10;
 		}
+		p += 9;
+		while (p[-1] == '0')
+			p--;
 	}
 	*p = '\0';
 	cell_done(t, (size_t)(p - d));
@@ -911,7 +915,9 @@ void dcs_summary_text(struct dcs_results *r, const char *metric, const char *ent
 		      const char *value, const char *unit)
 {
 	check_metric(r, metric, unit);
-	struct dcs_table *t = dcs_results_table(r, "summary.csv", summary_header);
+	if (!r->summary)
+		r->summary = dcs_results_table(r, "summary.csv", summary_header);
+	struct dcs_table *t = r->summary;
 	dcs_row_begin(t);
 	dcs_cell_str(t, metric);
 	dcs_cell_str(t, entity);
@@ -924,7 +930,9 @@ static struct dcs_table *event_row_begin(struct dcs_results *r, dcs_time_t t, co
 					 const char *entity)
 {
 	check_event(r, kind);
-	struct dcs_table *tab = dcs_results_table(r, "events.csv", events_header);
+	if (!r->events)
+		r->events = dcs_results_table(r, "events.csv", events_header);
+	struct dcs_table *tab = r->events;
 	dcs_row_begin(tab);
 	dcs_cell_time_s(tab, t);
 	dcs_cell_str(tab, kind);

@@ -104,9 +104,26 @@ static void tf_put(struct tfile *f, const char *s, size_t n)
 	f->len += n;
 }
 
-/* libcsv quotes only what needs it and doubles embedded quotes. */
+/* A cell that needs no quoting is copied straight into the buffer while it
+ * is scanned; one that does goes through libcsv, which quotes it and
+ * doubles embedded quotes.  RFC 4180 quoting: a comma, a quote or a line
+ * end, and (so no reader trims it) a leading or trailing space. */
 static void tf_cell(struct tfile *f, const char *s)
 {
+	if (!f->err && !f->oom && s[0] != ' ') {
+		size_t room = TFILE_BUF - f->len, i = 0;
+		char *d = f->buf + f->len;
+		for (; i < room && s[i]; i++) {
+			char c = s[i];
+			if (c == ',' || c == '"' || c == '\r' || c == '\n')
+				break;
+			d[i] = c;
+		}
+		if (!s[i] && (i == 0 || s[i - 1] != ' ')) {
+			f->len += i;
+			return;
+		}
+	}
 	size_t n = strlen(s);
 	bool quote = strpbrk(s, ",\"\r\n") != NULL || (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
 	if (!quote) {

@@ -105,11 +105,5 @@ def dcisim_path(arg):
     return path
 
 
-def force_flag(dcisim):
-    """["--force"] when this dcisim has it (older builds overwrite freely)."""
-    h = subprocess.run([dcisim, "run", "--help"], capture_output=True, text=True)
-    return ["--force"] if "--force" in h.stdout + h.stderr else []
-
-
 def which(name):
     return shutil.which(name)

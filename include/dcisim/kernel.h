@@ -89,14 +89,21 @@ size_t dcs_kernel_bytes_per_pending(void);
 /* The named random stream; created on first use, owned by the kernel. */
 gsl_rng *dcs_rng(struct dcs_kernel *k, const char *entity);
 
-/* An exponential variate of the given mean from a stream: -mean ln(1 - U)
- * with U = gsl_rng_uniform(r), the inversion gsl_ran_exponential() computes
- * as -mean log1p(-U).  With the streams' 32-bit uniforms 1 - U is exact in
+/* Exponential variates of a stream: -mean ln(1 - U) with U =
+ * gsl_rng_uniform(r), the inversion gsl_ran_exponential() computes as
+ * -mean log1p(-U).  With the streams' 32-bit uniforms 1 - U is exact in
  * double precision, so log() loses nothing to log1p(), and glibc's log() is
- * about three times faster: this is the variate of every storage I/O. */
+ * about three times faster: this is the variate of every storage I/O.
+ * dcs_ran_exp_log() gives ln(1 - U) alone, for a caller that draws a
+ * variate ahead of its use (-mean times it is the same number). */
+static inline double dcs_ran_exp_log(gsl_rng *r)
+{
+	return log(1.0 - gsl_rng_uniform(r));
+}
+
 static inline double dcs_ran_exponential(gsl_rng *r, double mean)
 {
-	return -mean * log(1.0 - gsl_rng_uniform(r));
+	return -mean * dcs_ran_exp_log(r);
 }
 
 /* Seed derivation, exposed for tests and for sweeps: splitmix64 of the

@@ -394,19 +394,19 @@ static void sanitize(char *s)
 static int write_compare_csv(const char *out, const struct mtable *m, const struct rdir *d,
 			     size_t nd, FILE *err)
 {
-	struct dcs_sb h = {0};
-	dcs_sb_puts(&h, "metric,entity,unit");
+	struct dcs_buf h = {0};
+	dcs_buf_puts(&h, "metric,entity,unit");
 	for (size_t k = 0; k < nd; k++) {
 		char lab[256];
 		snprintf(lab, sizeof(lab), "%s", d[k].label);
 		sanitize(lab);
-		dcs_sb_printf(&h, ",%s", lab);
+		dcs_buf_printf(&h, ",%s", lab);
 	}
 	for (size_t k = 1; k < nd; k++) {
 		char lab[256];
 		snprintf(lab, sizeof(lab), "%s", d[k].label);
 		sanitize(lab);
-		dcs_sb_printf(&h, ",abs_diff_%s,rel_diff_%s", lab, lab);
+		dcs_buf_printf(&h, ",abs_diff_%s,rel_diff_%s", lab, lab);
 	}
 	struct dcs_results *res = dcs_results_create();
 	if (h.oom || !res) {
@@ -460,38 +460,38 @@ static const char css[] =
     ".note{color:#555;font-size:13px}svg.chart{display:block;margin:12px 0;"
     "border:1px solid #ddd}code{background:#f4f4f4;padding:0 3px}";
 
-static void th(struct dcs_sb *b, const char *s)
+static void th(struct dcs_buf *b, const char *s)
 {
-	dcs_sb_puts(b, "<th>");
-	dcs_sb_esc(b, s);
-	dcs_sb_puts(b, "</th>");
+	dcs_buf_puts(b, "<th>");
+	dcs_html_esc(b, s);
+	dcs_buf_puts(b, "</th>");
 }
 
-static void td(struct dcs_sb *b, const char *s, const char *cls)
+static void td(struct dcs_buf *b, const char *s, const char *cls)
 {
 	if (cls)
-		dcs_sb_printf(b, "<td class=\"%s\">", cls);
+		dcs_buf_printf(b, "<td class=\"%s\">", cls);
 	else
-		dcs_sb_puts(b, "<td>");
-	dcs_sb_esc(b, s ? s : "");
-	dcs_sb_puts(b, "</td>");
+		dcs_buf_puts(b, "<td>");
+	dcs_html_esc(b, s ? s : "");
+	dcs_buf_puts(b, "</td>");
 }
 
-static void runs_section(struct dcs_sb *b, const struct rdir *d, size_t nd)
+static void runs_section(struct dcs_buf *b, const struct rdir *d, size_t nd)
 {
 	static const char *const keys[] = {"scenario",    "seed",     "events",  "simulated_s",
 					   "fingerprint", "complete", "version", "commit"};
 	static const char *const skeys[] = {"sweep", "scenario",  "points",   "replications",
 					    "runs",  "runs_done", "complete", "version"};
-	dcs_sb_puts(b, "<h2>Results compared</h2>\n<table><tr>");
+	dcs_buf_puts(b, "<h2>Results compared</h2>\n<table><tr>");
 	th(b, "label");
 	th(b, "directory");
 	th(b, "kind");
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		th(b, keys[i]);
-	dcs_sb_puts(b, "</tr>\n");
+	dcs_buf_puts(b, "</tr>\n");
 	for (size_t k = 0; k < nd; k++) {
-		dcs_sb_puts(b, "<tr>");
+		dcs_buf_puts(b, "<tr>");
 		td(b, d[k].label, NULL);
 		td(b, d[k].path, NULL);
 		td(b, d[k].is_sweep ? "sweep" : "run", NULL);
@@ -506,9 +506,9 @@ static void runs_section(struct dcs_sb *b, const struct rdir *d, size_t nd)
 				td(b, v ? v : "", NULL);
 			}
 		}
-		dcs_sb_puts(b, "</tr>\n");
+		dcs_buf_puts(b, "</tr>\n");
 	}
-	dcs_sb_puts(b, "</table>\n");
+	dcs_buf_puts(b, "</table>\n");
 	bool same_fp = nd > 1;
 	for (size_t k = 1; k < nd && same_fp; k++) {
 		const char *a = dcs_kv_get(d[0].run, "fingerprint"),
@@ -516,39 +516,39 @@ static void runs_section(struct dcs_sb *b, const struct rdir *d, size_t nd)
 		same_fp = a && c && strcmp(a, c) == 0;
 	}
 	if (same_fp)
-		dcs_sb_puts(b, "<p class=\"note\">All runs have the same fingerprint: their event "
+		dcs_buf_puts(b, "<p class=\"note\">All runs have the same fingerprint: their event "
 			       "trajectories are identical.</p>\n");
 }
 
-static void params_section(struct dcs_sb *b, const struct rdir *d, size_t nd)
+static void params_section(struct dcs_buf *b, const struct rdir *d, size_t nd)
 {
 	bool any = false;
 	for (size_t k = 0; k < nd; k++)
 		any = any || d[k].scenario || d[k].sweep;
 	if (!any)
 		return;
-	dcs_sb_puts(b, "<h2>Scenario parameters</h2>\n");
+	dcs_buf_puts(b, "<h2>Scenario parameters</h2>\n");
 	for (size_t k = 0; k < nd; k++) {
 		if (d[k].scenario_note) {
-			dcs_sb_puts(b, "<p class=\"note\">");
-			dcs_sb_esc(b, d[k].label);
-			dcs_sb_puts(b, ": ");
-			dcs_sb_esc(b, d[k].scenario_note);
-			dcs_sb_puts(b, "</p>\n");
+			dcs_buf_puts(b, "<p class=\"note\">");
+			dcs_html_esc(b, d[k].label);
+			dcs_buf_puts(b, ": ");
+			dcs_html_esc(b, d[k].scenario_note);
+			dcs_buf_puts(b, "</p>\n");
 		}
 	}
 	/* Swept parameters first, for sweeps. */
 	for (size_t k = 0; k < nd; k++) {
 		if (!d[k].sweep)
 			continue;
-		dcs_sb_puts(b, "<p>");
-		dcs_sb_esc(b, d[k].label);
-		dcs_sb_puts(b, " sweeps <code>");
-		dcs_sb_esc(b, dcs_kv_get(d[k].sweep, "params") ? dcs_kv_get(d[k].sweep, "params")
+		dcs_buf_puts(b, "<p>");
+		dcs_html_esc(b, d[k].label);
+		dcs_buf_puts(b, " sweeps <code>");
+		dcs_html_esc(b, dcs_kv_get(d[k].sweep, "params") ? dcs_kv_get(d[k].sweep, "params")
 							       : "[]");
-		dcs_sb_puts(b, "</code> over the base scenario <code>");
-		dcs_sb_esc(b, dcs_kv_get(d[k].sweep, "base") ? dcs_kv_get(d[k].sweep, "base") : "");
-		dcs_sb_puts(b, "</code>.</p>\n");
+		dcs_buf_puts(b, "</code> over the base scenario <code>");
+		dcs_html_esc(b, dcs_kv_get(d[k].sweep, "base") ? dcs_kv_get(d[k].sweep, "base") : "");
+		dcs_buf_puts(b, "</code>.</p>\n");
 	}
 	/* The union of the scenarios' keys, in first-seen order. */
 	const char **keys = NULL;
@@ -576,14 +576,14 @@ static void params_section(struct dcs_sb *b, const struct rdir *d, size_t nd)
 	size_t ndiff = 0;
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 0)
-			dcs_sb_puts(b, "<h3>Parameters that differ</h3>\n");
+			dcs_buf_puts(b, "<h3>Parameters that differ</h3>\n");
 		else
-			dcs_sb_printf(b, "<details><summary>All %zu parameters</summary>\n", nk);
-		dcs_sb_puts(b, "<table><tr>");
+			dcs_buf_printf(b, "<details><summary>All %zu parameters</summary>\n", nk);
+		dcs_buf_puts(b, "<table><tr>");
 		th(b, "parameter");
 		for (size_t k = 0; k < nd; k++)
 			th(b, d[k].label);
-		dcs_sb_puts(b, "</tr>\n");
+		dcs_buf_puts(b, "</tr>\n");
 		for (size_t j = 0; j < nk; j++) {
 			bool differs = false;
 			const char *first = dcs_kv_get(d[0].scenario, keys[j]);
@@ -595,28 +595,28 @@ static void params_section(struct dcs_sb *b, const struct rdir *d, size_t nd)
 			if (pass == 0 && !differs)
 				continue;
 			ndiff += pass == 0;
-			dcs_sb_puts(b, differs && pass == 1 ? "<tr class=\"differs\">" : "<tr>");
+			dcs_buf_puts(b, differs && pass == 1 ? "<tr class=\"differs\">" : "<tr>");
 			td(b, keys[j], NULL);
 			for (size_t k = 0; k < nd; k++) {
 				const char *v = dcs_kv_get(d[k].scenario, keys[j]);
 				td(b, v ? v : "(not set)", NULL);
 			}
-			dcs_sb_puts(b, "</tr>\n");
+			dcs_buf_puts(b, "</tr>\n");
 		}
-		dcs_sb_puts(b, "</table>\n");
+		dcs_buf_puts(b, "</table>\n");
 		if (pass == 0 && ndiff == 0)
-			dcs_sb_puts(
+			dcs_buf_puts(
 			    b, "<p class=\"note\">The scenario files give the same values.</p>\n");
 		if (pass == 1)
-			dcs_sb_puts(b, "</details>\n");
+			dcs_buf_puts(b, "</details>\n");
 	}
 	free(keys);
 }
 
-static void metrics_table(struct dcs_sb *b, const struct mtable *m, const struct rdir *d, size_t nd,
+static void metrics_table(struct dcs_buf *b, const struct mtable *m, const struct rdir *d, size_t nd,
 			  bool sweep_rows)
 {
-	dcs_sb_puts(b, "<table><tr>");
+	dcs_buf_puts(b, "<table><tr>");
 	th(b, "metric");
 	th(b, sweep_rows ? "point" : "entity");
 	th(b, "unit");
@@ -629,7 +629,7 @@ static void metrics_table(struct dcs_sb *b, const struct mtable *m, const struct
 		snprintf(h, sizeof(h), "relative");
 		th(b, h);
 	}
-	dcs_sb_puts(b, "</tr>\n");
+	dcs_buf_puts(b, "</tr>\n");
 	for (size_t i = 0; i < m->n; i++) {
 		const struct mrow *r = &m->rows[i];
 		bool is_sweep_row = strchr(r->entity, '=') != NULL;
@@ -653,7 +653,7 @@ static void metrics_table(struct dcs_sb *b, const struct mtable *m, const struct
 				best = v;
 		}
 		bool mark = dir != 0 && nnum >= 2 && !all_same;
-		dcs_sb_puts(b, "<tr>");
+		dcs_buf_puts(b, "<tr>");
 		td(b, r->metric, NULL);
 		td(b, r->entity, NULL);
 		td(b, r->unit, NULL);
@@ -661,13 +661,13 @@ static void metrics_table(struct dcs_sb *b, const struct mtable *m, const struct
 			double v;
 			bool isbest = mark && r->val[k] && dcs_csv_num(r->val[k], &v) && v == best;
 			if (isbest)
-				dcs_sb_printf(
+				dcs_buf_printf(
 				    b, "<td class=\"num best\" title=\"better: %s is better\">",
 				    dir < 0 ? "lower" : "higher");
 			else
-				dcs_sb_puts(b, "<td class=\"num\">");
-			dcs_sb_esc(b, r->val[k] ? r->val[k] : "");
-			dcs_sb_puts(b, isbest ? " ★</td>" : "</td>");
+				dcs_buf_puts(b, "<td class=\"num\">");
+			dcs_html_esc(b, r->val[k] ? r->val[k] : "");
+			dcs_buf_puts(b, isbest ? " ★</td>" : "</td>");
 		}
 		for (size_t k = 1; k < nd; k++) {
 			double vk, a;
@@ -682,12 +682,12 @@ static void metrics_table(struct dcs_sb *b, const struct mtable *m, const struct
 			td(b, abs_s, "num");
 			td(b, rel_s, "num");
 		}
-		dcs_sb_puts(b, "</tr>\n");
+		dcs_buf_puts(b, "</tr>\n");
 	}
-	dcs_sb_puts(b, "</table>\n");
+	dcs_buf_puts(b, "</table>\n");
 }
 
-static void metrics_section(struct dcs_sb *b, const struct mtable *m, const struct rdir *d,
+static void metrics_section(struct dcs_buf *b, const struct mtable *m, const struct rdir *d,
 			    size_t nd)
 {
 	bool runs = false, sweeps = false;
@@ -697,7 +697,7 @@ static void metrics_section(struct dcs_sb *b, const struct mtable *m, const stru
 		else
 			runs = true;
 	}
-	dcs_sb_puts(b, "<h2>Key metrics</h2>\n"
+	dcs_buf_puts(b, "<h2>Key metrics</h2>\n"
 		       "<p class=\"note\">★ marks the better value where a metric has a clear "
 		       "direction, decided from its name and unit: <b>lower is better</b> for "
 		       "latency, RTT, time, downtime, outage, unavailability, RTO/RPO, trombone, "
@@ -709,13 +709,13 @@ static void metrics_section(struct dcs_sb *b, const struct mtable *m, const stru
 	if (runs)
 		metrics_table(b, m, d, nd, false);
 	if (sweeps) {
-		dcs_sb_puts(b, "<details><summary>Sweep means per point (from "
+		dcs_buf_puts(b, "<details><summary>Sweep means per point (from "
 			       "sweep_stats.csv)</summary>\n");
 		metrics_table(b, m, d, nd, true);
-		dcs_sb_puts(b, "</details>\n");
+		dcs_buf_puts(b, "</details>\n");
 	}
 	if (!runs && !sweeps)
-		dcs_sb_puts(b, "<p class=\"note\">No summary metrics found.</p>\n");
+		dcs_buf_puts(b, "<p class=\"note\">No summary metrics found.</p>\n");
 }
 
 /* ---- bottlenecks -------------------------------------------------------- */
@@ -748,7 +748,7 @@ static bool lift_text(const struct mtable *m, size_t dir, const char *entity, ch
 /* What limited each migration, replication channel and tromboned service,
  * side by side, with the setting that would lift it (summary.csv's
  * limited_by and lift_* rows). */
-static void bottlenecks_section(struct dcs_sb *b, const struct mtable *m, const struct rdir *d,
+static void bottlenecks_section(struct dcs_buf *b, const struct mtable *m, const struct rdir *d,
 				size_t nd)
 {
 	bool any = false;
@@ -756,7 +756,7 @@ static void bottlenecks_section(struct dcs_sb *b, const struct mtable *m, const 
 		any = strcmp(m->rows[i].metric, "limited_by") == 0;
 	if (!any)
 		return;
-	dcs_sb_puts(b, "<h2>Bottlenecks</h2>\n"
+	dcs_buf_puts(b, "<h2>Bottlenecks</h2>\n"
 		       "<p class=\"note\">What limited each flow owner's rate for most of its "
 		       "bytes (<code>limited_by</code> in summary.csv): its <b>link_share</b> of a "
 		       "shared link, the TCP <b>window</b> over the RTT, <b>loss</b> (the Mathis "
@@ -768,30 +768,30 @@ static void bottlenecks_section(struct dcs_sb *b, const struct mtable *m, const 
 	th(b, "entity");
 	for (size_t k = 0; k < nd; k++)
 		th(b, d[k].label);
-	dcs_sb_puts(b, "</tr>\n");
+	dcs_buf_puts(b, "</tr>\n");
 	for (size_t i = 0; i < m->n; i++) {
 		const struct mrow *r = &m->rows[i];
 		if (strcmp(r->metric, "limited_by") != 0)
 			continue;
-		dcs_sb_puts(b, "<tr>");
+		dcs_buf_puts(b, "<tr>");
 		td(b, r->entity, NULL);
 		for (size_t k = 0; k < nd; k++) {
-			dcs_sb_puts(b, "<td>");
+			dcs_buf_puts(b, "<td>");
 			if (r->val[k]) {
-				dcs_sb_puts(b, "<b>");
-				dcs_sb_esc(b, r->val[k]);
-				dcs_sb_puts(b, "</b>");
+				dcs_buf_puts(b, "<b>");
+				dcs_html_esc(b, r->val[k]);
+				dcs_buf_puts(b, "</b>");
 				char lift[256];
 				if (lift_text(m, k, r->entity, lift, sizeof(lift))) {
-					dcs_sb_puts(b, "<br>lifted by ");
-					dcs_sb_esc(b, lift);
+					dcs_buf_puts(b, "<br>lifted by ");
+					dcs_html_esc(b, lift);
 				}
 			}
-			dcs_sb_puts(b, "</td>");
+			dcs_buf_puts(b, "</td>");
 		}
-		dcs_sb_puts(b, "</tr>\n");
+		dcs_buf_puts(b, "</tr>\n");
 	}
-	dcs_sb_puts(b, "</table>\n");
+	dcs_buf_puts(b, "</table>\n");
 }
 
 /* ---- charts ------------------------------------------------------------- */
@@ -831,7 +831,7 @@ static const char **labels_of(const struct rdir *d, size_t nd)
 }
 
 /* Bars of one column of migrations.csv per VM move, one bar per directory. */
-static void migration_chart(struct dcs_sb *b, const struct rdir *d, size_t nd, const char *col,
+static void migration_chart(struct dcs_buf *b, const struct rdir *d, size_t nd, const char *col,
 			    const char *title, const char *ylabel)
 {
 	const char **groups = NULL;
@@ -914,7 +914,7 @@ out:
 	free(groups);
 }
 
-static void storage_chart(struct dcs_sb *b, const struct rdir *d, size_t nd)
+static void storage_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
 {
 	static const char *const pcols[] = {"p50_ms", "p95_ms", "p99_ms"};
 	char(*keys)[128] = NULL;
@@ -974,7 +974,7 @@ out:
 }
 
 /* One chart per link direction that carried traffic in any directory. */
-static void links_charts(struct dcs_sb *b, const struct rdir *d, size_t nd)
+static void links_charts(struct dcs_buf *b, const struct rdir *d, size_t nd)
 {
 	const char **keys = NULL;
 	size_t nk = 0, kcap = 0;
@@ -1079,7 +1079,7 @@ out:
 
 /* Path states as a timeline: one row per directory, service and client
  * site; a sample's state lasts until the next sample of the same row. */
-static void paths_chart(struct dcs_sb *b, const struct rdir *d, size_t nd)
+static void paths_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
 {
 	static const char *const states[] = {"optimal", "trombone", "unreachable", "other"};
 	static const char *const colors[] = {"#009E73", "#E69F00", "#D55E00", "#999999"};
@@ -1212,7 +1212,7 @@ static int metric_rank(const char *m)
 	return 100;
 }
 
-static void sweep_charts(struct dcs_sb *b, const struct rdir *d, size_t nd,
+static void sweep_charts(struct dcs_buf *b, const struct rdir *d, size_t nd,
 			 const struct dcs_compare_opts *o)
 {
 	/* The metrics to draw: asked for, or the most telling that vary. */
@@ -1339,7 +1339,7 @@ static void sweep_charts(struct dcs_sb *b, const struct rdir *d, size_t nd,
 	free(metrics);
 }
 
-static void charts_section(struct dcs_sb *b, const struct rdir *d, size_t nd,
+static void charts_section(struct dcs_buf *b, const struct rdir *d, size_t nd,
 			   const struct dcs_compare_opts *o)
 {
 	bool mig = false, sto = false, lnk = false, pth = false, swp = false;
@@ -1352,28 +1352,28 @@ static void charts_section(struct dcs_sb *b, const struct rdir *d, size_t nd,
 	}
 	if (!(mig || sto || lnk || pth || swp))
 		return;
-	dcs_sb_puts(b, "<h2>Charts</h2>\n");
+	dcs_buf_puts(b, "<h2>Charts</h2>\n");
 	if (mig) {
-		dcs_sb_puts(b, "<h3>Live migrations</h3>\n");
+		dcs_buf_puts(b, "<h3>Live migrations</h3>\n");
 		migration_chart(b, d, nd, "total_s", "Migration time per VM (migrations.csv)",
 				"migration time (s)");
 		migration_chart(b, d, nd, "downtime_ms", "Downtime per VM (migrations.csv)",
 				"downtime (ms)");
 	}
 	if (sto) {
-		dcs_sb_puts(b, "<h3>Storage</h3>\n");
+		dcs_buf_puts(b, "<h3>Storage</h3>\n");
 		storage_chart(b, d, nd);
 	}
 	if (lnk) {
-		dcs_sb_puts(b, "<h3>Links</h3>\n");
+		dcs_buf_puts(b, "<h3>Links</h3>\n");
 		links_charts(b, d, nd);
 	}
 	if (pth) {
-		dcs_sb_puts(b, "<h3>Client paths</h3>\n");
+		dcs_buf_puts(b, "<h3>Client paths</h3>\n");
 		paths_chart(b, d, nd);
 	}
 	if (swp) {
-		dcs_sb_puts(b, "<h3>Sweeps</h3>\n");
+		dcs_buf_puts(b, "<h3>Sweeps</h3>\n");
 		sweep_charts(b, d, nd, o);
 	}
 }
@@ -1400,7 +1400,7 @@ int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare
 	struct rdir *d = calloc(n, sizeof(*d));
 	char **owned = calloc(n, sizeof(char *));
 	struct mtable m = {0};
-	struct dcs_sb b = {0};
+	struct dcs_buf b = {0};
 	int rc = 0;
 	if (!d || !owned) {
 		fprintf(err, "dcisim compare: error: out of memory\n");
@@ -1443,21 +1443,21 @@ int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare
 	if (rc)
 		goto out;
 
-	dcs_sb_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	dcs_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 			"<title>dcisim comparison: ");
 	for (size_t k = 0; k < n; k++) {
 		if (k)
-			dcs_sb_puts(&b, " vs ");
-		dcs_sb_esc(&b, d[k].label);
+			dcs_buf_puts(&b, " vs ");
+		dcs_html_esc(&b, d[k].label);
 	}
-	dcs_sb_printf(&b, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
-	dcs_sb_puts(&b, "<h1>dcisim comparison: ");
+	dcs_buf_printf(&b, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
+	dcs_buf_puts(&b, "<h1>dcisim comparison: ");
 	for (size_t k = 0; k < n; k++) {
 		if (k)
-			dcs_sb_puts(&b, " vs ");
-		dcs_sb_esc(&b, d[k].label);
+			dcs_buf_puts(&b, " vs ");
+		dcs_html_esc(&b, d[k].label);
 	}
-	dcs_sb_puts(&b, "</h1>\n<p class=\"note\">Written by dcisim " DCISIM_VERSION
+	dcs_buf_puts(&b, "</h1>\n<p class=\"note\">Written by dcisim " DCISIM_VERSION
 			". Every chart is drawn from the CSV files named in its title; "
 			"the same numbers are in compare.csv beside this file.</p>\n");
 	runs_section(&b, d, n);
@@ -1465,7 +1465,7 @@ int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare
 	bottlenecks_section(&b, &m, d, n);
 	metrics_section(&b, &m, d, n);
 	charts_section(&b, d, n, o);
-	dcs_sb_puts(&b, "</body>\n</html>\n");
+	dcs_buf_puts(&b, "</body>\n</html>\n");
 	if (b.oom) {
 		fprintf(err, "dcisim compare: error: out of memory writing the report\n");
 		rc = 3;

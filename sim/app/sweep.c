@@ -23,6 +23,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "dcisim/buf.h"
 #include "dcisim/csvread.h"
 #include "dcisim/loader.h"
 #include "dcisim/output.h"
@@ -202,48 +203,22 @@ void dcs_sweep_run_one(const struct dcs_sweep *sw, size_t run, const struct dcs_
 
 /* ---- packing (for MPI) ------------------------------------------------ */
 
-struct pk {
-	char *buf;
-	size_t len, cap;
-	bool oom;
-};
-
-static void pk_put(struct pk *p, const void *d, size_t n)
-{
-	if (p->oom)
-		return;
-	if (p->len + n > p->cap) {
-		size_t cap = p->cap ? p->cap : 1024;
-		while (cap < p->len + n)
-			cap *= 2;
-		char *b = realloc(p->buf, cap);
-		if (!b) {
-			p->oom = true;
-			return;
-		}
-		p->buf = b;
-		p->cap = cap;
-	}
-	memcpy(p->buf + p->len, d, n);
-	p->len += n;
-}
-
-static void pk_u32(struct pk *p, uint32_t v)
+static void pk_u32(struct dcs_buf *p, uint32_t v)
 {
 	unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
 			      (unsigned char)(v >> 24)};
-	pk_put(p, b, 4);
+	dcs_buf_put(p, b, 4);
 }
 
-static void pk_str(struct pk *p, const char *s)
+static void pk_str(struct dcs_buf *p, const char *s)
 {
-	pk_put(p, s ? s : "", strlen(s ? s : "") + 1);
+	dcs_buf_put(p, s ? s : "", strlen(s ? s : "") + 1);
 }
 
 char *dcs_sweep_run_pack(const struct dcs_sweep_run *r, size_t *len)
 {
-	struct pk p = {0};
-	pk_put(&p, "DCSR", 4);
+	struct dcs_buf p = {0};
+	dcs_buf_put(&p, "DCSR", 4);
 	pk_u32(&p, (uint32_t)r->code);
 	pk_u32(&p, r->done ? 1u : 0u);
 	pk_u32(&p, (uint32_t)r->n);
@@ -254,11 +229,11 @@ char *dcs_sweep_run_pack(const struct dcs_sweep_run *r, size_t *len)
 	}
 	pk_str(&p, r->messages);
 	if (p.oom) {
-		free(p.buf);
+		dcs_buf_free(&p);
 		return NULL;
 	}
 	*len = p.len;
-	return p.buf;
+	return p.s;
 }
 
 static bool up_u32(const char **p, const char *end, uint32_t *v)

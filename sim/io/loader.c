@@ -484,15 +484,14 @@ static void parse_ref(struct ld *L, const cJSON *obj, const struct field *f, con
 		*out = idx;
 }
 
-/* The first control character (C0 or DEL) of s, or NULL; a description may
- * hold line breaks and tabs. */
-static const char *control_char(const char *s, bool text)
+/* The first control character (C0 or DEL) of s, or NULL.  A description is
+ * free text (its control bytes are escaped wherever it is printed); ids and
+ * names become file names and table cells. */
+static const char *control_char(const char *s, bool free_text)
 {
-	for (const char *p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if ((c < 0x20 || c == 0x7f) && !(text && (c == '\n' || c == '\t')))
+	for (const char *p = s; *p && !free_text; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return p;
-	}
 	return NULL;
 }
 

@@ -25,6 +25,7 @@
 
 #include "dcisim/buf.h"
 #include "dcisim/csvread.h"
+#include "dcisim/hash.h"
 #include "dcisim/loader.h"
 #include "dcisim/output.h"
 #include "dcisim/results.h"
@@ -690,19 +691,11 @@ struct colset {
 	size_t nslots;
 };
 
-static uint64_t fnv(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 static long colset_find(const struct colset *cs, const char *name)
 {
 	if (!cs->nslots)
 		return -1;
-	for (size_t i = fnv(name) & (cs->nslots - 1);; i = (i + 1) & (cs->nslots - 1)) {
+	for (size_t i = dcs_hash_str(name, 0) & (cs->nslots - 1);; i = (i + 1) & (cs->nslots - 1)) {
 		if (!cs->slots[i])
 			return -1;
 		if (strcmp(cs->names[cs->slots[i] - 1], name) == 0)
@@ -726,7 +719,7 @@ static int colset_add(struct colset *cs, char *name)
 		}
 		cs->names = nm;
 		for (size_t k = 0; k < cs->n; k++) {
-			size_t i = fnv(cs->names[k]) & (ns - 1);
+			size_t i = dcs_hash_str(cs->names[k], 0) & (ns - 1);
 			while (sl[i])
 				i = (i + 1) & (ns - 1);
 			sl[i] = k + 1;
@@ -736,7 +729,7 @@ static int colset_add(struct colset *cs, char *name)
 		cs->nslots = ns;
 	}
 	cs->names[cs->n] = name;
-	size_t i = fnv(name) & (cs->nslots - 1);
+	size_t i = dcs_hash_str(name, 0) & (cs->nslots - 1);
 	while (cs->slots[i])
 		i = (i + 1) & (cs->nslots - 1);
 	cs->slots[i] = ++cs->n;
@@ -956,11 +949,10 @@ static void print_messages(const struct dcs_sweep *sw, const struct dcs_sweep_ru
 
 /* ---- parameters that changed nothing ------------------------------------ */
 
-static uint64_t fnv_more(uint64_t h, const char *s)
+/* Hashes s after h, then a separator, so "ab","c" != "a","bc". */
+static uint64_t hash_more(uint64_t h, const char *s)
 {
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return (h ^ 0x1f) * 1099511628211ull; /* a separator, so "ab","c" != "a","bc" */
+	return dcs_hash64("\x1f", 1, dcs_hash_str(s, h));
 }
 
 struct inert_row {
@@ -987,19 +979,19 @@ bool dcs_sweep_param_inert(const struct dcs_sweep *sw, const struct dcs_sweep_ru
 		if (!r->done || r->code != 0)
 			continue;
 		size_t point = i / (size_t)sw->replications;
-		uint64_t g = 1469598103934665603ull, out = g;
+		uint64_t g = 0, out = 0;
 		for (size_t p = 0; p < sw->n_params; p++)
 			if (p != param)
-				g = fnv_more(g, dcs_sweep_value(sw, point, p));
+				g = hash_more(g, dcs_sweep_value(sw, point, p));
 		char rep[32];
 		snprintf(rep, sizeof(rep), "%zu", i % (size_t)sw->replications);
-		g = fnv_more(g, rep);
+		g = hash_more(g, rep);
 		/* The lift_* figures are what-ifs that depend on every cap, the
 		 * idle ones too (a window's size sets how much bandwidth would
 		 * make it bind): they are not outcomes. */
 		for (size_t k = 0; k < r->n; k++)
 			if (strncmp(r->names[k], "lift_", 5) != 0)
-				out = fnv_more(fnv_more(out, r->names[k]), r->values[k]);
+				out = hash_more(hash_more(out, r->names[k]), r->values[k]);
 		rows[n++] = (struct inert_row){g, dcs_sweep_value(sw, point, param), out};
 	}
 	qsort(rows, n, sizeof(*rows), cmp_inert);

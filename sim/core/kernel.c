@@ -84,6 +84,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcisim/hash.h"
+
 #define NIL             UINT32_MAX
 #define MAX_NODES       (UINT32_C(1) << 31)
 #define NB_MIN          16
@@ -786,18 +788,6 @@ size_t dcs_kernel_bytes_per_pending(void)
 }
 
 /* ---- random streams ---- */
-
-uint64_t dcs_hash64(const void *data, size_t len, uint64_t h)
-{
-	const unsigned char *p = data;
-	if (h == 0)
-		h = UINT64_C(0xcbf29ce484222325);
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= UINT64_C(0x100000001b3);
-	}
-	return h;
-}
 
 static uint64_t splitmix64(uint64_t x)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "dcisim/kernel.h"
+#include "dcisim/hash.h"
 #include "dcisim/output.h"
 #include "loader_internal.h"
 #include "textsafe.h"

@@ -66,6 +66,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "cluster.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/metrics.h"
 #include "dcisim/presets.h"
 #include "dcisim/world.h"
@@ -904,7 +905,7 @@ static void push_outage(struct cluster *c, struct outage o)
 		struct outage *p = realloc(c->outages, cap * sizeof(*p));
 		if (!p) {
 			fprintf(stderr, "dcisim: out of memory in the cluster model\n");
-			exit(3);
+			exit(DCS_EXIT_RUNTIME);
 		}
 		c->outages = p;
 		c->cap_outages = cap;

@@ -70,6 +70,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "dcisim/exitcode.h"
 #include "dcisim/migration_engines.h"
 #include "dcisim/net.h"
 #include "dcisim/metrics.h"
@@ -168,7 +169,7 @@ static void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size);
 	if (!p) {
 		fprintf(stderr, "dcisim: out of memory in the migration model\n");
-		exit(3);
+		exit(DCS_EXIT_RUNTIME);
 	}
 	return p;
 }
@@ -576,7 +577,7 @@ static void start_round(struct mig *m, double bytes)
 	m->flow = dcs_flow_start(w->net, &spec);
 	if (!m->flow) {
 		fprintf(stderr, "dcisim: out of memory starting a migration flow\n");
-		exit(3);
+		exit(DCS_EXIT_RUNTIME);
 	}
 }
 
@@ -641,7 +642,7 @@ static void start_migration(struct mstate *S, struct plan *p, int vm)
 		struct mig **a = realloc(S->all, S->cap_all * sizeof(*a));
 		if (!a) {
 			fprintf(stderr, "dcisim: out of memory in the migration model\n");
-			exit(3);
+			exit(DCS_EXIT_RUNTIME);
 		}
 		S->all = a;
 	}

@@ -99,6 +99,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "storage.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/metrics.h"
 #include "dcisim/world.h"
 
@@ -271,7 +272,7 @@ struct done_msg {
 static void oom(void)
 {
 	fprintf(stderr, "dcisim: storage: out of memory\n");
-	exit(3);
+	exit(DCS_EXIT_RUNTIME);
 }
 
 static const char *site_id(const struct sto *m, int s)

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dcisim/exitcode.h"
 #include "dcisim/output.h"
 #include "dcisim/trace.h"
 #include "dcisim/viz.h"
@@ -822,14 +823,14 @@ static int run_window(struct dcs_viz *v, FILE *err)
 	struct key_ev *keys;
 	int n_keys;
 	if (parse_keys(v->o.keys, &keys, &n_keys, err) != 0)
-		return 2;
+		return DCS_EXIT_USAGE;
 	if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
 		fprintf(err,
 			"dcisim view: error: cannot open a window: %s\n"
 			"  (no display? `dcisim view --snapshot T FILE.bmp` draws without one)\n",
 			SDL_GetError());
 		free(keys);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	char title[256];
 	snprintf(title, sizeof(title), "dcisim view \xe2\x80\x94 %s", v->scn->name);
@@ -846,7 +847,7 @@ static int run_window(struct dcs_viz *v, FILE *err)
 		fprintf(err, "dcisim view: error: cannot open a window: %s\n", SDL_GetError());
 		free(keys);
 		SDL_QuitSubSystem(SDL_INIT_VIDEO);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	SDL_FreeSurface(v->surf);
 	v->surf = NULL;
@@ -891,17 +892,17 @@ static int run_window(struct dcs_viz *v, FILE *err)
 	SDL_DestroyWindow(v->win);
 	v->win = NULL;
 	SDL_QuitSubSystem(SDL_INIT_VIDEO);
-	return 0;
+	return DCS_EXIT_OK;
 }
 
 int dcs_viz_main(const struct dcs_scenario *scn, const struct dcs_viz_opts *o, FILE *err)
 {
 	if (SDL_Init(0) != 0) {
 		fprintf(err, "dcisim view: error: SDL: %s\n", SDL_GetError());
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	struct dcs_viz *v = dcs_viz_create(scn, o, err);
-	int code = 3;
+	int code = DCS_EXIT_RUNTIME;
 	if (!v)
 		goto out;
 	if (o->frames_dir) {
@@ -915,7 +916,7 @@ int dcs_viz_main(const struct dcs_scenario *scn, const struct dcs_viz_opts *o, F
 				"(%.4g s to %.4g s simulated)\n",
 				scn->name, n, v->o.width, v->o.height, o->fps > 0 ? o->fps : 10,
 				o->frames_dir, o->from_s > 0 ? o->from_s : 0, dcs_viz_time(v));
-		code = 0;
+		code = DCS_EXIT_OK;
 		goto out;
 	}
 	if (o->snapshot_s >= 0) {
@@ -925,7 +926,7 @@ int dcs_viz_main(const struct dcs_scenario *scn, const struct dcs_viz_opts *o, F
 		if (o->verbosity >= 0)
 			fprintf(err, "dcisim view: %s at %.3f s: %dx%d image in %s\n", scn->name,
 				dcs_viz_time(v), v->o.width, v->o.height, o->snapshot_path);
-		code = 0;
+		code = DCS_EXIT_OK;
 		goto out;
 	}
 	code = run_window(v, err);

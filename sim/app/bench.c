@@ -23,6 +23,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "commands.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/kernel.h"
 
 #define RING 65536
@@ -317,11 +318,11 @@ int dcs_cmd_bench(int argc, char **argv)
 			i++;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			fputs(bench_usage, stdout);
-			return 0;
+			return DCS_EXIT_OK;
 		} else {
 			fprintf(stderr, "dcisim bench: error: bad argument '%s'\n%s", argv[i],
 				bench_usage);
-			return 2;
+			return DCS_EXIT_USAGE;
 		}
 	}
 	dcs_time_t *inc = malloc(RING * sizeof(*inc));
@@ -329,7 +330,7 @@ int dcs_cmd_bench(int argc, char **argv)
 	if (!inc || !r) {
 		free(inc);
 		gsl_rng_free(r);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	gsl_rng_set(r, 12345);
 	for (size_t i = 0; i < RING; i++)
@@ -361,5 +362,5 @@ int dcs_cmd_bench(int argc, char **argv)
 		fflush(stdout);
 	}
 	free(inc);
-	return 0;
+	return DCS_EXIT_OK;
 }

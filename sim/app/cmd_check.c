@@ -17,6 +17,7 @@
 
 #include "commands.h"
 #include "dcisim/csvread.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/loader.h"
 #include "dcisim/metrics.h"
 #include "dcisim/output.h"
@@ -86,11 +87,11 @@ static int load_tolerances(struct checker *C, const char *baseline)
 	char path[4096], msg[512];
 	snprintf(path, sizeof(path), "%s/tolerances.csv", baseline);
 	if (access(path, F_OK) != 0)
-		return 0;
+		return DCS_EXIT_OK;
 	struct dcs_csv *t = dcs_csv_read_file(path, NULL, msg, sizeof(msg));
 	if (!t) {
 		fprintf(C->err, "dcisim check: error: %s\n", msg);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	long cf = dcs_csv_col(t, "file"), cc = dcs_csv_col(t, "column"),
 	     cr = dcs_csv_col(t, "rtol"), ca = dcs_csv_col(t, "atol");
@@ -98,12 +99,12 @@ static int load_tolerances(struct checker *C, const char *baseline)
 		fprintf(C->err,
 			"dcisim check: error: %s: needs the columns file,column,rtol,atol\n", path);
 		dcs_csv_free(t);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	C->tols = calloc(t->nrows + 1, sizeof(*C->tols));
 	if (!C->tols) {
 		dcs_csv_free(t);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	for (size_t r = 0; r < t->nrows; r++) {
 		struct tol *x = &C->tols[C->ntols];
@@ -117,18 +118,18 @@ static int load_tolerances(struct checker *C, const char *baseline)
 				"(or empty for the default)\n",
 				path, r + 2);
 			dcs_csv_free(t);
-			return 2;
+			return DCS_EXIT_USAGE;
 		}
 		x->file = strdup(dcs_csv_cell(t, r, (size_t)cf));
 		x->column = strdup(dcs_csv_cell(t, r, (size_t)cc));
 		C->ntols++;
 		if (!x->file || !x->column) {
 			dcs_csv_free(t);
-			return 3;
+			return DCS_EXIT_RUNTIME;
 		}
 	}
 	dcs_csv_free(t);
-	return 0;
+	return DCS_EXIT_OK;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -389,13 +390,13 @@ static int check_csv(struct checker *C, const char *file, const char *rdir, cons
 	struct dcs_csv *b = dcs_csv_read_file(pb, NULL, msg, sizeof(msg));
 	if (!b) {
 		fprintf(C->err, "dcisim check: error: %s\n", msg);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	struct dcs_csv *c = dcs_csv_read_file(pr, NULL, msg, sizeof(msg));
 	if (!c) {
 		fprintf(C->err, "dcisim check: error: %s\n", msg);
 		dcs_csv_free(b);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	C->files++;
 	size_t nd = 0;
@@ -404,7 +405,7 @@ static int check_csv(struct checker *C, const char *file, const char *rdir, cons
 	if (!map) {
 		dcs_csv_free(b);
 		dcs_csv_free(c);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	bool moved = false;
 	for (size_t i = 0; i < b->ncols; i++) {
@@ -459,7 +460,7 @@ static int check_csv(struct checker *C, const char *file, const char *rdir, cons
 	free(map);
 	dcs_csv_free(b);
 	dcs_csv_free(c);
-	return 0;
+	return DCS_EXIT_OK;
 }
 
 static int check_run_json(struct checker *C, const char *rdir, const char *bdir)
@@ -470,18 +471,18 @@ static int check_run_json(struct checker *C, const char *rdir, const char *bdir)
 	bool hb = access(pb, F_OK) == 0, hr = access(pr, F_OK) == 0;
 	size_t nd = 0;
 	if (!hb && !hr)
-		return 0;
+		return DCS_EXIT_OK;
 	if (hb != hr) {
 		drift(C, &nd, "run.json is %s",
 		      hb ? "in the baseline but not in the results" : "new (not in the baseline)");
-		return 0;
+		return DCS_EXIT_OK;
 	}
 	struct dcs_kv *b = dcs_kv_read_json(pb, msg, sizeof(msg));
 	struct dcs_kv *c = b ? dcs_kv_read_json(pr, msg, sizeof(msg)) : NULL;
 	if (!b || !c) {
 		fprintf(C->err, "dcisim check: error: %s\n", msg);
 		dcs_kv_free(b);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	C->files++;
 	/* The fingerprint first: it says at once whether the trajectory moved. */
@@ -529,7 +530,7 @@ static int check_run_json(struct checker *C, const char *rdir, const char *bdir)
 			drift(C, &nd, "run.json key %s is new (not in the baseline)", c->keys[i]);
 	dcs_kv_free(b);
 	dcs_kv_free(c);
-	return 0;
+	return DCS_EXIT_OK;
 }
 
 /* ---- exact mode ---------------------------------------------------------- */
@@ -561,7 +562,7 @@ static int check_bytes(struct checker *C, const char *file, const char *rdir, co
 		fprintf(C->err, "dcisim check: error: cannot read %s: %s\n", b ? pr : pb,
 			strerror(errno));
 		free(b);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	C->files++;
 	C->cells += lb;
@@ -580,7 +581,7 @@ static int check_bytes(struct checker *C, const char *file, const char *rdir, co
 	}
 	free(b);
 	free(r);
-	return 0;
+	return DCS_EXIT_OK;
 }
 
 /* ---- stat mode ----------------------------------------------------------- */
@@ -614,12 +615,12 @@ static int read_sweep(struct checker *C, const char *dir, struct sweepcsv *s)
 			"dcisim check: error: %s: --mode stat compares sweeps (sweep.csv with "
 			"replications, from dcisim sweep), and this directory has no sweep.csv\n",
 			dir);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	s->t = dcs_csv_read_file(p, NULL, msg, sizeof(msg));
 	if (!s->t) {
 		fprintf(C->err, "dcisim check: error: %s\n", msg);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	long rep = dcs_csv_col(s->t, "replication"), seed = dcs_csv_col(s->t, "seed");
 	s->status = dcs_csv_col(s->t, "status");
@@ -628,11 +629,11 @@ static int read_sweep(struct checker *C, const char *dir, struct sweepcsv *s)
 			"dcisim check: error: %s: not a sweep.csv (no replication, seed and status "
 			"columns)\n",
 			p);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	s->p0 = rep + 1;
 	s->p1 = seed;
-	return 0;
+	return DCS_EXIT_OK;
 }
 
 /* A row's point as "param=value param=value". */
@@ -782,7 +783,7 @@ static int check_stat(struct checker *C, const char *rdir, const char *bdir)
 	double *xb = calloc(rows, sizeof(double)), *xc = calloc(rows, sizeof(double));
 	const char **tb = calloc(rows, sizeof(char *)), **tc = calloc(rows, sizeof(char *));
 	if (!rc && (!xb || !xc || !tb || !tc))
-		rc = 3;
+		rc = DCS_EXIT_RUNTIME;
 	if (rc)
 		goto out;
 	C->files++;
@@ -801,7 +802,7 @@ static int check_stat(struct checker *C, const char *rdir, const char *bdir)
 	if (!pb || !pc) {
 		free_ranges(pb, npb);
 		free_ranges(pc, npc);
-		rc = 3;
+		rc = DCS_EXIT_RUNTIME;
 		goto out;
 	}
 	qsort(pc, npc, sizeof(*pc), cmp_prange);
@@ -892,9 +893,10 @@ static int copy_file(const char *from_dir, const char *to_dir, const char *name,
 	char *data = dcs_read_file(p, &len);
 	if (!data) {
 		fprintf(err, "dcisim check: error: cannot read %s: %s\n", p, strerror(errno));
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
-	int rc = dcs_write_file_atomic(to_dir, name, data, len, err) == 0 ? 0 : 3;
+	int rc = dcs_write_file_atomic(to_dir, name, data, len, err) == 0 ? DCS_EXIT_OK
+										     : DCS_EXIT_RUNTIME;
 	free(data);
 	return rc;
 }
@@ -905,19 +907,19 @@ static int accept(const char *rdir, const char *bdir, char **rl, size_t nr, char
 {
 	if (dcs_mkdir_p(bdir) != 0) {
 		fprintf(err, "dcisim check: error: cannot create %s: %s\n", bdir, strerror(errno));
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	for (size_t i = 0; i < nr; i++)
 		if (copy_file(rdir, bdir, rl[i], err))
-			return 3;
+			return DCS_EXIT_RUNTIME;
 	char p[4096];
 	snprintf(p, sizeof(p), "%s/run.json", rdir);
 	bool run_json = access(p, F_OK) == 0;
 	if (run_json && copy_file(rdir, bdir, "run.json", err))
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	snprintf(p, sizeof(p), "%s/sweep.json", rdir);
 	if (access(p, F_OK) == 0 && copy_file(rdir, bdir, "sweep.json", err))
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	for (size_t i = 0; i < nb; i++) {
 		if (has(rl, nr, bl[i]))
 			continue;
@@ -925,13 +927,13 @@ static int accept(const char *rdir, const char *bdir, char **rl, size_t nr, char
 		if (unlink(p) != 0) {
 			fprintf(err, "dcisim check: error: cannot remove %s: %s\n", p,
 				strerror(errno));
-			return 3;
+			return DCS_EXIT_RUNTIME;
 		}
 	}
 	snprintf(p, sizeof(p), "%s/run.json", bdir);
 	if (!run_json && access(p, F_OK) == 0 && unlink(p) != 0)
-		return 3;
-	return 0;
+		return DCS_EXIT_RUNTIME;
+	return DCS_EXIT_OK;
 }
 
 static bool is_dir(const char *p)
@@ -949,7 +951,7 @@ int dcs_check_dirs(const char *result_dir, const char *baseline_dir, const struc
 			    .max_per_file = o->max_per_file > 0 ? o->max_per_file : 20};
 	if (!is_dir(result_dir)) {
 		fprintf(err, "dcisim check: error: %s: no such result directory\n", result_dir);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	bool have_base = is_dir(baseline_dir);
 	if (!have_base && !o->accept) {
@@ -957,7 +959,7 @@ int dcs_check_dirs(const char *result_dir, const char *baseline_dir, const struc
 			"dcisim check: error: %s: no such baseline directory (create it with "
 			"--accept)\n",
 			baseline_dir);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	C.catalog = dcs_world_catalog_init(&C.catalog_store);
 	size_t nr = 0, nb = 0;
@@ -1013,7 +1015,7 @@ int dcs_check_dirs(const char *result_dir, const char *baseline_dir, const struc
 				fprintf(out, "check: accepted: %s now holds the results of %s\n",
 					baseline_dir, result_dir);
 		} else if (C.drifts) {
-			rc = 1;
+			rc = DCS_EXIT_DRIFT;
 		}
 	}
 	free_list(rl, nr);
@@ -1069,7 +1071,7 @@ int dcs_cmd_check(int argc, char **argv)
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(check_usage, stdout);
-			return 0;
+			return DCS_EXIT_OK;
 		} else if (!strcmp(a, "--baseline") && v) {
 			baseline = v;
 			i++;
@@ -1079,7 +1081,7 @@ int dcs_cmd_check(int argc, char **argv)
 				fprintf(stderr,
 					"dcisim check: error: %s needs a number >= 0, not '%s'\n",
 					a, v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			*(a[2] == 'r' ? &o.rtol : &o.atol) = x;
 			i++;
@@ -1099,7 +1101,7 @@ int dcs_cmd_check(int argc, char **argv)
 					"dcisim check: error: --mode is exact, tolerance or stat, "
 					"not '%s'\n",
 					v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			i++;
 		} else if (!strcmp(a, "--alpha") && v) {
@@ -1109,26 +1111,26 @@ int dcs_cmd_check(int argc, char **argv)
 				    "dcisim check: error: --alpha needs a number in (0, 0.5), not "
 				    "'%s'\n",
 				    v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			i++;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "dcisim check: error: unknown option '%s'%s\n%s", a,
 				v ? "" : " (or missing value)", check_usage);
-			return 2;
+			return DCS_EXIT_USAGE;
 		} else if (!result) {
 			result = a;
 		} else {
 			fprintf(stderr,
 				"dcisim check: error: one result directory at a time ('%s')\n", a);
-			return 2;
+			return DCS_EXIT_USAGE;
 		}
 	}
 	if (!result || !baseline) {
 		fprintf(stderr, "dcisim check: error: %s\n\n%s",
 			result ? "--baseline DIR is required" : "give a result directory",
 			check_usage);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (isnan(o.rtol))
 		o.rtol = o.mode == DCS_CHECK_STAT ? 0.05 : 1e-9;

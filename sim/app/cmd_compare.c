@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "report.h"
+#include "dcisim/exitcode.h"
 
 static const char compare_usage[] =
     "usage: dcisim compare RESULT_DIR RESULT_DIR... [--out DIR] [--label NAME]...\n"
@@ -35,9 +36,9 @@ int dcs_cmd_compare(int argc, char **argv)
 	const char **metrics = calloc((size_t)argc + 1, sizeof(char *));
 	size_t nd = 0, nl = 0, nm = 0;
 	struct dcs_compare_opts o = {.out_dir = "results/compare"};
-	int rc = 2;
+	int rc = DCS_EXIT_USAGE;
 	if (!dirs || !labels || !metrics) {
-		rc = 3;
+		rc = DCS_EXIT_RUNTIME;
 		goto out;
 	}
 	for (int i = 0; i < argc; i++) {
@@ -45,7 +46,7 @@ int dcs_cmd_compare(int argc, char **argv)
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(compare_usage, stdout);
-			rc = 0;
+			rc = DCS_EXIT_OK;
 			goto out;
 		} else if (!strcmp(a, "--out") && v) {
 			o.out_dir = v;
@@ -80,7 +81,7 @@ int dcs_cmd_compare(int argc, char **argv)
 	o.metrics = metrics;
 	o.n_metrics = nm;
 	rc = dcs_compare_dirs(dirs, nd, &o, stderr);
-	if (rc == 0)
+	if (rc == DCS_EXIT_OK)
 		fprintf(stderr,
 			"dcisim compare: %zu directories; %s/report.html and %s/compare.csv\n", nd,
 			o.out_dir, o.out_dir);

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "lookup.h"
 #include "dcisim/csvread.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/loader.h"
 #include "run.h"
 #include "sweep.h"
@@ -121,7 +122,7 @@ int dcs_cmd_run(int argc, char **argv)
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(run_usage, stdout);
-			return 0;
+			return DCS_EXIT_OK;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			o.verbosity = -1;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
@@ -136,7 +137,7 @@ int dcs_cmd_run(int argc, char **argv)
 				    stderr,
 				    "dcisim run: error: --seed needs a whole number, not '%s'\n",
 				    v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			o.seed = s;
 			o.seed_set = true;
@@ -146,7 +147,7 @@ int dcs_cmd_run(int argc, char **argv)
 				fprintf(stderr,
 					"dcisim run: error: --until needs seconds > 0, not '%s'\n",
 					v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			i++;
 		} else if (!strcmp(a, "--max-events") && v) {
@@ -154,7 +155,7 @@ int dcs_cmd_run(int argc, char **argv)
 			if (!dcs_parse_u64(v, &n) || n == 0) {
 				fprintf(stderr,
 					"dcisim run: error: --max-events needs a count > 0\n");
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			o.max_events = n;
 			i++;
@@ -167,18 +168,18 @@ int dcs_cmd_run(int argc, char **argv)
 			if (!dcs_parse_double(v, &o.max_wall_s) || o.max_wall_s <= 0) {
 				fprintf(stderr,
 					"dcisim run: error: --max-wall-s needs seconds > 0\n");
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			i++;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "dcisim run: error: unknown option '%s'%s\n%s", a,
 				v ? "" : " (or missing value)", run_usage);
-			return 2;
+			return DCS_EXIT_USAGE;
 		} else if (!scenario) {
 			scenario = a;
 		} else {
 			fprintf(stderr, "dcisim run: error: one scenario at a time ('%s')\n", a);
-			return 2;
+			return DCS_EXIT_USAGE;
 		}
 	}
 	int nerr = 0;
@@ -191,7 +192,7 @@ int dcs_cmd_run(int argc, char **argv)
 		found = dcs_lookup(scenario);
 		if (!found) {
 			dcs_lookup_explain(stderr, "run", scenario);
-			return 2;
+			return DCS_EXIT_USAGE;
 		}
 		scn = dcs_scenario_load_file(found, stderr, &nerr);
 	}
@@ -199,7 +200,7 @@ int dcs_cmd_run(int argc, char **argv)
 	if (!scn) {
 		fprintf(stderr, "dcisim run: %d error%s; nothing written\n", nerr,
 			nerr == 1 ? "" : "s");
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	char defdir[512];
 	if (!o.out_dir) {
@@ -208,13 +209,13 @@ int dcs_cmd_run(int argc, char **argv)
 	}
 	if (!force && !out_dir_is_ours(o.out_dir, scn)) {
 		dcs_scenario_free(scn);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	o.progress = o.verbosity >= 0;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	int code = dcs_run_scenario(scn, &o, NULL, stderr);
-	if (code == 0 && o.verbosity >= 0)
+	if (code == DCS_EXIT_OK && o.verbosity >= 0)
 		fprintf(stderr, "dcisim: %s: results in %s/\n", scn->name, o.out_dir);
 	dcs_scenario_free(scn);
 	return code;
@@ -230,23 +231,23 @@ static int validate_one(const char *path)
 	free(text);
 	if (kind == DCS_FILE_SCHEMA) {
 		printf("%s: skipped (a JSON Schema, not a scenario)\n", path);
-		return 0;
+		return DCS_EXIT_OK;
 	}
 	if (kind == DCS_FILE_SWEEP) {
 		struct dcs_sweep *sw = dcs_sweep_load_file(path, stderr, &nerr);
 		if (!sw)
-			return 2;
+			return DCS_EXIT_USAGE;
 		printf("%s: ok (sweep of %zu runs)\n", path, dcs_sweep_n_runs(sw));
 		dcs_sweep_free(sw);
-		return 0;
+		return DCS_EXIT_OK;
 	}
 	struct dcs_scenario *s = dcs_scenario_load_file(path, stderr, &nerr);
 	if (!s)
-		return 2;
+		return DCS_EXIT_USAGE;
 	printf("%s: ok (%s: %zu sites, %zu links, %zu VMs, %.12g s)\n", path, s->name, s->n_sites,
 	       s->n_links, s->n_vms, s->duration_s);
 	dcs_scenario_free(s);
-	return 0;
+	return DCS_EXIT_OK;
 }
 
 int dcs_cmd_validate(int argc, char **argv)
@@ -258,18 +259,18 @@ int dcs_cmd_validate(int argc, char **argv)
 		      "FILE:LINE:COL: error: JSON.PATH: message.  Exit 0 if all are valid, 2 "
 		      "otherwise.\n",
 		      argc == 0 ? stderr : stdout);
-		return argc == 0 ? 2 : 0;
+		return argc == 0 ? DCS_EXIT_USAGE : DCS_EXIT_OK;
 	}
-	int code = 0;
+	int code = DCS_EXIT_OK;
 	for (int i = 0; i < argc; i++) {
 		char *found = dcs_lookup(argv[i]);
 		if (!found) {
 			dcs_lookup_explain(stderr, "validate", argv[i]);
-			code = 2;
+			code = DCS_EXIT_USAGE;
 			continue;
 		}
 		if (validate_one(found) != 0)
-			code = 2;
+			code = DCS_EXIT_USAGE;
 		free(found);
 	}
 	return code;
@@ -282,12 +283,13 @@ int dcs_cmd_schema(int argc, char **argv)
 		fputs("usage: dcisim schema [--markdown]\n\nPrints the JSON Schema of the scenario "
 		      "format, or with --markdown the key reference.\n",
 		      !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ? stdout : stderr);
-		return !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ? 0 : 2;
+		return !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ? DCS_EXIT_OK
+									    : DCS_EXIT_USAGE;
 	}
 	char *s = md ? dcs_schema_markdown() : dcs_schema_json();
 	if (!s)
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	printf("%s\n", s);
 	free(s);
-	return 0;
+	return DCS_EXIT_OK;
 }

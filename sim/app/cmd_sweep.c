@@ -9,6 +9,7 @@
 #include "lookup.h"
 #include "run.h"
 #include "sweep.h"
+#include "dcisim/exitcode.h"
 
 static const char sweep_usage[] =
     "usage: dcisim sweep SWEEP.json [--out DIR] [--jobs N] [--runs-dir DIR] [--resume|--force]\n"
@@ -58,7 +59,7 @@ int dcs_cmd_sweep(int argc, char **argv)
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(sweep_usage, stdout);
-			return 0;
+			return DCS_EXIT_OK;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			o.verbosity = -1;
 		} else if (!strcmp(a, "--resume")) {
@@ -78,35 +79,35 @@ int dcs_cmd_sweep(int argc, char **argv)
 					"dcisim sweep: error: --jobs needs a count in [1, 1024], "
 					"not '%s'\n",
 					v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			o.jobs = (unsigned)n;
 			i++;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "dcisim sweep: error: unknown option '%s'%s\n%s", a,
 				v ? "" : " (or missing value)", sweep_usage);
-			return 2;
+			return DCS_EXIT_USAGE;
 		} else if (!path) {
 			path = a;
 		} else {
 			fprintf(stderr, "dcisim sweep: error: one sweep file at a time ('%s')\n",
 				a);
-			return 2;
+			return DCS_EXIT_USAGE;
 		}
 	}
 	if (!path) {
 		fputs(sweep_usage, stderr);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (o.resume && o.force) {
 		fprintf(stderr, "dcisim sweep: error: --resume reuses cached runs and --force "
 				"deletes them: give one\n");
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	char *found = dcs_lookup(path);
 	if (!found) {
 		dcs_lookup_explain(stderr, "sweep", path);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	int code = sweep_file(found, &o);
 	free(found);
@@ -134,7 +135,7 @@ static int sweep_file(const char *path, struct dcs_sweep_opts *op)
 	if (!sw) {
 		fprintf(stderr, "dcisim sweep: %d error%s; nothing run\n", nerr,
 			nerr == 1 ? "" : "s");
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (!o.out_dir) {
 		snprintf(defdir, sizeof(defdir), "results/%s", sw->name);
@@ -145,14 +146,14 @@ static int sweep_file(const char *path, struct dcs_sweep_opts *op)
 	if (!runs) {
 		fprintf(stderr, "dcisim sweep: error: out of memory for %zu runs\n", total);
 		dcs_sweep_free(sw);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	size_t stale = 0;
 	long reused = dcs_sweep_cache_prepare(sw, &o, runs, &stale, stderr);
 	if (reused < 0) {
 		free(runs);
 		dcs_sweep_free(sw);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (o.verbosity >= 0 && isatty(fileno(stderr)))
 		fprintf(stderr,

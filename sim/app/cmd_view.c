@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "lookup.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/loader.h"
 #include "dcisim/trace.h"
 #include "dcisim/version.h"
@@ -87,14 +88,14 @@ int dcs_cmd_view(int argc, char **argv)
 			fputs(view_usage, stdout);
 			if (!dcs_viz_available())
 				printf("\nNote: %s", dcs_viz_howto);
-			return 0;
+			return DCS_EXIT_OK;
 		} else if (!strcmp(a, "--speed") && v) {
 			if (!dcs_parse_double(v, &o.speed) || o.speed <= 0 || o.speed > 1e9) {
 				fprintf(
 				    stderr,
 				    "dcisim view: error: --speed needs a number > 0, not '%s'\n",
 				    v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			i++;
 		} else if (!strcmp(a, "--snapshot") && v && i + 2 < argc) {
@@ -103,7 +104,7 @@ int dcs_cmd_view(int argc, char **argv)
 				    stderr,
 				    "dcisim view: error: --snapshot needs seconds >= 0, not '%s'\n",
 				    v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			o.snapshot_path = argv[i + 2];
 			i += 2;
@@ -115,7 +116,7 @@ int dcs_cmd_view(int argc, char **argv)
 				fprintf(stderr,
 					"dcisim view: error: --format is png or bmp, not '%s'\n",
 					v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			o.frames_format = v;
 			i++;
@@ -127,7 +128,7 @@ int dcs_cmd_view(int argc, char **argv)
 			    (fps && !(x > 0 && x <= 1000))) {
 				fprintf(stderr, "dcisim view: error: %s needs %s, not '%s'\n", a,
 					fps ? "frames per second in (0, 1000]" : "seconds >= 0", v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			*(fps ? &o.fps : !strcmp(a, "--from") ? &o.from_s : &o.to_s) = x;
 			i++;
@@ -140,7 +141,7 @@ int dcs_cmd_view(int argc, char **argv)
 					"dcisim view: error: --size needs WxH between 320x200 and "
 					"8192x8192, not '%s'\n",
 					v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			i++;
 		} else if (!strcmp(a, "--out") && v) {
@@ -156,7 +157,7 @@ int dcs_cmd_view(int argc, char **argv)
 				    stderr,
 				    "dcisim view: error: --seed needs a whole number, not '%s'\n",
 				    v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			o.seed = s;
 			o.seed_set = true;
@@ -166,38 +167,38 @@ int dcs_cmd_view(int argc, char **argv)
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "dcisim view: error: unknown option '%s'%s\n%s", a,
 				v ? "" : " (or missing value)", view_usage);
-			return 2;
+			return DCS_EXIT_USAGE;
 		} else if (!scenario) {
 			scenario = a;
 		} else {
 			fprintf(stderr, "dcisim view: error: one scenario at a time ('%s')\n", a);
-			return 2;
+			return DCS_EXIT_USAGE;
 		}
 	}
 	if (o.frames_dir && o.snapshot_s >= 0) {
 		fprintf(stderr, "dcisim view: error: --frames or --snapshot, not both\n");
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (o.to_s >= 0 && o.to_s < o.from_s) {
 		fprintf(stderr, "dcisim view: error: --to %g s is before --from %g s\n", o.to_s,
 			o.from_s);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (o.replay_path && o.out_dir) {
 		fprintf(stderr,
 			"dcisim view: error: --out writes a live run's CSVs; a replay has none "
 			"(the run that wrote the trace wrote them)\n");
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (!dcs_viz_available()) {
 		fprintf(stderr, "dcisim view: error: %s", dcs_viz_howto);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	char *named = NULL; /* the scenario a trace names */
 	if (!scenario && o.replay_path) {
 		struct dcs_trace_reader *r = dcs_trace_load(o.replay_path, stderr);
 		if (!r)
-			return 2;
+			return DCS_EXIT_USAGE;
 		const char *p = dcs_trace_scenario_path(r);
 		if (p && strcmp(dcs_trace_scenario_name(r), "default") != 0) {
 			/* The recorded path (absolute since traces record it so);
@@ -218,7 +219,7 @@ int dcs_cmd_view(int argc, char **argv)
 		if (!found) {
 			dcs_lookup_explain(stderr, "view", scenario);
 			free(named);
-			return 2;
+			return DCS_EXIT_USAGE;
 		}
 		scn = dcs_scenario_load_file(found, stderr, &nerr);
 		free(found);
@@ -227,7 +228,7 @@ int dcs_cmd_view(int argc, char **argv)
 	if (!scn) {
 		fprintf(stderr, "dcisim view: %d error%s\n", nerr, nerr == 1 ? "" : "s");
 		free(named);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	int code = dcs_viz_main(scn, &o, stderr);
 	dcs_scenario_free(scn);

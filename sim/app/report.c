@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "dcisim/csvread.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/loader.h"
 #include "dcisim/metrics.h"
 #include "dcisim/output.h"
@@ -230,7 +231,7 @@ static int load_dir(struct rdir *d, FILE *err)
 	struct stat st;
 	if (stat(d->path, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		fprintf(err, "dcisim compare: error: %s: not a directory\n", d->path);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	d->run = maybe_json(d->path, "run.json", err);
 	d->sweep = maybe_json(d->path, "sweep.json", err);
@@ -246,7 +247,7 @@ static int load_dir(struct rdir *d, FILE *err)
 			"dcisim compare: error: %s: not a dcisim result directory (no run.json, "
 			"summary.csv or sweep.json)\n",
 			d->path);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (d->is_sweep)
 		load_scenario(d, dcs_kv_get(d->sweep, "base"));
@@ -260,7 +261,7 @@ static int load_dir(struct rdir *d, FILE *err)
 			   dcs_csv_cell(pt, r, (size_t)cv)) != 0)
 			break;
 	dcs_csv_free(pt);
-	return 0;
+	return DCS_EXIT_OK;
 }
 
 /* ---- the metric rows both outputs share ---------------------------------- */
@@ -413,7 +414,7 @@ static int write_compare_csv(const char *out, const struct mtable *m, const stru
 		free(h.s);
 		dcs_results_destroy(res);
 		fprintf(err, "dcisim compare: error: out of memory\n");
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	struct dcs_table *t = dcs_results_table(res, "compare.csv", h.s);
 	free(h.s);
@@ -442,7 +443,7 @@ static int write_compare_csv(const char *out, const struct mtable *m, const stru
 		}
 		dcs_row_end(t);
 	}
-	int rc = dcs_write_table(out, t, err) == 0 ? 0 : 3;
+	int rc = dcs_write_table(out, t, err) == 0 ? DCS_EXIT_OK : DCS_EXIT_RUNTIME;
 	dcs_results_destroy(res);
 	return rc;
 }
@@ -1401,10 +1402,10 @@ int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare
 	char **owned = calloc(n, sizeof(char *));
 	struct mtable m = {0};
 	struct dcs_buf b = {0};
-	int rc = 0;
+	int rc = DCS_EXIT_OK;
 	if (!d || !owned) {
 		fprintf(err, "dcisim compare: error: out of memory\n");
-		rc = 3;
+		rc = DCS_EXIT_RUNTIME;
 		goto out;
 	}
 	for (size_t k = 0; k < n; k++) {
@@ -1430,13 +1431,13 @@ int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare
 		goto out;
 	if (collect_metrics(&m, d, n) != 0) {
 		fprintf(err, "dcisim compare: error: out of memory\n");
-		rc = 3;
+		rc = DCS_EXIT_RUNTIME;
 		goto out;
 	}
 	if (dcs_mkdir_p(o->out_dir) != 0) {
 		fprintf(err, "dcisim compare: error: cannot create %s: %s\n", o->out_dir,
 			strerror(errno));
-		rc = 3;
+		rc = DCS_EXIT_RUNTIME;
 		goto out;
 	}
 	rc = write_compare_csv(o->out_dir, &m, d, n, err);
@@ -1468,11 +1469,11 @@ int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare
 	dcs_buf_puts(&b, "</body>\n</html>\n");
 	if (b.oom) {
 		fprintf(err, "dcisim compare: error: out of memory writing the report\n");
-		rc = 3;
+		rc = DCS_EXIT_RUNTIME;
 		goto out;
 	}
 	if (dcs_write_file_atomic(o->out_dir, "report.html", b.s, b.len, err) != 0)
-		rc = 3;
+		rc = DCS_EXIT_RUNTIME;
 out:
 	free(b.s);
 	mtable_free(&m);

@@ -25,6 +25,7 @@
 
 #include "dcisim/buf.h"
 #include "dcisim/csvread.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/hash.h"
 #include "dcisim/loader.h"
 #include "dcisim/output.h"
@@ -188,11 +189,11 @@ void dcs_sweep_run_one(const struct dcs_sweep *sw, size_t run, const struct dcs_
 		fclose(mf);
 	/* 0 done, 3 a runtime failure or limit: both are outcomes to report.
 	 * An interrupted run is not: it is left for a later sweep. */
-	r->done = r->code == 0 || r->code == 3;
+	r->done = r->code == DCS_EXIT_OK || r->code == DCS_EXIT_RUNTIME;
 	if (o->runs_dir && r->done)
 		write_point(sw, run, dir, mf ? NULL : stderr);
 	if (take_summary(r, res) != 0) {
-		r->code = 3;
+		r->code = DCS_EXIT_RUNTIME;
 		free(msgs);
 		msgs = strdup("dcisim: error: out of memory keeping the summary\n");
 	}
@@ -645,7 +646,7 @@ size_t dcs_sweep_pool_join(struct dcs_sweep_pool *P)
 int dcs_sweep_interrupt_code(void)
 {
 	int s = dcs_run_interrupted();
-	return s == 0 ? 0 : s == SIGTERM ? 143 : 130;
+	return s == 0 ? DCS_EXIT_OK : dcs_exit_for_signal(s);
 }
 
 int dcs_sweep_run_local(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
@@ -655,7 +656,7 @@ int dcs_sweep_run_local(const struct dcs_sweep *sw, const struct dcs_sweep_opts 
 	dcs_sweep_progress_init(&prog, o->progress, dcs_sweep_n_runs(sw));
 	struct dcs_sweep_pool *P = dcs_sweep_pool_start(sw, o, runs, o->jobs ? o->jobs : 1);
 	if (!P)
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	if (P->started == 0) {
 		worker(P); /* no thread to be had: run them here */
 	} else {
@@ -1058,26 +1059,26 @@ int dcs_sweep_finish(const struct dcs_sweep *sw, const struct dcs_sweep_run *run
 	size_t total = dcs_sweep_n_runs(sw), ndone = 0, nfailed = 0, nreused = 0;
 	for (size_t i = 0; i < total; i++) {
 		ndone += runs[i].done;
-		nfailed += runs[i].done && runs[i].code != 0;
+		nfailed += runs[i].done && runs[i].code != DCS_EXIT_OK;
 		nreused += runs[i].reused;
 	}
 	print_messages(sw, runs, err, o->verbosity);
 	if (o->verbosity >= 0)
 		warn_inert(sw, runs, err);
-	int code = interrupted_code ? interrupted_code : nfailed ? 3 : 0;
+	int code = interrupted_code ? interrupted_code : nfailed ? DCS_EXIT_RUNTIME : DCS_EXIT_OK;
 	if (!o->out_dir)
 		return code;
 	struct dcs_results *res = dcs_results_create();
 	if (!res || build_tables(res, sw, runs) != 0) {
 		fprintf(err, "dcisim sweep: error: out of memory building sweep.csv\n");
 		dcs_results_destroy(res);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	if (dcs_mkdir_p(o->out_dir) != 0) {
 		fprintf(err, "dcisim sweep: error: cannot create %s: %s\n", o->out_dir,
 			strerror(errno));
 		dcs_results_destroy(res);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	int wc = 0;
 	for (size_t i = 0; i < dcs_results_n_tables(res) && !wc; i++)
@@ -1090,7 +1091,7 @@ int dcs_sweep_finish(const struct dcs_sweep *sw, const struct dcs_sweep_run *run
 	if (!wc)
 		wc = dcs_sweep_write_json(o->out_dir, sw, &in, ndone, nfailed, err);
 	if (wc)
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	if (o->verbosity >= 0) {
 		fprintf(err, "dcisim sweep: %s: %zu of %zu runs%s%s (%zu computed, %zu reused",
 			sw->name, ndone, total, nfailed ? ", some failed" : "",

@@ -78,6 +78,7 @@
  * machine (SPEC §5).  The kernel's outputs are byte-identical to the heap's
  * on every bundled scenario (same event order, same run fingerprints).
  */
+#include "dcisim/exitcode.h"
 #include "dcisim/kernel.h"
 
 #include <stdio.h>
@@ -110,7 +111,7 @@
 		fprintf(stderr, "dcisim: out of memory: ");                                        \
 		fprintf(stderr, __VA_ARGS__);                                                      \
 		fputc('\n', stderr);                                                               \
-		exit(3);                                                                           \
+		exit(DCS_EXIT_RUNTIME);                                                            \
 	} while (0)
 
 /* What the queue walks: 16 bytes, four to a line. */

@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 2, argv + 2);
+			return commands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "dcisim: error: unknown command '%s'\n\n%s", argv[1], usage);
 	return DCS_EXIT_USAGE;
 }

@@ -16,6 +16,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "commands.h"
+#include "options.h"
 #include "dcisim/csvread.h"
 #include "dcisim/exitcode.h"
 #include "dcisim/loader.h"
@@ -1062,69 +1063,88 @@ static const char check_usage[] =
     "Exit status: 0 clean (or accepted), 1 drift found, 2 usage error or missing\n"
     "directory, 3 a file could not be read or written.\n";
 
+enum { OPT_BASELINE = 256, OPT_RTOL, OPT_ATOL, OPT_ACCEPT, OPT_STRICT, OPT_MODE, OPT_ALPHA };
+
+static const struct option check_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"rtol", required_argument, NULL, OPT_RTOL},
+    {"atol", required_argument, NULL, OPT_ATOL},
+    {"accept", no_argument, NULL, OPT_ACCEPT},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"mode", required_argument, NULL, OPT_MODE},
+    {"alpha", required_argument, NULL, OPT_ALPHA},
+    {NULL, 0, NULL, 0},
+};
+
 int dcs_cmd_check(int argc, char **argv)
 {
 	struct dcs_check_opts o = {.rtol = NAN, .atol = 1e-12};
 	const char *result = NULL, *baseline = NULL;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, "h", check_options)) != -1;) {
+		double x;
+		switch (c) {
+		case 'h':
 			fputs(check_usage, stdout);
 			return DCS_EXIT_OK;
-		} else if (!strcmp(a, "--baseline") && v) {
-			baseline = v;
-			i++;
-		} else if ((!strcmp(a, "--rtol") || !strcmp(a, "--atol")) && v) {
-			double x;
-			if (!dcs_parse_double(v, &x)) {
+		case OPT_BASELINE:
+			baseline = optarg;
+			break;
+		case OPT_RTOL:
+		case OPT_ATOL:
+			if (!dcs_parse_double(optarg, &x)) {
 				fprintf(stderr,
 					"dcisim check: error: %s needs a number >= 0, not '%s'\n",
-					a, v);
+					c == OPT_RTOL ? "--rtol" : "--atol", optarg);
 				return DCS_EXIT_USAGE;
 			}
-			*(a[2] == 'r' ? &o.rtol : &o.atol) = x;
-			i++;
-		} else if (!strcmp(a, "--accept")) {
+			*(c == OPT_RTOL ? &o.rtol : &o.atol) = x;
+			break;
+		case OPT_ACCEPT:
 			o.accept = true;
-		} else if (!strcmp(a, "--strict")) {
+			break;
+		case OPT_STRICT:
 			o.strict = true;
-		} else if (!strcmp(a, "--mode") && v) {
-			if (!strcmp(v, "exact"))
+			break;
+		case OPT_MODE:
+			if (!strcmp(optarg, "exact"))
 				o.mode = DCS_CHECK_EXACT;
-			else if (!strcmp(v, "tolerance"))
+			else if (!strcmp(optarg, "tolerance"))
 				o.mode = DCS_CHECK_TOLERANCE;
-			else if (!strcmp(v, "stat"))
+			else if (!strcmp(optarg, "stat"))
 				o.mode = DCS_CHECK_STAT;
 			else {
 				fprintf(stderr,
 					"dcisim check: error: --mode is exact, tolerance or stat, "
 					"not '%s'\n",
-					v);
+					optarg);
 				return DCS_EXIT_USAGE;
 			}
-			i++;
-		} else if (!strcmp(a, "--alpha") && v) {
-			if (!dcs_parse_double(v, &o.alpha) || !(o.alpha > 0 && o.alpha < 0.5)) {
+			break;
+		case OPT_ALPHA:
+			if (!dcs_parse_double(optarg, &o.alpha) || !(o.alpha > 0 && o.alpha < 0.5)) {
 				fprintf(
 				    stderr,
 				    "dcisim check: error: --alpha needs a number in (0, 0.5), not "
 				    "'%s'\n",
-				    v);
+				    optarg);
 				return DCS_EXIT_USAGE;
 			}
-			i++;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "dcisim check: error: unknown option '%s'%s\n%s", a,
-				v ? "" : " (or missing value)", check_usage);
-			return DCS_EXIT_USAGE;
-		} else if (!result) {
-			result = a;
-		} else {
+			break;
+		default:
+			return dcs_options_bad(&opt, "check", check_usage);
+		}
+	}
+	for (int i = dcs_options_first(&opt); i < argc; i++) {
+		if (result) {
 			fprintf(stderr,
-				"dcisim check: error: one result directory at a time ('%s')\n", a);
+				"dcisim check: error: one result directory at a time ('%s')\n",
+				argv[i]);
 			return DCS_EXIT_USAGE;
 		}
+		result = argv[i];
 	}
 	if (!result || !baseline) {
 		fprintf(stderr, "dcisim check: error: %s\n\n%s",

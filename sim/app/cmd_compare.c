@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "options.h"
 #include "report.h"
 #include "dcisim/exitcode.h"
 
@@ -29,6 +30,16 @@ static const char compare_usage[] =
     "\n"
     "Exit status: 0 written, 2 usage error or not a result directory, 3 I/O error.\n";
 
+enum { OPT_OUT = 256, OPT_LABEL, OPT_METRIC };
+
+static const struct option compare_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"label", required_argument, NULL, OPT_LABEL},
+    {"metric", required_argument, NULL, OPT_METRIC},
+    {NULL, 0, NULL, 0},
+};
+
 int dcs_cmd_compare(int argc, char **argv)
 {
 	const char **dirs = calloc((size_t)argc + 1, sizeof(char *));
@@ -41,30 +52,30 @@ int dcs_cmd_compare(int argc, char **argv)
 		rc = DCS_EXIT_RUNTIME;
 		goto out;
 	}
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, "h", compare_options)) != -1;) {
+		switch (c) {
+		case 'h':
 			fputs(compare_usage, stdout);
 			rc = DCS_EXIT_OK;
 			goto out;
-		} else if (!strcmp(a, "--out") && v) {
-			o.out_dir = v;
-			i++;
-		} else if (!strcmp(a, "--label") && v) {
-			labels[nl++] = v;
-			i++;
-		} else if (!strcmp(a, "--metric") && v) {
-			metrics[nm++] = v;
-			i++;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "dcisim compare: error: unknown option '%s'%s\n%s", a,
-				v ? "" : " (or missing value)", compare_usage);
+		case OPT_OUT:
+			o.out_dir = optarg;
+			break;
+		case OPT_LABEL:
+			labels[nl++] = optarg;
+			break;
+		case OPT_METRIC:
+			metrics[nm++] = optarg;
+			break;
+		default:
+			rc = dcs_options_bad(&opt, "compare", compare_usage);
 			goto out;
-		} else {
-			dirs[nd++] = a;
 		}
 	}
+	for (int i = dcs_options_first(&opt); i < argc; i++)
+		dirs[nd++] = argv[i];
 	if (nd < 2) {
 		fprintf(stderr, "dcisim compare: error: give at least two result directories\n\n%s",
 			compare_usage);

@@ -88,6 +88,7 @@ static void print_markdown(const struct dcs_catalog *c)
 
 int dcs_cmd_metrics(int argc, char **argv)
 {
+	argc--, argv++; /* the arguments after the command's name */
 	bool md = argc == 1 && !strcmp(argv[0], "--markdown");
 	if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
 		fputs(metrics_usage, stdout);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "options.h"
 #include "lookup.h"
 #include "dcisim/csvread.h"
 #include "dcisim/exitcode.h"
@@ -112,75 +113,96 @@ static void on_signal(int signo)
 	dcs_run_interrupt(signo);
 }
 
+enum { OPT_OUT = 256, OPT_SEED, OPT_UNTIL, OPT_MAX_EVENTS, OPT_FORCE, OPT_TRACE, OPT_MAX_WALL };
+
+static const struct option run_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"until", required_argument, NULL, OPT_UNTIL},
+    {"max-events", required_argument, NULL, OPT_MAX_EVENTS},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"trace", required_argument, NULL, OPT_TRACE},
+    {"max-wall-s", required_argument, NULL, OPT_MAX_WALL},
+    {NULL, 0, NULL, 0},
+};
+
 int dcs_cmd_run(int argc, char **argv)
 {
 	struct dcs_run_opts o = {0};
 	const char *scenario = NULL;
 	bool force = false;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, "hqv", run_options)) != -1;) {
+		const char *v = optarg;
+		unsigned long long n;
+		switch (c) {
+		case 'h':
 			fputs(run_usage, stdout);
 			return DCS_EXIT_OK;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+		case 'q':
 			o.verbosity = -1;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			break;
+		case 'v':
 			o.verbosity = 1;
-		} else if (!strcmp(a, "--out") && v) {
+			break;
+		case OPT_OUT:
 			o.out_dir = v;
-			i++;
-		} else if (!strcmp(a, "--seed") && v) {
-			unsigned long long s;
-			if (!dcs_parse_u64(v, &s)) {
+			break;
+		case OPT_SEED:
+			if (!dcs_parse_u64(v, &n)) {
 				fprintf(
 				    stderr,
 				    "dcisim run: error: --seed needs a whole number, not '%s'\n",
 				    v);
 				return DCS_EXIT_USAGE;
 			}
-			o.seed = s;
+			o.seed = n;
 			o.seed_set = true;
-			i++;
-		} else if (!strcmp(a, "--until") && v) {
+			break;
+		case OPT_UNTIL:
 			if (!dcs_parse_double(v, &o.until_s) || o.until_s <= 0) {
 				fprintf(stderr,
 					"dcisim run: error: --until needs seconds > 0, not '%s'\n",
 					v);
 				return DCS_EXIT_USAGE;
 			}
-			i++;
-		} else if (!strcmp(a, "--max-events") && v) {
-			unsigned long long n;
+			break;
+		case OPT_MAX_EVENTS:
 			if (!dcs_parse_u64(v, &n) || n == 0) {
 				fprintf(stderr,
 					"dcisim run: error: --max-events needs a count > 0\n");
 				return DCS_EXIT_USAGE;
 			}
 			o.max_events = n;
-			i++;
-		} else if (!strcmp(a, "--force")) {
+			break;
+		case OPT_FORCE:
 			force = true;
-		} else if (!strcmp(a, "--trace") && v) {
+			break;
+		case OPT_TRACE:
 			o.trace_path = v;
-			i++;
-		} else if (!strcmp(a, "--max-wall-s") && v) {
+			break;
+		case OPT_MAX_WALL:
 			if (!dcs_parse_double(v, &o.max_wall_s) || o.max_wall_s <= 0) {
 				fprintf(stderr,
 					"dcisim run: error: --max-wall-s needs seconds > 0\n");
 				return DCS_EXIT_USAGE;
 			}
-			i++;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "dcisim run: error: unknown option '%s'%s\n%s", a,
-				v ? "" : " (or missing value)", run_usage);
-			return DCS_EXIT_USAGE;
-		} else if (!scenario) {
-			scenario = a;
-		} else {
-			fprintf(stderr, "dcisim run: error: one scenario at a time ('%s')\n", a);
+			break;
+		default:
+			return dcs_options_bad(&opt, "run", run_usage);
+		}
+	}
+	for (int i = dcs_options_first(&opt); i < argc; i++) {
+		if (scenario) {
+			fprintf(stderr, "dcisim run: error: one scenario at a time ('%s')\n",
+				argv[i]);
 			return DCS_EXIT_USAGE;
 		}
+		scenario = argv[i];
 	}
 	int nerr = 0;
 	struct dcs_scenario *scn;
@@ -252,6 +274,7 @@ static int validate_one(const char *path)
 
 int dcs_cmd_validate(int argc, char **argv)
 {
+	argc--, argv++; /* the arguments after the command's name */
 	if (argc == 0 || !strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
 		fputs("usage: dcisim validate SCENARIO.json...\n\n"
 		      "Checks scenario (and sweep) files without running them; prints every "
@@ -278,6 +301,7 @@ int dcs_cmd_validate(int argc, char **argv)
 
 int dcs_cmd_schema(int argc, char **argv)
 {
+	argc--, argv++; /* the arguments after the command's name */
 	bool md = argc > 0 && !strcmp(argv[0], "--markdown");
 	if (argc > (md ? 1 : 0)) {
 		fputs("usage: dcisim schema [--markdown]\n\nPrints the JSON Schema of the scenario "

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "options.h"
 #include "lookup.h"
 #include "dcisim/exitcode.h"
 #include "dcisim/loader.h"
@@ -76,20 +77,57 @@ static bool parse_size(const char *s, int *w, int *h)
 	return true;
 }
 
+enum {
+	OPT_SPEED = 256,
+	OPT_SNAPSHOT,
+	OPT_FRAMES,
+	OPT_FORMAT,
+	OPT_FPS,
+	OPT_FROM,
+	OPT_TO,
+	OPT_REPLAY,
+	OPT_SIZE,
+	OPT_OUT,
+	OPT_KEYS,
+	OPT_SEED
+};
+
+static const struct option view_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"speed", required_argument, NULL, OPT_SPEED},
+    {"snapshot", required_argument, NULL, OPT_SNAPSHOT},
+    {"frames", required_argument, NULL, OPT_FRAMES},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"fps", required_argument, NULL, OPT_FPS},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"replay", required_argument, NULL, OPT_REPLAY},
+    {"size", required_argument, NULL, OPT_SIZE},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"keys", required_argument, NULL, OPT_KEYS},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {NULL, 0, NULL, 0},
+};
+
 int dcs_cmd_view(int argc, char **argv)
 {
 	struct dcs_viz_opts o = {
 	    .speed = 1.0, .snapshot_s = -1, .width = 1280, .height = 720, .fps = 10, .to_s = -1};
 	const char *scenario = NULL;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, "hq", view_options)) != -1;) {
+		const char *v = optarg;
+		unsigned long long n;
+		double x;
+		switch (c) {
+		case 'h':
 			fputs(view_usage, stdout);
 			if (!dcs_viz_available())
 				printf("\nNote: %s", dcs_viz_howto);
 			return DCS_EXIT_OK;
-		} else if (!strcmp(a, "--speed") && v) {
+		case OPT_SPEED:
 			if (!dcs_parse_double(v, &o.speed) || o.speed <= 0 || o.speed > 1e9) {
 				fprintf(
 				    stderr,
@@ -97,8 +135,14 @@ int dcs_cmd_view(int argc, char **argv)
 				    v);
 				return DCS_EXIT_USAGE;
 			}
-			i++;
-		} else if (!strcmp(a, "--snapshot") && v && i + 2 < argc) {
+			break;
+		case OPT_SNAPSHOT:
+			/* Two values: the time, then the file. */
+			if (optind >= argc) {
+				opt.bad = "--snapshot";
+				opt.bad_last = false;
+				return dcs_options_bad(&opt, "view", view_usage);
+			}
 			if (!dcs_parse_double(v, &o.snapshot_s)) {
 				fprintf(
 				    stderr,
@@ -106,12 +150,12 @@ int dcs_cmd_view(int argc, char **argv)
 				    v);
 				return DCS_EXIT_USAGE;
 			}
-			o.snapshot_path = argv[i + 2];
-			i += 2;
-		} else if (!strcmp(a, "--frames") && v) {
+			o.snapshot_path = argv[optind++];
+			break;
+		case OPT_FRAMES:
 			o.frames_dir = v;
-			i++;
-		} else if (!strcmp(a, "--format") && v) {
+			break;
+		case OPT_FORMAT:
 			if (strcmp(v, "png") != 0 && strcmp(v, "bmp") != 0) {
 				fprintf(stderr,
 					"dcisim view: error: --format is png or bmp, not '%s'\n",
@@ -119,23 +163,25 @@ int dcs_cmd_view(int argc, char **argv)
 				return DCS_EXIT_USAGE;
 			}
 			o.frames_format = v;
-			i++;
-		} else if ((!strcmp(a, "--fps") || !strcmp(a, "--from") || !strcmp(a, "--to")) &&
-			   v) {
-			bool fps = !strcmp(a, "--fps");
-			double x;
+			break;
+		case OPT_FPS:
+		case OPT_FROM:
+		case OPT_TO: {
+			bool fps = c == OPT_FPS;
 			if (!dcs_parse_double(v, &x) || x < 0 || x > 1e12 ||
 			    (fps && !(x > 0 && x <= 1000))) {
-				fprintf(stderr, "dcisim view: error: %s needs %s, not '%s'\n", a,
+				fprintf(stderr, "dcisim view: error: %s needs %s, not '%s'\n",
+					fps ? "--fps" : c == OPT_FROM ? "--from" : "--to",
 					fps ? "frames per second in (0, 1000]" : "seconds >= 0", v);
 				return DCS_EXIT_USAGE;
 			}
-			*(fps ? &o.fps : !strcmp(a, "--from") ? &o.from_s : &o.to_s) = x;
-			i++;
-		} else if (!strcmp(a, "--replay") && v) {
+			*(fps ? &o.fps : c == OPT_FROM ? &o.from_s : &o.to_s) = x;
+			break;
+		}
+		case OPT_REPLAY:
 			o.replay_path = v;
-			i++;
-		} else if (!strcmp(a, "--size") && v) {
+			break;
+		case OPT_SIZE:
 			if (!parse_size(v, &o.width, &o.height)) {
 				fprintf(stderr,
 					"dcisim view: error: --size needs WxH between 320x200 and "
@@ -143,37 +189,38 @@ int dcs_cmd_view(int argc, char **argv)
 					v);
 				return DCS_EXIT_USAGE;
 			}
-			i++;
-		} else if (!strcmp(a, "--out") && v) {
+			break;
+		case OPT_OUT:
 			o.out_dir = v;
-			i++;
-		} else if (!strcmp(a, "--keys") && v) {
+			break;
+		case OPT_KEYS:
 			o.keys = v;
-			i++;
-		} else if (!strcmp(a, "--seed") && v) {
-			unsigned long long s;
-			if (!dcs_parse_u64(v, &s)) {
+			break;
+		case OPT_SEED:
+			if (!dcs_parse_u64(v, &n)) {
 				fprintf(
 				    stderr,
 				    "dcisim view: error: --seed needs a whole number, not '%s'\n",
 				    v);
 				return DCS_EXIT_USAGE;
 			}
-			o.seed = s;
+			o.seed = n;
 			o.seed_set = true;
-			i++;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			break;
+		case 'q':
 			o.verbosity = -1;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "dcisim view: error: unknown option '%s'%s\n%s", a,
-				v ? "" : " (or missing value)", view_usage);
-			return DCS_EXIT_USAGE;
-		} else if (!scenario) {
-			scenario = a;
-		} else {
-			fprintf(stderr, "dcisim view: error: one scenario at a time ('%s')\n", a);
+			break;
+		default:
+			return dcs_options_bad(&opt, "view", view_usage);
+		}
+	}
+	for (int i = dcs_options_first(&opt); i < argc; i++) {
+		if (scenario) {
+			fprintf(stderr, "dcisim view: error: one scenario at a time ('%s')\n",
+				argv[i]);
 			return DCS_EXIT_USAGE;
 		}
+		scenario = argv[i];
 	}
 	if (o.frames_dir && o.snapshot_s >= 0) {
 		fprintf(stderr, "dcisim view: error: --frames or --snapshot, not both\n");

@@ -20,6 +20,7 @@
 #include "dcisim/kernel.h"
 #include "dcisim/loader.h"
 #include "dcisim/net.h"
+#include "harness.h"
 
 static const char graph[] =
     "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 10,"
@@ -36,39 +37,12 @@ static const char graph[] =
 enum { A, B, C, D, W };
 enum { AW, WB, AC, BC, AD, DB };
 
-struct env {
-	struct dcs_scenario *scn;
-	struct dcs_kernel *k;
-	struct dcs_bus *bus;
-	struct dcs_net *net;
-};
-
-static void env_open(struct env *e)
-{
-	int nerr = 0;
-	e->scn = dcs_scenario_load_text(graph, strlen(graph), "t", stderr, &nerr);
-	assert_non_null(e->scn);
-	e->k = dcs_kernel_create(1);
-	e->bus = dcs_bus_create();
-	e->net = dcs_net_create(e->k, e->bus, e->scn);
-	assert_non_null(e->net);
-}
-
-static void env_close(struct env *e)
-{
-	dcs_net_destroy(e->net);
-	dcs_bus_destroy(e->bus);
-	dcs_kernel_destroy(e->k);
-	dcs_scenario_free(e->scn);
-}
-
 static const dcs_time_t us = 1000;
 
 static void test_transits(void **state)
 {
 	(void)state;
-	struct env e;
-	env_open(&e);
+	struct h_net e = h_net_open(graph);
 	assert_true(dcs_net_path_transits(e.net, A, B, W));
 	assert_true(dcs_net_path_transits(e.net, B, A, W));
 	assert_false(dcs_net_path_transits(e.net, A, B, C));
@@ -78,14 +52,13 @@ static void test_transits(void **state)
 	dcs_net_set_link_up(e.net, WB, false);
 	assert_false(dcs_net_path_transits(e.net, A, B, W));
 	assert_true(dcs_net_path_transits(e.net, A, B, C));
-	env_close(&e);
+	h_net_close(&e);
 }
 
 static void test_avoiding(void **state)
 {
 	(void)state;
-	struct env e;
-	env_open(&e);
+	struct h_net e = h_net_open(graph);
 	int links[8], dirs[8];
 	dcs_time_t ow = 0;
 	/* Through w would be 20 km; the detours are 60 km, c's first (the
@@ -113,7 +86,7 @@ static void test_avoiding(void **state)
 	dcs_net_set_link_up(e.net, DB, false);
 	assert_int_equal(dcs_net_path_avoiding(e.net, A, B, W, links, NULL, 8, &ow), -1);
 	assert_true(ow == DCS_TIME_NEVER);
-	env_close(&e);
+	h_net_close(&e);
 }
 
 int main(void)

@@ -1137,15 +1137,8 @@ int dcs_cmd_check(int argc, char **argv)
 			return dcs_options_bad(&opt, "check", check_usage);
 		}
 	}
-	for (int i = dcs_options_first(&opt); i < argc; i++) {
-		if (result) {
-			fprintf(stderr,
-				"dcisim check: error: one result directory at a time ('%s')\n",
-				argv[i]);
-			return DCS_EXIT_USAGE;
-		}
-		result = argv[i];
-	}
+	if (dcs_options_single(&opt, "check", "result directory", &result))
+		return DCS_EXIT_USAGE;
 	if (!result || !baseline) {
 		fprintf(stderr, "dcisim check: error: %s\n\n%s",
 			result ? "--baseline DIR is required" : "give a result directory",

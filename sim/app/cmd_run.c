@@ -197,14 +197,8 @@ int dcs_cmd_run(int argc, char **argv)
 			return dcs_options_bad(&opt, "run", run_usage);
 		}
 	}
-	for (int i = dcs_options_first(&opt); i < argc; i++) {
-		if (scenario) {
-			fprintf(stderr, "dcisim run: error: one scenario at a time ('%s')\n",
-				argv[i]);
-			return DCS_EXIT_USAGE;
-		}
-		scenario = argv[i];
-	}
+	if (dcs_options_single(&opt, "run", "scenario", &scenario))
+		return DCS_EXIT_USAGE;
 	int nerr = 0;
 	struct dcs_scenario *scn;
 	char *found = NULL;

@@ -105,14 +105,8 @@ int dcs_cmd_sweep(int argc, char **argv)
 			return dcs_options_bad(&opt, "sweep", sweep_usage);
 		}
 	}
-	for (int i = dcs_options_first(&opt); i < argc; i++) {
-		if (path) {
-			fprintf(stderr, "dcisim sweep: error: one sweep file at a time ('%s')\n",
-				argv[i]);
-			return DCS_EXIT_USAGE;
-		}
-		path = argv[i];
-	}
+	if (dcs_options_single(&opt, "sweep", "sweep file", &path))
+		return DCS_EXIT_USAGE;
 	if (!path) {
 		fputs(sweep_usage, stderr);
 		return DCS_EXIT_USAGE;

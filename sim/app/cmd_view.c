@@ -214,14 +214,8 @@ int dcs_cmd_view(int argc, char **argv)
 			return dcs_options_bad(&opt, "view", view_usage);
 		}
 	}
-	for (int i = dcs_options_first(&opt); i < argc; i++) {
-		if (scenario) {
-			fprintf(stderr, "dcisim view: error: one scenario at a time ('%s')\n",
-				argv[i]);
-			return DCS_EXIT_USAGE;
-		}
-		scenario = argv[i];
-	}
+	if (dcs_options_single(&opt, "view", "scenario", &scenario))
+		return DCS_EXIT_USAGE;
 	if (o.frames_dir && o.snapshot_s >= 0) {
 		fprintf(stderr, "dcisim view: error: --frames or --snapshot, not both\n");
 		return DCS_EXIT_USAGE;

@@ -53,3 +53,17 @@ int dcs_options_bad(const struct dcs_options *o, const char *cmd, const char *us
 		o->bad_last ? " (or missing value)" : "", usage);
 	return DCS_EXIT_USAGE;
 }
+
+int dcs_options_single(const struct dcs_options *o, const char *cmd, const char *what,
+		       const char **arg)
+{
+	int first = dcs_options_first(o);
+	if (first < o->argc - 1) {
+		fprintf(stderr, "dcisim %s: error: one %s at a time ('%s')\n", cmd, what,
+			o->argv[first + 1]);
+		return DCS_EXIT_USAGE;
+	}
+	if (first < o->argc)
+		*arg = o->argv[first];
+	return 0;
+}

@@ -31,5 +31,10 @@ int dcs_options_next(struct dcs_options *o, const char *shortopts, const struct 
  * dcs_options_next()). */
 int dcs_options_first(const struct dcs_options *o);
 int dcs_options_bad(const struct dcs_options *o, const char *cmd, const char *usage);
+/* The one argument that is not an option, in *arg (left as it is when there
+ * is none); with more than one, says "dcisim CMD: error: one WHAT at a time
+ * ('X')" and returns the exit status (usage), else 0. */
+int dcs_options_single(const struct dcs_options *o, const char *cmd, const char *what,
+		       const char **arg);
 
 #endif

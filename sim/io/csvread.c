@@ -59,6 +59,18 @@ static void free_row(struct rd *r)
 	r->nrow = 0;
 }
 
+/* A field as a string of its own; NULL when out of memory. */
+static char *copy_field(const void *data, size_t len)
+{
+	char *s = malloc(len + 1);
+	if (s) {
+		if (len)
+			memcpy(s, data, len);
+		s[len] = '\0';
+	}
+	return s;
+}
+
 static void on_field(void *data, size_t len, void *arg)
 {
 	struct rd *r = arg;
@@ -87,14 +99,11 @@ static void on_field(void *data, size_t len, void *arg)
 		r->row = n;
 		r->caprow = cap;
 	}
-	char *s = malloc(len + 1);
+	char *s = copy_field(data, len);
 	if (!s) {
 		rd_fail(r, "out of memory");
 		return;
 	}
-	if (len)
-		memcpy(s, data, len);
-	s[len] = '\0';
 	r->row[r->nrow++] = s;
 }
 
@@ -172,16 +181,13 @@ static void rec_field(void *data, size_t len, void *arg)
 		return;
 	}
 	char **c = realloc(r->cells, (r->n + 1) * sizeof(*c));
-	char *s = c ? malloc(len + 1) : NULL;
+	char *s = c ? copy_field(data, len) : NULL;
 	if (c)
 		r->cells = c;
 	if (!s) {
 		r->oom = true;
 		return;
 	}
-	if (len)
-		memcpy(s, data, len);
-	s[len] = '\0';
 	r->cells[r->n++] = s;
 }
 

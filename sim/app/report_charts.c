@@ -49,15 +49,64 @@ static const char **labels_of(const struct rdir *d, size_t nd)
 	return l;
 }
 
+/* Distinct keys in first-seen order, each a copy the set owns. */
+struct keyset {
+	const char **keys;
+	size_t n, cap;
+	char **owned;
+	size_t nowned;
+};
+
+/* Adds a copy of key unless it is there already; -1 when out of memory. */
+static int keyset_add(struct keyset *ks, const char *key)
+{
+	for (size_t i = 0; i < ks->n; i++)
+		if (strcmp(ks->keys[i], key) == 0)
+			return 0;
+	char **no = realloc(ks->owned, (ks->nowned + 1) * sizeof(char *));
+	if (!no)
+		return -1;
+	ks->owned = no;
+	char *copy = strdup(key);
+	if (!copy)
+		return -1;
+	ks->owned[ks->nowned++] = copy;
+	return rep_intern(&ks->keys, &ks->n, &ks->cap, copy) < 0 ? -1 : 0;
+}
+
+static void keyset_free(struct keyset *ks)
+{
+	for (size_t i = 0; i < ks->nowned; i++)
+		free(ks->owned[i]);
+	free(ks->owned);
+	free(ks->keys);
+}
+
+/* A migration's group: "vm from→to", numbered when the VM moves again. */
+static void move_key(const struct dcs_csv *t, size_t r, long cv, long cf, long ct, char *key,
+		     size_t len)
+{
+	int rep = 1;
+	for (size_t q = 0; q < r; q++)
+		rep += strcmp(dcs_csv_cell(t, q, (size_t)cv), dcs_csv_cell(t, r, (size_t)cv)) == 0;
+	snprintf(key, len, "%s %s→%s%s%.0d", dcs_csv_cell(t, r, (size_t)cv),
+		 cf >= 0 ? dcs_csv_cell(t, r, (size_t)cf) : "",
+		 ct >= 0 ? dcs_csv_cell(t, r, (size_t)ct) : "", rep > 1 ? " #" : "",
+		 rep > 1 ? rep : 0);
+}
+
+/* A link direction's chart: "link dir". */
+static void link_key(const struct dcs_csv *t, size_t r, long cl, long cd, char *key, size_t len)
+{
+	snprintf(key, len, "%s %s", dcs_csv_cell(t, r, (size_t)cl),
+		 cd >= 0 ? dcs_csv_cell(t, r, (size_t)cd) : "");
+}
+
 /* Bars of one column of migrations.csv per VM move, one bar per directory. */
 static void migration_chart(struct dcs_buf *b, const struct rdir *d, size_t nd, const char *col,
 			    const char *title, const char *ylabel)
 {
-	const char **groups = NULL;
-	size_t ng = 0, gcap = 0;
-	char **owned = NULL;
-	size_t nowned = 0;
-	/* Group key: "vm from→to", numbered when the same move repeats. */
+	struct keyset ks = {0};
 	for (size_t k = 0; k < nd; k++) {
 		const struct dcs_csv *t = d[k].migrations;
 		if (!t)
@@ -66,29 +115,13 @@ static void migration_chart(struct dcs_buf *b, const struct rdir *d, size_t nd, 
 		     ct = dcs_csv_col(t, "to");
 		for (size_t r = 0; cv >= 0 && r < t->nrows; r++) {
 			char key[300];
-			int rep = 1;
-			for (size_t q = 0; q < r; q++)
-				rep += strcmp(dcs_csv_cell(t, q, (size_t)cv),
-					      dcs_csv_cell(t, r, (size_t)cv)) == 0;
-			snprintf(key, sizeof(key), "%s %s→%s%s%.0d", dcs_csv_cell(t, r, (size_t)cv),
-				 cf >= 0 ? dcs_csv_cell(t, r, (size_t)cf) : "",
-				 ct >= 0 ? dcs_csv_cell(t, r, (size_t)ct) : "", rep > 1 ? " #" : "",
-				 rep > 1 ? rep : 0);
-			bool seen = false;
-			for (size_t g = 0; g < ng && !seen; g++)
-				seen = strcmp(groups[g], key) == 0;
-			if (seen)
-				continue;
-			char **no = realloc(owned, (nowned + 1) * sizeof(char *));
-			if (!no)
+			move_key(t, r, cv, cf, ct, key, sizeof(key));
+			if (keyset_add(&ks, key) < 0)
 				goto out;
-			owned = no;
-			owned[nowned] = strdup(key);
-			if (!owned[nowned] || rep_intern(&groups, &ng, &gcap, owned[nowned]) < 0)
-				goto out;
-			nowned++;
 		}
 	}
+	const char **groups = ks.keys;
+	size_t ng = ks.n;
 	if (ng == 0)
 		goto out;
 	double *v = malloc(ng * nd * sizeof(double));
@@ -104,15 +137,7 @@ static void migration_chart(struct dcs_buf *b, const struct rdir *d, size_t nd, 
 			     ct = dcs_csv_col(t, "to"), cc = dcs_csv_col(t, col);
 			for (size_t r = 0; cv >= 0 && r < t->nrows; r++) {
 				char key[300];
-				int rep = 1;
-				for (size_t q = 0; q < r; q++)
-					rep += strcmp(dcs_csv_cell(t, q, (size_t)cv),
-						      dcs_csv_cell(t, r, (size_t)cv)) == 0;
-				snprintf(key, sizeof(key), "%s %s→%s%s%.0d",
-					 dcs_csv_cell(t, r, (size_t)cv),
-					 cf >= 0 ? dcs_csv_cell(t, r, (size_t)cf) : "",
-					 ct >= 0 ? dcs_csv_cell(t, r, (size_t)ct) : "",
-					 rep > 1 ? " #" : "", rep > 1 ? rep : 0);
+				move_key(t, r, cv, cf, ct, key, sizeof(key));
 				for (size_t g = 0; g < ng; g++)
 					if (strcmp(groups[g], key) == 0)
 						v[g * nd + k] = rep_cell_num(t, r, cc);
@@ -127,10 +152,7 @@ static void migration_chart(struct dcs_buf *b, const struct rdir *d, size_t nd, 
 	free(v);
 	free(series);
 out:
-	for (size_t i = 0; i < nowned; i++)
-		free(owned[i]);
-	free(owned);
-	free(groups);
+	keyset_free(&ks);
 }
 
 static void storage_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
@@ -195,10 +217,7 @@ out:
 /* One chart per link direction that carried traffic in any directory. */
 static void links_charts(struct dcs_buf *b, const struct rdir *d, size_t nd)
 {
-	const char **keys = NULL;
-	size_t nk = 0, kcap = 0;
-	char **owned = NULL;
-	size_t nowned = 0;
+	struct keyset ks = {0};
 	for (size_t k = 0; k < nd; k++) {
 		const struct dcs_csv *t = d[k].links;
 		if (!t)
@@ -210,24 +229,13 @@ static void links_charts(struct dcs_buf *b, const struct rdir *d, size_t nd)
 			if (!(u > 0))
 				continue;
 			char key[256];
-			snprintf(key, sizeof(key), "%s %s", dcs_csv_cell(t, r, (size_t)cl),
-				 cd >= 0 ? dcs_csv_cell(t, r, (size_t)cd) : "");
-			bool seen = false;
-			for (size_t i = 0; i < nk && !seen; i++)
-				seen = strcmp(keys[i], key) == 0;
-			if (seen || nk >= MAX_LINK_CHARTS)
-				continue;
-			char **no = realloc(owned, (nowned + 1) * sizeof(char *));
-			if (!no)
+			link_key(t, r, cl, cd, key, sizeof(key));
+			if (ks.n < MAX_LINK_CHARTS && keyset_add(&ks, key) < 0)
 				goto out;
-			owned = no;
-			owned[nowned] = strdup(key);
-			if (!owned[nowned] || rep_intern(&keys, &nk, &kcap, owned[nowned]) < 0)
-				goto out;
-			nowned++;
 		}
 	}
-	for (size_t i = 0; i < nk; i++) {
+	const char **keys = ks.keys;
+	for (size_t i = 0; i < ks.n; i++) {
 		struct dcs_series *s = calloc(nd, sizeof(*s));
 		double **xs = calloc(nd, sizeof(double *)), **ys = calloc(nd, sizeof(double *));
 		if (!s || !xs || !ys) {
@@ -246,8 +254,7 @@ static void links_charts(struct dcs_buf *b, const struct rdir *d, size_t nd)
 			size_t cnt = 0;
 			for (size_t r = 0; cl >= 0 && r < t->nrows; r++) {
 				char key[256];
-				snprintf(key, sizeof(key), "%s %s", dcs_csv_cell(t, r, (size_t)cl),
-					 cd >= 0 ? dcs_csv_cell(t, r, (size_t)cd) : "");
+				link_key(t, r, cl, cd, key, sizeof(key));
 				cnt += strcmp(key, keys[i]) == 0;
 			}
 			size_t stride = cnt > MAX_LINE_POINTS
@@ -260,8 +267,7 @@ static void links_charts(struct dcs_buf *b, const struct rdir *d, size_t nd)
 			size_t seen = 0;
 			for (size_t r = 0; cl >= 0 && r < t->nrows; r++) {
 				char key[256];
-				snprintf(key, sizeof(key), "%s %s", dcs_csv_cell(t, r, (size_t)cl),
-					 cd >= 0 ? dcs_csv_cell(t, r, (size_t)cd) : "");
+				link_key(t, r, cl, cd, key, sizeof(key));
 				if (strcmp(key, keys[i]) != 0)
 					continue;
 				if (seen++ % stride)
@@ -290,10 +296,7 @@ static void links_charts(struct dcs_buf *b, const struct rdir *d, size_t nd)
 		free(s);
 	}
 out:
-	for (size_t i = 0; i < nowned; i++)
-		free(owned[i]);
-	free(owned);
-	free(keys);
+	keyset_free(&ks);
 }
 
 /* Path states as a timeline: one row per directory, service and client

@@ -197,7 +197,7 @@ static int run_window(struct dcs_viz *v, FILE *err)
 			drv);
 		free(keys);
 		SDL_QuitSubSystem(SDL_INIT_VIDEO);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	char title[256];
 	snprintf(title, sizeof(title), "dcisim view \xe2\x80\x94 %s", v->scn->name);

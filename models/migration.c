@@ -116,6 +116,14 @@
 #define DEFAULT_STREAMS            1         /* §2.2 multifd off */
 #define LINUX_TCP_RMEM_MAX         6291456.0 /* §1.4 tcp_rmem max */
 #define STUN_FRACTION              0.5       /* assumption, see above */
+/* Memory as it is (docs/models.md §2.2 "Zero pages, scanning, channels and
+ * compression"; figures in MiB/s or GiB/s of raw guest memory). */
+#define ZERO_PAGE_WIRE_BYTES       8.0    /* a zero page goes as its 8-byte header: QEMU save_zero_page, predict_migration.py (LM §2.2) */
+#define SCAN_GIB_S                 20.0   /* QEMU docs dsa-zero-page-detection.rst: 100 GB of zero pages, 8 channels, CPU checking, 4867 ms */
+#define QEMU_CHANNEL_MIB_S         3936.0 /* Liu, "Live Migration With IAA" v8 cover letter: no compression, 2 channels, 61.85e9 B in 7.493 s */
+#define ZSTD_MIB_S                 377.0  /* same letter: zstd, 2 channels, 61.85e9 B in 78.291 s (Sapphire Rapids) */
+#define ZLIB_MIB_S                 59.0   /* Wang, "Implement using Intel QAT to offload ZLIB" v4 cover letter: zlib, 4 channels, 60 GiB in 254.35 s */
+#define XBZRLE_MIB_S               1430.0 /* Shribman, XBZRLE patch v3 (qemu-devel 2011-08-02): "1.5-2.2 GB/s", the lower end */
 
 enum noprog { NP_STUN, NP_ABORT, NP_FORCE, NP_CONTINUE };
 enum outcome { OUT_CONVERGED, OUT_STUNNED, OUT_MAX_ROUNDS, OUT_ABORTED, OUT_FAILED };
@@ -136,9 +144,23 @@ struct policy {
 	bool auto_converge;
 	double page_bytes;
 	dcs_time_t stall_timeout;
+	int threads;                /* sender threads: multifd channels or streams */
+	enum dcs_compression compression;
+	double compress_Bps;        /* per thread, raw bytes */
+	double channel_Bps;         /* per thread without compression; INFINITY: none */
+	double scan_Bps;            /* memory walk */
+	double xbzrle_cache_bytes;
+	bool postcopy;
+	int postcopy_after;         /* live rounds before post-copy */
 };
 
-enum phase { PH_LIVE, PH_STOP_COPY, PH_RESUMING, PH_DONE };
+/* What held a round's flow when its own demand did (migrations.csv
+ * limited_by): the engine's rate cap, the sender threads (copying or
+ * compressing) or the walk over guest memory. */
+enum demand_reason { DR_RATE_CAP, DR_SENDER_CPU, DR_PAGE_SCAN, DR_COUNT };
+static const char *const demand_names[] = {"rate_cap", "sender_cpu", "page_scan"};
+
+enum phase { PH_LIVE, PH_STOP_COPY, PH_RESUMING, PH_POSTCOPY_SWITCH, PH_POSTCOPY, PH_DONE };
 
 struct plan;
 
@@ -152,6 +174,14 @@ struct mig {
 	int round;                               /* index of the round in flight */
 	int live_rounds;                         /* live rounds completed */
 	double mem, wws, dirty_Bps, allowed_Bps; /* allowed: after stun */
+	double used, ratio;                      /* touched memory; compressed / raw */
+	double round_raw;                        /* raw memory bytes of the round in flight */
+	enum demand_reason round_reason;
+	double demand_bytes[DR_COUNT];
+	int vcpus;
+	double pc_pending;  /* raw bytes left at the source when post-copy began */
+	dcs_time_t pc_start; /* post-copy phase start (guest running at the destination) */
+	double pc_faults, pc_slowdown;
 	double throttle;                         /* auto-converge, 0..0.99 */
 	int ac_hits;
 	bool slowed;
@@ -250,6 +280,25 @@ static void resolve_policy(const struct dcs_migration_policy *c, struct policy *
 	P->auto_converge = c->auto_converge;
 	P->page_bytes = c->page_kib * KIB;
 	P->stall_timeout = dcs_time_from_s(c->stall_timeout_s);
+	if (c->multifd_channels > 0)
+		P->streams = c->multifd_channels;
+	P->threads = P->streams;
+	P->compression = c->compression;
+	if (!isnan(c->compress_mib_s))
+		P->compress_Bps = c->compress_mib_s * MIB;
+	else
+		P->compress_Bps = (c->compression == DCS_COMPRESS_ZLIB     ? ZLIB_MIB_S
+				   : c->compression == DCS_COMPRESS_XBZRLE ? XBZRLE_MIB_S
+									   : ZSTD_MIB_S) *
+				  MIB;
+	if (!isnan(c->channel_mib_s))
+		P->channel_Bps = c->channel_mib_s * MIB;
+	else
+		P->channel_Bps = c->engine == DCS_ENGINE_QEMU ? QEMU_CHANNEL_MIB_S * MIB : INFINITY;
+	P->scan_Bps = (isnan(c->scan_gib_s) ? SCAN_GIB_S : c->scan_gib_s) * GIB;
+	P->xbzrle_cache_bytes = c->xbzrle_cache_mib * MIB;
+	P->postcopy = c->postcopy;
+	P->postcopy_after = c->postcopy_after_rounds;
 }
 
 /* ---- helpers ---- */
@@ -302,12 +351,21 @@ static const char *limited_by(const struct mig *m)
 	if (m->no_progress || m->slowed)
 		return "dirty_rate";
 	enum dcs_limit l = main_limit(m);
-	return l == DCS_LIMIT_DEMAND ? "rate_cap" : dcs_limit_name(l);
+	if (l != DCS_LIMIT_DEMAND)
+		return dcs_limit_name(l);
+	int best = DR_RATE_CAP;
+	for (int r = 1; r < DR_COUNT; r++)
+		if (m->demand_bytes[r] > m->demand_bytes[best])
+			best = r;
+	return demand_names[best];
 }
 
 /* ---- lifecycle of one migration ---- */
 
-static void start_round(struct mig *m, double bytes);
+static void start_round(struct mig *m, double raw, bool first);
+static void start_postcopy(struct mig *m, double pending);
+static void start_flow(struct mig *m, double wire, double demand_Bps, int streams);
+static void postcopy_lost(struct mig *m, const char *why);
 static void launch_more(struct mstate *S, struct plan *p);
 
 static void on_flow_done(void *ctx, struct dcs_flow *f);
@@ -320,6 +378,8 @@ static void take_flow(struct mig *m, struct dcs_flow *f, double bytes)
 	enum dcs_limit l = dcs_flow_main_limit(f);
 	double t_s = dcs_time_to_s(dcs_now(w->k) - m->round_start);
 	m->limit_bytes[l] += bytes;
+	if (l == DCS_LIMIT_DEMAND)
+		m->demand_bytes[m->round_reason] += bytes;
 	if (l == DCS_LIMIT_LINK_SHARE && t_s > 0)
 		m->share_rate_Bps = bytes / t_s;
 	m->sent += bytes;
@@ -367,10 +427,19 @@ static void finish(struct mig *m, enum outcome o)
 	m->outcome = o;
 	m->end = dcs_now(k);
 	write_row(m);
-	if (o == OUT_FAILED || o == OUT_ABORTED)
+	if ((o == OUT_FAILED || o == OUT_ABORTED) && m->pc_start > 0)
+		dcs_event(w->res, m->end, "migration_end", m->label, "%s: %s", outcome_names[o],
+			  m->fail_why ? m->fail_why : "cancelled");
+	else if (o == OUT_FAILED || o == OUT_ABORTED)
 		dcs_event(w->res, m->end, "migration_end", m->label, "%s: %s; stays at %s",
 			  outcome_names[o], m->fail_why ? m->fail_why : "cancelled",
 			  w->scn->sites[m->from].id);
+	else if (m->pc_start > 0)
+		dcs_event(w->res, m->end, "migration_end", m->label,
+			  "%s: runs at %s after %.6g ms of downtime; post-copy took %.6g s with "
+			  "%.0f remote page faults",
+			  outcome_names[o], w->scn->sites[m->to].id, dcs_time_to_ms(m->downtime),
+			  dcs_time_to_s(m->end - m->pc_start), m->pc_faults);
 	else
 		dcs_event(w->res, m->end, "migration_end", m->label,
 			  "%s: runs at %s after %.6g ms of downtime", outcome_names[o],
@@ -397,7 +466,7 @@ static void fail(struct mig *m, enum outcome o, const char *why)
 {
 	struct dcs_kernel *k = m->S->w->k;
 	drop_flow(m);
-	if (m->phase == PH_STOP_COPY || m->phase == PH_RESUMING)
+	if (m->phase == PH_STOP_COPY || m->phase == PH_RESUMING || m->phase == PH_POSTCOPY_SWITCH)
 		m->downtime = dcs_now(k) - m->stop_at; /* the guest resumes at the source */
 	m->fail_why = why;
 	finish(m, o);
@@ -436,6 +505,10 @@ static void on_flow_stall(void *ctx, struct dcs_flow *f, bool stalled)
 	(void)f;
 	struct mig *m = ctx;
 	struct dcs_world *w = m->S->w;
+	if (stalled && m->phase == PH_POSTCOPY && m->flow) {
+		postcopy_lost(m, "the DCI path was lost during post-copy");
+		return;
+	}
 	if (stalled && !m->stall_ev) {
 		m->stall_ev =
 		    dcs_schedule_in(w->k, m->S->P.stall_timeout, stall_timeout, m, NULL, 0);
@@ -476,7 +549,7 @@ static void start_stop_copy(struct mig *m, double pending, enum outcome reason)
 	if (isfinite(S->P.max_switchover_s))
 		m->switch_ev = dcs_schedule_in(w->k, dcs_time_from_s(S->P.max_switchover_s),
 					       switchover_timeout, m, NULL, 0);
-	start_round(m, pending);
+	start_round(m, pending, false);
 }
 
 /* The final copy arrived: the guest resumes at the destination one RTT and
@@ -503,9 +576,109 @@ static void final_copy_done(struct mig *m, struct dcs_flow *f)
 	m->switch_ev = dcs_schedule(w->k, resume_at, resume_event, m, NULL, 0);
 }
 
+/* ---- post-copy (QEMU postcopy-ram) ----
+ *
+ * After postcopy_after live rounds the guest stops, its device state goes
+ * across, and it resumes at the destination one RTT and switchover_ms later
+ * (the downtime: no memory is copied while it is stopped).  The pages still
+ * at the source, P0 (the last round's dirty set, or all memory with no
+ * pre-copy), then go as one background flow: one stream on the migration
+ * thread, not rate-capped (QEMU max-postcopy-bandwidth 0, LM §2.2).  The
+ * guest meanwhile touches its writable working set W at its dirty rate a;
+ * a touch on a page not yet arrived is a remote page fault, fetched ahead of
+ * the background stream, that stops the vCPU for one round trip.  With the
+ * pending set drained uniformly over the phase's length T, the share of W
+ * still missing falls linearly from f0 = min(1, P0 / W) to 0, so
+ *   faults = a x T x f0 / 2   (pages; at most P0)
+ *   guest slowdown = faults x RTT / (vcpus x T)   (at most 1)
+ * A DCI cut during the phase loses the VM: neither side holds all of its
+ * memory (QEMU before postcopy-recover; with it the guest stays paused). */
+
+static void postcopy_lost(struct mig *m, const char *why)
+{
+	struct dcs_world *w = m->S->w;
+	drop_flow(m);
+	m->fail_why = why;
+	m->pc_faults = -1; /* lost: no post-copy figures */
+	dcs_event(w->res, dcs_now(w->k), "postcopy_lost", m->label,
+		  "VM lost: %s; %.6g MiB of its memory were still at %s", why,
+		  m->pc_pending / MIB, w->scn->sites[m->from].id);
+	dcs_warn(w->res, dcs_now(w->k), m->label,
+		 "post-copy interrupted: the VM is lost (%s); pre-copy would have left it "
+		 "running at %s",
+		 why, w->scn->sites[m->from].id);
+	finish(m, OUT_FAILED);
+}
+
+static void postcopy_resume(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k;
+	(void)payload;
+	struct mig *m = ctx;
+	struct mstate *S = m->S;
+	struct dcs_world *w = S->w;
+	m->switch_ev = 0;
+	m->downtime = dcs_now(w->k) - m->stop_at;
+	m->pc_start = dcs_now(w->k);
+	dcs_world_move_vm(w, m->vm, m->to);
+	m->phase = PH_POSTCOPY;
+	if (!dcs_net_reachable(w->net, m->from, m->to)) {
+		postcopy_lost(m, "no DCI path when post-copy began");
+		return;
+	}
+	double wire = m->pc_pending;
+	if (m->live_rounds == 0) { /* no pre-copy: zero pages still go as flags */
+		double normal = fmin(round_up_pages(m->used, S->P.page_bytes), m->pc_pending);
+		wire = normal + (m->pc_pending - normal) / S->P.page_bytes * ZERO_PAGE_WIRE_BYTES;
+	}
+	m->round_raw = m->pc_pending;
+	m->round_reason = DR_SENDER_CPU;
+	start_flow(m, wire, S->P.channel_Bps, 1);
+}
+
+static void start_postcopy(struct mig *m, double pending)
+{
+	struct mstate *S = m->S;
+	struct dcs_world *w = S->w;
+	m->phase = PH_POSTCOPY_SWITCH;
+	m->stop_reason = m->slowed ? OUT_STUNNED : OUT_CONVERGED;
+	m->stop_at = dcs_now(w->k);
+	m->round++;
+	m->pc_pending = pending;
+	dcs_event(w->res, m->stop_at, "postcopy_start", m->label,
+		  "guest stopped after %d live rounds; it resumes at %s and fetches the %.6g MiB "
+		  "still at %s",
+		  m->live_rounds, w->scn->sites[m->to].id, pending / MIB,
+		  w->scn->sites[m->from].id);
+	dcs_time_t rtt = dcs_net_reachable(w->net, m->from, m->to)
+			     ? dcs_net_rtt(w->net, m->from, m->to)
+			     : 0;
+	m->switch_ev = dcs_schedule_in(w->k, rtt + S->P.switchover, postcopy_resume, m, NULL, 0);
+}
+
+static void postcopy_done(struct mig *m, struct dcs_flow *f)
+{
+	struct mstate *S = m->S;
+	struct dcs_world *w = S->w;
+	double bytes = m->round_bytes;
+	double rtt_s = dcs_time_to_s(dcs_flow_rtt(w->net, f));
+	row_round(m, bytes, 0, "postcopy");
+	take_flow(m, f, bytes);
+	double T = dcs_time_to_s(dcs_now(w->k) - m->pc_start);
+	double rate = m->dirty_Bps * (1 - m->throttle);
+	if (rate > m->allowed_Bps)
+		rate = m->allowed_Bps;
+	double a = rate / S->P.page_bytes;
+	double f0 = m->wws > 0 ? fmin(1, m->pc_pending / m->wws) : 0;
+	double faults = fmin(a * T * f0 / 2, m->pc_pending / S->P.page_bytes);
+	m->pc_faults = floor(faults + 0.5);
+	m->pc_slowdown = T > 0 ? fmin(1, m->pc_faults * rtt_s / (m->vcpus * T)) : 0;
+	finish(m, m->stop_reason);
+}
+
 /* Engine rules after a live round of `sent` bytes lasting t_s seconds;
  * `next` is the dirty set now pending. */
-static void after_live_round(struct mig *m, double sent, double t_s, double next)
+static void after_live_round(struct mig *m, double raw, double sent, double t_s, double next)
 {
 	struct mstate *S = m->S;
 	const struct policy *P = &S->P;
@@ -531,7 +704,7 @@ static void after_live_round(struct mig *m, double sent, double t_s, double next
 		start_stop_copy(m, next, ok);
 		return;
 	}
-	if (P->engine == DCS_ENGINE_XEN && sent < XEN_MIN_PAGES * P->page_bytes) {
+	if (P->engine == DCS_ENGINE_XEN && raw < XEN_MIN_PAGES * P->page_bytes) {
 		start_stop_copy(m, next, ok);
 		return;
 	}
@@ -540,7 +713,11 @@ static void after_live_round(struct mig *m, double sent, double t_s, double next
 		start_stop_copy(m, next, OUT_MAX_ROUNDS);
 		return;
 	}
-	if (next >= sent) {
+	if (P->postcopy && m->live_rounds >= P->postcopy_after) {
+		start_postcopy(m, next);
+		return;
+	}
+	if (next >= raw) {
 		m->no_progress = true;
 		switch (P->on_no_progress) {
 		case NP_STUN: {
@@ -574,7 +751,7 @@ static void after_live_round(struct mig *m, double sent, double t_s, double next
 		}
 	}
 	m->round++;
-	start_round(m, next);
+	start_round(m, next, false);
 }
 
 static void on_flow_done(void *ctx, struct dcs_flow *f)
@@ -584,6 +761,10 @@ static void on_flow_done(void *ctx, struct dcs_flow *f)
 	struct dcs_world *w = S->w;
 	if (m->phase == PH_STOP_COPY) {
 		final_copy_done(m, f);
+		return;
+	}
+	if (m->phase == PH_POSTCOPY) {
+		postcopy_done(m, f);
 		return;
 	}
 	double sent = m->round_bytes;
@@ -598,21 +779,63 @@ static void on_flow_done(void *ctx, struct dcs_flow *f)
 		next = m->wws;
 	row_round(m, sent, next, "live");
 	take_flow(m, f, sent);
-	after_live_round(m, sent, t_s, next);
+	after_live_round(m, m->round_raw, sent, t_s, next);
 }
 
-static void start_round(struct mig *m, double bytes)
+/* What a round costs, from the raw memory bytes it covers: the bytes it puts
+ * on the DCI and the least time the source needs for it (docs/models.md
+ * §2.2).  Round 0 (first) walks all memory: zero pages go as flags, touched
+ * pages whole or compressed; a later round, and the final copy, walk and
+ * send the dirty pages, which are never zero.  The round lasts at least
+ * max(scan time, sender time): the walk at scan_Bps, and the sender
+ * threads copying (channel_Bps) or compressing (compress_Bps) in parallel;
+ * XBZRLE encodes on the one migration thread, only pages whose previous
+ * copy is still in its cache. */
+static double round_cost(const struct mig *m, double raw, bool first, double *min_s)
+{
+	const struct policy *P = &m->S->P;
+	double normal = raw, zero = 0;
+	if (first) {
+		normal = round_up_pages(m->used, P->page_bytes);
+		if (normal > raw)
+			normal = raw;
+		zero = raw - normal;
+	}
+	double wire = zero / P->page_bytes * ZERO_PAGE_WIRE_BYTES;
+	double cpu_s;
+	switch (P->compression) {
+	case DCS_COMPRESS_ZLIB:
+	case DCS_COMPRESS_ZSTD:
+		wire += normal * m->ratio;
+		cpu_s = normal / (P->threads * P->compress_Bps);
+		break;
+	case DCS_COMPRESS_XBZRLE: {
+		double hits = first ? 0 : fmin(normal, P->xbzrle_cache_bytes);
+		wire += hits * m->ratio + (normal - hits);
+		cpu_s = hits / P->compress_Bps + (normal - hits) / P->channel_Bps;
+		break;
+	}
+	default:
+		wire += normal;
+		cpu_s = normal / (P->threads * P->channel_Bps);
+	}
+	double scan_s = raw / P->scan_Bps;
+	*min_s = fmax(cpu_s, scan_s);
+	return wire;
+}
+
+static void start_flow(struct mig *m, double wire, double demand_Bps, int streams)
 {
 	struct mstate *S = m->S;
 	struct dcs_world *w = S->w;
 	m->round_start = dcs_now(w->k);
-	m->round_bytes = bytes;
+	m->round_bytes = wire;
 	struct dcs_flow_spec spec = {
 	    .src = m->from,
 	    .dst = m->to,
-	    .bytes = bytes,
-	    .demand_Bps = S->P.rate_cap_Bps,
-	    .streams = S->P.streams,
+	    .bytes = wire,
+	    .demand_Bps = demand_Bps,
+	    .streams = streams,
 	    .window_bytes = S->P.window_bytes,
 	    .label = m->label,
 	    .on_done = on_flow_done,
@@ -624,6 +847,24 @@ static void start_round(struct mig *m, double bytes)
 		fprintf(stderr, "dcisim: out of memory starting a migration flow\n");
 		exit(3);
 	}
+}
+
+/* A pre-copy round or the final copy of `raw` bytes of guest memory: one
+ * flow whose demand is the engine's rate cap, or less when the source
+ * cannot prepare the round faster (the flow then lasts min_s). */
+static void start_round(struct mig *m, double raw, bool first)
+{
+	const struct policy *P = &m->S->P;
+	double min_s;
+	double wire = round_cost(m, raw, first, &min_s);
+	double demand = P->rate_cap_Bps;
+	m->round_raw = raw;
+	m->round_reason = DR_RATE_CAP;
+	if (min_s > 0 && wire / min_s < demand) {
+		demand = wire / min_s;
+		m->round_reason = min_s > raw / P->scan_Bps ? DR_SENDER_CPU : DR_PAGE_SCAN;
+	}
+	start_flow(m, wire, demand, P->streams);
 }
 
 static void admission_checks(struct mstate *S, struct mig *m)
@@ -678,6 +919,9 @@ static void start_migration(struct mstate *S, struct plan *p, int vm)
 	m->wws = v->wws_gib * GIB;
 	m->dirty_Bps = v->dirty_mib_s * MIB;
 	m->allowed_Bps = INFINITY;
+	m->used = v->used_gib * GIB;
+	m->ratio = v->compress_ratio;
+	m->vcpus = v->vcpus;
 	m->phase = PH_LIVE;
 	if (S->n_all == S->cap_all) {
 		S->cap_all = S->cap_all ? 2 * S->cap_all : 64;
@@ -696,7 +940,10 @@ static void start_migration(struct mstate *S, struct plan *p, int vm)
 		  "%s->%s, %.6g GiB (migrations[%d])", w->scn->sites[m->from].id,
 		  w->scn->sites[m->to].id, v->memory_gib, p->index);
 	admission_checks(S, m);
-	start_round(m, round_up_pages(m->mem, S->P.page_bytes));
+	if (S->P.postcopy && S->P.postcopy_after == 0)
+		start_postcopy(m, round_up_pages(m->mem, S->P.page_bytes));
+	else
+		start_round(m, round_up_pages(m->mem, S->P.page_bytes), true);
 }
 
 static void launch_more(struct mstate *S, struct plan *p)
@@ -858,6 +1105,8 @@ static void bottleneck_summary(struct mstate *S, const struct mig *m)
 	const char *metric, *unit;
 	if (strcmp(lb, "dirty_rate") == 0) {
 		dcs_summary(w->res, "lift_rate_gbps", m->label, 2 * m->dirty_Bps * 8 / 1e9, "Gbps");
+	} else if (strcmp(lb, "sender_cpu") == 0 || strcmp(lb, "page_scan") == 0) {
+		/* A host limit: no network setting lifts it. */
 	} else if (dcs_net_lift(w->net, m->from, m->to, main_limit(m), S->P.streams,
 				S->P.window_bytes, S->P.rate_cap_Bps, m->share_rate_Bps, &v,
 				&metric, &unit)) {
@@ -897,6 +1146,16 @@ static void migration_finish(struct dcs_world *w, void *state)
 		dcs_summary(w->res, "migration_bytes", m->label, m->sent, "bytes");
 		dcs_summary_text(w->res, "migration_outcome", m->label, outcome_names[m->outcome],
 				 "");
+		if (m->pc_start > 0 && m->pc_faults < 0) {
+			dcs_summary(w->res, "migration_vm_lost", m->label, 1, "count");
+		} else if (m->pc_start > 0 && m->phase == PH_DONE && m->outcome <= OUT_MAX_ROUNDS) {
+			dcs_summary(w->res, "migration_postcopy_s", m->label,
+				    dcs_time_to_s(m->end - m->pc_start), "s");
+			dcs_summary(w->res, "migration_postcopy_faults", m->label, m->pc_faults,
+				    "count");
+			dcs_summary(w->res, "migration_postcopy_slowdown", m->label, m->pc_slowdown,
+				    "ratio");
+		}
 		bottleneck_summary(S, m);
 	}
 	for (size_t i = 0; i < S->n_plans; i++)
@@ -932,6 +1191,14 @@ static const struct dcs_metric_def migration_metrics[] = {
      "memory bytes sent over the DCI"},
     {"migration_outcome", "", DCS_BETTER_NEUTRAL, DCS_METRIC_LABEL,
      "converged, stunned, max_rounds, aborted or failed"},
+    {"migration_postcopy_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "post-copy phase: from the guest resuming at the destination to its last page arriving"},
+    {"migration_postcopy_faults", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "remote page faults during post-copy, each stopping a vCPU for one DCI round trip"},
+    {"migration_postcopy_slowdown", "ratio", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "share of the guest's vCPU time lost to remote page faults during post-copy"},
+    {"migration_vm_lost", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "1 when the DCI failed during post-copy and the VM was lost"},
     {"lift_rate_gbps", "Gbps", DCS_BETTER_NEUTRAL, DCS_METRIC_SETTING,
      "the migration rate at which pre-copy would shrink the dirty set (twice the dirty rate)"},
     {"plan_migrations", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT,
@@ -961,6 +1228,10 @@ static const struct dcs_event_def migration_events[] = {
     {"events.csv", "auto_converge", DCS_SEV_WARNING, "QEMU auto-converge throttles the guest"},
     {"events.csv", "stun", DCS_SEV_WARNING, "vMotion slows the guest's page dirtying"},
     {"events.csv", "evacuation_start", DCS_SEV_INFO, "a site evacuation starts"},
+    {"events.csv", "postcopy_start", DCS_SEV_INFO,
+     "the guest stops to resume at the destination and fetch the rest of its memory there"},
+    {"events.csv", "postcopy_lost", DCS_SEV_FAILURE,
+     "the DCI failed during post-copy: neither site holds all of the VM's memory, it is lost"},
 };
 
 static const struct dcs_metric_family migration_family = {

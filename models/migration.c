@@ -118,12 +118,23 @@
 #define STUN_FRACTION              0.5       /* assumption, see above */
 /* Memory as it is (docs/models.md §2.2 "Zero pages, scanning, channels and
  * compression"; figures in MiB/s or GiB/s of raw guest memory). */
-#define ZERO_PAGE_WIRE_BYTES       8.0    /* a zero page goes as its 8-byte header: QEMU save_zero_page, predict_migration.py (LM §2.2) */
-#define SCAN_GIB_S                 20.0   /* QEMU docs dsa-zero-page-detection.rst: 100 GB of zero pages, 8 channels, CPU checking, 4867 ms */
-#define QEMU_CHANNEL_MIB_S         3936.0 /* Liu, "Live Migration With IAA" v8 cover letter: no compression, 2 channels, 61.85e9 B in 7.493 s */
-#define ZSTD_MIB_S                 377.0  /* same letter: zstd, 2 channels, 61.85e9 B in 78.291 s (Sapphire Rapids) */
-#define ZLIB_MIB_S                 59.0   /* Wang, "Implement using Intel QAT to offload ZLIB" v4 cover letter: zlib, 4 channels, 60 GiB in 254.35 s */
-#define XBZRLE_MIB_S               1430.0 /* Shribman, XBZRLE patch v3 (qemu-devel 2011-08-02): "1.5-2.2 GB/s", the lower end */
+#define ZERO_PAGE_WIRE_BYTES                                                                       \
+	8.0 /* a zero page goes as its 8-byte header: QEMU save_zero_page, predict_migration.py    \
+	       (LM §2.2) */
+#define SCAN_GIB_S                                                                                 \
+	20.0 /* QEMU docs dsa-zero-page-detection.rst: 100 GB of zero pages, 8 channels, CPU       \
+		checking, 4867 ms */
+#define QEMU_CHANNEL_MIB_S                                                                         \
+	3936.0 /* Liu, "Live Migration With IAA" v8 cover letter: no compression, 2                \
+		  channels, 61.85e9 B in 7.493 s */
+#define ZSTD_MIB_S                                                                                 \
+	377.0 /* same letter: zstd, 2 channels, 61.85e9 B in 78.291 s (Sapphire Rapids) */
+#define ZLIB_MIB_S                                                                                 \
+	59.0 /* Wang, "Implement using Intel QAT to offload ZLIB" v4 cover letter: zlib, 4         \
+		channels, 60 GiB in 254.35 s */
+#define XBZRLE_MIB_S                                                                               \
+	1430.0 /* Shribman, XBZRLE patch v3 (qemu-devel 2011-08-02): "1.5-2.2 GB/s", the lower end \
+		*/
 
 enum noprog { NP_STUN, NP_ABORT, NP_FORCE, NP_CONTINUE };
 enum outcome { OUT_CONVERGED, OUT_STUNNED, OUT_MAX_ROUNDS, OUT_ABORTED, OUT_FAILED };
@@ -144,14 +155,14 @@ struct policy {
 	bool auto_converge;
 	double page_bytes;
 	dcs_time_t stall_timeout;
-	int threads;                /* sender threads: multifd channels or streams */
+	int threads; /* sender threads: multifd channels or streams */
 	enum dcs_compression compression;
-	double compress_Bps;        /* per thread, raw bytes */
-	double channel_Bps;         /* per thread without compression; INFINITY: none */
-	double scan_Bps;            /* memory walk */
+	double compress_Bps; /* per thread, raw bytes */
+	double channel_Bps;  /* per thread without compression; INFINITY: none */
+	double scan_Bps;     /* memory walk */
 	double xbzrle_cache_bytes;
 	bool postcopy;
-	int postcopy_after;         /* live rounds before post-copy */
+	int postcopy_after; /* live rounds before post-copy */
 };
 
 /* What held a round's flow when its own demand did (migrations.csv
@@ -179,10 +190,10 @@ struct mig {
 	enum demand_reason round_reason;
 	double demand_bytes[DR_COUNT];
 	int vcpus;
-	double pc_pending;  /* raw bytes left at the source when post-copy began */
+	double pc_pending;   /* raw bytes left at the source when post-copy began */
 	dcs_time_t pc_start; /* post-copy phase start (guest running at the destination) */
 	double pc_faults, pc_slowdown;
-	double throttle;                         /* auto-converge, 0..0.99 */
+	double throttle; /* auto-converge, 0..0.99 */
 	int ac_hits;
 	bool slowed;
 	double round_bytes; /* bytes of the round in flight */
@@ -601,8 +612,8 @@ static void postcopy_lost(struct mig *m, const char *why)
 	m->fail_why = why;
 	m->pc_faults = -1; /* lost: no post-copy figures */
 	dcs_event(w->res, dcs_now(w->k), "postcopy_lost", m->label,
-		  "VM lost: %s; %.6g MiB of its memory were still at %s", why,
-		  m->pc_pending / MIB, w->scn->sites[m->from].id);
+		  "VM lost: %s; %.6g MiB of its memory were still at %s", why, m->pc_pending / MIB,
+		  w->scn->sites[m->from].id);
 	dcs_warn(w->res, dcs_now(w->k), m->label,
 		 "post-copy interrupted: the VM is lost (%s); pre-copy would have left it "
 		 "running at %s",
@@ -650,9 +661,8 @@ static void start_postcopy(struct mig *m, double pending)
 		  "still at %s",
 		  m->live_rounds, w->scn->sites[m->to].id, pending / MIB,
 		  w->scn->sites[m->from].id);
-	dcs_time_t rtt = dcs_net_reachable(w->net, m->from, m->to)
-			     ? dcs_net_rtt(w->net, m->from, m->to)
-			     : 0;
+	dcs_time_t rtt =
+	    dcs_net_reachable(w->net, m->from, m->to) ? dcs_net_rtt(w->net, m->from, m->to) : 0;
 	m->switch_ev = dcs_schedule_in(w->k, rtt + S->P.switchover, postcopy_resume, m, NULL, 0);
 }
 

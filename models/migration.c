@@ -599,9 +599,14 @@ static void final_copy_done(struct mig *m, struct dcs_flow *f)
  * a touch on a page not yet arrived is a remote page fault, fetched ahead of
  * the background stream, that stops the vCPU for one round trip.  With the
  * pending set drained uniformly over the phase's length T, the share of W
- * still missing falls linearly from f0 = min(1, P0 / W) to 0, so
- *   faults = a x T x f0 / 2   (pages; at most P0)
- *   guest slowdown = faults x RTT / (vcpus x T)   (at most 1)
+ * still missing falls linearly from f0 = min(1, P0 / W) to 0.  A stalled
+ * guest touches less: running at a share rho of its speed, its n vCPUs lose
+ * rho x a x f x RTT / n of their time to faults, so rho = 1 / (1 + k f) with
+ * k = a x RTT / n, and
+ *   faults = integral of rho a f dt
+ *          = (a T / f0) x (f0 / k - ln(1 + k f0) / k^2)   (a T f0 / 2 as k -> 0)
+ *   guest slowdown = faults x RTT / (n x T)
+ * (faults at most P0 / page).
  * A DCI cut during the phase loses the VM: neither side holds all of its
  * memory (QEMU before postcopy-recover; with it the guest stays paused). */
 
@@ -680,7 +685,14 @@ static void postcopy_done(struct mig *m, struct dcs_flow *f)
 		rate = m->allowed_Bps;
 	double a = rate / S->P.page_bytes;
 	double f0 = m->wws > 0 ? fmin(1, m->pc_pending / m->wws) : 0;
-	double faults = fmin(a * T * f0 / 2, m->pc_pending / S->P.page_bytes);
+	double k = a * rtt_s / m->vcpus, faults;
+	if (f0 <= 0 || a <= 0)
+		faults = 0;
+	else if (k * f0 < 1e-6)
+		faults = a * T * f0 / 2;
+	else
+		faults = a * T / f0 * (f0 / k - log1p(k * f0) / (k * k));
+	faults = fmin(faults, m->pc_pending / S->P.page_bytes);
 	m->pc_faults = floor(faults + 0.5);
 	m->pc_slowdown = T > 0 ? fmin(1, m->pc_faults * rtt_s / (m->vcpus * T)) : 0;
 	finish(m, m->stop_reason);

@@ -193,6 +193,7 @@ struct mig {
 	double pc_pending;   /* raw bytes left at the source when post-copy began */
 	dcs_time_t pc_start; /* post-copy phase start (guest running at the destination) */
 	double pc_faults, pc_slowdown;
+	bool postcopy;   /* this migration switches to post-copy */
 	double throttle; /* auto-converge, 0..0.99 */
 	int ac_hits;
 	bool slowed;
@@ -617,8 +618,8 @@ static void postcopy_lost(struct mig *m, const char *why)
 	m->fail_why = why;
 	m->pc_faults = -1; /* lost: no post-copy figures */
 	dcs_event(w->res, dcs_now(w->k), "postcopy_lost", m->label,
-		  "VM lost: %s; %.6g MiB of its memory were still at %s", why, m->pc_pending / MIB,
-		  w->scn->sites[m->from].id);
+		  "VM lost: %s; %.6g MiB of its memory were left at %s when post-copy began", why,
+		  m->pc_pending / MIB, w->scn->sites[m->from].id);
 	dcs_warn(w->res, dcs_now(w->k), m->label,
 		 "post-copy interrupted: the VM is lost (%s); pre-copy would have left it "
 		 "running at %s",
@@ -735,7 +736,7 @@ static void after_live_round(struct mig *m, double raw, double sent, double t_s,
 		start_stop_copy(m, next, OUT_MAX_ROUNDS);
 		return;
 	}
-	if (P->postcopy && m->live_rounds >= P->postcopy_after) {
+	if (m->postcopy && m->live_rounds >= P->postcopy_after) {
 		start_postcopy(m, next);
 		return;
 	}
@@ -962,7 +963,8 @@ static void start_migration(struct mstate *S, struct plan *p, int vm)
 		  "%s->%s, %.6g GiB (migrations[%d])", w->scn->sites[m->from].id,
 		  w->scn->sites[m->to].id, v->memory_gib, p->index);
 	admission_checks(S, m);
-	if (S->P.postcopy && S->P.postcopy_after == 0)
+	m->postcopy = p->cfg->postcopy >= 0 ? p->cfg->postcopy == 1 : S->P.postcopy;
+	if (m->postcopy && S->P.postcopy_after == 0)
 		start_postcopy(m, round_up_pages(m->mem, S->P.page_bytes));
 	else
 		start_round(m, round_up_pages(m->mem, S->P.page_bytes), true);

@@ -125,6 +125,7 @@ struct dcs_migration_cfg {
 	double at_s;
 	int max_concurrent;
 	enum dcs_evac_order order;
+	int postcopy; /* -1: the policy's migration.postcopy; 0 or 1 for this plan */
 };
 
 enum dcs_engine { DCS_ENGINE_VMOTION, DCS_ENGINE_QEMU, DCS_ENGINE_XEN };

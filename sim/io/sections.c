@@ -299,6 +299,7 @@ static const struct field vm_fields[] = {
 static const struct spec vm_spec = SPEC("a VM", struct dcs_vm_cfg, vm_fields, check_vm);
 
 static const char *const order_names[] = {"as_listed", "smallest_first", "largest_first", NULL};
+static const char *const engine_names[] = {"vmotion", "qemu", "xen", NULL};
 
 static void check_migration(struct ld *L, const cJSON *obj, void *elem, size_t i)
 {
@@ -316,6 +317,15 @@ static void check_migration(struct ld *L, const cJSON *obj, void *elem, size_t i
 		ld_error(L, obj, "to", "cannot evacuate '%s' to itself", L->scn->sites[m->to].id);
 	if (has_vm && ld_member(obj, "max_concurrent"))
 		ld_error(L, obj, "max_concurrent", "applies to evacuations only");
+	const cJSON *pc = ld_member(obj, "postcopy");
+	m->postcopy = -1;
+	if (pc && !cJSON_IsBool(pc))
+		ld_error(L, obj, "postcopy", "must be true or false");
+	else if (pc && cJSON_IsTrue(pc) && L->scn->migration.engine != DCS_ENGINE_QEMU)
+		ld_error(L, obj, "postcopy", "engine %s has no post-copy (QEMU's postcopy-ram only)",
+			 engine_names[L->scn->migration.engine]);
+	else if (pc)
+		m->postcopy = cJSON_IsTrue(pc);
 }
 
 static const struct field migration_fields[] = {
@@ -327,11 +337,12 @@ static const struct field migration_fields[] = {
 	    "Evacuation: migrations in flight at once (default: the engine's per-host limit)."),
 	ENUM("order", struct dcs_migration_cfg, order, 0, order_names, DCS_ORDER_AS_LISTED,
 	     "Evacuation order."),
+	CUSTOM("postcopy", 0, "{\"type\": \"boolean\"}",
+	       "Post-copy for this plan's migrations (default: migration.postcopy); qemu only."),
 };
 static const struct spec migration_spec =
 	SPEC("a migration", struct dcs_migration_cfg, migration_fields, check_migration);
 
-static const char *const engine_names[] = {"vmotion", "qemu", "xen", NULL};
 static const char *const noprog_names[] = {"stun", "abort", "force", NULL};
 static const char *const compression_names[] = {"none", "zlib", "zstd", "xbzrle", NULL};
 
@@ -363,8 +374,6 @@ static void check_policy(struct ld *L, const cJSON *obj, void *elem, size_t i)
 	if (!qemu && p->postcopy)
 		ld_error(L, obj, "postcopy", "engine %s has no post-copy (QEMU's postcopy-ram only)",
 			 engine);
-	if (!p->postcopy && ld_member(obj, "postcopy_after_rounds"))
-		ld_error(L, obj, "postcopy_after_rounds", "applies with postcopy: true only");
 	if (!qemu && ld_member(obj, "xbzrle_cache_mib"))
 		ld_error(L, obj, "xbzrle_cache_mib", "XBZRLE is QEMU's; engine %s has none", engine);
 }

@@ -58,9 +58,15 @@
  * KubeVirt progressTimeout), for every engine: no vMotion or Xen figure was
  * found.
  *
- * Not modelled: zero-page compression, XBZRLE, post-copy, Xen's adaptive
- * rate limit, setup time before round 0, the per-round dirty-bitmap sync cost,
- * host NIC limits other than the DCI path.  See docs/models.md §2.
+ * Memory as it is (docs/models.md §2.2a): round 0 sends touched pages whole
+ * (or compressed) and untouched ones as 8-byte zero-page flags; a round lasts
+ * at least the walk over its memory (scan rate) and the sender threads'
+ * copying or compressing (multifd channels x per-thread rate); XBZRLE
+ * re-sends cached pages as deltas.  Post-copy (§2.2b, below).
+ *
+ * Not modelled: Xen's adaptive rate limit, setup time before round 0, the
+ * per-round dirty-bitmap sync cost, post-copy pre-paging and recovery, host
+ * NIC limits other than the DCI path.  See docs/models.md §2.
  */
 #include <math.h>
 #include <stdio.h>

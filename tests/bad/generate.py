@@ -155,6 +155,9 @@ case("multifd-xen", "multifd channels on Xen", MIG,
 case("zstd-without-multifd", "QEMU zstd without multifd channels", MIG,
      MIG + '\n  "migration": {"engine": "qemu", "compression": "zstd"},', '"zstd"}', "migration.compression",
      "only on multifd channels")
+case("postcopy-plan-vmotion", "post-copy asked of one vMotion plan", '"to": "dc2", "at_s": 10}',
+     '"to": "dc2", "at_s": 10, "postcopy": true}', 'true}],', "migrations[0].postcopy",
+     "engine vmotion has no post-copy")
 case("missing-required", "no duration", '  "duration_s": 60,\n', '', '{', "(top level)",
      "missing required key 'duration_s'")
 case("missing-required-nested", "a link without a bandwidth", '"distance_km": 50, "bandwidth_gbps": 1,',

@@ -34,19 +34,21 @@
 #include "validation.h"
 
 #define SRC_IAA                                                                                    \
-	"Liu, [PATCH v8 0/7] Live Migration With IAA, qemu-devel 2024-06-10 (SPR, 64 GiB guest, "  \
-	"90 % Silesia, 100G)"
+	"Y. Liu, [PATCH v8 0/7] Live Migration With IAA, qemu-devel 2024-06-10, "                  \
+	"<20240610102110.900410-1-yuan1.liu@intel.com> (SPR, 64 GiB guest, 90 % Silesia, 100G)"
 #define SRC_QAT_REPLY                                                                              \
-	"Liu, reply to [PATCH v4 0/4] Implement using Intel QAT to offload ZLIB, qemu-devel "      \
-	"2024-07 (64 GiB guest, 54 GiB Silesia)"
+	"Y. Liu, reply to [PATCH v4 0/4] Implement using Intel QAT to offload ZLIB, qemu-devel "   \
+	"2024-07-09 (64 GiB guest, 54 GiB Silesia)"
 #define SRC_QATZIP_DOC                                                                             \
 	"QEMU docs/devel/migration/qatzip-compression.rst (8 channels, 10 Gbps, 54 GiB Silesia)"
 #define SRC_QAT_ZLIB                                                                               \
-	"Wang, [PATCH v4 0/4] Implement using Intel QAT to offload ZLIB, qemu-devel 2024-07 "      \
-	"(64 GiB guest, 60 GiB Silesia, 50 Gbps)"
+	"Y. Wang, [PATCH v4 0/4] Implement using Intel QAT to offload ZLIB, qemu-devel "           \
+	"2024-07-05 (64 GiB guest, 60 GiB Silesia, 50 Gbps)"
 #define SRC_DSA                                                                                    \
-	"QEMU dsa-zero-page-detection.rst, Wang DSA offload v6, qemu-devel 2024-10 (100 GB of "    \
-	"zero pages, 8 channels)"
+	"dsa-zero-page-detection.rst in Y. Wang, [PATCH v8 12/12] migration/doc: Add DSA zero "    \
+	"page detection doc, qemu-devel 2024-12-03, "                                              \
+	"<20241204021142.24184-13-yichen.wang@bytedance.com> (Xeon 8457C, 100 GB of zero pages, "  \
+	"8 channels)"
 
 enum kind { CALIBRATION, PREDICTION, OUTSIDE };
 

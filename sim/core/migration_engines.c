@@ -27,14 +27,17 @@
  *   KB 2106949) and needs 250 Mbps per concurrent migration (§2.3
  *   "Bandwidth").
  * - scan_gib_s: 20 GiB/s, measured on QEMU: 100 GB (102400520 KiB) of zero
- *   pages in 4867 ms with 8 multifd channels and CPU zero-page checking
- *   (QEMU docs/devel/migration/dsa-zero-page-detection.rst, Y. Wang, DSA
- *   offload series v6, qemu-devel 2024-10).  No vMotion or Xen figure was
+ *   pages in 4867 ms with 8 multifd channels and CPU zero-page checking on
+ *   a Xeon Platinum 8457C (docs/devel/migration/dsa-zero-page-detection.rst
+ *   in Y. Wang, "[PATCH v8 12/12] migration/doc: Add DSA zero page
+ *   detection doc", qemu-devel 2024-12-03,
+ *   <20241204021142.24184-13-yichen.wang@bytedance.com>).  No vMotion or Xen figure was
  *   found; the same walk over host memory is assumed for them.
  * - channel_mib_s: qemu 3936 MiB/s per multifd channel: 2 channels moved
  *   61.85e9 bytes in 7.493 s on a 100G network, each channel's thread the
  *   limit (Y. Liu, "[PATCH v8 0/7] Live Migration With IAA", qemu-devel
- *   2024-06-10, Sapphire Rapids); vmotion and xen: none found, no cap.
+ *   2024-06-10, <20240610102110.900410-1-yuan1.liu@intel.com>, Sapphire
+ *   Rapids); vmotion and xen: none found, no cap.
  * - qemu_features: multifd (default 2 channels when on, off by default),
  *   multifd-compression zlib/zstd, xbzrle and postcopy-ram are QEMU's
  *   (§2.2); vMotion and Xen have none of them.

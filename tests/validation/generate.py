@@ -71,7 +71,7 @@ for comp in ("none", "zlib", "zstd"):
             f"Wang 2024 (QAT offload of ZLIB v4): {comp}, {ch} multifd threads, 50 Gbps",
             50, 60, channels=ch, compression=comp, rate_cap_mib_s=102400,
             compress_mib_s=281.7 if comp == "zstd" else None)
-# E: QEMU docs dsa-zero-page-detection.rst (Wang, DSA offload v6, 2024-10):
+# E: QEMU docs dsa-zero-page-detection.rst (Wang, [PATCH v8 12/12], qemu-devel 2024-12-03):
 # 100 GB guest (102400520 KiB), all zero pages, 8 channels, CPU zero checking.
 out["dsa-zero-8ch"] = scenario(
     "dsa-zero-8ch", "QEMU dsa-zero-page-detection.rst: 100 GB of zero pages, 8 channels",

@@ -25,6 +25,7 @@ struct vm_at {
 	const struct st_round *r; /* the round under way (pre-copy, stop-and-copy) */
 	const struct st_mig *f;   /* the migration t falls in, or that ended < hold ago */
 	bool stun, stalled;
+	bool lost; /* failed: the DCI was cut during post-copy */
 };
 
 static struct vm_at vm_at(const struct st_vm *v, dcs_time_t t, dcs_time_t hold)
@@ -47,6 +48,9 @@ static struct vm_at vm_at(const struct st_vm *v, dcs_time_t t, dcs_time_t hold)
 	} else if (a.f) {
 		a.ph = vz_has(a.f->outcome, "fail") || vz_has(a.f->outcome, "abort") ? VZ_PH_FAILED
 										     : VZ_PH_MOVED;
+		for (int i = 0; i < v->ne; i++)
+			if (v->e[i].kind == EV_LOST && v->e[i].t >= a.f->t0 && v->e[i].t <= a.f->t1)
+				a.lost = true;
 	}
 	if (a.ph == VZ_PH_PRECOPY) {
 		/* Slowed down or stalled since this migration began? */
@@ -108,6 +112,15 @@ static void vm_caption(const struct vz_story *st, const struct vz_model *m, int 
 	size_t n = sizeof(c->text);
 	switch (a->ph) {
 	case VZ_PH_PRECOPY:
+		if (a->r && a->r->post) {
+			fmt_bytes(b, sizeof(b), a->r->bytes);
+			snprintf(
+			    c->text, n,
+			    "%s%s: post-copy \xe2\x80\x94 the guest runs at %s while the last %s "
+			    "arrive; each page it touches first costs a DCI round trip",
+			    id, dest, site_id(scn, to), b);
+			break;
+		}
 		if (a->r && a->r->round > 0) {
 			fmt_bytes(b, sizeof(b), a->r->bytes);
 			snprintf(c->text, n,
@@ -148,8 +161,15 @@ static void vm_caption(const struct vz_story *st, const struct vz_model *m, int 
 			 a->f->outcome);
 		break;
 	case VZ_PH_FAILED:
-		snprintf(c->text, n, "%s: migration %s \xe2\x80\x94 it stays at %s", id,
-			 a->f->outcome, site_id(scn, from));
+		if (a->lost)
+			snprintf(
+			    c->text, n,
+			    "%s: the DCI failed during post-copy \xe2\x80\x94 its memory is split "
+			    "between %s and %s: the VM is lost",
+			    id, site_id(scn, from), site_id(scn, to));
+		else
+			snprintf(c->text, n, "%s: migration %s \xe2\x80\x94 it stays at %s", id,
+				 a->f->outcome, site_id(scn, from));
 		break;
 	default:
 		break;

@@ -147,6 +147,8 @@ static void read_event(struct vz_story *st, dcs_time_t t, const struct vz_table 
 		what = EV_STALL;
 	else if (vz_has(kind, "resumed"))
 		what = EV_RESUME;
+	else if (vz_has(kind, "postcopy_lost"))
+		what = EV_LOST;
 	if (what < 0)
 		return;
 	struct st_vm *v = &st->vm[vm];
@@ -171,6 +173,7 @@ static void read_round(struct vz_story *st, dcs_time_t t, const struct vz_table 
 	r->round = k >= 0 ? (int)k : v->nr - 1;
 	r->bytes = b >= 0 ? b : 0;
 	r->stop = vz_has(vz_cell(tb, c, RD_PHASE), "stop");
+	r->post = vz_has(vz_cell(tb, c, RD_PHASE), "postcopy");
 }
 
 static void read_migration(struct vz_story *st, dcs_time_t t, const struct vz_table *tb,

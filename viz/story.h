@@ -15,6 +15,7 @@ struct st_round {
 	dcs_time_t t0, t1;
 	int round;
 	bool stop; /* the stop-and-copy round */
+	bool post; /* the post-copy phase: the guest runs at the destination */
 	double bytes;
 };
 
@@ -24,7 +25,7 @@ struct st_mig {
 	char outcome[24];
 };
 
-enum { EV_START, EV_STUN, EV_STALL, EV_RESUME };
+enum { EV_START, EV_STUN, EV_STALL, EV_RESUME, EV_LOST };
 struct st_vmev {
 	dcs_time_t t;
 	int kind;

@@ -720,8 +720,8 @@ static void test_zero_pages_and_scan(void **state)
 		char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 10", vms[k],
 				      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 				      "\"scan_gib_s\": 8", 1000);
-		struct run r = run_open(json);
-		run_to_end(&r);
+		struct harness r = h_open(json, H_SCENARIO_SEED);
+		h_finish(&r);
 		struct dcs_table *t = table(&r, "migrations.csv");
 		double wire = used[k] + (M - used[k]) / PAGE * 8;
 		double round0 = fmax(M / scan, wire / B);
@@ -736,7 +736,7 @@ static void test_zero_pages_and_scan(void **state)
 		dcs_validate(name, "touched pages whole, zero pages 8 bytes each", wire,
 			     num(t, 0, "bytes_sent"), 1e-12, 0, "bytes");
 		assert_string_equal(cell(t, 0, "limited_by"), limit[k]);
-		run_close(&r);
+		h_close(&r);
 		free(json);
 	}
 }
@@ -763,9 +763,9 @@ static void test_compression_rate(void **state)
 				      "\"engine\": \"qemu\", \"multifd_channels\": 4,"
 				      " \"rate_cap_mib_s\": 1000000",
 				      1000);
-		struct run rz = run_open(zstd), rn = run_open(none);
-		run_to_end(&rz);
-		run_to_end(&rn);
+		struct harness rz = h_open(zstd, H_SCENARIO_SEED), rn = h_open(none, H_SCENARIO_SEED);
+		h_finish(&rz);
+		h_finish(&rn);
 		struct dcs_table *tz = table(&rz, "migrations.csv"),
 				 *tn = table(&rn, "migrations.csv");
 		double raw = fmin(B / ratio, cpu);
@@ -784,8 +784,8 @@ static void test_compression_rate(void **state)
 			assert_true(num(tz, 0, "total_s") < num(tn, 0, "total_s"));
 		else
 			assert_true(num(tz, 0, "total_s") > num(tn, 0, "total_s"));
-		run_close(&rz);
-		run_close(&rn);
+		h_close(&rz);
+		h_close(&rn);
 		free(zstd);
 		free(none);
 	}
@@ -803,8 +803,8 @@ static void test_xbzrle(void **state)
 			      "\"engine\": \"qemu\", \"compression\": \"xbzrle\","
 			      " \"rate_cap_mib_s\": 1000000",
 			      1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "rounds.csv");
 	dcs_validate("xbzrle round 0 sends all memory whole (empty cache)", "QEMU xbzrle.txt",
 		     4 * GIB, num(t, 0, "bytes"), 0, 0, "bytes");
@@ -814,7 +814,7 @@ static void test_xbzrle(void **state)
 	dcs_validate("xbzrle round 1: cache hits as deltas, the rest whole",
 		     "QEMU xbzrle-cache-size 64 MiB (live-migration.md 2.2)",
 		     hits * 0.25 + V - hits, num(t, 1, "bytes"), 1e-12, 0, "bytes");
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -838,9 +838,9 @@ static void test_postcopy(void **state)
 		     "\"engine\": \"qemu\", \"postcopy\": true, \"rate_cap_mib_s\": 1000000", 1000);
 	char *pre =
 	    scenario(link, pc_vm, mig, "\"engine\": \"qemu\", \"rate_cap_mib_s\": 1000000", 1000);
-	struct run r = run_open(post), rp = run_open(pre);
-	run_to_end(&r);
-	run_to_end(&rp);
+	struct harness r = h_open(post, H_SCENARIO_SEED), rp = h_open(pre, H_SCENARIO_SEED);
+	h_finish(&r);
+	h_finish(&rp);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	double B = 1e9 / 8 * goodput_fraction_1500_dwdm();
 	double rtt = 2 * 100 * 4.9e-6, sw = 0.009;
@@ -874,8 +874,8 @@ static void test_postcopy(void **state)
 	struct dcs_table *tp = table(&rp, "migrations.csv");
 	assert_true(num(t, 0, "downtime_ms") < num(tp, 0, "downtime_ms"));
 	assert_true(num(t, 0, "total_s") < num(tp, 0, "total_s"));
-	run_close(&r);
-	run_close(&rp);
+	h_close(&r);
+	h_close(&rp);
 	free(post);
 	free(pre);
 
@@ -883,8 +883,8 @@ static void test_postcopy(void **state)
 	post = scenario(link, pc_vm, mig,
 			"\"engine\": \"qemu\", \"postcopy\": true, \"postcopy_after_rounds\": 0",
 			1000);
-	r = run_open(post);
-	run_to_end(&r);
+	r = h_open(post, H_SCENARIO_SEED);
+	h_finish(&r);
 	t = table(&r, "migrations.csv");
 	T = 4 * GIB / B;
 	dcs_validate("pure post-copy total = downtime + M / rate", "models/migration.c post-copy",
@@ -893,7 +893,7 @@ static void test_postcopy(void **state)
 		     floor(a * T * (1 / k - log1p(k) / (k * k)) + 0.5),
 		     summary_num(&r, "migration_postcopy_faults", "vm"), 0, 0, "faults");
 	assert_int_equal((int)num(t, 0, "rounds"), 0);
-	run_close(&r);
+	h_close(&r);
 	free(post);
 }
 
@@ -906,10 +906,10 @@ static void test_postcopy_cut(void **state)
 	    scenario("\"distance_km\": 100, \"bandwidth_gbps\": 1", pc_vm,
 		     "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 		     "\"engine\": \"qemu\", \"postcopy\": true, \"rate_cap_mib_s\": 1000000", 1000);
-	struct run r = run_open(json);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
 	double B = 1e9 / 8 * goodput_fraction_1500_dwdm();
 	schedule_link(&r, 4 * GIB / B + 3, false); /* 3 s into post-copy */
-	run_to_end(&r);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	assert_string_equal(cell(t, 0, "outcome"), "failed");
 	assert_int_equal(count_events(&r, "postcopy_lost", "vm"), 1);
@@ -918,7 +918,7 @@ static void test_postcopy_cut(void **state)
 	assert_true(isnan(summary_num(&r, "migration_postcopy_faults", "vm")));
 	dcs_validate("a cut during post-copy ends it at once", "issue: post-copy loses the VM",
 		     4 * GIB / B + 3, num(t, 0, "end_s"), 0, 1e-8, "s");
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 

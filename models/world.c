@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcisim/hash.h"
+
 /* The run fingerprint: FNV-1a (dcs_hash64) over the bytes of every event
  * time, in order.  It runs after every event, so it is spelled out here for
  * the eight bytes of a time, unrolled: the same value as dcs_hash64(&t, 8, h),

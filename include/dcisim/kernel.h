@@ -109,6 +109,5 @@ static inline double dcs_ran_exponential(gsl_rng *r, double mean)
 /* Seed derivation, exposed for tests and for sweeps: splitmix64 of the
  * scenario seed mixed with a 64-bit FNV-1a hash of the entity name. */
 uint64_t dcs_stream_seed(uint64_t seed, const char *entity);
-uint64_t dcs_hash64(const void *data, size_t len, uint64_t h);
 
 #endif

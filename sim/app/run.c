@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dcisim/exitcode.h"
 #include "dcisim/output.h"
 #include "dcisim/trace.h"
 #include "dcisim/world.h"
@@ -101,7 +102,7 @@ static int write_all(const char *dir, struct dcs_table_files *files, const struc
 	if (!mark) {
 		dcs_table_files_discard(files);
 		fprintf(err, "dcisim: error: out of memory writing %s\n", dir);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	strcat(strcpy(mark, dir), "/run.json");
 	int gone = unlink(mark) == 0 || errno == ENOENT ? 0 : errno;
@@ -109,13 +110,13 @@ static int write_all(const char *dir, struct dcs_table_files *files, const struc
 	if (gone) {
 		dcs_table_files_discard(files);
 		fprintf(err, "dcisim: error: cannot write in %s: %s\n", dir, strerror(gone));
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	if (dcs_table_files_commit(files, err) != 0)
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	if (dcs_write_run_json(dir, ri, err) != 0)
-		return 3;
-	return 0;
+		return DCS_EXIT_RUNTIME;
+	return DCS_EXIT_OK;
 }
 
 int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *opts,
@@ -125,7 +126,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	struct dcs_world *w = dcs_world_create(scn, seed);
 	if (!w) {
 		fprintf(err, "dcisim: error: out of memory building %s\n", scn->name);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	w->verbosity = opts->verbosity;
 	dcs_time_t until = w->horizon;
@@ -134,7 +135,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	struct dcs_trace *tr = NULL; /* --trace: an observer only (sim/observe/trace.c) */
 	if (opts->trace_path && !(tr = dcs_trace_open(opts->trace_path, w, err))) {
 		dcs_world_destroy(w);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	/* Rows go to their files as they come; they stay in memory only for
 	 * a caller that reads them afterwards, or until the trace has them. */
@@ -147,7 +148,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	if (opts->out_dir && !(files = open_outputs(opts->out_dir, w, hold, err))) {
 		dcs_trace_free(tr);
 		dcs_world_destroy(w);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	if (!opts->out_dir && hold != DCS_HOLD_ALL) {
 		/* Nothing to write: rows no one reads are dropped as they end. */
@@ -162,7 +163,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	char row_note[320];
 	size_t max_pending = opts->max_pending ? opts->max_pending : RUN_MAX_PENDING;
 	size_t max_rows = opts->max_rows ? opts->max_rows : RUN_MAX_ROWS;
-	int code = 0;
+	int code = DCS_EXIT_OK;
 	size_t peak_pending = 0;
 	dcs_time_t sim_end = -1;
 	bool progress = opts->progress && isatty(fileno(stderr));
@@ -186,12 +187,12 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		if (interrupted_by) {
 			note = interrupted_by == SIGTERM ? "interrupted by SIGTERM"
 							 : "interrupted by SIGINT";
-			code = interrupted_by == SIGTERM ? 143 : 130;
+			code = dcs_exit_for_signal(interrupted_by);
 			break;
 		}
 		if (r == DCS_STOP_LIMIT && at_max) {
 			note = "stopped at --max-events";
-			code = 3;
+			code = DCS_EXIT_RUNTIME;
 			break;
 		}
 		const char *big = NULL;
@@ -203,7 +204,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 				 "fewer rows",
 				 max_rows, big);
 			note = row_note;
-			code = 3;
+			code = DCS_EXIT_RUNTIME;
 			break;
 		}
 		if (!done && dcs_kernel_pending(w->k) > max_pending) {
@@ -214,12 +215,12 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 				 "e.g. storage iops above the arrays' capacity?)",
 				 max_pending);
 			note = row_note;
-			code = 3;
+			code = DCS_EXIT_RUNTIME;
 			break;
 		}
 		if (opts->max_wall_s > 0 && wall_now() - t0 > opts->max_wall_s) {
 			note = "stopped at --max-wall-s";
-			code = 3;
+			code = DCS_EXIT_RUNTIME;
 			break;
 		}
 		if (done) {
@@ -231,9 +232,9 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	if (progress)
 		show_progress(w, until, t0, true);
 	dcs_world_finish(w);
-	if (tr && dcs_trace_finish(tr, sim_end >= 0 ? sim_end : dcs_now(w->k), code == 0, err) &&
+	if (tr && dcs_trace_finish(tr, sim_end >= 0 ? sim_end : dcs_now(w->k), code == DCS_EXIT_OK, err) &&
 	    !code)
-		code = 3;
+		code = DCS_EXIT_RUNTIME;
 	double wall = wall_now() - t0;
 	if (opts->verbosity >= 0)
 		for (size_t i = 0; i < dcs_results_n_warnings(w->res); i++)
@@ -251,7 +252,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	    .events = dcs_kernel_events(w->k),
 	    .wall_s = wall,
 	    .sim_s = dcs_time_to_s(sim_end >= 0 ? sim_end : dcs_now(w->k)),
-	    .complete = code == 0,
+	    .complete = code == DCS_EXIT_OK,
 	    .stop_note = note,
 	    .fingerprint = w->fingerprint,
 	    .peak_pending = peak_pending,

@@ -9,7 +9,7 @@
  */
 #include "dcisim/results.h"
 
-#include "dcisim/kernel.h"
+#include "dcisim/hash.h"
 #include "dcisim/metrics.h"
 
 #include <math.h>

@@ -153,7 +153,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	if (!opts->out_dir && hold != DCS_HOLD_ALL) {
 		/* Nothing to write: rows no one reads are dropped as they end. */
 		static const struct dcs_results_sink discard = {.table = discard_table,
-								 .row = discard_row};
+								.row = discard_row};
 		dcs_results_set_sink(w->res, &discard, hold);
 	}
 	double t0 = wall_now();

@@ -12,8 +12,7 @@
 
 /* ---- reading the tables ------------------------------------------------- */
 
-const char *const dcs_run_summary_tables[] = {"summary.csv", "migrations.csv", "storage.csv",
-					      NULL};
+const char *const dcs_run_summary_tables[] = {"summary.csv", "migrations.csv", "storage.csv", NULL};
 
 static struct dcs_table *table(struct dcs_results *res, const char *file)
 {

@@ -55,7 +55,7 @@ struct dcs_results {
 		uint64_t hash;
 		char *key; /* "metric\0unit" or "\1kind" */
 		size_t len;
-	} *checked;
+	} * checked;
 	size_t checked_cap, checked_len;
 };
 
@@ -409,23 +409,23 @@ static bool scaled(uint64_t m, int e2, int p, uint64_t *q, int *half)
 }
 
 static const uint64_t pow10_u64[18] = {1ull,
-					10ull,
-					100ull,
-					1000ull,
-					10000ull,
-					100000ull,
-					1000000ull,
-					10000000ull,
-					100000000ull,
-					1000000000ull,
-					10000000000ull,
-					100000000000ull,
-					1000000000000ull,
-					10000000000000ull,
-					100000000000000ull,
-					1000000000000000ull,
-					10000000000000000ull,
-					100000000000000000ull};
+				       10ull,
+				       100ull,
+				       1000ull,
+				       10000ull,
+				       100000ull,
+				       1000000ull,
+				       10000000ull,
+				       100000000ull,
+				       1000000000ull,
+				       10000000000ull,
+				       100000000000ull,
+				       1000000000000ull,
+				       10000000000000ull,
+				       100000000000000ull,
+				       1000000000000000ull,
+				       10000000000000000ull,
+				       100000000000000000ull};
 
 /* The `prec` (1 to 17) significant digits of a (finite, > 0), rounded to
  * nearest with ties to even as glibc rounds, and its decimal exponent. */

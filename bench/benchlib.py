@@ -66,16 +66,22 @@ def rounds_scenario(n, c):
     return doc
 
 
-def run(cmd, what=None):
-    """Runs cmd; returns (wall seconds, peak RSS in KiB or None, stdout)."""
+def run(cmd, what=None, cpu=None):
+    """Runs cmd; returns (wall seconds, peak RSS in KiB or None, stdout).
+    With cpu (a list), appends the run's user + system CPU seconds."""
     full = cmd
     if GNU_TIME:
-        full = [GNU_TIME, "-f", "@@peak_kib=%M"] + cmd
+        full = [GNU_TIME, "-f", "@@peak_kib=%M %U %S"] + cmd
+    r0 = os.times()
     t0 = time.monotonic()
     p = subprocess.run(full, capture_output=True, text=True)
     wall = time.monotonic() - t0
+    r1 = os.times()
     err = p.stderr
     peak = None
+    if cpu is not None:
+        cpu.append(r1.children_user - r0.children_user + r1.children_system -
+                   r0.children_system)
     if GNU_TIME and "@@peak_kib=" in err:
         head, tail = err.rsplit("@@peak_kib=", 1)
         peak = int(tail.split()[0])

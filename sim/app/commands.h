@@ -16,6 +16,7 @@ int dcs_cmd_compare(int argc, char **argv);
 int dcs_cmd_check(int argc, char **argv);
 int dcs_cmd_view(int argc, char **argv);
 int dcs_cmd_metrics(int argc, char **argv);
+int dcs_cmd_survive(int argc, char **argv);
 
 /* A scenario file as given, or a bundled scenario found by name (./scenarios,
  * ./scenarios/demos, then the installed data directory); malloc'd, or NULL. */

@@ -936,8 +936,8 @@ out:
 
 /* Messages from the runs (warnings, failures): each distinct line once, in
  * run order, naming the first run that said it. */
-static void print_messages(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs, FILE *err,
-			   int verbosity)
+void dcs_sweep_print_messages(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+			      FILE *err, int verbosity)
 {
 	size_t total = dcs_sweep_n_runs(sw), shown = 0, more = 0;
 	char **seen = NULL;
@@ -1084,17 +1084,29 @@ static void warn_inert(const struct dcs_sweep *sw, const struct dcs_sweep_run *r
 	}
 }
 
+void dcs_sweep_tally(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+		     struct dcs_sweep_info *info, size_t *ndone, size_t *nfailed)
+{
+	size_t total = dcs_sweep_n_runs(sw), nreused = 0;
+	*ndone = *nfailed = 0;
+	for (size_t i = 0; i < total; i++) {
+		*ndone += runs[i].done;
+		*nfailed += runs[i].done && runs[i].code != 0;
+		nreused += runs[i].reused;
+	}
+	info->complete = *ndone == total;
+	info->computed = *ndone - nreused;
+	info->reused = nreused;
+}
+
 int dcs_sweep_finish(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
 		     const struct dcs_sweep_opts *o, const struct dcs_sweep_info *info,
 		     int interrupted_code, FILE *err)
 {
-	size_t total = dcs_sweep_n_runs(sw), ndone = 0, nfailed = 0, nreused = 0;
-	for (size_t i = 0; i < total; i++) {
-		ndone += runs[i].done;
-		nfailed += runs[i].done && runs[i].code != 0;
-		nreused += runs[i].reused;
-	}
-	print_messages(sw, runs, err, o->verbosity);
+	size_t total = dcs_sweep_n_runs(sw), ndone, nfailed;
+	struct dcs_sweep_info in = *info;
+	dcs_sweep_tally(sw, runs, &in, &ndone, &nfailed);
+	dcs_sweep_print_messages(sw, runs, err, o->verbosity);
 	if (o->verbosity >= 0)
 		warn_inert(sw, runs, err);
 	int code = interrupted_code ? interrupted_code : nfailed ? 3 : 0;
@@ -1116,10 +1128,6 @@ int dcs_sweep_finish(const struct dcs_sweep *sw, const struct dcs_sweep_run *run
 	for (size_t i = 0; i < dcs_results_n_tables(res) && !wc; i++)
 		wc = dcs_write_table(o->out_dir, dcs_results_table_at(res, i), err);
 	dcs_results_destroy(res);
-	struct dcs_sweep_info in = *info;
-	in.complete = ndone == total;
-	in.computed = ndone - nreused;
-	in.reused = nreused;
 	if (!wc)
 		wc = dcs_sweep_write_json(o->out_dir, sw, &in, ndone, nfailed, err);
 	if (wc)
@@ -1148,4 +1156,50 @@ int dcs_sweep_launched_ranks(void)
 	if (getenv("PMIX_RANK"))
 		return -1;
 	return 0;
+}
+
+int dcs_sweep_run_job(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o0)
+{
+	/* Under a launcher with several ranks the MPI side does it all, and
+	 * only then is MPI initialised: a plain run needs no MPI runtime. */
+	int ranks = dcs_sweep_launched_ranks();
+	if (ranks != 0 && ranks != 1)
+		return dcs_sweep_mpi_run(job, o0);
+	struct dcs_sweep_opts o = *o0;
+	int nerr = 0;
+	struct dcs_sweep *sw = job->load(job->ctx, &o, stderr, &nerr);
+	if (!sw) {
+		fprintf(stderr, "dcisim %s: %d error%s; nothing run\n", job->command, nerr,
+			nerr == 1 ? "" : "s");
+		return 2;
+	}
+	char defdir[512];
+	if (!o.out_dir) {
+		snprintf(defdir, sizeof(defdir), "results/%s", sw->name);
+		o.out_dir = defdir;
+	}
+	size_t total = dcs_sweep_n_runs(sw);
+	struct dcs_sweep_run *runs = calloc(total, sizeof(*runs));
+	if (!runs) {
+		fprintf(stderr, "dcisim %s: error: out of memory for %zu runs\n", job->command,
+			total);
+		dcs_sweep_free(sw);
+		return 3;
+	}
+	size_t stale = 0;
+	int code = 2;
+	double t0 = dcs_sweep_wall_now();
+	if (dcs_sweep_cache_prepare(sw, &o, runs, &stale, stderr) >= 0) {
+		int icode = dcs_sweep_run_local(sw, &o, runs);
+		struct dcs_sweep_info info = {.wall_s = dcs_sweep_wall_now() - t0,
+					      .jobs = o.jobs,
+					      .ranks = 1,
+					      .stale = stale};
+		code = job->finish(job->ctx, sw, runs, &o, &info, icode, stderr);
+	}
+	for (size_t i = 0; i < total; i++)
+		dcs_sweep_run_clear(&runs[i]);
+	free(runs);
+	dcs_sweep_free(sw);
+	return code;
 }

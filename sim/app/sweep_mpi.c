@@ -83,8 +83,8 @@ static int serve_rank0(const struct dcs_sweep *sw, const struct dcs_sweep_opts *
 }
 
 /* Rank 0: hand out runs to the other ranks and run some here. */
-static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o, int size,
-		      bool threads_ok)
+static int coordinate(const struct dcs_sweep_job *job, const struct dcs_sweep *sw,
+		      const struct dcs_sweep_opts *o, int size, bool threads_ok)
 {
 	size_t total = dcs_sweep_n_runs(sw);
 	struct dcs_sweep_run *runs = calloc(total, sizeof(*runs));
@@ -165,18 +165,18 @@ static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o
 	    .ranks = size,
 	    .stale = stale,
 	};
-	int code = dcs_sweep_finish(sw, runs, o, &info, dcs_sweep_interrupt_code(), stderr);
+	int code = job->finish(job->ctx, sw, runs, o, &info, dcs_sweep_interrupt_code(), stderr);
 	for (size_t i = 0; i < total; i++)
 		dcs_sweep_run_clear(&runs[i]);
 	free(runs);
 	return code;
 }
 
-int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
+int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o)
 {
 	int provided = MPI_THREAD_SINGLE;
 	if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
-		fprintf(stderr, "dcisim sweep: error: MPI_Init failed\n");
+		fprintf(stderr, "dcisim %s: error: MPI_Init failed\n", job->command);
 		return 3;
 	}
 	int rank = 0, size = 1;
@@ -185,7 +185,10 @@ int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
 	FILE *quiet = rank == 0 ? NULL : fopen("/dev/null", "w");
 	FILE *err = rank == 0 || !quiet ? stderr : quiet;
 	int nerr = 0;
-	struct dcs_sweep *sw = dcs_sweep_load_file(sweep_path, err, &nerr);
+	struct dcs_sweep_opts ro = *o;
+	if (rank != 0)
+		ro.progress = false;
+	struct dcs_sweep *sw = job->load(job->ctx, &ro, err, &nerr);
 	/* Every rank read the same files; agree anyway, and on the run count. */
 	long long mine[2] = {sw ? 0 : 1, sw ? (long long)dcs_sweep_n_runs(sw) : 0};
 	long long all[2];
@@ -195,25 +198,24 @@ int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
 	int code;
 	if (all[0]) {
 		if (rank == 0)
-			fprintf(stderr, "dcisim sweep: %d error%s; nothing run\n", nerr,
+			fprintf(stderr, "dcisim %s: %d error%s; nothing run\n", job->command, nerr,
 				nerr == 1 ? "" : "s");
 		code = 2;
 	} else if (all[1] != minall) {
 		if (rank == 0)
-			fprintf(stderr, "dcisim sweep: error: the ranks read different sweeps "
-					"(are the files on a shared filesystem?)\n");
+			fprintf(stderr,
+				"dcisim %s: error: the ranks read different sweeps "
+				"(are the files on a shared filesystem?)\n",
+				job->command);
 		code = 2;
 	} else if (rank == 0) {
-		struct dcs_sweep_opts ro = *o;
 		char defdir[512];
 		if (!ro.out_dir) {
 			snprintf(defdir, sizeof(defdir), "results/%s", sw->name);
 			ro.out_dir = defdir;
 		}
-		code = coordinate(sw, &ro, size, provided >= MPI_THREAD_FUNNELED);
+		code = coordinate(job, sw, &ro, size, provided >= MPI_THREAD_FUNNELED);
 	} else {
-		struct dcs_sweep_opts ro = *o;
-		ro.progress = false;
 		code = serve_rank0(sw, &ro);
 	}
 	dcs_sweep_free(sw);
@@ -230,16 +232,41 @@ bool dcs_sweep_have_mpi(void)
 	return false;
 }
 
-int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
+int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o)
 {
 	(void)o;
 	fprintf(stderr,
-		"dcisim sweep: error: %s: started by an MPI launcher with several ranks, but this "
-		"dcisim was built without MPI, so every rank would run the whole sweep; run it "
+		"dcisim %s: error: started by an MPI launcher with several ranks, but this "
+		"dcisim was built without MPI, so every rank would do all the runs; run it "
 		"without mpirun (--jobs N uses the cores of one machine), or rebuild with Open MPI "
 		"installed (apt-get install libopenmpi-dev openmpi-bin)\n",
-		sweep_path);
+		job->command);
 	return 2;
 }
 
 #endif
+
+/* `dcisim sweep` as a job: the sweep file, and sweep.csv at the end. */
+static struct dcs_sweep *load_sweep_file(void *ctx, struct dcs_sweep_opts *o, FILE *err,
+					 int *nerrors)
+{
+	(void)o;
+	return dcs_sweep_load_file(ctx, err, nerrors);
+}
+
+static int finish_sweep(void *ctx, const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+			const struct dcs_sweep_opts *o, const struct dcs_sweep_info *info,
+			int interrupted_code, FILE *err)
+{
+	(void)ctx;
+	return dcs_sweep_finish(sw, runs, o, info, interrupted_code, err);
+}
+
+int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
+{
+	struct dcs_sweep_job job = {.command = "sweep",
+				    .load = load_sweep_file,
+				    .finish = finish_sweep,
+				    .ctx = (void *)sweep_path};
+	return dcs_sweep_mpi_run(&job, o);
+}

@@ -320,6 +320,14 @@ static struct dcs_sweep *survive_load(void *ctx, struct dcs_sweep_opts *o, FILE 
 			fprintf(err,
 				"dcisim survive: failures strike at %.4g s, %s; they last %s\n",
 				C->at_s, C->at_rule, dur);
+		size_t unnamed = dcs_survive_unnamed(s);
+		if (unnamed)
+			fprintf(
+			    err,
+			    "dcisim survive: note: %zu cluster node%s left out: a node_down names "
+			    "a node by id, and two clusters use %s\n",
+			    unnamed, unnamed == 1 ? " is" : "s are",
+			    unnamed == 1 ? "its id" : "their ids");
 		if (s->n_faults)
 			fprintf(
 			    err,
@@ -631,7 +639,7 @@ int dcs_cmd_survive(int argc, char **argv)
 	argv--;
 	optind = 1;
 	opterr = 0;
-	for (int c; (c = getopt_long(argc, argv, "+qh", longs, NULL)) != -1;) {
+	for (int c; (c = getopt_long(argc, argv, "qh", longs, NULL)) != -1;) {
 		unsigned long long n;
 		double x;
 		switch (c) {

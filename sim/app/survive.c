@@ -21,6 +21,24 @@ static bool seen_site(const int *sites, size_t n, int s)
 	return false;
 }
 
+static bool node_id_unique(const struct dcs_scenario *s, const char *id)
+{
+	size_t n = 0;
+	for (size_t c = 0; c < s->n_clusters; c++)
+		for (size_t k = 0; k < s->clusters[c].n_nodes; k++)
+			n += !strcmp(s->clusters[c].nodes[k].id, id);
+	return n == 1;
+}
+
+size_t dcs_survive_unnamed(const struct dcs_scenario *s)
+{
+	size_t n = 0;
+	for (size_t c = 0; c < s->n_clusters; c++)
+		for (size_t k = 0; k < s->clusters[c].n_nodes; k++)
+			n += !node_id_unique(s, s->clusters[c].nodes[k].id);
+	return n;
+}
+
 size_t dcs_survive_singles(const struct dcs_scenario *s, struct dcs_failure *out)
 {
 	size_t n = 0;
@@ -35,9 +53,12 @@ size_t dcs_survive_singles(const struct dcs_scenario *s, struct dcs_failure *out
 	/* Losing the only site of a one-site scenario is no design question. */
 	for (size_t i = 0; s->n_sites > 1 && i < s->n_sites; i++)
 		ADD(DCS_FAULT_SITE_DOWN, s->sites[i].id, (int)i);
+	/* A node_down names its node by id: a node whose id another cluster
+	 * also uses cannot be named, and is left out (dcs_survive_unnamed). */
 	for (size_t c = 0; c < s->n_clusters; c++)
 		for (size_t k = 0; k < s->clusters[c].n_nodes; k++)
-			ADD(DCS_FAULT_NODE_DOWN, s->clusters[c].nodes[k].id, -1);
+			if (node_id_unique(s, s->clusters[c].nodes[k].id))
+				ADD(DCS_FAULT_NODE_DOWN, s->clusters[c].nodes[k].id, -1);
 	int *seen = calloc(s->n_sites + 1, sizeof(int));
 	size_t ns = 0;
 	for (size_t a = 0; s->storage.present && seen && a < s->storage.n_arrays; a++) {
@@ -117,7 +138,7 @@ static const char *run_value(const struct dcs_sweep_run *r, const char *name)
 	return NULL;
 }
 
-double dcs_survive_default_at(const struct dcs_scenario *s, const struct dcs_sweep_run *baseline,
+static double middle_of_first(const struct dcs_scenario *s, const struct dcs_sweep_run *baseline,
 			      char *why, size_t len)
 {
 	double end = s->duration_s;
@@ -167,6 +188,15 @@ double dcs_survive_default_at(const struct dcs_scenario *s, const struct dcs_swe
 	}
 	snprintf(why, len, "the middle of the run: no migration or storage workload");
 	return end / 2;
+}
+
+double dcs_survive_default_at(const struct dcs_scenario *s, const struct dcs_sweep_run *baseline,
+			      char *why, size_t len)
+{
+	/* A time a person can type into a fault: tenths of a second. */
+	double at = middle_of_first(s, baseline, why, len);
+	double r = round(at * 10) / 10;
+	return r < s->duration_s ? r : floor(at * 10) / 10;
 }
 
 /* ---- judging ----------------------------------------------------------------- */
@@ -366,19 +396,19 @@ static enum dcs_verdict judge_one(const struct dcs_survive_col *c, const char *b
 		return v;
 	double b = 0, x = 0;
 	bool hb = num_of(base, &b), hx = num_of(val, &x);
-	if (r && (hb || hx)) {
-		double w = worsening(d->better, x, b);
-		if (w > r->worse_by) {
-			v = r->verdict;
-			*weight = 1e300 / (double)(1 + (r - cr->rules));
-		}
+	/* A metric the criteria name is the likelier cause, at any verdict. */
+	double rule_weight = r ? 1e300 / (double)(1 + (r - cr->rules)) : 0;
+	if (r && (hb || hx) && worsening(d->better, x, b) > r->worse_by) {
+		v = r->verdict;
+		*weight = rule_weight;
 	}
 	if (hb && hx && v < DCS_VERDICT_DEGRADED) {
 		double w = worsening(d->better, x, b);
-		double tol = fmax(dcs_criteria_atol(cr, d->unit), cr->rtol * fabs(b));
-		if (w > tol) {
+		double atol = dcs_criteria_atol(cr, d->unit);
+		if (w > fmax(atol, cr->rtol * fabs(b))) {
 			v = DCS_VERDICT_DEGRADED;
-			*weight = w / fmax(fabs(b), fmax(dcs_criteria_atol(cr, d->unit), 1e-12));
+			*weight =
+			    r ? rule_weight : fmin(w / fmax(fabs(b), fmax(atol, 1e-12)), 1e200);
 		}
 	}
 	return v;
@@ -514,6 +544,8 @@ static void short_num(const char *s, char *buf, size_t len)
 	double x;
 	if (!s)
 		snprintf(buf, len, "none");
+	else if (num_of(s, &x) && fabs(x) >= 1e4 && fabs(x) < 1e15)
+		snprintf(buf, len, "%.0f", x);
 	else if (num_of(s, &x))
 		snprintf(buf, len, "%.4g", x);
 	else

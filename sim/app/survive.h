@@ -3,13 +3,13 @@
  * to a design, against the run with no failure.
  *
  * Contract.  The failure set is enumerated from the scenario in a fixed
- * order: every link (link_down), every site (site_down), every cluster node
- * (node_down), every storage array (array_down, by its site), every distinct
- * witness site (witness_down, the storage's and the clusters').  Depth 1 is
- * those n failures; depth 2 every unordered pair of them, n (n - 1) / 2, both
- * at once.  Point 0 of the sweep is the baseline (the scenario as it is, its
- * own faults included); point k > 0 adds failure k's faults at at_s for
- * for_s (NaN: to the end).  Every run uses the scenario's seed.
+ * order: every link (link_down), every site (site_down; none in a one-site
+ * scenario), every cluster node (node_down; a node whose id two clusters
+ * use cannot be named and is left out), every storage array (array_down, by its site), every
+ * distinct witness site (witness_down, the storage's and the clusters').  Depth 1 is those n
+ * failures; depth 2 every unordered pair of them, n (n - 1) / 2, both at once.  Point 0 of the
+ * sweep is the baseline (the scenario as it is, its own faults included); point k > 0 adds failure
+ * k's faults at at_s for for_s (NaN: to the end).  Every run uses the scenario's seed.
  *
  * Judging (dcs_survive_judge).  Each run's summary metrics are read by
  * their declarations (include/dcisim/metrics.h): a metric of an ignored
@@ -27,7 +27,7 @@
  * metric's; a failure's verdict is its worst entity's, and its limiting
  * cause is the metric that gave it: the first rule in the criteria's order
  * at that verdict, else the figure worse by the largest share of its
- * baseline.
+ * baseline (a metric the criteria have a rule for first).
  */
 #ifndef DCISIM_SURVIVE_H
 #define DCISIM_SURVIVE_H
@@ -52,6 +52,9 @@ struct dcs_failure {
 /* The single failures of a scenario, in the contract's order, into out
  * (when not NULL); returns how many. */
 size_t dcs_survive_singles(const struct dcs_scenario *s, struct dcs_failure *out);
+/* Cluster nodes left out because their id is not unique in the scenario
+ * (a node_down names a node by id). */
+size_t dcs_survive_unnamed(const struct dcs_scenario *s);
 /* How many failure sets depth 1 or 2 makes of n single failures. */
 size_t dcs_survive_count(size_t n, int depth);
 /* The k-th failure set at depth 2 (k < n (n - 1) / 2), as the pair (i, j),
@@ -70,7 +73,7 @@ const char *dcs_survive_unfit(const struct dcs_scenario *s, size_t n_singles);
  * rest of the run when it did not finish), else the middle of the first
  * storage workload's I/O, else the middle of the run.  `baseline` is the
  * baseline's summary as a sweep run (NULL when the scenario has no
- * migration).  Says why in `why`. */
+ * migration).  Rounded to 0.1 s.  Says why in `why`. */
 double dcs_survive_default_at(const struct dcs_scenario *s, const struct dcs_sweep_run *baseline,
 			      char *why, size_t len);
 

@@ -633,7 +633,7 @@ int dcs_cmd_survive(int argc, char **argv)
 	};
 	struct survive_ctx C = {
 	    .so = {.depth = 1, .at_s = NAN, .for_s = NAN, .max_runs = DEFAULT_MAX_RUNS}};
-	struct dcs_sweep_opts o = {.jobs = 1};
+	struct dcs_sweep_opts o = {.jobs = 1, .command = "survive"};
 	/* getopt wants the program's name first: the command's name is there. */
 	argc++;
 	argv--;

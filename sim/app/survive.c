@@ -436,6 +436,13 @@ void dcs_survive_table_free(struct dcs_survive_table *t)
 	*t = (struct dcs_survive_table){0};
 }
 
+/* An entity named after a site ("dc1") or under it ("dc1/wl0"). */
+static bool at_site(const char *entity, const char *site)
+{
+	size_t n = strlen(site);
+	return !strncmp(entity, site, n) && (entity[n] == '\0' || entity[n] == '/');
+}
+
 int dcs_survive_judge(struct dcs_survive_table *t, const struct dcs_sweep_run *runs, size_t n,
 		      const struct dcs_criteria *cr, const struct dcs_catalog *cat,
 		      const char *const *const *down_sites, const size_t *n_down)
@@ -506,7 +513,7 @@ int dcs_survive_judge(struct dcs_survive_table *t, const struct dcs_sweep_run *r
 		t->cause[r] = -1;
 		for (size_t e = 0; e < t->n_entities; e++)
 			for (size_t k = 0; r > 0 && k < n_down[r]; k++)
-				if (!strcmp(t->entities[e], down_sites[r][k]))
+				if (at_site(t->entities[e], down_sites[r][k]))
 					t->down[r * t->n_entities + e] = true;
 		if (r == 0 || !t->ok[r] || !t->ok[0])
 			continue;

@@ -22,8 +22,9 @@
  * rule's values and the baseline did not; any other figure or count with a
  * direction is degraded when worse than the baseline by more than
  * max(atol of its unit, rtol x |baseline|) (both runs must list it).  An
- * entity named after a site the failure takes down is `down` (lost with its
- * site, not a verdict on the design).  An entity's verdict is its worst
+ * entity named after a site the failure takes down, or under it ("dc1/wl0",
+ * a workload of dc1's hosts), is `down` (lost with its site, not a verdict
+ * on the design).  An entity's verdict is its worst
  * metric's; a failure's verdict is its worst entity's, and its limiting
  * cause is the metric that gave it: the first rule in the criteria's order
  * at that verdict, else the figure worse by the largest share of its

@@ -55,6 +55,7 @@ struct dcs_sweep_opts {
 	bool progress;        /* a progress line on stderr when it is a terminal */
 	bool resume;          /* reuse the cached runs whose key matches */
 	bool force;           /* delete cached runs and run everything */
+	const char *command;  /* names the messages: "survive"; NULL: "sweep" */
 };
 
 /* One run's outcome: everything sweep.csv needs, as text. */

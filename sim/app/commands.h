@@ -18,10 +18,6 @@ int dcs_cmd_view(int argc, char **argv);
 int dcs_cmd_metrics(int argc, char **argv);
 int dcs_cmd_survive(int argc, char **argv);
 
-/* A scenario file as given, or a bundled scenario found by name (./scenarios,
- * ./scenarios/demos, then the installed data directory); malloc'd, or NULL. */
-char *dcs_find_scenario(const char *name);
-
 /* Parses a non-negative number argument; false on junk. */
 bool dcs_parse_double(const char *s, double *out);
 bool dcs_parse_u64(const char *s, unsigned long long *out);

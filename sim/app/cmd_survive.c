@@ -15,6 +15,7 @@
 #include "dcisim/output.h"
 #include "dcisim/results.h"
 #include "dcisim/world.h"
+#include "lookup.h"
 #include "run.h"
 #include "survive.h"
 
@@ -190,10 +191,13 @@ static struct dcs_sweep *survive_load(void *ctx, struct dcs_sweep_opts *o, FILE 
 		C->len = C->text ? strlen(C->text) : 0;
 		C->label = strdup("default.json");
 	} else {
-		char *found = dcs_find_scenario(C->so.scenario);
-		C->label = strdup(found ? found : C->so.scenario);
-		free(found);
-		C->text = C->label ? dcs_read_file(C->label, &C->len) : NULL;
+		C->label = dcs_lookup(C->so.scenario);
+		if (!C->label) {
+			dcs_lookup_explain(err, "survive", C->so.scenario);
+			*nerr = 1;
+			return NULL;
+		}
+		C->text = dcs_read_file(C->label, &C->len);
 		if (!C->text && C->label) {
 			fprintf(err, "%s: error: cannot read the scenario: %s\n", C->label,
 				strerror(errno));

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dcisim/csvread.h"
+#include "dcisim/faultkinds.h"
 
 /* ---- the failure set -------------------------------------------------------- */
 
@@ -104,15 +105,8 @@ void dcs_survive_pair(size_t n, size_t k, size_t *i, size_t *j)
 
 void dcs_failure_label(const struct dcs_failure *f, char *buf, size_t len)
 {
-	static const char *const names[] = {
-	    [DCS_FAULT_LINK_DOWN] = "link_down",       [DCS_FAULT_SITE_DOWN] = "site_down",
-	    [DCS_FAULT_NODE_DOWN] = "node_down",       [DCS_FAULT_ARRAY_DOWN] = "array_down",
-	    [DCS_FAULT_WITNESS_DOWN] = "witness_down",
-	};
-	const char *k = (unsigned)f->kind < sizeof(names) / sizeof(names[0]) && names[f->kind]
-			    ? names[f->kind]
-			    : "fault";
-	snprintf(buf, len, "%s %s", k, f->target ? f->target : "");
+	const struct dcs_fault_kind_info *k = dcs_fault_kind(f->kind);
+	snprintf(buf, len, "%s %s", k ? k->name : "fault", f->target ? f->target : "");
 }
 
 const char *dcs_survive_unfit(const struct dcs_scenario *s, size_t n_singles)

@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "dcisim/faultkinds.h"
 #include "dcisim/loader.h"
 #include "dcisim/output.h"
 #include "jsonpos.h"
@@ -20,34 +21,11 @@
 
 /* ---- failure scenarios ---------------------------------------------------- */
 
-/* The scenario format's name for a fault kind and the key of what it names. */
-static bool fault_words(enum dcs_fault_kind k, const char **kind, const char **key)
-{
-	switch (k) {
-	case DCS_FAULT_LINK_DOWN:
-		*kind = "link_down", *key = "link";
-		return true;
-	case DCS_FAULT_SITE_DOWN:
-		*kind = "site_down", *key = "site";
-		return true;
-	case DCS_FAULT_NODE_DOWN:
-		*kind = "node_down", *key = "node";
-		return true;
-	case DCS_FAULT_ARRAY_DOWN:
-		*kind = "array_down", *key = "site";
-		return true;
-	case DCS_FAULT_WITNESS_DOWN:
-		*kind = "witness_down", *key = "site";
-		return true;
-	default:
-		return false;
-	}
-}
-
 static cJSON *fault_json(const struct dcs_fault_spec *f)
 {
-	const char *kind, *key;
-	if (!fault_words(f->kind, &kind, &key))
+	const struct dcs_fault_kind_info *k = dcs_fault_kind(f->kind);
+	const char *kind = k ? k->name : NULL, *key = k ? dcs_fault_target_key(k->target) : NULL;
+	if (!kind || (f->target && !key))
 		return NULL;
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o && cJSON_AddNumberToObject(o, "at_s", f->at_s) &&

@@ -254,6 +254,9 @@ static struct dcs_sweep *survive_load(void *ctx, struct dcs_sweep_opts *o, FILE 
 		return NULL;
 	}
 
+	/* A given time goes into the sets as they are made; the default one
+	 * needs the baseline, so it is set below. */
+	C->at_s = isnan(C->so.at_s) ? 0 : C->so.at_s;
 	struct dcs_fault_spec *specs = NULL;
 	struct dcs_fault_set *sets = make_sets(C, runs, &specs);
 	char name[300];
@@ -267,7 +270,6 @@ static struct dcs_sweep *survive_load(void *ctx, struct dcs_sweep_opts *o, FILE 
 	/* When to strike: given, or found from the baseline (which runs here
 	 * first when the rule needs it: the same run as point 0). */
 	if (!isnan(C->so.at_s)) {
-		C->at_s = C->so.at_s;
 		snprintf(C->at_rule, sizeof(C->at_rule), "--at");
 	} else {
 		struct dcs_sweep_run b = {0};

@@ -25,6 +25,9 @@ static cJSON *fault_json(const struct dcs_fault_spec *f)
 {
 	const struct dcs_fault_kind_info *k = dcs_fault_kind(f->kind);
 	const char *kind = k ? k->name : NULL, *key = k ? dcs_fault_target_key(k->target) : NULL;
+	/* A witness fault's site is optional: without one, every witness. */
+	if (k && k->target == DCS_FAULT_ON_WITNESS)
+		key = "site";
 	if (!kind || (f->target && !key))
 		return NULL;
 	cJSON *o = cJSON_CreateObject();

@@ -1,4 +1,4 @@
-# dcisim survive from the command line, on the two classroom demos (2 min of
+# dcisim survive from the command line, on the two classroom demos (1 min of
 # simulated time each, a fraction of a second to run): without a witness the
 # DCI cut splits the brain; with a witness at a third site no single failure
 # does; depth 2 runs exactly every pair of the single failures; survive.csv
@@ -27,7 +27,7 @@ w=scenarios/demos/demo-survive-witness.json
 "$dcisim" survive "$nw" --out "$tmp/nw" 2> "$tmp/nw.err" || { cat "$tmp/nw.err"; fail "no-witness exits $?"; }
 grep -q "7 single failures (1 link, 2 sites, 2 cluster nodes, 2 arrays) and the baseline: 8 runs" "$tmp/nw.err" \
 	|| { cat "$tmp/nw.err"; fail "the count is shown before starting"; }
-grep -q "failures strike at 60 s, the middle of storage.workloads\[0\]'s I/O" "$tmp/nw.err" \
+grep -q "failures strike at 30 s, the middle of storage.workloads\[0\]'s I/O" "$tmp/nw.err" \
 	|| fail "the time to strike and its reason are shown"
 v=$(cell "$tmp/nw/survive.csv" "link_down dci1" verdict)
 case "$v" in
@@ -125,7 +125,7 @@ JSON
 grep -q "one.json: error: nothing to fail" "$tmp/one.err" || { cat "$tmp/one.err"; fail "say nothing to fail"; }
 [ ! -e "$tmp/one" ] || fail "nothing to fail must write nothing"
 
-"$dcisim" survive "$nw" --at 120 --out "$tmp/late" 2> "$tmp/late.err"
+"$dcisim" survive "$nw" --at 60 --out "$tmp/late" 2> "$tmp/late.err"
 [ $? -eq 2 ] || fail "--at at the end must exit 2"
 grep -q "is not before the end of the run" "$tmp/late.err" || fail "say why --at is refused"
 

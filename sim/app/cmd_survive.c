@@ -281,6 +281,11 @@ static struct dcs_sweep *survive_load(void *ctx, struct dcs_sweep_opts *o, FILE 
 			struct dcs_sweep_opts bo = {.jobs = 1, .verbosity = -1};
 			dcs_sweep_run_one(b0, 0, &bo, &b);
 			dcs_sweep_free(b0);
+			if (!b.done) { /* interrupted: nothing to place the failures by */
+				dcs_sweep_run_clear(&b);
+				*nerr = 1;
+				goto out;
+			}
 		}
 		C->at_s = dcs_survive_default_at(s, s->n_migrations ? &b : NULL, C->at_rule,
 						 sizeof(C->at_rule));
@@ -518,7 +523,7 @@ static int survive_finish(void *ctx, const struct dcs_sweep *sw, const struct dc
 	struct dcs_sweep_info in = *info;
 	dcs_sweep_tally(sw, runs, &in, &ndone, &nfailed);
 	dcs_sweep_print_messages(sw, runs, err, o->verbosity);
-	if (!runs[0].done || runs[0].code != 0)
+	if (!interrupted_code && (!runs[0].done || runs[0].code != 0))
 		fprintf(err,
 			"dcisim survive: error: the baseline run %s; no failure can be judged "
 			"against it\n",

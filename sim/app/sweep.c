@@ -1176,6 +1176,8 @@ int dcs_sweep_run_job(const struct dcs_sweep_job *job, const struct dcs_sweep_op
 	struct dcs_sweep_opts o = *o0;
 	int nerr = 0;
 	struct dcs_sweep *sw = job->load(job->ctx, &o, stderr, &nerr);
+	if (!sw && dcs_sweep_interrupt_code())
+		return dcs_sweep_interrupt_code(); /* a load that runs was stopped */
 	if (!sw) {
 		fprintf(stderr, "dcisim %s: %d error%s; nothing run\n", job->command, nerr,
 			nerr == 1 ? "" : "s");

@@ -168,7 +168,8 @@ double dcs_sweep_wall_now(void);
  * rank 0's messages are shown) and rank 0 finishes; otherwise it loads, reads
  * the cache, runs o->jobs threads and finishes.  A NULL out_dir becomes
  * results/<sweep name>.  Load errors: "dcisim COMMAND: N errors; nothing
- * run", exit 2. */
+ * run", exit 2; a load stopped by SIGINT/SIGTERM (it may run a simulation)
+ * exits 130/143 with nothing written. */
 struct dcs_sweep_job {
 	const char *command; /* "sweep", "survive": names the messages */
 	struct dcs_sweep *(*load)(void *ctx, struct dcs_sweep_opts *o, FILE *err, int *nerrors);

@@ -196,7 +196,9 @@ int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_op
 	long long minruns = sw ? (long long)dcs_sweep_n_runs(sw) : 0, minall;
 	MPI_Allreduce(&minruns, &minall, 1, MPI_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
 	int code;
-	if (all[0]) {
+	if (all[0] && dcs_sweep_interrupt_code()) {
+		code = dcs_sweep_interrupt_code();
+	} else if (all[0]) {
 		if (rank == 0)
 			fprintf(stderr, "dcisim %s: %d error%s; nothing run\n", job->command, nerr,
 				nerr == 1 ? "" : "s");

@@ -542,7 +542,7 @@ static void judgement_follows_the_criteria(void **state)
 
 	char cause[256];
 	dcs_survive_cause_text(&t, 1, cause, sizeof(cause));
-	assert_string_equal(cause, "db: cluster_split_brain_s 0 -> 12 s");
+	assert_string_equal(cause, "db: cluster_split_brain_s 0 s -> 12 s");
 	dcs_survive_cause_text(&t, 4, cause, sizeof(cause));
 	assert_string_equal(cause, "web01: migration_outcome converged -> failed");
 

@@ -28,7 +28,7 @@ cells=$(grep -o '<td class="cell ' "$tmp/dom.html" | wc -l)
 [ "$cells" -eq $((8 * ents)) ] || fail "the heat table has $cells cells, want 8 rows x $ents entities"
 grep -q '<td class="cell v3" title="db under link_down dci1' "$tmp/dom.html" \
 	|| fail "the DCI cut's cell for db is not coloured data at risk"
-grep -A12 '<td class="cell v3" title="db under link_down dci1' "$tmp/dom.html" | grep -q 'cluster_split_brain_s: 0 → 10.4 s (data at risk)' \
+grep -A12 '<td class="cell v3" title="db under link_down dci1' "$tmp/dom.html" | grep -q 'cluster_split_brain_s: 0 s → 10.4 s (data at risk)' \
 	|| fail "the cell's title does not carry its figures"
 grep -q 'class="cell down"' "$tmp/dom.html" || fail "no entity is shown down with its site"
 links=$(grep -o '<a href="runs/[0-9]*/">' "$tmp/dom.html" | sed 's/<a href="//; s/">//')

@@ -11,6 +11,7 @@
 
 #include "dcisim/csvread.h"
 #include "dcisim/faultkinds.h"
+#include "human.h"
 
 /* ---- the failure set -------------------------------------------------------- */
 
@@ -539,16 +540,14 @@ out:
 	return rc;
 }
 
-/* A figure for people: up to 4 significant digits. */
-static void short_num(const char *s, char *buf, size_t len)
+/* A figure for people, in its unit (human.h), or a label as it is. */
+void dcs_survive_figure(const struct dcs_survive_col *c, const char *s, char *buf, size_t len)
 {
 	double x;
 	if (!s)
 		snprintf(buf, len, "none");
-	else if (num_of(s, &x) && fabs(x) >= 1e4 && fabs(x) < 1e15)
-		snprintf(buf, len, "%.0f", x);
-	else if (num_of(s, &x))
-		snprintf(buf, len, "%.4g", x);
+	else if (num_of(s, &x) && c->def && c->def->kind != DCS_METRIC_LABEL)
+		dcs_human(buf, len, x, c->def->unit);
 	else
 		snprintf(buf, len, "%s", s);
 }
@@ -559,10 +558,8 @@ void dcs_survive_cause_text(const struct dcs_survive_table *t, size_t r, char *b
 	if (r >= t->n_rows || t->cause[r] < 0)
 		return;
 	const struct dcs_survive_col *c = &t->cols[t->cause[r]];
-	char b[64], v[64];
-	short_num(t->val[t->cause[r]], b, sizeof(b));
-	short_num(t->val[r * t->n_cols + (size_t)t->cause[r]], v, sizeof(v));
-	const char *unit = c->def && c->def->kind != DCS_METRIC_LABEL ? c->def->unit : "";
-	snprintf(buf, len, "%s%s%s %s -> %s%s%s", c->entity, *c->entity ? ": " : "", c->metric, b,
-		 v, *unit ? " " : "", unit);
+	char b[DCS_HUMAN_LEN], v[DCS_HUMAN_LEN];
+	dcs_survive_figure(c, t->val[t->cause[r]], b, sizeof(b));
+	dcs_survive_figure(c, t->val[r * t->n_cols + (size_t)t->cause[r]], v, sizeof(v));
+	snprintf(buf, len, "%s%s%s %s -> %s", c->entity, *c->entity ? ": " : "", c->metric, b, v);
 }

@@ -109,7 +109,10 @@ int dcs_survive_judge(struct dcs_survive_table *t, const struct dcs_sweep_run *r
 		      const struct dcs_criteria *cr, const struct dcs_catalog *cat,
 		      const char *const *const *down_sites, const size_t *n_down);
 void dcs_survive_table_free(struct dcs_survive_table *t);
-/* "db: cluster_split_brain_s 0 -> 60 s" for row r's cause ("" when none). */
+/* A cell's value for people: a figure in its unit (human.h), a label as it
+ * is, "none" when absent. */
+void dcs_survive_figure(const struct dcs_survive_col *c, const char *value, char *buf, size_t len);
+/* "db: cluster_split_brain_s 0 s -> 1 min" for row r's cause ("" when none). */
 void dcs_survive_cause_text(const struct dcs_survive_table *t, size_t r, char *buf, size_t len);
 
 /* report.html (sim/app/survive_report.c). */

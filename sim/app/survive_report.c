@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dcisim/csvread.h"
 #include "dcisim/output.h"
 #include "dcisim/version.h"
+#include "human.h"
 #include "report.h"
 #include "survive.h"
 
@@ -35,15 +35,11 @@ static const char survive_css[] =
 
 static const char *const cell_mark[DCS_VERDICT_COUNT] = {"ok", "deg", "OUT", "DATA"};
 
-static void fig(struct dcs_sb *b, const char *s)
+static void fig(struct dcs_sb *b, const struct dcs_survive_col *c, const char *s)
 {
-	double x;
-	if (!s)
-		dcs_sb_puts(b, "none");
-	else if (dcs_csv_num(s, &x))
-		dcs_sb_printf(b, "%.4g", x);
-	else
-		dcs_sb_esc(b, s);
+	char buf[DCS_HUMAN_LEN];
+	dcs_survive_figure(c, s, buf, sizeof(buf));
+	dcs_sb_esc(b, buf);
 }
 
 /* The hover text of one cell: every changed figure of the entity. */
@@ -64,13 +60,9 @@ static void cell_title(struct dcs_sb *b, const struct dcs_survive_table *t, size
 		dcs_sb_puts(b, "&#10;");
 		dcs_sb_esc(b, col->metric);
 		dcs_sb_puts(b, ": ");
-		fig(b, bv);
+		fig(b, col, bv);
 		dcs_sb_puts(b, " \xe2\x86\x92 "); /* an arrow */
-		fig(b, v);
-		if (col->def && *col->def->unit && col->def->kind != DCS_METRIC_LABEL) {
-			dcs_sb_puts(b, " ");
-			dcs_sb_esc(b, col->def->unit);
-		}
+		fig(b, col, v);
 		enum dcs_verdict cv = t->colv[r * t->n_cols + c];
 		if (cv != DCS_VERDICT_SURVIVES) {
 			dcs_sb_puts(b, " (");

@@ -1199,7 +1199,10 @@ int dcs_sweep_run_job(const struct dcs_sweep_job *job, const struct dcs_sweep_op
 	size_t stale = 0;
 	int code = 2;
 	double t0 = dcs_sweep_wall_now();
-	if (dcs_sweep_cache_prepare(sw, &o, runs, &stale, stderr) >= 0) {
+	long cached = dcs_sweep_cache_prepare(sw, &o, runs, &stale, stderr);
+	if (cached >= 0) {
+		if (job->announce)
+			job->announce(job->ctx, sw, &o, cached, stderr);
 		int icode = dcs_sweep_run_local(sw, &o, runs);
 		struct dcs_sweep_info info = {.wall_s = dcs_sweep_wall_now() - t0,
 					      .jobs = o.jobs,

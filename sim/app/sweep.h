@@ -173,6 +173,10 @@ double dcs_sweep_wall_now(void);
 struct dcs_sweep_job {
 	const char *command; /* "sweep", "survive": names the messages */
 	struct dcs_sweep *(*load)(void *ctx, struct dcs_sweep_opts *o, FILE *err, int *nerrors);
+	/* Optional: called once the cache is read (cached runs reused), before
+	 * anything runs, in the process that writes. */
+	void (*announce)(void *ctx, const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
+			 long cached, FILE *err);
 	int (*finish)(void *ctx, const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
 		      const struct dcs_sweep_opts *o, const struct dcs_sweep_info *info,
 		      int interrupted_code, FILE *err);
@@ -183,15 +187,13 @@ int dcs_sweep_run_job(const struct dcs_sweep_job *job, const struct dcs_sweep_op
 /* Distributed sweeps (sim/app/sweep_mpi.c; the only file that sees MPI).
  * dcs_sweep_launched_ranks() reads the launcher's environment (Open MPI's
  * OMPI_COMM_WORLD_SIZE, PMI/PMIx as Slurm's srun sets them): 0 when not
- * started by a launcher.  dcs_sweep_mpi_main() does the whole command under
- * a launcher: MPI_Init, load (rank 0 reports errors), share runs out
- * dynamically, rank 0 writes (to results/<sweep name> when o->out_dir is
- * NULL); it returns the exit code for this rank.  In a
- * build without MPI it explains that and returns 2. */
+ * started by a launcher.  dcs_sweep_mpi_run() does a job's whole command
+ * under a launcher: MPI_Init, load on every rank (rank 0 reports errors),
+ * share runs out dynamically, rank 0 finishes (to results/<sweep name> when
+ * o->out_dir is NULL); it returns the exit code for this rank.  In a build
+ * without MPI it explains that and returns 2. */
 int dcs_sweep_launched_ranks(void);
 bool dcs_sweep_have_mpi(void);
-int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o);
-/* The same for any job (dcs_sweep_run_job calls it under a launcher). */
 int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o);
 
 #endif

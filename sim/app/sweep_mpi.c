@@ -101,7 +101,10 @@ static int coordinate(const struct dcs_sweep_job *job, const struct dcs_sweep *s
 	 * cache refuses (it holds runs and neither --resume nor --force was
 	 * given), the other ranks are still answered, with "stop". */
 	size_t stale = 0;
-	bool refused = dcs_sweep_cache_prepare(sw, o, runs, &stale, stderr) < 0;
+	long cached = dcs_sweep_cache_prepare(sw, o, runs, &stale, stderr);
+	bool refused = cached < 0;
+	if (!refused && job->announce)
+		job->announce(job->ctx, sw, o, cached, stderr);
 	struct dcs_sweep_pool *P = refused ? NULL : dcs_sweep_pool_start(sw, o, runs, jobs);
 	if (!P && !refused) {
 		fprintf(stderr, "dcisim sweep: error: out of memory\n");
@@ -247,28 +250,3 @@ int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_op
 }
 
 #endif
-
-/* `dcisim sweep` as a job: the sweep file, and sweep.csv at the end. */
-static struct dcs_sweep *load_sweep_file(void *ctx, struct dcs_sweep_opts *o, FILE *err,
-					 int *nerrors)
-{
-	(void)o;
-	return dcs_sweep_load_file(ctx, err, nerrors);
-}
-
-static int finish_sweep(void *ctx, const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
-			const struct dcs_sweep_opts *o, const struct dcs_sweep_info *info,
-			int interrupted_code, FILE *err)
-{
-	(void)ctx;
-	return dcs_sweep_finish(sw, runs, o, info, interrupted_code, err);
-}
-
-int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
-{
-	struct dcs_sweep_job job = {.command = "sweep",
-				    .load = load_sweep_file,
-				    .finish = finish_sweep,
-				    .ctx = (void *)sweep_path};
-	return dcs_sweep_mpi_run(&job, o);
-}

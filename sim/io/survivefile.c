@@ -212,15 +212,10 @@ static void cl_error(struct cl *C, const cJSON *node, int want_key, const char *
 static void cl_error(struct cl *C, const cJSON *node, int want_key, const char *path,
 		     const char *fmt, ...)
 {
-	int line = 1, col = 1;
-	if (node && C->pos)
-		dcs_text_line_col(C->text, jpos_offset(C->pos, node, want_key), &line, &col);
-	dcs_fprintf_escaped(C->err, "%s:%d:%d: error: %s: ", C->file, line, col, path);
 	va_list ap;
 	va_start(ap, fmt);
-	dcs_vfprintf_escaped(C->err, fmt, ap);
+	jpos_verror(C->err, C->file, C->text, C->pos, node, want_key, path, fmt, ap);
 	va_end(ap);
-	fputc('\n', C->err);
 	C->nerrors++;
 }
 
@@ -526,33 +521,9 @@ static void read_ignore(struct cl *C, const cJSON *list, struct dcs_criteria *cr
 /* Applies one criteria text over cr. */
 static void read_criteria(struct cl *C, const char *text, size_t len, struct dcs_criteria *cr)
 {
-	const char *end = NULL;
-	if (memchr(text, '\0', len)) {
-		cl_error(C, NULL, 0, "(top level)", "the file contains NUL bytes");
-		return;
-	}
-	cJSON *root = dcs_json_parse(text, len, &end);
-	size_t bad_at = len;
-	const char *problem = NULL;
+	cJSON *root = dcs_json_parse_doc(text, len, C->file, C->err);
 	if (!root) {
-		bad_at = end && end >= text ? (size_t)(end - text) : 0;
-		problem = bad_at >= len ? "not valid JSON here (the text ends too soon)"
-					: "not valid JSON here";
-	} else {
-		for (const char *p = end; p && p < text + len && !problem; p++)
-			if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
-				problem = "unexpected text after the JSON value";
-				bad_at = (size_t)(p - text);
-			}
-		if (!problem)
-			problem = dcs_json_text_problem(text, len, &bad_at);
-	}
-	if (problem) {
-		int line, col;
-		dcs_text_line_col(text, bad_at, &line, &col);
-		fprintf(C->err, "%s:%d:%d: error: %s\n", C->file, line, col, problem);
 		C->nerrors++;
-		cJSON_Delete(root);
 		return;
 	}
 	C->text = text;
@@ -673,19 +644,5 @@ int dcs_survive_write_json(const char *dir, const struct dcs_survive_info *si, F
 	cJSON_AddNumberToObject(o, "jobs", si->sweep->jobs);
 	cJSON_AddNumberToObject(o, "ranks", si->sweep->ranks);
 	cJSON_AddNumberToObject(o, "wall_s", si->sweep->wall_s);
-	char *text = cJSON_Print(o);
-	cJSON_Delete(o);
-	if (!text)
-		return -1;
-	size_t n = strlen(text);
-	char *nl = realloc(text, n + 2);
-	if (!nl) {
-		free(text);
-		return -1;
-	}
-	nl[n] = '\n';
-	nl[n + 1] = '\0';
-	int rc = dcs_write_file_atomic(dir, "survive.json", nl, n + 1, err);
-	free(nl);
-	return rc;
+	return dcs_json_write_atomic(dir, "survive.json", o, err);
 }

@@ -65,16 +65,10 @@ static void sl_error(struct sl *S, const cJSON *node, int want_key, const char *
 static void sl_error(struct sl *S, const cJSON *node, int want_key, const char *path,
 		     const char *fmt, ...)
 {
-	int line = 1, col = 1;
-	if (node && S->pos)
-		dcs_text_line_col(S->text, jpos_offset(S->pos, node, want_key), &line, &col);
-	/* Paths and values come from the file: escaped, one error per line. */
-	dcs_fprintf_escaped(S->err, "%s:%d:%d: error: %s: ", S->file, line, col, path);
 	va_list ap;
 	va_start(ap, fmt);
-	dcs_vfprintf_escaped(S->err, fmt, ap);
+	jpos_verror(S->err, S->file, S->text, S->pos, node, want_key, path, fmt, ap);
 	va_end(ap);
-	fputc('\n', S->err);
 	S->nerrors++;
 }
 
@@ -463,39 +457,9 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 	char *base_text = NULL;
 	*nerrors = 0;
 
-	const char *end = NULL;
-	if (memchr(text, '\0', len)) {
-		sl_error(&S, NULL, 0, "(top level)", "the file contains NUL bytes");
-		goto out;
-	}
-	cJSON *root = dcs_json_parse(text, len, &end);
+	cJSON *root = dcs_json_parse_doc(text, len, label, err);
 	if (!root) {
-		size_t off = end && end >= text ? (size_t)(end - text) : 0;
-		int line, col;
-		dcs_text_line_col(text, off, &line, &col);
-		fprintf(err, "%s:%d:%d: error: not valid JSON here%s\n", label, line, col,
-			off >= len ? " (the text ends too soon)"
-				   : dcs_json_syntax_hint(text, len, off));
 		S.nerrors++;
-		goto out;
-	}
-	/* Text after the value, bytes that are not UTF-8, raw control
-	 * characters in strings: errors, as in scenario files. */
-	size_t bad_at = len;
-	const char *problem = NULL;
-	for (const char *p = end; p && p < text + len && !problem; p++)
-		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
-			problem = "unexpected text after the JSON value";
-			bad_at = (size_t)(p - text);
-		}
-	if (!problem)
-		problem = dcs_json_text_problem(text, len, &bad_at);
-	if (problem) {
-		int line, col;
-		dcs_text_line_col(text, bad_at, &line, &col);
-		fprintf(err, "%s:%d:%d: error: %s\n", label, line, col, problem);
-		S.nerrors++;
-		cJSON_Delete(root);
 		goto out;
 	}
 	S.pos = jpos_build(text, len, root);
@@ -750,10 +714,11 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 			}
 			if (!mf || npe == 0 || nprs == 0) {
 				/* What the loader said (out of memory, say). */
-				const char *said = msgs && *msgs ? msgs : "no message (out of memory?)";
+				const char *said =
+				    msgs && *msgs ? msgs : "no message (out of memory?)";
 				const char *e = strstr(said, "error: ");
-				fprintf(err, "%s: error: point %zu could not be loaded: %s\n", label, p,
-					e ? e + 7 : said);
+				fprintf(err, "%s: error: point %zu could not be loaded: %s\n",
+					label, p, e ? e + 7 : said);
 				S.nerrors++;
 			}
 		}
@@ -823,19 +788,5 @@ int dcs_sweep_write_json(const char *dir, const struct dcs_sweep *sw,
 	cJSON_AddNumberToObject(o, "jobs", info->jobs);
 	cJSON_AddNumberToObject(o, "ranks", info->ranks);
 	cJSON_AddNumberToObject(o, "wall_s", info->wall_s);
-	char *text = cJSON_Print(o);
-	cJSON_Delete(o);
-	if (!text)
-		return -1;
-	size_t n = strlen(text);
-	char *nl = realloc(text, n + 2);
-	if (!nl) {
-		free(text);
-		return -1;
-	}
-	nl[n] = '\n';
-	nl[n + 1] = '\0';
-	int rc = dcs_write_file_atomic(dir, "sweep.json", nl, n + 1, err);
-	free(nl);
-	return rc;
+	return dcs_json_write_atomic(dir, "sweep.json", o, err);
 }

@@ -254,6 +254,21 @@ static struct dcs_sweep *survive_load(void *ctx, struct dcs_sweep_opts *o, FILE 
 		return NULL;
 	}
 
+	if (C->verbosity >= 0) {
+		char kinds[256];
+		count_kinds(C, kinds, sizeof(kinds));
+		if (C->so.depth == 2)
+			fprintf(err,
+				"dcisim survive: %s: %zu pairs of %zu single failures (%s) and the "
+				"baseline: %zu runs\n",
+				s->name, C->n_sets, C->n_singles, kinds, runs);
+		else
+			fprintf(
+			    err,
+			    "dcisim survive: %s: %zu single failures (%s) and the baseline: %zu "
+			    "runs\n",
+			    s->name, C->n_sets, kinds, runs);
+	}
 	/* A given time goes into the sets as they are made; the default one
 	 * needs the baseline, so it is set below. */
 	C->at_s = isnan(C->so.at_s) ? 0 : C->so.at_s;
@@ -306,19 +321,6 @@ static struct dcs_sweep *survive_load(void *ctx, struct dcs_sweep_opts *o, FILE 
 	o->out_dir = C->out;
 	o->runs_dir = C->runs_dir;
 	if (C->verbosity >= 0) {
-		char kinds[256];
-		count_kinds(C, kinds, sizeof(kinds));
-		if (C->so.depth == 2)
-			fprintf(err,
-				"dcisim survive: %s: %zu pairs of %zu single failures (%s) and the "
-				"baseline: %zu runs\n",
-				s->name, C->n_sets, C->n_singles, kinds, runs);
-		else
-			fprintf(
-			    err,
-			    "dcisim survive: %s: %zu single failures (%s) and the baseline: %zu "
-			    "runs\n",
-			    s->name, C->n_sets, kinds, runs);
 		char dur[96];
 		if (isnan(C->so.for_s))
 			snprintf(dur, sizeof(dur), "to the end of the run (%g s)", s->duration_s);

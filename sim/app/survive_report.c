@@ -12,6 +12,7 @@
 
 #include "dcisim/output.h"
 #include "dcisim/version.h"
+#include "dcisim/world.h"
 #include "human.h"
 #include "report.h"
 #include "survive.h"
@@ -169,15 +170,14 @@ static void criteria_section(struct dcs_sb *b, const struct dcs_survive_report *
 	}
 	dcs_sb_printf(b,
 		      " A figure without a rule is degraded when worse than the baseline by "
-		      "more than %.4g of it and more than its unit's tolerance (",
-		      cr->rtol);
+		      "more than %.4g %% of it and more than its unit's tolerance (",
+		      cr->rtol * 100);
 	for (size_t i = 0; i < cr->n_atol; i++) {
 		dcs_sb_printf(b, "%s%.4g ", i ? ", " : "", cr->atol[i].atol);
 		dcs_sb_esc(b, cr->atol[i].unit);
 	}
-	dcs_sb_puts(b, cr->n_atol ? "; 0 for other units). Not judged: settings"
-				  : "0). Not "
-				    "judged: settings");
+	dcs_sb_puts(b, cr->n_atol ? "; 0 for other units)" : "0)");
+	dcs_sb_puts(b, ". Not judged: settings");
 	for (size_t i = 0; i < cr->n_ignore; i++) {
 		dcs_sb_puts(b, i ? ", " : "; and ");
 		dcs_sb_esc(b, cr->ignore[i]);
@@ -196,8 +196,13 @@ static void criteria_section(struct dcs_sb *b, const struct dcs_survive_report *
 			}
 			dcs_sb_puts(b, " (and the baseline is not)");
 		} else {
-			dcs_sb_printf(b, "is worse than the baseline by more than %.6g",
-				      r->worse_by);
+			struct dcs_world_catalog wc;
+			const struct dcs_metric_def *d =
+			    dcs_catalog_metric(dcs_world_catalog_init(&wc), r->metric);
+			char w[DCS_HUMAN_LEN];
+			dcs_human(w, sizeof(w), r->worse_by, d ? d->unit : "");
+			dcs_sb_puts(b, "is worse than the baseline by more than ");
+			dcs_sb_esc(b, w);
 		}
 		dcs_sb_puts(b, "</td></tr>\n");
 	}

@@ -134,6 +134,7 @@ const char dcs_criteria_default_json[] =
     "    {\"metric\": \"storage_divergent_writes\", \"worse_by\": 0, \"verdict\": \"data at "
     "risk\"},\n"
     "    {\"metric\": \"storage_max_rpo_s\", \"worse_by\": 30, \"verdict\": \"data at risk\"},\n"
+    "    {\"metric\": \"migration_vm_lost\", \"worse_by\": 0, \"verdict\": \"data at risk\"},\n"
     "    {\"metric\": \"cluster_outage_unrecovered_s\", \"worse_by\": 0, \"verdict\": "
     "\"outage\"},\n"
     "    {\"metric\": \"cluster_unavailable_s\", \"worse_by\": 60, \"verdict\": \"outage\"},\n"

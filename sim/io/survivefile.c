@@ -144,7 +144,7 @@ const char dcs_criteria_default_json[] =
     "    {\"metric\": \"migration_outcome\", \"is\": [\"failed\", \"aborted\"], \"verdict\": "
     "\"degraded\"}\n"
     "  ],\n"
-    "  \"ignore\": [\"network\", \"links\", \"l2\", \"faults\"]\n"
+    "  \"ignore\": [\"network\", \"links\", \"l2\", \"faults\", \"cluster_outages\"]\n"
     "}\n";
 
 static void free_rule(struct dcs_criteria_rule *r)

@@ -56,7 +56,11 @@ for m in "cluster_split_brains[db]" "cluster_split_brain_s[db]" "storage_diverge
 done
 c=$(col "$tmp/w/survive.csv" verdict)
 ! cut -d, -f"$c" "$tmp/w/survive.csv" | grep -q "data at risk" || fail "with a witness nothing is data at risk"
-[ "$(cell "$tmp/w/survive.csv" "link_down dci1" verdict)" = survives ] || fail "a cut wave is protected by the other"
+# A cut wave is protected by the other: at worst a reroute's blip.
+case "$(cell "$tmp/w/survive.csv" "link_down dci1" verdict)" in
+survives | degraded) ;;
+*) fail "a cut wave should be protected by the other" ;;
+esac
 [ "$(cell "$tmp/w/survive.csv" "site_down dc1" "verdict[dc1]")" = down ] || fail "dc1's own hosts are down with it"
 
 # The same bytes with two jobs and, where MPI is built, two ranks.

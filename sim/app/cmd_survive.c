@@ -3,7 +3,6 @@
  * (sim/app/survive.h), run on the sweep engine (sim/app/sweep.h).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,11 +10,14 @@
 #include <string.h>
 
 #include "commands.h"
+#include "dcisim/buf.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/loader.h"
 #include "dcisim/output.h"
 #include "dcisim/results.h"
 #include "dcisim/world.h"
 #include "lookup.h"
+#include "options.h"
 #include "run.h"
 #include "survive.h"
 
@@ -371,54 +373,23 @@ static const char *row_verdict(const struct dcs_survive_table *t, const struct d
 static int write_csv(const struct survive_ctx *C, const struct dcs_sweep *sw,
 		     const struct dcs_sweep_run *runs, const struct dcs_survive_table *t, FILE *err)
 {
-	size_t cap = 4096, len = 0;
-	char *h = malloc(cap);
-	bool oom = !h;
-#define HDR(...)                                                                                   \
-	do {                                                                                       \
-		char piece[1024];                                                                  \
-		int k = snprintf(piece, sizeof(piece), __VA_ARGS__);                               \
-		size_t n = k > 0 ? (size_t)k : 0;                                                  \
-		if (!oom && len + n + 2 > cap) {                                                   \
-			while (len + n + 2 > cap)                                                  \
-				cap *= 2;                                                          \
-			char *nh = realloc(h, cap);                                                \
-			if (nh)                                                                    \
-				h = nh;                                                            \
-			else                                                                       \
-				oom = true;                                                        \
-		}                                                                                  \
-		if (!oom) {                                                                        \
-			if (len)                                                                   \
-				h[len++] = ',';                                                    \
-			memcpy(h + len, piece, n + 1);                                             \
-			len += n;                                                                  \
-		}                                                                                  \
-	} while (0)
-	HDR("failure");
-	HDR("failed");
-	HDR("depth");
-	HDR("at_s");
-	HDR("for_s");
-	HDR("status");
-	HDR("verdict");
-	HDR("cause");
-	HDR("run_dir");
+	struct dcs_buf h = {0};
+	dcs_buf_puts(&h, "failure,failed,depth,at_s,for_s,status,verdict,cause,run_dir");
 	for (size_t e = 0; e < t->n_entities; e++)
-		HDR("verdict[%s]", t->entities[e]);
+		dcs_buf_printf(&h, ",verdict[%s]", t->entities[e]);
 	for (size_t c = 0; c < t->n_cols; c++)
 		if (t->cols[c].ent >= 0 && t->cols[c].judged && t->cols[c].changed)
-			HDR("%s%s%s%s", t->cols[c].metric, *t->cols[c].entity ? "[" : "",
-			    t->cols[c].entity, *t->cols[c].entity ? "]" : "");
-#undef HDR
-	struct dcs_results *res = oom ? NULL : dcs_results_create();
+			dcs_buf_printf(&h, ",%s%s%s%s", t->cols[c].metric,
+				       *t->cols[c].entity ? "[" : "", t->cols[c].entity,
+				       *t->cols[c].entity ? "]" : "");
+	struct dcs_results *res = h.oom ? NULL : dcs_results_create();
 	if (!res) {
-		free(h);
+		dcs_buf_free(&h);
 		fprintf(err, "dcisim survive: error: out of memory writing survive.csv\n");
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
-	struct dcs_table *tab = dcs_results_table(res, "survive.csv", h);
-	free(h);
+	struct dcs_table *tab = dcs_results_table(res, "survive.csv", h.s);
+	dcs_buf_free(&h);
 	for (size_t i = 0; i < dcs_sweep_n_runs(sw); i++) {
 		const struct dcs_sweep_run *r = &runs[i];
 		dcs_row_begin(tab);
@@ -461,7 +432,7 @@ static int write_csv(const struct survive_ctx *C, const struct dcs_sweep *sw,
 			}
 		dcs_row_end(tab);
 	}
-	int rc = dcs_write_table(C->out, tab, err) == 0 ? 0 : 3;
+	int rc = dcs_write_table(C->out, tab, err) == 0 ? DCS_EXIT_OK : DCS_EXIT_RUNTIME;
 	dcs_results_destroy(res);
 	return rc;
 }
@@ -534,10 +505,10 @@ static int survive_finish(void *ctx, const struct dcs_sweep *sw, const struct dc
 	if (dcs_survive_judge(&t, runs, n, C->criteria, C->cat, (const char *const *const *)C->down,
 			      C->n_down) != 0) {
 		fprintf(err, "dcisim survive: error: out of memory judging the runs\n");
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
-	int code = interrupted_code ? interrupted_code : nfailed ? 3 : 0;
-	int wc = dcs_mkdir_p(C->out) == 0 ? 0 : 3;
+	int code = interrupted_code ? interrupted_code : nfailed ? DCS_EXIT_RUNTIME : DCS_EXIT_OK;
+	int wc = dcs_mkdir_p(C->out) == 0 ? DCS_EXIT_OK : DCS_EXIT_RUNTIME;
 	if (wc)
 		fprintf(err, "dcisim survive: error: cannot create %s: %s\n", C->out,
 			strerror(errno));
@@ -563,7 +534,7 @@ static int survive_finish(void *ctx, const struct dcs_sweep *sw, const struct dc
 			si.run_failed++;
 	}
 	if (!wc && dcs_survive_write_json(C->out, &si, err) != 0)
-		wc = 3;
+		wc = DCS_EXIT_RUNTIME;
 	const char **dirs = calloc(n + 1, sizeof(char *));
 	char *dirbuf = calloc(n + 1, 32);
 	if (!wc && dirs && dirbuf) {
@@ -583,7 +554,7 @@ static int survive_finish(void *ctx, const struct dcs_sweep *sw, const struct dc
 		wc = dcs_survive_write_report(C->out, &t, &rep, err);
 	} else if (!wc) {
 		fprintf(err, "dcisim survive: error: out of memory writing the report\n");
-		wc = 3;
+		wc = DCS_EXIT_RUNTIME;
 	}
 	free(dirs);
 	free(dirbuf);
@@ -591,13 +562,13 @@ static int survive_finish(void *ctx, const struct dcs_sweep *sw, const struct dc
 		print_summary(C, sw, runs, &t, err);
 	dcs_survive_table_free(&t);
 	if (wc)
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	if (o->verbosity >= 0)
 		fprintf(
 		    err,
 		    "results in %s/ (survive.csv, report.html; %zu runs computed, %zu reused)\n",
 		    C->out, in.computed, in.reused);
-	return code ? code : runs[0].done && runs[0].code == 0 ? 0 : 3;
+	return code ? code : runs[0].done && runs[0].code == 0 ? DCS_EXIT_OK : DCS_EXIT_RUNTIME;
 }
 
 /* ---- the command ----------------------------------------------------------------- */
@@ -612,7 +583,7 @@ static int usage_error(const char *fmt, const char *arg)
 	fputs("dcisim survive: error: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
-	return 2;
+	return DCS_EXIT_USAGE;
 }
 
 int dcs_cmd_survive(int argc, char **argv)
@@ -647,24 +618,21 @@ int dcs_cmd_survive(int argc, char **argv)
 	struct survive_ctx C = {
 	    .so = {.depth = 1, .at_s = NAN, .for_s = NAN, .max_runs = DEFAULT_MAX_RUNS}};
 	struct dcs_sweep_opts o = {.jobs = 1, .command = "survive"};
-	/* getopt wants the program's name first: the command's name is there. */
-	argc++;
-	argv--;
-	optind = 1;
-	opterr = 0;
-	for (int c; (c = getopt_long(argc, argv, "qh", longs, NULL)) != -1;) {
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, "qh", longs)) != -1;) {
 		unsigned long long n;
 		double x;
 		switch (c) {
 		case 'h':
 			fputs(survive_usage, stdout);
-			return 0;
+			return DCS_EXIT_OK;
 		case 'q':
 			C.verbosity = -1;
 			break;
 		case O_PRINT:
 			fputs(dcs_criteria_default_json, stdout);
-			return 0;
+			return DCS_EXIT_OK;
 		case O_DEPTH:
 			if (strcmp(optarg, "1") && strcmp(optarg, "2"))
 				return usage_error("--depth is 1 (single failures) or 2 (pairs), "
@@ -707,16 +675,11 @@ int dcs_cmd_survive(int argc, char **argv)
 			o.force = true;
 			break;
 		default:
-			fprintf(stderr, "dcisim survive: error: %s '%s'\n%s",
-				optopt ? "option needs a value or is unknown:" : "unknown option",
-				argv[optind - 1], survive_usage);
-			return 2;
+			return dcs_options_bad(&opt, "survive", survive_usage);
 		}
 	}
-	if (optind < argc)
-		C.so.scenario = argv[optind++];
-	if (optind < argc)
-		return usage_error("one scenario at a time ('%s')", argv[optind]);
+	if (dcs_options_single(&opt, "survive", "scenario", &C.so.scenario))
+		return DCS_EXIT_USAGE;
 	if (o.resume && o.force)
 		return usage_error("%s", "--resume reuses cached runs and --force deletes them: "
 					 "give one");

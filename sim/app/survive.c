@@ -11,6 +11,7 @@
 
 #include "dcisim/csvread.h"
 #include "dcisim/faultkinds.h"
+#include "dcisim/hash.h"
 #include "human.h"
 
 /* ---- the failure set -------------------------------------------------------- */
@@ -202,15 +203,10 @@ struct index {
 	size_t n;      /* a power of two */
 };
 
+/* The hash of a (metric, entity) pair: the two with a separator. */
 static uint64_t hash2(const char *a, size_t na, const char *b, size_t nb)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < na; i++)
-		h = (h ^ (unsigned char)a[i]) * 1099511628211ull;
-	h = (h ^ 0x1f) * 1099511628211ull;
-	for (size_t i = 0; i < nb; i++)
-		h = (h ^ (unsigned char)b[i]) * 1099511628211ull;
-	return h;
+	return dcs_hash64(b, nb, dcs_hash64("\x1f", 1, dcs_hash64(a, na, 0)));
 }
 
 /* A sweep column "metric[entity]#k" split: metric, and the entity without

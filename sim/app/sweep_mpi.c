@@ -14,6 +14,7 @@
  * (the files are on a shared filesystem); only rank 0 prints the errors.
  */
 #include "sweep.h"
+#include "dcisim/exitcode.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@ static int serve_rank0(const struct dcs_sweep *sw, const struct dcs_sweep_opts *
 {
 	struct dcs_sweep_run r = {0};
 	int64_t idx = -1;
-	int code = 0;
+	int code = DCS_EXIT_OK;
 	for (;;) {
 		size_t plen = 0;
 		char *packed = idx >= 0 ? dcs_sweep_run_pack(&r, &plen) : NULL;
@@ -56,13 +57,13 @@ static int serve_rank0(const struct dcs_sweep *sw, const struct dcs_sweep_opts *
 			/* Out of memory: report the run as failed, with nothing. */
 			dcs_sweep_run_clear(&r);
 			r.done = true;
-			r.code = 3;
+			r.code = DCS_EXIT_RUNTIME;
 			packed = dcs_sweep_run_pack(&r, &plen);
 		}
 		unsigned char *msg = malloc(8 + plen);
 		if (!msg) {
 			free(packed);
-			code = 3;
+			code = DCS_EXIT_RUNTIME;
 			break;
 		}
 		put_i64(msg, packed ? idx : -1);
@@ -91,7 +92,7 @@ static int coordinate(const struct dcs_sweep_job *job, const struct dcs_sweep *s
 	if (!runs) {
 		fprintf(stderr, "dcisim sweep: error: out of memory\n");
 		MPI_Abort(MPI_COMM_WORLD, 3);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	double t0 = dcs_sweep_wall_now();
 	struct dcs_sweep_progress prog;
@@ -109,7 +110,7 @@ static int coordinate(const struct dcs_sweep_job *job, const struct dcs_sweep *s
 	if (!P && !refused) {
 		fprintf(stderr, "dcisim sweep: error: out of memory\n");
 		MPI_Abort(MPI_COMM_WORLD, 3);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	int active = size - 1;
 	size_t finished = 0;
@@ -131,7 +132,7 @@ static int coordinate(const struct dcs_sweep_job *job, const struct dcs_sweep *s
 		if (!buf) {
 			fprintf(stderr, "dcisim sweep: error: out of memory\n");
 			MPI_Abort(MPI_COMM_WORLD, 3);
-			return 3;
+			return DCS_EXIT_RUNTIME;
 		}
 		MPI_Recv(buf, n, MPI_BYTE, st.MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD,
 			 MPI_STATUS_IGNORE);
@@ -143,7 +144,8 @@ static int coordinate(const struct dcs_sweep_job *job, const struct dcs_sweep *s
 					"dcisim sweep: error: a garbled result for run %lld "
 					"from rank %d\n",
 					(long long)idx, st.MPI_SOURCE);
-				runs[idx] = (struct dcs_sweep_run){.done = true, .code = 3};
+				runs[idx] =
+				    (struct dcs_sweep_run){.done = true, .code = DCS_EXIT_RUNTIME};
 			}
 			/* The rank wrote the run's own files before it answered. */
 			dcs_sweep_cache_store(sw, o, (size_t)idx, &runs[idx], stderr);
@@ -157,7 +159,7 @@ static int coordinate(const struct dcs_sweep_job *job, const struct dcs_sweep *s
 	}
 	if (refused) {
 		free(runs);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	while (!dcs_sweep_pool_idle(P))
 		dcs_sweep_progress_show(&prog, dcs_sweep_pool_wait(P, 0.2), false);
@@ -180,7 +182,7 @@ int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_op
 	int provided = MPI_THREAD_SINGLE;
 	if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
 		fprintf(stderr, "dcisim %s: error: MPI_Init failed\n", job->command);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	int rank = 0, size = 1;
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -200,19 +202,19 @@ int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_op
 	MPI_Allreduce(&minruns, &minall, 1, MPI_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
 	int code;
 	if (all[0] && dcs_sweep_interrupt_code()) {
-		code = dcs_sweep_interrupt_code();
+		code = dcs_sweep_interrupt_code(); /* a load that runs was stopped */
 	} else if (all[0]) {
 		if (rank == 0)
 			fprintf(stderr, "dcisim %s: %d error%s; nothing run\n", job->command, nerr,
 				nerr == 1 ? "" : "s");
-		code = 2;
+		code = DCS_EXIT_USAGE;
 	} else if (all[1] != minall) {
 		if (rank == 0)
 			fprintf(stderr,
 				"dcisim %s: error: the ranks read different sweeps "
 				"(are the files on a shared filesystem?)\n",
 				job->command);
-		code = 2;
+		code = DCS_EXIT_USAGE;
 	} else if (rank == 0) {
 		char defdir[512];
 		if (!ro.out_dir) {
@@ -246,7 +248,7 @@ int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_op
 		"without mpirun (--jobs N uses the cores of one machine), or rebuild with Open MPI "
 		"installed (apt-get install libopenmpi-dev openmpi-bin)\n",
 		job->command);
-	return 2;
+	return DCS_EXIT_USAGE;
 }
 
 #endif

@@ -10,6 +10,8 @@
 
 #include "commands.h"
 #include "dcisim/loader.h"
+#include "dcisim/planfile.h"
+#include "dcisim/world.h"
 #include "run.h"
 #include "sweep.h"
 #include "dcisim/version.h"
@@ -70,11 +72,11 @@ static bool file_exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-/* A scenario file as given, or a bundled scenario by name: ./scenarios/NAME.json, then the data directory
- * beside the installed program (PREFIX/share/dcisim, found from
- * /proc/self/exe so an installed tree can move), then the configured one.
- * Returns a malloc'd path or NULL. */
-char *dcs_find_scenario(const char *name)
+/* A file as given, or a bundled file by name: ./SUBDIR/NAME.json for each
+ * of subdirs, then the same in the data directory beside the installed
+ * program (PREFIX/share/dcisim, found from /proc/self/exe so an installed
+ * tree can move), then the configured one.  Returns a malloc'd path or NULL. */
+char *dcs_find_bundled(const char *name, const char *const *subdirs, size_t nsubdirs)
 {
 	if (file_exists(name))
 		return strdup(name);
@@ -92,19 +94,24 @@ char *dcs_find_scenario(const char *name)
 		}
 	}
 	const char *bases[] = {".", exe_share, DCISIM_DATADIR};
-	const char *subs[] = {"scenarios", "scenarios/demos"};
 	for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
 		if (!bases[b][0])
 			continue;
-		for (size_t d = 0; d < sizeof(subs) / sizeof(subs[0]); d++) {
+		for (size_t d = 0; d < nsubdirs; d++) {
 			char buf[2 * PATH_MAX + 64];
-			snprintf(buf, sizeof(buf), "%s/%s/%s%s", bases[b], subs[d], name,
+			snprintf(buf, sizeof(buf), "%s/%s/%s%s", bases[b], subdirs[d], name,
 				 strstr(name, ".json") ? "" : ".json");
 			if (file_exists(buf))
 				return strdup(buf);
 		}
 	}
 	return NULL;
+}
+
+char *dcs_find_scenario(const char *name)
+{
+	static const char *const subs[] = {"scenarios", "scenarios/demos"};
+	return dcs_find_bundled(name, subs, sizeof(subs) / sizeof(subs[0]));
 }
 
 static void on_signal(int signo)
@@ -206,8 +213,9 @@ int dcs_cmd_validate(int argc, char **argv)
 {
 	if (argc == 0 || !strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
 		fputs("usage: dcisim validate SCENARIO.json...\n\n"
-		      "Checks scenario (and sweep) files without running them; prints every problem as\n"
-		      "FILE:LINE:COL: error: JSON.PATH: message.  Exit 0 if all are valid, 2 otherwise.\n",
+		      "Checks scenario (and sweep and plan) files without running them; prints every\n"
+		      "problem as FILE:LINE:COL: error: JSON.PATH: message.  Exit 0 if all are\n"
+		      "valid, 2 otherwise.\n",
 		      argc == 0 ? stderr : stdout);
 		return argc == 0 ? 2 : 0;
 	}
@@ -220,6 +228,20 @@ int dcs_cmd_validate(int argc, char **argv)
 		free(text);
 		if (kind == DCS_FILE_SCHEMA) {
 			printf("%s: skipped (a JSON Schema, not a scenario)\n", argv[i]);
+			continue;
+		}
+		if (kind == DCS_FILE_PLAN) {
+			struct dcs_world_catalog wc;
+			struct dcs_plan *pl = dcs_plan_load_file(
+			    argv[i], dcs_world_catalog_init(&wc), stderr, &nerr);
+			if (!pl) {
+				code = 2;
+				continue;
+			}
+			printf("%s: ok (plan over %s, %lld values, %zu target%s)\n", argv[i],
+			       pl->param, (long long)pl->steps + 1, pl->n_targets,
+			       pl->n_targets == 1 ? "" : "s");
+			dcs_plan_free(pl);
 			continue;
 		}
 		if (kind == DCS_FILE_SWEEP) {

@@ -106,6 +106,11 @@ static const char *unit_of_name(const char *name)
 	return "";
 }
 
+const char *dcs_report_unit_of_name(const char *name)
+{
+	return unit_of_name(name);
+}
+
 static void axis_text(char *buf, size_t len, const char *name, const char *unit)
 {
 	if (unit && *unit)
@@ -459,6 +464,15 @@ static const char css[] =
     "td.best{background:#d8f3dc;font-weight:bold}tr.differs td{background:#fff6d6}"
     ".note{color:#555;font-size:13px}svg.chart{display:block;margin:12px 0;"
     "border:1px solid #ddd}code{background:#f4f4f4;padding:0 3px}";
+
+void dcs_report_page_begin(struct dcs_sb *b, const char *title, const char *extra_css)
+{
+	dcs_sb_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		       "<title>");
+	dcs_sb_esc(b, title);
+	dcs_sb_printf(b, "</title>\n<style>%s%s</style>\n</head>\n<body>\n", css,
+		      extra_css ? extra_css : "");
+}
 
 static void th(struct dcs_sb *b, const char *s)
 {
@@ -1443,14 +1457,15 @@ int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare
 	if (rc)
 		goto out;
 
-	dcs_sb_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-			"<title>dcisim comparison: ");
+	struct dcs_sb title = {0};
+	dcs_sb_puts(&title, "dcisim comparison: ");
 	for (size_t k = 0; k < n; k++) {
 		if (k)
-			dcs_sb_puts(&b, " vs ");
-		dcs_sb_esc(&b, d[k].label);
+			dcs_sb_puts(&title, " vs ");
+		dcs_sb_puts(&title, d[k].label);
 	}
-	dcs_sb_printf(&b, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
+	dcs_report_page_begin(&b, title.s ? title.s : "dcisim comparison", NULL);
+	free(title.s);
 	dcs_sb_puts(&b, "<h1>dcisim comparison: ");
 	for (size_t k = 0; k < n; k++) {
 		if (k)

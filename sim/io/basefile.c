@@ -79,15 +79,17 @@ cJSON *bf_parse(struct bf *S)
 	return root;
 }
 
-void bf_top_keys(struct bf *S, const cJSON *root, const char *const *keys, size_t n,
-		 const cJSON **slots)
+void bf_keys(struct bf *S, const cJSON *obj, const char *prefix, const char *const *keys,
+	     size_t n, const cJSON **slots)
 {
 	for (size_t i = 0; i < n; i++)
 		slots[i] = NULL;
-	for (const cJSON *c = root->child; c; c = c->next) {
-		for (const cJSON *d = root->child; d != c; d = d->next)
+	for (const cJSON *c = obj->child; c; c = c->next) {
+		char path[600];
+		snprintf(path, sizeof(path), "%s%s", prefix, c->string);
+		for (const cJSON *d = obj->child; d != c; d = d->next)
 			if (strcmp(d->string, c->string) == 0)
-				bf_error(S, c, 1, c->string, "duplicate key");
+				bf_error(S, c, 1, path, "duplicate key");
 		bool known = false;
 		for (size_t i = 0; i < n && !known; i++)
 			if (strcmp(c->string, keys[i]) == 0) {
@@ -106,7 +108,7 @@ void bf_top_keys(struct bf *S, const cJSON *root, const char *const *keys, size_
 			}
 		}
 		if (bestd <= 3) {
-			bf_error(S, c, 1, c->string, "unknown key; did you mean '%s'?", best);
+			bf_error(S, c, 1, path, "unknown key; did you mean '%s'?", best);
 			continue;
 		}
 		char list[512];
@@ -114,7 +116,7 @@ void bf_top_keys(struct bf *S, const cJSON *root, const char *const *keys, size_
 		for (size_t i = 0; i < n && used < sizeof(list); i++)
 			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
 						 i ? ", " : "", keys[i]);
-		bf_error(S, c, 1, c->string, "unknown key (known: %s)", list);
+		bf_error(S, c, 1, path, "unknown key (known: %s)", list);
 	}
 }
 

@@ -42,11 +42,12 @@ void bf_error(struct bf *S, const cJSON *node, int want_key, const char *path, c
  * files.  Returns the tree with S->pos built, or NULL (reported). */
 cJSON *bf_parse(struct bf *S);
 
-/* The top-level members of root matched against keys[0..n): slots[i] gets
- * the member named keys[i] (or NULL).  Duplicate and unknown keys are
- * reported, the unknown with the closest known key. */
-void bf_top_keys(struct bf *S, const cJSON *root, const char *const *keys, size_t n,
-		 const cJSON **slots);
+/* The members of obj matched against keys[0..n): slots[i] gets the member
+ * named keys[i] (or NULL).  Duplicate and unknown keys are reported (their
+ * path is prefix + key: "" at the top level, "vary." inside vary), the
+ * unknown with the closest known key. */
+void bf_keys(struct bf *S, const cJSON *obj, const char *prefix, const char *const *keys,
+	     size_t n, const cJSON **slots);
 
 /* A relative base path joined to the derived file's folder (malloc'd). */
 char *bf_resolve_base(const char *label, const char *base);

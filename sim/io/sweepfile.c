@@ -249,7 +249,7 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 
 	/* Top-level keys. */
 	const cJSON *slot[sizeof(top_keys) / sizeof(top_keys[0])];
-	bf_top_keys(&S, root, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), slot);
+	bf_keys(&S, root, "", top_keys, sizeof(top_keys) / sizeof(top_keys[0]), slot);
 	const cJSON *version = slot[0], *name = slot[1], *desc = slot[2], *base = slot[3],
 		    *reps = slot[4], *grid = slot[5], *zip = slot[6];
 	if (!version)

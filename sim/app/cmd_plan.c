@@ -54,16 +54,6 @@ static void on_signal(int signo)
 	dcs_run_interrupt(signo);
 }
 
-/* One batch on this machine: the cache first, then the threads. */
-static int run_local(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
-		     struct dcs_sweep_run *runs)
-{
-	size_t stale = 0;
-	if (dcs_sweep_cache_prepare(sw, o, runs, &stale, stderr) < 0)
-		return 2;
-	return dcs_sweep_run_local(sw, o, runs);
-}
-
 /* Values by state, compressed into runs: "holds 1 to 100 (6 values)". */
 static void show_points(const struct dcs_plan_state *S, FILE *err)
 {
@@ -202,7 +192,7 @@ int dcs_cmd_plan(int argc, char **argv)
 	S.o.force = false;
 	S.o.resume = true; /* from here on the records are this plan's own */
 	S.o.progress = false;
-	S.run = mpi ? dcs_sweep_mpi_runs : run_local;
+	S.run = mpi ? dcs_sweep_mpi_runs : dcs_plan_run_local;
 	S.writer = rank == 0;
 	S.err = rank == 0 && o.verbosity >= 0 ? stderr : NULL;
 	char lo[40], hi[40];

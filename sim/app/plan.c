@@ -350,8 +350,8 @@ static void sb_add(struct sbuf *b, const char *fmt, ...)
 }
 
 /* The figure a target was judged on at a point, for people: a number with
- * three significant digits, or more when fewer would print as the limit
- * (4.9996 against 5), or the text. */
+ * three significant digits (no exponent), or more when fewer would read as
+ * the limit (4.9996 against 5), or the text. */
 static void figure(const struct dcs_plan_judge *J, const struct dcs_plan_target *T, char *buf,
 		   size_t len)
 {
@@ -363,14 +363,14 @@ static void figure(const struct dcs_plan_judge *J, const struct dcs_plan_target 
 		snprintf(buf, len, "missing");
 		return;
 	}
-	char lim[40];
-	dcs_fmt_num(lim, sizeof(lim), T->limit);
+	double v = J->bound, mag = v != 0 ? floor(log10(fabs(v))) : 0;
 	for (int p = 3; p <= 12; p++) {
-		snprintf(buf, len, "%.*g", p, J->bound);
-		if (J->bound == T->limit || strcmp(buf, lim) != 0)
+		int decimals = (int)fmax(0, p - 1 - mag);
+		snprintf(buf, len, "%.*f", decimals, v);
+		if (v == T->limit || strtod(buf, NULL) != T->limit)
 			return;
 	}
-	dcs_fmt_num(buf, len, J->bound);
+	dcs_fmt_num(buf, len, v);
 }
 
 /* "metric entity <= limit" */
@@ -554,6 +554,15 @@ static int verdict(struct dcs_plan_state *S)
 	}
 	build_answer(S);
 	return 0;
+}
+
+int dcs_plan_run_local(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
+		       struct dcs_sweep_run *runs)
+{
+	size_t stale = 0;
+	if (dcs_sweep_cache_prepare(sw, o, runs, &stale, stderr) < 0)
+		return 2;
+	return dcs_sweep_run_local(sw, o, runs);
 }
 
 /* ---- the search ------------------------------------------------------------- */

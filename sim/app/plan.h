@@ -117,6 +117,10 @@ struct dcs_plan_state {
  * memory ran out, 130/143 when interrupted (the points so far are kept and
  * status is DCS_PLAN_INCOMPLETE). */
 int dcs_plan_search(struct dcs_plan_state *S);
+/* A batch on this machine (the state's `run` without MPI): the cache read
+ * with o, then o->jobs threads. */
+int dcs_plan_run_local(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
+		       struct dcs_sweep_run *runs);
 void dcs_plan_state_free(struct dcs_plan_state *S);
 
 /* The column of a target in summaries and plan.csv: "metric[entity]". */

@@ -110,8 +110,16 @@ static void target_chart(struct dcs_sb *b, const struct dcs_plan_state *S, size_
 		snprintf(yl, sizeof(yl), "%s%s%s%s", T->metric,
 			 T->def && T->def->unit[0] ? " (" : "", T->def ? T->def->unit : "",
 			 T->def && T->def->unit[0] ? ")" : "");
-	snprintf(title, sizeof(title), "%s %s against %s", T->metric, T->entity, pl->param);
-	snprintf(sl, sizeof(sl), "%s %s%s", T->metric, T->entity, S->reps > 1 ? " (mean)" : "");
+	char lim2[64];
+	if (text)
+		snprintf(lim2, sizeof(lim2), "= %s", T->label);
+	else
+		snprintf(lim2, sizeof(lim2), "%s %s",
+			 T->bound == DCS_PLAN_MAX ? "\u2264" : "\u2265",
+			 dcs_fmt_num(lim, sizeof(lim), T->limit));
+	snprintf(title, sizeof(title), "%s %s %s against %s", T->metric, T->entity, lim2,
+		 pl->param);
+	snprintf(sl, sizeof(sl), "mean of %d runs", S->reps);
 	snprintf(bl, sizeof(bl), "one-sided %.12g%% bound", pl->confidence * 100);
 	struct dcs_series s[2] = {{.label = sl, .x = x, .y = y, .n = n},
 				  {.label = bl, .x = x, .y = yb, .n = n}};
@@ -208,11 +216,23 @@ static void points_table(struct dcs_sb *b, const struct dcs_plan_state *S)
 	dcs_sb_esc(b, pl->param);
 	dcs_sb_puts(b, "</th><th>phase</th><th>step</th><th>runs</th><th>all targets</th>");
 	for (size_t t = 0; t < pl->n_targets; t++) {
+		const struct dcs_plan_target *T = &pl->targets[t];
+		char lim[40];
+		if (T->bound == DCS_PLAN_EQUALS)
+			snprintf(lim, sizeof(lim), "%s", T->label);
+		else
+			dcs_fmt_num(lim, sizeof(lim), T->limit);
 		dcs_sb_puts(b, "<th>");
-		dcs_sb_esc(b, pl->targets[t].metric);
+		dcs_sb_esc(b, T->metric);
 		dcs_sb_puts(b, " ");
-		dcs_sb_esc(b, pl->targets[t].entity);
-		dcs_sb_puts(b, S->reps > 1 ? " (bound)</th>" : "</th>");
+		dcs_sb_esc(b, T->entity);
+		dcs_sb_printf(b, " %s ",
+			      T->bound == DCS_PLAN_MAX   ? "\u2264"
+			      : T->bound == DCS_PLAN_MIN ? "\u2265"
+							 : "=");
+		dcs_sb_esc(b, lim);
+		dcs_sb_puts(b,
+			    S->reps > 1 && T->bound != DCS_PLAN_EQUALS ? " (bound)</th>" : "</th>");
 	}
 	dcs_sb_puts(b, "</tr>\n");
 	for (size_t i = 0; i < S->n; i++) {

@@ -79,8 +79,8 @@ cJSON *bf_parse(struct bf *S)
 	return root;
 }
 
-void bf_keys(struct bf *S, const cJSON *obj, const char *prefix, const char *const *keys,
-	     size_t n, const cJSON **slots)
+void bf_keys(struct bf *S, const cJSON *obj, const char *prefix, const char *const *keys, size_t n,
+	     const cJSON **slots)
 {
 	for (size_t i = 0; i < n; i++)
 		slots[i] = NULL;
@@ -268,7 +268,7 @@ static const char *closest_member(const cJSON *obj, const char *key)
 }
 
 bool bf_path_resolve(struct bf *S, const struct bf_path *bp, const cJSON *root, const cJSON *node,
-		     const char *where)
+		     int want_key, const char *where)
 {
 	const cJSON *cur = root;
 	char prefix[512] = "";
@@ -279,7 +279,7 @@ bool bf_path_resolve(struct bf *S, const struct bf_path *bp, const cJSON *root, 
 		bool last = i + 1 == bp->nsegs;
 		if (index < 0) {
 			if (!cJSON_IsObject(cur)) {
-				bf_error(S, node, 1, where,
+				bf_error(S, node, want_key, where,
 					 "%s is not an object in the base scenario, so it has no "
 					 "key '%s'",
 					 plen ? prefix : "(top level)", key);
@@ -288,7 +288,7 @@ bool bf_path_resolve(struct bf *S, const struct bf_path *bp, const cJSON *root, 
 			const cJSON *m = cJSON_GetObjectItemCaseSensitive(cur, key);
 			if (!m && !last) {
 				const char *near = closest_member(cur, key);
-				bf_error(S, node, 1, where,
+				bf_error(S, node, want_key, where,
 					 "the base scenario has no '%s'%s%s%s%s%s (a path must "
 					 "exist up to its last key)",
 					 key, plen ? " in " : "", prefix,
@@ -301,13 +301,13 @@ bool bf_path_resolve(struct bf *S, const struct bf_path *bp, const cJSON *root, 
 						 plen ? "." : "", key);
 		} else {
 			if (!cJSON_IsArray(cur)) {
-				bf_error(S, node, 1, where, "%s is not a list in the base scenario",
-					 prefix);
+				bf_error(S, node, want_key, where,
+					 "%s is not a list in the base scenario", prefix);
 				return false;
 			}
 			int n = cJSON_GetArraySize(cur);
 			if (index >= n) {
-				bf_error(S, node, 1, where,
+				bf_error(S, node, want_key, where,
 					 "index %ld is out of range: the base scenario's %s has %d "
 					 "item%s",
 					 index, prefix, n, n == 1 ? "" : "s");

@@ -46,8 +46,8 @@ cJSON *bf_parse(struct bf *S);
  * named keys[i] (or NULL).  Duplicate and unknown keys are reported (their
  * path is prefix + key: "" at the top level, "vary." inside vary), the
  * unknown with the closest known key. */
-void bf_keys(struct bf *S, const cJSON *obj, const char *prefix, const char *const *keys,
-	     size_t n, const cJSON **slots);
+void bf_keys(struct bf *S, const cJSON *obj, const char *prefix, const char *const *keys, size_t n,
+	     const cJSON **slots);
 
 /* A relative base path joined to the derived file's folder (malloc'd). */
 char *bf_resolve_base(const char *label, const char *base);
@@ -77,9 +77,10 @@ struct bf_path {
 bool bf_path_parse(const char *path, struct bf_path *p, const char **why);
 /* Checks that every container on the path exists in the base tree (the
  * last key may be absent: an optional key the base leaves at its default);
- * reports against node, under `where`, and returns false when not. */
+ * reports against node (its key when want_key), under `where`, and returns
+ * false when not. */
 bool bf_path_resolve(struct bf *S, const struct bf_path *p, const cJSON *root, const cJSON *node,
-		     const char *where);
+		     int want_key, const char *where);
 /* Sets v at a resolved path in a tree; takes v (freed on failure). */
 bool bf_path_set(cJSON *root, const struct bf_path *p, cJSON *v);
 

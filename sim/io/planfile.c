@@ -503,7 +503,7 @@ struct dcs_plan *dcs_plan_load_text(const char *text, size_t len, const char *la
 	if (!pl->param)
 		goto out;
 	const cJSON *pnode = range[0];
-	if (!bf_path_resolve(&S, &pl->priv->bp, pl->priv->base, pnode, "vary.path"))
+	if (!bf_path_resolve(&S, &pl->priv->bp, pl->priv->base, pnode, 0, "vary.path"))
 		goto out;
 	struct bf_key key;
 	bf_key_info(&pl->priv->bp, &key);

@@ -344,7 +344,7 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 	for (size_t i = 0; i < nprs && base_root; i++) {
 		char where[600];
 		snprintf(where, sizeof(where), "%s[\"%s\"]", prs[i].section, prs[i].path);
-		bf_path_resolve(&S, &prs[i].bp, base_root, prs[i].key_node, where);
+		bf_path_resolve(&S, &prs[i].bp, base_root, prs[i].key_node, 1, where);
 	}
 	if (S.nerrors) {
 		cJSON_Delete(root);

@@ -13,7 +13,7 @@
 #include "loader_internal.h"
 #include "textsafe.h"
 
-#define MAX_ERRORS        100
+#define MAX_ERRORS 100
 #define DEFAULT_MAX_ITEMS 100000
 
 void dcs_text_line_col(const char *text, size_t off, int *line, int *col)
@@ -78,7 +78,7 @@ static void path_pop(struct ld *L, size_t saved)
 /* Prints one error at a text offset, naming the current JSON path; counts
  * every error but prints only the first MAX_ERRORS, then says so once. */
 static void report(struct ld *L, size_t off, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 static void report(struct ld *L, size_t off, const char *fmt, ...)
 {
@@ -151,17 +151,15 @@ int ld_find_site(const struct dcs_scenario *scn, const char *id)
 static int find_ref(struct ld *L, int kind, const char *id)
 {
 	const struct dcs_scenario *s = L->scn;
-	const char *items = kind == 0   ? (const char *)s->sites
+	const char *items = kind == 0 ? (const char *)s->sites
 			    : kind == 1 ? (const char *)s->vms
 					: (const char *)s->links;
 	size_t n = kind == 0 ? s->n_sites : kind == 1 ? s->n_vms : s->n_links;
-	size_t stride = kind == 0   ? sizeof(*s->sites)
-			: kind == 1 ? sizeof(*s->vms)
-				    : sizeof(*s->links);
-	size_t off = kind == 0   ? offsetof(struct dcs_site_cfg, id)
+	size_t stride = kind == 0 ? sizeof(*s->sites) : kind == 1 ? sizeof(*s->vms) : sizeof(*s->links);
+	size_t off = kind == 0 ? offsetof(struct dcs_site_cfg, id)
 		     : kind == 1 ? offsetof(struct dcs_vm_cfg, id)
 				 : offsetof(struct dcs_link_cfg, id);
-#define ID_AT(i) (*(char *const *)(items + (i)*stride + off))
+#define ID_AT(i) (*(char *const *)(items + (i) * stride + off))
 	struct ld_index *x = &L->ix[kind];
 	if (x->items != items || x->n != n || !x->slot) {
 		free(x->slot);
@@ -231,8 +229,8 @@ int ld_find_node(struct ld *L, const char *id, int *cluster, int *node)
 			}
 	}
 	int found = 0;
-	for (size_t h = (size_t)dcs_hash64(id, strlen(id), 0) & (x->cap - 1);
-	     x->slot[h] && found < 2; h = (h + 1) & (x->cap - 1)) {
+	for (size_t h = (size_t)dcs_hash64(id, strlen(id), 0) & (x->cap - 1); x->slot[h] && found < 2;
+	     h = (h + 1) & (x->cap - 1)) {
 		size_t e = x->slot[h] - 1;
 		const struct dcs_cluster_cfg *cl = &s->clusters[L->node_cluster[e]];
 		if (strcmp(cl->nodes[L->node_index[e]].id, id) != 0)
@@ -444,8 +442,8 @@ static void parse_array(struct ld *L, const cJSON *obj, const struct field *f, c
 				if (strcmp(id, other) == 0) {
 					size_t saved2;
 					path_push(L, NULL, (long)i, &saved2);
-					ld_error(L, it, idf->key,
-						 "duplicate id '%s' (also %s[%zu])", id, f->key, j);
+					ld_error(L, it, idf->key, "duplicate id '%s' (also %s[%zu])",
+						 id, f->key, j);
 					path_pop(L, saved2);
 					break;
 				}
@@ -478,9 +476,7 @@ static void parse_ref(struct ld *L, const cJSON *obj, const struct field *f, con
 	}
 	if (idx < 0)
 		ld_error(L, obj, f->key, "no %s named '%s'%s",
-			 f->type == F_SITE ? "site"
-			 : f->type == F_VM ? "VM"
-					   : "link",
+			 f->type == F_SITE ? "site" : f->type == F_VM ? "VM" : "link",
 			 v->valuestring, known);
 	else
 		*out = idx;
@@ -572,8 +568,7 @@ static void parse_field(struct ld *L, const cJSON *obj, const struct field *f, c
 			}
 		}
 		if (best && best_d <= 3)
-			ld_error(L, obj, f->key,
-				 "unknown value '%s'; did you mean '%s'? (one of: %s)",
+			ld_error(L, obj, f->key, "unknown value '%s'; did you mean '%s'? (one of: %s)",
 				 v->valuestring, best, opts);
 		else
 			ld_error(L, obj, f->key, "unknown value '%s' (one of: %s)", v->valuestring,
@@ -637,9 +632,8 @@ static void parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, 
 			char known_keys[2048];
 			size_t used = 0;
 			for (size_t i = 0; i < sp->n && used < sizeof(known_keys); i++)
-				used +=
-				    (size_t)snprintf(known_keys + used, sizeof(known_keys) - used,
-						     "%s%s", i ? ", " : "", sp->fields[i].key);
+				used += (size_t)snprintf(known_keys + used, sizeof(known_keys) - used,
+							 "%s%s", i ? ", " : "", sp->fields[i].key);
 			report(L, off, "unknown key (known in %s: %s)", sp->title, known_keys);
 		}
 		path_pop(L, saved);
@@ -796,8 +790,7 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 	struct ld L = {.file = label, .text = text, .err = err};
 	*nerrors = 0;
 	if (memchr(text, '\0', len)) {
-		fprintf(err,
-			"%s:1:1: error: the file contains NUL bytes; is it a JSON text file?\n",
+		fprintf(err, "%s:1:1: error: the file contains NUL bytes; is it a JSON text file?\n",
 			label);
 		*nerrors = 1;
 		return NULL;
@@ -827,8 +820,8 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
 			int line, col;
 			dcs_text_line_col(text, (size_t)(p - text), &line, &col);
-			fprintf(err, "%s:%d:%d: error: unexpected text after the JSON value\n",
-				label, line, col);
+			fprintf(err, "%s:%d:%d: error: unexpected text after the JSON value\n", label,
+				line, col);
 			cJSON_Delete(root);
 			*nerrors = 1;
 			return NULL;
@@ -884,8 +877,7 @@ struct dcs_scenario *dcs_scenario_load_file(const char *path, FILE *err, int *ne
 		if (errno == ENOMEM)
 			fprintf(err, "%s: error: out of memory reading the scenario\n", path);
 		else
-			fprintf(err, "%s: error: cannot read scenario: %s\n", path,
-				strerror(errno));
+			fprintf(err, "%s: error: cannot read scenario: %s\n", path, strerror(errno));
 		*nerrors = 1;
 		return NULL;
 	}

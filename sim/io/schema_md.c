@@ -76,9 +76,9 @@ static const char *type_word(const struct field *f)
 static void unit_of(const char *key, char *buf, size_t len)
 {
 	static const char *const suffix[][2] = {
-	    {"_mib_s", "MiB/s"}, {"_gbps", "Gbit/s"},  {"_mbps", "Mbit/s"}, {"_gib", "GiB"},
-	    {"_mib", "MiB"},     {"_kib", "KiB"},      {"_km", "km"},       {"_ms", "ms"},
-	    {"_us", "us"},       {"_pps", "frames/s"}, {"_s", "s"},
+		{"_mib_s", "MiB/s"}, {"_gbps", "Gbit/s"}, {"_mbps", "Mbit/s"}, {"_gib", "GiB"},
+		{"_mib", "MiB"},     {"_kib", "KiB"},     {"_km", "km"},       {"_ms", "ms"},
+		{"_us", "us"},       {"_pps", "frames/s"}, {"_s", "s"},
 	};
 	size_t n = strlen(key);
 	buf[0] = '\0';
@@ -123,9 +123,8 @@ static void default_of(const struct field *f, char *buf, size_t len)
 
 static void section(struct out *o, const char *path, const struct spec *sp)
 {
-	put(o,
-	    "\n### `%s`\n\n| key | type | unit | range | default | meaning |\n"
-	    "| --- | --- | --- | --- | --- | --- |\n",
+	put(o, "\n### `%s`\n\n| key | type | unit | range | default | meaning |\n"
+	       "| --- | --- | --- | --- | --- | --- |\n",
 	    path);
 	for (size_t i = 0; i < sp->n; i++) {
 		const struct field *f = &sp->fields[i];
@@ -133,8 +132,8 @@ static void section(struct out *o, const char *path, const struct spec *sp)
 		unit_of(f->key, unit, sizeof(unit));
 		range_of(f, range, sizeof(range));
 		default_of(f, def, sizeof(def));
-		put(o, "| `%s` | %s | %s | %s | %s | %s |\n", f->key, type_word(f), unit, range,
-		    def, f->doc ? f->doc : "");
+		put(o, "| `%s` | %s | %s | %s | %s | %s |\n", f->key, type_word(f), unit, range, def,
+		    f->doc ? f->doc : "");
 	}
 	for (size_t i = 0; i < sp->n; i++) {
 		const struct field *f = &sp->fields[i];

@@ -1,7 +1,7 @@
 /*
  * Cross-site HA clusters (SPEC §4.6; reference/dci-facts.md §5; issue 6).
  *
- * Timers come from models/cluster.h (presets with their sources).
+ * Timers come from the preset table (dcisim/presets.h, with their sources).
  * Equations, assumptions and limits are in docs/models.md §6; in short:
  *
  * Heartbeats.  Every pair of nodes exchanges heartbeats every `heartbeat`
@@ -67,6 +67,7 @@
 
 #include "cluster.h"
 #include "dcisim/metrics.h"
+#include "dcisim/presets.h"
 #include "dcisim/world.h"
 
 #define CLUSTER_HEADER "time_s,cluster,event,node,site,detail"
@@ -168,12 +169,6 @@ struct ev {
 
 /* ---- timers ---- */
 
-const char *dcs_cluster_preset_name(enum dcs_cluster_preset p)
-{
-	static const char *const names[] = {"custom", "corosync", "wsfc", "vcs", "vsphere_ha"};
-	return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "?";
-}
-
 /* Heartbeats that fit a time budget (the preset's timeout) at this interval. */
 static int missed_for(double budget_ms, double hb_ms)
 {
@@ -183,49 +178,26 @@ static int missed_for(double budget_ms, double hb_ms)
 
 void dcs_cluster_resolve_timers(const struct dcs_cluster_cfg *c, struct dcs_cluster_timers *t)
 {
-	bool hb_given = !isnan(c->heartbeat_ms);
-	double hb_ms = 0, arb_ms = 0;
-	int same = 0, cross = 0;
-	switch (c->preset) {
-	case DCS_PRESET_COROSYNC: {
-		double token = DCS_COROSYNC_TOKEN_MS;
-		if (c->n_nodes >= 3)
-			token += DCS_COROSYNC_TOKEN_COEFFICIENT_MS * (double)(c->n_nodes - 2);
-		hb_ms = hb_given ? c->heartbeat_ms : token / DCS_COROSYNC_RETRANSMITS;
-		same = cross = hb_given ? missed_for(token, hb_ms) : DCS_COROSYNC_RETRANSMITS;
-		break;
-	}
-	case DCS_PRESET_WSFC:
-		hb_ms = hb_given ? c->heartbeat_ms : DCS_WSFC_DELAY_MS;
-		same = DCS_WSFC_SAME_SITE_THRESHOLD;
-		cross = DCS_WSFC_CROSS_SITE_THRESHOLD;
-		break;
-	case DCS_PRESET_VCS:
-		hb_ms = hb_given ? c->heartbeat_ms : DCS_VCS_HEARTBEAT_MS;
-		same = cross = missed_for(DCS_VCS_PEERINACT_S * 1e3, hb_ms);
-		break;
-	case DCS_PRESET_VSPHERE_HA:
-		hb_ms = hb_given ? c->heartbeat_ms : DCS_VSPHERE_HEARTBEAT_MS;
-		same = cross = missed_for(DCS_VSPHERE_FAILED_S * 1e3, hb_ms);
-		break;
-	case DCS_PRESET_CUSTOM:
-	default:
-		hb_ms = hb_given ? c->heartbeat_ms : DCS_CUSTOM_HEARTBEAT_MS;
-		same = cross = DCS_CUSTOM_MISSED;
-		break;
-	}
+	const struct dcs_cluster_preset *p = dcs_cluster_preset(c->preset);
+	double timeout = p->timeout_ms;
+	if (c->n_nodes >= 3)
+		timeout += p->timeout_per_node_ms * (double)(c->n_nodes - 2);
+	double hb_ms = !isnan(c->heartbeat_ms) ? c->heartbeat_ms
+		       : p->heartbeat_ms > 0   ? p->heartbeat_ms
+					       : timeout / p->missed_cross_site;
+	int same = p->missed_same_site, cross = p->missed_cross_site;
+	if (timeout > 0)
+		same = cross = missed_for(timeout, hb_ms);
 	if (c->missed > 0)
 		same = cross = c->missed;
 	t->heartbeat = dcs_time_from_ms(hb_ms);
 	t->missed_same_site = same;
 	t->missed_cross_site = cross;
-	if (!isnan(c->arbitration_ms))
-		arb_ms = c->arbitration_ms;
-	else if (c->preset == DCS_PRESET_COROSYNC)
-		arb_ms = DCS_COROSYNC_CONSENSUS_FACTOR * hb_ms * cross;
+	double arb_ms =
+	    !isnan(c->arbitration_ms) ? c->arbitration_ms : p->arbitration_factor * hb_ms * cross;
 	t->arbitration = dcs_time_from_ms(arb_ms);
-	t->fence = dcs_time_from_s(isnan(c->fence_s) ? DCS_SBD_MSGWAIT_S : c->fence_s);
-	t->start = dcs_time_from_s(isnan(c->start_s) ? DCS_CLUSTER_START_S : c->start_s);
+	t->fence = dcs_time_from_s(isnan(c->fence_s) ? p->fence_s : c->fence_s);
+	t->start = dcs_time_from_s(isnan(c->start_s) ? p->start_s : c->start_s);
 }
 
 /* ---- rows ---- */
@@ -573,8 +545,8 @@ static void fence_done(struct cluster *c, int i)
 			      "(quorum none)";
 			confirmed = false;
 		}
-		row(c, "fence", tg->cfg->id, site_id(c, node_site(c, t)), "by %s: %s",
-		    c->nodes[i].cfg->id, how);
+		row(c, confirmed ? "fence" : "fence_unconfirmed", tg->cfg->id,
+		    site_id(c, node_site(c, t)), "by %s: %s", c->nodes[i].cfg->id, how);
 		if (confirmed && tg->up) {
 			stop_inst(c, t, "fenced");
 			tg->fenced = true;
@@ -1369,7 +1341,7 @@ static void model_finish(struct dcs_world *w, void *state)
 			detect =
 			    dcs_time_to_s((dcs_time_t)c->tm.missed_same_site * c->tm.heartbeat);
 		dcs_summary_text(w->res, "cluster_preset", id,
-				 dcs_cluster_preset_name(c->cfg->preset), "");
+				 dcs_cluster_preset(c->cfg->preset)->name, "");
 		dcs_summary(w->res, "cluster_heartbeat_ms", id, dcs_time_to_ms(c->tm.heartbeat),
 			    "ms");
 		dcs_summary(w->res, "cluster_detection_s", id, detect, "s");
@@ -1455,6 +1427,8 @@ static const struct dcs_event_def cluster_events[] = {
     {"cluster.csv", "quorum_gained", DCS_SEV_GOOD, "a node's partition has quorum"},
     {"cluster.csv", "fencing", DCS_SEV_WARNING, "a node fences the nodes outside its partition"},
     {"cluster.csv", "fence", DCS_SEV_FAILURE, "a node is fenced"},
+    {"cluster.csv", "fence_unconfirmed", DCS_SEV_WARNING,
+     "a fence that could not reach its node: the node may still run the service"},
     {"cluster.csv", "rejoin", DCS_SEV_GOOD, "a fenced node sees the cluster again"},
     {"cluster.csv", "stop", DCS_SEV_WARNING, "a node stops the service"},
     {"cluster.csv", "start", DCS_SEV_INFO, "a node starts the service's resources"},

@@ -40,6 +40,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "dcisim/faultkinds.h"
 #include "dcisim/metrics.h"
 #include "dcisim/world.h"
 
@@ -83,14 +84,10 @@ struct ev {
 	int32_t index; /* fault index, or link index for random events */
 };
 
-static const char *const kind_names[] = {
-    [DCS_FAULT_LINK_DOWN] = "link_down",       [DCS_FAULT_LINK_UP] = "link_up",
-    [DCS_FAULT_LINK_DEGRADE] = "link_degrade", [DCS_FAULT_SITE_DOWN] = "site_down",
-    [DCS_FAULT_SITE_UP] = "site_up",           [DCS_FAULT_NODE_DOWN] = "node_down",
-    [DCS_FAULT_NODE_UP] = "node_up",           [DCS_FAULT_ARRAY_DOWN] = "array_down",
-    [DCS_FAULT_ARRAY_UP] = "array_up",         [DCS_FAULT_WITNESS_DOWN] = "witness_down",
-    [DCS_FAULT_WITNESS_UP] = "witness_up",
-};
+static const char *kind_name(enum dcs_fault_kind k)
+{
+	return dcs_fault_kind(k)->name;
+}
 
 static void on_event(struct dcs_kernel *k, void *ctx, const void *payload);
 
@@ -153,26 +150,20 @@ static const char *node_id(const struct faults *F, const struct dcs_fault_cfg *f
 static void entity_name(const struct faults *F, const struct dcs_fault_cfg *f, int site, char *buf,
 			size_t len)
 {
-	switch (f->kind) {
-	case DCS_FAULT_LINK_DOWN:
-	case DCS_FAULT_LINK_UP:
-	case DCS_FAULT_LINK_DEGRADE:
+	switch (dcs_fault_kind(f->kind)->target) {
+	case DCS_FAULT_ON_LINK:
 		snprintf(buf, len, "%s", F->scn->links[f->link].id);
 		break;
-	case DCS_FAULT_SITE_DOWN:
-	case DCS_FAULT_SITE_UP:
+	case DCS_FAULT_ON_SITE:
 		snprintf(buf, len, "%s", F->scn->sites[site].id);
 		break;
-	case DCS_FAULT_NODE_DOWN:
-	case DCS_FAULT_NODE_UP:
+	case DCS_FAULT_ON_NODE:
 		snprintf(buf, len, "%s", node_id(F, f));
 		break;
-	case DCS_FAULT_ARRAY_DOWN:
-	case DCS_FAULT_ARRAY_UP:
+	case DCS_FAULT_ON_ARRAY:
 		snprintf(buf, len, "array@%s", F->scn->sites[site].id);
 		break;
-	case DCS_FAULT_WITNESS_DOWN:
-	case DCS_FAULT_WITNESS_UP:
+	case DCS_FAULT_ON_WITNESS:
 		snprintf(buf, len, "witness@%s", F->scn->sites[site].id);
 		break;
 	}
@@ -198,7 +189,7 @@ static void log_fault(struct faults *F, const struct dcs_fault_cfg *f, int site,
 		dcs_event(F->w->res, now, "fault", ent, "link_degrade:%s%s", fig, dur);
 		return;
 	}
-	dcs_event(F->w->res, now, "fault", ent, "%s%s%s", kind_names[f->kind], dur,
+	dcs_event(F->w->res, now, "fault", ent, "%s%s%s", kind_name(f->kind), dur,
 		  changed ? "" : " (already down)");
 }
 
@@ -342,7 +333,7 @@ static void expire(struct faults *F, int i)
 	dcs_time_t now = dcs_now(F->w->k);
 	struct dcs_net *net = F->w->net;
 	char how[96];
-	snprintf(how, sizeof(how), "end of %s after %g s", kind_names[f->kind], f->for_s);
+	snprintf(how, sizeof(how), "end of %s after %g s", kind_name(f->kind), f->for_s);
 	switch (f->kind) {
 	case DCS_FAULT_LINK_DOWN:
 		if (hold_expire(&F->links[f->link].sched, now)) {
@@ -422,8 +413,7 @@ static void random_repair(struct faults *F, int l)
 
 static bool is_up_kind(enum dcs_fault_kind k)
 {
-	return k == DCS_FAULT_LINK_UP || k == DCS_FAULT_SITE_UP || k == DCS_FAULT_NODE_UP ||
-	       k == DCS_FAULT_ARRAY_UP || k == DCS_FAULT_WITNESS_UP;
+	return dcs_fault_kind(k)->repair;
 }
 
 static void on_event(struct dcs_kernel *k, void *ctx, const void *payload)

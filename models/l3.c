@@ -21,6 +21,7 @@
 
 #include <gsl/gsl_histogram.h>
 
+#include "dcisim/ingress.h"
 #include "dcisim/metrics.h"
 #include "dcisim/net.h"
 #include "dcisim/xalloc.h"
@@ -108,13 +109,15 @@ double dcs_l3_dns_ttl_eff_s(const struct dcs_service_cfg *s)
 
 double dcs_l3_health_check_s(const struct dcs_service_cfg *s)
 {
-	return isnan(s->health_check_s) ? DCS_L3_HEALTH_CHECK_S : s->health_check_s;
+	return isnan(s->health_check_s) ? dcs_ingress_method(DCS_INGRESS_RHI)->health_check_s
+					: s->health_check_s;
 }
 
 double dcs_l3_routing_convergence_s(const struct dcs_service_cfg *s)
 {
-	return isnan(s->routing_convergence_s) ? DCS_L3_ROUTING_CONVERGENCE_S
-					       : s->routing_convergence_s;
+	return isnan(s->routing_convergence_s)
+		   ? dcs_ingress_method(DCS_INGRESS_RHI)->routing_convergence_s
+		   : s->routing_convergence_s;
 }
 
 static dcs_time_t ow(const struct dcs_l3 *L, int a, int b)
@@ -481,7 +484,9 @@ static dcs_time_t lisp_delay(const struct dcs_l3 *L, int c, int old, int to)
 		return 0;
 	dcs_time_t to_old = ow(L, c, old), to_new = ow(L, c, to);
 	dcs_time_t smr =
-	    to_old == DCS_TIME_NEVER ? dcs_time_from_s(DCS_L3_LISP_MAP_CACHE_TTL_S) : 2 * to_old;
+	    to_old == DCS_TIME_NEVER
+		? dcs_time_from_s(dcs_ingress_method(DCS_INGRESS_LISP)->map_cache_ttl_s)
+		: 2 * to_old;
 	return smr + (to_new == DCS_TIME_NEVER ? 0 : 2 * to_new);
 }
 

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 
+#include "dcisim/namelist.h"
 #include "dcisim/scenario.h"
 
 struct dcs_tech_info {
@@ -34,10 +35,13 @@ struct dcs_tech_info {
 	double cp_update_s;         /* control plane: time to originate one MAC update */
 	const char *learning;       /* words for reports */
 	const char *failover_source;
+	const char *source; /* where the row's figures come from */
 };
 
 const struct dcs_tech_info *dcs_tech(enum dcs_tech t);
 /* Parses a technology name; returns -1 when unknown. */
 int dcs_tech_from_name(const char *name);
+/* The table as the loader, the schema and the key reference read it. */
+extern const struct dcs_namelist dcs_tech_list;
 
 #endif

@@ -6,7 +6,6 @@
 #define DCISIM_COMMANDS_H
 
 #include <stdbool.h>
-#include <stddef.h>
 
 int dcs_cmd_run(int argc, char **argv);
 int dcs_cmd_validate(int argc, char **argv);
@@ -18,13 +17,6 @@ int dcs_cmd_check(int argc, char **argv);
 int dcs_cmd_view(int argc, char **argv);
 int dcs_cmd_metrics(int argc, char **argv);
 int dcs_cmd_plan(int argc, char **argv);
-
-/* A scenario file as given, or a bundled scenario found by name (./scenarios,
- * ./scenarios/demos, then the installed data directory); malloc'd, or NULL. */
-char *dcs_find_scenario(const char *name);
-/* A file as given, or NAME(.json) in one of subdirs (relative to ., then to
- * the installed data directory); malloc'd, or NULL. */
-char *dcs_find_bundled(const char *name, const char *const *subdirs, size_t nsubdirs);
 
 /* Parses a non-negative number argument; false on junk. */
 bool dcs_parse_double(const char *s, double *out);

@@ -1,6 +1,9 @@
 #include "dcisim/tech.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "dcisim/namelist.h"
 
 /*
  * Figures (../shared/reference/dci-facts.md):
@@ -26,9 +29,11 @@
  * - failover: §3.2. DWDM 1+1 optical line protection < 50 ms ("DWDM optical
  *   line protection"); VPLS backup pseudowire 200-300 ms on Cisco ASR 920,
  *   250 ms used ("VPLS PW redundancy switchover"); EVI IS-IS hold 10 s x 3 =
- *   30 s, about 1 s with BFD tracking ("EVI IS-IS timers"); OTV has no
- *   published timers, so the generic IS-IS 10 s / 30 s placeholder ("OTV
- *   IS-IS timers", GAP); VXLAN-EVPN learns of the loss from BFD (50 ms x 3 =
+ *   30 s, about 1 s with BFD tracking ("EVI IS-IS timers"); OTV's control
+ *   plane is IS-IS and no OTV-specific timer is published, so IS-IS's own
+ *   defaults apply: hello 10 s, hold 3 hellos = 30 s (Cisco IOS IS-IS
+ *   "isis hello-interval" default 10 s, "isis hello-multiplier" default 3;
+ *   "OTV IS-IS timers" in dci-facts.md); VXLAN-EVPN learns of the loss from BFD (50 ms x 3 =
  *   150 ms, §4.2 "BFD") or the BGP hold timer (180 s, §4.2 "IGP/BGP hello
  *   defaults"), then one mass withdraw; l3 reroutes after BFD or OSPF dead
  *   40 s (same row).  DWDM and VPLS switch in the transport, so BFD changes
@@ -49,6 +54,7 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.failover_s = 0.050, .failover_bfd_s = 0.050,
 		.learning = "flood-and-learn (transparent)",
 		.failover_source = "OLP 1+1 switch < 50 ms",
+		.source = "dci-facts.md §3.1 (transparent); §3.2 \"DWDM optical line protection\"",
 	},
 	[DCS_TECH_VPLS] = {
 		.name = "vpls", .encap_bytes = 26, .l2_extension = true,
@@ -57,6 +63,7 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.failover_s = 0.250, .failover_bfd_s = 0.250,
 		.learning = "flood-and-learn per VSI",
 		.failover_source = "backup pseudowire 200-300 ms",
+		.source = "dci-facts.md §3.1 (MPLS Fundamentals ch. 10); §3.2 \"VPLS MAC learning\", \"VPLS PW redundancy switchover\"",
 	},
 	[DCS_TECH_EVI] = {
 		.name = "evi", .encap_bytes = 38, .l2_extension = true,
@@ -64,13 +71,15 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.failover_s = 30.0, .failover_bfd_s = 1.0,
 		.learning = "control plane (EVI IS-IS)",
 		.failover_source = "IS-IS hold 3 x 10 s; BFD ~1 s",
+		.source = "dci-facts.md §3.1 (H3C EVI guide); §3.2 \"EVI MAC learning\", \"EVI IS-IS timers\"",
 	},
 	[DCS_TECH_OTV] = {
 		.name = "otv", .encap_bytes = 42, .l2_extension = true,
 		.control_plane = true, .arp_suppression = true, .stp_isolation = true,
 		.failover_s = 30.0, .failover_bfd_s = 1.0,
 		.learning = "control plane (OTV IS-IS)",
-		.failover_source = "IS-IS hold 3 x 10 s (placeholder); BFD ~1 s",
+		.failover_source = "IS-IS hold 3 x 10 s (IS-IS defaults); BFD ~1 s",
+		.source = "dci-facts.md §3.1 (Cisco OTV); §3.2 \"OTV MAC learning\", \"OTV IS-IS timers\" (GAP)",
 	},
 	[DCS_TECH_VXLAN_EVPN] = {
 		.name = "vxlan_evpn", .encap_bytes = 50, .l2_extension = true,
@@ -79,6 +88,7 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.failover_s = 180.0, .failover_bfd_s = 0.150,
 		.learning = "control plane (BGP EVPN, MAC mobility sequence)",
 		.failover_source = "BGP hold 180 s or BFD 3 x 50 ms, then mass withdraw",
+		.source = "dci-facts.md §3.1 (RFC 7348); §3.2 \"VXLAN-EVPN control plane\", RFC 7432 §17.3; §4.2 \"BFD\"",
 	},
 	[DCS_TECH_L3] = {
 		.name = "l3", .encap_bytes = 0, .l2_extension = false,
@@ -86,6 +96,7 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.failover_s = 40.0, .failover_bfd_s = 0.150,
 		.learning = "none (routed)",
 		.failover_source = "OSPF dead 40 s; BFD 3 x 50 ms",
+		.source = "SPEC §4.1 (routed only); dci-facts.md §4.2 \"IGP/BGP hello defaults\", \"BFD\"",
 	},
 };
 /* clang-format on */
@@ -102,8 +113,29 @@ const char *dcs_tech_name(enum dcs_tech t)
 
 int dcs_tech_from_name(const char *name)
 {
-	for (int i = 0; i < DCS_TECH_COUNT; i++)
-		if (strcmp(table[i].name, name) == 0)
-			return i;
-	return -1;
+	return dcs_namelist_find(&dcs_tech_list, name);
 }
+
+static const char *row_name(int i)
+{
+	return i >= 0 && i < DCS_TECH_COUNT ? table[i].name : NULL;
+}
+
+static void row_cells(int i, char *buf, size_t len)
+{
+	const struct dcs_tech_info *t = &table[i];
+	snprintf(buf, len, "%d | %s | %s | %s | %g s (%s) | %s", t->encap_bytes, t->learning,
+		 t->arp_suppression ? "yes" : "no", t->flood_unknown_unicast ? "yes" : "no",
+		 t->failover_s, t->failover_source, t->source);
+}
+
+const struct dcs_namelist dcs_tech_list = {
+    .title = "Technologies",
+    .key = "links[].technology",
+    .count = DCS_TECH_COUNT,
+    .def = "dwdm",
+    .name = row_name,
+    .columns = "encapsulation bytes | MAC learning | ARP suppressed | unknown unicast floods | "
+	       "failover | source",
+    .cells = row_cells,
+};

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "dcisim/world.h"
+#include "lookup.h"
 #include "plan.h"
 #include "report.h"
 #include "run.h"
@@ -128,13 +129,9 @@ int dcs_cmd_plan(int argc, char **argv)
 				"deletes them: give one\n");
 		return 2;
 	}
-	static const char *const subs[] = {"scenarios/plans"};
-	char *path = dcs_find_bundled(arg, subs, 1);
+	char *path = dcs_lookup(arg);
 	if (!path) {
-		fprintf(stderr,
-			"dcisim plan: error: %s: no such plan file or bundled plan "
-			"(scenarios/plans/)\n",
-			arg);
+		dcs_lookup_explain(stderr, "plan", arg);
 		return 2;
 	}
 	signal(SIGINT, on_signal);

@@ -99,7 +99,7 @@ static const char *cell_of(const struct dcs_sweep_run *r, const char *col)
 static void judge_point(const struct dcs_plan_state *S, struct dcs_plan_point *p)
 {
 	const struct dcs_plan *pl = S->pl;
-	double *xs = calloc((size_t)p->nrep + 1, sizeof(double));
+	double xs[DCS_PLAN_MAX_REPLICATIONS]; /* nrep is at most that */
 	p->feasible = true;
 	for (size_t t = 0; t < pl->n_targets; t++) {
 		const struct dcs_plan_target *T = &pl->targets[t];
@@ -118,7 +118,7 @@ static void judge_point(const struct dcs_plan_state *S, struct dcs_plan_point *p
 			x = strtod(v, &end);
 			bool num = v[0] && !*end && isfinite(x);
 			all_numbers = all_numbers && num;
-			if (num && xs)
+			if (num && J->n < DCS_PLAN_MAX_REPLICATIONS)
 				xs[J->n] = x;
 			if (J->n == 0)
 				J->text = v;
@@ -132,7 +132,7 @@ static void judge_point(const struct dcs_plan_state *S, struct dcs_plan_point *p
 		bool complete = J->n == (size_t)p->nrep && J->n > 0;
 		if (T->bound == DCS_PLAN_EQUALS) {
 			J->pass = complete && n_label == J->n;
-		} else if (complete && all_numbers && xs) {
+		} else if (complete && all_numbers) {
 			J->mean = gsl_stats_mean(xs, 1, J->n);
 			J->bound = J->mean;
 			if (J->n >= 2) {
@@ -149,10 +149,16 @@ static void judge_point(const struct dcs_plan_state *S, struct dcs_plan_point *p
 		}
 		p->feasible = p->feasible && J->pass;
 	}
-	free(xs);
 }
 
 /* ---- batches --------------------------------------------------------------- */
+
+/* Out of memory: said on stderr, exit code 3. */
+static int no_memory(void)
+{
+	fprintf(stderr, "dcisim plan: error: out of memory\n");
+	return 3;
+}
 
 static void say(const struct dcs_plan_state *S, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -176,13 +182,13 @@ static int eval(struct dcs_plan_state *S, const int64_t *ks, size_t n, int reps,
 	const struct dcs_plan *pl = S->pl;
 	int64_t *need = calloc(n + 1, sizeof(*need));
 	if (!need)
-		return 3;
+		return no_memory();
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct dcs_plan_point *p = point_at(S, ks[i], phase);
 		if (!p) {
 			free(need);
-			return 3;
+			return no_memory();
 		}
 		if (p->nrep < reps)
 			need[m++] = ks[i];
@@ -197,7 +203,7 @@ static int eval(struct dcs_plan_state *S, const int64_t *ks, size_t n, int reps,
 	bool *pre = calloc(m * (size_t)reps + 1, sizeof(bool));
 	int code = 0;
 	if (!sw || !runs || !pre) {
-		code = sw ? 3 : 2;
+		code = sw ? no_memory() : 2;
 		goto out;
 	}
 	/* What the points hold already counts as done (the pool skips it). */
@@ -217,9 +223,10 @@ static int eval(struct dcs_plan_state *S, const int64_t *ks, size_t n, int reps,
 		struct dcs_plan_point *p = &S->pts[find_point(S, need[i])];
 		struct dcs_sweep_run *nr = realloc(p->runs, (size_t)reps * sizeof(*nr));
 		if (!nr) {
-			code = 3;
+			code = no_memory();
 			for (int r = 0; r < reps; r++)
 				dcs_sweep_run_clear(&runs[i * (size_t)reps + (size_t)r]);
+			p->nrep = 0;
 			continue;
 		}
 		p->runs = nr;
@@ -232,8 +239,11 @@ static int eval(struct dcs_plan_state *S, const int64_t *ks, size_t n, int reps,
 				else if (run->done)
 					S->computed++;
 			}
-			if (!run->done && code == 0)
+			if (!run->done && code == 0) {
+				fprintf(err, "%s: error: the run at %s=%s did not finish\n",
+					pl->path, pl->param, p->text);
 				code = 3;
+			}
 			if (run->done && run->code != 0) {
 				fprintf(
 				    err,
@@ -517,7 +527,7 @@ static int verdict(struct dcs_plan_state *S)
 	S->n_intervals = 0;
 	S->n_edges = 0;
 	if (!S->switches || !S->intervals)
-		return 3;
+		return no_memory();
 	bool mono = true;
 	for (size_t t = 0; t < pl->n_targets; t++) {
 		for (size_t i = 1; i < S->n; i++)
@@ -639,7 +649,7 @@ int dcs_plan_search(struct dcs_plan_state *S)
 		K = (size_t)(N + 1);
 	int64_t *ks = calloc(K + 1, sizeof(*ks));
 	if (!ks)
-		return 3;
+		return no_memory();
 	for (size_t i = 0; i < K; i++)
 		ks[i] = (int64_t)llround((double)i * (double)N / (double)(K - 1));
 	code = eval(S, ks, K, S->reps, "scan", &S->o);
@@ -651,7 +661,7 @@ int dcs_plan_search(struct dcs_plan_state *S)
 	for (;;) {
 		int64_t *mids = calloc(S->n + 1, sizeof(*mids));
 		if (!mids)
-			return 3;
+			return no_memory();
 		size_t m = 0;
 		for (size_t i = 1; i < S->n; i++)
 			if (S->pts[i].feasible != S->pts[i - 1].feasible &&
@@ -669,8 +679,6 @@ int dcs_plan_search(struct dcs_plan_state *S)
 stop:
 	/* Interrupted or failed: what was evaluated stays, with no verdict. */
 	S->status = DCS_PLAN_INCOMPLETE;
-	if (verdict(S) == 0)
-		S->status = DCS_PLAN_INCOMPLETE;
 	build_answer(S);
 	return code;
 }

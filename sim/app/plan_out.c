@@ -63,8 +63,9 @@ static void hdr(struct dcs_sb *h, const char *s)
 }
 
 /* A summary column of a point over its replications: the mean when every
- * value is a number, else the distinct texts joined by '|'. */
-static void metric_cell(struct dcs_table *t, const struct dcs_plan_point *p, const char *col)
+ * value is a number, else the distinct texts joined by '|'.  false: out of
+ * memory. */
+static bool metric_cell(struct dcs_table *t, const struct dcs_plan_point *p, const char *col)
 {
 	double sum = 0;
 	int n = 0;
@@ -99,11 +100,13 @@ static void metric_cell(struct dcs_table *t, const struct dcs_plan_point *p, con
 			break;
 		}
 	}
+	bool ok = !texts.oom;
 	if (numbers && n > 0)
 		dcs_cell_num(t, sum / n);
 	else
-		dcs_cell_str(t, texts.s && !texts.oom ? texts.s : "");
+		dcs_cell_str(t, texts.s && ok ? texts.s : "");
 	free(texts.s);
+	return ok;
 }
 
 static int write_csv(const struct dcs_plan_state *S, const char *dir, FILE *err)
@@ -112,8 +115,10 @@ static int write_csv(const struct dcs_plan_state *S, const char *dir, FILE *err)
 	struct names cols = {0};
 	struct dcs_sb h = {0};
 	char(*tcol)[512] = calloc(pl->n_targets + 1, sizeof(*tcol));
+	struct dcs_results *res = NULL;
+	bool oom = !tcol;
 	int rc = 3;
-	if (!tcol)
+	if (oom)
 		goto out;
 	for (size_t t = 0; t < pl->n_targets; t++)
 		dcs_plan_target_column(&pl->targets[t], tcol[t], sizeof(tcol[t]));
@@ -152,10 +157,9 @@ static int write_csv(const struct dcs_plan_state *S, const char *dir, FILE *err)
 			}
 	for (size_t c = 0; c < cols.n; c++)
 		hdr(&h, cols.v[c]);
-	if (h.oom || cols.oom)
-		goto out;
-	struct dcs_results *res = dcs_results_create();
-	if (!res)
+	res = h.oom || cols.oom ? NULL : dcs_results_create();
+	oom = !res;
+	if (oom)
 		goto out;
 	struct dcs_table *t = dcs_results_table(res, "plan.csv", h.s);
 	for (size_t i = 0; i < S->n; i++) {
@@ -187,15 +191,14 @@ static int write_csv(const struct dcs_plan_state *S, const char *dir, FILE *err)
 			dcs_cell_str(t, !judged ? "" : J->pass ? "pass" : "fail");
 		}
 		for (size_t c = 0; c < cols.n; c++)
-			metric_cell(t, p, cols.v[c]);
+			oom = !metric_cell(t, p, cols.v[c]) || oom;
 		dcs_row_end(t);
 	}
-	rc = dcs_write_table(dir, t, err) == 0 ? 0 : 3;
-	dcs_results_destroy(res);
+	if (!oom)
+		rc = dcs_write_table(dir, t, err) == 0 ? 0 : 3; /* the writer says why */
 out:
-	if (rc && !h.oom && !cols.oom && tcol)
-		; /* the writer said why */
-	else if (rc)
+	dcs_results_destroy(res);
+	if (oom)
 		fprintf(err, "dcisim plan: error: out of memory writing plan.csv\n");
 	free(tcol);
 	free(cols.v);
@@ -361,20 +364,20 @@ int dcs_plan_write(const struct dcs_plan_state *S, const char *dir,
 		fprintf(err, "dcisim plan: error: cannot create %s: %s\n", dir, strerror(errno));
 		return 3;
 	}
+	/* plan.json last: it says the rest is in place. */
 	int rc = write_csv(S, dir, err);
-	if (!rc)
-		rc = write_json(S, dir, info, err);
 	if (!rc) {
 		char *html = dcs_plan_report_html(S);
 		if (!html) {
 			fprintf(err, "dcisim plan: error: out of memory writing report.html\n");
 			rc = 3;
-		} else {
-			rc = dcs_write_file_atomic(dir, "report.html", html, strlen(html), err) == 0
-				 ? 0
-				 : 3;
+		} else if (dcs_write_file_atomic(dir, "report.html", html, strlen(html), err) !=
+			   0) {
+			rc = 3;
 		}
 		free(html);
 	}
+	if (!rc)
+		rc = write_json(S, dir, info, err);
 	return rc;
 }

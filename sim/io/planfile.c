@@ -140,8 +140,13 @@ struct dcs_sweep *dcs_plan_sweep(const struct dcs_plan *pl, const int64_t *k, si
 		char at[40];
 		dcs_plan_value_text(pl, k[i], at, sizeof(at));
 		sw->values[i] = strdup(at);
+		if (!sw->values[i]) {
+			fprintf(err, "%s: error: out of memory\n", pl->path);
+			ok = false;
+			break;
+		}
 		sw->scenarios[i] = load_point(pl, k[i], pl->line, pl->col, "vary.path", err);
-		ok = sw->values[i] && sw->scenarios[i];
+		ok = sw->scenarios[i] != NULL;
 	}
 	if (!ok) {
 		dcs_sweep_free(sw);
@@ -222,6 +227,17 @@ static const char *closest_metric(const struct dcs_catalog *c, const char *name)
 	return bestd <= 4 ? best : NULL;
 }
 
+/* A copy of s, or NULL after saying that memory ran out. */
+static char *dup_text(struct bf *S, const char *s)
+{
+	char *d = strdup(s);
+	if (!d) {
+		fprintf(S->err, "%s: error: out of memory\n", S->file);
+		S->nerrors++;
+	}
+	return d;
+}
+
 static void pos_of(struct bf *S, const cJSON *node, int want_key, int *line, int *col)
 {
 	*line = *col = 1;
@@ -255,9 +271,9 @@ static void read_target(struct bf *S, struct dcs_plan *pl, const cJSON *t, size_
 				: "missing required key 'metric' (a summary metric, e.g. "
 				  "storage_write_p99_ms)");
 	} else {
-		T->metric = strdup(metric->valuestring);
+		T->metric = dup_text(S, metric->valuestring);
 		T->def = dcs_catalog_metric(metrics, metric->valuestring);
-		if (!T->def || strchr(metric->valuestring, '[')) {
+		if (T->metric && (!T->def || strchr(metric->valuestring, '['))) {
 			T->def = NULL;
 			const char *near = closest_metric(metrics, metric->valuestring);
 			snprintf(path, sizeof(path), "%smetric", prefix);
@@ -276,7 +292,7 @@ static void read_target(struct bf *S, struct dcs_plan *pl, const cJSON *t, size_
 				: "missing required key 'entity' (the summary.csv entity: a site, "
 				  "link, VM, service or cluster id)");
 	} else {
-		T->entity = strdup(entity->valuestring);
+		T->entity = dup_text(S, entity->valuestring);
 		pos_of(S, entity, 0, &T->line, &T->col);
 	}
 	int nb = (mx != NULL) + (mn != NULL) + (eq != NULL);
@@ -302,7 +318,7 @@ static void read_target(struct bf *S, struct dcs_plan *pl, const cJSON *t, size_
 				 "metrics",
 				 T->metric, T->def->unit[0] ? T->def->unit : "no unit");
 		else
-			T->label = strdup(eq->valuestring);
+			T->label = dup_text(S, eq->valuestring);
 		return;
 	}
 	T->bound = mx ? DCS_PLAN_MAX : DCS_PLAN_MIN;
@@ -340,7 +356,7 @@ static void read_vary(struct bf *S, struct dcs_plan *pl, const cJSON *vary, cons
 			 "not a JSON path (%s); paths look like links[0].distance_km",
 			 why ? why : "must be text");
 	else
-		pl->param = strdup(path->valuestring);
+		pl->param = dup_text(S, path->valuestring);
 	pos_of(S, path ? path : vary, 0, &pl->line, &pl->col);
 	const char *names[] = {"min", "max"};
 	for (int i = 0; i < 2; i++) {

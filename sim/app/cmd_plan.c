@@ -216,7 +216,7 @@ int dcs_cmd_plan(int argc, char **argv)
 		int wc2 = dcs_plan_write(&S, o.out_dir, &info, stderr);
 		if (S.err && S.status == DCS_PLAN_NOT_MONOTONIC)
 			show_points(&S, stderr);
-		if (S.status != DCS_PLAN_INCOMPLETE) {
+		if (S.status != DCS_PLAN_INCOMPLETE && S.answer) {
 			printf("%s\n", S.answer);
 			fflush(stdout);
 		}

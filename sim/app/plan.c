@@ -331,34 +331,6 @@ static const char *op_text(const struct dcs_plan_target *T)
 	return T->bound == DCS_PLAN_MAX ? "\u2264" : T->bound == DCS_PLAN_MIN ? "\u2265" : "=";
 }
 
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_add(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_add(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (b->len + (size_t)n + 1 > b->cap) {
-		size_t cap = (b->len + (size_t)n + 1) * 2;
-		char *ns = realloc(b->s, cap);
-		if (!ns)
-			return;
-		b->s = ns;
-		b->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 /* The figure a target was judged on at a point, for people: a number with
  * three significant digits (no exponent), or more when fewer would read as
  * the limit (4.9996 against 5), or the text. */
@@ -396,7 +368,7 @@ static void target_text(const struct dcs_plan_target *T, char *buf, size_t len)
 
 /* The binding targets of an edge: those that fail on its infeasible side. */
 static void binding_text(const struct dcs_plan_state *S, const struct dcs_plan_edge *e,
-			 struct sbuf *b)
+			 struct dcs_sb *b)
 {
 	const struct dcs_plan *pl = S->pl;
 	const struct dcs_plan_point *in = &S->pts[e->in], *out = &S->pts[e->out];
@@ -407,7 +379,8 @@ static void binding_text(const struct dcs_plan_state *S, const struct dcs_plan_e
 		char tt[600], fig[64];
 		target_text(&pl->targets[t], tt, sizeof(tt));
 		figure(&out->judge[t], &pl->targets[t], fig, sizeof(fig));
-		sb_add(b, "%s%s at %s, %s at %s", first ? "" : "; ", tt, in->text, fig, out->text);
+		dcs_sb_printf(b, "%s%s at %s, %s at %s", first ? "" : "; ", tt, in->text, fig,
+			      out->text);
 		first = false;
 	}
 }
@@ -418,7 +391,8 @@ static bool is_length(const char *param)
 	return n > 3 && strcmp(param + n - 3, "_km") == 0;
 }
 
-static void build_answer(struct dcs_plan_state *S)
+/* The one-line answer; false when memory ran out. */
+static bool build_answer(struct dcs_plan_state *S)
 {
 	const struct dcs_plan *pl = S->pl;
 	const char *unit = dcs_report_unit_of_name(pl->param);
@@ -428,7 +402,7 @@ static void build_answer(struct dcs_plan_state *S)
 	dcs_plan_value_text(pl, 0, lo, sizeof(lo));
 	dcs_plan_value_text(pl, pl->steps, hi, sizeof(hi));
 	bool len = is_length(pl->param);
-	struct sbuf b = {0};
+	struct dcs_sb b = {0};
 	const char *stat = "";
 	char statbuf[96] = "";
 	if (S->reps > 1) {
@@ -440,28 +414,29 @@ static void build_answer(struct dcs_plan_state *S)
 	switch (S->status) {
 	case DCS_PLAN_LARGEST:
 	case DCS_PLAN_SMALLEST:
-		sb_add(&b, "%s %s meeting all targets: %s%s (binding: ",
-		       S->status == DCS_PLAN_LARGEST ? (len ? "longest" : "largest")
-						     : (len ? "shortest" : "smallest"),
-		       pl->param, S->pts[S->edges[0].in].text, u);
+		dcs_sb_printf(&b, "%s %s meeting all targets: %s%s (binding: ",
+			      S->status == DCS_PLAN_LARGEST ? (len ? "longest" : "largest")
+							    : (len ? "shortest" : "smallest"),
+			      pl->param, S->pts[S->edges[0].in].text, u);
 		binding_text(S, &S->edges[0], &b);
-		sb_add(&b, "%s)", stat);
+		dcs_sb_printf(&b, "%s)", stat);
 		break;
 	case DCS_PLAN_INTERVAL:
-		sb_add(&b, "%s meets all targets from %s to %s%s (binding: ", pl->param,
-		       S->pts[S->edges[0].in].text, S->pts[S->edges[1].in].text, u);
+		dcs_sb_printf(&b, "%s meets all targets from %s to %s%s (binding: ", pl->param,
+			      S->pts[S->edges[0].in].text, S->pts[S->edges[1].in].text, u);
 		binding_text(S, &S->edges[0], &b);
-		sb_add(&b, "; ");
+		dcs_sb_printf(&b, "; ");
 		binding_text(S, &S->edges[1], &b);
-		sb_add(&b, "%s)", stat);
+		dcs_sb_printf(&b, "%s)", stat);
 		break;
 	case DCS_PLAN_ALL:
-		sb_add(&b, "every %s from %s to %s%s meets all targets (%zu values tried%s)",
-		       pl->param, lo, hi, u, S->n, stat);
+		dcs_sb_printf(&b, "every %s from %s to %s%s meets all targets (%zu values tried%s)",
+			      pl->param, lo, hi, u, S->n, stat);
 		break;
 	case DCS_PLAN_NONE: {
-		sb_add(&b, "no %s from %s to %s%s meets all targets: no feasible value in range (",
-		       pl->param, lo, hi, u);
+		dcs_sb_printf(
+		    &b, "no %s from %s to %s%s meets all targets: no feasible value in range (",
+		    pl->param, lo, hi, u);
 		bool first = true;
 		for (size_t t = 0; t < pl->n_targets; t++) {
 			const struct dcs_plan_target *T = &pl->targets[t];
@@ -477,44 +452,53 @@ static void build_answer(struct dcs_plan_state *S)
 			char tt[600], fig[64];
 			target_text(T, tt, sizeof(tt));
 			if (holds) {
-				sb_add(&b, "%s%s holds at %zu of %zu values", first ? "" : "; ", tt,
-				       holds, S->n);
+				dcs_sb_printf(&b, "%s%s holds at %zu of %zu values",
+					      first ? "" : "; ", tt, holds, S->n);
 			} else {
 				figure(&S->pts[best].judge[t], T, fig, sizeof(fig));
-				sb_add(&b, "%s%s fails at every value tried, best %s at %s",
-				       first ? "" : "; ", tt, fig, S->pts[best].text);
+				dcs_sb_printf(&b, "%s%s fails at every value tried, best %s at %s",
+					      first ? "" : "; ", tt, fig, S->pts[best].text);
 			}
 			first = false;
 		}
-		sb_add(&b, "%s)", stat);
+		dcs_sb_printf(&b, "%s)", stat);
 		break;
 	}
 	case DCS_PLAN_NOT_MONOTONIC: {
-		sb_add(&b, "%s: not monotonic over %s to %s%s (", pl->param, lo, hi, u);
+		dcs_sb_printf(&b, "%s: not monotonic over %s to %s%s (", pl->param, lo, hi, u);
 		bool first = true;
 		for (size_t t = 0; t < pl->n_targets; t++) {
 			if (S->switches[t] <= 1)
 				continue;
 			char tt[600];
 			target_text(&pl->targets[t], tt, sizeof(tt));
-			sb_add(&b, "%s%s changes %d times", first ? "" : "; ", tt, S->switches[t]);
+			dcs_sb_printf(&b, "%s%s changes %d times", first ? "" : "; ", tt,
+				      S->switches[t]);
 			first = false;
 		}
-		sb_add(&b, "); feasible intervals: ");
+		dcs_sb_printf(&b, "); feasible intervals: ");
 		for (size_t i = 0; i < S->n_intervals; i++)
-			sb_add(&b, "%s%s to %s%s", i ? ", " : "", S->pts[S->intervals[i].in].text,
-			       S->pts[S->intervals[i].out].text, u);
+			dcs_sb_printf(&b, "%s%s to %s%s", i ? ", " : "",
+				      S->pts[S->intervals[i].in].text,
+				      S->pts[S->intervals[i].out].text, u);
 		if (!S->n_intervals)
-			sb_add(&b, "none");
+			dcs_sb_printf(&b, "none");
 		break;
 	}
 	case DCS_PLAN_INCOMPLETE:
-		sb_add(&b, "%s: interrupted after %zu values; no answer yet (--resume continues)",
-		       pl->param, S->n);
+		dcs_sb_printf(
+		    &b, "%s: interrupted after %zu values; no answer yet (--resume continues)",
+		    pl->param, S->n);
 		break;
 	}
 	free(S->answer);
-	S->answer = b.s ? b.s : strdup("out of memory");
+	S->answer = NULL;
+	if (b.oom || !b.s) {
+		free(b.s);
+		return false;
+	}
+	S->answer = b.s;
+	return true;
 }
 
 static int verdict(struct dcs_plan_state *S)
@@ -562,8 +546,7 @@ static int verdict(struct dcs_plan_state *S)
 			S->edges[S->n_edges++] = (struct dcs_plan_edge){b, b + 1};
 		}
 	}
-	build_answer(S);
-	return 0;
+	return build_answer(S) ? 0 : no_memory();
 }
 
 int dcs_plan_run_local(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,

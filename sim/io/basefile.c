@@ -120,6 +120,32 @@ void bf_keys(struct bf *S, const cJSON *obj, const char *prefix, const char *con
 	}
 }
 
+void bf_common_keys(struct bf *S, const cJSON *root, const char *kind, const cJSON *version,
+		    const cJSON *base, const cJSON *name, const cJSON *desc)
+{
+	char key[32];
+	snprintf(key, sizeof(key), "dcisim_%s", kind);
+	if (!version)
+		bf_error(S, root, 0, "(top level)",
+			 "missing required key '%s' (the %s format version, 1)", key, kind);
+	else if (!cJSON_IsNumber(version) || version->valuedouble != 1)
+		bf_error(S, version, 0, key,
+			 "must be 1 (the only %s format version this dcisim reads)", kind);
+	if (!base)
+		bf_error(S, root, 0, "(top level)",
+			 "missing required key 'base' (the base scenario, relative to this file)");
+	else if (!cJSON_IsString(base) || !base->valuestring[0])
+		bf_error(S, base, 0, "base", "must be a file name, e.g. \"../metro.json\"");
+	if (name &&
+	    (!cJSON_IsString(name) || !name->valuestring[0] || strpbrk(name->valuestring, "/\\") ||
+	     name->valuestring[0] == '.' || strlen(name->valuestring) > 100))
+		bf_error(S, name, 0, "name",
+			 "must be a short text without '/' or a leading '.' (it names the output "
+			 "folder)");
+	if (desc && !cJSON_IsString(desc))
+		bf_error(S, desc, 0, "description", "must be text");
+}
+
 char *bf_resolve_base(const char *label, const char *base)
 {
 	if (base[0] == '/')

@@ -49,6 +49,12 @@ cJSON *bf_parse(struct bf *S);
 void bf_keys(struct bf *S, const cJSON *obj, const char *prefix, const char *const *keys, size_t n,
 	     const cJSON **slots);
 
+/* The keys every derived file has: the format version "dcisim_KIND" (1),
+ * base (required), name (a short text that can name a folder: no '/', no
+ * leading '.') and description (text).  Reports what is wrong. */
+void bf_common_keys(struct bf *S, const cJSON *root, const char *kind, const cJSON *version,
+		    const cJSON *base, const cJSON *name, const cJSON *desc);
+
 /* A relative base path joined to the derived file's folder (malloc'd). */
 char *bf_resolve_base(const char *label, const char *base);
 /* The file's base name without ".json" (malloc'd): the default name. */

@@ -417,25 +417,7 @@ struct dcs_plan *dcs_plan_load_text(const char *text, size_t len, const char *la
 	const cJSON *version = slot[0], *name = slot[1], *desc = slot[2], *base = slot[3],
 		    *vary = slot[4], *targets = slot[5], *reps = slot[6], *conf = slot[7],
 		    *scan = slot[8];
-	if (!version)
-		bf_error(&S, root, 0, "(top level)",
-			 "missing required key 'dcisim_plan' (the plan format version, 1)");
-	else if (!cJSON_IsNumber(version) || version->valuedouble != 1)
-		bf_error(&S, version, 0, "dcisim_plan",
-			 "must be 1 (the only plan format version this dcisim reads)");
-	if (!base)
-		bf_error(&S, root, 0, "(top level)",
-			 "missing required key 'base' (the base scenario, relative to this file)");
-	else if (!cJSON_IsString(base) || !base->valuestring[0])
-		bf_error(&S, base, 0, "base", "must be a file name, e.g. \"../metro.json\"");
-	if (name &&
-	    (!cJSON_IsString(name) || !name->valuestring[0] || strpbrk(name->valuestring, "/\\") ||
-	     name->valuestring[0] == '.' || strlen(name->valuestring) > 100))
-		bf_error(&S, name, 0, "name",
-			 "must be a short text without '/' or a leading '.' (it names the output "
-			 "folder)");
-	if (desc && !cJSON_IsString(desc))
-		bf_error(&S, desc, 0, "description", "must be text");
+	bf_common_keys(&S, root, "plan", version, base, name, desc);
 	double x;
 	pl->replications = 1;
 	if (reps && !whole_in(reps, 1, DCS_PLAN_MAX_REPLICATIONS, &x))

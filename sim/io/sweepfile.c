@@ -252,23 +252,7 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 	bf_keys(&S, root, "", top_keys, sizeof(top_keys) / sizeof(top_keys[0]), slot);
 	const cJSON *version = slot[0], *name = slot[1], *desc = slot[2], *base = slot[3],
 		    *reps = slot[4], *grid = slot[5], *zip = slot[6];
-	if (!version)
-		bf_error(&S, root, 0, "(top level)",
-			 "missing required key 'dcisim_sweep' (the sweep format version, 1)");
-	else if (!cJSON_IsNumber(version) || version->valuedouble != 1)
-		bf_error(&S, version, 0, "dcisim_sweep",
-			 "must be 1 (the only sweep format version this dcisim reads)");
-	if (!base)
-		bf_error(&S, root, 0, "(top level)",
-			 "missing required key 'base' (the base scenario, relative to this file)");
-	else if (!cJSON_IsString(base) || !base->valuestring[0])
-		bf_error(&S, base, 0, "base", "must be a file name, e.g. \"../metro.json\"");
-	if (name && (!cJSON_IsString(name) || !name->valuestring[0] ||
-		     strpbrk(name->valuestring, "/\\") || strlen(name->valuestring) > 100))
-		bf_error(&S, name, 0, "name",
-			 "must be a short text without '/' (it names the output folder)");
-	if (desc && !cJSON_IsString(desc))
-		bf_error(&S, desc, 0, "description", "must be text");
+	bf_common_keys(&S, root, "sweep", version, base, name, desc);
 	sw->replications = 1;
 	if (reps) {
 		double r = cJSON_IsNumber(reps) ? reps->valuedouble : -1;

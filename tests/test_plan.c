@@ -13,6 +13,9 @@
  *   exactly when the round rate R (line rate x 1460/1538 on DWDM at MTU 1500,
  *   SPEC 4.1) exceeds D (SPEC 4.4: a round that does not shrink the dirty set
  *   stuns); the smallest line rate found brackets D x 8 x 1538 / 1460.
+ * - A figure that exists only where a limit binds (the lift of a TCP window)
+ *   is found at the high end when the low end lacks it; the boundary
+ *   brackets the line rate at which window / RTT binds (SPEC 4.1).
  * - Integer key: FC credits cap a mirror at credits x 2 KiB / RTT (SPEC 4.3);
  *   the fewest credits for 4 Gbps at 100 km is ceil(4e9 / 8 x RTT / 2048) =
  *   245, found exactly, trying only whole numbers.
@@ -292,6 +295,43 @@ static void test_fc_credits_integer(void **state)
 		assert_near(r.S.pts[i].x, round(r.S.pts[i].x), 0);
 	run_close(&r);
 	free(base);
+}
+
+/* A figure reported only where a limit binds: lift_window_kib exists when
+ * the TCP window holds the flow, above the line rate at which the window
+ * cap streams x window / RTT (SPEC 4.1) falls below the link's goodput.  The
+ * probe at the low end lacks it, the one at the high end has it; the
+ * boundary brackets W / RTT x 8 x 1538 / 1460. */
+static void test_metric_only_at_one_end(void **state)
+{
+	(void)state;
+	struct run r;
+	run_plan(
+	    &r, "window",
+	    "{\"dcisim\": 1, \"name\": \"win\", \"seed\": 1, \"duration_s\": 4000,\n"
+	    " \"sites\": [{\"id\": \"dc1\"}, {\"id\": \"dc2\"}],\n"
+	    " \"links\": [{\"id\": \"dci1\", \"a\": \"dc1\", \"b\": \"dc2\", \"distance_km\": "
+	    "2000,\n   \"bandwidth_gbps\": 1, \"technology\": \"dwdm\", \"lan_mtu\": 1500}],\n"
+	    " \"vms\": [{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 1}],\n"
+	    " \"migrations\": [{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}],\n"
+	    " \"migration\": {\"engine\": \"qemu\", \"rate_cap_mib_s\": 100000, "
+	    "\"tcp_window_kib\": 1024}}\n",
+	    "{\"dcisim_plan\": 1, \"base\": \"base.json\",\n"
+	    " \"vary\": {\"path\": \"links[0].bandwidth_gbps\", \"min\": 0.1, \"max\": 2, "
+	    "\"resolution\": 0.001},\n"
+	    " \"targets\": [{\"metric\": \"lift_window_kib\", \"entity\": \"vm\", \"min\": 0}]}\n",
+	    2);
+	assert_int_equal(r.code, 0);
+	assert_string_equal(r.S.pts[0].phase, "probe");
+	assert_string_equal(r.S.pts[r.S.n - 1].phase, "probe");
+	assert_int_equal(r.S.status, DCS_PLAN_SMALLEST);
+	double want = 1024 * 1024 / (2 * 2000 * 4.9e-6) * 8 / 1e9 * 1538 / 1460; /* 0.4509 */
+	if (!(edge_out(&r, 0)->x < want && want <= edge_in(&r, 0)->x))
+		fail_msg("the boundary [%g, %g] does not hold the closed form %.6g Gbps",
+			 edge_out(&r, 0)->x, edge_in(&r, 0)->x, want);
+	assert_int_equal(edge_out(&r, 0)->judge[0].n, 0); /* missing below: it fails */
+	assert_non_null(strstr(r.S.answer, "missing at 0.45)"));
+	run_close(&r);
 }
 
 /* ---- replications ------------------------------------------------------------ */
@@ -613,12 +653,18 @@ static void test_bundled_plans_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_distance_largest),   cmocka_unit_test(test_distance_interval),
-	    cmocka_unit_test(test_precopy_bandwidth),  cmocka_unit_test(test_fc_credits_integer),
-	    cmocka_unit_test(test_stochastic_bound),   cmocka_unit_test(test_all_and_none),
-	    cmocka_unit_test(test_not_monotonic),      cmocka_unit_test(test_grid_values),
-	    cmocka_unit_test(test_bad_plans),          cmocka_unit_test(test_entity_missing_at_run),
+	    cmocka_unit_test(test_distance_largest),
+	    cmocka_unit_test(test_distance_interval),
+	    cmocka_unit_test(test_precopy_bandwidth),
+	    cmocka_unit_test(test_fc_credits_integer),
+	    cmocka_unit_test(test_stochastic_bound),
+	    cmocka_unit_test(test_all_and_none),
+	    cmocka_unit_test(test_not_monotonic),
+	    cmocka_unit_test(test_grid_values),
+	    cmocka_unit_test(test_bad_plans),
+	    cmocka_unit_test(test_entity_missing_at_run),
 	    cmocka_unit_test(test_bundled_plans_load),
+	    cmocka_unit_test(test_metric_only_at_one_end),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

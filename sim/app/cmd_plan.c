@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "dcisim/world.h"
@@ -192,6 +193,7 @@ int dcs_cmd_plan(int argc, char **argv)
 	S.run = mpi ? dcs_sweep_mpi_runs : dcs_plan_run_local;
 	S.writer = rank == 0;
 	S.err = rank == 0 && o.verbosity >= 0 ? stderr : NULL;
+	S.progress = S.err && isatty(fileno(stderr));
 	char lo[40], hi[40];
 	dcs_plan_value_text(pl, 0, lo, sizeof(lo));
 	dcs_plan_value_text(pl, pl->steps, hi, sizeof(hi));
@@ -214,6 +216,8 @@ int dcs_cmd_plan(int argc, char **argv)
 					     .jobs = o.jobs,
 					     .ranks = size};
 		int wc2 = dcs_plan_write(&S, o.out_dir, &info, stderr);
+		if (S.err)
+			dcs_plan_print_messages(&S, stderr);
 		if (S.err && S.status == DCS_PLAN_NOT_MONOTONIC)
 			show_points(&S, stderr);
 		if (S.status != DCS_PLAN_INCOMPLETE && S.answer) {

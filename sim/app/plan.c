@@ -198,6 +198,9 @@ static int eval(struct dcs_plan_state *S, const int64_t *ks, size_t n, int reps,
 		return 0;
 	}
 	FILE *err = S->err ? S->err : stderr;
+	if (S->progress)
+		say(S, "dcisim plan: step %d (%s): %zu value%s x %d run%s\n", S->steps_run, phase,
+		    m, m == 1 ? "" : "s", reps, reps == 1 ? "" : "s");
 	struct dcs_sweep *sw = dcs_plan_sweep(pl, need, m, reps, err);
 	struct dcs_sweep_run *runs = calloc(m * (size_t)reps + 1, sizeof(*runs));
 	bool *pre = calloc(m * (size_t)reps + 1, sizeof(bool));
@@ -287,22 +290,31 @@ static bool same_summary(const struct dcs_sweep_run *a, const struct dcs_sweep_r
 	return true;
 }
 
-/* Every target's metric[entity] is in the probe's summary; otherwise a plan
- * error, positioned on the target's entity, naming the entities the run has
- * for that metric. */
-static int check_targets(const struct dcs_plan_state *S, const struct dcs_plan_point *p)
+/* Whether every target's metric[entity] is in the summary of one of the
+ * probed points (both ends of the range: a figure that exists only where
+ * something finishes, a migration's downtime, may be missing at one end).
+ * Otherwise a plan error, positioned on the target's entity, naming the
+ * entities the runs report for that metric.  report: print the errors. */
+static bool targets_reported(const struct dcs_plan_state *S, const struct dcs_plan_point *const *p,
+			     size_t np, bool report)
 {
 	const struct dcs_plan *pl = S->pl;
-	const struct dcs_sweep_run *r = &p->runs[0];
-	int bad = 0;
+	bool ok = true;
 	for (size_t t = 0; t < pl->n_targets; t++) {
 		const struct dcs_plan_target *T = &pl->targets[t];
 		char col[512];
 		dcs_plan_target_column(T, col, sizeof(col));
-		if (cell_of(r, col))
+		bool found = false;
+		for (size_t i = 0; i < np && !found; i++)
+			found = cell_of(&p[i]->runs[0], col) != NULL;
+		if (found)
 			continue;
-		char have[1024] = "";
+		ok = false;
+		if (!report)
+			continue;
+		char have[1024] = "", at[200] = "";
 		size_t used = 0, ml = strlen(T->metric);
+		const struct dcs_sweep_run *r = &p[0]->runs[0];
 		for (size_t i = 0; i < r->n && used < sizeof(have) - 1; i++) {
 			const char *nm = r->names[i];
 			if (strncmp(nm, T->metric, ml) != 0 || nm[ml] != '[' || strchr(nm, '#'))
@@ -311,17 +323,21 @@ static int check_targets(const struct dcs_plan_state *S, const struct dcs_plan_p
 						 used ? ", " : "", (int)(strlen(nm) - ml - 2),
 						 nm + ml + 1);
 		}
+		if (np > 1)
+			snprintf(at, sizeof(at), "s at %s=%s and %s", pl->param, p[0]->text,
+				 p[np - 1]->text);
+		else
+			snprintf(at, sizeof(at), " at %s=%s", pl->param, p[0]->text);
 		fprintf(stderr,
-			"%s:%d:%d: error: targets[%zu].entity: the scenario at %s=%s reports no %s "
-			"for '%s'%s%s%s\n",
-			pl->path, T->line, T->col, t, pl->param, p->text, T->metric, T->entity,
-			used ? " (it reports it for: "
-			     : " (it does not report that metric at all: "
-			       "is its model in the scenario?",
+			"%s:%d:%d: error: targets[%zu].entity: the scenario%s report%s no %s for "
+			"'%s'%s%s%s\n",
+			pl->path, T->line, T->col, t, at, np > 1 ? "" : "s", T->metric, T->entity,
+			used ? " (they report it for: "
+			     : " (they do not report that metric at all: is its model in the "
+			       "scenario?",
 			used ? have : "", ")");
-		bad++;
 	}
-	return bad ? 2 : 0;
+	return ok;
 }
 
 /* ---- the verdict ------------------------------------------------------------ */
@@ -549,6 +565,72 @@ static int verdict(struct dcs_plan_state *S)
 	return build_answer(S) ? 0 : no_memory();
 }
 
+/* Two message lines alike but for their numbers (a warning that names the
+ * distance it warns about). */
+static bool same_but_numbers(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i = 0, j = 0;
+	while (i < na && j < nb) {
+		bool da = (a[i] >= '0' && a[i] <= '9'), db = (b[j] >= '0' && b[j] <= '9');
+		if (da && db) {
+			while (i < na && ((a[i] >= '0' && a[i] <= '9') || a[i] == '.'))
+				i++;
+			while (j < nb && ((b[j] >= '0' && b[j] <= '9') || b[j] == '.'))
+				j++;
+			continue;
+		}
+		if (a[i] != b[j])
+			return false;
+		i++, j++;
+	}
+	return i == na && j == nb;
+}
+
+void dcs_plan_print_messages(const struct dcs_plan_state *S, FILE *err)
+{
+	const struct dcs_plan *pl = S->pl;
+	struct msg {
+		const char *line;
+		size_t len;
+		const struct dcs_plan_point *first;
+		size_t values;
+	} seen[10];
+	size_t n = 0, more = 0;
+	for (size_t i = 0; i < S->n; i++) {
+		bool counted[10] = {false};
+		for (int r = 0; r < S->pts[i].nrep; r++) {
+			const char *m = S->pts[i].runs[r].messages;
+			for (const char *l = m; l && *l;) {
+				const char *nl = strchr(l, '\n');
+				size_t len = nl ? (size_t)(nl - l) : strlen(l);
+				size_t k = 0;
+				while (k < n &&
+				       !same_but_numbers(seen[k].line, seen[k].len, l, len))
+					k++;
+				if (k == n && n < 10 && len > 0)
+					seen[n++] = (struct msg){l, len, &S->pts[i], 0};
+				else if (k == n && len > 0)
+					more++;
+				if (k < n && !counted[k]) {
+					counted[k] = true;
+					seen[k].values++;
+				}
+				l = nl ? nl + 1 : l + len;
+			}
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		fprintf(err, "dcisim plan: at %s=%s: %.*s", pl->param, seen[k].first->text,
+			(int)seen[k].len, seen[k].line);
+		if (seen[k].values > 1)
+			fprintf(err, " (and alike at %zu more value%s)", seen[k].values - 1,
+				seen[k].values == 2 ? "" : "s");
+		fputc('\n', err);
+	}
+	if (more)
+		fprintf(err, "dcisim plan: ... and %zu more messages from the runs\n", more);
+}
+
 int dcs_plan_run_local(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
 		       struct dcs_sweep_run *runs)
 {
@@ -575,13 +657,25 @@ int dcs_plan_search(struct dcs_plan_state *S)
 	code = eval(S, &k0, 1, 1, "probe", &probe);
 	if (code)
 		goto stop;
-	code = check_targets(S, &S->pts[0]);
-	if (code)
-		return code;
-	if (S->writer && !S->pts[0].runs[0].reused && S->o.out_dir) {
-		struct dcs_sweep *sw = dcs_plan_sweep(pl, &k0, 1, 1, stderr);
+	const struct dcs_plan_point *probed[2] = {&S->pts[0], NULL};
+	size_t np = 1;
+	if (!targets_reported(S, probed, 1, false)) {
+		int64_t kn = pl->steps;
+		code = eval(S, &kn, 1, 1, "probe", &probe);
+		if (code)
+			goto stop;
+		probed[0] = &S->pts[0];
+		probed[np++] = &S->pts[S->n - 1];
+		if (!targets_reported(S, probed, np, true))
+			return 2;
+	}
+	/* The probe's runs go into the cache now. */
+	for (size_t i = 0; S->writer && S->o.out_dir && i < np; i++) {
+		if (probed[i]->runs[0].reused)
+			continue;
+		struct dcs_sweep *sw = dcs_plan_sweep(pl, &probed[i]->k, 1, 1, stderr);
 		if (sw)
-			dcs_sweep_cache_store(sw, &S->o, 0, &S->pts[0].runs[0], stderr);
+			dcs_sweep_cache_store(sw, &S->o, 0, &probed[i]->runs[0], stderr);
 		dcs_sweep_free(sw);
 	}
 

@@ -6,8 +6,9 @@
  * Contract.  A plan (include/dcisim/planfile.h) may try the values x(k) of
  * its grid, k = 0..steps.  The search:
  *   1. probe: the scenario at x(0), one run (read from the cache but not
- *      added to it), whose summary must hold every target's metric[entity];
- *      otherwise it is a plan error (exit 2) and nothing is written;
+ *      added to it), whose summary must hold every target's metric[entity]
+ *      -- or, for a target it lacks, the scenario at x(steps) must; otherwise
+ *      it is a plan error (exit 2) and nothing is written;
  *   2. replications: with replications > 1, x(0) and x(steps) run with two
  *      seeds; when both pairs of summaries are identical the scenario is
  *      deterministic and every point runs once, otherwise every point runs
@@ -91,8 +92,9 @@ struct dcs_plan_state {
 	 * dcs_sweep_mpi_runs. */
 	int (*run)(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
 		   struct dcs_sweep_run *runs);
-	bool writer; /* this process writes (the cache's probe record, outputs) */
-	FILE *err;   /* messages (NULL: quiet but errors, which go to stderr) */
+	bool writer;   /* this process writes (the cache's probe record, outputs) */
+	FILE *err;     /* messages (NULL: quiet but errors, which go to stderr) */
+	bool progress; /* a line per batch on err */
 
 	struct dcs_plan_point *pts; /* sorted by k */
 	size_t n, cap;
@@ -117,6 +119,10 @@ struct dcs_plan_state {
  * memory ran out, 130/143 when interrupted (the points so far are kept and
  * status is DCS_PLAN_INCOMPLETE). */
 int dcs_plan_search(struct dcs_plan_state *S);
+/* The runs' own messages (warnings), each once with the value that first
+ * gave it and the number of values that gave one alike but for its numbers;
+ * at most 10. */
+void dcs_plan_print_messages(const struct dcs_plan_state *S, FILE *err);
 /* A batch on this machine (the state's `run` without MPI): the cache read
  * with o, then o->jobs threads. */
 int dcs_plan_run_local(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,

@@ -66,6 +66,8 @@ static struct dcs_plan_point *point_at(struct dcs_plan_state *S, int64_t k, cons
 	struct dcs_plan_judge *j = calloc(S->pl->n_targets, sizeof(*j));
 	if (!j)
 		return NULL;
+	for (size_t t = 0; t < S->pl->n_targets; t++) /* not judged yet */
+		j[t] = (struct dcs_plan_judge){.mean = NAN, .sd = NAN, .bound = NAN};
 	memmove(&S->pts[lo + 1], &S->pts[lo], (S->n - lo) * sizeof(*S->pts));
 	S->n++;
 	struct dcs_plan_point *p = &S->pts[lo];
@@ -101,6 +103,7 @@ static void judge_point(const struct dcs_plan_state *S, struct dcs_plan_point *p
 	const struct dcs_plan *pl = S->pl;
 	double xs[DCS_PLAN_MAX_REPLICATIONS]; /* nrep is at most that */
 	p->feasible = true;
+	p->judged = true;
 	for (size_t t = 0; t < pl->n_targets; t++) {
 		const struct dcs_plan_target *T = &pl->targets[t];
 		struct dcs_plan_judge *J = &p->judge[t];
@@ -230,6 +233,7 @@ static int eval(struct dcs_plan_state *S, const int64_t *ks, size_t n, int reps,
 			for (int r = 0; r < reps; r++)
 				dcs_sweep_run_clear(&runs[i * (size_t)reps + (size_t)r]);
 			p->nrep = 0;
+			p->judged = false;
 			continue;
 		}
 		p->runs = nr;
@@ -267,6 +271,7 @@ static int eval(struct dcs_plan_state *S, const int64_t *ks, size_t n, int reps,
 			}
 		}
 		p->nrep = held;
+		p->judged = false;
 		if (held == reps)
 			judge_point(S, p);
 	}

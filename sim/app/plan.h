@@ -66,6 +66,7 @@ struct dcs_plan_point {
 	int nrep;          /* outcomes held */
 	struct dcs_sweep_run *runs;
 	struct dcs_plan_judge *judge; /* one per target */
+	bool judged;                  /* judge and feasible hold for the nrep runs */
 	bool feasible;
 };
 

@@ -169,8 +169,7 @@ static int write_csv(const struct dcs_plan_state *S, const char *dir, FILE *err)
 		dcs_cell_str(t, p->phase);
 		dcs_cell_int(t, p->step);
 		dcs_cell_int(t, p->nrep);
-		bool judged =
-		    p->nrep == S->reps || (p->nrep > 0 && S->status != DCS_PLAN_INCOMPLETE);
+		bool judged = p->judged;
 		dcs_cell_str(t, !judged ? "" : p->feasible ? "yes" : "no");
 		for (size_t k = 0; k < pl->n_targets; k++) {
 			const struct dcs_plan_judge *J = &p->judge[k];
@@ -341,7 +340,10 @@ static int write_json(const struct dcs_plan_state *S, const char *dir,
 			dcs_jnode_str(d, e, "phase", p->phase);
 			dcs_jnode_num(d, e, "step", p->step);
 			dcs_jnode_num(d, e, "replications", p->nrep);
-			dcs_jnode_bool(d, e, "feasible", p->feasible);
+			if (p->judged)
+				dcs_jnode_bool(d, e, "feasible", p->feasible);
+			else
+				dcs_jnode_null(d, e, "feasible");
 		}
 	dcs_jnode_num(d, o, "points", (double)S->n);
 	dcs_jnode_num(d, o, "steps", S->steps_run);

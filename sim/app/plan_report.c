@@ -245,7 +245,13 @@ static void points_table(struct dcs_sb *b, const struct dcs_plan_state *S)
 		cell(b, p->phase, NULL);
 		cell(b, step, "num");
 		cell(b, runs, "num");
-		cell(b, p->feasible ? "hold" : "fail", p->feasible ? "pass" : "fail");
+		cell(b,
+		     !p->judged    ? "not judged"
+		     : p->feasible ? "hold"
+				   : "fail",
+		     !p->judged    ? NULL
+		     : p->feasible ? "pass"
+				   : "fail");
 		for (size_t t = 0; t < pl->n_targets; t++) {
 			const struct dcs_plan_judge *J = &p->judge[t];
 			char v[64];

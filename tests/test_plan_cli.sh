@@ -1,7 +1,8 @@
 # dcisim plan from the command line: the one-line answer on stdout and the
 # files written; plan.csv the same bytes with one job, two jobs and (when this
 # dcisim was built with MPI and mpirun exists) two MPI ranks; --resume reads
-# every run back (0 computed) and runs only what the cache lost; a plan into
+# every run back (0 computed) and runs only what the cache lost, and an
+# interrupted plan, resumed, writes the same plan.csv; a plan into
 # a folder with cached runs needs --resume or --force; no feasible value
 # exits 1 and says so; an invalid plan exits 2 and writes nothing; bundled
 # plans are found by name and pass `dcisim validate`.
@@ -74,6 +75,29 @@ grep -q "runs: 4 computed, " "$tmp/r2.err" || fail "a resume after losing 4 reco
 cmp "$tmp/j1/plan.csv" "$tmp/j2/plan.csv" || fail "plan.csv differs after a partial resume"
 "$dcisim" plan "$tmp/plan.json" --out "$tmp/j1" --force -q > /dev/null || fail "--force exits $?"
 python3 -c "import json,sys; p=json.load(open(sys.argv[1])); assert p['runs_reused']==0" "$tmp/j1/plan.json" || fail "--force reused runs"
+
+# Interrupted (SIGINT once some runs are cached), then resumed: the same
+# plan.csv as an uninterrupted plan.
+"$dcisim" plan "$tmp/plan.json" --out "$tmp/int" -q > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do
+	n=$(ls "$tmp/int/cache" 2>/dev/null | grep -c '\.run$')
+	[ "$n" -ge 6 ] && break
+	sleep 0.05
+done
+kill -INT $pid 2>/dev/null
+wait $pid
+rc=$?
+if [ $rc -eq 130 ]; then
+	grep -q '"complete":[[:space:]]*false' "$tmp/int/plan.json" || fail "an interrupted plan's plan.json should say complete: false"
+	grep -q '"status":[[:space:]]*"incomplete"' "$tmp/int/plan.json" || fail "an interrupted plan's status should be incomplete"
+elif [ $rc -ne 0 ]; then
+	fail "an interrupted plan exits $rc (want 130, or 0 when it finished first)"
+fi
+"$dcisim" plan "$tmp/plan.json" --out "$tmp/int" --resume -q > "$tmp/int.out" || fail "resuming an interrupted plan exits $?"
+cmp "$tmp/j1/plan.csv" "$tmp/int/plan.csv" || fail "plan.csv differs after an interrupt and a resume (rc $rc)"
+cmp "$tmp/j1.out" "$tmp/int.out" || fail "the answer differs after an interrupt and a resume"
+echo "interrupted (exit $rc) and resumed: plan.csv identical"
 
 if command -v mpirun > /dev/null; then
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \

@@ -95,8 +95,10 @@ static void target_chart(struct dcs_sb *b, const struct dcs_plan_state *S, size_
 	refs[nr++] = (struct dcs_ref){DCS_REF_Y, text ? 1.0 : T->limit, NAN, tl};
 	for (size_t e = 0; e < S->n_edges; e++) {
 		labels[e] = malloc(64);
-		if (!labels[e])
-			continue;
+		if (!labels[e]) {
+			b->oom = true;
+			goto out;
+		}
 		snprintf(labels[e], 64, "boundary %s", S->pts[S->edges[e].in].text);
 		refs[nr++] = (struct dcs_ref){DCS_REF_X, S->pts[S->edges[e].in].x, NAN, labels[e]};
 	}

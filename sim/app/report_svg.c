@@ -405,6 +405,8 @@ void dcs_svg_lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs
 			labels[k] = s[k].label;
 		if (labels)
 			legend(b, f.x0 + f.w + 16, f.y0, labels, ns, NULL);
+		else
+			b->oom = true; /* a chart without its legend is not written */
 		free(labels);
 	}
 	dcs_sb_puts(b, "</svg>\n");

@@ -202,24 +202,26 @@ void *__wrap_aligned_alloc(size_t align, size_t n)
  * freed: the sweep loader's part; runs are the run pipeline's. */
 static bool sweep_mode; /* set by the parent before any child, no allocation */
 
-static bool is_sweep(const char *path)
+/* Whether a file's text holds a top-level key's name (its kind). */
+static bool file_has(const char *path, const char *key)
 {
 	size_t len = 0;
 	char *t = dcs_read_file(path, &len);
-	bool yes = t && strstr(t, "\"dcisim_sweep\"");
+	bool yes = t && strstr(t, key);
 	free(t);
 	return yes;
+}
+
+static bool is_sweep(const char *path)
+{
+	return file_has(path, "\"dcisim_sweep\"");
 }
 
 static bool plan_mode;
 
 static bool is_plan(const char *path)
 {
-	size_t len = 0;
-	char *t = dcs_read_file(path, &len);
-	bool yes = t && strstr(t, "\"dcisim_plan\"");
-	free(t);
-	return yes;
+	return file_has(path, "\"dcisim_plan\"");
 }
 
 /* A plan's batch, run by run in this thread. */

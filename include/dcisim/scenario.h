@@ -47,6 +47,7 @@ struct dcs_link_cfg {
 	double loss;
 	double device_latency_us;
 	bool bfd;      /* control-plane failure detection tracked by BFD */
+	double mac_update_ms; /* control plane's MAC update origination; NaN: the technology's */
 	double mtbf_s; /* random failures: mean time between failures, 0 = none */
 	double mttr_s; /* mean time to repair */
 };
@@ -55,6 +56,10 @@ enum dcs_storage_mode { DCS_STORAGE_SHARED, DCS_STORAGE_ACTIVE_ACTIVE, DCS_STORA
 enum dcs_storage_proto { DCS_PROTO_FC, DCS_PROTO_ISCSI, DCS_PROTO_NFS };
 enum dcs_service_dist { DCS_DIST_EXP, DCS_DIST_FIXED };
 enum dcs_split_brain { DCS_SPLIT_SUSPEND, DCS_SPLIT_ALLOW };
+/* How FC crosses the DCI: native FC over optical transport (buffer
+ * credits), or FCIP over an IP network (a TCP flow).  DEFAULT: from each
+ * path's technologies (native only over dwdm). */
+enum dcs_fc_transport { DCS_FC_TRANSPORT_DEFAULT = -1, DCS_FC_NATIVE, DCS_FC_FCIP };
 
 struct dcs_array_cfg {
 	int site;
@@ -84,9 +89,14 @@ struct dcs_storage_cfg {
 	size_t n_arrays;
 	struct dcs_workload_cfg *workloads;
 	size_t n_workloads;
+	int replication_round_trips; /* array-to-array mirror round trips per write */
+	int sync_product;            /* row of the sync product table (dcisim/syncproducts.h) */
 	struct {
 		double speed_gbps;
 		int bb_credits;
+		enum dcs_fc_transport transport;
+		double fcip_max_bandwidth_mbps; /* FCIP profile: the TCP sender's rate cap */
+		double fcip_rtt_ms;             /* FCIP profile: the round trip the window is sized for */
 	} fc;
 	struct {
 		bool initial_r2t;
@@ -99,6 +109,7 @@ struct dcs_storage_cfg {
 	struct {
 		double wsize_kib;
 		double rsize_kib;
+		int outstanding; /* RPCs in flight per I/O */
 	} nfs;
 	double detach_delay_s;
 	enum dcs_split_brain split_brain;
@@ -223,6 +234,11 @@ struct dcs_fault_cfg {
 
 struct dcs_scenario {
 	char *path; /* file it came from, for messages */
+	/* Warnings the loader found (FILE:LINE:COL: warning: ... lines): the
+	 * scenario is valid, but something in it is outside what vendors
+	 * support.  Printed by the commands unless quiet. */
+	char **warnings;
+	size_t n_warnings;
 	char text_sha256[65]; /* SHA-256 of the text it was loaded from (provenance) */
 	int version;
 	char *name;

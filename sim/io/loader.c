@@ -126,6 +126,47 @@ void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt,
 		path_pop(L, saved);
 }
 
+void ld_warning(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
+{
+	if (L->synthetic || !L->scn)
+		return;
+	const cJSON *at = node;
+	if (key && node) {
+		const cJSON *m = ld_member(node, key);
+		if (m)
+			at = m;
+	}
+	size_t saved = 0;
+	if (key)
+		path_push(L, key, 0, &saved);
+	int line, col;
+	dcs_text_line_col(L->text, jpos_offset(L->pos, at, 0), &line, &col);
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&buf, &n);
+	if (m) {
+		dcs_fprintf_escaped(m, "%s:%d:%d: warning: %s: ", L->file, line, col,
+				    L->path_len ? L->path : "(top level)");
+		va_list ap;
+		va_start(ap, fmt);
+		dcs_vfprintf_escaped(m, fmt, ap);
+		va_end(ap);
+	}
+	if (key)
+		path_pop(L, saved);
+	if (!m || fclose(m) != 0 || !buf) {
+		free(buf);
+		return; /* out of memory: a warning is not worth failing the load */
+	}
+	char **w = realloc(L->scn->warnings, (L->scn->n_warnings + 1) * sizeof(char *));
+	if (!w) {
+		free(buf);
+		return;
+	}
+	L->scn->warnings = w;
+	w[L->scn->n_warnings++] = buf;
+}
+
 const cJSON *ld_member(const cJSON *obj, const char *key)
 {
 	if (!cJSON_IsObject(obj))
@@ -712,6 +753,9 @@ void dcs_scenario_free(struct dcs_scenario *scn)
 	if (!scn)
 		return;
 	free_fields(&dcs_scenario_spec, scn);
+	for (size_t i = 0; i < scn->n_warnings; i++)
+		free(scn->warnings[i]);
+	free(scn->warnings);
 	free(scn->path);
 	free(scn);
 }

@@ -156,7 +156,7 @@ static void namelist(struct out *o, const struct dcs_namelist *c)
 			put(o, " | ---");
 	put(o, " | --- |\n");
 	for (int i = 0; i < c->count; i++) {
-		char cells[1024];
+		char cells[2048];
 		c->cells(i, cells, sizeof(cells));
 		put(o, "| `%s`%s | %s |\n", c->name(i),
 		    c->def && strcmp(c->def, c->name(i)) == 0 ? " (default)" : "", cells);

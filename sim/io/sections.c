@@ -12,6 +12,7 @@
 #include "dcisim/ingress.h"
 #include "dcisim/migration_engines.h"
 #include "dcisim/presets.h"
+#include "dcisim/syncproducts.h"
 #include "dcisim/tech.h"
 #include "loader_internal.h"
 
@@ -129,6 +130,8 @@ static const struct field link_fields[] = {
 	NUM("device_latency_us", struct dcs_link_cfg, device_latency_us, 0, 0, 1e6, 0,
 	    "One-way delay of the devices on the link (transponders, FEC, switches)."),
 	BOOL("bfd", struct dcs_link_cfg, bfd, 0, "Failure detection tracked by BFD (faster control-plane failover)."),
+	NUM("mac_update_ms", struct dcs_link_cfg, mac_update_ms, NODEF, 0, 60000, 0,
+	    "Control plane's time to originate a MAC update after a move (default: the technology's, e.g. evi 100, otv 50, vxlan_evpn 200; table: Technologies)."),
 	NUM("mtbf_s", struct dcs_link_cfg, mtbf_s, 0, 0, 1e12, 0,
 	    "Random failures: mean time between failures (exponential); 0 disables."),
 	NUM("mttr_s", struct dcs_link_cfg, mttr_s, 0, 0, 1e12, 0, "Random failures: mean time to repair."),
@@ -141,6 +144,7 @@ static const char *const mode_names[] = {"shared", "active_active", "async", NUL
 static const char *const proto_names[] = {"fc", "iscsi", "nfs", NULL};
 static const char *const dist_names[] = {"exp", "fixed", NULL};
 static const char *const split_names[] = {"suspend", "allow", NULL};
+static const char *const fc_transport_names[] = {"native", "fcip", NULL};
 
 static const struct field array_fields[] = {
 	REF("site", F_SITE, struct dcs_array_cfg, site, REQ, "Site of the array."),
@@ -180,7 +184,13 @@ static const struct field fc_fields[] = {
 	NUM("speed_gbps", struct dcs_storage_cfg, fc.speed_gbps, GT_MIN, 0, 256, 16,
 	    "Nominal FC speed (1, 2, 4, 8, 16, 32, 64)."),
 	INT("bb_credits", struct dcs_storage_cfg, fc.bb_credits, 0, 1, 100000, 8,
-	    "Buffer-to-buffer credits of the ISL (Brocade reserves 8 per E_Port; dci-facts 2.2)."),
+	    "Buffer-to-buffer credits of the ISL (Brocade reserves 8 per E_Port; dci-facts 2.2); native FC only."),
+	ENUM("transport", struct dcs_storage_cfg, fc.transport, NODEF, fc_transport_names, 0,
+	     "native FC (buffer credits) or fcip (a TCP flow) across the DCI (default: native only over dwdm paths, fcip over the others)."),
+	NUM("fcip_max_bandwidth_mbps", struct dcs_storage_cfg, fc.fcip_max_bandwidth_mbps, GT_MIN, 0, 1e6, 1000,
+	    "FCIP profile max-bandwidth: the TCP sender's rate cap (Cisco MDS default 1 Gbps)."),
+	NUM("fcip_rtt_ms", struct dcs_storage_cfg, fc.fcip_rtt_ms, 0, 0, 300, 1,
+	    "FCIP profile round-trip-time: window = max-bandwidth x RTT x 0.9375 + 4 KiB, the RTT measured up to 4 x this (Cisco MDS default 1 ms)."),
 };
 static const struct spec fc_spec = {"storage.fc", sizeof(struct dcs_storage_cfg), fc_fields,
 				    sizeof(fc_fields) / sizeof(fc_fields[0]), NULL, 0};
@@ -202,11 +212,49 @@ static const struct spec iscsi_spec = {"storage.iscsi", sizeof(struct dcs_storag
 				       NULL, 0};
 
 static const struct field nfs_fields[] = {
-	NUM("wsize_kib", struct dcs_storage_cfg, nfs.wsize_kib, GT_MIN, 0, 16384, 64, "NFS write RPC size."),
-	NUM("rsize_kib", struct dcs_storage_cfg, nfs.rsize_kib, GT_MIN, 0, 16384, 64, "NFS read RPC size."),
+	NUM("wsize_kib", struct dcs_storage_cfg, nfs.wsize_kib, GT_MIN, 0, 16384, 1024,
+	    "NFS WRITE RPC size (Linux client negotiates up to 1 MiB, NFS_MAX_FILE_IO_SIZE)."),
+	NUM("rsize_kib", struct dcs_storage_cfg, nfs.rsize_kib, GT_MIN, 0, 16384, 1024,
+	    "NFS READ RPC size (Linux client negotiates up to 1 MiB)."),
+	INT("outstanding", struct dcs_storage_cfg, nfs.outstanding, 0, 1, 65536, 128,
+	    "RPCs of one I/O in flight at once (NetApp ONTAP serves 128 per TCP connection; the Linux slot table grows to 65536)."),
 };
 static const struct spec nfs_spec = {"storage.nfs", sizeof(struct dcs_storage_cfg), nfs_fields,
 				     sizeof(nfs_fields) / sizeof(nfs_fields[0]), NULL, 0};
+
+/* A synchronous mirror beyond what its product class supports is valid but
+ * unsupported: a warning with the limit and its source (dcisim/syncproducts.h),
+ * from the nominal path between the arrays (propagation and device delay, no
+ * load).  The storage model reports the same ratio from the path it measures. */
+static void check_sync_distance(struct ld *L, const cJSON *obj, const struct dcs_storage_cfg *s)
+{
+	if (s->mode != DCS_STORAGE_ACTIVE_ACTIVE || s->n_arrays != 2 || s->arrays[0].site < 0 ||
+	    s->arrays[1].site < 0 || s->arrays[0].site == s->arrays[1].site)
+		return;
+	double ow_us, km;
+	if (!dcs_scenario_nominal_path(L->scn, s->arrays[0].site, s->arrays[1].site, &ow_us, &km))
+		return;
+	double rtt_ms = 2 * ow_us / 1e3;
+	int row = dcs_sync_limit_row(s->sync_product, rtt_ms, km);
+	double ratio = dcs_sync_limit_ratio(s->sync_product, rtt_ms, km);
+	if (!(ratio > 1))
+		return;
+	const struct dcs_sync_product *p = dcs_sync_product(row);
+	char lim[64];
+	if (p->max_rtt_ms > 0 && p->max_km > 0)
+		snprintf(lim, sizeof(lim), "RTT <= %g ms and <= %g km", p->max_rtt_ms, p->max_km);
+	else if (p->max_rtt_ms > 0)
+		snprintf(lim, sizeof(lim), "RTT <= %g ms", p->max_rtt_ms);
+	else
+		snprintf(lim, sizeof(lim), "<= %g km", p->max_km);
+	ld_warning(L, obj, ld_member(obj, "sync_product") ? "sync_product" : "arrays",
+		   "synchronous mirror %s-%s: nominal RTT %.3g ms over %.4g km is %.3g x the "
+		   "supported distance of %s%s (%s; %s): the vendor does not support "
+		   "synchronous mode there",
+		   L->scn->sites[s->arrays[0].site].id, L->scn->sites[s->arrays[1].site].id, rtt_ms,
+		   km, ratio, s->sync_product == DCS_SYNC_PRODUCT_ANY ? "even the most permissive listed product, " : "",
+		   p->label, lim, p->source);
+}
 
 static void check_storage(struct ld *L, const cJSON *obj, void *elem, size_t i)
 {
@@ -240,6 +288,7 @@ static void check_storage(struct ld *L, const cJSON *obj, void *elem, size_t i)
 			if (s->arrays[k].site == s->witness_site)
 				ld_error(L, obj, "witness_site",
 					 "the witness must be in a third site, not with an array");
+	check_sync_distance(L, obj, s);
 }
 
 static const struct field storage_fields[] = {
@@ -248,7 +297,11 @@ static const struct field storage_fields[] = {
 	ENUM("protocol", struct dcs_storage_cfg, protocol, 0, proto_names, DCS_PROTO_FC,
 	     "Protocol across the DCI."),
 	BOOL("write_acceleration", struct dcs_storage_cfg, write_acceleration, 0,
-	     "FC write acceleration / Fastwrite: 1 round trip per write instead of 2."),
+	     "FC write acceleration / Fastwrite: 1 round trip per host write instead of 2."),
+	INT("replication_round_trips", struct dcs_storage_cfg, replication_round_trips, 0, 1, 16, 1,
+	    "Round trips per write between mirrored arrays (1: SRDF/S SiRT, FastWrite-style array replication)."),
+	LIST("sync_product", struct dcs_storage_cfg, sync_product, 0, dcs_sync_product_list,
+	     "Product class of the synchronous mirror, whose supported distance is checked (table: Synchronous mirror products)."),
 	REF("preferred_site", F_SITE, struct dcs_storage_cfg, preferred_site, 0,
 	    "Site that keeps writing on a partition (default: the first array's site)."),
 	REF("witness_site", F_SITE, struct dcs_storage_cfg, witness_site, 0, "Third-site witness, if any."),

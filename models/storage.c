@@ -31,10 +31,10 @@
  * §2.3 row 1), whatever the hosts speak.  RTT comes from the network now
  * (so degradation and rerouting count), rate(a,b) is the path's goodput
  * capacity (and the FC port's payload rate for FC).  Native FC (over dwdm,
- * or storage.fc.transport native) also waits credit_rounds; FCIP does not.  The path is the network's, unless it transits the witness site:
- * then the best path that avoids the witness (see spath()).  Both arrays of a mirror take the write
- * when it arrives: shifting the remote admission by a constant would not change the queue's
- * statistics, and keeps admissions in time order.
+ * or storage.fc.transport native) also waits credit_rounds; FCIP does not.  The path is the
+ * network's, unless it transits the witness site: then the best path that avoids the witness (see
+ * spath()).  Both arrays of a mirror take the write when it arrives: shifting the remote admission
+ * by a constant would not change the queue's statistics, and keeps admissions in time order.
  *
  * Traffic.  Storage bytes crossing the DCI (mirror writes S->R, async
  * replication, and host I/O to a remote array) are one flow per ordered
@@ -196,9 +196,9 @@ struct chan {
 	double rpo_s, max_backlog, max_rpo_s;
 	int warned_need;
 	int need_brocade, need_frames;
-	bool fcip;           /* FC carried as FCIP on this channel's path */
-	double window;       /* FCIP: the TCP window of the flow (bytes); 0: none */
-	bool warned_native;  /* native FC forced over a path that cannot carry it */
+	bool fcip;          /* FC carried as FCIP on this channel's path */
+	double window;      /* FCIP: the TCP window of the flow (bytes); 0: none */
+	bool warned_native; /* native FC forced over a path that cannot carry it */
 	double path_km;
 	/* What limited the channel (summary limited_by): bytes carried under
 	 * each net limit, [LIM_CAP] those under the demand while the demand
@@ -1554,7 +1554,8 @@ static int sto_create(struct dcs_world *w, void **state)
 			snprintf(wl->name, sizeof(wl->name), "%s/wl%zu", scn->sites[c->site].id, i);
 		size_t same_owner = 0;
 		for (size_t j = 0; j < i; j++)
-			same_owner += cfg->workloads[j].vm == c->vm && cfg->workloads[j].site == c->site;
+			same_owner +=
+			    cfg->workloads[j].vm == c->vm && cfg->workloads[j].site == c->site;
 		snprintf(name, sizeof(name), "storage/wl@%s#%zu",
 			 c->vm >= 0 ? scn->vms[c->vm].id : scn->sites[c->site].id, same_owner);
 		wl->rng = dcs_rng(w->k, name);
@@ -1857,8 +1858,7 @@ static const struct dcs_metric_def storage_metrics[] = {
      "times the mirror was split and one side continued alone"},
     {"storage_resyncs", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT,
      "resynchronisations of a split mirror"},
-    {"storage_resync_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "time resynchronisation took"},
+    {"storage_resync_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE, "time resynchronisation took"},
     {"storage_held_writes_at_end", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
      "writes still held (mirror frozen) when the run ended"},
 };

@@ -568,7 +568,8 @@ static void test_fcip(void **state)
 	    &r,
 	    "{'dcisim': 1, 'name': 'native', 'seed': 1, 'duration_s': 10,"
 	    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
-	    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 1000, 'bandwidth_gbps': 10}],"
+	    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 1000, 'bandwidth_gbps': "
+	    "10}],"
 	    " 'storage': {'mode': 'active_active', 'protocol': 'fc',"
 	    "  'fc': {'speed_gbps': 16, 'bb_credits': 8},"
 	    "  'arrays': [{'site': 'a', 'servers': 64}, {'site': 'b', 'servers': 64}],"
@@ -590,7 +591,8 @@ static void test_sync_distance(void **state)
 	    &r,
 	    "{'dcisim': 1, 'name': 'far', 'seed': 1, 'duration_s': 5,"
 	    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
-	    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 2000, 'bandwidth_gbps': 10}],"
+	    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 2000, 'bandwidth_gbps': "
+	    "10}],"
 	    " 'storage': {'mode': 'active_active', 'protocol': 'fc', 'fc': {'bb_credits': 100000},"
 	    "  'arrays': [{'site': 'a'}, {'site': 'b'}],"
 	    "  'workloads': [{'site': 'a', 'iops': 100}]}}");
@@ -786,8 +788,7 @@ static void test_degrade_keeps_mirror(void **state)
 	run_until(&r, 21);
 	assert_true(dcs_world_site_writable(r.w, 0) && dcs_world_site_writable(r.w, 1));
 	assert_false(has_event(&r, "storage_freeze", NULL));
-	assert_true(
-	    has_event(&r, "storage_sync_unsupported", "RTT 6.196 ms over 20 km is 1.24 x"));
+	assert_true(has_event(&r, "storage_sync_unsupported", "RTT 6.196 ms over 20 km is 1.24 x"));
 	assert_int_equal(dcs_storage_failed(r.st, 0) + dcs_storage_failed(r.st, 1), 0);
 	/* Writes pay 1 x 6.196 ms: the mean over 20 s (19 s degraded) is above 5.5 ms. */
 	assert_true(mean_ms(&r, 0, DCS_OP_WRITE) > 5.5);

@@ -182,6 +182,7 @@ struct dcs_service_cfg {
 };
 
 enum dcs_quorum { DCS_QUORUM_MAJORITY, DCS_QUORUM_WITNESS, DCS_QUORUM_NONE };
+enum dcs_isolation_response { DCS_ISOLATION_LEAVE_ON, DCS_ISOLATION_POWER_OFF };
 
 struct dcs_node_cfg {
 	char *id;
@@ -203,6 +204,11 @@ struct dcs_cluster_cfg {
 	double start_s;
 	bool two_node;
 	double arbitration_ms; /* membership/quorum settling after a death (default: the preset) */
+	/* vSphere HA: where a host pings to tell isolation from a partition
+	 * (-1: its own site's gateway), and what an isolated host does. */
+	int isolation_site;
+	enum dcs_isolation_response isolation_response;
+	bool quorum_given; /* `quorum` was in the file (ignored by vSphere HA) */
 };
 
 enum dcs_fault_kind {

@@ -459,6 +459,7 @@ static const struct spec service_spec = SPEC("a service", struct dcs_service_cfg
 /* ---- clusters ---- */
 
 static const char *const quorum_names[] = {"majority", "witness", "none", NULL};
+static const char *const isolation_names[] = {"leave_powered_on", "power_off", NULL};
 
 static const struct field node_fields[] = {
 	ID("id", struct dcs_node_cfg, id, "Node identifier (unique in the scenario)."),
@@ -488,8 +489,27 @@ static void check_cluster(struct ld *L, const cJSON *obj, void *elem, size_t i)
 		if (c->service_on < 0 && cJSON_IsString(so))
 			ld_error(L, obj, "service_on", "no node named '%s' in this cluster", so->valuestring);
 	}
-	if (c->quorum == DCS_QUORUM_WITNESS && c->witness_site < 0)
-		ld_error(L, obj, "witness_site", "quorum 'witness' needs a witness_site");
+	c->quorum_given = ld_member(obj, "quorum") != NULL;
+	bool vsphere = dcs_cluster_preset(c->preset)->mode == DCS_CLUSTER_VSPHERE_HA;
+	if (!vsphere) {
+		if (c->quorum == DCS_QUORUM_WITNESS && c->witness_site < 0)
+			ld_error(L, obj, "witness_site", "quorum 'witness' needs a witness_site");
+		static const char *const vs_keys[] = {"isolation_site", "isolation_response"};
+		for (size_t k = 0; k < 2; k++)
+			if (ld_member(obj, vs_keys[k]))
+				ld_error(L, obj, vs_keys[k],
+					 "applies to the vsphere_ha preset only (preset '%s')",
+					 dcs_cluster_preset(c->preset)->name);
+	} else {
+		static const char *const ignored[] = {"quorum", "witness_site", "two_node",
+						      "fence_s"};
+		for (size_t k = 0; k < 4; k++)
+			if (ld_member(obj, ignored[k]))
+				ld_warning(L, obj, ignored[k],
+					   "ignored: vSphere HA has no quorum and fences nothing (a "
+					   "failed host is told from a partitioned one by its datastore "
+					   "heartbeats; VMFS locks keep a VM from running twice)");
+	}
 }
 
 static const struct field cluster_fields[] = {
@@ -505,11 +525,17 @@ static const struct field cluster_fields[] = {
 	ENUM("quorum", struct dcs_cluster_cfg, quorum, 0, quorum_names, DCS_QUORUM_MAJORITY,
 	     "majority, witness (third-site vote) or none."),
 	REF("witness_site", F_SITE, struct dcs_cluster_cfg, witness_site, 0, "Site of the quorum witness."),
-	NUM("fence_s", struct dcs_cluster_cfg, fence_s, NODEF, 0, 1e6, 0, "Fencing time (SBD msgwait 10 s)."),
-	NUM("start_s", struct dcs_cluster_cfg, start_s, NODEF, 0, 1e6, 0, "Resource start time."),
+	NUM("fence_s", struct dcs_cluster_cfg, fence_s, NODEF, 0, 1e6, 0,
+	    "Fencing time (default: the preset's: corosync SBD msgwait 10, wsfc disk arbitration 7, vcs, vsphere_ha, custom 0)."),
+	NUM("start_s", struct dcs_cluster_cfg, start_s, NODEF, 0, 1e6, 0, "Resource start time (default: the preset's, 20)."),
 	BOOL("two_node", struct dcs_cluster_cfg, two_node, 0, "Corosync two_node: quorum of 1 with wait_for_all."),
 	NUM("arbitration_ms", struct dcs_cluster_cfg, arbitration_ms, NODEF, 0, 1e7, 0,
-	    "Membership and quorum settling after a peer is declared dead (default: corosync consensus 1.2 x token, else 0)."),
+	    "Membership and quorum settling after a peer is declared dead (default: corosync consensus 1.2 x token, vsphere_ha 3000 for datastore heartbeats, else 0)."),
+	REF("isolation_site", F_SITE, struct dcs_cluster_cfg, isolation_site, 0,
+	    "vsphere_ha: site of the isolation address every host pings (default: each host's own gateway)."),
+	ENUM("isolation_response", struct dcs_cluster_cfg, isolation_response, 0, isolation_names,
+	     DCS_ISOLATION_LEAVE_ON,
+	     "vsphere_ha: an isolated host leaves its VMs powered on (the default) or powers them off for a restart elsewhere."),
 };
 static const struct spec cluster_spec = SPEC("a cluster", struct dcs_cluster_cfg, cluster_fields, check_cluster);
 

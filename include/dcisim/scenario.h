@@ -174,8 +174,11 @@ struct dcs_service_cfg {
 	double dns_ttl_s;
 	double dns_violator_share;
 	double dns_client_floor_s;
-	double health_check_s;
-	double routing_convergence_s;
+	double dns_violator_hold_s; /* NaN: the dns method's */
+	double health_check_s;      /* RHI mark-down; NaN: the rhi method's */
+	double probe_up_s;          /* RHI mark-up; NaN: the rhi method's */
+	int bgp_session;            /* enum dcs_bgp_session (dcisim/ingress.h) */
+	double routing_convergence_s; /* NaN: the session's advertisement interval */
 	enum dcs_gateway gateway;
 	int vrrp_priority;
 	double vrrp_advert_s;

@@ -384,7 +384,7 @@ static const struct field policy_fields[] = {
 	NUM("max_downtime_ms", struct dcs_migration_policy, max_downtime_ms, NODEF | GT_MIN, 0, 1e6, 0,
 	    "Stop-and-copy starts when the rest fits in this (vmotion 500, qemu 300)."),
 	NUM("switchover_ms", struct dcs_migration_policy, switchover_ms, NODEF, 0, 1e6, 0,
-	    "Fixed part of downtime: device state, resume, announce (default 9)."),
+	    "Fixed part of downtime: device state, resume, announce (default vmotion 200, VMware's stun; qemu, xen 9)."),
 	INT("streams", struct dcs_migration_policy, streams, NODEF, 1, 64, 0,
 	    "Parallel TCP streams (default 1: qemu multifd is off by default)."),
 	NUM("tcp_window_kib", struct dcs_migration_policy, tcp_window_kib, NODEF | GT_MIN, 0, 1048576, 0,
@@ -409,6 +409,7 @@ static const struct spec policy_spec = {"migration", sizeof(struct dcs_migration
 /* ---- services ---- */
 
 static const char *const gateway_names[] = {"single", "localized", NULL};
+static const char *const bgp_session_names[] = {"ebgp", "ibgp", NULL};
 
 static const struct field client_fields[] = {
 	REF("site", F_SITE, struct dcs_client_cfg, site, REQ, "Site of these clients."),
@@ -445,10 +446,16 @@ static const struct field service_fields[] = {
 	    "Share of resolvers that ignore the TTL (8.74%, PAM 2023)."),
 	NUM("dns_client_floor_s", struct dcs_service_cfg, dns_client_floor_s, 0, 0, 1e6, 60,
 	    "Client cache floor (Chromium 60 s)."),
+	NUM("dns_violator_hold_s", struct dcs_service_cfg, dns_violator_hold_s, NODEF, 0, 1e7, 0,
+	    "How long a TTL-violating resolver keeps an answer (default 3600 s: dnsmasq caps its min-cache-ttl at one hour)."),
 	NUM("health_check_s", struct dcs_service_cfg, health_check_s, NODEF, 0, 1e6, 0,
-	    "RHI: probe detection time (default 16 s, F5 BIG-IP monitor timeout)."),
+	    "RHI mark-down: a failing probe withdraws the old site's route after this (default 16 s, F5 BIG-IP monitor timeout)."),
+	NUM("probe_up_s", struct dcs_service_cfg, probe_up_s, NODEF, 0, 1e6, 0,
+	    "RHI mark-up: the new site's probe passes and injects the route after this (default 5 s, one F5 monitor interval)."),
+	ENUM("bgp_session", struct dcs_service_cfg, bgp_session, 0, bgp_session_names, 0,
+	     "RHI: the BGP session type the host route crosses to the clients, whose advertisement interval applies (ebgp 30 s, ibgp 5 s; RFC 4271)."),
 	NUM("routing_convergence_s", struct dcs_service_cfg, routing_convergence_s, NODEF, 0, 1e6, 0,
-	    "RHI: routing convergence after injection (default 30 s, eBGP MRAI; 5 for iBGP)."),
+	    "RHI: delay from injection or withdrawal to the clients' routers (default: the bgp_session's advertisement interval)."),
 	ENUM("gateway", struct dcs_service_cfg, gateway, 0, gateway_names, DCS_GW_SINGLE,
 	     "single active VRRP gateway, or localized in every site."),
 	INT("vrrp_priority", struct dcs_service_cfg, vrrp_priority, 0, 1, 254, 100, "VRRP priority of the backup."),

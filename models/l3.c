@@ -151,7 +151,8 @@ static int vm_site(const struct svc *S)
 
 /* The RHI route group g follows: the nearest site whose host route reaches
  * the clients (BGP prefers the closest exit when both sites advertise the
- * same /32); the subnet's home when none does. */
+ * same /32); -1 when none does (a withdrawal before the new site's
+ * injection: the clients have no route, the service is unreachable). */
 static int rhi_ingress(const struct svc *S, const struct group *g)
 {
 	int best = -1;
@@ -166,7 +167,7 @@ static int rhi_ingress(const struct svc *S, const struct group *g)
 			best_ow = d;
 		}
 	}
-	return best >= 0 ? best : S->home;
+	return best;
 }
 
 /* Adds `share` of the answers held at time t into w[]: answers fetched
@@ -198,9 +199,12 @@ static void ingress_weights(const struct svc *S, const struct group *g, dcs_time
 	case DCS_INGRESS_NONE:
 		w[S->home] = 1;
 		return;
-	case DCS_INGRESS_RHI:
-		w[rhi_ingress(S, g)] = 1;
+	case DCS_INGRESS_RHI: {
+		int x = rhi_ingress(S, g);
+		if (x >= 0)
+			w[x] = 1;
 		return;
+	}
 	case DCS_INGRESS_LISP:
 		w[g->lisp_site] = 1;
 		return;
@@ -401,6 +405,8 @@ static struct view group_view(const struct svc *S, const struct group *g, const 
 		if (tromboned(g, x))
 			v.trombone += w[x];
 	}
+	if (best < 0)
+		v.unreachable = 1; /* no route at all (RHI between withdrawal and injection) */
 	double reach = 1 - v.unreachable;
 	v.rtt_ms = reach > 1e-12 ? rtt_sum / reach : NAN;
 	return v;

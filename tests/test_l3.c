@@ -358,6 +358,19 @@ static void test_rhi_convergence(void **state)
 	assert_near(dcs_world_ip_move_convergence_s(e.w, 0, 1), 5 + 30, 1e-12);
 	env_close(&e);
 
+	/* A mark-down shorter than the probe-up leaves no route in between. */
+	two_site_world(
+	    &e, "{\"id\": \"gap\", \"vm\": \"vm\", \"ingress\": \"rhi\","
+		" \"health_check_s\": 2, \"probe_up_s\": 10, \"routing_convergence_s\": 0,"
+		" \"gateway\": \"localized\", \"clients\": [{\"site\": \"b\", \"share\": 1}]}");
+	run_to(&e, 10.5);
+	dcs_world_move_vm(e.w, 0, 1);
+	run_to(&e, 30);
+	assert_string_equal(row_at(&e, "12", "gap", "b").state, "trombone");
+	assert_string_equal(row_at(&e, "15", "gap", "b").state, "unreachable");
+	assert_string_equal(row_at(&e, "21", "gap", "b").state, "optimal");
+	env_close(&e);
+
 	/* A branch c nearer the old site a (100 km) than the new one b (200 km)
 	 * follows a's route until a withdraws it: the mark-down (F5 timeout
 	 * 16 s) then the advertisement interval, 30 s on eBGP (RFC 4271 §10),

@@ -727,6 +727,22 @@ static void test_vsphere_partition(void **state)
 	run_free(&r);
 }
 
+static void test_vsphere_ignored_keys(void **state)
+{
+	(void)state;
+	/* quorum and fence_s mean nothing to vSphere HA: the scenario loads, each
+	 * key with a warning naming it (file:line:col), not an error. */
+	struct dcs_scenario *scn =
+	    load("{\"dcisim\": 1, \"name\": \"vw\", \"duration_s\": 10, " SITES2 LINKS2
+		 "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+		 " \"quorum\": \"majority\", \"fence_s\": 5}]}");
+	assert_int_equal((int)scn->n_warnings, 2);
+	assert_non_null(strstr(scn->warnings[0], "warning:"));
+	assert_non_null(strstr(scn->warnings[0], "quorum"));
+	assert_non_null(strstr(scn->warnings[1], "fence_s"));
+	dcs_scenario_free(scn);
+}
+
 static void test_vsphere_isolation(void **state)
 {
 	(void)state;
@@ -867,6 +883,7 @@ int main(void)
 	    cmocka_unit_test(test_storage_blocked),
 	    cmocka_unit_test(test_vsphere_secondary_crash),
 	    cmocka_unit_test(test_vsphere_partition),
+	    cmocka_unit_test(test_vsphere_ignored_keys),
 	    cmocka_unit_test(test_vsphere_isolation),
 	    cmocka_unit_test(test_vsphere_datastore),
 	    cmocka_unit_test(test_reproducible),

@@ -16,12 +16,11 @@
  *   learns the MAC update origination time of each link on the path
  *   (dcs_l2_mac_update_s: the technology's cp_update_s, e.g. EVI's 100 ms
  *   minimum LSP interval, or the link's mac_update_ms) plus one one-way delay
- *   after the destination edge does (updates are reliable).  Flood-and-learn and IS-IS sites take the
- *   last location they hear; a path made only of MAC-mobility technologies
- *   (VXLAN-EVPN) takes the highest sequence number, so the newest location
- *   wins even when updates arrive out of order.  Sites behind an l3 link or
- *   without a path are outside the domain.  The move's convergence time is
- *   when the last site of the domain knows the final location.
+ *   after the destination edge does (updates are reliable).  Flood-and-learn and IS-IS sites take
+ * the last location they hear; a path made only of MAC-mobility technologies (VXLAN-EVPN) takes the
+ * highest sequence number, so the newest location wins even when updates arrive out of order. Sites
+ * behind an l3 link or without a path are outside the domain.  The move's convergence time is when
+ * the last site of the domain knows the final location.
  * - BUM traffic.  Each site offers bum_pps ARP and unknown-unicast frames
  *   per second (default DCS_L2_BUM_PPS_DEFAULT) to its stretched VLANs; a
  *   frame crosses a link when the technologies of the whole path flood it,

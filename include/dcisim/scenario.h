@@ -96,7 +96,7 @@ struct dcs_storage_cfg {
 		int bb_credits;
 		enum dcs_fc_transport transport;
 		double fcip_max_bandwidth_mbps; /* FCIP profile: the TCP sender's rate cap */
-		double fcip_rtt_ms;             /* FCIP profile: the round trip the window is sized for */
+		double fcip_rtt_ms; /* FCIP profile: the round trip the window is sized for */
 	} fc;
 	struct {
 		bool initial_r2t;
@@ -174,10 +174,10 @@ struct dcs_service_cfg {
 	double dns_ttl_s;
 	double dns_violator_share;
 	double dns_client_floor_s;
-	double dns_violator_hold_s; /* NaN: the dns method's */
-	double health_check_s;      /* RHI mark-down; NaN: the rhi method's */
-	double probe_up_s;          /* RHI mark-up; NaN: the rhi method's */
-	int bgp_session;            /* enum dcs_bgp_session (dcisim/ingress.h) */
+	double dns_violator_hold_s;   /* NaN: the dns method's */
+	double health_check_s;        /* RHI mark-down; NaN: the rhi method's */
+	double probe_up_s;            /* RHI mark-up; NaN: the rhi method's */
+	int bgp_session;              /* enum dcs_bgp_session (dcisim/ingress.h) */
 	double routing_convergence_s; /* NaN: the session's advertisement interval */
 	enum dcs_gateway gateway;
 	int vrrp_priority;

@@ -24,10 +24,10 @@
 
 struct dcs_sync_product {
 	const char *name;
-	const char *label;   /* the product, in messages */
-	double max_rtt_ms;   /* supported round trip between the arrays; 0: none stated */
-	double max_km;       /* supported fibre distance; 0: none stated */
-	const char *range;   /* where sources disagree: the other figures */
+	const char *label; /* the product, in messages */
+	double max_rtt_ms; /* supported round trip between the arrays; 0: none stated */
+	double max_km;     /* supported fibre distance; 0: none stated */
+	const char *range; /* where sources disagree: the other figures */
 	const char *source;
 };
 

@@ -36,8 +36,8 @@ struct dcs_tech_info {
 	double cp_update_min_s;     /* ... the range the sources give (min, max) */
 	double cp_update_max_s;
 	const char *cp_update_source;
-	bool fc_native;             /* native FC can ride it (optical transport); else FCIP */
-	const char *learning;       /* words for reports */
+	bool fc_native;       /* native FC can ride it (optical transport); else FCIP */
+	const char *learning; /* words for reports */
 	const char *failover_source;
 	const char *source; /* where the row's figures come from */
 };

@@ -24,7 +24,11 @@ int dcs_namelist_default(const struct dcs_namelist *c)
 }
 
 const struct dcs_namelist *const dcs_namelists[] = {
-    &dcs_tech_list,           &dcs_migration_engine_list, &dcs_ingress_list,
-    &dcs_cluster_preset_list, &dcs_fault_kind_list,       &dcs_sync_product_list,
+    &dcs_tech_list,
+    &dcs_migration_engine_list,
+    &dcs_ingress_list,
+    &dcs_cluster_preset_list,
+    &dcs_fault_kind_list,
+    &dcs_sync_product_list,
     NULL,
 };

@@ -252,7 +252,10 @@ static void check_sync_distance(struct ld *L, const cJSON *obj, const struct dcs
 		   "supported distance of %s%s (%s; %s): the vendor does not support "
 		   "synchronous mode there",
 		   L->scn->sites[s->arrays[0].site].id, L->scn->sites[s->arrays[1].site].id, rtt_ms,
-		   km, ratio, s->sync_product == DCS_SYNC_PRODUCT_ANY ? "even the most permissive listed product, " : "",
+		   km, ratio,
+		   s->sync_product == DCS_SYNC_PRODUCT_ANY
+		       ? "even the most permissive listed product, "
+		       : "",
 		   p->label, lim, p->source);
 }
 

@@ -807,12 +807,14 @@ static void decide_quorum(struct cluster *c)
 	}
 }
 
-static int choose_node(const struct cluster *c, int comp)
+/* The first node of partition comp that may run the service, preferring one
+ * at the site it last ran at; -1 when none may. */
+static int pick_node(const struct cluster *c, int comp,
+		     bool (*may_run)(const struct cluster *c, int i))
 {
 	int pick = -1;
 	for (int i = 0; i < c->n; i++) {
-		const struct node *nd = &c->nodes[i];
-		if (nd->comp != comp || !nd->up || nd->fenced || !nd->quorate)
+		if (c->nodes[i].comp != comp || !c->nodes[i].up || !may_run(c, i))
 			continue;
 		if (node_site(c, i) == c->last_site)
 			return i;
@@ -820,6 +822,16 @@ static int choose_node(const struct cluster *c, int comp)
 			pick = i;
 	}
 	return pick;
+}
+
+static bool quorate_unfenced(const struct cluster *c, int i)
+{
+	return !c->nodes[i].fenced && c->nodes[i].quorate;
+}
+
+static int choose_node(const struct cluster *c, int comp)
+{
+	return pick_node(c, comp, quorate_unfenced);
 }
 
 /* ---- vSphere HA ---- */
@@ -979,9 +991,14 @@ static void vs_elect(struct cluster *c)
  * elsewhere still holds the VM (its datastore heartbeats would show it
  * running: a partition, not a failure), and only on a host whose datastore
  * is writable (the VM's files), preferring the site where it ran. */
+static bool vs_may_run(const struct cluster *c, int i)
+{
+	return !c->nodes[i].isolated && vs_datastore_ok(c, i);
+}
+
 static int vs_restart_node(struct cluster *c, int comp)
 {
-	int n = c->n, pick = -1;
+	int n = c->n;
 	bool primary = false;
 	for (int i = 0; i < n; i++) {
 		const struct node *nd = &c->nodes[i];
@@ -999,16 +1016,7 @@ static int vs_restart_node(struct cluster *c, int comp)
 		if (c->nodes[j].comp != comp && c->nodes[j].inst != INST_NONE &&
 		    vs_datastore_ok(c, j))
 			return -1;
-	for (int i = 0; i < n; i++) {
-		const struct node *nd = &c->nodes[i];
-		if (nd->comp != comp || !nd->up || nd->isolated || !vs_datastore_ok(c, i))
-			continue;
-		if (node_site(c, i) == c->last_site)
-			return i;
-		if (pick < 0)
-			pick = i;
-	}
-	return pick;
+	return pick_node(c, comp, vs_may_run);
 }
 
 /* A copy that lost its disk lock to a newer one stops as soon as it can

@@ -100,19 +100,20 @@ static void report(struct ld *L, size_t off, const char *fmt, ...)
 		fprintf(L->err, "%s: error: too many errors; stopping here\n", L->file);
 }
 
+/* At the member's value when the object has it, else at the object. */
+static const cJSON *report_at(const cJSON *node, const char *key)
+{
+	const cJSON *m = key && node ? ld_member(node, key) : NULL;
+	return m ? m : node;
+}
+
 void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
 {
 	if (L->nerrors >= MAX_ERRORS) {
 		L->nerrors++;
 		return;
 	}
-	/* At the member's value when the object has it, else at the object. */
-	const cJSON *at = node;
-	if (key && node) {
-		const cJSON *m = ld_member(node, key);
-		if (m)
-			at = m;
-	}
+	const cJSON *at = report_at(node, key);
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
@@ -130,12 +131,7 @@ void ld_warning(struct ld *L, const cJSON *node, const char *key, const char *fm
 {
 	if (L->synthetic || !L->scn)
 		return;
-	const cJSON *at = node;
-	if (key && node) {
-		const cJSON *m = ld_member(node, key);
-		if (m)
-			at = m;
-	}
+	const cJSON *at = report_at(node, key);
 	size_t saved = 0;
 	if (key)
 		path_push(L, key, 0, &saved);

@@ -133,7 +133,9 @@ bool dcs_scenario_nominal_path(const struct dcs_scenario *scn, int a, int b, dou
 			done[u] = true;
 			for (size_t l = 0; l < scn->n_links; l++) {
 				const struct dcs_link_cfg *c = &scn->links[l];
-				if (c->a != (int)u && c->b != (int)u)
+				/* A link whose ends did not resolve (a bad file) is no path. */
+				if (c->a < 0 || c->b < 0 || (size_t)c->a >= n ||
+				    (size_t)c->b >= n || (c->a != (int)u && c->b != (int)u))
 					continue;
 				size_t v = (size_t)(c->a == (int)u ? c->b : c->a);
 				double nd = d[u] + dcs_link_cfg_one_way_us(c);

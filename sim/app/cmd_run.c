@@ -221,6 +221,9 @@ int dcs_cmd_run(int argc, char **argv)
 			nerr == 1 ? "" : "s");
 		return DCS_EXIT_USAGE;
 	}
+	if (o.verbosity >= 0)
+		for (size_t i = 0; i < scn->n_warnings; i++)
+			fprintf(stderr, "%s\n", scn->warnings[i]);
 	char defdir[512];
 	if (!o.out_dir) {
 		snprintf(defdir, sizeof(defdir), "results/%s", scn->name);
@@ -276,6 +279,8 @@ static int validate_one(const char *path)
 	struct dcs_scenario *s = dcs_scenario_load_file(path, stderr, &nerr);
 	if (!s)
 		return DCS_EXIT_USAGE;
+	for (size_t i = 0; i < s->n_warnings; i++)
+		fprintf(stderr, "%s\n", s->warnings[i]);
 	printf("%s: ok (%s: %zu sites, %zu links, %zu VMs, %.12g s)\n", path, s->name, s->n_sites,
 	       s->n_links, s->n_vms, s->duration_s);
 	dcs_scenario_free(s);

@@ -351,6 +351,12 @@ static void criteria_errors_name_file_line_and_path(void **state)
 	    {"{\"dcisim_criteria\": 1, \"ignore\": [\"faults\",\n \"nosuch\"]}", "\"nosuch\"",
 	     "ignore[1]", "neither a summary metric nor a producer"},
 	    {"{\"dcisim_criteria\": 2}", "2", "dcisim_criteria", "must be 1"},
+	    {"{\"dcisim_criteria\": 1, \"rules\": [{\"metric\": \"migration_outcome\",\n "
+	     "\"above\": 1, \"verdict\": \"outage\"}]}",
+	     "\"migration_outcome\"", "rules[0]", "a label: a limit cannot apply"},
+	    {"{\"dcisim_criteria\": 1, \"rules\": [\n {\"metric\": \"cluster_rto_s\", "
+	     "\"above\": 1, \"worse_by\": 2, \"verdict\": \"outage\"}]}",
+	     "{\"metric\": \"cluster_rto_s\"", "rules[0]", "a rule has one of 'worse_by'"},
 	    {"{\"rules\": []}", "{", "(top level)", "missing required key 'dcisim_criteria'"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -552,6 +558,50 @@ static void judgement_follows_the_criteria(void **state)
 	dcs_criteria_free(cr);
 }
 
+/* A limit judges a crossing only, and replaces the generic tolerance. */
+static void limits_judge_crossings(void **state)
+{
+	(void)state;
+	const char *text = "{\"dcisim_criteria\": 1, \"rules\": [{\"metric\": "
+			   "\"storage_write_p99_ms\", \"above\": 5, \"verdict\": \"outage\"},"
+			   "{\"metric\": \"cluster_availability\", \"below\": 0.99, \"verdict\": "
+			   "\"outage\"}]}";
+	int nerr = 0;
+	struct dcs_criteria *cr =
+	    dcs_criteria_load_text(text, strlen(text), "c.json", catalog(), stderr, &nerr);
+	assert_non_null(cr);
+	assert_int_equal(dcs_criteria_rule(cr, "storage_write_p99_ms")->kind, DCS_RULE_ABOVE);
+	const char *base[] = {"storage_write_p99_ms[a]",  "2", "storage_write_p99_ms[b]", "6",
+			      "cluster_availability[db]", "1"};
+	/* a crosses 5 ms: outage; b was above already and doubles: no verdict
+	 * (the limit replaces the 10 % tolerance); db falls to 0.995: above
+	 * its limit, so no verdict although 0.5 % worse. */
+	const char *r1[] = {"storage_write_p99_ms[a]",  "5.5",  "storage_write_p99_ms[b]", "12",
+			    "cluster_availability[db]", "0.995"};
+	/* db falls past 0.99: outage; a rises within its limit: nothing. */
+	const char *r2[] = {"storage_write_p99_ms[a]",  "4.9", "storage_write_p99_ms[b]", "6",
+			    "cluster_availability[db]", "0.98"};
+	struct dcs_sweep_run runs[3] = {make_run(base, 3, 0), make_run(r1, 3, 0),
+					make_run(r2, 3, 0)};
+	const char *const *down[3] = {NULL, NULL, NULL};
+	size_t n_down[3] = {0, 0, 0};
+	struct dcs_survive_table t;
+	assert_int_equal(dcs_survive_judge(&t, runs, 3, cr, catalog(), down, n_down), 0);
+	long a = ent_of(&t, "a"), b = ent_of(&t, "b"), db = ent_of(&t, "db");
+	size_t ne = t.n_entities;
+	assert_int_equal(t.entv[ne + (size_t)a], DCS_VERDICT_OUTAGE);
+	assert_int_equal(t.entv[ne + (size_t)b], DCS_VERDICT_SURVIVES);
+	assert_int_equal(t.entv[ne + (size_t)db], DCS_VERDICT_SURVIVES);
+	assert_int_equal(t.entv[2 * ne + (size_t)a], DCS_VERDICT_SURVIVES);
+	assert_int_equal(t.entv[2 * ne + (size_t)db], DCS_VERDICT_OUTAGE);
+	assert_int_equal(t.rowv[1], DCS_VERDICT_OUTAGE);
+	assert_int_equal(t.rowv[2], DCS_VERDICT_OUTAGE);
+	dcs_survive_table_free(&t);
+	for (size_t i = 0; i < 3; i++)
+		dcs_sweep_run_clear(&runs[i]);
+	dcs_criteria_free(cr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +613,7 @@ int main(void)
 	    cmocka_unit_test(criteria_errors_name_file_line_and_path),
 	    cmocka_unit_test(criteria_override_the_defaults),
 	    cmocka_unit_test(judgement_follows_the_criteria),
+	    cmocka_unit_test(limits_judge_crossings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

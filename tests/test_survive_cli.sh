@@ -86,7 +86,7 @@ fi
 # Resume: the cache is refused without --resume, reused with it.
 "$dcisim" survive "$w" --out "$tmp/w" -q 2> "$tmp/again.err"
 [ $? -eq 2 ] || fail "a second survive into the same directory needs --resume or --force"
-grep -q "dcisim survive: error: .*--resume" "$tmp/again.err" || fail "the message names --resume"
+grep -q "error: .*--resume" "$tmp/again.err" || fail "the message names --resume"
 cp "$tmp/w/survive.csv" "$tmp/first.csv"
 "$dcisim" survive "$w" --out "$tmp/w" --resume 2> "$tmp/resume.err" || fail "--resume exits $?"
 grep -q "0 runs computed, 13 reused" "$tmp/resume.err" || { cat "$tmp/resume.err"; fail "resume reuses every run"; }
@@ -143,4 +143,12 @@ grep -q '^40,recovery,dci1,' "$tmp/short/runs/000001/events.csv" || fail "the cu
 "$dcisim" survive --print-criteria > "$tmp/default-criteria.json" || fail "--print-criteria exits $?"
 "$dcisim" survive "$nw" --criteria "$tmp/default-criteria.json" --out "$tmp/pc" -q || fail "the printed criteria do not load"
 cmp "$tmp/nw/survive.csv" "$tmp/pc/survive.csv" || fail "the printed defaults judge otherwise than the defaults"
+# docs/survive.md states the defaults the program uses.
+python3 - "$tmp/default-criteria.json" docs/survive.md <<'PY' || fail "docs/survive.md's default criteria differ from --print-criteria"
+import json, sys
+printed = json.load(open(sys.argv[1]))
+doc = open(sys.argv[2]).read()
+a = doc.index('```json\n{\n  "dcisim_criteria": 1,') + len('```json\n')
+sys.exit(0 if json.loads(doc[a:doc.index('```', a)]) == printed else 1)
+PY
 echo "survive: demos judged, pairs exact, bytes identical, refusals clean"

@@ -13,12 +13,16 @@
  *   {"dcisim_criteria": 1,
  *    "degraded": {"rtol": 0.1, "atol": {"ms": 0.5, "s": 1}},
  *    "rules": [{"metric": "cluster_split_brains", "worse_by": 0,
- *               "verdict": "data at risk"}, ...],
+ *               "verdict": "data at risk"},
+ *              {"metric": "storage_write_p99_ms", "above": 5,
+ *               "verdict": "degraded"}, ...],
  *    "ignore": ["faults", "l2_bum_bytes"]}
  * is checked against the metric declarations (include/dcisim/metrics.h): a
- * rule must name a declared metric with a direction (or, with "is", a
- * label), an ignore entry a declared metric or producer; each problem is one
- * line `FILE:LINE:COL: error: JSON.PATH: message`.  Keys left out keep
+ * rule must name a declared metric (with a direction for worse_by, a label
+ * for is, a figure or count for above and below), an ignore entry a
+ * declared metric or producer; each problem is one
+ * line `FILE:LINE:COL: error: JSON.PATH: message` (read as sweep and plan
+ * files are, sim/io/basefile.h).  Keys left out keep
  * the defaults (dcs_criteria_default_json, documented in docs/survive.md);
  * a rule for a metric replaces that metric's default rule.
  */
@@ -71,14 +75,20 @@ enum dcs_verdict {
 /* "survives", "degraded", "outage", "data at risk". */
 const char *dcs_verdict_name(enum dcs_verdict v);
 
-/* A metric that gives a verdict of its own when a failure makes it worse
- * than the baseline by more than worse_by (in its declared unit), or, for
- * a label, when it takes one of the values in `is`. */
+/* A metric that gives a verdict of its own: when a failure makes it worse
+ * than the baseline by more than worse_by (in its declared unit; the
+ * generic tolerance still applies below it); when it takes one of the
+ * label values in `is` and the baseline did not; or when it passes an
+ * absolute limit (above or below it) that the baseline did not pass -- a
+ * limit replaces the generic tolerance for that metric. */
+enum dcs_rule_kind { DCS_RULE_WORSE_BY, DCS_RULE_IS, DCS_RULE_ABOVE, DCS_RULE_BELOW };
 struct dcs_criteria_rule {
 	char *metric;
 	enum dcs_verdict verdict;
-	double worse_by;
-	char **is;
+	enum dcs_rule_kind kind;
+	double worse_by; /* DCS_RULE_WORSE_BY */
+	double limit;    /* DCS_RULE_ABOVE, DCS_RULE_BELOW */
+	char **is;       /* DCS_RULE_IS */
 	size_t n_is;
 };
 
@@ -117,24 +127,5 @@ double dcs_criteria_atol(const struct dcs_criteria *cr, const char *unit);
 const struct dcs_criteria_rule *dcs_criteria_rule(const struct dcs_criteria *cr,
 						  const char *metric);
 bool dcs_criteria_ignores(const struct dcs_criteria *cr, const char *metric_or_producer);
-
-/* survive.json: what ran (scenario, depth, when the failures struck and
- * why, for how long), what it found (verdict counts) and how it ran (the
- * sweep engine's figures; wall-clock only here). */
-struct dcs_survive_info {
-	const char *scenario;
-	const char *scenario_path;
-	int depth;
-	double at_s;
-	const char *at_rule; /* why at_s, in words */
-	double for_s;        /* NaN: to the end */
-	size_t failures;
-	size_t verdicts[DCS_VERDICT_COUNT];
-	size_t run_failed;         /* failure runs that did not finish */
-	const char *criteria_path; /* NULL: the defaults */
-	const struct dcs_sweep_info *sweep;
-	size_t runs, runs_done;
-};
-int dcs_survive_write_json(const char *dir, const struct dcs_survive_info *si, FILE *err);
 
 #endif

@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "commands.h"
 #include "dcisim/buf.h"
 #include "dcisim/exitcode.h"
+#include "dcisim/jsonout.h"
 #include "dcisim/loader.h"
 #include "dcisim/output.h"
 #include "dcisim/results.h"
@@ -83,6 +85,7 @@ struct survive_ctx {
 	const char ***down; /* per point: site ids it takes down */
 	size_t *n_down;
 	size_t n_points;
+	int64_t started_unix; /* wall clock at the start (survive.json's provenance) */
 };
 
 static void ctx_free(struct survive_ctx *C)
@@ -187,6 +190,7 @@ static struct dcs_sweep *survive_load(void *ctx, struct dcs_sweep_opts *o, FILE 
 {
 	struct survive_ctx *C = ctx;
 	*nerr = 0;
+	C->started_unix = (int64_t)time(NULL);
 	/* The scenario, as text: failure scenarios are this text plus faults. */
 	if (!C->so.scenario) {
 		C->text = strdup(dcs_default_scenario);
@@ -487,6 +491,59 @@ static void print_summary(const struct survive_ctx *C, const struct dcs_sweep *s
 	fprintf(err, "\n");
 }
 
+/* survive.json: what ran (the scenario, depth, when the failures struck
+ * and why, for how long, the criteria), what it found (the verdicts) and how
+ * it ran (the engine's figures and the provenance; wall-clock only here). */
+static int write_json(const struct survive_ctx *C, const struct dcs_survive_table *t,
+		      const struct dcs_sweep_info *in, size_t n, size_t ndone, FILE *err)
+{
+	struct dcs_jdoc *d = dcs_jdoc_create();
+	if (!d) {
+		fprintf(err, "dcisim survive: error: out of memory writing survive.json\n");
+		return -1;
+	}
+	struct dcs_jnode *o = dcs_jdoc_root(d);
+	dcs_jnode_str(d, o, "scenario", C->base->name);
+	dcs_jnode_str(d, o, "scenario_path", C->label);
+	dcs_jnode_str(d, o, "scenario_sha256", C->base->text_sha256);
+	dcs_jnode_num(d, o, "seed", (double)C->base->seed);
+	dcs_jnode_num(d, o, "depth", C->so.depth);
+	dcs_jnode_num(d, o, "at_s", C->at_s);
+	dcs_jnode_str(d, o, "at_rule", C->at_rule);
+	if (isnan(C->so.for_s))
+		dcs_jnode_null(d, o, "for_s");
+	else
+		dcs_jnode_num(d, o, "for_s", C->so.for_s);
+	dcs_jnode_num(d, o, "failures", (double)(n - 1));
+	size_t counts[DCS_VERDICT_COUNT] = {0}, not_judged = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (t->ok[i] && t->ok[0])
+			counts[t->rowv[i]]++;
+		else
+			not_judged++;
+	}
+	struct dcs_jnode *v = dcs_jnode_object(d, o, "verdicts");
+	for (int k = 0; k < DCS_VERDICT_COUNT; k++)
+		dcs_jnode_num(d, v, dcs_verdict_name(k), (double)counts[k]);
+	dcs_jnode_num(d, o, "not_judged", (double)not_judged);
+	if (C->so.criteria_path)
+		dcs_jnode_str(d, o, "criteria", C->so.criteria_path);
+	else
+		dcs_jnode_null(d, o, "criteria");
+	dcs_jnode_num(d, o, "runs", (double)n);
+	dcs_jnode_num(d, o, "runs_done", (double)ndone);
+	dcs_jnode_num(d, o, "runs_computed", (double)in->computed);
+	dcs_jnode_num(d, o, "runs_reused", (double)in->reused);
+	dcs_jnode_bool(d, o, "complete", in->complete);
+	dcs_jnode_num(d, o, "jobs", in->jobs);
+	dcs_jnode_num(d, o, "ranks", in->ranks);
+	dcs_jnode_num(d, o, "wall_s", in->wall_s);
+	dcs_jnode_provenance(d, o, C->started_unix);
+	int rc = dcs_jdoc_write(d, C->out, "survive.json", err);
+	dcs_jdoc_destroy(d);
+	return rc;
+}
+
 static int survive_finish(void *ctx, const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
 			  const struct dcs_sweep_opts *o, const struct dcs_sweep_info *info,
 			  int interrupted_code, FILE *err)
@@ -514,26 +571,7 @@ static int survive_finish(void *ctx, const struct dcs_sweep *sw, const struct dc
 			strerror(errno));
 	if (!wc)
 		wc = write_csv(C, sw, runs, &t, err);
-	struct dcs_survive_info si = {
-	    .scenario = C->base->name,
-	    .scenario_path = C->label,
-	    .depth = C->so.depth,
-	    .at_s = C->at_s,
-	    .at_rule = C->at_rule,
-	    .for_s = C->so.for_s,
-	    .failures = n - 1,
-	    .criteria_path = C->so.criteria_path,
-	    .sweep = &in,
-	    .runs = n,
-	    .runs_done = ndone,
-	};
-	for (size_t i = 1; i < n; i++) {
-		if (t.ok[i] && t.ok[0])
-			si.verdicts[t.rowv[i]]++;
-		else
-			si.run_failed++;
-	}
-	if (!wc && dcs_survive_write_json(C->out, &si, err) != 0)
+	if (!wc && write_json(C, &t, &in, n, ndone, err) != 0)
 		wc = DCS_EXIT_RUNTIME;
 	const char **dirs = calloc(n + 1, sizeof(char *));
 	char *dirbuf = calloc(n + 1, 32);
@@ -617,7 +655,7 @@ int dcs_cmd_survive(int argc, char **argv)
 	};
 	struct survive_ctx C = {
 	    .so = {.depth = 1, .at_s = NAN, .for_s = NAN, .max_runs = DEFAULT_MAX_RUNS}};
-	struct dcs_sweep_opts o = {.jobs = 1, .command = "survive"};
+	struct dcs_sweep_opts o = {.jobs = 1};
 	struct dcs_options opt;
 	dcs_options_begin(&opt, argc, argv);
 	for (int c; (c = dcs_options_next(&opt, "qh", longs)) != -1;) {

@@ -376,10 +376,25 @@ static enum dcs_verdict judge_one(const struct dcs_survive_col *c, const char *b
 	enum dcs_verdict v = DCS_VERDICT_SURVIVES;
 	*weight = 0;
 	const struct dcs_criteria_rule *r = dcs_criteria_rule(cr, d->name);
-	if (r && r->n_is) {
+	/* A metric the criteria name is the likelier cause, at any verdict. */
+	double rule_weight = r ? 1e300 / (double)(1 + (r - cr->rules)) : 0;
+	if (r && r->kind == DCS_RULE_IS) {
 		if (in_list(r->is, r->n_is, val) && !in_list(r->is, r->n_is, base)) {
 			v = r->verdict;
-			*weight = 1e300 / (double)(1 + (r - cr->rules));
+			*weight = rule_weight;
+		}
+		return v;
+	}
+	if (r && (r->kind == DCS_RULE_ABOVE || r->kind == DCS_RULE_BELOW)) {
+		/* Past the limit with the failure and not without it; the limit
+		 * replaces the generic tolerance. */
+		double x, b;
+		bool up = r->kind == DCS_RULE_ABOVE;
+		bool past = num_of(val, &x) && (up ? x > r->limit : x < r->limit);
+		bool was = num_of(base, &b) && (up ? b > r->limit : b < r->limit);
+		if (past && !was) {
+			v = r->verdict;
+			*weight = rule_weight;
 		}
 		return v;
 	}
@@ -387,8 +402,6 @@ static enum dcs_verdict judge_one(const struct dcs_survive_col *c, const char *b
 		return v;
 	double b = 0, x = 0;
 	bool hb = num_of(base, &b), hx = num_of(val, &x);
-	/* A metric the criteria name is the likelier cause, at any verdict. */
-	double rule_weight = r ? 1e300 / (double)(1 + (r - cr->rules)) : 0;
 	if (r && (hb || hx) && worsening(d->better, x, b) > r->worse_by) {
 		v = r->verdict;
 		*weight = rule_weight;

@@ -190,21 +190,31 @@ static void criteria_section(struct dcs_buf *b, const struct dcs_survive_report 
 		const struct dcs_criteria_rule *r = &cr->rules[i];
 		dcs_buf_printf(b, "<tr><td><code>%s</code></td><td class=\"v%d\">%s</td><td>",
 			       r->metric, (int)r->verdict, dcs_verdict_name(r->verdict));
-		if (r->n_is) {
+		struct dcs_world_catalog wc;
+		const struct dcs_metric_def *d =
+		    dcs_catalog_metric(dcs_world_catalog_init(&wc), r->metric);
+		char w[DCS_HUMAN_LEN];
+		switch (r->kind) {
+		case DCS_RULE_IS:
 			dcs_buf_puts(b, "is ");
 			for (size_t k = 0; k < r->n_is; k++) {
 				dcs_buf_puts(b, k ? " or " : "");
 				dcs_html_esc(b, r->is[k]);
 			}
 			dcs_buf_puts(b, " (and the baseline is not)");
-		} else {
-			struct dcs_world_catalog wc;
-			const struct dcs_metric_def *d =
-			    dcs_catalog_metric(dcs_world_catalog_init(&wc), r->metric);
-			char w[DCS_HUMAN_LEN];
+			break;
+		case DCS_RULE_WORSE_BY:
 			dcs_human(w, sizeof(w), r->worse_by, d ? d->unit : "");
 			dcs_buf_puts(b, "is worse than the baseline by more than ");
 			dcs_html_esc(b, w);
+			break;
+		case DCS_RULE_ABOVE:
+		case DCS_RULE_BELOW:
+			dcs_human(w, sizeof(w), r->limit, d ? d->unit : "");
+			dcs_buf_puts(b, r->kind == DCS_RULE_ABOVE ? "is above " : "is below ");
+			dcs_html_esc(b, w);
+			dcs_buf_puts(b, " (and the baseline is not)");
+			break;
 		}
 		dcs_buf_puts(b, "</td></tr>\n");
 	}

@@ -43,12 +43,6 @@ void dcs_sweep_run_key(const struct dcs_sweep *sw, size_t run, char key[65])
 	dcs_sha256_hex(buf, (size_t)n, key);
 }
 
-/* The command that runs the sweep, for messages. */
-static const char *cmd_name(const struct dcs_sweep_opts *o)
-{
-	return o->command ? o->command : "sweep";
-}
-
 static void cache_dir(const struct dcs_sweep_opts *o, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/cache", o->out_dir);
@@ -154,22 +148,22 @@ long dcs_sweep_cache_prepare(const struct dcs_sweep *sw, const struct dcs_sweep_
 	closedir(dp);
 	long reused = 0;
 	if (oom) {
-		fprintf(err, "dcisim %s: error: out of memory reading %s\n", cmd_name(o), dir);
+		fprintf(err, "dcisim sweep: error: out of memory reading %s\n", dir);
 		reused = -1;
 	} else if (n > 0 && !o->resume && !o->force) {
 		fprintf(err,
-			"dcisim %s: error: %s holds %zu cached run%s of an earlier run into "
-			"this directory; pass --resume to reuse those that match and run the "
+			"dcisim: error: %s holds %zu cached run%s of an earlier sweep, plan or survive "
+			"into this directory; pass --resume to reuse those that match and run the "
 			"rest, or --force to delete them and run everything (nothing run)\n",
-			cmd_name(o), dir, n, n == 1 ? "" : "s");
+			dir, n, n == 1 ? "" : "s");
 		reused = -1;
 	} else if (o->force) {
 		for (size_t i = 0; i < n; i++) {
 			char p[4400];
 			snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
 			if (unlink(p) != 0 && errno != ENOENT) {
-				fprintf(err, "dcisim %s: error: cannot remove %s: %s\n",
-					cmd_name(o), p, strerror(errno));
+				fprintf(err, "dcisim sweep: error: cannot remove %s: %s\n", p,
+					strerror(errno));
 				reused = -1;
 				break;
 			}
@@ -194,8 +188,7 @@ long dcs_sweep_cache_prepare(const struct dcs_sweep *sw, const struct dcs_sweep_
 		for (size_t k = 0; used && k < n; k++)
 			*stale += !used[k];
 		if (!used) {
-			fprintf(err, "dcisim %s: error: out of memory reading %s\n", cmd_name(o),
-				dir);
+			fprintf(err, "dcisim sweep: error: out of memory reading %s\n", dir);
 			reused = -1;
 		}
 		free(used);
@@ -209,7 +202,7 @@ long dcs_sweep_cache_prepare(const struct dcs_sweep *sw, const struct dcs_sweep_
 void dcs_sweep_cache_store(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o, size_t run,
 			   const struct dcs_sweep_run *r, FILE *err)
 {
-	if (!o->out_dir || !r->done || r->code != 0 || r->reused)
+	if (!o->out_dir || o->cache_readonly || !r->done || r->code != 0 || r->reused)
 		return;
 	char dir[4096], key[65], name[72];
 	cache_dir(o, dir, sizeof(dir));
@@ -220,7 +213,7 @@ void dcs_sweep_cache_store(const struct dcs_sweep *sw, const struct dcs_sweep_op
 	size_t hl = strlen(RECORD_MAGIC);
 	char *data = packed ? malloc(hl + 65 + plen) : NULL;
 	if (!data) {
-		fprintf(err, "dcisim %s: error: out of memory caching run %zu\n", cmd_name(o), run);
+		fprintf(err, "dcisim sweep: error: out of memory caching run %zu\n", run);
 		free(packed);
 		return;
 	}
@@ -229,8 +222,7 @@ void dcs_sweep_cache_store(const struct dcs_sweep *sw, const struct dcs_sweep_op
 	data[hl + 64] = '\n';
 	memcpy(data + hl + 65, packed, plen);
 	if (dcs_mkdir_p(dir) != 0)
-		fprintf(err, "dcisim %s: error: cannot create %s: %s\n", cmd_name(o), dir,
-			strerror(errno));
+		fprintf(err, "dcisim sweep: error: cannot create %s: %s\n", dir, strerror(errno));
 	else
 		dcs_write_file_atomic(dir, name, data, hl + 65 + plen, err);
 	free(data);

@@ -4,9 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dcisim/loader.h"
-#include "textsafe.h"
-
 struct jpos_index {
 	size_t n, cap;
 	size_t *val_off;
@@ -195,15 +192,4 @@ size_t jpos_offset(const struct jpos_index *ix, const cJSON *node, int want_key)
 	if (want_key && ix->key_off[o] != SIZE_MAX)
 		return ix->key_off[o];
 	return ix->val_off[o];
-}
-
-void jpos_verror(FILE *err, const char *file, const char *text, const struct jpos_index *ix,
-		 const cJSON *node, int want_key, const char *path, const char *fmt, va_list ap)
-{
-	int line = 1, col = 1;
-	if (node && ix)
-		dcs_text_line_col(text, jpos_offset(ix, node, want_key), &line, &col);
-	dcs_fprintf_escaped(err, "%s:%d:%d: error: %s: ", file, line, col, path);
-	dcs_vfprintf_escaped(err, fmt, ap);
-	fputc('\n', err);
 }

@@ -7,9 +7,7 @@
 #ifndef DCISIM_IO_JSONPOS_H
 #define DCISIM_IO_JSONPOS_H
 
-#include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
 
 #include <cjson/cJSON.h>
 
@@ -22,12 +20,5 @@ void jpos_free(struct jpos_index *ix);
 /* Offset of a node's value, or of its key when it is an object member and
  * want_key is set. */
 size_t jpos_offset(const struct jpos_index *ix, const cJSON *node, int want_key);
-
-/* One error line `FILE:LINE:COL: error: PATH: message` on err at a node
- * (its key with want_key; 1:1 without a node or an index), with the bytes
- * that come from the file escaped so it stays one line.  For the sweep and
- * criteria files (the scenario loader counts and limits its own). */
-void jpos_verror(FILE *err, const char *file, const char *text, const struct jpos_index *ix,
-		 const cJSON *node, int want_key, const char *path, const char *fmt, va_list ap);
 
 #endif

@@ -16,7 +16,7 @@
 #include "dcisim/faultkinds.h"
 #include "dcisim/loader.h"
 #include "dcisim/output.h"
-#include "jsonpos.h"
+#include "basefile.h"
 #include "textsafe.h"
 
 /* ---- failure scenarios ---------------------------------------------------- */
@@ -141,6 +141,7 @@ const char dcs_criteria_default_json[] =
     "    {\"metric\": \"storage_unavailable_s\", \"worse_by\": 60, \"verdict\": \"outage\"},\n"
     "    {\"metric\": \"storage_held_writes_at_end\", \"worse_by\": 0, \"verdict\": "
     "\"outage\"},\n"
+    "    {\"metric\": \"storage_sync_limit_ratio\", \"above\": 1, \"verdict\": \"degraded\"},\n"
     "    {\"metric\": \"migration_outcome\", \"is\": [\"failed\", \"aborted\"], \"verdict\": "
     "\"degraded\"}\n"
     "  ],\n"
@@ -196,44 +197,15 @@ bool dcs_criteria_ignores(const struct dcs_criteria *cr, const char *name)
 	return false;
 }
 
-/* A criteria file being read. */
+/* A criteria file being read: the derived-file reader (basefile.h) and
+ * what the criteria are checked against. */
 struct cl {
-	const char *file;
-	const char *text;
-	struct jpos_index *pos;
+	struct bf bf;
 	const struct dcs_catalog *cat;
-	FILE *err;
-	int nerrors;
 	bool oom;
 };
 
-static void cl_error(struct cl *C, const cJSON *node, int want_key, const char *path,
-		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void cl_error(struct cl *C, const cJSON *node, int want_key, const char *path,
-		     const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	jpos_verror(C->err, C->file, C->text, C->pos, node, want_key, path, fmt, ap);
-	va_end(ap);
-	C->nerrors++;
-}
-
-/* The closest of n names to s, when close enough to suggest. */
-static const char *closest(const char *s, const char *const *names, size_t n)
-{
-	const char *best = NULL;
-	size_t bestd = (size_t)-1;
-	for (size_t i = 0; i < n; i++) {
-		size_t d = dcs_edit_distance(s, names[i]);
-		if (d < bestd) {
-			bestd = d;
-			best = names[i];
-		}
-	}
-	return best && bestd <= (strlen(s) < 6 ? 2 : 3) ? best : NULL;
-}
+#define cl_error(C, ...) bf_error(&(C)->bf, __VA_ARGS__)
 
 /* The declared metric closest to s. */
 static const char *closest_metric(const struct dcs_catalog *c, const char *s)
@@ -280,33 +252,6 @@ static bool number_in(struct cl *C, const cJSON *v, const char *path, double lo,
 	return true;
 }
 
-/* Checks an object's keys against the known ones. */
-static void check_keys(struct cl *C, const cJSON *obj, const char *where, const char *const *known,
-		       size_t n)
-{
-	for (const cJSON *c = obj->child; c; c = c->next) {
-		bool ok = false;
-		for (size_t i = 0; i < n && !ok; i++)
-			ok = !strcmp(c->string, known[i]);
-		for (const cJSON *d = obj->child; d != c; d = d->next)
-			if (!strcmp(d->string, c->string))
-				cl_error(C, c, 1, c->string, "duplicate key");
-		if (ok)
-			continue;
-		char path[256];
-		snprintf(path, sizeof(path), "%s%s%s", where, *where ? "." : "", c->string);
-		const char *near = closest(c->string, known, n);
-		char list[256] = "";
-		for (size_t i = 0, k = 0; i < n && k < sizeof(list); i++)
-			k += (size_t)snprintf(list + k, sizeof(list) - k, "%s%s", i ? ", " : "",
-					      known[i]);
-		if (near)
-			cl_error(C, c, 1, path, "unknown key; did you mean '%s'?", near);
-		else
-			cl_error(C, c, 1, path, "unknown key (known: %s)", list);
-	}
-}
-
 static char *xstrdup(struct cl *C, const char *s)
 {
 	char *d = strdup(s);
@@ -323,11 +268,11 @@ static void read_degraded(struct cl *C, const cJSON *d, struct dcs_criteria *cr)
 		return;
 	}
 	static const char *const known[] = {"rtol", "atol"};
-	check_keys(C, d, "degraded", known, 2);
-	const cJSON *rtol = cJSON_GetObjectItemCaseSensitive(d, "rtol");
+	const cJSON *slot[2];
+	bf_keys(&C->bf, d, "degraded.", known, 2, slot);
+	const cJSON *rtol = slot[0], *atol = slot[1];
 	if (rtol)
 		number_in(C, rtol, "degraded.rtol", 0, 1e6, &cr->rtol);
-	const cJSON *atol = cJSON_GetObjectItemCaseSensitive(d, "atol");
 	if (!atol)
 		return;
 	if (!cJSON_IsObject(atol)) {
@@ -386,13 +331,14 @@ static void read_rule(struct cl *C, const cJSON *o, const char *where, struct dc
 			 "\"worse_by\": 60, \"verdict\": \"outage\"}");
 		return;
 	}
-	static const char *const known[] = {"metric", "verdict", "worse_by", "is"};
-	check_keys(C, o, where, known, 4);
+	static const char *const known[] = {"metric", "verdict", "worse_by",
+					    "is",     "above",   "below"};
+	const cJSON *slot[6];
 	char path[320];
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "metric");
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "verdict");
-	const cJSON *wb = cJSON_GetObjectItemCaseSensitive(o, "worse_by");
-	const cJSON *is = cJSON_GetObjectItemCaseSensitive(o, "is");
+	snprintf(path, sizeof(path), "%s.", where);
+	bf_keys(&C->bf, o, path, known, 6, slot);
+	const cJSON *m = slot[0], *v = slot[1], *wb = slot[2], *is = slot[3];
+	const cJSON *lim = slot[4] ? slot[4] : slot[5];
 	struct dcs_criteria_rule r = {0};
 	bool ok = true;
 	const struct dcs_metric_def *d = NULL;
@@ -414,11 +360,25 @@ static void read_rule(struct cl *C, const cJSON *o, const char *where, struct dc
 			 "\"data at risk\"");
 		ok = false;
 	}
-	if ((wb != NULL) == (is != NULL)) {
+	if ((wb != NULL) + (is != NULL) + (slot[4] != NULL) + (slot[5] != NULL) != 1) {
 		cl_error(C, o, 0, where,
-			 "a rule has either 'worse_by' (a figure or count) or 'is' (a label's "
-			 "values)");
+			 "a rule has one of 'worse_by' (than the baseline), 'above' or 'below' (a "
+			 "limit) for a figure or count, or 'is' (a label's values)");
 		ok = false;
+	}
+	r.kind = wb        ? DCS_RULE_WORSE_BY
+		 : is      ? DCS_RULE_IS
+		 : slot[4] ? DCS_RULE_ABOVE
+			   : DCS_RULE_BELOW;
+	if (ok && lim) {
+		snprintf(path, sizeof(path), "%s.%s", where, slot[4] ? "above" : "below");
+		ok = number_in(C, lim, path, -1e18, 1e18, &r.limit);
+		if (ok && d->kind == DCS_METRIC_LABEL) {
+			cl_error(C, m, 0, where,
+				 "%s is a label: a limit cannot apply (use 'is' for its values)",
+				 d->name);
+			ok = false;
+		}
 	}
 	if (ok && wb) {
 		snprintf(path, sizeof(path), "%s.worse_by", where);
@@ -434,7 +394,8 @@ static void read_rule(struct cl *C, const cJSON *o, const char *where, struct dc
 	if (ok && is) {
 		snprintf(path, sizeof(path), "%s.is", where);
 		if (d->kind != DCS_METRIC_LABEL) {
-			cl_error(C, is, 0, path, "%s is not a label: use 'worse_by'", d->name);
+			cl_error(C, is, 0, path,
+				 "%s is not a label: use 'worse_by', 'above' or 'below'", d->name);
 			ok = false;
 		} else if (!cJSON_IsArray(is) || !cJSON_GetArraySize(is)) {
 			cl_error(C, is, 0, path, "must be a non-empty list of the label's values");
@@ -522,15 +483,11 @@ static void read_ignore(struct cl *C, const cJSON *list, struct dcs_criteria *cr
 /* Applies one criteria text over cr. */
 static void read_criteria(struct cl *C, const char *text, size_t len, struct dcs_criteria *cr)
 {
-	cJSON *root = dcs_json_parse_doc(text, len, C->file, C->err);
-	if (!root) {
-		C->nerrors++;
+	C->bf.text = text;
+	C->bf.len = len;
+	cJSON *root = bf_parse(&C->bf);
+	if (!root)
 		return;
-	}
-	C->text = text;
-	C->pos = jpos_build(text, len, root);
-	if (!C->pos)
-		C->oom = true;
 	if (!cJSON_IsObject(root)) {
 		cl_error(C, root, 0, "(top level)",
 			 "a criteria file is a JSON object: {\"dcisim_criteria\": 1, \"rules\": "
@@ -538,18 +495,17 @@ static void read_criteria(struct cl *C, const char *text, size_t len, struct dcs
 	} else {
 		static const char *const known[] = {"dcisim_criteria", "degraded", "rules",
 						    "ignore"};
-		check_keys(C, root, "", known, 4);
-		const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "dcisim_criteria");
+		const cJSON *slot[4];
+		bf_keys(&C->bf, root, "", known, 4, slot);
+		const cJSON *ver = slot[0], *d = slot[1], *rules = slot[2], *ig = slot[3];
 		if (!ver)
 			cl_error(C, root, 0, "(top level)",
 				 "missing required key 'dcisim_criteria' (the format version, 1)");
 		else if (!cJSON_IsNumber(ver) || ver->valuedouble != 1)
 			cl_error(C, ver, 0, "dcisim_criteria",
 				 "must be 1 (the only criteria format this dcisim reads)");
-		const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "degraded");
 		if (d)
 			read_degraded(C, d, cr);
-		const cJSON *rules = cJSON_GetObjectItemCaseSensitive(root, "rules");
 		if (rules && !cJSON_IsArray(rules))
 			cl_error(C, rules, 0, "rules", "must be a list of rules");
 		int k = 0;
@@ -559,12 +515,11 @@ static void read_criteria(struct cl *C, const char *text, size_t len, struct dcs
 			snprintf(where, sizeof(where), "rules[%d]", k);
 			read_rule(C, r, where, cr);
 		}
-		const cJSON *ig = cJSON_GetObjectItemCaseSensitive(root, "ignore");
 		if (ig)
 			read_ignore(C, ig, cr);
 	}
-	jpos_free(C->pos);
-	C->pos = NULL;
+	jpos_free(C->bf.pos);
+	C->bf.pos = NULL;
 	cJSON_Delete(root);
 }
 
@@ -572,13 +527,13 @@ struct dcs_criteria *dcs_criteria_load_text(const char *text, size_t len, const 
 					    const struct dcs_catalog *c, FILE *err, int *nerrors)
 {
 	struct dcs_criteria *cr = calloc(1, sizeof(*cr));
-	struct cl D = {.file = "(default criteria)", .cat = c, .err = err};
+	struct cl D = {.bf = {.file = "(default criteria)", .err = err}, .cat = c};
 	if (cr)
 		read_criteria(&D, dcs_criteria_default_json, strlen(dcs_criteria_default_json), cr);
-	struct cl C = {.file = label, .cat = c, .err = err};
-	if (cr && text && !D.nerrors && !D.oom)
+	struct cl C = {.bf = {.file = label, .err = err}, .cat = c};
+	if (cr && text && !D.bf.nerrors && !D.oom)
 		read_criteria(&C, text, len, cr);
-	*nerrors = D.nerrors + C.nerrors;
+	*nerrors = D.bf.nerrors + C.bf.nerrors;
 	if (!cr || D.oom || C.oom) {
 		fprintf(err, "%s: error: out of memory reading the criteria\n", label);
 		++*nerrors;
@@ -606,44 +561,4 @@ struct dcs_criteria *dcs_criteria_load(const char *path, const struct dcs_catalo
 	struct dcs_criteria *cr = dcs_criteria_load_text(text, len, path, c, err, nerrors);
 	free(text);
 	return cr;
-}
-
-/* ---- survive.json ----------------------------------------------------------- */
-
-int dcs_survive_write_json(const char *dir, const struct dcs_survive_info *si, FILE *err)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON *v = cJSON_CreateObject();
-	if (!o || !v) {
-		cJSON_Delete(o);
-		cJSON_Delete(v);
-		return -1;
-	}
-	cJSON_AddStringToObject(o, "scenario", si->scenario);
-	cJSON_AddStringToObject(o, "scenario_path", si->scenario_path);
-	cJSON_AddNumberToObject(o, "depth", si->depth);
-	cJSON_AddNumberToObject(o, "at_s", si->at_s);
-	cJSON_AddStringToObject(o, "at_rule", si->at_rule);
-	if (isnan(si->for_s))
-		cJSON_AddNullToObject(o, "for_s");
-	else
-		cJSON_AddNumberToObject(o, "for_s", si->for_s);
-	cJSON_AddNumberToObject(o, "failures", (double)si->failures);
-	for (int i = 0; i < DCS_VERDICT_COUNT; i++)
-		cJSON_AddNumberToObject(v, verdict_names[i], (double)si->verdicts[i]);
-	cJSON_AddItemToObject(o, "verdicts", v);
-	cJSON_AddNumberToObject(o, "runs_failed", (double)si->run_failed);
-	if (si->criteria_path)
-		cJSON_AddStringToObject(o, "criteria", si->criteria_path);
-	else
-		cJSON_AddNullToObject(o, "criteria");
-	cJSON_AddNumberToObject(o, "runs", (double)si->runs);
-	cJSON_AddNumberToObject(o, "runs_done", (double)si->runs_done);
-	cJSON_AddNumberToObject(o, "runs_computed", (double)si->sweep->computed);
-	cJSON_AddNumberToObject(o, "runs_reused", (double)si->sweep->reused);
-	cJSON_AddBoolToObject(o, "complete", si->sweep->complete);
-	cJSON_AddNumberToObject(o, "jobs", si->sweep->jobs);
-	cJSON_AddNumberToObject(o, "ranks", si->sweep->ranks);
-	cJSON_AddNumberToObject(o, "wall_s", si->sweep->wall_s);
-	return dcs_json_write_atomic(dir, "survive.json", o, err);
 }

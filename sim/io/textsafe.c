@@ -6,9 +6,6 @@
 
 #include <cjson/cJSON.h>
 
-#include "dcisim/loader.h"
-#include "dcisim/output.h"
-
 void dcs_fput_escaped(FILE *f, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -124,57 +121,4 @@ cJSON *dcs_json_parse(const char *text, size_t len, const char **end)
 	if (!root)
 		root = cJSON_ParseWithLengthOpts(text, len, end, 0);
 	return root;
-}
-
-struct cJSON *dcs_json_parse_doc(const char *text, size_t len, const char *label, FILE *err)
-{
-	if (memchr(text, '\0', len)) {
-		fprintf(err, "%s:1:1: error: (top level): the file contains NUL bytes\n", label);
-		return NULL;
-	}
-	const char *end = NULL;
-	cJSON *root = dcs_json_parse(text, len, &end);
-	size_t bad_at = len;
-	const char *problem = NULL, *hint = "";
-	if (!root) {
-		bad_at = end && end >= text ? (size_t)(end - text) : 0;
-		problem = "not valid JSON here";
-		hint = bad_at >= len ? " (the text ends too soon)"
-				     : dcs_json_syntax_hint(text, len, bad_at);
-	} else {
-		/* Text after the value, bytes that are not UTF-8, raw control
-		 * characters in strings: errors, as in scenario files. */
-		for (const char *p = end; p && p < text + len && !problem; p++)
-			if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
-				problem = "unexpected text after the JSON value";
-				bad_at = (size_t)(p - text);
-			}
-		if (!problem)
-			problem = dcs_json_text_problem(text, len, &bad_at);
-	}
-	if (!problem)
-		return root;
-	int line, col;
-	dcs_text_line_col(text, bad_at, &line, &col);
-	fprintf(err, "%s:%d:%d: error: %s%s\n", label, line, col, problem, hint);
-	cJSON_Delete(root);
-	return NULL;
-}
-
-int dcs_json_write_atomic(const char *dir, const char *name, struct cJSON *o, FILE *err)
-{
-	char *text = o ? cJSON_Print(o) : NULL;
-	cJSON_Delete(o);
-	size_t n = text ? strlen(text) : 0;
-	char *nl = text ? realloc(text, n + 2) : NULL;
-	if (!nl) {
-		free(text);
-		fprintf(err, "dcisim: error: out of memory writing %s\n", name);
-		return -1;
-	}
-	nl[n] = '\n';
-	nl[n + 1] = '\0';
-	int rc = dcs_write_file_atomic(dir, name, nl, n + 1, err);
-	free(nl);
-	return rc;
 }

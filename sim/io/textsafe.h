@@ -38,15 +38,4 @@ struct cJSON *dcs_json_parse(const char *text, size_t len, const char **end);
 /* A hint for a JSON syntax error at off: NaN and Infinity are not JSON. */
 const char *dcs_json_syntax_hint(const char *text, size_t len, size_t off);
 
-/* A whole sweep or criteria file's JSON, checked as scenario files are: NUL
- * bytes, a syntax error (with its hint), text after the value, bytes that
- * are not UTF-8 and raw control characters are each one line
- * `LABEL:LINE:COL: error: ...` on err, and NULL.  The caller deletes the
- * tree. */
-struct cJSON *dcs_json_parse_doc(const char *text, size_t len, const char *label, FILE *err);
-
-/* Writes o, printed and ending in a newline, to dir/name atomically and
- * deletes it; 0, or -1 with a message on err. */
-int dcs_json_write_atomic(const char *dir, const char *name, struct cJSON *o, FILE *err);
-
 #endif

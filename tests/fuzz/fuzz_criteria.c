@@ -6,6 +6,7 @@
  * form; accepted criteria have a finite tolerance, every rule names a
  * declared metric with a verdict in range, a label rule lists values and
  * names a label, a threshold rule names a figure or count with a direction,
+ * a limit rule a figure or count,
  * and every ignored name is a declared metric or producer.
  */
 #include <math.h>
@@ -48,13 +49,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct dcs_metric_def *d = dcs_catalog_metric(c, r->metric);
 			fuzz_require(d, "rule %zu names an undeclared metric", i);
 			fuzz_require((unsigned)r->verdict < DCS_VERDICT_COUNT, "verdict");
-			if (r->n_is)
-				fuzz_require(d->kind == DCS_METRIC_LABEL, "is on %s", d->name);
-			else
+			if (r->kind == DCS_RULE_IS)
+				fuzz_require(d->kind == DCS_METRIC_LABEL && r->n_is > 0, "is on %s",
+					     d->name);
+			else if (r->kind == DCS_RULE_WORSE_BY)
 				fuzz_require(d->kind != DCS_METRIC_LABEL &&
 						 d->better != DCS_BETTER_NEUTRAL &&
 						 isfinite(r->worse_by) && r->worse_by >= 0,
 					     "worse_by on %s", d->name);
+			else
+				fuzz_require(d->kind != DCS_METRIC_LABEL && isfinite(r->limit),
+					     "a limit on %s", d->name);
 		}
 		for (size_t i = 0; i < cr->n_ignore; i++)
 			fuzz_require(dcs_catalog_metric(c, cr->ignore[i]) ||

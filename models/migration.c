@@ -131,6 +131,7 @@ struct mig {
 	double share_rate_Bps; /* the last round's rate when its link share held it */
 	bool no_progress;      /* a live round did not shrink the dirty set */
 	dcs_time_t downtime;
+	uint64_t held_at_stop, held_ios; /* the VM's storage I/O held by its pause */
 	enum outcome outcome;
 	enum outcome stop_reason; /* how pre-copy ended: converged/stunned/max_rounds */
 	struct dcs_flow *flow;
@@ -302,6 +303,7 @@ static void write_row(struct mig *m)
 	dcs_cell_num(t, m->xfer_s > 0 ? m->sent * 8 / m->xfer_s / 1e9 : 0);
 	dcs_cell_str(t, outcome_names[m->outcome]);
 	dcs_cell_str(t, main_limit(m) == DCS_LIMIT_NONE && !m->no_progress ? "" : limited_by(m));
+	dcs_cell_int(t, (int64_t)m->held_ios);
 	dcs_row_end(t);
 }
 
@@ -319,6 +321,7 @@ static void finish(struct mig *m, enum outcome o)
 	m->phase = PH_DONE;
 	m->outcome = o;
 	m->end = dcs_now(k);
+	dcs_world_set_vm_speed(w, m->vm, 1.0); /* stun and throttling end with the migration */
 	write_row(m);
 	if (o == OUT_FAILED || o == OUT_ABORTED)
 		dcs_event(w->res, m->end, "migration_end", m->label, "%s: %s; stays at %s",
@@ -346,12 +349,41 @@ static void drop_flow(struct mig *m)
 	dcs_flow_stop(net, f);
 }
 
+/* The guest stops for the final copy: its storage I/O and its service's
+ * requests wait (dcs_world_pause_vm) until resume_guest(). */
+static void pause_guest(struct mig *m)
+{
+	struct dcs_world *w = m->S->w;
+	m->held_at_stop = dcs_world_vm_held_ios(w, m->vm);
+	dcs_world_pause_vm(w, m->vm);
+}
+
+static void resume_guest(struct mig *m)
+{
+	struct dcs_world *w = m->S->w;
+	dcs_world_resume_vm(w, m->vm);
+	m->held_ios += dcs_world_vm_held_ios(w, m->vm) - m->held_at_stop;
+}
+
+/* Stun and auto-converge slow the whole guest: its I/O as much as its page
+ * dirtying (dcs_world_set_vm_speed). */
+static void set_guest_speed(struct mig *m)
+{
+	double rate = m->dirty_Bps * (1 - m->throttle);
+	if (rate > m->allowed_Bps)
+		rate = m->allowed_Bps;
+	double f = m->dirty_Bps > 0 ? rate / m->dirty_Bps : 1 - m->throttle;
+	dcs_world_set_vm_speed(m->S->w, m->vm, f);
+}
+
 static void fail(struct mig *m, enum outcome o, const char *why)
 {
 	struct dcs_kernel *k = m->S->w->k;
 	drop_flow(m);
-	if (m->phase == PH_STOP_COPY || m->phase == PH_RESUMING)
+	if (m->phase == PH_STOP_COPY || m->phase == PH_RESUMING) {
 		m->downtime = dcs_now(k) - m->stop_at; /* the guest resumes at the source */
+		resume_guest(m);
+	}
 	m->fail_why = why;
 	finish(m, o);
 }
@@ -363,6 +395,7 @@ static void resume_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	struct mig *m = ctx;
 	m->switch_ev = 0;
 	dcs_world_move_vm(m->S->w, m->vm, m->to);
+	resume_guest(m);
 	finish(m, m->stop_reason);
 }
 
@@ -423,6 +456,7 @@ static void start_stop_copy(struct mig *m, double pending, enum outcome reason)
 	m->stop_reason = reason;
 	m->stop_at = dcs_now(w->k);
 	m->round++;
+	pause_guest(m);
 	dcs_event(w->res, m->stop_at, "switchover", m->label,
 		  "guest stopped after %d live rounds; %.6g MiB left", m->live_rounds,
 		  pending / MIB);
@@ -472,6 +506,7 @@ static void after_live_round(struct mig *m, double sent, double t_s, double next
 		if (m->throttle > QEMU_AC_MAX)
 			m->throttle = QEMU_AC_MAX;
 		m->slowed = true;
+		set_guest_speed(m);
 		dcs_event(w->res, dcs_now(w->k), "auto_converge", m->label,
 			  "guest throttled %.0f%%", m->throttle * 100);
 	}
@@ -501,6 +536,7 @@ static void after_live_round(struct mig *m, double sent, double t_s, double next
 			if (cap < m->allowed_Bps) {
 				m->allowed_Bps = cap;
 				m->slowed = true;
+				set_guest_speed(m);
 				dcs_event(w->res, dcs_now(w->k), "stun", m->label,
 					  "guest slowed to dirty at most %.6g MiB/s", cap / MIB);
 			}
@@ -758,7 +794,7 @@ static void migration_start(struct dcs_world *w, void *state)
 	struct mstate *S = state;
 	S->mig_tab = dcs_results_table(w->res, "migrations.csv",
 				       "vm,from,to,start_s,end_s,total_s,downtime_ms,rounds,"
-				       "bytes_sent,goodput_gbps,outcome,limited_by");
+				       "bytes_sent,goodput_gbps,outcome,limited_by,held_ios");
 	S->round_tab = dcs_results_table(w->res, "rounds.csv",
 					 "vm,round,start_s,end_s,bytes,dirty_bytes_at_end,phase");
 	for (size_t i = 0; i < S->n_plans; i++) {
@@ -852,6 +888,7 @@ static void migration_finish(struct dcs_world *w, void *state)
 			    "ms");
 		dcs_summary(w->res, "migration_rounds", m->label, m->live_rounds, "count");
 		dcs_summary(w->res, "migration_bytes", m->label, m->sent, "bytes");
+		dcs_summary(w->res, "migration_held_ios", m->label, (double)m->held_ios, "count");
 		dcs_summary_text(w->res, "migration_outcome", m->label, outcome_names[m->outcome],
 				 "");
 		bottleneck_summary(S, m);
@@ -887,6 +924,8 @@ static const struct dcs_metric_def migration_metrics[] = {
     {"migration_rounds", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT, "live pre-copy rounds"},
     {"migration_bytes", "bytes", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "memory bytes sent over the DCI"},
+    {"migration_held_ios", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "the VM's storage I/Os held while it was stopped for the switchover"},
     {"migration_outcome", "", DCS_BETTER_NEUTRAL, DCS_METRIC_LABEL,
      "converged, stunned, max_rounds, aborted or failed"},
     {"lift_rate_gbps", "Gbps", DCS_BETTER_NEUTRAL, DCS_METRIC_SETTING,

@@ -28,6 +28,7 @@
 #define C_TROMBONE 0xE01010
 #define C_OPTIMAL  0x2E9E3E
 #define C_UNREACH  0x9A9A9A
+#define C_SVC_DOWN 0x7B2D8E /* the timeline's outage purple */
 #define C_TIP_BG   DCS_VIZ_TIP_RGB
 #define C_TIP_RIM  0x444444
 
@@ -573,7 +574,16 @@ static void path_leg(SDL_Renderer *R, const struct vz_layout *L, const struct vz
 
 static uint32_t path_rgb(int state)
 {
-	return state == 1 ? C_TROMBONE : state == 2 ? C_UNREACH : C_OPTIMAL;
+	switch (state) {
+	case VZ_PATH_TROMBONE:
+		return C_TROMBONE;
+	case VZ_PATH_UNREACH:
+		return C_UNREACH;
+	case VZ_PATH_DOWN:
+		return C_SVC_DOWN;
+	default:
+		return C_OPTIMAL;
+	}
 }
 
 static void draw_paths(SDL_Renderer *R, const struct vz_layout *L, const struct vz_view *v)
@@ -745,9 +755,10 @@ static void draw_sites(SDL_Renderer *R, struct vz_fonts *fo, struct vz_layout *L
 				continue;
 			snprintf(buf, sizeof(buf), "users \xe2\x86\x92 %s: %.3g ms%s",
 				 scn->services[sv].id, p->rtt_ms,
-				 p->state == 1   ? " (trombone)"
-				 : p->state == 2 ? " (unreachable)"
-						 : "");
+				 p->state == VZ_PATH_TROMBONE  ? " (trombone)"
+				 : p->state == VZ_PATH_UNREACH ? " (unreachable)"
+				 : p->state == VZ_PATH_DOWN    ? " (service down)"
+							       : "");
 			site_line(R, sf, x, &ty, path_rgb(p->state), buf);
 		}
 		/* VMs running here, as squares above the site. */
@@ -1190,7 +1201,7 @@ static int tip_timeline(const struct vz_layout *L, const struct vz_view *v, int 
 		snprintf(lines[n++], 160, "%.159s", caps[i].text);
 	snprintf(lines[n++], 160,
 		 "top: events \xc2\xb7 migrations (blue pre-copy, orange downtime) \xc2\xb7 "
-		 "network (red trombone, grey cut, purple outage)");
+		 "network (red trombone, grey cut, purple outage or service down)");
 	return n;
 }
 

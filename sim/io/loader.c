@@ -295,6 +295,28 @@ static const char *link_id_at(const struct dcs_scenario *s, size_t i)
 	return s->links[i].id ? s->links[i].id : "?";
 }
 
+static const char *cluster_id_at(const struct dcs_scenario *s, size_t i)
+{
+	return s->clusters[i].id ? s->clusters[i].id : "?";
+}
+
+void ld_cluster_ref(struct ld *L, const cJSON *obj, const char *key, const cJSON *v, int *out)
+{
+	if (!cJSON_IsString(v)) {
+		ld_error(L, obj, key, "must be a string (an id), not %s", type_name(v));
+		return;
+	}
+	const struct dcs_scenario *s = L->scn;
+	for (size_t i = 0; i < s->n_clusters; i++)
+		if (s->clusters[i].id && strcmp(s->clusters[i].id, v->valuestring) == 0) {
+			*out = (int)i;
+			return;
+		}
+	char known[256];
+	list_ids(known, sizeof(known), "clusters", s->n_clusters, cluster_id_at, s);
+	ld_error(L, obj, key, "no cluster named '%s'%s", v->valuestring, known);
+}
+
 static bool check_range(struct ld *L, const cJSON *obj, const struct field *f, double v)
 {
 	if (!isfinite(v)) {

@@ -164,14 +164,24 @@ static void check_workload(struct ld *L, const cJSON *obj, void *elem, size_t i)
 }
 
 static const struct field workload_fields[] = {
-	REF("site", F_SITE, struct dcs_workload_cfg, site, 0, "Site whose hosts issue the I/O."),
-	REF("vm", F_VM, struct dcs_workload_cfg, vm, 0, "VM that issues the I/O from wherever it runs."),
-	NUM("iops", struct dcs_workload_cfg, iops, REQ | GT_MIN, 0, 1e7, 0, "Poisson arrival rate of I/Os per second."),
-	NUM("read_ratio", struct dcs_workload_cfg, read_ratio, 0, 0, 1, 0.7, "Share of reads."),
-	NUM("block_kib", struct dcs_workload_cfg, block_kib, GT_MIN, 0, 1048576, 8, "I/O size."),
-	NUM("start_s", struct dcs_workload_cfg, start_s, 0, 0, 1e9, 0, "When the workload starts issuing I/O."),
-	NUM("for_s", struct dcs_workload_cfg, for_s, NODEF | GT_MIN, 0, 1e9, 0,
-	    "How long it issues I/O (default: until the end); a burst is a workload with start_s and for_s."),
+    REF("site", F_SITE, struct dcs_workload_cfg, site, 0, "Site whose hosts issue the I/O."),
+    REF("vm", F_VM, struct dcs_workload_cfg, vm, 0,
+	"VM that issues the I/O from wherever it runs."),
+    NUM("iops", struct dcs_workload_cfg, iops, REQ | GT_MIN, 0, 1e7, 0,
+	"I/Os per second the host offers: its rate if the storage answered at once (each of "
+	"queue_depth slots thinks an exponential time of mean queue_depth / iops between I/Os)."),
+    NUM("read_ratio", struct dcs_workload_cfg, read_ratio, 0, 0, 1, 0.7, "Share of reads."),
+    NUM("block_kib", struct dcs_workload_cfg, block_kib, GT_MIN, 0, 1048576, 8, "I/O size."),
+    NUM("start_s", struct dcs_workload_cfg, start_s, 0, 0, 1e9, 0,
+	"When the workload starts issuing I/O."),
+    NUM("for_s", struct dcs_workload_cfg, for_s, NODEF | GT_MIN, 0, 1e9, 0,
+	"How long it issues I/O (default: until the end); a burst is a workload with start_s and "
+	"for_s."),
+    INT("queue_depth", struct dcs_workload_cfg, queue_depth, 0, 1, 65536, 32,
+	"I/Os the host keeps outstanding at most: a closed loop, iops is what it offers (default "
+	"32: VMware's per-LUN Disk.SchedNumReqOutstanding and Emulex/Brocade HBA LUN queue depth, "
+	"qla2xxx ql2xmaxqdepth, open-iscsi node.session.queue_depth; QLogic on ESXi 64, VMware "
+	"software iSCSI 128)."),
 };
 static const struct spec workload_spec =
 	SPEC("a workload", struct dcs_workload_cfg, workload_fields, check_workload);
@@ -367,6 +377,13 @@ static void check_service(struct ld *L, const cJSON *obj, void *elem, size_t i)
 {
 	(void)i;
 	struct dcs_service_cfg *s = elem;
+	s->cluster = -1;
+	const cJSON *cl = ld_member(obj, "cluster");
+	bool has_vm = ld_member(obj, "vm") != NULL;
+	if (has_vm == (cl != NULL))
+		ld_error(L, obj, NULL, "a service names exactly one of 'vm' or 'cluster'");
+	if (cl)
+		ld_cluster_ref(L, obj, "cluster", cl, &s->cluster);
 	if (!s->clients || s->n_clients == 0)
 		return;
 	double sum = 0;
@@ -377,29 +394,36 @@ static void check_service(struct ld *L, const cJSON *obj, void *elem, size_t i)
 }
 
 static const struct field service_fields[] = {
-	ID("id", struct dcs_service_cfg, id, "Service identifier."),
-	REF("vm", F_VM, struct dcs_service_cfg, vm, REQ, "VM that serves it."),
-	NUM("rps", struct dcs_service_cfg, rps, GT_MIN, 0, 1e7, 100, "Requests per second, all clients."),
-	NUM("response_kib", struct dcs_service_cfg, response_kib, 0, 0, 1048576, 32, "Response size."),
-	NUM("request_kib", struct dcs_service_cfg, request_kib, 0, 0, 1048576, 1, "Request size."),
-	NUM("server_ms", struct dcs_service_cfg, server_ms, 0, 0, 1e6, 1, "Server time per request."),
-	ARR("clients", struct dcs_service_cfg, clients, n_clients, REQ, client_spec, "Where the clients are."),
-	LIST("ingress", struct dcs_service_cfg, ingress, 0, dcs_ingress_list,
-	     "How inbound traffic follows the VM (table: Ingress methods)."),
-	NUM("dns_ttl_s", struct dcs_service_cfg, dns_ttl_s, 0, 0, 1e6, 10,
-	    "DNS answer TTL (Brocade ADX GSLB default 10 s)."),
-	NUM("dns_violator_share", struct dcs_service_cfg, dns_violator_share, 0, 0, 1, 0.0874,
-	    "Share of resolvers that ignore the TTL (8.74%, PAM 2023)."),
-	NUM("dns_client_floor_s", struct dcs_service_cfg, dns_client_floor_s, 0, 0, 1e6, 60,
-	    "Client cache floor (Chromium 60 s)."),
-	NUM("health_check_s", struct dcs_service_cfg, health_check_s, NODEF, 0, 1e6, 0,
-	    "RHI: probe detection time (default 16 s, F5 BIG-IP monitor timeout)."),
-	NUM("routing_convergence_s", struct dcs_service_cfg, routing_convergence_s, NODEF, 0, 1e6, 0,
-	    "RHI: routing convergence after injection (default 30 s, eBGP MRAI; 5 for iBGP)."),
-	ENUM("gateway", struct dcs_service_cfg, gateway, 0, gateway_names, DCS_GW_SINGLE,
-	     "single active VRRP gateway, or localized in every site."),
-	INT("vrrp_priority", struct dcs_service_cfg, vrrp_priority, 0, 1, 254, 100, "VRRP priority of the backup."),
-	NUM("vrrp_advert_s", struct dcs_service_cfg, vrrp_advert_s, GT_MIN, 0, 40, 1, "VRRP advertisement interval (1 s)."),
+    ID("id", struct dcs_service_cfg, id, "Service identifier."),
+    REF("vm", F_VM, struct dcs_service_cfg, vm, 0, "VM that serves it (or name a cluster)."),
+    CUSTOM("cluster", 0, "{\"type\": \"string\"}",
+	   "Cluster whose service it is, instead of a VM: it runs wherever the cluster runs it and "
+	   "moves when the cluster fails over."),
+    NUM("rps", struct dcs_service_cfg, rps, GT_MIN, 0, 1e7, 100,
+	"Requests per second, all clients."),
+    NUM("response_kib", struct dcs_service_cfg, response_kib, 0, 0, 1048576, 32, "Response size."),
+    NUM("request_kib", struct dcs_service_cfg, request_kib, 0, 0, 1048576, 1, "Request size."),
+    NUM("server_ms", struct dcs_service_cfg, server_ms, 0, 0, 1e6, 1, "Server time per request."),
+    ARR("clients", struct dcs_service_cfg, clients, n_clients, REQ, client_spec,
+	"Where the clients are."),
+    LIST("ingress", struct dcs_service_cfg, ingress, 0, dcs_ingress_list,
+	 "How inbound traffic follows the VM (table: Ingress methods)."),
+    NUM("dns_ttl_s", struct dcs_service_cfg, dns_ttl_s, 0, 0, 1e6, 10,
+	"DNS answer TTL (Brocade ADX GSLB default 10 s)."),
+    NUM("dns_violator_share", struct dcs_service_cfg, dns_violator_share, 0, 0, 1, 0.0874,
+	"Share of resolvers that ignore the TTL (8.74%, PAM 2023)."),
+    NUM("dns_client_floor_s", struct dcs_service_cfg, dns_client_floor_s, 0, 0, 1e6, 60,
+	"Client cache floor (Chromium 60 s)."),
+    NUM("health_check_s", struct dcs_service_cfg, health_check_s, NODEF, 0, 1e6, 0,
+	"RHI: probe detection time (default 16 s, F5 BIG-IP monitor timeout)."),
+    NUM("routing_convergence_s", struct dcs_service_cfg, routing_convergence_s, NODEF, 0, 1e6, 0,
+	"RHI: routing convergence after injection (default 30 s, eBGP MRAI; 5 for iBGP)."),
+    ENUM("gateway", struct dcs_service_cfg, gateway, 0, gateway_names, DCS_GW_SINGLE,
+	 "single active VRRP gateway, or localized in every site."),
+    INT("vrrp_priority", struct dcs_service_cfg, vrrp_priority, 0, 1, 254, 100,
+	"VRRP priority of the backup."),
+    NUM("vrrp_advert_s", struct dcs_service_cfg, vrrp_advert_s, GT_MIN, 0, 40, 1,
+	"VRRP advertisement interval (1 s)."),
 };
 static const struct spec service_spec = SPEC("a service", struct dcs_service_cfg, service_fields, check_service);
 
@@ -624,21 +648,23 @@ static void check_top(struct ld *L, const cJSON *obj, void *elem, size_t i)
 }
 
 static const struct field top_fields[] = {
-	INT("dcisim", struct dcs_scenario, version, REQ, 1, 1, 1, "Format version: 1."),
-	ID("name", struct dcs_scenario, name, "Scenario name; results go to results/<name>/."),
-	STR("description", struct dcs_scenario, description, 0, "What the scenario shows."),
-	FLD("seed", F_U64, struct dcs_scenario, seed, 0, 0, 9007199254740992.0, 1, "Random seed."),
-	NUM("duration_s", struct dcs_scenario, duration_s, REQ | GT_MIN, 0, 1e9, 0, "Simulated time."),
-	ARR("sites", struct dcs_scenario, sites, n_sites, REQ, site_spec, "Data center sites."),
-	ARR("links", struct dcs_scenario, links, n_links, 0, link_spec, "DCI links."),
-	ARR("vms", struct dcs_scenario, vms, n_vms, 0, vm_spec, "Virtual machines."),
-	OBJ("storage", struct dcs_scenario, storage, storage_spec, "Storage across the sites."),
-	OBJ("migration", struct dcs_scenario, migration, policy_spec, "Migration engine and settings."),
-	ARR("migrations", struct dcs_scenario, migrations, n_migrations, 0, migration_spec, "Planned migrations."),
-	ARR("services", struct dcs_scenario, services, n_services, 0, service_spec, "Client-facing services."),
-	ARR("clusters", struct dcs_scenario, clusters, n_clusters, 0, cluster_spec, "HA clusters."),
-	ARR("faults", struct dcs_scenario, faults, n_faults, 0, fault_spec, "Injected faults."),
-	GROUP("output", output_spec, "Output settings."),
+    INT("dcisim", struct dcs_scenario, version, REQ, 1, 1, 1, "Format version: 1."),
+    ID("name", struct dcs_scenario, name, "Scenario name; results go to results/<name>/."),
+    STR("description", struct dcs_scenario, description, 0, "What the scenario shows."),
+    FLD("seed", F_U64, struct dcs_scenario, seed, 0, 0, 9007199254740992.0, 1, "Random seed."),
+    NUM("duration_s", struct dcs_scenario, duration_s, REQ | GT_MIN, 0, 1e9, 0, "Simulated time."),
+    ARR("sites", struct dcs_scenario, sites, n_sites, REQ, site_spec, "Data center sites."),
+    ARR("links", struct dcs_scenario, links, n_links, 0, link_spec, "DCI links."),
+    ARR("vms", struct dcs_scenario, vms, n_vms, 0, vm_spec, "Virtual machines."),
+    OBJ("storage", struct dcs_scenario, storage, storage_spec, "Storage across the sites."),
+    OBJ("migration", struct dcs_scenario, migration, policy_spec, "Migration engine and settings."),
+    ARR("migrations", struct dcs_scenario, migrations, n_migrations, 0, migration_spec,
+	"Planned migrations."),
+    ARR("clusters", struct dcs_scenario, clusters, n_clusters, 0, cluster_spec, "HA clusters."),
+    ARR("services", struct dcs_scenario, services, n_services, 0, service_spec,
+	"Client-facing services."),
+    ARR("faults", struct dcs_scenario, faults, n_faults, 0, fault_spec, "Injected faults."),
+    GROUP("output", output_spec, "Output settings."),
 };
 
 const struct spec dcs_scenario_spec = {"the scenario", sizeof(struct dcs_scenario), top_fields,

@@ -557,8 +557,8 @@ static void fence_done(struct cluster *c, int i)
 			      "(quorum none)";
 			confirmed = false;
 		}
-		row(c, "fence", tg->cfg->id, site_id(c, node_site(c, t)), "by %s: %s",
-		    c->nodes[i].cfg->id, how);
+		row(c, confirmed ? "fence" : "fence_unconfirmed", tg->cfg->id,
+		    site_id(c, node_site(c, t)), "by %s: %s", c->nodes[i].cfg->id, how);
 		if (confirmed && tg->up) {
 			stop_inst(c, t, "fenced");
 			tg->fenced = true;
@@ -1606,6 +1606,8 @@ static const struct dcs_event_def cluster_events[] = {
     {"cluster.csv", "quorum_gained", DCS_SEV_GOOD, "a node's partition has quorum"},
     {"cluster.csv", "fencing", DCS_SEV_WARNING, "a node fences the nodes outside its partition"},
     {"cluster.csv", "fence", DCS_SEV_FAILURE, "a node is fenced"},
+    {"cluster.csv", "fence_unconfirmed", DCS_SEV_WARNING,
+     "a fence that could not reach its node: the node may still run the service"},
     {"cluster.csv", "rejoin", DCS_SEV_GOOD, "a fenced node sees the cluster again"},
     {"cluster.csv", "stop", DCS_SEV_WARNING, "a node stops the service"},
     {"cluster.csv", "start", DCS_SEV_INFO, "a node starts the service's resources"},

@@ -79,6 +79,15 @@ for k in 000000 000005 000010; do
 	[ "$(head -c 4 "$tmp/frames/frame-$k.png" | tail -c 3)" = PNG ] || fail "frame $k is not a PNG"
 	[ "$(png_size "$tmp/frames/frame-$k.png")" = 640x360 ] || fail "frame $k: $(png_size "$tmp/frames/frame-$k.png")"
 done
+# A second, shorter render into the same folder leaves only its own frames
+# (a video made from the folder must not play the earlier render's tail).
+touch "$tmp/frames/notes.txt"
+"$dcisim" view --replay "$tmp/demo-trombone.trace" --frames "$tmp/frames" --fps 5 --to 1 \
+	--size 640x360 -q || fail "second --frames exits $?"
+[ "$(ls "$tmp/frames" | grep -c '^frame-')" -eq 6 ] || fail "stale frames left: $(ls "$tmp/frames" | tr '\n' ' ')"
+[ -f "$tmp/frames/notes.txt" ] || fail "a file that is not a frame was removed"
+"$dcisim" view --replay "$tmp/demo-trombone.trace" --frames "$tmp/frames" --fps 5 --to 2 \
+	--size 640x360 -q || fail "third --frames exits $?"
 "$dcisim" view --replay "$tmp/demo-trombone.trace" --frames "$tmp/bmps" --format bmp --fps 5 --to 2 \
 	--size 640x360 -q || fail "--frames --format bmp exits $?"
 [ "$(ls "$tmp/bmps" | wc -l)" -eq 11 ] && [ "$(bmp_size "$tmp/bmps/frame-000010.bmp")" = 640x360 ] \
@@ -147,6 +156,11 @@ fi
 same_csvs "$tmp/plain-demo-dci-cut-witness" "$tmp/viewed"
 
 # Errors.
+# No display: a window nobody would see is refused, with what to do instead.
+env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER "$dcisim" view demo-trombone 2> "$tmp/err"
+[ $? -eq 2 ] || fail "no display must exit 2"
+grep -q "no display to open a window on" "$tmp/err" || fail "no-display message: $(cat "$tmp/err")"
+grep -q -- "--snapshot" "$tmp/err" || fail "no-display message suggests --snapshot"
 "$dcisim" view --speed 0 demo-trombone 2> /dev/null; [ $? -eq 2 ] || fail "--speed 0 must exit 2"
 "$dcisim" view --size 10x10 demo-trombone 2> /dev/null; [ $? -eq 2 ] || fail "--size 10x10 must exit 2"
 "$dcisim" view no-such-scenario 2> "$tmp/err"; [ $? -eq 2 ] || fail "a missing scenario must exit 2"

@@ -499,12 +499,11 @@ static void on_cluster_row(struct vz_model *m, const struct vz_table *tb, const 
 	underscores_to_spaces(nd->state);
 	nd->tone = vz_tone_of("cluster.csv", ev);
 	/* Where the service runs: started or up on a node puts it there (two
-	 * nodes at once in a split brain); stopped or fenced for sure takes it
-	 * away (an unconfirmed fence leaves the node running). */
+	 * nodes at once in a split brain); stopped or fenced takes it away (an
+	 * unconfirmed fence, fence_unconfirmed, leaves the node running). */
 	if (!strcmp(ev, "up") || vz_has(ev, "running") || vz_has(ev, "split"))
 		nd->service = true;
-	else if (vz_has(ev, "stop") || (vz_has(ev, "fence") && !vz_has(det, "unconfirmed") &&
-					!vz_has(det, "still running")))
+	else if (vz_has(ev, "stop") || !strcmp(ev, "fence"))
 		nd->service = false;
 }
 

@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "lookup.h"
+#include "runsummary.h"
 #include "dcisim/csvread.h"
 #include "dcisim/loader.h"
 #include "run.h"
@@ -213,9 +214,11 @@ int dcs_cmd_run(int argc, char **argv)
 	o.progress = o.verbosity >= 0;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	int code = dcs_run_scenario(scn, &o, NULL, stderr);
-	if (code == 0 && o.verbosity >= 0)
-		fprintf(stderr, "dcisim: %s: results in %s/\n", scn->name, o.out_dir);
+	struct dcs_results *res = NULL;
+	int code = dcs_run_scenario(scn, &o, o.verbosity >= 0 ? &res : NULL, stderr);
+	if (code == 0 && o.verbosity >= 0 && res)
+		dcs_run_summary(stderr, scn, res, o.out_dir, o.verbosity);
+	dcs_results_destroy(res);
 	dcs_scenario_free(scn);
 	return code;
 }

@@ -29,9 +29,11 @@
  * - failover: §3.2. DWDM 1+1 optical line protection < 50 ms ("DWDM optical
  *   line protection"); VPLS backup pseudowire 200-300 ms on Cisco ASR 920,
  *   250 ms used ("VPLS PW redundancy switchover"); EVI IS-IS hold 10 s x 3 =
- *   30 s, about 1 s with BFD tracking ("EVI IS-IS timers"); OTV has no
- *   published timers, so the generic IS-IS 10 s / 30 s placeholder ("OTV
- *   IS-IS timers", GAP); VXLAN-EVPN learns of the loss from BFD (50 ms x 3 =
+ *   30 s, about 1 s with BFD tracking ("EVI IS-IS timers"); OTV's control
+ *   plane is IS-IS and no OTV-specific timer is published, so IS-IS's own
+ *   defaults apply: hello 10 s, hold 3 hellos = 30 s (Cisco IOS IS-IS
+ *   "isis hello-interval" default 10 s, "isis hello-multiplier" default 3;
+ *   "OTV IS-IS timers" in dci-facts.md); VXLAN-EVPN learns of the loss from BFD (50 ms x 3 =
  *   150 ms, §4.2 "BFD") or the BGP hold timer (180 s, §4.2 "IGP/BGP hello
  *   defaults"), then one mass withdraw; l3 reroutes after BFD or OSPF dead
  *   40 s (same row).  DWDM and VPLS switch in the transport, so BFD changes
@@ -76,7 +78,7 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.control_plane = true, .arp_suppression = true, .stp_isolation = true,
 		.failover_s = 30.0, .failover_bfd_s = 1.0,
 		.learning = "control plane (OTV IS-IS)",
-		.failover_source = "IS-IS hold 3 x 10 s (placeholder); BFD ~1 s",
+		.failover_source = "IS-IS hold 3 x 10 s (IS-IS defaults); BFD ~1 s",
 		.source = "dci-facts.md §3.1 (Cisco OTV); §3.2 \"OTV MAC learning\", \"OTV IS-IS timers\" (GAP)",
 	},
 	[DCS_TECH_VXLAN_EVPN] = {

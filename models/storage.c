@@ -3,13 +3,28 @@
  * storage is shared, mirrored or replicated across the DCI, and what happens
  * to I/O when the DCI, a site, an array or the witness fails.
  *
- * I/O.  Each workload issues Poisson arrivals (rate `iops`, share
- * `read_ratio` reads, `block_kib` each) from its site, or from wherever its
- * VM runs now.  An I/O costs two kernel events, its arrival and its
- * completion: the array queues (struct dcs_mcq, FIFO with `servers` servers,
- * exponential or fixed service of mean read_ms / write_ms) give each leg's
- * completion time at admission, so the completion event is scheduled at once
- * with the whole latency known, and the payload carries the issue time.
+ * I/O.  Each workload is a closed loop (SPEC §6.2; reference
+ * tcp-and-queues.md "Closed loops"): its host keeps at most `queue_depth` I/Os
+ * outstanding, and each of those slots thinks an exponential time of mean
+ * Z = queue_depth / iops, issues an I/O (share `read_ratio` reads,
+ * `block_kib` each) from the workload's site or from wherever its VM runs
+ * now, and waits for it.  `iops` is what the host offers (the loop's rate if
+ * storage answered at once); with response time R it achieves
+ * queue_depth / (R + Z) (Little's law), so when latency rises the achieved
+ * rate falls instead of a backlog growing.  With many slots the arrivals are
+ * Poisson at `iops`.  Stun slows the VM's slots (Z / speed); while its VM is
+ * stopped for a switchover a slot's I/O is held and issued when it resumes.
+ * An I/O costs two kernel events, its arrival and its completion: the array
+ * queues (struct dcs_mcq, FIFO with `servers` servers, exponential or fixed
+ * service of mean read_ms / write_ms) give each leg's completion time at
+ * admission, so the completion event is scheduled at once with the whole
+ * latency known, and the payload carries the issue time.
+ *
+ * Held I/O (a write waiting out a mirror freeze, any I/O waiting out its
+ * VM's pause) is counted once (storage_held_ios, the longest wait) and its
+ * latency, the wait included, goes to the disrupted phase of storage.csv;
+ * the steady-state figures (phase normal, the summary's means and
+ * percentiles) take only I/O that was never held.
  *
  * Latency of one I/O issued at site h whose volume is entered at array site S
  * (S = h when h has an array):
@@ -49,7 +64,10 @@
  * the flow carries its whole demand (no backlog can form); the backlog is
  * integrated whenever a write finds the flow short of its demand and at
  * every sample tick, so a dip shorter than the gap between two writes can be
- * missed.
+ * missed.  A synchronous channel short of its demand grows by the bytes the
+ * hosts actually sent, not the offered mean: their closed loops wait for
+ * each write, so its backlog never exceeds the sum of queue_depth x block of
+ * the workloads using it.
  *
  * Failures (active_active).  The mirror is up while both sites and arrays
  * are up and the array sites reach each other without transiting the
@@ -87,7 +105,10 @@
  * §2.3 row 3 and §5.2; vendor RTT limits §2.3 (VPLEX/metro node 5 / 10 ms,
  * MetroCluster IP 7 ms and 700 km, vMSC 10 ms).  Array service figures (read
  * 0.5 ms, write 0.2 ms, 8 servers) are loader defaults for an all-flash
- * array with write cache, not sourced figures.  The formulas and the limits
+ * array with write cache, not sourced figures.  queue_depth 32 (loader):
+ * VMware's per-LUN Disk.SchedNumReqOutstanding default and open-iscsi's
+ * node.session.queue_depth; Linux FC drivers range from 30 to 64 (lpfc
+ * lun_queue_depth 30, later 64; qla2xxx ql2xmaxqdepth 32, later 64).  The formulas and the limits
  * of the model are in docs/models.md §3.
  */
 #include <math.h>

@@ -160,9 +160,9 @@ struct wl {
 	int idx;
 	char name[80];
 	gsl_rng *rng;
-	double think_ns; /* mean think time of one slot: queue_depth / iops */
+	double think_ns; /* mean think time of one slot: queue_depth / iops / speed */
 	int depth;       /* slots: I/Os outstanding at most */
-	double speed;    /* its VM's speed (stun, auto-converge): think_ns / speed */
+	double speed;    /* its VM's speed (stun, auto-converge) */
 	bool paused;     /* its VM is stopped: arrivals are held until it resumes */
 	double read_ratio;
 	double bytes;
@@ -939,7 +939,7 @@ static void on_arrival(struct dcs_kernel *k, void *ctx, const void *payload);
  * the workload has stopped by then. */
 static void think(struct sto *m, struct wl *wl, dcs_time_t from)
 {
-	dcs_time_t next = from + draw_exp_ns(wl->rng, wl->think_ns / wl->speed);
+	dcs_time_t next = from + draw_exp_ns(wl->rng, wl->think_ns);
 	if (next < wl->t_off && next <= m->w->horizon)
 		dcs_schedule(m->w->k, next, on_arrival, wl, NULL, 0);
 }
@@ -1448,6 +1448,7 @@ static void on_note(void *ctx, const struct dcs_note *n)
 				continue;
 			wl->paused = !n->up;
 			wl->speed = n->factor > 0 ? n->factor : 1.0;
+			wl->think_ns = 1e9 * wl->depth / wl->cfg->iops / wl->speed;
 			if (n->kind == DCS_NOTE_VM_RESUMED)
 				release_paused(m, wl);
 		}

@@ -997,6 +997,15 @@ static void issue(struct sto *m, struct wl *wl, int op, dcs_time_t t_issue, bool
 	think(m, wl, now_of(m)); /* refused at once: the slot is free again */
 }
 
+/* After a pass over the first n held I/Os that kept `keep` of them in
+ * place: the ones held again during the pass (appended after n) follow. */
+static void drop_released(struct sto *m, size_t keep, size_t n)
+{
+	if (m->n_held > n)
+		memmove(m->held + keep, m->held + n, (m->n_held - n) * sizeof(*m->held));
+	m->n_held = keep + (m->n_held - n);
+}
+
 /* Held I/O of the mirror freeze completes (healed: plus its remote leg) or
  * fails, now that the mirror's state is decided. */
 static void resolve_held(struct sto *m)
@@ -1024,8 +1033,7 @@ static void resolve_held(struct sto *m)
 			think(m, wl, now_of(m));
 		}
 	}
-	memmove(m->held + keep, m->held + n, (m->n_held - n) * sizeof(*m->held));
-	m->n_held = keep + (m->n_held - n);
+	drop_released(m, keep, n);
 }
 
 /* The VM of `wl` resumed: what it held is issued now, from its new site. */
@@ -1041,8 +1049,7 @@ static void release_paused(struct sto *m, struct wl *wl)
 		unhold(m, wl, h.site, h.t_issue);
 		issue(m, wl, h.op, h.t_issue, true);
 	}
-	memmove(m->held + keep, m->held + n, (m->n_held - n) * sizeof(*m->held));
-	m->n_held = keep + (m->n_held - n);
+	drop_released(m, keep, n);
 }
 
 /* ---- events: arrivals and completions ---- */

@@ -40,6 +40,7 @@
 #include "dcisim/world.h"
 #include "storage.h"
 #include "validation.h"
+#include "worldrun.h"
 
 /* Equal to the 12 significant digits results are written with. */
 #define assert_near_rel(a, b)                                                                      \
@@ -49,67 +50,9 @@
 			fail_msg("%s = %.12g, expected %.12g", #a, a_, b_);                        \
 	} while (0)
 
-struct run {
-	struct dcs_scenario *scn;
-	struct dcs_world *w;
-};
-
-/* Loads a scenario written with single quotes (printf-style) and builds it. */
-static void run_open(struct run *r, const char *fmt, ...)
-{
-	char buf[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	assert_true(n > 0 && (size_t)n < sizeof(buf));
-	for (char *p = buf; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	int nerr = 0;
-	r->scn = dcs_scenario_load_text(buf, strlen(buf), "test", stderr, &nerr);
-	assert_int_equal(nerr, 0);
-	assert_non_null(r->scn);
-	r->w = dcs_world_create(r->scn, r->scn->seed);
-	assert_non_null(r->w);
-	r->w->verbosity = -1;
-}
-
-static void run_file(struct run *r, const char *path)
-{
-	int nerr = 0;
-	r->scn = dcs_scenario_load_file(path, stderr, &nerr);
-	assert_int_equal(nerr, 0);
-	assert_non_null(r->scn);
-	r->w = dcs_world_create(r->scn, r->scn->seed);
-	assert_non_null(r->w);
-	r->w->verbosity = -1;
-}
-
-static void run_until(struct run *r, double s)
-{
-	dcs_world_run(r->w, dcs_time_from_s(s));
-}
-
-static void run_close(struct run *r)
-{
-	dcs_world_destroy(r->w);
-	dcs_scenario_free(r->scn);
-}
-
-static const struct dcs_table *table(struct run *r, const char *file)
-{
-	for (size_t i = 0; i < dcs_results_n_tables(r->w->res); i++) {
-		struct dcs_table *t = dcs_results_table_at(r->w->res, i);
-		if (strcmp(dcs_table_file(t), file) == 0)
-			return t;
-	}
-	fail_msg("no table %s", file);
-	return NULL;
-}
-
 static long column(const struct dcs_table *t, const char *name)
 {
+	assert_non_null(t);
 	for (size_t c = 0; c < dcs_table_ncols(t); c++)
 		if (strcmp(dcs_table_col(t, c), name) == 0)
 			return (long)c;
@@ -117,21 +60,11 @@ static long column(const struct dcs_table *t, const char *name)
 	return -1;
 }
 
-static double summary(struct run *r, const char *metric, const char *entity)
-{
-	const struct dcs_table *t = table(r, "summary.csv");
-	for (size_t i = 0; i < dcs_table_nrows(t); i++)
-		if (strcmp(dcs_table_cell(t, i, 0), metric) == 0 &&
-		    strcmp(dcs_table_cell(t, i, 1), entity) == 0)
-			return strtod(dcs_table_cell(t, i, 2), NULL);
-	fail_msg("no summary row %s,%s", metric, entity);
-	return NAN;
-}
-
 /* The first events.csv row of `kind` whose detail holds `needle`, or -1. */
 static long event_row(struct run *r, const char *kind, const char *needle)
 {
 	const struct dcs_table *t = table(r, "events.csv");
+	assert_non_null(t);
 	for (size_t i = 0; i < dcs_table_nrows(t); i++)
 		if (strcmp(dcs_table_cell(t, i, 1), kind) == 0 &&
 		    (!needle || strstr(dcs_table_cell(t, i, 3), needle)))
@@ -182,7 +115,7 @@ static void repairman_case(int N, int c, double S_ms, double iops)
 	run_until(&r, 400);
 	double S = S_ms / 1e3, Z = N / iops, X, R;
 	repairman(N, c, S, Z, &X, &R);
-	struct dcs_storage_workload wl = dcs_storage_workload(dcs_storage_of(r.w), 0);
+	struct dcs_storage_workload wl = dcs_storage_workload(r.st, 0);
 	char name[120];
 	snprintf(name, sizeof(name), "closed loop N=%d, %d server%s: throughput", N, c,
 		 c > 1 ? "s" : "");
@@ -241,7 +174,7 @@ static void test_pause_holds(void **state)
 	assert_true(summary(&r, "storage_workload_held_ios", "v") == held);
 	assert_true(summary(&r, "storage_workload_held_max_ms", "v") <= T * 1e3 + 1e-6);
 	/* Held I/O completed after the resume, in the disrupted phase only. */
-	const struct dcs_storage *st = dcs_storage_of(r.w);
+	const struct dcs_storage *st = r.st;
 	uint64_t disrupted = 0;
 	for (int site = 0; site < 2; site++)
 		for (int op = 0; op < 2; op++)
@@ -280,7 +213,7 @@ static void test_stun_slows_io(void **state)
 	    " 'migrations': [{'vm': 'v', 'to': 'b', 'at_s': 1}],"
 	    " 'migration': {'engine': 'vmotion'}}",
 	    iops, N);
-	const struct dcs_storage *st = dcs_storage_of(r.w);
+	const struct dcs_storage *st = r.st;
 	double t = 1;
 	while (dcs_world_vm_speed(r.w, 0) == 1.0 && t < 150)
 		run_until(&r, t += 0.5);
@@ -307,6 +240,7 @@ static void test_stun_slows_io(void **state)
 static double down_from_events(struct run *r, const char *service, double end)
 {
 	const struct dcs_table *t = table(r, "events.csv");
+	assert_non_null(t);
 	double total = 0, since = -1;
 	for (size_t i = 0; i < dcs_table_nrows(t); i++) {
 		if (strcmp(dcs_table_cell(t, i, 2), service) != 0)

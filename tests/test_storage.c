@@ -44,6 +44,7 @@
 #include "storage.h"
 #include "dcisim/world.h"
 #include "validation.h"
+#include "worldrun.h"
 
 /* cmocka 1.1.5 has no assert_double_equal. */
 #define assert_near(a, b, tol)                                                                     \
@@ -52,80 +53,6 @@
 		if (!(fabs(a_ - b_) <= (tol)))                                                     \
 			fail_msg("%s = %.12g, expected %.12g (+- %g)", #a, a_, b_, (double)(tol)); \
 	} while (0)
-
-struct run {
-	struct dcs_scenario *scn;
-	struct dcs_world *w;
-	struct dcs_storage *st;
-};
-
-/* Loads a scenario written with single quotes (printf-style), builds it. */
-static void run_open(struct run *r, const char *fmt, ...)
-{
-	char buf[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	assert_true(n > 0 && (size_t)n < sizeof(buf));
-	for (char *p = buf; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	int nerr = 0;
-	r->scn = dcs_scenario_load_text(buf, strlen(buf), "test", stderr, &nerr);
-	assert_int_equal(nerr, 0);
-	assert_non_null(r->scn);
-	r->w = dcs_world_create(r->scn, r->scn->seed);
-	assert_non_null(r->w);
-	r->w->verbosity = -1;
-	r->st = dcs_storage_of(r->w);
-	assert_non_null(r->st);
-}
-
-static void run_until(struct run *r, double s)
-{
-	dcs_world_run(r->w, dcs_time_from_s(s));
-}
-
-static void run_close(struct run *r)
-{
-	dcs_world_destroy(r->w);
-	dcs_scenario_free(r->scn);
-}
-
-static const struct dcs_table *table(struct run *r, const char *file)
-{
-	for (size_t i = 0; i < dcs_results_n_tables(r->w->res); i++) {
-		struct dcs_table *t = dcs_results_table_at(r->w->res, i);
-		if (strcmp(dcs_table_file(t), file) == 0)
-			return t;
-	}
-	return NULL;
-}
-
-static double summary(struct run *r, const char *metric, const char *entity)
-{
-	const struct dcs_table *t = table(r, "summary.csv");
-	assert_non_null(t);
-	for (size_t i = 0; i < dcs_table_nrows(t); i++)
-		if (strcmp(dcs_table_cell(t, i, 0), metric) == 0 &&
-		    strcmp(dcs_table_cell(t, i, 1), entity) == 0)
-			return strtod(dcs_table_cell(t, i, 2), NULL);
-	fail_msg("no summary row %s,%s", metric, entity);
-	return NAN;
-}
-
-static const char *summary_text(struct run *r, const char *metric, const char *entity)
-{
-	const struct dcs_table *t = table(r, "summary.csv");
-	assert_non_null(t);
-	for (size_t i = 0; i < dcs_table_nrows(t); i++)
-		if (strcmp(dcs_table_cell(t, i, 0), metric) == 0 &&
-		    strcmp(dcs_table_cell(t, i, 1), entity) == 0)
-			return dcs_table_cell(t, i, 2);
-	fail_msg("no summary row %s,%s", metric, entity);
-	return "";
-}
 
 static bool has_event(struct run *r, const char *kind, const char *needle)
 {

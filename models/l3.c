@@ -162,7 +162,7 @@ static const char *down_reason(const struct svc *S, int v)
 	if (S->cfg->vm < 0 && dcs_world_service_site(w, S->cfg->cluster) < 0)
 		return "the cluster runs it nowhere";
 	if (S->cfg->vm >= 0 && !dcs_world_vm_running(w, S->cfg->vm))
-		return "its VM is stopped for a switchover (requests held)";
+		return "its VM is not running (stopped for a switchover or lost)";
 	if (!dcs_net_site_up(w->net, v))
 		return "its site is down";
 	if (!dcs_world_site_writable(w, v))

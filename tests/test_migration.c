@@ -742,6 +742,225 @@ static void test_link_fault(void **state)
 	free(json);
 }
 
+/* Memory as it is: a mostly-zero VM's round 0 lasts max(memory / scan rate,
+ * (touched + 8 bytes per zero page) / rate); the walk, not the link, sets
+ * it.  With most memory touched the link sets it again. */
+static void test_zero_pages_and_scan(void **state)
+{
+	(void)state;
+	double B = 10e9 / 8 * goodput_fraction_1500_dwdm();
+	double M = 64 * GIB, scan = 8 * GIB, rtt = 2 * 10 * 4.9e-6, sw = 0.009;
+	const char *vms[] = {
+	    "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 64, \"used_gib\": 1}",
+	    "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 64, \"zero_fraction\": 0.375}"};
+	double used[] = {1 * GIB, 40 * GIB};
+	const char *limit[] = {"page_scan", "link_share"};
+	for (int k = 0; k < 2; k++) {
+		char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 10", vms[k],
+				      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+				      "\"scan_gib_s\": 8", 1000);
+		struct run r = run_open(json);
+		run_to_end(&r);
+		struct dcs_table *t = table(&r, "migrations.csv");
+		double wire = used[k] + (M - used[k]) / PAGE * 8;
+		double round0 = fmax(M / scan, wire / B);
+		char name[160];
+		snprintf(name, sizeof(name),
+			 "64 GiB VM with %.0f GiB touched: round 0 = max(M / scan, wire / rate)",
+			 used[k] / GIB);
+		dcs_validate(name, "issue: memory as it is; QEMU zero pages as 8-byte flags",
+			     round0 + rtt + sw, num(t, 0, "total_s"), 0, 4e-9, "s");
+		snprintf(name, sizeof(name), "64 GiB VM with %.0f GiB touched: bytes on the DCI",
+			 used[k] / GIB);
+		dcs_validate(name, "touched pages whole, zero pages 8 bytes each", wire,
+			     num(t, 0, "bytes_sent"), 1e-12, 0, "bytes");
+		assert_string_equal(cell(t, 0, "limited_by"), limit[k]);
+		run_close(&r);
+		free(json);
+	}
+}
+
+/* Compression: the raw rate is min(link / ratio, channels x compression
+ * throughput), so zstd helps on a slow link and hurts on a fast one, where
+ * the same channels copy uncompressed pages faster than they compress. */
+static void test_compression_rate(void **state)
+{
+	(void)state;
+	double M = 8 * GIB, ratio = 0.5, cpu = 4 * 100 * MIB, sw = 0.009, rtt = 2 * 10 * 4.9e-6;
+	const char *vm =
+	    "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 8, \"compress_ratio\": 0.5}";
+	for (int gbps = 1; gbps <= 10; gbps += 9) {
+		double B = gbps * 1e9 / 8 * goodput_fraction_1500_dwdm();
+		char link[64], name[160];
+		snprintf(link, sizeof(link), "\"distance_km\": 10, \"bandwidth_gbps\": %d", gbps);
+		char *zstd = scenario(link, vm, "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+				      "\"engine\": \"qemu\", \"multifd_channels\": 4,"
+				      " \"compression\": \"zstd\", \"compress_mib_s\": 100,"
+				      " \"rate_cap_mib_s\": 1000000",
+				      1000);
+		char *none = scenario(link, vm, "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+				      "\"engine\": \"qemu\", \"multifd_channels\": 4,"
+				      " \"rate_cap_mib_s\": 1000000",
+				      1000);
+		struct run rz = run_open(zstd), rn = run_open(none);
+		run_to_end(&rz);
+		run_to_end(&rn);
+		struct dcs_table *tz = table(&rz, "migrations.csv"),
+				 *tn = table(&rn, "migrations.csv");
+		double raw = fmin(B / ratio, cpu);
+		snprintf(name, sizeof(name),
+			 "zstd over %d Gbps: M / min(link / ratio, channels x cpu)", gbps);
+		dcs_validate(name, "issue: compression's effective rate", M / raw + rtt + sw,
+			     num(tz, 0, "total_s"), 0, 4e-9, "s");
+		dcs_validate(name, "compressed bytes = M x compress_ratio", M * ratio,
+			     num(tz, 0, "bytes_sent"), 1e-12, 0, "bytes");
+		assert_string_equal(cell(tz, 0, "limited_by"),
+				    gbps == 1 ? "link_share" : "sender_cpu");
+		snprintf(name, sizeof(name), "no compression over %d Gbps: M / rate", gbps);
+		dcs_validate(name, "live-migration.md V1", M / B + rtt + sw, num(tn, 0, "total_s"),
+			     0, 4e-9, "s");
+		if (gbps == 1)
+			assert_true(num(tz, 0, "total_s") < num(tn, 0, "total_s"));
+		else
+			assert_true(num(tz, 0, "total_s") > num(tn, 0, "total_s"));
+		run_close(&rz);
+		run_close(&rn);
+		free(zstd);
+		free(none);
+	}
+}
+
+/* XBZRLE re-sends pages found in its cache as deltas: a round of V dirty
+ * bytes puts min(V, cache) x ratio + (V - min(V, cache)) on the wire. */
+static void test_xbzrle(void **state)
+{
+	(void)state;
+	char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 1",
+			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 4,"
+			      " \"dirty_mib_s\": 64, \"wws_gib\": 1, \"compress_ratio\": 0.25}",
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+			      "\"engine\": \"qemu\", \"compression\": \"xbzrle\","
+			      " \"rate_cap_mib_s\": 1000000",
+			      1000);
+	struct run r = run_open(json);
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "rounds.csv");
+	dcs_validate("xbzrle round 0 sends all memory whole (empty cache)", "QEMU xbzrle.txt",
+		     4 * GIB, num(t, 0, "bytes"), 0, 0, "bytes");
+	double V = num(t, 0, "dirty_bytes_at_end");
+	assert_true(V == 1 * GIB); /* the dirty set reached the working set */
+	double hits = fmin(V, 64 * MIB);
+	dcs_validate("xbzrle round 1: cache hits as deltas, the rest whole",
+		     "QEMU xbzrle-cache-size 64 MiB (live-migration.md 2.2)",
+		     hits * 0.25 + V - hits, num(t, 1, "bytes"), 1e-12, 0, "bytes");
+	run_close(&r);
+	free(json);
+}
+
+static const char *const pc_vm = "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 4,"
+				 " \"dirty_mib_s\": 32, \"wws_gib\": 1, \"vcpus\": 4}";
+
+/* Post-copy after the first pass: downtime is one RTT and switchover_ms;
+ * the pending dirty set P0 then arrives at the link rate while the guest,
+ * touching a pages per second of its working set W, faults on the missing
+ * ones, each a round trip that stalls a vCPU (models/migration.c: with
+ * f0 = min(1, P0 / W) and k = a x RTT / vcpus, faults =
+ * (a T / f0)(f0 / k - ln(1 + k f0) / k^2), slowdown = faults x RTT /
+ * (vcpus x T)). */
+static void test_postcopy(void **state)
+{
+	(void)state;
+	const char *link = "\"distance_km\": 100, \"bandwidth_gbps\": 1";
+	const char *mig = "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}";
+	char *post =
+	    scenario(link, pc_vm, mig,
+		     "\"engine\": \"qemu\", \"postcopy\": true, \"rate_cap_mib_s\": 1000000", 1000);
+	char *pre =
+	    scenario(link, pc_vm, mig, "\"engine\": \"qemu\", \"rate_cap_mib_s\": 1000000", 1000);
+	struct run r = run_open(post), rp = run_open(pre);
+	run_to_end(&r);
+	run_to_end(&rp);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	double B = 1e9 / 8 * goodput_fraction_1500_dwdm();
+	double rtt = 2 * 100 * 4.9e-6, sw = 0.009;
+	double T0 = 4 * GIB / B, P0 = 1 * GIB, T = P0 / B;
+	assert_true(32 * MIB * T0 > P0); /* round 0 dirtied the whole working set */
+	/* a = 8192 pages/s, k = a x RTT / vcpus = 2.0: the stalls halve the
+	 * guest, so faults fall well below a x T / 2. */
+	double a = 32 * MIB / PAGE, k = a * rtt / 4;
+	double faults = floor(a * T * (1 / k - log1p(k) / (k * k)) + 0.5);
+	assert_true(faults < a * T / 2 * 0.5);
+	dcs_validate("post-copy downtime = RTT + switchover",
+		     "QEMU postcopy (docs/devel/migration/postcopy.rst)", (rtt + sw) * 1e3,
+		     num(t, 0, "downtime_ms"), 0, 4e-6, "ms");
+	dcs_validate("post-copy total = round 0 + downtime + P0 / rate",
+		     "models/migration.c post-copy", T0 + rtt + sw + T, num(t, 0, "total_s"), 0,
+		     1e-8, "s");
+	dcs_validate("post-copy remote faults, f0 = 1: a T (1 / k - ln(1 + k) / k^2)",
+		     "models/migration.c post-copy", faults,
+		     summary_num(&r, "migration_postcopy_faults", "vm"), 0, 0, "faults");
+	dcs_validate("post-copy guest slowdown = faults x RTT / (vcpus x T)",
+		     "models/migration.c post-copy", faults * rtt / (4 * T),
+		     summary_num(&r, "migration_postcopy_slowdown", "vm"), 1e-9, 0, "ratio");
+	dcs_validate("post-copy phase length = P0 / rate", "models/migration.c post-copy", T,
+		     summary_num(&r, "migration_postcopy_s", "vm"), 0, 1e-8, "s");
+	assert_string_equal(cell(t, 0, "outcome"), "converged");
+	assert_int_equal((int)num(t, 0, "rounds"), 1);
+	assert_int_equal(dcs_world_vm_site(r.w, 0), 1);
+	assert_int_equal(count_events(&r, "postcopy_start", "vm"), 1);
+	/* The trade: post-copy's downtime and total time are shorter than
+	 * pre-copy's for the same VM, at the price of the faults. */
+	struct dcs_table *tp = table(&rp, "migrations.csv");
+	assert_true(num(t, 0, "downtime_ms") < num(tp, 0, "downtime_ms"));
+	assert_true(num(t, 0, "total_s") < num(tp, 0, "total_s"));
+	run_close(&r);
+	run_close(&rp);
+	free(post);
+	free(pre);
+
+	/* Pure post-copy: no round; all memory is pending, the whole working set with it. */
+	post = scenario(link, pc_vm, mig,
+			"\"engine\": \"qemu\", \"postcopy\": true, \"postcopy_after_rounds\": 0",
+			1000);
+	r = run_open(post);
+	run_to_end(&r);
+	t = table(&r, "migrations.csv");
+	T = 4 * GIB / B;
+	dcs_validate("pure post-copy total = downtime + M / rate", "models/migration.c post-copy",
+		     rtt + sw + T, num(t, 0, "total_s"), 0, 1e-8, "s");
+	dcs_validate("pure post-copy faults, f0 = 1", "models/migration.c post-copy",
+		     floor(a * T * (1 / k - log1p(k) / (k * k)) + 0.5),
+		     summary_num(&r, "migration_postcopy_faults", "vm"), 0, 0, "faults");
+	assert_int_equal((int)num(t, 0, "rounds"), 0);
+	run_close(&r);
+	free(post);
+}
+
+/* A DCI cut during post-copy loses the VM: outcome failed, a failure event,
+ * a warning and migration_vm_lost in the summary. */
+static void test_postcopy_cut(void **state)
+{
+	(void)state;
+	char *json =
+	    scenario("\"distance_km\": 100, \"bandwidth_gbps\": 1", pc_vm,
+		     "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+		     "\"engine\": \"qemu\", \"postcopy\": true, \"rate_cap_mib_s\": 1000000", 1000);
+	struct run r = run_open(json);
+	double B = 1e9 / 8 * goodput_fraction_1500_dwdm();
+	schedule_link(&r, 4 * GIB / B + 3, false); /* 3 s into post-copy */
+	run_to_end(&r);
+	struct dcs_table *t = table(&r, "migrations.csv");
+	assert_string_equal(cell(t, 0, "outcome"), "failed");
+	assert_int_equal(count_events(&r, "postcopy_lost", "vm"), 1);
+	assert_true(warned(&r, "the VM is lost"));
+	assert_true(summary_num(&r, "migration_vm_lost", "vm") == 1);
+	assert_true(isnan(summary_num(&r, "migration_postcopy_faults", "vm")));
+	dcs_validate("a cut during post-copy ends it at once", "issue: post-copy loses the VM",
+		     4 * GIB / B + 3, num(t, 0, "end_s"), 0, 1e-8, "s");
+	run_close(&r);
+	free(json);
+}
+
 /* Same scenario and seed: identical tables, cell by cell. */
 static void test_deterministic(void **state)
 {
@@ -792,6 +1011,11 @@ int main(void)
 	    cmocka_unit_test(test_evacuation),
 	    cmocka_unit_test(test_evacuation_default_concurrency),
 	    cmocka_unit_test(test_link_fault),
+	    cmocka_unit_test(test_zero_pages_and_scan),
+	    cmocka_unit_test(test_compression_rate),
+	    cmocka_unit_test(test_xbzrle),
+	    cmocka_unit_test(test_postcopy),
+	    cmocka_unit_test(test_postcopy_cut),
 	    cmocka_unit_test(test_deterministic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -375,6 +375,20 @@ static void underscores_to_spaces(char *s)
 			*s = ' ';
 }
 
+/* Whether a VM's migration can switch to post-copy (its plan, or an
+ * evacuation, under a policy or plan with postcopy). */
+static bool uses_postcopy(const struct dcs_scenario *scn, int vm)
+{
+	for (size_t i = 0; i < scn->n_migrations; i++) {
+		const struct dcs_migration_cfg *c = &scn->migrations[i];
+		if (c->vm != vm && c->evacuate < 0)
+			continue;
+		if (c->postcopy == 1 || (c->postcopy < 0 && scn->migration.postcopy))
+			return true;
+	}
+	return false;
+}
+
 static void on_event_row(struct vz_model *m, dcs_time_t t, const struct vz_table *tb,
 			 const char *const *c)
 {
@@ -404,7 +418,11 @@ static void on_event_row(struct vz_model *m, dcs_time_t t, const struct vz_table
 	struct vz_mig *g = &m->mig[vm];
 	if (!g->active)
 		return;
-	if (vz_has(kind, "switchover"))
+	if (vz_has(kind, "postcopy_start"))
+		snprintf(g->phase, sizeof(g->phase), "post-copy: faults across the DCI");
+	else if (vz_has(kind, "postcopy_lost"))
+		snprintf(g->phase, sizeof(g->phase), "post-copy cut: VM lost");
+	else if (vz_has(kind, "switchover"))
 		snprintf(g->phase, sizeof(g->phase), "stop-and-copy");
 	else if (vz_has(kind, "stun") || vz_has(kind, "converge"))
 		snprintf(g->phase, sizeof(g->phase), "%.39s", k);
@@ -448,6 +466,11 @@ static void on_migration_row(struct vz_model *m, dcs_time_t t, const struct vz_t
 	char res[112];
 	snprintf(res, sizeof(res), "%s: %s in %.1f s, %.0f rounds, downtime %.0f ms",
 		 m->scn->vms[vm].id, outcome && *outcome ? outcome : "done", total, rounds, down);
+	/* Failed after the guest moved: only post-copy does that, and the VM is lost. */
+	if (vz_has(outcome, "fail") &&
+	    m->vm_site[vm] == vz_site_index(m->scn, vz_cell(tb, c, MG_TO)))
+		snprintf(res, sizeof(res), "%s: VM LOST: the DCI failed during post-copy",
+			 m->scn->vms[vm].id);
 	enum vz_tone tone = vz_has(outcome, "converged")                               ? VZ_GOOD
 			    : vz_has(outcome, "stun") || vz_has(outcome, "max_rounds") ? VZ_WARN
 										       : VZ_BAD;
@@ -612,7 +635,12 @@ static void sink_note(void *ctx, dcs_time_t t, const struct dcs_note *n)
 	switch (n->kind) {
 	case DCS_NOTE_VM_MOVED:
 		if (n->index >= 0 && (size_t)n->index < scn->n_vms) {
-			if (m->mig[n->index].active)
+			/* After post-copy's switch the guest runs at the destination
+			 * but its migration goes on until the last page arrives. */
+			if (m->mig[n->index].active && uses_postcopy(scn, n->index))
+				snprintf(m->mig[n->index].phase, sizeof(m->mig[n->index].phase),
+					 "post-copy: faults across the DCI");
+			else if (m->mig[n->index].active)
 				mig_end(m, n->index, t, NULL, VZ_GOOD);
 			if (n->to >= 0 && (size_t)n->to < scn->n_sites)
 				m->vm_site[n->index] = n->to;

@@ -29,6 +29,7 @@ struct st_round {
 	dcs_time_t t0, t1;
 	int round;
 	bool stop; /* the stop-and-copy round */
+	bool post; /* the post-copy phase: the guest runs at the destination */
 	double bytes;
 };
 
@@ -38,7 +39,7 @@ struct st_mig {
 	char outcome[24];
 };
 
-enum { EV_START, EV_STUN, EV_STALL, EV_RESUME };
+enum { EV_START, EV_STUN, EV_STALL, EV_RESUME, EV_LOST };
 struct st_vmev {
 	dcs_time_t t;
 	int kind;
@@ -239,6 +240,8 @@ static void read_event(struct vz_story *st, dcs_time_t t, const struct vz_table 
 		what = EV_STALL;
 	else if (vz_has(kind, "resumed"))
 		what = EV_RESUME;
+	else if (vz_has(kind, "postcopy_lost"))
+		what = EV_LOST;
 	if (what < 0)
 		return;
 	struct st_vm *v = &st->vm[vm];
@@ -263,6 +266,7 @@ static void read_round(struct vz_story *st, dcs_time_t t, const struct vz_table 
 	r->round = k >= 0 ? (int)k : v->nr - 1;
 	r->bytes = b >= 0 ? b : 0;
 	r->stop = vz_has(vz_cell(tb, c, RD_PHASE), "stop");
+	r->post = vz_has(vz_cell(tb, c, RD_PHASE), "postcopy");
 }
 
 static void read_migration(struct vz_story *st, dcs_time_t t, const struct vz_table *tb,
@@ -450,6 +454,7 @@ struct vm_at {
 	const struct st_round *r; /* the round under way (pre-copy, stop-and-copy) */
 	const struct st_mig *f;   /* the migration t falls in, or that ended < hold ago */
 	bool stun, stalled;
+	bool lost; /* failed: the DCI was cut during post-copy */
 };
 
 static struct vm_at vm_at(const struct st_vm *v, dcs_time_t t, dcs_time_t hold)
@@ -472,6 +477,9 @@ static struct vm_at vm_at(const struct st_vm *v, dcs_time_t t, dcs_time_t hold)
 	} else if (a.f) {
 		a.ph = vz_has(a.f->outcome, "fail") || vz_has(a.f->outcome, "abort") ? VZ_PH_FAILED
 										     : VZ_PH_MOVED;
+		for (int i = 0; i < v->ne; i++)
+			if (v->e[i].kind == EV_LOST && v->e[i].t >= a.f->t0 && v->e[i].t <= a.f->t1)
+				a.lost = true;
 	}
 	if (a.ph == VZ_PH_PRECOPY) {
 		/* Slowed down or stalled since this migration began? */
@@ -533,6 +541,15 @@ static void vm_caption(const struct vz_story *st, const struct vz_model *m, int 
 	size_t n = sizeof(c->text);
 	switch (a->ph) {
 	case VZ_PH_PRECOPY:
+		if (a->r && a->r->post) {
+			fmt_bytes(b, sizeof(b), a->r->bytes);
+			snprintf(
+			    c->text, n,
+			    "%s%s: post-copy \xe2\x80\x94 the guest runs at %s while the last %s "
+			    "arrive; each page it touches first costs a DCI round trip",
+			    id, dest, site_id(scn, to), b);
+			break;
+		}
 		if (a->r && a->r->round > 0) {
 			fmt_bytes(b, sizeof(b), a->r->bytes);
 			snprintf(c->text, n,
@@ -573,8 +590,15 @@ static void vm_caption(const struct vz_story *st, const struct vz_model *m, int 
 			 a->f->outcome);
 		break;
 	case VZ_PH_FAILED:
-		snprintf(c->text, n, "%s: migration %s \xe2\x80\x94 it stays at %s", id,
-			 a->f->outcome, site_id(scn, from));
+		if (a->lost)
+			snprintf(
+			    c->text, n,
+			    "%s: the DCI failed during post-copy \xe2\x80\x94 its memory is split "
+			    "between %s and %s: the VM is lost",
+			    id, site_id(scn, from), site_id(scn, to));
+		else
+			snprintf(c->text, n, "%s: migration %s \xe2\x80\x94 it stays at %s", id,
+				 a->f->outcome, site_id(scn, from));
 		break;
 	default:
 		break;

@@ -112,6 +112,9 @@ struct dcs_vm_cfg {
 	double dirty_mib_s;
 	double wws_gib;
 	int vcpus;
+	double used_gib;       /* touched memory; the rest are zero pages (default: memory_gib) */
+	double zero_fraction;  /* as given (NaN if not); the loader turns it into used_gib */
+	double compress_ratio; /* compressed / raw bytes (xbzrle: delta / page); 1 = incompressible */
 };
 
 enum dcs_evac_order { DCS_ORDER_AS_LISTED, DCS_ORDER_SMALLEST_FIRST, DCS_ORDER_LARGEST_FIRST };
@@ -123,9 +126,11 @@ struct dcs_migration_cfg {
 	double at_s;
 	int max_concurrent;
 	enum dcs_evac_order order;
+	int postcopy; /* -1: the policy's migration.postcopy; 0 or 1 for this plan */
 };
 
 enum dcs_no_progress { DCS_NOPROG_DEFAULT = -1, DCS_NOPROG_STUN, DCS_NOPROG_ABORT, DCS_NOPROG_FORCE };
+enum dcs_compression { DCS_COMPRESS_NONE, DCS_COMPRESS_ZLIB, DCS_COMPRESS_ZSTD, DCS_COMPRESS_XBZRLE };
 
 /* Engine settings; NaN / -1 means "the engine's default" (dcisim/migration_engines.h). */
 struct dcs_migration_policy {
@@ -141,6 +146,14 @@ struct dcs_migration_policy {
 	double max_switchover_s;
 	double page_kib;
 	double stall_timeout_s; /* a migration without a path this long fails */
+	int multifd_channels;   /* qemu multifd channels (TCP streams and sender threads); -1: off */
+	enum dcs_compression compression;
+	double compress_mib_s;   /* sender compression throughput per channel (raw bytes) */
+	double channel_mib_s;    /* sender throughput per channel without compression */
+	double scan_gib_s;       /* rate at which the source walks guest memory for dirty and zero pages */
+	double xbzrle_cache_mib; /* XBZRLE page cache */
+	bool postcopy;           /* qemu postcopy-ram: switch to post-copy after some rounds */
+	int postcopy_after_rounds;
 };
 
 enum dcs_ingress { DCS_INGRESS_NONE, DCS_INGRESS_DNS, DCS_INGRESS_RHI, DCS_INGRESS_LISP };

@@ -152,6 +152,28 @@ case("fault-after-end", "a fault after the end of the run", '"at_s": 30, "kind"'
      '[{"at_s": 90', "faults", "faults[0] at 90 s is after the end (60 s)")
 case("wws-over-memory", "a working set larger than memory", '"wws_gib": 2', '"wws_gib": 20', '20}]',
      "vms[0].wws_gib", "writable working set 20 GiB exceeds memory 16 GiB")
+MIG = '"migrations": [{"vm": "web01", "to": "dc2", "at_s": 10}],'
+case("used-over-memory", "more touched memory than memory", '"wws_gib": 2', '"wws_gib": 2, "used_gib": 32',
+     '32}]', "vms[0].used_gib", "touched memory 32 GiB exceeds memory 16 GiB")
+case("used-and-zero-fraction", "both ways of giving zero pages", '"wws_gib": 2',
+     '"wws_gib": 2, "used_gib": 8, "zero_fraction": 0.5', '0.5}]', "vms[0].zero_fraction",
+     "give used_gib or zero_fraction, not both")
+case("compress-ratio-zero", "a compression ratio of 0", '"wws_gib": 2', '"wws_gib": 2, "compress_ratio": 0',
+     '0}]', "vms[0].compress_ratio", "out of range")
+case("compress-ratio-over-one", "data that grows when compressed", '"wws_gib": 2',
+     '"wws_gib": 2, "compress_ratio": 1.5', '1.5}]', "vms[0].compress_ratio", "out of range")
+case("postcopy-vmotion", "post-copy with an engine that has none", MIG,
+     MIG + '\n  "migration": {"engine": "vmotion", "postcopy": true},', 'true}', "migration.postcopy",
+     "engine vmotion has no post-copy")
+case("multifd-xen", "multifd channels on Xen", MIG,
+     MIG + '\n  "migration": {"engine": "xen", "multifd_channels": 3},', '3}', "migration.multifd_channels",
+     "multifd is QEMU's")
+case("zstd-without-multifd", "QEMU zstd without multifd channels", MIG,
+     MIG + '\n  "migration": {"engine": "qemu", "compression": "zstd"},', '"zstd"}', "migration.compression",
+     "only on multifd channels")
+case("postcopy-plan-vmotion", "post-copy asked of one vMotion plan", '"to": "dc2", "at_s": 10}',
+     '"to": "dc2", "at_s": 10, "postcopy": true}', 'true}],', "migrations[0].postcopy",
+     "engine vmotion has no post-copy")
 case("missing-required", "no duration", '  "duration_s": 60,\n', '', '{', "(top level)",
      "missing required key 'duration_s'")
 case("missing-required-nested", "a link without a bandwidth", '"distance_km": 50, "bandwidth_gbps": 1,',

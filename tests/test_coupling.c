@@ -16,6 +16,9 @@
  *   1 - exp(-T / Z), so the held I/O count is binomial with mean
  *   N (1 - exp(-T iops / N)) (about iops x T when T iops << N): within 4
  *   standard deviations.  The service's held requests are rps x T exactly.
+ * - A post-copy switch stops the guest for its downtime and a DCI cut
+ *   during post-copy stops it for good: the service is down for both, to
+ *   the microsecond.
  * - Stun slows the I/O rate by the factor it slows the dirty rate: the
  *   achieved rate under stun is N / (R + Z / f), within 3 %.
  * - Availability = 1 - (sum of the service_down..service_up intervals in
@@ -233,6 +236,41 @@ static void test_stun_slows_io(void **state)
 	run_close(&r);
 }
 
+/* ---- post-copy: the switch stops the guest, a loss stops it for good ---- */
+
+static void test_postcopy_loss(void **state)
+{
+	(void)state;
+	struct run r;
+	run_open(&r,
+		 "{'dcisim': 1, 'name': 'pc', 'seed': 1, 'duration_s': 60,"
+		 " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+		 " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 150,"
+		 "   'bandwidth_gbps': 10, 'technology': 'dwdm'}],"
+		 " 'vms': [{'id': 'v', 'site': 'a', 'memory_gib': 24, 'used_gib': 20,"
+		 "  'dirty_mib_s': 600, 'wws_gib': 4, 'vcpus': 8}],"
+		 " 'migrations': [{'vm': 'v', 'to': 'b', 'at_s': 3, 'postcopy': true}],"
+		 " 'migration': {'engine': 'qemu', 'multifd_channels': 4,"
+		 "  'rate_cap_mib_s': 10240},"
+		 " 'services': [{'id': 's', 'vm': 'v', 'ingress': 'lisp', 'gateway': 'localized',"
+		 "  'clients': [{'site': 'b', 'share': 1}]}],"
+		 " 'faults': [{'at_s': 23, 'kind': 'link_down', 'link': 'l', 'for_s': 20}]}");
+	run_until(&r, 60);
+	dcs_world_finish(r.w);
+	long lost = event_row(&r, "postcopy_lost", NULL);
+	assert_true(lost >= 0);
+	const struct dcs_table *ev = table(&r, "events.csv");
+	double t_lost = strtod(dcs_table_cell(ev, (size_t)lost, 0), NULL);
+	/* The switch stopped the guest for its downtime; the loss for good. */
+	assert_false(dcs_world_vm_running(r.w, 0));
+	double pause = summary(&r, "migration_downtime_ms", "v") / 1e3;
+	assert_true(pause > 0 && pause < 1);
+	dcs_validate("service down from a post-copy loss to the end, plus the switch",
+		     "events.csv postcopy_lost; migrations.csv downtime_ms", 60 - t_lost + pause,
+		     summary(&r, "service_downtime_s", "s"), 0, 1e-6, "s");
+	run_close(&r);
+}
+
 /* ---- availability from the event log ---- */
 
 /* Sum of the service's down intervals in events.csv (an open one runs to
@@ -415,6 +453,7 @@ int main(void)
 	    cmocka_unit_test(test_availability_site_outage),
 	    cmocka_unit_test(test_cluster_service),
 	    cmocka_unit_test(test_phases),
+	    cmocka_unit_test(test_postcopy_loss),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,21 +1,16 @@
 /*
- * Test helpers: a world built from scenario text or a file, run to a time,
- * and its result tables read back (summary rows by metric and entity).
- * Scenario text is printf-style with single quotes for JSON's double ones,
- * so it can sit in C strings; a load error fails the test.  Include after
- * <cmocka.h>.
+ * Test helpers on top of harness.h for tests that write scenarios inline
+ * and run them step by step: the text is printf-style with single quotes for
+ * JSON's double ones (so it sits in C strings), the world is built at the
+ * scenario's seed and run to given times, and the storage model is at hand.
+ * Include after cmocka.h.
  */
 #ifndef DCISIM_TESTS_WORLDRUN_H
 #define DCISIM_TESTS_WORLDRUN_H
 
-#include <math.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "dcisim/loader.h"
-#include "dcisim/world.h"
+#include "harness.h"
 #include "storage.h"
 
 struct run {
@@ -24,11 +19,10 @@ struct run {
 	struct dcs_storage *st; /* the storage model, NULL without storage */
 };
 
-static inline void run_build(struct run *r)
+static inline void run_take(struct run *r, struct harness h)
 {
-	assert_non_null(r->scn);
-	r->w = dcs_world_create(r->scn, r->scn->seed);
-	assert_non_null(r->w);
+	r->scn = h.scn;
+	r->w = h.w;
 	r->w->verbosity = -1;
 	r->st = dcs_storage_of(r->w);
 }
@@ -47,18 +41,20 @@ static inline void run_open(struct run *r, const char *fmt, ...)
 	for (char *p = buf; *p; p++)
 		if (*p == '\'')
 			*p = '"';
-	int nerr = 0;
-	r->scn = dcs_scenario_load_text(buf, strlen(buf), "test", stderr, &nerr);
-	assert_int_equal(nerr, 0);
-	run_build(r);
+	run_take(r, h_open(buf, H_SCENARIO_SEED));
 }
 
+/* A scenario file (a bundled one, by its path from the source root). */
 static inline void run_file(struct run *r, const char *path)
 {
 	int nerr = 0;
-	r->scn = dcs_scenario_load_file(path, stderr, &nerr);
-	assert_int_equal(nerr, 0);
-	run_build(r);
+	struct harness h = {.scn = dcs_scenario_load_file(path, stderr, &nerr)};
+	if (!h.scn || nerr)
+		fail_msg("%s did not load (%d errors)", path, nerr);
+	h.w = dcs_world_create(h.scn, h.scn->seed);
+	if (!h.w)
+		fail_msg("the world of %s could not be built", path);
+	run_take(r, h);
 }
 
 static inline void run_until(struct run *r, double s)
@@ -72,32 +68,14 @@ static inline void run_close(struct run *r)
 	dcs_scenario_free(r->scn);
 }
 
-/* The result table written to `file`, or NULL. */
 static inline const struct dcs_table *table(struct run *r, const char *file)
 {
-	for (size_t i = 0; i < dcs_results_n_tables(r->w->res); i++) {
-		struct dcs_table *t = dcs_results_table_at(r->w->res, i);
-		if (strcmp(dcs_table_file(t), file) == 0)
-			return t;
-	}
-	return NULL;
-}
-
-static inline const char *summary_text(struct run *r, const char *metric, const char *entity)
-{
-	const struct dcs_table *t = table(r, "summary.csv");
-	assert_non_null(t);
-	for (size_t i = 0; i < dcs_table_nrows(t); i++)
-		if (strcmp(dcs_table_cell(t, i, 0), metric) == 0 &&
-		    strcmp(dcs_table_cell(t, i, 1), entity) == 0)
-			return dcs_table_cell(t, i, 2);
-	fail_msg("no summary row %s,%s", metric, entity);
-	return "";
+	return h_table(r->w->res, file);
 }
 
 static inline double summary(struct run *r, const char *metric, const char *entity)
 {
-	return strtod(summary_text(r, metric, entity), NULL);
+	return strtod(h_summary_text_req(r->w->res, metric, entity), NULL);
 }
 
 #endif

@@ -1681,10 +1681,9 @@ static int sto_create(struct dcs_world *w, void **state)
 	m->relevant = calloc(ns, sizeof(bool));
 	m->chans = calloc(nn, sizeof(struct chan *));
 	m->wls = calloc(cfg->n_workloads + 1, sizeof(struct wl));
-	if (!m->array_at || !m->path_links || !m->sp ||
-	    !m->hist || !m->failed || !m->divergent || !m->unavail_ns || !m->unavail_since ||
-	    !m->held_ios || !m->held_max || !m->wstate || !m->unavail_now || !m->relevant ||
-	    !m->chans || !m->wls)
+	if (!m->array_at || !m->path_links || !m->sp || !m->hist || !m->failed || !m->divergent ||
+	    !m->unavail_ns || !m->unavail_since || !m->held_ios || !m->held_max || !m->wstate ||
+	    !m->unavail_now || !m->relevant || !m->chans || !m->wls)
 		goto fail;
 	for (size_t s = 0; s < ns; s++) {
 		m->array_at[s] = -1;

@@ -1454,6 +1454,14 @@ static const struct dcs_metric_family cluster_family = {
     .n_events = sizeof(cluster_events) / sizeof(cluster_events[0]),
 };
 
+/* Heartbeats over a lossy path are lost at random. */
+static const char *cluster_randomness(const struct dcs_scenario *scn)
+{
+	return scn->n_clusters > 0 && dcs_scenario_has_loss(scn)
+		   ? "cluster heartbeats lost on a lossy path"
+		   : NULL;
+}
+
 const struct dcs_model_ops dcs_model_cluster = {
     .name = "cluster",
     .create = model_create,
@@ -1461,4 +1469,5 @@ const struct dcs_model_ops dcs_model_cluster = {
     .finish = model_finish,
     .destroy = model_destroy,
     .metrics = &cluster_family,
+    .randomness = cluster_randomness,
 };

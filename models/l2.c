@@ -728,6 +728,20 @@ static const struct dcs_metric_family l2_family = {
     .n_events = sizeof(l2_events) / sizeof(l2_events[0]),
 };
 
+/* After a move, announcements over a flood-and-learn path with loss are
+ * lost at random. */
+static const char *l2_randomness(const struct dcs_scenario *scn)
+{
+	bool flood = false;
+	for (size_t l = 0; l < scn->n_links; l++) {
+		const struct dcs_tech_info *t = dcs_tech(scn->links[l].technology);
+		flood |= t->l2_extension && !t->control_plane;
+	}
+	return scn->n_migrations > 0 && flood && dcs_scenario_has_loss(scn)
+		   ? "MAC announcements lost on a lossy flood-and-learn path"
+		   : NULL;
+}
+
 const struct dcs_model_ops dcs_model_l2 = {
     .name = "l2",
     .create = l2_create,
@@ -735,6 +749,7 @@ const struct dcs_model_ops dcs_model_l2 = {
     .finish = l2_finish,
     .destroy = l2_destroy,
     .metrics = &l2_family,
+    .randomness = l2_randomness,
 };
 
 /* ---- views ---- */

@@ -1766,6 +1766,18 @@ static const struct dcs_metric_family storage_family = {
     .n_events = sizeof(storage_events) / sizeof(storage_events[0]),
 };
 
+/* Poisson arrivals (and exponential array service) draw from the streams
+ * of every workload that issues I/O within the run. */
+static const char *sto_randomness(const struct dcs_scenario *scn)
+{
+	for (size_t i = 0; i < scn->storage.n_workloads; i++) {
+		const struct dcs_workload_cfg *c = &scn->storage.workloads[i];
+		if (c->iops > 0 && c->start_s < scn->duration_s)
+			return "storage I/O arrivals (Poisson)";
+	}
+	return NULL;
+}
+
 const struct dcs_model_ops dcs_model_storage = {
     .name = "storage",
     .create = sto_create,
@@ -1773,6 +1785,7 @@ const struct dcs_model_ops dcs_model_storage = {
     .finish = sto_finish,
     .destroy = sto_destroy,
     .metrics = &storage_family,
+    .randomness = sto_randomness,
 };
 
 /* ---- views ---- */

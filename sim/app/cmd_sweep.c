@@ -140,6 +140,8 @@ static int sweep_file(const char *path, struct dcs_sweep_opts *op)
 		snprintf(defdir, sizeof(defdir), "results/%s", sw->name);
 		o.out_dir = defdir;
 	}
+	if (o.verbosity >= 0)
+		dcs_sweep_preflight(sw, stderr);
 	size_t total = dcs_sweep_n_runs(sw);
 	struct dcs_sweep_run *runs = calloc(total, sizeof(*runs));
 	if (!runs) {

@@ -160,4 +160,9 @@ int dcs_sweep_launched_ranks(void);
 bool dcs_sweep_have_mpi(void);
 int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o);
 
+/* Warnings before a sweep runs, on err (sim/app/preflight.c): replications
+ * of a scenario in which nothing draws random numbers
+ * (dcs_scenario_randomness) are copies of one run.  Returns the count. */
+int dcs_sweep_preflight(const struct dcs_sweep *sw, FILE *err);
+
 #endif

@@ -205,6 +205,8 @@ int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
 		code = 2;
 	} else if (rank == 0) {
 		struct dcs_sweep_opts ro = *o;
+		if (ro.verbosity >= 0)
+			dcs_sweep_preflight(sw, stderr);
 		char defdir[512];
 		if (!ro.out_dir) {
 			snprintf(defdir, sizeof(defdir), "results/%s", sw->name);

@@ -12,6 +12,7 @@ static const char usage[] =
 	"  dcisim run [SCENARIO.json] [--out DIR] [--seed N] [--until SECONDS] [--trace FILE] [-q|-v]\n"
 	"  dcisim validate SCENARIO.json...\n"
 	"  dcisim sweep SWEEP.json [--out DIR] [--jobs N]\n"
+	"  dcisim report RESULT_DIR [--out DIR]\n"
 	"  dcisim compare RESULT_DIR RESULT_DIR... [--out DIR]\n"
 	"  dcisim check RESULT_DIR --baseline DIR [--rtol X] [--atol Y] [--accept]\n"
 	"  dcisim view SCENARIO.json [--speed X] [--snapshot SECONDS FILE.bmp]\n"
@@ -35,6 +36,7 @@ static const struct command commands[] = {
 	{"run", dcs_cmd_run},	  {"validate", dcs_cmd_validate}, {"bench", dcs_cmd_bench},
 	{"schema", dcs_cmd_schema}, {"sweep", dcs_cmd_sweep},	  {"compare", dcs_cmd_compare},
 	{"check", dcs_cmd_check},	  {"view", dcs_cmd_view},	  {"metrics", dcs_cmd_metrics},
+	{"report", dcs_cmd_report},
 };
 
 int main(int argc, char **argv)

@@ -66,6 +66,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "cluster.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/metrics.h"
 #include "dcisim/presets.h"
 #include "dcisim/world.h"
@@ -148,7 +149,6 @@ struct model {
 	struct dcs_table *tab;
 	bool monitor;
 	dcs_time_t detach_delay; /* storage detach decision delay, 0 when not active-active */
-	int *path_links, *path_dirs;
 };
 
 enum ev_kind {
@@ -298,17 +298,7 @@ static bool transits_witness(struct cluster *c, int a, int b)
 	int ws = c->cfg->witness_site;
 	if (ws < 0 || c->cfg->quorum != DCS_QUORUM_WITNESS)
 		return false;
-	const struct dcs_world *w = c->m->w;
-	int max = (int)w->scn->n_sites + 1;
-	int hops = dcs_net_path(w->net, a, b, c->m->path_links, c->m->path_dirs, max);
-	int v = a;
-	for (int h = 0; h + 1 < hops; h++) {
-		const struct dcs_link_cfg *l = &w->scn->links[c->m->path_links[h]];
-		v = c->m->path_dirs[h] == 0 ? l->b : l->a;
-		if (v == ws)
-			return true;
-	}
-	return false;
+	return dcs_net_path_transits(c->m->w->net, a, b, ws);
 }
 
 static enum path_class classify(struct cluster *c, int i, int j, double *loss, char *why,
@@ -904,7 +894,7 @@ static void push_outage(struct cluster *c, struct outage o)
 		struct outage *p = realloc(c->outages, cap * sizeof(*p));
 		if (!p) {
 			fprintf(stderr, "dcisim: out of memory in the cluster model\n");
-			exit(3);
+			exit(DCS_EXIT_RUNTIME);
 		}
 		c->outages = p;
 		c->cap_outages = cap;
@@ -1181,8 +1171,6 @@ static void model_destroy(void *state)
 		free(c->conn_up);
 	}
 	free(m->cl);
-	free(m->path_links);
-	free(m->path_dirs);
 	free(m);
 }
 
@@ -1198,9 +1186,7 @@ static int model_create(struct dcs_world *w, void **state)
 	m->w = w;
 	m->n = scn->n_clusters;
 	m->cl = calloc(m->n, sizeof(*m->cl));
-	m->path_links = calloc(scn->n_sites + 2, sizeof(int));
-	m->path_dirs = calloc(scn->n_sites + 2, sizeof(int));
-	if (!m->cl || !m->path_links || !m->path_dirs)
+	if (!m->cl)
 		goto fail;
 	for (size_t ci = 0; ci < m->n; ci++) {
 		struct cluster *c = &m->cl[ci];

@@ -76,6 +76,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "dcisim/exitcode.h"
 #include "dcisim/migration_engines.h"
 #include "dcisim/net.h"
 #include "dcisim/metrics.h"
@@ -217,7 +218,7 @@ static void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size);
 	if (!p) {
 		fprintf(stderr, "dcisim: out of memory in the migration model\n");
-		exit(3);
+		exit(DCS_EXIT_RUNTIME);
 	}
 	return p;
 }
@@ -829,7 +830,7 @@ static void start_flow(struct mig *m, double wire, double demand_Bps, int stream
 	m->flow = dcs_flow_start(w->net, &spec);
 	if (!m->flow) {
 		fprintf(stderr, "dcisim: out of memory starting a migration flow\n");
-		exit(3);
+		exit(DCS_EXIT_RUNTIME);
 	}
 }
 
@@ -915,7 +916,7 @@ static void start_migration(struct mstate *S, struct plan *p, int vm)
 		struct mig **a = realloc(S->all, S->cap_all * sizeof(*a));
 		if (!a) {
 			fprintf(stderr, "dcisim: out of memory in the migration model\n");
-			exit(3);
+			exit(DCS_EXIT_RUNTIME);
 		}
 		S->all = a;
 	}

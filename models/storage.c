@@ -99,6 +99,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "storage.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/metrics.h"
 #include "dcisim/world.h"
 
@@ -225,9 +226,6 @@ struct sto {
 	uint32_t epoch;
 	int *path_links;
 	struct spath *sp; /* [a * n_sites + b] */
-	dcs_time_t *dj_dist;
-	int *dj_pred;
-	bool *dj_done;
 	/* per site */
 	struct dcs_lathist *hist; /* [site * 2 + op] */
 	uint64_t *failed, *divergent;
@@ -278,7 +276,7 @@ struct done_msg {
 static void oom(void)
 {
 	fprintf(stderr, "dcisim: storage: out of memory\n");
-	exit(3);
+	exit(DCS_EXIT_RUNTIME);
 }
 
 static const char *site_id(const struct sto *m, int s)
@@ -310,7 +308,7 @@ static const struct spath *spath(struct sto *m, int a, int b)
 		return p;
 	struct dcs_net *net = m->w->net;
 	const struct dcs_scenario *scn = m->w->scn;
-	int W = m->cfg->witness_site, n = m->n_sites, nl = (int)scn->n_links;
+	int W = m->cfg->witness_site, nl = (int)scn->n_links;
 	memset(p, 0, sizeof(*p));
 	p->valid = true;
 	p->epoch = m->epoch;
@@ -319,55 +317,14 @@ static const struct spath *spath(struct sto *m, int a, int b)
 		p->ok = site_up(m, a);
 		return p;
 	}
-	int hops = dcs_net_path(net, a, b, m->path_links, NULL, nl);
-	bool transit = false;
-	for (int i = 0, at = a; i < hops - 1; i++) {
-		const struct dcs_link_cfg *l = &scn->links[m->path_links[i]];
-		at = l->a == at ? l->b : l->a;
-		transit |= at == W;
-	}
-	if (hops < 0 || !transit) {
+	int hops;
+	if (!dcs_net_path_transits(net, a, b, W)) {
+		hops = dcs_net_path(net, a, b, m->path_links, NULL, nl);
 		p->ok = hops >= 0;
 		p->one_way = p->ok ? dcs_net_one_way(net, a, b) : DCS_TIME_NEVER;
 	} else {
-		/* Dijkstra from a over sites other than the witness. */
-		dcs_time_t *d = m->dj_dist;
-		int *pred = m->dj_pred;
-		bool *done = m->dj_done;
-		for (int v = 0; v < n; v++) {
-			d[v] = DCS_TIME_NEVER;
-			pred[v] = -1;
-			done[v] = v == W || !site_up(m, v);
-		}
-		d[a] = 0;
-		for (;;) {
-			int u = -1;
-			for (int v = 0; v < n; v++)
-				if (!done[v] && d[v] != DCS_TIME_NEVER && (u < 0 || d[v] < d[u]))
-					u = v;
-			if (u < 0)
-				break;
-			done[u] = true;
-			for (int l = 0; l < nl; l++) {
-				const struct dcs_link_cfg *c = &scn->links[l];
-				if (!dcs_net_link_up(net, l) || (c->a != u && c->b != u))
-					continue;
-				int v = c->a == u ? c->b : c->a;
-				dcs_time_t nd = d[u] + dcs_net_link_one_way(net, l);
-				if (!done[v] && nd < d[v]) {
-					d[v] = nd;
-					pred[v] = l;
-				}
-			}
-		}
-		p->ok = d[b] != DCS_TIME_NEVER;
-		p->one_way = d[b];
-		hops = 0;
-		for (int v = b; p->ok && v != a; hops++) {
-			int l = pred[v];
-			m->path_links[hops] = l;
-			v = scn->links[l].a == v ? scn->links[l].b : scn->links[l].a;
-		}
+		hops = dcs_net_path_avoiding(net, a, b, W, m->path_links, NULL, nl, &p->one_way);
+		p->ok = hops >= 0;
 	}
 	for (int i = 0; p->ok && i < hops; i++) {
 		const struct dcs_link_cfg *l = &scn->links[m->path_links[i]];
@@ -1412,9 +1369,6 @@ static void sto_destroy(void *state)
 	free(m->array_at);
 	free(m->path_links);
 	free(m->sp);
-	free(m->dj_dist);
-	free(m->dj_pred);
-	free(m->dj_done);
 	free(m->hist);
 	free(m->failed);
 	free(m->divergent);
@@ -1445,9 +1399,6 @@ static int sto_create(struct dcs_world *w, void **state)
 	m->array_at = malloc(ns * sizeof(int));
 	m->path_links = calloc(scn->n_links + 1, sizeof(int));
 	m->sp = calloc(nn, sizeof(struct spath));
-	m->dj_dist = calloc(ns, sizeof(dcs_time_t));
-	m->dj_pred = calloc(ns, sizeof(int));
-	m->dj_done = calloc(ns, sizeof(bool));
 	m->hist = calloc(2 * ns, sizeof(struct dcs_lathist));
 	m->failed = calloc(ns, sizeof(uint64_t));
 	m->divergent = calloc(ns, sizeof(uint64_t));
@@ -1457,7 +1408,7 @@ static int sto_create(struct dcs_world *w, void **state)
 	m->relevant = calloc(ns, sizeof(bool));
 	m->chans = calloc(nn, sizeof(struct chan *));
 	m->wls = calloc(cfg->n_workloads + 1, sizeof(struct wl));
-	if (!m->array_at || !m->path_links || !m->sp || !m->dj_dist || !m->dj_pred || !m->dj_done ||
+	if (!m->array_at || !m->path_links || !m->sp ||
 	    !m->hist || !m->failed || !m->divergent || !m->unavail_ns || !m->unavail_since ||
 	    !m->unavail_now || !m->relevant || !m->chans || !m->wls)
 		goto fail;

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcisim/hash.h"
+
 static void fingerprint_observer(void *ctx, dcs_time_t t, dcs_event_fn fn)
 {
 	(void)fn; /* handler addresses differ between builds and runs (PIE) */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app/commands.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/version.h"
 
 static const char usage[] =
@@ -43,19 +44,19 @@ int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fputs(usage, stderr);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		fputs(usage, stdout);
-		return 0;
+		return DCS_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("dcisim %s (%s, %s)\n", DCISIM_VERSION, DCISIM_COMMIT, DCISIM_BUILD_TYPE);
-		return 0;
+		return DCS_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 2, argv + 2);
+			return commands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "dcisim: error: unknown command '%s'\n\n%s", argv[1], usage);
-	return 2;
+	return DCS_EXIT_USAGE;
 }

@@ -61,6 +61,27 @@ rc=$?
 "$exe" run --no-such-option >/dev/null 2>&1
 rc=$?
 [ $rc -eq 2 ] && pass || fail "an unknown option of run exits $rc, not 2"
+# Option messages, as the commands give them (getopt_long underneath): the
+# argument named, "(or missing value)" when it was the last, usage after.
+opt_case() { # expected-message command...
+	local want=$1
+	shift
+	"$exe" "$@" >/dev/null 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] && pass || fail "dcisim $* exits $rc, not 2"
+	grep -qF -- "$want" "$tmp/err" && pass || fail "dcisim $*: no '$want' in: $(head -1 "$tmp/err")"
+}
+opt_case "dcisim run: error: unknown option '--out' (or missing value)" run --out
+opt_case "dcisim run: error: unknown option '--bogus'" run --bogus scenarios/default.json
+opt_case "dcisim run: error: unknown option '-xq'" run -xq
+opt_case "dcisim run: error: --seed needs a whole number, not 'x'" run --seed x
+opt_case "dcisim run: error: one scenario at a time ('b.json')" run a.json b.json
+opt_case "dcisim sweep: error: --jobs needs a count in [1, 1024], not '0'" sweep --jobs 0 x.json
+opt_case "dcisim check: error: --mode is exact, tolerance or stat, not 'foo'" check --mode foo a --baseline b
+opt_case "dcisim compare: error: give at least two result directories" compare a
+opt_case "dcisim view: error: unknown option '--snapshot'" view --snapshot 5
+opt_case "dcisim bench: error: bad argument '--pending'" bench --pending 0
+"$exe" run --help | grep -q "usage: dcisim run" && pass || fail "run --help prints the usage"
 
 # ---- malformed scenarios: exit 2, FILE:LINE:COL: error:, nothing written ----
 

@@ -20,24 +20,10 @@
 #include "cluster.h"
 #include "dcisim/loader.h"
 #include "dcisim/world.h"
+#include "harness.h"
 #include "validation.h"
 
 /* ---- helpers ---- */
-
-struct run {
-	struct dcs_scenario *scn;
-	struct dcs_world *w;
-};
-
-static struct dcs_scenario *load(const char *text)
-{
-	int nerr = 0;
-	struct dcs_scenario *scn =
-	    dcs_scenario_load_text(text, strlen(text), "test", stderr, &nerr);
-	if (!scn)
-		fail_msg("scenario did not load (%d errors):\n%s", nerr, text);
-	return scn;
-}
 
 static double conv_fixed(void *ctx, int from, int to)
 {
@@ -47,65 +33,23 @@ static double conv_fixed(void *ctx, int from, int to)
 
 /* Loads, runs to the horizon and finishes.  conv_s >= 0 installs an L3 hook
  * answering that convergence time. */
-static struct run run_text(const char *text, uint64_t seed, const double *conv_s)
+static struct harness run_text(const char *text, uint64_t seed, const double *conv_s)
 {
-	struct run r;
-	r.scn = load(text);
-	r.w = dcs_world_create(r.scn, seed);
-	assert_non_null(r.w);
+	struct harness r = h_open(text, seed);
 	if (conv_s) {
 		r.w->q.ip_move_convergence_s = conv_fixed;
 		r.w->q.l3_ctx = (void *)conv_s;
 	}
-	dcs_world_run(r.w, r.w->horizon);
-	dcs_world_finish(r.w);
+	h_finish(&r);
 	return r;
-}
-
-static void run_free(struct run *r)
-{
-	dcs_world_destroy(r->w);
-	dcs_scenario_free(r->scn);
-}
-
-static struct dcs_table *table(struct dcs_world *w, const char *file)
-{
-	for (size_t i = 0; i < dcs_results_n_tables(w->res); i++) {
-		struct dcs_table *t = dcs_results_table_at(w->res, i);
-		if (strcmp(dcs_table_file(t), file) == 0)
-			return t;
-	}
-	return NULL;
-}
-
-static int col(struct dcs_table *t, const char *name)
-{
-	for (size_t c = 0; c < dcs_table_ncols(t); c++)
-		if (strcmp(dcs_table_col(t, c), name) == 0)
-			return (int)c;
-	fail_msg("no column %s", name);
-	return -1;
-}
-
-/* A summary value, or NAN when absent. */
-static double summary(struct dcs_world *w, const char *metric, const char *entity)
-{
-	struct dcs_table *t = table(w, "summary.csv");
-	if (!t)
-		return NAN;
-	for (size_t r = 0; r < dcs_table_nrows(t); r++)
-		if (strcmp(dcs_table_cell(t, r, 0), metric) == 0 &&
-		    strcmp(dcs_table_cell(t, r, 1), entity) == 0)
-			return strtod(dcs_table_cell(t, r, 2), NULL);
-	return NAN;
 }
 
 static size_t count_events(struct dcs_world *w, const char *event)
 {
-	struct dcs_table *t = table(w, "cluster.csv");
+	struct dcs_table *t = h_table(w->res, "cluster.csv");
 	assert_non_null(t);
 	size_t n = 0;
-	int ce = col(t, "event");
+	int ce = h_col(t, "event");
 	for (size_t r = 0; r < dcs_table_nrows(t); r++)
 		n += strcmp(dcs_table_cell(t, r, (size_t)ce), event) == 0;
 	return n;
@@ -114,9 +58,9 @@ static size_t count_events(struct dcs_world *w, const char *event)
 /* Time of the first cluster.csv row with this event (and node, if given). */
 static double first_event(struct dcs_world *w, const char *event, const char *node)
 {
-	struct dcs_table *t = table(w, "cluster.csv");
+	struct dcs_table *t = h_table(w->res, "cluster.csv");
 	assert_non_null(t);
-	int ce = col(t, "event"), cn = col(t, "node"), ct = col(t, "time_s");
+	int ce = h_col(t, "event"), cn = h_col(t, "node"), ct = h_col(t, "time_s");
 	for (size_t r = 0; r < dcs_table_nrows(t); r++)
 		if (strcmp(dcs_table_cell(t, r, (size_t)ce), event) == 0 &&
 		    (!node || strcmp(dcs_table_cell(t, r, (size_t)cn), node) == 0))
@@ -128,9 +72,9 @@ static double first_event(struct dcs_world *w, const char *event, const char *no
  * total time two or more ran (independent of the model's own counters). */
 static int max_running(struct dcs_world *w, double *overlap_s)
 {
-	struct dcs_table *t = table(w, "cluster.csv");
+	struct dcs_table *t = h_table(w->res, "cluster.csv");
 	assert_non_null(t);
-	int ce = col(t, "event"), cn = col(t, "node"), ct = col(t, "time_s");
+	int ce = h_col(t, "event"), cn = h_col(t, "node"), ct = h_col(t, "time_s");
 	char running[8][32];
 	int n = 0, max = 0;
 	double since = 0, overlap = 0;
@@ -210,7 +154,7 @@ static void resolve(const char *cluster_json, int n_sites3, struct dcs_cluster_t
 	char *text = fmt("{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 10, %s %s"
 			 "\"clusters\": [%s]}",
 			 n_sites3 ? SITES3 : SITES2, n_sites3 ? LINKS3 : LINKS2, cluster_json);
-	struct dcs_scenario *scn = load(text);
+	struct dcs_scenario *scn = h_load(text);
 	dcs_cluster_resolve_timers(&scn->clusters[0], t);
 	dcs_scenario_free(scn);
 	free(text);
@@ -300,21 +244,21 @@ static void test_rto_per_preset(void **state)
 			" \"quorum\": \"witness\", \"witness_site\": \"wit\"}],"
 			"\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n1\"}]}",
 			cases[k].preset);
-		struct run r = run_text(text, 1, &conv);
+		struct harness r = run_text(text, 1, &conv);
 		double expected = cases[k].detect_s + cases[k].arb_s + fence + start + conv;
 		char name[96];
 		snprintf(name, sizeof(name), "cluster RTO, %s, node crash", cases[k].preset);
 		dcs_validate(name, "dci-facts.md §5.1 timers, §5.3 RTO composition", expected,
-			     summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+			     h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
 		/* Detection alone: the dead row comes detect_s after the crash. */
 		snprintf(name, sizeof(name), "cluster detection, %s, node crash", cases[k].preset);
 		dcs_validate(name, "dci-facts.md §5.1 timers", cases[k].detect_s,
 			     first_event(r.w, "dead", NULL) - 100, 0, 1e-9, "s");
 		assert_true(fabs(first_event(r.w, "dead", NULL) - (100 + cases[k].detect_s)) <
 			    1e-9);
-		assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 1);
-		assert_true(summary(r.w, "cluster_split_brain_s", "db") == 0);
-		run_free(&r);
+		assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 1);
+		assert_true(h_summary(r.w->res, "cluster_split_brain_s", "db") == 0);
+		h_close(&r);
 		free(text);
 	}
 }
@@ -330,13 +274,14 @@ static void test_rto_gratuitous_arp(void **state)
 	    " \"quorum\": \"witness\", \"witness_site\": \"wit\", \"fence_s\": 4,"
 	    " \"start_s\": 6}],"
 	    "\"faults\": [{\"at_s\": 50, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
-	struct run r = run_text(text, 1, NULL);
+	struct harness r = run_text(text, 1, NULL);
 	double one_way = dcs_time_to_s(dcs_net_one_way(r.w->net, 1, 0));
 	/* 60 km of fibre: 0.294 ms one way. */
 	assert_true(fabs(one_way - 60 * 4.9e-6) < 1e-12);
 	dcs_validate("cluster RTO with gratuitous ARP", "SPEC §4.6; 4.9 us/km",
-		     15 + 4 + 6 + one_way, summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
-	run_free(&r);
+		     15 + 4 + 6 + one_way, h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9,
+		     "s");
+	h_close(&r);
 }
 
 /* WSFC same-site detection is 10 s even when a cross-site peer still waits
@@ -350,12 +295,12 @@ static void test_rto_same_site(void **state)
 	    "\"clusters\": [{\"id\": \"db\", " NODES3 ", \"preset\": \"wsfc\","
 	    " \"quorum\": \"majority\"}],"
 	    "\"faults\": [{\"at_s\": 10, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
-	struct run r = run_text(text, 1, &conv);
+	struct harness r = run_text(text, 1, &conv);
 	dcs_validate("cluster RTO, wsfc same-site peer", "dci-facts.md §5.1 WSFC 2016+ 1 s x 10",
-		     10.0 + 10 + 20, summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+		     10.0 + 10 + 20, h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
 	/* The service restarts on n2, at the same site. */
 	assert_true(fabs(first_event(r.w, "running", "n2") - 50.0) < 1e-9);
-	run_free(&r);
+	h_close(&r);
 }
 
 /* A whole site lost: the survivor holds the witness vote and takes over. */
@@ -368,11 +313,12 @@ static void test_site_loss(void **state)
 	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"corosync\","
 	    " \"quorum\": \"witness\", \"witness_site\": \"wit\"}],"
 	    "\"faults\": [{\"at_s\": 60, \"kind\": \"site_down\", \"site\": \"dc1\"}]}";
-	struct run r = run_text(text, 1, &conv);
+	struct harness r = run_text(text, 1, &conv);
 	dcs_validate("cluster RTO, site loss, corosync", "dci-facts.md §5.3 example",
-		     3 + 3.6 + 10 + 20 + 1, summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+		     3 + 3.6 + 10 + 20 + 1, h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9,
+		     "s");
 	assert_int_equal(max_running(r.w, NULL), 1);
-	run_free(&r);
+	h_close(&r);
 }
 
 /* ---- partitions ---- */
@@ -395,11 +341,11 @@ static void test_witness_partitions(void **state)
 			    " \"for_s\": %g}]}",
 			    holders[h], lengths[k]);
 			const double conv = 0.5;
-			struct run r = run_text(text, 1, &conv);
+			struct harness r = run_text(text, 1, &conv);
 			double overlap;
 			assert_int_equal(max_running(r.w, &overlap), 1);
 			assert_true(overlap == 0);
-			assert_true(summary(r.w, "cluster_split_brain_s", "db") == 0);
+			assert_true(h_summary(r.w->res, "cluster_split_brain_s", "db") == 0);
 			bool long_cut = lengths[k] > 3.0 + 3.6;
 			if (h == 1 && long_cut) {
 				/* n2 loses the vote (the witness goes to the lowest node), so n1
@@ -408,11 +354,13 @@ static void test_witness_partitions(void **state)
 				snprintf(name, sizeof(name), "cluster RTO, DCI cut %g s, witness",
 					 lengths[k]);
 				dcs_validate(name, "dci-facts.md §5.3", 3 + 3.6 + 10 + 20 + 0.5,
-					     summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+					     h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9,
+					     "s");
 			} else {
-				assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 0);
+				assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"),
+						 0);
 			}
-			run_free(&r);
+			h_close(&r);
 			free(text);
 		}
 }
@@ -433,7 +381,7 @@ static void test_no_quorum_split_brain(void **state)
 			"\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
 			" \"for_s\": %g}]}",
 			fence, start, lengths[k]);
-		struct run r = run_text(text, 1, NULL);
+		struct harness r = run_text(text, 1, NULL);
 		double expected = lengths[k] - (detect + fence + start);
 		if (expected < 0)
 			expected = 0;
@@ -442,12 +390,13 @@ static void test_no_quorum_split_brain(void **state)
 		char name[96];
 		snprintf(name, sizeof(name), "split brain, quorum none, cut %g s", lengths[k]);
 		dcs_validate(name, "SPEC §4.6: partition - (detection + fence + start)", expected,
-			     summary(r.w, "cluster_split_brain_s", "db"), 0, 1e-9, "s");
+			     h_summary(r.w->res, "cluster_split_brain_s", "db"), 0, 1e-9, "s");
 		assert_true(fabs(overlap - expected) < 1e-9);
 		assert_int_equal(most, expected > 0 ? 2 : 1);
 		/* After the heal exactly one instance remains. */
-		assert_int_equal((int)summary(r.w, "cluster_split_brains", "db"), expected > 0);
-		run_free(&r);
+		assert_int_equal((int)h_summary(r.w->res, "cluster_split_brains", "db"),
+				 expected > 0);
+		h_close(&r);
 		free(text);
 	}
 	/* With zero fencing and start, the split lasts the partition minus detection. */
@@ -457,10 +406,10 @@ static void test_no_quorum_split_brain(void **state)
 	    " \"quorum\": \"none\", \"fence_s\": 0, \"start_s\": 0}],"
 	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
 	    " \"for_s\": 60}]}";
-	struct run r = run_text(text, 1, NULL);
+	struct harness r = run_text(text, 1, NULL);
 	dcs_validate("split brain, quorum none, no fence/start", "SPEC §4.6", 60.0 - 15.0,
-		     summary(r.w, "cluster_split_brain_s", "db"), 0, 1e-9, "s");
-	run_free(&r);
+		     h_summary(r.w->res, "cluster_split_brain_s", "db"), 0, 1e-9, "s");
+	h_close(&r);
 }
 
 /* Corosync two_node: both halves keep quorum, the half with the service wins
@@ -474,11 +423,11 @@ static void test_two_node(void **state)
 	    " \"service_on\": \"n2\", \"quorum\": \"majority\", \"two_node\": true}],"
 	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
 	    " \"for_s\": 120}]}";
-	struct run r = run_text(text, 1, NULL);
+	struct harness r = run_text(text, 1, NULL);
 	assert_int_equal(max_running(r.w, NULL), 1);
-	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 0);
-	assert_true(summary(r.w, "cluster_split_brain_s", "db") == 0);
-	run_free(&r);
+	assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 0);
+	assert_true(h_summary(r.w->res, "cluster_split_brain_s", "db") == 0);
+	h_close(&r);
 
 	/* Without two_node a two-node majority cluster cannot survive a crash. */
 	text = "{\"dcisim\": 1, \"name\": \"tn2\", \"duration_s\": 600, " SITES2 LINKS2
@@ -486,10 +435,10 @@ static void test_two_node(void **state)
 	       " \"quorum\": \"majority\"}],"
 	       "\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
 	r = run_text(text, 1, NULL);
-	assert_true(isnan(summary(r.w, "cluster_rto_s", "db#1")));
-	assert_true(fabs(summary(r.w, "cluster_outage_unrecovered_s", "db#1") - 500) < 1e-9);
+	assert_true(isnan(h_summary(r.w->res, "cluster_rto_s", "db#1")));
+	assert_true(fabs(h_summary(r.w->res, "cluster_outage_unrecovered_s", "db#1") - 500) < 1e-9);
 	assert_true(dcs_results_n_warnings(r.w->res) >= 1);
-	run_free(&r);
+	h_close(&r);
 
 	/* With two_node the survivor takes over after a crash. */
 	text = "{\"dcisim\": 1, \"name\": \"tn3\", \"duration_s\": 600, " SITES2 LINKS2
@@ -500,9 +449,10 @@ static void test_two_node(void **state)
 	r = run_text(text, 1, &conv);
 	dcs_validate("cluster RTO, corosync two_node, node crash",
 		     "dci-facts.md §5.1 votequorum two_node; §5.3", 3 + 3.6 + 10 + 20,
-		     summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
-	assert_true(fabs(summary(r.w, "cluster_rto_s", "db#1") - (3 + 3.6 + 10 + 20)) < 1e-9);
-	run_free(&r);
+		     h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+	assert_true(fabs(h_summary(r.w->res, "cluster_rto_s", "db#1") - (3 + 3.6 + 10 + 20)) <
+		    1e-9);
+	h_close(&r);
 }
 
 /* ---- degraded links ---- */
@@ -510,7 +460,7 @@ static void test_two_node(void **state)
 /* Three nodes, two at dc1 and n3 (with the service) at dc2, over one DCI
  * link: degrading it can only isolate n3, and the dc1 pair keeps the majority.
  * Corosync with three nodes: token 3650 ms, consensus 4380 ms. */
-static struct run degrade_run(const char *degrade, uint64_t seed)
+static struct harness degrade_run(const char *degrade, uint64_t seed)
 {
 	char *text =
 	    fmt("{\"dcisim\": 1, \"name\": \"dg\", \"duration_s\": 900, " SITES2 LINKS2
@@ -520,7 +470,7 @@ static struct run degrade_run(const char *degrade, uint64_t seed)
 		" \"for_s\": 600, %s}]}",
 		degrade);
 	const double conv = 0;
-	struct run r = run_text(text, seed, &conv);
+	struct harness r = run_text(text, seed, &conv);
 	free(text);
 	return r;
 }
@@ -529,19 +479,21 @@ static void test_degraded_latency(void **state)
 {
 	(void)state;
 	/* Corosync token 3.65 s: 3 s of added one-way latency stays below it. */
-	struct run r = degrade_run("\"latency_ms\": 3000", 1);
+	struct harness r = degrade_run("\"latency_ms\": 3000", 1);
 	assert_int_equal(count_events(r.w, "dead"), 0);
-	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 0);
-	run_free(&r);
+	assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 0);
+	h_close(&r);
 	/* 4 s exceeds it: every heartbeat is late, n3 is cut off and fails over. */
 	r = degrade_run("\"latency_ms\": 4000", 1);
 	assert_int_equal(count_events(r.w, "dead"), 2); /* n1-n3 and n2-n3 */
-	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 1);
+	assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 1);
 	dcs_validate("cluster RTO, corosync 3 nodes, 4 s of added latency isolates one",
 		     "token 3.65 s + consensus 4.38 s + fence 10 s + start 20 s",
-		     3.65 + 4.38 + 10 + 20, summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
-	assert_true(fabs(summary(r.w, "cluster_rto_s", "db#1") - (3.65 + 4.38 + 10 + 20)) < 1e-9);
-	run_free(&r);
+		     3.65 + 4.38 + 10 + 20, h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9,
+		     "s");
+	assert_true(fabs(h_summary(r.w->res, "cluster_rto_s", "db#1") - (3.65 + 4.38 + 10 + 20)) <
+		    1e-9);
+	h_close(&r);
 }
 
 static void test_degraded_loss(void **state)
@@ -549,20 +501,20 @@ static void test_degraded_loss(void **state)
 	(void)state;
 	/* 2% loss: four heartbeats in a row are lost once per 6.4e6 heartbeats
 	 * per pair, about 67 days at 0.9125 s: no failover in 10 minutes. */
-	struct run r = degrade_run("\"loss\": 0.02", 1);
+	struct harness r = degrade_run("\"loss\": 0.02", 1);
 	assert_int_equal(count_events(r.w, "dead"), 0);
-	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 0);
+	assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 0);
 	assert_true(count_events(r.w, "suspect") > 0); /* single losses are seen */
-	run_free(&r);
+	h_close(&r);
 	/* 60% loss exceeds the tolerance: a false failover within seconds. */
 	r = degrade_run("\"loss\": 0.6", 1);
 	assert_true(count_events(r.w, "dead") >= 1);
 	double dead_t = first_event(r.w, "dead", NULL);
 	assert_true(dead_t >= 100 + 3.0 && dead_t < 160);
-	assert_true(summary(r.w, "cluster_outages", "db") >= 1);
+	assert_true(h_summary(r.w->res, "cluster_outages", "db") >= 1);
 	double overlap;
 	assert_int_equal(max_running(r.w, &overlap), 1);
-	run_free(&r);
+	h_close(&r);
 }
 
 /* The time to the first false death under loss p with m missed heartbeats is
@@ -580,7 +532,7 @@ static void test_loss_detection_mean(void **state)
 	    " \"heartbeat_ms\": 1000, \"missed\": 3, \"quorum\": \"none\"}],"
 	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_degrade\", \"link\": \"dci1\","
 	    " \"loss\": 0.5}]}";
-	struct dcs_scenario *scn = load(text);
+	struct dcs_scenario *scn = h_load(text);
 	double sum = 0;
 	for (int k = 0; k < runs; k++) {
 		struct dcs_world *w = dcs_world_create(scn, 1000 + (uint64_t)k);
@@ -619,7 +571,7 @@ static void test_storage_blocked(void **state)
 	    " \"quorum\": \"witness\", \"witness_site\": \"wit\", \"fence_s\": 0,"
 	    " \"start_s\": 5}],"
 	    "\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
-	struct dcs_scenario *scn = load(text);
+	struct dcs_scenario *scn = h_load(text);
 	struct dcs_world *w = dcs_world_create(scn, 1);
 	struct storage_stub st = {w->k, 1, dcs_time_from_s(200)};
 	const double conv = 0;
@@ -636,9 +588,9 @@ static void test_storage_blocked(void **state)
 	assert_true(fabs(up - 200) < 1e-9);
 	dcs_validate("cluster RTO when storage at the new site is suspended until 200 s",
 		     "crash at 100 s; service up when storage is writable", 100,
-		     summary(w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
-	assert_true(fabs(summary(w, "cluster_rto_s", "db#1") - 100) < 1e-9);
-	assert_true(fabs(summary(w, "cluster_unavailable_s", "db") - 100) < 1e-9);
+		     h_summary(w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+	assert_true(fabs(h_summary(w->res, "cluster_rto_s", "db#1") - 100) < 1e-9);
+	assert_true(fabs(h_summary(w->res, "cluster_unavailable_s", "db") - 100) < 1e-9);
 	dcs_world_destroy(w);
 	dcs_scenario_free(scn);
 }
@@ -647,7 +599,7 @@ static void test_storage_blocked(void **state)
 
 static char *table_text(struct dcs_world *w, const char *file)
 {
-	struct dcs_table *t = table(w, file);
+	struct dcs_table *t = h_table(w->res, file);
 	assert_non_null(t);
 	size_t cap = 1, len = 0;
 	for (size_t r = 0; r < dcs_table_nrows(t); r++)
@@ -666,15 +618,15 @@ static char *table_text(struct dcs_world *w, const char *file)
 static void test_reproducible(void **state)
 {
 	(void)state;
-	struct run a = degrade_run("\"loss\": 0.4", 7);
-	struct run b = degrade_run("\"loss\": 0.4", 7);
+	struct harness a = degrade_run("\"loss\": 0.4", 7);
+	struct harness b = degrade_run("\"loss\": 0.4", 7);
 	char *ta = table_text(a.w, "cluster.csv"), *tb = table_text(b.w, "cluster.csv");
 	assert_string_equal(ta, tb);
 	assert_true(strlen(ta) > 100);
 	free(ta);
 	free(tb);
-	run_free(&a);
-	run_free(&b);
+	h_close(&a);
+	h_close(&b);
 }
 
 int main(void)

@@ -25,6 +25,7 @@
 #include "dcisim/net.h"
 #include "dcisim/tech.h"
 #include "dcisim/world.h"
+#include "harness.h"
 #include "validation.h"
 
 struct env {
@@ -35,12 +36,9 @@ struct env {
 
 static void env_open(struct env *e, const char *json)
 {
-	int nerr = 0;
-	e->scn = dcs_scenario_load_text(json, strlen(json), "test", stderr, &nerr);
-	assert_non_null(e->scn);
-	assert_int_equal(nerr, 0);
-	e->w = dcs_world_create(e->scn, e->scn->seed);
-	assert_non_null(e->w);
+	struct harness h = h_open(json, H_SCENARIO_SEED);
+	e->scn = h.scn;
+	e->w = h.w;
 	e->l2 = dcs_l2_of(e->w);
 	assert_non_null(e->l2);
 }
@@ -54,17 +52,6 @@ static void env_close(struct env *e)
 static void run_to(struct env *e, double t_s)
 {
 	dcs_world_run(e->w, dcs_time_from_s(t_s));
-}
-
-static double summary_value(struct dcs_world *w, const char *metric, const char *entity)
-{
-	struct dcs_table *t = dcs_results_table(w->res, "summary.csv", "metric,entity,value,unit");
-	for (size_t r = 0; r < dcs_table_nrows(t); r++)
-		if (strcmp(dcs_table_cell(t, r, 0), metric) == 0 &&
-		    strcmp(dcs_table_cell(t, r, 1), entity) == 0)
-			return strtod(dcs_table_cell(t, r, 2), NULL);
-	fail_msg("no summary row %s/%s", metric, entity);
-	return NAN;
 }
 
 static void assert_near(double got, double want, double abs_tol)
@@ -349,7 +336,7 @@ static double bum_of(const char *tech, const char *topology_links, int nsites, i
 	run_to(&e, 10);
 	double bps = dcs_l2_bum_Bps(e.l2, link);
 	dcs_world_finish(e.w);
-	assert_near(summary_value(e.w, "l2_bum_bytes", e.scn->links[link].id), bps * 10,
+	assert_near(h_summary_req(e.w->res, "l2_bum_bytes", e.scn->links[link].id), bps * 10,
 		    1e-9 * bps * 10);
 	env_close(&e);
 	return bps;
@@ -476,13 +463,13 @@ static void test_pseudowires_summary(void **state)
 	run_to(&e, 1);
 	dcs_world_finish(e.w);
 	dcs_validate("pseudowires of a 4-PE VPLS ring", "dci-facts.md §3.2 N(N-1)/2", 6,
-		     summary_value(e.w, "l2_pseudowires", "ab"), 0, 0, "pseudowires");
-	assert_near(summary_value(e.w, "l2_pseudowires", "da"), 0, 0);
+		     h_summary_req(e.w->res, "l2_pseudowires", "ab"), 0, 0, "pseudowires");
+	assert_near(h_summary_req(e.w->res, "l2_pseudowires", "da"), 0, 0);
 	/* Nominal MAC-move convergence of a move across one link. */
 	double ow = 5 * 4.9e-6;
-	assert_near(summary_value(e.w, "l2_mac_move_convergence_ms", "ab"),
+	assert_near(h_summary_req(e.w->res, "l2_mac_move_convergence_ms", "ab"),
 		    (DCS_L2_ANNOUNCE_INITIAL_S + ow) * 1e3, 1e-9);
-	assert_near(summary_value(e.w, "l2_mac_move_convergence_ms", "da"), ow * 1e3, 1e-9);
+	assert_near(h_summary_req(e.w->res, "l2_mac_move_convergence_ms", "da"), ow * 1e3, 1e-9);
 	env_close(&e);
 }
 

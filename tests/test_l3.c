@@ -24,6 +24,7 @@
 #include "dcisim/loader.h"
 #include "dcisim/net.h"
 #include "dcisim/world.h"
+#include "harness.h"
 #include "validation.h"
 
 struct env {
@@ -33,12 +34,9 @@ struct env {
 
 static void env_open(struct env *e, const char *json)
 {
-	int nerr = 0;
-	e->scn = dcs_scenario_load_text(json, strlen(json), "test", stderr, &nerr);
-	assert_non_null(e->scn);
-	assert_int_equal(nerr, 0);
-	e->w = dcs_world_create(e->scn, e->scn->seed);
-	assert_non_null(e->w);
+	struct harness h = h_open(json, H_SCENARIO_SEED);
+	e->scn = h.scn;
+	e->w = h.w;
 	assert_non_null(dcs_l3_of(e->w));
 }
 
@@ -84,28 +82,6 @@ static struct path_row row_at(struct env *e, const char *t, const char *service,
 	fail_msg("no paths.csv row at %s for %s/%s", t, service, client);
 	struct path_row none = {0};
 	return none;
-}
-
-static double summary_value(struct dcs_world *w, const char *metric, const char *entity)
-{
-	struct dcs_table *t = dcs_results_table(w->res, "summary.csv", "metric,entity,value,unit");
-	for (size_t r = 0; r < dcs_table_nrows(t); r++)
-		if (strcmp(dcs_table_cell(t, r, 0), metric) == 0 &&
-		    strcmp(dcs_table_cell(t, r, 1), entity) == 0)
-			return strtod(dcs_table_cell(t, r, 2), NULL);
-	fail_msg("no summary row %s/%s", metric, entity);
-	return NAN;
-}
-
-static const char *summary_text(struct dcs_world *w, const char *metric, const char *entity)
-{
-	struct dcs_table *t = dcs_results_table(w->res, "summary.csv", "metric,entity,value,unit");
-	for (size_t r = 0; r < dcs_table_nrows(t); r++)
-		if (strcmp(dcs_table_cell(t, r, 0), metric) == 0 &&
-		    strcmp(dcs_table_cell(t, r, 1), entity) == 0)
-			return dcs_table_cell(t, r, 2);
-	fail_msg("no summary row %s/%s", metric, entity);
-	return "";
 }
 
 /* Two sites 100 km apart with 10 us of devices: 0.5 ms one way. */
@@ -207,15 +183,15 @@ static void test_trombone_rtt_and_flows(void **state)
 	/* Extra DCI bytes: both segments of each tromboned leg, 10.5 s. */
 	dcs_validate("extra DCI bytes, single gateway, 10.5 s of trombone",
 		     "both segments of each tromboned leg", 2 * (req + resp) * 10.5,
-		     summary_value(e.w, "l3_extra_dci_bytes", "single"), 0, 1e-6, "bytes");
+		     h_summary_req(e.w->res, "l3_extra_dci_bytes", "single"), 0, 1e-6, "bytes");
 	dcs_validate("extra DCI bytes, localized gateway, 10.5 s of trombone",
 		     "both segments of the request leg", 2 * req * 10.5,
-		     summary_value(e.w, "l3_extra_dci_bytes", "local"), 0, 1e-6, "bytes");
-	assert_true(isinf(summary_value(e.w, "l3_time_to_optimal_s", "single")));
-	assert_near(summary_value(e.w, "l3_trombone_s", "single"), 10.5, 1e-9);
-	assert_near(summary_value(e.w, "l3_trombone_weighted_s", "single"), 0.5 * 10.5, 1e-9);
+		     h_summary_req(e.w->res, "l3_extra_dci_bytes", "local"), 0, 1e-6, "bytes");
+	assert_true(isinf(h_summary_req(e.w->res, "l3_time_to_optimal_s", "single")));
+	assert_near(h_summary_req(e.w->res, "l3_trombone_s", "single"), 10.5, 1e-9);
+	assert_near(h_summary_req(e.w->res, "l3_trombone_weighted_s", "single"), 0.5 * 10.5, 1e-9);
 	/* The link carried what the clients sent: the offered load limited it. */
-	assert_string_equal(summary_text(e.w, "limited_by", "single"), "offered_load");
+	assert_string_equal(h_summary_text_req(e.w->res, "limited_by", "single"), "offered_load");
 	env_close(&e);
 }
 
@@ -234,12 +210,12 @@ static void test_trombone_link_share(void **state)
 	dcs_world_move_vm(e.w, 0, 1);
 	run_to(&e, 20);
 	dcs_world_finish(e.w);
-	assert_string_equal(summary_text(e.w, "limited_by", "big"), "link_share");
+	assert_string_equal(h_summary_text_req(e.w->res, "limited_by", "big"), "link_share");
 	double demand = 0.5 * 1000 * 1048576.0;
 	double gf = dcs_link_cfg_goodput_fraction(&e.scn->links[0]);
 	dcs_validate("link rate that carries a 4.2 Gbps trombone", "net.h dcs_net_lift",
-		     demand * 8 / 1e9 / gf, summary_value(e.w, "lift_bandwidth_gbps", "big"), 1e-9,
-		     0, "Gbps");
+		     demand * 8 / 1e9 / gf, h_summary_req(e.w->res, "lift_bandwidth_gbps", "big"),
+		     1e-9, 0, "Gbps");
 	env_close(&e);
 }
 
@@ -270,12 +246,12 @@ static void test_dns_linear_decay(void **state)
 		assert_string_equal(p.state, pts[i].share > 0 ? "trombone" : "optimal");
 	}
 	dcs_world_finish(e.w);
-	assert_near(summary_value(e.w, "l3_time_to_optimal_s", "s"), 60, 2e-9);
-	assert_near(summary_value(e.w, "l3_trombone_s", "s"), 60, 2e-9);
+	assert_near(h_summary_req(e.w->res, "l3_time_to_optimal_s", "s"), 60, 2e-9);
+	assert_near(h_summary_req(e.w->res, "l3_trombone_s", "s"), 60, 2e-9);
 	/* The area under the linear decay: TTL / 2. */
 	dcs_validate("DNS trombone, request-weighted seconds",
 		     "area under the linear decay: TTL / 2", 30,
-		     summary_value(e.w, "l3_trombone_weighted_s", "s"), 0, 1e-6, "s");
+		     h_summary_req(e.w->res, "l3_trombone_weighted_s", "s"), 0, 1e-6, "s");
 	env_close(&e);
 }
 
@@ -299,7 +275,7 @@ static void test_dns_violators_and_floor(void **state)
 		     0, 1e-9, "ratio");
 	assert_near(row_at(&e, "190", "s", "b").share, v, 1e-9);
 	dcs_world_finish(e.w);
-	assert_true(isinf(summary_value(e.w, "l3_time_to_optimal_s", "s")));
+	assert_true(isinf(h_summary_req(e.w->res, "l3_time_to_optimal_s", "s")));
 	env_close(&e);
 }
 
@@ -321,10 +297,10 @@ static void test_rhi_convergence(void **state)
 	assert_string_equal(row_at(&e, "46", "set", "b").ingress, "b");
 	dcs_world_finish(e.w);
 	dcs_validate("RHI: health check + routing convergence", "SPEC §4.5; configured 5 s + 30 s",
-		     35, summary_value(e.w, "l3_time_to_optimal_s", "set"), 0, 2e-9, "s");
+		     35, h_summary_req(e.w->res, "l3_time_to_optimal_s", "set"), 0, 2e-9, "s");
 	dcs_validate("RHI defaults: F5 timeout 16 s + eBGP MRAI 30 s",
 		     "dci-facts.md §4.2 F5 BIG-IP monitor, BGP MRAI", 46,
-		     summary_value(e.w, "l3_time_to_optimal_s", "dflt"), 0, 2e-9, "s");
+		     h_summary_req(e.w->res, "l3_time_to_optimal_s", "dflt"), 0, 2e-9, "s");
 	assert_near(dcs_world_ip_move_convergence_s(e.w, 0, 1), 35, 1e-12);
 	env_close(&e);
 }
@@ -358,7 +334,7 @@ static void test_lisp_convergence(void **state)
 	dcs_world_finish(e.w);
 	dcs_validate("LISP: SMR from the old xTR + Map-Request round trip",
 		     "dci-facts.md §4.4 (a few one-way delays)", want,
-		     summary_value(e.w, "l3_time_to_optimal_s", "s"), 0, 2e-9, "s");
+		     h_summary_req(e.w->res, "l3_time_to_optimal_s", "s"), 0, 2e-9, "s");
 	assert_true(want < 0.5); /* within the 200-500 ms design estimate, dci-facts.md §4.4 */
 	env_close(&e);
 }
@@ -451,10 +427,10 @@ static void test_rtt_quantiles(void **state)
 	dcs_world_finish(e.w);
 	/* 70 % of requests at 2 ms (local), 30 % at 2 + 2 x 0.5 ms. */
 	dcs_validate("request RTT p50, 70 % at 2 ms and 30 % at 3 ms", "weighted quantile", 2,
-		     summary_value(e.w, "l3_rtt_p50_ms", "s"), 0, 1e-9, "ms");
+		     h_summary_req(e.w->res, "l3_rtt_p50_ms", "s"), 0, 1e-9, "ms");
 	dcs_validate("request RTT p95, 70 % at 2 ms and 30 % at 3 ms", "weighted quantile", 3,
-		     summary_value(e.w, "l3_rtt_p95_ms", "s"), 0, 1e-9, "ms");
-	assert_near(summary_value(e.w, "l3_trombone_s", "s"), 0, 0);
+		     h_summary_req(e.w->res, "l3_rtt_p95_ms", "s"), 0, 1e-9, "ms");
+	assert_near(h_summary_req(e.w->res, "l3_trombone_s", "s"), 0, 0);
 	env_close(&e);
 }
 

@@ -24,65 +24,26 @@
 #include "dcisim/loader.h"
 #include "dcisim/net.h"
 #include "dcisim/world.h"
+#include "harness.h"
 #include "validation.h"
 
 #define GIB  1073741824.0
 #define MIB  1048576.0
 #define PAGE 4096.0
 
-struct run {
-	struct dcs_scenario *scn;
-	struct dcs_world *w;
-};
-
-static struct run run_open(const char *json)
+/* A table that must be there. */
+static struct dcs_table *table(struct harness *r, const char *file)
 {
-	struct run r;
-	int nerr = 0;
-	r.scn = dcs_scenario_load_text(json, strlen(json), "test", stderr, &nerr);
-	assert_non_null(r.scn);
-	assert_int_equal(nerr, 0);
-	r.w = dcs_world_create(r.scn, r.scn->seed);
-	assert_non_null(r.w);
-	return r;
-}
-
-static void run_to_end(struct run *r)
-{
-	dcs_world_run(r->w, DCS_TIME_NEVER);
-	dcs_world_finish(r->w);
-}
-
-static void run_close(struct run *r)
-{
-	dcs_world_destroy(r->w);
-	dcs_scenario_free(r->scn);
-}
-
-static struct dcs_table *table(struct run *r, const char *file)
-{
-	for (size_t i = 0; i < dcs_results_n_tables(r->w->res); i++) {
-		struct dcs_table *t = dcs_results_table_at(r->w->res, i);
-		if (strcmp(dcs_table_file(t), file) == 0)
-			return t;
-	}
-	fail_msg("no table %s", file);
-	return NULL;
-}
-
-static size_t col(struct dcs_table *t, const char *name)
-{
-	for (size_t c = 0; c < dcs_table_ncols(t); c++)
-		if (strcmp(dcs_table_col(t, c), name) == 0)
-			return c;
-	fail_msg("no column %s", name);
-	return 0;
+	struct dcs_table *t = h_table(r->w->res, file);
+	if (!t)
+		fail_msg("no table %s", file);
+	return t;
 }
 
 static const char *cell(struct dcs_table *t, size_t row, const char *name)
 {
 	assert_true(row < dcs_table_nrows(t));
-	return dcs_table_cell(t, row, col(t, name));
+	return dcs_table_cell(t, row, h_col(t, name));
 }
 
 static double num(struct dcs_table *t, size_t row, const char *name)
@@ -91,7 +52,7 @@ static double num(struct dcs_table *t, size_t row, const char *name)
 }
 
 /* The migrations.csv row of a VM (its first migration). */
-static size_t mig_row(struct run *r, const char *vm)
+static size_t mig_row(struct harness *r, const char *vm)
 {
 	struct dcs_table *t = table(r, "migrations.csv");
 	for (size_t i = 0; i < dcs_table_nrows(t); i++)
@@ -101,7 +62,7 @@ static size_t mig_row(struct run *r, const char *vm)
 	return 0;
 }
 
-static int vm_index(struct run *r, const char *vm)
+static int vm_index(struct harness *r, const char *vm)
 {
 	for (size_t i = 0; i < r->scn->n_vms; i++)
 		if (strcmp(r->scn->vms[i].id, vm) == 0)
@@ -110,7 +71,7 @@ static int vm_index(struct run *r, const char *vm)
 	return -1;
 }
 
-static bool warned(struct run *r, const char *needle)
+static bool warned(struct harness *r, const char *needle)
 {
 	for (size_t i = 0; i < dcs_results_n_warnings(r->w->res); i++)
 		if (strstr(dcs_results_warning(r->w->res, i), needle))
@@ -118,7 +79,7 @@ static bool warned(struct run *r, const char *needle)
 	return false;
 }
 
-static size_t count_events(struct run *r, const char *kind, const char *entity)
+static size_t count_events(struct harness *r, const char *kind, const char *entity)
 {
 	struct dcs_table *t = table(r, "events.csv");
 	size_t n = 0;
@@ -148,7 +109,7 @@ static char *scenario(const char *link_extra, const char *vms, const char *migs,
 }
 
 /* A summary.csv value (metric, entity); NAN when absent. */
-static double summary_num(struct run *r, const char *metric, const char *entity)
+static double summary_num(struct harness *r, const char *metric, const char *entity)
 {
 	struct dcs_table *t = table(r, "summary.csv");
 	for (size_t i = 0; i < dcs_table_nrows(t); i++)
@@ -158,7 +119,7 @@ static double summary_num(struct run *r, const char *metric, const char *entity)
 	return NAN;
 }
 
-static const char *summary_text(struct run *r, const char *metric, const char *entity)
+static const char *summary_text(struct harness *r, const char *metric, const char *entity)
 {
 	struct dcs_table *t = table(r, "summary.csv");
 	for (size_t i = 0; i < dcs_table_nrows(t); i++)
@@ -180,8 +141,8 @@ static void test_idle_vm(void **state)
 	char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 1, \"lan_mtu\": 1500",
 			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 4}",
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 1}", "", 100);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	size_t i = mig_row(&r, "vm");
 	double B = 1e9 / 8 * goodput_fraction_1500_dwdm();
@@ -202,12 +163,12 @@ static void test_idle_vm(void **state)
 	assert_int_equal(count_events(&r, "migration_start", "vm"), 1);
 	assert_int_equal(count_events(&r, "switchover", "vm"), 1);
 	assert_int_equal(count_events(&r, "migration_end", "vm"), 1);
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
 /* Checks a run against V_i = M (D/B)^i with stop when V_n <= B x t_dmax. */
-static void check_closed_form(struct run *r, const char *vm, double M, double D, double t_dmax,
+static void check_closed_form(struct harness *r, const char *vm, double M, double D, double t_dmax,
 			      double rtt, double sw, const char *label)
 {
 	struct dcs_table *t = table(r, "migrations.csv");
@@ -258,14 +219,14 @@ static void test_closed_form_vmotion(void **state)
 			      " \"dirty_mib_s\": 40}",
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 			      "\"engine\": \"vmotion\", \"switchover_ms\": 20", 1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	check_closed_form(&r, "vm", 4 * GIB, 40 * MIB, 0.5, 2 * 50 * 4.9e-6, 0.020,
 			  "vmotion geometric series (4 GiB, 40 MiB/s, 1 Gbps)");
 	struct dcs_table *t = table(&r, "migrations.csv");
 	assert_int_equal((int)num(t, 0, "rounds"), 5);
 	assert_string_equal(cell(t, 0, "outcome"), "converged");
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -279,8 +240,8 @@ static void test_closed_form_qemu(void **state)
 			      " \"dirty_mib_s\": 64}",
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 			      "\"engine\": \"qemu\"", 1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	dcs_validate("qemu rate = max-bandwidth 128 MiB/s", "live-migration.md 2.2",
 		     128 * MIB * 8 / 1e9, num(t, 0, "goodput_gbps"), 1e-9, 0, "Gbps");
@@ -292,7 +253,7 @@ static void test_closed_form_qemu(void **state)
 		     summary_num(&r, "lift_rate_cap_mib_s", "vm"), 1e-10, 0, "MiB/s");
 	check_closed_form(&r, "vm", 8 * GIB, 64 * MIB, 0.3, 2 * 50 * 4.9e-6, 0.009,
 			  "qemu geometric series (8 GiB, 64 MiB/s, 128 MiB/s cap)");
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -306,8 +267,8 @@ static void test_window_cap(void **state)
 			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 16}",
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 			      "\"tcp_window_kib\": 6144, \"switchover_ms\": 0", 1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	double rtt = dcs_time_to_s(dcs_net_rtt(r.w->net, 0, 1));
 	assert_true(fabs(rtt - 0.150) < 1e-9);
@@ -323,7 +284,7 @@ static void test_window_cap(void **state)
 		     summary_num(&r, "lift_window_kib", "vm"), 1e-10, 0, "KiB");
 	/* 150 ms exactly is within vMotion's limit: no warning. */
 	assert_false(warned(&r, "150 ms"));
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -336,8 +297,8 @@ static void test_loss_cap(void **state)
 			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 1}",
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 			      "\"tcp_window_kib\": 1048576", 1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	dcs_validate("Mathis bound RTT 100 ms, p 1e-6", "live-migration.md V7", 143,
 		     num(t, 0, "goodput_gbps") * 1e3, 0.006, 0, "Mbit/s");
@@ -349,7 +310,7 @@ static void test_loss_cap(void **state)
 	double need = 1460 * 1.22 / (0.1 * 10e9 / 8 * goodput_fraction_1500_dwdm());
 	dcs_validate("loss that lets one stream fill 10 Gbps at 100 ms", "Mathis (SPEC 4.1)",
 		     need * need, summary_num(&r, "lift_max_loss", "vm"), 1e-9, 0, "ratio");
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -369,12 +330,12 @@ static void test_link_share_lift(void **state)
 			      "{\"vm\": \"a\", \"to\": \"dc2\", \"at_s\": 0},"
 			      "{\"vm\": \"b\", \"to\": \"dc2\", \"at_s\": 0}",
 			      policy, 1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	assert_string_equal(summary_text(&r, "limited_by", "a"), "link_share");
 	dcs_validate("link rate at which a half share reaches the window cap", "net.h dcs_net_lift",
 		     1.5, summary_num(&r, "lift_bandwidth_gbps", "a"), 1e-9, 0, "Gbps");
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -391,8 +352,8 @@ static void test_sharing(void **state)
 			      "{\"vm\": \"b\", \"to\": \"dc2\", \"at_s\": 0},"
 			      "{\"vm\": \"c\", \"to\": \"dc2\", \"at_s\": 10}",
 			      "\"switchover_ms\": 0", 1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	double B = 1e9 / 8 * goodput_fraction_1500_dwdm();
 	double M = 2 * GIB, rtt = 2 * 4.9e-6;
@@ -410,7 +371,7 @@ static void test_sharing(void **state)
 	assert_string_equal(cell(t, ia, "limited_by"), "link_share");
 	/* No window or rate cap: more bandwidth always helps, no figure. */
 	assert_true(isnan(summary_num(&r, "lift_bandwidth_gbps", "a")));
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -421,11 +382,11 @@ static void test_vmotion_rtt_warning(void **state)
 	char *json = scenario("\"distance_km\": 16000, \"bandwidth_gbps\": 10",
 			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 1}",
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}", "", 1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	assert_true(warned(&r, "exceeds the 150 ms vMotion supports"));
 	assert_false(warned(&r, "250 Mbps"));
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -438,11 +399,11 @@ static void test_vmotion_bandwidth_warning(void **state)
 		     "{\"id\": \"a\", \"site\": \"dc1\", \"memory_gib\": 1},"
 		     "{\"id\": \"b\", \"site\": \"dc1\", \"memory_gib\": 1}",
 		     "{\"evacuate\": \"dc1\", \"to\": \"dc2\", \"at_s\": 0}", "", 1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	/* 400 Mbps left for 2 concurrent migrations: 200 each. */
 	assert_true(warned(&r, "200 Mbps of DCI bandwidth per concurrent vMotion"));
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -456,8 +417,8 @@ static void test_vmotion_switchover_limit(void **state)
 			      " \"dirty_mib_s\": 500, \"wws_gib\": 32}",
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 			      "\"on_no_progress\": \"force\"", 5000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	assert_string_equal(cell(t, 0, "outcome"), "failed");
 	dcs_validate("vMotion switchover limit", "live-migration.md 2.3 hard limit 100 s", 100e3,
@@ -465,7 +426,7 @@ static void test_vmotion_switchover_limit(void **state)
 	assert_int_equal(dcs_world_vm_site(r.w, 0), 0);
 	/* Round 0 (64 GiB) then round 1 (32 GiB) made no progress. */
 	assert_int_equal((int)num(t, 0, "rounds"), 2);
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -477,8 +438,8 @@ static void test_vmotion_stun(void **state)
 			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 8,"
 			      " \"dirty_mib_s\": 300, \"wws_gib\": 2}",
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}", "", 1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	assert_string_equal(cell(t, 0, "outcome"), "stunned");
 	assert_true(count_events(&r, "stun", "vm") >= 1);
@@ -490,7 +451,7 @@ static void test_vmotion_stun(void **state)
 	/* Data part of the downtime within the 500 ms goal. */
 	assert_true(num(t, 0, "downtime_ms") <= 500 + 2 * 10 * 4.9e-3 + 9 + 1e-6);
 	assert_int_equal(dcs_world_vm_site(r.w, 0), 1);
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -503,13 +464,13 @@ static void test_abort(void **state)
 			      " \"dirty_mib_s\": 300, \"wws_gib\": 2}",
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 			      "\"on_no_progress\": \"abort\"", 1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	assert_string_equal(cell(t, 0, "outcome"), "aborted");
 	assert_true(num(t, 0, "downtime_ms") == 0);
 	assert_int_equal(dcs_world_vm_site(r.w, 0), 0);
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -527,13 +488,13 @@ static void test_xen_iteration_cap(void **state)
 	char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 10", vms,
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 			      "\"engine\": \"xen\"", 10000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	dcs_validate("xen live-round cap", "live-migration.md 2.1 DEF_MAX_ITERS 29", 29,
 		     num(t, 0, "rounds"), 0, 0, "rounds");
 	assert_string_equal(cell(t, 0, "outcome"), "max_rounds");
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -549,14 +510,14 @@ static void test_xen_volume_cap(void **state)
 	char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 1", vms,
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 			      "\"engine\": \"xen\"", 10000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	/* 1 + .97 + .97^2 = 2.91 <= 3 < 3.82 after the fourth round. */
 	dcs_validate("xen 3 x memory cap", "live-migration.md 2.1 DEF_MAX_FACTOR 3", 4,
 		     num(t, 0, "rounds"), 0, 0, "rounds");
 	assert_string_equal(cell(t, 0, "outcome"), "max_rounds");
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -569,8 +530,8 @@ static void test_xen_50_pages(void **state)
 			      " \"dirty_mib_s\": 1}",
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 			      "\"engine\": \"xen\"", 10000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	struct dcs_table *rt = table(&r, "rounds.csv");
 	assert_string_equal(cell(t, 0, "outcome"), "converged");
@@ -578,7 +539,7 @@ static void test_xen_50_pages(void **state)
 	/* The last live round sent fewer than 50 pages, the one before did not. */
 	assert_true(num(rt, (size_t)n - 1, "bytes") < 50 * PAGE);
 	assert_true(num(rt, (size_t)n - 2, "bytes") >= 50 * PAGE);
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -592,26 +553,26 @@ static void test_qemu_auto_converge(void **state)
 	char *json =
 	    scenario("\"distance_km\": 10, \"bandwidth_gbps\": 10", vm,
 		     "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}", "\"engine\": \"qemu\"", 300);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	assert_string_equal(cell(t, 0, "outcome"), "aborted");
 	assert_true(warned(&r, "not converging"));
 	assert_int_equal(dcs_world_vm_site(r.w, 0), 0);
-	run_close(&r);
+	h_close(&r);
 	free(json);
 
 	json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 10", vm,
 			"{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 			"\"engine\": \"qemu\", \"auto_converge\": true", 1000);
-	r = run_open(json);
-	run_to_end(&r);
+	r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	t = table(&r, "migrations.csv");
 	assert_string_equal(cell(t, 0, "outcome"), "stunned");
 	/* 200 MiB/s against 128 MiB/s needs the guest at < 64 %: 20, 30, 40 %. */
 	assert_true(count_events(&r, "auto_converge", "vm") >= 3);
 	assert_int_equal(dcs_world_vm_site(r.w, 0), 1);
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -631,8 +592,8 @@ static void test_evacuation(void **state)
 			      "{\"evacuate\": \"dc1\", \"to\": \"dc2\", \"at_s\": 5,"
 			      " \"max_concurrent\": 3, \"order\": \"smallest_first\"}",
 			      "", 1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	assert_int_equal(dcs_table_nrows(t), 8);
 	/* Start order by memory, ties by file order: v4 v1 v6 v3 v7 v0 v2 v5. */
@@ -660,7 +621,7 @@ static void test_evacuation(void **state)
 	for (size_t v = 0; v < 8; v++)
 		assert_int_equal(dcs_world_vm_site(r.w, (int)v), 1);
 	assert_int_equal(count_events(&r, "evacuation_start", "dc1"), 1);
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -676,8 +637,8 @@ static void test_evacuation_default_concurrency(void **state)
 					i ? "," : "", i);
 	char *json = scenario("\"distance_km\": 60, \"bandwidth_gbps\": 10", vms,
 			      "{\"evacuate\": \"dc1\", \"to\": \"dc2\", \"at_s\": 0}", "", 1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	int at_zero = 0;
 	for (size_t i = 0; i < dcs_table_nrows(t); i++)
@@ -686,7 +647,7 @@ static void test_evacuation_default_concurrency(void **state)
 	dcs_validate("vMotion evacuation over 10 Gbps: migrations in flight at once",
 		     "live-migration.md 2.3 Concurrency (8 on 10GigE)", 8, at_zero, 0, 0,
 		     "migrations");
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -699,7 +660,7 @@ static void link_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	dcs_net_set_link_up(w->net, 0, up);
 }
 
-static void schedule_link(struct run *r, double at_s, bool up)
+static void schedule_link(struct harness *r, double at_s, bool up)
 {
 	dcs_schedule(r->w->k, dcs_time_from_s(at_s), link_event, r->w, &up, sizeof(up));
 }
@@ -713,10 +674,10 @@ static void test_link_fault(void **state)
 	char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 1", vm,
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 			      "\"stall_timeout_s\": 30", 1000);
-	struct run r = run_open(json);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
 	schedule_link(&r, 10, false);
 	schedule_link(&r, 30, true);
-	run_to_end(&r);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	double B = 1e9 / 8 * goodput_fraction_1500_dwdm();
 	assert_string_equal(cell(t, 0, "outcome"), "converged");
@@ -725,12 +686,12 @@ static void test_link_fault(void **state)
 		     "s");
 	assert_int_equal(count_events(&r, "migration_stalled", "vm"), 1);
 	assert_int_equal(count_events(&r, "migration_resumed", "vm"), 1);
-	run_close(&r);
+	h_close(&r);
 
-	r = run_open(json);
+	r = h_open(json, H_SCENARIO_SEED);
 	schedule_link(&r, 10, false);
 	schedule_link(&r, 50, true);
-	run_to_end(&r);
+	h_finish(&r);
 	t = table(&r, "migrations.csv");
 	assert_string_equal(cell(t, 0, "outcome"), "failed");
 	dcs_validate("a migration fails stall_timeout_s after its path is lost",
@@ -738,7 +699,7 @@ static void test_link_fault(void **state)
 	dcs_validate("bytes sent before the cut are counted", "SPEC 4.1", 10 * B,
 		     num(t, 0, "bytes_sent"), 1e-9, 0, "bytes");
 	assert_int_equal(dcs_world_vm_site(r.w, 0), 0);
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -759,8 +720,8 @@ static void test_zero_pages_and_scan(void **state)
 		char *json = scenario("\"distance_km\": 10, \"bandwidth_gbps\": 10", vms[k],
 				      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 				      "\"scan_gib_s\": 8", 1000);
-		struct run r = run_open(json);
-		run_to_end(&r);
+		struct harness r = h_open(json, H_SCENARIO_SEED);
+		h_finish(&r);
 		struct dcs_table *t = table(&r, "migrations.csv");
 		double wire = used[k] + (M - used[k]) / PAGE * 8;
 		double round0 = fmax(M / scan, wire / B);
@@ -775,7 +736,7 @@ static void test_zero_pages_and_scan(void **state)
 		dcs_validate(name, "touched pages whole, zero pages 8 bytes each", wire,
 			     num(t, 0, "bytes_sent"), 1e-12, 0, "bytes");
 		assert_string_equal(cell(t, 0, "limited_by"), limit[k]);
-		run_close(&r);
+		h_close(&r);
 		free(json);
 	}
 }
@@ -802,9 +763,9 @@ static void test_compression_rate(void **state)
 				      "\"engine\": \"qemu\", \"multifd_channels\": 4,"
 				      " \"rate_cap_mib_s\": 1000000",
 				      1000);
-		struct run rz = run_open(zstd), rn = run_open(none);
-		run_to_end(&rz);
-		run_to_end(&rn);
+		struct harness rz = h_open(zstd, H_SCENARIO_SEED), rn = h_open(none, H_SCENARIO_SEED);
+		h_finish(&rz);
+		h_finish(&rn);
 		struct dcs_table *tz = table(&rz, "migrations.csv"),
 				 *tn = table(&rn, "migrations.csv");
 		double raw = fmin(B / ratio, cpu);
@@ -823,8 +784,8 @@ static void test_compression_rate(void **state)
 			assert_true(num(tz, 0, "total_s") < num(tn, 0, "total_s"));
 		else
 			assert_true(num(tz, 0, "total_s") > num(tn, 0, "total_s"));
-		run_close(&rz);
-		run_close(&rn);
+		h_close(&rz);
+		h_close(&rn);
 		free(zstd);
 		free(none);
 	}
@@ -842,8 +803,8 @@ static void test_xbzrle(void **state)
 			      "\"engine\": \"qemu\", \"compression\": \"xbzrle\","
 			      " \"rate_cap_mib_s\": 1000000",
 			      1000);
-	struct run r = run_open(json);
-	run_to_end(&r);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "rounds.csv");
 	dcs_validate("xbzrle round 0 sends all memory whole (empty cache)", "QEMU xbzrle.txt",
 		     4 * GIB, num(t, 0, "bytes"), 0, 0, "bytes");
@@ -853,7 +814,7 @@ static void test_xbzrle(void **state)
 	dcs_validate("xbzrle round 1: cache hits as deltas, the rest whole",
 		     "QEMU xbzrle-cache-size 64 MiB (live-migration.md 2.2)",
 		     hits * 0.25 + V - hits, num(t, 1, "bytes"), 1e-12, 0, "bytes");
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -877,9 +838,9 @@ static void test_postcopy(void **state)
 		     "\"engine\": \"qemu\", \"postcopy\": true, \"rate_cap_mib_s\": 1000000", 1000);
 	char *pre =
 	    scenario(link, pc_vm, mig, "\"engine\": \"qemu\", \"rate_cap_mib_s\": 1000000", 1000);
-	struct run r = run_open(post), rp = run_open(pre);
-	run_to_end(&r);
-	run_to_end(&rp);
+	struct harness r = h_open(post, H_SCENARIO_SEED), rp = h_open(pre, H_SCENARIO_SEED);
+	h_finish(&r);
+	h_finish(&rp);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	double B = 1e9 / 8 * goodput_fraction_1500_dwdm();
 	double rtt = 2 * 100 * 4.9e-6, sw = 0.009;
@@ -913,8 +874,8 @@ static void test_postcopy(void **state)
 	struct dcs_table *tp = table(&rp, "migrations.csv");
 	assert_true(num(t, 0, "downtime_ms") < num(tp, 0, "downtime_ms"));
 	assert_true(num(t, 0, "total_s") < num(tp, 0, "total_s"));
-	run_close(&r);
-	run_close(&rp);
+	h_close(&r);
+	h_close(&rp);
 	free(post);
 	free(pre);
 
@@ -922,8 +883,8 @@ static void test_postcopy(void **state)
 	post = scenario(link, pc_vm, mig,
 			"\"engine\": \"qemu\", \"postcopy\": true, \"postcopy_after_rounds\": 0",
 			1000);
-	r = run_open(post);
-	run_to_end(&r);
+	r = h_open(post, H_SCENARIO_SEED);
+	h_finish(&r);
 	t = table(&r, "migrations.csv");
 	T = 4 * GIB / B;
 	dcs_validate("pure post-copy total = downtime + M / rate", "models/migration.c post-copy",
@@ -932,7 +893,7 @@ static void test_postcopy(void **state)
 		     floor(a * T * (1 / k - log1p(k) / (k * k)) + 0.5),
 		     summary_num(&r, "migration_postcopy_faults", "vm"), 0, 0, "faults");
 	assert_int_equal((int)num(t, 0, "rounds"), 0);
-	run_close(&r);
+	h_close(&r);
 	free(post);
 }
 
@@ -945,10 +906,10 @@ static void test_postcopy_cut(void **state)
 	    scenario("\"distance_km\": 100, \"bandwidth_gbps\": 1", pc_vm,
 		     "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 		     "\"engine\": \"qemu\", \"postcopy\": true, \"rate_cap_mib_s\": 1000000", 1000);
-	struct run r = run_open(json);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
 	double B = 1e9 / 8 * goodput_fraction_1500_dwdm();
 	schedule_link(&r, 4 * GIB / B + 3, false); /* 3 s into post-copy */
-	run_to_end(&r);
+	h_finish(&r);
 	struct dcs_table *t = table(&r, "migrations.csv");
 	assert_string_equal(cell(t, 0, "outcome"), "failed");
 	assert_int_equal(count_events(&r, "postcopy_lost", "vm"), 1);
@@ -957,7 +918,7 @@ static void test_postcopy_cut(void **state)
 	assert_true(isnan(summary_num(&r, "migration_postcopy_faults", "vm")));
 	dcs_validate("a cut during post-copy ends it at once", "issue: post-copy loses the VM",
 		     4 * GIB / B + 3, num(t, 0, "end_s"), 0, 1e-8, "s");
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -971,9 +932,9 @@ static void test_deterministic(void **state)
 			      "{\"id\": \"b\", \"site\": \"dc1\", \"memory_gib\": 4,"
 			      " \"dirty_mib_s\": 100}",
 			      "{\"evacuate\": \"dc1\", \"to\": \"dc2\", \"at_s\": 1}", "", 200);
-	struct run r1 = run_open(json), r2 = run_open(json);
-	run_to_end(&r1);
-	run_to_end(&r2);
+	struct harness r1 = h_open(json, H_SCENARIO_SEED), r2 = h_open(json, H_SCENARIO_SEED);
+	h_finish(&r1);
+	h_finish(&r2);
 	assert_int_equal(dcs_results_n_tables(r1.w->res), dcs_results_n_tables(r2.w->res));
 	for (size_t i = 0; i < dcs_results_n_tables(r1.w->res); i++) {
 		struct dcs_table *a = dcs_results_table_at(r1.w->res, i);
@@ -984,8 +945,8 @@ static void test_deterministic(void **state)
 				assert_string_equal(dcs_table_cell(a, row, c),
 						    dcs_table_cell(b, row, c));
 	}
-	run_close(&r1);
-	run_close(&r2);
+	h_close(&r1);
+	h_close(&r2);
 	free(json);
 }
 
@@ -1002,7 +963,7 @@ static void test_preflight_round0(void **state)
 	char *json = scenario("\"distance_km\": 50, \"bandwidth_gbps\": 1",
 			      "{\"id\": \"huge\", \"site\": \"dc1\", \"memory_gib\": 1024}",
 			      "{\"vm\": \"huge\", \"to\": \"dc2\", \"at_s\": 10}", "", 3600);
-	struct run r = run_open(json);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
 	dcs_world_start(r.w);
 	assert_int_equal(dcs_kernel_events(r.w->k), 0);
 	assert_int_equal(dcs_results_n_warnings(r.w->res), 1);
@@ -1010,7 +971,7 @@ static void test_preflight_round0(void **state)
 	assert_true(warned(&r, want));
 	assert_true(warned(&r, "held by the path's free capacity"));
 	assert_true(warned(&r, "the run ends 3590 s after it starts"));
-	run_close(&r);
+	h_close(&r);
 	free(json);
 
 	/* Long enough: no warning, and the floor is what the idle VM takes
@@ -1018,13 +979,13 @@ static void test_preflight_round0(void **state)
 	json = scenario("\"distance_km\": 50, \"bandwidth_gbps\": 1",
 			"{\"id\": \"huge\", \"site\": \"dc1\", \"memory_gib\": 1024}",
 			"{\"vm\": \"huge\", \"to\": \"dc2\", \"at_s\": 10}", "", 9300);
-	r = run_open(json);
+	r = h_open(json, H_SCENARIO_SEED);
 	dcs_world_start(r.w);
 	assert_int_equal(dcs_results_n_warnings(r.w->res), 0);
-	run_to_end(&r);
+	h_finish(&r);
 	double total = num(table(&r, "migrations.csv"), mig_row(&r, "huge"), "total_s");
 	assert_true(total >= floor_s && total < floor_s + 1);
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -1037,14 +998,14 @@ static void test_preflight_window(void **state)
 			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 16}",
 			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
 			      "\"engine\": \"qemu\", \"tcp_window_kib\": 64", 3000);
-	struct run r = run_open(json);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
 	dcs_world_start(r.w);
 	double rtt = 2 * 2000 * 4.9e-6;
 	char want[64];
 	snprintf(want, sizeof(want), "needs at least %.0f s", 16 * GIB / (65536 / rtt));
 	assert_true(warned(&r, want));
 	assert_true(warned(&r, "held by the TCP window"));
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 
@@ -1066,14 +1027,14 @@ static void test_preflight_evacuation(void **state)
 			      "{\"evacuate\": \"dc1\", \"to\": \"dc2\", \"at_s\": 0, "
 			      "\"max_concurrent\": 4}",
 			      "", 2000);
-	struct run r = run_open(json);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
 	dcs_world_start(r.w);
 	char want[64];
 	snprintf(want, sizeof(want), "needs at least %.0f s",
 		 256 * GIB / (1e9 / 8 * goodput_fraction_1500_dwdm()));
 	assert_true(warned(&r, "migrations[0] (4 VMs) cannot finish"));
 	assert_true(warned(&r, want));
-	run_close(&r);
+	h_close(&r);
 	free(json);
 }
 

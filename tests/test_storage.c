@@ -43,6 +43,7 @@
 #include "dcisim/loader.h"
 #include "storage.h"
 #include "dcisim/world.h"
+#include "harness.h"
 #include "validation.h"
 
 /* cmocka 1.1.5 has no assert_double_equal. */
@@ -71,12 +72,9 @@ static void run_open(struct run *r, const char *fmt, ...)
 	for (char *p = buf; *p; p++)
 		if (*p == '\'')
 			*p = '"';
-	int nerr = 0;
-	r->scn = dcs_scenario_load_text(buf, strlen(buf), "test", stderr, &nerr);
-	assert_int_equal(nerr, 0);
-	assert_non_null(r->scn);
-	r->w = dcs_world_create(r->scn, r->scn->seed);
-	assert_non_null(r->w);
+	struct harness h = h_open(buf, H_SCENARIO_SEED);
+	r->scn = h.scn;
+	r->w = h.w;
 	r->w->verbosity = -1;
 	r->st = dcs_storage_of(r->w);
 	assert_non_null(r->st);
@@ -93,43 +91,9 @@ static void run_close(struct run *r)
 	dcs_scenario_free(r->scn);
 }
 
-static const struct dcs_table *table(struct run *r, const char *file)
-{
-	for (size_t i = 0; i < dcs_results_n_tables(r->w->res); i++) {
-		struct dcs_table *t = dcs_results_table_at(r->w->res, i);
-		if (strcmp(dcs_table_file(t), file) == 0)
-			return t;
-	}
-	return NULL;
-}
-
-static double summary(struct run *r, const char *metric, const char *entity)
-{
-	const struct dcs_table *t = table(r, "summary.csv");
-	assert_non_null(t);
-	for (size_t i = 0; i < dcs_table_nrows(t); i++)
-		if (strcmp(dcs_table_cell(t, i, 0), metric) == 0 &&
-		    strcmp(dcs_table_cell(t, i, 1), entity) == 0)
-			return strtod(dcs_table_cell(t, i, 2), NULL);
-	fail_msg("no summary row %s,%s", metric, entity);
-	return NAN;
-}
-
-static const char *summary_text(struct run *r, const char *metric, const char *entity)
-{
-	const struct dcs_table *t = table(r, "summary.csv");
-	assert_non_null(t);
-	for (size_t i = 0; i < dcs_table_nrows(t); i++)
-		if (strcmp(dcs_table_cell(t, i, 0), metric) == 0 &&
-		    strcmp(dcs_table_cell(t, i, 1), entity) == 0)
-			return dcs_table_cell(t, i, 2);
-	fail_msg("no summary row %s,%s", metric, entity);
-	return "";
-}
-
 static bool has_event(struct run *r, const char *kind, const char *needle)
 {
-	const struct dcs_table *t = table(r, "events.csv");
+	const struct dcs_table *t = h_table(r->w->res, "events.csv");
 	if (!t)
 		return false;
 	for (size_t i = 0; i < dcs_table_nrows(t); i++)
@@ -453,12 +417,12 @@ static void test_fc_credit_cap(void **state)
 	/* The summary names the credits as the limit, and the credits the
 	 * distance needs (the larger of the two rules) as what would lift it. */
 	dcs_world_finish(r.w);
-	assert_string_equal(summary_text(&r, "limited_by", "a->b"), "fc_credits");
-	assert_near(summary(&r, "lift_fc_credits", "a->b"),
-		    fmax(summary(&r, "storage_fc_credits_needed_brocade", "a->b"),
-			 summary(&r, "storage_fc_credits_needed_frames", "a->b")),
+	assert_string_equal(h_summary_text_req(r.w->res, "limited_by", "a->b"), "fc_credits");
+	assert_near(h_summary_req(r.w->res, "lift_fc_credits", "a->b"),
+		    fmax(h_summary_req(r.w->res, "storage_fc_credits_needed_brocade", "a->b"),
+			 h_summary_req(r.w->res, "storage_fc_credits_needed_frames", "a->b")),
 		    0);
-	assert_true(summary(&r, "lift_fc_credits", "a->b") >= 206);
+	assert_true(h_summary_req(r.w->res, "lift_fc_credits", "a->b") >= 206);
 	run_close(&r);
 }
 
@@ -521,8 +485,8 @@ static void test_partition_with_witness(void **state)
 	assert_true(has_event(&r, "storage_resume", "resynchronising"));
 	assert_true(has_event(&r, "storage_resync_done", NULL));
 	dcs_world_finish(r.w);
-	assert_near(summary(&r, "storage_divergent_writes", "a"), 0, 0);
-	assert_near(summary(&r, "storage_unavailable_s", "b"), 20, 1e-6);
+	assert_near(h_summary_req(r.w->res, "storage_divergent_writes", "a"), 0, 0);
+	assert_near(h_summary_req(r.w->res, "storage_unavailable_s", "b"), 20, 1e-6);
 	run_close(&r);
 }
 
@@ -723,11 +687,11 @@ static void test_async_burst(void **state)
 	 * the link's share; carrying the burst as offered needs offered / cap
 	 * times the link's free capacity. */
 	dcs_world_finish(r.w);
-	assert_string_equal(summary_text(&r, "limited_by", "a->b"), "link_share");
+	assert_string_equal(h_summary_text_req(r.w->res, "limited_by", "a->b"), "link_share");
 	double gf = dcs_link_cfg_goodput_fraction(&r.scn->links[0]);
 	dcs_validate("link rate that carries the burst", "net.h dcs_net_lift",
-		     offered * 8 / 1e9 / gf, summary(&r, "lift_bandwidth_gbps", "a->b"), 1e-9, 0,
-		     "Gbps");
+		     offered * 8 / 1e9 / gf, h_summary_req(r.w->res, "lift_bandwidth_gbps", "a->b"),
+		     1e-9, 0, "Gbps");
 	run_close(&r);
 }
 
@@ -754,12 +718,12 @@ static void test_move_penalty_shared(void **state)
 	double ser_ms =
 	    8192 / fmin(dcs_net_link_capacity_Bps(r.w->net, 0), dcs_fc_data_Bps(16)) * 1e3;
 	dcs_validate("shared storage read penalty of a move", "SPEC 4.3: 1 RTT per read",
-		     rtt_ms + ser_ms, summary(&r, "storage_move_penalty_read_ms", "v"), 0, 0.001,
-		     "ms");
+		     rtt_ms + ser_ms, h_summary_req(r.w->res, "storage_move_penalty_read_ms", "v"),
+		     0, 0.001, "ms");
 	dcs_validate("shared storage write penalty of a move", "dci-facts 2.1: FC write 2 RTT",
-		     2 * rtt_ms + ser_ms, summary(&r, "storage_move_penalty_write_ms", "v"), 0,
-		     0.001, "ms");
-	assert_near(summary(&r, "storage_vm_read_mean_ms_before", "v"), 0.5, 1e-9);
+		     2 * rtt_ms + ser_ms,
+		     h_summary_req(r.w->res, "storage_move_penalty_write_ms", "v"), 0, 0.001, "ms");
+	assert_near(h_summary_req(r.w->res, "storage_vm_read_mean_ms_before", "v"), 0.5, 1e-9);
 	run_close(&r);
 }
 
@@ -781,10 +745,7 @@ static char *storage_csv(const char *path)
 	out[0] = 0;
 	const char *files[] = {"storage.csv", "replication.csv"};
 	for (size_t f = 0; f < 2; f++) {
-		struct dcs_table *t = NULL;
-		for (size_t i = 0; i < dcs_results_n_tables(w->res); i++)
-			if (strcmp(dcs_table_file(dcs_results_table_at(w->res, i)), files[f]) == 0)
-				t = dcs_results_table_at(w->res, i);
+		struct dcs_table *t = h_table(w->res, files[f]);
 		assert_non_null(t);
 		for (size_t row = 0; row < dcs_table_nrows(t); row++)
 			for (size_t c = 0; c < dcs_table_ncols(t); c++) {

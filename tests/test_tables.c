@@ -30,6 +30,7 @@
 #include "dcisim/migration_engines.h"
 #include "dcisim/presets.h"
 #include "dcisim/tech.h"
+#include "harness.h"
 
 /* ---- published figures, written out ---- */
 
@@ -144,15 +145,6 @@ static struct dcs_scenario *load(const char *text, char *errs, size_t len)
 	return s;
 }
 
-static struct dcs_scenario *load_ok(const char *text)
-{
-	char errs[4096] = "";
-	struct dcs_scenario *s = load(text, errs, sizeof(errs));
-	if (!s)
-		fail_msg("rejected:\n%s\n%s", text, errs);
-	return s;
-}
-
 /* ---- the tests ---- */
 
 /* Names are unique and non-empty, the default is a row, lookups agree. */
@@ -204,25 +196,25 @@ static void test_every_row_loads(void **state)
 	(void)state;
 	for (int i = 0; i < dcs_tech_list.count; i++) {
 		struct dcs_scenario *s =
-		    load_ok(scenario(dcs_tech_list.name(i), "vmotion", "none", "corosync", ""));
+		    h_load(scenario(dcs_tech_list.name(i), "vmotion", "none", "corosync", ""));
 		assert_int_equal(s->links[0].technology, i);
 		dcs_scenario_free(s);
 	}
 	for (int i = 0; i < dcs_migration_engine_list.count; i++) {
-		struct dcs_scenario *s = load_ok(
+		struct dcs_scenario *s = h_load(
 		    scenario("evi", dcs_migration_engine_list.name(i), "none", "corosync", ""));
 		assert_int_equal(s->migration.engine, i);
 		dcs_scenario_free(s);
 	}
 	for (int i = 0; i < dcs_ingress_list.count; i++) {
-		struct dcs_scenario *s = load_ok(
-		    scenario("evi", "vmotion", dcs_ingress_list.name(i), "corosync", ""));
+		struct dcs_scenario *s =
+		    h_load(scenario("evi", "vmotion", dcs_ingress_list.name(i), "corosync", ""));
 		assert_int_equal((int)s->services[0].ingress, i);
 		dcs_scenario_free(s);
 	}
 	for (int i = 0; i < dcs_cluster_preset_list.count; i++) {
-		struct dcs_scenario *s = load_ok(
-		    scenario("evi", "vmotion", "none", dcs_cluster_preset_list.name(i), ""));
+		struct dcs_scenario *s =
+		    h_load(scenario("evi", "vmotion", "none", dcs_cluster_preset_list.name(i), ""));
 		assert_int_equal(s->clusters[0].preset, i);
 		dcs_scenario_free(s);
 	}
@@ -246,7 +238,7 @@ static void test_every_fault_kind_names_its_target(void **state)
 		snprintf(body, sizeof(body), "\"at_s\": 10, \"kind\": \"%s\"%s%s", faults[i].name,
 			 value, i == 2 ? ", \"loss\": 0.01" : "");
 		struct dcs_scenario *s =
-		    load_ok(scenario("evi", "vmotion", "none", "corosync", body));
+		    h_load(scenario("evi", "vmotion", "none", "corosync", body));
 		assert_int_equal((int)s->faults[0].kind, (int)i);
 		assert_string_equal(dcs_fault_kind(s->faults[0].kind)->name, faults[i].name);
 		dcs_scenario_free(s);
@@ -360,7 +352,7 @@ static void test_every_preset_produces_its_timers(void **state)
 	const dcs_time_t ms = 1000000;
 	for (size_t i = 0; i < N(presets); i++) {
 		struct dcs_scenario *s =
-		    load_ok(scenario("evi", "vmotion", "none", presets[i].name, ""));
+		    h_load(scenario("evi", "vmotion", "none", presets[i].name, ""));
 		struct dcs_cluster_timers t;
 		dcs_cluster_resolve_timers(&s->clusters[0], &t);
 		assert_int_equal(t.heartbeat, (dcs_time_t)(presets[i].heartbeat_ms * ms));

@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "commands.h"
+#include "options.h"
 #include "report.h"
+#include "dcisim/exitcode.h"
 
 static const char report_usage[] =
     "usage: dcisim report RESULT_DIR [--out DIR]\n"
@@ -20,38 +22,40 @@ static const char report_usage[] =
     "Exit status: 0 written, 2 usage error or not a run's result directory,\n"
     "3 I/O error.\n";
 
+enum { OPT_OUT = 256 };
+
+static const struct option report_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"out", required_argument, NULL, OPT_OUT},
+    {NULL, 0, NULL, 0},
+};
+
 int dcs_cmd_report(int argc, char **argv)
 {
 	const char *dir = NULL, *out = NULL;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, "h", report_options)) != -1;) {
+		switch (c) {
+		case 'h':
 			fputs(report_usage, stdout);
-			return 0;
-		} else if (!strcmp(a, "--out") && v) {
-			out = v;
-			i++;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "dcisim report: error: unknown option '%s'%s\n%s", a,
-				v ? "" : " (or missing value)", report_usage);
-			return 2;
-		} else if (!dir) {
-			dir = a;
-		} else {
-			fprintf(stderr,
-				"dcisim report: error: one result directory at a time ('%s'); "
-				"`dcisim compare` sets several side by side\n",
-				a);
-			return 2;
+			return DCS_EXIT_OK;
+		case OPT_OUT:
+			out = optarg;
+			break;
+		default:
+			return dcs_options_bad(&opt, "report", report_usage);
 		}
 	}
+	int rc = dcs_options_single(&opt, "report", "result directory", &dir);
+	if (rc)
+		return rc;
 	if (!dir) {
 		fputs(report_usage, stderr);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
-	int rc = dcs_report_run(dir, out ? out : dir, stderr);
-	if (rc == 0)
+	rc = dcs_report_run(dir, out ? out : dir, stderr);
+	if (rc == DCS_EXIT_OK)
 		fprintf(stderr, "dcisim report: %s/report.html\n", out ? out : dir);
 	return rc;
 }

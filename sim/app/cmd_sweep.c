@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "options.h"
 #include "lookup.h"
 #include "run.h"
 #include "sweep.h"
+#include "dcisim/exitcode.h"
 
 static const char sweep_usage[] =
     "usage: dcisim sweep SWEEP.json [--out DIR] [--jobs N] [--runs-dir DIR] [--resume|--force]\n"
@@ -49,64 +51,75 @@ static void on_signal(int signo)
 
 static int sweep_file(const char *path, struct dcs_sweep_opts *op);
 
+enum { OPT_RESUME = 256, OPT_FORCE, OPT_OUT, OPT_RUNS_DIR, OPT_JOBS };
+
+static const struct option sweep_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"resume", no_argument, NULL, OPT_RESUME},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"runs-dir", required_argument, NULL, OPT_RUNS_DIR},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {NULL, 0, NULL, 0},
+};
+
 int dcs_cmd_sweep(int argc, char **argv)
 {
 	struct dcs_sweep_opts o = {.jobs = 1};
 	const char *path = NULL;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, "hq", sweep_options)) != -1;) {
+		unsigned long long n;
+		switch (c) {
+		case 'h':
 			fputs(sweep_usage, stdout);
-			return 0;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			return DCS_EXIT_OK;
+		case 'q':
 			o.verbosity = -1;
-		} else if (!strcmp(a, "--resume")) {
+			break;
+		case OPT_RESUME:
 			o.resume = true;
-		} else if (!strcmp(a, "--force")) {
+			break;
+		case OPT_FORCE:
 			o.force = true;
-		} else if (!strcmp(a, "--out") && v) {
-			o.out_dir = v;
-			i++;
-		} else if (!strcmp(a, "--runs-dir") && v) {
-			o.runs_dir = v;
-			i++;
-		} else if (!strcmp(a, "--jobs") && v) {
-			unsigned long long n;
-			if (!dcs_parse_u64(v, &n) || n == 0 || n > 1024) {
+			break;
+		case OPT_OUT:
+			o.out_dir = optarg;
+			break;
+		case OPT_RUNS_DIR:
+			o.runs_dir = optarg;
+			break;
+		case OPT_JOBS:
+			if (!dcs_parse_u64(optarg, &n) || n == 0 || n > 1024) {
 				fprintf(stderr,
 					"dcisim sweep: error: --jobs needs a count in [1, 1024], "
 					"not '%s'\n",
-					v);
-				return 2;
+					optarg);
+				return DCS_EXIT_USAGE;
 			}
 			o.jobs = (unsigned)n;
-			i++;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "dcisim sweep: error: unknown option '%s'%s\n%s", a,
-				v ? "" : " (or missing value)", sweep_usage);
-			return 2;
-		} else if (!path) {
-			path = a;
-		} else {
-			fprintf(stderr, "dcisim sweep: error: one sweep file at a time ('%s')\n",
-				a);
-			return 2;
+			break;
+		default:
+			return dcs_options_bad(&opt, "sweep", sweep_usage);
 		}
 	}
+	if (dcs_options_single(&opt, "sweep", "sweep file", &path))
+		return DCS_EXIT_USAGE;
 	if (!path) {
 		fputs(sweep_usage, stderr);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (o.resume && o.force) {
 		fprintf(stderr, "dcisim sweep: error: --resume reuses cached runs and --force "
 				"deletes them: give one\n");
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	char *found = dcs_lookup(path);
 	if (!found) {
 		dcs_lookup_explain(stderr, "sweep", path);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	int code = sweep_file(found, &o);
 	free(found);
@@ -134,7 +147,7 @@ static int sweep_file(const char *path, struct dcs_sweep_opts *op)
 	if (!sw) {
 		fprintf(stderr, "dcisim sweep: %d error%s; nothing run\n", nerr,
 			nerr == 1 ? "" : "s");
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (!o.out_dir) {
 		snprintf(defdir, sizeof(defdir), "results/%s", sw->name);
@@ -147,14 +160,14 @@ static int sweep_file(const char *path, struct dcs_sweep_opts *op)
 	if (!runs) {
 		fprintf(stderr, "dcisim sweep: error: out of memory for %zu runs\n", total);
 		dcs_sweep_free(sw);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	size_t stale = 0;
 	long reused = dcs_sweep_cache_prepare(sw, &o, runs, &stale, stderr);
 	if (reused < 0) {
 		free(runs);
 		dcs_sweep_free(sw);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (o.verbosity >= 0 && isatty(fileno(stderr)))
 		fprintf(stderr,

@@ -1,6 +1,7 @@
 /*
- * dcisim commands (sim/cmd_*.c): each takes the arguments after its name and
- * returns the process exit code of SPEC §1.
+ * dcisim commands (sim/app/cmd_*.c): each takes its command line as main()
+ * does, argv[0] being the command's name ("run"), and returns the process
+ * exit status of SPEC §1 (dcisim/exitcode.h).
  */
 #ifndef DCISIM_COMMANDS_H
 #define DCISIM_COMMANDS_H

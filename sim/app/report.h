@@ -36,6 +36,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "dcisim/buf.h"
+
 /* Modes.  tolerance (the default): the contract above.  exact: every CSV
  * must be the same bytes, and run.json the same values (wall-clock, host and
  * provenance keys aside) -- for refactors on one machine.  stat: for
@@ -98,18 +100,10 @@ int dcs_report_run(const char *dir, const char *out_dir, FILE *err);
  * up by their metric. */
 int dcs_metric_direction(const char *metric);
 
-/* ---- text buffers and SVG charts (sim/app/report_svg.c) ------------------- */
+/* ---- HTML text and SVG charts (sim/app/report_svg.c) --------------------- */
 
-struct dcs_sb {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-void dcs_sb_puts(struct dcs_sb *b, const char *s);
-void dcs_sb_printf(struct dcs_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Text with & < > " ' escaped, for HTML and SVG. */
-void dcs_sb_esc(struct dcs_sb *b, const char *s);
+void dcs_html_esc(struct dcs_buf *b, const char *s);
 
 struct dcs_chart {
 	const char *title;
@@ -130,10 +124,10 @@ struct dcs_series {
 
 /* Palette colour of series i. */
 const char *dcs_svg_color(size_t i);
-void dcs_svg_lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs_series *s,
+void dcs_svg_lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dcs_series *s,
 		   size_t ns);
 /* Grouped bars: v[g * ns + s], NaN for a missing bar. */
-void dcs_svg_bars(struct dcs_sb *b, const struct dcs_chart *c, const char *const *groups, size_t ng,
+void dcs_svg_bars(struct dcs_buf *b, const struct dcs_chart *c, const char *const *groups, size_t ng,
 		  const char *const *series, size_t ns, const double *v);
 
 /* A state timeline: one row per label, spans [t0, t1) coloured by state;
@@ -144,7 +138,7 @@ struct dcs_span {
 	size_t state;
 	const char *title; /* optional */
 };
-void dcs_svg_timeline(struct dcs_sb *b, const struct dcs_chart *c, const char *const *rows,
+void dcs_svg_timeline(struct dcs_buf *b, const struct dcs_chart *c, const char *const *rows,
 		      size_t nrows, const struct dcs_span *spans, size_t nspans,
 		      const char *const *states, const char *const *colors, size_t nstates);
 /* The same with marks: instants on a row (an event), drawn as ticks in their
@@ -155,7 +149,7 @@ struct dcs_mark {
 	const char *color;
 	const char *title;
 };
-void dcs_svg_timeline_marks(struct dcs_sb *b, const struct dcs_chart *c, const char *const *rows,
+void dcs_svg_timeline_marks(struct dcs_buf *b, const struct dcs_chart *c, const char *const *rows,
 			    size_t nrows, const struct dcs_span *spans, size_t nspans,
 			    const char *const *states, const char *const *colors, size_t nstates,
 			    const struct dcs_mark *marks, size_t nmarks);

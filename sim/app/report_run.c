@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "dcisim/csvread.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/loader.h"
 #include "dcisim/metrics.h"
 #include "dcisim/output.h"
@@ -170,21 +171,21 @@ static enum dcs_severity severity_of(const struct run *R, const char *file, cons
 	return d ? d->severity : DCS_SEV_INFO;
 }
 
-static void th(struct dcs_sb *b, const char *s)
+static void th(struct dcs_buf *b, const char *s)
 {
-	dcs_sb_puts(b, "<th>");
-	dcs_sb_esc(b, s);
-	dcs_sb_puts(b, "</th>");
+	dcs_buf_puts(b, "<th>");
+	dcs_html_esc(b, s);
+	dcs_buf_puts(b, "</th>");
 }
 
-static void td(struct dcs_sb *b, const char *s, const char *cls)
+static void td(struct dcs_buf *b, const char *s, const char *cls)
 {
 	if (cls)
-		dcs_sb_printf(b, "<td class=\"%s\">", cls);
+		dcs_buf_printf(b, "<td class=\"%s\">", cls);
 	else
-		dcs_sb_puts(b, "<td>");
-	dcs_sb_esc(b, s ? s : "");
-	dcs_sb_puts(b, "</td>");
+		dcs_buf_puts(b, "<td>");
+	dcs_html_esc(b, s ? s : "");
+	dcs_buf_puts(b, "</td>");
 }
 
 static const char *hs(char *buf, double v, const char *unit)
@@ -285,11 +286,11 @@ enum { LINES_LOG = 1 };
 
 /* Draws up to `most` series (the largest mean first when there are more);
  * series that are zero throughout are left out and named in a note. */
-static void draw_lines(struct dcs_sb *b, const struct run *R, struct pts *ps, size_t n, size_t most,
+static void draw_lines(struct dcs_buf *b, const struct run *R, struct pts *ps, size_t n, size_t most,
 		       const char *title, const char *ylabel, int flags)
 {
 	size_t live = 0;
-	struct dcs_sb idle = {0};
+	struct dcs_buf idle = {0};
 	for (size_t i = 0; i < n; i++) {
 		bool any = false;
 		for (size_t j = 0; j < ps[i].n && !any; j++)
@@ -299,12 +300,12 @@ static void draw_lines(struct dcs_sb *b, const struct run *R, struct pts *ps, si
 			ps[live++] = ps[i];
 			ps[i] = tmp;
 		} else {
-			dcs_sb_puts(&idle, idle.len ? ", " : "");
-			dcs_sb_esc(&idle, ps[i].label);
+			dcs_buf_puts(&idle, idle.len ? ", " : "");
+			dcs_html_esc(&idle, ps[i].label);
 		}
 	}
 	if (idle.len)
-		dcs_sb_printf(b, "<p class=\"note\">%s: zero throughout for %s.</p>\n", title,
+		dcs_buf_printf(b, "<p class=\"note\">%s: zero throughout for %s.</p>\n", title,
 			      idle.s);
 	free(idle.s);
 	n = live;
@@ -346,30 +347,30 @@ static void draw_lines(struct dcs_sb *b, const struct run *R, struct pts *ps, si
 			      .x_max = R->t_end};
 	dcs_svg_lines(b, &c, s, shown);
 	if (n > shown)
-		dcs_sb_printf(b, "<p class=\"note\">The %zu busiest of %zu are drawn.</p>\n", shown,
+		dcs_buf_printf(b, "<p class=\"note\">The %zu busiest of %zu are drawn.</p>\n", shown,
 			      n);
 	free(s);
 }
 
 /* ---- sections ---------------------------------------------------------------------- */
 
-static void head(struct dcs_sb *b, const struct run *R)
+static void head(struct dcs_buf *b, const struct run *R)
 {
 	const char *name = dcs_kv_get(R->info, "scenario");
-	dcs_sb_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	dcs_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		       "<title>dcisim run report: ");
-	dcs_sb_esc(b, name ? name : "");
-	dcs_sb_printf(b, "</title>\n<style>%s</style></head>\n<body>\n<h1>Run report: ", css);
-	dcs_sb_esc(b, name ? name : "");
-	dcs_sb_puts(b, "</h1>\n");
+	dcs_html_esc(b, name ? name : "");
+	dcs_buf_printf(b, "</title>\n<style>%s</style></head>\n<body>\n<h1>Run report: ", css);
+	dcs_html_esc(b, name ? name : "");
+	dcs_buf_puts(b, "</h1>\n");
 	if (R->scn && R->scn->description && *R->scn->description) {
-		dcs_sb_puts(b, "<p>");
-		dcs_sb_esc(b, R->scn->description);
-		dcs_sb_puts(b, "</p>\n");
+		dcs_buf_puts(b, "<p>");
+		dcs_html_esc(b, R->scn->description);
+		dcs_buf_puts(b, "</p>\n");
 	}
 	char a[DCS_HUMAN_LEN];
 	const char *complete = dcs_kv_get(R->info, "complete");
-	dcs_sb_puts(b, "<table class=\"facts\">");
+	dcs_buf_puts(b, "<table class=\"facts\">");
 	static const char *const keys[][2] = {
 	    {"scenario file", "scenario_path"}, {"seed", "seed"},      {"events", "events"},
 	    {"fingerprint", "fingerprint"},     {"dcisim", "version"}, {"commit", "commit"}};
@@ -377,37 +378,37 @@ static void head(struct dcs_sb *b, const struct run *R)
 		const char *v = dcs_kv_get(R->info, keys[i][1]);
 		if (!v || !*v)
 			continue;
-		dcs_sb_puts(b, "<tr>");
+		dcs_buf_puts(b, "<tr>");
 		th(b, keys[i][0]);
 		td(b, v, NULL);
-		dcs_sb_puts(b, "</tr>");
+		dcs_buf_puts(b, "</tr>");
 	}
-	dcs_sb_puts(b, "<tr>");
+	dcs_buf_puts(b, "<tr>");
 	th(b, "simulated");
 	td(b, hs(a, R->t_end, "s"), NULL);
-	dcs_sb_puts(b, "</tr><tr>");
+	dcs_buf_puts(b, "</tr><tr>");
 	th(b, "results");
 	td(b, R->dir, NULL);
-	dcs_sb_puts(b, "</tr></table>\n");
+	dcs_buf_puts(b, "</tr></table>\n");
 	if (complete && strcmp(complete, "true"))
-		dcs_sb_printf(b,
+		dcs_buf_printf(b,
 			      "<p class=\"finding\">The run did not complete (%s): what "
 			      "follows covers the part that ran.</p>\n",
 			      dcs_kv_get(R->info, "stop_note") ? dcs_kv_get(R->info, "stop_note")
 							       : "stopped early");
-	dcs_sb_puts(b,
+	dcs_buf_puts(b,
 		    "<nav><a href=\"#glance\">at a glance</a><a href=\"#timelines\">timelines</a>"
 		    "<a href=\"#events\">events</a><a href=\"#summary\">summary table</a></nav>\n");
 }
 
 /* The one-screen summary `dcisim run` prints, findings marked. */
-static void glance(struct dcs_sb *b, struct run *R)
+static void glance(struct dcs_buf *b, struct run *R)
 {
-	dcs_sb_puts(b, "<h2 id=\"glance\">At a glance</h2>\n");
+	dcs_buf_puts(b, "<h2 id=\"glance\">At a glance</h2>\n");
 	if (!R->scn) {
-		dcs_sb_puts(b, "<p class=\"note\">");
-		dcs_sb_esc(b, R->scn_note);
-		dcs_sb_puts(b, ".</p>\n");
+		dcs_buf_puts(b, "<p class=\"note\">");
+		dcs_html_esc(b, R->scn_note);
+		dcs_buf_puts(b, ".</p>\n");
 		return;
 	}
 	struct dcs_results *res = dcs_results_create();
@@ -426,7 +427,7 @@ static void glance(struct dcs_sb *b, struct run *R)
 	dcs_run_summary(f, R->scn, res, NULL, 0);
 	fclose(f);
 	dcs_results_destroy(res);
-	dcs_sb_puts(b, "<pre class=\"summary\">");
+	dcs_buf_puts(b, "<pre class=\"summary\">");
 	/* The first line names the scenario, which the title already does. */
 	const char *p = strchr(text ? text : "", '\n');
 	p = p ? p + 1 : "";
@@ -438,18 +439,18 @@ static void glance(struct dcs_sb *b, struct run *R)
 			break;
 		bool bad = !strncmp(line, "  ! ", 4);
 		if (bad)
-			dcs_sb_puts(b, "<span class=\"finding\">");
-		dcs_sb_esc(b, line);
-		dcs_sb_puts(b, bad ? "</span>\n" : "\n");
+			dcs_buf_puts(b, "<span class=\"finding\">");
+		dcs_html_esc(b, line);
+		dcs_buf_puts(b, bad ? "</span>\n" : "\n");
 		free(line);
 		p = nl ? nl + 1 : p + n;
 	}
-	dcs_sb_puts(b, "</pre>\n");
+	dcs_buf_puts(b, "</pre>\n");
 	free(text);
 }
 
 /* links.csv: utilisation and, where the network writes it, queue delay. */
-static void link_charts(struct dcs_sb *b, const struct run *R)
+static void link_charts(struct dcs_buf *b, const struct run *R)
 {
 	const struct dcs_csv *t = R->links;
 	if (!t)
@@ -472,7 +473,7 @@ static void link_charts(struct dcs_sb *b, const struct run *R)
 				goto out;
 		}
 	}
-	dcs_sb_puts(b, "<h3 id=\"links\">Link load</h3>\n");
+	dcs_buf_puts(b, "<h3 id=\"links\">Link load</h3>\n");
 	draw_lines(b, R, util, nu, RUN_MAX_LINKS, "Link utilisation per direction (links.csv)",
 		   "utilisation (%)", 0);
 	if (cq >= 0)
@@ -486,7 +487,7 @@ out:
 
 /* storage_series.csv: write latency per site over time; an interval in
  * which no write completed is a gap in the line. */
-static void storage_charts(struct dcs_sb *b, const struct run *R)
+static void storage_charts(struct dcs_buf *b, const struct run *R)
 {
 	const struct dcs_csv *t = R->series;
 	if (!t)
@@ -509,7 +510,7 @@ static void storage_charts(struct dcs_sb *b, const struct run *R)
 	}
 	if (!n99)
 		goto out;
-	dcs_sb_puts(
+	dcs_buf_puts(
 	    b, "<h3 id=\"storage\">Write latency</h3>\n<p class=\"note\">Each point is one sample "
 	       "interval's writes (storage_series.csv); a gap is an interval in which no "
 	       "write completed (frozen or failed).</p>\n");
@@ -523,7 +524,7 @@ out:
 }
 
 /* replication.csv: the backlog of each replication channel. */
-static void replication_chart(struct dcs_sb *b, const struct run *R)
+static void replication_chart(struct dcs_buf *b, const struct run *R)
 {
 	const struct dcs_csv *t = R->replication;
 	if (!t)
@@ -552,7 +553,7 @@ static void replication_chart(struct dcs_sb *b, const struct run *R)
 	}
 	if (!any_bl && !any_rpo)
 		goto out; /* replication kept up: nothing to draw */
-	dcs_sb_puts(b, "<h3 id=\"replication\">Replication</h3>\n");
+	dcs_buf_puts(b, "<h3 id=\"replication\">Replication</h3>\n");
 	if (any_bl)
 		draw_lines(b, R, bl, nb, 8, "Replication backlog (replication.csv)",
 			   "backlog (MiB)", 0);
@@ -652,7 +653,7 @@ static void tl_free(struct tl *T)
 }
 
 /* A timeline over the whole run, or (zoom) over the spans it holds. */
-static void tl_draw(struct dcs_sb *b, const struct run *R, struct tl *T, const char *title,
+static void tl_draw(struct dcs_buf *b, const struct run *R, struct tl *T, const char *title,
 		    const char *const *states, const char *const *colors, size_t nstates, bool zoom)
 {
 	if (T->oom || !T->nrows)
@@ -668,7 +669,7 @@ static void tl_draw(struct dcs_sb *b, const struct run *R, struct tl *T, const c
 
 /* rounds.csv: each VM's pre-copy rounds, stop-and-copy and post-copy as
  * spans; migrations.csv as a table. */
-static void migration_section(struct dcs_sb *b, const struct run *R)
+static void migration_section(struct dcs_buf *b, const struct run *R)
 {
 	static const char *const states[] = {"full copy (round 0)", "odd rounds", "even rounds",
 					     "stop-and-copy", "post-copy"};
@@ -681,7 +682,7 @@ static void migration_section(struct dcs_sb *b, const struct run *R)
 	     cb = dcs_csv_col(t, "bytes"), cp = dcs_csv_col(t, "phase");
 	if (cv < 0 || c0 < 0 || c1 < 0)
 		return;
-	dcs_sb_puts(b, "<h3 id=\"migrations\">Migration rounds</h3>\n");
+	dcs_buf_puts(b, "<h3 id=\"migrations\">Migration rounds</h3>\n");
 	struct tl T = {0};
 	for (size_t r = 0; r < t->nrows && !T.oom; r++) {
 		size_t row = tl_row(&T, ctext(t, r, cv));
@@ -708,12 +709,12 @@ static void migration_section(struct dcs_sb *b, const struct run *R)
 	const struct dcs_csv *m = R->migrations;
 	if (!m)
 		return;
-	dcs_sb_puts(b, "<table><tr>");
+	dcs_buf_puts(b, "<table><tr>");
 	static const char *const hdr[] = {"VM",       "from → to", "outcome", "total time",
 					  "downtime", "rounds",    "sent",    "limited by"};
 	for (size_t i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++)
 		th(b, hdr[i]);
-	dcs_sb_puts(b, "</tr>\n");
+	dcs_buf_puts(b, "</tr>\n");
 	long mv = dcs_csv_col(m, "vm"), mf = dcs_csv_col(m, "from"), mt = dcs_csv_col(m, "to"),
 	     mo = dcs_csv_col(m, "outcome"), mtot = dcs_csv_col(m, "total_s"),
 	     md = dcs_csv_col(m, "downtime_ms"), mr = dcs_csv_col(m, "rounds"),
@@ -722,7 +723,7 @@ static void migration_section(struct dcs_sb *b, const struct run *R)
 		char a[DCS_HUMAN_LEN], ft[128];
 		const char *out = ctext(m, r, mo);
 		bool ok = !strcmp(out, "converged") || !strcmp(out, "stunned");
-		dcs_sb_printf(b, "<tr class=\"sev-%s\">", ok ? "info" : "failure");
+		dcs_buf_printf(b, "<tr class=\"sev-%s\">", ok ? "info" : "failure");
 		td(b, ctext(m, r, mv), NULL);
 		snprintf(ft, sizeof(ft), "%s → %s", ctext(m, r, mf), ctext(m, r, mt));
 		td(b, ft, NULL);
@@ -732,11 +733,11 @@ static void migration_section(struct dcs_sb *b, const struct run *R)
 		td(b, ctext(m, r, mr), "num");
 		td(b, hs(a, cnum(m, r, mb), "bytes"), "num");
 		td(b, dcs_limit_words(ctext(m, r, ml)), NULL);
-		dcs_sb_puts(b, "</tr>\n");
+		dcs_buf_puts(b, "</tr>\n");
 	}
-	dcs_sb_puts(b, "</table>\n");
+	dcs_buf_puts(b, "</table>\n");
 	if (m->nrows > RUN_MAX_LIST)
-		dcs_sb_printf(b,
+		dcs_buf_printf(b,
 			      "<p class=\"note\">The first %d of %zu migrations are listed "
 			      "(migrations.csv has them all).</p>\n",
 			      RUN_MAX_LIST, m->nrows);
@@ -744,7 +745,7 @@ static void migration_section(struct dcs_sb *b, const struct run *R)
 
 /* paths.csv: each service and client site's state over time, and the
  * request round trip it sees. */
-static void path_section(struct dcs_sb *b, const struct run *R)
+static void path_section(struct dcs_buf *b, const struct run *R)
 {
 	static const char *const states[] = {"optimal", "trombone", "unreachable", "down", "other"};
 	static const char *const colors[] = {"#009E73", "#E69F00", "#D55E00", "#7F0000", "#999999"};
@@ -757,7 +758,7 @@ static void path_section(struct dcs_sb *b, const struct run *R)
 	     ceg = dcs_csv_col(t, "egress_site"), cse = dcs_csv_col(t, "serving_site");
 	if (ct < 0 || cst < 0)
 		return;
-	dcs_sb_puts(b, "<h3 id=\"paths\">Paths</h3>\n");
+	dcs_buf_puts(b, "<h3 id=\"paths\">Paths</h3>\n");
 	struct tl T = {0};
 	struct pts *rtt = NULL;
 	size_t nr = 0;
@@ -827,7 +828,7 @@ static void path_section(struct dcs_sb *b, const struct run *R)
 
 /* cluster.csv: where each cluster's service runs, its outages and split
  * brains as spans, and every event as a mark coloured by its severity. */
-static void cluster_section(struct dcs_sb *b, const struct run *R)
+static void cluster_section(struct dcs_buf *b, const struct run *R)
 {
 	static const char *const states[] = {"serving", "outage", "split brain"};
 	static const char *const colors[] = {"#009E73", "#D55E00", "#7F0000"};
@@ -839,7 +840,7 @@ static void cluster_section(struct dcs_sb *b, const struct run *R)
 	     cd = dcs_csv_col(t, "detail");
 	if (ct < 0 || cc < 0 || ce < 0)
 		return;
-	dcs_sb_puts(b, "<h3 id=\"clusters\">Clusters</h3>\n");
+	dcs_buf_puts(b, "<h3 id=\"clusters\">Clusters</h3>\n");
 	struct tl T = {0};
 	for (size_t r = 0; r < t->nrows && !T.oom; r++) {
 		const char *cl = ctext(t, r, cc), *ev = ctext(t, r, ce);
@@ -883,26 +884,26 @@ static void cluster_section(struct dcs_sb *b, const struct run *R)
 
 /* An events table (events.csv or cluster.csv) with rows coloured by the
  * severity their producer declares. */
-static void event_list(struct dcs_sb *b, const struct run *R, const struct dcs_csv *t,
+static void event_list(struct dcs_buf *b, const struct run *R, const struct dcs_csv *t,
 		       const char *file, const char *kind_col, const char *const *cols,
 		       size_t ncols)
 {
 	long ck = dcs_csv_col(t, kind_col);
-	dcs_sb_puts(b, "<table><tr>");
+	dcs_buf_puts(b, "<table><tr>");
 	for (size_t i = 0; i < ncols; i++)
 		th(b, cols[i]);
-	dcs_sb_puts(b, "</tr>\n");
+	dcs_buf_puts(b, "</tr>\n");
 	for (size_t r = 0; r < t->nrows && r < RUN_MAX_LIST; r++) {
 		const char *kind = ctext(t, r, ck);
 		const struct dcs_event_def *d = dcs_catalog_event(R->cat, file, kind);
-		dcs_sb_printf(b, "<tr class=\"sev-%s\"",
+		dcs_buf_printf(b, "<tr class=\"sev-%s\"",
 			      dcs_severity_name(d ? d->severity : DCS_SEV_INFO));
 		if (d) {
-			dcs_sb_puts(b, " title=\"");
-			dcs_sb_esc(b, d->meaning);
-			dcs_sb_puts(b, "\"");
+			dcs_buf_puts(b, " title=\"");
+			dcs_html_esc(b, d->meaning);
+			dcs_buf_puts(b, "\"");
 		}
-		dcs_sb_puts(b, ">");
+		dcs_buf_puts(b, ">");
 		for (size_t i = 0; i < ncols; i++) {
 			long c = dcs_csv_col(t, cols[i]);
 			if (strcmp(cols[i], "time_s")) {
@@ -921,24 +922,24 @@ static void event_list(struct dcs_sb *b, const struct run *R, const struct dcs_c
 			strcat(tm, " s");
 			td(b, isfinite(v) ? tm : ctext(t, r, c), "num");
 		}
-		dcs_sb_puts(b, "</tr>\n");
+		dcs_buf_puts(b, "</tr>\n");
 	}
-	dcs_sb_puts(b, "</table>\n");
+	dcs_buf_puts(b, "</table>\n");
 	if (t->nrows > RUN_MAX_LIST)
-		dcs_sb_printf(b,
+		dcs_buf_printf(b,
 			      "<p class=\"note\">The first %d of %zu rows are listed (%s has "
 			      "them all).</p>\n",
 			      RUN_MAX_LIST, t->nrows, file);
 }
 
-static void events_section(struct dcs_sb *b, const struct run *R)
+static void events_section(struct dcs_buf *b, const struct run *R)
 {
-	dcs_sb_puts(b, "<h2 id=\"events\">Events</h2>\n");
+	dcs_buf_puts(b, "<h2 id=\"events\">Events</h2>\n");
 	if (!R->events || !R->events->nrows) {
-		dcs_sb_puts(b, "<p class=\"note\">Nothing notable happened (events.csv is "
+		dcs_buf_puts(b, "<p class=\"note\">Nothing notable happened (events.csv is "
 			       "empty).</p>\n");
 	} else {
-		dcs_sb_puts(b, "<p class=\"note\">events.csv; rows are coloured by the severity "
+		dcs_buf_puts(b, "<p class=\"note\">events.csv; rows are coloured by the severity "
 			       "their producer declares (red failure, orange warning, green "
 			       "recovery); hover a row for what its kind means.</p>\n");
 		static const char *const cols[] = {"time_s", "kind", "entity", "detail"};
@@ -946,7 +947,7 @@ static void events_section(struct dcs_sb *b, const struct run *R)
 		event_list(b, R, R->events, "events.csv", "kind", cols, 4);
 	}
 	if (R->cluster && R->cluster->nrows) {
-		dcs_sb_puts(b, "<h3 id=\"cluster-events\">Cluster events</h3>\n");
+		dcs_buf_puts(b, "<h3 id=\"cluster-events\">Cluster events</h3>\n");
 		static const char *const cols[] = {"time_s", "cluster", "event",
 						   "node",   "site",    "detail"};
 		event_list(b, R, R->cluster, "cluster.csv", "event", cols, 6);
@@ -955,19 +956,19 @@ static void events_section(struct dcs_sb *b, const struct run *R)
 
 /* summary.csv grouped by the producer that declares each metric, figures
  * rounded for people with the declared unit, the declared meaning on hover. */
-static void summary_section(struct dcs_sb *b, const struct run *R)
+static void summary_section(struct dcs_buf *b, const struct run *R)
 {
-	dcs_sb_puts(b, "<h2 id=\"summary\">Summary table</h2>\n");
+	dcs_buf_puts(b, "<h2 id=\"summary\">Summary table</h2>\n");
 	const struct dcs_csv *t = R->summary;
 	if (!t) {
-		dcs_sb_puts(b, "<p class=\"note\">No summary.csv.</p>\n");
+		dcs_buf_puts(b, "<p class=\"note\">No summary.csv.</p>\n");
 		return;
 	}
 	long cm = dcs_csv_col(t, "metric"), ce = dcs_csv_col(t, "entity"),
 	     cv = dcs_csv_col(t, "value"), cu = dcs_csv_col(t, "unit");
 	if (cm < 0 || cv < 0)
 		return;
-	dcs_sb_puts(b,
+	dcs_buf_puts(b,
 		    "<p class=\"note\">summary.csv, rounded for reading (the CSV keeps full "
 		    "precision); ↓ lower is better, ↑ higher is better; hover a metric for what it "
 		    "means.</p>\n");
@@ -984,24 +985,24 @@ static void summary_section(struct dcs_sb *b, const struct run *R)
 				continue;
 			const struct dcs_metric_def *d = dcs_catalog_metric(R->cat, metric);
 			if (!opened) {
-				dcs_sb_puts(b, "<h3>");
-				dcs_sb_esc(b, fam ? fam->producer : "other");
-				dcs_sb_puts(b, "</h3>\n<table><tr>");
+				dcs_buf_puts(b, "<h3>");
+				dcs_html_esc(b, fam ? fam->producer : "other");
+				dcs_buf_puts(b, "</h3>\n<table><tr>");
 				th(b, "metric");
 				th(b, "entity");
 				th(b, "value");
 				th(b, "");
-				dcs_sb_puts(b, "</tr>\n");
+				dcs_buf_puts(b, "</tr>\n");
 				opened = true;
 			}
-			dcs_sb_puts(b, "<tr><td>");
+			dcs_buf_puts(b, "<tr><td>");
 			if (d) {
-				dcs_sb_puts(b, "<abbr title=\"");
-				dcs_sb_esc(b, d->meaning);
-				dcs_sb_puts(b, "\">");
+				dcs_buf_puts(b, "<abbr title=\"");
+				dcs_html_esc(b, d->meaning);
+				dcs_buf_puts(b, "\">");
 			}
-			dcs_sb_esc(b, metric);
-			dcs_sb_puts(b, d ? "</abbr></td>" : "</td>");
+			dcs_html_esc(b, metric);
+			dcs_buf_puts(b, d ? "</abbr></td>" : "</td>");
 			td(b, ctext(t, r, ce), NULL);
 			double v;
 			const char *text = ctext(t, r, cv);
@@ -1014,16 +1015,16 @@ static void summary_section(struct dcs_sb *b, const struct run *R)
 			   : d->better == DCS_BETTER_HIGHER ? "↑"
 							    : "",
 			   NULL);
-			dcs_sb_puts(b, "</tr>\n");
+			dcs_buf_puts(b, "</tr>\n");
 		}
 		if (opened)
-			dcs_sb_puts(b, "</table>\n");
+			dcs_buf_puts(b, "</table>\n");
 	}
 }
 
-static void timelines(struct dcs_sb *b, struct run *R)
+static void timelines(struct dcs_buf *b, struct run *R)
 {
-	dcs_sb_puts(b, "<h2 id=\"timelines\">Timelines</h2>\n");
+	dcs_buf_puts(b, "<h2 id=\"timelines\">Timelines</h2>\n");
 	size_t before = b->len;
 	link_charts(b, R);
 	storage_charts(b, R);
@@ -1032,7 +1033,7 @@ static void timelines(struct dcs_sb *b, struct run *R)
 	path_section(b, R);
 	cluster_section(b, R);
 	if (b->len == before)
-		dcs_sb_puts(b, "<p class=\"note\">This run wrote no time series (no links.csv, "
+		dcs_buf_puts(b, "<p class=\"note\">This run wrote no time series (no links.csv, "
 			       "storage_series.csv, rounds.csv, paths.csv or cluster.csv).</p>\n");
 }
 
@@ -1043,7 +1044,7 @@ int dcs_report_run(const char *dir, const char *out_dir, FILE *err)
 	struct stat st;
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		fprintf(err, "dcisim report: error: %s is not a directory\n", dir);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	snprintf(p, sizeof(p), "%s/sweep.json", dir);
 	if (stat(p, &st) == 0) {
@@ -1051,14 +1052,14 @@ int dcs_report_run(const char *dir, const char *out_dir, FILE *err)
 			"dcisim report: error: %s holds a sweep: `dcisim compare` draws sweeps "
 			"(give it the sweep directory and another), `dcisim report` one run\n",
 			dir);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	snprintf(p, sizeof(p), "%s/run.json", dir);
 	R.info = dcs_kv_read_json(p, msg, sizeof(msg));
 	if (!R.info) {
 		fprintf(err, "dcisim report: error: %s is not a run's result directory (%s)\n", dir,
 			msg);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	R.cat = dcs_world_catalog_init(&R.wc);
 	R.summary = read_csv(&R, "summary.csv");
@@ -1075,24 +1076,24 @@ int dcs_report_run(const char *dir, const char *out_dir, FILE *err)
 	R.t_end = sim ? strtod(sim, NULL) : 0;
 	load_scenario(&R);
 
-	struct dcs_sb b = {0};
+	struct dcs_buf b = {0};
 	head(&b, &R);
 	glance(&b, &R);
 	timelines(&b, &R);
 	events_section(&b, &R);
 	summary_section(&b, &R);
-	dcs_sb_puts(&b,
+	dcs_buf_puts(&b,
 		    "<p class=\"note\">Written by dcisim report from the CSV files of this "
 		    "run; nothing on this page is loaded from elsewhere.</p>\n</body></html>\n");
-	int code = 0;
+	int code = DCS_EXIT_OK;
 	if (b.oom) {
 		fprintf(err, "dcisim report: error: out of memory\n");
-		code = 3;
+		code = DCS_EXIT_RUNTIME;
 	} else if (dcs_mkdir_p(out_dir) != 0) {
 		fprintf(err, "dcisim report: error: cannot create %s\n", out_dir);
-		code = 3;
+		code = DCS_EXIT_RUNTIME;
 	} else if (dcs_write_file_atomic(out_dir, "report.html", b.s, b.len, err) != 0) {
-		code = 3;
+		code = DCS_EXIT_RUNTIME;
 	}
 	free(b.s);
 	dcs_kv_free(R.info);

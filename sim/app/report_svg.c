@@ -12,53 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void dcs_sb_puts(struct dcs_sb *b, const char *s)
-{
-	size_t n = strlen(s);
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->s, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
-}
-
-void dcs_sb_printf(struct dcs_sb *b, const char *fmt, ...)
-{
-	char small[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof(small)) {
-		dcs_sb_puts(b, small);
-		return;
-	}
-	char *big = malloc((size_t)n + 1);
-	if (!big) {
-		b->oom = true;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	dcs_sb_puts(b, big);
-	free(big);
-}
-
-void dcs_sb_esc(struct dcs_sb *b, const char *s)
+void dcs_html_esc(struct dcs_buf *b, const char *s)
 {
 	char run[256];
 	size_t k = 0;
@@ -85,16 +39,16 @@ void dcs_sb_esc(struct dcs_sb *b, const char *s)
 		}
 		if (rep || k + 1 >= sizeof(run)) {
 			run[k] = '\0';
-			dcs_sb_puts(b, run);
+			dcs_buf_puts(b, run);
 			k = 0;
 		}
 		if (rep)
-			dcs_sb_puts(b, rep);
+			dcs_buf_puts(b, rep);
 		else
 			run[k++] = *s;
 	}
 	run[k] = '\0';
-	dcs_sb_puts(b, run);
+	dcs_buf_puts(b, run);
 }
 
 /* Colour-blind-friendly (Okabe-Ito) first, then darker variants. */
@@ -149,47 +103,47 @@ static double py(const struct frame *f, double y)
 	return f->y0 + f->h - (y - f->ylo) / (f->yhi - f->ylo) * f->h;
 }
 
-static void open_svg(struct dcs_sb *b, const struct dcs_chart *c, int w, int h, const char *kind)
+static void open_svg(struct dcs_buf *b, const struct dcs_chart *c, int w, int h, const char *kind)
 {
-	dcs_sb_printf(b,
+	dcs_buf_printf(b,
 		      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart %s\" width=\"%d\" "
 		      "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" font-family=\"sans-serif\" "
 		      "font-size=\"12\">\n<title>",
 		      kind, w, h, w, h);
-	dcs_sb_esc(b, c->title ? c->title : "");
-	dcs_sb_puts(b, "</title>\n");
-	dcs_sb_printf(b, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w,
+	dcs_html_esc(b, c->title ? c->title : "");
+	dcs_buf_puts(b, "</title>\n");
+	dcs_buf_printf(b, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w,
 		      h);
-	dcs_sb_printf(b,
+	dcs_buf_printf(b,
 		      "<text x=\"%d\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" "
 		      "font-weight=\"bold\">",
 		      w / 2);
-	dcs_sb_esc(b, c->title ? c->title : "");
-	dcs_sb_puts(b, "</text>\n");
+	dcs_html_esc(b, c->title ? c->title : "");
+	dcs_buf_puts(b, "</text>\n");
 }
 
-static void axis_labels(struct dcs_sb *b, const struct dcs_chart *c, const struct frame *f)
+static void axis_labels(struct dcs_buf *b, const struct dcs_chart *c, const struct frame *f)
 {
 	if (c->xlabel) {
-		dcs_sb_printf(
+		dcs_buf_printf(
 		    b, "<text class=\"xlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
 		    f->x0 + f->w / 2, f->xlabel_y > 0 ? f->xlabel_y : f->y0 + f->h + 40);
-		dcs_sb_esc(b, c->xlabel);
-		dcs_sb_puts(b, "</text>\n");
+		dcs_html_esc(b, c->xlabel);
+		dcs_buf_puts(b, "</text>\n");
 	}
 	if (c->ylabel) {
 		double yx = 16, yy = f->y0 + f->h / 2;
-		dcs_sb_printf(b,
+		dcs_buf_printf(b,
 			      "<text class=\"ylabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
 			      "transform=\"rotate(-90 %.1f %.1f)\">",
 			      yx, yy, yx, yy);
-		dcs_sb_esc(b, c->ylabel);
-		dcs_sb_puts(b, "</text>\n");
+		dcs_html_esc(b, c->ylabel);
+		dcs_buf_puts(b, "</text>\n");
 	}
 }
 
 /* Grid lines and tick labels on the y axis; widens ylo/yhi to ticks. */
-static void y_axis(struct dcs_sb *b, struct frame *f)
+static void y_axis(struct dcs_buf *b, struct frame *f)
 {
 	double first, step;
 	size_t n = dcs_nice_ticks(f->ylo, f->yhi, 6, &first, &step);
@@ -203,7 +157,7 @@ static void y_axis(struct dcs_sb *b, struct frame *f)
 		double y = py(f, v);
 		char lab[32];
 		tick_label(lab, sizeof(lab), v, step);
-		dcs_sb_printf(
+		dcs_buf_printf(
 		    b,
 		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
 		    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
@@ -211,7 +165,7 @@ static void y_axis(struct dcs_sb *b, struct frame *f)
 	}
 }
 
-static void x_axis_numeric(struct dcs_sb *b, struct frame *f)
+static void x_axis_numeric(struct dcs_buf *b, struct frame *f)
 {
 	double first, step;
 	size_t n = dcs_nice_ticks(f->xlo, f->xhi, 8, &first, &step);
@@ -222,7 +176,7 @@ static void x_axis_numeric(struct dcs_sb *b, struct frame *f)
 		double x = px(f, v);
 		char lab[32];
 		tick_label(lab, sizeof(lab), v, step);
-		dcs_sb_printf(
+		dcs_buf_printf(
 		    b,
 		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#f0f0f0\"/>"
 		    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
@@ -230,25 +184,25 @@ static void x_axis_numeric(struct dcs_sb *b, struct frame *f)
 	}
 }
 
-static void frame_box(struct dcs_sb *b, const struct frame *f)
+static void frame_box(struct dcs_buf *b, const struct frame *f)
 {
-	dcs_sb_printf(b,
+	dcs_buf_printf(b,
 		      "<rect class=\"plot\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 		      "fill=\"none\" stroke=\"#444444\"/>\n",
 		      f->x0, f->y0, f->w, f->h);
 }
 
-static void legend(struct dcs_sb *b, double x, double y, const char *const *labels, size_t n,
+static void legend(struct dcs_buf *b, double x, double y, const char *const *labels, size_t n,
 		   const char *const *colors)
 {
 	for (size_t i = 0; i < n; i++) {
 		double yy = y + 18.0 * (double)i;
-		dcs_sb_printf(b,
+		dcs_buf_printf(b,
 			      "<g class=\"legend\"><rect x=\"%.1f\" y=\"%.1f\" width=\"12\" "
 			      "height=\"12\" fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\">",
 			      x, yy, colors ? colors[i] : dcs_svg_color(i), x + 18, yy + 10);
-		dcs_sb_esc(b, labels[i] ? labels[i] : "");
-		dcs_sb_puts(b, "</text></g>\n");
+		dcs_html_esc(b, labels[i] ? labels[i] : "");
+		dcs_buf_puts(b, "</text></g>\n");
 	}
 }
 
@@ -260,7 +214,7 @@ static void size_of(const struct dcs_chart *c, int *w, int *h)
 
 /* A logarithmic y axis: f's y range is in decades (log10); ticks at each
  * power of ten, and at 2 and 5 times it when the range is short. */
-static void y_axis_log(struct dcs_sb *b, struct frame *f)
+static void y_axis_log(struct dcs_buf *b, struct frame *f)
 {
 	double lo = floor(f->ylo + 1e-9), hi = ceil(f->yhi - 1e-9);
 	if (hi <= lo)
@@ -274,7 +228,7 @@ static void y_axis_log(struct dcs_sb *b, struct frame *f)
 			if (v > hi + 1e-9)
 				break;
 			double y = py(f, v);
-			dcs_sb_printf(
+			dcs_buf_printf(
 			    b,
 			    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
 			    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.6g</text>\n",
@@ -284,10 +238,10 @@ static void y_axis_log(struct dcs_sb *b, struct frame *f)
 	}
 }
 
-static void lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs_series *s, size_t ns,
+static void lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dcs_series *s, size_t ns,
 		  bool ylog);
 
-void dcs_svg_lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs_series *s,
+void dcs_svg_lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dcs_series *s,
 		   size_t ns)
 {
 	if (!c->y_log) {
@@ -327,7 +281,7 @@ void dcs_svg_lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs
 	free(ls);
 }
 
-static void lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs_series *s, size_t ns,
+static void lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dcs_series *s, size_t ns,
 		  bool ylog)
 {
 	int W, H;
@@ -385,24 +339,24 @@ static void lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs_
 	axis_labels(b, c, &f);
 	for (size_t k = 0; k < ns; k++) {
 		const char *col = dcs_svg_color(k);
-		dcs_sb_printf(b, "<g class=\"series\" data-label=\"");
-		dcs_sb_esc(b, s[k].label ? s[k].label : "");
-		dcs_sb_puts(b, "\">\n");
+		dcs_buf_printf(b, "<g class=\"series\" data-label=\"");
+		dcs_html_esc(b, s[k].label ? s[k].label : "");
+		dcs_buf_puts(b, "\">\n");
 		bool open = false;
 		for (size_t i = 0; i < s[k].n; i++) {
 			bool ok = isfinite(s[k].x[i]) && isfinite(s[k].y[i]);
 			if (ok && !open) {
-				dcs_sb_printf(b,
+				dcs_buf_printf(b,
 					      "<polyline fill=\"none\" stroke=\"%s\" "
 					      "stroke-width=\"2\" points=\"",
 					      col);
 				open = true;
 			}
 			if (ok)
-				dcs_sb_printf(b, "%.2f,%.2f ", px(&f, s[k].x[i]),
+				dcs_buf_printf(b, "%.2f,%.2f ", px(&f, s[k].x[i]),
 					      py(&f, s[k].y[i]));
 			if ((!ok || i + 1 == s[k].n) && open) {
-				dcs_sb_puts(b, "\"/>\n");
+				dcs_buf_puts(b, "\"/>\n");
 				open = false;
 			}
 		}
@@ -411,15 +365,15 @@ static void lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs_
 				continue;
 			double x = px(&f, s[k].x[i]);
 			if (s[k].lo && s[k].hi && isfinite(s[k].lo[i]) && isfinite(s[k].hi[i]))
-				dcs_sb_printf(
+				dcs_buf_printf(
 				    b,
 				    "<line class=\"errbar\" x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
 				    "y2=\"%.2f\" stroke=\"%s\"/>",
 				    x, py(&f, s[k].lo[i]), x, py(&f, s[k].hi[i]), col);
-			dcs_sb_printf(b, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"3\" fill=\"%s\"/>\n",
+			dcs_buf_printf(b, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"3\" fill=\"%s\"/>\n",
 				      x, py(&f, s[k].y[i]), col);
 		}
-		dcs_sb_puts(b, "</g>\n");
+		dcs_buf_puts(b, "</g>\n");
 	}
 	if (ns > 1) {
 		const char **labels = calloc(ns, sizeof(char *));
@@ -429,10 +383,10 @@ static void lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs_
 			legend(b, f.x0 + f.w + 16, f.y0, labels, ns, NULL);
 		free(labels);
 	}
-	dcs_sb_puts(b, "</svg>\n");
+	dcs_buf_puts(b, "</svg>\n");
 }
 
-void dcs_svg_bars(struct dcs_sb *b, const struct dcs_chart *c, const char *const *groups, size_t ng,
+void dcs_svg_bars(struct dcs_buf *b, const struct dcs_chart *c, const char *const *groups, size_t ng,
 		  const char *const *series, size_t ns, const double *v)
 {
 	int W, H;
@@ -478,40 +432,40 @@ void dcs_svg_bars(struct dcs_sb *b, const struct dcs_chart *c, const char *const
 			double y1 = py(&f, fmax(val, 0)), y0 = py(&f, fmin(val, 0));
 			char lab[32];
 			snprintf(lab, sizeof(lab), "%.6g", val);
-			dcs_sb_printf(b,
+			dcs_buf_printf(b,
 				      "<rect class=\"bar\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
 				      "height=\"%.2f\" fill=\"%s\"><title>",
 				      x, y1, bw, fmax(y0 - y1, 0.5), dcs_svg_color(k));
-			dcs_sb_esc(b, series[k] ? series[k] : "");
-			dcs_sb_puts(b, ": ");
-			dcs_sb_esc(b, groups[g] ? groups[g] : "");
-			dcs_sb_printf(b, " = %s</title></rect>\n", lab);
+			dcs_html_esc(b, series[k] ? series[k] : "");
+			dcs_buf_puts(b, ": ");
+			dcs_html_esc(b, groups[g] ? groups[g] : "");
+			dcs_buf_printf(b, " = %s</title></rect>\n", lab);
 		}
 		double cx = f.x0 + gw * ((double)g + 0.5), ty = f.y0 + f.h + 16;
 		if (slant)
-			dcs_sb_printf(b,
+			dcs_buf_printf(b,
 				      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
 				      "transform=\"rotate(-60 %.1f %.1f)\">",
 				      cx + 4, ty - 4, cx + 4, ty - 4);
 		else
-			dcs_sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", cx,
+			dcs_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", cx,
 				      ty);
-		dcs_sb_esc(b, groups[g] ? groups[g] : "");
-		dcs_sb_puts(b, "</text>\n");
+		dcs_html_esc(b, groups[g] ? groups[g] : "");
+		dcs_buf_puts(b, "</text>\n");
 	}
 	if (ns > 1)
 		legend(b, f.x0 + f.w + 16, f.y0, series, ns, NULL);
-	dcs_sb_puts(b, "</svg>\n");
+	dcs_buf_puts(b, "</svg>\n");
 }
 
-void dcs_svg_timeline(struct dcs_sb *b, const struct dcs_chart *c, const char *const *rows,
+void dcs_svg_timeline(struct dcs_buf *b, const struct dcs_chart *c, const char *const *rows,
 		      size_t nrows, const struct dcs_span *spans, size_t nspans,
 		      const char *const *states, const char *const *colors, size_t nstates)
 {
 	dcs_svg_timeline_marks(b, c, rows, nrows, spans, nspans, states, colors, nstates, NULL, 0);
 }
 
-void dcs_svg_timeline_marks(struct dcs_sb *b, const struct dcs_chart *c, const char *const *rows,
+void dcs_svg_timeline_marks(struct dcs_buf *b, const struct dcs_chart *c, const char *const *rows,
 			    size_t nrows, const struct dcs_span *spans, size_t nspans,
 			    const char *const *states, const char *const *colors, size_t nstates,
 			    const struct dcs_mark *marks, size_t nmarks)
@@ -550,37 +504,37 @@ void dcs_svg_timeline_marks(struct dcs_sb *b, const struct dcs_chart *c, const c
 	for (size_t s = 0; s < nstates; s++) {
 		if (s)
 			lx += 18 + 7.0 * (double)strlen(states[s - 1]) + 24;
-		dcs_sb_printf(b,
+		dcs_buf_printf(b,
 			      "<g class=\"legend\"><rect x=\"%.1f\" y=\"36\" width=\"12\" "
 			      "height=\"12\" fill=\"%s\"/><text x=\"%.1f\" y=\"46\">",
 			      lx, colors[s], lx + 18);
-		dcs_sb_esc(b, states[s]);
-		dcs_sb_puts(b, "</text></g>\n");
+		dcs_html_esc(b, states[s]);
+		dcs_buf_puts(b, "</text></g>\n");
 	}
 	x_axis_numeric(b, &f);
 	for (size_t r = 0; r < nrows; r++) {
-		dcs_sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", left - 8,
+		dcs_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", left - 8,
 			      f.y0 + band * ((double)r + 0.5) + 4);
-		dcs_sb_esc(b, rows[r]);
-		dcs_sb_puts(b, "</text>\n");
+		dcs_html_esc(b, rows[r]);
+		dcs_buf_puts(b, "</text>\n");
 	}
 	for (size_t i = 0; i < nspans; i++) {
 		const struct dcs_span *sp = &spans[i];
 		if (sp->row >= nrows || sp->state >= nstates)
 			continue;
 		double x0 = px(&f, sp->t0), x1 = px(&f, sp->t1);
-		dcs_sb_printf(b,
+		dcs_buf_printf(b,
 			      "<rect class=\"span\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
 			      "height=\"%.2f\" fill=\"%s\"><title>",
 			      x0, f.y0 + band * (double)sp->row + 2, fmax(x1 - x0, 0.5), band - 4,
 			      colors[sp->state]);
 		if (sp->title) {
-			dcs_sb_esc(b, sp->title);
-			dcs_sb_puts(b, "</title></rect>\n");
+			dcs_html_esc(b, sp->title);
+			dcs_buf_puts(b, "</title></rect>\n");
 			continue;
 		}
-		dcs_sb_esc(b, rows[sp->row]);
-		dcs_sb_printf(b, ": %s from %.6g s to %.6g s</title></rect>\n", states[sp->state],
+		dcs_html_esc(b, rows[sp->row]);
+		dcs_buf_printf(b, ": %s from %.6g s to %.6g s</title></rect>\n", states[sp->state],
 			      sp->t0, sp->t1);
 	}
 	for (size_t i = 0; i < nmarks; i++) {
@@ -588,14 +542,14 @@ void dcs_svg_timeline_marks(struct dcs_sb *b, const struct dcs_chart *c, const c
 		if (mk->row >= nrows || !(mk->t >= f.xlo && mk->t <= f.xhi))
 			continue;
 		double mx = px(&f, mk->t), my = f.y0 + band * (double)mk->row;
-		dcs_sb_printf(b,
+		dcs_buf_printf(b,
 			      "<rect class=\"mark\" x=\"%.2f\" y=\"%.2f\" width=\"3\" "
 			      "height=\"%.2f\" fill=\"%s\"><title>",
 			      mx - 1.5, my + 2, band - 4, mk->color ? mk->color : "#444444");
-		dcs_sb_esc(b, mk->title ? mk->title : "");
-		dcs_sb_puts(b, "</title></rect>\n");
+		dcs_html_esc(b, mk->title ? mk->title : "");
+		dcs_buf_puts(b, "</title></rect>\n");
 	}
 	frame_box(b, &f);
 	axis_labels(b, c, &f);
-	dcs_sb_puts(b, "</svg>\n");
+	dcs_buf_puts(b, "</svg>\n");
 }

@@ -14,6 +14,7 @@
  * (the files are on a shared filesystem); only rank 0 prints the errors.
  */
 #include "sweep.h"
+#include "dcisim/exitcode.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@ static int serve_rank0(const struct dcs_sweep *sw, const struct dcs_sweep_opts *
 {
 	struct dcs_sweep_run r = {0};
 	int64_t idx = -1;
-	int code = 0;
+	int code = DCS_EXIT_OK;
 	for (;;) {
 		size_t plen = 0;
 		char *packed = idx >= 0 ? dcs_sweep_run_pack(&r, &plen) : NULL;
@@ -56,13 +57,13 @@ static int serve_rank0(const struct dcs_sweep *sw, const struct dcs_sweep_opts *
 			/* Out of memory: report the run as failed, with nothing. */
 			dcs_sweep_run_clear(&r);
 			r.done = true;
-			r.code = 3;
+			r.code = DCS_EXIT_RUNTIME;
 			packed = dcs_sweep_run_pack(&r, &plen);
 		}
 		unsigned char *msg = malloc(8 + plen);
 		if (!msg) {
 			free(packed);
-			code = 3;
+			code = DCS_EXIT_RUNTIME;
 			break;
 		}
 		put_i64(msg, packed ? idx : -1);
@@ -91,7 +92,7 @@ static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o
 	if (!runs) {
 		fprintf(stderr, "dcisim sweep: error: out of memory\n");
 		MPI_Abort(MPI_COMM_WORLD, 3);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	double t0 = dcs_sweep_wall_now();
 	struct dcs_sweep_progress prog;
@@ -106,7 +107,7 @@ static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o
 	if (!P && !refused) {
 		fprintf(stderr, "dcisim sweep: error: out of memory\n");
 		MPI_Abort(MPI_COMM_WORLD, 3);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	int active = size - 1;
 	size_t finished = 0;
@@ -128,7 +129,7 @@ static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o
 		if (!buf) {
 			fprintf(stderr, "dcisim sweep: error: out of memory\n");
 			MPI_Abort(MPI_COMM_WORLD, 3);
-			return 3;
+			return DCS_EXIT_RUNTIME;
 		}
 		MPI_Recv(buf, n, MPI_BYTE, st.MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD,
 			 MPI_STATUS_IGNORE);
@@ -140,7 +141,7 @@ static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o
 					"dcisim sweep: error: a garbled result for run %lld "
 					"from rank %d\n",
 					(long long)idx, st.MPI_SOURCE);
-				runs[idx] = (struct dcs_sweep_run){.done = true, .code = 3};
+				runs[idx] = (struct dcs_sweep_run){.done = true, .code = DCS_EXIT_RUNTIME};
 			}
 			/* The rank wrote the run's own files before it answered. */
 			dcs_sweep_cache_store(sw, o, (size_t)idx, &runs[idx], stderr);
@@ -154,7 +155,7 @@ static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o
 	}
 	if (refused) {
 		free(runs);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	while (!dcs_sweep_pool_idle(P))
 		dcs_sweep_progress_show(&prog, dcs_sweep_pool_wait(P, 0.2), false);
@@ -177,7 +178,7 @@ int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
 	int provided = MPI_THREAD_SINGLE;
 	if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
 		fprintf(stderr, "dcisim sweep: error: MPI_Init failed\n");
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	int rank = 0, size = 1;
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -197,12 +198,12 @@ int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
 		if (rank == 0)
 			fprintf(stderr, "dcisim sweep: %d error%s; nothing run\n", nerr,
 				nerr == 1 ? "" : "s");
-		code = 2;
+		code = DCS_EXIT_USAGE;
 	} else if (all[1] != minall) {
 		if (rank == 0)
 			fprintf(stderr, "dcisim sweep: error: the ranks read different sweeps "
 					"(are the files on a shared filesystem?)\n");
-		code = 2;
+		code = DCS_EXIT_USAGE;
 	} else if (rank == 0) {
 		struct dcs_sweep_opts ro = *o;
 		if (ro.verbosity >= 0)
@@ -241,7 +242,7 @@ int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
 		"without mpirun (--jobs N uses the cores of one machine), or rebuild with Open MPI "
 		"installed (apt-get install libopenmpi-dev openmpi-bin)\n",
 		sweep_path);
-	return 2;
+	return DCS_EXIT_USAGE;
 }
 
 #endif

@@ -116,4 +116,28 @@ int ld_find_node(struct ld *L, const char *id, int *cluster, int *node);
 
 extern const struct spec dcs_scenario_spec;
 
+/* The loader's parts (sim/io/): loader_report.c says where an error is;
+ * loader_refs.c resolves ids; loader_fields.c is the descriptor engine;
+ * loader.c reads files and puts them together. */
+#define LD_MAX_ERRORS        100    /* errors printed; more are counted */
+#define LD_DEFAULT_MAX_ITEMS 100000 /* items of an array without its own limit */
+
+/* The JSON path of the value being read: push a key or an index, pop back. */
+void ld_path_push(struct ld *L, const char *key, long index, size_t *saved);
+void ld_path_pop(struct ld *L, size_t saved);
+/* An error at a byte offset of the text, with the current path. */
+void ld_report(struct ld *L, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* "a number", "a string", ... for messages. */
+const char *ld_type_name(const cJSON *v);
+/* strdup: a copy of s, or NULL when out of memory. */
+char *ld_strdup(const char *s);
+/* A reference (site, VM or link id) into its index, with "no such id" errors. */
+void ld_parse_ref(struct ld *L, const cJSON *obj, const struct field *f, const cJSON *v, int *out);
+/* Parses obj into elem by the spec (defaults, ranges, unknown keys, the
+ * spec's check), and frees what it allocated. */
+void ld_parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, void *elem,
+		     size_t index);
+void ld_free_fields(const struct spec *sp, void *elem);
+
 #endif

@@ -591,7 +591,8 @@ static void test_storage_demo_over_time(void **state)
 	int changed = 0;
 	for (int j = 0; j < BH; j++)
 		for (int i = 0; i < BW; i++)
-			changed += dcs_viz_pixel(v, x - BW / 2 + i, y + 10 + j) != before[j * BW + i];
+			changed +=
+			    dcs_viz_pixel(v, x - BW / 2 + i, y + 10 + j) != before[j * BW + i];
 	/* A line of text is some hundreds of pixels. */
 	if (changed < 100)
 		fail_msg("only %d pixels under h300 changed between 0.5 s and 2 s", changed);

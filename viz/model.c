@@ -43,9 +43,7 @@ static const struct tab_spec tab_specs[] = {
     {VZ_TAB_STORAGE, "storage.csv", {"site", "op", "count", "mean_ms", "p99_ms", "time_s"}},
     /* The same figures every output.sample_s, for the I/O of the last
      * interval: the view shows them as the run goes. */
-    {VZ_TAB_STORAGE,
-     "storage_series.csv",
-     {"site", "op", "count", "mean_ms", "p99_ms", "time_s"}},
+    {VZ_TAB_STORAGE, "storage_series.csv", {"site", "op", "count", "mean_ms", "p99_ms", "time_s"}},
 };
 
 void vz_table_resolve(struct vz_table *tb, const char *file, size_t ncols, const char *const *cols)

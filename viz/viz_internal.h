@@ -115,8 +115,8 @@ struct vz_cluster {
 };
 
 struct vz_store {
-	bool have[2]; /* read, write */
-	bool none[2]; /* no I/O of the op completed in the last interval */
+	bool have[2];  /* read, write */
+	bool none[2];  /* no I/O of the op completed in the last interval */
 	bool interval; /* figures of the last output.sample_s, not of the whole run */
 	double mean_ms[2], p99_ms[2];
 };

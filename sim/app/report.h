@@ -111,7 +111,7 @@ struct dcs_chart {
 	const char *ylabel;
 	int width, height; /* pixels; 0: 760 x 320 */
 	bool y_from_zero;
-	bool y_log;	     /* line charts: a logarithmic y axis (values <= 0 left out) */
+	bool y_log;          /* line charts: a logarithmic y axis (values <= 0 left out) */
 	double x_min, x_max; /* line charts and timelines: the x range (both 0: the data's) */
 };
 

@@ -20,6 +20,7 @@
 #include "dcisim/world.h"
 #include "human.h"
 #include "lookup.h"
+#include "compare.h"
 #include "report.h"
 #include "runsummary.h"
 
@@ -48,15 +49,7 @@ struct run {
 
 static struct dcs_csv *read_csv(struct run *R, const char *file)
 {
-	char p[4096], msg[512];
-	struct stat st;
-	snprintf(p, sizeof(p), "%s/%s", R->dir, file);
-	if (stat(p, &st) != 0 || !S_ISREG(st.st_mode))
-		return NULL;
-	struct dcs_csv *t = dcs_csv_read_file(p, NULL, msg, sizeof(msg));
-	if (!t)
-		fprintf(R->err, "dcisim report: warning: %s; left out of the report\n", msg);
-	return t;
+	return rep_read_csv(R->dir, file, "report", R->err);
 }
 
 static double cnum(const struct dcs_csv *t, size_t r, long c)
@@ -135,15 +128,8 @@ static int add_table(struct dcs_results *res, const char *file, const struct dcs
 
 /* ---- HTML pieces -------------------------------------------------------------- */
 
+/* What this page adds to the reports' style. */
 static const char css[] =
-    "body{font-family:sans-serif;margin:24px;color:#222;max-width:1200px}"
-    "h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ccc}"
-    "h3{font-size:15px}"
-    "table{border-collapse:collapse;font-size:13px;margin:8px 0}"
-    "th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}"
-    "th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}"
-    ".note{color:#555;font-size:13px}svg.chart{display:block;margin:12px 0;"
-    "border:1px solid #ddd}code{background:#f4f4f4;padding:0 3px}"
     "pre.summary{background:#fafafa;border:1px solid #ddd;padding:8px;font-size:13px;"
     "white-space:pre-wrap}.finding{color:#b00020;font-weight:bold}"
     "tr.sev-good td{background:#e3f4ea}tr.sev-warning td{background:#fff1d6}"
@@ -169,23 +155,6 @@ static enum dcs_severity severity_of(const struct run *R, const char *file, cons
 {
 	const struct dcs_event_def *d = dcs_catalog_event(R->cat, file, kind);
 	return d ? d->severity : DCS_SEV_INFO;
-}
-
-static void th(struct dcs_buf *b, const char *s)
-{
-	dcs_buf_puts(b, "<th>");
-	dcs_html_esc(b, s);
-	dcs_buf_puts(b, "</th>");
-}
-
-static void td(struct dcs_buf *b, const char *s, const char *cls)
-{
-	if (cls)
-		dcs_buf_printf(b, "<td class=\"%s\">", cls);
-	else
-		dcs_buf_puts(b, "<td>");
-	dcs_html_esc(b, s ? s : "");
-	dcs_buf_puts(b, "</td>");
 }
 
 static const char *hs(char *buf, double v, const char *unit)
@@ -286,8 +255,8 @@ enum { LINES_LOG = 1 };
 
 /* Draws up to `most` series (the largest mean first when there are more);
  * series that are zero throughout are left out and named in a note. */
-static void draw_lines(struct dcs_buf *b, const struct run *R, struct pts *ps, size_t n, size_t most,
-		       const char *title, const char *ylabel, int flags)
+static void draw_lines(struct dcs_buf *b, const struct run *R, struct pts *ps, size_t n,
+		       size_t most, const char *title, const char *ylabel, int flags)
 {
 	size_t live = 0;
 	struct dcs_buf idle = {0};
@@ -306,7 +275,7 @@ static void draw_lines(struct dcs_buf *b, const struct run *R, struct pts *ps, s
 	}
 	if (idle.len)
 		dcs_buf_printf(b, "<p class=\"note\">%s: zero throughout for %s.</p>\n", title,
-			      idle.s);
+			       idle.s);
 	free(idle.s);
 	n = live;
 	if (!n)
@@ -347,8 +316,8 @@ static void draw_lines(struct dcs_buf *b, const struct run *R, struct pts *ps, s
 			      .x_max = R->t_end};
 	dcs_svg_lines(b, &c, s, shown);
 	if (n > shown)
-		dcs_buf_printf(b, "<p class=\"note\">The %zu busiest of %zu are drawn.</p>\n", shown,
-			      n);
+		dcs_buf_printf(b, "<p class=\"note\">The %zu busiest of %zu are drawn.</p>\n",
+			       shown, n);
 	free(s);
 }
 
@@ -358,9 +327,10 @@ static void head(struct dcs_buf *b, const struct run *R)
 {
 	const char *name = dcs_kv_get(R->info, "scenario");
 	dcs_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		       "<title>dcisim run report: ");
+			"<title>dcisim run report: ");
 	dcs_html_esc(b, name ? name : "");
-	dcs_buf_printf(b, "</title>\n<style>%s</style></head>\n<body>\n<h1>Run report: ", css);
+	dcs_buf_printf(b, "</title>\n<style>%s%s</style></head>\n<body>\n<h1>Run report: ", rep_css,
+		       css);
 	dcs_html_esc(b, name ? name : "");
 	dcs_buf_puts(b, "</h1>\n");
 	if (R->scn && R->scn->description && *R->scn->description) {
@@ -379,26 +349,26 @@ static void head(struct dcs_buf *b, const struct run *R)
 		if (!v || !*v)
 			continue;
 		dcs_buf_puts(b, "<tr>");
-		th(b, keys[i][0]);
-		td(b, v, NULL);
+		rep_th(b, keys[i][0]);
+		rep_td(b, v, NULL);
 		dcs_buf_puts(b, "</tr>");
 	}
 	dcs_buf_puts(b, "<tr>");
-	th(b, "simulated");
-	td(b, hs(a, R->t_end, "s"), NULL);
+	rep_th(b, "simulated");
+	rep_td(b, hs(a, R->t_end, "s"), NULL);
 	dcs_buf_puts(b, "</tr><tr>");
-	th(b, "results");
-	td(b, R->dir, NULL);
+	rep_th(b, "results");
+	rep_td(b, R->dir, NULL);
 	dcs_buf_puts(b, "</tr></table>\n");
 	if (complete && strcmp(complete, "true"))
 		dcs_buf_printf(b,
-			      "<p class=\"finding\">The run did not complete (%s): what "
-			      "follows covers the part that ran.</p>\n",
-			      dcs_kv_get(R->info, "stop_note") ? dcs_kv_get(R->info, "stop_note")
-							       : "stopped early");
-	dcs_buf_puts(b,
-		    "<nav><a href=\"#glance\">at a glance</a><a href=\"#timelines\">timelines</a>"
-		    "<a href=\"#events\">events</a><a href=\"#summary\">summary table</a></nav>\n");
+			       "<p class=\"finding\">The run did not complete (%s): what "
+			       "follows covers the part that ran.</p>\n",
+			       dcs_kv_get(R->info, "stop_note") ? dcs_kv_get(R->info, "stop_note")
+								: "stopped early");
+	dcs_buf_puts(
+	    b, "<nav><a href=\"#glance\">at a glance</a><a href=\"#timelines\">timelines</a>"
+	       "<a href=\"#events\">events</a><a href=\"#summary\">summary table</a></nav>\n");
 }
 
 /* The one-screen summary `dcisim run` prints, findings marked. */
@@ -713,7 +683,7 @@ static void migration_section(struct dcs_buf *b, const struct run *R)
 	static const char *const hdr[] = {"VM",       "from → to", "outcome", "total time",
 					  "downtime", "rounds",    "sent",    "limited by"};
 	for (size_t i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++)
-		th(b, hdr[i]);
+		rep_th(b, hdr[i]);
 	dcs_buf_puts(b, "</tr>\n");
 	long mv = dcs_csv_col(m, "vm"), mf = dcs_csv_col(m, "from"), mt = dcs_csv_col(m, "to"),
 	     mo = dcs_csv_col(m, "outcome"), mtot = dcs_csv_col(m, "total_s"),
@@ -724,23 +694,23 @@ static void migration_section(struct dcs_buf *b, const struct run *R)
 		const char *out = ctext(m, r, mo);
 		bool ok = !strcmp(out, "converged") || !strcmp(out, "stunned");
 		dcs_buf_printf(b, "<tr class=\"sev-%s\">", ok ? "info" : "failure");
-		td(b, ctext(m, r, mv), NULL);
+		rep_td(b, ctext(m, r, mv), NULL);
 		snprintf(ft, sizeof(ft), "%s → %s", ctext(m, r, mf), ctext(m, r, mt));
-		td(b, ft, NULL);
-		td(b, out, NULL);
-		td(b, hs(a, cnum(m, r, mtot), "s"), "num");
-		td(b, hs(a, cnum(m, r, md), "ms"), "num");
-		td(b, ctext(m, r, mr), "num");
-		td(b, hs(a, cnum(m, r, mb), "bytes"), "num");
-		td(b, dcs_limit_words(ctext(m, r, ml)), NULL);
+		rep_td(b, ft, NULL);
+		rep_td(b, out, NULL);
+		rep_td(b, hs(a, cnum(m, r, mtot), "s"), "num");
+		rep_td(b, hs(a, cnum(m, r, md), "ms"), "num");
+		rep_td(b, ctext(m, r, mr), "num");
+		rep_td(b, hs(a, cnum(m, r, mb), "bytes"), "num");
+		rep_td(b, dcs_limit_words(ctext(m, r, ml)), NULL);
 		dcs_buf_puts(b, "</tr>\n");
 	}
 	dcs_buf_puts(b, "</table>\n");
 	if (m->nrows > RUN_MAX_LIST)
 		dcs_buf_printf(b,
-			      "<p class=\"note\">The first %d of %zu migrations are listed "
-			      "(migrations.csv has them all).</p>\n",
-			      RUN_MAX_LIST, m->nrows);
+			       "<p class=\"note\">The first %d of %zu migrations are listed "
+			       "(migrations.csv has them all).</p>\n",
+			       RUN_MAX_LIST, m->nrows);
 }
 
 /* paths.csv: each service and client site's state over time, and the
@@ -891,13 +861,13 @@ static void event_list(struct dcs_buf *b, const struct run *R, const struct dcs_
 	long ck = dcs_csv_col(t, kind_col);
 	dcs_buf_puts(b, "<table><tr>");
 	for (size_t i = 0; i < ncols; i++)
-		th(b, cols[i]);
+		rep_th(b, cols[i]);
 	dcs_buf_puts(b, "</tr>\n");
 	for (size_t r = 0; r < t->nrows && r < RUN_MAX_LIST; r++) {
 		const char *kind = ctext(t, r, ck);
 		const struct dcs_event_def *d = dcs_catalog_event(R->cat, file, kind);
 		dcs_buf_printf(b, "<tr class=\"sev-%s\"",
-			      dcs_severity_name(d ? d->severity : DCS_SEV_INFO));
+			       dcs_severity_name(d ? d->severity : DCS_SEV_INFO));
 		if (d) {
 			dcs_buf_puts(b, " title=\"");
 			dcs_html_esc(b, d->meaning);
@@ -907,7 +877,7 @@ static void event_list(struct dcs_buf *b, const struct run *R, const struct dcs_
 		for (size_t i = 0; i < ncols; i++) {
 			long c = dcs_csv_col(t, cols[i]);
 			if (strcmp(cols[i], "time_s")) {
-				td(b, ctext(t, r, c), NULL);
+				rep_td(b, ctext(t, r, c), NULL);
 				continue;
 			}
 			char tm[48];
@@ -920,16 +890,16 @@ static void event_list(struct dcs_buf *b, const struct run *R, const struct dcs_
 			if (e > tm && e[-1] == '.')
 				*--e = '\0';
 			strcat(tm, " s");
-			td(b, isfinite(v) ? tm : ctext(t, r, c), "num");
+			rep_td(b, isfinite(v) ? tm : ctext(t, r, c), "num");
 		}
 		dcs_buf_puts(b, "</tr>\n");
 	}
 	dcs_buf_puts(b, "</table>\n");
 	if (t->nrows > RUN_MAX_LIST)
 		dcs_buf_printf(b,
-			      "<p class=\"note\">The first %d of %zu rows are listed (%s has "
-			      "them all).</p>\n",
-			      RUN_MAX_LIST, t->nrows, file);
+			       "<p class=\"note\">The first %d of %zu rows are listed (%s has "
+			       "them all).</p>\n",
+			       RUN_MAX_LIST, t->nrows, file);
 }
 
 static void events_section(struct dcs_buf *b, const struct run *R)
@@ -937,11 +907,11 @@ static void events_section(struct dcs_buf *b, const struct run *R)
 	dcs_buf_puts(b, "<h2 id=\"events\">Events</h2>\n");
 	if (!R->events || !R->events->nrows) {
 		dcs_buf_puts(b, "<p class=\"note\">Nothing notable happened (events.csv is "
-			       "empty).</p>\n");
+				"empty).</p>\n");
 	} else {
 		dcs_buf_puts(b, "<p class=\"note\">events.csv; rows are coloured by the severity "
-			       "their producer declares (red failure, orange warning, green "
-			       "recovery); hover a row for what its kind means.</p>\n");
+				"their producer declares (red failure, orange warning, green "
+				"recovery); hover a row for what its kind means.</p>\n");
 		static const char *const cols[] = {"time_s", "kind", "entity", "detail"};
 		/* (time_s is shown to the millisecond; events.csv has every digit) */
 		event_list(b, R, R->events, "events.csv", "kind", cols, 4);
@@ -968,10 +938,10 @@ static void summary_section(struct dcs_buf *b, const struct run *R)
 	     cv = dcs_csv_col(t, "value"), cu = dcs_csv_col(t, "unit");
 	if (cm < 0 || cv < 0)
 		return;
-	dcs_buf_puts(b,
-		    "<p class=\"note\">summary.csv, rounded for reading (the CSV keeps full "
-		    "precision); ↓ lower is better, ↑ higher is better; hover a metric for what it "
-		    "means.</p>\n");
+	dcs_buf_puts(
+	    b, "<p class=\"note\">summary.csv, rounded for reading (the CSV keeps full "
+	       "precision); ↓ lower is better, ↑ higher is better; hover a metric for what it "
+	       "means.</p>\n");
 	/* One table per producer, in the catalog's order; undeclared last. */
 	size_t nf = R->cat->n_families;
 	for (size_t f = 0; f <= nf; f++) {
@@ -988,10 +958,10 @@ static void summary_section(struct dcs_buf *b, const struct run *R)
 				dcs_buf_puts(b, "<h3>");
 				dcs_html_esc(b, fam ? fam->producer : "other");
 				dcs_buf_puts(b, "</h3>\n<table><tr>");
-				th(b, "metric");
-				th(b, "entity");
-				th(b, "value");
-				th(b, "");
+				rep_th(b, "metric");
+				rep_th(b, "entity");
+				rep_th(b, "value");
+				rep_th(b, "");
 				dcs_buf_puts(b, "</tr>\n");
 				opened = true;
 			}
@@ -1003,18 +973,19 @@ static void summary_section(struct dcs_buf *b, const struct run *R)
 			}
 			dcs_html_esc(b, metric);
 			dcs_buf_puts(b, d ? "</abbr></td>" : "</td>");
-			td(b, ctext(t, r, ce), NULL);
+			rep_td(b, ctext(t, r, ce), NULL);
 			double v;
 			const char *text = ctext(t, r, cv);
 			char a[DCS_HUMAN_LEN];
 			bool numeric = dcs_csv_num(text, &v) && (!d || d->kind != DCS_METRIC_LABEL);
-			td(b, numeric ? hs(a, v, ctext(t, r, cu)) : text, numeric ? "num" : NULL);
-			td(b,
-			   !d || !numeric                   ? ""
-			   : d->better == DCS_BETTER_LOWER  ? "↓"
-			   : d->better == DCS_BETTER_HIGHER ? "↑"
-							    : "",
-			   NULL);
+			rep_td(b, numeric ? hs(a, v, ctext(t, r, cu)) : text,
+			       numeric ? "num" : NULL);
+			rep_td(b,
+			       !d || !numeric                   ? ""
+			       : d->better == DCS_BETTER_LOWER  ? "↓"
+			       : d->better == DCS_BETTER_HIGHER ? "↑"
+								: "",
+			       NULL);
 			dcs_buf_puts(b, "</tr>\n");
 		}
 		if (opened)
@@ -1034,7 +1005,7 @@ static void timelines(struct dcs_buf *b, struct run *R)
 	cluster_section(b, R);
 	if (b->len == before)
 		dcs_buf_puts(b, "<p class=\"note\">This run wrote no time series (no links.csv, "
-			       "storage_series.csv, rounds.csv, paths.csv or cluster.csv).</p>\n");
+				"storage_series.csv, rounds.csv, paths.csv or cluster.csv).</p>\n");
 }
 
 int dcs_report_run(const char *dir, const char *out_dir, FILE *err)
@@ -1083,8 +1054,8 @@ int dcs_report_run(const char *dir, const char *out_dir, FILE *err)
 	events_section(&b, &R);
 	summary_section(&b, &R);
 	dcs_buf_puts(&b,
-		    "<p class=\"note\">Written by dcisim report from the CSV files of this "
-		    "run; nothing on this page is loaded from elsewhere.</p>\n</body></html>\n");
+		     "<p class=\"note\">Written by dcisim report from the CSV files of this "
+		     "run; nothing on this page is loaded from elsewhere.</p>\n</body></html>\n");
 	int code = DCS_EXIT_OK;
 	if (b.oom) {
 		fprintf(err, "dcisim report: error: out of memory\n");

@@ -365,7 +365,7 @@ int dcs_run_summary(FILE *out, const struct dcs_scenario *scn, struct dcs_result
 	if (S.findings > shown)
 		fprintf(out, "  ... and %d more\n", S.findings - shown);
 	if (out_dir)
-		fprintf(out, "\nresults in %s/\nto read them with timelines: dcisim report %s\n", out_dir,
-			out_dir);
+		fprintf(out, "\nresults in %s/\nto read them with timelines: dcisim report %s\n",
+			out_dir, out_dir);
 	return S.findings;
 }

@@ -943,12 +943,20 @@ static const struct dcs_event_def l3_events[] = {
     {"events.csv", "gateway", DCS_SEV_INFO, "the default gateway's master moved"},
 };
 
+/* What planners ask about first (metrics.h): the reports chart these first. */
+static const struct dcs_headline l3_headlines[] = {
+    {"l3_trombone_s", 5},
+    {"l3_time_to_optimal_s", 8},
+};
+
 static const struct dcs_metric_family l3_family = {
     .producer = "l3",
     .metrics = l3_metrics,
     .n_metrics = sizeof(l3_metrics) / sizeof(l3_metrics[0]),
     .events = l3_events,
     .n_events = sizeof(l3_events) / sizeof(l3_events[0]),
+    .headlines = l3_headlines,
+    .n_headlines = sizeof(l3_headlines) / sizeof(l3_headlines[0]),
 };
 
 const struct dcs_model_ops dcs_model_l3 = {

@@ -84,6 +84,15 @@ long rep_intern(const char ***list, size_t *n, size_t *cap, const char *s);
 void rep_charts_section(struct dcs_buf *b, const struct rdir *d, size_t nd,
 			const struct dcs_compare_opts *o);
 
+/* The states a path chart draws (paths.csv state, with a trombone told
+ * apart by which legs cross the DCI: requests in at another site, responses
+ * out through another site's gateway, or both), their colours, and the
+ * state of row r. */
+#define REP_PATH_STATES 7
+extern const char *const rep_path_states[REP_PATH_STATES];
+extern const char *const rep_path_colors[REP_PATH_STATES];
+size_t rep_path_state(const struct dcs_csv *t, size_t r);
+
 /* report_sweep.c */
 void rep_sweep_charts(struct dcs_buf *b, const struct rdir *d, size_t nd,
 		      const struct dcs_compare_opts *o);

@@ -717,8 +717,7 @@ static void migration_section(struct dcs_buf *b, const struct run *R)
  * request round trip it sees. */
 static void path_section(struct dcs_buf *b, const struct run *R)
 {
-	static const char *const states[] = {"optimal", "trombone", "unreachable", "down", "other"};
-	static const char *const colors[] = {"#009E73", "#E69F00", "#D55E00", "#7F0000", "#999999"};
+	const char *const *states = rep_path_states;
 	const struct dcs_csv *t = R->paths;
 	if (!t || !t->nrows)
 		return;
@@ -748,10 +747,7 @@ static void path_section(struct dcs_buf *b, const struct run *R)
 			open[row] = -1;
 		}
 		double tm = cnum(t, r, ct);
-		const char *st = ctext(t, r, cst);
-		size_t s = 0;
-		while (s < 4 && strcmp(states[s], st))
-			s++;
+		size_t s = rep_path_state(t, r);
 		struct pts *p = pts_of(&rtt, &nr, name);
 		if (!p || pts_add(p, tm, cnum(t, r, crt)))
 			break;
@@ -788,8 +784,8 @@ static void path_section(struct dcs_buf *b, const struct run *R)
 		T.spans[i].title = tl_title(&T, title);
 	}
 	free(open);
-	tl_draw(b, R, &T, "Path state per service and client site (paths.csv)", states, colors, 5,
-		false);
+	tl_draw(b, R, &T, "Path state per service and client site (paths.csv)", rep_path_states,
+		rep_path_colors, REP_PATH_STATES, false);
 	tl_free(&T);
 	draw_lines(b, R, rtt, nr, 10, "Request round trip per service and client site (paths.csv)",
 		   "round trip (ms)", 0);

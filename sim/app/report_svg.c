@@ -103,6 +103,52 @@ static double py(const struct frame *f, double y)
 	return f->y0 + f->h - (y - f->ylo) / (f->yhi - f->ylo) * f->h;
 }
 
+/* Characters (not bytes) of UTF-8 text. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* A chart's title across its top, never wider than the chart: in 14 px
+ * bold when it fits, else in 12 px, else cut to fit with an ellipsis and the
+ * whole title as its tooltip (the chart's own <title> holds it too).
+ * Widths are estimated at 0.62 em per character, generous for sans-serif
+ * fonts (DejaVu Sans averages about 0.6 em in bold). */
+static void chart_title(struct dcs_buf *b, const char *title, int w)
+{
+	double room = w - 24, chars = (double)utf8_chars(title);
+	int px = chars * 0.62 * 14 <= room ? 14 : 12;
+	size_t fit = (size_t)(room / (0.62 * px));
+	dcs_buf_printf(b,
+		       "<text class=\"title\" x=\"%d\" y=\"20\" text-anchor=\"middle\" "
+		       "font-size=\"%d\" font-weight=\"bold\">",
+		       w / 2, px);
+	if (chars <= (double)fit) {
+		dcs_html_esc(b, title);
+		dcs_buf_puts(b, "</text>\n");
+		return;
+	}
+	dcs_buf_puts(b, "<title>");
+	dcs_html_esc(b, title);
+	dcs_buf_puts(b, "</title>");
+	/* The first fit - 1 characters, then the ellipsis. */
+	size_t keep = 0, n = 0;
+	for (const char *s = title; *s; s++) {
+		if (((unsigned char)*s & 0xC0) != 0x80 && n++ == fit - 1)
+			break;
+		keep = (size_t)(s - title) + 1;
+	}
+	char *cut = strndup(title, keep);
+	if (cut) {
+		dcs_html_esc(b, cut);
+		free(cut);
+	}
+	dcs_buf_puts(b, "\u2026</text>\n");
+}
+
 static void open_svg(struct dcs_buf *b, const struct dcs_chart *c, int w, int h, const char *kind)
 {
 	dcs_buf_printf(b,
@@ -114,12 +160,7 @@ static void open_svg(struct dcs_buf *b, const struct dcs_chart *c, int w, int h,
 	dcs_buf_puts(b, "</title>\n");
 	dcs_buf_printf(b, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w,
 		      h);
-	dcs_buf_printf(b,
-		      "<text x=\"%d\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" "
-		      "font-weight=\"bold\">",
-		      w / 2);
-	dcs_html_esc(b, c->title ? c->title : "");
-	dcs_buf_puts(b, "</text>\n");
+	chart_title(b, c->title ? c->title : "", w);
 }
 
 static void axis_labels(struct dcs_buf *b, const struct dcs_chart *c, const struct frame *f)

@@ -47,7 +47,7 @@ static void test_declared_once_with_meaning(void **state)
 			assert_true(strlen(d->meaning) > 10);
 			assert_true(d->better >= DCS_BETTER_LOWER &&
 				    d->better <= DCS_BETTER_HIGHER);
-			assert_true(d->kind >= DCS_METRIC_FIGURE && d->kind <= DCS_METRIC_LABEL);
+			assert_true(d->kind >= DCS_METRIC_FIGURE && d->kind <= DCS_METRIC_DESIGN);
 			/* a label has no unit; a count's unit is "count" */
 			if (d->kind == DCS_METRIC_LABEL)
 				assert_string_equal(d->unit, "");
@@ -205,7 +205,7 @@ static void test_headlines(void **state)
 	assert_int_equal(dcs_catalog_headline(c, "storage_write_p99_ms"), 2);
 	assert_int_equal(dcs_catalog_headline(c, "rtt_ms"), 0);
 	/* A link's unloaded latency is a fact of the design, not an outcome. */
-	assert_int_equal(dcs_catalog_metric(c, "rtt_ms")->kind, DCS_METRIC_SETTING);
+	assert_int_equal(dcs_catalog_metric(c, "rtt_ms")->kind, DCS_METRIC_DESIGN);
 }
 
 int main(void)

@@ -35,9 +35,11 @@ enum dcs_better {
 enum dcs_metric_kind {
 	DCS_METRIC_FIGURE,  /* a measured or computed quantity with a unit */
 	DCS_METRIC_COUNT,   /* a whole number of things */
-	DCS_METRIC_SETTING, /* an input echoed back, or a figure of the design computed from
-			       inputs alone (a timer, a credit count, a link's unloaded RTT) */
+	DCS_METRIC_SETTING, /* an input echoed back (a timer, a credit count) */
 	DCS_METRIC_LABEL,   /* text: an outcome, a preset, what limited a flow */
+	DCS_METRIC_DESIGN,  /* a figure of the design, computed from the inputs alone before
+			       anything runs (a link's unloaded RTT, its goodput fraction):
+			       compared like a figure, never charted as an outcome */
 };
 
 struct dcs_metric_def {

@@ -53,7 +53,18 @@ static void print_markdown(const struct dcs_catalog *c)
 	    "produces each figure (include/dcisim/metrics.h); a test checks this page is\n"
 	    "current.  `better` says which way is better (reports mark the better value and\n"
 	    "`check`, `plan` and `survive` judge \"worse\" by it); `kind` is figure (a quantity),\n"
-	    "count, setting (an input echoed back) or label (text).\n");
+	    "count, setting (an input echoed back), design (a figure of the design computed\n"
+	    "from the inputs before anything runs) or label (text).\n");
+	/* The headline figures, in their rank. */
+	printf("\nHeadline figures, which the reports chart first:");
+	int shown = 0;
+	for (int rank = 1; rank < 100; rank++)
+		for (size_t f = 0; f < c->n_families; f++)
+			for (size_t i = 0; i < c->families[f]->n_headlines; i++)
+				if (c->families[f]->headlines[i].rank == rank)
+					printf("%s `%s`", shown++ ? "," : "",
+					       c->families[f]->headlines[i].metric);
+	printf(".\n");
 	for (size_t f = 0; f < c->n_families; f++) {
 		const struct dcs_metric_family *F = c->families[f];
 		if (!F->n_metrics)

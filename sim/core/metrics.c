@@ -106,7 +106,7 @@ const char *dcs_better_name(enum dcs_better b)
 
 const char *dcs_metric_kind_name(enum dcs_metric_kind k)
 {
-	static const char *const names[] = {"figure", "count", "setting", "label"};
+	static const char *const names[] = {"figure", "count", "setting", "label", "design"};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 

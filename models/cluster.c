@@ -101,6 +101,12 @@ struct node {
 	enum serve serving;
 	dcs_handle_t inst_ev;
 	dcs_time_t inst_since;
+	/* vSphere HA */
+	bool primary;          /* the HA primary (master) of its partition */
+	bool isolated;         /* declared itself isolated */
+	dcs_handle_t iso_ev;   /* pending isolation declaration */
+	dcs_time_t elect_at;   /* this node becomes its partition's primary then; 0: none */
+	dcs_time_t restart_at; /* ... and may restart VMs from then on */
 };
 
 struct outage {
@@ -159,7 +165,8 @@ enum ev_kind {
 	EV_INST,
 	EV_MONITOR,
 	EV_SETTLE,
-	EV_RECHECK
+	EV_RECHECK,
+	EV_ISOLATE
 };
 
 struct ev {
@@ -193,11 +200,19 @@ void dcs_cluster_resolve_timers(const struct dcs_cluster_cfg *c, struct dcs_clus
 	t->heartbeat = dcs_time_from_ms(hb_ms);
 	t->missed_same_site = same;
 	t->missed_cross_site = cross;
-	double arb_ms =
-	    !isnan(c->arbitration_ms) ? c->arbitration_ms : p->arbitration_factor * hb_ms * cross;
+	double arb_ms = !isnan(c->arbitration_ms)   ? c->arbitration_ms
+			: p->arbitration_factor > 0 ? p->arbitration_factor * hb_ms * cross
+						    : p->arbitration_ms;
 	t->arbitration = dcs_time_from_ms(arb_ms);
 	t->fence = dcs_time_from_s(isnan(c->fence_s) ? p->fence_s : c->fence_s);
 	t->start = dcs_time_from_s(isnan(c->start_s) ? p->start_s : c->start_s);
+	t->vsphere = p->mode == DCS_CLUSTER_VSPHERE_HA;
+	if (t->vsphere)
+		t->fence = 0; /* VMFS locks, no fencing (the loader warns about fence_s) */
+	t->isolation_primary = dcs_time_from_s(p->isolation_primary_s);
+	t->isolation_secondary = dcs_time_from_s(p->isolation_secondary_s);
+	t->election = dcs_time_from_s(p->election_s);
+	t->primary_loss_restart = dcs_time_from_s(p->primary_loss_restart_s);
 }
 
 /* ---- rows ---- */
@@ -431,6 +446,8 @@ static void set_path(struct cluster *c, int i, int j, enum path_class cls, doubl
 	}
 }
 
+static void vs_isolation(struct cluster *c);
+
 static void eval_paths(struct cluster *c)
 {
 	char why[200];
@@ -441,6 +458,8 @@ static void eval_paths(struct cluster *c)
 			enum path_class cls = classify(c, i, j, &loss, why, sizeof(why));
 			set_path(c, i, j, cls, loss, why);
 		}
+	if (c->tm.vsphere)
+		vs_isolation(c);
 }
 
 /* ---- the service ---- */
@@ -552,7 +571,8 @@ static void begin_recovery(struct cluster *c, int i)
 	bool outside = false;
 	for (int t = 0; t < c->n; t++)
 		outside |= c->nodes[t].comp != nd->comp;
-	if (!outside) {
+	/* vSphere HA fences nothing: VMFS locks keep a second copy from writing. */
+	if (!outside || c->tm.vsphere) {
 		start_resource(c, i);
 		return;
 	}
@@ -733,7 +753,7 @@ static void decide_quorum(struct cluster *c)
 		if (c->cfg->quorum == DCS_QUORUM_WITNESS && reaches_witness(c, i))
 			c->reach_w[c->nodes[i].comp] = 1;
 	}
-	switch (c->cfg->quorum) {
+	switch (c->tm.vsphere ? DCS_QUORUM_NONE : c->cfg->quorum) {
 	case DCS_QUORUM_NONE:
 		for (int k = 0; k < n; k++)
 			c->quorate[k] = comp_has_up(c, k);
@@ -777,12 +797,14 @@ static void decide_quorum(struct cluster *c)
 	}
 }
 
-static int choose_node(const struct cluster *c, int comp)
+/* The first node of partition comp that may run the service, preferring one
+ * at the site it last ran at; -1 when none may. */
+static int pick_node(const struct cluster *c, int comp,
+		     bool (*may_run)(const struct cluster *c, int i))
 {
 	int pick = -1;
 	for (int i = 0; i < c->n; i++) {
-		const struct node *nd = &c->nodes[i];
-		if (nd->comp != comp || !nd->up || nd->fenced || !nd->quorate)
+		if (c->nodes[i].comp != comp || !c->nodes[i].up || !may_run(c, i))
 			continue;
 		if (node_site(c, i) == c->last_site)
 			return i;
@@ -790,6 +812,220 @@ static int choose_node(const struct cluster *c, int comp)
 			pick = i;
 	}
 	return pick;
+}
+
+static bool quorate_unfenced(const struct cluster *c, int i)
+{
+	return !c->nodes[i].fenced && c->nodes[i].quorate;
+}
+
+static int choose_node(const struct cluster *c, int comp)
+{
+	return pick_node(c, comp, quorate_unfenced);
+}
+
+/* ---- vSphere HA ---- */
+
+/* Does the host write its datastore heartbeats (and so hold its VMs' disk
+ * locks)?  Up, with its site's storage writable. */
+static bool vs_datastore_ok(const struct cluster *c, int i)
+{
+	return c->nodes[i].up && dcs_world_site_writable(c->m->w, node_site(c, i));
+}
+
+/* The host's isolation address answers: the cluster's isolation_site, or
+ * by default the host's own site's gateway. */
+static bool vs_pings_isolation_address(const struct cluster *c, int i)
+{
+	const struct dcs_net *net = c->m->w->net;
+	int own = node_site(c, i), iso = c->cfg->isolation_site >= 0 ? c->cfg->isolation_site : own;
+	return dcs_net_site_up(net, iso) && (iso == own || dcs_net_reachable(net, own, iso));
+}
+
+/* Isolated: no heartbeat from any other host, and no answer from the
+ * isolation address; `last` is the last heartbeat heard from anyone. */
+static bool vs_isolation_cond(const struct cluster *c, int i, dcs_time_t *last)
+{
+	*last = 0;
+	if (!c->nodes[i].up || c->n < 2)
+		return false;
+	for (int j = 0; j < c->n; j++) {
+		if (j == i)
+			continue;
+		const struct pair *p =
+		    i < j ? &c->pairs[(size_t)i * c->n + j] : &c->pairs[(size_t)j * c->n + i];
+		if (p->path != PATH_BAD)
+			return false;
+		if (p->last_ok > *last)
+			*last = p->last_ok;
+	}
+	return !vs_pings_isolation_address(c, i);
+}
+
+/* Schedules or cancels each host's isolation declaration (the primary
+ * declares it isolation_primary after its last heartbeat, a secondary
+ * isolation_secondary), and ends an isolation when heartbeats return. */
+static void vs_isolation(struct cluster *c)
+{
+	dcs_time_t now = now_of(c);
+	for (int i = 0; i < c->n; i++) {
+		struct node *nd = &c->nodes[i];
+		dcs_time_t last;
+		if (!vs_isolation_cond(c, i, &last)) {
+			cancel(c, &nd->iso_ev);
+			if (nd->isolated && nd->up) {
+				nd->isolated = false;
+				NODE_ROW(c, "isolation_over", i, "hears its peers again");
+			}
+			continue;
+		}
+		if (nd->isolated || nd->iso_ev)
+			continue;
+		dcs_time_t at =
+		    last + (nd->primary ? c->tm.isolation_primary : c->tm.isolation_secondary);
+		nd->iso_ev = schedule(c, at > now ? at : now, EV_ISOLATE, i, -1);
+	}
+}
+
+static void vs_isolate(struct cluster *c, int i)
+{
+	struct node *nd = &c->nodes[i];
+	dcs_time_t last;
+	nd->iso_ev = 0;
+	if (!vs_isolation_cond(c, i, &last))
+		return;
+	nd->isolated = true;
+	int own = node_site(c, i);
+	int iso = c->cfg->isolation_site >= 0 ? c->cfg->isolation_site : own;
+	bool off = c->cfg->isolation_response == DCS_ISOLATION_POWER_OFF;
+	NODE_ROW(c, "isolated", i,
+		 "no heartbeat from any host for %g s and isolation address at %s unreachable; "
+		 "response: %s",
+		 dcs_time_to_s(now_of(c) - last), site_id(c, iso),
+		 off ? "power off its VMs" : "leave them powered on");
+	if (off && nd->inst != INST_NONE)
+		stop_inst(c, i, "isolation response: power off");
+}
+
+/* Elections: a partition whose up members include no primary elects its
+ * lowest up, non-isolated member election after the last heartbeat it had
+ * from a primary, which may restart VMs primary_loss_restart after it; when
+ * partitions merge the lowest-index primary stays. */
+static void vs_elect(struct cluster *c)
+{
+	dcs_time_t now = now_of(c);
+	int n = c->n;
+	for (int comp = 0; comp < n; comp++) {
+		int primary = -1, cand = -1;
+		for (int i = 0; i < n; i++) {
+			struct node *nd = &c->nodes[i];
+			if (nd->comp != comp || !nd->up)
+				continue;
+			if (nd->primary) {
+				if (primary < 0) {
+					primary = i;
+				} else {
+					nd->primary = false;
+					NODE_ROW(c, "election", i,
+						 "gives up the primary role to %s",
+						 c->nodes[primary].cfg->id);
+				}
+			}
+			if (cand < 0 && !nd->isolated)
+				cand = i;
+		}
+		for (int i = 0; i < n; i++) {
+			struct node *nd = &c->nodes[i];
+			if (nd->comp == comp && nd->up && i != primary && i != cand)
+				nd->elect_at = nd->restart_at = 0;
+		}
+		if (primary >= 0) {
+			if (primary != cand && cand >= 0)
+				c->nodes[cand].elect_at = c->nodes[cand].restart_at = 0;
+			continue;
+		}
+		if (cand < 0)
+			continue;
+		struct node *cd = &c->nodes[cand];
+		if (cd->elect_at == 0) {
+			/* The last heartbeat from a primary elsewhere (or down). */
+			dcs_time_t t0 = 0;
+			bool any = false;
+			for (int p = 0; p < n; p++) {
+				if (p == cand || !c->nodes[p].primary)
+					continue;
+				dcs_time_t l = pair_at(c, p, cand)->last_ok;
+				if (!any || l > t0)
+					t0 = l;
+				any = true;
+			}
+			if (!any)
+				t0 = now;
+			cd->elect_at = t0 + c->tm.election;
+			cd->restart_at = t0 + c->tm.primary_loss_restart;
+			if (cd->elect_at > now)
+				schedule(c, cd->elect_at, EV_RECONF, -1, -1);
+			if (cd->restart_at > now)
+				schedule(c, cd->restart_at, EV_RECONF, -1, -1);
+		}
+		if (now >= cd->elect_at && !cd->primary) {
+			cd->primary = true;
+			NODE_ROW(c, "election", cand,
+				 "becomes the vSphere HA primary of its partition");
+		}
+	}
+}
+
+/* The host that restarts a partition's VM, or -1: only the partition's
+ * primary restarts (from restart_at after an election), only when no host
+ * elsewhere still holds the VM (its datastore heartbeats would show it
+ * running: a partition, not a failure), and only on a host whose datastore
+ * is writable (the VM's files), preferring the site where it ran. */
+static bool vs_may_run(const struct cluster *c, int i)
+{
+	return !c->nodes[i].isolated && vs_datastore_ok(c, i);
+}
+
+static int vs_restart_node(struct cluster *c, int comp)
+{
+	int n = c->n;
+	bool primary = false;
+	for (int i = 0; i < n; i++) {
+		const struct node *nd = &c->nodes[i];
+		if (nd->comp != comp || !nd->up)
+			continue;
+		if (nd->primary) {
+			primary = true;
+			if (nd->restart_at > now_of(c))
+				return -1;
+		}
+	}
+	if (!primary)
+		return -1;
+	for (int j = 0; j < n; j++)
+		if (c->nodes[j].comp != comp && c->nodes[j].inst != INST_NONE &&
+		    vs_datastore_ok(c, j))
+			return -1;
+	return pick_node(c, comp, vs_may_run);
+}
+
+/* A copy that lost its disk lock to a newer one stops as soon as it can
+ * write again (VMFS shows it the lock is gone). */
+static void vs_lock_loss(struct cluster *c)
+{
+	for (int i = 0; i < c->n; i++) {
+		struct node *nd = &c->nodes[i];
+		if (nd->inst == INST_NONE || !vs_datastore_ok(c, i))
+			continue;
+		for (int j = 0; j < c->n; j++)
+			if (j != i && c->nodes[j].up && c->nodes[j].inst != INST_NONE &&
+			    c->nodes[j].inst_since > nd->inst_since) {
+				stop_inst(
+				    c, i,
+				    "its VM lost the disk lock to the copy restarted elsewhere");
+				break;
+			}
+	}
 }
 
 static void reconfigure(struct cluster *c)
@@ -810,12 +1046,14 @@ static void reconfigure(struct cluster *c)
 			}
 	}
 	decide_quorum(c);
+	if (c->tm.vsphere)
+		vs_elect(c);
 	for (int i = 0; i < n; i++) {
 		struct node *nd = &c->nodes[i];
 		if (!nd->up)
 			continue;
 		bool q = c->quorate[nd->comp] && !nd->fenced;
-		if (q != nd->quorate && !c->quiet) {
+		if (q != nd->quorate && !c->quiet && !c->tm.vsphere) {
 			bool w = c->cfg->quorum == DCS_QUORUM_WITNESS;
 			NODE_ROW(c, q ? "quorum_gained" : "quorum_lost", i,
 				 "partition of %d of %d nodes%s", c->size[nd->comp], n,
@@ -853,8 +1091,10 @@ static void reconfigure(struct cluster *c)
 			struct node *kn = &c->nodes[keep];
 			bool nd_run = nd->inst >= INST_CONVERGING,
 			     kn_run = kn->inst >= INST_CONVERGING;
-			if ((nd_run && !kn_run) ||
-			    (nd_run && kn_run && nd->inst_since < kn->inst_since))
+			/* vSphere HA: the newest copy holds the VM's disk lock. */
+			bool older = c->tm.vsphere ? nd->inst_since > kn->inst_since
+						   : nd->inst_since < kn->inst_since;
+			if ((nd_run && !kn_run) || (nd_run && kn_run && older))
 				keep = i;
 		}
 		for (int i = 0; i < n; i++)
@@ -863,10 +1103,12 @@ static void reconfigure(struct cluster *c)
 				stop_inst(c, i, "another instance runs in the same partition");
 		if (keep >= 0 || waiting)
 			continue;
-		int pick = choose_node(c, comp);
+		int pick = c->tm.vsphere ? vs_restart_node(c, comp) : choose_node(c, comp);
 		if (pick >= 0)
 			begin_recovery(c, pick);
 	}
+	if (c->tm.vsphere)
+		vs_lock_loss(c);
 }
 
 /* The instant of the failure behind the loss of the last holder's instance:
@@ -912,7 +1154,10 @@ static void update_avail(struct cluster *c)
 		struct node *nd = &c->nodes[i];
 		if (!nd->up)
 			continue;
-		if (nd->inst >= INST_CONVERGING) {
+		/* vSphere HA: a copy that cannot write its disks (the other holds
+		 * the lock, or its storage is suspended) does not split the brain. */
+		if (nd->inst >= INST_CONVERGING &&
+		    (!c->tm.vsphere || dcs_world_site_writable(w, node_site(c, i)))) {
 			running++;
 			last_runner = i;
 		}
@@ -1081,6 +1326,9 @@ static void on_event(struct dcs_kernel *k, void *ctx, const void *payload)
 		 * event: look again once it has. */
 		request_settle(c);
 		return;
+	case EV_ISOLATE:
+		vs_isolate(c, e.i);
+		break;
 	}
 	settle(c);
 }
@@ -1092,6 +1340,9 @@ static void node_refresh(struct cluster *c, int i, const char *why)
 	if (up == nd->up)
 		return;
 	nd->up = up;
+	cancel(c, &nd->iso_ev);
+	nd->isolated = false;
+	nd->elect_at = nd->restart_at = 0;
 	if (!up) {
 		NODE_ROW(c, "node_down", i, "%s", why);
 		nd->believed = nd->inst != INST_NONE;
@@ -1102,6 +1353,7 @@ static void node_refresh(struct cluster *c, int i, const char *why)
 		nd->believed = false;
 		nd->fenced = false;
 		nd->quorate = false;
+		nd->primary = false; /* a host that boots joins as a secondary */
 	}
 }
 
@@ -1223,6 +1475,8 @@ static int model_create(struct dcs_world *w, void **state)
 		c->witness_holder = -1;
 		c->last_site = -1;
 		c->lost_holder = -1;
+		if (c->tm.vsphere && c->n > 0)
+			c->nodes[0].primary = true; /* the first host listed is the primary */
 	}
 	m->tab = dcs_results_table(w->res, "cluster.csv", CLUSTER_HEADER);
 	static const enum dcs_note_kind kinds[] = {DCS_NOTE_LINK_STATE, DCS_NOTE_SITE_STATE,
@@ -1243,6 +1497,8 @@ static void warn_config(struct cluster *c)
 	struct dcs_world *w = c->m->w;
 	const struct dcs_cluster_cfg *cfg = c->cfg;
 	int ws = cfg->witness_site;
+	if (c->tm.vsphere)
+		return; /* no quorum (the loader warned about quorum keys) */
 	if (cfg->quorum == DCS_QUORUM_WITNESS) {
 		for (int i = 0; i < c->n; i++)
 			if (node_site(c, i) == ws) {
@@ -1416,6 +1672,13 @@ static const struct dcs_event_def cluster_events[] = {
     {"cluster.csv", "fence_unconfirmed", DCS_SEV_WARNING,
      "a fence that could not reach its node: the node may still run the service"},
     {"cluster.csv", "rejoin", DCS_SEV_GOOD, "a fenced node sees the cluster again"},
+    {"cluster.csv", "election", DCS_SEV_INFO,
+     "vSphere HA: a host becomes (or stops being) the primary of its partition"},
+    {"cluster.csv", "isolated", DCS_SEV_FAILURE,
+     "vSphere HA: a host hears no peer and no isolation address and applies the isolation "
+     "response"},
+    {"cluster.csv", "isolation_over", DCS_SEV_GOOD,
+     "vSphere HA: an isolated host hears its peers again"},
     {"cluster.csv", "stop", DCS_SEV_WARNING, "a node stops the service"},
     {"cluster.csv", "start", DCS_SEV_INFO, "a node starts the service's resources"},
     {"cluster.csv", "running", DCS_SEV_GOOD, "a node runs the service"},

@@ -134,6 +134,14 @@ long dcs_l2_full_mesh_pseudowires(int n)
 	return n < 2 ? 0 : (long)n * (n - 1) / 2;
 }
 
+double dcs_l2_mac_update_s(const struct dcs_link_cfg *l)
+{
+	const struct dcs_tech_info *t = dcs_tech(l->technology);
+	if (!t->control_plane || !t->l2_extension)
+		return 0;
+	return isnan(l->mac_update_ms) ? t->cp_update_s : l->mac_update_ms / 1e3;
+}
+
 double dcs_l2_failover_s(const struct dcs_link_cfg *l)
 {
 	const struct dcs_tech_info *t = dcs_tech(l->technology);
@@ -152,12 +160,13 @@ static struct path_info path_info(struct dcs_l2 *L, int a, int b)
 	bool flood = false;
 	pi.seq = true;
 	for (int h = 0; h < hops; h++) {
-		const struct dcs_tech_info *t = dcs_tech(scn->links[L->hop_links[h]].technology);
+		const struct dcs_link_cfg *lc = &scn->links[L->hop_links[h]];
+		const struct dcs_tech_info *t = dcs_tech(lc->technology);
 		if (!t->l2_extension)
 			return pi;
 		flood |= !t->control_plane;
 		pi.seq &= t->mac_mobility_seq;
-		pi.cp_s += t->cp_update_s;
+		pi.cp_s += dcs_l2_mac_update_s(lc);
 	}
 	pi.cls = flood ? PATH_FLOOD : PATH_CP;
 	pi.seq &= !flood;
@@ -666,7 +675,7 @@ static void l2_finish(struct dcs_world *w, void *state)
 		dcs_summary(w->res, "l2_bum_bytes", c->id, ll->bum_bytes, "B");
 		if (t->l2_extension) {
 			double ow = dcs_link_cfg_one_way_us(c) / 1e6;
-			double conv = t->control_plane ? t->cp_update_s + ow
+			double conv = t->control_plane ? dcs_l2_mac_update_s(c) + ow
 						       : dcs_l2_flood_learn_expected_s(ow, c->loss);
 			dcs_summary(w->res, "l2_mac_move_convergence_ms", c->id, conv * 1e3, "ms");
 		}

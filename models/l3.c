@@ -59,11 +59,11 @@ struct svc {
 	int home;
 	int gw;
 	dcs_handle_t vrrp_ev;
-	int rhi_site;
-	dcs_handle_t rhi_ev;
+	bool *rhi_up;            /* per site: its host route reaches the clients */
+	dcs_handle_t *rhi_ev;    /* per site: a pending injection or withdrawal */
 	struct dns_change *hist; /* record changes; hist[0] holds since the start */
 	size_t nhist, cap;
-	double ttl_eff_s, hc_s, rc_s, req_bytes, resp_bytes;
+	double ttl_eff_s, hold_s, hc_s, up_s, rc_s, req_bytes, resp_bytes;
 	int v;      /* VM site at the last change */
 	int egress; /* egress site at the last change */
 	dcs_time_t last_t;
@@ -113,11 +113,23 @@ double dcs_l3_health_check_s(const struct dcs_service_cfg *s)
 					: s->health_check_s;
 }
 
+double dcs_l3_probe_up_s(const struct dcs_service_cfg *s)
+{
+	return isnan(s->probe_up_s) ? dcs_ingress_method(DCS_INGRESS_RHI)->probe_up_s
+				    : s->probe_up_s;
+}
+
 double dcs_l3_routing_convergence_s(const struct dcs_service_cfg *s)
 {
 	return isnan(s->routing_convergence_s)
-		   ? dcs_ingress_method(DCS_INGRESS_RHI)->routing_convergence_s
+		   ? dcs_ingress_advert_s((enum dcs_bgp_session)s->bgp_session)
 		   : s->routing_convergence_s;
+}
+
+double dcs_l3_dns_violator_hold_s(const struct dcs_service_cfg *s)
+{
+	return isnan(s->dns_violator_hold_s) ? dcs_ingress_method(DCS_INGRESS_DNS)->violator_hold_s
+					     : s->dns_violator_hold_s;
 }
 
 static dcs_time_t ow(const struct dcs_l3 *L, int a, int b)
@@ -137,6 +149,46 @@ static int vm_site(const struct svc *S)
 
 /* ---- ingress weights ---- */
 
+/* The RHI route group g follows: the nearest site whose host route reaches
+ * the clients (BGP prefers the closest exit when both sites advertise the
+ * same /32); -1 when none does (a withdrawal before the new site's
+ * injection: the clients have no route, the service is unreachable). */
+static int rhi_ingress(const struct svc *S, const struct group *g)
+{
+	int best = -1;
+	dcs_time_t best_ow = DCS_TIME_NEVER;
+	for (int x = 0; x < S->L->n_sites; x++) {
+		if (!S->rhi_up[x])
+			continue;
+		dcs_time_t d = dcs_net_one_way(S->L->w->net, g->site, x);
+		if (best < 0 ||
+		    (d != DCS_TIME_NEVER && (best_ow == DCS_TIME_NEVER || d < best_ow))) {
+			best = x;
+			best_ow = d;
+		}
+	}
+	return best;
+}
+
+/* Adds `share` of the answers held at time t into w[]: answers fetched
+ * uniformly over (t - L, t] (a TTL of L), each record weighed by the part of
+ * that window it held. */
+static void dns_window(const struct svc *S, dcs_time_t t, double L, double share, double *w)
+{
+	if (!(L > 0)) {
+		w[S->hist[S->nhist - 1].site] += share;
+		return;
+	}
+	double hi = dcs_time_to_s(t), lo = hi - L;
+	for (size_t i = 0; i < S->nhist; i++) {
+		double a = i == 0 ? -INFINITY : dcs_time_to_s(S->hist[i].t);
+		double b = i + 1 < S->nhist ? dcs_time_to_s(S->hist[i + 1].t) : INFINITY;
+		double from = a > lo ? a : lo, to = b < hi ? b : hi;
+		if (to > from)
+			w[S->hist[i].site] += share * (to - from) / L;
+	}
+}
+
 /* Share of group g's requests entering at each site at time t (into w[]). */
 static void ingress_weights(const struct svc *S, const struct group *g, dcs_time_t t, double *w)
 {
@@ -147,33 +199,23 @@ static void ingress_weights(const struct svc *S, const struct group *g, dcs_time
 	case DCS_INGRESS_NONE:
 		w[S->home] = 1;
 		return;
-	case DCS_INGRESS_RHI:
-		w[S->rhi_site] = 1;
+	case DCS_INGRESS_RHI: {
+		int x = rhi_ingress(S, g);
+		if (x >= 0)
+			w[x] = 1;
 		return;
+	}
 	case DCS_INGRESS_LISP:
 		w[g->lisp_site] = 1;
 		return;
 	case DCS_INGRESS_DNS:
 		break;
 	}
+	/* Honest resolvers hold an answer for the effective TTL, violators for
+	 * their hold time. */
 	double viol = S->cfg->dns_violator_share;
-	w[S->hist[0].site] += viol;
-	double rest = 1 - viol;
-	double L = S->ttl_eff_s;
-	if (!(L > 0)) {
-		w[S->hist[S->nhist - 1].site] += rest;
-		return;
-	}
-	/* Answers were fetched uniformly over (t - L, t]: weigh each record value
-	 * by the part of that window it held. */
-	double hi = dcs_time_to_s(t), lo = hi - L;
-	for (size_t i = 0; i < S->nhist; i++) {
-		double a = i == 0 ? -INFINITY : dcs_time_to_s(S->hist[i].t);
-		double b = i + 1 < S->nhist ? dcs_time_to_s(S->hist[i + 1].t) : INFINITY;
-		double from = a > lo ? a : lo, to = b < hi ? b : hi;
-		if (to > from)
-			w[S->hist[i].site] += rest * (to - from) / L;
-	}
+	dns_window(S, t, S->hold_s, viol, w);
+	dns_window(S, t, S->ttl_eff_s, 1 - viol, w);
 }
 
 static bool tromboned(const struct group *g, int x)
@@ -363,6 +405,8 @@ static struct view group_view(const struct svc *S, const struct group *g, const 
 		if (tromboned(g, x))
 			v.trombone += w[x];
 	}
+	if (best < 0)
+		v.unreachable = 1; /* no route at all (RHI between withdrawal and injection) */
 	double reach = 1 - v.unreachable;
 	v.rtt_ms = reach > 1e-12 ? rtt_sum / reach : NAN;
 	return v;
@@ -434,18 +478,51 @@ struct svc_ref {
 	int group;
 };
 
+/* An RHI host route from site r.group (a site index here) reaches the
+ * clients (r.up) or is withdrawn from them. */
+struct rhi_ref {
+	struct svc *S;
+	int site;
+	int up;
+};
+
 static void rhi_event(struct dcs_kernel *k, void *ctx, const void *payload)
 {
 	(void)ctx;
-	struct svc_ref r;
+	struct rhi_ref r;
 	memcpy(&r, payload, sizeof(r));
 	struct svc *S = r.S;
-	S->rhi_ev = 0;
+	S->rhi_ev[r.site] = 0;
 	advance(S);
-	S->rhi_site = vm_site(S);
+	S->rhi_up[r.site] = r.up;
 	dcs_event(S->L->w->res, dcs_now(k), "ingress", S->cfg->id,
-		  "RHI host route now enters at %s", S->L->w->scn->sites[S->rhi_site].id);
+		  r.up ? "RHI host route from %s reaches the clients (probe up, then BGP)"
+		       : "RHI host route from %s withdrawn (probe down, then BGP)",
+		  S->L->w->scn->sites[r.site].id);
 	refresh(S);
+}
+
+/* After a move to `to`: the new site's route is injected once its probe
+ * passes (probe-up) and reaches the clients one advertisement interval
+ * later; every other site's route is withdrawn once its probe has failed
+ * long enough (mark-down), one advertisement interval later too.  A
+ * pending change the move makes moot is cancelled. */
+static void rhi_moved(struct svc *S, int to)
+{
+	struct dcs_kernel *k = S->L->w->k;
+	for (int x = 0; x < S->L->n_sites; x++) {
+		bool want = x == to;
+		if (S->rhi_ev[x]) {
+			dcs_cancel(k, S->rhi_ev[x]);
+			S->rhi_ev[x] = 0;
+		}
+		if (S->rhi_up[x] == want)
+			continue;
+		struct rhi_ref r = {S, x, want};
+		double d = (want ? S->up_s : S->hc_s) + S->rc_s;
+		S->rhi_ev[x] =
+		    dcs_schedule_in(k, dcs_time_from_s(d), rhi_event, S->L, &r, sizeof(r));
+	}
 }
 
 static void lisp_event(struct dcs_kernel *k, void *ctx, const void *payload)
@@ -558,14 +635,9 @@ static void on_moved(struct svc *S, const struct dcs_note *n)
 	switch (S->cfg->ingress) {
 	case DCS_INGRESS_NONE:
 		break;
-	case DCS_INGRESS_RHI: {
-		if (S->rhi_ev)
-			dcs_cancel(k, S->rhi_ev);
-		struct svc_ref r = {S, -1};
-		S->rhi_ev = dcs_schedule_in(k, dcs_time_from_s(S->hc_s + S->rc_s), rhi_event, L, &r,
-					    sizeof(r));
+	case DCS_INGRESS_RHI:
+		rhi_moved(S, n->to);
 		break;
-	}
 	case DCS_INGRESS_LISP:
 		for (size_t gi = 0; gi < S->cfg->n_clients; gi++) {
 			struct group *g = &S->g[gi];
@@ -593,6 +665,9 @@ static void on_moved(struct svc *S, const struct dcs_note *n)
 		struct svc_ref r = {S, -1};
 		if (S->ttl_eff_s > 0)
 			dcs_schedule_in(k, dcs_time_from_s(S->ttl_eff_s), kink_event, L, &r,
+					sizeof(r));
+		if (S->hold_s > 0 && S->cfg->dns_violator_share > 0)
+			dcs_schedule_in(k, dcs_time_from_s(S->hold_s), kink_event, L, &r,
 					sizeof(r));
 		break;
 	}
@@ -674,7 +749,10 @@ double dcs_l3_ip_move_convergence_s(void *ctx, int from, int to)
 		in = S->ttl_eff_s;
 		break;
 	case DCS_INGRESS_RHI:
-		in = S->hc_s + S->rc_s;
+		/* With the old site up its route still carries the clients (they
+		 * trombone) until the new one's is in; without it they wait for
+		 * the new site's probe and advertisement. */
+		in = from_ok ? 0 : S->up_s + S->rc_s;
 		break;
 	case DCS_INGRESS_LISP:
 		for (size_t gi = 0; gi < c->n_clients; gi++) {
@@ -706,6 +784,8 @@ static void l3_destroy(void *state)
 			}
 		free(S->g);
 		free(S->hist);
+		free(S->rhi_up);
+		free(S->rhi_ev);
 		if (S->h_w)
 			gsl_histogram_free(S->h_w);
 		if (S->h_wx)
@@ -742,11 +822,17 @@ static int svc_init(struct dcs_l3 *L, struct svc *S, const struct dcs_service_cf
 	S->cfg = cfg;
 	S->home = scn->vms[cfg->vm].site;
 	S->gw = S->home;
-	S->rhi_site = S->home;
 	S->v = S->egress = S->home;
 	S->ttl_eff_s = dcs_l3_dns_ttl_eff_s(cfg);
+	S->hold_s = dcs_l3_dns_violator_hold_s(cfg);
 	S->hc_s = dcs_l3_health_check_s(cfg);
+	S->up_s = dcs_l3_probe_up_s(cfg);
 	S->rc_s = dcs_l3_routing_convergence_s(cfg);
+	S->rhi_up = calloc((size_t)L->n_sites, sizeof(bool));
+	S->rhi_ev = calloc((size_t)L->n_sites, sizeof(dcs_handle_t));
+	if (!S->rhi_up || !S->rhi_ev)
+		return -1;
+	S->rhi_up[S->home] = true;
 	S->req_bytes = cfg->request_kib * 1024;
 	S->resp_bytes = cfg->response_kib * 1024;
 	S->time_to_optimal_s = NAN;

@@ -22,23 +22,30 @@
  *                          + backlog delay of the S->R replication)
  *   async        = access(h,S) + local array response; the write also feeds
  *                  the replication S->R.
- * n_rtt comes from the protocol (dcs_storage_*_round_trips: FC writes 2 or 1
- * with write acceleration, iSCSI per its negotiated keys, NFS per RPC chunk,
- * reads 1), RTT from the network now (so degradation and rerouting count),
- * rate(a,b) is the path's goodput capacity (and the FC port's payload rate
- * for FC).  The path is the network's, unless it transits the witness site:
- * then the best path that avoids the witness (see spath()).  Both arrays of a mirror take the write
- * when it arrives: shifting the remote admission by a constant would not change the queue's
- * statistics, and keeps admissions in time order.
+ * n_rtt of a host reaching an array comes from the host protocol
+ * (dcs_storage_*_round_trips: FC writes 2 or 1 with write acceleration,
+ * iSCSI per its negotiated keys, NFS per pipelined RPC chunks, reads 1); the
+ * mirror leg S->R between arrays takes storage.replication_round_trips
+ * (default 1: array replication protocols send the data with the command,
+ * e.g. SRDF/S single round trip SiRT, Huawei FastWrite; dci-facts.md §2.1,
+ * §2.3 row 1), whatever the hosts speak.  RTT comes from the network now
+ * (so degradation and rerouting count), rate(a,b) is the path's goodput
+ * capacity (and the FC port's payload rate for FC).  Native FC (over dwdm,
+ * or storage.fc.transport native) also waits credit_rounds; FCIP does not.  The path is the
+ * network's, unless it transits the witness site: then the best path that avoids the witness (see
+ * spath()).  Both arrays of a mirror take the write when it arrives: shifting the remote admission
+ * by a constant would not change the queue's statistics, and keeps admissions in time order.
  *
  * Traffic.  Storage bytes crossing the DCI (mirror writes S->R, async
  * replication, and host I/O to a remote array) are one flow per ordered
  * site pair ("channel"), with infinite bytes and a demand equal to the mean
  * offered rate (sum of iops x share x bytes of the workloads using it), so
  * they show in links.csv and share the DCI with migrations by max-min
- * fairness.  For FC the demand is capped at the buffer-credit limit
+ * fairness.  For native FC the demand is capped at the buffer-credit limit
  * credits x frame payload / RTT (dcs_fc_credit_cap_Bps), with a warning that
- * names the credits the distance needs.  Backlog is a fluid: it grows at
+ * names the credits the distance needs; for FCIP (the default over every
+ * technology but dwdm) at the FCIP profile's max-bandwidth, and the flow is
+ * a TCP flow with the profile's window (dcs_fcip_window_bytes).  Backlog is a fluid: it grows at
  * offered - carried (carried is the flow's exact byte count), and while it
  * is positive the flow asks for as much as the network (or the credits)
  * allow until it is drained.  A synchronous write waits behind the backlog
@@ -84,7 +91,8 @@
  * loader); FC credits §2.2 (Brocade FOS: km x Gbps / 2 + 6, 8 credits per
  * port default in the loader; SNIA per-frame table); detach delay 5 s §2.3
  * row 2 (metro node detach rule example), witness in a third failure domain
- * §2.3 row 3 and §5.2; vendor RTT limits §2.3 (VPLEX/metro node 5 / 10 ms,
+ * §2.3 row 3 and §5.2; supported distances of synchronous products in the
+ * product table (sim/core/syncproducts.c, dci-facts.md §2.3; VPLEX/metro node 5 / 10 ms,
  * MetroCluster IP 7 ms and 700 km, vMSC 10 ms).  Array service figures (read
  * 0.5 ms, write 0.2 ms, 8 servers) are loader defaults for an all-flash
  * array with write cache, not sourced figures.  The formulas and the limits
@@ -101,6 +109,8 @@
 #include "storage.h"
 #include "dcisim/exitcode.h"
 #include "dcisim/metrics.h"
+#include "dcisim/syncproducts.h"
+#include "dcisim/tech.h"
 #include "dcisim/world.h"
 
 enum plan_kind { PLAN_SERVE, PLAN_HOLD, PLAN_FAIL, PLAN_IDLE };
@@ -187,10 +197,14 @@ struct chan {
 	double rpo_s, max_backlog, max_rpo_s;
 	int warned_need;
 	int need_brocade, need_frames;
+	bool fcip;          /* FC carried as FCIP on this channel's path */
+	double window;      /* FCIP: the TCP window of the flow (bytes); 0: none */
+	bool warned_native; /* native FC forced over a path that cannot carry it */
 	double path_km;
 	/* What limited the channel (summary limited_by): bytes carried under
-	 * each net limit, [LIM_CREDITS] those under the demand while the demand
-	 * was the FC credit cap; the current flow's counts already taken. */
+	 * each net limit, [LIM_CAP] those under the demand while the demand
+	 * was the transport's cap (FC credits, FCIP max-bandwidth); the current
+	 * flow's counts already taken. */
 	double lim_bytes[DCS_LIMIT_COUNT + 1];
 	double lim_seen[DCS_LIMIT_COUNT];
 	bool demand_is_cap;
@@ -198,11 +212,12 @@ struct chan {
 	double share_rate_Bps; /* the flow's rate when its link share last held it */
 };
 
-#define LIM_CREDITS DCS_LIMIT_COUNT
+#define LIM_CAP DCS_LIMIT_COUNT
 
 struct spath {
 	uint32_t epoch;
 	bool valid, ok;
+	bool fc_native; /* every link can carry native FC (tech.h fc_native) */
 	dcs_time_t one_way;
 	double cap_Bps, km;
 };
@@ -252,7 +267,8 @@ struct sto {
 	size_t n_held, cap_held;
 	bool witness_up;
 	bool witness_oob;
-	unsigned vendor_warned;
+	double sync_ratio_max; /* largest RTT or distance / supported, so far */
+	bool sync_over;
 	struct dcs_table *repl;
 	/* storage_series.csv: I/O completed since the last sample, per site and
 	 * op ([site * 2 + op]; NULL without sampling), and which ones ever had
@@ -326,9 +342,11 @@ static const struct spath *spath(struct sto *m, int a, int b)
 		hops = dcs_net_path_avoiding(net, a, b, W, m->path_links, NULL, nl, &p->one_way);
 		p->ok = hops >= 0;
 	}
+	p->fc_native = p->ok;
 	for (int i = 0; p->ok && i < hops; i++) {
 		const struct dcs_link_cfg *l = &scn->links[m->path_links[i]];
 		double c = dcs_net_link_capacity_Bps(net, m->path_links[i]);
+		p->fc_native &= dcs_tech(l->technology)->fc_native;
 		if (c < p->cap_Bps)
 			p->cap_Bps = c;
 		p->km += l->distance_km * l->route_factor;
@@ -373,9 +391,22 @@ static double path_km(struct sto *m, int a, int b)
 	return spath(m, a, b)->km;
 }
 
-/* Network time of one I/O of workload `wl` (NULL: a zero-byte probe) from a
- * host at a to an array at b: round trips, serialisation, credit waits. */
-static dcs_time_t net_time(struct sto *m, const struct wl *wl, int a, int b, int op)
+/* Does FC cross a -> b natively (buffer credits), rather than as FCIP?  The
+ * scenario's fc.transport, else the path's technologies (tech.h fc_native:
+ * native only over dwdm). */
+static bool fc_native(struct sto *m, int a, int b)
+{
+	if (m->cfg->protocol != DCS_PROTO_FC)
+		return false;
+	if (m->cfg->fc.transport != DCS_FC_TRANSPORT_DEFAULT)
+		return m->cfg->fc.transport == DCS_FC_NATIVE;
+	return spath(m, a, b)->fc_native;
+}
+
+/* Network time of `n` round trips of one I/O of workload `wl` (NULL: a
+ * zero-byte probe of one round trip) between sites a and b: the round trips,
+ * the serialisation and, for native FC, the waits for credits. */
+static dcs_time_t trips_time(struct sto *m, const struct wl *wl, int a, int b, int n)
 {
 	if (a == b)
 		return 0;
@@ -384,10 +415,26 @@ static dcs_time_t net_time(struct sto *m, const struct wl *wl, int a, int b, int
 		return 0;
 	if (!wl)
 		return rtt;
-	int n = wl->rtt_n[op] + wl->credit_rounds;
+	if (fc_native(m, a, b))
+		n += wl->credit_rounds;
 	double rate = path_rate(m, a, b);
 	double ser = rate > 0 && isfinite(rate) ? wl->bytes / rate : 0;
 	return n * rtt + dcs_time_from_s(ser);
+}
+
+/* A host at a doing one I/O on an array at b: the host protocol's round
+ * trips (dcs_storage_*_round_trips). */
+static dcs_time_t net_time(struct sto *m, const struct wl *wl, int a, int b, int op)
+{
+	return trips_time(m, wl, a, b, wl ? wl->rtt_n[op] : 1);
+}
+
+/* The mirror leg of a write, array S to array R: the arrays' replication
+ * protocol, storage.replication_round_trips (1 by default), whatever the
+ * hosts speak. */
+static dcs_time_t mirror_time(struct sto *m, const struct wl *wl, int S, int R)
+{
+	return trips_time(m, wl, S, R, m->cfg->replication_round_trips);
 }
 
 /* ---- channels ---- */
@@ -425,10 +472,17 @@ static void chan_take_limits(struct sto *m, struct chan *ch)
 		double b = dcs_flow_limit_bytes(m->w->net, ch->f, (enum dcs_limit)l);
 		double d = b - ch->lim_seen[l];
 		ch->lim_seen[l] = b;
-		ch->lim_bytes[l == DCS_LIMIT_DEMAND && ch->demand_is_cap ? LIM_CREDITS : l] += d;
+		ch->lim_bytes[l == DCS_LIMIT_DEMAND && ch->demand_is_cap ? LIM_CAP : l] += d;
 	}
 	if (dcs_flow_limited_by(ch->f) == DCS_LIMIT_LINK_SHARE)
 		ch->share_rate_Bps = dcs_flow_rate_Bps(ch->f);
+}
+
+/* What caps the channel's demand: FC buffer credits (native) or the FCIP
+ * profile's max-bandwidth. */
+static const char *chan_cap_name(const struct chan *ch)
+{
+	return ch->fcip ? "fcip_max_bandwidth" : "fc_credits";
 }
 
 /* The limit holding the channel now, in the words of replication.csv. */
@@ -438,7 +492,7 @@ static const char *chan_limit_now(const struct chan *ch)
 		return "none";
 	enum dcs_limit l = dcs_flow_limited_by(ch->f);
 	if (l == DCS_LIMIT_DEMAND)
-		return ch->demand_is_cap ? "fc_credits" : "offered_load";
+		return ch->demand_is_cap ? chan_cap_name(ch) : "offered_load";
 	return dcs_limit_name(l);
 }
 
@@ -466,7 +520,7 @@ static void chan_apply(struct sto *m, struct chan *ch)
 					     .bytes = INFINITY,
 					     .demand_Bps = demand,
 					     .streams = 1,
-					     .window_bytes = 0,
+					     .window_bytes = ch->window,
 					     .label = ch->label};
 		ch->f = dcs_flow_start(net, &spec);
 		if (!ch->f)
@@ -582,13 +636,10 @@ static void chan_set_offered(struct sto *m, struct chan *ch, double offered, dou
 	chan_apply(m, ch);
 }
 
-/* FC credits: the cap they put on the channel, and a warning when the
- * distance needs more than the ISL has. */
-static void chan_credits(struct sto *m, struct chan *ch)
+/* Native FC: the cap the buffer credits put on the channel, and a warning
+ * when the distance needs more than the ISL has. */
+static void chan_credits(struct sto *m, struct chan *ch, double *cap_out)
 {
-	if (m->cfg->protocol != DCS_PROTO_FC || ch->next_offered <= 0 ||
-	    !reach(m, ch->src, ch->dst))
-		return;
 	double speed = m->cfg->fc.speed_gbps;
 	int credits = m->cfg->fc.bb_credits;
 	double payload =
@@ -601,11 +652,7 @@ static void chan_credits(struct sto *m, struct chan *ch)
 	int need = ch->need_brocade > ch->need_frames ? ch->need_brocade : ch->need_frames;
 	double line = dcs_fc_credit_cap_Bps(1 << 30, payload, rtt, speed);
 	bool starved = cap < line * (1 - 1e-12);
-	if (cap != ch->cap) {
-		chan_update(m, ch);
-		ch->cap = cap;
-		chan_apply(m, ch);
-	}
+	*cap_out = cap;
 	/* One warning per site pair and figure: both directions need the same. */
 	struct chan *rev = m->chans[ch->dst * m->n_sites + ch->src];
 	if (credits < need && need != ch->warned_need && (!rev || need != rev->warned_need)) {
@@ -621,6 +668,51 @@ static void chan_credits(struct sto *m, struct chan *ch)
 			 starved ? "replication is capped at" : "the port still carries", cap / 1e6,
 			 cap * 8 / 1e9);
 	}
+}
+
+/* How FC crosses the channel's path and what that caps: native FC over
+ * optical transport is capped by its buffer credits (chan_credits); FCIP is
+ * a TCP flow whose window the FCIP profile sizes from its max-bandwidth and
+ * the path's RTT (dcs_fcip_window_bytes), sending no faster than the
+ * max-bandwidth, and has no credit rule.  A window change restarts the flow
+ * (the bytes already carried stay counted). */
+static void chan_transport(struct sto *m, struct chan *ch)
+{
+	if (m->cfg->protocol != DCS_PROTO_FC || ch->next_offered <= 0 ||
+	    !reach(m, ch->src, ch->dst))
+		return;
+	bool native = fc_native(m, ch->src, ch->dst);
+	double cap, window = 0;
+	ch->fcip = !native;
+	if (native) {
+		chan_credits(m, ch, &cap);
+		if (!spath(m, ch->src, ch->dst)->fc_native && !ch->warned_native) {
+			ch->warned_native = true;
+			dcs_warn(m->w->res, now_of(m), "storage",
+				 "FC %s->%s: storage.fc.transport is native but the path crosses "
+				 "links that are not optical transport (dwdm); native FC cannot "
+				 "ride them (FCIP would)",
+				 site_id(m, ch->src), site_id(m, ch->dst));
+		}
+	} else {
+		ch->need_brocade = ch->need_frames = 0;
+		cap = m->cfg->fc.fcip_max_bandwidth_mbps * 1e6 / 8;
+		window = dcs_fcip_window_bytes(m->cfg->fc.fcip_max_bandwidth_mbps,
+					       m->cfg->fc.fcip_rtt_ms,
+					       dcs_time_to_s(storage_rtt(m, ch->src, ch->dst)));
+	}
+	if (cap == ch->cap && window == ch->window)
+		return;
+	chan_update(m, ch);
+	ch->cap = cap;
+	if (window != ch->window && ch->f) {
+		chan_take_limits(m, ch);
+		dcs_flow_stop(m->w->net, ch->f);
+		ch->f = NULL;
+		ch->sent_upd = 0;
+	}
+	ch->window = window;
+	chan_apply(m, ch);
 }
 
 /* ---- plans: how an I/O from a site is served in the current state ---- */
@@ -687,8 +779,7 @@ static void plan_aa(struct sto *m, const struct wl *wl, int h, int op, struct op
 		serve_via(m, wl, h, op, i, o);
 		if (o->kind == PLAN_SERVE && op == DCS_OP_WRITE) {
 			int S = m->arr[i].site, R = m->arr[j].site;
-			add_leg(o, j, chan_id(m, S, R),
-				o->leg[0].extra + net_time(m, wl, S, R, DCS_OP_WRITE));
+			add_leg(o, j, chan_id(m, S, R), o->leg[0].extra + mirror_time(m, wl, S, R));
 		}
 		return;
 	case AA_FROZEN:
@@ -956,7 +1047,7 @@ static void recompute_offered(struct sto *m)
 		struct chan *ch = m->chans[c];
 		if (!ch)
 			continue;
-		chan_credits(m, ch);
+		chan_transport(m, ch);
 		chan_set_offered(m, ch, ch->next_offered, ch->next_frames);
 		bool r = reach(m, ch->src, ch->dst);
 		if (ch->async && ch->used && r != ch->reachable)
@@ -980,23 +1071,36 @@ static void update_unavailable(struct sto *m)
 	}
 }
 
-static void vendor_check(struct sto *m)
+static const char *pair_name(const struct sto *m, char *buf, size_t n);
+
+/* The synchronous mirror against its product class's supported distance
+ * (dcisim/syncproducts.h), on the path it takes now: the largest ratio seen
+ * goes to summary.csv, and each time it passes 1 events.csv says so (the
+ * loader already warned from the nominal path). */
+static void sync_check(struct sto *m)
 {
-	if (m->cfg->mode != DCS_STORAGE_ACTIVE_ACTIVE)
+	if (m->cfg->mode != DCS_STORAGE_ACTIVE_ACTIVE || m->n_arrays < 2)
 		return;
 	int a = m->arr[0].site, b = m->arr[1].site;
 	if (!reach(m, a, b))
 		return;
 	double rtt_ms = dcs_time_to_ms(storage_rtt(m, a, b));
 	double km = path_km(m, a, b);
-	unsigned over = dcs_storage_vendor_limits(rtt_ms, km) & ~m->vendor_warned;
-	for (unsigned bit = 1; bit <= DCS_VENDOR_VMSC; bit <<= 1)
-		if (over & bit)
-			dcs_warn(m->w->res, now_of(m), "storage",
-				 "active-active mirror %s-%s: RTT %.4g ms over %.4g km exceeds %s",
-				 site_id(m, a), site_id(m, b), rtt_ms, km,
-				 dcs_vendor_limit_text(bit));
-	m->vendor_warned |= over;
+	int row = dcs_sync_limit_row(m->cfg->sync_product, rtt_ms, km);
+	double ratio = dcs_sync_limit_ratio(m->cfg->sync_product, rtt_ms, km);
+	if (ratio > m->sync_ratio_max)
+		m->sync_ratio_max = ratio;
+	bool over = ratio > 1;
+	if (over && !m->sync_over) {
+		const struct dcs_sync_product *p = dcs_sync_product(row);
+		char pair[96];
+		dcs_event(m->w->res, now_of(m), "storage_sync_unsupported",
+			  pair_name(m, pair, sizeof(pair)),
+			  "RTT %.4g ms over %.4g km is %.3g x the supported distance of %s "
+			  "(%g ms RTT, %g km; 0: none stated; %s)",
+			  rtt_ms, km, ratio, p->label, p->max_rtt_ms, p->max_km, p->source);
+	}
+	m->sync_over = over;
 }
 
 static void start_resync(struct sto *m, int from, int to, double bytes);
@@ -1174,14 +1278,21 @@ static void start_resync(struct sto *m, int from, int to, double bytes)
 		return;
 	snprintf(m->aa.resync_label, sizeof(m->aa.resync_label), "storage resync %s->%s",
 		 site_id(m, from), site_id(m, to));
-	double cap = INFINITY;
-	if (m->cfg->protocol == DCS_PROTO_FC)
+	double cap = INFINITY, window = 0;
+	if (fc_native(m, from, to)) {
 		cap = dcs_fc_credit_cap_Bps(m->cfg->fc.bb_credits, DCS_FC_FRAME_PAYLOAD,
 					    storage_rtt(m, from, to), m->cfg->fc.speed_gbps);
+	} else if (m->cfg->protocol == DCS_PROTO_FC) {
+		cap = m->cfg->fc.fcip_max_bandwidth_mbps * 1e6 / 8;
+		window = dcs_fcip_window_bytes(m->cfg->fc.fcip_max_bandwidth_mbps,
+					       m->cfg->fc.fcip_rtt_ms,
+					       dcs_time_to_s(storage_rtt(m, from, to)));
+	}
 	struct dcs_flow_spec spec = {.src = from,
 				     .dst = to,
 				     .bytes = bytes,
 				     .demand_Bps = cap,
+				     .window_bytes = window,
 				     .streams = 1,
 				     .label = m->aa.resync_label,
 				     .on_done = resync_done,
@@ -1208,7 +1319,7 @@ static void refresh(struct sto *m)
 	}
 	recompute_offered(m);
 	update_unavailable(m);
-	vendor_check(m);
+	sync_check(m);
 }
 
 static void on_note(void *ctx, const struct dcs_note *n)
@@ -1447,7 +1558,8 @@ static int sto_create(struct dcs_world *w, void **state)
 			snprintf(wl->name, sizeof(wl->name), "%s/wl%zu", scn->sites[c->site].id, i);
 		size_t same_owner = 0;
 		for (size_t j = 0; j < i; j++)
-			same_owner += cfg->workloads[j].vm == c->vm && cfg->workloads[j].site == c->site;
+			same_owner +=
+			    cfg->workloads[j].vm == c->vm && cfg->workloads[j].site == c->site;
 		snprintf(name, sizeof(name), "storage/wl@%s#%zu",
 			 c->vm >= 0 ? scn->vms[c->vm].id : scn->sites[c->site].id, same_owner);
 		wl->rng = dcs_rng(w->k, name);
@@ -1542,22 +1654,27 @@ static void chan_bottleneck_summary(struct sto *m, struct chan *ch, const char *
 	chan_take_limits(m, ch);
 	int best = DCS_LIMIT_NONE;
 	double most = 0;
-	for (int l = 0; l <= LIM_CREDITS; l++)
+	for (int l = 0; l <= LIM_CAP; l++)
 		if (ch->lim_bytes[l] > most) {
 			most = ch->lim_bytes[l];
 			best = l;
 		}
-	const char *lb = best == LIM_CREDITS        ? "fc_credits"
+	const char *lb = best == LIM_CAP            ? chan_cap_name(ch)
 			 : best == DCS_LIMIT_DEMAND ? "offered_load"
 						    : dcs_limit_name((enum dcs_limit)best);
 	dcs_summary_text(res, "limited_by", e, lb, "");
 	double v;
 	const char *metric, *unit;
-	if (best == LIM_CREDITS) {
+	if (best == LIM_CAP && ch->fcip) {
+		/* The FCIP max-bandwidth is the channel's rate cap. */
+		if (dcs_net_lift(m->w->net, ch->src, ch->dst, DCS_LIMIT_DEMAND, 1, ch->window,
+				 ch->peak_offered, ch->share_rate_Bps, &v, &metric, &unit))
+			dcs_summary(res, metric, e, v, unit);
+	} else if (best == LIM_CAP) {
 		int need = ch->need_brocade > ch->need_frames ? ch->need_brocade : ch->need_frames;
 		dcs_summary(res, "lift_fc_credits", e, need, "count");
 	} else if (best != DCS_LIMIT_DEMAND &&
-		   dcs_net_lift(m->w->net, ch->src, ch->dst, (enum dcs_limit)best, 1, 0,
+		   dcs_net_lift(m->w->net, ch->src, ch->dst, (enum dcs_limit)best, 1, ch->window,
 				fmin(ch->peak_offered, ch->cap), ch->share_rate_Bps, &v, &metric,
 				&unit)) {
 		dcs_summary(res, metric, e, v, unit);
@@ -1676,6 +1793,9 @@ static void sto_finish(struct dcs_world *w, void *state)
 		char pair[96];
 		pair_name(m, pair, sizeof(pair));
 		dcs_summary(res, "storage_detaches", pair, m->aa.detaches, "count");
+		if (m->sync_ratio_max > 0)
+			dcs_summary(res, "storage_sync_limit_ratio", pair, m->sync_ratio_max,
+				    "ratio");
 		dcs_summary(res, "storage_resyncs", pair, m->aa.resyncs, "count");
 		if (m->aa.resyncs > 0)
 			dcs_summary(res, "storage_resync_s", pair, m->aa.resync_s, "s");
@@ -1743,12 +1863,14 @@ static const struct dcs_metric_def storage_metrics[] = {
      "credits the distance needs to fill the pipe with the workload's frames"},
     {"storage_fc_credit_cap_gbps", "Gbps", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
      "the throughput the configured credits allow at this distance"},
+    {"storage_sync_limit_ratio", "ratio", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "synchronous mirror: largest RTT or distance over its product's supported limit (above 1: "
+     "unsupported)"},
     {"storage_detaches", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
      "times the mirror was split and one side continued alone"},
     {"storage_resyncs", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT,
      "resynchronisations of a split mirror"},
-    {"storage_resync_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "time resynchronisation took"},
+    {"storage_resync_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE, "time resynchronisation took"},
     {"storage_held_writes_at_end", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
      "writes still held (mirror frozen) when the run ended"},
 };
@@ -1766,6 +1888,8 @@ static const struct dcs_event_def storage_events[] = {
     {"events.csv", "storage_freeze", DCS_SEV_WARNING,
      "the mirror is lost: writes are held until the detach delay decides"},
     {"events.csv", "storage_heal", DCS_SEV_GOOD, "the mirror came back before the detach"},
+    {"events.csv", "storage_sync_unsupported", DCS_SEV_WARNING,
+     "the synchronous mirror's path is beyond its product's supported distance"},
     {"events.csv", "storage_resume", DCS_SEV_GOOD, "the mirror is back and resynchronises"},
     {"events.csv", "storage_resync_done", DCS_SEV_GOOD, "resynchronisation finished"},
 };

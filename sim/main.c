@@ -14,6 +14,7 @@ static const char usage[] =
 	"  dcisim validate SCENARIO.json...\n"
 	"  dcisim sweep SWEEP.json [--out DIR] [--jobs N]\n"
 	"  dcisim report RESULT_DIR [--out DIR]\n"
+	"  dcisim plan PLAN.json [--out DIR] [--jobs N] [--resume]  largest value meeting targets\n"
 	"  dcisim compare RESULT_DIR RESULT_DIR... [--out DIR]\n"
 	"  dcisim check RESULT_DIR --baseline DIR [--rtol X] [--atol Y] [--accept]\n"
 	"  dcisim view SCENARIO.json [--speed X] [--snapshot SECONDS FILE.bmp]\n"
@@ -25,8 +26,9 @@ static const char usage[] =
 	"\n"
 	"Without a scenario, `dcisim run` runs the bundled default: two metro sites\n"
 	"and a witness site.  Results go to results/<scenario name>/ as CSV files.\n"
-	"Exit status: 0 success; 1 drift found by check; 2 usage error or invalid\n"
-	"input (nothing written); 3 runtime failure; 130/143 interrupted.\n";
+	"Exit status: 0 success; 1 drift found by check, or no value meeting a plan's\n"
+	"targets; 2 usage error or invalid input (nothing written); 3 runtime failure;\n"
+	"130/143 interrupted.\n";
 
 struct command {
 	const char *name;
@@ -38,6 +40,7 @@ static const struct command commands[] = {
 	{"schema", dcs_cmd_schema}, {"sweep", dcs_cmd_sweep},	  {"compare", dcs_cmd_compare},
 	{"check", dcs_cmd_check},	  {"view", dcs_cmd_view},	  {"metrics", dcs_cmd_metrics},
 	{"report", dcs_cmd_report},
+	{"plan", dcs_cmd_plan},
 };
 
 int main(int argc, char **argv)

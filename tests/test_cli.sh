@@ -36,7 +36,7 @@ fail() {
 
 # ---- help, version, unknown commands ----
 
-for args in "--help" "--version" "run --help" "validate --help" "sweep --help" \
+for args in "--help" "--version" "run --help" "validate --help" "sweep --help" "plan --help" \
 	"compare --help" "check --help" "view --help" "bench --help" "schema --help"; do
 	# shellcheck disable=SC2086
 	"$exe" $args >"$tmp/out" 2>"$tmp/err"

@@ -3,8 +3,16 @@
  * quorum and split brain, degraded links, storage interplay.
  *
  * Expected figures are written out from the reference (dci-facts.md §5.1,
- * §5.3), not taken from the model: RTO = detection + arbitration + fence +
- * start + network convergence, to the nanosecond.
+ * §5.3) and the vendors' documents (sim/core/presets.c), not taken from the
+ * model: RTO = detection + arbitration + fence + start + network
+ * convergence, to the nanosecond, with each preset's fencing (corosync SBD
+ * msgwait 10 s, WSFC disk arbitration 7 s, VCS and vSphere HA none).
+ * vSphere HA has no quorum: a failed secondary is restarted at T18 s (15 s
+ * of network heartbeats, then the datastore heartbeat window to T18), a
+ * failed primary at T35 s (a new primary elected at T25 s); a partition
+ * whose hosts keep writing datastore heartbeats restarts nothing; an
+ * isolated host declares isolation at T30 s (T5 s for the primary) and
+ * powers its VMs off when told to.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -177,8 +185,10 @@ static void test_presets(void **state)
 	assert_int_equal(t.heartbeat, 750 * ms);
 	assert_int_equal(t.missed_cross_site, 4);
 	assert_int_equal(t.arbitration, 3600 * ms);
-	assert_int_equal(t.fence, 10 * s);
+	dcs_validate("corosync fencing (SBD msgwait)", "SUSE TID 7011346 msgwait 10 s", 10,
+		     dcs_time_to_s(t.fence), 0, 0, "s");
 	assert_int_equal(t.start, 20 * s);
+	assert_false(t.vsphere);
 
 	resolve("{\"id\": \"c\", " NODES3 ", \"preset\": \"corosync\"}", 0, &t);
 	/* Three nodes: token 3000 + 650 = 3650 ms. */
@@ -199,16 +209,35 @@ static void test_presets(void **state)
 	assert_int_equal(t.missed_same_site, 10);
 	assert_int_equal(t.missed_cross_site, 20);
 	assert_int_equal(t.arbitration, 0);
+	dcs_validate("wsfc fencing (disk arbitration)",
+		     "Microsoft Learn: arbitration adds 7 s to the failover", 7,
+		     dcs_time_to_s(t.fence), 0, 0, "s");
 
 	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"vcs\"}", 0, &t);
 	assert_int_equal(t.heartbeat * t.missed_cross_site, 16 * s);
 	assert_int_equal(t.heartbeat, 500 * ms);
+	assert_int_equal(t.fence, 0); /* I/O fencing races at once */
 
 	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"vsphere_ha\"}", 0, &t);
+	/* Epping, vSphere 5 Clustering Deepdive: dead at T15 s, T18 s with
+	 * datastore heartbeats; isolation 5 s / 30 s (KB 322784); new primary
+	 * T25 s, restarts T35 s. */
+	assert_true(t.vsphere);
 	assert_int_equal(t.heartbeat * t.missed_cross_site, 15 * s);
+	dcs_validate("vSphere HA host declared dead (datastore heartbeats)",
+		     "Epping, Clustering Deepdive: T18s", 18,
+		     dcs_time_to_s(t.heartbeat * t.missed_cross_site + t.arbitration), 0, 0, "s");
+	dcs_validate("vSphere HA isolation, primary", "Broadcom KB 322784: 5 s", 5,
+		     dcs_time_to_s(t.isolation_primary), 0, 0, "s");
+	dcs_validate("vSphere HA isolation, secondary", "Broadcom KB 322784: 30 s", 30,
+		     dcs_time_to_s(t.isolation_secondary), 0, 0, "s");
+	assert_int_equal(t.election, 25 * s);
+	assert_int_equal(t.primary_loss_restart, 35 * s);
+	assert_int_equal(t.fence, 0);
 
 	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"custom\"}", 0, &t);
 	assert_int_equal(t.heartbeat * t.missed_cross_site, 5 * s);
+	assert_int_equal(t.fence, 0);
 
 	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"wsfc\", \"missed\": 7, \"fence_s\": 0,"
 		" \"start_s\": 45, \"arbitration_ms\": 250}",
@@ -224,19 +253,25 @@ static void test_presets(void **state)
 
 struct preset_case {
 	const char *preset;
-	double detect_s, arb_s; /* from the reference, written out */
+	double detect_s, arb_s, fence_s; /* from the reference, written out */
+	double wait_s;                   /* vSphere HA: election, past detection */
 };
 
 static void test_rto_per_preset(void **state)
 {
 	(void)state;
 	static const struct preset_case cases[] = {
-	    {"corosync", 3.0, 3.6},  /* token 3 s + consensus 3.6 s (dci-facts §5.3) */
-	    {"wsfc", 20.0, 0},       /* cross-site 1 s x 20 */
-	    {"vcs", 16.0, 0},        /* peerinact 16 s */
-	    {"vsphere_ha", 15.0, 0}, /* failed at 15 s */
+	    /* token 3 s + consensus 3.6 s (dci-facts §5.3), SBD msgwait 10 s */
+	    {"corosync", 3.0, 3.6, 10, 0},
+	    /* cross-site 1 s x 20, disk arbitration 7 s (Microsoft Learn) */
+	    {"wsfc", 20.0, 0, 7, 0},
+	    /* peerinact 16 s, fencing race at once */
+	    {"vcs", 16.0, 0, 0, 0},
+	    /* n1 is the primary: dead at 15 s, datastore heartbeats to 18 s, a
+	     * new primary elected at 25 s restarts at 35 s (Epping) */
+	    {"vsphere_ha", 15.0, 3, 0, 17},
 	};
-	const double conv = 2.5, fence = 10, start = 20;
+	const double conv = 2.5, start = 20;
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		char *text =
 		    fmt("{\"dcisim\": 1, \"name\": \"rto\", \"duration_s\": 300, " SITES3 LINKS3
@@ -245,7 +280,8 @@ static void test_rto_per_preset(void **state)
 			"\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n1\"}]}",
 			cases[k].preset);
 		struct harness r = run_text(text, 1, &conv);
-		double expected = cases[k].detect_s + cases[k].arb_s + fence + start + conv;
+		double expected = cases[k].detect_s + cases[k].arb_s + cases[k].fence_s +
+				  cases[k].wait_s + start + conv;
 		char name[96];
 		snprintf(name, sizeof(name), "cluster RTO, %s, node crash", cases[k].preset);
 		dcs_validate(name, "dci-facts.md §5.1 timers, §5.3 RTO composition", expected,
@@ -270,7 +306,7 @@ static void test_rto_gratuitous_arp(void **state)
 	(void)state;
 	const char *text =
 	    "{\"dcisim\": 1, \"name\": \"garp\", \"duration_s\": 300, " SITES3 LINKS3
-	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"custom\","
 	    " \"quorum\": \"witness\", \"witness_site\": \"wit\", \"fence_s\": 4,"
 	    " \"start_s\": 6}],"
 	    "\"faults\": [{\"at_s\": 50, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
@@ -278,9 +314,8 @@ static void test_rto_gratuitous_arp(void **state)
 	double one_way = dcs_time_to_s(dcs_net_one_way(r.w->net, 1, 0));
 	/* 60 km of fibre: 0.294 ms one way. */
 	assert_true(fabs(one_way - 60 * 4.9e-6) < 1e-12);
-	dcs_validate("cluster RTO with gratuitous ARP", "SPEC §4.6; 4.9 us/km",
-		     15 + 4 + 6 + one_way, h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9,
-		     "s");
+	dcs_validate("cluster RTO with gratuitous ARP", "SPEC §4.6; 4.9 us/km", 5 + 4 + 6 + one_way,
+		     h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
 	h_close(&r);
 }
 
@@ -296,10 +331,11 @@ static void test_rto_same_site(void **state)
 	    " \"quorum\": \"majority\"}],"
 	    "\"faults\": [{\"at_s\": 10, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
 	struct harness r = run_text(text, 1, &conv);
-	dcs_validate("cluster RTO, wsfc same-site peer", "dci-facts.md §5.1 WSFC 2016+ 1 s x 10",
-		     10.0 + 10 + 20, h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+	dcs_validate("cluster RTO, wsfc same-site peer",
+		     "dci-facts.md §5.1 WSFC 2016+ 1 s x 10; disk arbitration 7 s", 10.0 + 7 + 20,
+		     h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
 	/* The service restarts on n2, at the same site. */
-	assert_true(fabs(first_event(r.w, "running", "n2") - 50.0) < 1e-9);
+	assert_true(fabs(first_event(r.w, "running", "n2") - 47.0) < 1e-9);
 	h_close(&r);
 }
 
@@ -402,12 +438,12 @@ static void test_no_quorum_split_brain(void **state)
 	/* With zero fencing and start, the split lasts the partition minus detection. */
 	const char *text =
 	    "{\"dcisim\": 1, \"name\": \"sb0\", \"duration_s\": 600, " SITES2 LINKS2
-	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"custom\","
 	    " \"quorum\": \"none\", \"fence_s\": 0, \"start_s\": 0}],"
 	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
 	    " \"for_s\": 60}]}";
 	struct harness r = run_text(text, 1, NULL);
-	dcs_validate("split brain, quorum none, no fence/start", "SPEC §4.6", 60.0 - 15.0,
+	dcs_validate("split brain, quorum none, no fence/start", "SPEC §4.6", 60.0 - 5.0,
 		     h_summary(r.w->res, "cluster_split_brain_s", "db"), 0, 1e-9, "s");
 	h_close(&r);
 }
@@ -567,9 +603,9 @@ static void test_storage_blocked(void **state)
 	(void)state;
 	const char *text =
 	    "{\"dcisim\": 1, \"name\": \"st\", \"duration_s\": 600, " SITES3 LINKS3
-	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"custom\","
 	    " \"quorum\": \"witness\", \"witness_site\": \"wit\", \"fence_s\": 0,"
-	    " \"start_s\": 5}],"
+	    " \"start_s\": 15}],"
 	    "\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
 	struct dcs_scenario *scn = h_load(text);
 	struct dcs_world *w = dcs_world_create(scn, 1);
@@ -581,7 +617,8 @@ static void test_storage_blocked(void **state)
 	w->q.l3_ctx = (void *)&conv;
 	dcs_world_run(w, w->horizon);
 	dcs_world_finish(w);
-	/* Running at 120 s, but storage at dc2 is suspended until 200 s. */
+	/* Running at 120 s (5 s detection + 15 s start), but storage at dc2 is
+	 * suspended until 200 s. */
 	assert_true(fabs(first_event(w, "storage_blocked", "n2") - 120) < 1e-9);
 	double up = first_event(w, "up", "n2");
 	/* The resource monitor (every 10 s from 0) sees it at 200 s. */
@@ -591,6 +628,157 @@ static void test_storage_blocked(void **state)
 		     h_summary(w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
 	assert_true(fabs(h_summary(w->res, "cluster_rto_s", "db#1") - 100) < 1e-9);
 	assert_true(fabs(h_summary(w->res, "cluster_unavailable_s", "db") - 100) < 1e-9);
+	dcs_world_destroy(w);
+	dcs_scenario_free(scn);
+}
+
+/* ---- vSphere HA: no quorum, datastore heartbeats, isolation ---- */
+
+static void test_vsphere_secondary_crash(void **state)
+{
+	(void)state;
+	const double conv = 2.5;
+	const char *text =
+	    "{\"dcisim\": 1, \"name\": \"vs\", \"duration_s\": 300, " SITES2 LINKS2
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+	    " \"service_on\": \"n2\"}],"
+	    "\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n2\"}]}";
+	struct harness r = run_text(text, 1, &conv);
+	/* n1 is the primary: n2 dead at T15 s, restarted after the datastore
+	 * heartbeat window at T18 s. */
+	assert_true(fabs(first_event(r.w, "dead", NULL) - 115) < 1e-9);
+	dcs_validate("vSphere HA RTO, secondary host crash",
+		     "Epping, Clustering Deepdive: dead at T18s with heartbeat datastores",
+		     18 + 20 + conv, h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+	assert_true(isnan(first_event(r.w, "election", NULL)));
+	h_close(&r);
+}
+
+static void test_vsphere_partition(void **state)
+{
+	(void)state;
+	/* A 200 s DCI cut, storage everywhere writable: each host keeps writing
+	 * its datastore heartbeats, so the partition restarts nothing and never
+	 * splits the brain; n2's partition elects a primary at T25 s. */
+	const char *text =
+	    "{\"dcisim\": 1, \"name\": \"vp\", \"duration_s\": 600, " SITES2 LINKS2
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\"}],"
+	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
+	    " \"for_s\": 200}]}";
+	struct harness r = run_text(text, 1, NULL);
+	assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 0);
+	assert_true(h_summary(r.w->res, "cluster_split_brain_s", "db") == 0);
+	assert_int_equal(max_running(r.w, NULL), 1);
+	dcs_validate("vSphere HA election after losing the primary", "Epping: T25s", 25,
+		     first_event(r.w, "election", "n2") - 100, 0, 1e-9, "s");
+	/* Each host still pings its own gateway: partitioned, not isolated. */
+	assert_true(isnan(first_event(r.w, "isolated", NULL)));
+	/* After the heal one primary is left. */
+	assert_int_equal((int)count_events(r.w, "election"), 2);
+	h_close(&r);
+}
+
+static void test_vsphere_ignored_keys(void **state)
+{
+	(void)state;
+	/* quorum and fence_s mean nothing to vSphere HA: the scenario loads, each
+	 * key with a warning naming it (file:line:col), not an error. */
+	struct dcs_scenario *scn =
+	    h_load("{\"dcisim\": 1, \"name\": \"vw\", \"duration_s\": 10, " SITES2 LINKS2
+		   "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+		   " \"quorum\": \"majority\", \"fence_s\": 5}]}");
+	assert_int_equal((int)scn->n_warnings, 2);
+	assert_non_null(strstr(scn->warnings[0], "warning:"));
+	assert_non_null(strstr(scn->warnings[0], "quorum"));
+	assert_non_null(strstr(scn->warnings[1], "fence_s"));
+	dcs_scenario_free(scn);
+}
+
+static void test_vsphere_isolation(void **state)
+{
+	(void)state;
+	const double conv = 2.5;
+	/* The management gateway is at dc1: on a DCI cut n2, holding the VM,
+	 * hears nobody and cannot ping it: isolated at T30 s (a secondary). */
+	static const char *const responses[] = {"power_off", "leave_powered_on"};
+	for (size_t k = 0; k < 2; k++) {
+		char *text =
+		    fmt("{\"dcisim\": 1, \"name\": \"vi\", \"duration_s\": 600, " SITES2 LINKS2
+			"\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+			" \"service_on\": \"n2\", \"isolation_site\": \"dc1\","
+			" \"isolation_response\": \"%s\"}],"
+			"\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
+			" \"for_s\": 300}]}",
+			responses[k]);
+		struct harness r = run_text(text, 1, &conv);
+		dcs_validate("vSphere HA isolation of a secondary", "Broadcom KB 322784: 30 s", 30,
+			     first_event(r.w, "isolated", "n2") - 100, 0, 1e-9, "s");
+		if (k == 0) {
+			/* Powered off at T30 s: the primary restarts it at once. */
+			dcs_validate("vSphere HA RTO, isolated host powers off",
+				     "isolation 30 s + start 20 s + convergence", 30 + 20 + conv,
+				     h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+			assert_true(h_summary(r.w->res, "cluster_split_brain_s", "db") == 0);
+		} else {
+			/* Left on: the VM keeps running on n2, nothing restarts. */
+			assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 0);
+			assert_int_equal(max_running(r.w, NULL), 1);
+		}
+		h_close(&r);
+		free(text);
+	}
+}
+
+struct storage_window {
+	struct dcs_kernel *k;
+	int site;
+	dcs_time_t from, until;
+};
+
+static bool writable_window(void *ctx, int site)
+{
+	const struct storage_window *s = ctx;
+	dcs_time_t now = dcs_now(s->k);
+	return site != s->site || now < s->from || now >= s->until;
+}
+
+static void test_vsphere_datastore(void **state)
+{
+	(void)state;
+	/* A DCI cut at 100 s after which the storage suspends dc1 (the witness
+	 * chose dc2): n1 (the primary, holding the VM) stops writing datastore
+	 * heartbeats, so n2's partition, once it has elected a primary (T25 s),
+	 * restarts the VM at T35 s.  When the mirror returns at 400 s the copy
+	 * on n1 finds its lock gone and stops: no split brain. */
+	const char *text =
+	    "{\"dcisim\": 1, \"name\": \"vd\", \"duration_s\": 600, " SITES2 LINKS2
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\"}],"
+	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
+	    " \"for_s\": 300}]}";
+	struct dcs_scenario *scn = h_load(text);
+	struct dcs_world *w = dcs_world_create(scn, 1);
+	struct storage_window st = {w->k, 0, dcs_time_from_s(100), dcs_time_from_s(400)};
+	const double conv = 0;
+	w->q.site_writable = writable_window;
+	w->q.storage_ctx = &st;
+	w->q.ip_move_convergence_s = conv_fixed;
+	w->q.l3_ctx = (void *)&conv;
+	dcs_world_run(w, w->horizon);
+	dcs_world_finish(w);
+	dcs_validate("vSphere HA restart after the primary's datastore is suspended",
+		     "Epping: new primary T25s, restarts T35s", 135, first_event(w, "start", "n2"),
+		     0, 1e-9, "s");
+	assert_true(h_summary(w->res, "cluster_split_brain_s", "db") == 0);
+	/* The stale copy stops when dc1 can write again (the mirror is back at
+	 * 400 s: the next resource monitor pass, at 400 s). */
+	struct dcs_table *t = h_table(w->res, "cluster.csv");
+	int ce = h_col(t, "event"), cn = h_col(t, "node"), ct = h_col(t, "time_s");
+	double stop = NAN;
+	for (size_t row = 0; row < dcs_table_nrows(t); row++)
+		if (strcmp(dcs_table_cell(t, row, (size_t)ce), "stop") == 0 &&
+		    strcmp(dcs_table_cell(t, row, (size_t)cn), "n1") == 0)
+			stop = strtod(dcs_table_cell(t, row, (size_t)ct), NULL);
+	assert_true(fabs(stop - 400) < 1e-9);
 	dcs_world_destroy(w);
 	dcs_scenario_free(scn);
 }
@@ -644,6 +832,11 @@ int main(void)
 	    cmocka_unit_test(test_degraded_loss),
 	    cmocka_unit_test(test_loss_detection_mean),
 	    cmocka_unit_test(test_storage_blocked),
+	    cmocka_unit_test(test_vsphere_secondary_crash),
+	    cmocka_unit_test(test_vsphere_partition),
+	    cmocka_unit_test(test_vsphere_ignored_keys),
+	    cmocka_unit_test(test_vsphere_isolation),
+	    cmocka_unit_test(test_vsphere_datastore),
 	    cmocka_unit_test(test_reproducible),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -60,16 +60,18 @@ static const struct {
     {"xen", NAN, INFINITY, 6144, 29, INFINITY, 3},
 };
 
-/* Ingress (dci-facts.md §4.2, §4.4): RHI 16 s detection + 30 s MRAI; LISP
- * map-cache TTL 24 h. */
+/* Ingress (dci-facts.md §4.2-§4.4): RHI mark-down 16 s (F5 timeout),
+ * probe-up 5 s (one F5 interval), advertisement interval 30 s eBGP / 5 s
+ * iBGP (RFC 4271 §10); DNS violators hold answers 3600 s (dnsmasq
+ * min-cache-ttl cap); LISP map-cache TTL 24 h. */
 static const struct {
 	const char *name;
-	double health_check_s, convergence_s, map_cache_ttl_s;
+	double health_check_s, probe_up_s, ebgp_s, ibgp_s, hold_s, map_cache_ttl_s;
 } ingresses[] = {
-    {"none", 0, 0, 0},
-    {"dns", 0, 0, 0},
-    {"rhi", 16, 30, 0},
-    {"lisp", 0, 0, 86400},
+    {"none", 0, 0, 0, 0, 0, 0},
+    {"dns", 0, 0, 0, 0, 3600, 0},
+    {"rhi", 16, 5, 30, 5, 0, 0},
+    {"lisp", 0, 0, 0, 0, 0, 86400},
 };
 
 /* Presets for a two-node cluster (dci-facts.md §5.1): heartbeat ms, missed
@@ -80,11 +82,11 @@ static const struct {
 	int same, cross;
 	double arbitration_ms, fence_s, start_s;
 } presets[] = {
-    {"custom", 1000, 5, 5, 0, 10, 20},       /* WSFC <= 2012: 1 s x 5 */
-    {"corosync", 750, 4, 4, 3600, 10, 20},   /* token 3000 / 4; consensus 1.2 x 3000 */
-    {"wsfc", 1000, 10, 20, 0, 10, 20},       /* 2016+: 10 same site, 20 across */
-    {"vcs", 500, 32, 32, 0, 10, 20},         /* LLT 2/s, peerinact 16 s */
-    {"vsphere_ha", 1000, 15, 15, 0, 10, 20}, /* 1 s, failed at 15 s */
+    {"custom", 1000, 5, 5, 0, 0, 20},          /* WSFC <= 2012: 1 s x 5; no fencing */
+    {"corosync", 750, 4, 4, 3600, 10, 20},     /* token 3000 / 4; consensus; SBD msgwait 10 s */
+    {"wsfc", 1000, 10, 20, 0, 7, 20},          /* 2016+: 10 / 20; disk arbitration 7 s */
+    {"vcs", 500, 32, 32, 0, 0, 20},            /* LLT 2/s, peerinact 16 s; fencing race */
+    {"vsphere_ha", 1000, 15, 15, 3000, 0, 20}, /* dead T15 s, datastore heartbeats to T18 s */
 };
 
 /* Fault kinds (SPEC §2): the key each must name. */
@@ -327,7 +329,9 @@ static void test_engine_figures(void **state)
 		assert_int_equal(e->max_rounds, engines[i].rounds);
 		assert_true(e->max_switchover_s == engines[i].switchover_limit_s);
 		assert_int_equal(e->concurrent, engines[i].concurrent);
-		assert_true(e->switchover_ms == 9.0); /* live-migration.md §5 */
+		/* vMotion: VMware's stun, "typically a few 100 ms" (C. Hogan 2015);
+		 * QEMU and Xen: Clark's 9 ms resume (live-migration.md §5). */
+		assert_true(e->switchover_ms == (i == 0 ? 200.0 : 9.0));
 		assert_non_null(e->source);
 	}
 }
@@ -338,7 +342,10 @@ static void test_ingress_figures(void **state)
 	for (size_t i = 0; i < N(ingresses); i++) {
 		const struct dcs_ingress_method *m = dcs_ingress_method((enum dcs_ingress)i);
 		assert_true(m->health_check_s == ingresses[i].health_check_s);
-		assert_true(m->routing_convergence_s == ingresses[i].convergence_s);
+		assert_true(m->probe_up_s == ingresses[i].probe_up_s);
+		assert_true(m->advert_ebgp_s == ingresses[i].ebgp_s);
+		assert_true(m->advert_ibgp_s == ingresses[i].ibgp_s);
+		assert_true(m->violator_hold_s == ingresses[i].hold_s);
 		assert_true(m->map_cache_ttl_s == ingresses[i].map_cache_ttl_s);
 		assert_non_null(m->source);
 	}

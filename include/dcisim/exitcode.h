@@ -11,7 +11,8 @@
 /* X(ENUM, code, name, meaning) */
 #define DCS_EXIT_CODES(X)                                                                          \
 	X(OK, 0, "ok", "success")                                                                  \
-	X(DRIFT, 1, "drift", "`check` found drift, or a scenario failed an assertion")             \
+	X(DRIFT, 1, "drift",                                                                       \
+	  "`check` found drift, or `plan` found no value in the range that meets every target")    \
 	X(USAGE, 2, "usage", "usage error or invalid input: nothing is written")                   \
 	X(RUNTIME, 3, "runtime",                                                                   \
 	  "runtime failure (I/O, resources, `--max-events`/`--max-wall-s` reached)")               \

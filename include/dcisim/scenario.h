@@ -47,6 +47,7 @@ struct dcs_link_cfg {
 	double loss;
 	double device_latency_us;
 	bool bfd;      /* control-plane failure detection tracked by BFD */
+	double mac_update_ms; /* control plane's MAC update origination; NaN: the technology's */
 	double mtbf_s; /* random failures: mean time between failures, 0 = none */
 	double mttr_s; /* mean time to repair */
 };
@@ -55,6 +56,10 @@ enum dcs_storage_mode { DCS_STORAGE_SHARED, DCS_STORAGE_ACTIVE_ACTIVE, DCS_STORA
 enum dcs_storage_proto { DCS_PROTO_FC, DCS_PROTO_ISCSI, DCS_PROTO_NFS };
 enum dcs_service_dist { DCS_DIST_EXP, DCS_DIST_FIXED };
 enum dcs_split_brain { DCS_SPLIT_SUSPEND, DCS_SPLIT_ALLOW };
+/* How FC crosses the DCI: native FC over optical transport (buffer
+ * credits), or FCIP over an IP network (a TCP flow).  DEFAULT: from each
+ * path's technologies (native only over dwdm). */
+enum dcs_fc_transport { DCS_FC_TRANSPORT_DEFAULT = -1, DCS_FC_NATIVE, DCS_FC_FCIP };
 
 struct dcs_array_cfg {
 	int site;
@@ -84,9 +89,14 @@ struct dcs_storage_cfg {
 	size_t n_arrays;
 	struct dcs_workload_cfg *workloads;
 	size_t n_workloads;
+	int replication_round_trips; /* array-to-array mirror round trips per write */
+	int sync_product;            /* row of the sync product table (dcisim/syncproducts.h) */
 	struct {
 		double speed_gbps;
 		int bb_credits;
+		enum dcs_fc_transport transport;
+		double fcip_max_bandwidth_mbps; /* FCIP profile: the TCP sender's rate cap */
+		double fcip_rtt_ms; /* FCIP profile: the round trip the window is sized for */
 	} fc;
 	struct {
 		bool initial_r2t;
@@ -99,6 +109,7 @@ struct dcs_storage_cfg {
 	struct {
 		double wsize_kib;
 		double rsize_kib;
+		int outstanding; /* RPCs in flight per I/O */
 	} nfs;
 	double detach_delay_s;
 	enum dcs_split_brain split_brain;
@@ -176,14 +187,18 @@ struct dcs_service_cfg {
 	double dns_ttl_s;
 	double dns_violator_share;
 	double dns_client_floor_s;
-	double health_check_s;
-	double routing_convergence_s;
+	double dns_violator_hold_s;   /* NaN: the dns method's */
+	double health_check_s;        /* RHI mark-down; NaN: the rhi method's */
+	double probe_up_s;            /* RHI mark-up; NaN: the rhi method's */
+	int bgp_session;              /* enum dcs_bgp_session (dcisim/ingress.h) */
+	double routing_convergence_s; /* NaN: the session's advertisement interval */
 	enum dcs_gateway gateway;
 	int vrrp_priority;
 	double vrrp_advert_s;
 };
 
 enum dcs_quorum { DCS_QUORUM_MAJORITY, DCS_QUORUM_WITNESS, DCS_QUORUM_NONE };
+enum dcs_isolation_response { DCS_ISOLATION_LEAVE_ON, DCS_ISOLATION_POWER_OFF };
 
 struct dcs_node_cfg {
 	char *id;
@@ -205,6 +220,11 @@ struct dcs_cluster_cfg {
 	double start_s;
 	bool two_node;
 	double arbitration_ms; /* membership/quorum settling after a death (default: the preset) */
+	/* vSphere HA: where a host pings to tell isolation from a partition
+	 * (-1: its own site's gateway), and what an isolated host does. */
+	int isolation_site;
+	enum dcs_isolation_response isolation_response;
+	bool quorum_given; /* `quorum` was in the file (ignored by vSphere HA) */
 };
 
 enum dcs_fault_kind {
@@ -236,6 +256,11 @@ struct dcs_fault_cfg {
 
 struct dcs_scenario {
 	char *path; /* file it came from, for messages */
+	/* Warnings the loader found (FILE:LINE:COL: warning: ... lines): the
+	 * scenario is valid, but something in it is outside what vendors
+	 * support.  Printed by the commands unless quiet. */
+	char **warnings;
+	size_t n_warnings;
 	char text_sha256[65]; /* SHA-256 of the text it was loaded from (provenance) */
 	int version;
 	char *name;

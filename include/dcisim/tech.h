@@ -33,7 +33,11 @@ struct dcs_tech_info {
 	double failover_s;          /* L2 outage when a transport path fails */
 	double failover_bfd_s;      /* the same with BFD-tracked detection */
 	double cp_update_s;         /* control plane: time to originate one MAC update */
-	const char *learning;       /* words for reports */
+	double cp_update_min_s;     /* ... the range the sources give (min, max) */
+	double cp_update_max_s;
+	const char *cp_update_source;
+	bool fc_native;       /* native FC can ride it (optical transport); else FCIP */
+	const char *learning; /* words for reports */
 	const char *failover_source;
 	const char *source; /* where the row's figures come from */
 };

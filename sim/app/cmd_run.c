@@ -15,6 +15,8 @@
 #include "dcisim/csvread.h"
 #include "dcisim/exitcode.h"
 #include "dcisim/loader.h"
+#include "dcisim/planfile.h"
+#include "dcisim/world.h"
 #include "run.h"
 #include "sweep.h"
 #include "dcisim/version.h"
@@ -219,6 +221,9 @@ int dcs_cmd_run(int argc, char **argv)
 			nerr == 1 ? "" : "s");
 		return DCS_EXIT_USAGE;
 	}
+	if (o.verbosity >= 0)
+		for (size_t i = 0; i < scn->n_warnings; i++)
+			fprintf(stderr, "%s\n", scn->warnings[i]);
 	char defdir[512];
 	if (!o.out_dir) {
 		snprintf(defdir, sizeof(defdir), "results/%s", scn->name);
@@ -260,9 +265,22 @@ static int validate_one(const char *path)
 		dcs_sweep_free(sw);
 		return DCS_EXIT_OK;
 	}
+	if (kind == DCS_FILE_PLAN) {
+		struct dcs_world_catalog wc;
+		struct dcs_plan *pl =
+		    dcs_plan_load_file(path, dcs_world_catalog_init(&wc), stderr, &nerr);
+		if (!pl)
+			return 2;
+		printf("%s: ok (plan over %s, %lld values, %zu target%s)\n", path, pl->param,
+		       (long long)pl->steps + 1, pl->n_targets, pl->n_targets == 1 ? "" : "s");
+		dcs_plan_free(pl);
+		return 0;
+	}
 	struct dcs_scenario *s = dcs_scenario_load_file(path, stderr, &nerr);
 	if (!s)
 		return DCS_EXIT_USAGE;
+	for (size_t i = 0; i < s->n_warnings; i++)
+		fprintf(stderr, "%s\n", s->warnings[i]);
 	printf("%s: ok (%s: %zu sites, %zu links, %zu VMs, %.12g s)\n", path, s->name, s->n_sites,
 	       s->n_links, s->n_vms, s->duration_s);
 	dcs_scenario_free(s);
@@ -274,10 +292,9 @@ int dcs_cmd_validate(int argc, char **argv)
 	argc--, argv++; /* the arguments after the command's name */
 	if (argc == 0 || !strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
 		fputs("usage: dcisim validate SCENARIO.json...\n\n"
-		      "Checks scenario (and sweep) files without running them; prints every "
-		      "problem as\n"
-		      "FILE:LINE:COL: error: JSON.PATH: message.  Exit 0 if all are valid, 2 "
-		      "otherwise.\n",
+		      "Checks scenario (and sweep and plan) files without running them; prints every\n"
+		      "problem as FILE:LINE:COL: error: JSON.PATH: message.  Exit 0 if all are\n"
+		      "valid, 2 otherwise.\n",
 		      argc == 0 ? stderr : stdout);
 		return argc == 0 ? DCS_EXIT_USAGE : DCS_EXIT_OK;
 	}

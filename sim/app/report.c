@@ -84,14 +84,15 @@ int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare
 	if (rc)
 		goto out;
 
-	dcs_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-			 "<title>dcisim comparison: ");
+	struct dcs_buf title = {0};
+	dcs_buf_puts(&title, "dcisim comparison: ");
 	for (size_t k = 0; k < n; k++) {
 		if (k)
-			dcs_buf_puts(&b, " vs ");
-		dcs_html_esc(&b, d[k].label);
+			dcs_buf_puts(&title, " vs ");
+		dcs_buf_puts(&title, d[k].label);
 	}
-	dcs_buf_printf(&b, "</title>\n<style>%s</style>\n</head>\n<body>\n", rep_css);
+	dcs_report_page_begin(&b, title.s ? title.s : "dcisim comparison", NULL);
+	dcs_buf_free(&title);
 	dcs_buf_puts(&b, "<h1>dcisim comparison: ");
 	for (size_t k = 0; k < n; k++) {
 		if (k)

@@ -105,6 +105,17 @@ int dcs_metric_direction(const char *metric);
 /* Text with & < > " ' escaped, for HTML and SVG. */
 void dcs_html_esc(struct dcs_buf *b, const char *s);
 
+/* A reference drawn across a line chart: a limit (a horizontal line at
+ * y = v), a boundary (a vertical line at x = v), or a band of x from v to v2
+ * shaded behind the series (a feasible interval).  Each is labelled and
+ * widens the axes to stay in view. */
+enum dcs_ref_kind { DCS_REF_Y, DCS_REF_X, DCS_REF_XBAND };
+struct dcs_ref {
+	enum dcs_ref_kind kind;
+	double v, v2;
+	const char *label;
+};
+
 struct dcs_chart {
 	const char *title;
 	const char *xlabel; /* with unit, e.g. "time (s)" */
@@ -113,6 +124,8 @@ struct dcs_chart {
 	bool y_from_zero;
 	bool y_log;          /* line charts: a logarithmic y axis (values <= 0 left out) */
 	double x_min, x_max; /* line charts and timelines: the x range (both 0: the data's) */
+	const struct dcs_ref *refs; /* line charts only; NULL: none */
+	size_t n_refs;
 };
 
 /* A line series; lo/hi (optional) draw error bars. NaN y values break the line. */
@@ -153,6 +166,15 @@ void dcs_svg_timeline_marks(struct dcs_buf *b, const struct dcs_chart *c, const 
 			    size_t nrows, const struct dcs_span *spans, size_t nspans,
 			    const char *const *states, const char *const *colors, size_t nstates,
 			    const struct dcs_mark *marks, size_t nmarks);
+
+/* The page every report opens with: doctype, title, the reports' one
+ * stylesheet (sim/app/report.c) and a report's own rules (extra_css, may be
+ * NULL), and <body>. */
+void dcs_report_page_begin(struct dcs_buf *b, const char *title, const char *extra_css);
+/* The unit of a column or key name: a metric's declared unit, else the unit
+ * the scenario format puts in a key's name ("links[0].distance_km" -> "km");
+ * "" when none. */
+const char *dcs_report_unit_of_name(const char *name);
 
 /* Nice axis ticks covering [lo, hi]: returns the count (<= max) and the step. */
 size_t dcs_nice_ticks(double lo, double hi, size_t max, double *first, double *step);

@@ -363,3 +363,12 @@ void rep_bottlenecks_section(struct dcs_buf *b, const struct mtable *m, const st
 	}
 	dcs_buf_puts(b, "</table>\n");
 }
+
+void dcs_report_page_begin(struct dcs_buf *b, const char *title, const char *extra_css)
+{
+	dcs_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+			"<title>");
+	dcs_html_esc(b, title);
+	dcs_buf_printf(b, "</title>\n<style>%s%s</style>\n</head>\n<body>\n", rep_css,
+		       extra_css ? extra_css : "");
+}

@@ -266,3 +266,8 @@ int rep_write_compare_csv(const char *out, const struct mtable *m, const struct 
 	dcs_results_destroy(res);
 	return rc;
 }
+
+const char *dcs_report_unit_of_name(const char *name)
+{
+	return rep_unit_of_name(name);
+}

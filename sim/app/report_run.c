@@ -326,11 +326,11 @@ static void draw_lines(struct dcs_buf *b, const struct run *R, struct pts *ps, s
 static void head(struct dcs_buf *b, const struct run *R)
 {
 	const char *name = dcs_kv_get(R->info, "scenario");
-	dcs_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-			"<title>dcisim run report: ");
-	dcs_html_esc(b, name ? name : "");
-	dcs_buf_printf(b, "</title>\n<style>%s%s</style></head>\n<body>\n<h1>Run report: ", rep_css,
-		       css);
+	struct dcs_buf title = {0};
+	dcs_buf_printf(&title, "dcisim run report: %s", name ? name : "");
+	dcs_report_page_begin(b, title.s ? title.s : "dcisim run report", css);
+	dcs_buf_free(&title);
+	dcs_buf_puts(b, "<h1>Run report: ");
 	dcs_html_esc(b, name ? name : "");
 	dcs_buf_puts(b, "</h1>\n");
 	if (R->scn && R->scn->description && *R->scn->description) {

@@ -247,6 +247,46 @@ static void legend(struct dcs_buf *b, double x, double y, const char *const *lab
 	}
 }
 
+/* The chart's references: bands (behind the series) or lines (over them). */
+static void refs(struct dcs_buf *b, const struct dcs_chart *c, const struct frame *f, bool bands)
+{
+	for (size_t i = 0; i < c->n_refs; i++) {
+		const struct dcs_ref *r = &c->refs[i];
+		if (!isfinite(r->v) || (r->kind == DCS_REF_XBAND) != bands)
+			continue;
+		const char *label = r->label ? r->label : "";
+		if (r->kind == DCS_REF_XBAND) {
+			double x0 = px(f, r->v), x1 = px(f, isfinite(r->v2) ? r->v2 : r->v);
+			dcs_buf_printf(b,
+				      "<rect class=\"refband\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
+				      "height=\"%.2f\" fill=\"#d8f3dc\" opacity=\"0.8\"><title>",
+				      x0, f->y0, fmax(x1 - x0, 1.0), f->h);
+			dcs_html_esc(b, label);
+			dcs_buf_puts(b, "</title></rect>\n");
+		} else if (r->kind == DCS_REF_Y) {
+			double y = py(f, r->v);
+			dcs_buf_printf(b,
+				      "<g class=\"refline target\"><line x1=\"%.2f\" y1=\"%.2f\" "
+				      "x2=\"%.2f\" y2=\"%.2f\" stroke=\"#C0392B\" stroke-width=\"1.5\" "
+				      "stroke-dasharray=\"6 4\"/><text x=\"%.2f\" y=\"%.2f\" "
+				      "text-anchor=\"end\" fill=\"#C0392B\">",
+				      f->x0, y, f->x0 + f->w, y, f->x0 + f->w - 4, y - 4);
+			dcs_html_esc(b, label);
+			dcs_buf_puts(b, "</text></g>\n");
+		} else {
+			double x = px(f, r->v);
+			dcs_buf_printf(b,
+				      "<g class=\"refline boundary\"><line x1=\"%.2f\" y1=\"%.2f\" "
+				      "x2=\"%.2f\" y2=\"%.2f\" stroke=\"#333333\" stroke-width=\"1.5\" "
+				      "stroke-dasharray=\"2 3\"/><text x=\"%.2f\" y=\"%.2f\" "
+				      "text-anchor=\"start\" fill=\"#333333\">",
+				      x, f->y0, x, f->y0 + f->h, x + 4, f->y0 + 12);
+			dcs_html_esc(b, label);
+			dcs_buf_puts(b, "</text></g>\n");
+		}
+	}
+}
+
 static void size_of(const struct dcs_chart *c, int *w, int *h)
 {
 	*w = c->width > 0 ? c->width : 760;
@@ -348,11 +388,23 @@ static void lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dcs
 			f.yhi = fmax(f.yhi, fmax(hi, s[k].y[i]));
 		}
 	}
-	if (!isfinite(f.xlo)) {
-		f.xlo = 0;
-		f.xhi = 1;
-		f.ylo = 0;
-		f.yhi = 1;
+	for (size_t i = 0; i < c->n_refs; i++) {
+		const struct dcs_ref *r = &c->refs[i];
+		if (!isfinite(r->v))
+			continue;
+		if (r->kind == DCS_REF_Y) {
+			f.ylo = fmin(f.ylo, r->v);
+			f.yhi = fmax(f.yhi, r->v);
+		} else {
+			f.xlo = fmin(f.xlo, r->v);
+			f.xhi = fmax(f.xhi, r->kind == DCS_REF_XBAND && isfinite(r->v2) ? r->v2 : r->v);
+		}
+	}
+	if (!isfinite(f.xlo) || !isfinite(f.ylo)) {
+		f.xlo = isfinite(f.xlo) ? f.xlo : 0;
+		f.xhi = isfinite(f.xhi) ? f.xhi : 1;
+		f.ylo = isfinite(f.ylo) ? f.ylo : 0;
+		f.yhi = isfinite(f.yhi) ? f.yhi : 1;
 	}
 	if (c->x_max > c->x_min) {
 		f.xlo = c->x_min;
@@ -376,6 +428,7 @@ static void lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dcs
 	else
 		y_axis(b, &f);
 	x_axis_numeric(b, &f);
+	refs(b, c, &f, true);
 	frame_box(b, &f);
 	axis_labels(b, c, &f);
 	for (size_t k = 0; k < ns; k++) {
@@ -416,12 +469,15 @@ static void lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dcs
 		}
 		dcs_buf_puts(b, "</g>\n");
 	}
+	refs(b, c, &f, false);
 	if (ns > 1) {
 		const char **labels = calloc(ns, sizeof(char *));
 		for (size_t k = 0; labels && k < ns; k++)
 			labels[k] = s[k].label;
 		if (labels)
 			legend(b, f.x0 + f.w + 16, f.y0, labels, ns, NULL);
+		else
+			b->oom = true; /* a chart without its legend is not written */
 		free(labels);
 	}
 	dcs_buf_puts(b, "</svg>\n");

@@ -33,8 +33,7 @@
 #include "run.h"
 #include "dcisim/version.h"
 
-    double
-    dcs_sweep_wall_now(void)
+double dcs_sweep_wall_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -193,8 +192,10 @@ int dcs_sweep_run_local(const struct dcs_sweep *sw, const struct dcs_sweep_opts 
 	struct dcs_sweep_progress prog;
 	dcs_sweep_progress_init(&prog, o->progress, dcs_sweep_n_runs(sw));
 	struct dcs_sweep_pool *P = dcs_sweep_pool_start(sw, o, runs, o->jobs ? o->jobs : 1);
-	if (!P)
+	if (!P) {
+		fprintf(stderr, "dcisim: error: out of memory starting the runs\n");
 		return DCS_EXIT_RUNTIME;
+	}
 	if (P->started == 0) {
 		worker(P); /* no thread to be had: run them here */
 	} else {

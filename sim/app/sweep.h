@@ -55,6 +55,7 @@ struct dcs_sweep_opts {
 	bool progress;        /* a progress line on stderr when it is a terminal */
 	bool resume;          /* reuse the cached runs whose key matches */
 	bool force;           /* delete cached runs and run everything */
+	bool cache_readonly;  /* read the cache (resume) but add no record to it */
 };
 
 /* One run's outcome: everything sweep.csv needs, as text. */
@@ -164,5 +165,21 @@ int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o);
  * of a scenario in which nothing draws random numbers
  * (dcs_scenario_randomness) are copies of one run.  Returns the count. */
 int dcs_sweep_preflight(const struct dcs_sweep *sw, FILE *err);
+/* Commands that run the engine in several steps (plan) under a launcher:
+ * every rank runs the same command and calls these in the same order.
+ * dcs_sweep_mpi_begin() initialises MPI (0, or an exit code with a message;
+ * in a build without MPI it explains that and returns 2);
+ * dcs_sweep_mpi_all() is true when ok is true on every rank;
+ * dcs_sweep_mpi_runs() runs one sweep across the ranks as
+ * dcs_sweep_mpi_main() does (rank 0 reads the cache with o, hands runs out
+ * and runs o->jobs of them itself; runs[] entries already marked reused are
+ * not run) and on return every rank holds every run's outcome and the same
+ * code: 0, 2 (the cache refused), 3, or 130/143 when interrupted.  Without
+ * MPI it is dcs_sweep_run_local(). */
+int dcs_sweep_mpi_begin(int *rank, int *size);
+void dcs_sweep_mpi_end(void);
+bool dcs_sweep_mpi_all(bool ok);
+int dcs_sweep_mpi_runs(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
+		       struct dcs_sweep_run *runs);
 
 #endif

@@ -152,8 +152,8 @@ long dcs_sweep_cache_prepare(const struct dcs_sweep *sw, const struct dcs_sweep_
 		reused = -1;
 	} else if (n > 0 && !o->resume && !o->force) {
 		fprintf(err,
-			"dcisim sweep: error: %s holds %zu cached run%s of an earlier sweep into "
-			"this directory; pass --resume to reuse those that match and run the "
+			"dcisim: error: %s holds %zu cached run%s of an earlier sweep or plan "
+			"into this directory; pass --resume to reuse those that match and run the "
 			"rest, or --force to delete them and run everything (nothing run)\n",
 			dir, n, n == 1 ? "" : "s");
 		reused = -1;
@@ -202,7 +202,7 @@ long dcs_sweep_cache_prepare(const struct dcs_sweep *sw, const struct dcs_sweep_
 void dcs_sweep_cache_store(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o, size_t run,
 			   const struct dcs_sweep_run *r, FILE *err)
 {
-	if (!o->out_dir || !r->done || r->code != 0 || r->reused)
+	if (!o->out_dir || o->cache_readonly || !r->done || r->code != 0 || r->reused)
 		return;
 	char dir[4096], key[65], name[72];
 	cache_dir(o, dir, sizeof(dir));

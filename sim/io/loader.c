@@ -18,6 +18,9 @@ void dcs_scenario_free(struct dcs_scenario *scn)
 	if (!scn)
 		return;
 	ld_free_fields(&dcs_scenario_spec, scn);
+	for (size_t i = 0; i < scn->n_warnings; i++)
+		free(scn->warnings[i]);
+	free(scn->warnings);
 	free(scn->path);
 	free(scn);
 }

@@ -106,6 +106,10 @@ struct ld {
 /* Reporting, with the current JSON path (plus `key` when given). */
 void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* A warning at the same position, kept in the scenario's warnings (not
+ * printed, not counted as an error): the scenario stays valid. */
+void ld_warning(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Looks a member up (NULL when absent). */
 const cJSON *ld_member(const cJSON *obj, const char *key);
 int ld_find_site(const struct dcs_scenario *scn, const char *id);

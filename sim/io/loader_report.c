@@ -99,19 +99,20 @@ void ld_report(struct ld *L, size_t off, const char *fmt, ...)
 		fprintf(L->err, "%s: error: too many errors; stopping here\n", L->file);
 }
 
+/* At the member's value when the object has it, else at the object. */
+static const cJSON *report_at(const cJSON *node, const char *key)
+{
+	const cJSON *m = key && node ? ld_member(node, key) : NULL;
+	return m ? m : node;
+}
+
 void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
 {
 	if (L->nerrors >= LD_MAX_ERRORS) {
 		L->nerrors++;
 		return;
 	}
-	/* At the member's value when the object has it, else at the object. */
-	const cJSON *at = node;
-	if (key && node) {
-		const cJSON *m = ld_member(node, key);
-		if (m)
-			at = m;
-	}
+	const cJSON *at = report_at(node, key);
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
@@ -123,6 +124,42 @@ void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt,
 	ld_report(L, jpos_offset(L->pos, at, 0), "%s", msg);
 	if (key)
 		ld_path_pop(L, saved);
+}
+
+void ld_warning(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
+{
+	if (L->synthetic || !L->scn)
+		return;
+	const cJSON *at = report_at(node, key);
+	size_t saved = 0;
+	if (key)
+		ld_path_push(L, key, 0, &saved);
+	int line, col;
+	dcs_text_line_col(L->text, jpos_offset(L->pos, at, 0), &line, &col);
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&buf, &n);
+	if (m) {
+		dcs_fprintf_escaped(m, "%s:%d:%d: warning: %s: ", L->file, line, col,
+				    L->path_len ? L->path : "(top level)");
+		va_list ap;
+		va_start(ap, fmt);
+		dcs_vfprintf_escaped(m, fmt, ap);
+		va_end(ap);
+	}
+	if (key)
+		ld_path_pop(L, saved);
+	if (!m || fclose(m) != 0 || !buf) {
+		free(buf);
+		return; /* out of memory: a warning is not worth failing the load */
+	}
+	char **w = realloc(L->scn->warnings, (L->scn->n_warnings + 1) * sizeof(char *));
+	if (!w) {
+		free(buf);
+		return;
+	}
+	L->scn->warnings = w;
+	w[L->scn->n_warnings++] = buf;
 }
 
 const cJSON *ld_member(const cJSON *obj, const char *key)

@@ -124,7 +124,7 @@ static void namelist(struct dcs_buf *o, const struct dcs_namelist *c)
 			dcs_buf_printf(o, " | ---");
 	dcs_buf_printf(o, " | --- |\n");
 	for (int i = 0; i < c->count; i++) {
-		char cells[1024];
+		char cells[2048];
 		c->cells(i, cells, sizeof(cells));
 		dcs_buf_printf(o, "| `%s`%s | %s |\n", c->name(i),
 		    c->def && strcmp(c->def, c->name(i)) == 0 ? " (default)" : "", cells);

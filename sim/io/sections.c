@@ -12,6 +12,7 @@
 #include "dcisim/ingress.h"
 #include "dcisim/migration_engines.h"
 #include "dcisim/presets.h"
+#include "dcisim/syncproducts.h"
 #include "dcisim/tech.h"
 #include "loader_internal.h"
 
@@ -129,6 +130,8 @@ static const struct field link_fields[] = {
 	NUM("device_latency_us", struct dcs_link_cfg, device_latency_us, 0, 0, 1e6, 0,
 	    "One-way delay of the devices on the link (transponders, FEC, switches)."),
 	BOOL("bfd", struct dcs_link_cfg, bfd, 0, "Failure detection tracked by BFD (faster control-plane failover)."),
+	NUM("mac_update_ms", struct dcs_link_cfg, mac_update_ms, NODEF, 0, 60000, 0,
+	    "Control plane's time to originate a MAC update after a move (default: the technology's, e.g. evi 100, otv 50, vxlan_evpn 200; table: Technologies)."),
 	NUM("mtbf_s", struct dcs_link_cfg, mtbf_s, 0, 0, 1e12, 0,
 	    "Random failures: mean time between failures (exponential); 0 disables."),
 	NUM("mttr_s", struct dcs_link_cfg, mttr_s, 0, 0, 1e12, 0, "Random failures: mean time to repair."),
@@ -141,6 +144,7 @@ static const char *const mode_names[] = {"shared", "active_active", "async", NUL
 static const char *const proto_names[] = {"fc", "iscsi", "nfs", NULL};
 static const char *const dist_names[] = {"exp", "fixed", NULL};
 static const char *const split_names[] = {"suspend", "allow", NULL};
+static const char *const fc_transport_names[] = {"native", "fcip", NULL};
 
 static const struct field array_fields[] = {
 	REF("site", F_SITE, struct dcs_array_cfg, site, REQ, "Site of the array."),
@@ -180,7 +184,13 @@ static const struct field fc_fields[] = {
 	NUM("speed_gbps", struct dcs_storage_cfg, fc.speed_gbps, GT_MIN, 0, 256, 16,
 	    "Nominal FC speed (1, 2, 4, 8, 16, 32, 64)."),
 	INT("bb_credits", struct dcs_storage_cfg, fc.bb_credits, 0, 1, 100000, 8,
-	    "Buffer-to-buffer credits of the ISL (Brocade reserves 8 per E_Port; dci-facts 2.2)."),
+	    "Buffer-to-buffer credits of the ISL (Brocade reserves 8 per E_Port; dci-facts 2.2); native FC only."),
+	ENUM("transport", struct dcs_storage_cfg, fc.transport, NODEF, fc_transport_names, 0,
+	     "native FC (buffer credits) or fcip (a TCP flow) across the DCI (default: native only over dwdm paths, fcip over the others)."),
+	NUM("fcip_max_bandwidth_mbps", struct dcs_storage_cfg, fc.fcip_max_bandwidth_mbps, GT_MIN, 0, 1e6, 1000,
+	    "FCIP profile max-bandwidth: the TCP sender's rate cap (Cisco MDS default 1 Gbps)."),
+	NUM("fcip_rtt_ms", struct dcs_storage_cfg, fc.fcip_rtt_ms, 0, 0, 300, 1,
+	    "FCIP profile round-trip-time: window = max-bandwidth x RTT x 0.9375 + 4 KiB, the RTT measured up to 4 x this (Cisco MDS default 1 ms)."),
 };
 static const struct spec fc_spec = {"storage.fc", sizeof(struct dcs_storage_cfg), fc_fields,
 				    sizeof(fc_fields) / sizeof(fc_fields[0]), NULL, 0};
@@ -202,11 +212,52 @@ static const struct spec iscsi_spec = {"storage.iscsi", sizeof(struct dcs_storag
 				       NULL, 0};
 
 static const struct field nfs_fields[] = {
-	NUM("wsize_kib", struct dcs_storage_cfg, nfs.wsize_kib, GT_MIN, 0, 16384, 64, "NFS write RPC size."),
-	NUM("rsize_kib", struct dcs_storage_cfg, nfs.rsize_kib, GT_MIN, 0, 16384, 64, "NFS read RPC size."),
+	NUM("wsize_kib", struct dcs_storage_cfg, nfs.wsize_kib, GT_MIN, 0, 16384, 1024,
+	    "NFS WRITE RPC size (Linux client negotiates up to 1 MiB, NFS_MAX_FILE_IO_SIZE)."),
+	NUM("rsize_kib", struct dcs_storage_cfg, nfs.rsize_kib, GT_MIN, 0, 16384, 1024,
+	    "NFS READ RPC size (Linux client negotiates up to 1 MiB)."),
+	INT("outstanding", struct dcs_storage_cfg, nfs.outstanding, 0, 1, 65536, 128,
+	    "RPCs of one I/O in flight at once (NetApp ONTAP serves 128 per TCP connection; the Linux slot table grows to 65536)."),
 };
 static const struct spec nfs_spec = {"storage.nfs", sizeof(struct dcs_storage_cfg), nfs_fields,
 				     sizeof(nfs_fields) / sizeof(nfs_fields[0]), NULL, 0};
+
+/* A synchronous mirror beyond what its product class supports is valid but
+ * unsupported: a warning with the limit and its source (dcisim/syncproducts.h),
+ * from the nominal path between the arrays (propagation and device delay, no
+ * load).  The storage model reports the same ratio from the path it measures. */
+static void check_sync_distance(struct ld *L, const cJSON *obj, const struct dcs_storage_cfg *s)
+{
+	if (s->mode != DCS_STORAGE_ACTIVE_ACTIVE || s->n_arrays != 2 || s->arrays[0].site < 0 ||
+	    s->arrays[1].site < 0 || s->arrays[0].site == s->arrays[1].site)
+		return;
+	double ow_us, km;
+	if (!dcs_scenario_nominal_path(L->scn, s->arrays[0].site, s->arrays[1].site, &ow_us, &km))
+		return;
+	double rtt_ms = 2 * ow_us / 1e3;
+	int row = dcs_sync_limit_row(s->sync_product, rtt_ms, km);
+	double ratio = dcs_sync_limit_ratio(s->sync_product, rtt_ms, km);
+	if (!(ratio > 1))
+		return;
+	const struct dcs_sync_product *p = dcs_sync_product(row);
+	char lim[64];
+	if (p->max_rtt_ms > 0 && p->max_km > 0)
+		snprintf(lim, sizeof(lim), "RTT <= %g ms and <= %g km", p->max_rtt_ms, p->max_km);
+	else if (p->max_rtt_ms > 0)
+		snprintf(lim, sizeof(lim), "RTT <= %g ms", p->max_rtt_ms);
+	else
+		snprintf(lim, sizeof(lim), "<= %g km", p->max_km);
+	ld_warning(L, obj, ld_member(obj, "sync_product") ? "sync_product" : "arrays",
+		   "synchronous mirror %s-%s: nominal RTT %.3g ms over %.4g km is %.3g x the "
+		   "supported distance of %s%s (%s; %s): the vendor does not support "
+		   "synchronous mode there",
+		   L->scn->sites[s->arrays[0].site].id, L->scn->sites[s->arrays[1].site].id, rtt_ms,
+		   km, ratio,
+		   s->sync_product == DCS_SYNC_PRODUCT_ANY
+		       ? "even the most permissive listed product, "
+		       : "",
+		   p->label, lim, p->source);
+}
 
 static void check_storage(struct ld *L, const cJSON *obj, void *elem, size_t i)
 {
@@ -240,6 +291,7 @@ static void check_storage(struct ld *L, const cJSON *obj, void *elem, size_t i)
 			if (s->arrays[k].site == s->witness_site)
 				ld_error(L, obj, "witness_site",
 					 "the witness must be in a third site, not with an array");
+	check_sync_distance(L, obj, s);
 }
 
 static const struct field storage_fields[] = {
@@ -248,7 +300,11 @@ static const struct field storage_fields[] = {
 	ENUM("protocol", struct dcs_storage_cfg, protocol, 0, proto_names, DCS_PROTO_FC,
 	     "Protocol across the DCI."),
 	BOOL("write_acceleration", struct dcs_storage_cfg, write_acceleration, 0,
-	     "FC write acceleration / Fastwrite: 1 round trip per write instead of 2."),
+	     "FC write acceleration / Fastwrite: 1 round trip per host write instead of 2."),
+	INT("replication_round_trips", struct dcs_storage_cfg, replication_round_trips, 0, 1, 16, 1,
+	    "Round trips per write between mirrored arrays (1: SRDF/S SiRT, FastWrite-style array replication)."),
+	LIST("sync_product", struct dcs_storage_cfg, sync_product, 0, dcs_sync_product_list,
+	     "Product class of the synchronous mirror, whose supported distance is checked (table: Synchronous mirror products)."),
 	REF("preferred_site", F_SITE, struct dcs_storage_cfg, preferred_site, 0,
 	    "Site that keeps writing on a partition (default: the first array's site)."),
 	REF("witness_site", F_SITE, struct dcs_storage_cfg, witness_site, 0, "Third-site witness, if any."),
@@ -391,7 +447,7 @@ static const struct field policy_fields[] = {
 	NUM("max_downtime_ms", struct dcs_migration_policy, max_downtime_ms, NODEF | GT_MIN, 0, 1e6, 0,
 	    "Stop-and-copy starts when the rest fits in this (vmotion 500, qemu 300)."),
 	NUM("switchover_ms", struct dcs_migration_policy, switchover_ms, NODEF, 0, 1e6, 0,
-	    "Fixed part of downtime: device state, resume, announce (default 9)."),
+	    "Fixed part of downtime: device state, resume, announce (default vmotion 200, VMware's stun; qemu, xen 9)."),
 	INT("streams", struct dcs_migration_policy, streams, NODEF, 1, 64, 0,
 	    "Parallel TCP streams (default 1: qemu multifd is off by default)."),
 	NUM("tcp_window_kib", struct dcs_migration_policy, tcp_window_kib, NODEF | GT_MIN, 0, 1048576, 0,
@@ -433,6 +489,7 @@ static const struct spec policy_spec = {"migration", sizeof(struct dcs_migration
 /* ---- services ---- */
 
 static const char *const gateway_names[] = {"single", "localized", NULL};
+static const char *const bgp_session_names[] = {"ebgp", "ibgp", NULL};
 
 static const struct field client_fields[] = {
 	REF("site", F_SITE, struct dcs_client_cfg, site, REQ, "Site of these clients."),
@@ -469,10 +526,16 @@ static const struct field service_fields[] = {
 	    "Share of resolvers that ignore the TTL (8.74%, PAM 2023)."),
 	NUM("dns_client_floor_s", struct dcs_service_cfg, dns_client_floor_s, 0, 0, 1e6, 60,
 	    "Client cache floor (Chromium 60 s)."),
+	NUM("dns_violator_hold_s", struct dcs_service_cfg, dns_violator_hold_s, NODEF, 0, 1e7, 0,
+	    "How long a TTL-violating resolver keeps an answer (default 3600 s: dnsmasq caps its min-cache-ttl at one hour)."),
 	NUM("health_check_s", struct dcs_service_cfg, health_check_s, NODEF, 0, 1e6, 0,
-	    "RHI: probe detection time (default 16 s, F5 BIG-IP monitor timeout)."),
+	    "RHI mark-down: a failing probe withdraws the old site's route after this (default 16 s, F5 BIG-IP monitor timeout)."),
+	NUM("probe_up_s", struct dcs_service_cfg, probe_up_s, NODEF, 0, 1e6, 0,
+	    "RHI mark-up: the new site's probe passes and injects the route after this (default 5 s, one F5 monitor interval)."),
+	ENUM("bgp_session", struct dcs_service_cfg, bgp_session, 0, bgp_session_names, 0,
+	     "RHI: the BGP session type the host route crosses to the clients, whose advertisement interval applies (ebgp 30 s, ibgp 5 s; RFC 4271)."),
 	NUM("routing_convergence_s", struct dcs_service_cfg, routing_convergence_s, NODEF, 0, 1e6, 0,
-	    "RHI: routing convergence after injection (default 30 s, eBGP MRAI; 5 for iBGP)."),
+	    "RHI: delay from injection or withdrawal to the clients' routers (default: the bgp_session's advertisement interval)."),
 	ENUM("gateway", struct dcs_service_cfg, gateway, 0, gateway_names, DCS_GW_SINGLE,
 	     "single active VRRP gateway, or localized in every site."),
 	INT("vrrp_priority", struct dcs_service_cfg, vrrp_priority, 0, 1, 254, 100, "VRRP priority of the backup."),
@@ -483,6 +546,7 @@ static const struct spec service_spec = SPEC("a service", struct dcs_service_cfg
 /* ---- clusters ---- */
 
 static const char *const quorum_names[] = {"majority", "witness", "none", NULL};
+static const char *const isolation_names[] = {"leave_powered_on", "power_off", NULL};
 
 static const struct field node_fields[] = {
 	ID("id", struct dcs_node_cfg, id, "Node identifier (unique in the scenario)."),
@@ -512,8 +576,27 @@ static void check_cluster(struct ld *L, const cJSON *obj, void *elem, size_t i)
 		if (c->service_on < 0 && cJSON_IsString(so))
 			ld_error(L, obj, "service_on", "no node named '%s' in this cluster", so->valuestring);
 	}
-	if (c->quorum == DCS_QUORUM_WITNESS && c->witness_site < 0)
-		ld_error(L, obj, "witness_site", "quorum 'witness' needs a witness_site");
+	c->quorum_given = ld_member(obj, "quorum") != NULL;
+	bool vsphere = dcs_cluster_preset(c->preset)->mode == DCS_CLUSTER_VSPHERE_HA;
+	if (!vsphere) {
+		if (c->quorum == DCS_QUORUM_WITNESS && c->witness_site < 0)
+			ld_error(L, obj, "witness_site", "quorum 'witness' needs a witness_site");
+		static const char *const vs_keys[] = {"isolation_site", "isolation_response"};
+		for (size_t k = 0; k < 2; k++)
+			if (ld_member(obj, vs_keys[k]))
+				ld_error(L, obj, vs_keys[k],
+					 "applies to the vsphere_ha preset only (preset '%s')",
+					 dcs_cluster_preset(c->preset)->name);
+	} else {
+		static const char *const ignored[] = {"quorum", "witness_site", "two_node",
+						      "fence_s"};
+		for (size_t k = 0; k < 4; k++)
+			if (ld_member(obj, ignored[k]))
+				ld_warning(L, obj, ignored[k],
+					   "ignored: vSphere HA has no quorum and fences nothing (a "
+					   "failed host is told from a partitioned one by its datastore "
+					   "heartbeats; VMFS locks keep a VM from running twice)");
+	}
 }
 
 static const struct field cluster_fields[] = {
@@ -529,11 +612,17 @@ static const struct field cluster_fields[] = {
 	ENUM("quorum", struct dcs_cluster_cfg, quorum, 0, quorum_names, DCS_QUORUM_MAJORITY,
 	     "majority, witness (third-site vote) or none."),
 	REF("witness_site", F_SITE, struct dcs_cluster_cfg, witness_site, 0, "Site of the quorum witness."),
-	NUM("fence_s", struct dcs_cluster_cfg, fence_s, NODEF, 0, 1e6, 0, "Fencing time (SBD msgwait 10 s)."),
-	NUM("start_s", struct dcs_cluster_cfg, start_s, NODEF, 0, 1e6, 0, "Resource start time."),
+	NUM("fence_s", struct dcs_cluster_cfg, fence_s, NODEF, 0, 1e6, 0,
+	    "Fencing time (default: the preset's: corosync SBD msgwait 10, wsfc disk arbitration 7, vcs, vsphere_ha, custom 0)."),
+	NUM("start_s", struct dcs_cluster_cfg, start_s, NODEF, 0, 1e6, 0, "Resource start time (default: the preset's, 20)."),
 	BOOL("two_node", struct dcs_cluster_cfg, two_node, 0, "Corosync two_node: quorum of 1 with wait_for_all."),
 	NUM("arbitration_ms", struct dcs_cluster_cfg, arbitration_ms, NODEF, 0, 1e7, 0,
-	    "Membership and quorum settling after a peer is declared dead (default: corosync consensus 1.2 x token, else 0)."),
+	    "Membership and quorum settling after a peer is declared dead (default: corosync consensus 1.2 x token, vsphere_ha 3000 for datastore heartbeats, else 0)."),
+	REF("isolation_site", F_SITE, struct dcs_cluster_cfg, isolation_site, 0,
+	    "vsphere_ha: site of the isolation address every host pings (default: each host's own gateway)."),
+	ENUM("isolation_response", struct dcs_cluster_cfg, isolation_response, 0, isolation_names,
+	     DCS_ISOLATION_LEAVE_ON,
+	     "vsphere_ha: an isolated host leaves its VMs powered on (the default) or powers them off for a restart elsewhere."),
 };
 static const struct spec cluster_spec = SPEC("a cluster", struct dcs_cluster_cfg, cluster_fields, check_cluster);
 

@@ -136,6 +136,33 @@ case("fault-after-end", "a fault after the end of the run", '"at_s": 30, "kind"'
      '[{"at_s": 90', "faults", "faults[0] at 90 s is after the end (60 s)")
 case("wws-over-memory", "a working set larger than memory", '"wws_gib": 2', '"wws_gib": 20', '20}]',
      "vms[0].wws_gib", "writable working set 20 GiB exceeds memory 16 GiB")
+# Protocols as practised (SPEC 6.3).
+case("range-replication-round-trips", "a mirror with no round trip",
+     '"protocol": "fc", "preferred_site"', '"protocol": "fc", "replication_round_trips": 0, "preferred_site"',
+     '0, "preferred_site"', "storage.replication_round_trips",
+     "0 is out of range: must be >= 1 and <= 16")
+case("enum-fc-transport", "FCoE is not a DCI transport", '"bb_credits": 64}',
+     '"bb_credits": 64, "transport": "fcoe"}', '"fcoe"', "storage.fc.transport",
+     "unknown value 'fcoe'")
+case("range-fcip-rtt", "an FCIP profile RTT beyond the MDS range", '"bb_credits": 64}',
+     '"bb_credits": 64, "fcip_rtt_ms": 500}', '500}', "storage.fc.fcip_rtt_ms",
+     "500 is out of range: must be >= 0 and <= 300")
+case("range-nfs-outstanding", "NFS with no RPC in flight", '"bb_credits": 64}\n',
+     '"bb_credits": 64},\n    "nfs": {"outstanding": 0}\n', '0}\n  },\n  "vms"',
+     "storage.nfs.outstanding", "0 is out of range: must be >= 1 and <= 65536")
+case("unknown-sync-product", "a product class not in the table",
+     '"protocol": "fc", "preferred_site"', '"protocol": "fc", "sync_product": "vplex", "preferred_site"',
+     '"vplex"', "storage.sync_product", "unknown value 'vplex'")
+case("isolation-without-vsphere", "an isolation address for a corosync cluster",
+     '"quorum": "witness", "witness_site": "wit"}]',
+     '"quorum": "witness", "witness_site": "wit", "isolation_site": "dc1"}]', '"dc1"}]',
+     "clusters[0].isolation_site", "applies to the vsphere_ha preset only (preset 'corosync')")
+case("enum-bgp-session", "a BGP session type that does not exist",
+     '"services": [{"id": "app", "vm": "web01",', '"services": [{"id": "app", "vm": "web01", "bgp_session": "obgp",',
+     '"obgp"', "services[0].bgp_session", "unknown value 'obgp'")
+case("range-mac-update", "a negative MAC update time", '"device_latency_us": 20}',
+     '"device_latency_us": 20, "mac_update_ms": -1}', '-1}', "links[0].mac_update_ms",
+     "-1 is out of range: must be >= 0")
 MIG = '"migrations": [{"vm": "web01", "to": "dc2", "at_s": 10}],'
 case("used-over-memory", "more touched memory than memory", '"wws_gib": 2', '"wws_gib": 2, "used_gib": 32',
      '32}]', "vms[0].used_gib", "touched memory 32 GiB exceeds memory 16 GiB")

@@ -64,4 +64,16 @@ head -1 "$tmp/reps.txt" | grep -q "dcisim sweep: warning: reps: 3 replications o
 printf '{"dcisim_sweep": 1, "name": "sto", "base": "%s/storage-iscsi-10ms.json", "replications": 2, "grid": {"links[0].distance_km": [10]}}\n' "$base" > "$tmp/sto.json"
 "$dcisim" sweep "$tmp/sto.json" --out "$tmp/sto" 2> "$tmp/sto.txt" || fail "sweep sto"
 ! grep -q "no randomness" "$tmp/sto.txt" || fail "warned about a stochastic scenario"
-echo "preflight warnings: migration estimate, single gateway, replications"
+# A plan's replications of the same scenario: warned, and each value runs once.
+cat > "$tmp/plan.json" <<JSON
+{"dcisim_plan": 1, "name": "p", "base": "$base/metro-vmotion.json",
+ "vary": {"path": "links[0].distance_km", "min": 10, "max": 100, "resolution": 10},
+ "targets": [{"metric": "migration_downtime_ms", "entity": "web01", "max": 5000}],
+ "replications": 4}
+JSON
+"$dcisim" plan "$tmp/plan.json" --out "$tmp/plan" > /dev/null 2> "$tmp/plan.txt" || fail "plan: $(cat "$tmp/plan.txt")"
+grep -q "dcisim plan: warning: p: 4 replications of a scenario with no randomness" "$tmp/plan.txt" ||
+	fail "no plan replication warning: $(cat "$tmp/plan.txt")"
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['replications']; assert r['used'] == 1 and r['scenario'].startswith('deterministic (no model'), r" "$tmp/plan/plan.json" ||
+	fail "plan.json replications"
+echo "preflight warnings: migration estimate, single gateway, replications of sweeps and plans"

@@ -245,9 +245,8 @@ static void sweep_chart_has_a_line_per_technology(void **state)
 	assert_non_null(html);
 	/* One chart (rounds do not vary), four lines: two directories x two technologies. */
 	assert_int_equal(count(html, "class=\"chart lines\""), 1);
-	assert_non_null(strstr(html,
-			       "<title>migration_downtime_ms[web01] against "
-			       "links[0].distance_km</title>"));
+	assert_non_null(strstr(html, "<title>migration_downtime_ms[web01] against "
+				     "links[0].distance_km</title>"));
 	assert_non_null(strstr(html, ">links[0].distance_km (km)</text>"));
 	assert_non_null(strstr(html, ">migration_downtime_ms[web01] (ms)</text>"));
 	assert_int_equal(count(html, "<g class=\"series\""), 4);
@@ -311,12 +310,18 @@ static void sweep_charts_default_to_outcomes(void **state)
 	char a[256], out[256];
 	snprintf(a, sizeof(a), "%s/sweep-out", tmpdir);
 	snprintf(out, sizeof(out), "%s/cmp-sweep-out", tmpdir);
-	static const char *const metrics[] = {
-	    "rtt_ms[dci1]",	       "one_way_latency_ms[dci1]", "goodput_gbps[dci1]",
-	    "l2_bum_Bps[dci1]",	       "l2_mac_move_convergence_ms[web01]",
-	    "migration_rounds[web01]", "mean_utilization[dci1:dc1->dc2]",
-	    "storage_read_mean_ms[dc1]", "storage_write_p99_ms[dc1]", "migration_total_s[web01]",
-	    "migration_bytes[web01]",	 "l3_rtt_p50_ms[web]"};
+	static const char *const metrics[] = {"rtt_ms[dci1]",
+					      "one_way_latency_ms[dci1]",
+					      "goodput_gbps[dci1]",
+					      "l2_bum_Bps[dci1]",
+					      "l2_mac_move_convergence_ms[web01]",
+					      "migration_rounds[web01]",
+					      "mean_utilization[dci1:dc1->dc2]",
+					      "storage_read_mean_ms[dc1]",
+					      "storage_write_p99_ms[dc1]",
+					      "migration_total_s[web01]",
+					      "migration_bytes[web01]",
+					      "l3_rtt_p50_ms[web]"};
 	char stats[4096] = "point,links[0].distance_km,metric,n,mean,sd,ci95_low,ci95_high\n";
 	for (int p = 0; p < 2; p++)
 		for (size_t m = 0; m < sizeof(metrics) / sizeof(metrics[0]); m++) {
@@ -381,7 +386,8 @@ static void long_titles_fit(void **state)
 	b = (struct dcs_buf){0};
 	c.title = "Downtime per VM";
 	dcs_svg_lines(&b, &c, &s, 1);
-	assert_non_null(strstr(b.s, "font-size=\"14\" font-weight=\"bold\">Downtime per VM</text>"));
+	assert_non_null(
+	    strstr(b.s, "font-size=\"14\" font-weight=\"bold\">Downtime per VM</text>"));
 	free(b.s);
 }
 
@@ -393,7 +399,8 @@ static void idle_links_show_round_trips(void **state)
 	char a[256], out[256];
 	snprintf(a, sizeof(a), "%s/idle", tmpdir);
 	snprintf(out, sizeof(out), "%s/cmp-idle", tmpdir);
-	put(a, "summary.csv", "metric,entity,value,unit\nrtt_ms,dci1,0.628,ms\nrtt_ms,wan,1.5,ms\n");
+	put(a, "summary.csv",
+	    "metric,entity,value,unit\nrtt_ms,dci1,0.628,ms\nrtt_ms,wan,1.5,ms\n");
 	put(a, "links.csv",
 	    "time_s,link,dir,throughput_gbps,utilization,flows,state\n"
 	    "1,dci1,dc1->dc2,0,0,0,up\n"

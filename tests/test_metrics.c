@@ -187,10 +187,12 @@ static void test_headlines(void **state)
 		const struct dcs_metric_family *F = c->families[f];
 		for (size_t i = 0; i < F->n_headlines; i++) {
 			const struct dcs_headline *h = &F->headlines[i];
-			const struct dcs_metric_family *owner = dcs_catalog_metric_family(c, h->metric);
+			const struct dcs_metric_family *owner =
+			    dcs_catalog_metric_family(c, h->metric);
 			const struct dcs_metric_def *d = dcs_catalog_metric(c, h->metric);
 			if (owner != F || !d)
-				fail_msg("%s: headline %s is not its own metric", F->producer, h->metric);
+				fail_msg("%s: headline %s is not its own metric", F->producer,
+					 h->metric);
 			if (d->kind != DCS_METRIC_FIGURE || d->better == DCS_BETTER_NEUTRAL)
 				fail_msg("headline %s is not an outcome", h->metric);
 			assert_true(h->rank >= 1 && h->rank < 64);

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
+#include "options.h"
 #include "dcisim/exitcode.h"
 #include "dcisim/metrics.h"
 #include "dcisim/world.h"
@@ -18,7 +20,16 @@ static const char metrics_usage[] =
     "Lists every metric dcisim writes to summary.csv (its unit, which way is\n"
     "better, its kind and what it means, grouped by the model that produces it)\n"
     "and every event kind of events.csv and cluster.csv with its severity.\n"
-    "--markdown prints the reference page docs/metrics.md.\n";
+    "--markdown prints the reference page docs/metrics.md.\n"
+    "Exit status: 0 printed, 2 usage error.\n";
+
+enum { OPT_MARKDOWN = 256 };
+
+static const struct option metrics_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"markdown", no_argument, NULL, OPT_MARKDOWN},
+    {NULL, 0, NULL, 0},
+};
 
 static void print_text(const struct dcs_catalog *c)
 {
@@ -99,15 +110,22 @@ static void print_markdown(const struct dcs_catalog *c)
 
 int dcs_cmd_metrics(int argc, char **argv)
 {
-	argc--, argv++; /* the arguments after the command's name */
-	bool md = argc == 1 && !strcmp(argv[0], "--markdown");
-	if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
-		fputs(metrics_usage, stdout);
-		return DCS_EXIT_OK;
+	bool md = false;
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, NULL, metrics_options)) != -1;) {
+		if (c == 'h') {
+			fputs(metrics_usage, stdout);
+			return DCS_EXIT_OK;
+		} else if (c == OPT_MARKDOWN) {
+			md = true;
+		} else {
+			return dcs_options_bad(&opt, "metrics", metrics_usage);
+		}
 	}
-	if (argc > 1 || (argc == 1 && !md)) {
-		fprintf(stderr, "dcisim metrics: error: unexpected argument '%s'\n%s", argv[0],
-			metrics_usage);
+	if (dcs_options_first(&opt) < argc) {
+		fprintf(stderr, "dcisim metrics: error: unexpected argument '%s'\n%s",
+			argv[dcs_options_first(&opt)], metrics_usage);
 		return DCS_EXIT_USAGE;
 	}
 	struct dcs_world_catalog wc;
@@ -118,3 +136,11 @@ int dcs_cmd_metrics(int argc, char **argv)
 		print_text(c);
 	return DCS_EXIT_OK;
 }
+
+const struct dcs_cli_command dcs_cli_metrics = {
+    .name = "metrics",
+    .fn = dcs_cmd_metrics,
+    .summary = "list every summary metric and event kind, with units and meanings",
+    .usage = metrics_usage,
+    .options = metrics_options,
+};

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "options.h"
 #include "report.h"
@@ -35,7 +36,7 @@ int dcs_cmd_report(int argc, char **argv)
 	const char *dir = NULL, *out = NULL;
 	struct dcs_options opt;
 	dcs_options_begin(&opt, argc, argv);
-	for (int c; (c = dcs_options_next(&opt, "h", report_options)) != -1;) {
+	for (int c; (c = dcs_options_next(&opt, NULL, report_options)) != -1;) {
 		switch (c) {
 		case 'h':
 			fputs(report_usage, stdout);
@@ -59,3 +60,13 @@ int dcs_cmd_report(int argc, char **argv)
 		fprintf(stderr, "dcisim report: %s/report.html\n", out ? out : dir);
 	return rc;
 }
+
+const struct dcs_cli_command dcs_cli_report = {
+    .name = "report",
+    .fn = dcs_cmd_report,
+    .args = "RESULT_DIR",
+    .complete = DCS_CLI_DIR,
+    .summary = "report.html for one run: its summary, timelines and events",
+    .usage = report_usage,
+    .options = report_options,
+};

@@ -703,8 +703,8 @@ int dcs_plan_search(struct dcs_plan_state *S)
 			S->deterministic = true;
 			say(S,
 			    "dcisim plan: warning: %s: %d replications of a scenario with no "
-			    "randomness: nothing in it draws random numbers (no storage I/O, random "
-			    "link failures or lossy paths), so each value runs once\n",
+			    "randomness: nothing in it draws random numbers (no storage I/O, "
+			    "random link failures or lossy paths), so each value runs once\n",
 			    pl->name, pl->replications);
 		}
 	}

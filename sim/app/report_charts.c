@@ -299,9 +299,13 @@ out:
 	keyset_free(&ks);
 }
 
-const char *const rep_path_states[REP_PATH_STATES] = {
-    "optimal",	   "trombone: requests", "trombone: responses", "trombone: both ways",
-    "unreachable", "down",		 "other"};
+const char *const rep_path_states[REP_PATH_STATES] = {"optimal",
+						      "trombone: requests",
+						      "trombone: responses",
+						      "trombone: both ways",
+						      "unreachable",
+						      "down",
+						      "other"};
 const char *const rep_path_colors[REP_PATH_STATES] = {"#009E73", "#E69F00", "#56B4E9", "#D55E00",
 						      "#000000", "#7F0000", "#999999"};
 

@@ -91,9 +91,10 @@ void rep_sweep_charts(struct dcs_buf *b, const struct rdir *d, size_t nd,
 			for (size_t k = 0; k < nd; k++) {
 				const struct dcs_csv *t = d[k].stats;
 				struct sweep_axes ax;
-				for (size_t r = 0; t && sweep_axes_of(t, &ax) && r < t->nrows; r++) {
-					int mr = metric_rank(
-					    cat, dcs_csv_cell(t, r, (size_t)ax.metric));
+				for (size_t r = 0; t && sweep_axes_of(t, &ax) && r < t->nrows;
+				     r++) {
+					int mr =
+					    metric_rank(cat, dcs_csv_cell(t, r, (size_t)ax.metric));
 					if (mr > rank && mr < next)
 						next = mr;
 				}
@@ -192,9 +193,7 @@ void rep_sweep_charts(struct dcs_buf *b, const struct rdir *d, size_t nd,
 		}
 		if (ns && xname) {
 			char title[400], xl[300], yl[300];
-			snprintf(title, sizeof(title),
-				 "%s against %s", metrics[i],
-				 xname);
+			snprintf(title, sizeof(title), "%s against %s", metrics[i], xname);
 			rep_axis_text(xl, sizeof(xl), xname, rep_unit_of_name(xname));
 			rep_axis_text(yl, sizeof(yl), metrics[i], rep_unit_of_name(metrics[i]));
 			struct dcs_chart c = {.title = title, .xlabel = xl, .ylabel = yl};

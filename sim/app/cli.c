@@ -149,6 +149,26 @@ static const struct option *next_option(const struct dcs_cli_command *c, const s
 	}
 }
 
+/* A choice group's options ("quiet|verbose") as a synopsis writes them,
+ * separated by sep ("|", or " | " in troff). */
+static void group_words(struct dcs_buf *b, const struct dcs_cli_command *c, const char *g,
+			bool troff, const char *sep)
+{
+	for (const char *p = g; *p;) {
+		size_t n = strcspn(p, "|");
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		const struct option *m = find_option(c, name);
+		if (m)
+			option_word(b, m, troff);
+		p += n;
+		if (*p == '|') {
+			dcs_buf_puts(b, sep);
+			p++;
+		}
+	}
+}
+
 void dcs_cli_synopsis(struct dcs_buf *b, const struct dcs_cli_command *c)
 {
 	dcs_buf_puts(b, c->name);
@@ -162,19 +182,7 @@ void dcs_cli_synopsis(struct dcs_buf *b, const struct dcs_cli_command *c)
 			continue; /* written with the first of its group */
 		if (g) {
 			dcs_buf_puts(b, " [");
-			for (const char *p = g; *p;) {
-				size_t n = strcspn(p, "|");
-				char name[64];
-				snprintf(name, sizeof(name), "%.*s", (int)n, p);
-				const struct option *m = find_option(c, name);
-				if (m)
-					option_word(b, m, false);
-				p += n;
-				if (*p == '|') {
-					dcs_buf_puts(b, "|");
-					p++;
-				}
-			}
+			group_words(b, c, g, false, "|");
 			dcs_buf_puts(b, "]");
 			continue;
 		}
@@ -304,19 +312,7 @@ static void man_synopsis(FILE *out)
 			struct dcs_buf w = {0};
 			if (g) {
 				dcs_buf_puts(&w, ".RB [ ");
-				for (const char *p = g; *p;) {
-					size_t n = strcspn(p, "|");
-					char name[64];
-					snprintf(name, sizeof(name), "%.*s", (int)n, p);
-					const struct option *m = find_option(c, name);
-					if (m)
-						option_word(&w, m, true);
-					p += n;
-					if (*p == '|') {
-						dcs_buf_puts(&w, " | ");
-						p++;
-					}
-				}
+				group_words(&w, c, g, true, " | ");
 				dcs_buf_puts(&w, " ]");
 				fprintf(out, "%s\n", w.s ? w.s : "");
 				dcs_buf_free(&w);

@@ -23,14 +23,6 @@ static const char metrics_usage[] =
     "--markdown prints the reference page docs/metrics.md.\n"
     "Exit status: 0 printed, 2 usage error.\n";
 
-enum { OPT_MARKDOWN = 256 };
-
-static const struct option metrics_options[] = {
-    {"help", no_argument, NULL, 'h'},
-    {"markdown", no_argument, NULL, OPT_MARKDOWN},
-    {NULL, 0, NULL, 0},
-};
-
 static void print_text(const struct dcs_catalog *c)
 {
 	for (size_t f = 0; f < c->n_families; f++) {
@@ -110,24 +102,10 @@ static void print_markdown(const struct dcs_catalog *c)
 
 int dcs_cmd_metrics(int argc, char **argv)
 {
-	bool md = false;
-	struct dcs_options opt;
-	dcs_options_begin(&opt, argc, argv);
-	for (int c; (c = dcs_options_next(&opt, NULL, metrics_options)) != -1;) {
-		if (c == 'h') {
-			fputs(metrics_usage, stdout);
-			return DCS_EXIT_OK;
-		} else if (c == OPT_MARKDOWN) {
-			md = true;
-		} else {
-			return dcs_options_bad(&opt, "metrics", metrics_usage);
-		}
-	}
-	if (dcs_options_first(&opt) < argc) {
-		fprintf(stderr, "dcisim metrics: error: unexpected argument '%s'\n%s",
-			argv[dcs_options_first(&opt)], metrics_usage);
-		return DCS_EXIT_USAGE;
-	}
+	bool md;
+	int rc = dcs_options_markdown(argc, argv, "metrics", metrics_usage, &md);
+	if (rc >= 0)
+		return rc;
 	struct dcs_world_catalog wc;
 	const struct dcs_catalog *c = dcs_world_catalog_init(&wc);
 	if (md)
@@ -142,5 +120,5 @@ const struct dcs_cli_command dcs_cli_metrics = {
     .fn = dcs_cmd_metrics,
     .summary = "list every summary metric and event kind, with units and meanings",
     .usage = metrics_usage,
-    .options = metrics_options,
+    .options = dcs_options_markdown_table,
 };

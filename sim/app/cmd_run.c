@@ -347,34 +347,13 @@ static const char schema_usage[] =
     "for editors), or with --markdown the key reference (docs/scenario-keys.md).\n"
     "Exit status: 0 printed, 2 usage error.\n";
 
-enum { OPT_MARKDOWN = 256 };
-
-static const struct option schema_options[] = {
-    {"help", no_argument, NULL, 'h'},
-    {"markdown", no_argument, NULL, OPT_MARKDOWN},
-    {NULL, 0, NULL, 0},
-};
 
 int dcs_cmd_schema(int argc, char **argv)
 {
-	bool md = false;
-	struct dcs_options opt;
-	dcs_options_begin(&opt, argc, argv);
-	for (int c; (c = dcs_options_next(&opt, NULL, schema_options)) != -1;) {
-		if (c == 'h') {
-			fputs(schema_usage, stdout);
-			return DCS_EXIT_OK;
-		} else if (c == OPT_MARKDOWN) {
-			md = true;
-		} else {
-			return dcs_options_bad(&opt, "schema", schema_usage);
-		}
-	}
-	if (dcs_options_first(&opt) < argc) {
-		fprintf(stderr, "dcisim schema: error: unexpected argument '%s'\n%s",
-			argv[dcs_options_first(&opt)], schema_usage);
-		return DCS_EXIT_USAGE;
-	}
+	bool md;
+	int rc = dcs_options_markdown(argc, argv, "schema", schema_usage, &md);
+	if (rc >= 0)
+		return rc;
 	char *s = md ? dcs_schema_markdown() : dcs_schema_json();
 	if (!s)
 		return DCS_EXIT_RUNTIME;
@@ -409,5 +388,5 @@ const struct dcs_cli_command dcs_cli_schema = {
     .fn = dcs_cmd_schema,
     .summary = "print the scenario format's JSON Schema (or its key reference)",
     .usage = schema_usage,
-    .options = schema_options,
+    .options = dcs_options_markdown_table,
 };

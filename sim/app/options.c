@@ -61,6 +61,37 @@ int dcs_options_next(struct dcs_options *o, const char *shortopts, const struct 
 	return c;
 }
 
+enum { OPT_MARKDOWN = 256 };
+
+const struct option dcs_options_markdown_table[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"markdown", no_argument, NULL, OPT_MARKDOWN},
+    {NULL, 0, NULL, 0},
+};
+
+int dcs_options_markdown(int argc, char **argv, const char *cmd, const char *usage, bool *md)
+{
+	struct dcs_options opt;
+	*md = false;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, NULL, dcs_options_markdown_table)) != -1;) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return DCS_EXIT_OK;
+		} else if (c == OPT_MARKDOWN) {
+			*md = true;
+		} else {
+			return dcs_options_bad(&opt, cmd, usage);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "dcisim %s: error: unexpected argument '%s'\n%s", cmd, argv[optind],
+			usage);
+		return DCS_EXIT_USAGE;
+	}
+	return -1;
+}
+
 int dcs_options_first(const struct dcs_options *o)
 {
 	(void)o;

@@ -519,9 +519,13 @@ static int cmd_help(int argc, char **argv)
 		bash_completion(stdout);
 	else if (!name)
 		dcs_cli_usage(stdout);
-	else if (dcs_cli_find(name))
-		fputs(dcs_cli_find(name)->usage, stdout);
-	else {
+	else if (dcs_cli_find(name)) {
+		/* As the command gives it (view adds how to build the viewer). */
+		char arg0[32], arg1[] = "--help";
+		snprintf(arg0, sizeof(arg0), "%s", name);
+		char *args[] = {arg0, arg1, NULL};
+		return dcs_cli_find(name)->fn(2, args);
+	} else {
 		fprintf(stderr, "dcisim help: error: unknown command '%s'\n", name);
 		return DCS_EXIT_USAGE;
 	}

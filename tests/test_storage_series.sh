@@ -1,5 +1,5 @@
 # storage_series.csv, the storage latency over time (docs/models.md §3.8):
-# its rows add up to storage.csv (counts exactly; the count-weighted mean to
+# its rows add up to storage.csv's `all` rows (counts exactly; the count-weighted mean to
 # 1e-9 relative; the largest interval maximum is the run's maximum), every
 # site and op that saw I/O has a row at every sample, and an interval in
 # which writes were frozen (storage-witness-cut: the DCI cut at 60 s holds
@@ -21,7 +21,8 @@ for name, times_want in (("storage-witness-cut", [float(k) for k in range(1, 201
                          ("demo-storage-distance", [float(k) for k in range(1, 21)]),
                          ("until", [float(k) for k in range(1, 11)] + [10.5])):
     d = sys.argv[1] + "/" + name
-    whole = {(r["site"], r["op"]): r for r in csv.DictReader(open(d + "/storage.csv"))}
+    whole = {(r["site"], r["op"]): r for r in csv.DictReader(open(d + "/storage.csv"))
+             if r.get("phase", "all") == "all"}
     rows = list(csv.DictReader(open(d + "/storage_series.csv")))
     assert rows, name
     times = sorted({float(r["time_s"]) for r in rows})

@@ -177,8 +177,13 @@ static void storage_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
 		const struct dcs_csv *t = d[k].storage;
 		if (!t)
 			continue;
-		long cs = dcs_csv_col(t, "site"), co = dcs_csv_col(t, "op");
+		long cs = dcs_csv_col(t, "site"), co = dcs_csv_col(t, "op"),
+		     cph = dcs_csv_col(t, "phase");
 		for (size_t r = 0; r < t->nrows; r++) {
+			/* Steady state: I/O that waited out a freeze or a pause
+			 * (phase disrupted) is reported apart. */
+			if (cph >= 0 && strcmp(dcs_csv_cell(t, r, (size_t)cph), "normal") != 0)
+				continue;
 			for (size_t p = 0; p < 3; p++) {
 				double val = rep_cell_num(t, r, dcs_csv_col(t, pcols[p]));
 				if (isnan(val))
@@ -201,7 +206,8 @@ static void storage_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
 		}
 	}
 	if (n) {
-		struct dcs_chart c = {.title = "Storage latency percentiles (storage.csv)",
+		struct dcs_chart c = {.title =
+					  "Storage latency percentiles, steady state (storage.csv)",
 				      .xlabel = "site, operation, percentile",
 				      .ylabel = "latency (ms)",
 				      .y_from_zero = true};

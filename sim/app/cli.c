@@ -12,9 +12,13 @@
 #include "dcisim/version.h"
 
 const struct dcs_cli_command *const dcs_cli_commands[] = {
-    &dcs_cli_run,     &dcs_cli_validate, &dcs_cli_sweep, &dcs_cli_plan,  &dcs_cli_report,
-    &dcs_cli_compare, &dcs_cli_check,    &dcs_cli_view,  &dcs_cli_bench, &dcs_cli_schema,
-    &dcs_cli_metrics, &dcs_cli_help,     NULL,
+    &dcs_cli_run,     &dcs_cli_validate,
+    &dcs_cli_sweep,   &dcs_cli_survive,
+    &dcs_cli_plan,    &dcs_cli_report,
+    &dcs_cli_compare, &dcs_cli_check,
+    &dcs_cli_view,    &dcs_cli_bench,
+    &dcs_cli_schema,  &dcs_cli_metrics,
+    &dcs_cli_help,    NULL,
 };
 
 /* Every option that takes a value, by name (the same name means the same
@@ -48,6 +52,11 @@ static const struct dcs_cli_value values[] = {
     {"repeat", "N", DCS_CLI_NONE, NULL},
     {"label", "NAME", DCS_CLI_NONE, NULL},
     {"metric", "NAME", DCS_CLI_NONE, NULL},
+    {"depth", "1|2", DCS_CLI_WORDS, "1 2"},
+    {"at", "SECONDS", DCS_CLI_NONE, NULL},
+    {"for", "SECONDS", DCS_CLI_NONE, NULL},
+    {"max-runs", "N", DCS_CLI_NONE, NULL},
+    {"criteria", "FILE", DCS_CLI_FILE, NULL},
 };
 
 const struct dcs_cli_command *dcs_cli_find(const char *name)

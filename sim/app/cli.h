@@ -72,6 +72,6 @@ void dcs_cli_usage(FILE *out);
 /* The descriptors (each in its command's file). */
 extern const struct dcs_cli_command dcs_cli_run, dcs_cli_validate, dcs_cli_sweep, dcs_cli_plan,
     dcs_cli_report, dcs_cli_compare, dcs_cli_check, dcs_cli_view, dcs_cli_bench, dcs_cli_schema,
-    dcs_cli_metrics, dcs_cli_help;
+    dcs_cli_metrics, dcs_cli_help, dcs_cli_survive;
 
 #endif

@@ -108,10 +108,17 @@ enum aa_state { AA_MIRROR, AA_FROZEN, AA_DETACHED, AA_SINGLE };
 #define MAX_DELAY   (DCS_NS_PER_S * 86400) /* a write behind a stalled backlog */
 #define RPO_RING    64
 
+/* A stretch of network an I/O crosses n times there and back. */
+struct seg {
+	int a, b, n;
+};
+
 struct leg {
 	int array;
 	int chan;         /* channel whose backlog this leg waits behind, or -1 */
-	dcs_time_t extra; /* network time added to the array's response */
+	dcs_time_t extra; /* unloaded network time added to the array's response */
+	int nseg;         /* the stretches whose queues it pays at issue */
+	struct seg seg[2];
 };
 
 struct opplan {
@@ -201,8 +208,10 @@ struct chan {
 struct spath {
 	uint32_t epoch;
 	bool valid, ok;
-	dcs_time_t one_way;
+	dcs_time_t one_way; /* unloaded: the queues are read per I/O */
 	double cap_Bps, km;
+	int nh;            /* its hops, for the queues */
+	int *links, *dirs; /* allocated on first use */
 };
 
 struct held {
@@ -290,6 +299,14 @@ static bool site_up(const struct sto *m, int s)
 	return dcs_net_site_up(m->w->net, s);
 }
 
+/* The ECMP key of storage connections between two sites, either way, so
+ * that a flow's ACKs and the I/O's reverse stretch take one path. */
+static uint64_t pair_key(const struct sto *m, int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	return 0x570ull << 32 | (uint64_t)(lo * m->n_sites + hi + 1);
+}
+
 /* The path storage traffic takes between two sites: the network's path,
  * unless that transits the witness site (a witness arbitrates, it does not
  * carry replication); then the lowest-latency path over up links and sites
@@ -303,7 +320,16 @@ static const struct spath *spath(struct sto *m, int a, int b)
 	struct dcs_net *net = m->w->net;
 	const struct dcs_scenario *scn = m->w->scn;
 	int W = m->cfg->witness_site, n = m->n_sites, nl = (int)scn->n_links;
+	int *keep_links = p->links, *keep_dirs = p->dirs;
 	memset(p, 0, sizeof(*p));
+	p->links = keep_links;
+	p->dirs = keep_dirs;
+	if (!p->links) {
+		p->links = calloc((size_t)nl + 1, sizeof(int));
+		p->dirs = calloc((size_t)nl + 1, sizeof(int));
+		if (!p->links || !p->dirs)
+			oom();
+	}
 	p->valid = true;
 	p->epoch = m->epoch;
 	p->cap_Bps = INFINITY;
@@ -311,7 +337,8 @@ static const struct spath *spath(struct sto *m, int a, int b)
 		p->ok = site_up(m, a);
 		return p;
 	}
-	int hops = dcs_net_path(net, a, b, m->path_links, NULL, nl);
+	uint64_t key = pair_key(m, a, b);
+	int hops = dcs_net_path_key(net, a, b, key, m->path_links, NULL, nl);
 	bool transit = false;
 	for (int i = 0, at = a; i < hops - 1; i++) {
 		const struct dcs_link_cfg *l = &scn->links[m->path_links[i]];
@@ -319,8 +346,10 @@ static const struct spath *spath(struct sto *m, int a, int b)
 		transit |= at == W;
 	}
 	if (hops < 0 || !transit) {
-		p->ok = hops >= 0;
-		p->one_way = p->ok ? dcs_net_one_way(net, a, b) : DCS_TIME_NEVER;
+		/* A route through a link that carries nothing (converging) is
+		 * no path for I/O until routing moves. */
+		p->ok = hops >= 0 && dcs_net_latency_now(net, a, b, key) != DCS_TIME_NEVER;
+		p->one_way = p->ok ? dcs_net_one_way_base(net, a, b) : DCS_TIME_NEVER;
 	} else {
 		/* Dijkstra from a over sites other than the witness. */
 		dcs_time_t *d = m->dj_dist;
@@ -342,7 +371,7 @@ static const struct spath *spath(struct sto *m, int a, int b)
 			done[u] = true;
 			for (int l = 0; l < nl; l++) {
 				const struct dcs_link_cfg *c = &scn->links[l];
-				if (!dcs_net_link_up(net, l) || (c->a != u && c->b != u))
+				if (!dcs_net_link_carries(net, l) || (c->a != u && c->b != u))
 					continue;
 				int v = c->a == u ? c->b : c->a;
 				dcs_time_t nd = d[u] + dcs_net_link_one_way(net, l);
@@ -361,14 +390,50 @@ static const struct spath *spath(struct sto *m, int a, int b)
 			v = scn->links[l].a == v ? scn->links[l].b : scn->links[l].a;
 		}
 	}
-	for (int i = 0; p->ok && i < hops; i++) {
-		const struct dcs_link_cfg *l = &scn->links[m->path_links[i]];
-		double c = dcs_net_link_capacity_Bps(net, m->path_links[i]);
+	/* Hops in order from a (the witness-avoiding walk filled them from b). */
+	for (int i = 0, at = a; p->ok && i < hops; i++) {
+		int li = transit ? m->path_links[hops - 1 - i] : m->path_links[i];
+		const struct dcs_link_cfg *l = &scn->links[li];
+		double c = dcs_net_link_capacity_Bps(net, li);
 		if (c < p->cap_Bps)
 			p->cap_Bps = c;
 		p->km += l->distance_km * l->route_factor;
+		p->links[i] = li;
+		p->dirs[i] = l->a == at ? 0 : 1;
+		at = l->a == at ? l->b : l->a;
 	}
+	p->nh = p->ok ? hops : 0;
 	return p;
+}
+
+/* Queueing delay on the storage path a -> b (net.h): an I/O meets the
+ * queues at this instant of their cycle, so the latency distribution carries
+ * their spread; `instant` false gives their mean. */
+static double path_queue_s(struct sto *m, int a, int b, bool instant)
+{
+	const struct spath *p = spath(m, a, b);
+	double q = 0;
+	for (int i = 0; i < p->nh; i++)
+		q += instant ? dcs_net_link_queue_now_s(m->w->net, p->links[i], p->dirs[i])
+			     : dcs_net_link_queue_s(m->w->net, p->links[i], p->dirs[i]);
+	return q;
+}
+
+static double path_queue_now_s(struct sto *m, int a, int b)
+{
+	return path_queue_s(m, a, b, true);
+}
+
+/* What the queues add to a leg issued now: each stretch's round trips pay
+ * the queue both ways (the acknowledgement's direction is usually idle). */
+static dcs_time_t leg_queue(struct sto *m, const struct leg *lg)
+{
+	double q = 0;
+	for (int i = 0; i < lg->nseg; i++) {
+		const struct seg *sg = &lg->seg[i];
+		q += sg->n * (path_queue_now_s(m, sg->a, sg->b) + path_queue_now_s(m, sg->b, sg->a));
+	}
+	return q > 0 ? dcs_time_from_s(q) : 0;
 }
 
 static bool reach(struct sto *m, int a, int b)
@@ -502,6 +567,8 @@ static void chan_apply(struct sto *m, struct chan *ch)
 					     .demand_Bps = demand,
 					     .streams = 1,
 					     .window_bytes = 0,
+					     .offered = !ch->draining,
+					     .key = pair_key(m, ch->src, ch->dst),
 					     .label = ch->label};
 		ch->f = dcs_flow_start(net, &spec);
 		if (!ch->f)
@@ -509,7 +576,7 @@ static void chan_apply(struct sto *m, struct chan *ch)
 		ch->sent_upd = 0;
 		ch->used = true;
 	} else {
-		dcs_flow_set_demand(net, ch->f, demand);
+		dcs_flow_set_load(net, ch->f, demand, !ch->draining);
 	}
 }
 
@@ -565,7 +632,7 @@ static void chan_update(struct sto *m, struct chan *ch)
 		double rpo = ch->backlog > 0 ? rpo_age_s(ch, now) : 0;
 		const struct spath *p = spath(m, ch->src, ch->dst);
 		if (p->ok)
-			rpo += dcs_time_to_s(p->one_way);
+			rpo += dcs_time_to_s(p->one_way) + path_queue_s(m, ch->src, ch->dst, false);
 		ch->rpo_s = rpo;
 		if (rpo > ch->max_rpo_s)
 			ch->max_rpo_s = rpo;
@@ -687,12 +754,26 @@ static int entry_array(struct sto *m, int h)
 	return best;
 }
 
-static void add_leg(struct opplan *o, int array, int chan, dcs_time_t extra)
+static struct leg *add_leg(struct opplan *o, int array, int chan, dcs_time_t extra)
 {
-	o->leg[o->nlegs].array = array;
-	o->leg[o->nlegs].chan = chan;
-	o->leg[o->nlegs].extra = extra;
-	o->nlegs++;
+	struct leg *lg = &o->leg[o->nlegs++];
+	lg->array = array;
+	lg->chan = chan;
+	lg->extra = extra;
+	lg->nseg = 0;
+	return lg;
+}
+
+/* The round trips of one I/O of `wl` (NULL: a probe) from a to b, whose
+ * queues it pays when issued. */
+static void add_seg(struct leg *lg, const struct wl *wl, int a, int b, int op)
+{
+	if (a == b)
+		return;
+	struct seg *sg = &lg->seg[lg->nseg++];
+	sg->a = a;
+	sg->b = b;
+	sg->n = wl ? wl->rtt_n[op] + wl->credit_rounds : 1;
 }
 
 /* The host at h reaches array i: one leg, with its access channel. */
@@ -706,7 +787,7 @@ static void serve_via(struct sto *m, const struct wl *wl, int h, int op, int i, 
 	o->kind = PLAN_SERVE;
 	if (h != S)
 		o->access_chan = op == DCS_OP_WRITE ? chan_id(m, h, S) : chan_id(m, S, h);
-	add_leg(o, i, -1, net_time(m, wl, h, S, op));
+	add_seg(add_leg(o, i, -1, net_time(m, wl, h, S, op)), wl, h, S, op);
 }
 
 static void plan_aa(struct sto *m, const struct wl *wl, int h, int op, struct opplan *o)
@@ -722,8 +803,12 @@ static void plan_aa(struct sto *m, const struct wl *wl, int h, int op, struct op
 		serve_via(m, wl, h, op, i, o);
 		if (o->kind == PLAN_SERVE && op == DCS_OP_WRITE) {
 			int S = m->arr[i].site, R = m->arr[j].site;
-			add_leg(o, j, chan_id(m, S, R),
-				o->leg[0].extra + net_time(m, wl, S, R, DCS_OP_WRITE));
+			struct leg *lg = add_leg(o, j, chan_id(m, S, R),
+						 o->leg[0].extra +
+						     net_time(m, wl, S, R, DCS_OP_WRITE));
+			lg->nseg = o->leg[0].nseg;
+			lg->seg[0] = o->leg[0].seg[0];
+			add_seg(lg, wl, S, R, DCS_OP_WRITE);
 		}
 		return;
 	case AA_FROZEN:
@@ -864,9 +949,11 @@ static void resolve_held(struct sto *m)
 			continue;
 		}
 		dcs_time_t extra = 0;
-		for (int l = 0; l < o.nlegs; l++)
-			if (o.leg[l].extra > extra)
-				extra = o.leg[l].extra;
+		for (int l = 0; l < o.nlegs; l++) {
+			dcs_time_t e = o.leg[l].extra + leg_queue(m, &o.leg[l]);
+			if (e > extra)
+				extra = e;
+		}
 		record(m, wl, h.site, DCS_OP_WRITE, now + extra - h.t_issue);
 		count_write(m, wl, h.site, &o, o.leg[0].array);
 	}
@@ -939,7 +1026,7 @@ static void on_arrival(struct dcs_kernel *k, void *ctx, const void *payload)
 		dcs_time_t service =
 		    a->fixed ? (dcs_time_t)a->mean_ns[op] : draw_exp_ns(a->rng, a->mean_ns[op]);
 		dcs_time_t t = dcs_mcq_admit(&a->q, now, service) + o->leg[l].extra +
-			       chan_delay(m, o->leg[l].chan);
+			       leg_queue(m, &o->leg[l]) + chan_delay(m, o->leg[l].chan);
 		if (t > done)
 			done = t;
 	}
@@ -1359,6 +1446,10 @@ static void sto_destroy(void *state)
 	free(m->wls);
 	free(m->array_at);
 	free(m->path_links);
+	for (size_t i = 0; m->sp && i < (size_t)m->n_sites * (size_t)m->n_sites; i++) {
+		free(m->sp[i].links);
+		free(m->sp[i].dirs);
+	}
 	free(m->sp);
 	free(m->dj_dist);
 	free(m->dj_pred);

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 
 enum dcs_note_kind {
-	DCS_NOTE_LINK_STATE,    /* index = link; up; degraded */
+	DCS_NOTE_LINK_STATE,    /* index = link; up; degraded; converging */
 	DCS_NOTE_SITE_STATE,    /* index = site; up */
 	DCS_NOTE_PATHS_CHANGED, /* routing between sites changed (after link/site notes) */
 	DCS_NOTE_VM_MOVED,      /* index = vm; from, to = sites */
@@ -32,6 +32,7 @@ struct dcs_note {
 	int from, to;
 	bool up;
 	bool degraded;
+	bool converging; /* link: carries nothing until detection and reroute */
 };
 
 typedef void (*dcs_note_fn)(void *ctx, const struct dcs_note *note);

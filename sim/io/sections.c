@@ -121,10 +121,15 @@ static const struct field link_fields[] = {
 	    "Packet loss ratio; caps TCP flows by the Mathis bound."),
 	NUM("device_latency_us", struct dcs_link_cfg, device_latency_us, 0, 0, 1e6, 0,
 	    "One-way delay of the devices on the link (transponders, FEC, switches)."),
-	BOOL("bfd", struct dcs_link_cfg, bfd, 0, "Failure detection tracked by BFD (faster control-plane failover)."),
+	BOOL("bfd", struct dcs_link_cfg, bfd, 0,
+	     "BFD tracks this link: a cut is detected in routing.bfd_ms (default 150 = 3 x 50 ms) instead of the hold timer."),
 	NUM("mtbf_s", struct dcs_link_cfg, mtbf_s, 0, 0, 1e12, 0,
 	    "Random failures: mean time between failures (exponential); 0 disables."),
 	NUM("mttr_s", struct dcs_link_cfg, mttr_s, 0, 0, 1e12, 0, "Random failures: mean time to repair."),
+	NUM("buffer_kib", struct dcs_link_cfg, buffer_kib, NODEF | GT_MIN, 0, 1e9, 0,
+	    "Egress buffer in front of the link, per direction (default by port class: data-center switch 5176 KiB, Trident+ one congested port; router 95 ms at line rate, Junos MPC; sim/core/tech.c)."),
+	INT("underlay_paths", struct dcs_link_cfg, underlay_paths, 0, 1, 64, 1,
+	    "Independent transport paths under the link (a protected wave, an overlay over a routed underlay); path_down cuts one."),
 };
 static const struct spec link_spec = SPEC("a link", struct dcs_link_cfg, link_fields, check_link);
 
@@ -458,9 +463,10 @@ static const struct spec cluster_spec = SPEC("a cluster", struct dcs_cluster_cfg
 
 /* ---- faults ---- */
 
-static const char *const fault_names[] = {"link_down", "link_up", "link_degrade", "site_down",
-					  "site_up", "node_down", "node_up", "array_down",
-					  "array_up", "witness_down", "witness_up", NULL};
+static const char *const fault_names[] = {"link_down",  "link_up",    "link_degrade", "site_down",
+					  "site_up",    "node_down",  "node_up",      "array_down",
+					  "array_up",   "witness_down", "witness_up", "path_down",
+					  NULL};
 
 static void check_fault(struct ld *L, const cJSON *obj, void *elem, size_t i)
 {
@@ -471,8 +477,15 @@ static void check_fault(struct ld *L, const cJSON *obj, void *elem, size_t i)
 	case DCS_FAULT_LINK_DOWN:
 	case DCS_FAULT_LINK_UP:
 	case DCS_FAULT_LINK_DEGRADE:
+	case DCS_FAULT_PATH_DOWN:
 		if (!ld_member(obj, "link"))
 			ld_error(L, obj, NULL, "a %s fault names a 'link'", fault_names[f->kind]);
+		else if (f->kind == DCS_FAULT_PATH_DOWN && f->link >= 0 &&
+			 L->scn->links[f->link].underlay_paths < 2)
+			ld_error(L, obj, "link",
+				 "path_down cuts one underlay path, but link '%s' has only one "
+				 "(give it underlay_paths >= 2, or cut it with link_down)",
+				 L->scn->links[f->link].id);
 		if (f->kind == DCS_FAULT_LINK_DEGRADE && isnan(f->bandwidth_gbps) && isnan(f->loss) &&
 		    isnan(f->latency_ms))
 			ld_error(L, obj, NULL,
@@ -524,6 +537,22 @@ static const struct field fault_fields[] = {
 	NUM("latency_ms", struct dcs_fault_cfg, latency_ms, NODEF, 0, 1e5, 0, "link_degrade: added one-way latency."),
 };
 static const struct spec fault_spec = SPEC("a fault", struct dcs_fault_cfg, fault_fields, check_fault);
+
+/* ---- routing ---- */
+
+static const char *const share_names[] = {"rtt", "equal", NULL};
+
+static const struct field routing_fields[] = {
+	BOOL("ecmp", struct dcs_routing_cfg, ecmp, 1,
+	     "Hash each flow onto one of the equal-cost paths (true), or use one path per site pair."),
+	ENUM("tcp_share", struct dcs_routing_cfg, tcp_share, 0, share_names, DCS_SHARE_RTT,
+	     "How TCP streams share a bottleneck: rtt (in inverse proportion to each stream's loaded RTT, as loss-based TCP) or equal (max-min per stream)."),
+	NUM("igp_convergence_ms", struct dcs_routing_cfg, igp_convergence_ms, 0, 0, 1e7, 200,
+	    "From failure detection to rerouted traffic (SPF initial wait 200 ms, Cisco NX-OS/ACI OSPF timer policy; 5000 on classic IOS)."),
+	NUM("bfd_ms", struct dcs_routing_cfg, bfd_ms, NODEF | GT_MIN, 0, 1e6, 0,
+	    "BFD detection time on every link (interval x multiplier; 150 = 3 x 50 ms; default: no BFD, or 150 ms on links with bfd)."),
+};
+static const struct spec routing_spec = SPEC("routing", struct dcs_routing_cfg, routing_fields, NULL);
 
 /* ---- output and the top level ---- */
 
@@ -644,6 +673,7 @@ static const struct field top_fields[] = {
 	NUM("duration_s", struct dcs_scenario, duration_s, REQ | GT_MIN, 0, 1e9, 0, "Simulated time."),
 	ARR("sites", struct dcs_scenario, sites, n_sites, REQ, site_spec, "Data center sites."),
 	ARR("links", struct dcs_scenario, links, n_links, 0, link_spec, "DCI links."),
+	OBJ("routing", struct dcs_scenario, routing, routing_spec, "Routing and TCP sharing."),
 	ARR("vms", struct dcs_scenario, vms, n_vms, 0, vm_spec, "Virtual machines."),
 	OBJ("storage", struct dcs_scenario, storage, storage_spec, "Storage across the sites."),
 	OBJ("migration", struct dcs_scenario, migration, policy_spec, "Migration engine and settings."),

@@ -878,8 +878,11 @@ static double queue_pass(struct dcs_net *net)
 				if (m < mss)
 					mss = m;
 			}
+			/* The regime from what the bulk flows would carry at a queue
+			 * q, not from this pass's rates: at a standing queue the
+			 * rates meet the capacity only to rounding. */
 			struct window_eq eq = {net, r, fixed, bulk_cap};
-			if (q->full && cands > 0 && window_excess(tau, &eq) >= 0) {
+			if (cands > 0 && bulk_cap > 0 && window_excess(tau, &eq) >= 0) {
 				rg = Q_LOSS;
 				double n = n_own > 0 ? n_own : n_all;
 				double rr = n_own > 0 ? rtt_own : rtt_all;
@@ -889,7 +892,7 @@ static double queue_pass(struct dcs_net *net)
 					for (struct dcs_flow *f = net->head; f; f = f->next)
 						sumw += queue_cand(f, r);
 				loss_cycle(q, tau, rr / (rw > 0 ? rw : sumw), n, bulk_cap, mss);
-			} else if (q->full && cands > 0 && window_excess(0, &eq) > 0) {
+			} else if (cands > 0 && bulk_cap > 0 && window_excess(0, &eq) > 0) {
 				rg = Q_WINDOW;
 				q->mean_s = window_root(&eq, tau);
 			} else {

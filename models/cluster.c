@@ -1,7 +1,7 @@
 /*
  * Cross-site HA clusters (SPEC §4.6; reference/dci-facts.md §5; issue 6).
  *
- * Timers come from models/cluster.h (presets with their sources).
+ * Timers come from the preset table (dcisim/presets.h, with their sources).
  * Equations, assumptions and limits are in docs/models.md §6; in short:
  *
  * Heartbeats.  Every pair of nodes exchanges heartbeats every `heartbeat`
@@ -66,6 +66,8 @@
 #include <gsl/gsl_rng.h>
 
 #include "cluster.h"
+#include "dcisim/metrics.h"
+#include "dcisim/presets.h"
 #include "dcisim/world.h"
 
 #define CLUSTER_HEADER "time_s,cluster,event,node,site,detail"
@@ -167,12 +169,6 @@ struct ev {
 
 /* ---- timers ---- */
 
-const char *dcs_cluster_preset_name(enum dcs_cluster_preset p)
-{
-	static const char *const names[] = {"custom", "corosync", "wsfc", "vcs", "vsphere_ha"};
-	return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "?";
-}
-
 /* Heartbeats that fit a time budget (the preset's timeout) at this interval. */
 static int missed_for(double budget_ms, double hb_ms)
 {
@@ -182,49 +178,26 @@ static int missed_for(double budget_ms, double hb_ms)
 
 void dcs_cluster_resolve_timers(const struct dcs_cluster_cfg *c, struct dcs_cluster_timers *t)
 {
-	bool hb_given = !isnan(c->heartbeat_ms);
-	double hb_ms = 0, arb_ms = 0;
-	int same = 0, cross = 0;
-	switch (c->preset) {
-	case DCS_PRESET_COROSYNC: {
-		double token = DCS_COROSYNC_TOKEN_MS;
-		if (c->n_nodes >= 3)
-			token += DCS_COROSYNC_TOKEN_COEFFICIENT_MS * (double)(c->n_nodes - 2);
-		hb_ms = hb_given ? c->heartbeat_ms : token / DCS_COROSYNC_RETRANSMITS;
-		same = cross = hb_given ? missed_for(token, hb_ms) : DCS_COROSYNC_RETRANSMITS;
-		break;
-	}
-	case DCS_PRESET_WSFC:
-		hb_ms = hb_given ? c->heartbeat_ms : DCS_WSFC_DELAY_MS;
-		same = DCS_WSFC_SAME_SITE_THRESHOLD;
-		cross = DCS_WSFC_CROSS_SITE_THRESHOLD;
-		break;
-	case DCS_PRESET_VCS:
-		hb_ms = hb_given ? c->heartbeat_ms : DCS_VCS_HEARTBEAT_MS;
-		same = cross = missed_for(DCS_VCS_PEERINACT_S * 1e3, hb_ms);
-		break;
-	case DCS_PRESET_VSPHERE_HA:
-		hb_ms = hb_given ? c->heartbeat_ms : DCS_VSPHERE_HEARTBEAT_MS;
-		same = cross = missed_for(DCS_VSPHERE_FAILED_S * 1e3, hb_ms);
-		break;
-	case DCS_PRESET_CUSTOM:
-	default:
-		hb_ms = hb_given ? c->heartbeat_ms : DCS_CUSTOM_HEARTBEAT_MS;
-		same = cross = DCS_CUSTOM_MISSED;
-		break;
-	}
+	const struct dcs_cluster_preset *p = dcs_cluster_preset(c->preset);
+	double timeout = p->timeout_ms;
+	if (c->n_nodes >= 3)
+		timeout += p->timeout_per_node_ms * (double)(c->n_nodes - 2);
+	double hb_ms = !isnan(c->heartbeat_ms) ? c->heartbeat_ms
+		       : p->heartbeat_ms > 0   ? p->heartbeat_ms
+					       : timeout / p->missed_cross_site;
+	int same = p->missed_same_site, cross = p->missed_cross_site;
+	if (timeout > 0)
+		same = cross = missed_for(timeout, hb_ms);
 	if (c->missed > 0)
 		same = cross = c->missed;
 	t->heartbeat = dcs_time_from_ms(hb_ms);
 	t->missed_same_site = same;
 	t->missed_cross_site = cross;
-	if (!isnan(c->arbitration_ms))
-		arb_ms = c->arbitration_ms;
-	else if (c->preset == DCS_PRESET_COROSYNC)
-		arb_ms = DCS_COROSYNC_CONSENSUS_FACTOR * hb_ms * cross;
+	double arb_ms =
+	    !isnan(c->arbitration_ms) ? c->arbitration_ms : p->arbitration_factor * hb_ms * cross;
 	t->arbitration = dcs_time_from_ms(arb_ms);
-	t->fence = dcs_time_from_s(isnan(c->fence_s) ? DCS_SBD_MSGWAIT_S : c->fence_s);
-	t->start = dcs_time_from_s(isnan(c->start_s) ? DCS_CLUSTER_START_S : c->start_s);
+	t->fence = dcs_time_from_s(isnan(c->fence_s) ? p->fence_s : c->fence_s);
+	t->start = dcs_time_from_s(isnan(c->start_s) ? p->start_s : c->start_s);
 }
 
 /* ---- rows ---- */
@@ -529,7 +502,8 @@ static void started(struct cluster *c, int i)
 	nd->inst_since = now_of(c);
 	c->last_site = to;
 	NODE_ROW(c, "running", i, "resource started; floating IP %s -> %s in %g s (%s)",
-		 site_id(c, from), site_id(c, to), conv == DCS_TIME_NEVER ? INFINITY : dcs_time_to_s(conv), how);
+		 site_id(c, from), site_id(c, to),
+		 conv == DCS_TIME_NEVER ? INFINITY : dcs_time_to_s(conv), how);
 	if (conv == DCS_TIME_NEVER)
 		return; /* running but never reachable: counted as unavailable */
 	if (conv > 0)
@@ -571,8 +545,8 @@ static void fence_done(struct cluster *c, int i)
 			      "(quorum none)";
 			confirmed = false;
 		}
-		row(c, "fence", tg->cfg->id, site_id(c, node_site(c, t)), "by %s: %s",
-		    c->nodes[i].cfg->id, how);
+		row(c, confirmed ? "fence" : "fence_unconfirmed", tg->cfg->id,
+		    site_id(c, node_site(c, t)), "by %s: %s", c->nodes[i].cfg->id, how);
 		if (confirmed && tg->up) {
 			stop_inst(c, t, "fenced");
 			tg->fenced = true;
@@ -972,15 +946,15 @@ static void update_avail(struct cluster *c)
 		c->split_begin = now;
 		c->n_splits++;
 		NODE_ROW(c, "split_brain_begin", last_runner, "%d instances running", running);
-		dcs_event(w->res, now, "cluster", c->cfg->id, "split brain: %d instances running",
-			  running);
+		dcs_event(w->res, now, "cluster_split_brain", c->cfg->id,
+			  "split brain: %d instances running", running);
 	} else if (running < 2 && c->split) {
 		c->split = false;
 		c->split_ns += now - c->split_begin;
 		row(c, "split_brain_end", "", "", "lasted %g s",
 		    dcs_time_to_s(now - c->split_begin));
-		dcs_event(w->res, now, "cluster", c->cfg->id, "split brain over after %g s",
-			  dcs_time_to_s(now - c->split_begin));
+		dcs_event(w->res, now, "cluster_split_brain_over", c->cfg->id,
+			  "split brain over after %g s", dcs_time_to_s(now - c->split_begin));
 	}
 	if (avail == c->available)
 		return;
@@ -992,7 +966,7 @@ static void update_avail(struct cluster *c)
 		c->cur.end = -1;
 		row(c, "outage_begin", "", "", "service unavailable (failure at %g s)",
 		    dcs_time_to_s(c->cur.cause));
-		dcs_event(w->res, now, "cluster", c->cfg->id, "service unavailable");
+		dcs_event(w->res, now, "cluster_outage", c->cfg->id, "service unavailable");
 	} else if (c->in_outage) {
 		c->in_outage = false;
 		c->cur.end = now;
@@ -1001,7 +975,8 @@ static void update_avail(struct cluster *c)
 		double rto = dcs_time_to_s(now - c->cur.cause);
 		row(c, "outage_end", "", "", "RTO %g s (unavailable %g s)", rto,
 		    dcs_time_to_s(now - c->cur.begin));
-		dcs_event(w->res, now, "cluster", c->cfg->id, "service back, RTO %g s", rto);
+		dcs_event(w->res, now, "cluster_recovered", c->cfg->id, "service back, RTO %g s",
+			  rto);
 	}
 }
 
@@ -1366,7 +1341,7 @@ static void model_finish(struct dcs_world *w, void *state)
 			detect =
 			    dcs_time_to_s((dcs_time_t)c->tm.missed_same_site * c->tm.heartbeat);
 		dcs_summary_text(w->res, "cluster_preset", id,
-				 dcs_cluster_preset_name(c->cfg->preset), "");
+				 dcs_cluster_preset(c->cfg->preset)->name, "");
 		dcs_summary(w->res, "cluster_heartbeat_ms", id, dcs_time_to_ms(c->tm.heartbeat),
 			    "ms");
 		dcs_summary(w->res, "cluster_detection_s", id, detect, "s");
@@ -1402,10 +1377,88 @@ static void model_finish(struct dcs_world *w, void *state)
 	}
 }
 
+/* What this model writes to summary.csv, events.csv and cluster.csv
+ * (include/dcisim/metrics.h). */
+static const struct dcs_metric_def cluster_metrics[] = {
+    {"cluster_preset", "", DCS_BETTER_NEUTRAL, DCS_METRIC_LABEL, "the cluster's timer preset"},
+    {"cluster_heartbeat_ms", "ms", DCS_BETTER_NEUTRAL, DCS_METRIC_SETTING,
+     "interval between heartbeats"},
+    {"cluster_detection_s", "s", DCS_BETTER_LOWER, DCS_METRIC_SETTING,
+     "time to declare a silent peer dead (heartbeat x missed, or the preset's token rule)"},
+    {"cluster_arbitration_s", "s", DCS_BETTER_LOWER, DCS_METRIC_SETTING,
+     "time the quorum or witness arbitration takes after detection"},
+    {"cluster_fence_s", "s", DCS_BETTER_LOWER, DCS_METRIC_SETTING,
+     "time to fence the nodes outside the surviving partition"},
+    {"cluster_start_s", "s", DCS_BETTER_LOWER, DCS_METRIC_SETTING,
+     "time to start the service's resources on the new node"},
+    {"cluster_failover_budget_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "detection + arbitration + fencing + start: the failover time the timers allow"},
+    {"cluster_rto_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "one outage: time from its cause to the service running again"},
+    {"cluster_outage_unrecovered_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "an outage still open at the end of the run: its length so far"},
+    {"cluster_outages", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "times the service stopped running anywhere"},
+    {"cluster_unavailable_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "seconds the service ran nowhere"},
+    {"cluster_availability", "ratio", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "share of the run the service ran somewhere"},
+    {"cluster_split_brains", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "times more than one node ran the service at once"},
+    {"cluster_split_brain_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "seconds more than one node ran the service"},
+};
+
+static const struct dcs_event_def cluster_events[] = {
+    {"events.csv", "cluster_split_brain", DCS_SEV_FAILURE,
+     "more than one node runs the cluster's service"},
+    {"events.csv", "cluster_split_brain_over", DCS_SEV_GOOD,
+     "one node runs the cluster's service again"},
+    {"events.csv", "cluster_outage", DCS_SEV_FAILURE, "the cluster's service runs nowhere"},
+    {"events.csv", "cluster_recovered", DCS_SEV_GOOD, "the cluster's service runs again"},
+    {"cluster.csv", "suspect", DCS_SEV_WARNING, "a node missed a peer's heartbeat"},
+    {"cluster.csv", "trusted", DCS_SEV_GOOD, "a suspected peer's heartbeat arrived"},
+    {"cluster.csv", "dead", DCS_SEV_FAILURE, "a node declares a peer dead"},
+    {"cluster.csv", "alive", DCS_SEV_GOOD, "heartbeats between two nodes resumed"},
+    {"cluster.csv", "heartbeat_lost", DCS_SEV_FAILURE, "the heartbeat path between nodes failed"},
+    {"cluster.csv", "heartbeat_lossy", DCS_SEV_WARNING, "the heartbeat path loses packets"},
+    {"cluster.csv", "heartbeat_ok", DCS_SEV_GOOD, "the heartbeat path is good again"},
+    {"cluster.csv", "quorum_lost", DCS_SEV_FAILURE, "a node's partition lost quorum"},
+    {"cluster.csv", "quorum_gained", DCS_SEV_GOOD, "a node's partition has quorum"},
+    {"cluster.csv", "fencing", DCS_SEV_WARNING, "a node fences the nodes outside its partition"},
+    {"cluster.csv", "fence", DCS_SEV_FAILURE, "a node is fenced"},
+    {"cluster.csv", "fence_unconfirmed", DCS_SEV_WARNING,
+     "a fence that could not reach its node: the node may still run the service"},
+    {"cluster.csv", "rejoin", DCS_SEV_GOOD, "a fenced node sees the cluster again"},
+    {"cluster.csv", "stop", DCS_SEV_WARNING, "a node stops the service"},
+    {"cluster.csv", "start", DCS_SEV_INFO, "a node starts the service's resources"},
+    {"cluster.csv", "running", DCS_SEV_GOOD, "a node runs the service"},
+    {"cluster.csv", "up", DCS_SEV_GOOD, "the service serves on a node"},
+    {"cluster.csv", "storage_blocked", DCS_SEV_FAILURE,
+     "a node runs the service but its site's storage is not writable"},
+    {"cluster.csv", "node_down", DCS_SEV_FAILURE, "a node failed"},
+    {"cluster.csv", "node_up", DCS_SEV_GOOD, "a failed node is back"},
+    {"cluster.csv", "witness_down", DCS_SEV_WARNING, "the witness is unreachable or down"},
+    {"cluster.csv", "witness_up", DCS_SEV_GOOD, "the witness is available"},
+    {"cluster.csv", "outage_begin", DCS_SEV_FAILURE, "the service runs nowhere"},
+    {"cluster.csv", "outage_end", DCS_SEV_GOOD, "the service runs again"},
+    {"cluster.csv", "split_brain_begin", DCS_SEV_FAILURE, "more than one node runs the service"},
+    {"cluster.csv", "split_brain_end", DCS_SEV_GOOD, "one node runs the service again"},
+};
+
+static const struct dcs_metric_family cluster_family = {
+    .producer = "cluster",
+    .metrics = cluster_metrics,
+    .n_metrics = sizeof(cluster_metrics) / sizeof(cluster_metrics[0]),
+    .events = cluster_events,
+    .n_events = sizeof(cluster_events) / sizeof(cluster_events[0]),
+};
+
 const struct dcs_model_ops dcs_model_cluster = {
     .name = "cluster",
     .create = model_create,
     .start = model_start,
     .finish = model_finish,
     .destroy = model_destroy,
+    .metrics = &cluster_family,
 };

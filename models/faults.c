@@ -42,6 +42,8 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "dcisim/faultkinds.h"
+#include "dcisim/metrics.h"
 #include "dcisim/world.h"
 
 /* A scheduled hold on an entity. */
@@ -85,14 +87,10 @@ struct ev {
 	int32_t index; /* fault index, or link index for random events */
 };
 
-static const char *const kind_names[] = {
-    [DCS_FAULT_LINK_DOWN] = "link_down",       [DCS_FAULT_LINK_UP] = "link_up",
-    [DCS_FAULT_LINK_DEGRADE] = "link_degrade", [DCS_FAULT_SITE_DOWN] = "site_down",
-    [DCS_FAULT_SITE_UP] = "site_up",           [DCS_FAULT_NODE_DOWN] = "node_down",
-    [DCS_FAULT_NODE_UP] = "node_up",           [DCS_FAULT_ARRAY_DOWN] = "array_down",
-    [DCS_FAULT_ARRAY_UP] = "array_up",         [DCS_FAULT_WITNESS_DOWN] = "witness_down",
-    [DCS_FAULT_WITNESS_UP] = "witness_up",     [DCS_FAULT_PATH_DOWN] = "path_down",
-};
+static const char *kind_name(enum dcs_fault_kind k)
+{
+	return dcs_fault_kind(k)->name;
+}
 
 static void on_event(struct dcs_kernel *k, void *ctx, const void *payload);
 
@@ -155,27 +153,20 @@ static const char *node_id(const struct faults *F, const struct dcs_fault_cfg *f
 static void entity_name(const struct faults *F, const struct dcs_fault_cfg *f, int site, char *buf,
 			size_t len)
 {
-	switch (f->kind) {
-	case DCS_FAULT_LINK_DOWN:
-	case DCS_FAULT_LINK_UP:
-	case DCS_FAULT_LINK_DEGRADE:
-	case DCS_FAULT_PATH_DOWN:
+	switch (dcs_fault_kind(f->kind)->target) {
+	case DCS_FAULT_ON_LINK:
 		snprintf(buf, len, "%s", F->scn->links[f->link].id);
 		break;
-	case DCS_FAULT_SITE_DOWN:
-	case DCS_FAULT_SITE_UP:
+	case DCS_FAULT_ON_SITE:
 		snprintf(buf, len, "%s", F->scn->sites[site].id);
 		break;
-	case DCS_FAULT_NODE_DOWN:
-	case DCS_FAULT_NODE_UP:
+	case DCS_FAULT_ON_NODE:
 		snprintf(buf, len, "%s", node_id(F, f));
 		break;
-	case DCS_FAULT_ARRAY_DOWN:
-	case DCS_FAULT_ARRAY_UP:
+	case DCS_FAULT_ON_ARRAY:
 		snprintf(buf, len, "array@%s", F->scn->sites[site].id);
 		break;
-	case DCS_FAULT_WITNESS_DOWN:
-	case DCS_FAULT_WITNESS_UP:
+	case DCS_FAULT_ON_WITNESS:
 		snprintf(buf, len, "witness@%s", F->scn->sites[site].id);
 		break;
 	}
@@ -201,7 +192,7 @@ static void log_fault(struct faults *F, const struct dcs_fault_cfg *f, int site,
 		dcs_event(F->w->res, now, "fault", ent, "link_degrade:%s%s", fig, dur);
 		return;
 	}
-	dcs_event(F->w->res, now, "fault", ent, "%s%s%s", kind_names[f->kind], dur,
+	dcs_event(F->w->res, now, "fault", ent, "%s%s%s", kind_name(f->kind), dur,
 		  changed ? "" : " (already down)");
 }
 
@@ -357,7 +348,7 @@ static void expire(struct faults *F, int i)
 	dcs_time_t now = dcs_now(F->w->k);
 	struct dcs_net *net = F->w->net;
 	char how[96];
-	snprintf(how, sizeof(how), "end of %s after %g s", kind_names[f->kind], f->for_s);
+	snprintf(how, sizeof(how), "end of %s after %g s", kind_name(f->kind), f->for_s);
 	switch (f->kind) {
 	case DCS_FAULT_LINK_DOWN:
 		if (hold_expire(&F->links[f->link].sched, now)) {
@@ -446,8 +437,7 @@ static void random_repair(struct faults *F, int l)
 
 static bool is_up_kind(enum dcs_fault_kind k)
 {
-	return k == DCS_FAULT_LINK_UP || k == DCS_FAULT_SITE_UP || k == DCS_FAULT_NODE_UP ||
-	       k == DCS_FAULT_ARRAY_UP || k == DCS_FAULT_WITNESS_UP;
+	return dcs_fault_kind(k)->repair;
 }
 
 static void on_event(struct dcs_kernel *k, void *ctx, const void *payload)
@@ -615,10 +605,35 @@ static void faults_finish(struct dcs_world *w, void *state)
 	}
 }
 
+/* What this model writes to summary.csv and events.csv (include/dcisim/metrics.h). */
+static const struct dcs_metric_def faults_metrics[] = {
+    {"link_availability", "ratio", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "share of the run the link was up"},
+    {"link_down_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE, "seconds the link was down"},
+    {"link_failures", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "times the link went down (scheduled faults and random failures)"},
+    {"link_availability_expected", "ratio", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "steady-state availability MTBF / (MTBF + MTTR) of the link's random failures"},
+};
+
+static const struct dcs_event_def faults_events[] = {
+    {"events.csv", "fault", DCS_SEV_FAILURE, "a fault is injected: something goes down or degrades"},
+    {"events.csv", "recovery", DCS_SEV_GOOD, "a fault ends: what went down comes back"},
+};
+
+static const struct dcs_metric_family faults_family = {
+    .producer = "faults",
+    .metrics = faults_metrics,
+    .n_metrics = sizeof(faults_metrics) / sizeof(faults_metrics[0]),
+    .events = faults_events,
+    .n_events = sizeof(faults_events) / sizeof(faults_events[0]),
+};
+
 const struct dcs_model_ops dcs_model_faults = {
     .name = "faults",
     .create = faults_create,
     .start = faults_start,
     .finish = faults_finish,
     .destroy = faults_destroy,
+    .metrics = &faults_family,
 };

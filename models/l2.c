@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcisim/metrics.h"
 #include "dcisim/net.h"
 #include "dcisim/tech.h"
 
@@ -717,12 +718,53 @@ static void l2_finish(struct dcs_world *w, void *state)
 	}
 }
 
+/* What this model writes to summary.csv and events.csv (include/dcisim/metrics.h). */
+static const struct dcs_metric_def l2_metrics[] = {
+    {"l2_learning", "", DCS_BETTER_NEUTRAL, DCS_METRIC_LABEL,
+     "how the technology learns MAC addresses: data-plane flooding or a control plane"},
+    {"l2_bum_Bps", "B/s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "broadcast, unknown-unicast and multicast traffic crossing the DCI, nominal rate"},
+    {"l2_bum_bytes", "B", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "broadcast, unknown-unicast and multicast bytes that crossed the DCI in the run"},
+    {"l2_mac_move_convergence_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "time after a VM moves until every site of the layer-2 domain knows its new place"},
+    {"l2_failover_outage_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "nominal outage of stretched VLANs when the link is cut and a detour exists: detection + IGP"},
+    {"l2_path_failover_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "nominal outage when one of the link's underlay paths fails: protection, or underlay BFD + IGP"},
+    {"l2_outage_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "seconds stretched VLANs had no layer-2 path across the link"},
+    {"l2_pseudowires", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT,
+     "pseudowires a VPLS full mesh needs between the sites"},
+    {"l2_mac_stale_relearns", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "times a site went back to a VM's older location (stale MAC entry)"},
+};
+
+static const struct dcs_event_def l2_events[] = {
+    {"events.csv", "mac_move", DCS_SEV_INFO, "a moved VM's MAC address is known everywhere"},
+    {"events.csv", "mac_stale", DCS_SEV_WARNING, "a site learned a VM's older location again"},
+    {"events.csv", "l2_failover", DCS_SEV_WARNING,
+     "an underlay path failed: stretched VLANs stop while protection or the underlay reconverges"},
+    {"events.csv", "l2_outage", DCS_SEV_FAILURE,
+     "the link is cut: stretched VLANs stop until detection and reroute, or until it returns"},
+    {"events.csv", "l2_restored", DCS_SEV_GOOD, "stretched VLANs are joined again"},
+};
+
+static const struct dcs_metric_family l2_family = {
+    .producer = "l2",
+    .metrics = l2_metrics,
+    .n_metrics = sizeof(l2_metrics) / sizeof(l2_metrics[0]),
+    .events = l2_events,
+    .n_events = sizeof(l2_events) / sizeof(l2_events[0]),
+};
+
 const struct dcs_model_ops dcs_model_l2 = {
     .name = "l2",
     .create = l2_create,
     .start = l2_start,
     .finish = l2_finish,
     .destroy = l2_destroy,
+    .metrics = &l2_family,
 };
 
 /* ---- views ---- */

@@ -21,6 +21,8 @@
 
 #include <gsl/gsl_histogram.h>
 
+#include "dcisim/ingress.h"
+#include "dcisim/metrics.h"
 #include "dcisim/net.h"
 #include "dcisim/xalloc.h"
 
@@ -107,13 +109,15 @@ double dcs_l3_dns_ttl_eff_s(const struct dcs_service_cfg *s)
 
 double dcs_l3_health_check_s(const struct dcs_service_cfg *s)
 {
-	return isnan(s->health_check_s) ? DCS_L3_HEALTH_CHECK_S : s->health_check_s;
+	return isnan(s->health_check_s) ? dcs_ingress_method(DCS_INGRESS_RHI)->health_check_s
+					: s->health_check_s;
 }
 
 double dcs_l3_routing_convergence_s(const struct dcs_service_cfg *s)
 {
-	return isnan(s->routing_convergence_s) ? DCS_L3_ROUTING_CONVERGENCE_S
-					       : s->routing_convergence_s;
+	return isnan(s->routing_convergence_s)
+		   ? dcs_ingress_method(DCS_INGRESS_RHI)->routing_convergence_s
+		   : s->routing_convergence_s;
 }
 
 static dcs_time_t ow(const struct dcs_l3 *L, int a, int b)
@@ -482,7 +486,9 @@ static dcs_time_t lisp_delay(const struct dcs_l3 *L, int c, int old, int to)
 		return 0;
 	dcs_time_t to_old = ow(L, c, old), to_new = ow(L, c, to);
 	dcs_time_t smr =
-	    to_old == DCS_TIME_NEVER ? dcs_time_from_s(DCS_L3_LISP_MAP_CACHE_TTL_S) : 2 * to_old;
+	    to_old == DCS_TIME_NEVER
+		? dcs_time_from_s(dcs_ingress_method(DCS_INGRESS_LISP)->map_cache_ttl_s)
+		: 2 * to_old;
 	return smr + (to_new == DCS_TIME_NEVER ? 0 : 2 * to_new);
 }
 
@@ -879,12 +885,45 @@ static void l3_finish(struct dcs_world *w, void *state)
 	}
 }
 
+/* What this model writes to summary.csv and events.csv (include/dcisim/metrics.h). */
+static const struct dcs_metric_def l3_metrics[] = {
+    {"l3_trombone_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "seconds some client group's traffic crossed the DCI needlessly after a move"},
+    {"l3_trombone_weighted_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "trombone seconds weighted by the share of requests that tromboned"},
+    {"l3_time_to_optimal_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "time from a move until every client group is on its optimal path"},
+    {"l3_extra_dci_bytes", "B", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "bytes tromboned traffic added to the DCI"},
+    {"l3_rtt_p50_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE, "median request round trip"},
+    {"l3_rtt_p95_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "95th percentile request round trip"},
+    {"l3_vrrp_master_down_s", "s", DCS_BETTER_LOWER, DCS_METRIC_SETTING,
+     "VRRP master-down interval: how long a backup waits before taking over"},
+};
+
+static const struct dcs_event_def l3_events[] = {
+    {"events.csv", "paths_optimal", DCS_SEV_GOOD,
+     "every client group is on its optimal path again after a move"},
+    {"events.csv", "ingress", DCS_SEV_INFO, "the ingress mechanism now enters at another site"},
+    {"events.csv", "gateway", DCS_SEV_INFO, "the default gateway's master moved"},
+};
+
+static const struct dcs_metric_family l3_family = {
+    .producer = "l3",
+    .metrics = l3_metrics,
+    .n_metrics = sizeof(l3_metrics) / sizeof(l3_metrics[0]),
+    .events = l3_events,
+    .n_events = sizeof(l3_events) / sizeof(l3_events[0]),
+};
+
 const struct dcs_model_ops dcs_model_l3 = {
     .name = "l3",
     .create = l3_create,
     .start = l3_start,
     .finish = l3_finish,
     .destroy = l3_destroy,
+    .metrics = &l3_family,
 };
 
 struct dcs_l3 *dcs_l3_of(struct dcs_world *w)

@@ -53,21 +53,12 @@
 	"time_s,service,client_site,serving_site,ingress_site,egress_site,rtt_ms,state,"           \
 	"trombone_share"
 
-/* RHI defaults when the scenario leaves them out.  Detection: the F5 BIG-IP
- * default monitor timeout, 16 s = 3 x 5 s interval + 1 (dci-facts.md §4.2,
- * row "F5 BIG-IP monitor"; the 5 s interval [V-3p], the 16 s timeout [M]).
- * Routing: the host route reaches clients over eBGP, whose MRAI is 30 s
- * (dci-facts.md §4.2 row "BGP MRAI", §8 row 23; use 5 for iBGP). */
-#define DCS_L3_HEALTH_CHECK_S        16.0
-#define DCS_L3_ROUTING_CONVERGENCE_S 30.0
-/* LISP map-cache TTL without an SMR: 24 h (dci-facts.md §4.4, "Map-cache TTL"). */
-#define DCS_L3_LISP_MAP_CACHE_TTL_S 86400.0
-
 /* VRRP master down interval: 3 x advert + (256 - priority) / 256 x advert
  * (RFC 5798 via dci-facts.md §4.1 "VRRP Master_Down_Interval"): 3.61 s at
  * priority 100 and 3.008 s at 254 with 1 s adverts. */
 double dcs_vrrp_master_down_s(int priority, double advert_s);
-/* Resolved service figures (the scenario's value, or the default above). */
+/* Resolved service figures (the scenario's value, or the default from the
+ * ingress method table, dcisim/ingress.h). */
 double dcs_l3_dns_ttl_eff_s(const struct dcs_service_cfg *s);
 double dcs_l3_health_check_s(const struct dcs_service_cfg *s);
 double dcs_l3_routing_convergence_s(const struct dcs_service_cfg *s);

@@ -32,6 +32,7 @@
 
 #include "dcisim/net.h"
 #include "dcisim/tech.h"
+#include "dcisim/metrics.h"
 #include "dcisim/world.h"
 
 struct link_acc {
@@ -170,10 +171,33 @@ static void links_destroy(void *state)
 	free(L);
 }
 
+/* What this model writes to summary.csv (include/dcisim/metrics.h). */
+static const struct dcs_metric_def links_metrics[] = {
+    {"one_way_latency_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "one-way latency of the link unloaded: fibre propagation, devices and technology"},
+    {"rtt_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE, "round trip over the link, unloaded"},
+    {"goodput_fraction", "ratio", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "TCP payload per byte on the wire after framing and encapsulation"},
+    {"goodput_gbps", "Gbps", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "TCP goodput the link offers flows after background load"},
+    {"technology", "", DCS_BETTER_NEUTRAL, DCS_METRIC_LABEL, "the link's DCI technology"},
+    {"mean_utilization", "ratio", DCS_BETTER_NEUTRAL, DCS_METRIC_FIGURE,
+     "mean share of the line rate carried in one direction, over the samples"},
+    {"peak_utilization", "ratio", DCS_BETTER_NEUTRAL, DCS_METRIC_FIGURE,
+     "highest sampled share of the line rate carried in one direction"},
+};
+
+static const struct dcs_metric_family links_family = {
+    .producer = "links",
+    .metrics = links_metrics,
+    .n_metrics = sizeof(links_metrics) / sizeof(links_metrics[0]),
+};
+
 const struct dcs_model_ops dcs_model_links = {
     .name = "links",
     .create = links_create,
     .start = links_start,
     .finish = links_finish,
     .destroy = links_destroy,
+    .metrics = &links_family,
 };

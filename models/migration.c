@@ -51,28 +51,12 @@
  * when the run ended); failed (the switchover limit was exceeded, or the
  * path was lost for longer than stall_timeout_s; the VM stays at the source).
  *
- * Defaults (resolved here; the loader leaves them NaN / -1):
- * - max_downtime_ms: vmotion 500 (§2.3), qemu 300 (§2.2), xen none (§2.1).
- * - switchover_ms: 9 for all engines: the device-state and resume part of
- *   downtime (§5: Clark's 9 ms resume; OPNFV measured 9 ms total downtime
- *   for an idle guest on 10 GbE, §3 P5).
- * - streams: 1 (§2.2 row "multifd-channels": multifd is off by default).
- * - tcp_window_kib: vmotion none (buffers sized to the RTT since Metro
- *   vMotion, §2.3 row "Metro vMotion socket buffers"); qemu and xen 6144, the
- *   Linux tcp_rmem maximum 6291456 (§1.4).
- * - rate_cap_mib_s: qemu 128 (§2.2); vmotion and xen none (§2.1: without
- *   ADAPTIVE_SAVE libxc does not limit the rate).
- * - max_switchover_s: vmotion 100 (§2.3); others none.
- * - max_rounds: xen 29 (§2.1); others none.
- * - on_no_progress: vmotion stun (§2.3 SDPS); qemu, xen keep going.
- * - evacuation max_concurrent: vmotion 4 when the path's narrowest link is
- *   under 10 Gbps, else 8 (§2.3 row "Concurrency (network cost)"); qemu 2
- *   (KubeVirt parallelOutboundMigrationsPerNode, OpenShift Virtualization
- *   "Live migration limits and timeouts"); xen 3 (Xen Orchestra
- *   vmMigrationConcurrency, xen-orchestra commit 4014875, 2022).  The last
- *   two are not in reference/ yet.
- * - stall_timeout_s: 150 (loader default; KubeVirt progressTimeout, same
- *   OpenShift page), for every engine: no vMotion or Xen figure was found.
+ * Defaults: every `migration` key the scenario leaves out (the loader leaves
+ * it NaN / -1) comes from the engine's row in the engine table
+ * (dcisim/migration_engines.h, with the sources), as do the stop rules and
+ * the evacuation concurrency above.  stall_timeout_s: 150 (loader default;
+ * KubeVirt progressTimeout), for every engine: no vMotion or Xen figure was
+ * found.
  *
  * Not modelled: zero-page compression, XBZRLE, post-copy, Xen's adaptive
  * rate limit, setup time before round 0, the per-round dirty-bitmap sync cost,
@@ -86,35 +70,21 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "dcisim/migration_engines.h"
 #include "dcisim/net.h"
+#include "dcisim/metrics.h"
 #include "dcisim/world.h"
 
 #define GIB 1073741824.0
 #define MIB 1048576.0
 #define KIB 1024.0
 
-#define VMOTION_MAX_DOWNTIME_MS    500.0 /* §2.3 "Switchover goal" */
-#define VMOTION_MAX_SWITCHOVER_S   100.0 /* §2.3 "Hard limit" */
-#define VMOTION_MAX_RTT_MS         150.0 /* §2.3 "Max RTT", §4 V9 */
-#define VMOTION_MBPS_PER_MIGRATION 250.0 /* §2.3 "Bandwidth", §4 V9 */
-#define VMOTION_CONCURRENT_1G      4     /* §2.3 "Concurrency (network cost)" */
-#define VMOTION_CONCURRENT_10G     8
-#define QEMU_MAX_DOWNTIME_MS       300.0     /* §2.2 downtime-limit */
-#define QEMU_RATE_CAP_MIB_S        128.0     /* §2.2 max-bandwidth */
-#define QEMU_CONCURRENT            2         /* KubeVirt parallelOutboundMigrationsPerNode */
-#define QEMU_AC_TRIGGER            0.50      /* §2.2 throttle-trigger-threshold 50 % */
-#define QEMU_AC_HITS               2         /* §2.2 dirty_rate_high_cnt >= 2 */
-#define QEMU_AC_INITIAL            0.20      /* §2.2 cpu-throttle-initial */
-#define QEMU_AC_STEP               0.10      /* §2.2 cpu-throttle-increment */
-#define QEMU_AC_MAX                0.99      /* §2.2 max-cpu-throttle */
-#define XEN_MAX_ITERS              29        /* §2.1 DEF_MAX_ITERS */
-#define XEN_MAX_FACTOR             3.0       /* §2.1 DEF_MAX_FACTOR */
-#define XEN_MIN_PAGES              50.0      /* §2.1 sent_this_iter < 50 */
-#define XEN_CONCURRENT             3         /* Xen Orchestra vmMigrationConcurrency */
-#define DEFAULT_SWITCHOVER_MS      9.0       /* §5, §3 P5 */
-#define DEFAULT_STREAMS            1         /* §2.2 multifd off */
-#define LINUX_TCP_RMEM_MAX         6291456.0 /* §1.4 tcp_rmem max */
-#define STUN_FRACTION              0.5       /* assumption, see above */
+#define QEMU_AC_TRIGGER 0.50 /* §2.2 throttle-trigger-threshold 50 % */
+#define QEMU_AC_HITS    2    /* §2.2 dirty_rate_high_cnt >= 2 */
+#define QEMU_AC_INITIAL 0.20 /* §2.2 cpu-throttle-initial */
+#define QEMU_AC_STEP    0.10 /* §2.2 cpu-throttle-increment */
+#define QEMU_AC_MAX     0.99 /* §2.2 max-cpu-throttle */
+#define STUN_FRACTION   0.5  /* assumption, see above */
 
 enum noprog { NP_STUN, NP_ABORT, NP_FORCE, NP_CONTINUE };
 enum outcome { OUT_CONVERGED, OUT_STUNNED, OUT_MAX_ROUNDS, OUT_ABORTED, OUT_FAILED };
@@ -123,7 +93,7 @@ static const char *const outcome_names[] = {"converged", "stunned", "max_rounds"
 
 /* The engine settings with every default resolved. */
 struct policy {
-	enum dcs_engine engine;
+	const struct dcs_migration_engine *engine;
 	double max_downtime_s; /* NAN: no downtime rule (xen) */
 	dcs_time_t switchover;
 	int streams;
@@ -205,34 +175,18 @@ static void *xcalloc(size_t n, size_t size)
 
 static void resolve_policy(const struct dcs_migration_policy *c, struct policy *P)
 {
-	P->engine = c->engine;
-	double dt_ms = c->max_downtime_ms;
-	if (isnan(dt_ms))
-		dt_ms = c->engine == DCS_ENGINE_VMOTION ? VMOTION_MAX_DOWNTIME_MS
-			: c->engine == DCS_ENGINE_QEMU  ? QEMU_MAX_DOWNTIME_MS
-							: NAN;
+	const struct dcs_migration_engine *E = dcs_migration_engine(c->engine);
+	P->engine = E;
+	double dt_ms = isnan(c->max_downtime_ms) ? E->max_downtime_ms : c->max_downtime_ms;
 	P->max_downtime_s = dt_ms / 1e3;
 	P->switchover =
-	    dcs_time_from_ms(isnan(c->switchover_ms) ? DEFAULT_SWITCHOVER_MS : c->switchover_ms);
-	P->streams = c->streams > 0 ? c->streams : DEFAULT_STREAMS;
-	if (!isnan(c->tcp_window_kib))
-		P->window_bytes = c->tcp_window_kib * KIB;
-	else
-		P->window_bytes = c->engine == DCS_ENGINE_VMOTION ? 0 : LINUX_TCP_RMEM_MAX;
-	if (!isnan(c->rate_cap_mib_s))
-		P->rate_cap_Bps = c->rate_cap_mib_s * MIB;
-	else
-		P->rate_cap_Bps =
-		    c->engine == DCS_ENGINE_QEMU ? QEMU_RATE_CAP_MIB_S * MIB : INFINITY;
-	if (!isnan(c->max_switchover_s))
-		P->max_switchover_s = c->max_switchover_s;
-	else
-		P->max_switchover_s =
-		    c->engine == DCS_ENGINE_VMOTION ? VMOTION_MAX_SWITCHOVER_S : INFINITY;
-	if (c->max_rounds > 0)
-		P->max_rounds = c->max_rounds;
-	else
-		P->max_rounds = c->engine == DCS_ENGINE_XEN ? XEN_MAX_ITERS : 0;
+	    dcs_time_from_ms(isnan(c->switchover_ms) ? E->switchover_ms : c->switchover_ms);
+	P->streams = c->streams > 0 ? c->streams : E->streams;
+	P->window_bytes = (isnan(c->tcp_window_kib) ? E->tcp_window_kib : c->tcp_window_kib) * KIB;
+	P->rate_cap_Bps = (isnan(c->rate_cap_mib_s) ? E->rate_cap_mib_s : c->rate_cap_mib_s) * MIB;
+	P->max_switchover_s =
+	    isnan(c->max_switchover_s) ? E->max_switchover_s : c->max_switchover_s;
+	P->max_rounds = c->max_rounds > 0 ? c->max_rounds : E->max_rounds;
 	switch (c->on_no_progress) {
 	case DCS_NOPROG_STUN:
 		P->on_no_progress = NP_STUN;
@@ -244,7 +198,7 @@ static void resolve_policy(const struct dcs_migration_policy *c, struct policy *
 		P->on_no_progress = NP_FORCE;
 		break;
 	default:
-		P->on_no_progress = c->engine == DCS_ENGINE_VMOTION ? NP_STUN : NP_CONTINUE;
+		P->on_no_progress = E->stun ? NP_STUN : NP_CONTINUE;
 	}
 	P->auto_converge = c->auto_converge;
 	P->page_bytes = c->page_kib * KIB;
@@ -530,12 +484,12 @@ static void after_live_round(struct mig *m, double sent, double t_s, double next
 		start_stop_copy(m, next, ok);
 		return;
 	}
-	if (P->engine == DCS_ENGINE_XEN && sent < XEN_MIN_PAGES * P->page_bytes) {
+	if (sent < P->engine->min_round_pages * P->page_bytes) {
 		start_stop_copy(m, next, ok);
 		return;
 	}
 	if ((P->max_rounds > 0 && m->live_rounds >= P->max_rounds) ||
-	    (P->engine == DCS_ENGINE_XEN && m->sent > XEN_MAX_FACTOR * m->mem)) {
+	    m->sent > P->engine->max_sent_factor * m->mem) {
 		start_stop_copy(m, next, OUT_MAX_ROUNDS);
 		return;
 	}
@@ -560,8 +514,9 @@ static void after_live_round(struct mig *m, double sent, double t_s, double next
 			start_stop_copy(m, next, OUT_MAX_ROUNDS);
 			return;
 		case NP_CONTINUE:
+			/* An engine with a cap on what it sends ends by itself. */
 			if (!m->plan->warned_noprog && !P->auto_converge &&
-			    P->engine != DCS_ENGINE_XEN) {
+			    isinf(P->engine->max_sent_factor)) {
 				m->plan->warned_noprog = true;
 				dcs_warn(w->res, dcs_now(w->k), m->label,
 					 "pre-copy is not converging (dirty set %.6g MiB after "
@@ -629,14 +584,17 @@ static void admission_checks(struct mstate *S, struct mig *m)
 {
 	struct dcs_world *w = S->w;
 	struct plan *p = m->plan;
-	if (S->P.engine != DCS_ENGINE_VMOTION || !dcs_net_reachable(w->net, m->from, m->to))
+	const struct dcs_migration_engine *E = S->P.engine;
+	if ((isinf(E->max_rtt_ms) && !(E->min_mbps_each > 0)) ||
+	    !dcs_net_reachable(w->net, m->from, m->to))
 		return;
 	double rtt_ms = dcs_time_to_ms(dcs_net_rtt(w->net, m->from, m->to));
-	if (rtt_ms > VMOTION_MAX_RTT_MS && !p->warned_rtt) {
+	if (rtt_ms > E->max_rtt_ms && !p->warned_rtt) {
 		p->warned_rtt = true;
 		dcs_warn(w->res, m->start, m->label,
-			 "RTT %.6g ms between %s and %s exceeds the 150 ms vMotion supports",
-			 rtt_ms, w->scn->sites[m->from].id, w->scn->sites[m->to].id);
+			 "RTT %.6g ms between %s and %s exceeds the %g ms %s supports", rtt_ms,
+			 w->scn->sites[m->from].id, w->scn->sites[m->to].id, E->max_rtt_ms,
+			 E->label);
 	}
 	/* Migrations in flight on the same site pair, this one included. */
 	int n = 0;
@@ -648,12 +606,12 @@ static void admission_checks(struct mstate *S, struct mig *m)
 	double line, freeg;
 	path_bandwidth(w, m->from, m->to, &line, &freeg);
 	double per_mbps = freeg * 1e3 / n;
-	if (per_mbps < VMOTION_MBPS_PER_MIGRATION && !p->warned_bw) {
+	if (per_mbps < E->min_mbps_each && !p->warned_bw) {
 		p->warned_bw = true;
 		dcs_warn(w->res, m->start, m->label,
-			 "%.6g Mbps of DCI bandwidth per concurrent vMotion (%d in flight); "
-			 "vMotion needs 250 Mbps each",
-			 per_mbps, n);
+			 "%.6g Mbps of DCI bandwidth per concurrent %s (%d in flight); "
+			 "%s needs %g Mbps each",
+			 per_mbps, E->label, n, E->label, E->min_mbps_each);
 	}
 }
 
@@ -757,10 +715,10 @@ static void plan_event(struct dcs_kernel *k, void *ctx, const void *payload)
 		if (p->max_concurrent <= 0) {
 			double line, freeg;
 			path_bandwidth(w, c->evacuate, c->to, &line, &freeg);
-			p->max_concurrent = S->P.engine == DCS_ENGINE_QEMU  ? QEMU_CONCURRENT
-					    : S->P.engine == DCS_ENGINE_XEN ? XEN_CONCURRENT
-					    : (!isnan(line) && line >= 10)  ? VMOTION_CONCURRENT_10G
-									    : VMOTION_CONCURRENT_1G;
+			const struct dcs_migration_engine *E = S->P.engine;
+			p->max_concurrent = E->narrow_gbps > 0 && !(line >= E->narrow_gbps)
+						? E->concurrent_narrow
+						: E->concurrent;
 		}
 		dcs_event(w->res, dcs_now(w->k), "evacuation_start", w->scn->sites[c->evacuate].id,
 			  "%zu VMs to %s, %d at a time (migrations[%d])", p->n_queue,
@@ -920,10 +878,61 @@ static void migration_destroy(void *state)
 	free(S);
 }
 
+/* What this model writes to summary.csv and events.csv (include/dcisim/metrics.h). */
+static const struct dcs_metric_def migration_metrics[] = {
+    {"migration_total_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "time from the start of pre-copy to the VM running at its new site"},
+    {"migration_downtime_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "time the guest was stopped for the final copy and switchover"},
+    {"migration_rounds", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT, "live pre-copy rounds"},
+    {"migration_bytes", "bytes", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "memory bytes sent over the DCI"},
+    {"migration_outcome", "", DCS_BETTER_NEUTRAL, DCS_METRIC_LABEL,
+     "converged, stunned, max_rounds, aborted or failed"},
+    {"lift_rate_gbps", "Gbps", DCS_BETTER_NEUTRAL, DCS_METRIC_SETTING,
+     "the migration rate at which pre-copy would shrink the dirty set (twice the dirty rate)"},
+    {"plan_migrations", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT,
+     "migrations an evacuation started"},
+    {"plan_completed", "count", DCS_BETTER_HIGHER, DCS_METRIC_COUNT,
+     "migrations of an evacuation that ended with the VM at the new site"},
+    {"plan_makespan_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "time from an evacuation's start to the end of its last migration"},
+    {"plan_downtime_p50_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "median downtime over an evacuation's migrations"},
+    {"plan_downtime_p95_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "95th percentile downtime over an evacuation's migrations"},
+    {"plan_downtime_max_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "longest downtime of an evacuation's migrations"},
+    {"plan_dci_bytes", "bytes", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "memory bytes an evacuation sent over the DCI"},
+};
+
+static const struct dcs_event_def migration_events[] = {
+    {"events.csv", "migration_start", DCS_SEV_INFO, "a live migration starts pre-copy"},
+    {"events.csv", "migration_end", DCS_SEV_INFO,
+     "a live migration ends; the detail says how (converged, stunned, failed...)"},
+    {"events.csv", "migration_stalled", DCS_SEV_FAILURE,
+     "a migration's flow has no path between the sites"},
+    {"events.csv", "migration_resumed", DCS_SEV_GOOD, "a stalled migration's path is back"},
+    {"events.csv", "switchover", DCS_SEV_INFO, "the guest stops for the final copy"},
+    {"events.csv", "auto_converge", DCS_SEV_WARNING, "QEMU auto-converge throttles the guest"},
+    {"events.csv", "stun", DCS_SEV_WARNING, "vMotion slows the guest's page dirtying"},
+    {"events.csv", "evacuation_start", DCS_SEV_INFO, "a site evacuation starts"},
+};
+
+static const struct dcs_metric_family migration_family = {
+    .producer = "migration",
+    .metrics = migration_metrics,
+    .n_metrics = sizeof(migration_metrics) / sizeof(migration_metrics[0]),
+    .events = migration_events,
+    .n_events = sizeof(migration_events) / sizeof(migration_events[0]),
+};
+
 const struct dcs_model_ops dcs_model_migration = {
     .name = "migration",
     .create = migration_create,
     .start = migration_start,
     .finish = migration_finish,
     .destroy = migration_destroy,
+    .metrics = &migration_family,
 };

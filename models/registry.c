@@ -25,3 +25,15 @@ const struct dcs_model_ops *const dcs_models[] = {
 };
 
 const size_t dcs_n_models = sizeof(dcs_models) / sizeof(dcs_models[0]);
+
+const struct dcs_catalog *dcs_world_catalog_init(struct dcs_world_catalog *wc)
+{
+	size_t n = 0;
+	wc->families[n++] = &dcs_core_metrics;
+	for (size_t i = 0; i < dcs_n_models && n < DCS_MAX_MODELS + 1; i++)
+		if (dcs_models[i]->metrics)
+			wc->families[n++] = dcs_models[i]->metrics;
+	wc->catalog.families = wc->families;
+	wc->catalog.n_families = n;
+	return &wc->catalog;
+}

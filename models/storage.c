@@ -99,6 +99,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "storage.h"
+#include "dcisim/metrics.h"
 #include "dcisim/world.h"
 
 enum plan_kind { PLAN_SERVE, PLAN_HOLD, PLAN_FAIL, PLAN_IDLE };
@@ -1763,12 +1764,106 @@ static void sto_finish(struct dcs_world *w, void *state)
 	}
 }
 
+/* What this model writes to summary.csv and events.csv (include/dcisim/metrics.h). */
+static const struct dcs_metric_def storage_metrics[] = {
+    {"storage_read_mean_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "mean read latency of the hosts at a site"},
+    {"storage_read_p99_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "99th percentile read latency of the hosts at a site"},
+    {"storage_write_mean_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "mean write latency of the hosts at a site"},
+    {"storage_write_p99_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "99th percentile write latency of the hosts at a site"},
+    {"storage_unavailable_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "seconds the site's hosts could not do I/O (suspended or no array)"},
+    {"storage_failed_ios", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "I/Os that failed: issued while the site's storage was unavailable"},
+    {"storage_divergent_writes", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "writes accepted at a site while the mirror was split (split brain)"},
+    {"storage_write_round_trips", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "protocol round trips across the DCI one write of the workload takes"},
+    {"storage_workload_read_mean_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "mean read latency of one workload"},
+    {"storage_workload_write_mean_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "mean write latency of one workload"},
+    {"storage_vm_read_mean_ms_before", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "a VM's mean read latency before its migration"},
+    {"storage_vm_read_mean_ms_after", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "a VM's mean read latency after its migration"},
+    {"storage_vm_read_p99_ms_before", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "a VM's 99th percentile read latency before its migration"},
+    {"storage_vm_read_p99_ms_after", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "a VM's 99th percentile read latency after its migration"},
+    {"storage_vm_write_mean_ms_before", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "a VM's mean write latency before its migration"},
+    {"storage_vm_write_mean_ms_after", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "a VM's mean write latency after its migration"},
+    {"storage_vm_write_p99_ms_before", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "a VM's 99th percentile write latency before its migration"},
+    {"storage_vm_write_p99_ms_after", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "a VM's 99th percentile write latency after its migration"},
+    {"storage_move_penalty_read_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "mean read latency after a VM's move minus before: the storage cost of the move"},
+    {"storage_move_penalty_write_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "mean write latency after a VM's move minus before: the storage cost of the move"},
+    {"storage_dci_mean_gbps", "Gbps", DCS_BETTER_NEUTRAL, DCS_METRIC_FIGURE,
+     "mean rate replication or remote I/O carried over the DCI"},
+    {"storage_dci_max_backlog_mib", "MiB", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "largest backlog of data waiting to cross the DCI"},
+    {"storage_max_rpo_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "asynchronous replication: the largest age of the oldest unreplicated write"},
+    {"lift_fc_credits", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_SETTING,
+     "FC buffer credits at which credits stop limiting the channel"},
+    {"storage_fc_credits", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_SETTING,
+     "FC buffer-to-buffer credits configured"},
+    {"storage_fc_credits_needed_brocade", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_FIGURE,
+     "credits the distance needs by Brocade's sizing rule"},
+    {"storage_fc_credits_needed_frames", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_FIGURE,
+     "credits the distance needs to fill the pipe with the workload's frames"},
+    {"storage_fc_credit_cap_gbps", "Gbps", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "the throughput the configured credits allow at this distance"},
+    {"storage_detaches", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "times the mirror was split and one side continued alone"},
+    {"storage_resyncs", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT,
+     "resynchronisations of a split mirror"},
+    {"storage_resync_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "time resynchronisation took"},
+    {"storage_held_writes_at_end", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "writes still held (mirror frozen) when the run ended"},
+};
+
+static const struct dcs_event_def storage_events[] = {
+    {"events.csv", "storage_replication_stalled", DCS_SEV_FAILURE,
+     "replication has no path across the DCI"},
+    {"events.csv", "storage_replication_resumed", DCS_SEV_GOOD, "replication's path is back"},
+    {"events.csv", "storage_split_brain", DCS_SEV_FAILURE,
+     "both sites keep writing with the mirror split: their data diverges"},
+    {"events.csv", "storage_detach", DCS_SEV_WARNING, "one side of the mirror continues alone"},
+    {"events.csv", "storage_suspend", DCS_SEV_FAILURE, "a site's storage suspends I/O"},
+    {"events.csv", "storage_array_failover", DCS_SEV_WARNING,
+     "an array failed and the other serves (or no copy is left)"},
+    {"events.csv", "storage_freeze", DCS_SEV_WARNING,
+     "the mirror is lost: writes are held until the detach delay decides"},
+    {"events.csv", "storage_heal", DCS_SEV_GOOD, "the mirror came back before the detach"},
+    {"events.csv", "storage_resume", DCS_SEV_GOOD, "the mirror is back and resynchronises"},
+    {"events.csv", "storage_resync_done", DCS_SEV_GOOD, "resynchronisation finished"},
+};
+
+static const struct dcs_metric_family storage_family = {
+    .producer = "storage",
+    .metrics = storage_metrics,
+    .n_metrics = sizeof(storage_metrics) / sizeof(storage_metrics[0]),
+    .events = storage_events,
+    .n_events = sizeof(storage_events) / sizeof(storage_events[0]),
+};
+
 const struct dcs_model_ops dcs_model_storage = {
     .name = "storage",
     .create = sto_create,
     .start = sto_start,
     .finish = sto_finish,
     .destroy = sto_destroy,
+    .metrics = &storage_family,
 };
 
 /* ---- views ---- */

@@ -29,6 +29,7 @@ struct dcs_world *dcs_world_create(const struct dcs_scenario *scn, uint64_t seed
 		goto fail;
 	for (size_t i = 0; i < scn->n_vms; i++)
 		w->vm_site[i] = scn->vms[i].site;
+	dcs_results_set_catalog(w->res, dcs_world_catalog_init(&w->catalog));
 	w->fingerprint = dcs_hash64("dcisim", 6, 0);
 	dcs_kernel_set_observer(w->k, fingerprint_observer, w);
 	for (size_t i = 0; i < dcs_n_models; i++)

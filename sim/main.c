@@ -17,7 +17,8 @@ static const char usage[] =
 	"  dcisim view SCENARIO.json [--speed X] [--snapshot SECONDS FILE.bmp]\n"
 	"  dcisim view --replay TRACE [--speed X] [--frames DIR]\n"
 	"  dcisim bench [--pending N] [--events M] [--csv]\n"
-	"  dcisim schema                 print the scenario JSON Schema\n"
+	"  dcisim schema [--markdown]    print the scenario JSON Schema (or key reference)\n"
+	"  dcisim metrics [--markdown]   list the summary metrics and event kinds\n"
 	"  dcisim --help | --version | COMMAND --help\n"
 	"\n"
 	"Without a scenario, `dcisim run` runs the bundled default: two metro sites\n"
@@ -33,7 +34,7 @@ struct command {
 static const struct command commands[] = {
 	{"run", dcs_cmd_run},	  {"validate", dcs_cmd_validate}, {"bench", dcs_cmd_bench},
 	{"schema", dcs_cmd_schema}, {"sweep", dcs_cmd_sweep},	  {"compare", dcs_cmd_compare},
-	{"check", dcs_cmd_check},	  {"view", dcs_cmd_view},
+	{"check", dcs_cmd_check},	  {"view", dcs_cmd_view},	  {"metrics", dcs_cmd_metrics},
 };
 
 int main(int argc, char **argv)

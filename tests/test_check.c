@@ -185,9 +185,41 @@ static void numeric_drift_is_caught_beyond_tolerance_only(void **state)
 	assert_int_equal(check(c, b, 1e-9, false, &out), 1);
 	assert_non_null(strstr(out, "drift: summary.csv row 1 (metric=rtt_ms, entity=l1) column "
 				    "value: baseline 0.628, current 0.628000628, relative "
-				    "difference 1e-06\n"));
+				    "difference 1e-06; worse (lower is better)\n"));
 	assert_non_null(strstr(out, "check: 1 drift in 1 file"));
 	free(out);
+	/* Goodput is better higher: a fall is worse. */
+	put(c, "summary.csv",
+	    "metric,entity,value,unit\n"
+	    "rtt_ms,l1,0.628,ms\n"
+	    "technology,l1,evi,\n"
+	    "goodput_gbps,l1,9.1,Gbps\n");
+	assert_int_equal(check(c, b, 1e-9, false, &out), 1);
+	assert_non_null(strstr(out, "current 9.1, relative difference 0.0109; worse "
+				    "(higher is better)\n"));
+	free(out);
+	/* A declared setting is an input: within tolerance or not, it must
+	 * match (a changed heartbeat is a changed scenario, not drift of a
+	 * model). */
+	put(b, "summary.csv",
+	    "metric,entity,value,unit\n"
+	    "cluster_heartbeat_ms,db,1000,ms\n");
+	put(c, "summary.csv",
+	    "metric,entity,value,unit\n"
+	    "cluster_heartbeat_ms,db,1000.0001,ms\n");
+	assert_int_equal(check(c, b, 1e-3, false, &out), 1);
+	assert_non_null(strstr(out, "cluster_heartbeat_ms"));
+	free(out);
+	put(b, "summary.csv",
+	    "metric,entity,value,unit\n"
+	    "rtt_ms,l1,0.628,ms\n"
+	    "technology,l1,evi,\n"
+	    "goodput_gbps,l1,9.2,Gbps\n");
+	put(c, "summary.csv",
+	    "metric,entity,value,unit\n"
+	    "rtt_ms,l1,0.628000628,ms\n"
+	    "technology,l1,evi,\n"
+	    "goodput_gbps,l1,9.2,Gbps\n");
 	/* A looser rtol from the command line lets it through... */
 	assert_int_equal(check(c, b, 1e-5, false, &out), 0);
 	free(out);

@@ -96,23 +96,29 @@ static int compare2(const char *a, const char *b, const char *out)
 	return rc;
 }
 
+/* The better direction is the one the producing code declares, whatever
+ * the words of the name suggest: "storage_detaches" and
+ * "storage_fc_credit_cap_gbps" carry no hint, "goodput_fraction" would
+ * read as lower-is-better to a rule that keys on units. */
 static void direction_rule(void **state)
 {
 	(void)state;
-	assert_int_equal(dcs_metric_direction("rtt_ms", "ms"), -1);
-	assert_int_equal(dcs_metric_direction("migration_downtime_ms", "ms"), -1);
-	assert_int_equal(dcs_metric_direction("storage_write_p99_ms", "ms"), -1);
-	assert_int_equal(dcs_metric_direction("l3_extra_dci_bytes", "B"), -1);
-	assert_int_equal(dcs_metric_direction("cluster_rto_s", "s"), -1);
-	assert_int_equal(dcs_metric_direction("goodput_gbps", "Gbps"), 1);
-	assert_int_equal(dcs_metric_direction("goodput_fraction", "ratio"), 1);
-	assert_int_equal(dcs_metric_direction("cluster_availability", "ratio"), 1);
-	assert_int_equal(dcs_metric_direction("plan_completed", "count"), 1);
-	assert_int_equal(dcs_metric_direction("migration_rounds", "count"), 0);
-	assert_int_equal(dcs_metric_direction("mean_utilization", "ratio"), 0);
-	/* Sweep columns carry no unit: the name's suffix decides. */
-	assert_int_equal(dcs_metric_direction("migration_total_s[web01]", ""), -1);
-	assert_int_equal(dcs_metric_direction("l2_pseudowires[dci1]", ""), 0);
+	assert_int_equal(dcs_metric_direction("rtt_ms"), -1);
+	assert_int_equal(dcs_metric_direction("migration_downtime_ms"), -1);
+	assert_int_equal(dcs_metric_direction("storage_detaches"), -1);
+	assert_int_equal(dcs_metric_direction("storage_fc_credit_cap_gbps"), 1);
+	assert_int_equal(dcs_metric_direction("goodput_fraction"), 1);
+	assert_int_equal(dcs_metric_direction("cluster_availability"), 1);
+	assert_int_equal(dcs_metric_direction("plan_completed"), 1);
+	/* settings echoed back and utilisation have no better direction */
+	assert_int_equal(dcs_metric_direction("cluster_heartbeat_ms"), 0);
+	assert_int_equal(dcs_metric_direction("lift_window_kib"), 0);
+	assert_int_equal(dcs_metric_direction("mean_utilization"), 0);
+	/* sweep columns are looked up by their metric; swept inputs are neutral */
+	assert_int_equal(dcs_metric_direction("migration_total_s[web01]"), -1);
+	assert_int_equal(dcs_metric_direction("l2_pseudowires[dci1]"), 0);
+	assert_int_equal(dcs_metric_direction("links[0].latency_ms"), 0);
+	assert_int_equal(dcs_metric_direction("no_such_metric_ms"), 0);
 }
 
 static void ticks_are_nice(void **state)

@@ -26,6 +26,7 @@
 #include <csv.h>
 
 #include "dcisim/loader.h"
+#include "dcisim/output.h"
 
 /* Loads text, returning the scenario and everything written to err. */
 static struct dcs_scenario *load_capture(const char *text, const char *label, char **errs,
@@ -443,6 +444,29 @@ static void test_helpers(void **state)
 	free(errs);
 }
 
+/* SHA-256 of scenario texts (run.json scenario_sha256, sweep cache keys):
+ * the FIPS 180-2 appendix B vectors, and a text whose tail needs a second
+ * padding block. */
+static void test_sha256_vectors(void **state)
+{
+	(void)state;
+	char hex[65];
+	dcs_sha256_hex("", 0, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	dcs_sha256_hex("abc", 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	dcs_sha256_hex(two, strlen(two), hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	size_t n = 1000000;
+	char *a = malloc(n);
+	assert_non_null(a);
+	memset(a, 'a', n);
+	dcs_sha256_hex(a, n, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,6 +478,7 @@ int main(void)
 	    cmocka_unit_test(test_error_limit),
 	    cmocka_unit_test(test_large_array_duplicates),
 	    cmocka_unit_test(test_helpers),
+	    cmocka_unit_test(test_sha256_vectors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,7 +49,7 @@ grep -q "cannot write trace" "$tmp/err" || fail "an unwritable trace says so"
 if "$dcisim" view --help | grep -q "built without the viewer"; then
 	"$dcisim" view scenarios/demos/demo-trombone.json 2> "$tmp/err"
 	[ $? -eq 2 ] || fail "view without the viewer must exit 2"
-	grep -q "apt-get install libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core" "$tmp/err" \
+	grep -q "apt-get install libsdl2-dev libsdl2-ttf-dev libpng-dev fonts-dejavu-core" "$tmp/err" \
 		|| fail "view without the viewer says how to get it"
 	echo "viewer not built: view checks skipped"
 	exit 77
@@ -79,6 +79,15 @@ for k in 000000 000005 000010; do
 	[ "$(head -c 4 "$tmp/frames/frame-$k.png" | tail -c 3)" = PNG ] || fail "frame $k is not a PNG"
 	[ "$(png_size "$tmp/frames/frame-$k.png")" = 640x360 ] || fail "frame $k: $(png_size "$tmp/frames/frame-$k.png")"
 done
+# A second, shorter render into the same folder leaves only its own frames
+# (a video made from the folder must not play the earlier render's tail).
+touch "$tmp/frames/notes.txt"
+"$dcisim" view --replay "$tmp/demo-trombone.trace" --frames "$tmp/frames" --fps 5 --to 1 \
+	--size 640x360 -q || fail "second --frames exits $?"
+[ "$(ls "$tmp/frames" | grep -c '^frame-')" -eq 6 ] || fail "stale frames left: $(ls "$tmp/frames" | tr '\n' ' ')"
+[ -f "$tmp/frames/notes.txt" ] || fail "a file that is not a frame was removed"
+"$dcisim" view --replay "$tmp/demo-trombone.trace" --frames "$tmp/frames" --fps 5 --to 2 \
+	--size 640x360 -q || fail "third --frames exits $?"
 "$dcisim" view --replay "$tmp/demo-trombone.trace" --frames "$tmp/bmps" --format bmp --fps 5 --to 2 \
 	--size 640x360 -q || fail "--frames --format bmp exits $?"
 [ "$(ls "$tmp/bmps" | wc -l)" -eq 11 ] && [ "$(bmp_size "$tmp/bmps/frame-000010.bmp")" = 640x360 ] \
@@ -88,7 +97,7 @@ done
 [ "$(ls "$tmp/frames2" | wc -l)" -eq 3 ] || fail "40 to 45 s at x4 and 2 per second is 3 frames"
 grep -q "3 frames of 320x200" "$tmp/err" || fail "--frames says what it wrote: $(cat "$tmp/err")"
 "$dcisim" view --help | grep -q -- "--frames DIR" || fail "view --help lists --frames"
-# The PNG writer (viz/png.c, no library) checked by an independent decoder:
+# The PNG writer (viz/png.c, libpng) checked by an independent decoder:
 # Python's zlib inflates it, and its pixels are the BMP's of the same view.
 if command -v python3 > /dev/null; then
 	"$dcisim" view --replay "$tmp/demo-trombone.trace" --size 640x360 --snapshot 1 "$tmp/at1.bmp" -q
@@ -112,9 +121,16 @@ def png(path):
     raw, row, prev, rows = zlib.decompress(idat), 3 * w, bytearray(3 * w), []
     for y in range(h):
         f, cur = raw[y * (row + 1)], bytearray(raw[y * (row + 1) + 1:(y + 1) * (row + 1)])
-        assert f in (0, 1, 2), 'filter'
-        for i in range(row):
-            cur[i] = (cur[i] + (cur[i - 3] if f == 1 and i >= 3 else prev[i] if f == 2 else 0)) & 255
+        assert f in (0, 1, 2, 3, 4), 'filter'
+        for i in range(row):  # PNG spec section 9: none, sub, up, average, Paeth
+            l, u, ul = (cur[i - 3] if i >= 3 else 0), prev[i], (prev[i - 3] if i >= 3 else 0)
+            if f == 4:
+                q = l + u - ul
+                pl, pu, pul = abs(q - l), abs(q - u), abs(q - ul)
+                pred = l if pl <= pu and pl <= pul else u if pu <= pul else ul
+            else:
+                pred = (0, l, u, (l + u) // 2, 0)[f]
+            cur[i] = (cur[i] + pred) & 255
         rows.append(bytes(cur))
         prev = cur
     return w, h, rows
@@ -140,6 +156,11 @@ fi
 same_csvs "$tmp/plain-demo-dci-cut-witness" "$tmp/viewed"
 
 # Errors.
+# No display: a window nobody would see is refused, with what to do instead.
+env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER "$dcisim" view demo-trombone 2> "$tmp/err"
+[ $? -eq 2 ] || fail "no display must exit 2"
+grep -q "no display to open a window on" "$tmp/err" || fail "no-display message: $(cat "$tmp/err")"
+grep -q -- "--snapshot" "$tmp/err" || fail "no-display message suggests --snapshot"
 "$dcisim" view --speed 0 demo-trombone 2> /dev/null; [ $? -eq 2 ] || fail "--speed 0 must exit 2"
 "$dcisim" view --size 10x10 demo-trombone 2> /dev/null; [ $? -eq 2 ] || fail "--size 10x10 must exit 2"
 "$dcisim" view no-such-scenario 2> "$tmp/err"; [ $? -eq 2 ] || fail "a missing scenario must exit 2"

@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -612,6 +613,32 @@ void dcs_viz_link_xy(const struct dcs_viz *v, int link, double f, int *x, int *y
 
 /* ---------------------------------------------------------------- frames */
 
+/* Frames past the last one written (frame-NNNNNN.png or .bmp, NNNNNN >= n)
+ * or in the other format are left from an earlier render: a video made from
+ * the folder would play them after this one. */
+static void remove_stale_frames(const char *dir, long n, const char *kept_ext)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		long k;
+		char ext[8];
+		int used = 0;
+		if (sscanf(e->d_name, "frame-%6ld.%4[a-z]%n", &k, ext, &used) != 2 ||
+		    e->d_name[used] != '\0' || (strcmp(ext, "png") && strcmp(ext, "bmp")))
+			continue;
+		if (k < n && !strcmp(ext, kept_ext) &&
+		    strlen(e->d_name) == strlen("frame-000000.png"))
+			continue;
+		char p[4096];
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		remove(p);
+	}
+	closedir(d);
+}
+
 int dcs_viz_frames(struct dcs_viz *v, const char *dir, const char *format, double fps,
 		   double from_s, double to_s, FILE *err)
 {
@@ -668,6 +695,8 @@ int dcs_viz_frames(struct dcs_viz *v, const char *dir, const char *format, doubl
 	}
 	free(path);
 	free(tmp);
+	if (i == n)
+		remove_stale_frames(dir, n, png ? "png" : "bmp");
 	return i == n ? (int)n : -1;
 }
 
@@ -830,6 +859,24 @@ static int run_window(struct dcs_viz *v, FILE *err)
 			SDL_GetError());
 		free(keys);
 		return 3;
+	}
+	/* With no display SDL falls back to a driver that draws nowhere; a
+	 * window nobody sees is no use unless asked for by name. */
+	const char *drv = SDL_GetCurrentVideoDriver();
+	const char *asked = getenv("SDL_VIDEODRIVER");
+	if (drv && (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy")) &&
+	    !(asked && !strcmp(asked, drv))) {
+		fprintf(err,
+			"dcisim view: error: no display to open a window on (SDL fell back to its "
+			"'%s' driver; is DISPLAY or WAYLAND_DISPLAY set?)\n"
+			"  without a display: `dcisim view SCENARIO --snapshot SECONDS FILE.png` "
+			"draws one image,\n"
+			"  `dcisim run SCENARIO --trace T && dcisim view --replay T --frames DIR` "
+			"draws frames for a video\n",
+			drv);
+		free(keys);
+		SDL_QuitSubSystem(SDL_INIT_VIDEO);
+		return 2;
 	}
 	char title[256];
 	snprintf(title, sizeof(title), "dcisim view \xe2\x80\x94 %s", v->scn->name);

@@ -13,7 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dcisim/metrics.h"
 #include "dcisim/net.h"
+#include "dcisim/world.h"
 #include "viz_internal.h"
 
 struct tab_spec {
@@ -125,25 +127,24 @@ double vz_num(const char *s)
 	return e == s ? NAN : v;
 }
 
-/* The tone a word of an event or state suggests, for colour only. */
-enum vz_tone vz_tone_of(const char *kind, const char *detail)
+/* The tone of an event: the severity its producer declares
+ * (include/dcisim/metrics.h); an undeclared kind is shown plain. */
+enum vz_tone vz_tone_of(const char *file, const char *kind)
 {
-	if (vz_has(kind, "warn"))
-		return VZ_WARN;
-	if (vz_has(kind, "split") || vz_has(kind, "suspect") || vz_has(kind, "degrad") ||
-	    vz_has(kind, "failover") || vz_has(kind, "trombone") || vz_has(kind, "stun"))
-		return VZ_WARN;
-	if (vz_has(kind, "down") || vz_has(kind, "fail") || vz_has(kind, "lost") ||
-	    vz_has(kind, "dead") || vz_has(kind, "fence") || vz_has(kind, "cut") ||
-	    vz_has(kind, "abort") || vz_has(kind, "suspend") || vz_has(kind, "unavail") ||
-	    vz_has(kind, "stop"))
-		return VZ_BAD;
-	if (vz_has(kind, "up") || vz_has(kind, "restor") || vz_has(kind, "converged") ||
-	    vz_has(kind, "end") || vz_has(kind, "done") || vz_has(kind, "start") ||
-	    vz_has(kind, "gained") || vz_has(kind, "running") || vz_has(kind, "optimal") ||
-	    vz_has(kind, "resum"))
+	struct dcs_world_catalog wc;
+	const struct dcs_event_def *e = dcs_catalog_event(dcs_world_catalog_init(&wc), file, kind);
+	if (!e)
+		return VZ_NORMAL;
+	switch (e->severity) {
+	case DCS_SEV_GOOD:
 		return VZ_GOOD;
-	(void)detail;
+	case DCS_SEV_WARNING:
+		return VZ_WARN;
+	case DCS_SEV_FAILURE:
+		return VZ_BAD;
+	case DCS_SEV_INFO:
+		break;
+	}
 	return VZ_NORMAL;
 }
 
@@ -380,7 +381,7 @@ static void on_event_row(struct vz_model *m, dcs_time_t t, const struct vz_table
 	char line[512];
 	snprintf(line, sizeof(line), "%9.3f s  %s%s%s%s%s", at, ent && *ent ? ent : "",
 		 ent && *ent ? ": " : "", k, det && *det ? " \xe2\x80\x94 " : "", det ? det : "");
-	add_log(m, t, vz_tone_of(kind, det), line);
+	add_log(m, t, vz_tone_of("events.csv", kind), line);
 	m->notable++;
 	/* A migration's phases, from the migration model's events.csv rows; the
 	 * entity is the VM, or "vm#2" for its second migration. */
@@ -488,14 +489,13 @@ static void on_cluster_row(struct vz_model *m, const struct vz_table *tb, const 
 	struct vz_node *nd = &m->nodes[ci][ni];
 	snprintf(nd->state, sizeof(nd->state), "%s", ev);
 	underscores_to_spaces(nd->state);
-	nd->tone = vz_tone_of(ev, NULL);
+	nd->tone = vz_tone_of("cluster.csv", ev);
 	/* Where the service runs: started or up on a node puts it there (two
-	 * nodes at once in a split brain); stopped or fenced for sure takes it
-	 * away (an unconfirmed fence leaves the node running). */
+	 * nodes at once in a split brain); stopped or fenced takes it away (an
+	 * unconfirmed fence, fence_unconfirmed, leaves the node running). */
 	if (!strcmp(ev, "up") || vz_has(ev, "running") || vz_has(ev, "split"))
 		nd->service = true;
-	else if (vz_has(ev, "stop") || (vz_has(ev, "fence") && !vz_has(det, "unconfirmed") &&
-					!vz_has(det, "still running")))
+	else if (vz_has(ev, "stop") || !strcmp(ev, "fence"))
 		nd->service = false;
 }
 

@@ -226,7 +226,7 @@ static void read_event(struct vz_story *st, dcs_time_t t, const struct vz_table 
 	dcs_time_t at = col_time(tb, c, EV_TIME, t);
 	struct st_tick *k = PUSH(st, st->ticks, st->n_ticks, st->c_ticks);
 	if (k)
-		*k = (struct st_tick){at, vz_tone_of(kind, vz_cell(tb, c, EV_DETAIL))};
+		*k = (struct st_tick){at, vz_tone_of("events.csv", kind)};
 	int vm = entity_vm(st->scn, vz_cell(tb, c, EV_ENTITY));
 	if (vm < 0 || !kind)
 		return;
@@ -359,7 +359,7 @@ static void read_cluster(struct vz_story *st, dcs_time_t t, const struct vz_tabl
 		snprintf(cs->last, sizeof(cs->last), "%s%s%s%s%s", node && *node ? node : "",
 			 node && *node ? " " : "", e, det && *det ? " \xe2\x80\x94 " : "",
 			 det ? det : "");
-		cs->tone = vz_tone_of(ev, det);
+		cs->tone = vz_tone_of("cluster.csv", ev);
 	}
 	struct st_crow *r = PUSH(st, cs->r, cs->n, cs->cap);
 	if (!r)

@@ -21,8 +21,9 @@
 
 /* Tones for text and markers. */
 enum vz_tone { VZ_NORMAL, VZ_GOOD, VZ_WARN, VZ_BAD, VZ_DIM };
-/* The tone the words of an event or state suggest, for colour only. */
-enum vz_tone vz_tone_of(const char *kind, const char *detail);
+/* The tone of an events.csv kind or cluster.csv event: the severity its
+ * producer declares (include/dcisim/metrics.h). */
+enum vz_tone vz_tone_of(const char *file, const char *kind);
 
 /* The tables the view reads, and the columns it uses (SPEC §3). */
 enum vz_tab {

@@ -23,9 +23,15 @@
 
 struct dcs_results;
 struct dcs_table;
+struct dcs_catalog;
 
 struct dcs_results *dcs_results_create(void);
 void dcs_results_destroy(struct dcs_results *r);
+/* With a catalog (include/dcisim/metrics.h), every summary row and event is
+ * checked against its declaration: an undeclared metric or event kind, or a
+ * unit that differs from the declared one, aborts (a program error). */
+void dcs_results_set_catalog(struct dcs_results *r, const struct dcs_catalog *c);
+const struct dcs_catalog *dcs_results_catalog(const struct dcs_results *r);
 
 /* Returns the table, creating it with this header (comma-separated column
  * names) on first use.  Asking again with another header is a program error. */

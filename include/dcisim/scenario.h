@@ -136,12 +136,11 @@ struct dcs_migration_cfg {
 	enum dcs_evac_order order;
 };
 
-enum dcs_engine { DCS_ENGINE_VMOTION, DCS_ENGINE_QEMU, DCS_ENGINE_XEN };
 enum dcs_no_progress { DCS_NOPROG_DEFAULT = -1, DCS_NOPROG_STUN, DCS_NOPROG_ABORT, DCS_NOPROG_FORCE };
 
-/* Engine settings; NaN / -1 means "the engine's default" (models/migration). */
+/* Engine settings; NaN / -1 means "the engine's default" (dcisim/migration_engines.h). */
 struct dcs_migration_policy {
-	enum dcs_engine engine;
+	int engine; /* row of the engine table (dcisim/migration_engines.h) */
 	double max_downtime_ms;
 	double switchover_ms;
 	int streams;
@@ -183,13 +182,6 @@ struct dcs_service_cfg {
 	double vrrp_advert_s;
 };
 
-enum dcs_cluster_preset {
-	DCS_PRESET_CUSTOM,
-	DCS_PRESET_COROSYNC,
-	DCS_PRESET_WSFC,
-	DCS_PRESET_VCS,
-	DCS_PRESET_VSPHERE_HA
-};
 enum dcs_quorum { DCS_QUORUM_MAJORITY, DCS_QUORUM_WITNESS, DCS_QUORUM_NONE };
 
 struct dcs_node_cfg {
@@ -197,13 +189,13 @@ struct dcs_node_cfg {
 	int site;
 };
 
-/* Timers left at NaN / -1 come from the preset (models/cluster). */
+/* Timers left at NaN / -1 come from the preset (dcisim/presets.h). */
 struct dcs_cluster_cfg {
 	char *id;
 	struct dcs_node_cfg *nodes;
 	size_t n_nodes;
 	int service_on; /* node index */
-	enum dcs_cluster_preset preset;
+	int preset;     /* row of the preset table (dcisim/presets.h) */
 	double heartbeat_ms;
 	int missed;
 	enum dcs_quorum quorum;

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 
+#include "dcisim/namelist.h"
 #include "dcisim/scenario.h"
 
 /* The kind of device in front of a DCI link, for its default buffer. */
@@ -46,6 +47,7 @@ struct dcs_tech_info {
 	enum dcs_port_class port;   /* the device whose egress buffer fronts the link */
 	const char *learning;       /* words for reports */
 	const char *detect_source;
+	const char *source; /* where the row's figures come from */
 };
 
 const struct dcs_tech_info *dcs_tech(enum dcs_tech t);
@@ -54,5 +56,7 @@ double dcs_tech_default_buffer_bytes(enum dcs_tech t, double bandwidth_gbps);
 const char *dcs_port_class_name(enum dcs_port_class p);
 /* Parses a technology name; returns -1 when unknown. */
 int dcs_tech_from_name(const char *name);
+/* The table as the loader, the schema and the key reference read it. */
+extern const struct dcs_namelist dcs_tech_list;
 
 #endif

@@ -18,11 +18,20 @@
 
 #include "dcisim/bus.h"
 #include "dcisim/kernel.h"
+#include "dcisim/metrics.h"
 #include "dcisim/net.h"
 #include "dcisim/results.h"
 #include "dcisim/scenario.h"
 
 struct dcs_world;
+
+/* Every metric and event declaration: the network's, then each model's in
+ * registry order, in storage the caller owns (a world keeps its own). */
+#define DCS_MAX_MODELS 16
+struct dcs_world_catalog {
+	const struct dcs_metric_family *families[DCS_MAX_MODELS + 1];
+	struct dcs_catalog catalog;
+};
 
 /* A model family: created after the network, started in registry order,
  * finished (summary rows) at the end of the run, then destroyed. */
@@ -34,6 +43,9 @@ struct dcs_model_ops {
 	void (*start)(struct dcs_world *w, void *state);
 	void (*finish)(struct dcs_world *w, void *state);
 	void (*destroy)(void *state);
+	/* What it writes to summary.csv, events.csv and its own tables
+	 * (include/dcisim/metrics.h); NULL when it writes none. */
+	const struct dcs_metric_family *metrics;
 };
 
 /* Queries one model answers for others. */
@@ -59,6 +71,7 @@ struct dcs_world {
 	dcs_time_t horizon;
 	bool started;
 	uint64_t fingerprint; /* hash of the ordered event stream */
+	struct dcs_world_catalog catalog; /* what its models declare */
 };
 
 struct dcs_world *dcs_world_create(const struct dcs_scenario *scn, uint64_t seed);
@@ -77,5 +90,6 @@ double dcs_world_ip_move_convergence_s(const struct dcs_world *w, int from_site,
 /* The registry (models/registry.c), in start order. */
 extern const struct dcs_model_ops *const dcs_models[];
 extern const size_t dcs_n_models;
+const struct dcs_catalog *dcs_world_catalog_init(struct dcs_world_catalog *wc);
 
 #endif

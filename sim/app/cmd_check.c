@@ -18,7 +18,9 @@
 #include "commands.h"
 #include "dcisim/csvread.h"
 #include "dcisim/loader.h"
+#include "dcisim/metrics.h"
 #include "dcisim/output.h"
+#include "dcisim/world.h"
 #include "report.h"
 
 /* run.json keys that say when, where and how a run was made, not what it
@@ -44,6 +46,8 @@ struct checker {
 	int max_per_file;
 	/* stat mode: verdicts */
 	size_t n_pass, n_fail, n_inconclusive;
+	const struct dcs_catalog *catalog; /* declared metrics: kind and direction */
+	struct dcs_world_catalog catalog_store;
 };
 
 static bool in_list(const char *s, const char *const *list, size_t n)
@@ -243,6 +247,30 @@ static bool cell_agrees(const char *b, const char *c, double rtol, double atol, 
 	return strcmp(b, c) == 0;
 }
 
+/* The declaration of a summary.csv row's metric (NULL for other files). */
+static const struct dcs_metric_def *summary_metric(const struct checker *C, const char *file,
+						   const struct dcs_csv *t, size_t row)
+{
+	if (strcmp(file, "summary.csv"))
+		return NULL;
+	int col = dcs_csv_col(t, "metric");
+	return col < 0 ? NULL : dcs_catalog_metric(C->catalog, dcs_csv_cell(t, row, (size_t)col));
+}
+
+/* "; worse (lower is better)" when the declared direction says which way
+ * the drift goes. */
+static const char *which_way(const struct dcs_metric_def *d, const char *vb, const char *vc)
+{
+	double b, c;
+	if (!d || d->better == DCS_BETTER_NEUTRAL || !dcs_csv_num(vb, &b) ||
+	    !dcs_csv_num(vc, &c) || b == c)
+		return "";
+	bool worse = (c > b) == (d->better == DCS_BETTER_LOWER);
+	if (d->better == DCS_BETTER_LOWER)
+		return worse ? "; worse (lower is better)" : "; better (lower is better)";
+	return worse ? "; worse (higher is better)" : "; better (higher is better)";
+}
+
 /* Rows of the baseline and the results compared with each other. */
 struct pair {
 	size_t b, c;
@@ -408,6 +436,9 @@ static int check_csv(struct checker *C, const char *file, const char *rdir, cons
 				   *vc = dcs_csv_cell(c, rc, (size_t)map[i]);
 			double rtol, atol;
 			tolerance_for(C, file, b->header[i], &rtol, &atol);
+			const struct dcs_metric_def *d = summary_metric(C, file, b, rb);
+			if (d && (d->kind == DCS_METRIC_SETTING || d->kind == DCS_METRIC_LABEL))
+				rtol = atol = 0; /* an input or a word: it matches or not */
 			char rel[32];
 			C->cells++;
 			if (cell_agrees(vb, vc, rtol, atol, rel, sizeof(rel)))
@@ -416,9 +447,9 @@ static int check_csv(struct checker *C, const char *file, const char *rdir, cons
 			row_key(b, rb, nkey, key, sizeof(key));
 			drift(C, &nd,
 			      "%s row %zu (%s) column %s: baseline %s, current %s, relative "
-			      "difference %s",
+			      "difference %s%s",
 			      file, rb + 1, key, b->header[i], vb[0] ? vb : "(empty)",
-			      vc[0] ? vc : "(empty)", rel);
+			      vc[0] ? vc : "(empty)", rel, which_way(d, vb, vc));
 		}
 	}
 	free(pairs);
@@ -928,6 +959,7 @@ int dcs_check_dirs(const char *result_dir, const char *baseline_dir, const struc
 			baseline_dir);
 		return 2;
 	}
+	C.catalog = dcs_world_catalog_init(&C.catalog_store);
 	size_t nr = 0, nb = 0;
 	char **rl = list_csv(result_dir, &nr);
 	char **bl = have_base ? list_csv(baseline_dir, &nb) : NULL;

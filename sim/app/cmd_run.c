@@ -9,34 +9,37 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "lookup.h"
+#include "runsummary.h"
+#include "dcisim/csvread.h"
 #include "dcisim/loader.h"
 #include "run.h"
 #include "sweep.h"
 #include "dcisim/version.h"
 
 static const char run_usage[] =
-	"usage: dcisim run [SCENARIO] [--out DIR] [--seed N] [--until SECONDS] [-q|-v]\n"
-	"                  [--max-events N] [--max-wall-s SECONDS] [--trace FILE]\n"
-	"\n"
-	"Runs a scenario and writes its results as CSV files.\n"
-	"\n"
-	"  SCENARIO          a scenario file, or the name of a bundled scenario\n"
-	"                    (e.g. metro-vmotion); without it, the bundled default\n"
-	"                    scenario (two metro sites and a witness site)\n"
-	"  --out DIR         output directory (default: results/<scenario name>)\n"
-	"  --seed N          random seed (default: the scenario's seed)\n"
-	"  --until SECONDS   stop earlier than the scenario's duration_s\n"
-	"  --max-events N    stop after N events (exit 3, run.json complete: false)\n"
-	"  --max-wall-s S    stop after S seconds of wall time (exit 3)\n"
-	"  --trace FILE      also write an event trace for `dcisim view --replay`\n"
-	"                    (docs/trace.md); the CSVs are the same with or without\n"
-	"  -q, --quiet       no warnings or progress on stderr\n"
-	"  -v, --verbose     more detail on stderr\n"
-	"\n"
-	"Outputs (SPEC §3): summary.csv, events.csv, run.json and, as the scenario's\n"
-	"models need them, links.csv, migrations.csv, rounds.csv, storage.csv,\n"
-	"paths.csv, cluster.csv.  Exit status: 0 done, 2 invalid input (nothing\n"
-	"written), 3 runtime failure or limit, 130/143 interrupted.\n";
+    "usage: dcisim run [SCENARIO] [--out DIR] [--seed N] [--until SECONDS] [-q|-v]\n"
+    "                  [--max-events N] [--max-wall-s SECONDS] [--trace FILE]\n"
+    "\n"
+    "Runs a scenario and writes its results as CSV files.\n"
+    "\n"
+    "  SCENARIO          a scenario file, or the name of a bundled scenario\n"
+    "                    (e.g. metro-vmotion); without it, the bundled default\n"
+    "                    scenario (two metro sites and a witness site)\n"
+    "  --out DIR         output directory (default: results/<scenario name>)\n"
+    "  --seed N          random seed (default: the scenario's seed)\n"
+    "  --until SECONDS   stop earlier than the scenario's duration_s\n"
+    "  --max-events N    stop after N events (exit 3, run.json complete: false)\n"
+    "  --max-wall-s S    stop after S seconds of wall time (exit 3)\n"
+    "  --trace FILE      also write an event trace for `dcisim view --replay`\n"
+    "                    (docs/trace.md); the CSVs are the same with or without\n"
+    "  -q, --quiet       no warnings or progress on stderr\n"
+    "  -v, --verbose     more detail on stderr\n"
+    "\n"
+    "Outputs (SPEC §3): summary.csv, events.csv, run.json and, as the scenario's\n"
+    "models need them, links.csv, migrations.csv, rounds.csv, storage.csv,\n"
+    "paths.csv, cluster.csv.  Exit status: 0 done, 2 invalid input (nothing\n"
+    "written), 3 runtime failure or limit, 130/143 interrupted.\n";
 
 bool dcs_parse_double(const char *s, double *out)
 {
@@ -64,47 +67,44 @@ bool dcs_parse_u64(const char *s, unsigned long long *out)
 	return true;
 }
 
-static bool file_exists(const char *p)
+/* Whether dir may take this scenario's results: it holds none, or those of
+ * the same scenario file (the default scenario: the same name).  Results of
+ * another file are kept unless --force: two copies of a scenario with the
+ * same name would otherwise overwrite each other's results silently. */
+static bool out_dir_is_ours(const char *dir, const struct dcs_scenario *scn)
 {
-	struct stat st;
-	return stat(p, &st) == 0;
-}
-
-/* A scenario file as given, or a bundled scenario by name: ./scenarios/NAME.json, then the data directory
- * beside the installed program (PREFIX/share/dcisim, found from
- * /proc/self/exe so an installed tree can move), then the configured one.
- * Returns a malloc'd path or NULL. */
-char *dcs_find_scenario(const char *name)
-{
-	if (file_exists(name))
-		return strdup(name);
-	if (strchr(name, '/') || strlen(name) > 200)
-		return NULL;
-	char exe_share[PATH_MAX + 32] = "";
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(exe_share, sizeof(exe_share), "%s/../share/dcisim", exe);
-		}
-	}
-	const char *bases[] = {".", exe_share, DCISIM_DATADIR};
-	const char *subs[] = {"scenarios", "scenarios/demos"};
-	for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
-		if (!bases[b][0])
-			continue;
-		for (size_t d = 0; d < sizeof(subs) / sizeof(subs[0]); d++) {
-			char buf[2 * PATH_MAX + 64];
-			snprintf(buf, sizeof(buf), "%s/%s/%s%s", bases[b], subs[d], name,
-				 strstr(name, ".json") ? "" : ".json");
-			if (file_exists(buf))
-				return strdup(buf);
-		}
-	}
-	return NULL;
+	char p[4096], msg[256];
+	snprintf(p, sizeof(p), "%s/run.json", dir);
+	if (access(p, F_OK) != 0)
+		return true;
+	struct dcs_kv *kv = dcs_kv_read_json(p, msg, sizeof(msg));
+	if (!kv)
+		return true; /* not ours to judge: the run rewrites it */
+	const char *old = dcs_kv_get(kv, "scenario_path");
+	const char *old_name = dcs_kv_get(kv, "scenario");
+	char *a = old && *old ? realpath(old, NULL) : NULL;
+	char *b = scn->path ? realpath(scn->path, NULL) : NULL;
+	bool same;
+	if (a && b)
+		same = !strcmp(a, b);
+	else if (old && *old && b)
+		same = !strcmp(old, b); /* the old file is gone: compare as written */
+	else                            /* the built-in default scenario on one side */
+		same = !b && (!old || !*old || !strcmp(old, scn->path ? scn->path : "")) &&
+		       old_name && !strcmp(old_name, scn->name);
+	if (!same)
+		fprintf(stderr,
+			"dcisim run: error: %s/ holds the results of %s; give --out DIR for this "
+			"scenario (%s), or --force to replace them\n",
+			dir,
+			old && *old ? old
+			: old_name  ? old_name
+				    : "another scenario",
+			b ? b : scn->name);
+	free(a);
+	free(b);
+	dcs_kv_free(kv);
+	return same;
 }
 
 static void on_signal(int signo)
@@ -116,6 +116,7 @@ int dcs_cmd_run(int argc, char **argv)
 {
 	struct dcs_run_opts o = {0};
 	const char *scenario = NULL;
+	bool force = false;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -132,7 +133,10 @@ int dcs_cmd_run(int argc, char **argv)
 		} else if (!strcmp(a, "--seed") && v) {
 			unsigned long long s;
 			if (!dcs_parse_u64(v, &s)) {
-				fprintf(stderr, "dcisim run: error: --seed needs a whole number, not '%s'\n", v);
+				fprintf(
+				    stderr,
+				    "dcisim run: error: --seed needs a whole number, not '%s'\n",
+				    v);
 				return 2;
 			}
 			o.seed = s;
@@ -140,24 +144,30 @@ int dcs_cmd_run(int argc, char **argv)
 			i++;
 		} else if (!strcmp(a, "--until") && v) {
 			if (!dcs_parse_double(v, &o.until_s) || o.until_s <= 0) {
-				fprintf(stderr, "dcisim run: error: --until needs seconds > 0, not '%s'\n", v);
+				fprintf(stderr,
+					"dcisim run: error: --until needs seconds > 0, not '%s'\n",
+					v);
 				return 2;
 			}
 			i++;
 		} else if (!strcmp(a, "--max-events") && v) {
 			unsigned long long n;
 			if (!dcs_parse_u64(v, &n) || n == 0) {
-				fprintf(stderr, "dcisim run: error: --max-events needs a count > 0\n");
+				fprintf(stderr,
+					"dcisim run: error: --max-events needs a count > 0\n");
 				return 2;
 			}
 			o.max_events = n;
 			i++;
+		} else if (!strcmp(a, "--force")) {
+			force = true;
 		} else if (!strcmp(a, "--trace") && v) {
 			o.trace_path = v;
 			i++;
 		} else if (!strcmp(a, "--max-wall-s") && v) {
 			if (!dcs_parse_double(v, &o.max_wall_s) || o.max_wall_s <= 0) {
-				fprintf(stderr, "dcisim run: error: --max-wall-s needs seconds > 0\n");
+				fprintf(stderr,
+					"dcisim run: error: --max-wall-s needs seconds > 0\n");
 				return 2;
 			}
 			i++;
@@ -179,12 +189,17 @@ int dcs_cmd_run(int argc, char **argv)
 		scn = dcs_scenario_load_text(dcs_default_scenario, strlen(dcs_default_scenario),
 					     "default.json", stderr, &nerr);
 	} else {
-		found = dcs_find_scenario(scenario);
-		scn = dcs_scenario_load_file(found ? found : scenario, stderr, &nerr);
+		found = dcs_lookup(scenario);
+		if (!found) {
+			dcs_lookup_explain(stderr, "run", scenario);
+			return 2;
+		}
+		scn = dcs_scenario_load_file(found, stderr, &nerr);
 	}
 	free(found);
 	if (!scn) {
-		fprintf(stderr, "dcisim run: %d error%s; nothing written\n", nerr, nerr == 1 ? "" : "s");
+		fprintf(stderr, "dcisim run: %d error%s; nothing written\n", nerr,
+			nerr == 1 ? "" : "s");
 		return 2;
 	}
 	char defdir[512];
@@ -192,54 +207,73 @@ int dcs_cmd_run(int argc, char **argv)
 		snprintf(defdir, sizeof(defdir), "results/%s", scn->name);
 		o.out_dir = defdir;
 	}
+	if (!force && !out_dir_is_ours(o.out_dir, scn)) {
+		dcs_scenario_free(scn);
+		return 2;
+	}
 	o.progress = o.verbosity >= 0;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	int code = dcs_run_scenario(scn, &o, NULL, stderr);
-	if (code == 0 && o.verbosity >= 0)
-		fprintf(stderr, "dcisim: %s: results in %s/\n", scn->name, o.out_dir);
+	struct dcs_results *res = NULL;
+	int code = dcs_run_scenario(scn, &o, o.verbosity >= 0 ? &res : NULL, stderr);
+	if (code == 0 && o.verbosity >= 0 && res)
+		dcs_run_summary(stderr, scn, res, o.out_dir, o.verbosity);
+	dcs_results_destroy(res);
 	dcs_scenario_free(scn);
 	return code;
+}
+
+/* Checks one scenario or sweep file; 0 when valid, 2 otherwise. */
+static int validate_one(const char *path)
+{
+	int nerr = 0;
+	size_t len = 0;
+	char *text = dcs_read_file(path, &len);
+	enum dcs_file_kind kind = text ? dcs_json_file_kind(text, len) : DCS_FILE_SCENARIO;
+	free(text);
+	if (kind == DCS_FILE_SCHEMA) {
+		printf("%s: skipped (a JSON Schema, not a scenario)\n", path);
+		return 0;
+	}
+	if (kind == DCS_FILE_SWEEP) {
+		struct dcs_sweep *sw = dcs_sweep_load_file(path, stderr, &nerr);
+		if (!sw)
+			return 2;
+		printf("%s: ok (sweep of %zu runs)\n", path, dcs_sweep_n_runs(sw));
+		dcs_sweep_free(sw);
+		return 0;
+	}
+	struct dcs_scenario *s = dcs_scenario_load_file(path, stderr, &nerr);
+	if (!s)
+		return 2;
+	printf("%s: ok (%s: %zu sites, %zu links, %zu VMs, %.12g s)\n", path, s->name, s->n_sites,
+	       s->n_links, s->n_vms, s->duration_s);
+	dcs_scenario_free(s);
+	return 0;
 }
 
 int dcs_cmd_validate(int argc, char **argv)
 {
 	if (argc == 0 || !strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
 		fputs("usage: dcisim validate SCENARIO.json...\n\n"
-		      "Checks scenario (and sweep) files without running them; prints every problem as\n"
-		      "FILE:LINE:COL: error: JSON.PATH: message.  Exit 0 if all are valid, 2 otherwise.\n",
+		      "Checks scenario (and sweep) files without running them; prints every "
+		      "problem as\n"
+		      "FILE:LINE:COL: error: JSON.PATH: message.  Exit 0 if all are valid, 2 "
+		      "otherwise.\n",
 		      argc == 0 ? stderr : stdout);
 		return argc == 0 ? 2 : 0;
 	}
 	int code = 0;
 	for (int i = 0; i < argc; i++) {
-		int nerr = 0;
-		size_t len = 0;
-		char *text = dcs_read_file(argv[i], &len);
-		enum dcs_file_kind kind = text ? dcs_json_file_kind(text, len) : DCS_FILE_SCENARIO;
-		free(text);
-		if (kind == DCS_FILE_SCHEMA) {
-			printf("%s: skipped (a JSON Schema, not a scenario)\n", argv[i]);
-			continue;
-		}
-		if (kind == DCS_FILE_SWEEP) {
-			struct dcs_sweep *sw = dcs_sweep_load_file(argv[i], stderr, &nerr);
-			if (!sw) {
-				code = 2;
-				continue;
-			}
-			printf("%s: ok (sweep of %zu runs)\n", argv[i], dcs_sweep_n_runs(sw));
-			dcs_sweep_free(sw);
-			continue;
-		}
-		struct dcs_scenario *s = dcs_scenario_load_file(argv[i], stderr, &nerr);
-		if (!s) {
+		char *found = dcs_lookup(argv[i]);
+		if (!found) {
+			dcs_lookup_explain(stderr, "validate", argv[i]);
 			code = 2;
 			continue;
 		}
-		printf("%s: ok (%s: %zu sites, %zu links, %zu VMs, %.12g s)\n", argv[i], s->name,
-		       s->n_sites, s->n_links, s->n_vms, s->duration_s);
-		dcs_scenario_free(s);
+		if (validate_one(found) != 0)
+			code = 2;
+		free(found);
 	}
 	return code;
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "lookup.h"
 #include "run.h"
 #include "sweep.h"
 
@@ -45,6 +46,8 @@ static void on_signal(int signo)
 {
 	dcs_run_interrupt(signo);
 }
+
+static int sweep_file(const char *path, struct dcs_sweep_opts *op);
 
 int dcs_cmd_sweep(int argc, char **argv)
 {
@@ -100,6 +103,20 @@ int dcs_cmd_sweep(int argc, char **argv)
 				"deletes them: give one\n");
 		return 2;
 	}
+	char *found = dcs_lookup(path);
+	if (!found) {
+		dcs_lookup_explain(stderr, "sweep", path);
+		return 2;
+	}
+	int code = sweep_file(found, &o);
+	free(found);
+	return code;
+}
+
+/* Runs the sweep file at path (found) with the parsed options. */
+static int sweep_file(const char *path, struct dcs_sweep_opts *op)
+{
+	struct dcs_sweep_opts o = *op;
 	o.progress = o.verbosity >= 0;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

@@ -2,10 +2,12 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "lookup.h"
 #include "dcisim/loader.h"
 #include "dcisim/trace.h"
 #include "dcisim/version.h"
@@ -42,7 +44,7 @@ static const char view_usage[] =
     "                    run.mp4 (docs/trace.md)\n"
     "  --fps N           frames per second of video (default 10)\n"
     "  --from S, --to S  the simulated span of the frames (default: all of it)\n"
-    "  --format F        frames as png (default, about 60 KB at 1280x720) or\n"
+    "  --format F        frames as png (default, about 85 KB at 1280x720) or\n"
     "                    bmp (2.8 MB)\n"
     "  --size WxH        window or image size (default 1280x720)\n"
     "  --out DIR         write the run's CSVs to DIR when it reaches its end\n"
@@ -198,7 +200,9 @@ int dcs_cmd_view(int argc, char **argv)
 			return 2;
 		const char *p = dcs_trace_scenario_path(r);
 		if (p && strcmp(dcs_trace_scenario_name(r), "default") != 0) {
-			named = strdup(p);
+			/* The recorded path (absolute since traces record it so);
+			 * a bundled scenario of that name when the file moved. */
+			named = strdup(access(p, R_OK) == 0 ? p : dcs_trace_scenario_name(r));
 			scenario = named;
 		}
 		dcs_trace_reader_free(r);
@@ -210,12 +214,9 @@ int dcs_cmd_view(int argc, char **argv)
 					     "default.json", stderr, &nerr);
 		o.scenario_path = "default";
 	} else {
-		char *found = dcs_find_scenario(scenario);
+		char *found = dcs_lookup(scenario);
 		if (!found) {
-			fprintf(
-			    stderr,
-			    "dcisim view: error: %s: no such scenario file or bundled scenario\n",
-			    scenario);
+			dcs_lookup_explain(stderr, "view", scenario);
 			free(named);
 			return 2;
 		}

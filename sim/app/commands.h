@@ -15,10 +15,7 @@ int dcs_cmd_sweep(int argc, char **argv);
 int dcs_cmd_compare(int argc, char **argv);
 int dcs_cmd_check(int argc, char **argv);
 int dcs_cmd_view(int argc, char **argv);
-
-/* A scenario file as given, or a bundled scenario found by name (./scenarios,
- * ./scenarios/demos, then the installed data directory); malloc'd, or NULL. */
-char *dcs_find_scenario(const char *name);
+int dcs_cmd_metrics(int argc, char **argv);
 
 /* Parses a non-negative number argument; false on junk. */
 bool dcs_parse_double(const char *s, double *out);

@@ -18,9 +18,11 @@
 
 #include "dcisim/csvread.h"
 #include "dcisim/loader.h"
+#include "dcisim/metrics.h"
 #include "dcisim/output.h"
 #include "dcisim/results.h"
 #include "dcisim/version.h"
+#include "dcisim/world.h"
 
 #define MAX_LINK_CHARTS  6
 #define MAX_SWEEP_CHARTS 6
@@ -39,12 +41,11 @@ struct rdir {
 
 /* ---- metric direction --------------------------------------------------- */
 
-static bool has_word(const char *s, const char *const *words, size_t n)
+int dcs_metric_direction(const char *metric)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strstr(s, words[i]))
-			return true;
-	return false;
+	struct dcs_world_catalog wc;
+	const struct dcs_metric_def *d = dcs_catalog_metric(dcs_world_catalog_init(&wc), metric);
+	return d ? (int)d->better : 0;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -70,37 +71,15 @@ static void bare_name(const char *name, char *buf, size_t len)
 	snprintf(buf, len, "%s", dot ? dot + 1 : name);
 }
 
-int dcs_metric_direction(const char *metric, const char *unit)
-{
-	/* Checked in this order: a name that says "goodput" is about a rate
-	 * even when it also says "time". */
-	static const char *const higher[] = {"goodput",   "throughput", "availability",
-					     "completed", "iops",       "converged"};
-	static const char *const lower[] = {
-	    "latency", "rtt",         "downtime",  "time",  "outage",  "unavailable",
-	    "rto",     "rpo",         "trombone",  "bytes", "backlog", "failed",
-	    "failure", "split_brain", "divergent", "loss",  "relearn", "makespan",
-	    "down_s",  "detection",   "stall",     "bum"};
-	static const char *const lower_units[] = {"s",     "ms",  "us",  "ns",  "B",
-						  "bytes", "B/s", "MiB", "GiB", "KiB"};
-	if (has_word(metric, higher, sizeof(higher) / sizeof(higher[0])))
-		return 1;
-	if (has_word(metric, lower, sizeof(lower) / sizeof(lower[0])))
-		return -1;
-	for (size_t i = 0; unit && i < sizeof(lower_units) / sizeof(lower_units[0]); i++)
-		if (strcmp(unit, lower_units[i]) == 0)
-			return -1;
-	/* A bare metric name with a time unit in it (sweep columns have no unit). */
-	char base[256];
-	bare_name(metric, base, sizeof(base));
-	if (ends_with(base, "_ms") || ends_with(base, "_s") || ends_with(base, "_us"))
-		return -1;
-	return 0;
-}
-
-/* A unit from a name's suffix, for axis labels ("distance_km" -> "km"). */
+/* The unit of an axis: a metric's declared unit, else the unit the
+ * scenario format puts in a key's name (SPEC section 2: "distance_km" ->
+ * "km"). */
 static const char *unit_of_name(const char *name)
 {
+	struct dcs_world_catalog wc;
+	const struct dcs_metric_def *d = dcs_catalog_metric(dcs_world_catalog_init(&wc), name);
+	if (d)
+		return d->unit;
 	static const struct {
 		const char *suffix, *unit;
 	} u[] = {{"_mib_s", "MiB/s"},
@@ -656,7 +635,7 @@ static void metrics_table(struct dcs_sb *b, const struct mtable *m, const struct
 		bool is_sweep_row = strchr(r->entity, '=') != NULL;
 		if (is_sweep_row != sweep_rows)
 			continue;
-		int dir = dcs_metric_direction(r->metric, r->unit);
+		int dir = dcs_metric_direction(r->metric);
 		/* Marked among the directories that have the metric as a number,
 		 * when at least two do and they do not all agree. */
 		double best = NAN, first = NAN;
@@ -1254,7 +1233,7 @@ static void sweep_charts(struct dcs_sb *b, const struct rdir *d, size_t nd,
 				for (size_t r = 0; r < t->nrows && nm < MAX_SWEEP_CHARTS; r++) {
 					const char *m = dcs_csv_cell(t, r, (size_t)ax.metric);
 					if (metric_rank(m) != want ||
-					    (want == 100 && dcs_metric_direction(m, "") == 0))
+					    (want == 100 && dcs_metric_direction(m) == 0))
 						continue;
 					if (metric_varies(t, &ax, m))
 						intern(&metrics, &nm, &mcap, m);

@@ -82,11 +82,11 @@ struct dcs_compare_opts {
 int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare_opts *o,
 		     FILE *err);
 
-/* Which way is better for a summary metric, from its name and unit: -1
- * lower is better (latency, time, downtime, outage, bytes, losses), +1
- * higher is better (goodput, throughput, availability, completions), 0 no
- * preference (settings echoed back, counts, utilisation). */
-int dcs_metric_direction(const char *metric, const char *unit);
+/* Which way a metric is better, as the code that produces it declares it
+ * (include/dcisim/metrics.h): -1 lower, +1 higher, 0 neutral or not a
+ * declared metric (a swept parameter).  "metric[entity]" columns are looked
+ * up by their metric. */
+int dcs_metric_direction(const char *metric);
 
 /* ---- text buffers and SVG charts (sim/app/report_svg.c) ------------------- */
 

@@ -61,8 +61,8 @@ static void show_progress(const struct dcs_world *w, dcs_time_t until, double t0
 {
 	double frac = until > 0 ? (double)dcs_now(w->k) / (double)until : 1.0;
 	double el = wall_now() - t0;
-	fprintf(stderr, "\r%s: %5.1f%% simulated %.1f s, %llu events, %.1f s wall%s",
-		w->scn->name, 100.0 * frac, dcs_time_to_s(dcs_now(w->k)),
+	fprintf(stderr, "\r%s: %5.1f%% simulated %.1f s, %llu events, %.1f s wall%s", w->scn->name,
+		100.0 * frac, dcs_time_to_s(dcs_now(w->k)),
 		(unsigned long long)dcs_kernel_events(w->k), el, done ? "\n" : "");
 	fflush(stderr);
 }
@@ -199,20 +199,22 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		for (size_t i = 0; i < dcs_results_n_warnings(w->res); i++)
 			fprintf(err, "%s: warning: %s\n", scn->path ? scn->path : scn->name,
 				dcs_results_warning(w->res, i));
+	/* Absolute, so a report or a later run finds the file from anywhere. */
+	char *abs_path = scn->path ? realpath(scn->path, NULL) : NULL;
 	struct dcs_run_info ri = {
-		.scenario = scn->name,
-		.scenario_path = scn->path,
-		.scenario_sha256 = scn->text_sha256[0] ? scn->text_sha256 : NULL,
-		.seed = seed,
-		.replication = opts->replication,
-		.started_unix = started_unix,
-		.events = dcs_kernel_events(w->k),
-		.wall_s = wall,
-		.sim_s = dcs_time_to_s(sim_end >= 0 ? sim_end : dcs_now(w->k)),
-		.complete = code == 0,
-		.stop_note = note,
-		.fingerprint = w->fingerprint,
-		.peak_pending = peak_pending,
+	    .scenario = scn->name,
+	    .scenario_path = abs_path ? abs_path : scn->path,
+	    .scenario_sha256 = scn->text_sha256[0] ? scn->text_sha256 : NULL,
+	    .seed = seed,
+	    .replication = opts->replication,
+	    .started_unix = started_unix,
+	    .events = dcs_kernel_events(w->k),
+	    .wall_s = wall,
+	    .sim_s = dcs_time_to_s(sim_end >= 0 ? sim_end : dcs_now(w->k)),
+	    .complete = code == 0,
+	    .stop_note = note,
+	    .fingerprint = w->fingerprint,
+	    .peak_pending = peak_pending,
 	};
 	if (note && opts->verbosity >= 0)
 		fprintf(err, "dcisim: %s: %s at %.9g s simulated\n", scn->name, note, ri.sim_s);
@@ -221,6 +223,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		if (wc && !code)
 			code = wc;
 	}
+	free(abs_path);
 	if (keep) {
 		*keep = w->res;
 		w->res = NULL;

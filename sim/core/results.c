@@ -1,5 +1,7 @@
 #include "dcisim/results.h"
 
+#include "dcisim/metrics.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@ struct dcs_results {
 	size_t n;
 	char **warnings;
 	size_t n_warnings;
+	const struct dcs_catalog *catalog; /* declarations rows are checked against */
 };
 
 /* Results that cannot be stored end the run: exit status 3 (SPEC §1). */
@@ -269,6 +272,43 @@ void dcs_row_end(struct dcs_table *t)
 	t->row_open = false;
 }
 
+void dcs_results_set_catalog(struct dcs_results *r, const struct dcs_catalog *c)
+{
+	r->catalog = c;
+}
+
+const struct dcs_catalog *dcs_results_catalog(const struct dcs_results *r)
+{
+	return r->catalog;
+}
+
+/* An undeclared figure is a program error (include/dcisim/metrics.h). */
+static void check_metric(const struct dcs_results *r, const char *metric, const char *unit)
+{
+	if (!r->catalog)
+		return;
+	const struct dcs_metric_def *d = dcs_catalog_metric(r->catalog, metric);
+	if (!d) {
+		fprintf(stderr, "%s:%d: fatal: summary metric '%s' is not declared\n", __FILE__,
+			__LINE__, metric);
+		abort();
+	}
+	if (strcmp(d->unit, unit ? unit : "")) {
+		fprintf(stderr, "%s:%d: fatal: summary metric '%s' written in '%s', declared in '%s'\n",
+			__FILE__, __LINE__, metric, unit ? unit : "", d->unit);
+		abort();
+	}
+}
+
+static void check_event(const struct dcs_results *r, const char *kind)
+{
+	if (r->catalog && !dcs_catalog_event(r->catalog, "events.csv", kind)) {
+		fprintf(stderr, "%s:%d: fatal: event kind '%s' is not declared\n", __FILE__, __LINE__,
+			kind);
+		abort();
+	}
+}
+
 static const char *const summary_header = "metric,entity,value,unit";
 static const char *const events_header = "time_s,kind,entity,detail";
 
@@ -282,6 +322,7 @@ void dcs_summary(struct dcs_results *r, const char *metric, const char *entity, 
 void dcs_summary_text(struct dcs_results *r, const char *metric, const char *entity,
 		      const char *value, const char *unit)
 {
+	check_metric(r, metric, unit);
 	struct dcs_table *t = dcs_results_table(r, "summary.csv", summary_header);
 	dcs_row_begin(t);
 	dcs_cell_str(t, metric);
@@ -305,6 +346,7 @@ static char *vformat(const char *fmt, va_list ap)
 static void event_row(struct dcs_results *r, dcs_time_t t, const char *kind, const char *entity,
 		      const char *detail)
 {
+	check_event(r, kind);
 	struct dcs_table *tab = dcs_results_table(r, "events.csv", events_header);
 	dcs_row_begin(tab);
 	dcs_cell_time_s(tab, t);

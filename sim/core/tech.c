@@ -1,7 +1,10 @@
 #include "dcisim/tech.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "dcisim/namelist.h"
 
 /*
  * Figures (../shared/reference/dci-facts.md):
@@ -31,8 +34,10 @@
  *   built to (§3.2 "DWDM optical line protection"); VPLS loses the transport
  *   LSP when the core IGP declares its neighbour dead, OSPF dead 40 s (§4.2
  *   "IGP/BGP hello defaults"); EVI IS-IS hold 10 s x 3 = 30 s ("EVI IS-IS
- *   timers"); OTV has no published timers, so the generic IS-IS 10 s / 30 s
- *   placeholder ("OTV IS-IS timers", GAP); VXLAN-EVPN the BGP hold timer
+ *   timers"); OTV's control plane is IS-IS and no OTV-specific timer is
+ *   published, so IS-IS's own defaults apply: hello 10 s, hold 3 hellos =
+ *   30 s (Cisco IOS IS-IS "isis hello-interval" default 10 s,
+ *   "isis hello-multiplier" default 3; "OTV IS-IS timers"); VXLAN-EVPN the BGP hold timer
  *   180 s (§4.2 "IGP/BGP hello defaults"), then one mass withdraw; l3 OSPF
  *   dead 40 s (same row).  With BFD the network uses routing.bfd_ms instead
  *   (50 ms x 3 = 150 ms, §4.2 "BFD") when that is faster.
@@ -73,6 +78,7 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.detect_s = 0.050, .protect_s = 0.050, .port = DCS_PORT_SWITCH,
 		.learning = "flood-and-learn (transparent)",
 		.detect_source = "loss of signal < 50 ms; OLP 1+1 switch < 50 ms",
+		.source = "dci-facts.md §3.1 (transparent); §3.2 \"DWDM optical line protection\"",
 	},
 	[DCS_TECH_VPLS] = {
 		.name = "vpls", .encap_bytes = 26, .l2_extension = true,
@@ -81,6 +87,7 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.detect_s = 40.0, .protect_s = 0.250, .port = DCS_PORT_ROUTER,
 		.learning = "flood-and-learn per VSI",
 		.detect_source = "core IGP dead 40 s; backup pseudowire 200-300 ms",
+		.source = "dci-facts.md §3.1 (MPLS Fundamentals ch. 10); §3.2 \"VPLS MAC learning\", \"VPLS PW redundancy switchover\"",
 	},
 	[DCS_TECH_EVI] = {
 		.name = "evi", .encap_bytes = 38, .l2_extension = true,
@@ -88,13 +95,15 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.detect_s = 30.0, .protect_s = NAN, .port = DCS_PORT_SWITCH,
 		.learning = "control plane (EVI IS-IS)",
 		.detect_source = "IS-IS hold 3 x 10 s; underlay BFD + IGP",
+		.source = "dci-facts.md §3.1 (H3C EVI guide); §3.2 \"EVI MAC learning\", \"EVI IS-IS timers\"",
 	},
 	[DCS_TECH_OTV] = {
 		.name = "otv", .encap_bytes = 42, .l2_extension = true,
 		.control_plane = true, .arp_suppression = true, .stp_isolation = true,
 		.detect_s = 30.0, .protect_s = NAN, .port = DCS_PORT_ROUTER,
 		.learning = "control plane (OTV IS-IS)",
-		.detect_source = "IS-IS hold 3 x 10 s (placeholder); underlay BFD + IGP",
+		.detect_source = "IS-IS hold 3 x 10 s (IS-IS defaults); underlay BFD + IGP",
+		.source = "dci-facts.md §3.1 (Cisco OTV); §3.2 \"OTV MAC learning\", \"OTV IS-IS timers\" (GAP)",
 	},
 	[DCS_TECH_VXLAN_EVPN] = {
 		.name = "vxlan_evpn", .encap_bytes = 50, .l2_extension = true,
@@ -103,6 +112,7 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.detect_s = 180.0, .protect_s = NAN, .port = DCS_PORT_SWITCH,
 		.learning = "control plane (BGP EVPN, MAC mobility sequence)",
 		.detect_source = "BGP hold 180 s, then mass withdraw; underlay BFD + IGP",
+		.source = "dci-facts.md §3.1 (RFC 7348); §3.2 \"VXLAN-EVPN control plane\", RFC 7432 §17.3; §4.2 \"BFD\"",
 	},
 	[DCS_TECH_L3] = {
 		.name = "l3", .encap_bytes = 0, .l2_extension = false,
@@ -110,6 +120,7 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.detect_s = 40.0, .protect_s = NAN, .port = DCS_PORT_ROUTER,
 		.learning = "none (routed)",
 		.detect_source = "OSPF dead 40 s; underlay BFD + IGP",
+		.source = "SPEC §4.1 (routed only); dci-facts.md §4.2 \"IGP/BGP hello defaults\", \"BFD\"",
 	},
 };
 /* clang-format on */
@@ -126,11 +137,32 @@ const char *dcs_tech_name(enum dcs_tech t)
 
 int dcs_tech_from_name(const char *name)
 {
-	for (int i = 0; i < DCS_TECH_COUNT; i++)
-		if (strcmp(table[i].name, name) == 0)
-			return i;
-	return -1;
+	return dcs_namelist_find(&dcs_tech_list, name);
 }
+
+static const char *row_name(int i)
+{
+	return i >= 0 && i < DCS_TECH_COUNT ? table[i].name : NULL;
+}
+
+static void row_cells(int i, char *buf, size_t len)
+{
+	const struct dcs_tech_info *t = &table[i];
+	snprintf(buf, len, "%d | %s | %s | %s | %g s (%s) | %s | %s", t->encap_bytes, t->learning,
+		 t->arp_suppression ? "yes" : "no", t->flood_unknown_unicast ? "yes" : "no",
+		 t->detect_s, t->detect_source, dcs_port_class_name(t->port), t->source);
+}
+
+const struct dcs_namelist dcs_tech_list = {
+    .title = "Technologies",
+    .key = "links[].technology",
+    .count = DCS_TECH_COUNT,
+    .def = "dwdm",
+    .name = row_name,
+    .columns = "encapsulation bytes | MAC learning | ARP suppressed | unknown unicast floods | "
+	       "cut detected without BFD | port class (buffer) | source",
+    .cells = row_cells,
+};
 
 /* Port-class buffers (see the comment above the table). */
 #define SWITCH_PORT_BUFFER_BYTES (5176.0 * 1024)

@@ -320,8 +320,10 @@ static void set_default(const struct field *f, char *base)
 		*(double *)(base + f->off) = (f->flags & NODEF) ? NAN : f->def;
 		break;
 	case F_INT:
-	case F_ENUM:
 		*(int *)(base + f->off) = (f->flags & NODEF) ? -1 : (int)f->def;
+		break;
+	case F_ENUM:
+		*(int *)(base + f->off) = (f->flags & NODEF) ? -1 : ld_enum_default(f);
 		break;
 	case F_U64:
 		*(uint64_t *)(base + f->off) = (uint64_t)f->def;
@@ -482,6 +484,17 @@ static void parse_ref(struct ld *L, const cJSON *obj, const struct field *f, con
 		*out = idx;
 }
 
+/* The first control character (C0 or DEL) of s, or NULL.  A description is
+ * free text (its control bytes are escaped wherever it is printed); ids and
+ * names become file names and table cells. */
+static const char *control_char(const char *s, bool free_text)
+{
+	for (const char *p = s; *p && !free_text; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return p;
+	return NULL;
+}
+
 static void parse_field(struct ld *L, const cJSON *obj, const struct field *f, char *base,
 			const cJSON *v)
 {
@@ -529,6 +542,14 @@ static void parse_field(struct ld *L, const cJSON *obj, const struct field *f, c
 			ld_error(L, obj, f->key, "must be 1 to %zu characters long", maxlen);
 			return;
 		}
+		const char *ctl = control_char(v->valuestring, !strcmp(f->key, "description"));
+		if (ctl) {
+			ld_error(L, obj, f->key,
+				 "may not contain control characters (byte 0x%02x at character %zu): "
+				 "ids and names become file names and table cells",
+				 (unsigned)(unsigned char)*ctl, (size_t)(ctl - v->valuestring) + 1);
+			return;
+		}
 		if (f->type == F_ID && strpbrk(v->valuestring, ",\"\n\r\t ")) {
 			ld_error(L, obj, f->key, "'%s' may not contain spaces, commas or quotes",
 				 v->valuestring);
@@ -546,8 +567,9 @@ static void parse_field(struct ld *L, const cJSON *obj, const struct field *f, c
 			ld_error(L, obj, f->key, "must be a string, not %s", type_name(v));
 			return;
 		}
-		for (int i = 0; f->names[i]; i++) {
-			if (strcmp(f->names[i], v->valuestring) == 0) {
+		const char *name;
+		for (int i = 0; (name = ld_enum_name(f, i)); i++) {
+			if (strcmp(name, v->valuestring) == 0) {
 				*(int *)(base + f->off) = i;
 				return;
 			}
@@ -556,15 +578,15 @@ static void parse_field(struct ld *L, const cJSON *obj, const struct field *f, c
 		size_t used = 0;
 		const char *best = NULL;
 		size_t best_d = SIZE_MAX;
-		for (int i = 0; f->names[i]; i++) {
+		for (int i = 0; (name = ld_enum_name(f, i)); i++) {
 			used += (size_t)snprintf(opts + used, sizeof(opts) - used, "%s%s",
-						 i ? ", " : "", f->names[i]);
+						 i ? ", " : "", name);
 			if (used >= sizeof(opts))
 				used = sizeof(opts) - 1;
-			size_t d = dcs_edit_distance(v->valuestring, f->names[i]);
+			size_t d = dcs_edit_distance(v->valuestring, name);
 			if (d < best_d) {
 				best_d = d;
-				best = f->names[i];
+				best = name;
 			}
 		}
 		if (best && best_d <= 3)

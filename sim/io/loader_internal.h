@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "dcisim/namelist.h"
 #include "dcisim/scenario.h"
 #include "jsonpos.h"
 
@@ -49,11 +50,26 @@ struct field {
 	size_t off, off2;
 	unsigned flags;
 	double min, max, def;
-	const char *const *names; /* F_ENUM, NULL-terminated */
+	const char *const *names; /* F_ENUM, NULL-terminated (or list) */
 	const struct spec *sub;   /* F_OBJ, F_ARR */
 	const char *doc;
 	const char *schema; /* F_CUSTOM: JSON Schema fragment */
+	const struct dcs_namelist *list; /* F_ENUM: the values and default from a table */
 };
+
+/* An enum field's value names (NULL past the last) and default. */
+static inline const char *ld_enum_name(const struct field *f, int i)
+{
+	return f->list ? f->list->name(i) : f->names[i];
+}
+
+static inline int ld_enum_default(const struct field *f)
+{
+	if (!f->list)
+		return (int)f->def;
+	int d = dcs_namelist_default(f->list);
+	return d >= 0 ? d : 0; /* required: the first row, so cross-field checks can run */
+}
 
 struct spec {
 	const char *title;

@@ -52,10 +52,11 @@ static cJSON *field_schema(const struct field *f)
 	case F_ENUM: {
 		o = cJSON_CreateObject();
 		cJSON *e = cJSON_AddArrayToObject(o, "enum");
-		for (int i = 0; f->names[i]; i++)
-			cJSON_AddItemToArray(e, cJSON_CreateString(f->names[i]));
+		const char *name;
+		for (int i = 0; (name = ld_enum_name(f, i)); i++)
+			cJSON_AddItemToArray(e, cJSON_CreateString(name));
 		if (!(f->flags & (NODEF | REQ)))
-			cJSON_AddStringToObject(o, "default", f->names[(int)f->def]);
+			cJSON_AddStringToObject(o, "default", ld_enum_name(f, ld_enum_default(f)));
 		break;
 	}
 	case F_OBJ:

@@ -96,9 +96,10 @@ static void range_of(const struct field *f, char *buf, size_t len)
 	buf[0] = '\0';
 	if (f->type == F_ENUM) {
 		size_t used = 0;
-		for (int i = 0; f->names[i] && used < len; i++)
-			used += (size_t)snprintf(buf + used, len - used, "%s`%s`", i ? ", " : "",
-						 f->names[i]);
+		const char *name;
+		for (int i = 0; (name = ld_enum_name(f, i)) && used < len; i++)
+			used +=
+			    (size_t)snprintf(buf + used, len - used, "%s`%s`", i ? ", " : "", name);
 	} else if (f->type == F_NUM || f->type == F_INT || f->type == F_U64) {
 		snprintf(buf, len, "%s %.17g .. %.17g", (f->flags & GT_MIN) ? ">" : ">=", f->min,
 			 f->max);
@@ -116,7 +117,7 @@ static void default_of(const struct field *f, char *buf, size_t len)
 	else if (f->type == F_BOOL)
 		snprintf(buf, len, "%s", f->def != 0 ? "true" : "false");
 	else if (f->type == F_ENUM)
-		snprintf(buf, len, "`%s`", f->names[(int)f->def]);
+		snprintf(buf, len, "`%s`", ld_enum_name(f, ld_enum_default(f)));
 	else
 		snprintf(buf, len, "-");
 }
@@ -146,6 +147,22 @@ static void section(struct out *o, const char *path, const struct spec *sp)
 	}
 }
 
+/* A named list's rows with their figures and sources (dcisim/namelist.h). */
+static void namelist(struct out *o, const struct dcs_namelist *c)
+{
+	put(o, "\n### %s (`%s`)\n\n| name | %s |\n| ---", c->title, c->key, c->columns);
+	for (const char *p = c->columns; *p; p++)
+		if (*p == '|')
+			put(o, " | ---");
+	put(o, " | --- |\n");
+	for (int i = 0; i < c->count; i++) {
+		char cells[1024];
+		c->cells(i, cells, sizeof(cells));
+		put(o, "| `%s`%s | %s |\n", c->name(i),
+		    c->def && strcmp(c->def, c->name(i)) == 0 ? " (default)" : "", cells);
+	}
+}
+
 char *dcs_schema_markdown(void)
 {
 	struct out o = {malloc(4096), 0, 4096};
@@ -154,5 +171,9 @@ char *dcs_schema_markdown(void)
 		"Units come from the key's suffix. \"model default\" means the default depends on "
 		"another choice (an engine or a preset) and is documented with that model.\n");
 	section(&o, "(top level)", &dcs_scenario_spec);
+	put(&o, "\n## Named values\n\nEach list below is one table in the program "
+		"(docs/architecture.md); the loader, the JSON Schema and this page read it.\n");
+	for (size_t i = 0; dcs_namelists[i]; i++)
+		namelist(&o, dcs_namelists[i]);
 	return o.s;
 }

@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcisim/faultkinds.h"
+#include "dcisim/ingress.h"
+#include "dcisim/migration_engines.h"
+#include "dcisim/presets.h"
 #include "dcisim/tech.h"
 #include "loader_internal.h"
 
 #define FLD(k, t, st, m, fl, lo, hi, d, doc)                                                  \
 	{                                                                                     \
-		k, t, offsetof(st, m), 0, fl, lo, hi, d, NULL, NULL, doc, NULL                \
+		k, t, offsetof(st, m), 0, fl, lo, hi, d, NULL, NULL, doc, NULL, NULL          \
 	}
 #define NUM(k, st, m, fl, lo, hi, d, doc) FLD(k, F_NUM, st, m, fl, lo, hi, d, doc)
 #define INT(k, st, m, fl, lo, hi, d, doc) FLD(k, F_INT, st, m, fl, lo, hi, d, doc)
@@ -23,25 +27,30 @@
 #define REF(k, t, st, m, fl, doc) FLD(k, t, st, m, fl, 0, 0, 0, doc)
 #define ENUM(k, st, m, fl, names, d, doc)                                                     \
 	{                                                                                     \
-		k, F_ENUM, offsetof(st, m), 0, fl, 0, 0, d, names, NULL, doc, NULL            \
+		k, F_ENUM, offsetof(st, m), 0, fl, 0, 0, d, names, NULL, doc, NULL, NULL      \
+	}
+/* An enum whose values, default and documentation are a table's (dcisim/namelist.h). */
+#define LIST(k, st, m, fl, list, doc)                                                         \
+	{                                                                                     \
+		k, F_ENUM, offsetof(st, m), 0, fl, 0, 0, 0, NULL, NULL, doc, NULL, &list      \
 	}
 #define OBJ(k, st, m, sub, doc)                                                               \
 	{                                                                                     \
-		k, F_OBJ, offsetof(st, m), 0, 0, 0, 0, 0, NULL, &sub, doc, NULL               \
+		k, F_OBJ, offsetof(st, m), 0, 0, 0, 0, 0, NULL, &sub, doc, NULL, NULL         \
 	}
 /* A nested object whose fields are named relative to the parent struct. */
 #define GROUP(k, sub, doc)                                                                    \
 	{                                                                                     \
-		k, F_OBJ, 0, 0, 0, 0, 0, 0, NULL, &sub, doc, NULL                               \
+		k, F_OBJ, 0, 0, 0, 0, 0, 0, NULL, &sub, doc, NULL, NULL                         \
 	}
 #define ARR(k, st, m, cnt, fl, sub, doc)                                                      \
 	{                                                                                     \
 		k, F_ARR, offsetof(st, m), offsetof(st, cnt), fl, 0, 0, 0, NULL, &sub, doc,   \
-			NULL                                                                  \
+			NULL, NULL                                                            \
 	}
 #define CUSTOM(k, fl, schema, doc)                                                            \
 	{                                                                                     \
-		k, F_CUSTOM, 0, 0, fl, 0, 0, 0, NULL, NULL, doc, schema                       \
+		k, F_CUSTOM, 0, 0, fl, 0, 0, 0, NULL, NULL, doc, schema, NULL                 \
 	}
 #define SPEC(name, type, fields, check)                                                       \
 	{                                                                                     \
@@ -75,8 +84,6 @@ static const struct spec site_spec = SPEC("a site", struct dcs_site_cfg, site_fi
 
 /* ---- links ---- */
 
-static const char *const tech_names[] = {"dwdm", "vpls", "evi", "otv", "vxlan_evpn", "l3", NULL};
-
 static void check_link(struct ld *L, const cJSON *obj, void *elem, size_t i)
 {
 	(void)i;
@@ -90,7 +97,7 @@ static void check_link(struct ld *L, const cJSON *obj, void *elem, size_t i)
 			 "impossible MTU: lan_mtu %d + %s encapsulation %d = %d bytes exceeds "
 			 "transport_mtu %d; frames would be dropped (raise transport_mtu to at least "
 			 "%d or lower lan_mtu to %d)",
-			 l->lan_mtu, tech_names[l->technology], encap, l->lan_mtu + encap,
+			 l->lan_mtu, dcs_tech_name(l->technology), encap, l->lan_mtu + encap,
 			 l->transport_mtu, l->lan_mtu + encap, l->transport_mtu - encap);
 	if (l->background_gbps >= l->bandwidth_gbps && l->bandwidth_gbps > 0)
 		ld_error(L, obj, "background_gbps",
@@ -110,8 +117,8 @@ static const struct field link_fields[] = {
 	    "Multiplies distance_km; 1.3 turns a straight-line distance into dedicated fibre (Bozkurt et al.)."),
 	NUM("bandwidth_gbps", struct dcs_link_cfg, bandwidth_gbps, REQ | GT_MIN, 0, 100000, 0,
 	    "Line rate per direction (full duplex)."),
-	ENUM("technology", struct dcs_link_cfg, technology, 0, tech_names, DCS_TECH_DWDM,
-	     "Layer-2 extension technology, or l3 for routed only."),
+	LIST("technology", struct dcs_link_cfg, technology, 0, dcs_tech_list,
+	     "Layer-2 extension technology, or l3 for routed only (table: Technologies)."),
 	INT("transport_mtu", struct dcs_link_cfg, transport_mtu, 0, 576, 65535, 9216,
 	    "MTU of the transport under the encapsulation (jumbo 9216 by default)."),
 	INT("lan_mtu", struct dcs_link_cfg, lan_mtu, 0, 576, 9216, 1500, "MTU of the hosts' LAN."),
@@ -321,12 +328,11 @@ static const struct field migration_fields[] = {
 static const struct spec migration_spec =
 	SPEC("a migration", struct dcs_migration_cfg, migration_fields, check_migration);
 
-static const char *const engine_names[] = {"vmotion", "qemu", "xen", NULL};
 static const char *const noprog_names[] = {"stun", "abort", "force", NULL};
 
 static const struct field policy_fields[] = {
-	ENUM("engine", struct dcs_migration_policy, engine, 0, engine_names, DCS_ENGINE_VMOTION,
-	     "Pre-copy engine whose stop rules and defaults apply."),
+	LIST("engine", struct dcs_migration_policy, engine, 0, dcs_migration_engine_list,
+	     "Pre-copy engine whose stop rules and defaults apply (table: Migration engines)."),
 	NUM("max_downtime_ms", struct dcs_migration_policy, max_downtime_ms, NODEF | GT_MIN, 0, 1e6, 0,
 	    "Stop-and-copy starts when the rest fits in this (vmotion 500, qemu 300)."),
 	NUM("switchover_ms", struct dcs_migration_policy, switchover_ms, NODEF, 0, 1e6, 0,
@@ -354,7 +360,6 @@ static const struct spec policy_spec = {"migration", sizeof(struct dcs_migration
 
 /* ---- services ---- */
 
-static const char *const ingress_names[] = {"none", "dns", "rhi", "lisp", NULL};
 static const char *const gateway_names[] = {"single", "localized", NULL};
 
 static const struct field client_fields[] = {
@@ -384,8 +389,8 @@ static const struct field service_fields[] = {
 	NUM("request_kib", struct dcs_service_cfg, request_kib, 0, 0, 1048576, 1, "Request size."),
 	NUM("server_ms", struct dcs_service_cfg, server_ms, 0, 0, 1e6, 1, "Server time per request."),
 	ARR("clients", struct dcs_service_cfg, clients, n_clients, REQ, client_spec, "Where the clients are."),
-	ENUM("ingress", struct dcs_service_cfg, ingress, 0, ingress_names, DCS_INGRESS_NONE,
-	     "How inbound traffic follows the VM: none, dns, rhi or lisp."),
+	LIST("ingress", struct dcs_service_cfg, ingress, 0, dcs_ingress_list,
+	     "How inbound traffic follows the VM (table: Ingress methods)."),
 	NUM("dns_ttl_s", struct dcs_service_cfg, dns_ttl_s, 0, 0, 1e6, 10,
 	    "DNS answer TTL (Brocade ADX GSLB default 10 s)."),
 	NUM("dns_violator_share", struct dcs_service_cfg, dns_violator_share, 0, 0, 1, 0.0874,
@@ -405,7 +410,6 @@ static const struct spec service_spec = SPEC("a service", struct dcs_service_cfg
 
 /* ---- clusters ---- */
 
-static const char *const preset_names[] = {"custom", "corosync", "wsfc", "vcs", "vsphere_ha", NULL};
 static const char *const quorum_names[] = {"majority", "witness", "none", NULL};
 
 static const struct field node_fields[] = {
@@ -444,8 +448,8 @@ static const struct field cluster_fields[] = {
 	ID("id", struct dcs_cluster_cfg, id, "Cluster identifier."),
 	ARR("nodes", struct dcs_cluster_cfg, nodes, n_nodes, REQ, node_spec, "Cluster nodes."),
 	CUSTOM("service_on", 0, "{\"type\": \"string\"}", "Node that runs the service at the start (default: the first)."),
-	ENUM("preset", struct dcs_cluster_cfg, preset, 0, preset_names, DCS_PRESET_COROSYNC,
-	     "Timer preset: corosync, wsfc, vcs, vsphere_ha, or custom."),
+	LIST("preset", struct dcs_cluster_cfg, preset, 0, dcs_cluster_preset_list,
+	     "Timer preset whose figures apply (table: Cluster presets)."),
 	NUM("heartbeat_ms", struct dcs_cluster_cfg, heartbeat_ms, NODEF | GT_MIN, 0, 1e6, 0,
 	    "Heartbeat interval (default: the preset)."),
 	INT("missed", struct dcs_cluster_cfg, missed, NODEF, 1, 100000, 0,
@@ -463,70 +467,51 @@ static const struct spec cluster_spec = SPEC("a cluster", struct dcs_cluster_cfg
 
 /* ---- faults ---- */
 
-static const char *const fault_names[] = {"link_down",  "link_up",    "link_degrade", "site_down",
-					  "site_up",    "node_down",  "node_up",      "array_down",
-					  "array_up",   "witness_down", "witness_up", "path_down",
-					  NULL};
-
 static void check_fault(struct ld *L, const cJSON *obj, void *elem, size_t i)
 {
 	(void)i;
 	struct dcs_fault_cfg *f = elem;
 	f->cluster = f->node = -1;
-	switch (f->kind) {
-	case DCS_FAULT_LINK_DOWN:
-	case DCS_FAULT_LINK_UP:
-	case DCS_FAULT_LINK_DEGRADE:
-	case DCS_FAULT_PATH_DOWN:
-		if (!ld_member(obj, "link"))
-			ld_error(L, obj, NULL, "a %s fault names a 'link'", fault_names[f->kind]);
-		else if (f->kind == DCS_FAULT_PATH_DOWN && f->link >= 0 &&
-			 L->scn->links[f->link].underlay_paths < 2)
-			ld_error(L, obj, "link",
-				 "path_down cuts one underlay path, but link '%s' has only one "
-				 "(give it underlay_paths >= 2, or cut it with link_down)",
-				 L->scn->links[f->link].id);
-		if (f->kind == DCS_FAULT_LINK_DEGRADE && isnan(f->bandwidth_gbps) && isnan(f->loss) &&
-		    isnan(f->latency_ms))
-			ld_error(L, obj, NULL,
-				 "link_degrade changes at least one of bandwidth_gbps, loss, latency_ms");
-		break;
-	case DCS_FAULT_SITE_DOWN:
-	case DCS_FAULT_SITE_UP:
-	case DCS_FAULT_ARRAY_DOWN:
-	case DCS_FAULT_ARRAY_UP:
-		if (!ld_member(obj, "site"))
-			ld_error(L, obj, NULL, "a %s fault names a 'site'", fault_names[f->kind]);
-		break;
-	case DCS_FAULT_WITNESS_DOWN:
-	case DCS_FAULT_WITNESS_UP:
-		break;
-	case DCS_FAULT_NODE_DOWN:
-	case DCS_FAULT_NODE_UP: {
+	const struct dcs_fault_kind_info *kind = dcs_fault_kind(f->kind);
+	const char *key = dcs_fault_target_key(kind->target);
+	if (kind->target == DCS_FAULT_ON_NODE) {
 		const cJSON *n = ld_member(obj, "node");
 		if (!cJSON_IsString(n)) {
 			ld_error(L, obj, n ? "node" : NULL, "a %s fault names a 'node' (string id)",
-				 fault_names[f->kind]);
-			break;
+				 kind->name);
+		} else {
+			/* By hash: many node faults against many nodes stay linear. */
+			int found = ld_find_node(L, n->valuestring, &f->cluster, &f->node);
+			if (found < 0)
+				ld_error(L, obj, "node", "out of memory looking '%s' up",
+					 n->valuestring);
+			else if (found > 1)
+				ld_error(L, obj, "node", "node id '%s' is in two clusters",
+					 n->valuestring);
+			else if (f->cluster < 0)
+				ld_error(L, obj, "node", "no cluster node named '%s'",
+					 n->valuestring);
 		}
-		/* By hash: many node faults against many nodes stay linear. */
-		int found = ld_find_node(L, n->valuestring, &f->cluster, &f->node);
-		if (found < 0)
-			ld_error(L, obj, "node", "out of memory looking '%s' up", n->valuestring);
-		else if (found > 1)
-			ld_error(L, obj, "node", "node id '%s' is in two clusters", n->valuestring);
-		else if (f->cluster < 0)
-			ld_error(L, obj, "node", "no cluster node named '%s'", n->valuestring);
-		break;
+	} else if (key && !ld_member(obj, key)) {
+		ld_error(L, obj, NULL, "a %s fault names a '%s'", kind->name, key);
+	} else if (f->kind == DCS_FAULT_PATH_DOWN && f->link >= 0 &&
+		   L->scn->links[f->link].underlay_paths < 2) {
+		ld_error(L, obj, "link",
+			 "path_down cuts one underlay path, but link '%s' has only one "
+			 "(give it underlay_paths >= 2, or cut it with link_down)",
+			 L->scn->links[f->link].id);
 	}
-	}
-	if (!(f->kind == DCS_FAULT_NODE_DOWN || f->kind == DCS_FAULT_NODE_UP) && ld_member(obj, "node"))
+	if (f->kind == DCS_FAULT_LINK_DEGRADE && isnan(f->bandwidth_gbps) && isnan(f->loss) &&
+	    isnan(f->latency_ms))
+		ld_error(L, obj, NULL,
+			 "link_degrade changes at least one of bandwidth_gbps, loss, latency_ms");
+	if (kind->target != DCS_FAULT_ON_NODE && ld_member(obj, "node"))
 		ld_error(L, obj, "node", "applies to node faults only");
 }
 
 static const struct field fault_fields[] = {
 	NUM("at_s", struct dcs_fault_cfg, at_s, REQ, 0, 1e9, 0, "When the fault happens."),
-	ENUM("kind", struct dcs_fault_cfg, kind, REQ, fault_names, 0, "What fails (or recovers)."),
+	LIST("kind", struct dcs_fault_cfg, kind, REQ, dcs_fault_kind_list, "What fails (or recovers) (table: Fault kinds)."),
 	REF("link", F_LINK, struct dcs_fault_cfg, link, 0, "Link, for link faults."),
 	REF("site", F_SITE, struct dcs_fault_cfg, site, 0, "Site, for site, array and witness faults."),
 	CUSTOM("node", 0, "{\"type\": \"string\"}", "Cluster node id, for node faults."),

@@ -352,7 +352,10 @@ struct dcs_trace *dcs_trace_open(const char *path, struct dcs_world *w, FILE *er
 	fputs("dcisim-trace 1\n@scenario ", tr->f);
 	put_csv_cell(tr->f, scn->name);
 	fputs("\n@path ", tr->f);
-	put_csv_cell(tr->f, scn->path ? scn->path : "");
+	/* Absolute, so the trace replays from any directory. */
+	char *abs = scn->path ? realpath(scn->path, NULL) : NULL;
+	put_csv_cell(tr->f, abs ? abs : scn->path ? scn->path : "");
+	free(abs);
 	fprintf(tr->f,
 		"\n@seed %" PRIu64 "\n@horizon_ns %" PRId64 "\n@step_ns %" PRId64
 		"\n@topology %zu %zu %zu\n",

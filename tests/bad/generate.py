@@ -144,6 +144,11 @@ case("name-with-slash", "a name that would escape results/", '"name": "name-with
      '"name": "../escape"', '"../escape"', "name", "no slashes or leading dot")
 case("id-with-space", "an id with a space", '{"id": "wit", "name": "Witness"', '{"id": "w it", "name": "Witness"',
      '"w it"', "sites[2].id", "may not contain spaces, commas or quotes")
+case("name-control-char", "a name with an escaped control character", '"name": "name-control-char"',
+     '"name": "h\\u0001x"', '"h\\u0001x"', "name", "may not contain control characters (byte 0x01")
+case("id-control-char", "a site id with an escaped bell", '{"id": "wit", "name": "Witness"',
+     '{"id": "w\\u0007", "name": "Witness"', '"w\\u0007"', "sites[2].id",
+     "may not contain control characters (byte 0x07 at character 2)")
 case("sample-too-fine", "10^9 samples per link", '"output": {"sample_s": 1.0}',
      '"output": {"sample_s": 0.000001}', '{"sample_s": 0.000001}', "output", "at most 1e7")
 # The network carries time (SPEC 6.1).

@@ -136,8 +136,9 @@ static struct cycle cubic_cycle(double n, double r, double tau, double c, double
 		/* Linear growth: the reference's idle share f (P - Wmin) / (2P),
 		 * f = (P - Wmin) / (Wmax - Wmin), in time units P = r. */
 		double wmin = r + tau - y.D, f = (r - wmin) / y.D;
-		y.eta = y.k == 1 ? 1 - f * (r - wmin) / (2 * r)
-				 : 1 - (y.D * (1 - pow(s, y.k + 1)) / (y.k + 1) - tau * (1 - s)) / r;
+		y.eta = y.k == 1
+			    ? 1 - f * (r - wmin) / (2 * r)
+			    : 1 - (y.D * (1 - pow(s, y.k + 1)) / (y.k + 1) - tau * (1 - s)) / r;
 	}
 	return y;
 }
@@ -230,8 +231,8 @@ static void test_shallow_buffer_goodput(void **state)
 		     "tcp-and-queues.md: idle share f (P - Wmin) / (2P)", y.eta,
 		     dcs_flow_rate_Bps(f) / c, 1e-9, 0, "of capacity");
 	assert_true(y.eta < 0.9);
-	dcs_validate("mean queue when it empties each cycle", "tau s / 2, s = tau / D", y.mean * 1e3,
-		     dcs_net_link_queue_s(e.net, 0, 0) * 1e3, 1e-9, 0, "ms");
+	dcs_validate("mean queue when it empties each cycle", "tau s / 2, s = tau / D",
+		     y.mean * 1e3, dcs_net_link_queue_s(e.net, 0, 0) * 1e3, 1e-9, 0, "ms");
 	env_close(&e);
 }
 
@@ -329,17 +330,18 @@ static void test_offered_and_bulk(void **state)
 static void rtt_topology(struct env *e, const char *share)
 {
 	char json[1024];
-	snprintf(json, sizeof(json),
-		 "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 100,"
-		 " \"routing\": {\"tcp_share\": \"%s\"},"
-		 " \"sites\": [{\"id\": \"s1\"}, {\"id\": \"s2\"}, {\"id\": \"m\"}, {\"id\": \"d\"}],"
-		 " \"links\": [{\"id\": \"a1\", \"a\": \"s1\", \"b\": \"m\", \"distance_km\": 1,"
-		 "   \"bandwidth_gbps\": 10},"
-		 "  {\"id\": \"a2\", \"a\": \"s2\", \"b\": \"m\", \"distance_km\": 2000,"
-		 "   \"bandwidth_gbps\": 10},"
-		 "  {\"id\": \"bn\", \"a\": \"m\", \"b\": \"d\", \"distance_km\": 10,"
-		 "   \"bandwidth_gbps\": 1}]}",
-		 share);
+	snprintf(
+	    json, sizeof(json),
+	    "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 100,"
+	    " \"routing\": {\"tcp_share\": \"%s\"},"
+	    " \"sites\": [{\"id\": \"s1\"}, {\"id\": \"s2\"}, {\"id\": \"m\"}, {\"id\": \"d\"}],"
+	    " \"links\": [{\"id\": \"a1\", \"a\": \"s1\", \"b\": \"m\", \"distance_km\": 1,"
+	    "   \"bandwidth_gbps\": 10},"
+	    "  {\"id\": \"a2\", \"a\": \"s2\", \"b\": \"m\", \"distance_km\": 2000,"
+	    "   \"bandwidth_gbps\": 10},"
+	    "  {\"id\": \"bn\", \"a\": \"m\", \"b\": \"d\", \"distance_km\": 10,"
+	    "   \"bandwidth_gbps\": 1}]}",
+	    share);
 	env_open(e, json);
 }
 
@@ -351,7 +353,8 @@ static void test_rtt_share(void **state)
 	struct dcs_flow *f1 = flow(&e, 0, 3, 1, 0, INFINITY, false, 0);
 	struct dcs_flow *f2 = flow(&e, 1, 3, 1, 0, INFINITY, false, 0);
 	double c = 1e9 / 8 * 1460 / 1538;
-	double r1 = dcs_time_to_s(dcs_flow_rtt(e.net, f1)), r2 = dcs_time_to_s(dcs_flow_rtt(e.net, f2));
+	double r1 = dcs_time_to_s(dcs_flow_rtt(e.net, f1)),
+	       r2 = dcs_time_to_s(dcs_flow_rtt(e.net, f2));
 	double x1 = dcs_flow_rate_Bps(f1), x2 = dcs_flow_rate_Bps(f2);
 	dcs_validate("two streams on one bottleneck: rate ratio = inverse ratio of loaded RTTs",
 		     "tcp-and-queues.md: shares ~ 1/RTT^a, a = 1 (Lakshman and Madhow 1997)",
@@ -395,22 +398,24 @@ static void test_ecmp(void **state)
 	(void)state;
 	for (int on = 0; on < 2; on++) {
 		char json[1024];
-		snprintf(json, sizeof(json),
-			 "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 100,"
-			 " \"routing\": {\"ecmp\": %s},"
-			 " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"
-			 " \"links\": [{\"id\": \"l0\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 20,"
-			 "   \"bandwidth_gbps\": 10},"
-			 "  {\"id\": \"l1\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 20,"
-			 "   \"bandwidth_gbps\": 10}]}",
-			 on ? "true" : "false");
+		snprintf(
+		    json, sizeof(json),
+		    "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 100,"
+		    " \"routing\": {\"ecmp\": %s},"
+		    " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}],"
+		    " \"links\": [{\"id\": \"l0\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 20,"
+		    "   \"bandwidth_gbps\": 10},"
+		    "  {\"id\": \"l1\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 20,"
+		    "   \"bandwidth_gbps\": 10}]}",
+		    on ? "true" : "false");
 		struct env e;
 		env_open(&e, json);
 		int on_link[2] = {0, 0};
 		for (int i = 0; i < 16; i++) {
 			flow(&e, 0, 1, 1, 0, INFINITY, false, (uint64_t)(i + 1));
 			int l = -1;
-			assert_int_equal(dcs_net_path_key(e.net, 0, 1, (uint64_t)(i + 1), &l, NULL, 1), 1);
+			assert_int_equal(
+			    dcs_net_path_key(e.net, 0, 1, (uint64_t)(i + 1), &l, NULL, 1), 1);
 			on_link[l]++;
 			/* The same key always takes the same path. */
 			int l2 = -1;
@@ -422,10 +427,11 @@ static void test_ecmp(void **state)
 		if (on) {
 			assert_true(on_link[0] > 0 && on_link[1] > 0);
 			double c = 10e9 / 8 * 1460 / 1538;
-			dcs_validate("ECMP: two equal 10 Gbps links both carry", "SPEC §6.1 routing.ecmp",
-				     2 * c / 1e9,
+			dcs_validate("ECMP: two equal 10 Gbps links both carry",
+				     "SPEC §6.1 routing.ecmp", 2 * c / 1e9,
 				     (dcs_net_link_rate_Bps(e.net, 0, 0) +
-				      dcs_net_link_rate_Bps(e.net, 1, 0)) / 1e9,
+				      dcs_net_link_rate_Bps(e.net, 1, 0)) /
+					 1e9,
 				     1e-9, 0, "GB/s");
 		} else {
 			assert_int_equal(on_link[1], 0);
@@ -440,15 +446,16 @@ static void test_cut_and_path_down(void **state)
 {
 	(void)state;
 	struct env e;
-	env_open(&e, "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 100,"
-		     " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"w\"}],"
-		     " \"links\": [{\"id\": \"dci\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 60,"
-		     "   \"bandwidth_gbps\": 10, \"technology\": \"evi\", \"transport_mtu\": 1600,"
-		     "   \"underlay_paths\": 2},"
-		     "  {\"id\": \"wa\", \"a\": \"a\", \"b\": \"w\", \"distance_km\": 50,"
-		     "   \"bandwidth_gbps\": 10, \"technology\": \"l3\"},"
-		     "  {\"id\": \"wb\", \"a\": \"w\", \"b\": \"b\", \"distance_km\": 50,"
-		     "   \"bandwidth_gbps\": 10, \"technology\": \"l3\"}]}");
+	env_open(&e,
+		 "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 100,"
+		 " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"w\"}],"
+		 " \"links\": [{\"id\": \"dci\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 60,"
+		 "   \"bandwidth_gbps\": 10, \"technology\": \"evi\", \"transport_mtu\": 1600,"
+		 "   \"underlay_paths\": 2},"
+		 "  {\"id\": \"wa\", \"a\": \"a\", \"b\": \"w\", \"distance_km\": 50,"
+		 "   \"bandwidth_gbps\": 10, \"technology\": \"l3\"},"
+		 "  {\"id\": \"wb\", \"a\": \"w\", \"b\": \"b\", \"distance_km\": 50,"
+		 "   \"bandwidth_gbps\": 10, \"technology\": \"l3\"}]}");
 	struct dcs_flow *f = flow(&e, 0, 1, 1, 0, INFINITY, false, 0);
 	double c = dcs_net_link_capacity_Bps(e.net, 0);
 	run_to(&e, 10);

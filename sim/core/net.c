@@ -33,8 +33,8 @@ struct dirq {
 	double eta; /* goodput share of the bulk capacity (shallow buffer) */
 	/* Solver scratch. */
 	double offered_demand, offered_rate, elastic_rate;
-	double bulk_cap;  /* what bulk flows had this pass */
-	double share_w;   /* weights of the bulk flows its share holds */
+	double bulk_cap;   /* what bulk flows had this pass */
+	double share_w;    /* weights of the bulk flows its share holds */
 	double share_rate; /* their rates */
 	bool full;
 };
@@ -50,8 +50,8 @@ struct link_state {
 	double loss;
 	double extra_ms;
 	dcs_time_t one_way;
-	double cap_Bps;     /* goodput capacity left for flows, per direction */
-	double line_Bps;    /* line rate, bytes/s */
+	double cap_Bps;  /* goodput capacity left for flows, per direction */
+	double line_Bps; /* line rate, bytes/s */
 	double buffer_bytes;
 	double tau_s;       /* buffer / line rate */
 	double frame_s;     /* one full frame on the wire */
@@ -98,9 +98,9 @@ struct dcs_net {
 	int n_sites, n_links;
 	struct link_state *ls;
 	bool *site_up;
-	dcs_time_t *dist; /* n_sites x n_sites, base latency over routed links */
-	int *pred;        /* link used to reach column from row's tree, -1 at root */
-	int *order;       /* n_sites x n_sites: when Dijkstra settled the column */
+	dcs_time_t *dist;  /* n_sites x n_sites, base latency over routed links */
+	int *pred;         /* link used to reach column from row's tree, -1 at root */
+	int *order;        /* n_sites x n_sites: when Dijkstra settled the column */
 	int *adj, *adj_at; /* links incident to each site (CSR) */
 	bool ecmp, share_rtt;
 	double igp_s;
@@ -578,8 +578,9 @@ static void flow_figures(struct dcs_net *net)
 		f->cap = flow_cap(net, f, f->rtt_s, &f->limit);
 		f->offered_now = f->spec.offered && isfinite(f->spec.demand_Bps);
 		double rtt = f->rtt_s > 0 ? f->rtt_s : 1e-9;
-		f->w = f->offered_now ? 1.0
-				      : net->share_rtt ? f->spec.streams / rtt : (double)f->spec.streams;
+		f->w = f->offered_now   ? 1.0
+		       : net->share_rtt ? f->spec.streams / rtt
+					: (double)f->spec.streams;
 	}
 }
 
@@ -947,9 +948,9 @@ static void reshare(struct dcs_net *net)
 		}
 		if (f->stalled)
 			f->nhops = f->nrev = 0;
-		f->rtt_base = f->stalled || f->nhops == 0
-				  ? 0
-				  : net->dist[(size_t)src * n + dst] + net->dist[(size_t)dst * n + src];
+		f->rtt_base = f->stalled || f->nhops == 0 ? 0
+							  : net->dist[(size_t)src * n + dst] +
+								net->dist[(size_t)dst * n + src];
 		f->rtt_s = dcs_time_to_s(f->rtt_base);
 	}
 	/* Every solve starts from empty queues: the result depends on the state
@@ -1220,7 +1221,8 @@ static bool reach_changed(const struct dcs_net *net)
 {
 	for (int a = 0; a < net->n_sites; a++)
 		for (int b = 0; b < net->n_sites; b++)
-			if (net->reach_was[(size_t)a * net->n_sites + b] != dcs_net_reachable(net, a, b))
+			if (net->reach_was[(size_t)a * net->n_sites + b] !=
+			    dcs_net_reachable(net, a, b))
 				return true;
 	return false;
 }
@@ -1330,8 +1332,8 @@ static void converge(struct dcs_net *net, int link, double secs)
 	if (s->conv_ev)
 		dcs_cancel(net->k, s->conv_ev);
 	s->converging = true;
-	s->conv_ev = dcs_schedule_in(net->k, dcs_time_from_s(secs), conv_event, net, &link,
-				     sizeof(link));
+	s->conv_ev =
+	    dcs_schedule_in(net->k, dcs_time_from_s(secs), conv_event, net, &link, sizeof(link));
 }
 
 static void stop_converging(struct dcs_net *net, int link)
@@ -1356,7 +1358,8 @@ static void all_paths_cut(struct dcs_net *net, int link)
 void dcs_net_set_link_up(struct dcs_net *net, int link, bool up)
 {
 	struct link_state *s = &net->ls[link];
-	int total = net->scn->links[link].underlay_paths > 0 ? net->scn->links[link].underlay_paths : 1;
+	int total =
+	    net->scn->links[link].underlay_paths > 0 ? net->scn->links[link].underlay_paths : 1;
 	if (!up && s->cut)
 		return;
 	if (up && !s->cut && s->paths_up == total && !s->converging)
@@ -1399,7 +1402,8 @@ void dcs_net_path_down(struct dcs_net *net, int link)
 void dcs_net_path_up(struct dcs_net *net, int link)
 {
 	struct link_state *s = &net->ls[link];
-	int total = net->scn->links[link].underlay_paths > 0 ? net->scn->links[link].underlay_paths : 1;
+	int total =
+	    net->scn->links[link].underlay_paths > 0 ? net->scn->links[link].underlay_paths : 1;
 	if (s->paths_up >= total)
 		return;
 	snapshot_reach(net);

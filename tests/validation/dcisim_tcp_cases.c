@@ -22,7 +22,7 @@
 #include "dcisim/net.h"
 
 #define FRAMING (1538.0 / 1502.0)
-#define BN_MS 0.1
+#define BN_MS   0.1
 #define LAST_MS 0.001
 
 struct env {
@@ -62,13 +62,14 @@ static void build(struct env *e, int n, const double *acc_ms, double buf, double
 				      "{\"id\": \"acc%d\", \"a\": \"s%d\", \"b\": \"r1\","
 				      " \"distance_km\": %.17g, \"bandwidth_gbps\": %.17g},",
 				      i, i, km_for_ms(acc_ms[i]), 10 * FRAMING);
-	o += (size_t)snprintf(json + o, sizeof(json) - o,
-			      "{\"id\": \"bn\", \"a\": \"r1\", \"b\": \"r2\", \"distance_km\": %.17g,"
-			      " \"bandwidth_gbps\": %.17g, \"buffer_kib\": %.17g, \"loss\": %.17g},"
-			      "{\"id\": \"last\", \"a\": \"r2\", \"b\": \"d\", \"distance_km\": %.17g,"
-			      " \"bandwidth_gbps\": %.17g}]}",
-			      km_for_ms(BN_MS), FRAMING, buf * FRAMING / 1024, loss, km_for_ms(LAST_MS),
-			      10 * FRAMING);
+	o += (size_t)snprintf(
+	    json + o, sizeof(json) - o,
+	    "{\"id\": \"bn\", \"a\": \"r1\", \"b\": \"r2\", \"distance_km\": %.17g,"
+	    " \"bandwidth_gbps\": %.17g, \"buffer_kib\": %.17g, \"loss\": %.17g},"
+	    "{\"id\": \"last\", \"a\": \"r2\", \"b\": \"d\", \"distance_km\": %.17g,"
+	    " \"bandwidth_gbps\": %.17g}]}",
+	    km_for_ms(BN_MS), FRAMING, buf * FRAMING / 1024, loss, km_for_ms(LAST_MS),
+	    10 * FRAMING);
 	int nerr = 0;
 	e->scn = dcs_scenario_load_text(json, strlen(json), "dcisim_tcp_cases", stderr, &nerr);
 	if (!e->scn || nerr)

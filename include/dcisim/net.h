@@ -81,21 +81,9 @@
  *
  * Flows: a flow moves bytes (a finite count, or without end at a demanded
  * rate) from one site to another.  Rates change only when a flow starts,
- * stops or changes demand, or a link or site changes, so cost grows with
- * such changes, not with bytes.  Rates are goodput bytes per second.
- *
- * Incremental solving.  Flows interact only through the link directions
- * their paths and ACK paths cross; a change of one flow (start, stop,
- * demand) solves only its component, the flows and directions reachable
- * through that relation, and a change of routing or carrying solves them
- * all.  Byte counts are kept lazily (sent = sent at t_set + rate x (now -
- * t_set)), settled only for flows whose rate changes and when asked.  The
- * pending completions are one binary heap ordered by (time, the order in
- * which they were computed, as kernel events would be) with one kernel
- * event at its head; a change re-keys only the flows whose rate changed.
- * The result is the from-scratch solution: every component is solved from
- * empty queues, so it depends on the state, not on the history
- * (tests/test_queue.c compares them over random churn).  Callbacks run inside kernel events; a
+ * stops or changes demand, or a link or site changes; completion events are
+ * rescheduled then, so cost grows with such changes, not with bytes.  Rates
+ * are goodput bytes per second.  Callbacks run inside kernel events; a
  * callback may start and stop flows.  A flow that starts without a path
  * hears on_stall(true) from inside dcs_flow_start(), before its owner holds
  * the pointer: that callback must not stop the flow.
@@ -127,7 +115,7 @@
 /* BFD detection when a link asks for BFD without routing.bfd_ms: 50 ms x 3
  * (dci-facts.md §4.2 "BFD"; §8 row 24). */
 #define DCS_BFD_DEFAULT_S 0.150
-#define DCS_NET_SOLVE_MAX_ITER 100
+#define DCS_NET_SOLVE_MAX_ITER 50
 
 /* Pure link figures from the configuration (no state). */
 double dcs_link_cfg_one_way_us(const struct dcs_link_cfg *l);
@@ -289,12 +277,6 @@ dcs_time_t dcs_flow_rtt(const struct dcs_net *net, const struct dcs_flow *f);
 /* The link direction whose share holds the flow (2 x link + dir), or -1. */
 int dcs_flow_bottleneck(const struct dcs_flow *f);
 size_t dcs_net_active_flows(const struct dcs_net *net);
-/* When the flow will have moved its last byte at its current rate
- * (DCS_TIME_NEVER: no end in sight). */
-dcs_time_t dcs_flow_done_at(const struct dcs_flow *f);
-/* Finds every path and solves every component again from scratch (what a
- * change of routing does); for tests of the incremental solver. */
-void dcs_net_resolve_all(struct dcs_net *net);
 
 /* Traffic accounting for links.csv: goodput bytes carried by flows in one
  * direction since the start (integrated exactly at every rate change). */

@@ -47,9 +47,18 @@
  *
  * Storage.  An instance is serving only where dcs_world_site_writable() is
  * true; otherwise it is reported storage_blocked and the service counts as
- * unavailable.  The storage model publishes no note when writability changes,
- * so while a storage model answers the query, a resource monitor re-checks it
- * every DCS_CLUSTER_MONITOR_S, as well as at every bus note.
+ * unavailable.  The check runs at every bus note, storage's own
+ * (DCS_NOTE_STORAGE_STATE) included, and a resource monitor re-checks it
+ * every DCS_CLUSTER_MONITOR_S.
+ *
+ * Where the service runs.  The site of the running instance (the oldest, in
+ * a split brain; -1 while none runs) is published with
+ * dcs_world_set_service_site(), so a service that names the cluster follows
+ * it.  Cluster and storage arbitrate a partition each by its own rule: at
+ * start the model warns where a DCI cut between the two array sites of an
+ * active-active pair would let them choose different sides, and during a
+ * partition events.csv says which side each chose (sides_agree /
+ * sides_disagree).
  *
  * Outputs: cluster.csv (time_s,cluster,event,node,site,detail), one row per
  * state change; summary.csv per cluster: timers, per outage its RTO (from the
@@ -66,6 +75,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "cluster.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/metrics.h"
 #include "dcisim/presets.h"
 #include "dcisim/world.h"
@@ -100,6 +110,12 @@ struct node {
 	enum serve serving;
 	dcs_handle_t inst_ev;
 	dcs_time_t inst_since;
+	/* vSphere HA */
+	bool primary;          /* the HA primary (master) of its partition */
+	bool isolated;         /* declared itself isolated */
+	dcs_handle_t iso_ev;   /* pending isolation declaration */
+	dcs_time_t elect_at;   /* this node becomes its partition's primary then; 0: none */
+	dcs_time_t restart_at; /* ... and may restart VMs from then on */
 };
 
 struct outage {
@@ -139,6 +155,8 @@ struct cluster {
 	int *size, *quorate, *reach_w;
 	bool *conn, *conn_up;
 	bool comp_valid;
+	int sides_cl,
+	    sides_st; /* the last sides reported (sides_st: mask of array sites writing) */
 };
 
 struct model {
@@ -148,7 +166,7 @@ struct model {
 	struct dcs_table *tab;
 	bool monitor;
 	dcs_time_t detach_delay; /* storage detach decision delay, 0 when not active-active */
-	int *path_links, *path_dirs;
+	bool *st_up, *st_held;   /* per site, from DCS_NOTE_STORAGE_STATE: writable, writes held */
 };
 
 enum ev_kind {
@@ -159,7 +177,8 @@ enum ev_kind {
 	EV_INST,
 	EV_MONITOR,
 	EV_SETTLE,
-	EV_RECHECK
+	EV_RECHECK,
+	EV_ISOLATE
 };
 
 struct ev {
@@ -193,11 +212,19 @@ void dcs_cluster_resolve_timers(const struct dcs_cluster_cfg *c, struct dcs_clus
 	t->heartbeat = dcs_time_from_ms(hb_ms);
 	t->missed_same_site = same;
 	t->missed_cross_site = cross;
-	double arb_ms =
-	    !isnan(c->arbitration_ms) ? c->arbitration_ms : p->arbitration_factor * hb_ms * cross;
+	double arb_ms = !isnan(c->arbitration_ms)   ? c->arbitration_ms
+			: p->arbitration_factor > 0 ? p->arbitration_factor * hb_ms * cross
+						    : p->arbitration_ms;
 	t->arbitration = dcs_time_from_ms(arb_ms);
 	t->fence = dcs_time_from_s(isnan(c->fence_s) ? p->fence_s : c->fence_s);
 	t->start = dcs_time_from_s(isnan(c->start_s) ? p->start_s : c->start_s);
+	t->vsphere = p->mode == DCS_CLUSTER_VSPHERE_HA;
+	if (t->vsphere)
+		t->fence = 0; /* VMFS locks, no fencing (the loader warns about fence_s) */
+	t->isolation_primary = dcs_time_from_s(p->isolation_primary_s);
+	t->isolation_secondary = dcs_time_from_s(p->isolation_secondary_s);
+	t->election = dcs_time_from_s(p->election_s);
+	t->primary_loss_restart = dcs_time_from_s(p->primary_loss_restart_s);
 }
 
 /* ---- rows ---- */
@@ -298,17 +325,7 @@ static bool transits_witness(struct cluster *c, int a, int b)
 	int ws = c->cfg->witness_site;
 	if (ws < 0 || c->cfg->quorum != DCS_QUORUM_WITNESS)
 		return false;
-	const struct dcs_world *w = c->m->w;
-	int max = (int)w->scn->n_sites + 1;
-	int hops = dcs_net_path(w->net, a, b, c->m->path_links, c->m->path_dirs, max);
-	int v = a;
-	for (int h = 0; h + 1 < hops; h++) {
-		const struct dcs_link_cfg *l = &w->scn->links[c->m->path_links[h]];
-		v = c->m->path_dirs[h] == 0 ? l->b : l->a;
-		if (v == ws)
-			return true;
-	}
-	return false;
+	return dcs_net_path_transits(c->m->w->net, a, b, ws);
 }
 
 static enum path_class classify(struct cluster *c, int i, int j, double *loss, char *why,
@@ -441,6 +458,8 @@ static void set_path(struct cluster *c, int i, int j, enum path_class cls, doubl
 	}
 }
 
+static void vs_isolation(struct cluster *c);
+
 static void eval_paths(struct cluster *c)
 {
 	char why[200];
@@ -451,6 +470,8 @@ static void eval_paths(struct cluster *c)
 			enum path_class cls = classify(c, i, j, &loss, why, sizeof(why));
 			set_path(c, i, j, cls, loss, why);
 		}
+	if (c->tm.vsphere)
+		vs_isolation(c);
 }
 
 /* ---- the service ---- */
@@ -562,7 +583,8 @@ static void begin_recovery(struct cluster *c, int i)
 	bool outside = false;
 	for (int t = 0; t < c->n; t++)
 		outside |= c->nodes[t].comp != nd->comp;
-	if (!outside) {
+	/* vSphere HA fences nothing: VMFS locks keep a second copy from writing. */
+	if (!outside || c->tm.vsphere) {
 		start_resource(c, i);
 		return;
 	}
@@ -743,7 +765,7 @@ static void decide_quorum(struct cluster *c)
 		if (c->cfg->quorum == DCS_QUORUM_WITNESS && reaches_witness(c, i))
 			c->reach_w[c->nodes[i].comp] = 1;
 	}
-	switch (c->cfg->quorum) {
+	switch (c->tm.vsphere ? DCS_QUORUM_NONE : c->cfg->quorum) {
 	case DCS_QUORUM_NONE:
 		for (int k = 0; k < n; k++)
 			c->quorate[k] = comp_has_up(c, k);
@@ -787,12 +809,14 @@ static void decide_quorum(struct cluster *c)
 	}
 }
 
-static int choose_node(const struct cluster *c, int comp)
+/* The first node of partition comp that may run the service, preferring one
+ * at the site it last ran at; -1 when none may. */
+static int pick_node(const struct cluster *c, int comp,
+		     bool (*may_run)(const struct cluster *c, int i))
 {
 	int pick = -1;
 	for (int i = 0; i < c->n; i++) {
-		const struct node *nd = &c->nodes[i];
-		if (nd->comp != comp || !nd->up || nd->fenced || !nd->quorate)
+		if (c->nodes[i].comp != comp || !c->nodes[i].up || !may_run(c, i))
 			continue;
 		if (node_site(c, i) == c->last_site)
 			return i;
@@ -800,6 +824,220 @@ static int choose_node(const struct cluster *c, int comp)
 			pick = i;
 	}
 	return pick;
+}
+
+static bool quorate_unfenced(const struct cluster *c, int i)
+{
+	return !c->nodes[i].fenced && c->nodes[i].quorate;
+}
+
+static int choose_node(const struct cluster *c, int comp)
+{
+	return pick_node(c, comp, quorate_unfenced);
+}
+
+/* ---- vSphere HA ---- */
+
+/* Does the host write its datastore heartbeats (and so hold its VMs' disk
+ * locks)?  Up, with its site's storage writable. */
+static bool vs_datastore_ok(const struct cluster *c, int i)
+{
+	return c->nodes[i].up && dcs_world_site_writable(c->m->w, node_site(c, i));
+}
+
+/* The host's isolation address answers: the cluster's isolation_site, or
+ * by default the host's own site's gateway. */
+static bool vs_pings_isolation_address(const struct cluster *c, int i)
+{
+	const struct dcs_net *net = c->m->w->net;
+	int own = node_site(c, i), iso = c->cfg->isolation_site >= 0 ? c->cfg->isolation_site : own;
+	return dcs_net_site_up(net, iso) && (iso == own || dcs_net_reachable(net, own, iso));
+}
+
+/* Isolated: no heartbeat from any other host, and no answer from the
+ * isolation address; `last` is the last heartbeat heard from anyone. */
+static bool vs_isolation_cond(const struct cluster *c, int i, dcs_time_t *last)
+{
+	*last = 0;
+	if (!c->nodes[i].up || c->n < 2)
+		return false;
+	for (int j = 0; j < c->n; j++) {
+		if (j == i)
+			continue;
+		const struct pair *p =
+		    i < j ? &c->pairs[(size_t)i * c->n + j] : &c->pairs[(size_t)j * c->n + i];
+		if (p->path != PATH_BAD)
+			return false;
+		if (p->last_ok > *last)
+			*last = p->last_ok;
+	}
+	return !vs_pings_isolation_address(c, i);
+}
+
+/* Schedules or cancels each host's isolation declaration (the primary
+ * declares it isolation_primary after its last heartbeat, a secondary
+ * isolation_secondary), and ends an isolation when heartbeats return. */
+static void vs_isolation(struct cluster *c)
+{
+	dcs_time_t now = now_of(c);
+	for (int i = 0; i < c->n; i++) {
+		struct node *nd = &c->nodes[i];
+		dcs_time_t last;
+		if (!vs_isolation_cond(c, i, &last)) {
+			cancel(c, &nd->iso_ev);
+			if (nd->isolated && nd->up) {
+				nd->isolated = false;
+				NODE_ROW(c, "isolation_over", i, "hears its peers again");
+			}
+			continue;
+		}
+		if (nd->isolated || nd->iso_ev)
+			continue;
+		dcs_time_t at =
+		    last + (nd->primary ? c->tm.isolation_primary : c->tm.isolation_secondary);
+		nd->iso_ev = schedule(c, at > now ? at : now, EV_ISOLATE, i, -1);
+	}
+}
+
+static void vs_isolate(struct cluster *c, int i)
+{
+	struct node *nd = &c->nodes[i];
+	dcs_time_t last;
+	nd->iso_ev = 0;
+	if (!vs_isolation_cond(c, i, &last))
+		return;
+	nd->isolated = true;
+	int own = node_site(c, i);
+	int iso = c->cfg->isolation_site >= 0 ? c->cfg->isolation_site : own;
+	bool off = c->cfg->isolation_response == DCS_ISOLATION_POWER_OFF;
+	NODE_ROW(c, "isolated", i,
+		 "no heartbeat from any host for %g s and isolation address at %s unreachable; "
+		 "response: %s",
+		 dcs_time_to_s(now_of(c) - last), site_id(c, iso),
+		 off ? "power off its VMs" : "leave them powered on");
+	if (off && nd->inst != INST_NONE)
+		stop_inst(c, i, "isolation response: power off");
+}
+
+/* Elections: a partition whose up members include no primary elects its
+ * lowest up, non-isolated member election after the last heartbeat it had
+ * from a primary, which may restart VMs primary_loss_restart after it; when
+ * partitions merge the lowest-index primary stays. */
+static void vs_elect(struct cluster *c)
+{
+	dcs_time_t now = now_of(c);
+	int n = c->n;
+	for (int comp = 0; comp < n; comp++) {
+		int primary = -1, cand = -1;
+		for (int i = 0; i < n; i++) {
+			struct node *nd = &c->nodes[i];
+			if (nd->comp != comp || !nd->up)
+				continue;
+			if (nd->primary) {
+				if (primary < 0) {
+					primary = i;
+				} else {
+					nd->primary = false;
+					NODE_ROW(c, "election", i,
+						 "gives up the primary role to %s",
+						 c->nodes[primary].cfg->id);
+				}
+			}
+			if (cand < 0 && !nd->isolated)
+				cand = i;
+		}
+		for (int i = 0; i < n; i++) {
+			struct node *nd = &c->nodes[i];
+			if (nd->comp == comp && nd->up && i != primary && i != cand)
+				nd->elect_at = nd->restart_at = 0;
+		}
+		if (primary >= 0) {
+			if (primary != cand && cand >= 0)
+				c->nodes[cand].elect_at = c->nodes[cand].restart_at = 0;
+			continue;
+		}
+		if (cand < 0)
+			continue;
+		struct node *cd = &c->nodes[cand];
+		if (cd->elect_at == 0) {
+			/* The last heartbeat from a primary elsewhere (or down). */
+			dcs_time_t t0 = 0;
+			bool any = false;
+			for (int p = 0; p < n; p++) {
+				if (p == cand || !c->nodes[p].primary)
+					continue;
+				dcs_time_t l = pair_at(c, p, cand)->last_ok;
+				if (!any || l > t0)
+					t0 = l;
+				any = true;
+			}
+			if (!any)
+				t0 = now;
+			cd->elect_at = t0 + c->tm.election;
+			cd->restart_at = t0 + c->tm.primary_loss_restart;
+			if (cd->elect_at > now)
+				schedule(c, cd->elect_at, EV_RECONF, -1, -1);
+			if (cd->restart_at > now)
+				schedule(c, cd->restart_at, EV_RECONF, -1, -1);
+		}
+		if (now >= cd->elect_at && !cd->primary) {
+			cd->primary = true;
+			NODE_ROW(c, "election", cand,
+				 "becomes the vSphere HA primary of its partition");
+		}
+	}
+}
+
+/* The host that restarts a partition's VM, or -1: only the partition's
+ * primary restarts (from restart_at after an election), only when no host
+ * elsewhere still holds the VM (its datastore heartbeats would show it
+ * running: a partition, not a failure), and only on a host whose datastore
+ * is writable (the VM's files), preferring the site where it ran. */
+static bool vs_may_run(const struct cluster *c, int i)
+{
+	return !c->nodes[i].isolated && vs_datastore_ok(c, i);
+}
+
+static int vs_restart_node(struct cluster *c, int comp)
+{
+	int n = c->n;
+	bool primary = false;
+	for (int i = 0; i < n; i++) {
+		const struct node *nd = &c->nodes[i];
+		if (nd->comp != comp || !nd->up)
+			continue;
+		if (nd->primary) {
+			primary = true;
+			if (nd->restart_at > now_of(c))
+				return -1;
+		}
+	}
+	if (!primary)
+		return -1;
+	for (int j = 0; j < n; j++)
+		if (c->nodes[j].comp != comp && c->nodes[j].inst != INST_NONE &&
+		    vs_datastore_ok(c, j))
+			return -1;
+	return pick_node(c, comp, vs_may_run);
+}
+
+/* A copy that lost its disk lock to a newer one stops as soon as it can
+ * write again (VMFS shows it the lock is gone). */
+static void vs_lock_loss(struct cluster *c)
+{
+	for (int i = 0; i < c->n; i++) {
+		struct node *nd = &c->nodes[i];
+		if (nd->inst == INST_NONE || !vs_datastore_ok(c, i))
+			continue;
+		for (int j = 0; j < c->n; j++)
+			if (j != i && c->nodes[j].up && c->nodes[j].inst != INST_NONE &&
+			    c->nodes[j].inst_since > nd->inst_since) {
+				stop_inst(
+				    c, i,
+				    "its VM lost the disk lock to the copy restarted elsewhere");
+				break;
+			}
+	}
 }
 
 static void reconfigure(struct cluster *c)
@@ -820,12 +1058,14 @@ static void reconfigure(struct cluster *c)
 			}
 	}
 	decide_quorum(c);
+	if (c->tm.vsphere)
+		vs_elect(c);
 	for (int i = 0; i < n; i++) {
 		struct node *nd = &c->nodes[i];
 		if (!nd->up)
 			continue;
 		bool q = c->quorate[nd->comp] && !nd->fenced;
-		if (q != nd->quorate && !c->quiet) {
+		if (q != nd->quorate && !c->quiet && !c->tm.vsphere) {
 			bool w = c->cfg->quorum == DCS_QUORUM_WITNESS;
 			NODE_ROW(c, q ? "quorum_gained" : "quorum_lost", i,
 				 "partition of %d of %d nodes%s", c->size[nd->comp], n,
@@ -863,8 +1103,10 @@ static void reconfigure(struct cluster *c)
 			struct node *kn = &c->nodes[keep];
 			bool nd_run = nd->inst >= INST_CONVERGING,
 			     kn_run = kn->inst >= INST_CONVERGING;
-			if ((nd_run && !kn_run) ||
-			    (nd_run && kn_run && nd->inst_since < kn->inst_since))
+			/* vSphere HA: the newest copy holds the VM's disk lock. */
+			bool older = c->tm.vsphere ? nd->inst_since > kn->inst_since
+						   : nd->inst_since < kn->inst_since;
+			if ((nd_run && !kn_run) || (nd_run && kn_run && older))
 				keep = i;
 		}
 		for (int i = 0; i < n; i++)
@@ -873,10 +1115,12 @@ static void reconfigure(struct cluster *c)
 				stop_inst(c, i, "another instance runs in the same partition");
 		if (keep >= 0 || waiting)
 			continue;
-		int pick = choose_node(c, comp);
+		int pick = c->tm.vsphere ? vs_restart_node(c, comp) : choose_node(c, comp);
 		if (pick >= 0)
 			begin_recovery(c, pick);
 	}
+	if (c->tm.vsphere)
+		vs_lock_loss(c);
 }
 
 /* The instant of the failure behind the loss of the last holder's instance:
@@ -904,7 +1148,7 @@ static void push_outage(struct cluster *c, struct outage o)
 		struct outage *p = realloc(c->outages, cap * sizeof(*p));
 		if (!p) {
 			fprintf(stderr, "dcisim: out of memory in the cluster model\n");
-			exit(3);
+			exit(DCS_EXIT_RUNTIME);
 		}
 		c->outages = p;
 		c->cap_outages = cap;
@@ -922,7 +1166,10 @@ static void update_avail(struct cluster *c)
 		struct node *nd = &c->nodes[i];
 		if (!nd->up)
 			continue;
-		if (nd->inst >= INST_CONVERGING) {
+		/* vSphere HA: a copy that cannot write its disks (the other holds
+		 * the lock, or its storage is suspended) does not split the brain. */
+		if (nd->inst >= INST_CONVERGING &&
+		    (!c->tm.vsphere || dcs_world_site_writable(w, node_site(c, i)))) {
 			running++;
 			last_runner = i;
 		}
@@ -980,10 +1227,75 @@ static void update_avail(struct cluster *c)
 	}
 }
 
+/* Where the service runs now (the oldest running instance), for the world. */
+static void publish_site(struct cluster *c)
+{
+	int pick = -1;
+	for (int i = 0; i < c->n; i++) {
+		const struct node *nd = &c->nodes[i];
+		if (nd->up && nd->inst >= INST_CONVERGING &&
+		    (pick < 0 || nd->inst_since < c->nodes[pick].inst_since))
+			pick = i;
+	}
+	dcs_world_set_service_site(c->m->w, c->idx, pick >= 0 ? node_site(c, pick) : -1);
+}
+
+/* During a partition of an active-active pair whose sites hold nodes: which
+ * side the cluster runs its service on and which side the storage writes
+ * on, reported whenever either choice changes once both are settled
+ * (storage not frozen, no recovery under way). */
+static void report_sides(struct cluster *c)
+{
+	struct model *m = c->m;
+	const struct dcs_scenario *scn = m->w->scn;
+	const struct dcs_storage_cfg *st = &scn->storage;
+	if (!st->present || st->mode != DCS_STORAGE_ACTIVE_ACTIVE || st->n_arrays != 2)
+		return;
+	int sa = st->arrays[0].site, sb = st->arrays[1].site;
+	bool at[2] = {false, false};
+	for (int i = 0; i < c->n; i++) {
+		at[0] |= node_site(c, i) == sa;
+		at[1] |= node_site(c, i) == sb;
+		if (c->nodes[i].up &&
+		    (c->nodes[i].inst == INST_FENCING || c->nodes[i].inst == INST_STARTING))
+			return;
+	}
+	if (!at[0] || !at[1] || m->st_held[sa] || m->st_held[sb])
+		return;
+	int mask = (m->st_up[sa] ? 1 : 0) | (m->st_up[sb] ? 2 : 0);
+	int where = dcs_world_service_site(m->w, c->idx);
+	if (mask == 3) {
+		c->sides_st = 3; /* the mirror is whole: nothing to arbitrate */
+		return;
+	}
+	if (mask == c->sides_st && where == c->sides_cl)
+		return;
+	c->sides_st = mask;
+	c->sides_cl = where;
+	char writes[160];
+	if (mask == 0)
+		snprintf(writes, sizeof(writes), "writes at neither %s nor %s", site_id(c, sa),
+			 site_id(c, sb));
+	else
+		snprintf(writes, sizeof(writes), "writes at %s only",
+			 site_id(c, mask == 1 ? sa : sb));
+	bool agree = where >= 0 && m->st_up[where];
+	dcs_time_t now = now_of(c);
+	if (where < 0)
+		dcs_event(m->w->res, now, "sides_disagree", c->cfg->id,
+			  "the cluster runs its service nowhere; the storage %s", writes);
+	else
+		dcs_event(m->w->res, now, agree ? "sides_agree" : "sides_disagree", c->cfg->id,
+			  "the cluster runs its service at %s; the storage %s%s", site_id(c, where),
+			  writes, agree ? "" : ": the service has no writable storage");
+}
+
 static void settle(struct cluster *c)
 {
 	reconfigure(c);
 	update_avail(c);
+	publish_site(c);
+	report_sides(c);
 }
 
 /* Availability depends on the storage model's answer, and storage reacts to
@@ -1091,6 +1403,9 @@ static void on_event(struct dcs_kernel *k, void *ctx, const void *payload)
 		 * event: look again once it has. */
 		request_settle(c);
 		return;
+	case EV_ISOLATE:
+		vs_isolate(c, e.i);
+		break;
 	}
 	settle(c);
 }
@@ -1102,6 +1417,9 @@ static void node_refresh(struct cluster *c, int i, const char *why)
 	if (up == nd->up)
 		return;
 	nd->up = up;
+	cancel(c, &nd->iso_ev);
+	nd->isolated = false;
+	nd->elect_at = nd->restart_at = 0;
 	if (!up) {
 		NODE_ROW(c, "node_down", i, "%s", why);
 		nd->believed = nd->inst != INST_NONE;
@@ -1112,6 +1430,7 @@ static void node_refresh(struct cluster *c, int i, const char *why)
 		nd->believed = false;
 		nd->fenced = false;
 		nd->quorate = false;
+		nd->primary = false; /* a host that boots joins as a secondary */
 	}
 }
 
@@ -1148,6 +1467,12 @@ static void on_note(void *ctx, const struct dcs_note *note)
 			if (note->index == c->cfg->witness_site)
 				c->witness_fault = !note->up;
 			break;
+		case DCS_NOTE_STORAGE_STATE:
+			/* Only the availability check depends on it. */
+			m->st_up[note->index] = note->up;
+			m->st_held[note->index] = note->degraded;
+			request_settle(c);
+			continue;
 		default:
 			break;
 		}
@@ -1181,8 +1506,8 @@ static void model_destroy(void *state)
 		free(c->conn_up);
 	}
 	free(m->cl);
-	free(m->path_links);
-	free(m->path_dirs);
+	free(m->st_up);
+	free(m->st_held);
 	free(m);
 }
 
@@ -1198,10 +1523,12 @@ static int model_create(struct dcs_world *w, void **state)
 	m->w = w;
 	m->n = scn->n_clusters;
 	m->cl = calloc(m->n, sizeof(*m->cl));
-	m->path_links = calloc(scn->n_sites + 2, sizeof(int));
-	m->path_dirs = calloc(scn->n_sites + 2, sizeof(int));
-	if (!m->cl || !m->path_links || !m->path_dirs)
+	m->st_up = calloc(scn->n_sites + 1, sizeof(bool));
+	m->st_held = calloc(scn->n_sites + 1, sizeof(bool));
+	if (!m->cl || !m->st_up || !m->st_held)
 		goto fail;
+	for (size_t s = 0; s < scn->n_sites; s++)
+		m->st_up[s] = true; /* what storage reports until it says otherwise */
 	for (size_t ci = 0; ci < m->n; ci++) {
 		struct cluster *c = &m->cl[ci];
 		const struct dcs_cluster_cfg *cfg = &scn->clusters[ci];
@@ -1237,11 +1564,15 @@ static int model_create(struct dcs_world *w, void **state)
 		c->witness_holder = -1;
 		c->last_site = -1;
 		c->lost_holder = -1;
+		c->sides_st = 3;
+		c->sides_cl = -1;
+		if (c->tm.vsphere && c->n > 0)
+			c->nodes[0].primary = true; /* the first host listed is the primary */
 	}
 	m->tab = dcs_results_table(w->res, "cluster.csv", CLUSTER_HEADER);
-	static const enum dcs_note_kind kinds[] = {DCS_NOTE_LINK_STATE, DCS_NOTE_SITE_STATE,
+	static const enum dcs_note_kind kinds[] = {DCS_NOTE_LINK_STATE,    DCS_NOTE_SITE_STATE,
 						   DCS_NOTE_PATHS_CHANGED, DCS_NOTE_NODE_STATE,
-						   DCS_NOTE_WITNESS_STATE};
+						   DCS_NOTE_WITNESS_STATE, DCS_NOTE_STORAGE_STATE};
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (!dcs_bus_subscribe(w->bus, kinds[k], on_note, m))
 			goto fail;
@@ -1257,6 +1588,8 @@ static void warn_config(struct cluster *c)
 	struct dcs_world *w = c->m->w;
 	const struct dcs_cluster_cfg *cfg = c->cfg;
 	int ws = cfg->witness_site;
+	if (c->tm.vsphere)
+		return; /* no quorum (the loader warned about quorum keys) */
 	if (cfg->quorum == DCS_QUORUM_WITNESS) {
 		for (int i = 0; i < c->n; i++)
 			if (node_site(c, i) == ws) {
@@ -1285,6 +1618,88 @@ static void warn_config(struct cluster *c)
 			 "service");
 }
 
+/*
+ * Before the run: on a DCI cut between the two array sites A (preferred)
+ * and B of an active-active pair, which side would each arbiter keep?
+ * Storage (docs/models.md §3.6): A, which reaches its witness, or without a
+ * witness A (split_brain suspend) or both (allow).  The cluster, by its own
+ * quorum rule (§6.4): with a witness, the side that already holds the vote,
+ * which at the start is the side of its first node; by majority, the side
+ * with more of its nodes (with two_node, the side running the service);
+ * with quorum none, both.  Where they can differ, the service can run where
+ * its storage is suspended: warn, with both rules.
+ */
+static void warn_sides(struct cluster *c)
+{
+	struct dcs_world *w = c->m->w;
+	const struct dcs_storage_cfg *st = &w->scn->storage;
+	const struct dcs_cluster_cfg *cfg = c->cfg;
+	if (!st->present || st->mode != DCS_STORAGE_ACTIVE_ACTIVE || st->n_arrays != 2)
+		return;
+	int A = st->preferred_site,
+	    B = st->arrays[0].site == A ? st->arrays[1].site : st->arrays[0].site;
+	int na = 0, nb = 0;
+	for (int i = 0; i < c->n; i++) {
+		na += node_site(c, i) == A;
+		nb += node_site(c, i) == B;
+	}
+	if (na == 0 || nb == 0)
+		return;
+	int ws = cfg->quorum == DCS_QUORUM_WITNESS ? cfg->witness_site : -1;
+	if (ws >= 0 && st->witness_site >= 0 && ws != st->witness_site)
+		dcs_warn(w->res, 0, cfg->id,
+			 "the cluster's witness is at %s and the storage's at %s: a failure that "
+			 "cuts a site off from one witness but not the other lets them choose "
+			 "different sides",
+			 site_id(c, ws), site_id(c, st->witness_site));
+	if (st->witness_site < 0 && st->split_brain == DCS_SPLIT_ALLOW)
+		return; /* storage writes on both sides: the split brain is reported */
+	char storage_why[160];
+	if (st->witness_site >= 0)
+		snprintf(storage_why, sizeof(storage_why),
+			 "preferred site, reaching its witness at %s",
+			 site_id(c, st->witness_site));
+	else
+		snprintf(storage_why, sizeof(storage_why), "preferred site, no witness");
+	int side = -1;
+	char cluster_why[200];
+	switch (cfg->quorum) {
+	case DCS_QUORUM_WITNESS:
+		side = node_site(c, 0);
+		snprintf(cluster_why, sizeof(cluster_why),
+			 "the partition of %s keeps the witness vote at %s", c->nodes[0].cfg->id,
+			 site_id(c, ws));
+		break;
+	case DCS_QUORUM_MAJORITY:
+		if (cfg->two_node && c->n == 2) {
+			int so = cfg->service_on >= 0 ? cfg->service_on : 0;
+			side = node_site(c, so);
+			snprintf(cluster_why, sizeof(cluster_why),
+				 "two_node: the node running the service wins the fence race");
+		} else if (2 * na > c->n || 2 * nb > c->n) {
+			side = 2 * na > c->n ? A : B;
+			snprintf(cluster_why, sizeof(cluster_why), "%d of its %d nodes are there",
+				 side == A ? na : nb, c->n);
+		}
+		break;
+	case DCS_QUORUM_NONE:
+		dcs_warn(
+		    w->res, 0, cfg->id,
+		    "on a DCI cut between %s and %s the cluster runs its service on both sides "
+		    "(quorum none) while the storage writes only at %s (%s): the instance at %s "
+		    "has no writable storage",
+		    site_id(c, A), site_id(c, B), site_id(c, A), storage_why, site_id(c, B));
+		return;
+	}
+	if (side == B)
+		dcs_warn(w->res, 0, cfg->id,
+			 "on a DCI cut between %s and %s the cluster keeps its service at %s (%s) "
+			 "while the storage keeps writing at %s (%s): the service would run where "
+			 "its storage is suspended",
+			 site_id(c, A), site_id(c, B), site_id(c, side), cluster_why, site_id(c, A),
+			 storage_why);
+}
+
 static void model_start(struct dcs_world *w, void *state)
 {
 	struct model *m = state;
@@ -1305,6 +1720,7 @@ static void model_start(struct dcs_world *w, void *state)
 		}
 		c->available = true;
 		warn_config(c);
+		warn_sides(c);
 		eval_paths(c);
 		c->quiet = true;
 		reconfigure(c);
@@ -1416,6 +1832,11 @@ static const struct dcs_event_def cluster_events[] = {
      "one node runs the cluster's service again"},
     {"events.csv", "cluster_outage", DCS_SEV_FAILURE, "the cluster's service runs nowhere"},
     {"events.csv", "cluster_recovered", DCS_SEV_GOOD, "the cluster's service runs again"},
+    {"events.csv", "sides_agree", DCS_SEV_GOOD,
+     "on a partition, the cluster runs its service on the side where the storage writes"},
+    {"events.csv", "sides_disagree", DCS_SEV_FAILURE,
+     "on a partition, the cluster runs its service where the storage does not write (or "
+     "nowhere)"},
     {"cluster.csv", "suspect", DCS_SEV_WARNING, "a node missed a peer's heartbeat"},
     {"cluster.csv", "trusted", DCS_SEV_GOOD, "a suspected peer's heartbeat arrived"},
     {"cluster.csv", "dead", DCS_SEV_FAILURE, "a node declares a peer dead"},
@@ -1430,6 +1851,13 @@ static const struct dcs_event_def cluster_events[] = {
     {"cluster.csv", "fence_unconfirmed", DCS_SEV_WARNING,
      "a fence that could not reach its node: the node may still run the service"},
     {"cluster.csv", "rejoin", DCS_SEV_GOOD, "a fenced node sees the cluster again"},
+    {"cluster.csv", "election", DCS_SEV_INFO,
+     "vSphere HA: a host becomes (or stops being) the primary of its partition"},
+    {"cluster.csv", "isolated", DCS_SEV_FAILURE,
+     "vSphere HA: a host hears no peer and no isolation address and applies the isolation "
+     "response"},
+    {"cluster.csv", "isolation_over", DCS_SEV_GOOD,
+     "vSphere HA: an isolated host hears its peers again"},
     {"cluster.csv", "stop", DCS_SEV_WARNING, "a node stops the service"},
     {"cluster.csv", "start", DCS_SEV_INFO, "a node starts the service's resources"},
     {"cluster.csv", "running", DCS_SEV_GOOD, "a node runs the service"},

@@ -3,7 +3,9 @@
  *
  * Contract: a cluster's timers are its preset's figures (the preset table,
  * dcisim/presets.h, with their sources), each overridden by the scenario key
- * when given (heartbeat_ms, missed, arbitration_ms, fence_s, start_s).
+ * when given (heartbeat_ms, missed, arbitration_ms, fence_s, start_s), and
+ * the preset's mode (quorum, or vSphere HA with its isolation and election
+ * timers).
  * dcs_cluster_resolve_timers() is the one place that turns a cluster section
  * into figures; the model and its tests both use it.
  */
@@ -24,6 +26,9 @@ struct dcs_cluster_timers {
 	dcs_time_t arbitration; /* membership/quorum settling after a death (consensus) */
 	dcs_time_t fence;       /* fencing (SBD msgwait) */
 	dcs_time_t start;       /* resource start */
+	bool vsphere;           /* vSphere HA: datastore heartbeats and isolation, no quorum */
+	dcs_time_t isolation_primary, isolation_secondary; /* vSphere HA */
+	dcs_time_t election, primary_loss_restart;         /* vSphere HA */
 };
 
 void dcs_cluster_resolve_timers(const struct dcs_cluster_cfg *c, struct dcs_cluster_timers *t);

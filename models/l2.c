@@ -63,9 +63,9 @@ struct l2_link {
 	double bum_Bps[2];
 	double bum_nominal_Bps;
 	double bum_bytes;
-	bool out;           /* its stretched VLANs have no layer-2 path across it */
+	bool out; /* its stretched VLANs have no layer-2 path across it */
 	dcs_time_t out_at;
-	double outage_s;    /* of past outages */
+	double outage_s; /* of past outages */
 	long pseudowires;
 };
 
@@ -133,6 +133,14 @@ long dcs_l2_full_mesh_pseudowires(int n)
 	return n < 2 ? 0 : (long)n * (n - 1) / 2;
 }
 
+double dcs_l2_mac_update_s(const struct dcs_link_cfg *l)
+{
+	const struct dcs_tech_info *t = dcs_tech(l->technology);
+	if (!t->control_plane || !t->l2_extension)
+		return 0;
+	return isnan(l->mac_update_ms) ? t->cp_update_s : l->mac_update_ms / 1e3;
+}
+
 /* ---- paths ---- */
 
 static struct path_info path_info(struct dcs_l2 *L, int a, int b)
@@ -145,12 +153,13 @@ static struct path_info path_info(struct dcs_l2 *L, int a, int b)
 	bool flood = false;
 	pi.seq = true;
 	for (int h = 0; h < hops; h++) {
-		const struct dcs_tech_info *t = dcs_tech(scn->links[L->hop_links[h]].technology);
+		const struct dcs_link_cfg *lc = &scn->links[L->hop_links[h]];
+		const struct dcs_tech_info *t = dcs_tech(lc->technology);
 		if (!t->l2_extension)
 			return pi;
 		flood |= !t->control_plane;
 		pi.seq &= t->mac_mobility_seq;
-		pi.cp_s += t->cp_update_s;
+		pi.cp_s += dcs_l2_mac_update_s(lc);
 	}
 	pi.cls = flood ? PATH_FLOOD : PATH_CP;
 	pi.seq &= !flood;
@@ -691,7 +700,7 @@ static void l2_finish(struct dcs_world *w, void *state)
 		dcs_summary(w->res, "l2_bum_bytes", c->id, ll->bum_bytes, "B");
 		if (t->l2_extension) {
 			double ow = dcs_link_cfg_one_way_us(c) / 1e6;
-			double conv = t->control_plane ? t->cp_update_s + ow
+			double conv = t->control_plane ? dcs_l2_mac_update_s(c) + ow
 						       : dcs_l2_flood_learn_expected_s(ow, c->loss);
 			dcs_summary(w->res, "l2_mac_move_convergence_ms", c->id, conv * 1e3, "ms");
 		}
@@ -731,7 +740,8 @@ static const struct dcs_metric_def l2_metrics[] = {
     {"l2_failover_outage_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "nominal outage of stretched VLANs when the link is cut and a detour exists: detection + IGP"},
     {"l2_path_failover_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "nominal outage when one of the link's underlay paths fails: protection, or underlay BFD + IGP"},
+     "nominal outage when one of the link's underlay paths fails: protection, or underlay BFD + "
+     "IGP"},
     {"l2_outage_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "seconds stretched VLANs had no layer-2 path across the link"},
     {"l2_pseudowires", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT,

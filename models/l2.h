@@ -13,13 +13,14 @@
  *   path's loss arrives (announcement k sent at dcs_l2_announce_s(k) after
  *   resume, one one-way delay later); if every announcement is lost it learns
  *   after the MAC ageing time.  A site reached only over control-plane links
- *   learns one cp_update_s plus one one-way delay after the destination edge
- *   does (updates are reliable).  Flood-and-learn and IS-IS sites take the
- *   last location they hear; a path made only of MAC-mobility technologies
- *   (VXLAN-EVPN) takes the highest sequence number, so the newest location
- *   wins even when updates arrive out of order.  Sites behind an l3 link or
- *   without a path are outside the domain.  The move's convergence time is
- *   when the last site of the domain knows the final location.
+ *   learns the MAC update origination time of each link on the path
+ *   (dcs_l2_mac_update_s: the technology's cp_update_s, e.g. EVI's 100 ms
+ *   minimum LSP interval, or the link's mac_update_ms) plus one one-way delay
+ *   after the destination edge does (updates are reliable).  Flood-and-learn and IS-IS sites take
+ * the last location they hear; a path made only of MAC-mobility technologies (VXLAN-EVPN) takes the
+ * highest sequence number, so the newest location wins even when updates arrive out of order. Sites
+ * behind an l3 link or without a path are outside the domain.  The move's convergence time is when
+ * the last site of the domain knows the final location.
  * - BUM traffic.  Each site offers bum_pps ARP and unknown-unicast frames
  *   per second (default DCS_L2_BUM_PPS_DEFAULT) to its stretched VLANs; a
  *   frame crosses a link when the technologies of the whole path flood it,
@@ -78,6 +79,10 @@ double dcs_l2_bum_wire_bytes(enum dcs_tech t);
 double dcs_l2_bum_cross_share(enum dcs_tech t);
 /* Pseudowires of a full mesh of n provider edges: n(n-1)/2. */
 long dcs_l2_full_mesh_pseudowires(int n);
+/* Time the link's control plane takes to originate a MAC update after its
+ * edge learns a moved MAC: the link's mac_update_ms, else the technology's
+ * cp_update_s (0 for flood-and-learn and l3). */
+double dcs_l2_mac_update_s(const struct dcs_link_cfg *l);
 
 extern const struct dcs_model_ops dcs_model_l2;
 

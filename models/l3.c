@@ -59,11 +59,11 @@ struct svc {
 	int home;
 	int gw;
 	dcs_handle_t vrrp_ev;
-	int rhi_site;
-	dcs_handle_t rhi_ev;
+	bool *rhi_up;            /* per site: its host route reaches the clients */
+	dcs_handle_t *rhi_ev;    /* per site: a pending injection or withdrawal */
 	struct dns_change *hist; /* record changes; hist[0] holds since the start */
 	size_t nhist, cap;
-	double ttl_eff_s, hc_s, rc_s, req_bytes, resp_bytes;
+	double ttl_eff_s, hold_s, hc_s, up_s, rc_s, req_bytes, resp_bytes;
 	int v;      /* VM site at the last change */
 	int egress; /* egress site at the last change */
 	dcs_time_t last_t;
@@ -74,6 +74,19 @@ struct svc {
 	double trombone_s, trombone_weighted_s, extra_bytes;
 	gsl_histogram *h_w, *h_wx;
 	struct group *g;
+	/* Availability: why the serving side is down at the last refresh (NULL:
+	 * up), whether any client group reaches it, and the state last
+	 * reported in events.csv (settled once every model has reacted). */
+	const char *why_down;
+	bool reached;
+	bool down;
+	dcs_time_t down_since, down_ns;
+	int outages;
+	dcs_handle_t settle_ev;
+	double unserved_weighted_s; /* client-share-weighted seconds requests were lost */
+	dcs_time_t paused_at;       /* the VM stopped (stop-and-copy): requests are held */
+	double held_requests;
+	dcs_time_t held_max;
 	/* What limited the tromboned flows (summary limited_by): bytes of
 	 * stopped flows per limit, and for each limit the segment, demand and
 	 * link-share rate of the last flow it held most. */
@@ -113,11 +126,23 @@ double dcs_l3_health_check_s(const struct dcs_service_cfg *s)
 					: s->health_check_s;
 }
 
+double dcs_l3_probe_up_s(const struct dcs_service_cfg *s)
+{
+	return isnan(s->probe_up_s) ? dcs_ingress_method(DCS_INGRESS_RHI)->probe_up_s
+				    : s->probe_up_s;
+}
+
 double dcs_l3_routing_convergence_s(const struct dcs_service_cfg *s)
 {
 	return isnan(s->routing_convergence_s)
-		   ? dcs_ingress_method(DCS_INGRESS_RHI)->routing_convergence_s
+		   ? dcs_ingress_advert_s((enum dcs_bgp_session)s->bgp_session)
 		   : s->routing_convergence_s;
+}
+
+double dcs_l3_dns_violator_hold_s(const struct dcs_service_cfg *s)
+{
+	return isnan(s->dns_violator_hold_s) ? dcs_ingress_method(DCS_INGRESS_DNS)->violator_hold_s
+					     : s->dns_violator_hold_s;
 }
 
 static dcs_time_t ow(const struct dcs_l3 *L, int a, int b)
@@ -130,12 +155,74 @@ static dcs_time_t add_ow(dcs_time_t acc, dcs_time_t x)
 	return acc == DCS_TIME_NEVER || x == DCS_TIME_NEVER ? DCS_TIME_NEVER : acc + x;
 }
 
+/* Where the service runs: its VM's site, or where its cluster runs it (the
+ * last such site while the cluster runs it nowhere). */
 static int vm_site(const struct svc *S)
 {
-	return dcs_world_vm_site(S->L->w, S->cfg->vm);
+	if (S->cfg->vm >= 0)
+		return dcs_world_vm_site(S->L->w, S->cfg->vm);
+	int s = dcs_world_service_site(S->L->w, S->cfg->cluster);
+	return s >= 0 ? s : S->v;
+}
+
+/* Why the serving side cannot answer now, or NULL: a service is available
+ * when its VM runs (or its cluster runs it), its site is up and its storage
+ * is writable there (and, see refresh(), some client reaches it). */
+static const char *down_reason(const struct svc *S, int v)
+{
+	const struct dcs_world *w = S->L->w;
+	if (S->cfg->vm < 0 && dcs_world_service_site(w, S->cfg->cluster) < 0)
+		return "the cluster runs it nowhere";
+	if (S->cfg->vm >= 0 && !dcs_world_vm_running(w, S->cfg->vm))
+		return "its VM is not running (stopped for a switchover or lost)";
+	if (!dcs_net_site_up(w->net, v))
+		return "its site is down";
+	if (!dcs_world_site_writable(w, v))
+		return "its storage is not writable there";
+	return NULL;
 }
 
 /* ---- ingress weights ---- */
+
+/* The RHI route group g follows: the nearest site whose host route reaches
+ * the clients (BGP prefers the closest exit when both sites advertise the
+ * same /32); -1 when none does (a withdrawal before the new site's
+ * injection: the clients have no route, the service is unreachable). */
+static int rhi_ingress(const struct svc *S, const struct group *g)
+{
+	int best = -1;
+	dcs_time_t best_ow = DCS_TIME_NEVER;
+	for (int x = 0; x < S->L->n_sites; x++) {
+		if (!S->rhi_up[x])
+			continue;
+		dcs_time_t d = dcs_net_one_way(S->L->w->net, g->site, x);
+		if (best < 0 ||
+		    (d != DCS_TIME_NEVER && (best_ow == DCS_TIME_NEVER || d < best_ow))) {
+			best = x;
+			best_ow = d;
+		}
+	}
+	return best;
+}
+
+/* Adds `share` of the answers held at time t into w[]: answers fetched
+ * uniformly over (t - L, t] (a TTL of L), each record weighed by the part of
+ * that window it held. */
+static void dns_window(const struct svc *S, dcs_time_t t, double L, double share, double *w)
+{
+	if (!(L > 0)) {
+		w[S->hist[S->nhist - 1].site] += share;
+		return;
+	}
+	double hi = dcs_time_to_s(t), lo = hi - L;
+	for (size_t i = 0; i < S->nhist; i++) {
+		double a = i == 0 ? -INFINITY : dcs_time_to_s(S->hist[i].t);
+		double b = i + 1 < S->nhist ? dcs_time_to_s(S->hist[i + 1].t) : INFINITY;
+		double from = a > lo ? a : lo, to = b < hi ? b : hi;
+		if (to > from)
+			w[S->hist[i].site] += share * (to - from) / L;
+	}
+}
 
 /* Share of group g's requests entering at each site at time t (into w[]). */
 static void ingress_weights(const struct svc *S, const struct group *g, dcs_time_t t, double *w)
@@ -147,33 +234,23 @@ static void ingress_weights(const struct svc *S, const struct group *g, dcs_time
 	case DCS_INGRESS_NONE:
 		w[S->home] = 1;
 		return;
-	case DCS_INGRESS_RHI:
-		w[S->rhi_site] = 1;
+	case DCS_INGRESS_RHI: {
+		int x = rhi_ingress(S, g);
+		if (x >= 0)
+			w[x] = 1;
 		return;
+	}
 	case DCS_INGRESS_LISP:
 		w[g->lisp_site] = 1;
 		return;
 	case DCS_INGRESS_DNS:
 		break;
 	}
+	/* Honest resolvers hold an answer for the effective TTL, violators for
+	 * their hold time. */
 	double viol = S->cfg->dns_violator_share;
-	w[S->hist[0].site] += viol;
-	double rest = 1 - viol;
-	double L = S->ttl_eff_s;
-	if (!(L > 0)) {
-		w[S->hist[S->nhist - 1].site] += rest;
-		return;
-	}
-	/* Answers were fetched uniformly over (t - L, t]: weigh each record value
-	 * by the part of that window it held. */
-	double hi = dcs_time_to_s(t), lo = hi - L;
-	for (size_t i = 0; i < S->nhist; i++) {
-		double a = i == 0 ? -INFINITY : dcs_time_to_s(S->hist[i].t);
-		double b = i + 1 < S->nhist ? dcs_time_to_s(S->hist[i + 1].t) : INFINITY;
-		double from = a > lo ? a : lo, to = b < hi ? b : hi;
-		if (to > from)
-			w[S->hist[i].site] += rest * (to - from) / L;
-	}
+	dns_window(S, t, S->hold_s, viol, w);
+	dns_window(S, t, S->ttl_eff_s, 1 - viol, w);
 }
 
 static bool tromboned(const struct group *g, int x)
@@ -224,12 +301,15 @@ static void advance(struct svc *S)
 		return;
 	}
 	bool any = false;
+	bool held = S->paused_at >= 0; /* held requests are answered at resume */
 	for (size_t gi = 0; gi < S->cfg->n_clients; gi++) {
 		struct group *g = &S->g[gi];
 		ingress_weights(S, g, S->last_t, L->w0);
 		ingress_weights(S, g, now, L->w1);
 		for (int x = 0; x < L->n_sites; x++) {
 			double avg = (L->w0[x] + L->w1[x]) / 2;
+			if (avg > 0 && g->rtt_via[x] == DCS_TIME_NEVER && !held)
+				S->unserved_weighted_s += g->share * avg * dt;
 			if (!(avg > 0) || g->rtt_via[x] == DCS_TIME_NEVER)
 				continue;
 			hist_add(S, dcs_time_to_ms(g->rtt_via[x]),
@@ -344,11 +424,12 @@ static void leg_set(struct svc *S, struct leg *lg, int a, int m, int b, double d
 struct view {
 	double trombone, unreachable, rtt_ms;
 	int ingress;
+	bool down;
 };
 
 static struct view group_view(const struct svc *S, const struct group *g, const double *w)
 {
-	struct view v = {0, 0, 0, -1};
+	struct view v = {0, 0, 0, -1, S->why_down != NULL};
 	double best = -1, rtt_sum = 0;
 	for (int x = 0; x < S->L->n_sites; x++) {
 		if (!(w[x] > 0))
@@ -365,6 +446,8 @@ static struct view group_view(const struct svc *S, const struct group *g, const 
 		if (tromboned(g, x))
 			v.trombone += w[x];
 	}
+	if (best < 0)
+		v.unreachable = 1; /* no route at all (RHI between withdrawal and injection) */
 	double reach = 1 - v.unreachable;
 	v.rtt_ms = reach > 1e-12 ? rtt_sum / reach : NAN;
 	return v;
@@ -372,9 +455,92 @@ static struct view group_view(const struct svc *S, const struct group *g, const 
 
 static const char *state_name(const struct view *v)
 {
+	if (v->down)
+		return "down";
 	if (!(1 - v->unreachable > 1e-12))
 		return "unreachable";
 	return v->trombone > 1e-12 ? "trombone" : "optimal";
+}
+
+/* ---- availability ---- */
+
+struct svc_ref {
+	struct svc *S;
+	int group;
+};
+
+static bool is_down(const struct svc *S)
+{
+	return S->why_down || !S->reached;
+}
+
+/* Reports a change of availability once every model has reacted to what
+ * changed it (an event at the same instant runs after them), so a state
+ * that lasts no time is never reported. */
+static void settle_event(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)ctx;
+	struct svc_ref r;
+	memcpy(&r, payload, sizeof(r));
+	struct svc *S = r.S;
+	S->settle_ev = 0;
+	bool down = is_down(S);
+	if (down == S->down)
+		return;
+	dcs_time_t now = dcs_now(k);
+	struct dcs_results *res = S->L->w->res;
+	S->down = down;
+	if (down) {
+		S->down_since = now;
+		S->outages++;
+		dcs_event(res, now, "service_down", S->cfg->id, "%s",
+			  S->why_down ? S->why_down : "no client group reaches it");
+	} else {
+		S->down_ns += now - S->down_since;
+		dcs_event(res, now, "service_up", S->cfg->id, "available again after %.6g s",
+			  dcs_time_to_s(now - S->down_since));
+	}
+}
+
+static void request_settle(struct svc *S)
+{
+	if (is_down(S) == S->down || S->settle_ev)
+		return;
+	struct svc_ref r = {S, -1};
+	struct dcs_kernel *k = S->L->w->k;
+	S->settle_ev = dcs_schedule(k, dcs_now(k), settle_event, S->L, &r, sizeof(r));
+}
+
+/* The VM resumed after a stop of T seconds: the requests that arrived
+ * meanwhile (rps x T, uniformly over the stop) are answered now, each
+ * after its wait plus its group's round trip. */
+#define HELD_SLICES 16
+
+static void release_held(struct svc *S)
+{
+	struct dcs_l3 *L = S->L;
+	dcs_time_t now = dcs_now(L->w->k);
+	double T = dcs_time_to_s(now - S->paused_at);
+	S->paused_at = -1;
+	if (!(T > 0))
+		return;
+	S->held_requests += S->cfg->rps * T;
+	if (dcs_time_from_s(T) > S->held_max)
+		S->held_max = dcs_time_from_s(T);
+	for (size_t gi = 0; gi < S->cfg->n_clients; gi++) {
+		struct group *g = &S->g[gi];
+		ingress_weights(S, g, now, L->w1);
+		for (int x = 0; x < L->n_sites; x++) {
+			if (!(L->w1[x] > 0) || g->rtt_via[x] == DCS_TIME_NEVER)
+				continue;
+			double each = S->cfg->rps * g->share * L->w1[x] * T / HELD_SLICES;
+			for (int k = 0; k < HELD_SLICES; k++)
+				hist_add(S,
+					 dcs_time_to_ms(g->rtt_via[x]) +
+					     (k + 0.5) / HELD_SLICES * T * 1e3,
+					 each);
+		}
+	}
 }
 
 /* Re-reads the network, caches each group's RTTs, sets the trombone flows
@@ -384,7 +550,9 @@ static void refresh(struct svc *S)
 	struct dcs_l3 *L = S->L;
 	dcs_time_t now = dcs_now(L->w->k);
 	int v = vm_site(S);
-	bool vm_up = dcs_net_site_up(L->w->net, v);
+	S->why_down = down_reason(S, v);
+	bool vm_up = !S->why_down;
+	S->reached = false;
 	int e = S->cfg->gateway == DCS_GW_LOCALIZED ? v : S->gw;
 	S->v = v;
 	S->egress = e;
@@ -419,7 +587,9 @@ static void refresh(struct svc *S)
 		leg_set(S, &g->resp, v, e, c, d);
 		struct view gv = group_view(S, g, L->w1);
 		all_optimal &= strcmp(state_name(&gv), "optimal") == 0;
+		S->reached |= delivered > 1e-12;
 	}
+	request_settle(S);
 	if (S->moves > 0 && !S->optimal_reached && all_optimal) {
 		S->optimal_reached = true;
 		S->time_to_optimal_s = dcs_time_to_s(now - S->moved_at);
@@ -431,23 +601,51 @@ static void refresh(struct svc *S)
 
 /* ---- mechanisms ---- */
 
-struct svc_ref {
+/* An RHI host route from site r.group (a site index here) reaches the
+ * clients (r.up) or is withdrawn from them. */
+struct rhi_ref {
 	struct svc *S;
-	int group;
+	int site;
+	int up;
 };
 
 static void rhi_event(struct dcs_kernel *k, void *ctx, const void *payload)
 {
 	(void)ctx;
-	struct svc_ref r;
+	struct rhi_ref r;
 	memcpy(&r, payload, sizeof(r));
 	struct svc *S = r.S;
-	S->rhi_ev = 0;
+	S->rhi_ev[r.site] = 0;
 	advance(S);
-	S->rhi_site = vm_site(S);
+	S->rhi_up[r.site] = r.up;
 	dcs_event(S->L->w->res, dcs_now(k), "ingress", S->cfg->id,
-		  "RHI host route now enters at %s", S->L->w->scn->sites[S->rhi_site].id);
+		  r.up ? "RHI host route from %s reaches the clients (probe up, then BGP)"
+		       : "RHI host route from %s withdrawn (probe down, then BGP)",
+		  S->L->w->scn->sites[r.site].id);
 	refresh(S);
+}
+
+/* After a move to `to`: the new site's route is injected once its probe
+ * passes (probe-up) and reaches the clients one advertisement interval
+ * later; every other site's route is withdrawn once its probe has failed
+ * long enough (mark-down), one advertisement interval later too.  A
+ * pending change the move makes moot is cancelled. */
+static void rhi_moved(struct svc *S, int to)
+{
+	struct dcs_kernel *k = S->L->w->k;
+	for (int x = 0; x < S->L->n_sites; x++) {
+		bool want = x == to;
+		if (S->rhi_ev[x]) {
+			dcs_cancel(k, S->rhi_ev[x]);
+			S->rhi_ev[x] = 0;
+		}
+		if (S->rhi_up[x] == want)
+			continue;
+		struct rhi_ref r = {S, x, want};
+		double d = (want ? S->up_s : S->hc_s) + S->rc_s;
+		S->rhi_ev[x] =
+		    dcs_schedule_in(k, dcs_time_from_s(d), rhi_event, S->L, &r, sizeof(r));
+	}
 }
 
 static void lisp_event(struct dcs_kernel *k, void *ctx, const void *payload)
@@ -560,14 +758,9 @@ static void on_moved(struct svc *S, const struct dcs_note *n)
 	switch (S->cfg->ingress) {
 	case DCS_INGRESS_NONE:
 		break;
-	case DCS_INGRESS_RHI: {
-		if (S->rhi_ev)
-			dcs_cancel(k, S->rhi_ev);
-		struct svc_ref r = {S, -1};
-		S->rhi_ev = dcs_schedule_in(k, dcs_time_from_s(S->hc_s + S->rc_s), rhi_event, L, &r,
-					    sizeof(r));
+	case DCS_INGRESS_RHI:
+		rhi_moved(S, n->to);
 		break;
-	}
 	case DCS_INGRESS_LISP:
 		for (size_t gi = 0; gi < S->cfg->n_clients; gi++) {
 			struct group *g = &S->g[gi];
@@ -596,6 +789,9 @@ static void on_moved(struct svc *S, const struct dcs_note *n)
 		if (S->ttl_eff_s > 0)
 			dcs_schedule_in(k, dcs_time_from_s(S->ttl_eff_s), kink_event, L, &r,
 					sizeof(r));
+		if (S->hold_s > 0 && S->cfg->dns_violator_share > 0)
+			dcs_schedule_in(k, dcs_time_from_s(S->hold_s), kink_event, L, &r,
+					sizeof(r));
 		break;
 	}
 	}
@@ -607,14 +803,37 @@ static void on_note(void *ctx, const struct dcs_note *n)
 	struct dcs_l3 *L = ctx;
 	for (size_t i = 0; i < L->n; i++) {
 		struct svc *S = &L->s[i];
-		if (n->kind == DCS_NOTE_VM_MOVED && n->index != S->cfg->vm)
+		bool vm_note = n->kind == DCS_NOTE_VM_MOVED || n->kind == DCS_NOTE_VM_PAUSED ||
+			       n->kind == DCS_NOTE_VM_RESUMED;
+		if (vm_note && (S->cfg->vm < 0 || n->index != S->cfg->vm))
+			continue;
+		if (n->kind == DCS_NOTE_SERVICE_SITE && n->index != S->cfg->cluster)
 			continue;
 		advance(S);
-		if (n->kind == DCS_NOTE_VM_MOVED)
+		switch (n->kind) {
+		case DCS_NOTE_VM_MOVED:
 			on_moved(S, n);
-		else
+			break;
+		case DCS_NOTE_SERVICE_SITE:
+			/* The cluster started its service at another site: clients
+			 * follow as after a VM's move. */
+			if (n->to >= 0 && n->to != S->v)
+				on_moved(S, n);
+			else
+				vrrp_check(S);
+			break;
+		case DCS_NOTE_VM_PAUSED:
+			S->paused_at = dcs_now(L->w->k);
+			break;
+		case DCS_NOTE_VM_RESUMED:
+			break;
+		default:
 			vrrp_check(S);
+			break;
+		}
 		refresh(S);
+		if (n->kind == DCS_NOTE_VM_RESUMED && S->paused_at >= 0)
+			release_held(S);
 	}
 }
 
@@ -676,7 +895,10 @@ double dcs_l3_ip_move_convergence_s(void *ctx, int from, int to)
 		in = S->ttl_eff_s;
 		break;
 	case DCS_INGRESS_RHI:
-		in = S->hc_s + S->rc_s;
+		/* With the old site up its route still carries the clients (they
+		 * trombone) until the new one's is in; without it they wait for
+		 * the new site's probe and advertisement. */
+		in = from_ok ? 0 : S->up_s + S->rc_s;
 		break;
 	case DCS_INGRESS_LISP:
 		for (size_t gi = 0; gi < c->n_clients; gi++) {
@@ -708,6 +930,8 @@ static void l3_destroy(void *state)
 			}
 		free(S->g);
 		free(S->hist);
+		free(S->rhi_up);
+		free(S->rhi_ev);
 		if (S->h_w)
 			gsl_histogram_free(S->h_w);
 		if (S->h_wx)
@@ -742,13 +966,25 @@ static int svc_init(struct dcs_l3 *L, struct svc *S, const struct dcs_service_cf
 	const struct dcs_scenario *scn = L->w->scn;
 	S->L = L;
 	S->cfg = cfg;
-	S->home = scn->vms[cfg->vm].site;
+	if (cfg->vm >= 0) {
+		S->home = scn->vms[cfg->vm].site;
+	} else {
+		const struct dcs_cluster_cfg *c = &scn->clusters[cfg->cluster];
+		S->home = c->nodes[c->service_on >= 0 ? c->service_on : 0].site;
+	}
+	S->paused_at = -1;
 	S->gw = S->home;
-	S->rhi_site = S->home;
 	S->v = S->egress = S->home;
 	S->ttl_eff_s = dcs_l3_dns_ttl_eff_s(cfg);
+	S->hold_s = dcs_l3_dns_violator_hold_s(cfg);
 	S->hc_s = dcs_l3_health_check_s(cfg);
+	S->up_s = dcs_l3_probe_up_s(cfg);
 	S->rc_s = dcs_l3_routing_convergence_s(cfg);
+	S->rhi_up = calloc((size_t)L->n_sites, sizeof(bool));
+	S->rhi_ev = calloc((size_t)L->n_sites, sizeof(dcs_handle_t));
+	if (!S->rhi_up || !S->rhi_ev)
+		return -1;
+	S->rhi_up[S->home] = true;
 	S->req_bytes = cfg->request_kib * 1024;
 	S->resp_bytes = cfg->response_kib * 1024;
 	S->time_to_optimal_s = NAN;
@@ -793,8 +1029,9 @@ static int l3_create(struct dcs_world *w, void **state)
 	for (size_t i = 0; i < L->n; i++)
 		if (svc_init(L, &L->s[i], &scn->services[i]) != 0)
 			goto fail;
-	static const enum dcs_note_kind kinds[] = {DCS_NOTE_VM_MOVED, DCS_NOTE_SITE_STATE,
-						   DCS_NOTE_PATHS_CHANGED};
+	static const enum dcs_note_kind kinds[] = {
+	    DCS_NOTE_VM_MOVED,   DCS_NOTE_SITE_STATE,    DCS_NOTE_PATHS_CHANGED, DCS_NOTE_VM_PAUSED,
+	    DCS_NOTE_VM_RESUMED, DCS_NOTE_STORAGE_STATE, DCS_NOTE_SERVICE_SITE};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!dcs_bus_subscribe(w->bus, kinds[i], on_note, L))
 			goto fail;
@@ -882,6 +1119,17 @@ static void l3_finish(struct dcs_world *w, void *state)
 			    dcs_vrrp_master_down_s(S->cfg->vrrp_priority, S->cfg->vrrp_advert_s),
 			    "s");
 		bottleneck_summary(S);
+		dcs_time_t end = dcs_now(w->k);
+		double down_s = dcs_time_to_s(S->down_ns + (S->down ? end - S->down_since : 0));
+		double dur = dcs_time_to_s(end);
+		dcs_summary(w->res, "service_availability", id, dur > 0 ? 1 - down_s / dur : 1,
+			    "ratio");
+		dcs_summary(w->res, "service_downtime_s", id, down_s, "s");
+		dcs_summary(w->res, "service_outages", id, S->outages, "count");
+		dcs_summary(w->res, "service_request_availability", id,
+			    dur > 0 ? 1 - S->unserved_weighted_s / dur : 1, "ratio");
+		dcs_summary(w->res, "service_held_requests", id, S->held_requests, "count");
+		dcs_summary(w->res, "service_held_max_ms", id, dcs_time_to_ms(S->held_max), "ms");
 	}
 }
 
@@ -900,6 +1148,18 @@ static const struct dcs_metric_def l3_metrics[] = {
      "95th percentile request round trip"},
     {"l3_vrrp_master_down_s", "s", DCS_BETTER_LOWER, DCS_METRIC_SETTING,
      "VRRP master-down interval: how long a backup waits before taking over"},
+    {"service_availability", "ratio", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "share of the run the service was available: its VM running (or its cluster running it), "
+     "its site up, its storage writable there and some client group reaching it"},
+    {"service_downtime_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "seconds the service was not available (the service_down to service_up intervals)"},
+    {"service_outages", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT, "times the service went down"},
+    {"service_request_availability", "ratio", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "share of the clients' requests answered (held requests count as answered, late)"},
+    {"service_held_requests", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "requests that waited while the service's VM was stopped for a switchover"},
+    {"service_held_max_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "the longest such wait: the longest stop of the service's VM"},
 };
 
 static const struct dcs_event_def l3_events[] = {
@@ -907,6 +1167,9 @@ static const struct dcs_event_def l3_events[] = {
      "every client group is on its optimal path again after a move"},
     {"events.csv", "ingress", DCS_SEV_INFO, "the ingress mechanism now enters at another site"},
     {"events.csv", "gateway", DCS_SEV_INFO, "the default gateway's master moved"},
+    {"events.csv", "service_down", DCS_SEV_FAILURE,
+     "a service is no longer available; the detail says why"},
+    {"events.csv", "service_up", DCS_SEV_GOOD, "a service is available again"},
 };
 
 static const struct dcs_metric_family l3_family = {

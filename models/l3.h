@@ -11,8 +11,13 @@
  *   2 ow(c,V) + server_ms; a request whose RTT exceeds it is tromboned; one
  *   with no path is unreachable.
  * - Ingress: `none` stays at the site that advertised the subnet (the VM's
- *   site at the start).  `rhi` moves to the VM's site health_check_s +
- *   routing_convergence_s after the move.  `lisp` moves per client group
+ *   site at the start).  `rhi`: each site whose load balancer's probe
+ *   passes advertises a /32 host route and each client group enters at the
+ *   nearest advertising site; after a move the new site's route reaches the
+ *   clients probe_up_s + routing_convergence_s later, the old site's is
+ *   withdrawn health_check_s (mark-down) + routing_convergence_s later, the
+ *   convergence being the bgp_session's advertisement interval (eBGP 30 s,
+ *   iBGP 5 s) by default.  `lisp` moves per client group
  *   after rtt(c, old) + rtt(c, new): a packet to the old xTR, its
  *   Solicit-Map-Request back, and a Map-Request/Reply with the new site (at
  *   once for clients at the new site; a dead old site sends no SMR, so the
@@ -20,7 +25,9 @@
  *   client holds the answer it got at a uniformly distributed age within the
  *   effective TTL max(dns_ttl_s, dns_client_floor_s), so the share still
  *   entering at the old site falls linearly to zero over one TTL, except a
- *   dns_violator_share that keeps its first answer for the whole run.
+ *   dns_violator_share of resolvers that hold answers for
+ *   dns_violator_hold_s instead (default 3600 s), whose share falls over
+ *   that hold in the same way.
  * - Egress: `localized` is the VM's site at once.  `single` is the VRRP
  *   master at the subnet's home site; when the VM's site loses it (site down
  *   or partition) a backup at the VM's site takes over after the master down
@@ -60,8 +67,10 @@ double dcs_vrrp_master_down_s(int priority, double advert_s);
 /* Resolved service figures (the scenario's value, or the default from the
  * ingress method table, dcisim/ingress.h). */
 double dcs_l3_dns_ttl_eff_s(const struct dcs_service_cfg *s);
-double dcs_l3_health_check_s(const struct dcs_service_cfg *s);
+double dcs_l3_health_check_s(const struct dcs_service_cfg *s); /* RHI mark-down */
+double dcs_l3_probe_up_s(const struct dcs_service_cfg *s);     /* RHI mark-up */
 double dcs_l3_routing_convergence_s(const struct dcs_service_cfg *s);
+double dcs_l3_dns_violator_hold_s(const struct dcs_service_cfg *s);
 
 extern const struct dcs_model_ops dcs_model_l3;
 

@@ -13,7 +13,12 @@
  * then stopped and the rest V_n goes as one more flow, and
  *   downtime = final copy time + one RTT + switchover_ms        (§5)
  * The VM runs at its new site from the end of the downtime
- * (dcs_world_move_vm, which the storage, L2 and L3 models hear).
+ * (dcs_world_move_vm, which the storage, L2 and L3 models hear).  During the
+ * downtime it is stopped for everyone (dcs_world_pause_vm / _resume_vm: its
+ * storage I/O and its service's requests wait; migrations.csv held_ios), and
+ * stun or auto-converge slow all of it by the factor they slow its dirtying
+ * (dcs_world_set_vm_speed, back to 1 when the migration ends); a VM lost in
+ * post-copy stays stopped.
  *
  * Stop rules by engine (live-migration.md §2, §0):
  * - vmotion: stop when V_n <= R x max_downtime (the 500 ms switchover goal,
@@ -58,9 +63,15 @@
  * KubeVirt progressTimeout), for every engine: no vMotion or Xen figure was
  * found.
  *
- * Not modelled: zero-page compression, XBZRLE, post-copy, Xen's adaptive
- * rate limit, setup time before round 0, the per-round dirty-bitmap sync cost,
- * host NIC limits other than the DCI path.  See docs/models.md §2.
+ * Memory as it is (docs/models.md §2.2a): round 0 sends touched pages whole
+ * (or compressed) and untouched ones as 8-byte zero-page flags; a round lasts
+ * at least the walk over its memory (scan rate) and the sender threads'
+ * copying or compressing (multifd channels x per-thread rate); XBZRLE
+ * re-sends cached pages as deltas.  Post-copy (§2.2b, below).
+ *
+ * Not modelled: Xen's adaptive rate limit, setup time before round 0, the
+ * per-round dirty-bitmap sync cost, post-copy pre-paging and recovery, host
+ * NIC limits other than the DCI path.  See docs/models.md §2.
  */
 #include <math.h>
 #include <stdio.h>
@@ -70,6 +81,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "dcisim/exitcode.h"
 #include "dcisim/migration_engines.h"
 #include "dcisim/net.h"
 #include "dcisim/metrics.h"
@@ -85,6 +97,26 @@
 #define QEMU_AC_STEP    0.10 /* §2.2 cpu-throttle-increment */
 #define QEMU_AC_MAX     0.99 /* §2.2 max-cpu-throttle */
 #define STUN_FRACTION   0.5  /* assumption, see above */
+/* Memory as it is (docs/models.md §2.2); figures are MiB/s of raw guest
+ * memory per sender thread.  The per-engine scan and copy rates are in the
+ * engine table (dcisim/migration_engines.h). */
+/* A zero page goes as its 8-byte header (QEMU save_zero_page; LM §2.2
+ * predict_migration.py counts zero_pages x 8 bytes). */
+#define ZERO_PAGE_WIRE_BYTES 8.0
+/* zstd level 1 per multifd channel: 2 channels, 61.85e9 B in 78.291 s (Liu,
+ * "[PATCH v8 0/7] Live Migration With IAA", qemu-devel 2024-06-10, Sapphire
+ * Rapids); Wang's host (next line) did 282 MiB/s; the zstd README's desktop
+ * core 510 MB/s: range 282-486 MiB/s. */
+#define ZSTD_MIB_S 377.0
+/* zlib level 1 per multifd channel: 4 channels, 60 GiB in 254.35 s (Wang,
+ * "[PATCH v4 0/4] Implement using Intel QAT to offload ZLIB", qemu-devel
+ * 2024-07); the zstd README's desktop core: 105 MB/s. */
+#define ZLIB_MIB_S 59.0
+/* XBZRLE encoding on the migration thread: "a sustained bandwidth of
+ * 1.5-2.2 GB/s for typical workloads" (Shribman, "[PATCH v3] XBZRLE delta
+ * for live migration of large memory apps", qemu-devel 2011-08-02); the
+ * lower end. */
+#define XBZRLE_MIB_S 1430.0
 
 enum noprog { NP_STUN, NP_ABORT, NP_FORCE, NP_CONTINUE };
 enum outcome { OUT_CONVERGED, OUT_STUNNED, OUT_MAX_ROUNDS, OUT_ABORTED, OUT_FAILED };
@@ -105,9 +137,23 @@ struct policy {
 	bool auto_converge;
 	double page_bytes;
 	dcs_time_t stall_timeout;
+	int threads; /* sender threads: multifd channels or streams */
+	enum dcs_compression compression;
+	double compress_Bps; /* per thread, raw bytes */
+	double channel_Bps;  /* per thread without compression; INFINITY: none */
+	double scan_Bps;     /* memory walk */
+	double xbzrle_cache_bytes;
+	bool postcopy;
+	int postcopy_after; /* live rounds before post-copy */
 };
 
-enum phase { PH_LIVE, PH_STOP_COPY, PH_RESUMING, PH_DONE };
+/* What held a round's flow when its own demand did (migrations.csv
+ * limited_by): the engine's rate cap, the sender threads (copying or
+ * compressing) or the walk over guest memory. */
+enum demand_reason { DR_RATE_CAP, DR_SENDER_CPU, DR_PAGE_SCAN, DR_COUNT };
+static const char *const demand_names[] = {"rate_cap", "sender_cpu", "page_scan"};
+
+enum phase { PH_LIVE, PH_STOP_COPY, PH_RESUMING, PH_POSTCOPY_SWITCH, PH_POSTCOPY, PH_DONE };
 
 struct plan;
 
@@ -121,7 +167,16 @@ struct mig {
 	int round;                               /* index of the round in flight */
 	int live_rounds;                         /* live rounds completed */
 	double mem, wws, dirty_Bps, allowed_Bps; /* allowed: after stun */
-	double throttle;                         /* auto-converge, 0..0.99 */
+	double used, ratio;                      /* touched memory; compressed / raw */
+	double round_raw;                        /* raw memory bytes of the round in flight */
+	enum demand_reason round_reason;
+	double demand_bytes[DR_COUNT];
+	int vcpus;
+	double pc_pending;   /* raw bytes left at the source when post-copy began */
+	dcs_time_t pc_start; /* post-copy phase start (guest running at the destination) */
+	double pc_faults, pc_slowdown;
+	bool postcopy;   /* this migration switches to post-copy */
+	double throttle; /* auto-converge, 0..0.99 */
 	int ac_hits;
 	bool slowed;
 	double round_bytes; /* bytes of the round in flight */
@@ -131,6 +186,7 @@ struct mig {
 	double share_rate_Bps; /* the last round's rate when its link share held it */
 	bool no_progress;      /* a live round did not shrink the dirty set */
 	dcs_time_t downtime;
+	uint64_t held_at_stop, held_ios; /* the VM's storage I/O held by its pause */
 	enum outcome outcome;
 	enum outcome stop_reason; /* how pre-copy ended: converged/stunned/max_rounds */
 	struct dcs_flow *flow;
@@ -168,7 +224,7 @@ static void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size);
 	if (!p) {
 		fprintf(stderr, "dcisim: out of memory in the migration model\n");
-		exit(3);
+		exit(DCS_EXIT_RUNTIME);
 	}
 	return p;
 }
@@ -203,6 +259,25 @@ static void resolve_policy(const struct dcs_migration_policy *c, struct policy *
 	P->auto_converge = c->auto_converge;
 	P->page_bytes = c->page_kib * KIB;
 	P->stall_timeout = dcs_time_from_s(c->stall_timeout_s);
+	if (c->multifd_channels > 0)
+		P->streams = c->multifd_channels;
+	P->threads = P->streams;
+	P->compression = c->compression;
+	if (!isnan(c->compress_mib_s))
+		P->compress_Bps = c->compress_mib_s * MIB;
+	else
+		P->compress_Bps = (c->compression == DCS_COMPRESS_ZLIB     ? ZLIB_MIB_S
+				   : c->compression == DCS_COMPRESS_XBZRLE ? XBZRLE_MIB_S
+									   : ZSTD_MIB_S) *
+				  MIB;
+	if (!isnan(c->channel_mib_s))
+		P->channel_Bps = c->channel_mib_s * MIB;
+	else
+		P->channel_Bps = E->channel_mib_s * MIB;
+	P->scan_Bps = (isnan(c->scan_gib_s) ? E->scan_gib_s : c->scan_gib_s) * GIB;
+	P->xbzrle_cache_bytes = c->xbzrle_cache_mib * MIB;
+	P->postcopy = c->postcopy;
+	P->postcopy_after = c->postcopy_after_rounds;
 }
 
 /* ---- helpers ---- */
@@ -255,12 +330,21 @@ static const char *limited_by(const struct mig *m)
 	if (m->no_progress || m->slowed)
 		return "dirty_rate";
 	enum dcs_limit l = main_limit(m);
-	return l == DCS_LIMIT_DEMAND ? "rate_cap" : dcs_limit_name(l);
+	if (l != DCS_LIMIT_DEMAND)
+		return dcs_limit_name(l);
+	int best = DR_RATE_CAP;
+	for (int r = 1; r < DR_COUNT; r++)
+		if (m->demand_bytes[r] > m->demand_bytes[best])
+			best = r;
+	return demand_names[best];
 }
 
 /* ---- lifecycle of one migration ---- */
 
-static void start_round(struct mig *m, double bytes);
+static void start_round(struct mig *m, double raw, bool first);
+static void start_postcopy(struct mig *m, double pending);
+static void start_flow(struct mig *m, double wire, double demand_Bps, int streams);
+static void postcopy_lost(struct mig *m, const char *why);
 static void launch_more(struct mstate *S, struct plan *p);
 
 static void on_flow_done(void *ctx, struct dcs_flow *f);
@@ -273,6 +357,8 @@ static void take_flow(struct mig *m, struct dcs_flow *f, double bytes)
 	enum dcs_limit l = dcs_flow_main_limit(f);
 	double t_s = dcs_time_to_s(dcs_now(w->k) - m->round_start);
 	m->limit_bytes[l] += bytes;
+	if (l == DCS_LIMIT_DEMAND)
+		m->demand_bytes[m->round_reason] += bytes;
 	if (l == DCS_LIMIT_LINK_SHARE && t_s > 0)
 		m->share_rate_Bps = bytes / t_s;
 	m->sent += bytes;
@@ -302,6 +388,7 @@ static void write_row(struct mig *m)
 	dcs_cell_num(t, m->xfer_s > 0 ? m->sent * 8 / m->xfer_s / 1e9 : 0);
 	dcs_cell_str(t, outcome_names[m->outcome]);
 	dcs_cell_str(t, main_limit(m) == DCS_LIMIT_NONE && !m->no_progress ? "" : limited_by(m));
+	dcs_cell_int(t, (int64_t)m->held_ios);
 	dcs_row_end(t);
 }
 
@@ -319,11 +406,21 @@ static void finish(struct mig *m, enum outcome o)
 	m->phase = PH_DONE;
 	m->outcome = o;
 	m->end = dcs_now(k);
+	dcs_world_set_vm_speed(w, m->vm, 1.0); /* stun and throttling end with the migration */
 	write_row(m);
-	if (o == OUT_FAILED || o == OUT_ABORTED)
+	if ((o == OUT_FAILED || o == OUT_ABORTED) && m->pc_start > 0)
+		dcs_event(w->res, m->end, "migration_end", m->label, "%s: %s", outcome_names[o],
+			  m->fail_why ? m->fail_why : "cancelled");
+	else if (o == OUT_FAILED || o == OUT_ABORTED)
 		dcs_event(w->res, m->end, "migration_end", m->label, "%s: %s; stays at %s",
 			  outcome_names[o], m->fail_why ? m->fail_why : "cancelled",
 			  w->scn->sites[m->from].id);
+	else if (m->pc_start > 0)
+		dcs_event(w->res, m->end, "migration_end", m->label,
+			  "%s: runs at %s after %.6g ms of downtime; post-copy took %.6g s with "
+			  "%.0f remote page faults",
+			  outcome_names[o], w->scn->sites[m->to].id, dcs_time_to_ms(m->downtime),
+			  dcs_time_to_s(m->end - m->pc_start), m->pc_faults);
 	else
 		dcs_event(w->res, m->end, "migration_end", m->label,
 			  "%s: runs at %s after %.6g ms of downtime", outcome_names[o],
@@ -346,12 +443,41 @@ static void drop_flow(struct mig *m)
 	dcs_flow_stop(net, f);
 }
 
+/* The guest stops for the final copy: its storage I/O and its service's
+ * requests wait (dcs_world_pause_vm) until resume_guest(). */
+static void pause_guest(struct mig *m)
+{
+	struct dcs_world *w = m->S->w;
+	m->held_at_stop = dcs_world_vm_held_ios(w, m->vm);
+	dcs_world_pause_vm(w, m->vm);
+}
+
+static void resume_guest(struct mig *m)
+{
+	struct dcs_world *w = m->S->w;
+	dcs_world_resume_vm(w, m->vm);
+	m->held_ios += dcs_world_vm_held_ios(w, m->vm) - m->held_at_stop;
+}
+
+/* Stun and auto-converge slow the whole guest: its I/O as much as its page
+ * dirtying (dcs_world_set_vm_speed). */
+static void set_guest_speed(struct mig *m)
+{
+	double rate = m->dirty_Bps * (1 - m->throttle);
+	if (rate > m->allowed_Bps)
+		rate = m->allowed_Bps;
+	double f = m->dirty_Bps > 0 ? rate / m->dirty_Bps : 1 - m->throttle;
+	dcs_world_set_vm_speed(m->S->w, m->vm, f);
+}
+
 static void fail(struct mig *m, enum outcome o, const char *why)
 {
 	struct dcs_kernel *k = m->S->w->k;
 	drop_flow(m);
-	if (m->phase == PH_STOP_COPY || m->phase == PH_RESUMING)
+	if (m->phase == PH_STOP_COPY || m->phase == PH_RESUMING || m->phase == PH_POSTCOPY_SWITCH) {
 		m->downtime = dcs_now(k) - m->stop_at; /* the guest resumes at the source */
+		resume_guest(m);
+	}
 	m->fail_why = why;
 	finish(m, o);
 }
@@ -363,6 +489,7 @@ static void resume_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	struct mig *m = ctx;
 	m->switch_ev = 0;
 	dcs_world_move_vm(m->S->w, m->vm, m->to);
+	resume_guest(m);
 	finish(m, m->stop_reason);
 }
 
@@ -389,6 +516,10 @@ static void on_flow_stall(void *ctx, struct dcs_flow *f, bool stalled)
 	(void)f;
 	struct mig *m = ctx;
 	struct dcs_world *w = m->S->w;
+	if (stalled && m->phase == PH_POSTCOPY && m->flow) {
+		postcopy_lost(m, "the DCI path was lost during post-copy");
+		return;
+	}
 	if (stalled && !m->stall_ev) {
 		m->stall_ev =
 		    dcs_schedule_in(w->k, m->S->P.stall_timeout, stall_timeout, m, NULL, 0);
@@ -423,13 +554,14 @@ static void start_stop_copy(struct mig *m, double pending, enum outcome reason)
 	m->stop_reason = reason;
 	m->stop_at = dcs_now(w->k);
 	m->round++;
+	pause_guest(m);
 	dcs_event(w->res, m->stop_at, "switchover", m->label,
 		  "guest stopped after %d live rounds; %.6g MiB left", m->live_rounds,
 		  pending / MIB);
 	if (isfinite(S->P.max_switchover_s))
 		m->switch_ev = dcs_schedule_in(w->k, dcs_time_from_s(S->P.max_switchover_s),
 					       switchover_timeout, m, NULL, 0);
-	start_round(m, pending);
+	start_round(m, pending, false);
 }
 
 /* The final copy arrived: the guest resumes at the destination one RTT and
@@ -456,9 +588,123 @@ static void final_copy_done(struct mig *m, struct dcs_flow *f)
 	m->switch_ev = dcs_schedule(w->k, resume_at, resume_event, m, NULL, 0);
 }
 
+/* ---- post-copy (QEMU postcopy-ram) ----
+ *
+ * After postcopy_after live rounds the guest stops, its device state goes
+ * across, and it resumes at the destination one RTT and switchover_ms later
+ * (the downtime: no memory is copied while it is stopped).  The pages still
+ * at the source, P0 (the last round's dirty set, or all memory with no
+ * pre-copy), then go as one background flow: one stream on the migration
+ * thread, not rate-capped (QEMU max-postcopy-bandwidth 0, LM §2.2).  The
+ * guest meanwhile touches its writable working set W at its dirty rate a;
+ * a touch on a page not yet arrived is a remote page fault, fetched ahead of
+ * the background stream, that stops the vCPU for one round trip.  With the
+ * pending set drained uniformly over the phase's length T, the share of W
+ * still missing falls linearly from f0 = min(1, P0 / W) to 0.  A stalled
+ * guest touches less: running at a share rho of its speed, its n vCPUs lose
+ * rho x a x f x RTT / n of their time to faults, so rho = 1 / (1 + k f) with
+ * k = a x RTT / n, and
+ *   faults = integral of rho a f dt
+ *          = (a T / f0) x (f0 / k - ln(1 + k f0) / k^2)   (a T f0 / 2 as k -> 0)
+ *   guest slowdown = faults x RTT / (n x T)
+ * (faults at most P0 / page).
+ * A DCI cut during the phase loses the VM: neither side holds all of its
+ * memory (QEMU before postcopy-recover; with it the guest stays paused). */
+
+static void postcopy_lost(struct mig *m, const char *why)
+{
+	struct dcs_world *w = m->S->w;
+	drop_flow(m);
+	m->fail_why = why;
+	m->pc_faults = -1; /* lost: no post-copy figures */
+	dcs_world_pause_vm(w, m->vm); /* stopped for good: its service is down */
+	dcs_event(w->res, dcs_now(w->k), "postcopy_lost", m->label,
+		  "VM lost: %s; %.6g MiB of its memory were left at %s when post-copy began", why,
+		  m->pc_pending / MIB, w->scn->sites[m->from].id);
+	dcs_warn(w->res, dcs_now(w->k), m->label,
+		 "post-copy interrupted: the VM is lost (%s); pre-copy would have left it "
+		 "running at %s",
+		 why, w->scn->sites[m->from].id);
+	finish(m, OUT_FAILED);
+}
+
+static void postcopy_resume(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k;
+	(void)payload;
+	struct mig *m = ctx;
+	struct mstate *S = m->S;
+	struct dcs_world *w = S->w;
+	m->switch_ev = 0;
+	m->downtime = dcs_now(w->k) - m->stop_at;
+	m->pc_start = dcs_now(w->k);
+	dcs_world_move_vm(w, m->vm, m->to);
+	m->phase = PH_POSTCOPY;
+	if (!dcs_net_reachable(w->net, m->from, m->to)) {
+		postcopy_lost(m, "no DCI path when post-copy began");
+		return;
+	}
+	resume_guest(m);
+	double wire = m->pc_pending;
+	if (m->live_rounds == 0) { /* no pre-copy: zero pages still go as flags */
+		double normal = fmin(round_up_pages(m->used, S->P.page_bytes), m->pc_pending);
+		wire = normal + (m->pc_pending - normal) / S->P.page_bytes * ZERO_PAGE_WIRE_BYTES;
+	}
+	m->round_raw = m->pc_pending;
+	m->round_reason = DR_SENDER_CPU;
+	start_flow(m, wire, S->P.channel_Bps, 1);
+}
+
+static void start_postcopy(struct mig *m, double pending)
+{
+	struct mstate *S = m->S;
+	struct dcs_world *w = S->w;
+	m->phase = PH_POSTCOPY_SWITCH;
+	m->stop_reason = m->slowed ? OUT_STUNNED : OUT_CONVERGED;
+	m->stop_at = dcs_now(w->k);
+	m->round++;
+	m->pc_pending = pending;
+	pause_guest(m);
+	dcs_event(w->res, m->stop_at, "postcopy_start", m->label,
+		  "guest stopped after %d live rounds; it resumes at %s and fetches the %.6g MiB "
+		  "still at %s",
+		  m->live_rounds, w->scn->sites[m->to].id, pending / MIB,
+		  w->scn->sites[m->from].id);
+	dcs_time_t rtt =
+	    dcs_net_reachable(w->net, m->from, m->to) ? dcs_net_rtt(w->net, m->from, m->to) : 0;
+	m->switch_ev = dcs_schedule_in(w->k, rtt + S->P.switchover, postcopy_resume, m, NULL, 0);
+}
+
+static void postcopy_done(struct mig *m, struct dcs_flow *f)
+{
+	struct mstate *S = m->S;
+	struct dcs_world *w = S->w;
+	double bytes = m->round_bytes;
+	double rtt_s = dcs_time_to_s(dcs_flow_rtt(w->net, f));
+	row_round(m, bytes, 0, "postcopy");
+	take_flow(m, f, bytes);
+	double T = dcs_time_to_s(dcs_now(w->k) - m->pc_start);
+	double rate = m->dirty_Bps * (1 - m->throttle);
+	if (rate > m->allowed_Bps)
+		rate = m->allowed_Bps;
+	double a = rate / S->P.page_bytes;
+	double f0 = m->wws > 0 ? fmin(1, m->pc_pending / m->wws) : 0;
+	double k = a * rtt_s / m->vcpus, faults;
+	if (f0 <= 0 || a <= 0)
+		faults = 0;
+	else if (k * f0 < 1e-6)
+		faults = a * T * f0 / 2;
+	else
+		faults = a * T / f0 * (f0 / k - log1p(k * f0) / (k * k));
+	faults = fmin(faults, m->pc_pending / S->P.page_bytes);
+	m->pc_faults = floor(faults + 0.5);
+	m->pc_slowdown = T > 0 ? fmin(1, m->pc_faults * rtt_s / (m->vcpus * T)) : 0;
+	finish(m, m->stop_reason);
+}
+
 /* Engine rules after a live round of `sent` bytes lasting t_s seconds;
  * `next` is the dirty set now pending. */
-static void after_live_round(struct mig *m, double sent, double t_s, double next)
+static void after_live_round(struct mig *m, double raw, double sent, double t_s, double next)
 {
 	struct mstate *S = m->S;
 	const struct policy *P = &S->P;
@@ -472,6 +718,7 @@ static void after_live_round(struct mig *m, double sent, double t_s, double next
 		if (m->throttle > QEMU_AC_MAX)
 			m->throttle = QEMU_AC_MAX;
 		m->slowed = true;
+		set_guest_speed(m);
 		dcs_event(w->res, dcs_now(w->k), "auto_converge", m->label,
 			  "guest throttled %.0f%%", m->throttle * 100);
 	}
@@ -484,7 +731,7 @@ static void after_live_round(struct mig *m, double sent, double t_s, double next
 		start_stop_copy(m, next, ok);
 		return;
 	}
-	if (sent < P->engine->min_round_pages * P->page_bytes) {
+	if (raw < P->engine->min_round_pages * P->page_bytes) {
 		start_stop_copy(m, next, ok);
 		return;
 	}
@@ -493,7 +740,11 @@ static void after_live_round(struct mig *m, double sent, double t_s, double next
 		start_stop_copy(m, next, OUT_MAX_ROUNDS);
 		return;
 	}
-	if (next >= sent) {
+	if (m->postcopy && m->live_rounds >= P->postcopy_after) {
+		start_postcopy(m, next);
+		return;
+	}
+	if (next >= raw) {
 		m->no_progress = true;
 		switch (P->on_no_progress) {
 		case NP_STUN: {
@@ -501,6 +752,7 @@ static void after_live_round(struct mig *m, double sent, double t_s, double next
 			if (cap < m->allowed_Bps) {
 				m->allowed_Bps = cap;
 				m->slowed = true;
+				set_guest_speed(m);
 				dcs_event(w->res, dcs_now(w->k), "stun", m->label,
 					  "guest slowed to dirty at most %.6g MiB/s", cap / MIB);
 			}
@@ -528,7 +780,7 @@ static void after_live_round(struct mig *m, double sent, double t_s, double next
 		}
 	}
 	m->round++;
-	start_round(m, next);
+	start_round(m, next, false);
 }
 
 static void on_flow_done(void *ctx, struct dcs_flow *f)
@@ -538,6 +790,10 @@ static void on_flow_done(void *ctx, struct dcs_flow *f)
 	struct dcs_world *w = S->w;
 	if (m->phase == PH_STOP_COPY) {
 		final_copy_done(m, f);
+		return;
+	}
+	if (m->phase == PH_POSTCOPY) {
+		postcopy_done(m, f);
 		return;
 	}
 	double sent = m->round_bytes;
@@ -552,21 +808,63 @@ static void on_flow_done(void *ctx, struct dcs_flow *f)
 		next = m->wws;
 	row_round(m, sent, next, "live");
 	take_flow(m, f, sent);
-	after_live_round(m, sent, t_s, next);
+	after_live_round(m, m->round_raw, sent, t_s, next);
 }
 
-static void start_round(struct mig *m, double bytes)
+/* What a round costs, from the raw memory bytes it covers: the bytes it puts
+ * on the DCI and the least time the source needs for it (docs/models.md
+ * §2.2).  Round 0 (first) walks all memory: zero pages go as flags, touched
+ * pages whole or compressed; a later round, and the final copy, walk and
+ * send the dirty pages, which are never zero.  The round lasts at least
+ * max(scan time, sender time): the walk at scan_Bps, and the sender
+ * threads copying (channel_Bps) or compressing (compress_Bps) in parallel;
+ * XBZRLE encodes on the one migration thread, only pages whose previous
+ * copy is still in its cache. */
+static double round_cost(const struct mig *m, double raw, bool first, double *min_s)
+{
+	const struct policy *P = &m->S->P;
+	double normal = raw, zero = 0;
+	if (first) {
+		normal = round_up_pages(m->used, P->page_bytes);
+		if (normal > raw)
+			normal = raw;
+		zero = raw - normal;
+	}
+	double wire = zero / P->page_bytes * ZERO_PAGE_WIRE_BYTES;
+	double cpu_s;
+	switch (P->compression) {
+	case DCS_COMPRESS_ZLIB:
+	case DCS_COMPRESS_ZSTD:
+		wire += normal * m->ratio;
+		cpu_s = normal / (P->threads * P->compress_Bps);
+		break;
+	case DCS_COMPRESS_XBZRLE: {
+		double hits = first ? 0 : fmin(normal, P->xbzrle_cache_bytes);
+		wire += hits * m->ratio + (normal - hits);
+		cpu_s = hits / P->compress_Bps + (normal - hits) / P->channel_Bps;
+		break;
+	}
+	default:
+		wire += normal;
+		cpu_s = normal / (P->threads * P->channel_Bps);
+	}
+	double scan_s = raw / P->scan_Bps;
+	*min_s = fmax(cpu_s, scan_s);
+	return wire;
+}
+
+static void start_flow(struct mig *m, double wire, double demand_Bps, int streams)
 {
 	struct mstate *S = m->S;
 	struct dcs_world *w = S->w;
 	m->round_start = dcs_now(w->k);
-	m->round_bytes = bytes;
+	m->round_bytes = wire;
 	struct dcs_flow_spec spec = {
 	    .src = m->from,
 	    .dst = m->to,
-	    .bytes = bytes,
-	    .demand_Bps = S->P.rate_cap_Bps,
-	    .streams = S->P.streams,
+	    .bytes = wire,
+	    .demand_Bps = demand_Bps,
+	    .streams = streams,
 	    .window_bytes = S->P.window_bytes,
 	    .label = m->label,
 	    .on_done = on_flow_done,
@@ -576,8 +874,26 @@ static void start_round(struct mig *m, double bytes)
 	m->flow = dcs_flow_start(w->net, &spec);
 	if (!m->flow) {
 		fprintf(stderr, "dcisim: out of memory starting a migration flow\n");
-		exit(3);
+		exit(DCS_EXIT_RUNTIME);
 	}
+}
+
+/* A pre-copy round or the final copy of `raw` bytes of guest memory: one
+ * flow whose demand is the engine's rate cap, or less when the source
+ * cannot prepare the round faster (the flow then lasts min_s). */
+static void start_round(struct mig *m, double raw, bool first)
+{
+	const struct policy *P = &m->S->P;
+	double min_s;
+	double wire = round_cost(m, raw, first, &min_s);
+	double demand = P->rate_cap_Bps;
+	m->round_raw = raw;
+	m->round_reason = DR_RATE_CAP;
+	if (min_s > 0 && wire / min_s < demand) {
+		demand = wire / min_s;
+		m->round_reason = min_s > raw / P->scan_Bps ? DR_SENDER_CPU : DR_PAGE_SCAN;
+	}
+	start_flow(m, wire, demand, P->streams);
 }
 
 static void admission_checks(struct mstate *S, struct mig *m)
@@ -635,13 +951,16 @@ static void start_migration(struct mstate *S, struct plan *p, int vm)
 	m->wws = v->wws_gib * GIB;
 	m->dirty_Bps = v->dirty_mib_s * MIB;
 	m->allowed_Bps = INFINITY;
+	m->used = v->used_gib * GIB;
+	m->ratio = v->compress_ratio;
+	m->vcpus = v->vcpus;
 	m->phase = PH_LIVE;
 	if (S->n_all == S->cap_all) {
 		S->cap_all = S->cap_all ? 2 * S->cap_all : 64;
 		struct mig **a = realloc(S->all, S->cap_all * sizeof(*a));
 		if (!a) {
 			fprintf(stderr, "dcisim: out of memory in the migration model\n");
-			exit(3);
+			exit(DCS_EXIT_RUNTIME);
 		}
 		S->all = a;
 	}
@@ -653,7 +972,11 @@ static void start_migration(struct mstate *S, struct plan *p, int vm)
 		  "%s->%s, %.6g GiB (migrations[%d])", w->scn->sites[m->from].id,
 		  w->scn->sites[m->to].id, v->memory_gib, p->index);
 	admission_checks(S, m);
-	start_round(m, round_up_pages(m->mem, S->P.page_bytes));
+	m->postcopy = p->cfg->postcopy >= 0 ? p->cfg->postcopy == 1 : S->P.postcopy;
+	if (m->postcopy && S->P.postcopy_after == 0)
+		start_postcopy(m, round_up_pages(m->mem, S->P.page_bytes));
+	else
+		start_round(m, round_up_pages(m->mem, S->P.page_bytes), true);
 }
 
 static void launch_more(struct mstate *S, struct plan *p)
@@ -758,7 +1081,7 @@ static void migration_start(struct dcs_world *w, void *state)
 	struct mstate *S = state;
 	S->mig_tab = dcs_results_table(w->res, "migrations.csv",
 				       "vm,from,to,start_s,end_s,total_s,downtime_ms,rounds,"
-				       "bytes_sent,goodput_gbps,outcome,limited_by");
+				       "bytes_sent,goodput_gbps,outcome,limited_by,held_ios");
 	S->round_tab = dcs_results_table(w->res, "rounds.csv",
 					 "vm,round,start_s,end_s,bytes,dirty_bytes_at_end,phase");
 	for (size_t i = 0; i < S->n_plans; i++) {
@@ -815,6 +1138,8 @@ static void bottleneck_summary(struct mstate *S, const struct mig *m)
 	const char *metric, *unit;
 	if (strcmp(lb, "dirty_rate") == 0) {
 		dcs_summary(w->res, "lift_rate_gbps", m->label, 2 * m->dirty_Bps * 8 / 1e9, "Gbps");
+	} else if (strcmp(lb, "sender_cpu") == 0 || strcmp(lb, "page_scan") == 0) {
+		/* A host limit: no network setting lifts it. */
 	} else if (dcs_net_lift(w->net, m->from, m->to, main_limit(m), S->P.streams,
 				S->P.window_bytes, S->P.rate_cap_Bps, m->share_rate_Bps, &v,
 				&metric, &unit)) {
@@ -852,8 +1177,19 @@ static void migration_finish(struct dcs_world *w, void *state)
 			    "ms");
 		dcs_summary(w->res, "migration_rounds", m->label, m->live_rounds, "count");
 		dcs_summary(w->res, "migration_bytes", m->label, m->sent, "bytes");
+		dcs_summary(w->res, "migration_held_ios", m->label, (double)m->held_ios, "count");
 		dcs_summary_text(w->res, "migration_outcome", m->label, outcome_names[m->outcome],
 				 "");
+		if (m->pc_start > 0 && m->pc_faults < 0) {
+			dcs_summary(w->res, "migration_vm_lost", m->label, 1, "count");
+		} else if (m->pc_start > 0 && m->phase == PH_DONE && m->outcome <= OUT_MAX_ROUNDS) {
+			dcs_summary(w->res, "migration_postcopy_s", m->label,
+				    dcs_time_to_s(m->end - m->pc_start), "s");
+			dcs_summary(w->res, "migration_postcopy_faults", m->label, m->pc_faults,
+				    "count");
+			dcs_summary(w->res, "migration_postcopy_slowdown", m->label, m->pc_slowdown,
+				    "ratio");
+		}
 		bottleneck_summary(S, m);
 	}
 	for (size_t i = 0; i < S->n_plans; i++)
@@ -887,8 +1223,18 @@ static const struct dcs_metric_def migration_metrics[] = {
     {"migration_rounds", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT, "live pre-copy rounds"},
     {"migration_bytes", "bytes", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "memory bytes sent over the DCI"},
+    {"migration_held_ios", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "the VM's storage I/Os held while it was stopped for the switchover"},
     {"migration_outcome", "", DCS_BETTER_NEUTRAL, DCS_METRIC_LABEL,
      "converged, stunned, max_rounds, aborted or failed"},
+    {"migration_postcopy_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "post-copy phase: from the guest resuming at the destination to its last page arriving"},
+    {"migration_postcopy_faults", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "remote page faults during post-copy, each stopping a vCPU for one DCI round trip"},
+    {"migration_postcopy_slowdown", "ratio", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "share of the guest's vCPU time lost to remote page faults during post-copy"},
+    {"migration_vm_lost", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "1 when the DCI failed during post-copy and the VM was lost"},
     {"lift_rate_gbps", "Gbps", DCS_BETTER_NEUTRAL, DCS_METRIC_SETTING,
      "the migration rate at which pre-copy would shrink the dirty set (twice the dirty rate)"},
     {"plan_migrations", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT,
@@ -918,6 +1264,10 @@ static const struct dcs_event_def migration_events[] = {
     {"events.csv", "auto_converge", DCS_SEV_WARNING, "QEMU auto-converge throttles the guest"},
     {"events.csv", "stun", DCS_SEV_WARNING, "vMotion slows the guest's page dirtying"},
     {"events.csv", "evacuation_start", DCS_SEV_INFO, "a site evacuation starts"},
+    {"events.csv", "postcopy_start", DCS_SEV_INFO,
+     "the guest stops to resume at the destination and fetch the rest of its memory there"},
+    {"events.csv", "postcopy_lost", DCS_SEV_FAILURE,
+     "the DCI failed during post-copy: neither site holds all of the VM's memory, it is lost"},
 };
 
 static const struct dcs_metric_family migration_family = {

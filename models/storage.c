@@ -3,13 +3,28 @@
  * storage is shared, mirrored or replicated across the DCI, and what happens
  * to I/O when the DCI, a site, an array or the witness fails.
  *
- * I/O.  Each workload issues Poisson arrivals (rate `iops`, share
- * `read_ratio` reads, `block_kib` each) from its site, or from wherever its
- * VM runs now.  An I/O costs two kernel events, its arrival and its
- * completion: the array queues (struct dcs_mcq, FIFO with `servers` servers,
- * exponential or fixed service of mean read_ms / write_ms) give each leg's
- * completion time at admission, so the completion event is scheduled at once
- * with the whole latency known, and the payload carries the issue time.
+ * I/O.  Each workload is a closed loop (SPEC §6.2; reference
+ * tcp-and-queues.md "Closed loops"): its host keeps at most `queue_depth` I/Os
+ * outstanding, and each of those slots thinks an exponential time of mean
+ * Z = queue_depth / iops, issues an I/O (share `read_ratio` reads,
+ * `block_kib` each) from the workload's site or from wherever its VM runs
+ * now, and waits for it.  `iops` is what the host offers (the loop's rate if
+ * storage answered at once); with response time R it achieves
+ * queue_depth / (R + Z) (Little's law), so when latency rises the achieved
+ * rate falls instead of a backlog growing.  With many slots the arrivals are
+ * Poisson at `iops`.  Stun slows the VM's slots (Z / speed); while its VM is
+ * stopped for a switchover a slot's I/O is held and issued when it resumes.
+ * An I/O costs two kernel events, its arrival and its completion: the array
+ * queues (struct dcs_mcq, FIFO with `servers` servers, exponential or fixed
+ * service of mean read_ms / write_ms) give each leg's completion time at
+ * admission, so the completion event is scheduled at once with the whole
+ * latency known, and the payload carries the issue time.
+ *
+ * Held I/O (a write waiting out a mirror freeze, any I/O waiting out its
+ * VM's pause) is counted once (storage_held_ios, the longest wait) and its
+ * latency, the wait included, goes to the disrupted phase of storage.csv;
+ * the steady-state figures (phase normal, the summary's means and
+ * percentiles) take only I/O that was never held.
  *
  * Latency of one I/O issued at site h whose volume is entered at array site S
  * (S = h when h has an array):
@@ -22,23 +37,30 @@
  *                          + backlog delay of the S->R replication)
  *   async        = access(h,S) + local array response; the write also feeds
  *                  the replication S->R.
- * n_rtt comes from the protocol (dcs_storage_*_round_trips: FC writes 2 or 1
- * with write acceleration, iSCSI per its negotiated keys, NFS per RPC chunk,
- * reads 1), RTT from the network now (so degradation and rerouting count),
- * rate(a,b) is the path's goodput capacity (and the FC port's payload rate
- * for FC).  The path is the network's, unless it transits the witness site:
- * then the best path that avoids the witness (see spath()).  Both arrays of a mirror take the write
- * when it arrives: shifting the remote admission by a constant would not change the queue's
- * statistics, and keeps admissions in time order.
+ * n_rtt of a host reaching an array comes from the host protocol
+ * (dcs_storage_*_round_trips: FC writes 2 or 1 with write acceleration,
+ * iSCSI per its negotiated keys, NFS per pipelined RPC chunks, reads 1); the
+ * mirror leg S->R between arrays takes storage.replication_round_trips
+ * (default 1: array replication protocols send the data with the command,
+ * e.g. SRDF/S single round trip SiRT, Huawei FastWrite; dci-facts.md §2.1,
+ * §2.3 row 1), whatever the hosts speak.  RTT comes from the network now
+ * (so degradation and rerouting count), rate(a,b) is the path's goodput
+ * capacity (and the FC port's payload rate for FC).  Native FC (over dwdm,
+ * or storage.fc.transport native) also waits credit_rounds; FCIP does not.  The path is the
+ * network's, unless it transits the witness site: then the best path that avoids the witness (see
+ * spath()).  Both arrays of a mirror take the write when it arrives: shifting the remote admission
+ * by a constant would not change the queue's statistics, and keeps admissions in time order.
  *
  * Traffic.  Storage bytes crossing the DCI (mirror writes S->R, async
  * replication, and host I/O to a remote array) are one flow per ordered
  * site pair ("channel"), with infinite bytes and a demand equal to the mean
  * offered rate (sum of iops x share x bytes of the workloads using it), so
  * they show in links.csv and share the DCI with migrations by max-min
- * fairness.  For FC the demand is capped at the buffer-credit limit
+ * fairness.  For native FC the demand is capped at the buffer-credit limit
  * credits x frame payload / RTT (dcs_fc_credit_cap_Bps), with a warning that
- * names the credits the distance needs.  Backlog is a fluid: it grows at
+ * names the credits the distance needs; for FCIP (the default over every
+ * technology but dwdm) at the FCIP profile's max-bandwidth, and the flow is
+ * a TCP flow with the profile's window (dcs_fcip_window_bytes).  Backlog is a fluid: it grows at
  * offered - carried (carried is the flow's exact byte count), and while it
  * is positive the flow asks for as much as the network (or the credits)
  * allow until it is drained.  A synchronous write waits behind the backlog
@@ -49,7 +71,10 @@
  * the flow carries its whole demand (no backlog can form); the backlog is
  * integrated whenever a write finds the flow short of its demand and at
  * every sample tick, so a dip shorter than the gap between two writes can be
- * missed.
+ * missed.  A synchronous channel short of its demand grows by the bytes the
+ * hosts actually sent, not the offered mean: their closed loops wait for
+ * each write, so its backlog never exceeds the sum of queue_depth x block of
+ * the workloads using it.
  *
  * Failures (active_active).  The mirror is up while both sites and arrays
  * are up and the array sites reach each other without transiting the
@@ -84,11 +109,15 @@
  * loader); FC credits §2.2 (Brocade FOS: km x Gbps / 2 + 6, 8 credits per
  * port default in the loader; SNIA per-frame table); detach delay 5 s §2.3
  * row 2 (metro node detach rule example), witness in a third failure domain
- * §2.3 row 3 and §5.2; vendor RTT limits §2.3 (VPLEX/metro node 5 / 10 ms,
+ * §2.3 row 3 and §5.2; supported distances of synchronous products in the
+ * product table (sim/core/syncproducts.c, dci-facts.md §2.3; VPLEX/metro node 5 / 10 ms,
  * MetroCluster IP 7 ms and 700 km, vMSC 10 ms).  Array service figures (read
  * 0.5 ms, write 0.2 ms, 8 servers) are loader defaults for an all-flash
- * array with write cache, not sourced figures.  The formulas and the limits
- * of the model are in docs/models.md §3.
+ * array with write cache, not sourced figures.  queue_depth 32 (loader):
+ * VMware's per-LUN Disk.SchedNumReqOutstanding default and open-iscsi's
+ * node.session.queue_depth; Linux FC drivers range from 30 to 64 (lpfc
+ * lun_queue_depth 30, later 64; qla2xxx ql2xmaxqdepth 32, later 64).  The
+ * formulas and the limits of the model are in docs/models.md §3.
  */
 #include <math.h>
 #include <stdio.h>
@@ -99,7 +128,10 @@
 #include <gsl/gsl_rng.h>
 
 #include "storage.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/metrics.h"
+#include "dcisim/syncproducts.h"
+#include "dcisim/tech.h"
 #include "dcisim/world.h"
 
 enum plan_kind { PLAN_SERVE, PLAN_HOLD, PLAN_FAIL, PLAN_IDLE };
@@ -146,7 +178,10 @@ struct wl {
 	int idx;
 	char name[80];
 	gsl_rng *rng;
-	double gap_mean_ns;
+	double think_ns; /* mean think time of one slot: queue_depth / iops / speed */
+	int depth;       /* slots: I/Os outstanding at most */
+	double speed;    /* its VM's speed (stun, auto-converge) */
+	bool paused;     /* its VM is stopped: arrivals are held until it resumes */
 	double read_ratio;
 	double bytes;
 	int rtt_n[2];      /* protocol round trips: read, write */
@@ -156,9 +191,13 @@ struct wl {
 	int home_site; /* VM workloads: where the VM started */
 	int primary;   /* shared / async: the array holding its volume */
 	struct plan plan;
-	int64_t lat_sum_ns[2]; /* per op, for the workload's mean */
+	int64_t lat_sum_ns[2]; /* per op, steady state, for the workload's mean */
 	uint64_t lat_n[2];
 	struct dcs_lathist *phase[2][2]; /* VM workloads: [before/after move][op] */
+	struct dcs_lathist *writes;      /* steady-state writes */
+	uint64_t done;                   /* I/Os completed, held ones included */
+	uint64_t held, pause_held;       /* I/Os that waited out a freeze or a pause */
+	dcs_time_t held_max;             /* the longest such wait */
 };
 
 struct arr {
@@ -184,7 +223,10 @@ struct chan {
 	struct dcs_flow *f;
 	double offered, frames_ps; /* bytes/s and FC frames/s offered */
 	double next_offered, next_frames;
-	double cap; /* demand cap: FC credits, INFINITY otherwise */
+	double outstanding,
+	    next_outstanding; /* bytes the hosts using it keep outstanding at most */
+	double issued;        /* synchronous: bytes the hosts sent on it since the last update */
+	double cap;           /* demand cap: FC credits, INFINITY otherwise */
 	bool draining;
 	double backlog, sent_upd, off_cum, carried;
 	dcs_time_t t_upd;
@@ -193,10 +235,14 @@ struct chan {
 	double rpo_s, max_backlog, max_rpo_s;
 	int warned_need;
 	int need_brocade, need_frames;
+	bool fcip;          /* FC carried as FCIP on this channel's path */
+	double window;      /* FCIP: the TCP window of the flow (bytes); 0: none */
+	bool warned_native; /* native FC forced over a path that cannot carry it */
 	double path_km;
 	/* What limited the channel (summary limited_by): bytes carried under
-	 * each net limit, [LIM_CREDITS] those under the demand while the demand
-	 * was the FC credit cap; the current flow's counts already taken. */
+	 * each net limit, [LIM_CAP] those under the demand while the demand
+	 * was the transport's cap (FC credits, FCIP max-bandwidth); the current
+	 * flow's counts already taken. */
 	double lim_bytes[DCS_LIMIT_COUNT + 1];
 	double lim_seen[DCS_LIMIT_COUNT];
 	bool demand_is_cap;
@@ -204,21 +250,28 @@ struct chan {
 	double share_rate_Bps; /* the flow's rate when its link share last held it */
 };
 
-#define LIM_CREDITS DCS_LIMIT_COUNT
+#define LIM_CAP DCS_LIMIT_COUNT
 
 struct spath {
 	uint32_t epoch;
 	bool valid, ok;
+	bool fc_native;     /* every link can carry native FC (tech.h fc_native) */
 	dcs_time_t one_way; /* unloaded: the queues are read per I/O */
 	double cap_Bps, km;
 	int nh;            /* its hops, for the queues */
 	int *links, *dirs; /* allocated on first use */
 };
 
+/* An I/O waiting out a mirror freeze (a write, at the site it was issued
+ * from) or its VM's pause (issued from wherever the VM runs on resume). */
+enum hold_kind { HOLD_FREEZE, HOLD_PAUSE };
+
 struct held {
 	dcs_time_t t_issue;
 	int wl;
 	int site;
+	int8_t op;
+	int8_t kind;
 };
 
 struct sto {
@@ -234,12 +287,11 @@ struct sto {
 	uint32_t epoch;
 	int *path_links;
 	struct spath *sp; /* [a * n_sites + b] */
-	dcs_time_t *dj_dist;
-	int *dj_pred;
-	bool *dj_done;
 	/* per site */
-	struct dcs_lathist *hist; /* [site * 2 + op] */
-	uint64_t *failed, *divergent;
+	struct dcs_lathist *hist; /* [(site * 2 + op) * 2 + phase]: 0 normal, 1 disrupted (held) */
+	uint64_t *failed, *divergent, *held_ios;
+	dcs_time_t *held_max;
+	int8_t *wstate; /* what the last DCS_NOTE_STORAGE_STATE said: plan kind of a write */
 	dcs_time_t *unavail_ns, *unavail_since;
 	bool *unavail_now, *relevant;
 	/* channels, [src * n_sites + dst], created on first use */
@@ -263,7 +315,8 @@ struct sto {
 	size_t n_held, cap_held;
 	bool witness_up;
 	bool witness_oob;
-	unsigned vendor_warned;
+	double sync_ratio_max; /* largest RTT or distance / supported, so far */
+	bool sync_over;
 	struct dcs_table *repl;
 	dcs_time_t sample_ns;
 	int64_t tick_k;
@@ -275,12 +328,13 @@ struct done_msg {
 	uint32_t epoch;
 	int32_t site;
 	int32_t op;
+	int32_t held; /* it waited out a freeze or a pause: the disrupted phase */
 };
 
 static void oom(void)
 {
 	fprintf(stderr, "dcisim: storage: out of memory\n");
-	exit(3);
+	exit(DCS_EXIT_RUNTIME);
 }
 
 static const char *site_id(const struct sto *m, int s)
@@ -320,7 +374,7 @@ static const struct spath *spath(struct sto *m, int a, int b)
 		return p;
 	struct dcs_net *net = m->w->net;
 	const struct dcs_scenario *scn = m->w->scn;
-	int W = m->cfg->witness_site, n = m->n_sites, nl = (int)scn->n_links;
+	int W = m->cfg->witness_site, nl = (int)scn->n_links;
 	int *keep_links = p->links, *keep_dirs = p->dirs;
 	memset(p, 0, sizeof(*p));
 	p->links = keep_links;
@@ -352,50 +406,16 @@ static const struct spath *spath(struct sto *m, int a, int b)
 		p->ok = hops >= 0 && dcs_net_latency_now(net, a, b, key) != DCS_TIME_NEVER;
 		p->one_way = p->ok ? dcs_net_one_way_base(net, a, b) : DCS_TIME_NEVER;
 	} else {
-		/* Dijkstra from a over sites other than the witness. */
-		dcs_time_t *d = m->dj_dist;
-		int *pred = m->dj_pred;
-		bool *done = m->dj_done;
-		for (int v = 0; v < n; v++) {
-			d[v] = DCS_TIME_NEVER;
-			pred[v] = -1;
-			done[v] = v == W || !site_up(m, v);
-		}
-		d[a] = 0;
-		for (;;) {
-			int u = -1;
-			for (int v = 0; v < n; v++)
-				if (!done[v] && d[v] != DCS_TIME_NEVER && (u < 0 || d[v] < d[u]))
-					u = v;
-			if (u < 0)
-				break;
-			done[u] = true;
-			for (int l = 0; l < nl; l++) {
-				const struct dcs_link_cfg *c = &scn->links[l];
-				if (!dcs_net_link_carries(net, l) || (c->a != u && c->b != u))
-					continue;
-				int v = c->a == u ? c->b : c->a;
-				dcs_time_t nd = d[u] + dcs_net_link_one_way(net, l);
-				if (!done[v] && nd < d[v]) {
-					d[v] = nd;
-					pred[v] = l;
-				}
-			}
-		}
-		p->ok = d[b] != DCS_TIME_NEVER;
-		p->one_way = d[b];
-		hops = 0;
-		for (int v = b; p->ok && v != a; hops++) {
-			int l = pred[v];
-			m->path_links[hops] = l;
-			v = scn->links[l].a == v ? scn->links[l].b : scn->links[l].a;
-		}
+		hops = dcs_net_path_avoiding(net, a, b, W, m->path_links, NULL, nl, &p->one_way);
+		p->ok = hops >= 0;
 	}
-	/* Hops in order from a (the witness-avoiding walk filled them from b). */
+	p->fc_native = p->ok;
+	/* Hops in order from a, with their directions for the queues. */
 	for (int i = 0, at = a; p->ok && i < hops; i++) {
-		int li = transit ? m->path_links[hops - 1 - i] : m->path_links[i];
+		int li = m->path_links[i];
 		const struct dcs_link_cfg *l = &scn->links[li];
 		double c = dcs_net_link_capacity_Bps(net, li);
+		p->fc_native &= dcs_tech(l->technology)->fc_native;
 		if (c < p->cap_Bps)
 			p->cap_Bps = c;
 		p->km += l->distance_km * l->route_factor;
@@ -432,7 +452,8 @@ static dcs_time_t leg_queue(struct sto *m, const struct leg *lg)
 	double q = 0;
 	for (int i = 0; i < lg->nseg; i++) {
 		const struct seg *sg = &lg->seg[i];
-		q += sg->n * (path_queue_now_s(m, sg->a, sg->b) + path_queue_now_s(m, sg->b, sg->a));
+		q +=
+		    sg->n * (path_queue_now_s(m, sg->a, sg->b) + path_queue_now_s(m, sg->b, sg->a));
 	}
 	return q > 0 ? dcs_time_from_s(q) : 0;
 }
@@ -474,9 +495,31 @@ static double path_km(struct sto *m, int a, int b)
 	return spath(m, a, b)->km;
 }
 
-/* Network time of one I/O of workload `wl` (NULL: a zero-byte probe) from a
- * host at a to an array at b: round trips, serialisation, credit waits. */
-static dcs_time_t net_time(struct sto *m, const struct wl *wl, int a, int b, int op)
+/* Does FC cross a -> b natively (buffer credits), rather than as FCIP?  The
+ * scenario's fc.transport, else the path's technologies (tech.h fc_native:
+ * native only over dwdm). */
+static bool fc_native(struct sto *m, int a, int b)
+{
+	if (m->cfg->protocol != DCS_PROTO_FC)
+		return false;
+	if (m->cfg->fc.transport != DCS_FC_TRANSPORT_DEFAULT)
+		return m->cfg->fc.transport == DCS_FC_NATIVE;
+	return spath(m, a, b)->fc_native;
+}
+
+/* Network time of `n` round trips of one I/O of workload `wl` (NULL: a
+ * zero-byte probe of one round trip) between sites a and b: the round trips,
+ * the serialisation and, for native FC, the waits for credits. */
+/* The round trips of `n` protocol round trips of one I/O of `wl` (NULL: a
+ * probe, one) between a and b, with native FC's waits for credits. */
+static int trips_n(struct sto *m, const struct wl *wl, int a, int b, int n)
+{
+	if (!wl)
+		return 1;
+	return fc_native(m, a, b) ? n + wl->credit_rounds : n;
+}
+
+static dcs_time_t trips_time(struct sto *m, const struct wl *wl, int a, int b, int n)
 {
 	if (a == b)
 		return 0;
@@ -485,10 +528,25 @@ static dcs_time_t net_time(struct sto *m, const struct wl *wl, int a, int b, int
 		return 0;
 	if (!wl)
 		return rtt;
-	int n = wl->rtt_n[op] + wl->credit_rounds;
+	n = trips_n(m, wl, a, b, n);
 	double rate = path_rate(m, a, b);
 	double ser = rate > 0 && isfinite(rate) ? wl->bytes / rate : 0;
 	return n * rtt + dcs_time_from_s(ser);
+}
+
+/* A host at a doing one I/O on an array at b: the host protocol's round
+ * trips (dcs_storage_*_round_trips). */
+static dcs_time_t net_time(struct sto *m, const struct wl *wl, int a, int b, int op)
+{
+	return trips_time(m, wl, a, b, wl ? wl->rtt_n[op] : 1);
+}
+
+/* The mirror leg of a write, array S to array R: the arrays' replication
+ * protocol, storage.replication_round_trips (1 by default), whatever the
+ * hosts speak. */
+static dcs_time_t mirror_time(struct sto *m, const struct wl *wl, int S, int R)
+{
+	return trips_time(m, wl, S, R, m->cfg->replication_round_trips);
 }
 
 /* ---- channels ---- */
@@ -526,10 +584,17 @@ static void chan_take_limits(struct sto *m, struct chan *ch)
 		double b = dcs_flow_limit_bytes(m->w->net, ch->f, (enum dcs_limit)l);
 		double d = b - ch->lim_seen[l];
 		ch->lim_seen[l] = b;
-		ch->lim_bytes[l == DCS_LIMIT_DEMAND && ch->demand_is_cap ? LIM_CREDITS : l] += d;
+		ch->lim_bytes[l == DCS_LIMIT_DEMAND && ch->demand_is_cap ? LIM_CAP : l] += d;
 	}
 	if (dcs_flow_limited_by(ch->f) == DCS_LIMIT_LINK_SHARE)
 		ch->share_rate_Bps = dcs_flow_rate_Bps(ch->f);
+}
+
+/* What caps the channel's demand: FC buffer credits (native) or the FCIP
+ * profile's max-bandwidth. */
+static const char *chan_cap_name(const struct chan *ch)
+{
+	return ch->fcip ? "fcip_max_bandwidth" : "fc_credits";
 }
 
 /* The limit holding the channel now, in the words of replication.csv. */
@@ -539,7 +604,7 @@ static const char *chan_limit_now(const struct chan *ch)
 		return "none";
 	enum dcs_limit l = dcs_flow_limited_by(ch->f);
 	if (l == DCS_LIMIT_DEMAND)
-		return ch->demand_is_cap ? "fc_credits" : "offered_load";
+		return ch->demand_is_cap ? chan_cap_name(ch) : "offered_load";
 	return dcs_limit_name(l);
 }
 
@@ -567,7 +632,7 @@ static void chan_apply(struct sto *m, struct chan *ch)
 					     .bytes = INFINITY,
 					     .demand_Bps = demand,
 					     .streams = 1,
-					     .window_bytes = 0,
+					     .window_bytes = ch->window,
 					     .offered = !ch->draining,
 					     .key = pair_key(m, ch->src, ch->dst),
 					     .label = ch->label};
@@ -624,7 +689,15 @@ static void chan_update(struct sto *m, struct chan *ch)
 	ch->t_upd = now;
 	ch->carried += carried;
 	ch->off_cum += ch->offered * dt;
-	ch->backlog += ch->offered * dt - carried;
+	/* A synchronous channel short of its demand queues what the hosts'
+	 * closed loops actually sent, so it never holds more than their queue
+	 * depths allow (while its flow carries the whole demand no backlog
+	 * forms); the asynchronous replication takes the offered rate. */
+	bool whole = ch->f && !ch->draining && dcs_flow_rate_Bps(ch->f) >= ch->offered * (1 - 1e-9);
+	ch->backlog += (ch->async ? ch->offered * dt : whole ? carried : ch->issued) - carried;
+	ch->issued = 0;
+	if (!ch->async && ch->backlog > ch->outstanding)
+		ch->backlog = ch->outstanding;
 	if (ch->backlog < BACKLOG_EPS)
 		ch->backlog = 0;
 	if (ch->backlog > ch->max_backlog)
@@ -676,6 +749,7 @@ static void chan_set_offered(struct sto *m, struct chan *ch, double offered, dou
 		/* A synchronous channel that stops carrying writes has none left
 		 * to deliver: they were held, failed or are resynchronised. */
 		ch->backlog = 0;
+		ch->issued = 0;
 		ch->bp_n = 0;
 	}
 	if (ch->backlog == 0)
@@ -685,13 +759,10 @@ static void chan_set_offered(struct sto *m, struct chan *ch, double offered, dou
 	chan_apply(m, ch);
 }
 
-/* FC credits: the cap they put on the channel, and a warning when the
- * distance needs more than the ISL has. */
-static void chan_credits(struct sto *m, struct chan *ch)
+/* Native FC: the cap the buffer credits put on the channel, and a warning
+ * when the distance needs more than the ISL has. */
+static void chan_credits(struct sto *m, struct chan *ch, double *cap_out)
 {
-	if (m->cfg->protocol != DCS_PROTO_FC || ch->next_offered <= 0 ||
-	    !reach(m, ch->src, ch->dst))
-		return;
 	double speed = m->cfg->fc.speed_gbps;
 	int credits = m->cfg->fc.bb_credits;
 	double payload =
@@ -704,11 +775,7 @@ static void chan_credits(struct sto *m, struct chan *ch)
 	int need = ch->need_brocade > ch->need_frames ? ch->need_brocade : ch->need_frames;
 	double line = dcs_fc_credit_cap_Bps(1 << 30, payload, rtt, speed);
 	bool starved = cap < line * (1 - 1e-12);
-	if (cap != ch->cap) {
-		chan_update(m, ch);
-		ch->cap = cap;
-		chan_apply(m, ch);
-	}
+	*cap_out = cap;
 	/* One warning per site pair and figure: both directions need the same. */
 	struct chan *rev = m->chans[ch->dst * m->n_sites + ch->src];
 	if (credits < need && need != ch->warned_need && (!rev || need != rev->warned_need)) {
@@ -724,6 +791,51 @@ static void chan_credits(struct sto *m, struct chan *ch)
 			 starved ? "replication is capped at" : "the port still carries", cap / 1e6,
 			 cap * 8 / 1e9);
 	}
+}
+
+/* How FC crosses the channel's path and what that caps: native FC over
+ * optical transport is capped by its buffer credits (chan_credits); FCIP is
+ * a TCP flow whose window the FCIP profile sizes from its max-bandwidth and
+ * the path's RTT (dcs_fcip_window_bytes), sending no faster than the
+ * max-bandwidth, and has no credit rule.  A window change restarts the flow
+ * (the bytes already carried stay counted). */
+static void chan_transport(struct sto *m, struct chan *ch)
+{
+	if (m->cfg->protocol != DCS_PROTO_FC || ch->next_offered <= 0 ||
+	    !reach(m, ch->src, ch->dst))
+		return;
+	bool native = fc_native(m, ch->src, ch->dst);
+	double cap, window = 0;
+	ch->fcip = !native;
+	if (native) {
+		chan_credits(m, ch, &cap);
+		if (!spath(m, ch->src, ch->dst)->fc_native && !ch->warned_native) {
+			ch->warned_native = true;
+			dcs_warn(m->w->res, now_of(m), "storage",
+				 "FC %s->%s: storage.fc.transport is native but the path crosses "
+				 "links that are not optical transport (dwdm); native FC cannot "
+				 "ride them (FCIP would)",
+				 site_id(m, ch->src), site_id(m, ch->dst));
+		}
+	} else {
+		ch->need_brocade = ch->need_frames = 0;
+		cap = m->cfg->fc.fcip_max_bandwidth_mbps * 1e6 / 8;
+		window = dcs_fcip_window_bytes(m->cfg->fc.fcip_max_bandwidth_mbps,
+					       m->cfg->fc.fcip_rtt_ms,
+					       dcs_time_to_s(storage_rtt(m, ch->src, ch->dst)));
+	}
+	if (cap == ch->cap && window == ch->window)
+		return;
+	chan_update(m, ch);
+	ch->cap = cap;
+	if (window != ch->window && ch->f) {
+		chan_take_limits(m, ch);
+		dcs_flow_stop(m->w->net, ch->f);
+		ch->f = NULL;
+		ch->sent_upd = 0;
+	}
+	ch->window = window;
+	chan_apply(m, ch);
 }
 
 /* ---- plans: how an I/O from a site is served in the current state ---- */
@@ -767,14 +879,14 @@ static struct leg *add_leg(struct opplan *o, int array, int chan, dcs_time_t ext
 
 /* The round trips of one I/O of `wl` (NULL: a probe) from a to b, whose
  * queues it pays when issued. */
-static void add_seg(struct leg *lg, const struct wl *wl, int a, int b, int op)
+static void add_seg(struct leg *lg, int a, int b, int n)
 {
 	if (a == b)
 		return;
 	struct seg *sg = &lg->seg[lg->nseg++];
 	sg->a = a;
 	sg->b = b;
-	sg->n = wl ? wl->rtt_n[op] + wl->credit_rounds : 1;
+	sg->n = n;
 }
 
 /* The host at h reaches array i: one leg, with its access channel. */
@@ -788,7 +900,8 @@ static void serve_via(struct sto *m, const struct wl *wl, int h, int op, int i, 
 	o->kind = PLAN_SERVE;
 	if (h != S)
 		o->access_chan = op == DCS_OP_WRITE ? chan_id(m, h, S) : chan_id(m, S, h);
-	add_seg(add_leg(o, i, -1, net_time(m, wl, h, S, op)), wl, h, S, op);
+	add_seg(add_leg(o, i, -1, net_time(m, wl, h, S, op)), h, S,
+		trips_n(m, wl, h, S, wl ? wl->rtt_n[op] : 1));
 }
 
 static void plan_aa(struct sto *m, const struct wl *wl, int h, int op, struct opplan *o)
@@ -805,11 +918,10 @@ static void plan_aa(struct sto *m, const struct wl *wl, int h, int op, struct op
 		if (o->kind == PLAN_SERVE && op == DCS_OP_WRITE) {
 			int S = m->arr[i].site, R = m->arr[j].site;
 			struct leg *lg = add_leg(o, j, chan_id(m, S, R),
-						 o->leg[0].extra +
-						     net_time(m, wl, S, R, DCS_OP_WRITE));
+						 o->leg[0].extra + mirror_time(m, wl, S, R));
 			lg->nseg = o->leg[0].nseg;
 			lg->seg[0] = o->leg[0].seg[0];
-			add_seg(lg, wl, S, R, DCS_OP_WRITE);
+			add_seg(lg, S, R, trips_n(m, wl, S, R, m->cfg->replication_round_trips));
 		}
 		return;
 	case AA_FROZEN:
@@ -893,11 +1005,22 @@ static int wl_site(const struct sto *m, const struct wl *wl)
 
 /* ---- recording ---- */
 
-static void record(struct sto *m, struct wl *wl, int site, int op, dcs_time_t lat)
+static struct dcs_lathist *site_hist(struct sto *m, int site, int op, bool disrupted)
 {
-	dcs_lathist_add(&m->hist[site * 2 + op], lat);
+	return &m->hist[(site * 2 + op) * 2 + disrupted];
+}
+
+/* A completed I/O: steady-state figures take only I/O that was never held. */
+static void record(struct sto *m, struct wl *wl, int site, int op, dcs_time_t lat, bool held)
+{
+	dcs_lathist_add(site_hist(m, site, op, held), lat);
+	wl->done++;
+	if (held)
+		return;
 	wl->lat_sum_ns[op] += lat;
 	wl->lat_n[op]++;
+	if (op == DCS_OP_WRITE)
+		dcs_lathist_add(wl->writes, lat);
 	if (wl->cfg->vm >= 0) {
 		int ph = site != wl->home_site;
 		if (!wl->phase[ph][op]) {
@@ -918,7 +1041,9 @@ static void count_write(struct sto *m, const struct wl *wl, int site, const stru
 		m->aa.missed[array] += wl->bytes;
 }
 
-static void hold(struct sto *m, dcs_time_t t_issue, int wl, int site)
+/* Holds an I/O; `again` when it was held before (it is counted once). */
+static void hold(struct sto *m, struct wl *wl, dcs_time_t t_issue, int site, int op,
+		 enum hold_kind kind, bool again)
 {
 	if (m->n_held == m->cap_held) {
 		size_t cap = m->cap_held ? 2 * m->cap_held : 1024;
@@ -928,37 +1053,151 @@ static void hold(struct sto *m, dcs_time_t t_issue, int wl, int site)
 		m->held = h;
 		m->cap_held = cap;
 	}
-	m->held[m->n_held++] = (struct held){t_issue, wl, site};
+	m->held[m->n_held++] = (struct held){t_issue, wl->idx, site, (int8_t)op, (int8_t)kind};
+	if (again)
+		return;
+	wl->held++;
+	wl->pause_held += kind == HOLD_PAUSE;
+	m->held_ios[site]++;
 }
 
-/* Held writes complete (healed: plus their remote leg), or fail. */
+/* An I/O leaves the hold after waiting since t_issue. */
+static void unhold(struct sto *m, struct wl *wl, int site, dcs_time_t t_issue)
+{
+	dcs_time_t wait = now_of(m) - t_issue;
+	if (wait > wl->held_max)
+		wl->held_max = wait;
+	if (wait > m->held_max[site])
+		m->held_max[site] = wait;
+}
+
+/* ---- the closed loop: slots think, issue, wait for completion ---- */
+
+static dcs_time_t draw_exp_ns(gsl_rng *r, double mean_ns)
+{
+	/* A tiny rate (iops 1e-12) draws gaps beyond any horizon, and beyond
+	 * int64: capped at 2^62 ns (146 years; horizons are at most 1e9 s). */
+	double ns = gsl_ran_exponential(r, mean_ns) + 0.5;
+	return ns < 0x1p62 ? (dcs_time_t)ns : (dcs_time_t)1 << 62;
+}
+
+static void on_arrival(struct dcs_kernel *k, void *ctx, const void *payload);
+
+/* A slot that is free at `from` thinks, then issues its next I/O, unless
+ * the workload has stopped by then. */
+static void think(struct sto *m, struct wl *wl, dcs_time_t from)
+{
+	dcs_time_t next = from + draw_exp_ns(wl->rng, wl->think_ns);
+	if (next < wl->t_off && next <= m->w->horizon)
+		dcs_schedule(m->w->k, next, on_arrival, wl, NULL, 0);
+}
+
+static void on_done(struct dcs_kernel *k, void *ctx, const void *payload);
+
+/* Admits an I/O to the arrays of its plan now and schedules its completion. */
+static void serve(struct sto *m, struct wl *wl, int site, int op, const struct opplan *o,
+		  dcs_time_t t_issue, bool held)
+{
+	dcs_time_t now = now_of(m), done = now;
+	for (int l = 0; l < o->nlegs; l++) {
+		struct arr *a = &m->arr[o->leg[l].array];
+		dcs_time_t service =
+		    a->fixed ? (dcs_time_t)a->mean_ns[op] : draw_exp_ns(a->rng, a->mean_ns[op]);
+		dcs_time_t t = dcs_mcq_admit(&a->q, now, service) + o->leg[l].extra +
+			       leg_queue(m, &o->leg[l]) + chan_delay(m, o->leg[l].chan);
+		if (t > done)
+			done = t;
+		if (o->leg[l].chan >= 0)
+			m->chans[o->leg[l].chan]->issued += wl->bytes;
+	}
+	done += chan_delay(m, o->access_chan);
+	if (o->access_chan >= 0)
+		m->chans[o->access_chan]->issued += wl->bytes;
+	if (o->async_chan >= 0)
+		chan_delay(m, o->async_chan); /* keeps the backlog current */
+	if (op == DCS_OP_WRITE && (o->divergent || o->one_sided))
+		count_write(m, wl, site, o, o->leg[0].array);
+	struct done_msg d = {
+	    .t_issue = t_issue, .epoch = m->epoch, .site = site, .op = op, .held = held};
+	dcs_schedule(m->w->k, done, on_done, wl, &d, sizeof(d));
+}
+
+/* Issues an I/O from wherever the workload's host is now; `held` when it
+ * already waited out a pause. */
+static void issue(struct sto *m, struct wl *wl, int op, dcs_time_t t_issue, bool held)
+{
+	int site = wl_site(m, wl);
+	const struct opplan *o = &plan_get(m, wl, site)->op[op];
+	m->relevant[site] = true;
+	switch (o->kind) {
+	case PLAN_SERVE:
+		serve(m, wl, site, op, o, t_issue, held);
+		return;
+	case PLAN_HOLD:
+		hold(m, wl, t_issue, site, op, HOLD_FREEZE, held);
+		return;
+	case PLAN_FAIL:
+		m->failed[site]++;
+		break;
+	case PLAN_IDLE:
+		break;
+	}
+	think(m, wl, now_of(m)); /* refused at once: the slot is free again */
+}
+
+/* After a pass over the first n held I/Os that kept `keep` of them in
+ * place: the ones held again during the pass (appended after n) follow. */
+static void drop_released(struct sto *m, size_t keep, size_t n)
+{
+	if (m->n_held > n)
+		memmove(m->held + keep, m->held + n, (m->n_held - n) * sizeof(*m->held));
+	m->n_held = keep + (m->n_held - n);
+}
+
+/* Held I/O of the mirror freeze completes (healed: plus its remote leg) or
+ * fails, now that the mirror's state is decided. */
 static void resolve_held(struct sto *m)
 {
-	dcs_time_t now = now_of(m);
-	size_t keep = 0;
-	for (size_t k = 0; k < m->n_held; k++) {
+	size_t keep = 0, n = m->n_held;
+	/* Released I/O may be held again (appended): look at the first n only. */
+	for (size_t k = 0; k < n; k++) {
 		struct held h = m->held[k];
 		struct wl *wl = &m->wls[h.wl];
+		if (h.kind != HOLD_FREEZE) {
+			m->held[keep++] = h;
+			continue;
+		}
 		struct opplan o;
-		plan_op(m, wl, h.site, DCS_OP_WRITE, &o);
+		plan_op(m, wl, h.site, h.op, &o);
 		if (o.kind == PLAN_HOLD) {
 			m->held[keep++] = h;
 			continue;
 		}
-		if (o.kind != PLAN_SERVE) {
+		unhold(m, wl, h.site, h.t_issue);
+		if (o.kind == PLAN_SERVE) {
+			serve(m, wl, h.site, h.op, &o, h.t_issue, true);
+		} else {
 			m->failed[h.site]++;
+			think(m, wl, now_of(m));
+		}
+	}
+	drop_released(m, keep, n);
+}
+
+/* The VM of `wl` resumed: what it held is issued now, from its new site. */
+static void release_paused(struct sto *m, struct wl *wl)
+{
+	size_t keep = 0, n = m->n_held;
+	for (size_t k = 0; k < n; k++) {
+		struct held h = m->held[k];
+		if (h.kind != HOLD_PAUSE || h.wl != wl->idx) {
+			m->held[keep++] = h;
 			continue;
 		}
-		dcs_time_t extra = 0;
-		for (int l = 0; l < o.nlegs; l++) {
-			dcs_time_t e = o.leg[l].extra + leg_queue(m, &o.leg[l]);
-			if (e > extra)
-				extra = e;
-		}
-		record(m, wl, h.site, DCS_OP_WRITE, now + extra - h.t_issue);
-		count_write(m, wl, h.site, &o, o.leg[0].array);
+		unhold(m, wl, h.site, h.t_issue);
+		issue(m, wl, h.op, h.t_issue, true);
 	}
-	m->n_held = keep;
+	drop_released(m, keep, n);
 }
 
 /* ---- events: arrivals and completions ---- */
@@ -975,69 +1214,42 @@ static void on_done(struct dcs_kernel *k, void *ctx, const void *payload)
 		struct opplan o;
 		plan_op(m, wl, d.site, d.op, &o);
 		if (o.kind == PLAN_HOLD) {
-			hold(m, d.t_issue, wl->idx, d.site);
+			hold(m, wl, d.t_issue, d.site, d.op, HOLD_FREEZE, d.held);
 			return;
 		}
 		if (o.kind != PLAN_SERVE) {
 			m->failed[d.site]++;
+			think(m, wl, dcs_now(k));
 			return;
 		}
 	}
-	record(m, wl, d.site, d.op, dcs_now(k) - d.t_issue);
+	record(m, wl, d.site, d.op, dcs_now(k) - d.t_issue, d.held);
+	think(m, wl, dcs_now(k));
 }
 
-static dcs_time_t draw_exp_ns(gsl_rng *r, double mean_ns)
-{
-	/* A tiny rate (iops 1e-12) draws gaps beyond any horizon, and beyond
-	 * int64: capped at 2^62 ns (146 years; horizons are at most 1e9 s). */
-	double ns = gsl_ran_exponential(r, mean_ns) + 0.5;
-	return ns < 0x1p62 ? (dcs_time_t)ns : (dcs_time_t)1 << 62;
-}
-
+/* A slot's think time ended: it issues an I/O, or holds it while its VM is
+ * stopped. */
 static void on_arrival(struct dcs_kernel *k, void *ctx, const void *payload)
 {
 	(void)payload;
 	struct wl *wl = ctx;
 	struct sto *m = wl->m;
-	dcs_time_t now = dcs_now(k);
-	if (now >= wl->t_off)
+	if (dcs_now(k) >= wl->t_off)
 		return;
-	dcs_time_t next = now + draw_exp_ns(wl->rng, wl->gap_mean_ns);
-	if (next < wl->t_off)
-		dcs_schedule(k, next, on_arrival, wl, NULL, 0);
-	int site = wl_site(m, wl);
 	int op = gsl_rng_uniform(wl->rng) < wl->read_ratio ? DCS_OP_READ : DCS_OP_WRITE;
-	const struct opplan *o = &plan_get(m, wl, site)->op[op];
-	m->relevant[site] = true;
-	switch (o->kind) {
-	case PLAN_SERVE:
-		break;
-	case PLAN_HOLD:
-		hold(m, now, wl->idx, site);
-		return;
-	case PLAN_FAIL:
-		m->failed[site]++;
-		return;
-	case PLAN_IDLE:
+	if (wl->paused) {
+		hold(m, wl, dcs_now(k), wl_site(m, wl), op, HOLD_PAUSE, false);
 		return;
 	}
-	dcs_time_t done = now;
-	for (int l = 0; l < o->nlegs; l++) {
-		struct arr *a = &m->arr[o->leg[l].array];
-		dcs_time_t service =
-		    a->fixed ? (dcs_time_t)a->mean_ns[op] : draw_exp_ns(a->rng, a->mean_ns[op]);
-		dcs_time_t t = dcs_mcq_admit(&a->q, now, service) + o->leg[l].extra +
-			       leg_queue(m, &o->leg[l]) + chan_delay(m, o->leg[l].chan);
-		if (t > done)
-			done = t;
-	}
-	done += chan_delay(m, o->access_chan);
-	if (o->async_chan >= 0)
-		chan_delay(m, o->async_chan); /* keeps the backlog current */
-	if (op == DCS_OP_WRITE && (o->divergent || o->one_sided))
-		count_write(m, wl, site, o, o->leg[0].array);
-	struct done_msg d = {.t_issue = now, .epoch = m->epoch, .site = site, .op = op};
-	dcs_schedule(k, done, on_done, wl, &d, sizeof(d));
+	issue(m, wl, op, dcs_now(k), false);
+}
+
+/* The workload's slots start thinking. */
+static void start_slots(struct sto *m, struct wl *wl)
+{
+	wl->active = true;
+	for (int i = 0; i < wl->depth; i++)
+		think(m, wl, now_of(m));
 }
 
 /* ---- reacting to the world ---- */
@@ -1047,7 +1259,8 @@ static void recompute_offered(struct sto *m)
 	size_t nn = (size_t)m->n_sites * (size_t)m->n_sites;
 	for (size_t c = 0; c < nn; c++)
 		if (m->chans[c])
-			m->chans[c]->next_offered = m->chans[c]->next_frames = 0;
+			m->chans[c]->next_offered = m->chans[c]->next_frames =
+			    m->chans[c]->next_outstanding = 0;
 	for (size_t i = 0; i < m->n_wls; i++) {
 		struct wl *wl = &m->wls[i];
 		if (!wl->active)
@@ -1058,7 +1271,9 @@ static void recompute_offered(struct sto *m)
 			const struct opplan *o = &p->op[op];
 			if (o->kind != PLAN_SERVE)
 				continue;
-			double ios = wl->cfg->iops *
+			/* The offered rate, slowed with the VM and nothing while it
+			 * is paused. */
+			double ios = (wl->paused ? 0 : wl->cfg->iops * wl->speed) *
 				     (op == DCS_OP_READ ? wl->read_ratio : 1 - wl->read_ratio);
 			int cs[4] = {o->access_chan, o->async_chan, -1, -1};
 			for (int l = 0; l < o->nlegs; l++)
@@ -1068,6 +1283,7 @@ static void recompute_offered(struct sto *m)
 					continue;
 				m->chans[cs[c]]->next_offered += ios * wl->bytes;
 				m->chans[cs[c]]->next_frames += ios * frames;
+				m->chans[cs[c]]->next_outstanding += wl->depth * wl->bytes;
 			}
 		}
 	}
@@ -1075,7 +1291,9 @@ static void recompute_offered(struct sto *m)
 		struct chan *ch = m->chans[c];
 		if (!ch)
 			continue;
-		chan_credits(m, ch);
+		chan_transport(m, ch);
+		chan_update(m, ch);
+		ch->outstanding = ch->next_outstanding;
 		chan_set_offered(m, ch, ch->next_offered, ch->next_frames);
 		bool r = reach(m, ch->src, ch->dst);
 		if (ch->async && ch->used && r != ch->reachable)
@@ -1099,23 +1317,56 @@ static void update_unavailable(struct sto *m)
 	}
 }
 
-static void vendor_check(struct sto *m)
+/* Tells the other models where hosts may write now (DCS_NOTE_STORAGE_STATE),
+ * for each site whose answer changed. */
+static void publish_writable(struct sto *m)
 {
-	if (m->cfg->mode != DCS_STORAGE_ACTIVE_ACTIVE)
+	for (int s = 0; s < m->n_sites; s++) {
+		struct opplan o;
+		plan_op(m, NULL, s, DCS_OP_WRITE, &o);
+		enum plan_kind was = (enum plan_kind)m->wstate[s];
+		m->wstate[s] = (int8_t)o.kind;
+		if ((was == PLAN_SERVE) == (o.kind == PLAN_SERVE) &&
+		    (was == PLAN_HOLD) == (o.kind == PLAN_HOLD))
+			continue;
+		struct dcs_note n = {.kind = DCS_NOTE_STORAGE_STATE,
+				     .index = s,
+				     .up = o.kind == PLAN_SERVE,
+				     .degraded = o.kind == PLAN_HOLD};
+		dcs_bus_publish(m->w->bus, &n);
+	}
+}
+
+static const char *pair_name(const struct sto *m, char *buf, size_t n);
+
+/* The synchronous mirror against its product class's supported distance
+ * (dcisim/syncproducts.h), on the path it takes now: the largest ratio seen
+ * goes to summary.csv, and each time it passes 1 events.csv says so (the
+ * loader already warned from the nominal path). */
+static void sync_check(struct sto *m)
+{
+	if (m->cfg->mode != DCS_STORAGE_ACTIVE_ACTIVE || m->n_arrays < 2)
 		return;
 	int a = m->arr[0].site, b = m->arr[1].site;
 	if (!reach(m, a, b))
 		return;
 	double rtt_ms = dcs_time_to_ms(storage_rtt(m, a, b));
 	double km = path_km(m, a, b);
-	unsigned over = dcs_storage_vendor_limits(rtt_ms, km) & ~m->vendor_warned;
-	for (unsigned bit = 1; bit <= DCS_VENDOR_VMSC; bit <<= 1)
-		if (over & bit)
-			dcs_warn(m->w->res, now_of(m), "storage",
-				 "active-active mirror %s-%s: RTT %.4g ms over %.4g km exceeds %s",
-				 site_id(m, a), site_id(m, b), rtt_ms, km,
-				 dcs_vendor_limit_text(bit));
-	m->vendor_warned |= over;
+	int row = dcs_sync_limit_row(m->cfg->sync_product, rtt_ms, km);
+	double ratio = dcs_sync_limit_ratio(m->cfg->sync_product, rtt_ms, km);
+	if (ratio > m->sync_ratio_max)
+		m->sync_ratio_max = ratio;
+	bool over = ratio > 1;
+	if (over && !m->sync_over) {
+		const struct dcs_sync_product *p = dcs_sync_product(row);
+		char pair[96];
+		dcs_event(m->w->res, now_of(m), "storage_sync_unsupported",
+			  pair_name(m, pair, sizeof(pair)),
+			  "RTT %.4g ms over %.4g km is %.3g x the supported distance of %s "
+			  "(%g ms RTT, %g km; 0: none stated; %s)",
+			  rtt_ms, km, ratio, p->label, p->max_rtt_ms, p->max_km, p->source);
+	}
+	m->sync_over = over;
 }
 
 static void start_resync(struct sto *m, int from, int to, double bytes);
@@ -1293,14 +1544,21 @@ static void start_resync(struct sto *m, int from, int to, double bytes)
 		return;
 	snprintf(m->aa.resync_label, sizeof(m->aa.resync_label), "storage resync %s->%s",
 		 site_id(m, from), site_id(m, to));
-	double cap = INFINITY;
-	if (m->cfg->protocol == DCS_PROTO_FC)
+	double cap = INFINITY, window = 0;
+	if (fc_native(m, from, to)) {
 		cap = dcs_fc_credit_cap_Bps(m->cfg->fc.bb_credits, DCS_FC_FRAME_PAYLOAD,
 					    storage_rtt(m, from, to), m->cfg->fc.speed_gbps);
+	} else if (m->cfg->protocol == DCS_PROTO_FC) {
+		cap = m->cfg->fc.fcip_max_bandwidth_mbps * 1e6 / 8;
+		window = dcs_fcip_window_bytes(m->cfg->fc.fcip_max_bandwidth_mbps,
+					       m->cfg->fc.fcip_rtt_ms,
+					       dcs_time_to_s(storage_rtt(m, from, to)));
+	}
 	struct dcs_flow_spec spec = {.src = from,
 				     .dst = to,
 				     .bytes = bytes,
 				     .demand_Bps = cap,
+				     .window_bytes = window,
 				     .streams = 1,
 				     .label = m->aa.resync_label,
 				     .on_done = resync_done,
@@ -1327,7 +1585,8 @@ static void refresh(struct sto *m)
 	}
 	recompute_offered(m);
 	update_unavailable(m);
-	vendor_check(m);
+	sync_check(m);
+	publish_writable(m);
 }
 
 static void on_note(void *ctx, const struct dcs_note *n)
@@ -1353,6 +1612,24 @@ static void on_note(void *ctx, const struct dcs_note *n)
 		if (m->started)
 			recompute_offered(m);
 		return;
+	case DCS_NOTE_VM_PAUSED:
+	case DCS_NOTE_VM_RESUMED:
+	case DCS_NOTE_VM_SPEED:
+		/* The VM's workloads hold their arrivals while it is stopped and
+		 * issue them when it resumes; stun slows their think times. */
+		for (size_t i = 0; i < m->n_wls; i++) {
+			struct wl *wl = &m->wls[i];
+			if (wl->cfg->vm != n->index)
+				continue;
+			wl->paused = !n->up;
+			wl->speed = n->factor > 0 ? n->factor : 1.0;
+			wl->think_ns = 1e9 * wl->depth / wl->cfg->iops / wl->speed;
+			if (n->kind == DCS_NOTE_VM_RESUMED)
+				release_paused(m, wl);
+		}
+		if (m->started)
+			recompute_offered(m);
+		return;
 	default:
 		break;
 	}
@@ -1363,9 +1640,9 @@ static void on_note(void *ctx, const struct dcs_note *n)
 static void wl_on(struct dcs_kernel *k, void *ctx, const void *payload)
 {
 	(void)payload;
+	(void)k;
 	struct wl *wl = ctx;
-	wl->active = true;
-	dcs_schedule_in(k, draw_exp_ns(wl->rng, wl->gap_mean_ns), on_arrival, wl, NULL, 0);
+	start_slots(wl->m, wl);
 	refresh(wl->m);
 }
 
@@ -1424,6 +1701,16 @@ static bool q_site_writable(void *ctx, int site)
 	return o.kind == PLAN_SERVE;
 }
 
+static uint64_t q_vm_held_ios(void *ctx, int vm)
+{
+	const struct sto *m = ctx;
+	uint64_t n = 0;
+	for (size_t i = 0; i < m->n_wls; i++)
+		if (m->wls[i].cfg->vm == vm)
+			n += m->wls[i].pause_held;
+	return n;
+}
+
 /* ---- lifecycle ---- */
 
 static void sto_destroy(void *state)
@@ -1438,6 +1725,9 @@ static void sto_destroy(void *state)
 			for (int p = 0; p < 2; p++)
 				for (int op = 0; op < 2; op++)
 					free(m->wls[i].phase[p][op]);
+	if (m->wls)
+		for (size_t i = 0; i < m->n_wls; i++)
+			free(m->wls[i].writes);
 	if (m->chans) {
 		size_t nn = (size_t)m->n_sites * (size_t)m->n_sites;
 		for (size_t c = 0; c < nn; c++)
@@ -1452,11 +1742,11 @@ static void sto_destroy(void *state)
 		free(m->sp[i].dirs);
 	}
 	free(m->sp);
-	free(m->dj_dist);
-	free(m->dj_pred);
-	free(m->dj_done);
 	free(m->hist);
 	free(m->failed);
+	free(m->held_ios);
+	free(m->held_max);
+	free(m->wstate);
 	free(m->divergent);
 	free(m->unavail_ns);
 	free(m->unavail_since);
@@ -1483,11 +1773,11 @@ static int sto_create(struct dcs_world *w, void **state)
 	m->array_at = malloc(ns * sizeof(int));
 	m->path_links = calloc(scn->n_links + 1, sizeof(int));
 	m->sp = calloc(nn, sizeof(struct spath));
-	m->dj_dist = calloc(ns, sizeof(dcs_time_t));
-	m->dj_pred = calloc(ns, sizeof(int));
-	m->dj_done = calloc(ns, sizeof(bool));
-	m->hist = calloc(2 * ns, sizeof(struct dcs_lathist));
+	m->hist = calloc(4 * ns, sizeof(struct dcs_lathist));
 	m->failed = calloc(ns, sizeof(uint64_t));
+	m->held_ios = calloc(ns, sizeof(uint64_t));
+	m->held_max = calloc(ns, sizeof(dcs_time_t));
+	m->wstate = calloc(ns, sizeof(int8_t));
 	m->divergent = calloc(ns, sizeof(uint64_t));
 	m->unavail_ns = calloc(ns, sizeof(dcs_time_t));
 	m->unavail_since = calloc(ns, sizeof(dcs_time_t));
@@ -1495,12 +1785,14 @@ static int sto_create(struct dcs_world *w, void **state)
 	m->relevant = calloc(ns, sizeof(bool));
 	m->chans = calloc(nn, sizeof(struct chan *));
 	m->wls = calloc(cfg->n_workloads + 1, sizeof(struct wl));
-	if (!m->array_at || !m->path_links || !m->sp || !m->dj_dist || !m->dj_pred || !m->dj_done ||
-	    !m->hist || !m->failed || !m->divergent || !m->unavail_ns || !m->unavail_since ||
+	if (!m->array_at || !m->path_links || !m->sp || !m->hist || !m->failed || !m->divergent ||
+	    !m->unavail_ns || !m->unavail_since || !m->held_ios || !m->held_max || !m->wstate ||
 	    !m->unavail_now || !m->relevant || !m->chans || !m->wls)
 		goto fail;
-	for (size_t s = 0; s < ns; s++)
+	for (size_t s = 0; s < ns; s++) {
 		m->array_at[s] = -1;
+		m->wstate[s] = PLAN_SERVE; /* what other models assume until told */
+	}
 	char name[64];
 	for (int i = 0; i < m->n_arrays; i++) {
 		const struct dcs_array_cfg *a = &cfg->arrays[i];
@@ -1534,13 +1826,19 @@ static int sto_create(struct dcs_world *w, void **state)
 			snprintf(wl->name, sizeof(wl->name), "%s/wl%zu", scn->sites[c->site].id, i);
 		size_t same_owner = 0;
 		for (size_t j = 0; j < i; j++)
-			same_owner += cfg->workloads[j].vm == c->vm && cfg->workloads[j].site == c->site;
+			same_owner +=
+			    cfg->workloads[j].vm == c->vm && cfg->workloads[j].site == c->site;
 		snprintf(name, sizeof(name), "storage/wl@%s#%zu",
 			 c->vm >= 0 ? scn->vms[c->vm].id : scn->sites[c->site].id, same_owner);
 		wl->rng = dcs_rng(w->k, name);
 		if (!wl->rng)
 			goto fail;
-		wl->gap_mean_ns = 1e9 / c->iops;
+		wl->depth = c->queue_depth;
+		wl->think_ns = 1e9 * c->queue_depth / c->iops;
+		wl->speed = 1.0;
+		wl->writes = calloc(1, sizeof(struct dcs_lathist));
+		if (!wl->writes)
+			goto fail;
 		wl->read_ratio = c->read_ratio;
 		wl->bytes = c->block_kib * 1024.0;
 		wl->rtt_n[DCS_OP_READ] = dcs_storage_read_round_trips(cfg, wl->bytes);
@@ -1568,13 +1866,15 @@ static int sto_create(struct dcs_world *w, void **state)
 	}
 	m->aa.st = AA_MIRROR;
 	m->sample_ns = dcs_time_from_s(scn->output.sample_s);
-	static const enum dcs_note_kind kinds[] = {DCS_NOTE_LINK_STATE,    DCS_NOTE_SITE_STATE,
-						   DCS_NOTE_PATHS_CHANGED, DCS_NOTE_VM_MOVED,
-						   DCS_NOTE_ARRAY_STATE,   DCS_NOTE_WITNESS_STATE};
+	static const enum dcs_note_kind kinds[] = {
+	    DCS_NOTE_LINK_STATE, DCS_NOTE_SITE_STATE,  DCS_NOTE_PATHS_CHANGED,
+	    DCS_NOTE_VM_MOVED,   DCS_NOTE_ARRAY_STATE, DCS_NOTE_WITNESS_STATE,
+	    DCS_NOTE_VM_PAUSED,  DCS_NOTE_VM_RESUMED,  DCS_NOTE_VM_SPEED};
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (!dcs_bus_subscribe(w->bus, kinds[k], on_note, m))
 			goto fail;
 	w->q.site_writable = q_site_writable;
+	w->q.vm_held_ios = q_vm_held_ios;
 	w->q.storage_ctx = m;
 	*state = m;
 	return 0;
@@ -1591,9 +1891,7 @@ static void sto_start(struct dcs_world *w, void *state)
 		if (wl->t_on > w->horizon)
 			continue;
 		if (wl->t_on == 0) {
-			wl->active = true;
-			dcs_schedule(w->k, draw_exp_ns(wl->rng, wl->gap_mean_ns), on_arrival, wl,
-				     NULL, 0);
+			start_slots(m, wl);
 		} else {
 			dcs_schedule(w->k, wl->t_on, wl_on, wl, NULL, 0);
 		}
@@ -1623,26 +1921,56 @@ static void chan_bottleneck_summary(struct sto *m, struct chan *ch, const char *
 	chan_take_limits(m, ch);
 	int best = DCS_LIMIT_NONE;
 	double most = 0;
-	for (int l = 0; l <= LIM_CREDITS; l++)
+	for (int l = 0; l <= LIM_CAP; l++)
 		if (ch->lim_bytes[l] > most) {
 			most = ch->lim_bytes[l];
 			best = l;
 		}
-	const char *lb = best == LIM_CREDITS        ? "fc_credits"
+	const char *lb = best == LIM_CAP            ? chan_cap_name(ch)
 			 : best == DCS_LIMIT_DEMAND ? "offered_load"
 						    : dcs_limit_name((enum dcs_limit)best);
 	dcs_summary_text(res, "limited_by", e, lb, "");
 	double v;
 	const char *metric, *unit;
-	if (best == LIM_CREDITS) {
+	if (best == LIM_CAP && ch->fcip) {
+		/* The FCIP max-bandwidth is the channel's rate cap. */
+		if (dcs_net_lift(m->w->net, ch->src, ch->dst, DCS_LIMIT_DEMAND, 1, ch->window,
+				 ch->peak_offered, ch->share_rate_Bps, &v, &metric, &unit))
+			dcs_summary(res, metric, e, v, unit);
+	} else if (best == LIM_CAP) {
 		int need = ch->need_brocade > ch->need_frames ? ch->need_brocade : ch->need_frames;
 		dcs_summary(res, "lift_fc_credits", e, need, "count");
 	} else if (best != DCS_LIMIT_DEMAND &&
-		   dcs_net_lift(m->w->net, ch->src, ch->dst, (enum dcs_limit)best, 1, 0,
+		   dcs_net_lift(m->w->net, ch->src, ch->dst, (enum dcs_limit)best, 1, ch->window,
 				fmin(ch->peak_offered, ch->cap), ch->share_rate_Bps, &v, &metric,
 				&unit)) {
 		dcs_summary(res, metric, e, v, unit);
 	}
+}
+
+static void latency_row(struct dcs_table *t, const char *site, const char *op, const char *phase,
+			const struct dcs_lathist *h)
+{
+	if (h->n == 0)
+		return;
+	dcs_row_begin(t);
+	dcs_cell_str(t, site);
+	dcs_cell_str(t, op);
+	dcs_cell_str(t, phase);
+	dcs_cell_int(t, (int64_t)h->n);
+	dcs_cell_num(t, dcs_lathist_mean_ns(h) / 1e6);
+	dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.50) / 1e6);
+	dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.95) / 1e6);
+	dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.99) / 1e6);
+	dcs_cell_num(t, (double)h->max_ns / 1e6);
+	dcs_row_end(t);
+}
+
+/* Seconds the workload was issuing I/O by the end of the run. */
+static double wl_active_s(const struct sto *m, const struct wl *wl)
+{
+	dcs_time_t end = now_of(m), off = wl->t_off < end ? wl->t_off : end;
+	return off > wl->t_on ? dcs_time_to_s(off - wl->t_on) : 0;
 }
 
 static void sto_finish(struct dcs_world *w, void *state)
@@ -1652,38 +1980,42 @@ static void sto_finish(struct dcs_world *w, void *state)
 	update_unavailable(m);
 	static const char *const op_name[2] = {"read", "write"};
 	struct dcs_table *t = dcs_results_table(
-	    res, "storage.csv", "site,op,count,mean_ms,p50_ms,p95_ms,p99_ms,max_ms");
+	    res, "storage.csv", "site,op,phase,count,mean_ms,p50_ms,p95_ms,p99_ms,max_ms");
 	char metric[96];
+	struct dcs_lathist *all = calloc(1, sizeof(*all));
+	if (!all)
+		oom();
 	for (int s = 0; s < m->n_sites; s++) {
 		for (int op = 0; op < 2; op++) {
-			const struct dcs_lathist *h = &m->hist[s * 2 + op];
-			if (h->n == 0)
-				continue;
-			dcs_row_begin(t);
-			dcs_cell_str(t, site_id(m, s));
-			dcs_cell_str(t, op_name[op]);
-			dcs_cell_int(t, (int64_t)h->n);
-			dcs_cell_num(t, dcs_lathist_mean_ns(h) / 1e6);
-			dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.50) / 1e6);
-			dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.95) / 1e6);
-			dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.99) / 1e6);
-			dcs_cell_num(t, (double)h->max_ns / 1e6);
-			dcs_row_end(t);
+			const struct dcs_lathist *normal = site_hist(m, s, op, false),
+						 *disrupted = site_hist(m, s, op, true);
+			dcs_lathist_clear(all);
+			dcs_lathist_merge(all, normal);
+			dcs_lathist_merge(all, disrupted);
+			latency_row(t, site_id(m, s), op_name[op], "all", all);
+			latency_row(t, site_id(m, s), op_name[op], "normal", normal);
+			latency_row(t, site_id(m, s), op_name[op], "disrupted", disrupted);
 		}
 	}
+	free(all);
 	for (int s = 0; s < m->n_sites; s++) {
 		if (!m->relevant[s])
 			continue;
 		const char *id = site_id(m, s);
 		for (int op = 0; op < 2; op++) {
-			const struct dcs_lathist *h = &m->hist[s * 2 + op];
+			const struct dcs_lathist *h = site_hist(m, s, op, false);
 			if (h->n == 0)
 				continue;
 			snprintf(metric, sizeof(metric), "storage_%s_mean_ms", op_name[op]);
 			summary_ms(m, metric, id, dcs_lathist_mean_ns(h));
+			snprintf(metric, sizeof(metric), "storage_%s_p50_ms", op_name[op]);
+			summary_ms(m, metric, id, dcs_lathist_quantile_ns(h, 0.50));
 			snprintf(metric, sizeof(metric), "storage_%s_p99_ms", op_name[op]);
 			summary_ms(m, metric, id, dcs_lathist_quantile_ns(h, 0.99));
 		}
+		dcs_summary(res, "storage_held_ios", id, (double)m->held_ios[s], "count");
+		if (m->held_ios[s] > 0)
+			summary_ms(m, "storage_held_max_ms", id, (double)m->held_max[s]);
 		dcs_summary(res, "storage_unavailable_s", id, dcs_time_to_s(m->unavail_ns[s]), "s");
 		dcs_summary(res, "storage_failed_ios", id, (double)m->failed[s], "count");
 		if (m->cfg->mode == DCS_STORAGE_ACTIVE_ACTIVE)
@@ -1692,6 +2024,11 @@ static void sto_finish(struct dcs_world *w, void *state)
 	}
 	for (size_t i = 0; i < m->n_wls; i++) {
 		struct wl *wl = &m->wls[i];
+		double active = wl_active_s(m, wl);
+		dcs_summary(res, "storage_queue_depth", wl->name, wl->depth, "count");
+		dcs_summary(res, "storage_offered_iops", wl->name, wl->cfg->iops, "IOPS");
+		dcs_summary(res, "storage_achieved_iops", wl->name,
+			    active > 0 ? (double)wl->done / active : 0, "IOPS");
 		dcs_summary(res, "storage_write_round_trips", wl->name, wl->rtt_n[DCS_OP_WRITE],
 			    "count");
 		for (int op = 0; op < 2; op++) {
@@ -1702,6 +2039,16 @@ static void sto_finish(struct dcs_world *w, void *state)
 			summary_ms(m, metric, wl->name,
 				   (double)wl->lat_sum_ns[op] / (double)wl->lat_n[op]);
 		}
+		if (wl->writes->n > 0) {
+			summary_ms(m, "storage_workload_write_p50_ms", wl->name,
+				   dcs_lathist_quantile_ns(wl->writes, 0.50));
+			summary_ms(m, "storage_workload_write_p99_ms", wl->name,
+				   dcs_lathist_quantile_ns(wl->writes, 0.99));
+		}
+		dcs_summary(res, "storage_workload_held_ios", wl->name, (double)wl->held, "count");
+		if (wl->held > 0)
+			summary_ms(m, "storage_workload_held_max_ms", wl->name,
+				   (double)wl->held_max);
 		if (wl->cfg->vm < 0)
 			continue;
 		static const char *const ph_name[2] = {"before", "after"};
@@ -1755,11 +2102,17 @@ static void sto_finish(struct dcs_world *w, void *state)
 		char pair[96];
 		pair_name(m, pair, sizeof(pair));
 		dcs_summary(res, "storage_detaches", pair, m->aa.detaches, "count");
+		if (m->sync_ratio_max > 0)
+			dcs_summary(res, "storage_sync_limit_ratio", pair, m->sync_ratio_max,
+				    "ratio");
 		dcs_summary(res, "storage_resyncs", pair, m->aa.resyncs, "count");
 		if (m->aa.resyncs > 0)
 			dcs_summary(res, "storage_resync_s", pair, m->aa.resync_s, "s");
-		if (m->n_held > 0)
-			dcs_summary(res, "storage_held_writes_at_end", pair, (double)m->n_held,
+		size_t frozen = 0;
+		for (size_t k = 0; k < m->n_held; k++)
+			frozen += m->held[k].kind == HOLD_FREEZE;
+		if (frozen > 0)
+			dcs_summary(res, "storage_held_writes_at_end", pair, (double)frozen,
 				    "count");
 	}
 }
@@ -1767,13 +2120,35 @@ static void sto_finish(struct dcs_world *w, void *state)
 /* What this model writes to summary.csv and events.csv (include/dcisim/metrics.h). */
 static const struct dcs_metric_def storage_metrics[] = {
     {"storage_read_mean_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "mean read latency of the hosts at a site"},
+     "mean read latency of the hosts at a site, steady state (I/O never held)"},
+    {"storage_read_p50_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "median read latency of the hosts at a site, steady state"},
     {"storage_read_p99_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "99th percentile read latency of the hosts at a site"},
+     "99th percentile read latency of the hosts at a site, steady state"},
     {"storage_write_mean_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "mean write latency of the hosts at a site"},
+     "mean write latency of the hosts at a site, steady state (I/O never held)"},
+    {"storage_write_p50_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "median write latency of the hosts at a site, steady state"},
     {"storage_write_p99_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "99th percentile write latency of the hosts at a site"},
+     "99th percentile write latency of the hosts at a site, steady state"},
+    {"storage_held_ios", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "I/Os of the site's hosts that waited out a mirror freeze or their VM's pause"},
+    {"storage_held_max_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "the longest time an I/O of the site's hosts was held"},
+    {"storage_queue_depth", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_SETTING,
+     "I/Os the workload's host keeps outstanding at most"},
+    {"storage_offered_iops", "IOPS", DCS_BETTER_NEUTRAL, DCS_METRIC_SETTING,
+     "I/Os per second the workload offers (its rate if the storage answered at once)"},
+    {"storage_achieved_iops", "IOPS", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "I/Os per second the workload completed: at most queue_depth / latency (Little's law)"},
+    {"storage_workload_write_p50_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "median write latency of one workload, steady state"},
+    {"storage_workload_write_p99_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "99th percentile write latency of one workload, steady state"},
+    {"storage_workload_held_ios", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "I/Os of one workload that waited out a mirror freeze or its VM's pause"},
+    {"storage_workload_held_max_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "the longest time an I/O of the workload was held"},
     {"storage_unavailable_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "seconds the site's hosts could not do I/O (suspended or no array)"},
     {"storage_failed_ios", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
@@ -1783,9 +2158,9 @@ static const struct dcs_metric_def storage_metrics[] = {
     {"storage_write_round_trips", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
      "protocol round trips across the DCI one write of the workload takes"},
     {"storage_workload_read_mean_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "mean read latency of one workload"},
+     "mean read latency of one workload, steady state"},
     {"storage_workload_write_mean_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "mean write latency of one workload"},
+     "mean write latency of one workload, steady state"},
     {"storage_vm_read_mean_ms_before", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "a VM's mean read latency before its migration"},
     {"storage_vm_read_mean_ms_after", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
@@ -1822,12 +2197,14 @@ static const struct dcs_metric_def storage_metrics[] = {
      "credits the distance needs to fill the pipe with the workload's frames"},
     {"storage_fc_credit_cap_gbps", "Gbps", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
      "the throughput the configured credits allow at this distance"},
+    {"storage_sync_limit_ratio", "ratio", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "synchronous mirror: largest RTT or distance over its product's supported limit (above 1: "
+     "unsupported)"},
     {"storage_detaches", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
      "times the mirror was split and one side continued alone"},
     {"storage_resyncs", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT,
      "resynchronisations of a split mirror"},
-    {"storage_resync_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "time resynchronisation took"},
+    {"storage_resync_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE, "time resynchronisation took"},
     {"storage_held_writes_at_end", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
      "writes still held (mirror frozen) when the run ended"},
 };
@@ -1845,6 +2222,8 @@ static const struct dcs_event_def storage_events[] = {
     {"events.csv", "storage_freeze", DCS_SEV_WARNING,
      "the mirror is lost: writes are held until the detach delay decides"},
     {"events.csv", "storage_heal", DCS_SEV_GOOD, "the mirror came back before the detach"},
+    {"events.csv", "storage_sync_unsupported", DCS_SEV_WARNING,
+     "the synchronous mirror's path is beyond its product's supported distance"},
     {"events.csv", "storage_resume", DCS_SEV_GOOD, "the mirror is back and resynchronises"},
     {"events.csv", "storage_resync_done", DCS_SEV_GOOD, "resynchronisation finished"},
 };
@@ -1877,10 +2256,25 @@ struct dcs_storage *dcs_storage_of(const struct dcs_world *w)
 }
 
 const struct dcs_lathist *dcs_storage_latency(const struct dcs_storage *s, int site,
-					      enum dcs_storage_op op)
+					      enum dcs_storage_op op, bool disrupted)
+{
+	struct sto *m = (struct sto *)s;
+	return site_hist(m, site, (int)op, disrupted);
+}
+
+struct dcs_storage_workload dcs_storage_workload(const struct dcs_storage *s, size_t i)
 {
 	const struct sto *m = (const struct sto *)s;
-	return &m->hist[site * 2 + (int)op];
+	const struct wl *wl = &m->wls[i];
+	struct dcs_storage_workload r = {
+	    .completed = wl->done,
+	    .held = wl->held,
+	    .held_max_s = dcs_time_to_s(wl->held_max),
+	    .achieved_iops = wl_active_s(m, wl) > 0 ? (double)wl->done / wl_active_s(m, wl) : 0,
+	    .mean_s = {wl->lat_n[0] ? (double)wl->lat_sum_ns[0] / (double)wl->lat_n[0] / 1e9 : 0,
+		       wl->lat_n[1] ? (double)wl->lat_sum_ns[1] / (double)wl->lat_n[1] / 1e9 : 0},
+	};
+	return r;
 }
 
 const struct dcs_mcq *dcs_storage_array_queue(const struct dcs_storage *s, int array)

@@ -41,12 +41,19 @@ struct dcs_world;
  * the command PDU, min(FirstBurstLength, MaxRecvDataSegmentLength), and none
  * without ImmediateData (RFC 7143 §13.10, §13.11, §13.14). */
 double dcs_iscsi_unsolicited_bytes(const struct dcs_storage_cfg *s);
-/* Round trips across the DCI for one read or write of `bytes`:
+/* Round trips across the DCI for one read or write of `bytes` by a host
+ * reaching an array at another site (mirrored arrays speak their own
+ * protocol: storage.replication_round_trips):
  * FC reads 1, writes 2 (1 with write acceleration); iSCSI reads 1, writes 1
  * for the command plus ceil(ceil((bytes - unsolicited) / MaxBurst) /
- * MaxOutstandingR2T) R2T rounds; NFS one RPC per rsize / wsize chunk. */
+ * MaxOutstandingR2T) R2T rounds; NFS dcs_nfs_round_trips() with rsize /
+ * wsize. */
 int dcs_storage_read_round_trips(const struct dcs_storage_cfg *s, double bytes);
 int dcs_storage_write_round_trips(const struct dcs_storage_cfg *s, double bytes);
+/* NFS: an I/O of `bytes` is ceil(bytes / chunk) RPCs (chunk = rsize for a
+ * read, wsize for a write), `outstanding` of them in flight at once:
+ * ceil(ceil(bytes / chunk) / outstanding) round trips, at least 1. */
+int dcs_nfs_round_trips(double bytes, double chunk_kib, int outstanding);
 
 /* ---- Fibre Channel over distance (dci-facts.md §2.2) ---- */
 
@@ -72,21 +79,12 @@ int dcs_fc_credits_for_frames(dcs_time_t rtt, double frame_payload, double speed
  * round trip, and never more than the port's payload rate. */
 double dcs_fc_credit_cap_Bps(int credits, double frame_payload, dcs_time_t rtt, double speed_gbps);
 /* Extra round trips one I/O waits for credits to return: a transfer of more
- * frames than credits stops after each `credits` frames for one round trip. */
+ * frames than credits stops after each `credits` frames for one round trip.
+ * Native FC only; FCIP has no credit rule. */
 int dcs_fc_credit_rounds(int credits, double bytes);
-
-/* ---- vendor distance limits for synchronous mirrors (dci-facts.md §2.3) ---- */
-
-enum dcs_vendor_limit {
-	DCS_VENDOR_VPLEX_METRO_HA = 1 << 0,  /* RTT <= 5 ms */
-	DCS_VENDOR_VPLEX_CROSS = 1 << 1,     /* RTT <= 10 ms with cross-connect */
-	DCS_VENDOR_METROCLUSTER_IP = 1 << 2, /* RTT <= 7 ms and distance <= 700 km */
-	DCS_VENDOR_VMSC = 1 << 3,            /* RTT <= 10 ms */
-};
-/* The set of limits a mirror with this RTT and fibre distance exceeds. */
-unsigned dcs_storage_vendor_limits(double rtt_ms, double distance_km);
-/* Words for one limit bit, for warnings. */
-const char *dcs_vendor_limit_text(unsigned bit);
+/* FCIP's TCP window (bytes): max-bandwidth x RTT x 0.9375 + 4096, the RTT
+ * being the path's, at most 4 x the profile's round-trip-time (Cisco MDS). */
+double dcs_fcip_window_bytes(double max_bandwidth_mbps, double profile_rtt_ms, double rtt_s);
 
 /* ---- the array queue ---- */
 
@@ -125,6 +123,8 @@ struct dcs_lathist {
 
 void dcs_lathist_clear(struct dcs_lathist *h);
 void dcs_lathist_add(struct dcs_lathist *h, dcs_time_t v);
+/* Adds every sample of h to into: the histogram of both samples together. */
+void dcs_lathist_merge(struct dcs_lathist *into, const struct dcs_lathist *h);
 double dcs_lathist_mean_ns(const struct dcs_lathist *h);
 /* Nearest-rank quantile (q in (0, 1]); 0 when empty. */
 double dcs_lathist_quantile_ns(const struct dcs_lathist *h, double q);
@@ -136,9 +136,20 @@ enum dcs_storage_op { DCS_OP_READ, DCS_OP_WRITE };
 
 /* The storage model of a world, or NULL when the scenario has no storage. */
 struct dcs_storage *dcs_storage_of(const struct dcs_world *w);
-/* Latencies of I/O issued by hosts at `site`. */
+/* Latencies of I/O issued by hosts at `site`: steady state (I/O never
+ * held), or disrupted (I/O that waited out a mirror freeze or its VM's
+ * pause, the wait included). */
 const struct dcs_lathist *dcs_storage_latency(const struct dcs_storage *s, int site,
-					      enum dcs_storage_op op);
+					      enum dcs_storage_op op, bool disrupted);
+/* One workload's closed loop so far (workloads in the scenario's order). */
+struct dcs_storage_workload {
+	uint64_t completed;   /* I/Os completed, held ones included */
+	uint64_t held;        /* I/Os that waited out a freeze or a pause */
+	double held_max_s;    /* the longest such wait */
+	double achieved_iops; /* completed per second of its active time */
+	double mean_s[2];     /* steady-state mean latency per op */
+};
+struct dcs_storage_workload dcs_storage_workload(const struct dcs_storage *s, size_t i);
 const struct dcs_mcq *dcs_storage_array_queue(const struct dcs_storage *s, int array);
 uint64_t dcs_storage_failed(const struct dcs_storage *s, int site);
 uint64_t dcs_storage_divergent(const struct dcs_storage *s, int site);

@@ -1,6 +1,6 @@
 /*
  * Storage arithmetic (models/storage.h): protocol round trips, Fibre
- * Channel distance rules, vendor distance limits, the FIFO multi-server array
+ * Channel distance rules, FCIP windows, the FIFO multi-server array
  * queue with its closed forms, and the fixed-memory latency estimator.
  *
  * Sources (../shared/reference/dci-facts.md):
@@ -10,11 +10,23 @@
  *   ImmediateData=Yes, FirstBurstLength 64 KiB, MaxBurstLength 256 KiB,
  *   MaxOutstandingR2T 1) and the R2T round count; row 7 the SCST worked
  *   example used by tests/test_storage.c.
- * - §2.1 row 8: NFS costs one RPC per rsize / wsize chunk.
+ * - NFS: one RPC per rsize / wsize chunk (§2.1 row 8), the chunks of one
+ *   I/O in flight together up to `outstanding` (the Linux client splits an
+ *   I/O into rsize / wsize RPCs and sends them over its RPC slot table, which
+ *   grows on demand up to sunrpc.tcp_max_slot_table_entries, 65536: SUSE TID
+ *   7023238; NetApp ONTAP serves 128 per TCP connection: Google Cloud NetApp
+ *   Volumes, "Linux NFS concurrency").  Linux negotiates rsize and wsize up
+ *   to 1 MiB (NFS_MAX_FILE_IO_SIZE, include/linux/nfs_xdr.h, since C. Lever's
+ *   2005 "NFS: support large reads and writes on the wire"; nfs(5)).
+ *   Writes are sent FILE_SYNC-stable (O_DIRECT/O_SYNC, as databases and
+ *   hypervisors write): no separate COMMIT round trip.
+ * - FCIP: the TCP window is max-bandwidth x RTT x 0.9375 + 4 KB, with the
+ *   RTT measured and allowed to grow to 4 x the profile's round-trip-time
+ *   (Cisco "FCIP over IP/MPLS Core" design guide, "TCP Window Size"; MDS
+ *   profile defaults max-bandwidth 1 Gbps, round-trip-time 1 ms: Cisco MDS
+ *   9000 NX-OS command reference, `tcp max-bandwidth-mbps`).
  * - §2.2: Brocade reservation km x Gbps / 2 + 6; FC line rates; SNIA
  *   per-frame credit table (small frames need more credits).
- * - §2.3: VPLEX / metro node Metro HA 5 ms RTT (10 ms with cross-connect),
- *   MetroCluster IP 7 ms and 700 km, vMSC 10 ms.
  */
 #include "storage.h"
 
@@ -42,12 +54,19 @@ static int ceil_div(double a, double b)
 	return (int)ceil(a / b - 1e-12);
 }
 
+int dcs_nfs_round_trips(double bytes, double chunk_kib, int outstanding)
+{
+	int rpcs = ceil_div(bytes, chunk_kib * 1024.0);
+	if (outstanding < 1)
+		outstanding = 1;
+	int n = (rpcs + outstanding - 1) / outstanding;
+	return n > 0 ? n : 1;
+}
+
 int dcs_storage_read_round_trips(const struct dcs_storage_cfg *s, double bytes)
 {
-	if (s->protocol == DCS_PROTO_NFS) {
-		int n = ceil_div(bytes, s->nfs.rsize_kib * 1024.0);
-		return n > 0 ? n : 1;
-	}
+	if (s->protocol == DCS_PROTO_NFS)
+		return dcs_nfs_round_trips(bytes, s->nfs.rsize_kib, s->nfs.outstanding);
 	return 1;
 }
 
@@ -62,10 +81,8 @@ int dcs_storage_write_round_trips(const struct dcs_storage_cfg *s, double bytes)
 		int per_round = s->iscsi.max_outstanding_r2t > 0 ? s->iscsi.max_outstanding_r2t : 1;
 		return 1 + (r2t + per_round - 1) / per_round;
 	}
-	case DCS_PROTO_NFS: {
-		int n = ceil_div(bytes, s->nfs.wsize_kib * 1024.0);
-		return n > 0 ? n : 1;
-	}
+	case DCS_PROTO_NFS:
+		return dcs_nfs_round_trips(bytes, s->nfs.wsize_kib, s->nfs.outstanding);
 	}
 	return 1;
 }
@@ -105,41 +122,20 @@ double dcs_fc_credit_cap_Bps(int credits, double frame_payload, dcs_time_t rtt, 
 	return cap < line ? cap : line;
 }
 
+double dcs_fcip_window_bytes(double max_bandwidth_mbps, double profile_rtt_ms, double rtt_s)
+{
+	double r = profile_rtt_ms * 4e-3;
+	if (rtt_s < r)
+		r = rtt_s;
+	return max_bandwidth_mbps * 1e6 / 8 * r * 0.9375 + 4096;
+}
+
 int dcs_fc_credit_rounds(int credits, double bytes)
 {
 	int frames = ceil_div(bytes, DCS_FC_FRAME_PAYLOAD);
 	if (credits < 1 || frames <= credits)
 		return 0;
 	return (frames + credits - 1) / credits - 1;
-}
-
-/* ---- vendor limits ---- */
-
-unsigned dcs_storage_vendor_limits(double rtt_ms, double distance_km)
-{
-	unsigned m = 0;
-	if (rtt_ms > 5.0)
-		m |= DCS_VENDOR_VPLEX_METRO_HA;
-	if (rtt_ms > 10.0)
-		m |= DCS_VENDOR_VPLEX_CROSS | DCS_VENDOR_VMSC;
-	if (rtt_ms > 7.0 || distance_km > 700.0)
-		m |= DCS_VENDOR_METROCLUSTER_IP;
-	return m;
-}
-
-const char *dcs_vendor_limit_text(unsigned bit)
-{
-	switch (bit) {
-	case DCS_VENDOR_VPLEX_METRO_HA:
-		return "VPLEX/metro node Metro HA (RTT <= 5 ms)";
-	case DCS_VENDOR_VPLEX_CROSS:
-		return "VPLEX/metro node Metro HA with cross-connect (RTT <= 10 ms)";
-	case DCS_VENDOR_METROCLUSTER_IP:
-		return "NetApp MetroCluster IP (RTT <= 7 ms, <= 700 km)";
-	case DCS_VENDOR_VMSC:
-		return "VMware vMSC (RTT <= 10 ms)";
-	}
-	return "?";
 }
 
 /* ---- the array queue ---- */
@@ -245,6 +241,20 @@ void dcs_lathist_add(struct dcs_lathist *h, dcs_time_t v)
 	h->n++;
 	h->sum_ns += v;
 	h->bins[lathist_index((uint64_t)v)]++;
+}
+
+void dcs_lathist_merge(struct dcs_lathist *into, const struct dcs_lathist *h)
+{
+	if (h->n == 0)
+		return;
+	if (into->n == 0 || h->min_ns < into->min_ns)
+		into->min_ns = h->min_ns;
+	if (h->max_ns > into->max_ns)
+		into->max_ns = h->max_ns;
+	into->n += h->n;
+	into->sum_ns += h->sum_ns;
+	for (unsigned i = 0; i < DCS_LATHIST_BINS; i++)
+		into->bins[i] += h->bins[i];
 }
 
 double dcs_lathist_mean_ns(const struct dcs_lathist *h)

@@ -36,7 +36,7 @@ fail() {
 
 # ---- help, version, unknown commands ----
 
-for args in "--help" "--version" "run --help" "validate --help" "sweep --help" \
+for args in "--help" "--version" "run --help" "validate --help" "sweep --help" "plan --help" \
 	"compare --help" "check --help" "view --help" "bench --help" "schema --help"; do
 	# shellcheck disable=SC2086
 	"$exe" $args >"$tmp/out" 2>"$tmp/err"
@@ -61,6 +61,27 @@ rc=$?
 "$exe" run --no-such-option >/dev/null 2>&1
 rc=$?
 [ $rc -eq 2 ] && pass || fail "an unknown option of run exits $rc, not 2"
+# Option messages, as the commands give them (getopt_long underneath): the
+# argument named, "(or missing value)" when it was the last, usage after.
+opt_case() { # expected-message command...
+	local want=$1
+	shift
+	"$exe" "$@" >/dev/null 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] && pass || fail "dcisim $* exits $rc, not 2"
+	grep -qF -- "$want" "$tmp/err" && pass || fail "dcisim $*: no '$want' in: $(head -1 "$tmp/err")"
+}
+opt_case "dcisim run: error: unknown option '--out' (or missing value)" run --out
+opt_case "dcisim run: error: unknown option '--bogus'" run --bogus scenarios/default.json
+opt_case "dcisim run: error: unknown option '-xq'" run -xq
+opt_case "dcisim run: error: --seed needs a whole number, not 'x'" run --seed x
+opt_case "dcisim run: error: one scenario at a time ('b.json')" run a.json b.json
+opt_case "dcisim sweep: error: --jobs needs a count in [1, 1024], not '0'" sweep --jobs 0 x.json
+opt_case "dcisim check: error: --mode is exact, tolerance or stat, not 'foo'" check --mode foo a --baseline b
+opt_case "dcisim compare: error: give at least two result directories" compare a
+opt_case "dcisim view: error: unknown option '--snapshot'" view --snapshot 5
+opt_case "dcisim bench: error: bad argument '--pending'" bench --pending 0
+"$exe" run --help | grep -q "usage: dcisim run" && pass || fail "run --help prints the usage"
 
 # ---- malformed scenarios: exit 2, FILE:LINE:COL: error:, nothing written ----
 
@@ -143,11 +164,17 @@ if [ -x "$checker" ] && command -v python3 >/dev/null 2>&1; then
 		grep -q '"\$schema"' "$f" && continue
 		scenarios+=("$f")
 	done
-	if python3 "$checker" "$exe" "${scenarios[@]}" >"$tmp/contract" 2>&1; then
+	python3 "$checker" "$exe" "${scenarios[@]}" >"$tmp/contract" 2>&1
+	# SPEC section 6.2 adds the paths.csv state `down` (a service that is not
+	# available) to section 3's three; the checker knows section 3 only.  That
+	# one value is the documented addition; any other failure is a failure.
+	grep '^FAIL ' "$tmp/contract" | grep -v "paths.csv state values unexpected \['down'\]$" \
+		>"$tmp/contract.fail"
+	if [ ! -s "$tmp/contract.fail" ] && grep -q '^ok ' "$tmp/contract"; then
 		pass
 	else
 		fail "contract-check failed:"
-		grep -v '^ok ' "$tmp/contract"
+		cat "$tmp/contract.fail"
 	fi
 else
 	echo "skip: contract-check (needs $checker and python3)"

@@ -3,8 +3,16 @@
  * quorum and split brain, degraded links, storage interplay.
  *
  * Expected figures are written out from the reference (dci-facts.md §5.1,
- * §5.3), not taken from the model: RTO = detection + arbitration + fence +
- * start + network convergence, to the nanosecond.
+ * §5.3) and the vendors' documents (sim/core/presets.c), not taken from the
+ * model: RTO = detection + arbitration + fence + start + network
+ * convergence, to the nanosecond, with each preset's fencing (corosync SBD
+ * msgwait 10 s, WSFC disk arbitration 7 s, VCS and vSphere HA none).
+ * vSphere HA has no quorum: a failed secondary is restarted at T18 s (15 s
+ * of network heartbeats, then the datastore heartbeat window to T18), a
+ * failed primary at T35 s (a new primary elected at T25 s); a partition
+ * whose hosts keep writing datastore heartbeats restarts nothing; an
+ * isolated host declares isolation at T30 s (T5 s for the primary) and
+ * powers its VMs off when told to.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -20,24 +28,10 @@
 #include "cluster.h"
 #include "dcisim/loader.h"
 #include "dcisim/world.h"
+#include "harness.h"
 #include "validation.h"
 
 /* ---- helpers ---- */
-
-struct run {
-	struct dcs_scenario *scn;
-	struct dcs_world *w;
-};
-
-static struct dcs_scenario *load(const char *text)
-{
-	int nerr = 0;
-	struct dcs_scenario *scn =
-	    dcs_scenario_load_text(text, strlen(text), "test", stderr, &nerr);
-	if (!scn)
-		fail_msg("scenario did not load (%d errors):\n%s", nerr, text);
-	return scn;
-}
 
 static double conv_fixed(void *ctx, int from, int to)
 {
@@ -47,65 +41,23 @@ static double conv_fixed(void *ctx, int from, int to)
 
 /* Loads, runs to the horizon and finishes.  conv_s >= 0 installs an L3 hook
  * answering that convergence time. */
-static struct run run_text(const char *text, uint64_t seed, const double *conv_s)
+static struct harness run_text(const char *text, uint64_t seed, const double *conv_s)
 {
-	struct run r;
-	r.scn = load(text);
-	r.w = dcs_world_create(r.scn, seed);
-	assert_non_null(r.w);
+	struct harness r = h_open(text, seed);
 	if (conv_s) {
 		r.w->q.ip_move_convergence_s = conv_fixed;
 		r.w->q.l3_ctx = (void *)conv_s;
 	}
-	dcs_world_run(r.w, r.w->horizon);
-	dcs_world_finish(r.w);
+	h_finish(&r);
 	return r;
-}
-
-static void run_free(struct run *r)
-{
-	dcs_world_destroy(r->w);
-	dcs_scenario_free(r->scn);
-}
-
-static struct dcs_table *table(struct dcs_world *w, const char *file)
-{
-	for (size_t i = 0; i < dcs_results_n_tables(w->res); i++) {
-		struct dcs_table *t = dcs_results_table_at(w->res, i);
-		if (strcmp(dcs_table_file(t), file) == 0)
-			return t;
-	}
-	return NULL;
-}
-
-static int col(struct dcs_table *t, const char *name)
-{
-	for (size_t c = 0; c < dcs_table_ncols(t); c++)
-		if (strcmp(dcs_table_col(t, c), name) == 0)
-			return (int)c;
-	fail_msg("no column %s", name);
-	return -1;
-}
-
-/* A summary value, or NAN when absent. */
-static double summary(struct dcs_world *w, const char *metric, const char *entity)
-{
-	struct dcs_table *t = table(w, "summary.csv");
-	if (!t)
-		return NAN;
-	for (size_t r = 0; r < dcs_table_nrows(t); r++)
-		if (strcmp(dcs_table_cell(t, r, 0), metric) == 0 &&
-		    strcmp(dcs_table_cell(t, r, 1), entity) == 0)
-			return strtod(dcs_table_cell(t, r, 2), NULL);
-	return NAN;
 }
 
 static size_t count_events(struct dcs_world *w, const char *event)
 {
-	struct dcs_table *t = table(w, "cluster.csv");
+	struct dcs_table *t = h_table(w->res, "cluster.csv");
 	assert_non_null(t);
 	size_t n = 0;
-	int ce = col(t, "event");
+	int ce = h_col(t, "event");
 	for (size_t r = 0; r < dcs_table_nrows(t); r++)
 		n += strcmp(dcs_table_cell(t, r, (size_t)ce), event) == 0;
 	return n;
@@ -114,9 +66,9 @@ static size_t count_events(struct dcs_world *w, const char *event)
 /* Time of the first cluster.csv row with this event (and node, if given). */
 static double first_event(struct dcs_world *w, const char *event, const char *node)
 {
-	struct dcs_table *t = table(w, "cluster.csv");
+	struct dcs_table *t = h_table(w->res, "cluster.csv");
 	assert_non_null(t);
-	int ce = col(t, "event"), cn = col(t, "node"), ct = col(t, "time_s");
+	int ce = h_col(t, "event"), cn = h_col(t, "node"), ct = h_col(t, "time_s");
 	for (size_t r = 0; r < dcs_table_nrows(t); r++)
 		if (strcmp(dcs_table_cell(t, r, (size_t)ce), event) == 0 &&
 		    (!node || strcmp(dcs_table_cell(t, r, (size_t)cn), node) == 0))
@@ -128,9 +80,9 @@ static double first_event(struct dcs_world *w, const char *event, const char *no
  * total time two or more ran (independent of the model's own counters). */
 static int max_running(struct dcs_world *w, double *overlap_s)
 {
-	struct dcs_table *t = table(w, "cluster.csv");
+	struct dcs_table *t = h_table(w->res, "cluster.csv");
 	assert_non_null(t);
-	int ce = col(t, "event"), cn = col(t, "node"), ct = col(t, "time_s");
+	int ce = h_col(t, "event"), cn = h_col(t, "node"), ct = h_col(t, "time_s");
 	char running[8][32];
 	int n = 0, max = 0;
 	double since = 0, overlap = 0;
@@ -210,7 +162,7 @@ static void resolve(const char *cluster_json, int n_sites3, struct dcs_cluster_t
 	char *text = fmt("{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 10, %s %s"
 			 "\"clusters\": [%s]}",
 			 n_sites3 ? SITES3 : SITES2, n_sites3 ? LINKS3 : LINKS2, cluster_json);
-	struct dcs_scenario *scn = load(text);
+	struct dcs_scenario *scn = h_load(text);
 	dcs_cluster_resolve_timers(&scn->clusters[0], t);
 	dcs_scenario_free(scn);
 	free(text);
@@ -233,8 +185,10 @@ static void test_presets(void **state)
 	assert_int_equal(t.heartbeat, 750 * ms);
 	assert_int_equal(t.missed_cross_site, 4);
 	assert_int_equal(t.arbitration, 3600 * ms);
-	assert_int_equal(t.fence, 10 * s);
+	dcs_validate("corosync fencing (SBD msgwait)", "SUSE TID 7011346 msgwait 10 s", 10,
+		     dcs_time_to_s(t.fence), 0, 0, "s");
 	assert_int_equal(t.start, 20 * s);
+	assert_false(t.vsphere);
 
 	resolve("{\"id\": \"c\", " NODES3 ", \"preset\": \"corosync\"}", 0, &t);
 	/* Three nodes: token 3000 + 650 = 3650 ms. */
@@ -255,16 +209,35 @@ static void test_presets(void **state)
 	assert_int_equal(t.missed_same_site, 10);
 	assert_int_equal(t.missed_cross_site, 20);
 	assert_int_equal(t.arbitration, 0);
+	dcs_validate("wsfc fencing (disk arbitration)",
+		     "Microsoft Learn: arbitration adds 7 s to the failover", 7,
+		     dcs_time_to_s(t.fence), 0, 0, "s");
 
 	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"vcs\"}", 0, &t);
 	assert_int_equal(t.heartbeat * t.missed_cross_site, 16 * s);
 	assert_int_equal(t.heartbeat, 500 * ms);
+	assert_int_equal(t.fence, 0); /* I/O fencing races at once */
 
 	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"vsphere_ha\"}", 0, &t);
+	/* Epping, vSphere 5 Clustering Deepdive: dead at T15 s, T18 s with
+	 * datastore heartbeats; isolation 5 s / 30 s (KB 322784); new primary
+	 * T25 s, restarts T35 s. */
+	assert_true(t.vsphere);
 	assert_int_equal(t.heartbeat * t.missed_cross_site, 15 * s);
+	dcs_validate("vSphere HA host declared dead (datastore heartbeats)",
+		     "Epping, Clustering Deepdive: T18s", 18,
+		     dcs_time_to_s(t.heartbeat * t.missed_cross_site + t.arbitration), 0, 0, "s");
+	dcs_validate("vSphere HA isolation, primary", "Broadcom KB 322784: 5 s", 5,
+		     dcs_time_to_s(t.isolation_primary), 0, 0, "s");
+	dcs_validate("vSphere HA isolation, secondary", "Broadcom KB 322784: 30 s", 30,
+		     dcs_time_to_s(t.isolation_secondary), 0, 0, "s");
+	assert_int_equal(t.election, 25 * s);
+	assert_int_equal(t.primary_loss_restart, 35 * s);
+	assert_int_equal(t.fence, 0);
 
 	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"custom\"}", 0, &t);
 	assert_int_equal(t.heartbeat * t.missed_cross_site, 5 * s);
+	assert_int_equal(t.fence, 0);
 
 	resolve("{\"id\": \"c\", " NODES2 ", \"preset\": \"wsfc\", \"missed\": 7, \"fence_s\": 0,"
 		" \"start_s\": 45, \"arbitration_ms\": 250}",
@@ -280,19 +253,25 @@ static void test_presets(void **state)
 
 struct preset_case {
 	const char *preset;
-	double detect_s, arb_s; /* from the reference, written out */
+	double detect_s, arb_s, fence_s; /* from the reference, written out */
+	double wait_s;                   /* vSphere HA: election, past detection */
 };
 
 static void test_rto_per_preset(void **state)
 {
 	(void)state;
 	static const struct preset_case cases[] = {
-	    {"corosync", 3.0, 3.6},  /* token 3 s + consensus 3.6 s (dci-facts §5.3) */
-	    {"wsfc", 20.0, 0},       /* cross-site 1 s x 20 */
-	    {"vcs", 16.0, 0},        /* peerinact 16 s */
-	    {"vsphere_ha", 15.0, 0}, /* failed at 15 s */
+	    /* token 3 s + consensus 3.6 s (dci-facts §5.3), SBD msgwait 10 s */
+	    {"corosync", 3.0, 3.6, 10, 0},
+	    /* cross-site 1 s x 20, disk arbitration 7 s (Microsoft Learn) */
+	    {"wsfc", 20.0, 0, 7, 0},
+	    /* peerinact 16 s, fencing race at once */
+	    {"vcs", 16.0, 0, 0, 0},
+	    /* n1 is the primary: dead at 15 s, datastore heartbeats to 18 s, a
+	     * new primary elected at 25 s restarts at 35 s (Epping) */
+	    {"vsphere_ha", 15.0, 3, 0, 17},
 	};
-	const double conv = 2.5, fence = 10, start = 20;
+	const double conv = 2.5, start = 20;
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		char *text =
 		    fmt("{\"dcisim\": 1, \"name\": \"rto\", \"duration_s\": 300, " SITES3 LINKS3
@@ -300,21 +279,22 @@ static void test_rto_per_preset(void **state)
 			" \"quorum\": \"witness\", \"witness_site\": \"wit\"}],"
 			"\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n1\"}]}",
 			cases[k].preset);
-		struct run r = run_text(text, 1, &conv);
-		double expected = cases[k].detect_s + cases[k].arb_s + fence + start + conv;
+		struct harness r = run_text(text, 1, &conv);
+		double expected = cases[k].detect_s + cases[k].arb_s + cases[k].fence_s +
+				  cases[k].wait_s + start + conv;
 		char name[96];
 		snprintf(name, sizeof(name), "cluster RTO, %s, node crash", cases[k].preset);
 		dcs_validate(name, "dci-facts.md §5.1 timers, §5.3 RTO composition", expected,
-			     summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+			     h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
 		/* Detection alone: the dead row comes detect_s after the crash. */
 		snprintf(name, sizeof(name), "cluster detection, %s, node crash", cases[k].preset);
 		dcs_validate(name, "dci-facts.md §5.1 timers", cases[k].detect_s,
 			     first_event(r.w, "dead", NULL) - 100, 0, 1e-9, "s");
 		assert_true(fabs(first_event(r.w, "dead", NULL) - (100 + cases[k].detect_s)) <
 			    1e-9);
-		assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 1);
-		assert_true(summary(r.w, "cluster_split_brain_s", "db") == 0);
-		run_free(&r);
+		assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 1);
+		assert_true(h_summary(r.w->res, "cluster_split_brain_s", "db") == 0);
+		h_close(&r);
 		free(text);
 	}
 }
@@ -326,17 +306,17 @@ static void test_rto_gratuitous_arp(void **state)
 	(void)state;
 	const char *text =
 	    "{\"dcisim\": 1, \"name\": \"garp\", \"duration_s\": 300, " SITES3 LINKS3
-	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"custom\","
 	    " \"quorum\": \"witness\", \"witness_site\": \"wit\", \"fence_s\": 4,"
 	    " \"start_s\": 6}],"
 	    "\"faults\": [{\"at_s\": 50, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
-	struct run r = run_text(text, 1, NULL);
+	struct harness r = run_text(text, 1, NULL);
 	double one_way = dcs_time_to_s(dcs_net_one_way(r.w->net, 1, 0));
 	/* 60 km of fibre: 0.294 ms one way. */
 	assert_true(fabs(one_way - 60 * 4.9e-6) < 1e-12);
-	dcs_validate("cluster RTO with gratuitous ARP", "SPEC §4.6; 4.9 us/km",
-		     15 + 4 + 6 + one_way, summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
-	run_free(&r);
+	dcs_validate("cluster RTO with gratuitous ARP", "SPEC §4.6; 4.9 us/km", 5 + 4 + 6 + one_way,
+		     h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+	h_close(&r);
 }
 
 /* WSFC same-site detection is 10 s even when a cross-site peer still waits
@@ -350,12 +330,13 @@ static void test_rto_same_site(void **state)
 	    "\"clusters\": [{\"id\": \"db\", " NODES3 ", \"preset\": \"wsfc\","
 	    " \"quorum\": \"majority\"}],"
 	    "\"faults\": [{\"at_s\": 10, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
-	struct run r = run_text(text, 1, &conv);
-	dcs_validate("cluster RTO, wsfc same-site peer", "dci-facts.md §5.1 WSFC 2016+ 1 s x 10",
-		     10.0 + 10 + 20, summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+	struct harness r = run_text(text, 1, &conv);
+	dcs_validate("cluster RTO, wsfc same-site peer",
+		     "dci-facts.md §5.1 WSFC 2016+ 1 s x 10; disk arbitration 7 s", 10.0 + 7 + 20,
+		     h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
 	/* The service restarts on n2, at the same site. */
-	assert_true(fabs(first_event(r.w, "running", "n2") - 50.0) < 1e-9);
-	run_free(&r);
+	assert_true(fabs(first_event(r.w, "running", "n2") - 47.0) < 1e-9);
+	h_close(&r);
 }
 
 /* A whole site lost: the survivor holds the witness vote and takes over. */
@@ -368,11 +349,12 @@ static void test_site_loss(void **state)
 	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"corosync\","
 	    " \"quorum\": \"witness\", \"witness_site\": \"wit\"}],"
 	    "\"faults\": [{\"at_s\": 60, \"kind\": \"site_down\", \"site\": \"dc1\"}]}";
-	struct run r = run_text(text, 1, &conv);
+	struct harness r = run_text(text, 1, &conv);
 	dcs_validate("cluster RTO, site loss, corosync", "dci-facts.md §5.3 example",
-		     3 + 3.6 + 10 + 20 + 1, summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+		     3 + 3.6 + 10 + 20 + 1, h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9,
+		     "s");
 	assert_int_equal(max_running(r.w, NULL), 1);
-	run_free(&r);
+	h_close(&r);
 }
 
 /* ---- partitions ---- */
@@ -395,11 +377,11 @@ static void test_witness_partitions(void **state)
 			    " \"for_s\": %g}]}",
 			    holders[h], lengths[k]);
 			const double conv = 0.5;
-			struct run r = run_text(text, 1, &conv);
+			struct harness r = run_text(text, 1, &conv);
 			double overlap;
 			assert_int_equal(max_running(r.w, &overlap), 1);
 			assert_true(overlap == 0);
-			assert_true(summary(r.w, "cluster_split_brain_s", "db") == 0);
+			assert_true(h_summary(r.w->res, "cluster_split_brain_s", "db") == 0);
 			bool long_cut = lengths[k] > 3.0 + 3.6;
 			if (h == 1 && long_cut) {
 				/* n2 loses the vote (the witness goes to the lowest node), so n1
@@ -408,11 +390,13 @@ static void test_witness_partitions(void **state)
 				snprintf(name, sizeof(name), "cluster RTO, DCI cut %g s, witness",
 					 lengths[k]);
 				dcs_validate(name, "dci-facts.md §5.3", 3 + 3.6 + 10 + 20 + 0.5,
-					     summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+					     h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9,
+					     "s");
 			} else {
-				assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 0);
+				assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"),
+						 0);
 			}
-			run_free(&r);
+			h_close(&r);
 			free(text);
 		}
 }
@@ -433,7 +417,7 @@ static void test_no_quorum_split_brain(void **state)
 			"\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
 			" \"for_s\": %g}]}",
 			fence, start, lengths[k]);
-		struct run r = run_text(text, 1, NULL);
+		struct harness r = run_text(text, 1, NULL);
 		double expected = lengths[k] - (detect + fence + start);
 		if (expected < 0)
 			expected = 0;
@@ -442,25 +426,26 @@ static void test_no_quorum_split_brain(void **state)
 		char name[96];
 		snprintf(name, sizeof(name), "split brain, quorum none, cut %g s", lengths[k]);
 		dcs_validate(name, "SPEC §4.6: partition - (detection + fence + start)", expected,
-			     summary(r.w, "cluster_split_brain_s", "db"), 0, 1e-9, "s");
+			     h_summary(r.w->res, "cluster_split_brain_s", "db"), 0, 1e-9, "s");
 		assert_true(fabs(overlap - expected) < 1e-9);
 		assert_int_equal(most, expected > 0 ? 2 : 1);
 		/* After the heal exactly one instance remains. */
-		assert_int_equal((int)summary(r.w, "cluster_split_brains", "db"), expected > 0);
-		run_free(&r);
+		assert_int_equal((int)h_summary(r.w->res, "cluster_split_brains", "db"),
+				 expected > 0);
+		h_close(&r);
 		free(text);
 	}
 	/* With zero fencing and start, the split lasts the partition minus detection. */
 	const char *text =
 	    "{\"dcisim\": 1, \"name\": \"sb0\", \"duration_s\": 600, " SITES2 LINKS2
-	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"custom\","
 	    " \"quorum\": \"none\", \"fence_s\": 0, \"start_s\": 0}],"
 	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
 	    " \"for_s\": 60}]}";
-	struct run r = run_text(text, 1, NULL);
-	dcs_validate("split brain, quorum none, no fence/start", "SPEC §4.6", 60.0 - 15.0,
-		     summary(r.w, "cluster_split_brain_s", "db"), 0, 1e-9, "s");
-	run_free(&r);
+	struct harness r = run_text(text, 1, NULL);
+	dcs_validate("split brain, quorum none, no fence/start", "SPEC §4.6", 60.0 - 5.0,
+		     h_summary(r.w->res, "cluster_split_brain_s", "db"), 0, 1e-9, "s");
+	h_close(&r);
 }
 
 /* Corosync two_node: both halves keep quorum, the half with the service wins
@@ -474,11 +459,11 @@ static void test_two_node(void **state)
 	    " \"service_on\": \"n2\", \"quorum\": \"majority\", \"two_node\": true}],"
 	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
 	    " \"for_s\": 120}]}";
-	struct run r = run_text(text, 1, NULL);
+	struct harness r = run_text(text, 1, NULL);
 	assert_int_equal(max_running(r.w, NULL), 1);
-	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 0);
-	assert_true(summary(r.w, "cluster_split_brain_s", "db") == 0);
-	run_free(&r);
+	assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 0);
+	assert_true(h_summary(r.w->res, "cluster_split_brain_s", "db") == 0);
+	h_close(&r);
 
 	/* Without two_node a two-node majority cluster cannot survive a crash. */
 	text = "{\"dcisim\": 1, \"name\": \"tn2\", \"duration_s\": 600, " SITES2 LINKS2
@@ -486,10 +471,10 @@ static void test_two_node(void **state)
 	       " \"quorum\": \"majority\"}],"
 	       "\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
 	r = run_text(text, 1, NULL);
-	assert_true(isnan(summary(r.w, "cluster_rto_s", "db#1")));
-	assert_true(fabs(summary(r.w, "cluster_outage_unrecovered_s", "db#1") - 500) < 1e-9);
+	assert_true(isnan(h_summary(r.w->res, "cluster_rto_s", "db#1")));
+	assert_true(fabs(h_summary(r.w->res, "cluster_outage_unrecovered_s", "db#1") - 500) < 1e-9);
 	assert_true(dcs_results_n_warnings(r.w->res) >= 1);
-	run_free(&r);
+	h_close(&r);
 
 	/* With two_node the survivor takes over after a crash. */
 	text = "{\"dcisim\": 1, \"name\": \"tn3\", \"duration_s\": 600, " SITES2 LINKS2
@@ -500,9 +485,10 @@ static void test_two_node(void **state)
 	r = run_text(text, 1, &conv);
 	dcs_validate("cluster RTO, corosync two_node, node crash",
 		     "dci-facts.md §5.1 votequorum two_node; §5.3", 3 + 3.6 + 10 + 20,
-		     summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
-	assert_true(fabs(summary(r.w, "cluster_rto_s", "db#1") - (3 + 3.6 + 10 + 20)) < 1e-9);
-	run_free(&r);
+		     h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+	assert_true(fabs(h_summary(r.w->res, "cluster_rto_s", "db#1") - (3 + 3.6 + 10 + 20)) <
+		    1e-9);
+	h_close(&r);
 }
 
 /* ---- degraded links ---- */
@@ -510,7 +496,7 @@ static void test_two_node(void **state)
 /* Three nodes, two at dc1 and n3 (with the service) at dc2, over one DCI
  * link: degrading it can only isolate n3, and the dc1 pair keeps the majority.
  * Corosync with three nodes: token 3650 ms, consensus 4380 ms. */
-static struct run degrade_run(const char *degrade, uint64_t seed)
+static struct harness degrade_run(const char *degrade, uint64_t seed)
 {
 	char *text =
 	    fmt("{\"dcisim\": 1, \"name\": \"dg\", \"duration_s\": 900, " SITES2 LINKS2
@@ -520,7 +506,7 @@ static struct run degrade_run(const char *degrade, uint64_t seed)
 		" \"for_s\": 600, %s}]}",
 		degrade);
 	const double conv = 0;
-	struct run r = run_text(text, seed, &conv);
+	struct harness r = run_text(text, seed, &conv);
 	free(text);
 	return r;
 }
@@ -529,19 +515,21 @@ static void test_degraded_latency(void **state)
 {
 	(void)state;
 	/* Corosync token 3.65 s: 3 s of added one-way latency stays below it. */
-	struct run r = degrade_run("\"latency_ms\": 3000", 1);
+	struct harness r = degrade_run("\"latency_ms\": 3000", 1);
 	assert_int_equal(count_events(r.w, "dead"), 0);
-	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 0);
-	run_free(&r);
+	assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 0);
+	h_close(&r);
 	/* 4 s exceeds it: every heartbeat is late, n3 is cut off and fails over. */
 	r = degrade_run("\"latency_ms\": 4000", 1);
 	assert_int_equal(count_events(r.w, "dead"), 2); /* n1-n3 and n2-n3 */
-	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 1);
+	assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 1);
 	dcs_validate("cluster RTO, corosync 3 nodes, 4 s of added latency isolates one",
 		     "token 3.65 s + consensus 4.38 s + fence 10 s + start 20 s",
-		     3.65 + 4.38 + 10 + 20, summary(r.w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
-	assert_true(fabs(summary(r.w, "cluster_rto_s", "db#1") - (3.65 + 4.38 + 10 + 20)) < 1e-9);
-	run_free(&r);
+		     3.65 + 4.38 + 10 + 20, h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9,
+		     "s");
+	assert_true(fabs(h_summary(r.w->res, "cluster_rto_s", "db#1") - (3.65 + 4.38 + 10 + 20)) <
+		    1e-9);
+	h_close(&r);
 }
 
 static void test_degraded_loss(void **state)
@@ -549,20 +537,20 @@ static void test_degraded_loss(void **state)
 	(void)state;
 	/* 2% loss: four heartbeats in a row are lost once per 6.4e6 heartbeats
 	 * per pair, about 67 days at 0.9125 s: no failover in 10 minutes. */
-	struct run r = degrade_run("\"loss\": 0.02", 1);
+	struct harness r = degrade_run("\"loss\": 0.02", 1);
 	assert_int_equal(count_events(r.w, "dead"), 0);
-	assert_int_equal((int)summary(r.w, "cluster_outages", "db"), 0);
+	assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 0);
 	assert_true(count_events(r.w, "suspect") > 0); /* single losses are seen */
-	run_free(&r);
+	h_close(&r);
 	/* 60% loss exceeds the tolerance: a false failover within seconds. */
 	r = degrade_run("\"loss\": 0.6", 1);
 	assert_true(count_events(r.w, "dead") >= 1);
 	double dead_t = first_event(r.w, "dead", NULL);
 	assert_true(dead_t >= 100 + 3.0 && dead_t < 160);
-	assert_true(summary(r.w, "cluster_outages", "db") >= 1);
+	assert_true(h_summary(r.w->res, "cluster_outages", "db") >= 1);
 	double overlap;
 	assert_int_equal(max_running(r.w, &overlap), 1);
-	run_free(&r);
+	h_close(&r);
 }
 
 /* The time to the first false death under loss p with m missed heartbeats is
@@ -580,7 +568,7 @@ static void test_loss_detection_mean(void **state)
 	    " \"heartbeat_ms\": 1000, \"missed\": 3, \"quorum\": \"none\"}],"
 	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_degrade\", \"link\": \"dci1\","
 	    " \"loss\": 0.5}]}";
-	struct dcs_scenario *scn = load(text);
+	struct dcs_scenario *scn = h_load(text);
 	double sum = 0;
 	for (int k = 0; k < runs; k++) {
 		struct dcs_world *w = dcs_world_create(scn, 1000 + (uint64_t)k);
@@ -615,11 +603,11 @@ static void test_storage_blocked(void **state)
 	(void)state;
 	const char *text =
 	    "{\"dcisim\": 1, \"name\": \"st\", \"duration_s\": 600, " SITES3 LINKS3
-	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"custom\","
 	    " \"quorum\": \"witness\", \"witness_site\": \"wit\", \"fence_s\": 0,"
-	    " \"start_s\": 5}],"
+	    " \"start_s\": 15}],"
 	    "\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n1\"}]}";
-	struct dcs_scenario *scn = load(text);
+	struct dcs_scenario *scn = h_load(text);
 	struct dcs_world *w = dcs_world_create(scn, 1);
 	struct storage_stub st = {w->k, 1, dcs_time_from_s(200)};
 	const double conv = 0;
@@ -629,16 +617,168 @@ static void test_storage_blocked(void **state)
 	w->q.l3_ctx = (void *)&conv;
 	dcs_world_run(w, w->horizon);
 	dcs_world_finish(w);
-	/* Running at 120 s, but storage at dc2 is suspended until 200 s. */
+	/* Running at 120 s (5 s detection + 15 s start), but storage at dc2 is
+	 * suspended until 200 s. */
 	assert_true(fabs(first_event(w, "storage_blocked", "n2") - 120) < 1e-9);
 	double up = first_event(w, "up", "n2");
 	/* The resource monitor (every 10 s from 0) sees it at 200 s. */
 	assert_true(fabs(up - 200) < 1e-9);
 	dcs_validate("cluster RTO when storage at the new site is suspended until 200 s",
 		     "crash at 100 s; service up when storage is writable", 100,
-		     summary(w, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
-	assert_true(fabs(summary(w, "cluster_rto_s", "db#1") - 100) < 1e-9);
-	assert_true(fabs(summary(w, "cluster_unavailable_s", "db") - 100) < 1e-9);
+		     h_summary(w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+	assert_true(fabs(h_summary(w->res, "cluster_rto_s", "db#1") - 100) < 1e-9);
+	assert_true(fabs(h_summary(w->res, "cluster_unavailable_s", "db") - 100) < 1e-9);
+	dcs_world_destroy(w);
+	dcs_scenario_free(scn);
+}
+
+/* ---- vSphere HA: no quorum, datastore heartbeats, isolation ---- */
+
+static void test_vsphere_secondary_crash(void **state)
+{
+	(void)state;
+	const double conv = 2.5;
+	const char *text =
+	    "{\"dcisim\": 1, \"name\": \"vs\", \"duration_s\": 300, " SITES2 LINKS2
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+	    " \"service_on\": \"n2\"}],"
+	    "\"faults\": [{\"at_s\": 100, \"kind\": \"node_down\", \"node\": \"n2\"}]}";
+	struct harness r = run_text(text, 1, &conv);
+	/* n1 is the primary: n2 dead at T15 s, restarted after the datastore
+	 * heartbeat window at T18 s. */
+	assert_true(fabs(first_event(r.w, "dead", NULL) - 115) < 1e-9);
+	dcs_validate("vSphere HA RTO, secondary host crash",
+		     "Epping, Clustering Deepdive: dead at T18s with heartbeat datastores",
+		     18 + 20 + conv, h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+	assert_true(isnan(first_event(r.w, "election", NULL)));
+	h_close(&r);
+}
+
+static void test_vsphere_partition(void **state)
+{
+	(void)state;
+	/* A 200 s DCI cut, storage everywhere writable: each host keeps writing
+	 * its datastore heartbeats, so the partition restarts nothing and never
+	 * splits the brain; n2's partition elects a primary at T25 s. */
+	const char *text =
+	    "{\"dcisim\": 1, \"name\": \"vp\", \"duration_s\": 600, " SITES2 LINKS2
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\"}],"
+	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
+	    " \"for_s\": 200}]}";
+	struct harness r = run_text(text, 1, NULL);
+	assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 0);
+	assert_true(h_summary(r.w->res, "cluster_split_brain_s", "db") == 0);
+	assert_int_equal(max_running(r.w, NULL), 1);
+	dcs_validate("vSphere HA election after losing the primary", "Epping: T25s", 25,
+		     first_event(r.w, "election", "n2") - 100, 0, 1e-9, "s");
+	/* Each host still pings its own gateway: partitioned, not isolated. */
+	assert_true(isnan(first_event(r.w, "isolated", NULL)));
+	/* After the heal one primary is left. */
+	assert_int_equal((int)count_events(r.w, "election"), 2);
+	h_close(&r);
+}
+
+static void test_vsphere_ignored_keys(void **state)
+{
+	(void)state;
+	/* quorum and fence_s mean nothing to vSphere HA: the scenario loads, each
+	 * key with a warning naming it (file:line:col), not an error. */
+	struct dcs_scenario *scn =
+	    h_load("{\"dcisim\": 1, \"name\": \"vw\", \"duration_s\": 10, " SITES2 LINKS2
+		   "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+		   " \"quorum\": \"majority\", \"fence_s\": 5}]}");
+	assert_int_equal((int)scn->n_warnings, 2);
+	assert_non_null(strstr(scn->warnings[0], "warning:"));
+	assert_non_null(strstr(scn->warnings[0], "quorum"));
+	assert_non_null(strstr(scn->warnings[1], "fence_s"));
+	dcs_scenario_free(scn);
+}
+
+static void test_vsphere_isolation(void **state)
+{
+	(void)state;
+	const double conv = 2.5;
+	/* The management gateway is at dc1: on a DCI cut n2, holding the VM,
+	 * hears nobody and cannot ping it: isolated at T30 s (a secondary). */
+	static const char *const responses[] = {"power_off", "leave_powered_on"};
+	for (size_t k = 0; k < 2; k++) {
+		char *text =
+		    fmt("{\"dcisim\": 1, \"name\": \"vi\", \"duration_s\": 600, " SITES2 LINKS2
+			"\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\","
+			" \"service_on\": \"n2\", \"isolation_site\": \"dc1\","
+			" \"isolation_response\": \"%s\"}],"
+			"\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
+			" \"for_s\": 300}]}",
+			responses[k]);
+		struct harness r = run_text(text, 1, &conv);
+		dcs_validate("vSphere HA isolation of a secondary", "Broadcom KB 322784: 30 s", 30,
+			     first_event(r.w, "isolated", "n2") - 100, 0, 1e-9, "s");
+		if (k == 0) {
+			/* Powered off at T30 s: the primary restarts it at once. */
+			dcs_validate("vSphere HA RTO, isolated host powers off",
+				     "isolation 30 s + start 20 s + convergence", 30 + 20 + conv,
+				     h_summary(r.w->res, "cluster_rto_s", "db#1"), 0, 1e-9, "s");
+			assert_true(h_summary(r.w->res, "cluster_split_brain_s", "db") == 0);
+		} else {
+			/* Left on: the VM keeps running on n2, nothing restarts. */
+			assert_int_equal((int)h_summary(r.w->res, "cluster_outages", "db"), 0);
+			assert_int_equal(max_running(r.w, NULL), 1);
+		}
+		h_close(&r);
+		free(text);
+	}
+}
+
+struct storage_window {
+	struct dcs_kernel *k;
+	int site;
+	dcs_time_t from, until;
+};
+
+static bool writable_window(void *ctx, int site)
+{
+	const struct storage_window *s = ctx;
+	dcs_time_t now = dcs_now(s->k);
+	return site != s->site || now < s->from || now >= s->until;
+}
+
+static void test_vsphere_datastore(void **state)
+{
+	(void)state;
+	/* A DCI cut at 100 s after which the storage suspends dc1 (the witness
+	 * chose dc2): n1 (the primary, holding the VM) stops writing datastore
+	 * heartbeats, so n2's partition, once it has elected a primary (T25 s),
+	 * restarts the VM at T35 s.  When the mirror returns at 400 s the copy
+	 * on n1 finds its lock gone and stops: no split brain. */
+	const char *text =
+	    "{\"dcisim\": 1, \"name\": \"vd\", \"duration_s\": 600, " SITES2 LINKS2
+	    "\"clusters\": [{\"id\": \"db\", " NODES2 ", \"preset\": \"vsphere_ha\"}],"
+	    "\"faults\": [{\"at_s\": 100, \"kind\": \"link_down\", \"link\": \"dci1\","
+	    " \"for_s\": 300}]}";
+	struct dcs_scenario *scn = h_load(text);
+	struct dcs_world *w = dcs_world_create(scn, 1);
+	struct storage_window st = {w->k, 0, dcs_time_from_s(100), dcs_time_from_s(400)};
+	const double conv = 0;
+	w->q.site_writable = writable_window;
+	w->q.storage_ctx = &st;
+	w->q.ip_move_convergence_s = conv_fixed;
+	w->q.l3_ctx = (void *)&conv;
+	dcs_world_run(w, w->horizon);
+	dcs_world_finish(w);
+	dcs_validate("vSphere HA restart after the primary's datastore is suspended",
+		     "Epping: new primary T25s, restarts T35s", 135, first_event(w, "start", "n2"),
+		     0, 1e-9, "s");
+	assert_true(h_summary(w->res, "cluster_split_brain_s", "db") == 0);
+	/* The stale copy stops when dc1 can write again (the mirror is back at
+	 * 400 s: the next resource monitor pass, at 400 s). */
+	struct dcs_table *t = h_table(w->res, "cluster.csv");
+	int ce = h_col(t, "event"), cn = h_col(t, "node"), ct = h_col(t, "time_s");
+	double stop = NAN;
+	for (size_t row = 0; row < dcs_table_nrows(t); row++)
+		if (strcmp(dcs_table_cell(t, row, (size_t)ce), "stop") == 0 &&
+		    strcmp(dcs_table_cell(t, row, (size_t)cn), "n1") == 0)
+			stop = strtod(dcs_table_cell(t, row, (size_t)ct), NULL);
+	assert_true(fabs(stop - 400) < 1e-9);
 	dcs_world_destroy(w);
 	dcs_scenario_free(scn);
 }
@@ -647,7 +787,7 @@ static void test_storage_blocked(void **state)
 
 static char *table_text(struct dcs_world *w, const char *file)
 {
-	struct dcs_table *t = table(w, file);
+	struct dcs_table *t = h_table(w->res, file);
 	assert_non_null(t);
 	size_t cap = 1, len = 0;
 	for (size_t r = 0; r < dcs_table_nrows(t); r++)
@@ -666,15 +806,15 @@ static char *table_text(struct dcs_world *w, const char *file)
 static void test_reproducible(void **state)
 {
 	(void)state;
-	struct run a = degrade_run("\"loss\": 0.4", 7);
-	struct run b = degrade_run("\"loss\": 0.4", 7);
+	struct harness a = degrade_run("\"loss\": 0.4", 7);
+	struct harness b = degrade_run("\"loss\": 0.4", 7);
 	char *ta = table_text(a.w, "cluster.csv"), *tb = table_text(b.w, "cluster.csv");
 	assert_string_equal(ta, tb);
 	assert_true(strlen(ta) > 100);
 	free(ta);
 	free(tb);
-	run_free(&a);
-	run_free(&b);
+	h_close(&a);
+	h_close(&b);
 }
 
 int main(void)
@@ -692,6 +832,11 @@ int main(void)
 	    cmocka_unit_test(test_degraded_loss),
 	    cmocka_unit_test(test_loss_detection_mean),
 	    cmocka_unit_test(test_storage_blocked),
+	    cmocka_unit_test(test_vsphere_secondary_crash),
+	    cmocka_unit_test(test_vsphere_partition),
+	    cmocka_unit_test(test_vsphere_ignored_keys),
+	    cmocka_unit_test(test_vsphere_isolation),
+	    cmocka_unit_test(test_vsphere_datastore),
 	    cmocka_unit_test(test_reproducible),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

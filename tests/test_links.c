@@ -30,6 +30,7 @@
 #include "dcisim/results.h"
 #include "run.h"
 #include "dcisim/tech.h"
+#include "harness.h"
 
 struct tech_case {
 	const char *name;
@@ -53,11 +54,7 @@ static struct dcs_scenario *load_link(const char *tech, double km, double factor
 		 " \"route_factor\": %.17g, \"bandwidth_gbps\": 10, \"technology\": \"%s\","
 		 " \"device_latency_us\": %.17g, \"lan_mtu\": %d}]}",
 		 tech, km, factor, tech, device_us, lan_mtu);
-	int nerr = 0;
-	struct dcs_scenario *s = dcs_scenario_load_text(json, strlen(json), "links", stderr, &nerr);
-	assert_int_equal(nerr, 0);
-	assert_non_null(s);
-	return s;
+	return h_load(json);
 }
 
 static dcs_time_t net_rtt(const struct dcs_scenario *s)
@@ -126,20 +123,6 @@ static void test_goodput_fractions(void **state)
 }
 
 /* A whole run reports the same figures in summary.csv. */
-static const char *summary_value(struct dcs_results *res, const char *metric, const char *entity)
-{
-	for (size_t i = 0; i < dcs_results_n_tables(res); i++) {
-		struct dcs_table *t = dcs_results_table_at(res, i);
-		if (strcmp(dcs_table_file(t), "summary.csv") != 0)
-			continue;
-		for (size_t r = 0; r < dcs_table_nrows(t); r++)
-			if (!strcmp(dcs_table_cell(t, r, 0), metric) &&
-			    !strcmp(dcs_table_cell(t, r, 1), entity))
-				return dcs_table_cell(t, r, 2);
-	}
-	return NULL;
-}
-
 static void test_summary_reports_figures(void **state)
 {
 	(void)state;
@@ -150,8 +133,8 @@ static void test_summary_reports_figures(void **state)
 		struct dcs_results *res = NULL;
 		assert_int_equal(dcs_run_scenario(s, &o, &res, stderr), 0);
 		assert_non_null(res);
-		const char *rtt = summary_value(res, "rtt_ms", "l");
-		const char *gf = summary_value(res, "goodput_fraction", "l");
+		const char *rtt = h_summary_text(res, "rtt_ms", "l");
+		const char *gf = h_summary_text(res, "goodput_fraction", "l");
 		assert_non_null(rtt);
 		assert_non_null(gf);
 		assert_string_equal(rtt, "0.98");

@@ -203,7 +203,8 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Sweep files ("dcisim_sweep") and the schema are not scenarios. */
+/* Sweep files ("dcisim_sweep"), plan files ("dcisim_plan") and the schema
+ * are not scenarios. */
 static bool is_scenario(const char *path)
 {
 	size_t len;
@@ -211,6 +212,7 @@ static bool is_scenario(const char *path)
 	assert_non_null(text);
 	cJSON *root = cJSON_ParseWithLength(text, len);
 	bool scenario = !root || (!cJSON_GetObjectItemCaseSensitive(root, "dcisim_sweep") &&
+				  !cJSON_GetObjectItemCaseSensitive(root, "dcisim_plan") &&
 				  !cJSON_GetObjectItemCaseSensitive(root, "$schema"));
 	cJSON_Delete(root);
 	free(text);

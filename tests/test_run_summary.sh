@@ -23,6 +23,12 @@ assert "! migration %s: %s after" % (r["vm"], r["outcome"]) in text, text
 assert "limited by the guest's dirty rate" in text, text
 PY
 
+# Post-copy: the phase's faults under the migration; a VM lost to a DCI cut
+# during post-copy is a finding of its own.
+"$dcisim" run demo-precopy-vs-postcopy --out "$tmp/pc" 2> "$tmp/pc.txt" || fail "run post-copy demo"
+grep -q "remote page faults" "$tmp/pc.txt" || fail "no post-copy line: $(cat "$tmp/pc.txt")"
+grep -q "^  ! migration cut: the VM was lost" "$tmp/pc.txt" || fail "no lost-VM finding: $(cat "$tmp/pc.txt")"
+
 # Split brain without a witness: a finding; availability as a percentage
 # that does not round a shortfall up to 100 %.
 "$dcisim" run cluster-no-witness-split-brain --out "$tmp/sb" 2> "$tmp/sb.txt" || fail "run split brain"

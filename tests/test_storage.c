@@ -9,8 +9,20 @@
  *   fraction of the tolerance.
  * - Distance: an active-active write at low load costs exactly
  *   max(local, n_rtt x RTT + serialisation + remote) with fixed service
- *   (1 us tolerance for nanosecond rounding), grows by n_rtt x 9.8 us per km,
- *   and write acceleration halves the slope.
+ *   (1 us tolerance for nanosecond rounding), where n_rtt is the arrays'
+ *   replication protocol's, 1 by default (SRDF/S single round trip, SiRT):
+ *   the write grows by 9.8 us per km, twice that with
+ *   replication_round_trips 2, and the hosts' FC write acceleration does not
+ *   change the mirror leg.
+ * - NFS: Linux's 1 MiB wsize and pipelined RPCs: a 1 MiB write is 1 round
+ *   trip (it was 16 with serial 64 KiB RPCs), 16 MiB with 4 RPCs in flight
+ *   4 round trips.
+ * - FCIP: over an IP technology FC is a TCP flow: no credit warning, the
+ *   rate is min(max-bandwidth, window / RTT) with Cisco MDS's window
+ *   max-bandwidth x min(RTT, 4 x profile RTT) x 0.9375 + 4 KB.
+ * - Supported distance: a 2,000 km mirror warns at load time and in
+ *   events.csv, and summary.csv gives RTT / 10 ms (vMSC, the most permissive
+ *   listed product); a 5 ms limit for vplex_metro.
  * - iSCSI: the SCST example (2 MB, 10 ms RTT, InitialR2T=No, FirstBurst
  *   64 KiB, MaxBurst 256 KiB, MaxOutstandingR2T=1) takes about 106 ms: within
  *   2 % (SCST's own arithmetic omits framing overhead).
@@ -41,9 +53,12 @@
 
 #include "dcisim/bus.h"
 #include "dcisim/loader.h"
+#include "dcisim/syncproducts.h"
 #include "storage.h"
 #include "dcisim/world.h"
+#include "harness.h"
 #include "validation.h"
+#include "worldrun.h"
 
 /* cmocka 1.1.5 has no assert_double_equal. */
 #define assert_near(a, b, tol)                                                                     \
@@ -53,83 +68,9 @@
 			fail_msg("%s = %.12g, expected %.12g (+- %g)", #a, a_, b_, (double)(tol)); \
 	} while (0)
 
-struct run {
-	struct dcs_scenario *scn;
-	struct dcs_world *w;
-	struct dcs_storage *st;
-};
-
-/* Loads a scenario written with single quotes (printf-style), builds it. */
-static void run_open(struct run *r, const char *fmt, ...)
-{
-	char buf[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	assert_true(n > 0 && (size_t)n < sizeof(buf));
-	for (char *p = buf; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	int nerr = 0;
-	r->scn = dcs_scenario_load_text(buf, strlen(buf), "test", stderr, &nerr);
-	assert_int_equal(nerr, 0);
-	assert_non_null(r->scn);
-	r->w = dcs_world_create(r->scn, r->scn->seed);
-	assert_non_null(r->w);
-	r->w->verbosity = -1;
-	r->st = dcs_storage_of(r->w);
-	assert_non_null(r->st);
-}
-
-static void run_until(struct run *r, double s)
-{
-	dcs_world_run(r->w, dcs_time_from_s(s));
-}
-
-static void run_close(struct run *r)
-{
-	dcs_world_destroy(r->w);
-	dcs_scenario_free(r->scn);
-}
-
-static const struct dcs_table *table(struct run *r, const char *file)
-{
-	for (size_t i = 0; i < dcs_results_n_tables(r->w->res); i++) {
-		struct dcs_table *t = dcs_results_table_at(r->w->res, i);
-		if (strcmp(dcs_table_file(t), file) == 0)
-			return t;
-	}
-	return NULL;
-}
-
-static double summary(struct run *r, const char *metric, const char *entity)
-{
-	const struct dcs_table *t = table(r, "summary.csv");
-	assert_non_null(t);
-	for (size_t i = 0; i < dcs_table_nrows(t); i++)
-		if (strcmp(dcs_table_cell(t, i, 0), metric) == 0 &&
-		    strcmp(dcs_table_cell(t, i, 1), entity) == 0)
-			return strtod(dcs_table_cell(t, i, 2), NULL);
-	fail_msg("no summary row %s,%s", metric, entity);
-	return NAN;
-}
-
-static const char *summary_text(struct run *r, const char *metric, const char *entity)
-{
-	const struct dcs_table *t = table(r, "summary.csv");
-	assert_non_null(t);
-	for (size_t i = 0; i < dcs_table_nrows(t); i++)
-		if (strcmp(dcs_table_cell(t, i, 0), metric) == 0 &&
-		    strcmp(dcs_table_cell(t, i, 1), entity) == 0)
-			return dcs_table_cell(t, i, 2);
-	fail_msg("no summary row %s,%s", metric, entity);
-	return "";
-}
-
 static bool has_event(struct run *r, const char *kind, const char *needle)
 {
-	const struct dcs_table *t = table(r, "events.csv");
+	const struct dcs_table *t = h_table(r->w->res, "events.csv");
 	if (!t)
 		return false;
 	for (size_t i = 0; i < dcs_table_nrows(t); i++)
@@ -139,14 +80,17 @@ static bool has_event(struct run *r, const char *kind, const char *needle)
 	return false;
 }
 
+/* Steady-state mean (I/O never held). */
 static double mean_ms(struct run *r, int site, enum dcs_storage_op op)
 {
-	return dcs_lathist_mean_ns(dcs_storage_latency(r->st, site, op)) / 1e6;
+	return dcs_lathist_mean_ns(dcs_storage_latency(r->st, site, op, false)) / 1e6;
 }
 
+/* Completed I/O, held or not. */
 static uint64_t count(struct run *r, int site, enum dcs_storage_op op)
 {
-	return dcs_storage_latency(r->st, site, op)->n;
+	return dcs_storage_latency(r->st, site, op, false)->n +
+	       dcs_storage_latency(r->st, site, op, true)->n;
 }
 
 /* ---- pure arithmetic ---- */
@@ -185,12 +129,32 @@ static void test_round_trips(void **state)
 	s.iscsi.max_outstanding_r2t = 3;
 	assert_int_equal(dcs_storage_write_round_trips(&s, 2048 * 1024), 4);
 
+	/* NFS, serial RPCs (one in flight): one round trip per chunk. */
 	s.protocol = DCS_PROTO_NFS;
 	s.nfs.wsize_kib = 64;
 	s.nfs.rsize_kib = 32;
+	s.nfs.outstanding = 1;
 	assert_int_equal(dcs_storage_write_round_trips(&s, 256 * 1024), 4);
 	assert_int_equal(dcs_storage_write_round_trips(&s, 4096), 1);
 	assert_int_equal(dcs_storage_read_round_trips(&s, 256 * 1024), 8);
+	/* The Linux client: wsize = rsize = 1 MiB (NFS_MAX_FILE_IO_SIZE) and the
+	 * RPCs of one I/O in flight together (ONTAP serves 128 per connection). */
+	s.nfs.wsize_kib = 1024;
+	s.nfs.rsize_kib = 1024;
+	s.nfs.outstanding = 128;
+	dcs_validate("NFS 1 MiB write, Linux wsize 1 MiB", "nfs(5), NFS_MAX_FILE_IO_SIZE 1 MiB", 1,
+		     dcs_storage_write_round_trips(&s, 1048576), 0, 0, "round trips");
+	assert_int_equal(dcs_storage_write_round_trips(&s, 1048576 + 1), 1);
+	assert_int_equal(dcs_storage_read_round_trips(&s, 8192), 1);
+	/* 16 MiB: 16 RPCs; 4 in flight: 4 round trips; 128 in flight: 1. */
+	s.nfs.outstanding = 4;
+	dcs_validate("NFS 16 MiB write, 4 RPCs in flight", "ceil(16 / 4)", 4,
+		     dcs_storage_write_round_trips(&s, 16 * 1048576.0), 0, 0, "round trips");
+	assert_int_equal(dcs_storage_write_round_trips(&s, 16 * 1048576.0 + 1), 5);
+	assert_int_equal(dcs_storage_read_round_trips(&s, 16 * 1048576.0), 4);
+	s.nfs.outstanding = 128;
+	assert_int_equal(dcs_storage_write_round_trips(&s, 16 * 1048576.0), 1);
+	assert_int_equal(dcs_nfs_round_trips(300 * 1048576.0, 1024, 128), 3);
 }
 
 static void test_fc_credit_rules(void **state)
@@ -220,15 +184,33 @@ static void test_fc_credit_rules(void **state)
 	assert_near(dcs_fc_frame_payload(5000), 5000 / 3.0, 1e-9);
 }
 
-static void test_vendor_limits(void **state)
+static int product(const char *name)
+{
+	int i = dcs_namelist_find(&dcs_sync_product_list, name);
+	assert_true(i >= 0);
+	return i;
+}
+
+static void test_sync_limits(void **state)
 {
 	(void)state;
-	assert_int_equal(dcs_storage_vendor_limits(0.8, 80), 0);
-	assert_int_equal(dcs_storage_vendor_limits(6, 600), DCS_VENDOR_VPLEX_METRO_HA);
-	assert_int_equal(dcs_storage_vendor_limits(7.5, 600),
-			 DCS_VENDOR_VPLEX_METRO_HA | DCS_VENDOR_METROCLUSTER_IP);
-	assert_int_equal(dcs_storage_vendor_limits(3, 750), DCS_VENDOR_METROCLUSTER_IP);
-	assert_int_equal(dcs_storage_vendor_limits(12, 1000), 0xf);
+	/* Each row against its vendor's figure (dci-facts.md 2.3). */
+	assert_near(dcs_sync_product(product("vplex_metro"))->max_rtt_ms, 5, 0);
+	assert_near(dcs_sync_product(product("metrocluster_ip"))->max_rtt_ms, 7, 0);
+	assert_near(dcs_sync_product(product("metrocluster_ip"))->max_km, 700, 0);
+	assert_near(dcs_sync_product(product("metrocluster_fc"))->max_km, 100, 0);
+	assert_near(dcs_sync_product(product("srdf_s"))->max_km, 300, 0);
+	assert_near(dcs_sync_product(product("vmsc"))->max_rtt_ms, 10, 0);
+	/* The ratio: the larger of RTT / limit and km / limit. */
+	assert_near(dcs_sync_limit_ratio(product("vplex_metro"), 0.8, 80), 0.16, 1e-12);
+	assert_near(dcs_sync_limit_ratio(product("vplex_metro"), 6, 600), 1.2, 1e-12);
+	assert_near(dcs_sync_limit_ratio(product("metrocluster_ip"), 3, 750), 750 / 700.0, 1e-12);
+	assert_near(dcs_sync_limit_ratio(product("metrocluster_ip"), 7.5, 600), 7.5 / 7, 1e-12);
+	/* `any`: beyond every product only; at 12 ms over 1,000 km vMSC's
+	 * 10 ms is the most permissive (MetroCluster IP: 1000/700). */
+	assert_int_equal(dcs_sync_limit_row(DCS_SYNC_PRODUCT_ANY, 12, 1000), product("vmsc"));
+	assert_near(dcs_sync_limit_ratio(DCS_SYNC_PRODUCT_ANY, 12, 1000), 1.2, 1e-12);
+	assert_true(dcs_sync_limit_ratio(DCS_SYNC_PRODUCT_ANY, 6, 600) <= 1);
 }
 
 static void test_erlang_c(void **state)
@@ -283,7 +265,8 @@ static void queue_case(int servers, double rho, const char *name)
 		 " 'storage': {'mode': 'shared',"
 		 "  'arrays': [{'site': 'a', 'read_ms': 1, 'write_ms': 1, 'servers': %d, "
 		 "'service': 'exp'}],"
-		 "  'workloads': [{'site': 'a', 'iops': %.17g, 'read_ratio': 1}]}}",
+		 "  'workloads': [{'site': 'a', 'iops': %.17g, 'read_ratio': 1, "
+		 "'queue_depth': 65536}]}}",
 		 servers, lambda);
 	run_until(&r, 1000);
 	char c[96];
@@ -296,7 +279,7 @@ static void queue_case(int servers, double rho, const char *name)
 		     (double)q->waited / (double)q->admitted, 0.02, 0.005, "ratio");
 	if (servers == 1) {
 		/* M/M/1 response is exponential with rate mu - lambda. */
-		const struct dcs_lathist *h = dcs_storage_latency(r.st, 0, DCS_OP_READ);
+		const struct dcs_lathist *h = dcs_storage_latency(r.st, 0, DCS_OP_READ, false);
 		double rate = 1 / mean_s - lambda;
 		snprintf(c, sizeof(c), "%s p95 response, rho %.1f", name, rho);
 		dcs_validate(c, "M/M/1 exponential sojourn", -log(0.05) / rate * 1e3,
@@ -324,25 +307,32 @@ static void test_mmc(void **state)
 
 /* ---- active-active write latency over distance ---- */
 
-static double aa_write_ms(double km, bool wa, double local_ms, double remote_ms, double *expect)
+/* repl: storage.replication_round_trips, 0 to leave the key out (its
+ * default, 1: array replication sends the data with the command, as SRDF/S
+ * with SiRT or a FastWrite link does, dci-facts.md 2.1 and 2.3). */
+static double aa_write_ms(double km, bool wa, int repl, double local_ms, double remote_ms,
+			  double *expect)
 {
 	struct run r;
+	char key[64] = "";
+	if (repl > 0)
+		snprintf(key, sizeof(key), "'replication_round_trips': %d,", repl);
 	run_open(
 	    &r,
 	    "{'dcisim': 1, 'name': 'aa', 'seed': 3, 'duration_s': 20,"
 	    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
 	    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': %.17g, 'bandwidth_gbps': "
 	    "100}],"
-	    " 'storage': {'mode': 'active_active', 'protocol': 'fc', 'write_acceleration': %s,"
+	    " 'storage': {'mode': 'active_active', 'protocol': 'fc', 'write_acceleration': %s, %s"
 	    "  'fc': {'speed_gbps': 16, 'bb_credits': 100000},"
 	    "  'arrays': [{'site': 'a', 'write_ms': %.17g, 'servers': 64, 'service': 'fixed'},"
 	    "             {'site': 'b', 'write_ms': %.17g, 'servers': 64, 'service': 'fixed'}],"
 	    "  'workloads': [{'site': 'a', 'iops': 200, 'read_ratio': 0, 'block_kib': 8}]}}",
-	    km, wa ? "true" : "false", local_ms, remote_ms);
+	    km, wa ? "true" : "false", key, local_ms, remote_ms);
 	run_until(&r, 20);
 	double rtt_ms = dcs_time_to_ms(dcs_net_rtt(r.w->net, 0, 1));
 	double rate = fmin(dcs_net_link_capacity_Bps(r.w->net, 0), dcs_fc_data_Bps(16));
-	int n = wa ? 1 : 2;
+	int n = repl > 0 ? repl : 1;
 	*expect = fmax(local_ms, n * rtt_ms + 8192 / rate * 1e3 + remote_ms);
 	assert_true(count(&r, 0, DCS_OP_WRITE) > 3000);
 	double got = mean_ms(&r, 0, DCS_OP_WRITE);
@@ -355,24 +345,29 @@ static void test_active_active_distance(void **state)
 	(void)state;
 	double e, got;
 	/* Short distance: the slower local array sets the pace. */
-	got = aa_write_ms(10, false, 1.0, 0.2, &e);
+	got = aa_write_ms(10, false, 0, 1.0, 0.2, &e);
 	assert_near(e, 1.0, 1e-12);
 	dcs_validate("active-active write 10 km (local service dominates)", "SPEC 4.3 max(...)", e,
 		     got, 0, 0.001, "ms");
-	double l100 = aa_write_ms(100, false, 1.0, 0.2, &e);
-	dcs_validate("active-active FC write 100 km", "SPEC 4.3 max(local, 2 RTT + remote)", e,
+	double l100 = aa_write_ms(100, false, 0, 1.0, 0.2, &e);
+	dcs_validate("active-active mirror write 100 km", "SPEC 6.3 max(local, 1 RTT + remote)", e,
 		     l100, 0, 0.001, "ms");
-	double l200 = aa_write_ms(200, false, 1.0, 0.2, &e);
-	dcs_validate("active-active FC write 200 km", "SPEC 4.3 max(local, 2 RTT + remote)", e,
+	double l200 = aa_write_ms(200, false, 0, 1.0, 0.2, &e);
+	dcs_validate("active-active mirror write 200 km", "SPEC 6.3 max(local, 1 RTT + remote)", e,
 		     l200, 0, 0.001, "ms");
-	dcs_validate("FC write slope per km", "dci-facts 1 (4.9 us/km) x 2 RTT", 2 * 9.8,
+	dcs_validate("mirror write slope per km (1 round trip)",
+		     "dci-facts 1 (4.9 us/km); SRDF/S SiRT single round trip", 9.8,
 		     (l200 - l100) / 100 * 1e3, 1e-3, 0, "us/km");
-	double w100 = aa_write_ms(100, true, 1.0, 0.2, &e);
-	dcs_validate("active-active FC write 100 km, write acceleration", "dci-facts 2.1 (1 RTT)",
-		     e, w100, 0, 0.001, "ms");
-	double w200 = aa_write_ms(200, true, 1.0, 0.2, &e);
-	dcs_validate("write acceleration halves the distance slope", "dci-facts 2.1 Cisco MDS WA",
-		     0.5, (w200 - w100) / (l200 - l100), 1e-3, 0, "ratio");
+	double t100 = aa_write_ms(100, false, 2, 1.0, 0.2, &e);
+	dcs_validate("mirror write 100 km, replication_round_trips 2", "2 RTT + remote", e, t100, 0,
+		     0.001, "ms");
+	double t200 = aa_write_ms(200, false, 2, 1.0, 0.2, &e);
+	dcs_validate("two mirror round trips double the distance slope", "2 x 9.8 us/km", 2.0,
+		     (t200 - t100) / (l200 - l100), 1e-3, 0, "ratio");
+	/* Write acceleration is the hosts' FC feature: the mirror leg keeps its
+	 * own protocol's round trips. */
+	double w100 = aa_write_ms(100, true, 0, 1.0, 0.2, &e);
+	assert_near(w100, l100, 0.001);
 }
 
 /* ---- iSCSI over a 10 ms RTT ---- */
@@ -446,23 +441,150 @@ static void test_fc_credit_cap(void **state)
 	dcs_validate("FC replication capped by 64 credits at 50 km", "credits x 2 KiB / RTT", cap,
 		     ch.rate_Bps, 1e-9, 0, "B/s");
 	assert_near(ch.offered_Bps, 8000.0 * 65536, 1e-3);
-	/* The shortfall piles up: backlog = (offered - cap) x t. */
-	dcs_validate("FC credit-starved backlog after 2 s", "fluid backlog",
-		     (ch.offered_Bps - cap) * 2, ch.backlog_bytes, 0.01, 0, "bytes");
+	/* The hosts keep 32 writes outstanding (the default queue depth), so the
+	 * channel never holds more than 32 x 64 KiB: no unbounded backlog. */
+	assert_true(ch.max_backlog_bytes <= 32 * 65536.0);
+	run_until(&r, 10);
+	/* Little's law on the saturated closed loop: the writes complete at the
+	 * rate the credits carry, X = cap / 64 KiB, and each of the 32 slots
+	 * spends N / X per cycle, of which the think time Z = 32 / 8000 s. */
+	double X = cap / 65536, Z = 32 / 8000.0;
+	struct dcs_storage_workload wl = dcs_storage_workload(r.st, 0);
+	dcs_validate("FC credit-starved closed loop: achieved write IOPS",
+		     "credits x 2 KiB / RTT / block", X, wl.achieved_iops, 0.02, 0, "IOPS");
+	dcs_validate("FC credit-starved closed loop: write latency", "Little's law N / X - Z",
+		     (32 / X - Z) * 1e3, mean_ms(&r, 0, DCS_OP_WRITE), 0.05, 0, "ms");
+	ch = dcs_storage_channel(r.st, 0, 1);
+	assert_true(ch.max_backlog_bytes <= 32 * 65536.0);
 	/* The warning names the credits the distance needs. */
 	assert_true(has_event(&r, "warning", "needs 206 buffer credits by the Brocade rule"));
 	assert_true(has_event(&r, "warning", "capped at 267.5 MB/s"));
-	/* Writes wait behind the backlog: latency rises with time. */
-	assert_true(mean_ms(&r, 0, DCS_OP_WRITE) > 100);
 	/* The summary names the credits as the limit, and the credits the
 	 * distance needs (the larger of the two rules) as what would lift it. */
 	dcs_world_finish(r.w);
-	assert_string_equal(summary_text(&r, "limited_by", "a->b"), "fc_credits");
-	assert_near(summary(&r, "lift_fc_credits", "a->b"),
-		    fmax(summary(&r, "storage_fc_credits_needed_brocade", "a->b"),
-			 summary(&r, "storage_fc_credits_needed_frames", "a->b")),
+	assert_string_equal(h_summary_text_req(r.w->res, "limited_by", "a->b"), "fc_credits");
+	assert_near(h_summary_req(r.w->res, "lift_fc_credits", "a->b"),
+		    fmax(h_summary_req(r.w->res, "storage_fc_credits_needed_brocade", "a->b"),
+			 h_summary_req(r.w->res, "storage_fc_credits_needed_frames", "a->b")),
 		    0);
-	assert_true(summary(&r, "lift_fc_credits", "a->b") >= 206);
+	assert_true(h_summary_req(r.w->res, "lift_fc_credits", "a->b") >= 206);
+	run_close(&r);
+}
+
+/* ---- FC over IP: FCIP is a TCP flow with its window ---- */
+
+static void test_fcip(void **state)
+{
+	(void)state;
+	struct run r;
+	run_open(
+	    &r,
+	    "{'dcisim': 1, 'name': 'fcip', 'seed': 1, 'duration_s': 10,"
+	    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+	    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 1000, 'bandwidth_gbps': 10,"
+	    "   'technology': 'evi', 'transport_mtu': 1600}],"
+	    " 'storage': {'mode': 'active_active', 'protocol': 'fc',"
+	    "  'fc': {'speed_gbps': 16, 'bb_credits': 8},"
+	    "  'arrays': [{'site': 'a', 'servers': 64}, {'site': 'b', 'servers': 64}],"
+	    "  'workloads': [{'site': 'a', 'iops': 2000, 'read_ratio': 0, 'block_kib': 256}]}}");
+	run_until(&r, 2);
+	/* Propagation, plus the M/D/1 wait of the replication flow's 8 % of the
+	 * link (under 1 us), which the flow's window also sees. */
+	double rtt_s = dcs_time_to_s(dcs_net_rtt(r.w->net, 0, 1));
+	assert_near(dcs_time_to_s(dcs_net_rtt_base(r.w->net, 0, 1)), 2 * 1000 * 4.9e-6, 1e-12);
+	assert_true(rtt_s >= 2 * 1000 * 4.9e-6 && rtt_s < 2 * 1000 * 4.9e-6 + 1e-6);
+	/* Cisco MDS FCIP profile defaults: max-bandwidth 1 Gbps, round-trip-time
+	 * 1 ms, the window following the measured RTT up to 4 x that:
+	 * 125e6 B/s x 4 ms x 0.9375 + 4 KB = 472,846 bytes. */
+	double window = 125e6 * 0.004 * 0.9375 + 4096;
+	assert_near(dcs_fcip_window_bytes(1000, 1, rtt_s), window, 1e-6);
+	assert_near(dcs_fcip_window_bytes(1000, 1, 0.002), 125e6 * 0.002 * 0.9375 + 4096, 1e-6);
+	struct dcs_storage_channel ch = dcs_storage_channel(r.st, 0, 1);
+	assert_true(ch.exists);
+	dcs_validate("FCIP replication at 1,000 km, Cisco MDS default profile",
+		     "Cisco FCIP design guide: window = max-bw x RTT x 0.9375 + 4 KB",
+		     window / rtt_s, ch.rate_Bps, 1e-6, 0,
+		     "B/s"); /* the RTT and its queue: a fixed point */
+	assert_near(ch.cap_Bps, 125e6, 1e-6);
+	/* No buffer-credit rule over IP: 8 credits would have capped it at
+	 * 8 x 2 KiB / 9.8 ms = 1.7 MB/s with a warning. */
+	assert_false(has_event(&r, "warning", "buffer credits"));
+	dcs_world_finish(r.w);
+	assert_string_equal(h_summary_text_req(r.w->res, "limited_by", "a->b"), "window");
+	run_close(&r);
+
+	/* The same over dwdm is native FC: the 8 credits cap it, with the warning. */
+	run_open(
+	    &r,
+	    "{'dcisim': 1, 'name': 'native', 'seed': 1, 'duration_s': 10,"
+	    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+	    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 1000, 'bandwidth_gbps': "
+	    "10}],"
+	    " 'storage': {'mode': 'active_active', 'protocol': 'fc',"
+	    "  'fc': {'speed_gbps': 16, 'bb_credits': 8},"
+	    "  'arrays': [{'site': 'a', 'servers': 64}, {'site': 'b', 'servers': 64}],"
+	    "  'workloads': [{'site': 'a', 'iops': 2000, 'read_ratio': 0, 'block_kib': 256}]}}");
+	run_until(&r, 2);
+	ch = dcs_storage_channel(r.st, 0, 1);
+	assert_near(ch.rate_Bps, 8 * 2048 / (2 * 1000 * 4.9e-6), 1e-3);
+	assert_true(has_event(&r, "warning", "buffer credits"));
+	run_close(&r);
+}
+
+/* ---- supported distance of synchronous mirrors ---- */
+
+static void test_sync_distance(void **state)
+{
+	(void)state;
+	struct run r;
+	run_open(
+	    &r,
+	    "{'dcisim': 1, 'name': 'far', 'seed': 1, 'duration_s': 5,"
+	    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+	    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 2000, 'bandwidth_gbps': "
+	    "10}],"
+	    " 'storage': {'mode': 'active_active', 'protocol': 'fc', 'fc': {'bb_credits': 100000},"
+	    "  'arrays': [{'site': 'a'}, {'site': 'b'}],"
+	    "  'workloads': [{'site': 'a', 'iops': 100}]}}");
+	/* At load time: 2,000 km is 19.6 ms RTT, beyond vMSC's 10 ms, the most
+	 * permissive listed product. */
+	assert_int_equal(r.scn->n_warnings, 1);
+	assert_non_null(strstr(r.scn->warnings[0], "warning: storage"));
+	assert_non_null(strstr(r.scn->warnings[0], "VMware vSphere Metro Storage Cluster"));
+	run_until(&r, 5);
+	assert_true(has_event(&r, "storage_sync_unsupported", "1.96 x"));
+	dcs_world_finish(r.w);
+	dcs_validate("2,000 km mirror against the most permissive product",
+		     "dci-facts 2.3: vMSC 10 ms RTT", 2 * 2000 * 4.9e-3 / 10,
+		     h_summary_req(r.w->res, "storage_sync_limit_ratio", "a-b"), 1e-9, 0, "ratio");
+	run_close(&r);
+
+	/* 600 km with vplex_metro: 5.88 ms over its 5 ms. */
+	run_open(
+	    &r,
+	    "{'dcisim': 1, 'name': 'vplex', 'seed': 1, 'duration_s': 5,"
+	    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+	    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 600, 'bandwidth_gbps': 10}],"
+	    " 'storage': {'mode': 'active_active', 'sync_product': 'vplex_metro',"
+	    "  'fc': {'bb_credits': 100000}, 'arrays': [{'site': 'a'}, {'site': 'b'}],"
+	    "  'workloads': [{'site': 'a', 'iops': 100}]}}");
+	assert_int_equal(r.scn->n_warnings, 1);
+	assert_non_null(strstr(r.scn->warnings[0], "VPLEX"));
+	run_until(&r, 5);
+	dcs_world_finish(r.w);
+	dcs_validate("600 km mirror, VPLEX Metro", "dci-facts 2.3: metro node Metro HA 5 ms RTT",
+		     2 * 600 * 4.9e-3 / 5,
+		     h_summary_req(r.w->res, "storage_sync_limit_ratio", "a-b"), 1e-9, 0, "ratio");
+	run_close(&r);
+
+	/* 80 km: within every product, no warning. */
+	run_open(&r, "{'dcisim': 1, 'name': 'near', 'seed': 1, 'duration_s': 1,"
+		     " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+		     " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 80,"
+		     "   'bandwidth_gbps': 10}],"
+		     " 'storage': {'mode': 'active_active', 'sync_product': 'vplex_metro',"
+		     "  'arrays': [{'site': 'a'}, {'site': 'b'}]}}");
+	assert_int_equal(r.scn->n_warnings, 0);
 	run_close(&r);
 }
 
@@ -515,7 +637,7 @@ static void test_partition_with_witness(void **state)
 	dcs_validate("unavailable at the loser so far", "partition at 10 s", 20,
 		     dcs_storage_unavailable_s(r.st, 1), 0, 1e-6, "s");
 	/* Writes held during the freeze completed at the detach: max ~5 s. */
-	double max_ms = (double)dcs_storage_latency(r.st, 0, DCS_OP_WRITE)->max_ns / 1e6;
+	double max_ms = (double)dcs_storage_latency(r.st, 0, DCS_OP_WRITE, true)->max_ns / 1e6;
 	assert_true(max_ms > 4900 && max_ms < 5010);
 	/* Heal: both write again, and the winner's writes are resynchronised. */
 	dcs_net_set_link_up(r.w->net, 0, true);
@@ -525,8 +647,8 @@ static void test_partition_with_witness(void **state)
 	assert_true(has_event(&r, "storage_resume", "resynchronising"));
 	assert_true(has_event(&r, "storage_resync_done", NULL));
 	dcs_world_finish(r.w);
-	assert_near(summary(&r, "storage_divergent_writes", "a"), 0, 0);
-	assert_near(summary(&r, "storage_unavailable_s", "b"), 20, 1e-6);
+	assert_near(h_summary_req(r.w->res, "storage_divergent_writes", "a"), 0, 0);
+	assert_near(h_summary_req(r.w->res, "storage_unavailable_s", "b"), 20, 1e-6);
 	run_close(&r);
 }
 
@@ -549,7 +671,8 @@ static void test_heal_before_detach(void **state)
 	assert_false(has_event(&r, "storage_detach", NULL));
 	for (int s = 0; s < 2; s++) {
 		assert_int_equal(dcs_storage_failed(r.st, s), 0);
-		double max_s = (double)dcs_storage_latency(r.st, s, DCS_OP_WRITE)->max_ns / 1e9;
+		double max_s =
+		    (double)dcs_storage_latency(r.st, s, DCS_OP_WRITE, true)->max_ns / 1e9;
 		assert_true(max_s > 1.99 && max_s < 2.01);
 		dcs_validate(s ? "cut of 2 s < detach delay: unavailable at b"
 			       : "cut of 2 s < detach delay: unavailable at a",
@@ -609,17 +732,17 @@ static void test_degrade_keeps_mirror(void **state)
 	run_open(&r,
 		 "{'dcisim': 1, 'name': 'degrade', 'seed': 1, 'duration_s': 60, %s"
 		 " 'storage': {'mode': 'active_active', 'preferred_site': 'a', 'witness_site': 'w',"
-		 "  'fc': {'bb_credits': 100000}, %s",
+		 "  'sync_product': 'vplex_metro', 'fc': {'bb_credits': 100000}, %s",
 		 witness_topology, workloads_ab);
 	run_until(&r, 1);
 	dcs_net_link_degrade(r.w->net, 0, NAN, NAN, 3.0);
 	run_until(&r, 21);
 	assert_true(dcs_world_site_writable(r.w, 0) && dcs_world_site_writable(r.w, 1));
 	assert_false(has_event(&r, "storage_freeze", NULL));
-	assert_true(has_event(&r, "warning", "RTT 6.196 ms over 20 km exceeds VPLEX"));
+	assert_true(has_event(&r, "storage_sync_unsupported", "RTT 6.196 ms over 20 km is 1.24 x"));
 	assert_int_equal(dcs_storage_failed(r.st, 0) + dcs_storage_failed(r.st, 1), 0);
-	/* Writes pay 2 x 6.196 ms: the mean over 20 s (19 s degraded) is above 11 ms. */
-	assert_true(mean_ms(&r, 0, DCS_OP_WRITE) > 11);
+	/* Writes pay 1 x 6.196 ms: the mean over 20 s (19 s degraded) is above 5.5 ms. */
+	assert_true(mean_ms(&r, 0, DCS_OP_WRITE) > 5.5);
 	run_close(&r);
 }
 
@@ -727,11 +850,11 @@ static void test_async_burst(void **state)
 	 * the link's share; carrying the burst as offered needs offered / cap
 	 * times the link's free capacity. */
 	dcs_world_finish(r.w);
-	assert_string_equal(summary_text(&r, "limited_by", "a->b"), "link_share");
+	assert_string_equal(h_summary_text_req(r.w->res, "limited_by", "a->b"), "link_share");
 	double gf = dcs_link_cfg_goodput_fraction(&r.scn->links[0]);
 	dcs_validate("link rate that carries the burst", "net.h dcs_net_lift",
-		     offered * 8 / 1e9 / gf, summary(&r, "lift_bandwidth_gbps", "a->b"), 1e-9, 0,
-		     "Gbps");
+		     offered * 8 / 1e9 / gf, h_summary_req(r.w->res, "lift_bandwidth_gbps", "a->b"),
+		     1e-9, 0, "Gbps");
 	run_close(&r);
 }
 
@@ -758,12 +881,12 @@ static void test_move_penalty_shared(void **state)
 	double ser_ms =
 	    8192 / fmin(dcs_net_link_capacity_Bps(r.w->net, 0), dcs_fc_data_Bps(16)) * 1e3;
 	dcs_validate("shared storage read penalty of a move", "SPEC 4.3: 1 RTT per read",
-		     rtt_ms + ser_ms, summary(&r, "storage_move_penalty_read_ms", "v"), 0, 0.001,
-		     "ms");
+		     rtt_ms + ser_ms, h_summary_req(r.w->res, "storage_move_penalty_read_ms", "v"),
+		     0, 0.001, "ms");
 	dcs_validate("shared storage write penalty of a move", "dci-facts 2.1: FC write 2 RTT",
-		     2 * rtt_ms + ser_ms, summary(&r, "storage_move_penalty_write_ms", "v"), 0,
-		     0.001, "ms");
-	assert_near(summary(&r, "storage_vm_read_mean_ms_before", "v"), 0.5, 1e-9);
+		     2 * rtt_ms + ser_ms,
+		     h_summary_req(r.w->res, "storage_move_penalty_write_ms", "v"), 0, 0.001, "ms");
+	assert_near(h_summary_req(r.w->res, "storage_vm_read_mean_ms_before", "v"), 0.5, 1e-9);
 	run_close(&r);
 }
 
@@ -785,10 +908,7 @@ static char *storage_csv(const char *path)
 	out[0] = 0;
 	const char *files[] = {"storage.csv", "replication.csv"};
 	for (size_t f = 0; f < 2; f++) {
-		struct dcs_table *t = NULL;
-		for (size_t i = 0; i < dcs_results_n_tables(w->res); i++)
-			if (strcmp(dcs_table_file(dcs_results_table_at(w->res, i)), files[f]) == 0)
-				t = dcs_results_table_at(w->res, i);
+		struct dcs_table *t = h_table(w->res, files[f]);
 		assert_non_null(t);
 		for (size_t row = 0; row < dcs_table_nrows(t); row++)
 			for (size_t c = 0; c < dcs_table_ncols(t); c++) {
@@ -826,7 +946,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trips),
 	    cmocka_unit_test(test_fc_credit_rules),
-	    cmocka_unit_test(test_vendor_limits),
+	    cmocka_unit_test(test_sync_limits),
 	    cmocka_unit_test(test_erlang_c),
 	    cmocka_unit_test(test_lathist),
 	    cmocka_unit_test(test_mm1),
@@ -834,6 +954,8 @@ int main(void)
 	    cmocka_unit_test(test_active_active_distance),
 	    cmocka_unit_test(test_iscsi_scst),
 	    cmocka_unit_test(test_fc_credit_cap),
+	    cmocka_unit_test(test_fcip),
+	    cmocka_unit_test(test_sync_distance),
 	    cmocka_unit_test(test_partition_with_witness),
 	    cmocka_unit_test(test_heal_before_detach),
 	    cmocka_unit_test(test_array_failure),

@@ -348,7 +348,7 @@ static void test_captions(void **state)
 		EXPECT(v, 14.85, "calm", "stop-and-copy", "paused");
 		EXPECT_NOT(v, 14.85, "calm", "pre-copy");
 		EXPECT(v, 14.905, "calm", "switchover", "resumes at b1");
-		EXPECT(v, 16, "calm switched over to b1", "98.27 ms", "converged");
+		EXPECT(v, 16, "calm switched over to b1", "289.3 ms", "converged");
 		EXPECT(v, 25, "hot", "pre-copy round 2", "stun");
 		EXPECT_NOT(v, 20, "hot", "stun");
 		EXPECT(v, 34.9, "hot", "stop-and-copy");

@@ -1,5 +1,6 @@
 /*
- * The viewer's clock, sources and window (include/dcisim/viz.h).
+ * The viewer object: its clock, sources and rendering (include/dcisim/viz.h;
+ * frames.c writes frames for a video, window.c runs the window).
  *
  * A viz shows simulated time t from a list of observation records
  * (trace.h): a trace file when replaying, or, live, the records its own
@@ -22,53 +23,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dcisim/exitcode.h"
 #include "dcisim/output.h"
 #include "dcisim/trace.h"
 #include "dcisim/viz.h"
 #include "dcisim/world.h"
-#include "viz_internal.h"
+#include "viewer.h"
 
-const char dcs_viz_howto[] = "the viewer is built in; see `dcisim view --help`.\n";
-
-struct key_ev {
-	long frame;
-	SDL_Keycode key;
-};
-
-struct dcs_viz {
-	const struct dcs_scenario *scn;
-	struct dcs_viz_opts o;
-	FILE *err;
-	uint64_t seed;
-	/* the records: a trace file, or the live run's, kept in memory */
-	struct dcs_trace_reader *rd;
-	bool live;
-	struct dcs_world *w; /* live */
-	struct dcs_tap *tap;
-	dcs_time_t ran;  /* live: how far the world has run */
-	bool world_done; /* live: finished at its horizon */
-	/* what is shown: the model fed the records up to t */
-	struct vz_model *m;
-	struct dcs_obs_sink sink; /* the model's, through on_* below */
-	struct dcs_obs_sink model_sink;
-	struct vz_story *story;
-	size_t story_pos;  /* records the story has read */
-	dcs_time_t *marks; /* record times where the model saw something notable */
-	size_t n_marks, cap_marks;
-	dcs_time_t t, horizon, step;
-	bool finished;
-	struct vz_caption caps[VZ_MAXCAPS];
-	int n_caps;
-	/* drawing */
-	SDL_Surface *surf; /* off-screen target (snapshots, frames, tests) */
-	SDL_Window *win;
-	SDL_Renderer *R;
-	struct vz_fonts fonts;
-	struct vz_layout L;
-	struct vz_view view;
-	bool paused, dragging;
-	double speed;
-};
+    const char dcs_viz_howto[] = "the viewer is built in; see `dcisim view --help`.\n";
 
 bool dcs_viz_available(void)
 {
@@ -236,7 +198,7 @@ static int open_source(struct dcs_viz *v)
 
 /* Shows time t, forwards or backwards (a rewind replays the records from
  * the start into a fresh model). */
-static int show(struct dcs_viz *v, dcs_time_t t)
+int vz_show(struct dcs_viz *v, dcs_time_t t)
 {
 	if (t > v->horizon)
 		t = v->horizon;
@@ -257,7 +219,7 @@ static int show(struct dcs_viz *v, dcs_time_t t)
 	return 0;
 }
 
-static dcs_time_t time_of(const struct dcs_viz *v, double t_s)
+dcs_time_t vz_time_of(const struct dcs_viz *v, double t_s)
 {
 	if (!(t_s > 0))
 		return 0;
@@ -269,15 +231,15 @@ static dcs_time_t time_of(const struct dcs_viz *v, double t_s)
 
 int dcs_viz_advance(struct dcs_viz *v, double t_s)
 {
-	dcs_time_t t = time_of(v, t_s);
+	dcs_time_t t = vz_time_of(v, t_s);
 	if (t < v->t || v->finished)
 		return 0;
-	return show(v, t);
+	return vz_show(v, t);
 }
 
 int dcs_viz_seek(struct dcs_viz *v, double t_s)
 {
-	return show(v, time_of(v, t_s));
+	return vz_show(v, vz_time_of(v, t_s));
 }
 
 double dcs_viz_step(struct dcs_viz *v)
@@ -292,12 +254,12 @@ double dcs_viz_step(struct dcs_viz *v)
 	for (long n = 0; v->m->notable == before && !v->finished;) {
 		dcs_time_t next = dcs_trace_next_time(v->rd);
 		if (next != DCS_TIME_NEVER && next < v->horizon) {
-			if (show(v, next > v->t ? next : v->t) != 0)
+			if (vz_show(v, next > v->t ? next : v->t) != 0)
 				break;
 			continue;
 		}
 		if (!v->live || v->world_done || n++ >= 5000000) {
-			show(v, v->live && !v->world_done ? v->ran : v->horizon);
+			vz_show(v, v->live && !v->world_done ? v->ran : v->horizon);
 			break;
 		}
 		struct dcs_kernel *k = v->w->k;
@@ -312,7 +274,7 @@ double dcs_viz_step(struct dcs_viz *v)
 		} else if (poll < v->horizon) {
 			if (run_world(v, poll) != 0)
 				break;
-		} else if (show(v, v->horizon) != 0) {
+		} else if (vz_show(v, v->horizon) != 0) {
 			break;
 		}
 	}
@@ -330,14 +292,14 @@ double dcs_viz_step_back(struct dcs_viz *v)
 		else
 			hi = mid;
 	}
-	show(v, lo ? v->marks[lo - 1] : 0);
+	vz_show(v, lo ? v->marks[lo - 1] : 0);
 	return dcs_time_to_s(v->t);
 }
 
 int dcs_viz_restart(struct dcs_viz *v)
 {
 	if (!v->live)
-		return show(v, 0);
+		return vz_show(v, 0);
 	close_source(v);
 	return open_source(v);
 }
@@ -381,7 +343,7 @@ void dcs_viz_set_pointer(struct dcs_viz *v, int x, int y)
 }
 
 /* The time under x on the timeline, or -1 when (x, y) is not on it. */
-static dcs_time_t timeline_time(const struct dcs_viz *v, int x, int y, bool clamp)
+dcs_time_t vz_timeline_time(const struct dcs_viz *v, int x, int y, bool clamp)
 {
 	const SDL_Rect *r = &v->L.tl_bar;
 	if (r->w <= 0 || v->horizon <= 0)
@@ -396,8 +358,8 @@ static dcs_time_t timeline_time(const struct dcs_viz *v, int x, int y, bool clam
 
 double dcs_viz_click(struct dcs_viz *v, int x, int y)
 {
-	dcs_time_t t = timeline_time(v, x, y, false);
-	if (t < 0 || show(v, t) != 0)
+	dcs_time_t t = vz_timeline_time(v, x, y, false);
+	if (t < 0 || vz_show(v, t) != 0)
 		return -1;
 	return dcs_time_to_s(v->t);
 }
@@ -579,7 +541,7 @@ int dcs_viz_save_png(struct dcs_viz *v, const char *path, FILE *err)
 }
 
 /* PNG when the name ends in .png, else BMP. */
-static int save_image(struct dcs_viz *v, const char *path, const char *name, FILE *err)
+int vz_save_image(struct dcs_viz *v, const char *path, const char *name, FILE *err)
 {
 	size_t n = strlen(name);
 	bool png = n > 4 && !strcasecmp(name + n - 4, ".png");
@@ -609,375 +571,4 @@ void dcs_viz_link_xy(const struct dcs_viz *v, int link, double f, int *x, int *y
 	const struct vz_seg *s = &v->L.link[link];
 	*x = (int)lround(s->ax + f * (s->bx - s->ax));
 	*y = (int)lround(s->ay + f * (s->by - s->ay));
-}
-
-/* ---------------------------------------------------------------- frames */
-
-/* Frames past the last one written (frame-NNNNNN.png or .bmp, NNNNNN >= n)
- * or in the other format are left from an earlier render: a video made from
- * the folder would play them after this one. */
-static void remove_stale_frames(const char *dir, long n, const char *kept_ext)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		long k;
-		char ext[8];
-		int used = 0;
-		if (sscanf(e->d_name, "frame-%6ld.%4[a-z]%n", &k, ext, &used) != 2 ||
-		    e->d_name[used] != '\0' || (strcmp(ext, "png") && strcmp(ext, "bmp")))
-			continue;
-		if (k < n && !strcmp(ext, kept_ext) &&
-		    strlen(e->d_name) == strlen("frame-000000.png"))
-			continue;
-		char p[4096];
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		remove(p);
-	}
-	closedir(d);
-}
-
-int dcs_viz_frames(struct dcs_viz *v, const char *dir, const char *format, double fps,
-		   double from_s, double to_s, FILE *err)
-{
-	bool png = !format || !strcmp(format, "png");
-	if (!png && strcmp(format, "bmp") != 0) {
-		fprintf(err, "dcisim view: error: frames are png or bmp, not '%s'\n", format);
-		return -1;
-	}
-	if (dcs_mkdir_p(dir) != 0) {
-		fprintf(err, "dcisim view: error: cannot create %s: %s\n", dir, strerror(errno));
-		return -1;
-	}
-	dcs_time_t from = time_of(v, from_s), to = to_s < 0 ? v->horizon : time_of(v, to_s);
-	if (to < from) {
-		fprintf(err, "dcisim view: error: --to %.9g s is before --from %.9g s\n",
-			dcs_time_to_s(to), dcs_time_to_s(from));
-		return -1;
-	}
-	/* Frame i shows from + i x speed / fps: `speed` simulated seconds per
-	 * second of video. */
-	double dt = v->speed / fps;
-	double nf = floor(dcs_time_to_s(to - from) / dt + 1e-9) + 1;
-	if (nf > 1e6) {
-		fprintf(err,
-			"dcisim view: error: that is %.0f frames; raise --speed, lower --fps or "
-			"narrow --from/--to\n",
-			nf);
-		return -1;
-	}
-	long n = (long)nf;
-	size_t len = strlen(dir) + 40;
-	char *path = malloc(len), *tmp = malloc(len + 8);
-	if (!path || !tmp) {
-		free(path);
-		free(tmp);
-		fprintf(err, "dcisim view: error: out of memory\n");
-		return -1;
-	}
-	long i;
-	for (i = 0; i < n; i++) {
-		dcs_time_t t = from + dcs_time_from_s((double)i * dt);
-		if (show(v, t < to ? t : to) != 0 || dcs_viz_render(v) != 0)
-			break;
-		snprintf(path, len, "%s/frame-%06ld.%s", dir, i, png ? "png" : "bmp");
-		snprintf(tmp, len + 8, "%s.tmp", path);
-		if (save_image(v, tmp, path, err) != 0)
-			break;
-		if (rename(tmp, path) != 0) {
-			fprintf(err, "dcisim view: error: cannot write %s: %s\n", path,
-				strerror(errno));
-			remove(tmp);
-			break;
-		}
-	}
-	free(path);
-	free(tmp);
-	if (i == n)
-		remove_stale_frames(dir, n, png ? "png" : "bmp");
-	return i == n ? (int)n : -1;
-}
-
-/* ---------------------------------------------------------------- window */
-
-static const struct {
-	const char *name;
-	SDL_Keycode key;
-} key_names[] = {{"space", SDLK_SPACE},   {"plus", SDLK_PLUS},     {"minus", SDLK_MINUS},
-		 {"right", SDLK_RIGHT},   {"left", SDLK_LEFT},     {"home", SDLK_HOME},
-		 {"end", SDLK_END},       {"[", SDLK_LEFTBRACKET}, {"]", SDLK_RIGHTBRACKET},
-		 {"c", SDLK_c},           {"r", SDLK_r},           {"q", SDLK_q},
-		 {"escape", SDLK_ESCAPE}, {"+", SDLK_PLUS},        {"-", SDLK_MINUS}};
-
-static int parse_keys(const char *s, struct key_ev **out, int *n, FILE *err)
-{
-	*out = NULL;
-	*n = 0;
-	if (!s)
-		return 0;
-	const char *p = s;
-	while (*p) {
-		char *e;
-		long frame = strtol(p, &e, 10);
-		if (e == p || *e != ':' || frame < 0)
-			goto bad;
-		p = e + 1;
-		size_t len = strcspn(p, ",");
-		SDL_Keycode key = SDLK_UNKNOWN;
-		for (size_t i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++)
-			if (strlen(key_names[i].name) == len && !strncmp(p, key_names[i].name, len))
-				key = key_names[i].key;
-		if (key == SDLK_UNKNOWN)
-			goto bad;
-		struct key_ev *k = realloc(*out, (size_t)(*n + 1) * sizeof(*k));
-		if (!k)
-			goto bad;
-		*out = k;
-		k[(*n)++] = (struct key_ev){frame, key};
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-bad:
-	fprintf(err,
-		"dcisim view: error: --keys wants FRAME:KEY,... with KEY one of space plus "
-		"minus right left home end [ ] c r q escape, not '%s'\n",
-		s);
-	free(*out);
-	*out = NULL;
-	return -1;
-}
-
-/* Returns true to quit. */
-static bool on_key(struct dcs_viz *v, SDL_Keycode k)
-{
-	int rc = 0;
-	switch (k) {
-	case SDLK_q:
-	case SDLK_ESCAPE:
-		return true;
-	case SDLK_SPACE:
-		v->paused = !v->paused;
-		break;
-	case SDLK_PLUS:
-	case SDLK_EQUALS:
-	case SDLK_KP_PLUS:
-		if (v->speed < 1e6)
-			v->speed *= 2;
-		break;
-	case SDLK_MINUS:
-	case SDLK_KP_MINUS:
-		if (v->speed > 1.0 / 1024)
-			v->speed /= 2;
-		break;
-	case SDLK_RIGHT:
-		v->paused = true;
-		dcs_viz_step(v);
-		break;
-	case SDLK_LEFT:
-		v->paused = true;
-		dcs_viz_step_back(v);
-		break;
-	case SDLK_HOME:
-		rc = show(v, 0);
-		break;
-	case SDLK_END:
-		rc = show(v, v->horizon);
-		break;
-	case SDLK_LEFTBRACKET:
-		rc = show(v, v->t - 10 * DCS_NS_PER_S);
-		break;
-	case SDLK_RIGHTBRACKET:
-		rc = show(v, v->t + 10 * DCS_NS_PER_S);
-		break;
-	case SDLK_c:
-		v->view.captions = !v->view.captions;
-		break;
-	case SDLK_r:
-		rc = dcs_viz_restart(v);
-		break;
-	default:
-		break;
-	}
-	return rc != 0;
-}
-
-/* A press on the timeline seeks there, and dragging scrubs. */
-static bool on_mouse(struct dcs_viz *v, const SDL_Event *e)
-{
-	if (e->type == SDL_MOUSEBUTTONDOWN && e->button.button == SDL_BUTTON_LEFT) {
-		dcs_time_t t = timeline_time(v, e->button.x, e->button.y, false);
-		if (t >= 0) {
-			v->dragging = true;
-			return show(v, t) != 0;
-		}
-	} else if (e->type == SDL_MOUSEBUTTONUP && e->button.button == SDL_BUTTON_LEFT) {
-		v->dragging = false;
-	} else if (e->type == SDL_MOUSEMOTION && v->dragging) {
-		return show(v, timeline_time(v, e->motion.x, e->motion.y, true)) != 0;
-	}
-	return false;
-}
-
-/* One window event; true to quit. */
-static bool on_event(struct dcs_viz *v, const SDL_Event *e)
-{
-	switch (e->type) {
-	case SDL_QUIT:
-		return true;
-	case SDL_KEYDOWN:
-		return on_key(v, e->key.keysym.sym);
-	case SDL_MOUSEBUTTONDOWN:
-	case SDL_MOUSEBUTTONUP:
-		return on_mouse(v, e);
-	case SDL_MOUSEMOTION:
-		v->view.mouse_x = e->motion.x;
-		v->view.mouse_y = e->motion.y;
-		return on_mouse(v, e);
-	case SDL_WINDOWEVENT:
-		if (e->window.event == SDL_WINDOWEVENT_LEAVE)
-			v->view.mouse_x = v->view.mouse_y = -1;
-		return false;
-	default:
-		return false;
-	}
-}
-
-static int run_window(struct dcs_viz *v, FILE *err)
-{
-	struct key_ev *keys;
-	int n_keys;
-	if (parse_keys(v->o.keys, &keys, &n_keys, err) != 0)
-		return 2;
-	if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
-		fprintf(err,
-			"dcisim view: error: cannot open a window: %s\n"
-			"  (no display? `dcisim view --snapshot T FILE.bmp` draws without one)\n",
-			SDL_GetError());
-		free(keys);
-		return 3;
-	}
-	/* With no display SDL falls back to a driver that draws nowhere; a
-	 * window nobody sees is no use unless asked for by name. */
-	const char *drv = SDL_GetCurrentVideoDriver();
-	const char *asked = getenv("SDL_VIDEODRIVER");
-	if (drv && (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy")) &&
-	    !(asked && !strcmp(asked, drv))) {
-		fprintf(err,
-			"dcisim view: error: no display to open a window on (SDL fell back to its "
-			"'%s' driver; is DISPLAY or WAYLAND_DISPLAY set?)\n"
-			"  without a display: `dcisim view SCENARIO --snapshot SECONDS FILE.png` "
-			"draws one image,\n"
-			"  `dcisim run SCENARIO --trace T && dcisim view --replay T --frames DIR` "
-			"draws frames for a video\n",
-			drv);
-		free(keys);
-		SDL_QuitSubSystem(SDL_INIT_VIDEO);
-		return 2;
-	}
-	char title[256];
-	snprintf(title, sizeof(title), "dcisim view \xe2\x80\x94 %s", v->scn->name);
-	/* The window replaces the off-screen image. */
-	SDL_DestroyRenderer(v->R);
-	v->R = NULL;
-	v->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, v->o.width,
-				  v->o.height, SDL_WINDOW_RESIZABLE);
-	if (v->win)
-		v->R = SDL_CreateRenderer(v->win, -1, SDL_RENDERER_PRESENTVSYNC);
-	if (v->win && !v->R)
-		v->R = SDL_CreateRenderer(v->win, -1, SDL_RENDERER_SOFTWARE);
-	if (!v->win || !v->R) {
-		fprintf(err, "dcisim view: error: cannot open a window: %s\n", SDL_GetError());
-		free(keys);
-		SDL_QuitSubSystem(SDL_INIT_VIDEO);
-		return 3;
-	}
-	SDL_FreeSurface(v->surf);
-	v->surf = NULL;
-	Uint64 freq = SDL_GetPerformanceFrequency(), last = SDL_GetPerformanceCounter();
-	bool quit = false;
-	long frame = 0;
-	while (!quit) {
-		for (int i = 0; i < n_keys; i++) {
-			if (keys[i].frame != frame)
-				continue;
-			SDL_Event e = {0};
-			e.type = SDL_KEYDOWN;
-			e.key.windowID = SDL_GetWindowID(v->win);
-			e.key.state = SDL_PRESSED;
-			e.key.keysym.sym = keys[i].key;
-			SDL_PushEvent(&e);
-		}
-		SDL_Event e;
-		while (SDL_PollEvent(&e))
-			quit |= on_event(v, &e);
-		Uint64 now = SDL_GetPerformanceCounter();
-		double dt = (double)(now - last) / (double)freq;
-		last = now;
-		if (dt > 0.25)
-			dt = 0.25; /* a stall (window drag, breakpoint) is not a leap */
-		if (!quit && !v->paused && !v->finished && !v->dragging &&
-		    dcs_viz_advance(v, dcs_time_to_s(v->t) + v->speed * dt) != 0)
-			quit = true;
-		dcs_viz_render(v);
-		frame++;
-		Uint64 spent = SDL_GetPerformanceCounter() - now;
-		double ms = 1000.0 * (double)spent / (double)freq;
-		if (ms < 15)
-			SDL_Delay((Uint32)(16 - ms));
-	}
-	if (v->o.verbosity >= 0)
-		printf("dcisim view: quit at %.3f s simulated after %ld frames%s\n",
-		       dcs_time_to_s(v->t), frame, v->finished ? " (run finished)" : "");
-	free(keys);
-	SDL_DestroyRenderer(v->R);
-	v->R = NULL;
-	SDL_DestroyWindow(v->win);
-	v->win = NULL;
-	SDL_QuitSubSystem(SDL_INIT_VIDEO);
-	return 0;
-}
-
-int dcs_viz_main(const struct dcs_scenario *scn, const struct dcs_viz_opts *o, FILE *err)
-{
-	if (SDL_Init(0) != 0) {
-		fprintf(err, "dcisim view: error: SDL: %s\n", SDL_GetError());
-		return 3;
-	}
-	struct dcs_viz *v = dcs_viz_create(scn, o, err);
-	int code = 3;
-	if (!v)
-		goto out;
-	if (o->frames_dir) {
-		int n = dcs_viz_frames(v, o->frames_dir, o->frames_format, o->fps > 0 ? o->fps : 10,
-				       o->from_s, o->to_s, err);
-		if (n < 0)
-			goto out;
-		if (o->verbosity >= 0)
-			fprintf(err,
-				"dcisim view: %s: %d frames of %dx%d at %.4g per second in %s/ "
-				"(%.4g s to %.4g s simulated)\n",
-				scn->name, n, v->o.width, v->o.height, o->fps > 0 ? o->fps : 10,
-				o->frames_dir, o->from_s > 0 ? o->from_s : 0, dcs_viz_time(v));
-		code = 0;
-		goto out;
-	}
-	if (o->snapshot_s >= 0) {
-		if (dcs_viz_advance(v, o->snapshot_s) != 0 || dcs_viz_render(v) != 0 ||
-		    save_image(v, o->snapshot_path, o->snapshot_path, err) != 0)
-			goto out;
-		if (o->verbosity >= 0)
-			fprintf(err, "dcisim view: %s at %.3f s: %dx%d image in %s\n", scn->name,
-				dcs_viz_time(v), v->o.width, v->o.height, o->snapshot_path);
-		code = 0;
-		goto out;
-	}
-	code = run_window(v, err);
-out:
-	dcs_viz_destroy(v);
-	SDL_Quit();
-	return code;
 }

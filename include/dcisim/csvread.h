@@ -45,6 +45,17 @@ struct dcs_csv *dcs_csv_read_file(const char *path, const struct dcs_csv_limits 
 				  size_t errlen);
 void dcs_csv_free(struct dcs_csv *t);
 
+/* One CSV record inside a line-oriented format (a trace record's cells): the
+ * text from `text` up to the first line end outside quotes, or to `len`.
+ * Returns its cells (malloc'd strings in a malloc'd array of *ncells; an
+ * empty record is one empty cell), the bytes it took in *used (the line end
+ * not included) and the line ends inside quoted cells in *lines; NULL with a
+ * message in errbuf for an unterminated quoted cell, malformed quoting, a
+ * NUL byte or no memory.  Cells are kept byte for byte. */
+char **dcs_csv_parse_record(const char *text, size_t len, size_t *ncells, size_t *used,
+			    int *lines, char *errbuf, size_t errlen);
+void dcs_csv_free_record(char **cells, size_t n);
+
 static inline const char *dcs_csv_cell(const struct dcs_csv *t, size_t row, size_t col)
 {
 	return t->cells[row * t->ncols + col];

@@ -16,14 +16,23 @@
 #include "dcisim/namelist.h"
 #include "dcisim/scenario.h"
 
+/* BGP session types the RHI host route crosses to reach the clients. */
+enum dcs_bgp_session { DCS_BGP_EBGP, DCS_BGP_IBGP };
+
 struct dcs_ingress_method {
 	const char *name;
-	const char *reaction;         /* how ingress follows a move, in words */
-	double health_check_s;        /* detection of the VM at its new site; 0: none */
-	double routing_convergence_s; /* after the detection; 0: none */
-	double map_cache_ttl_s;       /* a cached mapping without an update; 0: none */
+	const char *reaction;   /* how ingress follows a move, in words */
+	double health_check_s;  /* RHI: mark-down, a probe failing this long withdraws; 0: none */
+	double probe_up_s;      /* RHI: mark-up, a passing probe injects the route this soon */
+	double advert_ebgp_s;   /* RHI: BGP advertisement interval (MRAI), eBGP sessions */
+	double advert_ibgp_s;   /* ... iBGP sessions */
+	double map_cache_ttl_s; /* a cached mapping without an update; 0: none */
+	double violator_hold_s; /* DNS: how long a TTL-violating resolver keeps an answer */
 	const char *source;
 };
+
+/* The advertisement interval a host route waits per BGP session type. */
+double dcs_ingress_advert_s(enum dcs_bgp_session s);
 
 const struct dcs_ingress_method *dcs_ingress_method(enum dcs_ingress m);
 

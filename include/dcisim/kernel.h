@@ -89,6 +89,5 @@ gsl_rng *dcs_rng(struct dcs_kernel *k, const char *entity);
 /* Seed derivation, exposed for tests and for sweeps: splitmix64 of the
  * scenario seed mixed with a 64-bit FNV-1a hash of the entity name. */
 uint64_t dcs_stream_seed(uint64_t seed, const char *entity);
-uint64_t dcs_hash64(const void *data, size_t len, uint64_t h);
 
 #endif

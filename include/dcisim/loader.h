@@ -27,9 +27,10 @@ char *dcs_schema_json(void);
 /* The key reference in Markdown (docs/scenario-keys.md), from the same tables. */
 char *dcs_schema_markdown(void);
 
-/* Scenario, sweep file or JSON Schema, judged by the top-level keys; anything
- * unparsable counts as a scenario (whose loader then reports the problem). */
-enum dcs_file_kind { DCS_FILE_SCENARIO, DCS_FILE_SWEEP, DCS_FILE_SCHEMA };
+/* Scenario, sweep file, plan file or JSON Schema, judged by the top-level
+ * keys; anything unparsable counts as a scenario (whose loader then reports
+ * the problem). */
+enum dcs_file_kind { DCS_FILE_SCENARIO, DCS_FILE_SWEEP, DCS_FILE_SCHEMA, DCS_FILE_PLAN };
 enum dcs_file_kind dcs_json_file_kind(const char *text, size_t len);
 
 /* The bundled default scenario, compiled into the program. */

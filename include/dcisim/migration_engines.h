@@ -34,6 +34,9 @@ struct dcs_migration_engine {
 	double narrow_gbps;      /* 0: one figure for every path */
 	double max_rtt_ms;       /* admission warning above this RTT; INFINITY: none */
 	double min_mbps_each;    /* admission warning below this DCI share each; 0: none */
+	double scan_gib_s;       /* memory walk for dirty and zero pages */
+	double channel_mib_s;    /* sender throughput per stream, uncompressed; INFINITY: none */
+	bool qemu_features;      /* multifd channels, zlib/zstd/xbzrle compression, post-copy */
 	const char *source;
 };
 

@@ -287,4 +287,17 @@ int dcs_net_link_flows(const struct dcs_net *net, int link, int dir);
  * calling it at any moment never changes a run's results. */
 double dcs_net_link_rate_Bps(const struct dcs_net *net, int link, int dir);
 
+/* Path questions of the models, answered from the current link and site
+ * states (the models keep no graph search of their own).  Does the current
+ * path from a to b pass through site s (an end does not count)?  And the
+ * lowest-latency path from a to b over links and sites that are up that
+ * does not pass through site `avoid` (a witness that arbitrates but does not
+ * carry traffic), with the network's own tie rules: links[] and dirs[] (each
+ * may be NULL; filled when the path has at most max hops) as dcs_net_path()
+ * fills them, its one-way latency in *one_way (DCS_TIME_NEVER without one);
+ * returns the hop count, or -1 with no such path. */
+bool dcs_net_path_transits(const struct dcs_net *net, int a, int b, int s);
+int dcs_net_path_avoiding(const struct dcs_net *net, int a, int b, int avoid, int *links,
+			  int *dirs, int max, dcs_time_t *one_way);
+
 #endif

@@ -15,12 +15,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dcisim/buf.h"
 #include "dcisim/results.h"
 
 /* Creates dir and its parents; 0 or -1 with errno. */
 int dcs_mkdir_p(const char *dir);
 /* Writes one table as dir/<file>; 0 or -1 with a message on err. */
 int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err);
+/* One CSV cell, or a record of n cells and its line end, appended to b
+ * (RFC 4180, quoted through libcsv when a cell needs it). */
+void dcs_csv_put_cell(struct dcs_buf *b, const char *s);
+void dcs_csv_put_row(struct dcs_buf *b, size_t n, const char *const *cells);
 /* Writes bytes to dir/name atomically. */
 int dcs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
 			  FILE *err);

@@ -14,8 +14,15 @@
  *               the row has a timeout, else the row's counts (same site,
  *               cross site)
  *   arbitration = the scenario's arbitration_ms, else arbitration_factor x
- *               heartbeat x missed (cross site)
+ *               heartbeat x missed (cross site), else the row's arbitration_ms
  *   fence, start = the scenario's fence_s and start_s, else the row's.
+ *
+ * A row's mode says how a partition decides: DCS_CLUSTER_QUORUM (votes,
+ * witness, fencing: corosync, WSFC, VCS) or DCS_CLUSTER_VSPHERE_HA (no
+ * quorum: a host is failed when neither its network nor its datastore
+ * heartbeats arrive; a host that hears no peer and cannot ping its
+ * isolation address is isolated and applies the isolation response; a
+ * partition that lost the primary elects one; models/cluster.c).
  *
  * The table is constant: two worlds share it safely.
  */
@@ -23,6 +30,8 @@
 #define DCISIM_PRESETS_H
 
 #include "dcisim/namelist.h"
+
+enum dcs_cluster_mode { DCS_CLUSTER_QUORUM, DCS_CLUSTER_VSPHERE_HA };
 
 struct dcs_cluster_preset {
 	const char *name;
@@ -32,9 +41,21 @@ struct dcs_cluster_preset {
 	double timeout_ms;          /* detection budget; 0: the counts are fixed */
 	double timeout_per_node_ms; /* added per node above two, from three nodes */
 	double arbitration_factor;  /* membership settling per heartbeat x missed; 0: none */
+	double arbitration_ms;      /* fixed settling when the factor is 0 */
 	double fence_s;             /* fencing */
 	double start_s;             /* resource start */
+	enum dcs_cluster_mode mode;
+	/* vSphere HA only (mode DCS_CLUSTER_VSPHERE_HA): after its last heartbeat
+	 * from any peer an isolated primary declares isolation after
+	 * isolation_primary_s, a secondary after isolation_secondary_s; a
+	 * partition that lost the primary elects one election_s after the
+	 * primary's last heartbeat and restarts VMs primary_loss_restart_s after
+	 * it. */
+	double isolation_primary_s, isolation_secondary_s;
+	double election_s, primary_loss_restart_s;
 	const char *source;
+	const char *fence_source; /* fencing and start: mechanism, figure, range */
+	const char *start_source;
 };
 
 /* Row i of the table (0 <= i < dcs_cluster_preset_list.count). */

@@ -47,6 +47,7 @@ struct dcs_link_cfg {
 	double loss;
 	double device_latency_us;
 	bool bfd;      /* control-plane failure detection tracked by BFD */
+	double mac_update_ms; /* control plane's MAC update origination; NaN: the technology's */
 	double mtbf_s; /* random failures: mean time between failures, 0 = none */
 	double mttr_s; /* mean time to repair */
 	double buffer_kib;  /* egress buffer per direction; NaN: the port class's default */
@@ -67,6 +68,10 @@ enum dcs_storage_mode { DCS_STORAGE_SHARED, DCS_STORAGE_ACTIVE_ACTIVE, DCS_STORA
 enum dcs_storage_proto { DCS_PROTO_FC, DCS_PROTO_ISCSI, DCS_PROTO_NFS };
 enum dcs_service_dist { DCS_DIST_EXP, DCS_DIST_FIXED };
 enum dcs_split_brain { DCS_SPLIT_SUSPEND, DCS_SPLIT_ALLOW };
+/* How FC crosses the DCI: native FC over optical transport (buffer
+ * credits), or FCIP over an IP network (a TCP flow).  DEFAULT: from each
+ * path's technologies (native only over dwdm). */
+enum dcs_fc_transport { DCS_FC_TRANSPORT_DEFAULT = -1, DCS_FC_NATIVE, DCS_FC_FCIP };
 
 struct dcs_array_cfg {
 	int site;
@@ -83,6 +88,7 @@ struct dcs_workload_cfg {
 	double block_kib;
 	double start_s; /* I/O starts at this time */
 	double for_s;   /* and lasts this long; NaN: until the end */
+	int queue_depth; /* I/Os the host keeps outstanding at most (a closed loop) */
 };
 
 struct dcs_storage_cfg {
@@ -96,9 +102,14 @@ struct dcs_storage_cfg {
 	size_t n_arrays;
 	struct dcs_workload_cfg *workloads;
 	size_t n_workloads;
+	int replication_round_trips; /* array-to-array mirror round trips per write */
+	int sync_product;            /* row of the sync product table (dcisim/syncproducts.h) */
 	struct {
 		double speed_gbps;
 		int bb_credits;
+		enum dcs_fc_transport transport;
+		double fcip_max_bandwidth_mbps; /* FCIP profile: the TCP sender's rate cap */
+		double fcip_rtt_ms; /* FCIP profile: the round trip the window is sized for */
 	} fc;
 	struct {
 		bool initial_r2t;
@@ -111,6 +122,7 @@ struct dcs_storage_cfg {
 	struct {
 		double wsize_kib;
 		double rsize_kib;
+		int outstanding; /* RPCs in flight per I/O */
 	} nfs;
 	double detach_delay_s;
 	enum dcs_split_brain split_brain;
@@ -123,6 +135,9 @@ struct dcs_vm_cfg {
 	double dirty_mib_s;
 	double wws_gib;
 	int vcpus;
+	double used_gib;       /* touched memory; the rest are zero pages (default: memory_gib) */
+	double zero_fraction;  /* as given (NaN if not); the loader turns it into used_gib */
+	double compress_ratio; /* compressed / raw bytes (xbzrle: delta / page); 1 = incompressible */
 };
 
 enum dcs_evac_order { DCS_ORDER_AS_LISTED, DCS_ORDER_SMALLEST_FIRST, DCS_ORDER_LARGEST_FIRST };
@@ -134,9 +149,11 @@ struct dcs_migration_cfg {
 	double at_s;
 	int max_concurrent;
 	enum dcs_evac_order order;
+	int postcopy; /* -1: the policy's migration.postcopy; 0 or 1 for this plan */
 };
 
 enum dcs_no_progress { DCS_NOPROG_DEFAULT = -1, DCS_NOPROG_STUN, DCS_NOPROG_ABORT, DCS_NOPROG_FORCE };
+enum dcs_compression { DCS_COMPRESS_NONE, DCS_COMPRESS_ZLIB, DCS_COMPRESS_ZSTD, DCS_COMPRESS_XBZRLE };
 
 /* Engine settings; NaN / -1 means "the engine's default" (dcisim/migration_engines.h). */
 struct dcs_migration_policy {
@@ -152,6 +169,14 @@ struct dcs_migration_policy {
 	double max_switchover_s;
 	double page_kib;
 	double stall_timeout_s; /* a migration without a path this long fails */
+	int multifd_channels;   /* qemu multifd channels (TCP streams and sender threads); -1: off */
+	enum dcs_compression compression;
+	double compress_mib_s;   /* sender compression throughput per channel (raw bytes) */
+	double channel_mib_s;    /* sender throughput per channel without compression */
+	double scan_gib_s;       /* rate at which the source walks guest memory for dirty and zero pages */
+	double xbzrle_cache_mib; /* XBZRLE page cache */
+	bool postcopy;           /* qemu postcopy-ram: switch to post-copy after some rounds */
+	int postcopy_after_rounds;
 };
 
 enum dcs_ingress { DCS_INGRESS_NONE, DCS_INGRESS_DNS, DCS_INGRESS_RHI, DCS_INGRESS_LISP };
@@ -164,7 +189,8 @@ struct dcs_client_cfg {
 
 struct dcs_service_cfg {
 	char *id;
-	int vm;
+	int vm;      /* the VM that serves it, or -1 */
+	int cluster; /* or the cluster whose service it is (index), or -1 */
 	double rps;
 	double response_kib;
 	double request_kib;
@@ -175,14 +201,18 @@ struct dcs_service_cfg {
 	double dns_ttl_s;
 	double dns_violator_share;
 	double dns_client_floor_s;
-	double health_check_s;
-	double routing_convergence_s;
+	double dns_violator_hold_s;   /* NaN: the dns method's */
+	double health_check_s;        /* RHI mark-down; NaN: the rhi method's */
+	double probe_up_s;            /* RHI mark-up; NaN: the rhi method's */
+	int bgp_session;              /* enum dcs_bgp_session (dcisim/ingress.h) */
+	double routing_convergence_s; /* NaN: the session's advertisement interval */
 	enum dcs_gateway gateway;
 	int vrrp_priority;
 	double vrrp_advert_s;
 };
 
 enum dcs_quorum { DCS_QUORUM_MAJORITY, DCS_QUORUM_WITNESS, DCS_QUORUM_NONE };
+enum dcs_isolation_response { DCS_ISOLATION_LEAVE_ON, DCS_ISOLATION_POWER_OFF };
 
 struct dcs_node_cfg {
 	char *id;
@@ -204,6 +234,11 @@ struct dcs_cluster_cfg {
 	double start_s;
 	bool two_node;
 	double arbitration_ms; /* membership/quorum settling after a death (default: the preset) */
+	/* vSphere HA: where a host pings to tell isolation from a partition
+	 * (-1: its own site's gateway), and what an isolated host does. */
+	int isolation_site;
+	enum dcs_isolation_response isolation_response;
+	bool quorum_given; /* `quorum` was in the file (ignored by vSphere HA) */
 };
 
 enum dcs_fault_kind {
@@ -236,6 +271,11 @@ struct dcs_fault_cfg {
 
 struct dcs_scenario {
 	char *path; /* file it came from, for messages */
+	/* Warnings the loader found (FILE:LINE:COL: warning: ... lines): the
+	 * scenario is valid, but something in it is outside what vendors
+	 * support.  Printed by the commands unless quiet. */
+	char **warnings;
+	size_t n_warnings;
 	char text_sha256[65]; /* SHA-256 of the text it was loaded from (provenance) */
 	int version;
 	char *name;

@@ -43,9 +43,13 @@ struct dcs_tech_info {
 	 * the overlay rides a routed underlay that reconverges (BFD + IGP). */
 	double detect_s;
 	double protect_s;
-	double cp_update_s;         /* control plane: time to originate one MAC update */
-	enum dcs_port_class port;   /* the device whose egress buffer fronts the link */
-	const char *learning;       /* words for reports */
+	double cp_update_s;     /* control plane: time to originate one MAC update */
+	double cp_update_min_s; /* ... the range the sources give (min, max) */
+	double cp_update_max_s;
+	const char *cp_update_source;
+	bool fc_native;           /* native FC can ride it (optical transport); else FCIP */
+	enum dcs_port_class port; /* the device whose egress buffer fronts the link */
+	const char *learning;     /* words for reports */
 	const char *detect_source;
 	const char *source; /* where the row's figures come from */
 };

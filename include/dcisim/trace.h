@@ -18,12 +18,12 @@
  * to the world's bus, which has no unsubscribe: destroy the tap only after
  * the world, or at least after the world stops running.
  *
- * Contract (traces): a trace file is the same records, one a line, in the
- * format of docs/trace.md; `dcisim run --trace FILE` writes one (atomically,
- * like every output) and the viewer replays it through a trace reader into
- * the same kind of sink it uses live, so live and replayed views are drawn by
- * the same code.  Traces are deterministic: the same scenario, seed and build
- * give the same bytes.
+ * Contract (traces): a trace file is the same records, one a line
+ * (dcisim/tracefile.h, docs/trace.md); `dcisim run --trace FILE` writes one
+ * through the writer below (atomically, like every output) and the viewer
+ * replays it through a trace reader into the same kind of sink it uses live,
+ * so live and replayed views are drawn by the same code.  Traces are
+ * deterministic: the same scenario, seed and build give the same bytes.
  */
 #ifndef DCISIM_TRACE_H
 #define DCISIM_TRACE_H
@@ -36,28 +36,9 @@
 #include "dcisim/bus.h"
 #include "dcisim/kernel.h"
 #include "dcisim/time.h"
+#include "dcisim/tracefile.h"
 
 struct dcs_world;
-
-/* A link as an observer sees it.  Direction 0 is a->b as configured. */
-struct dcs_obs_link {
-	bool up;
-	bool degraded;
-	double rate_Bps[2];    /* goodput carried by flows now */
-	int flows[2];          /* flows crossing it */
-	double bandwidth_gbps; /* current line rate (after degradation) */
-};
-
-/* Where observations go.  Any callback may be NULL.  Strings are valid only
- * during the call. */
-struct dcs_obs_sink {
-	void *ctx;
-	void (*table)(void *ctx, int table, const char *file, size_t ncols,
-		      const char *const *cols);
-	void (*row)(void *ctx, dcs_time_t t, int table, const char *const *cells);
-	void (*link)(void *ctx, dcs_time_t t, int link, const struct dcs_obs_link *s);
-	void (*note)(void *ctx, dcs_time_t t, const struct dcs_note *n);
-};
 
 struct dcs_tap;
 
@@ -93,46 +74,5 @@ enum dcs_stop_reason dcs_trace_run(struct dcs_trace *tr, dcs_time_t until);
  * file is not left). */
 int dcs_trace_finish(struct dcs_trace *tr, dcs_time_t end, bool complete, FILE *err);
 void dcs_trace_free(struct dcs_trace *tr);
-
-/* Trace reader: loads a whole trace and replays it into a sink. */
-struct dcs_trace_reader;
-struct dcs_trace_reader *dcs_trace_load(const char *path, FILE *err);
-void dcs_trace_reader_free(struct dcs_trace_reader *r);
-/* Header figures: the scenario's name and file, seed, horizon and topology
- * counts, to check a trace against the scenario it is drawn on. */
-const char *dcs_trace_scenario_name(const struct dcs_trace_reader *r);
-const char *dcs_trace_scenario_path(const struct dcs_trace_reader *r);
-uint64_t dcs_trace_seed(const struct dcs_trace_reader *r);
-dcs_time_t dcs_trace_horizon(const struct dcs_trace_reader *r);
-void dcs_trace_topology(const struct dcs_trace_reader *r, size_t *sites, size_t *links,
-			size_t *vms);
-/* The time of the end record (how far the run went: its horizon, --until,
- * or where it was stopped), and whether it completed. */
-dcs_time_t dcs_trace_end(const struct dcs_trace_reader *r, bool *complete);
-/* Replays the records with time <= until not replayed yet; the time of the
- * next record, or DCS_TIME_NEVER after the last. */
-dcs_time_t dcs_trace_replay(struct dcs_trace_reader *r, dcs_time_t until,
-			    const struct dcs_obs_sink *sink);
-dcs_time_t dcs_trace_next_time(const struct dcs_trace_reader *r);
-void dcs_trace_rewind(struct dcs_trace_reader *r);
-/* The same with a cursor of the caller's (*pos, 0 at the start), so that
- * several readers can walk one trace at their own pace. */
-dcs_time_t dcs_trace_replay_at(const struct dcs_trace_reader *r, size_t *pos, dcs_time_t until,
-			       const struct dcs_obs_sink *sink);
-/* A trace kept in memory instead of a file: an empty reader with the given
- * header figures, and the sink that appends to it what a tap reports (in
- * the tap's non-decreasing time order), so a live run can be replayed, and
- * rewound, like a trace file.  NULL when out of memory; a record that could
- * not be kept makes dcs_trace_memory_ok() false. */
-struct dcs_trace_reader *dcs_trace_memory(const char *scenario, size_t sites, size_t links,
-					  size_t vms, dcs_time_t horizon);
-struct dcs_obs_sink dcs_trace_memory_sink(struct dcs_trace_reader *r);
-bool dcs_trace_memory_ok(const struct dcs_trace_reader *r);
-/* Records in the trace, for reports. */
-size_t dcs_trace_n_records(const struct dcs_trace_reader *r);
-
-/* Names of note kinds as traces write them ("link", "vm", ...); -1 unknown. */
-const char *dcs_note_kind_name(enum dcs_note_kind k);
-int dcs_note_kind_from_name(const char *s);
 
 #endif

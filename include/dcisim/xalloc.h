@@ -16,10 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "dcisim/exitcode.h"
+
 static inline _Noreturn void dcs_oom(const char *what)
 {
 	fprintf(stderr, "dcisim: error: out of memory (%s)\n", what);
-	exit(3);
+	exit(DCS_EXIT_RUNTIME);
 }
 
 static inline void *dcs_xcalloc(size_t n, size_t size, const char *what)

@@ -23,6 +23,8 @@
 #include <gsl/gsl_rng.h>
 
 #include "commands.h"
+#include "options.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/kernel.h"
 
 #define RING 65536
@@ -292,44 +294,75 @@ static double best_of(double a, double b)
 	return isnan(a) || b < a ? b : a;
 }
 
+enum { OPT_CSV = 256, OPT_PENDING, OPT_EVENTS, OPT_REPEAT };
+
+/* Indexed by OPT_* - OPT_CSV + 1, so a bad value can name its option. */
+static const struct option bench_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"csv", no_argument, NULL, OPT_CSV},
+    {"pending", required_argument, NULL, OPT_PENDING},
+    {"events", required_argument, NULL, OPT_EVENTS},
+    {"repeat", required_argument, NULL, OPT_REPEAT},
+    {NULL, 0, NULL, 0},
+};
+
+/* prefix "--" names an option whose value is bad. */
+static int bad_argument(const char *prefix, const char *arg)
+{
+	fprintf(stderr, "dcisim bench: error: bad argument '%s%s'\n%s", prefix, arg,
+		bench_usage);
+	return DCS_EXIT_USAGE;
+}
+
 int dcs_cmd_bench(int argc, char **argv)
 {
 	size_t sizes[3] = {1000, 100000, 1000000};
 	size_t nsizes = 3;
 	unsigned long long events = 4000000, repeat = 3;
 	bool csv = false;
-	for (int i = 0; i < argc; i++) {
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, "h", bench_options)) != -1;) {
 		unsigned long long v;
-		if (!strcmp(argv[i], "--csv")) {
-			csv = true;
-		} else if (!strcmp(argv[i], "--pending") && i + 1 < argc &&
-			   dcs_parse_u64(argv[i + 1], &v) && v > 0 && v <= 10000000) {
-			sizes[0] = (size_t)v;
-			nsizes = 1;
-			i++;
-		} else if (!strcmp(argv[i], "--events") && i + 1 < argc &&
-			   dcs_parse_u64(argv[i + 1], &v) && v > 0) {
-			events = v;
-			i++;
-		} else if (!strcmp(argv[i], "--repeat") && i + 1 < argc &&
-			   dcs_parse_u64(argv[i + 1], &v) && v > 0 && v <= 100) {
-			repeat = v;
-			i++;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+		bool ok = true;
+		switch (c) {
+		case 'h':
 			fputs(bench_usage, stdout);
-			return 0;
-		} else {
-			fprintf(stderr, "dcisim bench: error: bad argument '%s'\n%s", argv[i],
-				bench_usage);
-			return 2;
+			return DCS_EXIT_OK;
+		case OPT_CSV:
+			csv = true;
+			break;
+		case OPT_PENDING:
+			ok = dcs_parse_u64(optarg, &v) && v > 0 && v <= 10000000;
+			if (ok) {
+				sizes[0] = (size_t)v;
+				nsizes = 1;
+			}
+			break;
+		case OPT_EVENTS:
+			ok = dcs_parse_u64(optarg, &v) && v > 0;
+			if (ok)
+				events = v;
+			break;
+		case OPT_REPEAT:
+			ok = dcs_parse_u64(optarg, &v) && v > 0 && v <= 100;
+			if (ok)
+				repeat = v;
+			break;
+		default:
+			return bad_argument("", opt.bad);
 		}
+		if (!ok)
+			return bad_argument("--", bench_options[c - OPT_CSV + 1].name);
 	}
+	if (dcs_options_first(&opt) < argc)
+		return bad_argument("", argv[dcs_options_first(&opt)]);
 	dcs_time_t *inc = malloc(RING * sizeof(*inc));
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!inc || !r) {
 		free(inc);
 		gsl_rng_free(r);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	gsl_rng_set(r, 12345);
 	for (size_t i = 0; i < RING; i++)
@@ -361,5 +394,5 @@ int dcs_cmd_bench(int argc, char **argv)
 		fflush(stdout);
 	}
 	free(inc);
-	return 0;
+	return DCS_EXIT_OK;
 }

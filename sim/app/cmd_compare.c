@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "commands.h"
+#include "options.h"
 #include "report.h"
+#include "dcisim/exitcode.h"
 
 static const char compare_usage[] =
     "usage: dcisim compare RESULT_DIR RESULT_DIR... [--out DIR] [--label NAME]...\n"
@@ -28,6 +30,16 @@ static const char compare_usage[] =
     "\n"
     "Exit status: 0 written, 2 usage error or not a result directory, 3 I/O error.\n";
 
+enum { OPT_OUT = 256, OPT_LABEL, OPT_METRIC };
+
+static const struct option compare_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"label", required_argument, NULL, OPT_LABEL},
+    {"metric", required_argument, NULL, OPT_METRIC},
+    {NULL, 0, NULL, 0},
+};
+
 int dcs_cmd_compare(int argc, char **argv)
 {
 	const char **dirs = calloc((size_t)argc + 1, sizeof(char *));
@@ -35,35 +47,35 @@ int dcs_cmd_compare(int argc, char **argv)
 	const char **metrics = calloc((size_t)argc + 1, sizeof(char *));
 	size_t nd = 0, nl = 0, nm = 0;
 	struct dcs_compare_opts o = {.out_dir = "results/compare"};
-	int rc = 2;
+	int rc = DCS_EXIT_USAGE;
 	if (!dirs || !labels || !metrics) {
-		rc = 3;
+		rc = DCS_EXIT_RUNTIME;
 		goto out;
 	}
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, "h", compare_options)) != -1;) {
+		switch (c) {
+		case 'h':
 			fputs(compare_usage, stdout);
-			rc = 0;
+			rc = DCS_EXIT_OK;
 			goto out;
-		} else if (!strcmp(a, "--out") && v) {
-			o.out_dir = v;
-			i++;
-		} else if (!strcmp(a, "--label") && v) {
-			labels[nl++] = v;
-			i++;
-		} else if (!strcmp(a, "--metric") && v) {
-			metrics[nm++] = v;
-			i++;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "dcisim compare: error: unknown option '%s'%s\n%s", a,
-				v ? "" : " (or missing value)", compare_usage);
+		case OPT_OUT:
+			o.out_dir = optarg;
+			break;
+		case OPT_LABEL:
+			labels[nl++] = optarg;
+			break;
+		case OPT_METRIC:
+			metrics[nm++] = optarg;
+			break;
+		default:
+			rc = dcs_options_bad(&opt, "compare", compare_usage);
 			goto out;
-		} else {
-			dirs[nd++] = a;
 		}
 	}
+	for (int i = dcs_options_first(&opt); i < argc; i++)
+		dirs[nd++] = argv[i];
 	if (nd < 2) {
 		fprintf(stderr, "dcisim compare: error: give at least two result directories\n\n%s",
 			compare_usage);
@@ -80,7 +92,7 @@ int dcs_cmd_compare(int argc, char **argv)
 	o.metrics = metrics;
 	o.n_metrics = nm;
 	rc = dcs_compare_dirs(dirs, nd, &o, stderr);
-	if (rc == 0)
+	if (rc == DCS_EXIT_OK)
 		fprintf(stderr,
 			"dcisim compare: %zu directories; %s/report.html and %s/compare.csv\n", nd,
 			o.out_dir, o.out_dir);

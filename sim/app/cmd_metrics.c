@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/metrics.h"
 #include "dcisim/world.h"
 
@@ -87,15 +88,16 @@ static void print_markdown(const struct dcs_catalog *c)
 
 int dcs_cmd_metrics(int argc, char **argv)
 {
+	argc--, argv++; /* the arguments after the command's name */
 	bool md = argc == 1 && !strcmp(argv[0], "--markdown");
 	if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
 		fputs(metrics_usage, stdout);
-		return 0;
+		return DCS_EXIT_OK;
 	}
 	if (argc > 1 || (argc == 1 && !md)) {
 		fprintf(stderr, "dcisim metrics: error: unexpected argument '%s'\n%s", argv[0],
 			metrics_usage);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	struct dcs_world_catalog wc;
 	const struct dcs_catalog *c = dcs_world_catalog_init(&wc);
@@ -103,5 +105,5 @@ int dcs_cmd_metrics(int argc, char **argv)
 		print_markdown(c);
 	else
 		print_text(c);
-	return 0;
+	return DCS_EXIT_OK;
 }

@@ -9,10 +9,14 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "options.h"
 #include "lookup.h"
 #include "runsummary.h"
 #include "dcisim/csvread.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/loader.h"
+#include "dcisim/planfile.h"
+#include "dcisim/world.h"
 #include "run.h"
 #include "sweep.h"
 #include "dcisim/version.h"
@@ -112,76 +116,91 @@ static void on_signal(int signo)
 	dcs_run_interrupt(signo);
 }
 
+enum { OPT_OUT = 256, OPT_SEED, OPT_UNTIL, OPT_MAX_EVENTS, OPT_FORCE, OPT_TRACE, OPT_MAX_WALL };
+
+static const struct option run_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"until", required_argument, NULL, OPT_UNTIL},
+    {"max-events", required_argument, NULL, OPT_MAX_EVENTS},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"trace", required_argument, NULL, OPT_TRACE},
+    {"max-wall-s", required_argument, NULL, OPT_MAX_WALL},
+    {NULL, 0, NULL, 0},
+};
+
 int dcs_cmd_run(int argc, char **argv)
 {
 	struct dcs_run_opts o = {0};
 	const char *scenario = NULL;
 	bool force = false;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, "hqv", run_options)) != -1;) {
+		const char *v = optarg;
+		unsigned long long n;
+		switch (c) {
+		case 'h':
 			fputs(run_usage, stdout);
-			return 0;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			return DCS_EXIT_OK;
+		case 'q':
 			o.verbosity = -1;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			break;
+		case 'v':
 			o.verbosity = 1;
-		} else if (!strcmp(a, "--out") && v) {
+			break;
+		case OPT_OUT:
 			o.out_dir = v;
-			i++;
-		} else if (!strcmp(a, "--seed") && v) {
-			unsigned long long s;
-			if (!dcs_parse_u64(v, &s)) {
+			break;
+		case OPT_SEED:
+			if (!dcs_parse_u64(v, &n)) {
 				fprintf(
 				    stderr,
 				    "dcisim run: error: --seed needs a whole number, not '%s'\n",
 				    v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
-			o.seed = s;
+			o.seed = n;
 			o.seed_set = true;
-			i++;
-		} else if (!strcmp(a, "--until") && v) {
+			break;
+		case OPT_UNTIL:
 			if (!dcs_parse_double(v, &o.until_s) || o.until_s <= 0) {
 				fprintf(stderr,
 					"dcisim run: error: --until needs seconds > 0, not '%s'\n",
 					v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
-			i++;
-		} else if (!strcmp(a, "--max-events") && v) {
-			unsigned long long n;
+			break;
+		case OPT_MAX_EVENTS:
 			if (!dcs_parse_u64(v, &n) || n == 0) {
 				fprintf(stderr,
 					"dcisim run: error: --max-events needs a count > 0\n");
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			o.max_events = n;
-			i++;
-		} else if (!strcmp(a, "--force")) {
+			break;
+		case OPT_FORCE:
 			force = true;
-		} else if (!strcmp(a, "--trace") && v) {
+			break;
+		case OPT_TRACE:
 			o.trace_path = v;
-			i++;
-		} else if (!strcmp(a, "--max-wall-s") && v) {
+			break;
+		case OPT_MAX_WALL:
 			if (!dcs_parse_double(v, &o.max_wall_s) || o.max_wall_s <= 0) {
 				fprintf(stderr,
 					"dcisim run: error: --max-wall-s needs seconds > 0\n");
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
-			i++;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "dcisim run: error: unknown option '%s'%s\n%s", a,
-				v ? "" : " (or missing value)", run_usage);
-			return 2;
-		} else if (!scenario) {
-			scenario = a;
-		} else {
-			fprintf(stderr, "dcisim run: error: one scenario at a time ('%s')\n", a);
-			return 2;
+			break;
+		default:
+			return dcs_options_bad(&opt, "run", run_usage);
 		}
 	}
+	if (dcs_options_single(&opt, "run", "scenario", &scenario))
+		return DCS_EXIT_USAGE;
 	int nerr = 0;
 	struct dcs_scenario *scn;
 	char *found = NULL;
@@ -192,7 +211,7 @@ int dcs_cmd_run(int argc, char **argv)
 		found = dcs_lookup(scenario);
 		if (!found) {
 			dcs_lookup_explain(stderr, "run", scenario);
-			return 2;
+			return DCS_EXIT_USAGE;
 		}
 		scn = dcs_scenario_load_file(found, stderr, &nerr);
 	}
@@ -200,8 +219,11 @@ int dcs_cmd_run(int argc, char **argv)
 	if (!scn) {
 		fprintf(stderr, "dcisim run: %d error%s; nothing written\n", nerr,
 			nerr == 1 ? "" : "s");
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
+	if (o.verbosity >= 0)
+		for (size_t i = 0; i < scn->n_warnings; i++)
+			fprintf(stderr, "%s\n", scn->warnings[i]);
 	char defdir[512];
 	if (!o.out_dir) {
 		snprintf(defdir, sizeof(defdir), "results/%s", scn->name);
@@ -209,14 +231,14 @@ int dcs_cmd_run(int argc, char **argv)
 	}
 	if (!force && !out_dir_is_ours(o.out_dir, scn)) {
 		dcs_scenario_free(scn);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	o.progress = o.verbosity >= 0;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	struct dcs_results *res = NULL;
 	int code = dcs_run_scenario(scn, &o, o.verbosity >= 0 ? &res : NULL, stderr);
-	if (code == 0 && o.verbosity >= 0 && res)
+	if (code == DCS_EXIT_OK && o.verbosity >= 0 && res)
 		dcs_run_summary(stderr, scn, res, o.out_dir, o.verbosity);
 	dcs_results_destroy(res);
 	dcs_scenario_free(scn);
@@ -233,46 +255,59 @@ static int validate_one(const char *path)
 	free(text);
 	if (kind == DCS_FILE_SCHEMA) {
 		printf("%s: skipped (a JSON Schema, not a scenario)\n", path);
-		return 0;
+		return DCS_EXIT_OK;
 	}
 	if (kind == DCS_FILE_SWEEP) {
 		struct dcs_sweep *sw = dcs_sweep_load_file(path, stderr, &nerr);
 		if (!sw)
-			return 2;
+			return DCS_EXIT_USAGE;
 		printf("%s: ok (sweep of %zu runs)\n", path, dcs_sweep_n_runs(sw));
 		dcs_sweep_free(sw);
+		return DCS_EXIT_OK;
+	}
+	if (kind == DCS_FILE_PLAN) {
+		struct dcs_world_catalog wc;
+		struct dcs_plan *pl =
+		    dcs_plan_load_file(path, dcs_world_catalog_init(&wc), stderr, &nerr);
+		if (!pl)
+			return 2;
+		printf("%s: ok (plan over %s, %lld values, %zu target%s)\n", path, pl->param,
+		       (long long)pl->steps + 1, pl->n_targets, pl->n_targets == 1 ? "" : "s");
+		dcs_plan_free(pl);
 		return 0;
 	}
 	struct dcs_scenario *s = dcs_scenario_load_file(path, stderr, &nerr);
 	if (!s)
-		return 2;
+		return DCS_EXIT_USAGE;
+	for (size_t i = 0; i < s->n_warnings; i++)
+		fprintf(stderr, "%s\n", s->warnings[i]);
 	printf("%s: ok (%s: %zu sites, %zu links, %zu VMs, %.12g s)\n", path, s->name, s->n_sites,
 	       s->n_links, s->n_vms, s->duration_s);
 	dcs_scenario_free(s);
-	return 0;
+	return DCS_EXIT_OK;
 }
 
 int dcs_cmd_validate(int argc, char **argv)
 {
+	argc--, argv++; /* the arguments after the command's name */
 	if (argc == 0 || !strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
 		fputs("usage: dcisim validate SCENARIO.json...\n\n"
-		      "Checks scenario (and sweep) files without running them; prints every "
-		      "problem as\n"
-		      "FILE:LINE:COL: error: JSON.PATH: message.  Exit 0 if all are valid, 2 "
-		      "otherwise.\n",
+		      "Checks scenario (and sweep and plan) files without running them; prints every\n"
+		      "problem as FILE:LINE:COL: error: JSON.PATH: message.  Exit 0 if all are\n"
+		      "valid, 2 otherwise.\n",
 		      argc == 0 ? stderr : stdout);
-		return argc == 0 ? 2 : 0;
+		return argc == 0 ? DCS_EXIT_USAGE : DCS_EXIT_OK;
 	}
-	int code = 0;
+	int code = DCS_EXIT_OK;
 	for (int i = 0; i < argc; i++) {
 		char *found = dcs_lookup(argv[i]);
 		if (!found) {
 			dcs_lookup_explain(stderr, "validate", argv[i]);
-			code = 2;
+			code = DCS_EXIT_USAGE;
 			continue;
 		}
 		if (validate_one(found) != 0)
-			code = 2;
+			code = DCS_EXIT_USAGE;
 		free(found);
 	}
 	return code;
@@ -280,17 +315,19 @@ int dcs_cmd_validate(int argc, char **argv)
 
 int dcs_cmd_schema(int argc, char **argv)
 {
+	argc--, argv++; /* the arguments after the command's name */
 	bool md = argc > 0 && !strcmp(argv[0], "--markdown");
 	if (argc > (md ? 1 : 0)) {
 		fputs("usage: dcisim schema [--markdown]\n\nPrints the JSON Schema of the scenario "
 		      "format, or with --markdown the key reference.\n",
 		      !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ? stdout : stderr);
-		return !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ? 0 : 2;
+		return !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ? DCS_EXIT_OK
+									    : DCS_EXIT_USAGE;
 	}
 	char *s = md ? dcs_schema_markdown() : dcs_schema_json();
 	if (!s)
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	printf("%s\n", s);
 	free(s);
-	return 0;
+	return DCS_EXIT_OK;
 }

@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "options.h"
 #include "lookup.h"
 #include "run.h"
 #include "sweep.h"
+#include "dcisim/exitcode.h"
 
 static const char sweep_usage[] =
     "usage: dcisim sweep SWEEP.json [--out DIR] [--jobs N] [--runs-dir DIR] [--resume|--force]\n"
@@ -49,124 +51,122 @@ static void on_signal(int signo)
 
 static int sweep_file(const char *path, struct dcs_sweep_opts *op);
 
+enum { OPT_RESUME = 256, OPT_FORCE, OPT_OUT, OPT_RUNS_DIR, OPT_JOBS };
+
+static const struct option sweep_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"resume", no_argument, NULL, OPT_RESUME},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"runs-dir", required_argument, NULL, OPT_RUNS_DIR},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {NULL, 0, NULL, 0},
+};
+
 int dcs_cmd_sweep(int argc, char **argv)
 {
 	struct dcs_sweep_opts o = {.jobs = 1};
 	const char *path = NULL;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, "hq", sweep_options)) != -1;) {
+		unsigned long long n;
+		switch (c) {
+		case 'h':
 			fputs(sweep_usage, stdout);
-			return 0;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			return DCS_EXIT_OK;
+		case 'q':
 			o.verbosity = -1;
-		} else if (!strcmp(a, "--resume")) {
+			break;
+		case OPT_RESUME:
 			o.resume = true;
-		} else if (!strcmp(a, "--force")) {
+			break;
+		case OPT_FORCE:
 			o.force = true;
-		} else if (!strcmp(a, "--out") && v) {
-			o.out_dir = v;
-			i++;
-		} else if (!strcmp(a, "--runs-dir") && v) {
-			o.runs_dir = v;
-			i++;
-		} else if (!strcmp(a, "--jobs") && v) {
-			unsigned long long n;
-			if (!dcs_parse_u64(v, &n) || n == 0 || n > 1024) {
+			break;
+		case OPT_OUT:
+			o.out_dir = optarg;
+			break;
+		case OPT_RUNS_DIR:
+			o.runs_dir = optarg;
+			break;
+		case OPT_JOBS:
+			if (!dcs_parse_u64(optarg, &n) || n == 0 || n > 1024) {
 				fprintf(stderr,
 					"dcisim sweep: error: --jobs needs a count in [1, 1024], "
 					"not '%s'\n",
-					v);
-				return 2;
+					optarg);
+				return DCS_EXIT_USAGE;
 			}
 			o.jobs = (unsigned)n;
-			i++;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "dcisim sweep: error: unknown option '%s'%s\n%s", a,
-				v ? "" : " (or missing value)", sweep_usage);
-			return 2;
-		} else if (!path) {
-			path = a;
-		} else {
-			fprintf(stderr, "dcisim sweep: error: one sweep file at a time ('%s')\n",
-				a);
-			return 2;
+			break;
+		default:
+			return dcs_options_bad(&opt, "sweep", sweep_usage);
 		}
 	}
+	if (dcs_options_single(&opt, "sweep", "sweep file", &path))
+		return DCS_EXIT_USAGE;
 	if (!path) {
 		fputs(sweep_usage, stderr);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (o.resume && o.force) {
 		fprintf(stderr, "dcisim sweep: error: --resume reuses cached runs and --force "
 				"deletes them: give one\n");
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	char *found = dcs_lookup(path);
 	if (!found) {
 		dcs_lookup_explain(stderr, "sweep", path);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	int code = sweep_file(found, &o);
 	free(found);
 	return code;
 }
 
-/* Runs the sweep file at path (found) with the parsed options. */
+/* `dcisim sweep` as a job of the sweep engine: the sweep file, and
+ * sweep.csv at the end. */
+static struct dcs_sweep *load_sweep_file(void *ctx, struct dcs_sweep_opts *o, FILE *err,
+					 int *nerrors)
+{
+	(void)o;
+	return dcs_sweep_load_file(ctx, err, nerrors);
+}
+
+static void announce_sweep(void *ctx, const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
+			   long cached, FILE *err)
+{
+	(void)ctx;
+	if (o->verbosity >= 0 && isatty(fileno(err)))
+		fprintf(err,
+			"dcisim sweep: %s: %zu points x %d replications = %zu runs (%ld cached), "
+			"%u at once\n",
+			sw->name, sw->n_points, sw->replications, dcs_sweep_n_runs(sw), cached,
+			o->jobs);
+}
+
+static int finish_sweep(void *ctx, const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+			const struct dcs_sweep_opts *o, const struct dcs_sweep_info *info,
+			int interrupted_code, FILE *err)
+{
+	(void)ctx;
+	return dcs_sweep_finish(sw, runs, o, info, interrupted_code, err);
+}
+
+/* Runs the sweep file at path (found) with the parsed options, on this
+ * machine's threads or, under a launcher, across MPI ranks. */
 static int sweep_file(const char *path, struct dcs_sweep_opts *op)
 {
 	struct dcs_sweep_opts o = *op;
 	o.progress = o.verbosity >= 0;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-
-	/* Under a launcher with several ranks the MPI side does it all, and
-	 * only then is MPI initialised: a plain `dcisim sweep` needs no MPI
-	 * runtime. */
-	int ranks = dcs_sweep_launched_ranks();
-	if (ranks != 0 && ranks != 1)
-		return dcs_sweep_mpi_main(path, &o);
-
-	char defdir[512];
-	int nerr = 0;
-	struct dcs_sweep *sw = dcs_sweep_load_file(path, stderr, &nerr);
-	if (!sw) {
-		fprintf(stderr, "dcisim sweep: %d error%s; nothing run\n", nerr,
-			nerr == 1 ? "" : "s");
-		return 2;
-	}
-	if (!o.out_dir) {
-		snprintf(defdir, sizeof(defdir), "results/%s", sw->name);
-		o.out_dir = defdir;
-	}
-	size_t total = dcs_sweep_n_runs(sw);
-	struct dcs_sweep_run *runs = calloc(total, sizeof(*runs));
-	if (!runs) {
-		fprintf(stderr, "dcisim sweep: error: out of memory for %zu runs\n", total);
-		dcs_sweep_free(sw);
-		return 3;
-	}
-	size_t stale = 0;
-	long reused = dcs_sweep_cache_prepare(sw, &o, runs, &stale, stderr);
-	if (reused < 0) {
-		free(runs);
-		dcs_sweep_free(sw);
-		return 2;
-	}
-	if (o.verbosity >= 0 && isatty(fileno(stderr)))
-		fprintf(stderr,
-			"dcisim sweep: %s: %zu points x %d replications = %zu runs (%ld cached), "
-			"%u at once\n",
-			sw->name, sw->n_points, sw->replications, total, reused, o.jobs);
-	double t0 = dcs_sweep_wall_now();
-	int icode = dcs_sweep_run_local(sw, &o, runs);
-	struct dcs_sweep_info info = {
-	    .wall_s = dcs_sweep_wall_now() - t0, .jobs = o.jobs, .ranks = 1, .stale = stale};
-	int code = dcs_sweep_finish(sw, runs, &o, &info, icode, stderr);
-	for (size_t i = 0; i < total; i++)
-		dcs_sweep_run_clear(&runs[i]);
-	free(runs);
-	dcs_sweep_free(sw);
-	return code;
+	struct dcs_sweep_job job = {.command = "sweep",
+				    .load = load_sweep_file,
+				    .announce = announce_sweep,
+				    .finish = finish_sweep,
+				    .ctx = (void *)path};
+	return dcs_sweep_run_job(&job, &o);
 }

@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "options.h"
 #include "lookup.h"
+#include "dcisim/exitcode.h"
 #include "dcisim/loader.h"
 #include "dcisim/trace.h"
 #include "dcisim/version.h"
@@ -75,129 +77,169 @@ static bool parse_size(const char *s, int *w, int *h)
 	return true;
 }
 
+enum {
+	OPT_SPEED = 256,
+	OPT_SNAPSHOT,
+	OPT_FRAMES,
+	OPT_FORMAT,
+	OPT_FPS,
+	OPT_FROM,
+	OPT_TO,
+	OPT_REPLAY,
+	OPT_SIZE,
+	OPT_OUT,
+	OPT_KEYS,
+	OPT_SEED
+};
+
+static const struct option view_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"speed", required_argument, NULL, OPT_SPEED},
+    {"snapshot", required_argument, NULL, OPT_SNAPSHOT},
+    {"frames", required_argument, NULL, OPT_FRAMES},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"fps", required_argument, NULL, OPT_FPS},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"replay", required_argument, NULL, OPT_REPLAY},
+    {"size", required_argument, NULL, OPT_SIZE},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"keys", required_argument, NULL, OPT_KEYS},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {NULL, 0, NULL, 0},
+};
+
 int dcs_cmd_view(int argc, char **argv)
 {
 	struct dcs_viz_opts o = {
 	    .speed = 1.0, .snapshot_s = -1, .width = 1280, .height = 720, .fps = 10, .to_s = -1};
 	const char *scenario = NULL;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, "hq", view_options)) != -1;) {
+		const char *v = optarg;
+		unsigned long long n;
+		double x;
+		switch (c) {
+		case 'h':
 			fputs(view_usage, stdout);
 			if (!dcs_viz_available())
 				printf("\nNote: %s", dcs_viz_howto);
-			return 0;
-		} else if (!strcmp(a, "--speed") && v) {
+			return DCS_EXIT_OK;
+		case OPT_SPEED:
 			if (!dcs_parse_double(v, &o.speed) || o.speed <= 0 || o.speed > 1e9) {
 				fprintf(
 				    stderr,
 				    "dcisim view: error: --speed needs a number > 0, not '%s'\n",
 				    v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
-			i++;
-		} else if (!strcmp(a, "--snapshot") && v && i + 2 < argc) {
+			break;
+		case OPT_SNAPSHOT:
+			/* Two values: the time, then the file. */
+			if (optind >= argc) {
+				opt.bad = "--snapshot";
+				opt.bad_last = false;
+				return dcs_options_bad(&opt, "view", view_usage);
+			}
 			if (!dcs_parse_double(v, &o.snapshot_s)) {
 				fprintf(
 				    stderr,
 				    "dcisim view: error: --snapshot needs seconds >= 0, not '%s'\n",
 				    v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
-			o.snapshot_path = argv[i + 2];
-			i += 2;
-		} else if (!strcmp(a, "--frames") && v) {
+			o.snapshot_path = argv[optind++];
+			break;
+		case OPT_FRAMES:
 			o.frames_dir = v;
-			i++;
-		} else if (!strcmp(a, "--format") && v) {
+			break;
+		case OPT_FORMAT:
 			if (strcmp(v, "png") != 0 && strcmp(v, "bmp") != 0) {
 				fprintf(stderr,
 					"dcisim view: error: --format is png or bmp, not '%s'\n",
 					v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
 			o.frames_format = v;
-			i++;
-		} else if ((!strcmp(a, "--fps") || !strcmp(a, "--from") || !strcmp(a, "--to")) &&
-			   v) {
-			bool fps = !strcmp(a, "--fps");
-			double x;
+			break;
+		case OPT_FPS:
+		case OPT_FROM:
+		case OPT_TO: {
+			bool fps = c == OPT_FPS;
 			if (!dcs_parse_double(v, &x) || x < 0 || x > 1e12 ||
 			    (fps && !(x > 0 && x <= 1000))) {
-				fprintf(stderr, "dcisim view: error: %s needs %s, not '%s'\n", a,
+				fprintf(stderr, "dcisim view: error: %s needs %s, not '%s'\n",
+					fps ? "--fps" : c == OPT_FROM ? "--from" : "--to",
 					fps ? "frames per second in (0, 1000]" : "seconds >= 0", v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
-			*(fps ? &o.fps : !strcmp(a, "--from") ? &o.from_s : &o.to_s) = x;
-			i++;
-		} else if (!strcmp(a, "--replay") && v) {
+			*(fps ? &o.fps : c == OPT_FROM ? &o.from_s : &o.to_s) = x;
+			break;
+		}
+		case OPT_REPLAY:
 			o.replay_path = v;
-			i++;
-		} else if (!strcmp(a, "--size") && v) {
+			break;
+		case OPT_SIZE:
 			if (!parse_size(v, &o.width, &o.height)) {
 				fprintf(stderr,
 					"dcisim view: error: --size needs WxH between 320x200 and "
 					"8192x8192, not '%s'\n",
 					v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
-			i++;
-		} else if (!strcmp(a, "--out") && v) {
+			break;
+		case OPT_OUT:
 			o.out_dir = v;
-			i++;
-		} else if (!strcmp(a, "--keys") && v) {
+			break;
+		case OPT_KEYS:
 			o.keys = v;
-			i++;
-		} else if (!strcmp(a, "--seed") && v) {
-			unsigned long long s;
-			if (!dcs_parse_u64(v, &s)) {
+			break;
+		case OPT_SEED:
+			if (!dcs_parse_u64(v, &n)) {
 				fprintf(
 				    stderr,
 				    "dcisim view: error: --seed needs a whole number, not '%s'\n",
 				    v);
-				return 2;
+				return DCS_EXIT_USAGE;
 			}
-			o.seed = s;
+			o.seed = n;
 			o.seed_set = true;
-			i++;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			break;
+		case 'q':
 			o.verbosity = -1;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "dcisim view: error: unknown option '%s'%s\n%s", a,
-				v ? "" : " (or missing value)", view_usage);
-			return 2;
-		} else if (!scenario) {
-			scenario = a;
-		} else {
-			fprintf(stderr, "dcisim view: error: one scenario at a time ('%s')\n", a);
-			return 2;
+			break;
+		default:
+			return dcs_options_bad(&opt, "view", view_usage);
 		}
 	}
+	if (dcs_options_single(&opt, "view", "scenario", &scenario))
+		return DCS_EXIT_USAGE;
 	if (o.frames_dir && o.snapshot_s >= 0) {
 		fprintf(stderr, "dcisim view: error: --frames or --snapshot, not both\n");
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (o.to_s >= 0 && o.to_s < o.from_s) {
 		fprintf(stderr, "dcisim view: error: --to %g s is before --from %g s\n", o.to_s,
 			o.from_s);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (o.replay_path && o.out_dir) {
 		fprintf(stderr,
 			"dcisim view: error: --out writes a live run's CSVs; a replay has none "
 			"(the run that wrote the trace wrote them)\n");
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	if (!dcs_viz_available()) {
 		fprintf(stderr, "dcisim view: error: %s", dcs_viz_howto);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	char *named = NULL; /* the scenario a trace names */
 	if (!scenario && o.replay_path) {
 		struct dcs_trace_reader *r = dcs_trace_load(o.replay_path, stderr);
 		if (!r)
-			return 2;
+			return DCS_EXIT_USAGE;
 		const char *p = dcs_trace_scenario_path(r);
 		if (p && strcmp(dcs_trace_scenario_name(r), "default") != 0) {
 			/* The recorded path (absolute since traces record it so);
@@ -218,7 +260,7 @@ int dcs_cmd_view(int argc, char **argv)
 		if (!found) {
 			dcs_lookup_explain(stderr, "view", scenario);
 			free(named);
-			return 2;
+			return DCS_EXIT_USAGE;
 		}
 		scn = dcs_scenario_load_file(found, stderr, &nerr);
 		free(found);
@@ -227,7 +269,7 @@ int dcs_cmd_view(int argc, char **argv)
 	if (!scn) {
 		fprintf(stderr, "dcisim view: %d error%s\n", nerr, nerr == 1 ? "" : "s");
 		free(named);
-		return 2;
+		return DCS_EXIT_USAGE;
 	}
 	int code = dcs_viz_main(scn, &o, stderr);
 	dcs_scenario_free(scn);

@@ -36,6 +36,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "dcisim/buf.h"
+
 /* Modes.  tolerance (the default): the contract above.  exact: every CSV
  * must be the same bytes, and run.json the same values (wall-clock, host and
  * provenance keys aside) -- for refactors on one machine.  stat: for
@@ -88,18 +90,21 @@ int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare
  * up by their metric. */
 int dcs_metric_direction(const char *metric);
 
-/* ---- text buffers and SVG charts (sim/app/report_svg.c) ------------------- */
+/* ---- HTML text and SVG charts (sim/app/report_svg.c) --------------------- */
 
-struct dcs_sb {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-void dcs_sb_puts(struct dcs_sb *b, const char *s);
-void dcs_sb_printf(struct dcs_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Text with & < > " ' escaped, for HTML and SVG. */
-void dcs_sb_esc(struct dcs_sb *b, const char *s);
+void dcs_html_esc(struct dcs_buf *b, const char *s);
+
+/* A reference drawn across a line chart: a limit (a horizontal line at
+ * y = v), a boundary (a vertical line at x = v), or a band of x from v to v2
+ * shaded behind the series (a feasible interval).  Each is labelled and
+ * widens the axes to stay in view. */
+enum dcs_ref_kind { DCS_REF_Y, DCS_REF_X, DCS_REF_XBAND };
+struct dcs_ref {
+	enum dcs_ref_kind kind;
+	double v, v2;
+	const char *label;
+};
 
 struct dcs_chart {
 	const char *title;
@@ -107,6 +112,8 @@ struct dcs_chart {
 	const char *ylabel;
 	int width, height; /* pixels; 0: 760 x 320 */
 	bool y_from_zero;
+	const struct dcs_ref *refs; /* line charts only; NULL: none */
+	size_t n_refs;
 };
 
 /* A line series; lo/hi (optional) draw error bars. NaN y values break the line. */
@@ -118,10 +125,10 @@ struct dcs_series {
 
 /* Palette colour of series i. */
 const char *dcs_svg_color(size_t i);
-void dcs_svg_lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs_series *s,
+void dcs_svg_lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dcs_series *s,
 		   size_t ns);
 /* Grouped bars: v[g * ns + s], NaN for a missing bar. */
-void dcs_svg_bars(struct dcs_sb *b, const struct dcs_chart *c, const char *const *groups, size_t ng,
+void dcs_svg_bars(struct dcs_buf *b, const struct dcs_chart *c, const char *const *groups, size_t ng,
 		  const char *const *series, size_t ns, const double *v);
 
 /* A state timeline: one row per label, spans [t0, t1) coloured by state. */
@@ -130,9 +137,18 @@ struct dcs_span {
 	double t0, t1;
 	size_t state;
 };
-void dcs_svg_timeline(struct dcs_sb *b, const struct dcs_chart *c, const char *const *rows,
+void dcs_svg_timeline(struct dcs_buf *b, const struct dcs_chart *c, const char *const *rows,
 		      size_t nrows, const struct dcs_span *spans, size_t nspans,
 		      const char *const *states, const char *const *colors, size_t nstates);
+
+/* The page every report opens with: doctype, title, the reports' one
+ * stylesheet (sim/app/report.c) and a report's own rules (extra_css, may be
+ * NULL), and <body>. */
+void dcs_report_page_begin(struct dcs_buf *b, const char *title, const char *extra_css);
+/* The unit of a column or key name: a metric's declared unit, else the unit
+ * the scenario format puts in a key's name ("links[0].distance_km" -> "km");
+ * "" when none. */
+const char *dcs_report_unit_of_name(const char *name);
 
 /* Nice axis ticks covering [lo, hi]: returns the count (<= max) and the step. */
 size_t dcs_nice_ticks(double lo, double hi, size_t max, double *first, double *step);

@@ -12,53 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void dcs_sb_puts(struct dcs_sb *b, const char *s)
-{
-	size_t n = strlen(s);
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->s, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
-}
-
-void dcs_sb_printf(struct dcs_sb *b, const char *fmt, ...)
-{
-	char small[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof(small)) {
-		dcs_sb_puts(b, small);
-		return;
-	}
-	char *big = malloc((size_t)n + 1);
-	if (!big) {
-		b->oom = true;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	dcs_sb_puts(b, big);
-	free(big);
-}
-
-void dcs_sb_esc(struct dcs_sb *b, const char *s)
+void dcs_html_esc(struct dcs_buf *b, const char *s)
 {
 	char run[256];
 	size_t k = 0;
@@ -85,16 +39,16 @@ void dcs_sb_esc(struct dcs_sb *b, const char *s)
 		}
 		if (rep || k + 1 >= sizeof(run)) {
 			run[k] = '\0';
-			dcs_sb_puts(b, run);
+			dcs_buf_puts(b, run);
 			k = 0;
 		}
 		if (rep)
-			dcs_sb_puts(b, rep);
+			dcs_buf_puts(b, rep);
 		else
 			run[k++] = *s;
 	}
 	run[k] = '\0';
-	dcs_sb_puts(b, run);
+	dcs_buf_puts(b, run);
 }
 
 /* Colour-blind-friendly (Okabe-Ito) first, then darker variants. */
@@ -149,47 +103,47 @@ static double py(const struct frame *f, double y)
 	return f->y0 + f->h - (y - f->ylo) / (f->yhi - f->ylo) * f->h;
 }
 
-static void open_svg(struct dcs_sb *b, const struct dcs_chart *c, int w, int h, const char *kind)
+static void open_svg(struct dcs_buf *b, const struct dcs_chart *c, int w, int h, const char *kind)
 {
-	dcs_sb_printf(b,
+	dcs_buf_printf(b,
 		      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart %s\" width=\"%d\" "
 		      "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" font-family=\"sans-serif\" "
 		      "font-size=\"12\">\n<title>",
 		      kind, w, h, w, h);
-	dcs_sb_esc(b, c->title ? c->title : "");
-	dcs_sb_puts(b, "</title>\n");
-	dcs_sb_printf(b, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w,
+	dcs_html_esc(b, c->title ? c->title : "");
+	dcs_buf_puts(b, "</title>\n");
+	dcs_buf_printf(b, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w,
 		      h);
-	dcs_sb_printf(b,
+	dcs_buf_printf(b,
 		      "<text x=\"%d\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" "
 		      "font-weight=\"bold\">",
 		      w / 2);
-	dcs_sb_esc(b, c->title ? c->title : "");
-	dcs_sb_puts(b, "</text>\n");
+	dcs_html_esc(b, c->title ? c->title : "");
+	dcs_buf_puts(b, "</text>\n");
 }
 
-static void axis_labels(struct dcs_sb *b, const struct dcs_chart *c, const struct frame *f)
+static void axis_labels(struct dcs_buf *b, const struct dcs_chart *c, const struct frame *f)
 {
 	if (c->xlabel) {
-		dcs_sb_printf(
+		dcs_buf_printf(
 		    b, "<text class=\"xlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
 		    f->x0 + f->w / 2, f->xlabel_y > 0 ? f->xlabel_y : f->y0 + f->h + 40);
-		dcs_sb_esc(b, c->xlabel);
-		dcs_sb_puts(b, "</text>\n");
+		dcs_html_esc(b, c->xlabel);
+		dcs_buf_puts(b, "</text>\n");
 	}
 	if (c->ylabel) {
 		double yx = 16, yy = f->y0 + f->h / 2;
-		dcs_sb_printf(b,
+		dcs_buf_printf(b,
 			      "<text class=\"ylabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
 			      "transform=\"rotate(-90 %.1f %.1f)\">",
 			      yx, yy, yx, yy);
-		dcs_sb_esc(b, c->ylabel);
-		dcs_sb_puts(b, "</text>\n");
+		dcs_html_esc(b, c->ylabel);
+		dcs_buf_puts(b, "</text>\n");
 	}
 }
 
 /* Grid lines and tick labels on the y axis; widens ylo/yhi to ticks. */
-static void y_axis(struct dcs_sb *b, struct frame *f)
+static void y_axis(struct dcs_buf *b, struct frame *f)
 {
 	double first, step;
 	size_t n = dcs_nice_ticks(f->ylo, f->yhi, 6, &first, &step);
@@ -203,7 +157,7 @@ static void y_axis(struct dcs_sb *b, struct frame *f)
 		double y = py(f, v);
 		char lab[32];
 		tick_label(lab, sizeof(lab), v, step);
-		dcs_sb_printf(
+		dcs_buf_printf(
 		    b,
 		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
 		    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
@@ -211,7 +165,7 @@ static void y_axis(struct dcs_sb *b, struct frame *f)
 	}
 }
 
-static void x_axis_numeric(struct dcs_sb *b, struct frame *f)
+static void x_axis_numeric(struct dcs_buf *b, struct frame *f)
 {
 	double first, step;
 	size_t n = dcs_nice_ticks(f->xlo, f->xhi, 8, &first, &step);
@@ -222,7 +176,7 @@ static void x_axis_numeric(struct dcs_sb *b, struct frame *f)
 		double x = px(f, v);
 		char lab[32];
 		tick_label(lab, sizeof(lab), v, step);
-		dcs_sb_printf(
+		dcs_buf_printf(
 		    b,
 		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#f0f0f0\"/>"
 		    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
@@ -230,25 +184,65 @@ static void x_axis_numeric(struct dcs_sb *b, struct frame *f)
 	}
 }
 
-static void frame_box(struct dcs_sb *b, const struct frame *f)
+static void frame_box(struct dcs_buf *b, const struct frame *f)
 {
-	dcs_sb_printf(b,
+	dcs_buf_printf(b,
 		      "<rect class=\"plot\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 		      "fill=\"none\" stroke=\"#444444\"/>\n",
 		      f->x0, f->y0, f->w, f->h);
 }
 
-static void legend(struct dcs_sb *b, double x, double y, const char *const *labels, size_t n,
+static void legend(struct dcs_buf *b, double x, double y, const char *const *labels, size_t n,
 		   const char *const *colors)
 {
 	for (size_t i = 0; i < n; i++) {
 		double yy = y + 18.0 * (double)i;
-		dcs_sb_printf(b,
+		dcs_buf_printf(b,
 			      "<g class=\"legend\"><rect x=\"%.1f\" y=\"%.1f\" width=\"12\" "
 			      "height=\"12\" fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\">",
 			      x, yy, colors ? colors[i] : dcs_svg_color(i), x + 18, yy + 10);
-		dcs_sb_esc(b, labels[i] ? labels[i] : "");
-		dcs_sb_puts(b, "</text></g>\n");
+		dcs_html_esc(b, labels[i] ? labels[i] : "");
+		dcs_buf_puts(b, "</text></g>\n");
+	}
+}
+
+/* The chart's references: bands (behind the series) or lines (over them). */
+static void refs(struct dcs_buf *b, const struct dcs_chart *c, const struct frame *f, bool bands)
+{
+	for (size_t i = 0; i < c->n_refs; i++) {
+		const struct dcs_ref *r = &c->refs[i];
+		if (!isfinite(r->v) || (r->kind == DCS_REF_XBAND) != bands)
+			continue;
+		const char *label = r->label ? r->label : "";
+		if (r->kind == DCS_REF_XBAND) {
+			double x0 = px(f, r->v), x1 = px(f, isfinite(r->v2) ? r->v2 : r->v);
+			dcs_buf_printf(b,
+				      "<rect class=\"refband\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
+				      "height=\"%.2f\" fill=\"#d8f3dc\" opacity=\"0.8\"><title>",
+				      x0, f->y0, fmax(x1 - x0, 1.0), f->h);
+			dcs_html_esc(b, label);
+			dcs_buf_puts(b, "</title></rect>\n");
+		} else if (r->kind == DCS_REF_Y) {
+			double y = py(f, r->v);
+			dcs_buf_printf(b,
+				      "<g class=\"refline target\"><line x1=\"%.2f\" y1=\"%.2f\" "
+				      "x2=\"%.2f\" y2=\"%.2f\" stroke=\"#C0392B\" stroke-width=\"1.5\" "
+				      "stroke-dasharray=\"6 4\"/><text x=\"%.2f\" y=\"%.2f\" "
+				      "text-anchor=\"end\" fill=\"#C0392B\">",
+				      f->x0, y, f->x0 + f->w, y, f->x0 + f->w - 4, y - 4);
+			dcs_html_esc(b, label);
+			dcs_buf_puts(b, "</text></g>\n");
+		} else {
+			double x = px(f, r->v);
+			dcs_buf_printf(b,
+				      "<g class=\"refline boundary\"><line x1=\"%.2f\" y1=\"%.2f\" "
+				      "x2=\"%.2f\" y2=\"%.2f\" stroke=\"#333333\" stroke-width=\"1.5\" "
+				      "stroke-dasharray=\"2 3\"/><text x=\"%.2f\" y=\"%.2f\" "
+				      "text-anchor=\"start\" fill=\"#333333\">",
+				      x, f->y0, x, f->y0 + f->h, x + 4, f->y0 + 12);
+			dcs_html_esc(b, label);
+			dcs_buf_puts(b, "</text></g>\n");
+		}
 	}
 }
 
@@ -258,7 +252,7 @@ static void size_of(const struct dcs_chart *c, int *w, int *h)
 	*h = c->height > 0 ? c->height : 320;
 }
 
-void dcs_svg_lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs_series *s,
+void dcs_svg_lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dcs_series *s,
 		   size_t ns)
 {
 	int W, H;
@@ -284,11 +278,23 @@ void dcs_svg_lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs
 			f.yhi = fmax(f.yhi, fmax(hi, s[k].y[i]));
 		}
 	}
-	if (!isfinite(f.xlo)) {
-		f.xlo = 0;
-		f.xhi = 1;
-		f.ylo = 0;
-		f.yhi = 1;
+	for (size_t i = 0; i < c->n_refs; i++) {
+		const struct dcs_ref *r = &c->refs[i];
+		if (!isfinite(r->v))
+			continue;
+		if (r->kind == DCS_REF_Y) {
+			f.ylo = fmin(f.ylo, r->v);
+			f.yhi = fmax(f.yhi, r->v);
+		} else {
+			f.xlo = fmin(f.xlo, r->v);
+			f.xhi = fmax(f.xhi, r->kind == DCS_REF_XBAND && isfinite(r->v2) ? r->v2 : r->v);
+		}
+	}
+	if (!isfinite(f.xlo) || !isfinite(f.ylo)) {
+		f.xlo = isfinite(f.xlo) ? f.xlo : 0;
+		f.xhi = isfinite(f.xhi) ? f.xhi : 1;
+		f.ylo = isfinite(f.ylo) ? f.ylo : 0;
+		f.yhi = isfinite(f.yhi) ? f.yhi : 1;
 	}
 	if (c->y_from_zero && f.ylo > 0)
 		f.ylo = 0;
@@ -305,28 +311,29 @@ void dcs_svg_lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs
 	open_svg(b, c, W, H, "lines");
 	y_axis(b, &f);
 	x_axis_numeric(b, &f);
+	refs(b, c, &f, true);
 	frame_box(b, &f);
 	axis_labels(b, c, &f);
 	for (size_t k = 0; k < ns; k++) {
 		const char *col = dcs_svg_color(k);
-		dcs_sb_printf(b, "<g class=\"series\" data-label=\"");
-		dcs_sb_esc(b, s[k].label ? s[k].label : "");
-		dcs_sb_puts(b, "\">\n");
+		dcs_buf_printf(b, "<g class=\"series\" data-label=\"");
+		dcs_html_esc(b, s[k].label ? s[k].label : "");
+		dcs_buf_puts(b, "\">\n");
 		bool open = false;
 		for (size_t i = 0; i < s[k].n; i++) {
 			bool ok = isfinite(s[k].x[i]) && isfinite(s[k].y[i]);
 			if (ok && !open) {
-				dcs_sb_printf(b,
+				dcs_buf_printf(b,
 					      "<polyline fill=\"none\" stroke=\"%s\" "
 					      "stroke-width=\"2\" points=\"",
 					      col);
 				open = true;
 			}
 			if (ok)
-				dcs_sb_printf(b, "%.2f,%.2f ", px(&f, s[k].x[i]),
+				dcs_buf_printf(b, "%.2f,%.2f ", px(&f, s[k].x[i]),
 					      py(&f, s[k].y[i]));
 			if ((!ok || i + 1 == s[k].n) && open) {
-				dcs_sb_puts(b, "\"/>\n");
+				dcs_buf_puts(b, "\"/>\n");
 				open = false;
 			}
 		}
@@ -335,28 +342,31 @@ void dcs_svg_lines(struct dcs_sb *b, const struct dcs_chart *c, const struct dcs
 				continue;
 			double x = px(&f, s[k].x[i]);
 			if (s[k].lo && s[k].hi && isfinite(s[k].lo[i]) && isfinite(s[k].hi[i]))
-				dcs_sb_printf(
+				dcs_buf_printf(
 				    b,
 				    "<line class=\"errbar\" x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
 				    "y2=\"%.2f\" stroke=\"%s\"/>",
 				    x, py(&f, s[k].lo[i]), x, py(&f, s[k].hi[i]), col);
-			dcs_sb_printf(b, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"3\" fill=\"%s\"/>\n",
+			dcs_buf_printf(b, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"3\" fill=\"%s\"/>\n",
 				      x, py(&f, s[k].y[i]), col);
 		}
-		dcs_sb_puts(b, "</g>\n");
+		dcs_buf_puts(b, "</g>\n");
 	}
+	refs(b, c, &f, false);
 	if (ns > 1) {
 		const char **labels = calloc(ns, sizeof(char *));
 		for (size_t k = 0; labels && k < ns; k++)
 			labels[k] = s[k].label;
 		if (labels)
 			legend(b, f.x0 + f.w + 16, f.y0, labels, ns, NULL);
+		else
+			b->oom = true; /* a chart without its legend is not written */
 		free(labels);
 	}
-	dcs_sb_puts(b, "</svg>\n");
+	dcs_buf_puts(b, "</svg>\n");
 }
 
-void dcs_svg_bars(struct dcs_sb *b, const struct dcs_chart *c, const char *const *groups, size_t ng,
+void dcs_svg_bars(struct dcs_buf *b, const struct dcs_chart *c, const char *const *groups, size_t ng,
 		  const char *const *series, size_t ns, const double *v)
 {
 	int W, H;
@@ -402,33 +412,33 @@ void dcs_svg_bars(struct dcs_sb *b, const struct dcs_chart *c, const char *const
 			double y1 = py(&f, fmax(val, 0)), y0 = py(&f, fmin(val, 0));
 			char lab[32];
 			snprintf(lab, sizeof(lab), "%.6g", val);
-			dcs_sb_printf(b,
+			dcs_buf_printf(b,
 				      "<rect class=\"bar\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
 				      "height=\"%.2f\" fill=\"%s\"><title>",
 				      x, y1, bw, fmax(y0 - y1, 0.5), dcs_svg_color(k));
-			dcs_sb_esc(b, series[k] ? series[k] : "");
-			dcs_sb_puts(b, ": ");
-			dcs_sb_esc(b, groups[g] ? groups[g] : "");
-			dcs_sb_printf(b, " = %s</title></rect>\n", lab);
+			dcs_html_esc(b, series[k] ? series[k] : "");
+			dcs_buf_puts(b, ": ");
+			dcs_html_esc(b, groups[g] ? groups[g] : "");
+			dcs_buf_printf(b, " = %s</title></rect>\n", lab);
 		}
 		double cx = f.x0 + gw * ((double)g + 0.5), ty = f.y0 + f.h + 16;
 		if (slant)
-			dcs_sb_printf(b,
+			dcs_buf_printf(b,
 				      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
 				      "transform=\"rotate(-60 %.1f %.1f)\">",
 				      cx + 4, ty - 4, cx + 4, ty - 4);
 		else
-			dcs_sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", cx,
+			dcs_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", cx,
 				      ty);
-		dcs_sb_esc(b, groups[g] ? groups[g] : "");
-		dcs_sb_puts(b, "</text>\n");
+		dcs_html_esc(b, groups[g] ? groups[g] : "");
+		dcs_buf_puts(b, "</text>\n");
 	}
 	if (ns > 1)
 		legend(b, f.x0 + f.w + 16, f.y0, series, ns, NULL);
-	dcs_sb_puts(b, "</svg>\n");
+	dcs_buf_puts(b, "</svg>\n");
 }
 
-void dcs_svg_timeline(struct dcs_sb *b, const struct dcs_chart *c, const char *const *rows,
+void dcs_svg_timeline(struct dcs_buf *b, const struct dcs_chart *c, const char *const *rows,
 		      size_t nrows, const struct dcs_span *spans, size_t nspans,
 		      const char *const *states, const char *const *colors, size_t nstates)
 {
@@ -456,35 +466,35 @@ void dcs_svg_timeline(struct dcs_sb *b, const struct dcs_chart *c, const char *c
 	/* The state legend runs across the top. */
 	for (size_t s = 0; s < nstates; s++) {
 		double x = left + 130.0 * (double)s;
-		dcs_sb_printf(b,
+		dcs_buf_printf(b,
 			      "<g class=\"legend\"><rect x=\"%.1f\" y=\"36\" width=\"12\" "
 			      "height=\"12\" fill=\"%s\"/><text x=\"%.1f\" y=\"46\">",
 			      x, colors[s], x + 18);
-		dcs_sb_esc(b, states[s]);
-		dcs_sb_puts(b, "</text></g>\n");
+		dcs_html_esc(b, states[s]);
+		dcs_buf_puts(b, "</text></g>\n");
 	}
 	x_axis_numeric(b, &f);
 	for (size_t r = 0; r < nrows; r++) {
-		dcs_sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", left - 8,
+		dcs_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", left - 8,
 			      f.y0 + band * ((double)r + 0.5) + 4);
-		dcs_sb_esc(b, rows[r]);
-		dcs_sb_puts(b, "</text>\n");
+		dcs_html_esc(b, rows[r]);
+		dcs_buf_puts(b, "</text>\n");
 	}
 	for (size_t i = 0; i < nspans; i++) {
 		const struct dcs_span *sp = &spans[i];
 		if (sp->row >= nrows || sp->state >= nstates)
 			continue;
 		double x0 = px(&f, sp->t0), x1 = px(&f, sp->t1);
-		dcs_sb_printf(b,
+		dcs_buf_printf(b,
 			      "<rect class=\"span\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
 			      "height=\"%.2f\" fill=\"%s\"><title>",
 			      x0, f.y0 + band * (double)sp->row + 2, fmax(x1 - x0, 0.5), band - 4,
 			      colors[sp->state]);
-		dcs_sb_esc(b, rows[sp->row]);
-		dcs_sb_printf(b, ": %s from %.6g s to %.6g s</title></rect>\n", states[sp->state],
+		dcs_html_esc(b, rows[sp->row]);
+		dcs_buf_printf(b, ": %s from %.6g s to %.6g s</title></rect>\n", states[sp->state],
 			      sp->t0, sp->t1);
 	}
 	frame_box(b, &f);
 	axis_labels(b, c, &f);
-	dcs_sb_puts(b, "</svg>\n");
+	dcs_buf_puts(b, "</svg>\n");
 }

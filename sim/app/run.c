@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dcisim/exitcode.h"
 #include "dcisim/output.h"
 #include "dcisim/trace.h"
 #include "dcisim/world.h"
@@ -72,7 +73,7 @@ static int write_all(const char *dir, struct dcs_world *w, const struct dcs_run_
 	if (dcs_mkdir_p(dir) != 0) {
 		fprintf(err, "dcisim: error: cannot create output directory %s: %s\n", dir,
 			strerror(errno));
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	/* run.json is the mark of a finished write, so it goes first and comes
 	 * back last: a write that fails half way (a full disk) or is killed
@@ -80,21 +81,21 @@ static int write_all(const char *dir, struct dcs_world *w, const struct dcs_run_
 	char *mark = malloc(strlen(dir) + sizeof("/run.json"));
 	if (!mark) {
 		fprintf(err, "dcisim: error: out of memory writing %s\n", dir);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	strcat(strcpy(mark, dir), "/run.json");
 	int gone = unlink(mark) == 0 || errno == ENOENT ? 0 : errno;
 	free(mark);
 	if (gone) {
 		fprintf(err, "dcisim: error: cannot write in %s: %s\n", dir, strerror(gone));
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	for (size_t i = 0; i < dcs_results_n_tables(w->res); i++)
 		if (dcs_write_table(dir, dcs_results_table_at(w->res, i), err) != 0)
-			return 3;
+			return DCS_EXIT_RUNTIME;
 	if (dcs_write_run_json(dir, ri, err) != 0)
-		return 3;
-	return 0;
+		return DCS_EXIT_RUNTIME;
+	return DCS_EXIT_OK;
 }
 
 int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *opts,
@@ -104,7 +105,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	struct dcs_world *w = dcs_world_create(scn, seed);
 	if (!w) {
 		fprintf(err, "dcisim: error: out of memory building %s\n", scn->name);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	w->verbosity = opts->verbosity;
 	dcs_time_t until = w->horizon;
@@ -113,7 +114,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	struct dcs_trace *tr = NULL; /* --trace: an observer only (sim/observe/trace.c) */
 	if (opts->trace_path && !(tr = dcs_trace_open(opts->trace_path, w, err))) {
 		dcs_world_destroy(w);
-		return 3;
+		return DCS_EXIT_RUNTIME;
 	}
 	double t0 = wall_now();
 	int64_t started_unix = (int64_t)time(NULL);
@@ -122,7 +123,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	char row_note[320];
 	size_t max_pending = opts->max_pending ? opts->max_pending : RUN_MAX_PENDING;
 	size_t max_rows = opts->max_rows ? opts->max_rows : RUN_MAX_ROWS;
-	int code = 0;
+	int code = DCS_EXIT_OK;
 	size_t peak_pending = 0;
 	dcs_time_t sim_end = -1;
 	bool progress = opts->progress && isatty(fileno(stderr));
@@ -146,12 +147,12 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		if (interrupted_by) {
 			note = interrupted_by == SIGTERM ? "interrupted by SIGTERM"
 							 : "interrupted by SIGINT";
-			code = interrupted_by == SIGTERM ? 143 : 130;
+			code = dcs_exit_for_signal(interrupted_by);
 			break;
 		}
 		if (r == DCS_STOP_LIMIT && at_max) {
 			note = "stopped at --max-events";
-			code = 3;
+			code = DCS_EXIT_RUNTIME;
 			break;
 		}
 		const char *big = NULL;
@@ -163,7 +164,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 				 "fewer rows",
 				 max_rows, big);
 			note = row_note;
-			code = 3;
+			code = DCS_EXIT_RUNTIME;
 			break;
 		}
 		if (!done && dcs_kernel_pending(w->k) > max_pending) {
@@ -174,12 +175,12 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 				 "e.g. storage iops above the arrays' capacity?)",
 				 max_pending);
 			note = row_note;
-			code = 3;
+			code = DCS_EXIT_RUNTIME;
 			break;
 		}
 		if (opts->max_wall_s > 0 && wall_now() - t0 > opts->max_wall_s) {
 			note = "stopped at --max-wall-s";
-			code = 3;
+			code = DCS_EXIT_RUNTIME;
 			break;
 		}
 		if (done) {
@@ -191,9 +192,9 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	if (progress)
 		show_progress(w, until, t0, true);
 	dcs_world_finish(w);
-	if (tr && dcs_trace_finish(tr, sim_end >= 0 ? sim_end : dcs_now(w->k), code == 0, err) &&
+	if (tr && dcs_trace_finish(tr, sim_end >= 0 ? sim_end : dcs_now(w->k), code == DCS_EXIT_OK, err) &&
 	    !code)
-		code = 3;
+		code = DCS_EXIT_RUNTIME;
 	double wall = wall_now() - t0;
 	if (opts->verbosity >= 0)
 		for (size_t i = 0; i < dcs_results_n_warnings(w->res); i++)
@@ -211,7 +212,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	    .events = dcs_kernel_events(w->k),
 	    .wall_s = wall,
 	    .sim_s = dcs_time_to_s(sim_end >= 0 ? sim_end : dcs_now(w->k)),
-	    .complete = code == 0,
+	    .complete = code == DCS_EXIT_OK,
 	    .stop_note = note,
 	    .fingerprint = w->fingerprint,
 	    .peak_pending = peak_pending,

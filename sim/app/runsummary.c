@@ -107,8 +107,12 @@ static const char *limit_words(const char *lb)
 		return "the TCP window over the RTT";
 	if (!strcmp(lb, "loss"))
 		return "packet loss (Mathis bound)";
-	if (!strcmp(lb, "demand"))
+	if (!strcmp(lb, "demand") || !strcmp(lb, "rate_cap"))
 		return "the engine's rate cap";
+	if (!strcmp(lb, "sender_cpu"))
+		return "the source's sender threads (copy or compression)";
+	if (!strcmp(lb, "page_scan"))
+		return "the source's walk over guest memory";
 	if (!strcmp(lb, "stalled"))
 		return "no path (stalled)";
 	if (!strcmp(lb, "dirty_rate"))
@@ -134,7 +138,17 @@ static void migrations(struct sm *S)
 		if (limit_words(lb))
 			fprintf(S->out, " (limited by %s)", limit_words(lb));
 		fputc('\n', S->out);
-		if (out && strcmp(out, "converged"))
+		double pc_s = sum_num(S->sum, "migration_postcopy_s", vm);
+		if (!isnan(pc_s))
+			fprintf(
+			    S->out,
+			    "  %-12s post-copy %s, %s remote page faults, guest slowed %s\n", "",
+			    h(a, pc_s, "s"), sum_text(S->sum, "migration_postcopy_faults", vm),
+			    h(b, 100 * sum_num(S->sum, "migration_postcopy_slowdown", vm), "%"));
+		if (sum_num(S->sum, "migration_vm_lost", vm) > 0)
+			finding(S, "migration %s: the VM was lost: the DCI failed during post-copy",
+				vm);
+		else if (out && strcmp(out, "converged"))
 			finding(S, "migration %s: %s after %s%s%s", vm, out, h(a, total, "s"),
 				limit_words(lb) ? "; limited by " : "",
 				limit_words(lb) ? limit_words(lb) : "");

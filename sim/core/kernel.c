@@ -78,11 +78,14 @@
  * machine (SPEC §5).  The kernel's outputs are byte-identical to the heap's
  * on every bundled scenario (same event order, same run fingerprints).
  */
+#include "dcisim/exitcode.h"
 #include "dcisim/kernel.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "dcisim/hash.h"
 
 #define NIL             UINT32_MAX
 #define MAX_NODES       (UINT32_C(1) << 31)
@@ -108,7 +111,7 @@
 		fprintf(stderr, "dcisim: out of memory: ");                                        \
 		fprintf(stderr, __VA_ARGS__);                                                      \
 		fputc('\n', stderr);                                                               \
-		exit(3);                                                                           \
+		exit(DCS_EXIT_RUNTIME);                                                            \
 	} while (0)
 
 /* What the queue walks: 16 bytes, four to a line. */
@@ -786,18 +789,6 @@ size_t dcs_kernel_bytes_per_pending(void)
 }
 
 /* ---- random streams ---- */
-
-uint64_t dcs_hash64(const void *data, size_t len, uint64_t h)
-{
-	const unsigned char *p = data;
-	if (h == 0)
-		h = UINT64_C(0xcbf29ce484222325);
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= UINT64_C(0x100000001b3);
-	}
-	return h;
-}
 
 static uint64_t splitmix64(uint64_t x)
 {

@@ -7,6 +7,7 @@
 #include "dcisim/ingress.h"
 #include "dcisim/migration_engines.h"
 #include "dcisim/presets.h"
+#include "dcisim/syncproducts.h"
 #include "dcisim/tech.h"
 
 int dcs_namelist_find(const struct dcs_namelist *c, const char *name)
@@ -23,6 +24,11 @@ int dcs_namelist_default(const struct dcs_namelist *c)
 }
 
 const struct dcs_namelist *const dcs_namelists[] = {
-    &dcs_tech_list,           &dcs_migration_engine_list, &dcs_ingress_list,
-    &dcs_cluster_preset_list, &dcs_fault_kind_list,       NULL,
+    &dcs_tech_list,
+    &dcs_migration_engine_list,
+    &dcs_ingress_list,
+    &dcs_cluster_preset_list,
+    &dcs_fault_kind_list,
+    &dcs_sync_product_list,
+    NULL,
 };

@@ -1643,3 +1643,84 @@ int dcs_net_path_mss(const struct dcs_net *net, int a, int b)
 	}
 	return mss;
 }
+
+/* ---- path questions of the models (through the public figures only) ---- */
+
+/* The far end of link l from site v. */
+static int far_end(const struct dcs_net *net, int l, int v)
+{
+	const struct dcs_link_cfg *c = &net->scn->links[l];
+	return c->a == v ? c->b : c->a;
+}
+
+bool dcs_net_path_transits(const struct dcs_net *net, int a, int b, int site)
+{
+	if (site < 0 || site == a || site == b)
+		return false;
+	int *links = dcs_xcalloc((size_t)net->n_links + 1, sizeof(int), "walking a path");
+	int hops = dcs_net_path(net, a, b, links, NULL, net->n_links);
+	bool transit = false;
+	for (int h = 0, v = a; h + 1 < hops && !transit; h++) {
+		v = far_end(net, links[h], v);
+		transit = v == site;
+	}
+	free(links);
+	return transit;
+}
+
+int dcs_net_path_avoiding(const struct dcs_net *net, int a, int b, int avoid, int *links,
+			  int *dirs, int max, dcs_time_t *one_way)
+{
+	int n = net->n_sites;
+	dcs_time_t *d = dcs_xcalloc((size_t)n, sizeof(*d), "searching a path");
+	int *pred = dcs_xcalloc((size_t)n, sizeof(int), "searching a path");
+	bool *done = dcs_xcalloc((size_t)n, sizeof(bool), "searching a path");
+	/* Dijkstra as the network's own paths: the nearest site first (the
+	 * lowest index at equal distance), links relaxed in file order, a
+	 * shorter distance only replacing a longer one. */
+	for (int v = 0; v < n; v++) {
+		d[v] = DCS_TIME_NEVER;
+		pred[v] = -1;
+		done[v] = (v == avoid && v != a && v != b) || !dcs_net_site_up(net, v);
+	}
+	d[a] = 0;
+	for (;;) {
+		int u = -1;
+		for (int v = 0; v < n; v++)
+			if (!done[v] && d[v] != DCS_TIME_NEVER && (u < 0 || d[v] < d[u]))
+				u = v;
+		if (u < 0)
+			break;
+		done[u] = true;
+		for (int l = 0; l < net->n_links; l++) {
+			const struct dcs_link_cfg *c = &net->scn->links[l];
+			if (!dcs_net_link_carries(net, l) || (c->a != u && c->b != u))
+				continue;
+			int v = far_end(net, l, u);
+			dcs_time_t nd = d[u] + dcs_net_link_one_way(net, l);
+			if (!done[v] && nd < d[v]) {
+				d[v] = nd;
+				pred[v] = l;
+			}
+		}
+	}
+	int hops = -1;
+	if (d[b] != DCS_TIME_NEVER) {
+		hops = 0;
+		for (int v = b; v != a; v = far_end(net, pred[v], v))
+			hops++;
+		for (int v = b, i = hops; v != a && hops <= max; v = far_end(net, pred[v], v)) {
+			i--;
+			if (links)
+				links[i] = pred[v];
+			if (dirs)
+				dirs[i] = net->scn->links[pred[v]].a == far_end(net, pred[v], v) ? 0 : 1;
+		}
+	}
+	if (one_way)
+		*one_way = d[b];
+	free(d);
+	free(pred);
+	free(done);
+	return hops;
+}

@@ -1,5 +1,6 @@
 #include "dcisim/results.h"
 
+#include "dcisim/exitcode.h"
 #include "dcisim/metrics.h"
 
 #include <math.h>
@@ -29,7 +30,7 @@ struct dcs_results {
 static void out_of_memory(void)
 {
 	fprintf(stderr, "dcisim: out of memory storing results\n");
-	exit(3);
+	exit(DCS_EXIT_RUNTIME);
 }
 
 static void *xmalloc(size_t n)

@@ -63,11 +63,35 @@
  *   of milliseconds, which is what such a DCI really shows; set buffer_kib
  *   to model a tuned queue.
  * - cp_update_s: the time a control plane takes to originate a MAC update
- *   after its edge learns the MAC locally.  GAP: the reference has no
- *   per-update figure (§7 item 3 for OTV); 0 is used, and the propagation
- *   over the DCI is added by the L2 model.  iBGP MRAI (5 s, §4.2) is not
- *   applied to EVPN MAC routes, which are normally sent without it
- *   (assumption, stated in docs/models.md §4-5).
+ *   after its edge learns the MAC locally (the propagation over the DCI is
+ *   added by the L2 model), with the range the sources give:
+ *   - evi 100 ms: an EVI edge generates an LSP update when its LSDB changes
+ *     (a MAC learnt or removed) and sends LSPs no more often than the minimum
+ *     LSP transmit interval, 100 ms by default, configurable 100-1000 ms
+ *     (H3C S7500E EVI Configuration Guide, "Configuring the minimum LSP
+ *     transmit interval"; HPE/H3C EVI command reference, `evi isis timer
+ *     lsp`).  Range 0.1-2 s: Comware IS-IS waits up to its LSP generation
+ *     interval, 2 s by default, before generating an LSP (H3C/HP Comware
+ *     `timer lsp-generation`).
+ *   - otv 50 ms: OTV's control plane is IS-IS (Cisco Nexus 7000 OTV
+ *     Configuration Guide, "MAC Address Reachability Updates") and Cisco does
+ *     not publish OTV-specific LSP timers (draft-hasmit-otv is silent), so
+ *     Cisco IS-IS's default LSP generation throttle applies: initial wait
+ *     50 ms, second wait 5000 ms, maximum 5 s (Cisco ME 3400 / Catalyst 3750
+ *     configuration guides, "Default IS-IS Configuration").  Range 0.05-5 s:
+ *     a move during a burst of changes waits the second wait.
+ *   - vxlan_evpn 200 ms: BGP EVPN MAC learning lags data-plane learning by
+ *     "hundreds of ms or in some vendors seconds" (ipspace.net, "Is Dynamic
+ *     MAC Learning Better Than EVPN?", 2023); 200 ms is taken as typical.
+ *     Range 0.1-5 s: an implementation that batches updates at the iBGP
+ *     advertisement interval waits up to 5 s (RFC 4271 §10 suggested
+ *     MinRouteAdvertisementIntervalTimer for internal peers; Cisco IOS and
+ *     Dell OS10 default 5 s).
+ *   - dwdm, vpls (flood-and-learn) and l3: no control plane, 0.
+ * - fc_native: native Fibre Channel needs optical transport (dark fibre or
+ *   DWDM, dci-facts.md §2.3 "Fibre Channel > 10 km": beyond 30 km FC ISLs
+ *   need DWDM or leased transport); over the IP and MPLS technologies FC is
+ *   carried as FCIP (Cisco MDS "Configuring FCIP"; Brocade FC extension).
  */
 /* One technology per block reads better than one field per line. */
 /* clang-format off */
@@ -76,6 +100,7 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.name = "dwdm", .encap_bytes = 0, .l2_extension = true,
 		.flood_unknown_unicast = true,
 		.detect_s = 0.050, .protect_s = 0.050, .port = DCS_PORT_SWITCH,
+		.fc_native = true,
 		.learning = "flood-and-learn (transparent)",
 		.detect_source = "loss of signal < 50 ms; OLP 1+1 switch < 50 ms",
 		.source = "dci-facts.md §3.1 (transparent); §3.2 \"DWDM optical line protection\"",
@@ -93,6 +118,8 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.name = "evi", .encap_bytes = 38, .l2_extension = true,
 		.control_plane = true, .arp_suppression = true, .stp_isolation = true,
 		.detect_s = 30.0, .protect_s = NAN, .port = DCS_PORT_SWITCH,
+		.cp_update_s = 0.100, .cp_update_min_s = 0.100, .cp_update_max_s = 2.0,
+		.cp_update_source = "EVI LSP min transmit interval 100 ms (100-1000 ms); Comware LSP generation 2 s",
 		.learning = "control plane (EVI IS-IS)",
 		.detect_source = "IS-IS hold 3 x 10 s; underlay BFD + IGP",
 		.source = "dci-facts.md §3.1 (H3C EVI guide); §3.2 \"EVI MAC learning\", \"EVI IS-IS timers\"",
@@ -101,6 +128,8 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.name = "otv", .encap_bytes = 42, .l2_extension = true,
 		.control_plane = true, .arp_suppression = true, .stp_isolation = true,
 		.detect_s = 30.0, .protect_s = NAN, .port = DCS_PORT_ROUTER,
+		.cp_update_s = 0.050, .cp_update_min_s = 0.050, .cp_update_max_s = 5.0,
+		.cp_update_source = "Cisco IS-IS LSP generation initial wait 50 ms, second wait 5 s (no OTV-specific figure)",
 		.learning = "control plane (OTV IS-IS)",
 		.detect_source = "IS-IS hold 3 x 10 s (IS-IS defaults); underlay BFD + IGP",
 		.source = "dci-facts.md §3.1 (Cisco OTV); §3.2 \"OTV MAC learning\", \"OTV IS-IS timers\" (GAP)",
@@ -110,6 +139,8 @@ static const struct dcs_tech_info table[DCS_TECH_COUNT] = {
 		.control_plane = true, .arp_suppression = true, .stp_isolation = true,
 		.mac_mobility_seq = true, .mass_withdraw = true,
 		.detect_s = 180.0, .protect_s = NAN, .port = DCS_PORT_SWITCH,
+		.cp_update_s = 0.200, .cp_update_min_s = 0.100, .cp_update_max_s = 5.0,
+		.cp_update_source = "BGP EVPN: hundreds of ms (ipspace.net 2023); up to the iBGP advertisement interval 5 s (RFC 4271 §10)",
 		.learning = "control plane (BGP EVPN, MAC mobility sequence)",
 		.detect_source = "BGP hold 180 s, then mass withdraw; underlay BFD + IGP",
 		.source = "dci-facts.md §3.1 (RFC 7348); §3.2 \"VXLAN-EVPN control plane\", RFC 7432 §17.3; §4.2 \"BFD\"",
@@ -148,9 +179,14 @@ static const char *row_name(int i)
 static void row_cells(int i, char *buf, size_t len)
 {
 	const struct dcs_tech_info *t = &table[i];
-	snprintf(buf, len, "%d | %s | %s | %s | %g s (%s) | %s | %s", t->encap_bytes, t->learning,
-		 t->arp_suppression ? "yes" : "no", t->flood_unknown_unicast ? "yes" : "no",
-		 t->detect_s, t->detect_source, dcs_port_class_name(t->port), t->source);
+	char mac[224] = "-";
+	if (t->control_plane && t->l2_extension)
+		snprintf(mac, sizeof(mac), "%g s (%g-%g s; %s)", t->cp_update_s, t->cp_update_min_s,
+			 t->cp_update_max_s, t->cp_update_source);
+	snprintf(buf, len, "%d | %s | %s | %s | %s | %g s (%s) | %s | %s | %s", t->encap_bytes,
+		 t->learning, mac, t->arp_suppression ? "yes" : "no",
+		 t->flood_unknown_unicast ? "yes" : "no", t->detect_s, t->detect_source,
+		 dcs_port_class_name(t->port), t->fc_native ? "native" : "FCIP", t->source);
 }
 
 const struct dcs_namelist dcs_tech_list = {
@@ -159,8 +195,10 @@ const struct dcs_namelist dcs_tech_list = {
     .count = DCS_TECH_COUNT,
     .def = "dwdm",
     .name = row_name,
-    .columns = "encapsulation bytes | MAC learning | ARP suppressed | unknown unicast floods | "
-	       "cut detected without BFD | port class (buffer) | source",
+    .columns =
+	"encapsulation bytes | MAC learning | MAC update origination | ARP suppressed | "
+	"unknown unicast floods | cut detected without BFD | port class (buffer) | FC transport | "
+	"source",
     .cells = row_cells,
 };
 

@@ -59,6 +59,18 @@ static void free_row(struct rd *r)
 	r->nrow = 0;
 }
 
+/* A field as a string of its own; NULL when out of memory. */
+static char *copy_field(const void *data, size_t len)
+{
+	char *s = malloc(len + 1);
+	if (s) {
+		if (len)
+			memcpy(s, data, len);
+		s[len] = '\0';
+	}
+	return s;
+}
+
 static void on_field(void *data, size_t len, void *arg)
 {
 	struct rd *r = arg;
@@ -87,14 +99,11 @@ static void on_field(void *data, size_t len, void *arg)
 		r->row = n;
 		r->caprow = cap;
 	}
-	char *s = malloc(len + 1);
+	char *s = copy_field(data, len);
 	if (!s) {
 		rd_fail(r, "out of memory");
 		return;
 	}
-	if (len)
-		memcpy(s, data, len);
-	s[len] = '\0';
 	r->row[r->nrow++] = s;
 }
 
@@ -153,6 +162,90 @@ static int no_space(unsigned char c)
 {
 	(void)c;
 	return 0;
+}
+
+/* A lone record (dcs_csv_parse_record): libcsv's callbacks collect it. */
+struct rec {
+	char **cells;
+	size_t n;
+	bool oom, nul;
+};
+
+static void rec_field(void *data, size_t len, void *arg)
+{
+	struct rec *r = arg;
+	if (r->oom || r->nul)
+		return;
+	if (data && memchr(data, '\0', len)) {
+		r->nul = true;
+		return;
+	}
+	char **c = realloc(r->cells, (r->n + 1) * sizeof(*c));
+	char *s = c ? copy_field(data, len) : NULL;
+	if (c)
+		r->cells = c;
+	if (!s) {
+		r->oom = true;
+		return;
+	}
+	r->cells[r->n++] = s;
+}
+
+static void rec_end(int term, void *arg)
+{
+	(void)term, (void)arg;
+}
+
+void dcs_csv_free_record(char **cells, size_t n)
+{
+	for (size_t i = 0; cells && i < n; i++)
+		free(cells[i]);
+	free(cells);
+}
+
+char **dcs_csv_parse_record(const char *text, size_t len, size_t *ncells, size_t *used,
+			    int *lines, char *errbuf, size_t errlen)
+{
+	/* The record ends at the first line end outside quotes: each quote
+	 * toggles, a doubled one twice.  libcsv parses what lies before. */
+	bool quoted = false;
+	size_t end = 0;
+	int nl = 0;
+	for (; end < len && (quoted || text[end] != '\n'); end++) {
+		if (text[end] == '"')
+			quoted = !quoted;
+		else if (text[end] == '\n')
+			nl++;
+	}
+	*ncells = 0;
+	if (quoted) {
+		snprintf(errbuf, errlen, "unterminated quoted cell");
+		return NULL;
+	}
+	struct rec r = {0};
+	struct csv_parser p;
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		snprintf(errbuf, errlen, "out of memory");
+		return NULL;
+	}
+	csv_set_space_func(&p, no_space);
+	bool bad = csv_parse(&p, text, end, rec_field, rec_end, &r) != end ||
+		   csv_fini(&p, rec_field, rec_end, &r) != 0;
+	if (bad)
+		snprintf(errbuf, errlen, "%s", csv_strerror(csv_error(&p)));
+	csv_free(&p);
+	if (!bad && (r.oom || r.nul))
+		snprintf(errbuf, errlen, r.oom ? "out of memory" : "NUL byte in a cell");
+	if (!bad && !r.oom && !r.nul && r.n == 0)
+		rec_field("", 0, &r); /* an empty record: one empty cell */
+	if (bad || r.oom || r.nul) {
+		dcs_csv_free_record(r.cells, r.n);
+		return NULL;
+	}
+	*ncells = r.n;
+	*used = end;
+	*lines = nl;
+	return r.cells;
 }
 
 void dcs_csv_free(struct dcs_csv *t)

@@ -106,14 +106,45 @@ struct ld {
 /* Reporting, with the current JSON path (plus `key` when given). */
 void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* A warning at the same position, kept in the scenario's warnings (not
+ * printed, not counted as an error): the scenario stays valid. */
+void ld_warning(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Looks a member up (NULL when absent). */
 const cJSON *ld_member(const cJSON *obj, const char *key);
 int ld_find_site(const struct dcs_scenario *scn, const char *id);
+/* Resolves the cluster id v (member `key` of obj) into *out, or reports it:
+ * not a string, or no such cluster (listing the known ones). */
+void ld_cluster_ref(struct ld *L, const cJSON *obj, const char *key, const cJSON *v, int *out);
 /* Cluster node by id, in any cluster: the number of nodes so named (0, 1,
  * or 2 for two or more), with the first one's cluster and node index; -1
  * when out of memory. */
 int ld_find_node(struct ld *L, const char *id, int *cluster, int *node);
 
 extern const struct spec dcs_scenario_spec;
+
+/* The loader's parts (sim/io/): loader_report.c says where an error is;
+ * loader_refs.c resolves ids; loader_fields.c is the descriptor engine;
+ * loader.c reads files and puts them together. */
+#define LD_MAX_ERRORS        100    /* errors printed; more are counted */
+#define LD_DEFAULT_MAX_ITEMS 100000 /* items of an array without its own limit */
+
+/* The JSON path of the value being read: push a key or an index, pop back. */
+void ld_path_push(struct ld *L, const char *key, long index, size_t *saved);
+void ld_path_pop(struct ld *L, size_t saved);
+/* An error at a byte offset of the text, with the current path. */
+void ld_report(struct ld *L, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* "a number", "a string", ... for messages. */
+const char *ld_type_name(const cJSON *v);
+/* strdup: a copy of s, or NULL when out of memory. */
+char *ld_strdup(const char *s);
+/* A reference (site, VM or link id) into its index, with "no such id" errors. */
+void ld_parse_ref(struct ld *L, const cJSON *obj, const struct field *f, const cJSON *v, int *out);
+/* Parses obj into elem by the spec (defaults, ranges, unknown keys, the
+ * spec's check), and frees what it allocated. */
+void ld_parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, void *elem,
+		     size_t index);
+void ld_free_fields(const struct spec *sp, void *elem);
 
 #endif

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <csv.h>
 
+#include "dcisim/buf.h"
 #include "dcisim/version.h"
 
 int dcs_mkdir_p(const char *dir)
@@ -41,52 +41,6 @@ int dcs_mkdir_p(const char *dir)
 		return -1;
 	}
 	return 0;
-}
-
-struct buf {
-	char *data;
-	size_t len, cap;
-	bool oom;
-};
-
-static void buf_put(struct buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *d = realloc(b->data, cap);
-		if (!d) {
-			b->oom = true;
-			return;
-		}
-		b->data = d;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-}
-
-static void buf_cell(struct buf *b, const char *s)
-{
-	size_t n = strlen(s);
-	/* libcsv quotes only what needs it and doubles embedded quotes. */
-	size_t need = csv_write(NULL, 0, s, n);
-	bool quote = strpbrk(s, ",\"\r\n") != NULL || (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
-	if (!quote) {
-		buf_put(b, s, n);
-		return;
-	}
-	char *q = malloc(need + 1);
-	if (!q) {
-		b->oom = true;
-		return;
-	}
-	size_t got = csv_write(q, need, s, n);
-	buf_put(b, q, got);
-	free(q);
 }
 
 int dcs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
@@ -134,29 +88,28 @@ out:
 
 int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err)
 {
-	struct buf b = {0};
+	struct dcs_buf b = {0};
 	size_t nc = dcs_table_ncols(t), nr = dcs_table_nrows(t);
-	for (size_t c = 0; c < nc; c++) {
-		if (c)
-			buf_put(&b, ",", 1);
-		buf_cell(&b, dcs_table_col(t, c));
+	const char **cells = malloc((nc ? nc : 1) * sizeof(*cells));
+	if (!cells)
+		b.oom = true;
+	for (size_t c = 0; cells && c < nc; c++)
+		cells[c] = dcs_table_col(t, c);
+	if (cells)
+		dcs_csv_put_row(&b, nc, cells);
+	for (size_t r = 0; cells && r < nr; r++) {
+		for (size_t c = 0; c < nc; c++)
+			cells[c] = dcs_table_cell(t, r, c);
+		dcs_csv_put_row(&b, nc, cells);
 	}
-	buf_put(&b, "\n", 1);
-	for (size_t r = 0; r < nr; r++) {
-		for (size_t c = 0; c < nc; c++) {
-			if (c)
-				buf_put(&b, ",", 1);
-			buf_cell(&b, dcs_table_cell(t, r, c));
-		}
-		buf_put(&b, "\n", 1);
-	}
+	free(cells);
 	if (b.oom) {
-		free(b.data);
+		dcs_buf_free(&b);
 		fprintf(err, "dcisim: error: out of memory writing %s\n", dcs_table_file(t));
 		return -1;
 	}
-	int rc = dcs_write_file_atomic(dir, dcs_table_file(t), b.data, b.len, err);
-	free(b.data);
+	int rc = dcs_write_file_atomic(dir, dcs_table_file(t), b.s, b.len, err);
+	dcs_buf_free(&b);
 	return rc;
 }
 

@@ -22,17 +22,9 @@
 
 #include "dcisim/loader.h"
 #include "dcisim/output.h"
-#include "jsonpos.h"
-#include "textsafe.h"
+#include "basefile.h"
 
-#define MAX_SEGS         32
-#define MAX_SEG_KEY      64
 #define MAX_POINT_ERRORS 50
-
-struct seg {
-	char key[MAX_SEG_KEY]; /* "" for an index segment */
-	long index;
-};
 
 /* One swept parameter: its path, where it is in the sweep file, its list. */
 struct param {
@@ -40,8 +32,7 @@ struct param {
 	const cJSON *key_node; /* the member, for positions */
 	const cJSON *list;
 	const char *section; /* "grid" or "zip" */
-	struct seg segs[MAX_SEGS];
-	size_t nsegs;
+	struct bf_path bp;
 };
 
 struct point_error {
@@ -50,33 +41,6 @@ struct point_error {
 	size_t first_point;
 	size_t count;
 };
-
-struct sl {
-	const char *file;
-	const char *text;
-	struct jpos_index *pos;
-	FILE *err;
-	int nerrors;
-};
-
-static void sl_error(struct sl *S, const cJSON *node, int want_key, const char *path,
-		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void sl_error(struct sl *S, const cJSON *node, int want_key, const char *path,
-		     const char *fmt, ...)
-{
-	int line = 1, col = 1;
-	if (node && S->pos)
-		dcs_text_line_col(S->text, jpos_offset(S->pos, node, want_key), &line, &col);
-	/* Paths and values come from the file: escaped, one error per line. */
-	dcs_fprintf_escaped(S->err, "%s:%d:%d: error: %s: ", S->file, line, col, path);
-	va_list ap;
-	va_start(ap, fmt);
-	dcs_vfprintf_escaped(S->err, fmt, ap);
-	va_end(ap);
-	fputc('\n', S->err);
-	S->nerrors++;
-}
 
 static char *xstrdup_or_null(const char *s)
 {
@@ -107,176 +71,6 @@ uint64_t dcs_sweep_seed(const struct dcs_sweep *sw, size_t run)
 {
 	size_t point = run / (size_t)sw->replications;
 	return sw->scenarios[point]->seed + (uint64_t)(run % (size_t)sw->replications);
-}
-
-/* "links[0].distance_km" -> links, [0], distance_km.  false with a reason. */
-static bool parse_path(const char *path, struct seg *segs, size_t *nsegs, const char **why)
-{
-	size_t n = 0;
-	const char *p = path;
-	if (!*p) {
-		*why = "an empty path";
-		return false;
-	}
-	while (*p) {
-		if (n == MAX_SEGS) {
-			*why = "too many parts";
-			return false;
-		}
-		size_t k = 0;
-		while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		       (*p >= '0' && *p <= '9') || *p == '_') {
-			if (k + 1 >= MAX_SEG_KEY) {
-				*why = "a key is too long";
-				return false;
-			}
-			segs[n].key[k++] = *p++;
-		}
-		if (k == 0) {
-			*why = "expected a key name (letters, digits, _)";
-			return false;
-		}
-		segs[n].key[k] = '\0';
-		segs[n++].index = -1;
-		while (*p == '[') {
-			p++;
-			if (*p < '0' || *p > '9') {
-				*why = "expected a number inside []";
-				return false;
-			}
-			char *end;
-			long idx = strtol(p, &end, 10);
-			if (*end != ']' || idx > 1000000) {
-				*why = "expected a number inside []";
-				return false;
-			}
-			if (n == MAX_SEGS) {
-				*why = "too many parts";
-				return false;
-			}
-			segs[n].key[0] = '\0';
-			segs[n++].index = idx;
-			p = end + 1;
-		}
-		if (*p == '.') {
-			p++;
-			if (!*p) {
-				*why = "the path ends with '.'";
-				return false;
-			}
-		} else if (*p) {
-			*why = "expected '.', '[' or the end of the path";
-			return false;
-		}
-	}
-	*nsegs = n;
-	return true;
-}
-
-/* The member of obj with the smallest edit distance to key, if close. */
-static const char *closest_member(const cJSON *obj, const char *key)
-{
-	const char *best = NULL;
-	size_t bestd = (size_t)-1;
-	for (const cJSON *c = obj ? obj->child : NULL; c; c = c->next) {
-		if (!c->string)
-			continue;
-		size_t d = dcs_edit_distance(key, c->string);
-		if (d < bestd) {
-			bestd = d;
-			best = c->string;
-		}
-	}
-	size_t len = strlen(key);
-	return best && bestd <= (len < 6 ? 2 : 3) ? best : NULL;
-}
-
-/* Checks that every container on the path exists in the base scenario; the
- * last key may be absent (an optional key the base leaves at its default). */
-static void resolve_param(struct sl *S, const struct param *pr, const cJSON *root,
-			  const char *where)
-{
-	const cJSON *cur = root;
-	char prefix[512] = "";
-	size_t plen = 0;
-	for (size_t i = 0; i < pr->nsegs; i++) {
-		const struct seg *s = &pr->segs[i];
-		bool last = i + 1 == pr->nsegs;
-		if (s->index < 0) {
-			if (!cJSON_IsObject(cur)) {
-				sl_error(S, pr->key_node, 1, where,
-					 "%s is not an object in the base scenario, so it has no "
-					 "key '%s'",
-					 plen ? prefix : "(top level)", s->key);
-				return;
-			}
-			const cJSON *m = cJSON_GetObjectItemCaseSensitive(cur, s->key);
-			if (!m && !last) {
-				const char *near = closest_member(cur, s->key);
-				sl_error(
-				    S, pr->key_node, 1, where,
-				    "the base scenario has no '%s'%s%s%s%s%s (a swept path must "
-				    "exist up to its last key)",
-				    s->key, plen ? " in " : "", prefix,
-				    near ? "; did you mean '" : "", near ? near : "",
-				    near ? "'?" : "");
-				return;
-			}
-			cur = m;
-			plen += (size_t)snprintf(prefix + plen, sizeof(prefix) - plen, "%s%s",
-						 plen ? "." : "", s->key);
-		} else {
-			if (!cJSON_IsArray(cur)) {
-				sl_error(S, pr->key_node, 1, where,
-					 "%s is not a list in the base scenario", prefix);
-				return;
-			}
-			int n = cJSON_GetArraySize(cur);
-			if (s->index >= n) {
-				sl_error(S, pr->key_node, 1, where,
-					 "index %ld is out of range: the base scenario's %s has %d "
-					 "item%s",
-					 s->index, prefix, n, n == 1 ? "" : "s");
-				return;
-			}
-			cur = cJSON_GetArrayItem(cur, (int)s->index);
-			plen += (size_t)snprintf(prefix + plen, sizeof(prefix) - plen, "[%ld]",
-						 s->index);
-		}
-		if (plen >= sizeof(prefix))
-			plen = sizeof(prefix) - 1;
-	}
-}
-
-/* Sets a value at a resolved path in a copy of the base tree; takes v. */
-static bool set_at(cJSON *root, const struct param *pr, cJSON *v)
-{
-	cJSON *cur = root;
-	for (size_t i = 0; i + 1 < pr->nsegs; i++) {
-		const struct seg *s = &pr->segs[i];
-		cur = s->index < 0 ? cJSON_GetObjectItemCaseSensitive(cur, s->key)
-				   : cJSON_GetArrayItem(cur, (int)s->index);
-		if (!cur)
-			break;
-	}
-	const struct seg *s = &pr->segs[pr->nsegs - 1];
-	bool ok = false;
-	if (cur && s->index < 0 && cJSON_IsObject(cur)) {
-		if (cJSON_GetObjectItemCaseSensitive(cur, s->key)) {
-			ok = cJSON_ReplaceItemInObjectCaseSensitive(cur, s->key, v);
-			/* cJSON (1.7.15) does not check the copy of the key it
-			 * makes: a NULL key is memory that ran out.  The tree owns
-			 * v by now. */
-			if (ok && !v->string)
-				return false;
-		} else
-			ok = cJSON_AddItemToObject(cur, s->key, v);
-	} else if (cur && s->index >= 0 && cJSON_IsArray(cur)) {
-		ok = cJSON_ReplaceItemInArray(cur, (int)s->index, v);
-	}
-	if (!ok)
-		cJSON_Delete(v);
-	return ok;
 }
 
 static char *value_text(const cJSON *v)
@@ -342,7 +136,7 @@ static void note_point_error(struct point_error *pe, size_t *npe, const struct p
 		(*npe)++;
 }
 
-static void report_point_errors(struct sl *S, struct point_error *pe, size_t npe,
+static void report_point_errors(struct bf *S, struct point_error *pe, size_t npe,
 				const struct param *prs, const struct dcs_sweep *sw)
 {
 	for (size_t i = 0; i < npe; i++) {
@@ -361,52 +155,21 @@ static void report_point_errors(struct sl *S, struct point_error *pe, size_t npe
 		if (pe[i].count > 1)
 			snprintf(more, sizeof(more), " (and at %zu more point%s)", pe[i].count - 1,
 				 pe[i].count == 2 ? "" : "s");
-		sl_error(S, pr->key_node, 1, where, "the scenario at %s is invalid: %s%s", at,
+		bf_error(S, pr->key_node, 1, where, "the scenario at %s is invalid: %s%s", at,
 			 pe[i].msg, more);
 		free(pe[i].msg);
 	}
-}
-
-/* The sweep file's directory joined with a relative base path. */
-static char *resolve_base(const char *label, const char *base)
-{
-	if (base[0] == '/')
-		return strdup(base);
-	const char *slash = strrchr(label, '/');
-	size_t dl = slash ? (size_t)(slash - label) + 1 : 0;
-	size_t n = dl + strlen(base) + 1;
-	char *p = malloc(n);
-	if (!p)
-		return NULL;
-	memcpy(p, label, dl);
-	strcpy(p + dl, base);
-	return p;
-}
-
-static char *default_name(const char *label)
-{
-	const char *b = strrchr(label, '/');
-	b = b ? b + 1 : label;
-	size_t n = strlen(b);
-	if (n > 5 && strcmp(b + n - 5, ".json") == 0)
-		n -= 5;
-	char *s = malloc(n + 1);
-	if (s) {
-		memcpy(s, b, n);
-		s[n] = '\0';
-	}
-	return s;
 }
 
 static const char *const top_keys[] = {"dcisim_sweep", "name", "description", "base",
 				       "replications", "grid", "zip"};
 
 /* Reads the lists of a "grid" or "zip" object into params. */
-static void read_lists(struct sl *S, const cJSON *obj, const char *section, struct param *prs,
+static void read_lists(struct bf *S, const cJSON *obj, const char *section, struct param *prs,
 		       size_t *nprs, size_t cap)
 {
 	if (!cJSON_IsObject(obj)) {
-		sl_error(S, obj, 0, section,
+		bf_error(S, obj, 0, section,
 			 "must be an object of JSON paths to lists of values, e.g. "
 			 "{\"links[0].distance_km\": [10, 50, 100]}");
 		return;
@@ -418,15 +181,15 @@ static void read_lists(struct sl *S, const cJSON *obj, const char *section, stru
 		*pr =
 		    (struct param){.path = c->string, .key_node = c, .list = c, .section = section};
 		const char *why = NULL;
-		if (!parse_path(c->string, pr->segs, &pr->nsegs, &why)) {
-			sl_error(S, c, 1, where,
+		if (!bf_path_parse(c->string, &pr->bp, &why)) {
+			bf_error(S, c, 1, where,
 				 "not a JSON path (%s); paths look like links[0].distance_km", why);
 			continue;
 		}
 		bool twice = false;
 		for (size_t i = 0; i < *nprs && !twice; i++) {
 			if (strcmp(prs[i].path, c->string) == 0) {
-				sl_error(S, c, 1, where, "%s is swept twice (also in %s)",
+				bf_error(S, c, 1, where, "%s is swept twice (also in %s)",
 					 c->string, prs[i].section);
 				twice = true;
 			}
@@ -434,7 +197,7 @@ static void read_lists(struct sl *S, const cJSON *obj, const char *section, stru
 		if (twice)
 			continue;
 		if (!cJSON_IsArray(c) || cJSON_GetArraySize(c) == 0) {
-			sl_error(S, c, 0, where, "must be a non-empty list of values");
+			bf_error(S, c, 0, where, "must be a non-empty list of values");
 			continue;
 		}
 		int i = 0;
@@ -443,7 +206,7 @@ static void read_lists(struct sl *S, const cJSON *obj, const char *section, stru
 			if (cJSON_IsNull(v)) {
 				char w2[640];
 				snprintf(w2, sizeof(w2), "%s[%d]", where, i);
-				sl_error(S, v, 0, w2,
+				bf_error(S, v, 0, w2,
 					 "null is not a value a scenario key can take");
 				bad = true;
 			}
@@ -456,62 +219,28 @@ static void read_lists(struct sl *S, const cJSON *obj, const char *section, stru
 struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *label, FILE *err,
 				      int *nerrors)
 {
-	struct sl S = {.file = label, .text = text, .err = err};
+	struct bf S = {.file = label, .text = text, .len = len, .err = err};
 	struct dcs_sweep *sw = NULL;
 	struct param *prs = NULL;
 	cJSON *base_root = NULL;
-	char *base_text = NULL;
 	*nerrors = 0;
 
-	const char *end = NULL;
-	if (memchr(text, '\0', len)) {
-		sl_error(&S, NULL, 0, "(top level)", "the file contains NUL bytes");
+	cJSON *root = bf_parse(&S);
+	if (!root)
 		goto out;
-	}
-	cJSON *root = dcs_json_parse(text, len, &end);
-	if (!root) {
-		size_t off = end && end >= text ? (size_t)(end - text) : 0;
-		int line, col;
-		dcs_text_line_col(text, off, &line, &col);
-		fprintf(err, "%s:%d:%d: error: not valid JSON here%s\n", label, line, col,
-			off >= len ? " (the text ends too soon)"
-				   : dcs_json_syntax_hint(text, len, off));
-		S.nerrors++;
-		goto out;
-	}
-	/* Text after the value, bytes that are not UTF-8, raw control
-	 * characters in strings: errors, as in scenario files. */
-	size_t bad_at = len;
-	const char *problem = NULL;
-	for (const char *p = end; p && p < text + len && !problem; p++)
-		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
-			problem = "unexpected text after the JSON value";
-			bad_at = (size_t)(p - text);
-		}
-	if (!problem)
-		problem = dcs_json_text_problem(text, len, &bad_at);
-	if (problem) {
-		int line, col;
-		dcs_text_line_col(text, bad_at, &line, &col);
-		fprintf(err, "%s:%d:%d: error: %s\n", label, line, col, problem);
-		S.nerrors++;
-		cJSON_Delete(root);
-		goto out;
-	}
-	S.pos = jpos_build(text, len, root);
 	sw = calloc(1, sizeof(*sw));
 	size_t nlists = 0;
 	for (const cJSON *c = root->child; c; c = c->next)
 		nlists += cJSON_IsObject(c) ? (size_t)cJSON_GetArraySize(c) : 0;
 	prs = calloc(nlists + 1, sizeof(*prs));
-	if (!S.pos || !sw || !prs) {
+	if (!sw || !prs) {
 		fprintf(err, "%s: error: out of memory\n", label);
 		S.nerrors++;
 		cJSON_Delete(root);
 		goto out;
 	}
 	if (!cJSON_IsObject(root)) {
-		sl_error(&S, root, 0, "(top level)",
+		bf_error(&S, root, 0, "(top level)",
 			 "a sweep file is a JSON object: {\"dcisim_sweep\": 1, \"base\": ..., "
 			 "\"grid\": {...}}");
 		cJSON_Delete(root);
@@ -519,69 +248,16 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 	}
 
 	/* Top-level keys. */
-	const cJSON *version = NULL, *base = NULL, *reps = NULL, *grid = NULL, *zip = NULL;
-	const cJSON *name = NULL, *desc = NULL;
-	for (const cJSON *c = root->child; c; c = c->next) {
-		for (const cJSON *d = root->child; d != c; d = d->next)
-			if (strcmp(d->string, c->string) == 0)
-				sl_error(&S, c, 1, c->string, "duplicate key");
-		const cJSON **slot = NULL;
-		if (!strcmp(c->string, "dcisim_sweep"))
-			slot = &version;
-		else if (!strcmp(c->string, "base"))
-			slot = &base;
-		else if (!strcmp(c->string, "replications"))
-			slot = &reps;
-		else if (!strcmp(c->string, "grid"))
-			slot = &grid;
-		else if (!strcmp(c->string, "zip"))
-			slot = &zip;
-		else if (!strcmp(c->string, "name"))
-			slot = &name;
-		else if (!strcmp(c->string, "description"))
-			slot = &desc;
-		if (slot) {
-			*slot = c;
-			continue;
-		}
-		const char *best = NULL;
-		size_t bestd = (size_t)-1;
-		for (size_t i = 0; i < sizeof(top_keys) / sizeof(top_keys[0]); i++) {
-			size_t d = dcs_edit_distance(c->string, top_keys[i]);
-			if (d < bestd) {
-				bestd = d;
-				best = top_keys[i];
-			}
-		}
-		if (bestd <= 3)
-			sl_error(&S, c, 1, c->string, "unknown key; did you mean '%s'?", best);
-		else
-			sl_error(&S, c, 1, c->string,
-				 "unknown key (known: dcisim_sweep, name, description, base, "
-				 "replications, grid, zip)");
-	}
-	if (!version)
-		sl_error(&S, root, 0, "(top level)",
-			 "missing required key 'dcisim_sweep' (the sweep format version, 1)");
-	else if (!cJSON_IsNumber(version) || version->valuedouble != 1)
-		sl_error(&S, version, 0, "dcisim_sweep",
-			 "must be 1 (the only sweep format version this dcisim reads)");
-	if (!base)
-		sl_error(&S, root, 0, "(top level)",
-			 "missing required key 'base' (the base scenario, relative to this file)");
-	else if (!cJSON_IsString(base) || !base->valuestring[0])
-		sl_error(&S, base, 0, "base", "must be a file name, e.g. \"../metro.json\"");
-	if (name && (!cJSON_IsString(name) || !name->valuestring[0] ||
-		     strpbrk(name->valuestring, "/\\") || strlen(name->valuestring) > 100))
-		sl_error(&S, name, 0, "name",
-			 "must be a short text without '/' (it names the output folder)");
-	if (desc && !cJSON_IsString(desc))
-		sl_error(&S, desc, 0, "description", "must be text");
+	const cJSON *slot[sizeof(top_keys) / sizeof(top_keys[0])];
+	bf_keys(&S, root, "", top_keys, sizeof(top_keys) / sizeof(top_keys[0]), slot);
+	const cJSON *version = slot[0], *name = slot[1], *desc = slot[2], *base = slot[3],
+		    *reps = slot[4], *grid = slot[5], *zip = slot[6];
+	bf_common_keys(&S, root, "sweep", version, base, name, desc);
 	sw->replications = 1;
 	if (reps) {
 		double r = cJSON_IsNumber(reps) ? reps->valuedouble : -1;
 		if (!(r >= 1 && r <= DCS_SWEEP_MAX_REPLICATIONS) || r != floor(r))
-			sl_error(&S, reps, 0, "replications", "must be a whole number in [1, %d]",
+			bf_error(&S, reps, 0, "replications", "must be a whole number in [1, %d]",
 				 DCS_SWEEP_MAX_REPLICATIONS);
 		else
 			sw->replications = (int)r;
@@ -598,7 +274,7 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 			if (a != b) {
 				char where[600];
 				snprintf(where, sizeof(where), "zip[\"%s\"]", prs[i].path);
-				sl_error(
+				bf_error(
 				    &S, prs[i].key_node, 1, where,
 				    "has %d values but zip[\"%s\"] has %d; zipped lists advance "
 				    "together and must be equally long",
@@ -613,7 +289,7 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 			continue; /* zip lists after the first add no dimension */
 		size_t n = (size_t)cJSON_GetArraySize(prs[i].list);
 		if (npoints > DCS_SWEEP_MAX_POINTS / n) {
-			sl_error(&S, prs[i].key_node, 1, prs[i].section,
+			bf_error(&S, prs[i].key_node, 1, prs[i].section,
 				 "the grid has more than %d points; split the sweep",
 				 DCS_SWEEP_MAX_POINTS);
 			break;
@@ -621,7 +297,7 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 		npoints *= n;
 	}
 	if (!S.nerrors && npoints * (size_t)sw->replications > DCS_SWEEP_MAX_RUNS)
-		sl_error(&S, reps ? reps : root, 0, reps ? "replications" : "(top level)",
+		bf_error(&S, reps ? reps : root, 0, reps ? "replications" : "(top level)",
 			 "%zu points x %d replications is more than %d runs; split the sweep",
 			 npoints, sw->replications, DCS_SWEEP_MAX_RUNS);
 	if (!base || !cJSON_IsString(base) || !base->valuestring[0]) {
@@ -635,45 +311,26 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 	sw->path = strdup(label);
 	/* A name or description of the wrong type is already an error; the
 	 * loading goes on (to report the rest) with the defaults. */
-	sw->name = cJSON_IsString(name) ? strdup(name->valuestring) : default_name(label);
+	sw->name = cJSON_IsString(name) ? strdup(name->valuestring) : bf_default_name(label);
 	sw->description = strdup(cJSON_IsString(desc) ? desc->valuestring : "");
-	sw->base_path = resolve_base(label, base->valuestring);
+	sw->base_path = bf_resolve_base(label, base->valuestring);
 	if (!sw->path || !sw->name || !sw->description || !sw->base_path) {
 		fprintf(err, "%s: error: out of memory\n", label);
 		S.nerrors++;
 		cJSON_Delete(root);
 		goto out;
 	}
-	size_t base_len = 0;
-	base_text = dcs_read_file(sw->base_path, &base_len);
-	if (!base_text) {
-		sl_error(&S, base, 0, "base", "cannot read the base scenario %s: %s", sw->base_path,
-			 strerror(errno));
+	base_root = bf_load_base(&S, base, sw->base_path, NULL);
+	if (!base_root) {
 		cJSON_Delete(root);
 		goto out;
 	}
-	int bn = 0;
-	struct dcs_scenario *b =
-	    dcs_scenario_load_text(base_text, base_len, sw->base_path, err, &bn);
-	if (!b) {
-		S.nerrors += bn;
-		sl_error(&S, base, 0, "base", "the base scenario %s is invalid (see above)",
-			 sw->base_path);
-		cJSON_Delete(root);
-		goto out;
-	}
-	dcs_scenario_free(b);
-	base_root = dcs_json_parse(base_text, base_len, NULL);
 	for (size_t i = 0; i < nprs && base_root; i++) {
 		char where[600];
 		snprintf(where, sizeof(where), "%s[\"%s\"]", prs[i].section, prs[i].path);
-		resolve_param(&S, &prs[i], base_root, where);
+		bf_path_resolve(&S, &prs[i].bp, base_root, prs[i].key_node, 1, where);
 	}
-	if (S.nerrors || !base_root) {
-		if (!base_root) { /* it loaded just above: memory ran short */
-			fprintf(err, "%s: error: out of memory reading %s\n", label, sw->base_path);
-			S.nerrors++;
-		}
+	if (S.nerrors) {
 		cJSON_Delete(root);
 		goto out;
 	}
@@ -701,7 +358,11 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 	struct point_error pe[MAX_POINT_ERRORS];
 	size_t npe = 0;
 	size_t *idx = calloc(nprs + 1, sizeof(size_t));
-	if (!idx) {
+	const cJSON **vals = calloc(nprs + 1, sizeof(*vals));
+	struct bf_path *paths = calloc(nprs + 1, sizeof(*paths));
+	for (size_t i = 0; paths && i < nprs; i++)
+		paths[i] = prs[i].bp;
+	if (!idx || !vals || !paths) {
 		fprintf(err, "%s: error: out of memory\n", label);
 		S.nerrors++;
 		npoints = 0;
@@ -715,31 +376,22 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 			idx[d] = rem % n;
 			rem /= n;
 		}
-		cJSON *t = cJSON_Duplicate(base_root, 1);
-		bool ok = t != NULL;
+		bool ok = true;
 		for (size_t i = 0; i < nprs && ok; i++) {
 			size_t k = idx[i < ngrid ? i : ngrid];
-			const cJSON *v = cJSON_GetArrayItem(prs[i].list, (int)k);
-			sw->values[p * nprs + i] = value_text(v);
-			ok = sw->values[p * nprs + i] && set_at(t, &prs[i], cJSON_Duplicate(v, 1));
-		}
-		char *ptext = ok ? cJSON_PrintUnformatted(t) : NULL;
-		cJSON_Delete(t);
-		if (!ptext) {
-			fprintf(err, "%s: error: out of memory building point %zu\n", label, p);
-			S.nerrors++;
-			break;
+			vals[i] = cJSON_GetArrayItem(prs[i].list, (int)k);
+			sw->values[p * nprs + i] = value_text(vals[i]);
+			ok = sw->values[p * nprs + i] != NULL;
 		}
 		char *msgs = NULL;
-		size_t msglen = 0;
-		FILE *mf = open_memstream(&msgs, &msglen);
-		int pn = 0;
 		sw->scenarios[p] =
-		    mf ? dcs_scenario_load_text(ptext, strlen(ptext), sw->base_path, mf, &pn)
-		       : NULL;
-		if (mf)
-			fclose(mf);
-		free(ptext);
+		    ok ? bf_load_point(base_root, paths, vals, nprs, sw->base_path, &msgs) : NULL;
+		if (!sw->scenarios[p] && (!msgs || !*msgs)) {
+			fprintf(err, "%s: error: out of memory building point %zu\n", label, p);
+			S.nerrors++;
+			free(msgs);
+			break;
+		}
 		if (!sw->scenarios[p]) {
 			/* Counted when reported, once per distinct message. */
 			for (char *line = msgs, *nl; line && *line; line = nl ? nl + 1 : NULL) {
@@ -748,18 +400,21 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 					*nl = '\0';
 				note_point_error(pe, &npe, prs, nprs, p, line);
 			}
-			if (!mf || npe == 0 || nprs == 0) {
+			if (npe == 0 || nprs == 0) {
 				/* What the loader said (out of memory, say). */
-				const char *said = msgs && *msgs ? msgs : "no message (out of memory?)";
+				const char *said =
+				    msgs && *msgs ? msgs : "no message (out of memory?)";
 				const char *e = strstr(said, "error: ");
-				fprintf(err, "%s: error: point %zu could not be loaded: %s\n", label, p,
-					e ? e + 7 : said);
+				fprintf(err, "%s: error: point %zu could not be loaded: %s\n",
+					label, p, e ? e + 7 : said);
 				S.nerrors++;
 			}
 		}
 		free(msgs);
 	}
 	free(idx);
+	free(vals);
+	free(paths);
 	if (nprs)
 		report_point_errors(&S, pe, npe, prs, sw);
 	else
@@ -769,7 +424,6 @@ struct dcs_sweep *dcs_sweep_load_text(const char *text, size_t len, const char *
 out:
 	jpos_free(S.pos);
 	cJSON_Delete(base_root);
-	free(base_text);
 	free(prs);
 	*nerrors = S.nerrors;
 	if (S.nerrors) {

@@ -132,10 +132,75 @@ case("migrate-in-place", "a move to where the VM already runs", '"to": "dc2", "a
 case("client-shares", "client shares adding up to 0.8", '{"site": "dc2", "share": 0.5}',
      '{"site": "dc2", "share": 0.3}', '[{"site": "dc1", "share": 0.5}', "services[0].clients",
      "shares add up to 0.8, not 1")
+WL = '"workloads": [{"site": "dc1", "iops": 2000, "read_ratio": 0.7}]'
+case("queue-depth-zero", "a host that keeps no I/O outstanding", WL,
+     WL[:-2] + ', "queue_depth": 0}]', '0}],\n    "fc"', "storage.workloads[0].queue_depth",
+     "0 is out of range: must be >= 1 and <= 65536")
+case("queue-depth-negative", "a negative queue depth", WL, WL[:-2] + ', "queue_depth": -4}]',
+     '-4}]', "storage.workloads[0].queue_depth", "-4 is out of range: must be >= 1")
+SVC = '"services": [{"id": "app", "vm": "web01",'
+case("service-vm-and-cluster", "a service on a VM and a cluster at once", SVC,
+     SVC + ' "cluster": "db",', '{"id": "app"', "services[0]",
+     "a service names exactly one of 'vm' or 'cluster'")
+case("service-no-server", "a service on neither a VM nor a cluster", SVC,
+     '"services": [{"id": "app",', '{"id": "app"', "services[0]",
+     "a service names exactly one of 'vm' or 'cluster'")
+case("service-unknown-cluster", "a service on a cluster that does not exist", SVC,
+     '"services": [{"id": "app", "cluster": "dbx",', '"dbx"', "services[0].cluster",
+     "no cluster named 'dbx' (clusters: db)")
 case("fault-after-end", "a fault after the end of the run", '"at_s": 30, "kind"', '"at_s": 90, "kind"',
      '[{"at_s": 90', "faults", "faults[0] at 90 s is after the end (60 s)")
 case("wws-over-memory", "a working set larger than memory", '"wws_gib": 2', '"wws_gib": 20', '20}]',
      "vms[0].wws_gib", "writable working set 20 GiB exceeds memory 16 GiB")
+# Protocols as practised (SPEC 6.3).
+case("range-replication-round-trips", "a mirror with no round trip",
+     '"protocol": "fc", "preferred_site"', '"protocol": "fc", "replication_round_trips": 0, "preferred_site"',
+     '0, "preferred_site"', "storage.replication_round_trips",
+     "0 is out of range: must be >= 1 and <= 16")
+case("enum-fc-transport", "FCoE is not a DCI transport", '"bb_credits": 64}',
+     '"bb_credits": 64, "transport": "fcoe"}', '"fcoe"', "storage.fc.transport",
+     "unknown value 'fcoe'")
+case("range-fcip-rtt", "an FCIP profile RTT beyond the MDS range", '"bb_credits": 64}',
+     '"bb_credits": 64, "fcip_rtt_ms": 500}', '500}', "storage.fc.fcip_rtt_ms",
+     "500 is out of range: must be >= 0 and <= 300")
+case("range-nfs-outstanding", "NFS with no RPC in flight", '"bb_credits": 64}\n',
+     '"bb_credits": 64},\n    "nfs": {"outstanding": 0}\n', '0}\n  },\n  "vms"',
+     "storage.nfs.outstanding", "0 is out of range: must be >= 1 and <= 65536")
+case("unknown-sync-product", "a product class not in the table",
+     '"protocol": "fc", "preferred_site"', '"protocol": "fc", "sync_product": "vplex", "preferred_site"',
+     '"vplex"', "storage.sync_product", "unknown value 'vplex'")
+case("isolation-without-vsphere", "an isolation address for a corosync cluster",
+     '"quorum": "witness", "witness_site": "wit"}]',
+     '"quorum": "witness", "witness_site": "wit", "isolation_site": "dc1"}]', '"dc1"}]',
+     "clusters[0].isolation_site", "applies to the vsphere_ha preset only (preset 'corosync')")
+case("enum-bgp-session", "a BGP session type that does not exist",
+     '"services": [{"id": "app", "vm": "web01",', '"services": [{"id": "app", "vm": "web01", "bgp_session": "obgp",',
+     '"obgp"', "services[0].bgp_session", "unknown value 'obgp'")
+case("range-mac-update", "a negative MAC update time", '"device_latency_us": 20}',
+     '"device_latency_us": 20, "mac_update_ms": -1}', '-1}', "links[0].mac_update_ms",
+     "-1 is out of range: must be >= 0")
+MIG = '"migrations": [{"vm": "web01", "to": "dc2", "at_s": 10}],'
+case("used-over-memory", "more touched memory than memory", '"wws_gib": 2', '"wws_gib": 2, "used_gib": 32',
+     '32}]', "vms[0].used_gib", "touched memory 32 GiB exceeds memory 16 GiB")
+case("used-and-zero-fraction", "both ways of giving zero pages", '"wws_gib": 2',
+     '"wws_gib": 2, "used_gib": 8, "zero_fraction": 0.5', '0.5}]', "vms[0].zero_fraction",
+     "give used_gib or zero_fraction, not both")
+case("compress-ratio-zero", "a compression ratio of 0", '"wws_gib": 2', '"wws_gib": 2, "compress_ratio": 0',
+     '0}]', "vms[0].compress_ratio", "out of range")
+case("compress-ratio-over-one", "data that grows when compressed", '"wws_gib": 2',
+     '"wws_gib": 2, "compress_ratio": 1.5', '1.5}]', "vms[0].compress_ratio", "out of range")
+case("postcopy-vmotion", "post-copy with an engine that has none", MIG,
+     MIG + '\n  "migration": {"engine": "vmotion", "postcopy": true},', 'true}', "migration.postcopy",
+     "engine vmotion has no post-copy")
+case("multifd-xen", "multifd channels on Xen", MIG,
+     MIG + '\n  "migration": {"engine": "xen", "multifd_channels": 3},', '3}', "migration.multifd_channels",
+     "multifd is QEMU's")
+case("zstd-without-multifd", "QEMU zstd without multifd channels", MIG,
+     MIG + '\n  "migration": {"engine": "qemu", "compression": "zstd"},', '"zstd"}', "migration.compression",
+     "only on multifd channels")
+case("postcopy-plan-vmotion", "post-copy asked of one vMotion plan", '"to": "dc2", "at_s": 10}',
+     '"to": "dc2", "at_s": 10, "postcopy": true}', 'true}],', "migrations[0].postcopy",
+     "engine vmotion has no post-copy")
 case("missing-required", "no duration", '  "duration_s": 60,\n', '', '{', "(top level)",
      "missing required key 'duration_s'")
 case("missing-required-nested", "a link without a bandwidth", '"distance_km": 50, "bandwidth_gbps": 1,',

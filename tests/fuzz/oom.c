@@ -19,7 +19,10 @@
  *   memory" on stderr (a clean error), with no run.json written;
  * - free everything it allocated when it returns (no leak), unless it left
  *   through exit(3) from a checked-allocation helper.
- * A sweep file is loaded (every point validated) and freed instead.
+ * A sweep file is loaded (every point validated) and freed instead.  A plan
+ * file is searched and its outputs written (plan.json aside, which holds wall
+ * time), its runs one after the other in this thread (the live set is not
+ * shared between threads).
  * Default: k = 1..300, then N / 300 samples spread over the rest (--samples
  * changes the 300; --all tries every k).  Exit 0 when every child behaved,
  * 1 otherwise (each bad k printed with how to reproduce it).
@@ -41,6 +44,8 @@
 
 #include "dcisim/loader.h"
 #include "run.h"
+#include "dcisim/world.h"
+#include "plan.h"
 #include "sweep.h"
 
 void *__real_malloc(size_t n);
@@ -197,18 +202,72 @@ void *__wrap_aligned_alloc(size_t align, size_t n)
  * freed: the sweep loader's part; runs are the run pipeline's. */
 static bool sweep_mode; /* set by the parent before any child, no allocation */
 
-static bool is_sweep(const char *path)
+/* Whether a file's text holds a top-level key's name (its kind). */
+static bool file_has(const char *path, const char *key)
 {
 	size_t len = 0;
 	char *t = dcs_read_file(path, &len);
-	bool yes = t && strstr(t, "\"dcisim_sweep\"");
+	bool yes = t && strstr(t, key);
 	free(t);
 	return yes;
+}
+
+static bool is_sweep(const char *path)
+{
+	return file_has(path, "\"dcisim_sweep\"");
+}
+
+static bool plan_mode;
+
+static bool is_plan(const char *path)
+{
+	return file_has(path, "\"dcisim_plan\"");
+}
+
+/* A plan's batch, run by run in this thread. */
+static int run_serial(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
+		      struct dcs_sweep_run *runs)
+{
+	size_t stale = 0;
+	if (dcs_sweep_cache_prepare(sw, o, runs, &stale, stderr) < 0)
+		return 2;
+	for (size_t i = 0; i < dcs_sweep_n_runs(sw); i++) {
+		if (runs[i].reused)
+			continue;
+		dcs_sweep_run_one(sw, i, o, &runs[i]);
+		dcs_sweep_cache_store(sw, o, i, &runs[i], stderr);
+	}
+	return 0;
+}
+
+static int plan_pipeline(const char *path, const char *out)
+{
+	int nerr = 0;
+	struct dcs_world_catalog wc;
+	struct dcs_plan *pl = dcs_plan_load_file(path, dcs_world_catalog_init(&wc), stderr, &nerr);
+	if (!pl)
+		return 2;
+	struct dcs_plan_state S = {
+	    .pl = pl,
+	    .o = {.out_dir = out, .jobs = 1, .verbosity = -1, .resume = true},
+	    .run = run_serial,
+	    .writer = true,
+	};
+	int code = dcs_plan_search(&S);
+	if (code == 0) {
+		struct dcs_plan_info info = {.jobs = 1, .ranks = 1};
+		code = dcs_plan_write(&S, out, &info, stderr);
+	}
+	dcs_plan_state_free(&S);
+	dcs_plan_free(pl);
+	return code;
 }
 
 static int pipeline(const char *scenario, const char *out)
 {
 	int nerr = 0;
+	if (plan_mode)
+		return plan_pipeline(scenario, out);
 	if (sweep_mode) {
 		struct dcs_sweep *sw = dcs_sweep_load_file(scenario, stderr, &nerr);
 		dcs_sweep_free(sw);
@@ -235,7 +294,8 @@ static bool same_outputs(const char *a, const char *b, char *why, size_t whylen)
 	bool same = true;
 	struct dirent *e;
 	while (same && (e = readdir(d))) {
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "run.json"))
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "run.json") ||
+		    !strcmp(e->d_name, "plan.json") || !strcmp(e->d_name, "cache"))
 			continue;
 		char pa[4200], pb[4200];
 		if (snprintf(pa, sizeof(pa), "%s/%s", a, e->d_name) >= (int)sizeof(pa) ||
@@ -255,6 +315,14 @@ static bool same_outputs(const char *a, const char *b, char *why, size_t whylen)
 	}
 	closedir(d);
 	return same;
+}
+
+static bool exists_in(const char *dir, const char *name)
+{
+	char p[4300];
+	struct stat sb;
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return stat(p, &sb) == 0;
 }
 
 static void remove_tree(const char *dir)
@@ -331,9 +399,9 @@ static int try_k(const char *scenario, const char *ref, const char *work, long k
 			snprintf(why, sizeof(why), "exit %d without saying 'out of memory': %.300s",
 				 WEXITSTATUS(st), errs ? errs : "");
 			bad = 1;
-		} else if (stat(rj, &sb) == 0) {
-			snprintf(why, sizeof(why), "exit %d but run.json was written",
-				 WEXITSTATUS(st));
+		} else if (stat(rj, &sb) == 0 || (plan_mode && exists_in(out, "plan.json"))) {
+			snprintf(why, sizeof(why), "exit %d but %s was written", WEXITSTATUS(st),
+				 plan_mode ? "plan.json" : "run.json");
 			bad = 1;
 		}
 	} else {
@@ -358,6 +426,7 @@ static int one_scenario(const char *scenario, bool all, long samples)
 	char ref[4200];
 	snprintf(ref, sizeof(ref), "%s/ref", work);
 	sweep_mode = is_sweep(scenario);
+	plan_mode = is_plan(scenario);
 	n_calls = 0;
 	fail_at = -1;
 	size_t before = live_n;
@@ -409,6 +478,7 @@ int main(int argc, char **argv)
 			/* In this process, for a debugger or the backtrace. */
 			/* A first run without failures, as before the children. */
 			sweep_mode = is_sweep(argv[first + 2]);
+			plan_mode = is_plan(argv[first + 2]);
 			pipeline(argv[first + 2], "/tmp/dcisim-oom-site-ref");
 			remove_tree("/tmp/dcisim-oom-site-ref");
 			show_site = true;
@@ -426,6 +496,7 @@ int main(int argc, char **argv)
 			char ref[4200];
 			snprintf(ref, sizeof(ref), "%s/ref", work);
 			sweep_mode = is_sweep(argv[first + 2]);
+			plan_mode = is_plan(argv[first + 2]);
 			pipeline(argv[first + 2], ref);
 			int bad = try_k(argv[first + 2], ref, work, atol(argv[first + 1]));
 			remove_tree(work);

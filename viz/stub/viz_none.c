@@ -4,6 +4,8 @@
  */
 #include "dcisim/viz.h"
 
+#include "dcisim/exitcode.h"
+
 const char dcs_viz_howto[] =
     "this dcisim was built without the viewer (SDL2, SDL2_ttf and libpng were\n"
     "not found, or it was configured with -DDCISIM_VIEWER=OFF).\n"
@@ -22,7 +24,7 @@ int dcs_viz_main(const struct dcs_scenario *scn, const struct dcs_viz_opts *o, F
 {
 	(void)scn, (void)o;
 	fprintf(err, "dcisim view: error: %s", dcs_viz_howto);
-	return 2;
+	return DCS_EXIT_USAGE;
 }
 
 struct dcs_viz *dcs_viz_create(const struct dcs_scenario *scn, const struct dcs_viz_opts *o,

@@ -25,33 +25,18 @@
 #include "dcisim/kernel.h"
 #include "dcisim/loader.h"
 #include "dcisim/net.h"
+#include "harness.h"
 #include "validation.h"
 
-struct env {
-	struct dcs_scenario *scn;
-	struct dcs_kernel *k;
-	struct dcs_bus *bus;
-	struct dcs_net *net;
-};
-
-static void env_open(struct env *e, const char *json)
+/* The network alone, on the shared test harness. */
+static void env_open(struct h_net *e, const char *json)
 {
-	int nerr = 0;
-	e->scn = dcs_scenario_load_text(json, strlen(json), "test", stderr, &nerr);
-	assert_non_null(e->scn);
-	assert_int_equal(nerr, 0);
-	e->k = dcs_kernel_create(1);
-	e->bus = dcs_bus_create();
-	e->net = dcs_net_create(e->k, e->bus, e->scn);
-	assert_non_null(e->net);
+	*e = h_net_open(json);
 }
 
-static void env_close(struct env *e)
+static void env_close(struct h_net *e)
 {
-	dcs_net_destroy(e->net);
-	dcs_bus_destroy(e->bus);
-	dcs_kernel_destroy(e->k);
-	dcs_scenario_free(e->scn);
+	h_net_close(e);
 }
 
 static void noop(struct dcs_kernel *k, void *ctx, const void *payload)
@@ -59,13 +44,13 @@ static void noop(struct dcs_kernel *k, void *ctx, const void *payload)
 	(void)k, (void)ctx, (void)payload;
 }
 
-static void run_to(struct env *e, double t_s)
+static void run_to(struct h_net *e, double t_s)
 {
 	dcs_schedule(e->k, dcs_time_from_s(t_s), noop, NULL, NULL, 0);
 	dcs_kernel_run(e->k, dcs_time_from_s(t_s));
 }
 
-static struct dcs_flow *flow(struct env *e, int src, int dst, int streams, double window,
+static struct dcs_flow *flow(struct h_net *e, int src, int dst, int streams, double window,
 			     double demand, bool offered, uint64_t key)
 {
 	struct dcs_flow_spec s = {.src = src,
@@ -89,7 +74,8 @@ static void assert_rel(double got, double want, double rtol)
 }
 
 /* One link between two sites; %s: the link's extra keys, then routing. */
-static void one_link(struct env *e, double km, double gbps, const char *extra, const char *routing)
+static void one_link(struct h_net *e, double km, double gbps, const char *extra,
+		     const char *routing)
 {
 	char json[1024];
 	snprintf(json, sizeof(json),
@@ -149,7 +135,7 @@ static struct cycle cubic_cycle(double n, double r, double tau, double c, double
 static void test_cubic_standing_queue(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_net e;
 	one_link(&e, 100, 1, ", \"buffer_kib\": 2048", "");
 	struct dcs_flow *f = flow(&e, 0, 1, 1, 0, INFINITY, false, 0);
 	double c = 1e9 / 8 * 1460 / 1538, tau = 2048 * 1024 / 1.25e8, r = 2 * 490e-6;
@@ -194,7 +180,7 @@ static void test_cubic_standing_queue(void **state)
 static void test_reno_friendly_queue(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_net e;
 	one_link(&e, 10, 10, ", \"buffer_kib\": 64", "");
 	flow(&e, 0, 1, 1, 0, INFINITY, false, 0);
 	double c = 10e9 / 8 * 1460 / 1538, tau = 65536 / 1.25e9, r = 2 * 49e-6;
@@ -221,7 +207,7 @@ static void test_reno_friendly_queue(void **state)
 static void test_shallow_buffer_goodput(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_net e;
 	one_link(&e, 1000, 1, ", \"buffer_kib\": 64", "");
 	struct dcs_flow *f = flow(&e, 0, 1, 1, 0, INFINITY, false, 0);
 	double c = 1e9 / 8 * 1460 / 1538, tau = 65536 / 1.25e8, r = 2 * 4900e-6;
@@ -241,7 +227,7 @@ static void test_shallow_buffer_goodput(void **state)
 static void test_window_standing_queue(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_net e;
 	one_link(&e, 100, 1, "", "");
 	double c = 1e9 / 8 * 1460 / 1538, r = 2 * 490e-6;
 	struct dcs_flow *f = flow(&e, 0, 1, 1, 262144, INFINITY, false, 0);
@@ -274,7 +260,7 @@ static void test_window_standing_queue(void **state)
 static void test_md1_and_overload(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_net e;
 	one_link(&e, 10, 10, ", \"background_gbps\": 2", "");
 	double line = 10e9 / 8, gf = 1460.0 / 1538, c = 8e9 / 8 * gf;
 	struct dcs_flow *f = flow(&e, 0, 1, 1, 0, 0.5 * c, true, 0);
@@ -299,7 +285,7 @@ static void test_md1_and_overload(void **state)
 static void test_offered_and_bulk(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_net e;
 	one_link(&e, 60, 10, "", "");
 	double c = 10e9 / 8 * 1460 / 1538;
 	struct dcs_flow *o = flow(&e, 0, 1, 1, 0, 0.4 * c, true, 0);
@@ -327,7 +313,7 @@ static void test_offered_and_bulk(void **state)
 
 /* Two bulk flows of different RTT through one 1 Gbps bottleneck: shares in
  * inverse proportion to their loaded RTTs (rtt), or equal (equal). */
-static void rtt_topology(struct env *e, const char *share)
+static void rtt_topology(struct h_net *e, const char *share)
 {
 	char json[1024];
 	snprintf(
@@ -348,7 +334,7 @@ static void rtt_topology(struct env *e, const char *share)
 static void test_rtt_share(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_net e;
 	rtt_topology(&e, "rtt");
 	struct dcs_flow *f1 = flow(&e, 0, 3, 1, 0, INFINITY, false, 0);
 	struct dcs_flow *f2 = flow(&e, 1, 3, 1, 0, INFINITY, false, 0);
@@ -379,7 +365,7 @@ static void test_streams_are_shares(void **state)
 {
 	(void)state;
 	for (int mode = 0; mode < 2; mode++) {
-		struct env e;
+		struct h_net e;
 		one_link(&e, 50, 10, "", mode ? "\"tcp_share\": \"equal\"" : "");
 		struct dcs_flow *f4 = flow(&e, 0, 1, 4, 0, INFINITY, false, 0);
 		struct dcs_flow *f1 = flow(&e, 0, 1, 1, 0, INFINITY, false, 0);
@@ -408,7 +394,7 @@ static void test_ecmp(void **state)
 		    "  {\"id\": \"l1\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 20,"
 		    "   \"bandwidth_gbps\": 10}]}",
 		    on ? "true" : "false");
-		struct env e;
+		struct h_net e;
 		env_open(&e, json);
 		int on_link[2] = {0, 0};
 		for (int i = 0; i < 16; i++) {
@@ -445,7 +431,7 @@ static void test_ecmp(void **state)
 static void test_cut_and_path_down(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_net e;
 	env_open(&e,
 		 "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 100,"
 		 " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"w\"}],"

@@ -1498,13 +1498,19 @@ dcs_time_t dcs_net_one_way_base(const struct dcs_net *net, int a, int b)
 	return net->dist[(size_t)a * net->n_sites + b];
 }
 
-dcs_time_t dcs_net_rtt_base(const struct dcs_net *net, int a, int b)
+/* There and back with one-way figures `one` (NEVER when either is). */
+static dcs_time_t round_trip(const struct dcs_net *net, int a, int b,
+			     dcs_time_t (*one)(const struct dcs_net *, int, int))
 {
-	dcs_time_t ab = dcs_net_one_way_base(net, a, b);
-	dcs_time_t ba = dcs_net_one_way_base(net, b, a);
+	dcs_time_t ab = one(net, a, b), ba = one(net, b, a);
 	if (ab == DCS_TIME_NEVER || ba == DCS_TIME_NEVER)
 		return DCS_TIME_NEVER;
 	return ab + ba;
+}
+
+dcs_time_t dcs_net_rtt_base(const struct dcs_net *net, int a, int b)
+{
+	return round_trip(net, a, b, dcs_net_one_way_base);
 }
 
 dcs_time_t dcs_net_one_way(const struct dcs_net *net, int a, int b)
@@ -1517,11 +1523,7 @@ dcs_time_t dcs_net_one_way(const struct dcs_net *net, int a, int b)
 
 dcs_time_t dcs_net_rtt(const struct dcs_net *net, int a, int b)
 {
-	dcs_time_t ab = dcs_net_one_way(net, a, b);
-	dcs_time_t ba = dcs_net_one_way(net, b, a);
-	if (ab == DCS_TIME_NEVER || ba == DCS_TIME_NEVER)
-		return DCS_TIME_NEVER;
-	return ab + ba;
+	return round_trip(net, a, b, dcs_net_one_way);
 }
 
 dcs_time_t dcs_net_latency_now(const struct dcs_net *net, int a, int b, uint64_t key)
@@ -1668,8 +1670,8 @@ bool dcs_net_path_transits(const struct dcs_net *net, int a, int b, int site)
 	return transit;
 }
 
-int dcs_net_path_avoiding(const struct dcs_net *net, int a, int b, int avoid, int *links,
-			  int *dirs, int max, dcs_time_t *one_way)
+int dcs_net_path_avoiding(const struct dcs_net *net, int a, int b, int avoid, int *links, int *dirs,
+			  int max, dcs_time_t *one_way)
 {
 	int n = net->n_sites;
 	dcs_time_t *d = dcs_xcalloc((size_t)n, sizeof(*d), "searching a path");
@@ -1714,7 +1716,8 @@ int dcs_net_path_avoiding(const struct dcs_net *net, int a, int b, int avoid, in
 			if (links)
 				links[i] = pred[v];
 			if (dirs)
-				dirs[i] = net->scn->links[pred[v]].a == far_end(net, pred[v], v) ? 0 : 1;
+				dirs[i] =
+				    net->scn->links[pred[v]].a == far_end(net, pred[v], v) ? 0 : 1;
 		}
 	}
 	if (one_way)

@@ -126,9 +126,10 @@ static void sample(struct dcs_kernel *k, void *ctx, const void *payload)
 static void links_start(struct dcs_world *w, void *state)
 {
 	struct links *L = state;
-	L->tab = dcs_results_table(w->res, "links.csv",
-				   "time_s,link,dir,throughput_gbps,utilization,flows,state,queue_ms,"
-				   "drops_pps");
+	L->tab =
+	    dcs_results_table(w->res, "links.csv",
+			      "time_s,link,dir,throughput_gbps,utilization,flows,state,queue_ms,"
+			      "drops_pps");
 	L->k = 1;
 	if (L->sample_ns > 0 && L->sample_ns <= w->horizon)
 		dcs_schedule(w->k, L->sample_ns, sample, L, NULL, 0);

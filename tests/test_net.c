@@ -163,8 +163,8 @@ static void test_link_figures(void **state)
 	 * W = rho / (2 (1 - rho)) x 1.2304 us = 0.1538 us. */
 	double w_s = 0.2 / (2 * 0.8) * 1538 * 8 / 10e9;
 	dcs_validate("loaded RTT with 2 of 10 Gbps of background (M/D/1 both ways)",
-		     "tcp-and-queues.md: M/D/1 W = rho / (2 (1 - rho)) x packet time", 1.0 + 2 * w_s * 1e3,
-		     dcs_time_to_ms(dcs_net_rtt(e.net, 0, 1)), 0, 2e-6, "ms");
+		     "tcp-and-queues.md: M/D/1 W = rho / (2 (1 - rho)) x packet time",
+		     1.0 + 2 * w_s * 1e3, dcs_time_to_ms(dcs_net_rtt(e.net, 0, 1)), 0, 2e-6, "ms");
 	/* DWDM at lan_mtu 1500: 1460 / 1538. */
 	dcs_validate("goodput fraction of the test link (dwdm, lan_mtu 1500)",
 		     "SPEC §4.1: 1460 / 1538", 1460.0 / 1538.0, dcs_link_cfg_goodput_fraction(l),
@@ -276,8 +276,8 @@ static double loaded_fixed_point(int streams, double window, double mss, double 
 	double q = 0, rate = 0;
 	for (int it = 0; it < 100; it++) {
 		double rtt = base_rtt_s + q;
-		rate = window > 0 ? streams * window / rtt
-				  : streams * mss / rtt * 1.22 / sqrt(loss);
+		rate =
+		    window > 0 ? streams * window / rtt : streams * mss / rtt * 1.22 / sqrt(loss);
 		double rho = rate * frame_bytes / mss / line_Bps;
 		q = rho / (2 * (1 - rho)) * frame_s;
 	}

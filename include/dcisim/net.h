@@ -114,7 +114,7 @@
 #define DCS_CUBIC_C    0.4
 /* BFD detection when a link asks for BFD without routing.bfd_ms: 50 ms x 3
  * (dci-facts.md §4.2 "BFD"; §8 row 24). */
-#define DCS_BFD_DEFAULT_S 0.150
+#define DCS_BFD_DEFAULT_S      0.150
 #define DCS_NET_SOLVE_MAX_ITER 50
 
 /* Pure link figures from the configuration (no state). */
@@ -297,7 +297,7 @@ double dcs_net_link_rate_Bps(const struct dcs_net *net, int link, int dir);
  * fills them, its one-way latency in *one_way (DCS_TIME_NEVER without one);
  * returns the hop count, or -1 with no such path. */
 bool dcs_net_path_transits(const struct dcs_net *net, int a, int b, int s);
-int dcs_net_path_avoiding(const struct dcs_net *net, int a, int b, int avoid, int *links,
-			  int *dirs, int max, dcs_time_t *one_way);
+int dcs_net_path_avoiding(const struct dcs_net *net, int a, int b, int avoid, int *links, int *dirs,
+			  int max, dcs_time_t *one_way);
 
 #endif

@@ -1,0 +1,730 @@
+/*
+ * Metamorphic properties across the model families: relations between the
+ * outputs of two runs that must hold whatever the right figures are, each
+ * checked over many scenarios generated from fixed seeds.
+ *
+ * - Write latency does not fall as the distance grows (storage, every mode
+ *   and protocol): each scenario's mean write latency over distances 0, 20,
+ *   100, 400 and 1200 km.
+ * - Migration time does not rise with bandwidth nor fall with the dirty
+ *   rate, among migrations that converge by the pre-copy series itself (a
+ *   stun, auto-converge, force or a round cap may legitimately end a hotter
+ *   migration sooner, so those outcomes are left out).
+ * - Bytes are conserved: what leaves a site arrives.  On a chain a - c - b
+ *   every byte the migrations (migrations.csv bytes_sent) and the mirror
+ *   (summary storage_dci_mean_gbps x duration) send from a to b crosses
+ *   both links (links.csv throughput x interval), and nothing goes back.
+ * - Renaming the sites changes nothing but names, and listing them in
+ *   another order changes nothing, in every bundled scenario (storage's
+ *   random streams are named after the sites that own them, so a renamed
+ *   storage scenario draws other numbers: those are checked by reordering
+ *   only).
+ * - Scaling: every rate x k with every time / k (distances, timers,
+ *   durations) leaves rounds and bytes as they were and divides every time
+ *   by k: migration (total time, downtime) and storage (latencies).
+ * - A fault that never touches a path changes nothing on it: faults on a
+ *   second, disconnected pair of sites leave every output about the first
+ *   pair byte-identical.
+ * Runs are short (seconds of simulated time, small scenarios).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <gsl/gsl_rng.h>
+
+#include "dcisim/loader.h"
+#include "dcisim/world.h"
+#include "harness.h"
+#include "storage.h"
+
+/* ---- small helpers ---- */
+
+static char *xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *s = malloc((size_t)n + 1);
+	assert_non_null(s);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	for (char *p = s; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	return s;
+}
+
+static struct harness run_text(const char *text, uint64_t seed)
+{
+	struct harness h = h_open(text, seed);
+	h.w->verbosity = -1;
+	h_finish(&h);
+	return h;
+}
+
+static double pick(gsl_rng *r, const double *v, size_t n)
+{
+	return v[gsl_rng_uniform_int(r, (unsigned long)n)];
+}
+
+static const char *pick_s(gsl_rng *r, const char *const *v, size_t n)
+{
+	return v[gsl_rng_uniform_int(r, (unsigned long)n)];
+}
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static double cell_num(struct dcs_table *t, size_t row, const char *col)
+{
+	return strtod(dcs_table_cell(t, row, h_col(t, col)), NULL);
+}
+
+static const char *cell(struct dcs_table *t, size_t row, const char *col)
+{
+	return dcs_table_cell(t, row, h_col(t, col));
+}
+
+/* ---- 1. write latency and distance ---- */
+
+static void test_write_latency_monotone_in_distance(void **state)
+{
+	(void)state;
+	static const char *const modes[] = {"shared", "active_active", "async"};
+	static const char *const protos[] = {"fc", "iscsi", "nfs"};
+	static const char *const techs[] = {"dwdm", "evi", "vxlan_evpn"};
+	static const char *const svc[] = {"exp", "fixed"};
+	static const double blocks[] = {4, 8, 64, 256, 1024};
+	static const double km[] = {0, 20, 100, 400, 1200};
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 20240601);
+	for (int k = 0; k < 24; k++) {
+		const char *mode = pick_s(r, modes, N_OF(modes));
+		const char *proto = pick_s(r, protos, N_OF(protos));
+		const char *tech = pick_s(r, techs, N_OF(techs));
+		const char *service = pick_s(r, svc, N_OF(svc));
+		double block = pick(r, blocks, N_OF(blocks));
+		int servers = 4 << gsl_rng_uniform_int(r, 4);
+		double write_ms = 0.1 + gsl_rng_uniform(r);
+		/* At most 30 % of the array busy. */
+		double iops = fmin(50 + 400 * gsl_rng_uniform(r), 0.3 * servers / (write_ms / 1e3));
+		bool wa = gsl_rng_uniform(r) < 0.5;
+		int rrt = 1 + (int)gsl_rng_uniform_int(r, 2);
+		/* Shared: hosts at b reach the array at a; otherwise hosts at a. */
+		const char *host = strcmp(mode, "shared") == 0 ? "b" : "a";
+		const char *arrays =
+		    strcmp(mode, "shared") == 0
+			? "{'site': 'a', 'servers': %d, 'service': '%s', 'write_ms': %g}"
+			: "{'site': 'a', 'servers': %d, 'service': '%s', 'write_ms': %g},"
+			  " {'site': 'b', 'servers': %d, 'service': '%s', 'write_ms': %g}";
+		char *arr = xprintf(arrays, servers, service, write_ms, servers, service, write_ms);
+		double prev = -1;
+		for (size_t d = 0; d < N_OF(km); d++) {
+			char *json = xprintf(
+			    "{'dcisim': 1, 'name': 'm', 'seed': 11, 'duration_s': 4,"
+			    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+			    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': %g,"
+			    "   'bandwidth_gbps': 10, 'technology': '%s'}],"
+			    " 'storage': {'mode': '%s', 'protocol': '%s', 'preferred_site': 'a',"
+			    "  'write_acceleration': %s, 'replication_round_trips': %d,"
+			    "  'arrays': [%s],"
+			    "  'workloads': [{'site': '%s', 'iops': %g, 'read_ratio': 0.3,"
+			    "                 'block_kib': %g}]}}",
+			    km[d], tech, mode, proto, wa ? "true" : "false", rrt, arr, host, iops,
+			    block);
+			struct harness h = h_open(json, H_SCENARIO_SEED);
+			h.w->verbosity = -1;
+			dcs_world_run(h.w, h.w->horizon);
+			const struct dcs_lathist *l =
+			    dcs_storage_latency(dcs_storage_of(h.w), host[0] - 'a', DCS_OP_WRITE);
+			assert_true(l->n > 20);
+			double mean = dcs_lathist_mean_ns(l);
+			if (mean < prev * (1 - 1e-9) - 1)
+				fail_msg("scenario %d (%s %s over %s, %g KiB, %d servers %s): mean write "
+					 "latency %.9g ms at %g km < %.9g ms at %g km",
+					 k, mode, proto, tech, block, servers, service, mean / 1e6, km[d],
+					 prev / 1e6, km[d - 1]);
+			prev = mean;
+			h_close(&h);
+			free(json);
+		}
+		free(arr);
+	}
+	gsl_rng_free(r);
+}
+
+/* ---- 2. migration time, bandwidth and dirty rate ---- */
+
+struct mig_result {
+	double total_s;
+	char outcome[32];
+};
+
+static struct mig_result one_migration(double mem, double dirty, double wws, const char *engine,
+				       double km, double gbps)
+{
+	char *json = xprintf("{'dcisim': 1, 'name': 'm', 'seed': 1, 'duration_s': 100000,"
+			     " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+			     " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': %g,"
+			     "   'bandwidth_gbps': %g, 'technology': 'dwdm'}],"
+			     " 'vms': [{'id': 'v', 'site': 'a', 'memory_gib': %g, 'dirty_mib_s': %g,"
+			     "          'wws_gib': %g}],"
+			     " 'migrations': [{'vm': 'v', 'to': 'b', 'at_s': 0}],"
+			     " 'migration': {'engine': '%s'}}",
+			     km, gbps, mem, dirty, wws, engine);
+	struct harness h = run_text(json, H_SCENARIO_SEED);
+	struct dcs_table *t = h_table(h.w->res, "migrations.csv");
+	assert_non_null(t);
+	assert_int_equal(dcs_table_nrows(t), 1);
+	struct mig_result m = {.total_s = cell_num(t, 0, "total_s")};
+	snprintf(m.outcome, sizeof(m.outcome), "%s", cell(t, 0, "outcome"));
+	h_close(&h);
+	free(json);
+	return m;
+}
+
+static void test_migration_monotone(void **state)
+{
+	(void)state;
+	static const char *const engines[] = {"vmotion", "qemu", "xen"};
+	static const double gbps[] = {1, 2, 5, 10, 40};
+	static const double dirt[] = {0.25, 0.5, 1, 1.5, 2};
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 777);
+	int compared = 0;
+	for (int k = 0; k < 30; k++) {
+		const char *engine = pick_s(r, engines, N_OF(engines));
+		double mem = 1 + (double)gsl_rng_uniform_int(r, 32);
+		double wws = mem * (0.05 + 0.95 * gsl_rng_uniform(r));
+		double dirty = 400 * gsl_rng_uniform(r);
+		double km = 1 + 500 * gsl_rng_uniform(r);
+		double bw = pick(r, gbps, N_OF(gbps));
+		struct mig_result prev = {0};
+		for (size_t i = 0; i < N_OF(gbps); i++) {
+			struct mig_result m = one_migration(mem, dirty, wws, engine, km, gbps[i]);
+			if (i > 0 && strcmp(m.outcome, "converged") == 0 &&
+			    strcmp(prev.outcome, "converged") == 0) {
+				compared++;
+				if (m.total_s > prev.total_s * (1 + 1e-9) + 1e-8)
+					fail_msg("%s, %g GiB, %g MiB/s, wws %g GiB, %g km: %.9g s at %g "
+						 "Gbps > %.9g s at %g Gbps",
+						 engine, mem, dirty, wws, km, m.total_s, gbps[i],
+						 prev.total_s, gbps[i - 1]);
+			}
+			prev = m;
+		}
+		prev = (struct mig_result){0};
+		for (size_t i = 0; i < N_OF(dirt); i++) {
+			struct mig_result m =
+			    one_migration(mem, dirty * dirt[i], wws, engine, km, bw);
+			if (i > 0 && strcmp(m.outcome, "converged") == 0 &&
+			    strcmp(prev.outcome, "converged") == 0) {
+				compared++;
+				if (m.total_s < prev.total_s * (1 - 1e-9) - 1e-8)
+					fail_msg("%s, %g GiB, wws %g GiB, %g km, %g Gbps: %.9g s at %g "
+						 "MiB/s < %.9g s at %g MiB/s",
+						 engine, mem, wws, km, bw, m.total_s, dirty * dirt[i],
+						 prev.total_s, dirty * dirt[i - 1]);
+			}
+			prev = m;
+		}
+	}
+	/* The generator must exercise the property, not skip it. */
+	assert_true(compared > 150);
+	gsl_rng_free(r);
+}
+
+/* ---- 3. bytes conserved ---- */
+
+/* Bytes that crossed a link direction: throughput x interval over the run. */
+static double link_bytes(struct dcs_table *t, const char *link, const char *dir, double sample_s)
+{
+	double b = 0;
+	for (size_t i = 0; i < dcs_table_nrows(t); i++)
+		if (strcmp(cell(t, i, "link"), link) == 0 && strcmp(cell(t, i, "dir"), dir) == 0)
+			b += cell_num(t, i, "throughput_gbps") * 1e9 / 8 * sample_s;
+	return b;
+}
+
+static void test_bytes_conserved(void **state)
+{
+	(void)state;
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 4242);
+	for (int k = 0; k < 10; k++) {
+		int n_vm = 1 + (int)gsl_rng_uniform_int(r, 4);
+		char vms[1024] = "", migs[1024] = "";
+		for (int v = 0; v < n_vm; v++) {
+			char one[256];
+			snprintf(one, sizeof(one),
+				 "%s{'id': 'v%d', 'site': 'a', 'memory_gib': %g, 'dirty_mib_s': %g}",
+				 v ? ", " : "", v, 1 + (double)gsl_rng_uniform_int(r, 8),
+				 50 * gsl_rng_uniform(r));
+			strcat(vms, one);
+			snprintf(one, sizeof(one), "%s{'vm': 'v%d', 'to': 'b', 'at_s': %g}", v ? ", " : "",
+				 v, (double)gsl_rng_uniform_int(r, 60));
+			strcat(migs, one);
+		}
+		double bw1 = 1 + (double)gsl_rng_uniform_int(r, 10);
+		double bw2 = 1 + (double)gsl_rng_uniform_int(r, 10);
+		double iops = 100 + 4000 * gsl_rng_uniform(r);
+		const double dur = 1200, sample = 2;
+		char *json = xprintf(
+		    "{'dcisim': 1, 'name': 'c', 'seed': %d, 'duration_s': %g,"
+		    " 'sites': [{'id': 'a'}, {'id': 'c'}, {'id': 'b'}],"
+		    " 'links': [{'id': 'ac', 'a': 'a', 'b': 'c', 'distance_km': 40,"
+		    "            'bandwidth_gbps': %g, 'technology': 'dwdm'},"
+		    "           {'id': 'cb', 'a': 'c', 'b': 'b', 'distance_km': 30,"
+		    "            'bandwidth_gbps': %g, 'technology': 'dwdm'}],"
+		    " 'vms': [%s], 'migrations': [%s],"
+		    " 'storage': {'mode': 'active_active', 'protocol': 'iscsi',"
+		    "  'arrays': [{'site': 'a'}, {'site': 'b'}],"
+		    "  'workloads': [{'site': 'a', 'iops': %g, 'read_ratio': 0.5, 'block_kib': 16}]},"
+		    " 'output': {'sample_s': %g}}",
+		    k + 1, dur, bw1, bw2, vms, migs, iops, sample);
+		struct harness h = run_text(json, H_SCENARIO_SEED);
+		struct dcs_table *lt = h_table(h.w->res, "links.csv");
+		struct dcs_table *mt = h_table(h.w->res, "migrations.csv");
+		assert_non_null(lt);
+		assert_non_null(mt);
+		double sent = 0;
+		for (size_t i = 0; i < dcs_table_nrows(mt); i++) {
+			assert_string_equal(cell(mt, i, "outcome"), "converged");
+			sent += cell_num(mt, i, "bytes_sent");
+		}
+		double mirror = h_summary_req(h.w->res, "storage_dci_mean_gbps", "a->b") * 1e9 / 8 * dur;
+		double out_a = link_bytes(lt, "ac", "a->c", sample);
+		double in_b = link_bytes(lt, "cb", "c->b", sample);
+		/* links.csv prints 12 significant digits: 1e-9 relative is ample. */
+		if (fabs(out_a - in_b) > 1e-9 * out_a + 1)
+			fail_msg("scenario %d: %.12g bytes left a, %.12g arrived at b", k, out_a, in_b);
+		if (fabs(out_a - (sent + mirror)) > 1e-9 * out_a + 1)
+			fail_msg("scenario %d: %.12g bytes on a->c, migrations %.12g + mirror %.12g", k,
+				 out_a, sent, mirror);
+		assert_true(link_bytes(lt, "ac", "c->a", sample) == 0);
+		assert_true(link_bytes(lt, "cb", "b->c", sample) == 0);
+		h_close(&h);
+		free(json);
+	}
+	gsl_rng_free(r);
+}
+
+/* ---- all results of a run, as sorted rows ---- */
+
+struct rows {
+	char **v;
+	size_t n, cap;
+};
+
+static void rows_add(struct rows *r, char *s)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 256;
+		r->v = realloc(r->v, r->cap * sizeof(char *));
+		assert_non_null(r->v);
+	}
+	r->v[r->n++] = s;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Replaces every occurrence of each from[i] by to[i] (same lengths). */
+static void map_names(char *s, char **from, char **to, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(from[i]);
+		for (char *p = strstr(s, from[i]); p; p = strstr(p + len, from[i]))
+			memcpy(p, to[i], len);
+	}
+}
+
+/* Every row of every table ("file|cell|cell..."), and every warning, with
+ * names mapped, sorted. */
+static struct rows all_rows(struct harness *h, char **from, char **to, size_t n)
+{
+	struct rows out = {0};
+	struct dcs_results *res = h->w->res;
+	for (size_t ti = 0; ti < dcs_results_n_tables(res); ti++) {
+		struct dcs_table *t = dcs_results_table_at(res, ti);
+		for (size_t r = 0; r < dcs_table_nrows(t); r++) {
+			size_t len = strlen(dcs_table_file(t)) + 2;
+			for (size_t c = 0; c < dcs_table_ncols(t); c++)
+				len += strlen(dcs_table_cell(t, r, c)) + 1;
+			char *s = malloc(len);
+			assert_non_null(s);
+			strcpy(s, dcs_table_file(t));
+			for (size_t c = 0; c < dcs_table_ncols(t); c++) {
+				strcat(s, "|");
+				strcat(s, dcs_table_cell(t, r, c));
+			}
+			map_names(s, from, to, n);
+			rows_add(&out, s);
+		}
+	}
+	for (size_t i = 0; i < dcs_results_n_warnings(res); i++) {
+		char *s = xprintf("warning|%s", dcs_results_warning(res, i));
+		map_names(s, from, to, n);
+		rows_add(&out, s);
+	}
+	qsort(out.v, out.n, sizeof(char *), cmp_str);
+	return out;
+}
+
+static void rows_free(struct rows *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i]);
+	free(r->v);
+}
+
+static void rows_equal(const struct rows *a, const struct rows *b, const char *what)
+{
+	size_t n = a->n < b->n ? a->n : b->n;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			fail_msg("%s: first difference:\n  %s\n  %s", what, a->v[i], b->v[i]);
+	if (a->n != b->n)
+		fail_msg("%s: %zu rows against %zu", what, a->n, b->n);
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *s = malloc((size_t)n + 1);
+	assert_non_null(s);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = 0;
+	fclose(f);
+	return s;
+}
+
+/* Replaces every string value (not key) equal to from by to, anywhere. */
+static void json_rename(cJSON *node, const char *from, const char *to)
+{
+	for (cJSON *c = node->child; c; c = c->next) {
+		if (cJSON_IsString(c) && strcmp(c->valuestring, from) == 0)
+			cJSON_SetValuestring(c, to);
+		else if (cJSON_IsObject(c) || cJSON_IsArray(c))
+			json_rename(c, from, to);
+	}
+}
+
+/* Does any string anywhere contain s? */
+static bool json_mentions(const cJSON *node, const char *s)
+{
+	for (const cJSON *c = node->child; c; c = c->next) {
+		if (c->string && strstr(c->string, s))
+			return true;
+		if (cJSON_IsString(c) && strstr(c->valuestring, s))
+			return true;
+		if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && json_mentions(c, s))
+			return true;
+	}
+	return false;
+}
+
+/* The bundled scenarios (scenarios/*.json, except the schema). */
+static size_t bundled(char paths[][256], size_t max)
+{
+	DIR *d = opendir("scenarios");
+	assert_non_null(d);
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < max) {
+		size_t len = strlen(e->d_name);
+		if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0 &&
+		    strcmp(e->d_name, "schema.json") != 0)
+			snprintf(paths[n++], 256, "scenarios/%s", e->d_name);
+	}
+	closedir(d);
+	qsort(paths, n, 256, (int (*)(const void *, const void *))strcmp);
+	return n;
+}
+
+/* Runs a scenario given as JSON. */
+static struct harness run_json(cJSON *root)
+{
+	char *text = cJSON_PrintUnformatted(root);
+	assert_non_null(text);
+	struct harness h = run_text(text, H_SCENARIO_SEED);
+	free(text);
+	return h;
+}
+
+/* ---- 4. names and order of the sites ---- */
+
+static void test_site_names_and_order(void **state)
+{
+	(void)state;
+	char paths[64][256];
+	size_t np = bundled(paths, 64);
+	assert_true(np >= 20);
+	int renamed = 0, reordered = 0;
+	for (size_t p = 0; p < np; p++) {
+		char *text = read_file(paths[p]);
+		cJSON *root = cJSON_Parse(text);
+		assert_non_null(root);
+		free(text);
+		cJSON *sites = cJSON_GetObjectItemCaseSensitive(root, "sites");
+		int ns = cJSON_GetArraySize(sites);
+		assert_true(ns >= 1 && ns <= 16);
+		char *from[16], *to[16];
+		for (int i = 0; i < ns; i++) {
+			const char *id =
+			    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(sites, i), "id")->valuestring;
+			from[i] = strdup(id);
+			/* Same length, so no label is cut differently: a fresh letter first. */
+			to[i] = strdup(id);
+			to[i][0] = (char)('Q' + i % 8);
+			if (strlen(id) < 2)
+				to[i][0] = (char)('q' + i % 8);
+		}
+		struct harness base = run_json(root);
+		struct rows want = all_rows(&base, NULL, NULL, 0);
+		h_close(&base);
+
+		/* Reordered: the sites' list reversed. */
+		cJSON *rev = cJSON_Duplicate(root, 1);
+		cJSON *rs = cJSON_DetachItemFromObjectCaseSensitive(rev, "sites");
+		cJSON *nsites = cJSON_CreateArray();
+		for (int i = ns - 1; i >= 0; i--)
+			cJSON_AddItemToArray(nsites, cJSON_Duplicate(cJSON_GetArrayItem(rs, i), 1));
+		cJSON_Delete(rs);
+		cJSON_AddItemToObject(rev, "sites", nsites);
+		struct harness hr = run_json(rev);
+		struct rows got = all_rows(&hr, NULL, NULL, 0);
+		char what[320];
+		snprintf(what, sizeof(what), "%s with its sites listed in reverse", paths[p]);
+		rows_equal(&want, &got, what);
+		rows_free(&got);
+		h_close(&hr);
+		cJSON_Delete(rev);
+		reordered++;
+
+		/* Renamed, where no new name is already a substring of the file and
+		 * no random stream is named after a site (storage). */
+		bool ok = !cJSON_GetObjectItemCaseSensitive(root, "storage");
+		for (int i = 0; i < ns && ok; i++)
+			ok = !json_mentions(root, to[i]);
+		if (ok) {
+			cJSON *ren = cJSON_Duplicate(root, 1);
+			for (int i = 0; i < ns; i++)
+				json_rename(ren, from[i], to[i]);
+			struct harness hn = run_json(ren);
+			got = all_rows(&hn, to, from, (size_t)ns);
+			snprintf(what, sizeof(what), "%s with its sites renamed", paths[p]);
+			rows_equal(&want, &got, what);
+			rows_free(&got);
+			h_close(&hn);
+			cJSON_Delete(ren);
+			renamed++;
+		}
+		rows_free(&want);
+		for (int i = 0; i < ns; i++) {
+			free(from[i]);
+			free(to[i]);
+		}
+		cJSON_Delete(root);
+	}
+	assert_true(renamed >= 10);
+	assert_true(reordered >= 20);
+}
+
+/* ---- 5. scaling rates by k and times by 1 / k ---- */
+
+static struct harness scaled_migration(double k, const char *engine, double mem, double dirty,
+				       double wws, double km, double gbps)
+{
+	char *json = xprintf(
+	    "{'dcisim': 1, 'name': 's', 'seed': 1, 'duration_s': %.17g,"
+	    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+	    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': %.17g,"
+	    "   'bandwidth_gbps': %.17g, 'technology': 'dwdm'}],"
+	    " 'vms': [{'id': 'v', 'site': 'a', 'memory_gib': %g, 'dirty_mib_s': %.17g,"
+	    "          'wws_gib': %g}],"
+	    " 'migrations': [{'vm': 'v', 'to': 'b', 'at_s': 0}],"
+	    " 'migration': {'engine': '%s', 'switchover_ms': %.17g, 'max_downtime_ms': %.17g,"
+	    "   'rate_cap_mib_s': %.17g, 'scan_gib_s': %.17g, 'channel_mib_s': %.17g,"
+	    "   'tcp_window_kib': 1048576}}",
+	    100000 / k, km / k, gbps * k, mem, dirty * k, wws, engine, 50 / k, 400 / k, 900 * k,
+	    20 * k, 4000 * k);
+	struct harness h = run_text(json, H_SCENARIO_SEED);
+	free(json);
+	return h;
+}
+
+static void test_scaling(void **state)
+{
+	(void)state;
+	static const char *const engines[] = {"vmotion", "qemu", "xen"};
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 31337);
+	for (int n = 0; n < 12; n++) {
+		const char *engine = pick_s(r, engines, N_OF(engines));
+		double mem = 1 + (double)gsl_rng_uniform_int(r, 16);
+		double wws = mem * (0.1 + 0.9 * gsl_rng_uniform(r));
+		double dirty = 300 * gsl_rng_uniform(r);
+		double km = 1 + 300 * gsl_rng_uniform(r);
+		double gbps = 1 + (double)gsl_rng_uniform_int(r, 10);
+		double k = n % 2 ? 4 : 0.5;
+		struct harness a = scaled_migration(1, engine, mem, dirty, wws, km, gbps);
+		struct harness b = scaled_migration(k, engine, mem, dirty, wws, km, gbps);
+		struct dcs_table *ta = h_table(a.w->res, "migrations.csv");
+		struct dcs_table *tb = h_table(b.w->res, "migrations.csv");
+		assert_string_equal(cell(ta, 0, "outcome"), cell(tb, 0, "outcome"));
+		assert_string_equal(cell(ta, 0, "rounds"), cell(tb, 0, "rounds"));
+		double rounds = cell_num(ta, 0, "rounds");
+		/* Each round ends on a whole ns: that much per round, at either scale. */
+		double slack_s = (rounds + 2) * 2e-9 * fmax(1, 1 / k);
+		assert_true(fabs(cell_num(ta, 0, "bytes_sent") - cell_num(tb, 0, "bytes_sent")) <=
+			    1e-9 * cell_num(ta, 0, "bytes_sent"));
+		double ta_s = cell_num(ta, 0, "total_s"), tb_s = cell_num(tb, 0, "total_s");
+		if (fabs(tb_s * k - ta_s) > 1e-9 * ta_s + slack_s * k)
+			fail_msg("%s %g GiB x%g: total %.12g s, scaled %.12g s x %g = %.12g", engine, mem,
+				 k, ta_s, tb_s, k, tb_s * k);
+		double da = cell_num(ta, 0, "downtime_ms"), db = cell_num(tb, 0, "downtime_ms");
+		assert_true(fabs(db * k - da) <= 1e-9 * da + slack_s * k * 1e3);
+		h_close(&a);
+		h_close(&b);
+	}
+	gsl_rng_free(r);
+
+	/* Storage: rates x 2 (iops, bandwidth), times / 2 (service, distance,
+	 * duration): every latency halves, to the nanosecond per I/O. */
+	static const char *const modes[] = {"shared", "active_active"};
+	for (int n = 0; n < 4; n++) {
+		double mean[2];
+		for (int s = 0; s < 2; s++) {
+			double k = s ? 2 : 1;
+			char *second = n % 2 ? xprintf(", {'site': 'b', 'servers': %d, 'read_ms': %g, "
+						       "'write_ms': %g}",
+						       1 + n, 1.0 / k, 0.5 / k)
+					     : xprintf("");
+			char *json = xprintf(
+			    "{'dcisim': 1, 'name': 'ss', 'seed': 5, 'duration_s': %g,"
+			    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+			    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': %g,"
+			    "   'bandwidth_gbps': %g, 'technology': 'dwdm'}],"
+			    " 'storage': {'mode': '%s', 'protocol': 'iscsi',"
+			    "  'arrays': [{'site': 'a', 'servers': %d, 'read_ms': %g, 'write_ms': %g}%s],"
+			    "  'workloads': [{'site': 'b', 'iops': %g, 'read_ratio': 0.5,"
+			    "                 'block_kib': 32}]}}",
+			    20 / k, 100 * (n + 1) / k, 10 * k, modes[n % 2], 1 + n, 1.0 / k, 0.5 / k,
+			    second, 400 * (1 + n) * k);
+			free(second);
+			struct harness h = run_text(json, H_SCENARIO_SEED);
+			const struct dcs_lathist *l =
+			    dcs_storage_latency(dcs_storage_of(h.w), 1, DCS_OP_WRITE);
+			mean[s] = dcs_lathist_mean_ns(l) * k;
+			h_close(&h);
+			free(json);
+		}
+		if (fabs(mean[0] - mean[1]) > 1e-7 * mean[0] + 2)
+			fail_msg("storage %s: mean write %.9g ns, scaled x2 and back %.9g ns",
+				 modes[n % 2], mean[0], mean[1]);
+	}
+}
+
+/* ---- 6. a fault elsewhere ---- */
+
+static void test_fault_elsewhere(void **state)
+{
+	(void)state;
+	static const char *const faults[] = {
+	    "{'at_s': %g, 'kind': 'link_down', 'link': 'farlink', 'for_s': 20}",
+	    "{'at_s': %g, 'kind': 'link_degrade', 'link': 'farlink', 'bandwidth_gbps': 1,"
+	    " 'latency_ms': 5, 'loss': 0.001, 'for_s': 30}",
+	    "{'at_s': %g, 'kind': 'site_down', 'site': 'far2', 'for_s': 15}",
+	    "{'at_s': %g, 'kind': 'node_down', 'node': 'farn1'}",
+	};
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 99);
+	for (int n = 0; n < 8; n++) {
+		double at = 5 + 40 * gsl_rng_uniform(r);
+		double mem = 1 + (double)gsl_rng_uniform_int(r, 8);
+		double iops = 200 + 2000 * gsl_rng_uniform(r);
+		const char *base =
+		    "{'dcisim': 1, 'name': 'f', 'seed': %d, 'duration_s': 120,"
+		    " 'sites': [{'id': 'near1'}, {'id': 'near2'}, {'id': 'far1'}, {'id': 'far2'}],"
+		    " 'links': [{'id': 'nearlink', 'a': 'near1', 'b': 'near2', 'distance_km': 50,"
+		    "            'bandwidth_gbps': 10, 'technology': 'evi'},"
+		    "           {'id': 'farlink', 'a': 'far1', 'b': 'far2', 'distance_km': 80,"
+		    "            'bandwidth_gbps': 10, 'technology': 'vpls'}],"
+		    " 'vms': [{'id': 'nearvm', 'site': 'near1', 'memory_gib': %g, 'dirty_mib_s': 40},"
+		    "         {'id': 'farvm', 'site': 'far1', 'memory_gib': 4, 'dirty_mib_s': 20}],"
+		    " 'migrations': [{'vm': 'nearvm', 'to': 'near2', 'at_s': %g},"
+		    "                {'vm': 'farvm', 'to': 'far2', 'at_s': 3}],"
+		    " 'storage': {'mode': 'active_active', 'preferred_site': 'near1',"
+		    "  'arrays': [{'site': 'near1'}, {'site': 'near2'}],"
+		    "  'workloads': [{'site': 'near1', 'iops': %g, 'read_ratio': 0.6},"
+		    "                {'vm': 'nearvm', 'iops': 300, 'read_ratio': 0.5}]},"
+		    " 'services': [{'id': 'nearsvc', 'vm': 'nearvm', 'rps': 100,"
+		    "   'clients': [{'site': 'near1', 'share': 0.5}, {'site': 'near2', 'share': 0.5}],"
+		    "   'ingress': 'rhi'}],"
+		    " 'clusters': [{'id': 'nearcl', 'nodes': [{'id': 'nearn1', 'site': 'near1'},"
+		    "     {'id': 'nearn2', 'site': 'near2'}], 'service_on': 'nearn1', 'quorum': 'none'},"
+		    "   {'id': 'farcl', 'nodes': [{'id': 'farn1', 'site': 'far1'},"
+		    "     {'id': 'farn2', 'site': 'far2'}], 'service_on': 'farn1', 'quorum': 'none'}],"
+		    " 'faults': [%s]}";
+		char *none = xprintf(base, n + 1, mem, at, iops, "");
+		char *fault = xprintf(faults[n % N_OF(faults)], at);
+		char *with = xprintf(base, n + 1, mem, at, iops, fault);
+		struct harness a = run_text(none, H_SCENARIO_SEED);
+		struct harness b = run_text(with, H_SCENARIO_SEED);
+		struct rows ra = all_rows(&a, NULL, NULL, 0), rb = all_rows(&b, NULL, NULL, 0);
+		/* Drop every row that mentions the far side. */
+		struct rows *sets[2] = {&ra, &rb};
+		for (int s = 0; s < 2; s++) {
+			size_t keep = 0;
+			for (size_t i = 0; i < sets[s]->n; i++) {
+				if (strstr(sets[s]->v[i], "far"))
+					free(sets[s]->v[i]);
+				else
+					sets[s]->v[keep++] = sets[s]->v[i];
+			}
+			sets[s]->n = keep;
+		}
+		assert_true(ra.n > 100);
+		char what[160];
+		snprintf(what, sizeof(what), "near side with and without %s", fault);
+		rows_equal(&ra, &rb, what);
+		rows_free(&ra);
+		rows_free(&rb);
+		h_close(&a);
+		h_close(&b);
+		free(none);
+		free(fault);
+		free(with);
+	}
+	gsl_rng_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_write_latency_monotone_in_distance),
+	    cmocka_unit_test(test_migration_monotone),
+	    cmocka_unit_test(test_bytes_conserved),
+	    cmocka_unit_test(test_site_names_and_order),
+	    cmocka_unit_test(test_scaling),
+	    cmocka_unit_test(test_fault_elsewhere),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -48,9 +48,18 @@
  *
  * Storage.  An instance is serving only where dcs_world_site_writable() is
  * true; otherwise it is reported storage_blocked and the service counts as
- * unavailable.  The storage model publishes no note when writability changes,
- * so while a storage model answers the query, a resource monitor re-checks it
- * every DCS_CLUSTER_MONITOR_S, as well as at every bus note.
+ * unavailable.  The check runs at every bus note, storage's own
+ * (DCS_NOTE_STORAGE_STATE) included, and a resource monitor re-checks it
+ * every DCS_CLUSTER_MONITOR_S.
+ *
+ * Where the service runs.  The site of the running instance (the oldest, in
+ * a split brain; -1 while none runs) is published with
+ * dcs_world_set_service_site(), so a service that names the cluster follows
+ * it.  Cluster and storage arbitrate a partition each by its own rule: at
+ * start the model warns where a DCI cut between the two array sites of an
+ * active-active pair would let them choose different sides, and during a
+ * partition events.csv says which side each chose (sides_agree /
+ * sides_disagree).
  *
  * Outputs: cluster.csv (time_s,cluster,event,node,site,detail), one row per
  * state change; summary.csv per cluster: timers, per outage its RTO (from the
@@ -147,6 +156,8 @@ struct cluster {
 	int *size, *quorate, *reach_w;
 	bool *conn, *conn_up;
 	bool comp_valid;
+	int sides_cl,
+	    sides_st; /* the last sides reported (sides_st: mask of array sites writing) */
 };
 
 struct model {
@@ -156,6 +167,7 @@ struct model {
 	struct dcs_table *tab;
 	bool monitor;
 	dcs_time_t detach_delay; /* storage detach decision delay, 0 when not active-active */
+	bool *st_up, *st_held;   /* per site, from DCS_NOTE_STORAGE_STATE: writable, writes held */
 };
 
 enum ev_kind {
@@ -1219,10 +1231,75 @@ static void update_avail(struct cluster *c)
 	}
 }
 
+/* Where the service runs now (the oldest running instance), for the world. */
+static void publish_site(struct cluster *c)
+{
+	int pick = -1;
+	for (int i = 0; i < c->n; i++) {
+		const struct node *nd = &c->nodes[i];
+		if (nd->up && nd->inst >= INST_CONVERGING &&
+		    (pick < 0 || nd->inst_since < c->nodes[pick].inst_since))
+			pick = i;
+	}
+	dcs_world_set_service_site(c->m->w, c->idx, pick >= 0 ? node_site(c, pick) : -1);
+}
+
+/* During a partition of an active-active pair whose sites hold nodes: which
+ * side the cluster runs its service on and which side the storage writes
+ * on, reported whenever either choice changes once both are settled
+ * (storage not frozen, no recovery under way). */
+static void report_sides(struct cluster *c)
+{
+	struct model *m = c->m;
+	const struct dcs_scenario *scn = m->w->scn;
+	const struct dcs_storage_cfg *st = &scn->storage;
+	if (!st->present || st->mode != DCS_STORAGE_ACTIVE_ACTIVE || st->n_arrays != 2)
+		return;
+	int sa = st->arrays[0].site, sb = st->arrays[1].site;
+	bool at[2] = {false, false};
+	for (int i = 0; i < c->n; i++) {
+		at[0] |= node_site(c, i) == sa;
+		at[1] |= node_site(c, i) == sb;
+		if (c->nodes[i].up &&
+		    (c->nodes[i].inst == INST_FENCING || c->nodes[i].inst == INST_STARTING))
+			return;
+	}
+	if (!at[0] || !at[1] || m->st_held[sa] || m->st_held[sb])
+		return;
+	int mask = (m->st_up[sa] ? 1 : 0) | (m->st_up[sb] ? 2 : 0);
+	int where = dcs_world_service_site(m->w, c->idx);
+	if (mask == 3) {
+		c->sides_st = 3; /* the mirror is whole: nothing to arbitrate */
+		return;
+	}
+	if (mask == c->sides_st && where == c->sides_cl)
+		return;
+	c->sides_st = mask;
+	c->sides_cl = where;
+	char writes[160];
+	if (mask == 0)
+		snprintf(writes, sizeof(writes), "writes at neither %s nor %s", site_id(c, sa),
+			 site_id(c, sb));
+	else
+		snprintf(writes, sizeof(writes), "writes at %s only",
+			 site_id(c, mask == 1 ? sa : sb));
+	bool agree = where >= 0 && m->st_up[where];
+	dcs_time_t now = now_of(c);
+	if (where < 0)
+		dcs_event(m->w->res, now, "sides_disagree", c->cfg->id,
+			  "the cluster runs its service nowhere; the storage %s", writes);
+	else
+		dcs_event(m->w->res, now, agree ? "sides_agree" : "sides_disagree", c->cfg->id,
+			  "the cluster runs its service at %s; the storage %s%s", site_id(c, where),
+			  writes, agree ? "" : ": the service has no writable storage");
+}
+
 static void settle(struct cluster *c)
 {
 	reconfigure(c);
 	update_avail(c);
+	publish_site(c);
+	report_sides(c);
 }
 
 /* Availability depends on the storage model's answer, and storage reacts to
@@ -1394,6 +1471,12 @@ static void on_note(void *ctx, const struct dcs_note *note)
 			if (note->index == c->cfg->witness_site)
 				c->witness_fault = !note->up;
 			break;
+		case DCS_NOTE_STORAGE_STATE:
+			/* Only the availability check depends on it. */
+			m->st_up[note->index] = note->up;
+			m->st_held[note->index] = note->degraded;
+			request_settle(c);
+			continue;
 		default:
 			break;
 		}
@@ -1427,6 +1510,8 @@ static void model_destroy(void *state)
 		free(c->conn_up);
 	}
 	free(m->cl);
+	free(m->st_up);
+	free(m->st_held);
 	free(m);
 }
 
@@ -1442,8 +1527,12 @@ static int model_create(struct dcs_world *w, void **state)
 	m->w = w;
 	m->n = scn->n_clusters;
 	m->cl = calloc(m->n, sizeof(*m->cl));
-	if (!m->cl)
+	m->st_up = calloc(scn->n_sites + 1, sizeof(bool));
+	m->st_held = calloc(scn->n_sites + 1, sizeof(bool));
+	if (!m->cl || !m->st_up || !m->st_held)
 		goto fail;
+	for (size_t s = 0; s < scn->n_sites; s++)
+		m->st_up[s] = true; /* what storage reports until it says otherwise */
 	for (size_t ci = 0; ci < m->n; ci++) {
 		struct cluster *c = &m->cl[ci];
 		const struct dcs_cluster_cfg *cfg = &scn->clusters[ci];
@@ -1479,13 +1568,15 @@ static int model_create(struct dcs_world *w, void **state)
 		c->witness_holder = -1;
 		c->last_site = -1;
 		c->lost_holder = -1;
+		c->sides_st = 3;
+		c->sides_cl = -1;
 		if (c->tm.vsphere && c->n > 0)
 			c->nodes[0].primary = true; /* the first host listed is the primary */
 	}
 	m->tab = dcs_results_table(w->res, "cluster.csv", CLUSTER_HEADER);
-	static const enum dcs_note_kind kinds[] = {DCS_NOTE_LINK_STATE, DCS_NOTE_SITE_STATE,
+	static const enum dcs_note_kind kinds[] = {DCS_NOTE_LINK_STATE,    DCS_NOTE_SITE_STATE,
 						   DCS_NOTE_PATHS_CHANGED, DCS_NOTE_NODE_STATE,
-						   DCS_NOTE_WITNESS_STATE};
+						   DCS_NOTE_WITNESS_STATE, DCS_NOTE_STORAGE_STATE};
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (!dcs_bus_subscribe(w->bus, kinds[k], on_note, m))
 			goto fail;
@@ -1531,6 +1622,88 @@ static void warn_config(struct cluster *c)
 			 "service");
 }
 
+/*
+ * Before the run: on a DCI cut between the two array sites A (preferred)
+ * and B of an active-active pair, which side would each arbiter keep?
+ * Storage (docs/models.md §3.6): A, which reaches its witness, or without a
+ * witness A (split_brain suspend) or both (allow).  The cluster, by its own
+ * quorum rule (§6.4): with a witness, the side that already holds the vote,
+ * which at the start is the side of its first node; by majority, the side
+ * with more of its nodes (with two_node, the side running the service);
+ * with quorum none, both.  Where they can differ, the service can run where
+ * its storage is suspended: warn, with both rules.
+ */
+static void warn_sides(struct cluster *c)
+{
+	struct dcs_world *w = c->m->w;
+	const struct dcs_storage_cfg *st = &w->scn->storage;
+	const struct dcs_cluster_cfg *cfg = c->cfg;
+	if (!st->present || st->mode != DCS_STORAGE_ACTIVE_ACTIVE || st->n_arrays != 2)
+		return;
+	int A = st->preferred_site,
+	    B = st->arrays[0].site == A ? st->arrays[1].site : st->arrays[0].site;
+	int na = 0, nb = 0;
+	for (int i = 0; i < c->n; i++) {
+		na += node_site(c, i) == A;
+		nb += node_site(c, i) == B;
+	}
+	if (na == 0 || nb == 0)
+		return;
+	int ws = cfg->quorum == DCS_QUORUM_WITNESS ? cfg->witness_site : -1;
+	if (ws >= 0 && st->witness_site >= 0 && ws != st->witness_site)
+		dcs_warn(w->res, 0, cfg->id,
+			 "the cluster's witness is at %s and the storage's at %s: a failure that "
+			 "cuts a site off from one witness but not the other lets them choose "
+			 "different sides",
+			 site_id(c, ws), site_id(c, st->witness_site));
+	if (st->witness_site < 0 && st->split_brain == DCS_SPLIT_ALLOW)
+		return; /* storage writes on both sides: the split brain is reported */
+	char storage_why[160];
+	if (st->witness_site >= 0)
+		snprintf(storage_why, sizeof(storage_why),
+			 "preferred site, reaching its witness at %s",
+			 site_id(c, st->witness_site));
+	else
+		snprintf(storage_why, sizeof(storage_why), "preferred site, no witness");
+	int side = -1;
+	char cluster_why[200];
+	switch (cfg->quorum) {
+	case DCS_QUORUM_WITNESS:
+		side = node_site(c, 0);
+		snprintf(cluster_why, sizeof(cluster_why),
+			 "the partition of %s keeps the witness vote at %s", c->nodes[0].cfg->id,
+			 site_id(c, ws));
+		break;
+	case DCS_QUORUM_MAJORITY:
+		if (cfg->two_node && c->n == 2) {
+			int so = cfg->service_on >= 0 ? cfg->service_on : 0;
+			side = node_site(c, so);
+			snprintf(cluster_why, sizeof(cluster_why),
+				 "two_node: the node running the service wins the fence race");
+		} else if (2 * na > c->n || 2 * nb > c->n) {
+			side = 2 * na > c->n ? A : B;
+			snprintf(cluster_why, sizeof(cluster_why), "%d of its %d nodes are there",
+				 side == A ? na : nb, c->n);
+		}
+		break;
+	case DCS_QUORUM_NONE:
+		dcs_warn(
+		    w->res, 0, cfg->id,
+		    "on a DCI cut between %s and %s the cluster runs its service on both sides "
+		    "(quorum none) while the storage writes only at %s (%s): the instance at %s "
+		    "has no writable storage",
+		    site_id(c, A), site_id(c, B), site_id(c, A), storage_why, site_id(c, B));
+		return;
+	}
+	if (side == B)
+		dcs_warn(w->res, 0, cfg->id,
+			 "on a DCI cut between %s and %s the cluster keeps its service at %s (%s) "
+			 "while the storage keeps writing at %s (%s): the service would run where "
+			 "its storage is suspended",
+			 site_id(c, A), site_id(c, B), site_id(c, side), cluster_why, site_id(c, A),
+			 storage_why);
+}
+
 static void model_start(struct dcs_world *w, void *state)
 {
 	struct model *m = state;
@@ -1551,6 +1724,7 @@ static void model_start(struct dcs_world *w, void *state)
 		}
 		c->available = true;
 		warn_config(c);
+		warn_sides(c);
 		eval_paths(c);
 		c->quiet = true;
 		reconfigure(c);
@@ -1662,6 +1836,11 @@ static const struct dcs_event_def cluster_events[] = {
      "one node runs the cluster's service again"},
     {"events.csv", "cluster_outage", DCS_SEV_FAILURE, "the cluster's service runs nowhere"},
     {"events.csv", "cluster_recovered", DCS_SEV_GOOD, "the cluster's service runs again"},
+    {"events.csv", "sides_agree", DCS_SEV_GOOD,
+     "on a partition, the cluster runs its service on the side where the storage writes"},
+    {"events.csv", "sides_disagree", DCS_SEV_FAILURE,
+     "on a partition, the cluster runs its service where the storage does not write (or "
+     "nowhere)"},
     {"cluster.csv", "suspect", DCS_SEV_WARNING, "a node missed a peer's heartbeat"},
     {"cluster.csv", "trusted", DCS_SEV_GOOD, "a suspected peer's heartbeat arrived"},
     {"cluster.csv", "dead", DCS_SEV_FAILURE, "a node declares a peer dead"},

@@ -74,6 +74,19 @@ struct svc {
 	double trombone_s, trombone_weighted_s, extra_bytes;
 	gsl_histogram *h_w, *h_wx;
 	struct group *g;
+	/* Availability: why the serving side is down at the last refresh (NULL:
+	 * up), whether any client group reaches it, and the state last
+	 * reported in events.csv (settled once every model has reacted). */
+	const char *why_down;
+	bool reached;
+	bool down;
+	dcs_time_t down_since, down_ns;
+	int outages;
+	dcs_handle_t settle_ev;
+	double unserved_weighted_s; /* client-share-weighted seconds requests were lost */
+	dcs_time_t paused_at;       /* the VM stopped (stop-and-copy): requests are held */
+	double held_requests;
+	dcs_time_t held_max;
 	/* What limited the tromboned flows (summary limited_by): bytes of
 	 * stopped flows per limit, and for each limit the segment, demand and
 	 * link-share rate of the last flow it held most. */
@@ -142,9 +155,31 @@ static dcs_time_t add_ow(dcs_time_t acc, dcs_time_t x)
 	return acc == DCS_TIME_NEVER || x == DCS_TIME_NEVER ? DCS_TIME_NEVER : acc + x;
 }
 
+/* Where the service runs: its VM's site, or where its cluster runs it (the
+ * last such site while the cluster runs it nowhere). */
 static int vm_site(const struct svc *S)
 {
-	return dcs_world_vm_site(S->L->w, S->cfg->vm);
+	if (S->cfg->vm >= 0)
+		return dcs_world_vm_site(S->L->w, S->cfg->vm);
+	int s = dcs_world_service_site(S->L->w, S->cfg->cluster);
+	return s >= 0 ? s : S->v;
+}
+
+/* Why the serving side cannot answer now, or NULL: a service is available
+ * when its VM runs (or its cluster runs it), its site is up and its storage
+ * is writable there (and, see refresh(), some client reaches it). */
+static const char *down_reason(const struct svc *S, int v)
+{
+	const struct dcs_world *w = S->L->w;
+	if (S->cfg->vm < 0 && dcs_world_service_site(w, S->cfg->cluster) < 0)
+		return "the cluster runs it nowhere";
+	if (S->cfg->vm >= 0 && !dcs_world_vm_running(w, S->cfg->vm))
+		return "its VM is not running (stopped for a switchover or lost)";
+	if (!dcs_net_site_up(w->net, v))
+		return "its site is down";
+	if (!dcs_world_site_writable(w, v))
+		return "its storage is not writable there";
+	return NULL;
 }
 
 /* ---- ingress weights ---- */
@@ -266,12 +301,15 @@ static void advance(struct svc *S)
 		return;
 	}
 	bool any = false;
+	bool held = S->paused_at >= 0; /* held requests are answered at resume */
 	for (size_t gi = 0; gi < S->cfg->n_clients; gi++) {
 		struct group *g = &S->g[gi];
 		ingress_weights(S, g, S->last_t, L->w0);
 		ingress_weights(S, g, now, L->w1);
 		for (int x = 0; x < L->n_sites; x++) {
 			double avg = (L->w0[x] + L->w1[x]) / 2;
+			if (avg > 0 && g->rtt_via[x] == DCS_TIME_NEVER && !held)
+				S->unserved_weighted_s += g->share * avg * dt;
 			if (!(avg > 0) || g->rtt_via[x] == DCS_TIME_NEVER)
 				continue;
 			hist_add(S, dcs_time_to_ms(g->rtt_via[x]),
@@ -384,11 +422,12 @@ static void leg_set(struct svc *S, struct leg *lg, int a, int m, int b, double d
 struct view {
 	double trombone, unreachable, rtt_ms;
 	int ingress;
+	bool down;
 };
 
 static struct view group_view(const struct svc *S, const struct group *g, const double *w)
 {
-	struct view v = {0, 0, 0, -1};
+	struct view v = {0, 0, 0, -1, S->why_down != NULL};
 	double best = -1, rtt_sum = 0;
 	for (int x = 0; x < S->L->n_sites; x++) {
 		if (!(w[x] > 0))
@@ -414,9 +453,92 @@ static struct view group_view(const struct svc *S, const struct group *g, const 
 
 static const char *state_name(const struct view *v)
 {
+	if (v->down)
+		return "down";
 	if (!(1 - v->unreachable > 1e-12))
 		return "unreachable";
 	return v->trombone > 1e-12 ? "trombone" : "optimal";
+}
+
+/* ---- availability ---- */
+
+struct svc_ref {
+	struct svc *S;
+	int group;
+};
+
+static bool is_down(const struct svc *S)
+{
+	return S->why_down || !S->reached;
+}
+
+/* Reports a change of availability once every model has reacted to what
+ * changed it (an event at the same instant runs after them), so a state
+ * that lasts no time is never reported. */
+static void settle_event(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)ctx;
+	struct svc_ref r;
+	memcpy(&r, payload, sizeof(r));
+	struct svc *S = r.S;
+	S->settle_ev = 0;
+	bool down = is_down(S);
+	if (down == S->down)
+		return;
+	dcs_time_t now = dcs_now(k);
+	struct dcs_results *res = S->L->w->res;
+	S->down = down;
+	if (down) {
+		S->down_since = now;
+		S->outages++;
+		dcs_event(res, now, "service_down", S->cfg->id, "%s",
+			  S->why_down ? S->why_down : "no client group reaches it");
+	} else {
+		S->down_ns += now - S->down_since;
+		dcs_event(res, now, "service_up", S->cfg->id, "available again after %.6g s",
+			  dcs_time_to_s(now - S->down_since));
+	}
+}
+
+static void request_settle(struct svc *S)
+{
+	if (is_down(S) == S->down || S->settle_ev)
+		return;
+	struct svc_ref r = {S, -1};
+	struct dcs_kernel *k = S->L->w->k;
+	S->settle_ev = dcs_schedule(k, dcs_now(k), settle_event, S->L, &r, sizeof(r));
+}
+
+/* The VM resumed after a stop of T seconds: the requests that arrived
+ * meanwhile (rps x T, uniformly over the stop) are answered now, each
+ * after its wait plus its group's round trip. */
+#define HELD_SLICES 16
+
+static void release_held(struct svc *S)
+{
+	struct dcs_l3 *L = S->L;
+	dcs_time_t now = dcs_now(L->w->k);
+	double T = dcs_time_to_s(now - S->paused_at);
+	S->paused_at = -1;
+	if (!(T > 0))
+		return;
+	S->held_requests += S->cfg->rps * T;
+	if (dcs_time_from_s(T) > S->held_max)
+		S->held_max = dcs_time_from_s(T);
+	for (size_t gi = 0; gi < S->cfg->n_clients; gi++) {
+		struct group *g = &S->g[gi];
+		ingress_weights(S, g, now, L->w1);
+		for (int x = 0; x < L->n_sites; x++) {
+			if (!(L->w1[x] > 0) || g->rtt_via[x] == DCS_TIME_NEVER)
+				continue;
+			double each = S->cfg->rps * g->share * L->w1[x] * T / HELD_SLICES;
+			for (int k = 0; k < HELD_SLICES; k++)
+				hist_add(S,
+					 dcs_time_to_ms(g->rtt_via[x]) +
+					     (k + 0.5) / HELD_SLICES * T * 1e3,
+					 each);
+		}
+	}
 }
 
 /* Re-reads the network, caches each group's RTTs, sets the trombone flows
@@ -426,7 +548,9 @@ static void refresh(struct svc *S)
 	struct dcs_l3 *L = S->L;
 	dcs_time_t now = dcs_now(L->w->k);
 	int v = vm_site(S);
-	bool vm_up = dcs_net_site_up(L->w->net, v);
+	S->why_down = down_reason(S, v);
+	bool vm_up = !S->why_down;
+	S->reached = false;
 	int e = S->cfg->gateway == DCS_GW_LOCALIZED ? v : S->gw;
 	S->v = v;
 	S->egress = e;
@@ -461,7 +585,9 @@ static void refresh(struct svc *S)
 		leg_set(S, &g->resp, v, e, c, d);
 		struct view gv = group_view(S, g, L->w1);
 		all_optimal &= strcmp(state_name(&gv), "optimal") == 0;
+		S->reached |= delivered > 1e-12;
 	}
+	request_settle(S);
 	if (S->moves > 0 && !S->optimal_reached && all_optimal) {
 		S->optimal_reached = true;
 		S->time_to_optimal_s = dcs_time_to_s(now - S->moved_at);
@@ -472,11 +598,6 @@ static void refresh(struct svc *S)
 }
 
 /* ---- mechanisms ---- */
-
-struct svc_ref {
-	struct svc *S;
-	int group;
-};
 
 /* An RHI host route from site r.group (a site index here) reaches the
  * clients (r.up) or is withdrawn from them. */
@@ -680,14 +801,37 @@ static void on_note(void *ctx, const struct dcs_note *n)
 	struct dcs_l3 *L = ctx;
 	for (size_t i = 0; i < L->n; i++) {
 		struct svc *S = &L->s[i];
-		if (n->kind == DCS_NOTE_VM_MOVED && n->index != S->cfg->vm)
+		bool vm_note = n->kind == DCS_NOTE_VM_MOVED || n->kind == DCS_NOTE_VM_PAUSED ||
+			       n->kind == DCS_NOTE_VM_RESUMED;
+		if (vm_note && (S->cfg->vm < 0 || n->index != S->cfg->vm))
+			continue;
+		if (n->kind == DCS_NOTE_SERVICE_SITE && n->index != S->cfg->cluster)
 			continue;
 		advance(S);
-		if (n->kind == DCS_NOTE_VM_MOVED)
+		switch (n->kind) {
+		case DCS_NOTE_VM_MOVED:
 			on_moved(S, n);
-		else
+			break;
+		case DCS_NOTE_SERVICE_SITE:
+			/* The cluster started its service at another site: clients
+			 * follow as after a VM's move. */
+			if (n->to >= 0 && n->to != S->v)
+				on_moved(S, n);
+			else
+				vrrp_check(S);
+			break;
+		case DCS_NOTE_VM_PAUSED:
+			S->paused_at = dcs_now(L->w->k);
+			break;
+		case DCS_NOTE_VM_RESUMED:
+			break;
+		default:
 			vrrp_check(S);
+			break;
+		}
 		refresh(S);
+		if (n->kind == DCS_NOTE_VM_RESUMED && S->paused_at >= 0)
+			release_held(S);
 	}
 }
 
@@ -820,7 +964,13 @@ static int svc_init(struct dcs_l3 *L, struct svc *S, const struct dcs_service_cf
 	const struct dcs_scenario *scn = L->w->scn;
 	S->L = L;
 	S->cfg = cfg;
-	S->home = scn->vms[cfg->vm].site;
+	if (cfg->vm >= 0) {
+		S->home = scn->vms[cfg->vm].site;
+	} else {
+		const struct dcs_cluster_cfg *c = &scn->clusters[cfg->cluster];
+		S->home = c->nodes[c->service_on >= 0 ? c->service_on : 0].site;
+	}
+	S->paused_at = -1;
 	S->gw = S->home;
 	S->v = S->egress = S->home;
 	S->ttl_eff_s = dcs_l3_dns_ttl_eff_s(cfg);
@@ -877,8 +1027,9 @@ static int l3_create(struct dcs_world *w, void **state)
 	for (size_t i = 0; i < L->n; i++)
 		if (svc_init(L, &L->s[i], &scn->services[i]) != 0)
 			goto fail;
-	static const enum dcs_note_kind kinds[] = {DCS_NOTE_VM_MOVED, DCS_NOTE_SITE_STATE,
-						   DCS_NOTE_PATHS_CHANGED};
+	static const enum dcs_note_kind kinds[] = {
+	    DCS_NOTE_VM_MOVED,   DCS_NOTE_SITE_STATE,    DCS_NOTE_PATHS_CHANGED, DCS_NOTE_VM_PAUSED,
+	    DCS_NOTE_VM_RESUMED, DCS_NOTE_STORAGE_STATE, DCS_NOTE_SERVICE_SITE};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!dcs_bus_subscribe(w->bus, kinds[i], on_note, L))
 			goto fail;
@@ -966,6 +1117,17 @@ static void l3_finish(struct dcs_world *w, void *state)
 			    dcs_vrrp_master_down_s(S->cfg->vrrp_priority, S->cfg->vrrp_advert_s),
 			    "s");
 		bottleneck_summary(S);
+		dcs_time_t end = dcs_now(w->k);
+		double down_s = dcs_time_to_s(S->down_ns + (S->down ? end - S->down_since : 0));
+		double dur = dcs_time_to_s(end);
+		dcs_summary(w->res, "service_availability", id, dur > 0 ? 1 - down_s / dur : 1,
+			    "ratio");
+		dcs_summary(w->res, "service_downtime_s", id, down_s, "s");
+		dcs_summary(w->res, "service_outages", id, S->outages, "count");
+		dcs_summary(w->res, "service_request_availability", id,
+			    dur > 0 ? 1 - S->unserved_weighted_s / dur : 1, "ratio");
+		dcs_summary(w->res, "service_held_requests", id, S->held_requests, "count");
+		dcs_summary(w->res, "service_held_max_ms", id, dcs_time_to_ms(S->held_max), "ms");
 	}
 }
 
@@ -984,6 +1146,18 @@ static const struct dcs_metric_def l3_metrics[] = {
      "95th percentile request round trip"},
     {"l3_vrrp_master_down_s", "s", DCS_BETTER_LOWER, DCS_METRIC_SETTING,
      "VRRP master-down interval: how long a backup waits before taking over"},
+    {"service_availability", "ratio", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "share of the run the service was available: its VM running (or its cluster running it), "
+     "its site up, its storage writable there and some client group reaching it"},
+    {"service_downtime_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "seconds the service was not available (the service_down to service_up intervals)"},
+    {"service_outages", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT, "times the service went down"},
+    {"service_request_availability", "ratio", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "share of the clients' requests answered (held requests count as answered, late)"},
+    {"service_held_requests", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "requests that waited while the service's VM was stopped for a switchover"},
+    {"service_held_max_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "the longest such wait: the longest stop of the service's VM"},
 };
 
 static const struct dcs_event_def l3_events[] = {
@@ -991,6 +1165,9 @@ static const struct dcs_event_def l3_events[] = {
      "every client group is on its optimal path again after a move"},
     {"events.csv", "ingress", DCS_SEV_INFO, "the ingress mechanism now enters at another site"},
     {"events.csv", "gateway", DCS_SEV_INFO, "the default gateway's master moved"},
+    {"events.csv", "service_down", DCS_SEV_FAILURE,
+     "a service is no longer available; the detail says why"},
+    {"events.csv", "service_up", DCS_SEV_GOOD, "a service is available again"},
 };
 
 static const struct dcs_metric_family l3_family = {

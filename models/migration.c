@@ -13,7 +13,12 @@
  * then stopped and the rest V_n goes as one more flow, and
  *   downtime = final copy time + one RTT + switchover_ms        (§5)
  * The VM runs at its new site from the end of the downtime
- * (dcs_world_move_vm, which the storage, L2 and L3 models hear).
+ * (dcs_world_move_vm, which the storage, L2 and L3 models hear).  During the
+ * downtime it is stopped for everyone (dcs_world_pause_vm / _resume_vm: its
+ * storage I/O and its service's requests wait; migrations.csv held_ios), and
+ * stun or auto-converge slow all of it by the factor they slow its dirtying
+ * (dcs_world_set_vm_speed, back to 1 when the migration ends); a VM lost in
+ * post-copy stays stopped.
  *
  * Stop rules by engine (live-migration.md §2, §0):
  * - vmotion: stop when V_n <= R x max_downtime (the 500 ms switchover goal,
@@ -181,6 +186,7 @@ struct mig {
 	double share_rate_Bps; /* the last round's rate when its link share held it */
 	bool no_progress;      /* a live round did not shrink the dirty set */
 	dcs_time_t downtime;
+	uint64_t held_at_stop, held_ios; /* the VM's storage I/O held by its pause */
 	enum outcome outcome;
 	enum outcome stop_reason; /* how pre-copy ended: converged/stunned/max_rounds */
 	struct dcs_flow *flow;
@@ -382,6 +388,7 @@ static void write_row(struct mig *m)
 	dcs_cell_num(t, m->xfer_s > 0 ? m->sent * 8 / m->xfer_s / 1e9 : 0);
 	dcs_cell_str(t, outcome_names[m->outcome]);
 	dcs_cell_str(t, main_limit(m) == DCS_LIMIT_NONE && !m->no_progress ? "" : limited_by(m));
+	dcs_cell_int(t, (int64_t)m->held_ios);
 	dcs_row_end(t);
 }
 
@@ -399,6 +406,7 @@ static void finish(struct mig *m, enum outcome o)
 	m->phase = PH_DONE;
 	m->outcome = o;
 	m->end = dcs_now(k);
+	dcs_world_set_vm_speed(w, m->vm, 1.0); /* stun and throttling end with the migration */
 	write_row(m);
 	if ((o == OUT_FAILED || o == OUT_ABORTED) && m->pc_start > 0)
 		dcs_event(w->res, m->end, "migration_end", m->label, "%s: %s", outcome_names[o],
@@ -435,12 +443,41 @@ static void drop_flow(struct mig *m)
 	dcs_flow_stop(net, f);
 }
 
+/* The guest stops for the final copy: its storage I/O and its service's
+ * requests wait (dcs_world_pause_vm) until resume_guest(). */
+static void pause_guest(struct mig *m)
+{
+	struct dcs_world *w = m->S->w;
+	m->held_at_stop = dcs_world_vm_held_ios(w, m->vm);
+	dcs_world_pause_vm(w, m->vm);
+}
+
+static void resume_guest(struct mig *m)
+{
+	struct dcs_world *w = m->S->w;
+	dcs_world_resume_vm(w, m->vm);
+	m->held_ios += dcs_world_vm_held_ios(w, m->vm) - m->held_at_stop;
+}
+
+/* Stun and auto-converge slow the whole guest: its I/O as much as its page
+ * dirtying (dcs_world_set_vm_speed). */
+static void set_guest_speed(struct mig *m)
+{
+	double rate = m->dirty_Bps * (1 - m->throttle);
+	if (rate > m->allowed_Bps)
+		rate = m->allowed_Bps;
+	double f = m->dirty_Bps > 0 ? rate / m->dirty_Bps : 1 - m->throttle;
+	dcs_world_set_vm_speed(m->S->w, m->vm, f);
+}
+
 static void fail(struct mig *m, enum outcome o, const char *why)
 {
 	struct dcs_kernel *k = m->S->w->k;
 	drop_flow(m);
-	if (m->phase == PH_STOP_COPY || m->phase == PH_RESUMING || m->phase == PH_POSTCOPY_SWITCH)
+	if (m->phase == PH_STOP_COPY || m->phase == PH_RESUMING || m->phase == PH_POSTCOPY_SWITCH) {
 		m->downtime = dcs_now(k) - m->stop_at; /* the guest resumes at the source */
+		resume_guest(m);
+	}
 	m->fail_why = why;
 	finish(m, o);
 }
@@ -452,6 +489,7 @@ static void resume_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	struct mig *m = ctx;
 	m->switch_ev = 0;
 	dcs_world_move_vm(m->S->w, m->vm, m->to);
+	resume_guest(m);
 	finish(m, m->stop_reason);
 }
 
@@ -516,6 +554,7 @@ static void start_stop_copy(struct mig *m, double pending, enum outcome reason)
 	m->stop_reason = reason;
 	m->stop_at = dcs_now(w->k);
 	m->round++;
+	pause_guest(m);
 	dcs_event(w->res, m->stop_at, "switchover", m->label,
 		  "guest stopped after %d live rounds; %.6g MiB left", m->live_rounds,
 		  pending / MIB);
@@ -578,6 +617,7 @@ static void postcopy_lost(struct mig *m, const char *why)
 	drop_flow(m);
 	m->fail_why = why;
 	m->pc_faults = -1; /* lost: no post-copy figures */
+	dcs_world_pause_vm(w, m->vm); /* stopped for good: its service is down */
 	dcs_event(w->res, dcs_now(w->k), "postcopy_lost", m->label,
 		  "VM lost: %s; %.6g MiB of its memory were left at %s when post-copy began", why,
 		  m->pc_pending / MIB, w->scn->sites[m->from].id);
@@ -604,6 +644,7 @@ static void postcopy_resume(struct dcs_kernel *k, void *ctx, const void *payload
 		postcopy_lost(m, "no DCI path when post-copy began");
 		return;
 	}
+	resume_guest(m);
 	double wire = m->pc_pending;
 	if (m->live_rounds == 0) { /* no pre-copy: zero pages still go as flags */
 		double normal = fmin(round_up_pages(m->used, S->P.page_bytes), m->pc_pending);
@@ -623,6 +664,7 @@ static void start_postcopy(struct mig *m, double pending)
 	m->stop_at = dcs_now(w->k);
 	m->round++;
 	m->pc_pending = pending;
+	pause_guest(m);
 	dcs_event(w->res, m->stop_at, "postcopy_start", m->label,
 		  "guest stopped after %d live rounds; it resumes at %s and fetches the %.6g MiB "
 		  "still at %s",
@@ -676,6 +718,7 @@ static void after_live_round(struct mig *m, double raw, double sent, double t_s,
 		if (m->throttle > QEMU_AC_MAX)
 			m->throttle = QEMU_AC_MAX;
 		m->slowed = true;
+		set_guest_speed(m);
 		dcs_event(w->res, dcs_now(w->k), "auto_converge", m->label,
 			  "guest throttled %.0f%%", m->throttle * 100);
 	}
@@ -709,6 +752,7 @@ static void after_live_round(struct mig *m, double raw, double sent, double t_s,
 			if (cap < m->allowed_Bps) {
 				m->allowed_Bps = cap;
 				m->slowed = true;
+				set_guest_speed(m);
 				dcs_event(w->res, dcs_now(w->k), "stun", m->label,
 					  "guest slowed to dirty at most %.6g MiB/s", cap / MIB);
 			}
@@ -1037,7 +1081,7 @@ static void migration_start(struct dcs_world *w, void *state)
 	struct mstate *S = state;
 	S->mig_tab = dcs_results_table(w->res, "migrations.csv",
 				       "vm,from,to,start_s,end_s,total_s,downtime_ms,rounds,"
-				       "bytes_sent,goodput_gbps,outcome,limited_by");
+				       "bytes_sent,goodput_gbps,outcome,limited_by,held_ios");
 	S->round_tab = dcs_results_table(w->res, "rounds.csv",
 					 "vm,round,start_s,end_s,bytes,dirty_bytes_at_end,phase");
 	for (size_t i = 0; i < S->n_plans; i++) {
@@ -1133,6 +1177,7 @@ static void migration_finish(struct dcs_world *w, void *state)
 			    "ms");
 		dcs_summary(w->res, "migration_rounds", m->label, m->live_rounds, "count");
 		dcs_summary(w->res, "migration_bytes", m->label, m->sent, "bytes");
+		dcs_summary(w->res, "migration_held_ios", m->label, (double)m->held_ios, "count");
 		dcs_summary_text(w->res, "migration_outcome", m->label, outcome_names[m->outcome],
 				 "");
 		if (m->pc_start > 0 && m->pc_faults < 0) {
@@ -1178,6 +1223,8 @@ static const struct dcs_metric_def migration_metrics[] = {
     {"migration_rounds", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT, "live pre-copy rounds"},
     {"migration_bytes", "bytes", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "memory bytes sent over the DCI"},
+    {"migration_held_ios", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "the VM's storage I/Os held while it was stopped for the switchover"},
     {"migration_outcome", "", DCS_BETTER_NEUTRAL, DCS_METRIC_LABEL,
      "converged, stunned, max_rounds, aborted or failed"},
     {"migration_postcopy_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,

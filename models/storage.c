@@ -3,13 +3,28 @@
  * storage is shared, mirrored or replicated across the DCI, and what happens
  * to I/O when the DCI, a site, an array or the witness fails.
  *
- * I/O.  Each workload issues Poisson arrivals (rate `iops`, share
- * `read_ratio` reads, `block_kib` each) from its site, or from wherever its
- * VM runs now.  An I/O costs two kernel events, its arrival and its
- * completion: the array queues (struct dcs_mcq, FIFO with `servers` servers,
- * exponential or fixed service of mean read_ms / write_ms) give each leg's
- * completion time at admission, so the completion event is scheduled at once
- * with the whole latency known, and the payload carries the issue time.
+ * I/O.  Each workload is a closed loop (SPEC §6.2; reference
+ * tcp-and-queues.md "Closed loops"): its host keeps at most `queue_depth` I/Os
+ * outstanding, and each of those slots thinks an exponential time of mean
+ * Z = queue_depth / iops, issues an I/O (share `read_ratio` reads,
+ * `block_kib` each) from the workload's site or from wherever its VM runs
+ * now, and waits for it.  `iops` is what the host offers (the loop's rate if
+ * storage answered at once); with response time R it achieves
+ * queue_depth / (R + Z) (Little's law), so when latency rises the achieved
+ * rate falls instead of a backlog growing.  With many slots the arrivals are
+ * Poisson at `iops`.  Stun slows the VM's slots (Z / speed); while its VM is
+ * stopped for a switchover a slot's I/O is held and issued when it resumes.
+ * An I/O costs two kernel events, its arrival and its completion: the array
+ * queues (struct dcs_mcq, FIFO with `servers` servers, exponential or fixed
+ * service of mean read_ms / write_ms) give each leg's completion time at
+ * admission, so the completion event is scheduled at once with the whole
+ * latency known, and the payload carries the issue time.
+ *
+ * Held I/O (a write waiting out a mirror freeze, any I/O waiting out its
+ * VM's pause) is counted once (storage_held_ios, the longest wait) and its
+ * latency, the wait included, goes to the disrupted phase of storage.csv;
+ * the steady-state figures (phase normal, the summary's means and
+ * percentiles) take only I/O that was never held.
  *
  * Latency of one I/O issued at site h whose volume is entered at array site S
  * (S = h when h has an array):
@@ -56,7 +71,10 @@
  * the flow carries its whole demand (no backlog can form); the backlog is
  * integrated whenever a write finds the flow short of its demand and at
  * every sample tick, so a dip shorter than the gap between two writes can be
- * missed.
+ * missed.  A synchronous channel short of its demand grows by the bytes the
+ * hosts actually sent, not the offered mean: their closed loops wait for
+ * each write, so its backlog never exceeds the sum of queue_depth x block of
+ * the workloads using it.
  *
  * Failures (active_active).  The mirror is up while both sites and arrays
  * are up and the array sites reach each other without transiting the
@@ -95,8 +113,11 @@
  * product table (sim/core/syncproducts.c, dci-facts.md §2.3; VPLEX/metro node 5 / 10 ms,
  * MetroCluster IP 7 ms and 700 km, vMSC 10 ms).  Array service figures (read
  * 0.5 ms, write 0.2 ms, 8 servers) are loader defaults for an all-flash
- * array with write cache, not sourced figures.  The formulas and the limits
- * of the model are in docs/models.md §3.
+ * array with write cache, not sourced figures.  queue_depth 32 (loader):
+ * VMware's per-LUN Disk.SchedNumReqOutstanding default and open-iscsi's
+ * node.session.queue_depth; Linux FC drivers range from 30 to 64 (lpfc
+ * lun_queue_depth 30, later 64; qla2xxx ql2xmaxqdepth 32, later 64).  The
+ * formulas and the limits of the model are in docs/models.md §3.
  */
 #include <math.h>
 #include <stdio.h>
@@ -150,7 +171,10 @@ struct wl {
 	int idx;
 	char name[80];
 	gsl_rng *rng;
-	double gap_mean_ns;
+	double think_ns; /* mean think time of one slot: queue_depth / iops / speed */
+	int depth;       /* slots: I/Os outstanding at most */
+	double speed;    /* its VM's speed (stun, auto-converge) */
+	bool paused;     /* its VM is stopped: arrivals are held until it resumes */
 	double read_ratio;
 	double bytes;
 	int rtt_n[2];      /* protocol round trips: read, write */
@@ -160,9 +184,13 @@ struct wl {
 	int home_site; /* VM workloads: where the VM started */
 	int primary;   /* shared / async: the array holding its volume */
 	struct plan plan;
-	int64_t lat_sum_ns[2]; /* per op, for the workload's mean */
+	int64_t lat_sum_ns[2]; /* per op, steady state, for the workload's mean */
 	uint64_t lat_n[2];
 	struct dcs_lathist *phase[2][2]; /* VM workloads: [before/after move][op] */
+	struct dcs_lathist *writes;      /* steady-state writes */
+	uint64_t done;                   /* I/Os completed, held ones included */
+	uint64_t held, pause_held;       /* I/Os that waited out a freeze or a pause */
+	dcs_time_t held_max;             /* the longest such wait */
 };
 
 struct arr {
@@ -188,6 +216,9 @@ struct chan {
 	struct dcs_flow *f;
 	double offered, frames_ps; /* bytes/s and FC frames/s offered */
 	double next_offered, next_frames;
+	double outstanding,
+	    next_outstanding; /* bytes the hosts using it keep outstanding at most */
+	double issued;        /* synchronous: bytes the hosts sent on it since the last update */
 	double cap; /* demand cap: FC credits, INFINITY otherwise */
 	bool draining;
 	double backlog, sent_upd, off_cum, carried;
@@ -222,10 +253,16 @@ struct spath {
 	double cap_Bps, km;
 };
 
+/* An I/O waiting out a mirror freeze (a write, at the site it was issued
+ * from) or its VM's pause (issued from wherever the VM runs on resume). */
+enum hold_kind { HOLD_FREEZE, HOLD_PAUSE };
+
 struct held {
 	dcs_time_t t_issue;
 	int wl;
 	int site;
+	int8_t op;
+	int8_t kind;
 };
 
 struct sto {
@@ -242,8 +279,10 @@ struct sto {
 	int *path_links;
 	struct spath *sp; /* [a * n_sites + b] */
 	/* per site */
-	struct dcs_lathist *hist; /* [site * 2 + op] */
-	uint64_t *failed, *divergent;
+	struct dcs_lathist *hist; /* [(site * 2 + op) * 2 + phase]: 0 normal, 1 disrupted (held) */
+	uint64_t *failed, *divergent, *held_ios;
+	dcs_time_t *held_max;
+	int8_t *wstate; /* what the last DCS_NOTE_STORAGE_STATE said: plan kind of a write */
 	dcs_time_t *unavail_ns, *unavail_since;
 	bool *unavail_now, *relevant;
 	/* channels, [src * n_sites + dst], created on first use */
@@ -280,6 +319,7 @@ struct done_msg {
 	uint32_t epoch;
 	int32_t site;
 	int32_t op;
+	int32_t held; /* it waited out a freeze or a pause: the disrupted phase */
 };
 
 static void oom(void)
@@ -568,7 +608,15 @@ static void chan_update(struct sto *m, struct chan *ch)
 	ch->t_upd = now;
 	ch->carried += carried;
 	ch->off_cum += ch->offered * dt;
-	ch->backlog += ch->offered * dt - carried;
+	/* A synchronous channel short of its demand queues what the hosts'
+	 * closed loops actually sent, so it never holds more than their queue
+	 * depths allow (while its flow carries the whole demand no backlog
+	 * forms); the asynchronous replication takes the offered rate. */
+	bool whole = ch->f && !ch->draining && dcs_flow_rate_Bps(ch->f) >= ch->offered * (1 - 1e-9);
+	ch->backlog += (ch->async ? ch->offered * dt : whole ? carried : ch->issued) - carried;
+	ch->issued = 0;
+	if (!ch->async && ch->backlog > ch->outstanding)
+		ch->backlog = ch->outstanding;
 	if (ch->backlog < BACKLOG_EPS)
 		ch->backlog = 0;
 	if (ch->backlog > ch->max_backlog)
@@ -620,6 +668,7 @@ static void chan_set_offered(struct sto *m, struct chan *ch, double offered, dou
 		/* A synchronous channel that stops carrying writes has none left
 		 * to deliver: they were held, failed or are resynchronised. */
 		ch->backlog = 0;
+		ch->issued = 0;
 		ch->bp_n = 0;
 	}
 	if (ch->backlog == 0)
@@ -856,11 +905,22 @@ static int wl_site(const struct sto *m, const struct wl *wl)
 
 /* ---- recording ---- */
 
-static void record(struct sto *m, struct wl *wl, int site, int op, dcs_time_t lat)
+static struct dcs_lathist *site_hist(struct sto *m, int site, int op, bool disrupted)
 {
-	dcs_lathist_add(&m->hist[site * 2 + op], lat);
+	return &m->hist[(site * 2 + op) * 2 + disrupted];
+}
+
+/* A completed I/O: steady-state figures take only I/O that was never held. */
+static void record(struct sto *m, struct wl *wl, int site, int op, dcs_time_t lat, bool held)
+{
+	dcs_lathist_add(site_hist(m, site, op, held), lat);
+	wl->done++;
+	if (held)
+		return;
 	wl->lat_sum_ns[op] += lat;
 	wl->lat_n[op]++;
+	if (op == DCS_OP_WRITE)
+		dcs_lathist_add(wl->writes, lat);
 	if (wl->cfg->vm >= 0) {
 		int ph = site != wl->home_site;
 		if (!wl->phase[ph][op]) {
@@ -881,7 +941,9 @@ static void count_write(struct sto *m, const struct wl *wl, int site, const stru
 		m->aa.missed[array] += wl->bytes;
 }
 
-static void hold(struct sto *m, dcs_time_t t_issue, int wl, int site)
+/* Holds an I/O; `again` when it was held before (it is counted once). */
+static void hold(struct sto *m, struct wl *wl, dcs_time_t t_issue, int site, int op,
+		 enum hold_kind kind, bool again)
 {
 	if (m->n_held == m->cap_held) {
 		size_t cap = m->cap_held ? 2 * m->cap_held : 1024;
@@ -891,35 +953,151 @@ static void hold(struct sto *m, dcs_time_t t_issue, int wl, int site)
 		m->held = h;
 		m->cap_held = cap;
 	}
-	m->held[m->n_held++] = (struct held){t_issue, wl, site};
+	m->held[m->n_held++] = (struct held){t_issue, wl->idx, site, (int8_t)op, (int8_t)kind};
+	if (again)
+		return;
+	wl->held++;
+	wl->pause_held += kind == HOLD_PAUSE;
+	m->held_ios[site]++;
 }
 
-/* Held writes complete (healed: plus their remote leg), or fail. */
+/* An I/O leaves the hold after waiting since t_issue. */
+static void unhold(struct sto *m, struct wl *wl, int site, dcs_time_t t_issue)
+{
+	dcs_time_t wait = now_of(m) - t_issue;
+	if (wait > wl->held_max)
+		wl->held_max = wait;
+	if (wait > m->held_max[site])
+		m->held_max[site] = wait;
+}
+
+/* ---- the closed loop: slots think, issue, wait for completion ---- */
+
+static dcs_time_t draw_exp_ns(gsl_rng *r, double mean_ns)
+{
+	/* A tiny rate (iops 1e-12) draws gaps beyond any horizon, and beyond
+	 * int64: capped at 2^62 ns (146 years; horizons are at most 1e9 s). */
+	double ns = gsl_ran_exponential(r, mean_ns) + 0.5;
+	return ns < 0x1p62 ? (dcs_time_t)ns : (dcs_time_t)1 << 62;
+}
+
+static void on_arrival(struct dcs_kernel *k, void *ctx, const void *payload);
+
+/* A slot that is free at `from` thinks, then issues its next I/O, unless
+ * the workload has stopped by then. */
+static void think(struct sto *m, struct wl *wl, dcs_time_t from)
+{
+	dcs_time_t next = from + draw_exp_ns(wl->rng, wl->think_ns);
+	if (next < wl->t_off && next <= m->w->horizon)
+		dcs_schedule(m->w->k, next, on_arrival, wl, NULL, 0);
+}
+
+static void on_done(struct dcs_kernel *k, void *ctx, const void *payload);
+
+/* Admits an I/O to the arrays of its plan now and schedules its completion. */
+static void serve(struct sto *m, struct wl *wl, int site, int op, const struct opplan *o,
+		  dcs_time_t t_issue, bool held)
+{
+	dcs_time_t now = now_of(m), done = now;
+	for (int l = 0; l < o->nlegs; l++) {
+		struct arr *a = &m->arr[o->leg[l].array];
+		dcs_time_t service =
+		    a->fixed ? (dcs_time_t)a->mean_ns[op] : draw_exp_ns(a->rng, a->mean_ns[op]);
+		dcs_time_t t = dcs_mcq_admit(&a->q, now, service) + o->leg[l].extra +
+			       chan_delay(m, o->leg[l].chan);
+		if (t > done)
+			done = t;
+		if (o->leg[l].chan >= 0)
+			m->chans[o->leg[l].chan]->issued += wl->bytes;
+	}
+	done += chan_delay(m, o->access_chan);
+	if (o->access_chan >= 0)
+		m->chans[o->access_chan]->issued += wl->bytes;
+	if (o->async_chan >= 0)
+		chan_delay(m, o->async_chan); /* keeps the backlog current */
+	if (op == DCS_OP_WRITE && (o->divergent || o->one_sided))
+		count_write(m, wl, site, o, o->leg[0].array);
+	struct done_msg d = {
+	    .t_issue = t_issue, .epoch = m->epoch, .site = site, .op = op, .held = held};
+	dcs_schedule(m->w->k, done, on_done, wl, &d, sizeof(d));
+}
+
+/* Issues an I/O from wherever the workload's host is now; `held` when it
+ * already waited out a pause. */
+static void issue(struct sto *m, struct wl *wl, int op, dcs_time_t t_issue, bool held)
+{
+	int site = wl_site(m, wl);
+	const struct opplan *o = &plan_get(m, wl, site)->op[op];
+	m->relevant[site] = true;
+	switch (o->kind) {
+	case PLAN_SERVE:
+		serve(m, wl, site, op, o, t_issue, held);
+		return;
+	case PLAN_HOLD:
+		hold(m, wl, t_issue, site, op, HOLD_FREEZE, held);
+		return;
+	case PLAN_FAIL:
+		m->failed[site]++;
+		break;
+	case PLAN_IDLE:
+		break;
+	}
+	think(m, wl, now_of(m)); /* refused at once: the slot is free again */
+}
+
+/* After a pass over the first n held I/Os that kept `keep` of them in
+ * place: the ones held again during the pass (appended after n) follow. */
+static void drop_released(struct sto *m, size_t keep, size_t n)
+{
+	if (m->n_held > n)
+		memmove(m->held + keep, m->held + n, (m->n_held - n) * sizeof(*m->held));
+	m->n_held = keep + (m->n_held - n);
+}
+
+/* Held I/O of the mirror freeze completes (healed: plus its remote leg) or
+ * fails, now that the mirror's state is decided. */
 static void resolve_held(struct sto *m)
 {
-	dcs_time_t now = now_of(m);
-	size_t keep = 0;
-	for (size_t k = 0; k < m->n_held; k++) {
+	size_t keep = 0, n = m->n_held;
+	/* Released I/O may be held again (appended): look at the first n only. */
+	for (size_t k = 0; k < n; k++) {
 		struct held h = m->held[k];
 		struct wl *wl = &m->wls[h.wl];
+		if (h.kind != HOLD_FREEZE) {
+			m->held[keep++] = h;
+			continue;
+		}
 		struct opplan o;
-		plan_op(m, wl, h.site, DCS_OP_WRITE, &o);
+		plan_op(m, wl, h.site, h.op, &o);
 		if (o.kind == PLAN_HOLD) {
 			m->held[keep++] = h;
 			continue;
 		}
-		if (o.kind != PLAN_SERVE) {
+		unhold(m, wl, h.site, h.t_issue);
+		if (o.kind == PLAN_SERVE) {
+			serve(m, wl, h.site, h.op, &o, h.t_issue, true);
+		} else {
 			m->failed[h.site]++;
+			think(m, wl, now_of(m));
+		}
+	}
+	drop_released(m, keep, n);
+}
+
+/* The VM of `wl` resumed: what it held is issued now, from its new site. */
+static void release_paused(struct sto *m, struct wl *wl)
+{
+	size_t keep = 0, n = m->n_held;
+	for (size_t k = 0; k < n; k++) {
+		struct held h = m->held[k];
+		if (h.kind != HOLD_PAUSE || h.wl != wl->idx) {
+			m->held[keep++] = h;
 			continue;
 		}
-		dcs_time_t extra = 0;
-		for (int l = 0; l < o.nlegs; l++)
-			if (o.leg[l].extra > extra)
-				extra = o.leg[l].extra;
-		record(m, wl, h.site, DCS_OP_WRITE, now + extra - h.t_issue);
-		count_write(m, wl, h.site, &o, o.leg[0].array);
+		unhold(m, wl, h.site, h.t_issue);
+		issue(m, wl, h.op, h.t_issue, true);
 	}
-	m->n_held = keep;
+	drop_released(m, keep, n);
 }
 
 /* ---- events: arrivals and completions ---- */
@@ -936,69 +1114,42 @@ static void on_done(struct dcs_kernel *k, void *ctx, const void *payload)
 		struct opplan o;
 		plan_op(m, wl, d.site, d.op, &o);
 		if (o.kind == PLAN_HOLD) {
-			hold(m, d.t_issue, wl->idx, d.site);
+			hold(m, wl, d.t_issue, d.site, d.op, HOLD_FREEZE, d.held);
 			return;
 		}
 		if (o.kind != PLAN_SERVE) {
 			m->failed[d.site]++;
+			think(m, wl, dcs_now(k));
 			return;
 		}
 	}
-	record(m, wl, d.site, d.op, dcs_now(k) - d.t_issue);
+	record(m, wl, d.site, d.op, dcs_now(k) - d.t_issue, d.held);
+	think(m, wl, dcs_now(k));
 }
 
-static dcs_time_t draw_exp_ns(gsl_rng *r, double mean_ns)
-{
-	/* A tiny rate (iops 1e-12) draws gaps beyond any horizon, and beyond
-	 * int64: capped at 2^62 ns (146 years; horizons are at most 1e9 s). */
-	double ns = gsl_ran_exponential(r, mean_ns) + 0.5;
-	return ns < 0x1p62 ? (dcs_time_t)ns : (dcs_time_t)1 << 62;
-}
-
+/* A slot's think time ended: it issues an I/O, or holds it while its VM is
+ * stopped. */
 static void on_arrival(struct dcs_kernel *k, void *ctx, const void *payload)
 {
 	(void)payload;
 	struct wl *wl = ctx;
 	struct sto *m = wl->m;
-	dcs_time_t now = dcs_now(k);
-	if (now >= wl->t_off)
+	if (dcs_now(k) >= wl->t_off)
 		return;
-	dcs_time_t next = now + draw_exp_ns(wl->rng, wl->gap_mean_ns);
-	if (next < wl->t_off)
-		dcs_schedule(k, next, on_arrival, wl, NULL, 0);
-	int site = wl_site(m, wl);
 	int op = gsl_rng_uniform(wl->rng) < wl->read_ratio ? DCS_OP_READ : DCS_OP_WRITE;
-	const struct opplan *o = &plan_get(m, wl, site)->op[op];
-	m->relevant[site] = true;
-	switch (o->kind) {
-	case PLAN_SERVE:
-		break;
-	case PLAN_HOLD:
-		hold(m, now, wl->idx, site);
-		return;
-	case PLAN_FAIL:
-		m->failed[site]++;
-		return;
-	case PLAN_IDLE:
+	if (wl->paused) {
+		hold(m, wl, dcs_now(k), wl_site(m, wl), op, HOLD_PAUSE, false);
 		return;
 	}
-	dcs_time_t done = now;
-	for (int l = 0; l < o->nlegs; l++) {
-		struct arr *a = &m->arr[o->leg[l].array];
-		dcs_time_t service =
-		    a->fixed ? (dcs_time_t)a->mean_ns[op] : draw_exp_ns(a->rng, a->mean_ns[op]);
-		dcs_time_t t = dcs_mcq_admit(&a->q, now, service) + o->leg[l].extra +
-			       chan_delay(m, o->leg[l].chan);
-		if (t > done)
-			done = t;
-	}
-	done += chan_delay(m, o->access_chan);
-	if (o->async_chan >= 0)
-		chan_delay(m, o->async_chan); /* keeps the backlog current */
-	if (op == DCS_OP_WRITE && (o->divergent || o->one_sided))
-		count_write(m, wl, site, o, o->leg[0].array);
-	struct done_msg d = {.t_issue = now, .epoch = m->epoch, .site = site, .op = op};
-	dcs_schedule(k, done, on_done, wl, &d, sizeof(d));
+	issue(m, wl, op, dcs_now(k), false);
+}
+
+/* The workload's slots start thinking. */
+static void start_slots(struct sto *m, struct wl *wl)
+{
+	wl->active = true;
+	for (int i = 0; i < wl->depth; i++)
+		think(m, wl, now_of(m));
 }
 
 /* ---- reacting to the world ---- */
@@ -1008,7 +1159,8 @@ static void recompute_offered(struct sto *m)
 	size_t nn = (size_t)m->n_sites * (size_t)m->n_sites;
 	for (size_t c = 0; c < nn; c++)
 		if (m->chans[c])
-			m->chans[c]->next_offered = m->chans[c]->next_frames = 0;
+			m->chans[c]->next_offered = m->chans[c]->next_frames =
+			    m->chans[c]->next_outstanding = 0;
 	for (size_t i = 0; i < m->n_wls; i++) {
 		struct wl *wl = &m->wls[i];
 		if (!wl->active)
@@ -1019,7 +1171,9 @@ static void recompute_offered(struct sto *m)
 			const struct opplan *o = &p->op[op];
 			if (o->kind != PLAN_SERVE)
 				continue;
-			double ios = wl->cfg->iops *
+			/* The offered rate, slowed with the VM and nothing while it
+			 * is paused. */
+			double ios = (wl->paused ? 0 : wl->cfg->iops * wl->speed) *
 				     (op == DCS_OP_READ ? wl->read_ratio : 1 - wl->read_ratio);
 			int cs[4] = {o->access_chan, o->async_chan, -1, -1};
 			for (int l = 0; l < o->nlegs; l++)
@@ -1029,6 +1183,7 @@ static void recompute_offered(struct sto *m)
 					continue;
 				m->chans[cs[c]]->next_offered += ios * wl->bytes;
 				m->chans[cs[c]]->next_frames += ios * frames;
+				m->chans[cs[c]]->next_outstanding += wl->depth * wl->bytes;
 			}
 		}
 	}
@@ -1037,6 +1192,8 @@ static void recompute_offered(struct sto *m)
 		if (!ch)
 			continue;
 		chan_transport(m, ch);
+		chan_update(m, ch);
+		ch->outstanding = ch->next_outstanding;
 		chan_set_offered(m, ch, ch->next_offered, ch->next_frames);
 		bool r = reach(m, ch->src, ch->dst);
 		if (ch->async && ch->used && r != ch->reachable)
@@ -1057,6 +1214,26 @@ static void update_unavailable(struct sto *m)
 		struct opplan o;
 		plan_op(m, NULL, s, DCS_OP_WRITE, &o);
 		m->unavail_now[s] = o.kind == PLAN_HOLD || o.kind == PLAN_FAIL;
+	}
+}
+
+/* Tells the other models where hosts may write now (DCS_NOTE_STORAGE_STATE),
+ * for each site whose answer changed. */
+static void publish_writable(struct sto *m)
+{
+	for (int s = 0; s < m->n_sites; s++) {
+		struct opplan o;
+		plan_op(m, NULL, s, DCS_OP_WRITE, &o);
+		enum plan_kind was = (enum plan_kind)m->wstate[s];
+		m->wstate[s] = (int8_t)o.kind;
+		if ((was == PLAN_SERVE) == (o.kind == PLAN_SERVE) &&
+		    (was == PLAN_HOLD) == (o.kind == PLAN_HOLD))
+			continue;
+		struct dcs_note n = {.kind = DCS_NOTE_STORAGE_STATE,
+				     .index = s,
+				     .up = o.kind == PLAN_SERVE,
+				     .degraded = o.kind == PLAN_HOLD};
+		dcs_bus_publish(m->w->bus, &n);
 	}
 }
 
@@ -1309,6 +1486,7 @@ static void refresh(struct sto *m)
 	recompute_offered(m);
 	update_unavailable(m);
 	sync_check(m);
+	publish_writable(m);
 }
 
 static void on_note(void *ctx, const struct dcs_note *n)
@@ -1334,6 +1512,24 @@ static void on_note(void *ctx, const struct dcs_note *n)
 		if (m->started)
 			recompute_offered(m);
 		return;
+	case DCS_NOTE_VM_PAUSED:
+	case DCS_NOTE_VM_RESUMED:
+	case DCS_NOTE_VM_SPEED:
+		/* The VM's workloads hold their arrivals while it is stopped and
+		 * issue them when it resumes; stun slows their think times. */
+		for (size_t i = 0; i < m->n_wls; i++) {
+			struct wl *wl = &m->wls[i];
+			if (wl->cfg->vm != n->index)
+				continue;
+			wl->paused = !n->up;
+			wl->speed = n->factor > 0 ? n->factor : 1.0;
+			wl->think_ns = 1e9 * wl->depth / wl->cfg->iops / wl->speed;
+			if (n->kind == DCS_NOTE_VM_RESUMED)
+				release_paused(m, wl);
+		}
+		if (m->started)
+			recompute_offered(m);
+		return;
 	default:
 		break;
 	}
@@ -1344,9 +1540,9 @@ static void on_note(void *ctx, const struct dcs_note *n)
 static void wl_on(struct dcs_kernel *k, void *ctx, const void *payload)
 {
 	(void)payload;
+	(void)k;
 	struct wl *wl = ctx;
-	wl->active = true;
-	dcs_schedule_in(k, draw_exp_ns(wl->rng, wl->gap_mean_ns), on_arrival, wl, NULL, 0);
+	start_slots(wl->m, wl);
 	refresh(wl->m);
 }
 
@@ -1405,6 +1601,16 @@ static bool q_site_writable(void *ctx, int site)
 	return o.kind == PLAN_SERVE;
 }
 
+static uint64_t q_vm_held_ios(void *ctx, int vm)
+{
+	const struct sto *m = ctx;
+	uint64_t n = 0;
+	for (size_t i = 0; i < m->n_wls; i++)
+		if (m->wls[i].cfg->vm == vm)
+			n += m->wls[i].pause_held;
+	return n;
+}
+
 /* ---- lifecycle ---- */
 
 static void sto_destroy(void *state)
@@ -1419,6 +1625,9 @@ static void sto_destroy(void *state)
 			for (int p = 0; p < 2; p++)
 				for (int op = 0; op < 2; op++)
 					free(m->wls[i].phase[p][op]);
+	if (m->wls)
+		for (size_t i = 0; i < m->n_wls; i++)
+			free(m->wls[i].writes);
 	if (m->chans) {
 		size_t nn = (size_t)m->n_sites * (size_t)m->n_sites;
 		for (size_t c = 0; c < nn; c++)
@@ -1431,6 +1640,9 @@ static void sto_destroy(void *state)
 	free(m->sp);
 	free(m->hist);
 	free(m->failed);
+	free(m->held_ios);
+	free(m->held_max);
+	free(m->wstate);
 	free(m->divergent);
 	free(m->unavail_ns);
 	free(m->unavail_since);
@@ -1457,8 +1669,11 @@ static int sto_create(struct dcs_world *w, void **state)
 	m->array_at = malloc(ns * sizeof(int));
 	m->path_links = calloc(scn->n_links + 1, sizeof(int));
 	m->sp = calloc(nn, sizeof(struct spath));
-	m->hist = calloc(2 * ns, sizeof(struct dcs_lathist));
+	m->hist = calloc(4 * ns, sizeof(struct dcs_lathist));
 	m->failed = calloc(ns, sizeof(uint64_t));
+	m->held_ios = calloc(ns, sizeof(uint64_t));
+	m->held_max = calloc(ns, sizeof(dcs_time_t));
+	m->wstate = calloc(ns, sizeof(int8_t));
 	m->divergent = calloc(ns, sizeof(uint64_t));
 	m->unavail_ns = calloc(ns, sizeof(dcs_time_t));
 	m->unavail_since = calloc(ns, sizeof(dcs_time_t));
@@ -1466,12 +1681,14 @@ static int sto_create(struct dcs_world *w, void **state)
 	m->relevant = calloc(ns, sizeof(bool));
 	m->chans = calloc(nn, sizeof(struct chan *));
 	m->wls = calloc(cfg->n_workloads + 1, sizeof(struct wl));
-	if (!m->array_at || !m->path_links || !m->sp ||
-	    !m->hist || !m->failed || !m->divergent || !m->unavail_ns || !m->unavail_since ||
+	if (!m->array_at || !m->path_links || !m->sp || !m->hist || !m->failed || !m->divergent ||
+	    !m->unavail_ns || !m->unavail_since || !m->held_ios || !m->held_max || !m->wstate ||
 	    !m->unavail_now || !m->relevant || !m->chans || !m->wls)
 		goto fail;
-	for (size_t s = 0; s < ns; s++)
+	for (size_t s = 0; s < ns; s++) {
 		m->array_at[s] = -1;
+		m->wstate[s] = PLAN_SERVE; /* what other models assume until told */
+	}
 	char name[64];
 	for (int i = 0; i < m->n_arrays; i++) {
 		const struct dcs_array_cfg *a = &cfg->arrays[i];
@@ -1512,7 +1729,12 @@ static int sto_create(struct dcs_world *w, void **state)
 		wl->rng = dcs_rng(w->k, name);
 		if (!wl->rng)
 			goto fail;
-		wl->gap_mean_ns = 1e9 / c->iops;
+		wl->depth = c->queue_depth;
+		wl->think_ns = 1e9 * c->queue_depth / c->iops;
+		wl->speed = 1.0;
+		wl->writes = calloc(1, sizeof(struct dcs_lathist));
+		if (!wl->writes)
+			goto fail;
 		wl->read_ratio = c->read_ratio;
 		wl->bytes = c->block_kib * 1024.0;
 		wl->rtt_n[DCS_OP_READ] = dcs_storage_read_round_trips(cfg, wl->bytes);
@@ -1540,13 +1762,15 @@ static int sto_create(struct dcs_world *w, void **state)
 	}
 	m->aa.st = AA_MIRROR;
 	m->sample_ns = dcs_time_from_s(scn->output.sample_s);
-	static const enum dcs_note_kind kinds[] = {DCS_NOTE_LINK_STATE,    DCS_NOTE_SITE_STATE,
-						   DCS_NOTE_PATHS_CHANGED, DCS_NOTE_VM_MOVED,
-						   DCS_NOTE_ARRAY_STATE,   DCS_NOTE_WITNESS_STATE};
+	static const enum dcs_note_kind kinds[] = {
+	    DCS_NOTE_LINK_STATE, DCS_NOTE_SITE_STATE,  DCS_NOTE_PATHS_CHANGED,
+	    DCS_NOTE_VM_MOVED,   DCS_NOTE_ARRAY_STATE, DCS_NOTE_WITNESS_STATE,
+	    DCS_NOTE_VM_PAUSED,  DCS_NOTE_VM_RESUMED,  DCS_NOTE_VM_SPEED};
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (!dcs_bus_subscribe(w->bus, kinds[k], on_note, m))
 			goto fail;
 	w->q.site_writable = q_site_writable;
+	w->q.vm_held_ios = q_vm_held_ios;
 	w->q.storage_ctx = m;
 	*state = m;
 	return 0;
@@ -1563,9 +1787,7 @@ static void sto_start(struct dcs_world *w, void *state)
 		if (wl->t_on > w->horizon)
 			continue;
 		if (wl->t_on == 0) {
-			wl->active = true;
-			dcs_schedule(w->k, draw_exp_ns(wl->rng, wl->gap_mean_ns), on_arrival, wl,
-				     NULL, 0);
+			start_slots(m, wl);
 		} else {
 			dcs_schedule(w->k, wl->t_on, wl_on, wl, NULL, 0);
 		}
@@ -1622,6 +1844,31 @@ static void chan_bottleneck_summary(struct sto *m, struct chan *ch, const char *
 	}
 }
 
+static void latency_row(struct dcs_table *t, const char *site, const char *op, const char *phase,
+			const struct dcs_lathist *h)
+{
+	if (h->n == 0)
+		return;
+	dcs_row_begin(t);
+	dcs_cell_str(t, site);
+	dcs_cell_str(t, op);
+	dcs_cell_str(t, phase);
+	dcs_cell_int(t, (int64_t)h->n);
+	dcs_cell_num(t, dcs_lathist_mean_ns(h) / 1e6);
+	dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.50) / 1e6);
+	dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.95) / 1e6);
+	dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.99) / 1e6);
+	dcs_cell_num(t, (double)h->max_ns / 1e6);
+	dcs_row_end(t);
+}
+
+/* Seconds the workload was issuing I/O by the end of the run. */
+static double wl_active_s(const struct sto *m, const struct wl *wl)
+{
+	dcs_time_t end = now_of(m), off = wl->t_off < end ? wl->t_off : end;
+	return off > wl->t_on ? dcs_time_to_s(off - wl->t_on) : 0;
+}
+
 static void sto_finish(struct dcs_world *w, void *state)
 {
 	struct sto *m = state;
@@ -1629,38 +1876,42 @@ static void sto_finish(struct dcs_world *w, void *state)
 	update_unavailable(m);
 	static const char *const op_name[2] = {"read", "write"};
 	struct dcs_table *t = dcs_results_table(
-	    res, "storage.csv", "site,op,count,mean_ms,p50_ms,p95_ms,p99_ms,max_ms");
+	    res, "storage.csv", "site,op,phase,count,mean_ms,p50_ms,p95_ms,p99_ms,max_ms");
 	char metric[96];
+	struct dcs_lathist *all = calloc(1, sizeof(*all));
+	if (!all)
+		oom();
 	for (int s = 0; s < m->n_sites; s++) {
 		for (int op = 0; op < 2; op++) {
-			const struct dcs_lathist *h = &m->hist[s * 2 + op];
-			if (h->n == 0)
-				continue;
-			dcs_row_begin(t);
-			dcs_cell_str(t, site_id(m, s));
-			dcs_cell_str(t, op_name[op]);
-			dcs_cell_int(t, (int64_t)h->n);
-			dcs_cell_num(t, dcs_lathist_mean_ns(h) / 1e6);
-			dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.50) / 1e6);
-			dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.95) / 1e6);
-			dcs_cell_num(t, dcs_lathist_quantile_ns(h, 0.99) / 1e6);
-			dcs_cell_num(t, (double)h->max_ns / 1e6);
-			dcs_row_end(t);
+			const struct dcs_lathist *normal = site_hist(m, s, op, false),
+						 *disrupted = site_hist(m, s, op, true);
+			dcs_lathist_clear(all);
+			dcs_lathist_merge(all, normal);
+			dcs_lathist_merge(all, disrupted);
+			latency_row(t, site_id(m, s), op_name[op], "all", all);
+			latency_row(t, site_id(m, s), op_name[op], "normal", normal);
+			latency_row(t, site_id(m, s), op_name[op], "disrupted", disrupted);
 		}
 	}
+	free(all);
 	for (int s = 0; s < m->n_sites; s++) {
 		if (!m->relevant[s])
 			continue;
 		const char *id = site_id(m, s);
 		for (int op = 0; op < 2; op++) {
-			const struct dcs_lathist *h = &m->hist[s * 2 + op];
+			const struct dcs_lathist *h = site_hist(m, s, op, false);
 			if (h->n == 0)
 				continue;
 			snprintf(metric, sizeof(metric), "storage_%s_mean_ms", op_name[op]);
 			summary_ms(m, metric, id, dcs_lathist_mean_ns(h));
+			snprintf(metric, sizeof(metric), "storage_%s_p50_ms", op_name[op]);
+			summary_ms(m, metric, id, dcs_lathist_quantile_ns(h, 0.50));
 			snprintf(metric, sizeof(metric), "storage_%s_p99_ms", op_name[op]);
 			summary_ms(m, metric, id, dcs_lathist_quantile_ns(h, 0.99));
 		}
+		dcs_summary(res, "storage_held_ios", id, (double)m->held_ios[s], "count");
+		if (m->held_ios[s] > 0)
+			summary_ms(m, "storage_held_max_ms", id, (double)m->held_max[s]);
 		dcs_summary(res, "storage_unavailable_s", id, dcs_time_to_s(m->unavail_ns[s]), "s");
 		dcs_summary(res, "storage_failed_ios", id, (double)m->failed[s], "count");
 		if (m->cfg->mode == DCS_STORAGE_ACTIVE_ACTIVE)
@@ -1669,6 +1920,11 @@ static void sto_finish(struct dcs_world *w, void *state)
 	}
 	for (size_t i = 0; i < m->n_wls; i++) {
 		struct wl *wl = &m->wls[i];
+		double active = wl_active_s(m, wl);
+		dcs_summary(res, "storage_queue_depth", wl->name, wl->depth, "count");
+		dcs_summary(res, "storage_offered_iops", wl->name, wl->cfg->iops, "IOPS");
+		dcs_summary(res, "storage_achieved_iops", wl->name,
+			    active > 0 ? (double)wl->done / active : 0, "IOPS");
 		dcs_summary(res, "storage_write_round_trips", wl->name, wl->rtt_n[DCS_OP_WRITE],
 			    "count");
 		for (int op = 0; op < 2; op++) {
@@ -1679,6 +1935,16 @@ static void sto_finish(struct dcs_world *w, void *state)
 			summary_ms(m, metric, wl->name,
 				   (double)wl->lat_sum_ns[op] / (double)wl->lat_n[op]);
 		}
+		if (wl->writes->n > 0) {
+			summary_ms(m, "storage_workload_write_p50_ms", wl->name,
+				   dcs_lathist_quantile_ns(wl->writes, 0.50));
+			summary_ms(m, "storage_workload_write_p99_ms", wl->name,
+				   dcs_lathist_quantile_ns(wl->writes, 0.99));
+		}
+		dcs_summary(res, "storage_workload_held_ios", wl->name, (double)wl->held, "count");
+		if (wl->held > 0)
+			summary_ms(m, "storage_workload_held_max_ms", wl->name,
+				   (double)wl->held_max);
 		if (wl->cfg->vm < 0)
 			continue;
 		static const char *const ph_name[2] = {"before", "after"};
@@ -1738,8 +2004,11 @@ static void sto_finish(struct dcs_world *w, void *state)
 		dcs_summary(res, "storage_resyncs", pair, m->aa.resyncs, "count");
 		if (m->aa.resyncs > 0)
 			dcs_summary(res, "storage_resync_s", pair, m->aa.resync_s, "s");
-		if (m->n_held > 0)
-			dcs_summary(res, "storage_held_writes_at_end", pair, (double)m->n_held,
+		size_t frozen = 0;
+		for (size_t k = 0; k < m->n_held; k++)
+			frozen += m->held[k].kind == HOLD_FREEZE;
+		if (frozen > 0)
+			dcs_summary(res, "storage_held_writes_at_end", pair, (double)frozen,
 				    "count");
 	}
 }
@@ -1747,13 +2016,35 @@ static void sto_finish(struct dcs_world *w, void *state)
 /* What this model writes to summary.csv and events.csv (include/dcisim/metrics.h). */
 static const struct dcs_metric_def storage_metrics[] = {
     {"storage_read_mean_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "mean read latency of the hosts at a site"},
+     "mean read latency of the hosts at a site, steady state (I/O never held)"},
+    {"storage_read_p50_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "median read latency of the hosts at a site, steady state"},
     {"storage_read_p99_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "99th percentile read latency of the hosts at a site"},
+     "99th percentile read latency of the hosts at a site, steady state"},
     {"storage_write_mean_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "mean write latency of the hosts at a site"},
+     "mean write latency of the hosts at a site, steady state (I/O never held)"},
+    {"storage_write_p50_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "median write latency of the hosts at a site, steady state"},
     {"storage_write_p99_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "99th percentile write latency of the hosts at a site"},
+     "99th percentile write latency of the hosts at a site, steady state"},
+    {"storage_held_ios", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "I/Os of the site's hosts that waited out a mirror freeze or their VM's pause"},
+    {"storage_held_max_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "the longest time an I/O of the site's hosts was held"},
+    {"storage_queue_depth", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_SETTING,
+     "I/Os the workload's host keeps outstanding at most"},
+    {"storage_offered_iops", "IOPS", DCS_BETTER_NEUTRAL, DCS_METRIC_SETTING,
+     "I/Os per second the workload offers (its rate if the storage answered at once)"},
+    {"storage_achieved_iops", "IOPS", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+     "I/Os per second the workload completed: at most queue_depth / latency (Little's law)"},
+    {"storage_workload_write_p50_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "median write latency of one workload, steady state"},
+    {"storage_workload_write_p99_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "99th percentile write latency of one workload, steady state"},
+    {"storage_workload_held_ios", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
+     "I/Os of one workload that waited out a mirror freeze or its VM's pause"},
+    {"storage_workload_held_max_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+     "the longest time an I/O of the workload was held"},
     {"storage_unavailable_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "seconds the site's hosts could not do I/O (suspended or no array)"},
     {"storage_failed_ios", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
@@ -1763,9 +2054,9 @@ static const struct dcs_metric_def storage_metrics[] = {
     {"storage_write_round_trips", "count", DCS_BETTER_LOWER, DCS_METRIC_COUNT,
      "protocol round trips across the DCI one write of the workload takes"},
     {"storage_workload_read_mean_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "mean read latency of one workload"},
+     "mean read latency of one workload, steady state"},
     {"storage_workload_write_mean_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
-     "mean write latency of one workload"},
+     "mean write latency of one workload, steady state"},
     {"storage_vm_read_mean_ms_before", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "a VM's mean read latency before its migration"},
     {"storage_vm_read_mean_ms_after", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
@@ -1861,10 +2152,25 @@ struct dcs_storage *dcs_storage_of(const struct dcs_world *w)
 }
 
 const struct dcs_lathist *dcs_storage_latency(const struct dcs_storage *s, int site,
-					      enum dcs_storage_op op)
+					      enum dcs_storage_op op, bool disrupted)
+{
+	struct sto *m = (struct sto *)s;
+	return site_hist(m, site, (int)op, disrupted);
+}
+
+struct dcs_storage_workload dcs_storage_workload(const struct dcs_storage *s, size_t i)
 {
 	const struct sto *m = (const struct sto *)s;
-	return &m->hist[site * 2 + (int)op];
+	const struct wl *wl = &m->wls[i];
+	struct dcs_storage_workload r = {
+	    .completed = wl->done,
+	    .held = wl->held,
+	    .held_max_s = dcs_time_to_s(wl->held_max),
+	    .achieved_iops = wl_active_s(m, wl) > 0 ? (double)wl->done / wl_active_s(m, wl) : 0,
+	    .mean_s = {wl->lat_n[0] ? (double)wl->lat_sum_ns[0] / (double)wl->lat_n[0] / 1e9 : 0,
+		       wl->lat_n[1] ? (double)wl->lat_sum_ns[1] / (double)wl->lat_n[1] / 1e9 : 0},
+	};
+	return r;
 }
 
 const struct dcs_mcq *dcs_storage_array_queue(const struct dcs_storage *s, int array)

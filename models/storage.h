@@ -123,6 +123,8 @@ struct dcs_lathist {
 
 void dcs_lathist_clear(struct dcs_lathist *h);
 void dcs_lathist_add(struct dcs_lathist *h, dcs_time_t v);
+/* Adds every sample of h to into: the histogram of both samples together. */
+void dcs_lathist_merge(struct dcs_lathist *into, const struct dcs_lathist *h);
 double dcs_lathist_mean_ns(const struct dcs_lathist *h);
 /* Nearest-rank quantile (q in (0, 1]); 0 when empty. */
 double dcs_lathist_quantile_ns(const struct dcs_lathist *h, double q);
@@ -134,9 +136,20 @@ enum dcs_storage_op { DCS_OP_READ, DCS_OP_WRITE };
 
 /* The storage model of a world, or NULL when the scenario has no storage. */
 struct dcs_storage *dcs_storage_of(const struct dcs_world *w);
-/* Latencies of I/O issued by hosts at `site`. */
+/* Latencies of I/O issued by hosts at `site`: steady state (I/O never
+ * held), or disrupted (I/O that waited out a mirror freeze or its VM's
+ * pause, the wait included). */
 const struct dcs_lathist *dcs_storage_latency(const struct dcs_storage *s, int site,
-					      enum dcs_storage_op op);
+					      enum dcs_storage_op op, bool disrupted);
+/* One workload's closed loop so far (workloads in the scenario's order). */
+struct dcs_storage_workload {
+	uint64_t completed;   /* I/Os completed, held ones included */
+	uint64_t held;        /* I/Os that waited out a freeze or a pause */
+	double held_max_s;    /* the longest such wait */
+	double achieved_iops; /* completed per second of its active time */
+	double mean_s[2];     /* steady-state mean latency per op */
+};
+struct dcs_storage_workload dcs_storage_workload(const struct dcs_storage *s, size_t i);
 const struct dcs_mcq *dcs_storage_array_queue(const struct dcs_storage *s, int array);
 uint64_t dcs_storage_failed(const struct dcs_storage *s, int site);
 uint64_t dcs_storage_divergent(const struct dcs_storage *s, int site);

@@ -243,6 +243,20 @@ void dcs_lathist_add(struct dcs_lathist *h, dcs_time_t v)
 	h->bins[lathist_index((uint64_t)v)]++;
 }
 
+void dcs_lathist_merge(struct dcs_lathist *into, const struct dcs_lathist *h)
+{
+	if (h->n == 0)
+		return;
+	if (into->n == 0 || h->min_ns < into->min_ns)
+		into->min_ns = h->min_ns;
+	if (h->max_ns > into->max_ns)
+		into->max_ns = h->max_ns;
+	into->n += h->n;
+	into->sum_ns += h->sum_ns;
+	for (unsigned i = 0; i < DCS_LATHIST_BINS; i++)
+		into->bins[i] += h->bins[i];
+}
+
 double dcs_lathist_mean_ns(const struct dcs_lathist *h)
 {
 	return h->n ? (double)h->sum_ns / (double)h->n : 0;

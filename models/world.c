@@ -23,14 +23,26 @@ struct dcs_world *dcs_world_create(const struct dcs_scenario *scn, uint64_t seed
 	w->bus = dcs_bus_create();
 	w->res = dcs_results_create();
 	w->vm_site = calloc(scn->n_vms + 1, sizeof(int));
+	w->vm_paused = calloc(scn->n_vms + 1, sizeof(bool));
+	w->vm_speed = calloc(scn->n_vms + 1, sizeof(double));
+	w->service_site = calloc(scn->n_clusters + 1, sizeof(int));
 	w->model_state = calloc(dcs_n_models + 1, sizeof(void *));
-	if (!w->k || !w->bus || !w->res || !w->vm_site || !w->model_state)
+	if (!w->k || !w->bus || !w->res || !w->vm_site || !w->vm_paused || !w->vm_speed ||
+	    !w->service_site || !w->model_state)
 		goto fail;
 	w->net = dcs_net_create(w->k, w->bus, scn);
 	if (!w->net)
 		goto fail;
-	for (size_t i = 0; i < scn->n_vms; i++)
+	for (size_t i = 0; i < scn->n_vms; i++) {
 		w->vm_site[i] = scn->vms[i].site;
+		w->vm_speed[i] = 1.0;
+	}
+	for (size_t i = 0; i < scn->n_clusters; i++) {
+		const struct dcs_cluster_cfg *c = &scn->clusters[i];
+		w->service_site[i] = c->service_on >= 0 && (size_t)c->service_on < c->n_nodes
+					 ? c->nodes[c->service_on].site
+					 : -1;
+	}
 	dcs_results_set_catalog(w->res, dcs_world_catalog_init(&w->catalog));
 	w->fingerprint = dcs_hash64("dcisim", 6, 0);
 	dcs_kernel_set_observer(w->k, fingerprint_observer, w);
@@ -57,6 +69,9 @@ void dcs_world_destroy(struct dcs_world *w)
 	dcs_bus_destroy(w->bus);
 	dcs_kernel_destroy(w->k);
 	free(w->vm_site);
+	free(w->vm_paused);
+	free(w->vm_speed);
+	free(w->service_site);
 	free(w);
 }
 
@@ -97,6 +112,77 @@ void dcs_world_move_vm(struct dcs_world *w, int vm, int to_site)
 	struct dcs_note n = {.kind = DCS_NOTE_VM_MOVED, .index = vm, .from = from, .to = to_site,
 			     .up = true};
 	dcs_bus_publish(w->bus, &n);
+}
+
+static void publish_vm(struct dcs_world *w, enum dcs_note_kind kind, int vm)
+{
+	struct dcs_note n = {.kind = kind,
+			     .index = vm,
+			     .from = w->vm_site[vm],
+			     .to = w->vm_site[vm],
+			     .up = !w->vm_paused[vm],
+			     .factor = w->vm_speed[vm]};
+	dcs_bus_publish(w->bus, &n);
+}
+
+void dcs_world_pause_vm(struct dcs_world *w, int vm)
+{
+	if (w->vm_paused[vm])
+		return;
+	w->vm_paused[vm] = true;
+	publish_vm(w, DCS_NOTE_VM_PAUSED, vm);
+}
+
+void dcs_world_resume_vm(struct dcs_world *w, int vm)
+{
+	if (!w->vm_paused[vm])
+		return;
+	w->vm_paused[vm] = false;
+	publish_vm(w, DCS_NOTE_VM_RESUMED, vm);
+}
+
+bool dcs_world_vm_running(const struct dcs_world *w, int vm)
+{
+	return !w->vm_paused[vm];
+}
+
+void dcs_world_set_vm_speed(struct dcs_world *w, int vm, double factor)
+{
+	if (w->vm_speed[vm] == factor)
+		return;
+	w->vm_speed[vm] = factor;
+	publish_vm(w, DCS_NOTE_VM_SPEED, vm);
+}
+
+double dcs_world_vm_speed(const struct dcs_world *w, int vm)
+{
+	return w->vm_speed[vm];
+}
+
+int dcs_world_service_site(const struct dcs_world *w, int cluster)
+{
+	return w->service_site[cluster];
+}
+
+void dcs_world_set_service_site(struct dcs_world *w, int cluster, int site)
+{
+	int from = w->service_site[cluster];
+	if (from == site)
+		return;
+	w->service_site[cluster] = site;
+	struct dcs_note n = {.kind = DCS_NOTE_SERVICE_SITE,
+			     .index = cluster,
+			     .from = from,
+			     .to = site,
+			     .up = site >= 0};
+	dcs_bus_publish(w->bus, &n);
+}
+
+uint64_t dcs_world_vm_held_ios(const struct dcs_world *w, int vm)
+{
+	if (!w->q.vm_held_ios)
+		return 0;
+	return w->q.vm_held_ios(w->q.storage_ctx, vm);
 }
 
 bool dcs_world_site_writable(const struct dcs_world *w, int site)

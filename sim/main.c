@@ -13,6 +13,8 @@ static const char usage[] =
 	"  dcisim run [SCENARIO.json] [--out DIR] [--seed N] [--until SECONDS] [--trace FILE] [-q|-v]\n"
 	"  dcisim validate SCENARIO.json...\n"
 	"  dcisim sweep SWEEP.json [--out DIR] [--jobs N]\n"
+	"  dcisim survive [SCENARIO] [--depth 1|2] [--at SECONDS] [--for SECONDS] [--out DIR]\n"
+	"                 [--jobs N] [--max-runs N] [--criteria FILE] [--resume|--force]\n"
 	"  dcisim plan PLAN.json [--out DIR] [--jobs N] [--resume]  largest value meeting targets\n"
 	"  dcisim compare RESULT_DIR RESULT_DIR... [--out DIR]\n"
 	"  dcisim check RESULT_DIR --baseline DIR [--rtol X] [--atol Y] [--accept]\n"
@@ -39,6 +41,7 @@ static const struct command commands[] = {
 	{"schema", dcs_cmd_schema}, {"sweep", dcs_cmd_sweep},	  {"compare", dcs_cmd_compare},
 	{"check", dcs_cmd_check},	  {"view", dcs_cmd_view},	  {"metrics", dcs_cmd_metrics},
 	{"plan", dcs_cmd_plan},
+	{"survive", dcs_cmd_survive},
 };
 
 int main(int argc, char **argv)

@@ -164,11 +164,17 @@ if [ -x "$checker" ] && command -v python3 >/dev/null 2>&1; then
 		grep -q '"\$schema"' "$f" && continue
 		scenarios+=("$f")
 	done
-	if python3 "$checker" "$exe" "${scenarios[@]}" >"$tmp/contract" 2>&1; then
+	python3 "$checker" "$exe" "${scenarios[@]}" >"$tmp/contract" 2>&1
+	# SPEC section 6.2 adds the paths.csv state `down` (a service that is not
+	# available) to section 3's three; the checker knows section 3 only.  That
+	# one value is the documented addition; any other failure is a failure.
+	grep '^FAIL ' "$tmp/contract" | grep -v "paths.csv state values unexpected \['down'\]$" \
+		>"$tmp/contract.fail"
+	if [ ! -s "$tmp/contract.fail" ] && grep -q '^ok ' "$tmp/contract"; then
 		pass
 	else
 		fail "contract-check failed:"
-		grep -v '^ok ' "$tmp/contract"
+		cat "$tmp/contract.fail"
 	fi
 else
 	echo "skip: contract-check (needs $checker and python3)"

@@ -633,12 +633,13 @@ static void test_run_limits(void **state)
 	remove_dir(dir);
 	dcs_scenario_free(scn);
 
-	/* A queue that never drains (1e6 IOPS on 8 servers of 0.5 ms) stops
-	 * at the pending bound instead of eating the machine. */
+	/* A workload keeping 65536 I/Os outstanding on 8 servers of 0.5 ms
+	 * stops at the pending bound instead of eating the machine. */
 	scn = accepted(HEAD SITES
 		       ", " LINK ", \"storage\": {\"arrays\": [{\"site\": \"a\"}, "
-		       "{\"site\": \"b\"}], \"workloads\": [{\"site\": \"a\", \"iops\": 1e6}]}}");
-	o = (struct dcs_run_opts){.max_pending = 200000};
+		       "{\"site\": \"b\"}], \"workloads\": [{\"site\": \"a\", \"iops\": 1e6, "
+		       "\"queue_depth\": 65536}]}}");
+	o = (struct dcs_run_opts){.max_pending = 20000};
 	assert_int_equal(run_into(scn, &o, &rj, dir, sizeof(dir)), 3);
 	assert_non_null(strstr(rj, "events pending at once"));
 	free(rj);

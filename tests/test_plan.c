@@ -169,7 +169,7 @@ static void test_distance_largest(void **state)
 		 " \"replications\": 3}\n",
 		 1);
 	assert_int_equal(r.code, 0);
-	/* Fixed service and no queueing: identical summaries under two seeds. */
+	/* Fixed service and no queueing: the target identical under two seeds. */
 	assert_true(r.S.rep_probed);
 	assert_true(r.S.deterministic);
 	assert_int_equal(r.S.reps, 1);

@@ -376,12 +376,12 @@ static void path_captions(const struct vz_story *st, dcs_time_t t, dcs_time_t ho
 			const struct st_run *r = &p->r[i], *prev = i ? &p->r[i - 1] : NULL;
 			const char *svc = scn->services[sv].id, *client = site_id(scn, (int)cl);
 			struct vz_caption *c;
-			if (r->state == 1) {
+			if (r->state == VZ_PATH_TROMBONE) {
 				c = add_cap(out, n, max, VZ_PH_TROMBONE, VZ_BAD);
 				if (!c)
 					return;
 				char was[48] = "";
-				if (prev && prev->state == 0 &&
+				if (prev && prev->state == VZ_PATH_OPTIMAL &&
 				    fabs(prev->rtt_ms - r->rtt_ms) > 0.005 * r->rtt_ms)
 					snprintf(was, sizeof(was), " (was %.4g ms)", prev->rtt_ms);
 				snprintf(
@@ -390,19 +390,29 @@ static void path_captions(const struct vz_story *st, dcs_time_t t, dcs_time_t ho
 				    "at %s and crosses to %s: RTT %.4g ms%s",
 				    svc, dcs_time_to_s(r->t0), client, site_id(scn, r->ingress),
 				    site_id(scn, r->serving), r->rtt_ms, was);
-			} else if (r->state == 2) {
+			} else if (r->state == VZ_PATH_UNREACH) {
 				c = add_cap(out, n, max, VZ_PH_UNREACH, VZ_BAD);
 				if (!c)
 					return;
 				snprintf(c->text, sizeof(c->text),
 					 "%s: unreachable from %s since %.4g s", svc, client,
 					 dcs_time_to_s(r->t0));
-			} else if (prev && prev->state == 1 && t - r->t0 < hold) {
+			} else if (r->state == VZ_PATH_DOWN) {
+				c = add_cap(out, n, max, VZ_PH_OUTAGE, VZ_BAD);
+				if (!c)
+					return;
+				snprintf(
+				    c->text, sizeof(c->text),
+				    "%s: down since %.4g s \xe2\x80\x94 its VM is stopped, its "
+				    "site "
+				    "is down or its storage is not writable (events.csv says why)",
+				    svc, dcs_time_to_s(r->t0));
+			} else if (prev && prev->state == VZ_PATH_TROMBONE && t - r->t0 < hold) {
 				c = add_cap(out, n, max, VZ_PH_CONVERGED, VZ_GOOD);
 				if (!c)
 					return;
 				int k = i - 1;
-				while (k > 0 && p->r[k - 1].state == 1)
+				while (k > 0 && p->r[k - 1].state == VZ_PATH_TROMBONE)
 					k--;
 				snprintf(c->text, sizeof(c->text),
 					 "%s: converged at %.4g s \xe2\x80\x94 traffic from %s now "

@@ -163,7 +163,16 @@ static void path_leg(SDL_Renderer *R, const struct vz_layout *L, const struct vz
 
 static uint32_t path_rgb(int state)
 {
-	return state == 1 ? C_TROMBONE : state == 2 ? C_UNREACH : C_OPTIMAL;
+	switch (state) {
+	case VZ_PATH_TROMBONE:
+		return C_TROMBONE;
+	case VZ_PATH_UNREACH:
+		return C_UNREACH;
+	case VZ_PATH_DOWN:
+		return C_SVC_DOWN;
+	default:
+		return C_OPTIMAL;
+	}
 }
 
 static void draw_paths(SDL_Renderer *R, const struct vz_layout *L, const struct vz_view *v)
@@ -336,9 +345,10 @@ static void draw_sites(SDL_Renderer *R, struct vz_fonts *fo, struct vz_layout *L
 				continue;
 			snprintf(buf, sizeof(buf), "users \xe2\x86\x92 %s: %.3g ms%s",
 				 scn->services[sv].id, p->rtt_ms,
-				 p->state == 1   ? " (trombone)"
-				 : p->state == 2 ? " (unreachable)"
-						 : "");
+				 p->state == VZ_PATH_TROMBONE  ? " (trombone)"
+				 : p->state == VZ_PATH_UNREACH ? " (unreachable)"
+				 : p->state == VZ_PATH_DOWN    ? " (service down)"
+							       : "");
 			site_line(R, sf, x, &ty, path_rgb(p->state), buf);
 		}
 		/* VMs running here, as squares above the site. */

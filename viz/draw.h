@@ -24,6 +24,7 @@
 #define C_TROMBONE 0xE01010
 #define C_OPTIMAL  0x2E9E3E
 #define C_UNREACH  0x9A9A9A
+#define C_SVC_DOWN 0x7B2D8E /* the timeline's outage purple */
 #define C_TIP_BG   DCS_VIZ_TIP_RGB
 #define C_TIP_RIM  0x444444
 

@@ -40,7 +40,7 @@ static const struct tab_spec tab_specs[] = {
      {"time_s", "service", "client_site", "serving_site", "ingress_site", "egress_site", "rtt_ms",
       "state"}},
     {VZ_TAB_CLUSTER, "cluster.csv", {"time_s", "cluster", "event", "node", "site", "detail"}},
-    {VZ_TAB_STORAGE, "storage.csv", {"site", "op", "count", "mean_ms", "p99_ms"}},
+    {VZ_TAB_STORAGE, "storage.csv", {"site", "op", "count", "mean_ms", "p99_ms", "phase"}},
 };
 
 void vz_table_resolve(struct vz_table *tb, const char *file, size_t ncols, const char *const *cols)
@@ -116,6 +116,14 @@ bool vz_has(const char *s, const char *word)
 		if (strncasecmp(s, word, n) == 0)
 			return true;
 	return false;
+}
+
+int vz_path_state(const char *s)
+{
+	return vz_has(s, "trombone")  ? VZ_PATH_TROMBONE
+	       : vz_has(s, "unreach") ? VZ_PATH_UNREACH
+	       : vz_has(s, "down")    ? VZ_PATH_DOWN
+				      : VZ_PATH_OPTIMAL;
 }
 
 double vz_num(const char *s)
@@ -486,7 +494,7 @@ static void on_path_row(struct vz_model *m, const struct vz_table *tb, const cha
 	p->egress = vz_site_index(scn, vz_cell(tb, c, PA_EGRESS));
 	p->rtt_ms = vz_num(vz_cell(tb, c, PA_RTT));
 	const char *st = vz_cell(tb, c, PA_STATE);
-	p->state = vz_has(st, "trombone") ? 1 : vz_has(st, "unreach") ? 2 : 0;
+	p->state = vz_path_state(st);
 }
 
 static void on_cluster_row(struct vz_model *m, const struct vz_table *tb, const char *const *c)
@@ -525,9 +533,11 @@ static void on_cluster_row(struct vz_model *m, const struct vz_table *tb, const 
 static void on_storage_row(struct vz_model *m, const struct vz_table *tb, const char *const *c)
 {
 	int s = vz_site_index(m->scn, vz_cell(tb, c, ST_SITE));
-	const char *op = vz_cell(tb, c, ST_OP);
+	const char *op = vz_cell(tb, c, ST_OP), *phase = vz_cell(tb, c, ST_PHASE);
 	if (s < 0 || !op)
 		return;
+	if (phase && *phase && strcmp(phase, "normal") != 0)
+		return; /* the steady state; held I/O is reported apart */
 	int k = vz_has(op, "write") ? 1 : vz_has(op, "read") ? 0 : -1;
 	if (k < 0)
 		return;
@@ -653,8 +663,14 @@ static void sink_note(void *ctx, dcs_time_t t, const struct dcs_note *n)
 		if (n->index >= 0 && (size_t)n->index < scn->n_sites)
 			m->witness_up[n->index] = n->up;
 		break;
+	case DCS_NOTE_VM_PAUSED:
+	case DCS_NOTE_VM_RESUMED:
+	case DCS_NOTE_STORAGE_STATE:
+	case DCS_NOTE_SERVICE_SITE:
+		break; /* the tables (events.csv, paths.csv) carry what they change */
 	case DCS_NOTE_LINK_STATE:
 	case DCS_NOTE_PATHS_CHANGED:
+	case DCS_NOTE_VM_SPEED:
 	case DCS_NOTE_KIND_COUNT:
 		return; /* link records carry link state; no step stop for routing alone */
 	}

@@ -324,7 +324,7 @@ static int tip_timeline(const struct vz_layout *L, const struct vz_view *v, int 
 		snprintf(lines[n++], 160, "%.159s", caps[i].text);
 	snprintf(lines[n++], 160,
 		 "top: events \xc2\xb7 migrations (blue pre-copy, orange downtime) \xc2\xb7 "
-		 "network (red trombone, grey cut, purple outage)");
+		 "network (red trombone, grey cut, purple outage or service down)");
 	return n;
 }
 

@@ -213,9 +213,7 @@ static void read_path(struct vz_story *st, dcs_time_t t, const struct vz_table *
 	const char *s = vz_cell(tb, c, PA_STATE);
 	struct st_run now = {
 	    .t0 = col_time(tb, c, PA_TIME, t),
-	    .state = vz_has(s, "trombone")  ? 1
-		     : vz_has(s, "unreach") ? 2
-					    : 0,
+	    .state = vz_path_state(s),
 	    .serving = vz_site_index(scn, vz_cell(tb, c, PA_SERVING)),
 	    .ingress = vz_site_index(scn, vz_cell(tb, c, PA_INGRESS)),
 	    .rtt_ms = vz_num(vz_cell(tb, c, PA_RTT)),

@@ -44,7 +44,7 @@ struct st_vm {
  * state and sites. */
 struct st_run {
 	dcs_time_t t0;
-	int state; /* 0 optimal, 1 trombone, 2 unreachable */
+	int state; /* VZ_PATH_* */
 	int serving, ingress;
 	double rtt_ms;
 };

@@ -63,7 +63,9 @@ void vz_story_paint(const struct vz_story *st, dcs_time_t horizon, dcs_time_t kn
 			dcs_time_t end = k + 1 < p->n ? p->r[k + 1].t0 : known;
 			if (p->r[k].state)
 				paint(&P, lane_net, p->r[k].t0, end,
-				      p->r[k].state == 1 ? VZ_PH_TROMBONE : VZ_PH_UNREACH);
+				      p->r[k].state == VZ_PATH_TROMBONE ? VZ_PH_TROMBONE
+				      : p->r[k].state == VZ_PATH_DOWN   ? VZ_PH_OUTAGE
+									: VZ_PH_UNREACH);
 		}
 	}
 	for (size_t ci = 0; ci < scn->n_clusters; ci++) {

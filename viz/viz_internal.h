@@ -34,7 +34,7 @@ enum vz_tab {
 	VZ_TAB_PATHS,      /* time_s, service, client_site, serving_site, ingress_site, egress_site,
 			      rtt_ms, state */
 	VZ_TAB_CLUSTER,    /* time_s, cluster, event, node, site, detail */
-	VZ_TAB_STORAGE,    /* site, op, count, mean_ms, p99_ms */
+	VZ_TAB_STORAGE,    /* site, op, count, mean_ms, p99_ms, phase */
 };
 #define VZ_MAXCOL 10
 
@@ -55,7 +55,7 @@ enum {
 };
 enum { PA_TIME, PA_SERVICE, PA_CLIENT, PA_SERVING, PA_INGRESS, PA_EGRESS, PA_RTT, PA_STATE };
 enum { CL_TIME, CL_CLUSTER, CL_EVENT, CL_NODE, CL_SITE, CL_DETAIL };
-enum { ST_SITE, ST_OP, ST_COUNT, ST_MEAN, ST_P99 };
+enum { ST_SITE, ST_OP, ST_COUNT, ST_MEAN, ST_P99, ST_PHASE };
 
 struct vz_table {
 	enum vz_tab kind;
@@ -68,6 +68,9 @@ void vz_table_resolve(struct vz_table *tb, const char *file, size_t ncols, const
 const char *vz_cell(const struct vz_table *tb, const char *const *cells, int role);
 /* Case-insensitive substring (NULL s: false); a number, NAN when empty or not one. */
 bool vz_has(const char *s, const char *word);
+/* paths.csv's state column as a number: VZ_PATH_OPTIMAL, _TROMBONE, _UNREACH, _DOWN. */
+enum { VZ_PATH_OPTIMAL, VZ_PATH_TROMBONE, VZ_PATH_UNREACH, VZ_PATH_DOWN };
+int vz_path_state(const char *s);
 double vz_num(const char *s);
 
 struct vz_link {
@@ -98,7 +101,7 @@ struct vz_path {
 	bool valid;
 	int client, serving, ingress, egress; /* sites, -1 unknown */
 	double rtt_ms;
-	int state; /* 0 optimal, 1 trombone, 2 unreachable */
+	int state; /* VZ_PATH_* */
 };
 
 struct vz_node {

@@ -76,6 +76,7 @@ struct dcs_workload_cfg {
 	double block_kib;
 	double start_s; /* I/O starts at this time */
 	double for_s;   /* and lasts this long; NaN: until the end */
+	int queue_depth; /* I/Os the host keeps outstanding at most (a closed loop) */
 };
 
 struct dcs_storage_cfg {
@@ -176,7 +177,8 @@ struct dcs_client_cfg {
 
 struct dcs_service_cfg {
 	char *id;
-	int vm;
+	int vm;      /* the VM that serves it, or -1 */
+	int cluster; /* or the cluster whose service it is (index), or -1 */
 	double rps;
 	double response_kib;
 	double request_kib;

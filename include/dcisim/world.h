@@ -7,8 +7,13 @@
  * Models reach each other only through the bus, the network and the few
  * queries below, which a model publishes by setting the function pointer at
  * create time (and which return a neutral answer when nobody published one).
- * The world tracks where each VM runs; the migration model moves VMs with
- * dcs_world_move_vm(), which publishes DCS_NOTE_VM_MOVED.
+ * The world tracks where each VM runs and whether it runs (paused for a
+ * stop-and-copy, or slowed by stun or auto-converge); the migration model
+ * changes them with dcs_world_move_vm(), _pause_vm(), _resume_vm() and
+ * _set_vm_speed(), which publish DCS_NOTE_VM_MOVED, _PAUSED, _RESUMED and
+ * _SPEED.  It tracks where each cluster runs its service (-1 while it runs
+ * nowhere); the cluster model changes it with dcs_world_set_service_site(),
+ * which publishes DCS_NOTE_SERVICE_SITE.
  */
 #ifndef DCISIM_WORLD_H
 #define DCISIM_WORLD_H
@@ -52,6 +57,8 @@ struct dcs_model_ops {
 struct dcs_world_queries {
 	/* Storage: may a host at this site write to its volume now? */
 	bool (*site_writable)(void *ctx, int site);
+	/* Storage: I/Os of a VM's workloads held by its pauses so far. */
+	uint64_t (*vm_held_ios)(void *ctx, int vm);
 	void *storage_ctx;
 	/* L3: seconds until clients reach a service's address at its new site. */
 	double (*ip_move_convergence_s)(void *ctx, int from_site, int to_site);
@@ -66,6 +73,9 @@ struct dcs_world {
 	struct dcs_results *res;
 	struct dcs_world_queries q;
 	int *vm_site;      /* where each VM runs now */
+	bool *vm_paused;   /* stopped for a stop-and-copy */
+	double *vm_speed;  /* 1, or the factor stun or auto-converge slows it by */
+	int *service_site; /* per cluster: where its service runs, -1 nowhere */
 	int verbosity;     /* -1 quiet, 0 normal, 1 verbose */
 	void **model_state;
 	dcs_time_t horizon;
@@ -84,7 +94,18 @@ void dcs_world_finish(struct dcs_world *w);
 
 int dcs_world_vm_site(const struct dcs_world *w, int vm);
 void dcs_world_move_vm(struct dcs_world *w, int vm, int to_site);
+/* Pausing a paused VM, resuming a running one or setting the speed it has
+ * already publishes nothing. */
+void dcs_world_pause_vm(struct dcs_world *w, int vm);
+void dcs_world_resume_vm(struct dcs_world *w, int vm);
+bool dcs_world_vm_running(const struct dcs_world *w, int vm);
+void dcs_world_set_vm_speed(struct dcs_world *w, int vm, double factor);
+double dcs_world_vm_speed(const struct dcs_world *w, int vm);
+/* Where cluster `c` runs its service (-1: nowhere); set by the cluster model. */
+int dcs_world_service_site(const struct dcs_world *w, int cluster);
+void dcs_world_set_service_site(struct dcs_world *w, int cluster, int site);
 bool dcs_world_site_writable(const struct dcs_world *w, int site);
+uint64_t dcs_world_vm_held_ios(const struct dcs_world *w, int vm);
 double dcs_world_ip_move_convergence_s(const struct dcs_world *w, int from_site, int to_site);
 
 /* The registry (models/registry.c), in start order. */

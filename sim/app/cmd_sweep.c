@@ -126,60 +126,47 @@ int dcs_cmd_sweep(int argc, char **argv)
 	return code;
 }
 
-/* Runs the sweep file at path (found) with the parsed options. */
+/* `dcisim sweep` as a job of the sweep engine: the sweep file, and
+ * sweep.csv at the end. */
+static struct dcs_sweep *load_sweep_file(void *ctx, struct dcs_sweep_opts *o, FILE *err,
+					 int *nerrors)
+{
+	(void)o;
+	return dcs_sweep_load_file(ctx, err, nerrors);
+}
+
+static void announce_sweep(void *ctx, const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
+			   long cached, FILE *err)
+{
+	(void)ctx;
+	if (o->verbosity >= 0 && isatty(fileno(err)))
+		fprintf(err,
+			"dcisim sweep: %s: %zu points x %d replications = %zu runs (%ld cached), "
+			"%u at once\n",
+			sw->name, sw->n_points, sw->replications, dcs_sweep_n_runs(sw), cached,
+			o->jobs);
+}
+
+static int finish_sweep(void *ctx, const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+			const struct dcs_sweep_opts *o, const struct dcs_sweep_info *info,
+			int interrupted_code, FILE *err)
+{
+	(void)ctx;
+	return dcs_sweep_finish(sw, runs, o, info, interrupted_code, err);
+}
+
+/* Runs the sweep file at path (found) with the parsed options, on this
+ * machine's threads or, under a launcher, across MPI ranks. */
 static int sweep_file(const char *path, struct dcs_sweep_opts *op)
 {
 	struct dcs_sweep_opts o = *op;
 	o.progress = o.verbosity >= 0;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-
-	/* Under a launcher with several ranks the MPI side does it all, and
-	 * only then is MPI initialised: a plain `dcisim sweep` needs no MPI
-	 * runtime. */
-	int ranks = dcs_sweep_launched_ranks();
-	if (ranks != 0 && ranks != 1)
-		return dcs_sweep_mpi_main(path, &o);
-
-	char defdir[512];
-	int nerr = 0;
-	struct dcs_sweep *sw = dcs_sweep_load_file(path, stderr, &nerr);
-	if (!sw) {
-		fprintf(stderr, "dcisim sweep: %d error%s; nothing run\n", nerr,
-			nerr == 1 ? "" : "s");
-		return DCS_EXIT_USAGE;
-	}
-	if (!o.out_dir) {
-		snprintf(defdir, sizeof(defdir), "results/%s", sw->name);
-		o.out_dir = defdir;
-	}
-	size_t total = dcs_sweep_n_runs(sw);
-	struct dcs_sweep_run *runs = calloc(total, sizeof(*runs));
-	if (!runs) {
-		fprintf(stderr, "dcisim sweep: error: out of memory for %zu runs\n", total);
-		dcs_sweep_free(sw);
-		return DCS_EXIT_RUNTIME;
-	}
-	size_t stale = 0;
-	long reused = dcs_sweep_cache_prepare(sw, &o, runs, &stale, stderr);
-	if (reused < 0) {
-		free(runs);
-		dcs_sweep_free(sw);
-		return DCS_EXIT_USAGE;
-	}
-	if (o.verbosity >= 0 && isatty(fileno(stderr)))
-		fprintf(stderr,
-			"dcisim sweep: %s: %zu points x %d replications = %zu runs (%ld cached), "
-			"%u at once\n",
-			sw->name, sw->n_points, sw->replications, total, reused, o.jobs);
-	double t0 = dcs_sweep_wall_now();
-	int icode = dcs_sweep_run_local(sw, &o, runs);
-	struct dcs_sweep_info info = {
-	    .wall_s = dcs_sweep_wall_now() - t0, .jobs = o.jobs, .ranks = 1, .stale = stale};
-	int code = dcs_sweep_finish(sw, runs, &o, &info, icode, stderr);
-	for (size_t i = 0; i < total; i++)
-		dcs_sweep_run_clear(&runs[i]);
-	free(runs);
-	dcs_sweep_free(sw);
-	return code;
+	struct dcs_sweep_job job = {.command = "sweep",
+				    .load = load_sweep_file,
+				    .announce = announce_sweep,
+				    .finish = finish_sweep,
+				    .ctx = (void *)path};
+	return dcs_sweep_run_job(&job, &o);
 }

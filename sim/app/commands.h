@@ -18,6 +18,7 @@ int dcs_cmd_check(int argc, char **argv);
 int dcs_cmd_view(int argc, char **argv);
 int dcs_cmd_metrics(int argc, char **argv);
 int dcs_cmd_plan(int argc, char **argv);
+int dcs_cmd_survive(int argc, char **argv);
 
 /* Parses a non-negative number argument; false on junk. */
 bool dcs_parse_double(const char *s, double *out);

@@ -292,9 +292,10 @@ static int write_json(const struct dcs_plan_state *S, const char *dir,
 	dcs_jnode_num(d, rep, "asked", pl->replications);
 	dcs_jnode_num(d, rep, "used", S->reps);
 	dcs_jnode_str(d, rep, "scenario",
-		      !S->rep_probed     ? "not probed (one replication asked)"
-		      : S->deterministic ? "deterministic (identical summaries under two seeds)"
-					 : "stochastic");
+		      !S->rep_probed ? "not probed (one replication asked)"
+		      : S->deterministic
+			  ? "deterministic (the targets' figures identical under two seeds)"
+			  : "stochastic");
 	dcs_jnode_num(d, rep, "confidence", pl->confidence);
 	dcs_jnode_bool(d, rep, "confidence_applied", S->reps > 1);
 

@@ -177,8 +177,13 @@ static void storage_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
 		const struct dcs_csv *t = d[k].storage;
 		if (!t)
 			continue;
-		long cs = dcs_csv_col(t, "site"), co = dcs_csv_col(t, "op");
+		long cs = dcs_csv_col(t, "site"), co = dcs_csv_col(t, "op"),
+		     cph = dcs_csv_col(t, "phase");
 		for (size_t r = 0; r < t->nrows; r++) {
+			/* Steady state: I/O that waited out a freeze or a pause
+			 * (phase disrupted) is reported apart. */
+			if (cph >= 0 && strcmp(dcs_csv_cell(t, r, (size_t)cph), "normal") != 0)
+				continue;
 			for (size_t p = 0; p < 3; p++) {
 				double val = rep_cell_num(t, r, dcs_csv_col(t, pcols[p]));
 				if (isnan(val))
@@ -201,7 +206,8 @@ static void storage_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
 		}
 	}
 	if (n) {
-		struct dcs_chart c = {.title = "Storage latency percentiles (storage.csv)",
+		struct dcs_chart c = {.title =
+					  "Storage latency percentiles, steady state (storage.csv)",
 				      .xlabel = "site, operation, percentile",
 				      .ylabel = "latency (ms)",
 				      .y_from_zero = true};
@@ -303,8 +309,9 @@ out:
  * site; a sample's state lasts until the next sample of the same row. */
 static void paths_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
 {
-	static const char *const states[] = {"optimal", "trombone", "unreachable", "other"};
-	static const char *const colors[] = {"#009E73", "#E69F00", "#D55E00", "#999999"};
+	static const char *const states[] = {"optimal", "trombone", "unreachable", "down", "other"};
+	static const char *const colors[] = {"#009E73", "#E69F00", "#D55E00", "#CC79A7", "#999999"};
+	const size_t n_known = sizeof(states) / sizeof(states[0]) - 1;
 	char **rows = NULL;
 	size_t nrows = 0;
 	struct dcs_span *spans = NULL;
@@ -340,7 +347,7 @@ static void paths_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
 			double tm = rep_cell_num(t, r, ctime);
 			const char *st = dcs_csv_cell(t, r, (size_t)cst);
 			size_t s = 0;
-			while (s < 3 && strcmp(states[s], st) != 0)
+			while (s < n_known && strcmp(states[s], st) != 0)
 				s++;
 			if (!isfinite(tm))
 				continue;
@@ -373,7 +380,7 @@ static void paths_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
 				      .xlabel = "simulated time (s)",
 				      .width = 1000};
 		dcs_svg_timeline(b, &c, (const char *const *)rows, nrows, spans, nspans, states,
-				 colors, 4);
+				 colors, n_known + 1);
 	}
 out:
 	for (size_t i = 0; i < nrows; i++)

@@ -219,3 +219,54 @@ int dcs_sweep_launched_ranks(void)
 		return -1;
 	return 0;
 }
+
+int dcs_sweep_run_job(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o0)
+{
+	/* Under a launcher with several ranks the MPI side does it all, and
+	 * only then is MPI initialised: a plain run needs no MPI runtime. */
+	int ranks = dcs_sweep_launched_ranks();
+	if (ranks != 0 && ranks != 1)
+		return dcs_sweep_mpi_run(job, o0);
+	struct dcs_sweep_opts o = *o0;
+	int nerr = 0;
+	struct dcs_sweep *sw = job->load(job->ctx, &o, stderr, &nerr);
+	if (!sw && dcs_sweep_interrupt_code())
+		return dcs_sweep_interrupt_code(); /* a load that runs was stopped */
+	if (!sw) {
+		fprintf(stderr, "dcisim %s: %d error%s; nothing run\n", job->command, nerr,
+			nerr == 1 ? "" : "s");
+		return DCS_EXIT_USAGE;
+	}
+	char defdir[512];
+	if (!o.out_dir) {
+		snprintf(defdir, sizeof(defdir), "results/%s", sw->name);
+		o.out_dir = defdir;
+	}
+	size_t total = dcs_sweep_n_runs(sw);
+	struct dcs_sweep_run *runs = calloc(total, sizeof(*runs));
+	if (!runs) {
+		fprintf(stderr, "dcisim %s: error: out of memory for %zu runs\n", job->command,
+			total);
+		dcs_sweep_free(sw);
+		return DCS_EXIT_RUNTIME;
+	}
+	size_t stale = 0;
+	int code = DCS_EXIT_USAGE;
+	double t0 = dcs_sweep_wall_now();
+	long cached = dcs_sweep_cache_prepare(sw, &o, runs, &stale, stderr);
+	if (cached >= 0) {
+		if (job->announce)
+			job->announce(job->ctx, sw, &o, cached, stderr);
+		int icode = dcs_sweep_run_local(sw, &o, runs);
+		struct dcs_sweep_info info = {.wall_s = dcs_sweep_wall_now() - t0,
+					      .jobs = o.jobs,
+					      .ranks = 1,
+					      .stale = stale};
+		code = job->finish(job->ctx, sw, runs, &o, &info, icode, stderr);
+	}
+	for (size_t i = 0; i < total; i++)
+		dcs_sweep_run_clear(&runs[i]);
+	free(runs);
+	dcs_sweep_free(sw);
+	return code;
+}

@@ -118,12 +118,23 @@ size_t dcs_sweep_pool_join(struct dcs_sweep_pool *p);
 /* 0, or 130/143 when SIGINT/SIGTERM interrupted the process. */
 int dcs_sweep_interrupt_code(void);
 
+/* Counts the runs done and failed, and sets info's complete, computed and
+ * reused from them. */
+void dcs_sweep_tally(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+		     struct dcs_sweep_info *info, size_t *ndone, size_t *nfailed);
+
 /* Writes sweep.csv, sweep_stats.csv and sweep.json to dir; prints failed
  * runs' messages on err.  Returns the exit code: 0, 3 when a run failed or
  * writing did, or `interrupted_code` when that is non-zero. */
 int dcs_sweep_finish(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
 		     const struct dcs_sweep_opts *o, const struct dcs_sweep_info *info,
 		     int interrupted_code, FILE *err);
+
+/* Messages from the runs (warnings, failures) on err: each distinct line
+ * once, in run order, naming the first run that said it; with verbosity < 0
+ * only those of runs that failed. */
+void dcs_sweep_print_messages(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+			      FILE *err, int verbosity);
 
 /* A parameter that changed no output: among the finished runs that differ
  * only in it (same other values, same replication), some took two values and
@@ -149,17 +160,41 @@ void dcs_sweep_progress_init(struct dcs_sweep_progress *p, bool on, size_t total
 void dcs_sweep_progress_show(struct dcs_sweep_progress *p, size_t done, bool final);
 double dcs_sweep_wall_now(void);
 
+/* A command that runs its runs on this engine (sweep, survive, ...).  load
+ * builds the sweep (it may complete the options: its output and runs
+ * directories, owned by ctx); finish turns the outcomes into the command's
+ * files and returns its exit code.  dcs_sweep_run_job() does the whole
+ * command: under an MPI launcher with several ranks, every rank loads (only
+ * rank 0's messages are shown) and rank 0 finishes; otherwise it loads, reads
+ * the cache, runs o->jobs threads and finishes.  A NULL out_dir becomes
+ * results/<sweep name>.  Load errors: "dcisim COMMAND: N errors; nothing
+ * run", exit 2; a load stopped by SIGINT/SIGTERM (it may run a simulation)
+ * exits 130/143 with nothing written. */
+struct dcs_sweep_job {
+	const char *command; /* "sweep", "survive": names the messages */
+	struct dcs_sweep *(*load)(void *ctx, struct dcs_sweep_opts *o, FILE *err, int *nerrors);
+	/* Optional: called once the cache is read (cached runs reused), before
+	 * anything runs, in the process that writes. */
+	void (*announce)(void *ctx, const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
+			 long cached, FILE *err);
+	int (*finish)(void *ctx, const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+		      const struct dcs_sweep_opts *o, const struct dcs_sweep_info *info,
+		      int interrupted_code, FILE *err);
+	void *ctx;
+};
+int dcs_sweep_run_job(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o);
+
 /* Distributed sweeps (sim/app/sweep_mpi.c; the only file that sees MPI).
  * dcs_sweep_launched_ranks() reads the launcher's environment (Open MPI's
  * OMPI_COMM_WORLD_SIZE, PMI/PMIx as Slurm's srun sets them): 0 when not
- * started by a launcher.  dcs_sweep_mpi_main() does the whole command under
- * a launcher: MPI_Init, load (rank 0 reports errors), share runs out
- * dynamically, rank 0 writes (to results/<sweep name> when o->out_dir is
- * NULL); it returns the exit code for this rank.  In a
- * build without MPI it explains that and returns 2. */
+ * started by a launcher.  dcs_sweep_mpi_run() does a job's whole command
+ * under a launcher: MPI_Init, load on every rank (rank 0 reports errors),
+ * share runs out dynamically, rank 0 finishes (to results/<sweep name> when
+ * o->out_dir is NULL); it returns the exit code for this rank.  In a build
+ * without MPI it explains that and returns 2. */
 int dcs_sweep_launched_ranks(void);
 bool dcs_sweep_have_mpi(void);
-int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o);
+int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o);
 
 /* Commands that run the engine in several steps (plan) under a launcher:
  * every rank runs the same command and calls these in the same order.
@@ -167,7 +202,7 @@ int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o);
  * in a build without MPI it explains that and returns 2);
  * dcs_sweep_mpi_all() is true when ok is true on every rank;
  * dcs_sweep_mpi_runs() runs one sweep across the ranks as
- * dcs_sweep_mpi_main() does (rank 0 reads the cache with o, hands runs out
+ * dcs_sweep_mpi_run() does (rank 0 reads the cache with o, hands runs out
  * and runs o->jobs of them itself; runs[] entries already marked reused are
  * not run) and on return every rank holds every run's outcome and the same
  * code: 0, 2 (the cache refused), 3, or 130/143 when interrupted.  Without

@@ -152,7 +152,7 @@ long dcs_sweep_cache_prepare(const struct dcs_sweep *sw, const struct dcs_sweep_
 		reused = -1;
 	} else if (n > 0 && !o->resume && !o->force) {
 		fprintf(err,
-			"dcisim: error: %s holds %zu cached run%s of an earlier sweep or plan "
+			"dcisim: error: %s holds %zu cached run%s of an earlier sweep, plan or survive "
 			"into this directory; pass --resume to reuse those that match and run the "
 			"rest, or --force to delete them and run everything (nothing run)\n",
 			dir, n, n == 1 ? "" : "s");

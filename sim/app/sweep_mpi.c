@@ -83,19 +83,24 @@ static int serve_rank0(const struct dcs_sweep *sw, const struct dcs_sweep_opts *
 	return code;
 }
 
-/* Rank 0's side of sharing the runs of sw: the cache first, then runs
- * handed out to the other ranks as they ask and to this rank's `jobs`
- * threads, until every rank has been told to stop.  Returns 0, or 2 when the
- * cache refused (it holds runs and neither --resume nor --force was given;
- * the other ranks are still answered, with "stop"). */
-static int share_runs(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
-		      struct dcs_sweep_run *runs, int size, unsigned jobs, size_t *stale)
+/* Rank 0's side of sharing the runs of sw: the cache first (then a job's
+ * announcement, when there is a job), then runs handed out to the other
+ * ranks as they ask and to this rank's `jobs` threads, until every rank has
+ * been told to stop.  Returns 0, or 2 when the cache refused (it holds runs
+ * and neither --resume nor --force was given; the other ranks are still
+ * answered, with "stop"). */
+static int share_runs(const struct dcs_sweep_job *job, const struct dcs_sweep *sw,
+		      const struct dcs_sweep_opts *o, struct dcs_sweep_run *runs, int size,
+		      unsigned jobs, size_t *stale)
 {
 	size_t total = dcs_sweep_n_runs(sw);
 	struct dcs_sweep_progress prog;
 	dcs_sweep_progress_init(&prog, o->progress, total);
 	/* Cached runs are filled in before anything is handed out. */
-	bool refused = dcs_sweep_cache_prepare(sw, o, runs, stale, stderr) < 0;
+	long cached = dcs_sweep_cache_prepare(sw, o, runs, stale, stderr);
+	bool refused = cached < 0;
+	if (!refused && job && job->announce)
+		job->announce(job->ctx, sw, o, cached, stderr);
 	struct dcs_sweep_pool *P = refused ? NULL : dcs_sweep_pool_start(sw, o, runs, jobs);
 	if (!P && !refused) {
 		fprintf(stderr, "dcisim: error: out of memory\n");
@@ -155,21 +160,22 @@ static int share_runs(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o
 	return 0;
 }
 
-/* Rank 0: hand out runs to the other ranks and run some here. */
-static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o, int size,
-		      bool threads_ok)
+/* Rank 0: hand out runs to the other ranks and run some here, then finish
+ * the job. */
+static int coordinate(const struct dcs_sweep_job *job, const struct dcs_sweep *sw,
+		      const struct dcs_sweep_opts *o, int size, bool threads_ok)
 {
 	size_t total = dcs_sweep_n_runs(sw);
 	struct dcs_sweep_run *runs = calloc(total, sizeof(*runs));
 	if (!runs) {
-		fprintf(stderr, "dcisim sweep: error: out of memory\n");
+		fprintf(stderr, "dcisim %s: error: out of memory\n", job->command);
 		MPI_Abort(MPI_COMM_WORLD, 3);
 		return DCS_EXIT_RUNTIME;
 	}
 	double t0 = dcs_sweep_wall_now();
 	unsigned jobs = threads_ok ? (o->jobs ? o->jobs : 1) : 0;
 	size_t stale = 0;
-	if (share_runs(sw, o, runs, size, jobs, &stale) != 0) {
+	if (share_runs(job, sw, o, runs, size, jobs, &stale) != 0) {
 		free(runs);
 		return DCS_EXIT_USAGE;
 	}
@@ -179,7 +185,7 @@ static int coordinate(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o
 	    .ranks = size,
 	    .stale = stale,
 	};
-	int code = dcs_sweep_finish(sw, runs, o, &info, dcs_sweep_interrupt_code(), stderr);
+	int code = job->finish(job->ctx, sw, runs, o, &info, dcs_sweep_interrupt_code(), stderr);
 	for (size_t i = 0; i < total; i++)
 		dcs_sweep_run_clear(&runs[i]);
 	free(runs);
@@ -276,7 +282,7 @@ int dcs_sweep_mpi_runs(const struct dcs_sweep *sw, const struct dcs_sweep_opts *
 	if (rank == 0) {
 		size_t stale = 0;
 		unsigned jobs = provided >= MPI_THREAD_FUNNELED ? (o->jobs ? o->jobs : 1) : 0;
-		code = share_runs(sw, o, runs, size, jobs, &stale);
+		code = share_runs(NULL, sw, o, runs, size, jobs, &stale);
 		if (!code)
 			code = dcs_sweep_interrupt_code();
 	} else {
@@ -287,7 +293,7 @@ int dcs_sweep_mpi_runs(const struct dcs_sweep *sw, const struct dcs_sweep_opts *
 	return share_outcomes(sw, runs, rank, code);
 }
 
-int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
+int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o)
 {
 	int rank = 0, size = 1, provided = MPI_THREAD_SINGLE;
 	if (dcs_sweep_mpi_begin(&rank, &size) != 0)
@@ -296,7 +302,10 @@ int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
 	FILE *quiet = rank == 0 ? NULL : fopen("/dev/null", "w");
 	FILE *err = rank == 0 || !quiet ? stderr : quiet;
 	int nerr = 0;
-	struct dcs_sweep *sw = dcs_sweep_load_file(sweep_path, err, &nerr);
+	struct dcs_sweep_opts ro = *o;
+	if (rank != 0)
+		ro.progress = false;
+	struct dcs_sweep *sw = job->load(job->ctx, &ro, err, &nerr);
 	/* Every rank read the same files; agree anyway, and on the run count. */
 	long long mine[2] = {sw ? 0 : 1, sw ? (long long)dcs_sweep_n_runs(sw) : 0};
 	long long all[2];
@@ -304,27 +313,28 @@ int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
 	long long minruns = sw ? (long long)dcs_sweep_n_runs(sw) : 0, minall;
 	MPI_Allreduce(&minruns, &minall, 1, MPI_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
 	int code;
-	if (all[0]) {
+	if (all[0] && dcs_sweep_interrupt_code()) {
+		code = dcs_sweep_interrupt_code(); /* a load that runs was stopped */
+	} else if (all[0]) {
 		if (rank == 0)
-			fprintf(stderr, "dcisim sweep: %d error%s; nothing run\n", nerr,
+			fprintf(stderr, "dcisim %s: %d error%s; nothing run\n", job->command, nerr,
 				nerr == 1 ? "" : "s");
 		code = DCS_EXIT_USAGE;
 	} else if (all[1] != minall) {
 		if (rank == 0)
-			fprintf(stderr, "dcisim sweep: error: the ranks read different sweeps "
-					"(are the files on a shared filesystem?)\n");
+			fprintf(stderr,
+				"dcisim %s: error: the ranks read different sweeps "
+				"(are the files on a shared filesystem?)\n",
+				job->command);
 		code = DCS_EXIT_USAGE;
 	} else if (rank == 0) {
-		struct dcs_sweep_opts ro = *o;
 		char defdir[512];
 		if (!ro.out_dir) {
 			snprintf(defdir, sizeof(defdir), "results/%s", sw->name);
 			ro.out_dir = defdir;
 		}
-		code = coordinate(sw, &ro, size, provided >= MPI_THREAD_FUNNELED);
+		code = coordinate(job, sw, &ro, size, provided >= MPI_THREAD_FUNNELED);
 	} else {
-		struct dcs_sweep_opts ro = *o;
-		ro.progress = false;
 		code = serve_rank0(sw, &ro);
 	}
 	dcs_sweep_free(sw);
@@ -341,15 +351,15 @@ bool dcs_sweep_have_mpi(void)
 	return false;
 }
 
-int dcs_sweep_mpi_main(const char *sweep_path, const struct dcs_sweep_opts *o)
+int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o)
 {
 	(void)o;
 	fprintf(stderr,
-		"dcisim sweep: error: %s: started by an MPI launcher with several ranks, but this "
-		"dcisim was built without MPI, so every rank would run the whole sweep; run it "
+		"dcisim %s: error: started by an MPI launcher with several ranks, but this "
+		"dcisim was built without MPI, so every rank would do all the runs; run it "
 		"without mpirun (--jobs N uses the cores of one machine), or rebuild with Open MPI "
 		"installed (apt-get install libopenmpi-dev openmpi-bin)\n",
-		sweep_path);
+		job->command);
 	return DCS_EXIT_USAGE;
 }
 

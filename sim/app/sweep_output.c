@@ -269,8 +269,8 @@ out:
 
 /* Messages from the runs (warnings, failures): each distinct line once, in
  * run order, naming the first run that said it. */
-static void print_messages(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs, FILE *err,
-			   int verbosity)
+void dcs_sweep_print_messages(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+			      FILE *err, int verbosity)
 {
 	size_t total = dcs_sweep_n_runs(sw), shown = 0, more = 0;
 	char **seen = NULL;
@@ -416,17 +416,29 @@ static void warn_inert(const struct dcs_sweep *sw, const struct dcs_sweep_run *r
 	}
 }
 
+void dcs_sweep_tally(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
+		     struct dcs_sweep_info *info, size_t *ndone, size_t *nfailed)
+{
+	size_t total = dcs_sweep_n_runs(sw), nreused = 0;
+	*ndone = *nfailed = 0;
+	for (size_t i = 0; i < total; i++) {
+		*ndone += runs[i].done;
+		*nfailed += runs[i].done && runs[i].code != DCS_EXIT_OK;
+		nreused += runs[i].reused;
+	}
+	info->complete = *ndone == total;
+	info->computed = *ndone - nreused;
+	info->reused = nreused;
+}
+
 int dcs_sweep_finish(const struct dcs_sweep *sw, const struct dcs_sweep_run *runs,
 		     const struct dcs_sweep_opts *o, const struct dcs_sweep_info *info,
 		     int interrupted_code, FILE *err)
 {
-	size_t total = dcs_sweep_n_runs(sw), ndone = 0, nfailed = 0, nreused = 0;
-	for (size_t i = 0; i < total; i++) {
-		ndone += runs[i].done;
-		nfailed += runs[i].done && runs[i].code != DCS_EXIT_OK;
-		nreused += runs[i].reused;
-	}
-	print_messages(sw, runs, err, o->verbosity);
+	size_t total = dcs_sweep_n_runs(sw), ndone, nfailed;
+	struct dcs_sweep_info in = *info;
+	dcs_sweep_tally(sw, runs, &in, &ndone, &nfailed);
+	dcs_sweep_print_messages(sw, runs, err, o->verbosity);
 	if (o->verbosity >= 0)
 		warn_inert(sw, runs, err);
 	int code = interrupted_code ? interrupted_code : nfailed ? DCS_EXIT_RUNTIME : DCS_EXIT_OK;
@@ -448,10 +460,6 @@ int dcs_sweep_finish(const struct dcs_sweep *sw, const struct dcs_sweep_run *run
 	for (size_t i = 0; i < dcs_results_n_tables(res) && !wc; i++)
 		wc = dcs_write_table(o->out_dir, dcs_results_table_at(res, i), err);
 	dcs_results_destroy(res);
-	struct dcs_sweep_info in = *info;
-	in.complete = ndone == total;
-	in.computed = ndone - nreused;
-	in.reused = nreused;
 	if (!wc)
 		wc = dcs_sweep_write_json(o->out_dir, sw, &in, ndone, nfailed, err);
 	if (wc)

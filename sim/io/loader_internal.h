@@ -113,6 +113,9 @@ void ld_warning(struct ld *L, const cJSON *node, const char *key, const char *fm
 /* Looks a member up (NULL when absent). */
 const cJSON *ld_member(const cJSON *obj, const char *key);
 int ld_find_site(const struct dcs_scenario *scn, const char *id);
+/* Resolves the cluster id v (member `key` of obj) into *out, or reports it:
+ * not a string, or no such cluster (listing the known ones). */
+void ld_cluster_ref(struct ld *L, const cJSON *obj, const char *key, const cJSON *v, int *out);
 /* Cluster node by id, in any cluster: the number of nodes so named (0, 1,
  * or 2 for two or more), with the first one's cluster and node index; -1
  * when out of memory. */

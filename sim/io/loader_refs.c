@@ -182,3 +182,25 @@ void ld_parse_ref(struct ld *L, const cJSON *obj, const struct field *f, const c
 	else
 		*out = idx;
 }
+
+static const char *cluster_id_at(const struct dcs_scenario *s, size_t i)
+{
+	return s->clusters[i].id ? s->clusters[i].id : "?";
+}
+
+void ld_cluster_ref(struct ld *L, const cJSON *obj, const char *key, const cJSON *v, int *out)
+{
+	if (!cJSON_IsString(v)) {
+		ld_error(L, obj, key, "must be a string (an id), not %s", ld_type_name(v));
+		return;
+	}
+	const struct dcs_scenario *s = L->scn;
+	for (size_t i = 0; i < s->n_clusters; i++)
+		if (s->clusters[i].id && strcmp(s->clusters[i].id, v->valuestring) == 0) {
+			*out = (int)i;
+			return;
+		}
+	char known[256];
+	list_ids(known, sizeof(known), "clusters", s->n_clusters, cluster_id_at, s);
+	ld_error(L, obj, key, "no cluster named '%s'%s", v->valuestring, known);
+}

@@ -170,12 +170,15 @@ static void check_workload(struct ld *L, const cJSON *obj, void *elem, size_t i)
 static const struct field workload_fields[] = {
 	REF("site", F_SITE, struct dcs_workload_cfg, site, 0, "Site whose hosts issue the I/O."),
 	REF("vm", F_VM, struct dcs_workload_cfg, vm, 0, "VM that issues the I/O from wherever it runs."),
-	NUM("iops", struct dcs_workload_cfg, iops, REQ | GT_MIN, 0, 1e7, 0, "Poisson arrival rate of I/Os per second."),
+	NUM("iops", struct dcs_workload_cfg, iops, REQ | GT_MIN, 0, 1e7, 0,
+	    "I/Os per second the host offers: its rate if the storage answered at once (each of queue_depth slots thinks an exponential time of mean queue_depth / iops between I/Os)."),
 	NUM("read_ratio", struct dcs_workload_cfg, read_ratio, 0, 0, 1, 0.7, "Share of reads."),
 	NUM("block_kib", struct dcs_workload_cfg, block_kib, GT_MIN, 0, 1048576, 8, "I/O size."),
 	NUM("start_s", struct dcs_workload_cfg, start_s, 0, 0, 1e9, 0, "When the workload starts issuing I/O."),
 	NUM("for_s", struct dcs_workload_cfg, for_s, NODEF | GT_MIN, 0, 1e9, 0,
 	    "How long it issues I/O (default: until the end); a burst is a workload with start_s and for_s."),
+	INT("queue_depth", struct dcs_workload_cfg, queue_depth, 0, 1, 65536, 32,
+	    "I/Os the host keeps outstanding at most: a closed loop; iops is what it offers (default 32: VMware's per-LUN Disk.SchedNumReqOutstanding and open-iscsi's node.session.queue_depth; Linux FC drivers use 30 to 64: lpfc lun_queue_depth 30, later 64, qla2xxx ql2xmaxqdepth 32, later 64)."),
 };
 static const struct spec workload_spec =
 	SPEC("a workload", struct dcs_workload_cfg, workload_fields, check_workload);
@@ -501,6 +504,13 @@ static void check_service(struct ld *L, const cJSON *obj, void *elem, size_t i)
 {
 	(void)i;
 	struct dcs_service_cfg *s = elem;
+	s->cluster = -1;
+	const cJSON *cl = ld_member(obj, "cluster");
+	bool has_vm = ld_member(obj, "vm") != NULL;
+	if (has_vm == (cl != NULL))
+		ld_error(L, obj, NULL, "a service names exactly one of 'vm' or 'cluster'");
+	if (cl)
+		ld_cluster_ref(L, obj, "cluster", cl, &s->cluster);
 	if (!s->clients || s->n_clients == 0)
 		return;
 	double sum = 0;
@@ -512,7 +522,9 @@ static void check_service(struct ld *L, const cJSON *obj, void *elem, size_t i)
 
 static const struct field service_fields[] = {
 	ID("id", struct dcs_service_cfg, id, "Service identifier."),
-	REF("vm", F_VM, struct dcs_service_cfg, vm, REQ, "VM that serves it."),
+	REF("vm", F_VM, struct dcs_service_cfg, vm, 0, "VM that serves it (or name a cluster)."),
+	CUSTOM("cluster", 0, "{\"type\": \"string\"}",
+	       "Cluster whose service it is, instead of a VM: it runs wherever the cluster runs it and moves when the cluster fails over."),
 	NUM("rps", struct dcs_service_cfg, rps, GT_MIN, 0, 1e7, 100, "Requests per second, all clients."),
 	NUM("response_kib", struct dcs_service_cfg, response_kib, 0, 0, 1048576, 32, "Response size."),
 	NUM("request_kib", struct dcs_service_cfg, request_kib, 0, 0, 1048576, 1, "Request size."),
@@ -801,8 +813,8 @@ static const struct field top_fields[] = {
 	OBJ("storage", struct dcs_scenario, storage, storage_spec, "Storage across the sites."),
 	OBJ("migration", struct dcs_scenario, migration, policy_spec, "Migration engine and settings."),
 	ARR("migrations", struct dcs_scenario, migrations, n_migrations, 0, migration_spec, "Planned migrations."),
-	ARR("services", struct dcs_scenario, services, n_services, 0, service_spec, "Client-facing services."),
 	ARR("clusters", struct dcs_scenario, clusters, n_clusters, 0, cluster_spec, "HA clusters."),
+	ARR("services", struct dcs_scenario, services, n_services, 0, service_spec, "Client-facing services."),
 	ARR("faults", struct dcs_scenario, faults, n_faults, 0, fault_spec, "Injected faults."),
 	GROUP("output", output_spec, "Output settings."),
 };

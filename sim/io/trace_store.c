@@ -11,7 +11,9 @@ static const char *const note_names[DCS_NOTE_KIND_COUNT] = {
     [DCS_NOTE_LINK_STATE] = "link",       [DCS_NOTE_SITE_STATE] = "site",
     [DCS_NOTE_PATHS_CHANGED] = "paths",   [DCS_NOTE_VM_MOVED] = "vm",
     [DCS_NOTE_NODE_STATE] = "node",       [DCS_NOTE_ARRAY_STATE] = "array",
-    [DCS_NOTE_WITNESS_STATE] = "witness",
+    [DCS_NOTE_WITNESS_STATE] = "witness", [DCS_NOTE_VM_PAUSED] = "vm_paused",
+    [DCS_NOTE_VM_RESUMED] = "vm_resumed", [DCS_NOTE_VM_SPEED] = "vm_speed",
+    [DCS_NOTE_STORAGE_STATE] = "storage", [DCS_NOTE_SERVICE_SITE] = "service_site",
 };
 
 const char *dcs_note_kind_name(enum dcs_note_kind k)

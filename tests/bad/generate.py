@@ -132,6 +132,22 @@ case("migrate-in-place", "a move to where the VM already runs", '"to": "dc2", "a
 case("client-shares", "client shares adding up to 0.8", '{"site": "dc2", "share": 0.5}',
      '{"site": "dc2", "share": 0.3}', '[{"site": "dc1", "share": 0.5}', "services[0].clients",
      "shares add up to 0.8, not 1")
+WL = '"workloads": [{"site": "dc1", "iops": 2000, "read_ratio": 0.7}]'
+case("queue-depth-zero", "a host that keeps no I/O outstanding", WL,
+     WL[:-2] + ', "queue_depth": 0}]', '0}],\n    "fc"', "storage.workloads[0].queue_depth",
+     "0 is out of range: must be >= 1 and <= 65536")
+case("queue-depth-negative", "a negative queue depth", WL, WL[:-2] + ', "queue_depth": -4}]',
+     '-4}]', "storage.workloads[0].queue_depth", "-4 is out of range: must be >= 1")
+SVC = '"services": [{"id": "app", "vm": "web01",'
+case("service-vm-and-cluster", "a service on a VM and a cluster at once", SVC,
+     SVC + ' "cluster": "db",', '{"id": "app"', "services[0]",
+     "a service names exactly one of 'vm' or 'cluster'")
+case("service-no-server", "a service on neither a VM nor a cluster", SVC,
+     '"services": [{"id": "app",', '{"id": "app"', "services[0]",
+     "a service names exactly one of 'vm' or 'cluster'")
+case("service-unknown-cluster", "a service on a cluster that does not exist", SVC,
+     '"services": [{"id": "app", "cluster": "dbx",', '"dbx"', "services[0].cluster",
+     "no cluster named 'dbx' (clusters: db)")
 case("fault-after-end", "a fault after the end of the run", '"at_s": 30, "kind"', '"at_s": 90, "kind"',
      '[{"at_s": 90', "faults", "faults[0] at 90 s is after the end (60 s)")
 case("wws-over-memory", "a working set larger than memory", '"wws_gib": 2', '"wws_gib": 20', '20}]',

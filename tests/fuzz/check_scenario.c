@@ -98,7 +98,9 @@ void fuzz_check_scenario(const struct dcs_scenario *s)
 		fuzz_require((w->site >= 0) != (w->vm >= 0), "workload %zu site/vm", i);
 		fuzz_require(OPT_IN(w->site, s->n_sites) && OPT_IN(w->vm, s->n_vms),
 			     "workload refs");
-		fuzz_require(FIN(w->iops) && w->iops > 0 && FIN_OR_NAN(w->for_s), "workload rates");
+		fuzz_require(FIN(w->iops) && w->iops > 0 && FIN_OR_NAN(w->for_s) &&
+				 w->queue_depth >= 1,
+			     "workload rates");
 	}
 	for (size_t i = 0; i < s->n_migrations; i++) {
 		const struct dcs_migration_cfg *m = &s->migrations[i];
@@ -111,7 +113,9 @@ void fuzz_check_scenario(const struct dcs_scenario *s)
 	for (size_t i = 0; i < s->n_services; i++) {
 		const struct dcs_service_cfg *v = &s->services[i];
 		check_id(v->id, "a service");
-		fuzz_require(IN(v->vm, s->n_vms) && v->n_clients >= 1, "service %zu", i);
+		fuzz_require(OPT_IN(v->vm, s->n_vms) && OPT_IN(v->cluster, s->n_clusters) &&
+				 (v->vm >= 0) != (v->cluster >= 0) && v->n_clients >= 1,
+			     "service %zu", i);
 		double sum = 0;
 		for (size_t k = 0; k < v->n_clients; k++) {
 			fuzz_require(IN(v->clients[k].site, s->n_sites), "client site");

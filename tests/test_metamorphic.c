@@ -145,15 +145,16 @@ static void test_write_latency_monotone_in_distance(void **state)
 			struct harness h = h_open(json, H_SCENARIO_SEED);
 			h.w->verbosity = -1;
 			dcs_world_run(h.w, h.w->horizon);
-			const struct dcs_lathist *l =
-			    dcs_storage_latency(dcs_storage_of(h.w), host[0] - 'a', DCS_OP_WRITE);
+			const struct dcs_lathist *l = dcs_storage_latency(
+			    dcs_storage_of(h.w), host[0] - 'a', DCS_OP_WRITE, false);
 			assert_true(l->n > 20);
 			double mean = dcs_lathist_mean_ns(l);
 			if (mean < prev * (1 - 1e-9) - 1)
-				fail_msg("scenario %d (%s %s over %s, %g KiB, %d servers %s): mean write "
+				fail_msg("scenario %d (%s %s over %s, %g KiB, %d servers %s): mean "
+					 "write "
 					 "latency %.9g ms at %g km < %.9g ms at %g km",
-					 k, mode, proto, tech, block, servers, service, mean / 1e6, km[d],
-					 prev / 1e6, km[d - 1]);
+					 k, mode, proto, tech, block, servers, service, mean / 1e6,
+					 km[d], prev / 1e6, km[d - 1]);
 			prev = mean;
 			h_close(&h);
 			free(json);
@@ -173,15 +174,16 @@ struct mig_result {
 static struct mig_result one_migration(double mem, double dirty, double wws, const char *engine,
 				       double km, double gbps)
 {
-	char *json = xprintf("{'dcisim': 1, 'name': 'm', 'seed': 1, 'duration_s': 100000,"
-			     " 'sites': [{'id': 'a'}, {'id': 'b'}],"
-			     " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': %g,"
-			     "   'bandwidth_gbps': %g, 'technology': 'dwdm'}],"
-			     " 'vms': [{'id': 'v', 'site': 'a', 'memory_gib': %g, 'dirty_mib_s': %g,"
-			     "          'wws_gib': %g}],"
-			     " 'migrations': [{'vm': 'v', 'to': 'b', 'at_s': 0}],"
-			     " 'migration': {'engine': '%s'}}",
-			     km, gbps, mem, dirty, wws, engine);
+	char *json =
+	    xprintf("{'dcisim': 1, 'name': 'm', 'seed': 1, 'duration_s': 4000,"
+		    " 'output': {'sample_s': 100}, 'sites': [{'id': 'a'}, {'id': 'b'}],"
+		    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': %g,"
+		    "   'bandwidth_gbps': %g, 'technology': 'dwdm'}],"
+		    " 'vms': [{'id': 'v', 'site': 'a', 'memory_gib': %g, 'dirty_mib_s': %g,"
+		    "          'wws_gib': %g}],"
+		    " 'migrations': [{'vm': 'v', 'to': 'b', 'at_s': 0}],"
+		    " 'migration': {'engine': '%s'}}",
+		    km, gbps, mem, dirty, wws, engine);
 	struct harness h = run_text(json, H_SCENARIO_SEED);
 	struct dcs_table *t = h_table(h.w->res, "migrations.csv");
 	assert_non_null(t);
@@ -202,7 +204,7 @@ static void test_migration_monotone(void **state)
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(r, 777);
 	int compared = 0;
-	for (int k = 0; k < 30; k++) {
+	for (int k = 0; k < 45; k++) {
 		const char *engine = pick_s(r, engines, N_OF(engines));
 		double mem = 1 + (double)gsl_rng_uniform_int(r, 32);
 		double wws = mem * (0.05 + 0.95 * gsl_rng_uniform(r));
@@ -216,10 +218,11 @@ static void test_migration_monotone(void **state)
 			    strcmp(prev.outcome, "converged") == 0) {
 				compared++;
 				if (m.total_s > prev.total_s * (1 + 1e-9) + 1e-8)
-					fail_msg("%s, %g GiB, %g MiB/s, wws %g GiB, %g km: %.9g s at %g "
-						 "Gbps > %.9g s at %g Gbps",
-						 engine, mem, dirty, wws, km, m.total_s, gbps[i],
-						 prev.total_s, gbps[i - 1]);
+					fail_msg(
+					    "%s, %g GiB, %g MiB/s, wws %g GiB, %g km: %.9g s at %g "
+					    "Gbps > %.9g s at %g Gbps",
+					    engine, mem, dirty, wws, km, m.total_s, gbps[i],
+					    prev.total_s, gbps[i - 1]);
 			}
 			prev = m;
 		}
@@ -231,16 +234,18 @@ static void test_migration_monotone(void **state)
 			    strcmp(prev.outcome, "converged") == 0) {
 				compared++;
 				if (m.total_s < prev.total_s * (1 - 1e-9) - 1e-8)
-					fail_msg("%s, %g GiB, wws %g GiB, %g km, %g Gbps: %.9g s at %g "
-						 "MiB/s < %.9g s at %g MiB/s",
-						 engine, mem, wws, km, bw, m.total_s, dirty * dirt[i],
-						 prev.total_s, dirty * dirt[i - 1]);
+					fail_msg(
+					    "%s, %g GiB, wws %g GiB, %g km, %g Gbps: %.9g s at %g "
+					    "MiB/s < %.9g s at %g MiB/s",
+					    engine, mem, wws, km, bw, m.total_s, dirty * dirt[i],
+					    prev.total_s, dirty * dirt[i - 1]);
 			}
 			prev = m;
 		}
 	}
 	/* The generator must exercise the property, not skip it. */
-	assert_true(compared > 150);
+	if (compared < 150)
+		fail_msg("only %d comparisons", compared);
 	gsl_rng_free(r);
 }
 
@@ -266,32 +271,34 @@ static void test_bytes_conserved(void **state)
 		char vms[1024] = "", migs[1024] = "";
 		for (int v = 0; v < n_vm; v++) {
 			char one[256];
-			snprintf(one, sizeof(one),
-				 "%s{'id': 'v%d', 'site': 'a', 'memory_gib': %g, 'dirty_mib_s': %g}",
-				 v ? ", " : "", v, 1 + (double)gsl_rng_uniform_int(r, 8),
-				 50 * gsl_rng_uniform(r));
+			snprintf(
+			    one, sizeof(one),
+			    "%s{'id': 'v%d', 'site': 'a', 'memory_gib': %g, 'dirty_mib_s': %g}",
+			    v ? ", " : "", v, 1 + (double)gsl_rng_uniform_int(r, 8),
+			    50 * gsl_rng_uniform(r));
 			strcat(vms, one);
-			snprintf(one, sizeof(one), "%s{'vm': 'v%d', 'to': 'b', 'at_s': %g}", v ? ", " : "",
-				 v, (double)gsl_rng_uniform_int(r, 60));
+			snprintf(one, sizeof(one), "%s{'vm': 'v%d', 'to': 'b', 'at_s': %g}",
+				 v ? ", " : "", v, (double)gsl_rng_uniform_int(r, 60));
 			strcat(migs, one);
 		}
-		double bw1 = 1 + (double)gsl_rng_uniform_int(r, 10);
-		double bw2 = 1 + (double)gsl_rng_uniform_int(r, 10);
-		double iops = 100 + 4000 * gsl_rng_uniform(r);
-		const double dur = 1200, sample = 2;
-		char *json = xprintf(
-		    "{'dcisim': 1, 'name': 'c', 'seed': %d, 'duration_s': %g,"
-		    " 'sites': [{'id': 'a'}, {'id': 'c'}, {'id': 'b'}],"
-		    " 'links': [{'id': 'ac', 'a': 'a', 'b': 'c', 'distance_km': 40,"
-		    "            'bandwidth_gbps': %g, 'technology': 'dwdm'},"
-		    "           {'id': 'cb', 'a': 'c', 'b': 'b', 'distance_km': 30,"
-		    "            'bandwidth_gbps': %g, 'technology': 'dwdm'}],"
-		    " 'vms': [%s], 'migrations': [%s],"
-		    " 'storage': {'mode': 'active_active', 'protocol': 'iscsi',"
-		    "  'arrays': [{'site': 'a'}, {'site': 'b'}],"
-		    "  'workloads': [{'site': 'a', 'iops': %g, 'read_ratio': 0.5, 'block_kib': 16}]},"
-		    " 'output': {'sample_s': %g}}",
-		    k + 1, dur, bw1, bw2, vms, migs, iops, sample);
+		double bw1 = 2 + (double)gsl_rng_uniform_int(r, 9);
+		double bw2 = 2 + (double)gsl_rng_uniform_int(r, 9);
+		double iops = 100 + 1500 * gsl_rng_uniform(r);
+		const double dur = 400, sample = 2;
+		char *json =
+		    xprintf("{'dcisim': 1, 'name': 'c', 'seed': %d, 'duration_s': %g,"
+			    " 'sites': [{'id': 'a'}, {'id': 'c'}, {'id': 'b'}],"
+			    " 'links': [{'id': 'ac', 'a': 'a', 'b': 'c', 'distance_km': 40,"
+			    "            'bandwidth_gbps': %g, 'technology': 'dwdm'},"
+			    "           {'id': 'cb', 'a': 'c', 'b': 'b', 'distance_km': 30,"
+			    "            'bandwidth_gbps': %g, 'technology': 'dwdm'}],"
+			    " 'vms': [%s], 'migrations': [%s],"
+			    " 'storage': {'mode': 'active_active', 'protocol': 'iscsi',"
+			    "  'arrays': [{'site': 'a'}, {'site': 'b'}],"
+			    "  'workloads': [{'site': 'a', 'iops': %g, 'read_ratio': 0.5, "
+			    "'block_kib': 16}]},"
+			    " 'output': {'sample_s': %g}}",
+			    k + 1, dur, bw1, bw2, vms, migs, iops, sample);
 		struct harness h = run_text(json, H_SCENARIO_SEED);
 		struct dcs_table *lt = h_table(h.w->res, "links.csv");
 		struct dcs_table *mt = h_table(h.w->res, "migrations.csv");
@@ -299,18 +306,25 @@ static void test_bytes_conserved(void **state)
 		assert_non_null(mt);
 		double sent = 0;
 		for (size_t i = 0; i < dcs_table_nrows(mt); i++) {
-			assert_string_equal(cell(mt, i, "outcome"), "converged");
+			/* Every migration completes (stunned ones too: what they sent is
+			 * in bytes_sent). */
+			const char *oc = cell(mt, i, "outcome");
+			if (strcmp(oc, "converged") != 0 && strcmp(oc, "stunned") != 0)
+				fail_msg("scenario %d: migration %zu %s", k, i, oc);
 			sent += cell_num(mt, i, "bytes_sent");
 		}
-		double mirror = h_summary_req(h.w->res, "storage_dci_mean_gbps", "a->b") * 1e9 / 8 * dur;
+		double mirror =
+		    h_summary_req(h.w->res, "storage_dci_mean_gbps", "a->b") * 1e9 / 8 * dur;
 		double out_a = link_bytes(lt, "ac", "a->c", sample);
 		double in_b = link_bytes(lt, "cb", "c->b", sample);
 		/* links.csv prints 12 significant digits: 1e-9 relative is ample. */
 		if (fabs(out_a - in_b) > 1e-9 * out_a + 1)
-			fail_msg("scenario %d: %.12g bytes left a, %.12g arrived at b", k, out_a, in_b);
+			fail_msg("scenario %d: %.12g bytes left a, %.12g arrived at b", k, out_a,
+				 in_b);
 		if (fabs(out_a - (sent + mirror)) > 1e-9 * out_a + 1)
-			fail_msg("scenario %d: %.12g bytes on a->c, migrations %.12g + mirror %.12g", k,
-				 out_a, sent, mirror);
+			fail_msg(
+			    "scenario %d: %.12g bytes on a->c, migrations %.12g + mirror %.12g", k,
+			    out_a, sent, mirror);
 		assert_true(link_bytes(lt, "ac", "c->a", sample) == 0);
 		assert_true(link_bytes(lt, "cb", "b->c", sample) == 0);
 		h_close(&h);
@@ -440,7 +454,7 @@ static bool json_mentions(const cJSON *node, const char *s)
 	return false;
 }
 
-/* The bundled scenarios (scenarios/*.json, except the schema). */
+/* The bundled scenarios (every scenarios/NAME.json except the schema). */
 static size_t bundled(char paths[][256], size_t max)
 {
 	DIR *d = opendir("scenarios");
@@ -488,7 +502,8 @@ static void test_site_names_and_order(void **state)
 		char *from[16], *to[16];
 		for (int i = 0; i < ns; i++) {
 			const char *id =
-			    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(sites, i), "id")->valuestring;
+			    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(sites, i), "id")
+				->valuestring;
 			from[i] = strdup(id);
 			/* Same length, so no label is cut differently: a fresh letter first. */
 			to[i] = strdup(id);
@@ -554,7 +569,7 @@ static struct harness scaled_migration(double k, const char *engine, double mem,
 {
 	char *json = xprintf(
 	    "{'dcisim': 1, 'name': 's', 'seed': 1, 'duration_s': %.17g,"
-	    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+	    " 'output': {'sample_s': %.17g}, 'sites': [{'id': 'a'}, {'id': 'b'}],"
 	    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': %.17g,"
 	    "   'bandwidth_gbps': %.17g, 'technology': 'dwdm'}],"
 	    " 'vms': [{'id': 'v', 'site': 'a', 'memory_gib': %g, 'dirty_mib_s': %.17g,"
@@ -563,8 +578,8 @@ static struct harness scaled_migration(double k, const char *engine, double mem,
 	    " 'migration': {'engine': '%s', 'switchover_ms': %.17g, 'max_downtime_ms': %.17g,"
 	    "   'rate_cap_mib_s': %.17g, 'scan_gib_s': %.17g, 'channel_mib_s': %.17g,"
 	    "   'tcp_window_kib': 1048576}}",
-	    100000 / k, km / k, gbps * k, mem, dirty * k, wws, engine, 50 / k, 400 / k, 900 * k,
-	    20 * k, 4000 * k);
+	    100000 / k, 1000 / k, km / k, gbps * k, mem, dirty * k, wws, engine, 50 / k, 400 / k,
+	    900 * k, 20 * k, 4000 * k);
 	struct harness h = run_text(json, H_SCENARIO_SEED);
 	free(json);
 	return h;
@@ -597,8 +612,8 @@ static void test_scaling(void **state)
 			    1e-9 * cell_num(ta, 0, "bytes_sent"));
 		double ta_s = cell_num(ta, 0, "total_s"), tb_s = cell_num(tb, 0, "total_s");
 		if (fabs(tb_s * k - ta_s) > 1e-9 * ta_s + slack_s * k)
-			fail_msg("%s %g GiB x%g: total %.12g s, scaled %.12g s x %g = %.12g", engine, mem,
-				 k, ta_s, tb_s, k, tb_s * k);
+			fail_msg("%s %g GiB x%g: total %.12g s, scaled %.12g s x %g = %.12g",
+				 engine, mem, k, ta_s, tb_s, k, tb_s * k);
 		double da = cell_num(ta, 0, "downtime_ms"), db = cell_num(tb, 0, "downtime_ms");
 		assert_true(fabs(db * k - da) <= 1e-9 * da + slack_s * k * 1e3);
 		h_close(&a);
@@ -607,31 +622,36 @@ static void test_scaling(void **state)
 	gsl_rng_free(r);
 
 	/* Storage: rates x 2 (iops, bandwidth), times / 2 (service, distance,
-	 * duration): every latency halves, to the nanosecond per I/O. */
+	 * duration): every latency halves, to the nanosecond per I/O.  Times are
+	 * whole nanoseconds, so two events less than a nanosecond apart may swap
+	 * at the other scale and the workload's draws then go to other I/Os: the
+	 * rates here keep events milliseconds apart, where that does not happen. */
 	static const char *const modes[] = {"shared", "active_active"};
 	for (int n = 0; n < 4; n++) {
 		double mean[2];
 		for (int s = 0; s < 2; s++) {
 			double k = s ? 2 : 1;
-			char *second = n % 2 ? xprintf(", {'site': 'b', 'servers': %d, 'read_ms': %g, "
-						       "'write_ms': %g}",
-						       1 + n, 1.0 / k, 0.5 / k)
-					     : xprintf("");
-			char *json = xprintf(
-			    "{'dcisim': 1, 'name': 'ss', 'seed': 5, 'duration_s': %g,"
-			    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
-			    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': %g,"
-			    "   'bandwidth_gbps': %g, 'technology': 'dwdm'}],"
-			    " 'storage': {'mode': '%s', 'protocol': 'iscsi',"
-			    "  'arrays': [{'site': 'a', 'servers': %d, 'read_ms': %g, 'write_ms': %g}%s],"
-			    "  'workloads': [{'site': 'b', 'iops': %g, 'read_ratio': 0.5,"
-			    "                 'block_kib': 32}]}}",
-			    20 / k, 100 * (n + 1) / k, 10 * k, modes[n % 2], 1 + n, 1.0 / k, 0.5 / k,
-			    second, 400 * (1 + n) * k);
+			char *second =
+			    n % 2 ? xprintf(", {'site': 'b', 'servers': %d, 'read_ms': %g, "
+					    "'write_ms': %g}",
+					    1 + n, 1.0 / k, 0.5 / k)
+				  : xprintf("");
+			char *json =
+			    xprintf("{'dcisim': 1, 'name': 'ss', 'seed': 5, 'duration_s': %g,"
+				    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+				    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': %g,"
+				    "   'bandwidth_gbps': %g, 'technology': 'dwdm'}],"
+				    " 'storage': {'mode': '%s', 'protocol': 'iscsi',"
+				    "  'arrays': [{'site': 'a', 'servers': %d, 'read_ms': %g, "
+				    "'write_ms': %g}%s],"
+				    "  'workloads': [{'site': 'b', 'iops': %g, 'read_ratio': 0.5,"
+				    "                 'block_kib': 32}]}}",
+				    20 / k, 100 * (n + 1) / k, 10 * k, modes[n % 2], 1 + n, 1.0 / k,
+				    0.5 / k, second, 100 * (1 + n) * k);
 			free(second);
 			struct harness h = run_text(json, H_SCENARIO_SEED);
 			const struct dcs_lathist *l =
-			    dcs_storage_latency(dcs_storage_of(h.w), 1, DCS_OP_WRITE);
+			    dcs_storage_latency(dcs_storage_of(h.w), 1, DCS_OP_WRITE, false);
 			mean[s] = dcs_lathist_mean_ns(l) * k;
 			h_close(&h);
 			free(json);
@@ -667,7 +687,8 @@ static void test_fault_elsewhere(void **state)
 		    "            'bandwidth_gbps': 10, 'technology': 'evi'},"
 		    "           {'id': 'farlink', 'a': 'far1', 'b': 'far2', 'distance_km': 80,"
 		    "            'bandwidth_gbps': 10, 'technology': 'vpls'}],"
-		    " 'vms': [{'id': 'nearvm', 'site': 'near1', 'memory_gib': %g, 'dirty_mib_s': 40},"
+		    " 'vms': [{'id': 'nearvm', 'site': 'near1', 'memory_gib': %g, 'dirty_mib_s': "
+		    "40},"
 		    "         {'id': 'farvm', 'site': 'far1', 'memory_gib': 4, 'dirty_mib_s': 20}],"
 		    " 'migrations': [{'vm': 'nearvm', 'to': 'near2', 'at_s': %g},"
 		    "                {'vm': 'farvm', 'to': 'far2', 'at_s': 3}],"
@@ -676,12 +697,15 @@ static void test_fault_elsewhere(void **state)
 		    "  'workloads': [{'site': 'near1', 'iops': %g, 'read_ratio': 0.6},"
 		    "                {'vm': 'nearvm', 'iops': 300, 'read_ratio': 0.5}]},"
 		    " 'services': [{'id': 'nearsvc', 'vm': 'nearvm', 'rps': 100,"
-		    "   'clients': [{'site': 'near1', 'share': 0.5}, {'site': 'near2', 'share': 0.5}],"
+		    "   'clients': [{'site': 'near1', 'share': 0.5}, {'site': 'near2', 'share': "
+		    "0.5}],"
 		    "   'ingress': 'rhi'}],"
 		    " 'clusters': [{'id': 'nearcl', 'nodes': [{'id': 'nearn1', 'site': 'near1'},"
-		    "     {'id': 'nearn2', 'site': 'near2'}], 'service_on': 'nearn1', 'quorum': 'none'},"
+		    "     {'id': 'nearn2', 'site': 'near2'}], 'service_on': 'nearn1', 'quorum': "
+		    "'none'},"
 		    "   {'id': 'farcl', 'nodes': [{'id': 'farn1', 'site': 'far1'},"
-		    "     {'id': 'farn2', 'site': 'far2'}], 'service_on': 'farn1', 'quorum': 'none'}],"
+		    "     {'id': 'farn2', 'site': 'far2'}], 'service_on': 'farn1', 'quorum': "
+		    "'none'}],"
 		    " 'faults': [%s]}";
 		char *none = xprintf(base, n + 1, mem, at, iops, "");
 		char *fault = xprintf(faults[n % N_OF(faults)], at);
@@ -689,18 +713,39 @@ static void test_fault_elsewhere(void **state)
 		struct harness a = run_text(none, H_SCENARIO_SEED);
 		struct harness b = run_text(with, H_SCENARIO_SEED);
 		struct rows ra = all_rows(&a, NULL, NULL, 0), rb = all_rows(&b, NULL, NULL, 0);
-		/* Drop every row that mentions the far side. */
+		/* Drop every row that mentions the far side (its migration is the
+		 * second, named by its index in the plan's rows). */
 		struct rows *sets[2] = {&ra, &rb};
 		for (int s = 0; s < 2; s++) {
 			size_t keep = 0;
 			for (size_t i = 0; i < sets[s]->n; i++) {
-				if (strstr(sets[s]->v[i], "far"))
+				if (strstr(sets[s]->v[i], "far") ||
+				    strstr(sets[s]->v[i], "migrations[1]"))
 					free(sets[s]->v[i]);
 				else
 					sets[s]->v[keep++] = sets[s]->v[i];
 			}
 			sets[s]->n = keep;
 		}
+		/* With any fault in the scenario, the faults model reports every
+		 * link's availability: the near link's must say nothing happened. */
+		static const char *const quiet[] = {"summary.csv|link_availability|nearlink|1|",
+						    "summary.csv|link_down_s|nearlink|0|",
+						    "summary.csv|link_failures|nearlink|0|"};
+		size_t keep = 0;
+		for (size_t i = 0; i < rb.n; i++) {
+			bool drop = false;
+			for (size_t q = 0; q < N_OF(quiet); q++)
+				drop = drop || strncmp(rb.v[i], quiet[q], strlen(quiet[q])) == 0;
+			if (drop)
+				free(rb.v[i]);
+			else
+				rb.v[keep++] = rb.v[i];
+		}
+		if (rb.n - keep != N_OF(quiet))
+			fail_msg("%zu of the near link's availability rows say it was untouched",
+				 rb.n - keep);
+		rb.n = keep;
 		assert_true(ra.n > 100);
 		char what[160];
 		snprintf(what, sizeof(what), "near side with and without %s", fault);
@@ -716,8 +761,10 @@ static void test_fault_elsewhere(void **state)
 	gsl_rng_free(r);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_write_latency_monotone_in_distance),
 	    cmocka_unit_test(test_migration_monotone),

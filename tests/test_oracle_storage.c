@@ -177,7 +177,7 @@ static void test_active_active_remote_host(void **state)
 	 * mirror leg), 110 km away through A's site. */
 	h = aa_three_sites(30, 150, 80, "B", 10);
 	struct dcs_storage *st = dcs_storage_of(h.w);
-	const struct dcs_lathist *wr = dcs_storage_latency(st, 0, DCS_OP_WRITE);
+	const struct dcs_lathist *wr = dcs_storage_latency(st, 0, DCS_OP_WRITE, false);
 	uint64_t n0 = wr->n;
 	int64_t s0 = wr->sum_ns;
 	struct dcs_note note = {.kind = DCS_NOTE_ARRAY_STATE, .index = 1, .up = false};
@@ -209,9 +209,12 @@ static void test_storage_csv_quantiles(void **state)
 	    "            'max_burst_kib': 256, 'max_outstanding_r2t': 1,"
 	    "            'max_recv_data_segment_kib': 8},"
 	    "  'arrays': [{'site': 'P', 'write_ms': 0.2, 'servers': 64, 'service': 'fixed'}],"
-	    "  'workloads': [{'site': 'h', 'iops': 900, 'read_ratio': 0, 'block_kib': 4},"
-	    "                {'site': 'h', 'iops': 70, 'read_ratio': 0, 'block_kib': 64},"
-	    "                {'site': 'h', 'iops': 30, 'read_ratio': 0, 'block_kib': 512}]}}");
+	    "  'workloads': [{'site': 'h', 'iops': 900, 'read_ratio': 0, 'block_kib': 4, "
+	    "'queue_depth': 65536},"
+	    "                {'site': 'h', 'iops': 70, 'read_ratio': 0, 'block_kib': 64, "
+	    "'queue_depth': 65536},"
+	    "                {'site': 'h', 'iops': 30, 'read_ratio': 0, 'block_kib': 512, "
+	    "'queue_depth': 65536}]}}");
 	h_finish(&h);
 	struct dcs_table *t = h_table(h.w->res, "storage.csv");
 	assert_non_null(t);
@@ -302,15 +305,16 @@ static void test_service_time_distribution(void **state)
 		const double mean_ns[2] = {2e6, 0.5e6};
 		const char *op_name[2] = {"read", "write"};
 		for (int op = 0; op < 2; op++) {
-			const struct dcs_lathist *l = dcs_storage_latency(st, 0, (enum dcs_storage_op)op);
+			const struct dcs_lathist *l =
+			    dcs_storage_latency(st, 0, (enum dcs_storage_op)op, false);
 			assert_true(l->n > 8000);
 			char c[160];
 			if (!fixed) {
 				snprintf(c, sizeof(c),
 					 "KS distance of %s service times from exponential(%g ms)",
 					 op_name[op], mean_ns[op] / 1e6);
-				dcs_validate(c, "SPEC 4.3 service 'exp' (binned KS, alpha 0.001)", 0,
-					     hist_ks_d(l, mean_ns[op]), 0,
+				dcs_validate(c, "SPEC 4.3 service 'exp' (binned KS, alpha 0.001)",
+					     0, hist_ks_d(l, mean_ns[op]), 0,
 					     st_ks_critical(l->n, 0.001), "D");
 			} else {
 				snprintf(c, sizeof(c), "fixed %s service: every I/O takes the mean",
@@ -342,7 +346,8 @@ static double erlang_c(int c, double a)
 static double mmc_tail(int c, double lambda, double mu, double t)
 {
 	double C = erlang_c(c, lambda / mu), theta = c * mu - lambda;
-	return (1 - C) * exp(-mu * t) + C * (theta * exp(-mu * t) - mu * exp(-theta * t)) / (theta - mu);
+	return (1 - C) * exp(-mu * t) +
+	       C * (theta * exp(-mu * t) - mu * exp(-theta * t)) / (theta - mu);
 }
 
 static double mmc_quantile(int c, double lambda, double mu, double q)
@@ -371,10 +376,12 @@ static void tail_case(int c, double rho)
 		    " 'sites': [{'id': 'a'}],"
 		    " 'storage': {'mode': 'shared',"
 		    "  'arrays': [{'site': 'a', 'read_ms': 1, 'servers': %d, 'service': 'exp'}],"
-		    "  'workloads': [{'site': 'a', 'iops': %.17g, 'read_ratio': 1}]}}",
+		    "  'workloads': [{'site': 'a', 'iops': %.17g, 'read_ratio': 1, 'queue_depth': "
+		    "65536}]}}",
 		    c, lambda);
 		dcs_world_run(h.w, h.w->horizon);
-		const struct dcs_lathist *l = dcs_storage_latency(dcs_storage_of(h.w), 0, DCS_OP_READ);
+		const struct dcs_lathist *l =
+		    dcs_storage_latency(dcs_storage_of(h.w), 0, DCS_OP_READ, false);
 		for (int k = 0; k < 3; k++)
 			got[k][rep] = dcs_lathist_quantile_ns(l, qs[k]) / 1e6;
 		h_close(&h);
@@ -384,10 +391,10 @@ static void tail_case(int c, double rho)
 		double m = gsl_stats_mean(got[k], 1, REPS), sd = gsl_stats_sd(got[k], 1, REPS);
 		double tol = st_t_quantile(0.999, REPS - 1) * sd / sqrt(REPS) + want / 128;
 		char name[128];
-		snprintf(name, sizeof(name), "M/M/%d rho %.1f response p%02.0f (mean of %d runs)", c,
-			 rho, qs[k] * 100, REPS);
-		dcs_validate(name, "M/M/c sojourn tail with Erlang C (Kleinrock 3.4)", want, m, 0, tol,
-			     "ms");
+		snprintf(name, sizeof(name), "M/M/%d rho %.1f response p%02.0f (mean of %d runs)",
+			 c, rho, qs[k] * 100, REPS);
+		dcs_validate(name, "M/M/c sojourn tail with Erlang C (Kleinrock 3.4)", want, m, 0,
+			     tol, "ms");
 	}
 }
 

@@ -1878,13 +1878,28 @@ static const struct dcs_event_def cluster_events[] = {
     {"cluster.csv", "split_brain_end", DCS_SEV_GOOD, "one node runs the service again"},
 };
 
+/* What planners ask about first (metrics.h): the reports chart these first. */
+static const struct dcs_headline cluster_headlines[] = {
+    {"cluster_unavailable_s", 6},
+};
+
 static const struct dcs_metric_family cluster_family = {
     .producer = "cluster",
     .metrics = cluster_metrics,
     .n_metrics = sizeof(cluster_metrics) / sizeof(cluster_metrics[0]),
     .events = cluster_events,
     .n_events = sizeof(cluster_events) / sizeof(cluster_events[0]),
+    .headlines = cluster_headlines,
+    .n_headlines = sizeof(cluster_headlines) / sizeof(cluster_headlines[0]),
 };
+
+/* Heartbeats over a lossy path are lost at random. */
+static const char *cluster_randomness(const struct dcs_scenario *scn)
+{
+	return scn->n_clusters > 0 && dcs_scenario_has_loss(scn)
+		   ? "cluster heartbeats lost on a lossy path"
+		   : NULL;
+}
 
 const struct dcs_model_ops dcs_model_cluster = {
     .name = "cluster",
@@ -1893,4 +1908,5 @@ const struct dcs_model_ops dcs_model_cluster = {
     .finish = model_finish,
     .destroy = model_destroy,
     .metrics = &cluster_family,
+    .randomness = cluster_randomness,
 };

@@ -605,6 +605,15 @@ static const struct dcs_metric_family faults_family = {
     .n_events = sizeof(faults_events) / sizeof(faults_events[0]),
 };
 
+/* Random link failures draw their up and repair times. */
+static const char *faults_randomness(const struct dcs_scenario *scn)
+{
+	for (size_t l = 0; l < scn->n_links; l++)
+		if (scn->links[l].mtbf_s > 0)
+			return "random link failures (links[].mtbf_s)";
+	return NULL;
+}
+
 const struct dcs_model_ops dcs_model_faults = {
     .name = "faults",
     .create = faults_create,
@@ -612,4 +621,5 @@ const struct dcs_model_ops dcs_model_faults = {
     .finish = faults_finish,
     .destroy = faults_destroy,
     .metrics = &faults_family,
+    .randomness = faults_randomness,
 };

@@ -704,13 +704,13 @@ static void l2_finish(struct dcs_world *w, void *state)
 static const struct dcs_metric_def l2_metrics[] = {
     {"l2_learning", "", DCS_BETTER_NEUTRAL, DCS_METRIC_LABEL,
      "how the technology learns MAC addresses: data-plane flooding or a control plane"},
-    {"l2_bum_Bps", "B/s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+    {"l2_bum_Bps", "B/s", DCS_BETTER_LOWER, DCS_METRIC_DESIGN,
      "broadcast, unknown-unicast and multicast traffic crossing the DCI, nominal rate"},
     {"l2_bum_bytes", "B", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "broadcast, unknown-unicast and multicast bytes that crossed the DCI in the run"},
     {"l2_mac_move_convergence_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "time after a VM moves until every site of the layer-2 domain knows its new place"},
-    {"l2_failover_outage_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+    {"l2_failover_outage_s", "s", DCS_BETTER_LOWER, DCS_METRIC_DESIGN,
      "outage of stretched VLANs when a transport path fails (protection or reconvergence)"},
     {"l2_outage_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "seconds stretched VLANs had no layer-2 path across the link"},
@@ -737,6 +737,20 @@ static const struct dcs_metric_family l2_family = {
     .n_events = sizeof(l2_events) / sizeof(l2_events[0]),
 };
 
+/* After a move, announcements over a flood-and-learn path with loss are
+ * lost at random. */
+static const char *l2_randomness(const struct dcs_scenario *scn)
+{
+	bool flood = false;
+	for (size_t l = 0; l < scn->n_links; l++) {
+		const struct dcs_tech_info *t = dcs_tech(scn->links[l].technology);
+		flood |= t->l2_extension && !t->control_plane;
+	}
+	return scn->n_migrations > 0 && flood && dcs_scenario_has_loss(scn)
+		   ? "MAC announcements lost on a lossy flood-and-learn path"
+		   : NULL;
+}
+
 const struct dcs_model_ops dcs_model_l2 = {
     .name = "l2",
     .create = l2_create,
@@ -744,6 +758,7 @@ const struct dcs_model_ops dcs_model_l2 = {
     .finish = l2_finish,
     .destroy = l2_destroy,
     .metrics = &l2_family,
+    .randomness = l2_randomness,
 };
 
 /* ---- views ---- */

@@ -1052,6 +1052,41 @@ fail:
 	return -1;
 }
 
+/* Whether a migration plan of the scenario moves the VM (by name, or by
+ * evacuating the site it starts at). */
+static bool vm_planned_to_move(const struct dcs_scenario *scn, int vm)
+{
+	for (size_t i = 0; vm >= 0 && i < scn->n_migrations; i++) {
+		const struct dcs_migration_cfg *c = &scn->migrations[i];
+		if (c->vm == vm || (c->vm < 0 && c->evacuate == scn->vms[vm].site))
+			return true;
+	}
+	return false;
+}
+
+/* Before the first event: ingress that follows a VM which is going to move,
+ * while its default gateway stays a single VRRP master at the home site,
+ * trombones every response back through the home site for as long as the
+ * VM stays away -- however fast the ingress converges (docs/models.md §5). */
+static void preflight(struct dcs_l3 *L)
+{
+	const struct dcs_scenario *scn = L->w->scn;
+	for (size_t i = 0; i < L->n; i++) {
+		const struct svc *S = &L->s[i];
+		const struct dcs_service_cfg *c = S->cfg;
+		if (c->ingress == DCS_INGRESS_NONE || c->gateway != DCS_GW_SINGLE ||
+		    !vm_planned_to_move(scn, c->vm))
+			continue;
+		dcs_warn(L->w->res, 0, c->id,
+			 "ingress follows %s (%s) but the default gateway is a single VRRP master "
+			 "at %s: once %s moves, every response goes back through %s for as long "
+			 "as the VM stays away; \"gateway\": \"localized\" answers at the VM's "
+			 "site",
+			 scn->vms[c->vm].id, dcs_ingress_method(c->ingress)->name,
+			 scn->sites[S->home].id, scn->vms[c->vm].id, scn->sites[S->home].id);
+	}
+}
+
 static void l3_start(struct dcs_world *w, void *state)
 {
 	struct dcs_l3 *L = state;
@@ -1063,6 +1098,7 @@ static void l3_start(struct dcs_world *w, void *state)
 	L->k = 1;
 	if (L->sample_ns > 0 && L->sample_ns <= w->horizon)
 		dcs_schedule(w->k, L->sample_ns, sample, L, NULL, 0);
+	preflight(L);
 }
 
 /* summary.csv: what limited the service's tromboned traffic (offered_load:
@@ -1179,12 +1215,20 @@ static const struct dcs_event_def l3_events[] = {
     {"events.csv", "service_up", DCS_SEV_GOOD, "a service is available again"},
 };
 
+/* What planners ask about first (metrics.h): the reports chart these first. */
+static const struct dcs_headline l3_headlines[] = {
+    {"l3_trombone_s", 5},
+    {"l3_time_to_optimal_s", 8},
+};
+
 static const struct dcs_metric_family l3_family = {
     .producer = "l3",
     .metrics = l3_metrics,
     .n_metrics = sizeof(l3_metrics) / sizeof(l3_metrics[0]),
     .events = l3_events,
     .n_events = sizeof(l3_events) / sizeof(l3_events[0]),
+    .headlines = l3_headlines,
+    .n_headlines = sizeof(l3_headlines) / sizeof(l3_headlines[0]),
 };
 
 const struct dcs_model_ops dcs_model_l3 = {

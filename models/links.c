@@ -170,12 +170,12 @@ static void links_destroy(void *state)
 
 /* What this model writes to summary.csv (include/dcisim/metrics.h). */
 static const struct dcs_metric_def links_metrics[] = {
-    {"one_way_latency_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
+    {"one_way_latency_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_DESIGN,
      "one-way latency of the link unloaded: fibre propagation, devices and technology"},
-    {"rtt_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE, "round trip over the link, unloaded"},
-    {"goodput_fraction", "ratio", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+    {"rtt_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_DESIGN, "round trip over the link, unloaded"},
+    {"goodput_fraction", "ratio", DCS_BETTER_HIGHER, DCS_METRIC_DESIGN,
      "TCP payload per byte on the wire after framing and encapsulation"},
-    {"goodput_gbps", "Gbps", DCS_BETTER_HIGHER, DCS_METRIC_FIGURE,
+    {"goodput_gbps", "Gbps", DCS_BETTER_HIGHER, DCS_METRIC_DESIGN,
      "TCP goodput the link offers flows after background load"},
     {"technology", "", DCS_BETTER_NEUTRAL, DCS_METRIC_LABEL, "the link's DCI technology"},
     {"mean_utilization", "ratio", DCS_BETTER_NEUTRAL, DCS_METRIC_FIGURE,

@@ -82,12 +82,17 @@ static void start_models(struct dcs_world *w)
 			dcs_models[i]->start(w, w->model_state[i]);
 }
 
-enum dcs_stop_reason dcs_world_run(struct dcs_world *w, dcs_time_t until)
+void dcs_world_start(struct dcs_world *w)
 {
 	if (!w->started) {
 		w->started = true;
 		start_models(w);
 	}
+}
+
+enum dcs_stop_reason dcs_world_run(struct dcs_world *w, dcs_time_t until)
+{
+	dcs_world_start(w);
 	if (until > w->horizon)
 		until = w->horizon;
 	return dcs_kernel_run(w->k, until);
@@ -98,6 +103,27 @@ void dcs_world_finish(struct dcs_world *w)
 	for (size_t i = 0; i < dcs_n_models; i++)
 		if (w->model_state[i] && dcs_models[i]->finish)
 			dcs_models[i]->finish(w, w->model_state[i]);
+}
+
+const char *dcs_scenario_randomness(const struct dcs_scenario *scn)
+{
+	for (size_t i = 0; i < dcs_n_models; i++) {
+		const char *why = dcs_models[i]->randomness ? dcs_models[i]->randomness(scn) : NULL;
+		if (why)
+			return why;
+	}
+	return NULL;
+}
+
+bool dcs_scenario_has_loss(const struct dcs_scenario *scn)
+{
+	for (size_t i = 0; i < scn->n_links; i++)
+		if (scn->links[i].loss > 0)
+			return true;
+	for (size_t i = 0; i < scn->n_faults; i++)
+		if (scn->faults[i].kind == DCS_FAULT_LINK_DEGRADE && scn->faults[i].loss > 0)
+			return true;
+	return false;
 }
 
 int dcs_world_vm_site(const struct dcs_world *w, int vm)

@@ -83,7 +83,9 @@ static void make_run(const char *dir, bool far, bool full)
 	    "1,app,dc1,dc1,dc1,dc1,0.1,optimal\n"
 	    "2,app,dc1,dc2,dc1,dc2,1.1,trombone\n"
 	    "3,app,dc1,dc2,dc2,dc2,0.6,optimal\n"
-	    "4,app,dc1,dc2,,,,unreachable\n");
+	    "4,app,dc1,dc2,,,,unreachable\n"
+	    "2,single,dc1,dc2,dc2,dc1,1.1,trombone\n"
+	    "3,single,dc1,dc2,dc1,dc1,1.6,trombone\n");
 }
 
 static int compare2(const char *a, const char *b, const char *out)
@@ -181,10 +183,15 @@ static void compare_csv_and_report(void **state)
 	assert_non_null(strstr(html, ">simulated time (s)</text>"));
 	assert_non_null(strstr(html, "<title>far: db01 dc1→dc2 = 100</title>"));
 	assert_non_null(strstr(html, "<title>near: dc1 write p99 = 3</title>"));
-	/* The path timeline: optimal, trombone, optimal, unreachable in order. */
+	/* The path timeline: optimal, trombone, optimal, unreachable in order;
+	 * a trombone says which legs cross the DCI, so a service behind a
+	 * single gateway (responses out through dc1) draws unlike one whose
+	 * requests still enter at dc1. */
 	assert_non_null(strstr(html, "near: app @ dc1: optimal from 1 s to 2 s"));
-	assert_non_null(strstr(html, "near: app @ dc1: trombone from 2 s to 3 s"));
+	assert_non_null(strstr(html, "near: app @ dc1: trombone: requests from 2 s to 3 s"));
 	assert_non_null(strstr(html, "near: app @ dc1: unreachable from 4 s"));
+	assert_non_null(strstr(html, "near: single @ dc1: trombone: responses from 2 s to 3 s"));
+	assert_non_null(strstr(html, "near: single @ dc1: trombone: both ways from 3 s"));
 	free(html);
 }
 
@@ -238,9 +245,8 @@ static void sweep_chart_has_a_line_per_technology(void **state)
 	assert_non_null(html);
 	/* One chart (rounds do not vary), four lines: two directories x two technologies. */
 	assert_int_equal(count(html, "class=\"chart lines\""), 1);
-	assert_non_null(strstr(html,
-			       "<title>migration_downtime_ms[web01] against "
-			       "links[0].distance_km (sweep_stats.csv, mean and 95% CI)</title>"));
+	assert_non_null(strstr(html, "<title>migration_downtime_ms[web01] against "
+				     "links[0].distance_km</title>"));
 	assert_non_null(strstr(html, ">links[0].distance_km (km)</text>"));
 	assert_non_null(strstr(html, ">migration_downtime_ms[web01] (ms)</text>"));
 	assert_int_equal(count(html, "<g class=\"series\""), 4);
@@ -294,6 +300,126 @@ static void bottlenecks_side_by_side(void **state)
 	free(html);
 }
 
+/* Default sweep charts are the outcomes the declarations name, headline
+ * figures first (migration time, then write latency), never inputs echoed
+ * back: a distance sweep's link RTT, however much it varies, restates the x
+ * axis. */
+static void sweep_charts_default_to_outcomes(void **state)
+{
+	(void)state;
+	char a[256], out[256];
+	snprintf(a, sizeof(a), "%s/sweep-out", tmpdir);
+	snprintf(out, sizeof(out), "%s/cmp-sweep-out", tmpdir);
+	static const char *const metrics[] = {"rtt_ms[dci1]",
+					      "one_way_latency_ms[dci1]",
+					      "goodput_gbps[dci1]",
+					      "l2_bum_Bps[dci1]",
+					      "l2_mac_move_convergence_ms[web01]",
+					      "migration_rounds[web01]",
+					      "mean_utilization[dci1:dc1->dc2]",
+					      "storage_read_mean_ms[dc1]",
+					      "storage_write_p99_ms[dc1]",
+					      "migration_total_s[web01]",
+					      "migration_bytes[web01]",
+					      "l3_rtt_p50_ms[web]"};
+	char stats[4096] = "point,links[0].distance_km,metric,n,mean,sd,ci95_low,ci95_high\n";
+	for (int p = 0; p < 2; p++)
+		for (size_t m = 0; m < sizeof(metrics) / sizeof(metrics[0]); m++) {
+			char row[160];
+			snprintf(row, sizeof(row), "%d,%d,%s,1,%d,0,%d,%d\n", p, 10 + 90 * p,
+				 metrics[m], 1 + p, 1 + p, 1 + p);
+			strcat(stats, row);
+		}
+	put(a, "sweep_stats.csv", stats);
+	put(a, "sweep.json", "{\"sweep\": \"a\", \"base\": \"\"}\n");
+	assert_int_equal(compare2(a, a, out), 0);
+	char *html = get(out, "report.html");
+	assert_non_null(html);
+	const char *first = strstr(html, "<title>migration_total_s[web01] against");
+	const char *second = strstr(html, "<title>storage_write_p99_ms[dc1] against");
+	assert_non_null(first);
+	assert_non_null(second);
+	assert_true(first < second);
+	/* Then the other outcomes; six charts at most. */
+	assert_int_equal(count(html, "class=\"chart lines\""), 6);
+	assert_non_null(strstr(html, "<title>l2_mac_move_convergence_ms[web01] against"));
+	/* Inputs, counts and neutral figures are never defaults. */
+	assert_null(strstr(html, "<title>rtt_ms[dci1] against"));
+	assert_null(strstr(html, "<title>one_way_latency_ms[dci1] against"));
+	assert_null(strstr(html, "<title>goodput_gbps[dci1] against"));
+	assert_null(strstr(html, "<title>l2_bum_Bps[dci1] against"));
+	assert_null(strstr(html, "<title>migration_rounds[web01] against"));
+	assert_null(strstr(html, "<title>mean_utilization"));
+	free(html);
+}
+
+/* A title longer than its chart is shrunk, then cut with an ellipsis, the
+ * whole title kept as the tooltip of both the chart and the text. */
+static void long_titles_fit(void **state)
+{
+	(void)state;
+	char title[400];
+	snprintf(title, sizeof(title), "%s", "Link utilisation over time: ");
+	while (strlen(title) < 300)
+		strcat(title, "a-long-link-name ");
+	double x[] = {0, 1}, y[] = {1, 2};
+	struct dcs_series s = {.label = "a", .x = x, .y = y, .n = 2};
+	struct dcs_chart c = {.title = title};
+	struct dcs_buf b = {0};
+	dcs_svg_lines(&b, &c, &s, 1);
+	assert_false(b.oom);
+	/* The visible text: 12 px, ellipsis, at most (760 - 24) / (0.62 x 12) = 98 characters. */
+	const char *t = strstr(b.s, "<text class=\"title\"");
+	assert_non_null(t);
+	assert_non_null(strstr(t, "font-size=\"12\""));
+	const char *tip = strstr(t, "</title>");
+	assert_non_null(tip);
+	const char *end = strstr(tip, "\u2026</text>");
+	assert_non_null(end);
+	size_t shown = 0;
+	for (const char *p = tip + strlen("</title>"); p < end; p++)
+		shown += ((unsigned char)*p & 0xC0) != 0x80;
+	assert_true(shown + 1 <= 98 && shown > 60);
+	assert_int_equal(count(b.s, title), 2); /* the chart's title and the text's */
+	free(b.s);
+	/* A short title is left as it is, in 14 px. */
+	b = (struct dcs_buf){0};
+	c.title = "Downtime per VM";
+	dcs_svg_lines(&b, &c, &s, 1);
+	assert_non_null(
+	    strstr(b.s, "font-size=\"14\" font-weight=\"bold\">Downtime per VM</text>"));
+	free(b.s);
+}
+
+/* Links that carried nothing: no flat lines, but each link's round trip;
+ * with no link figures at all, no Links section. */
+static void idle_links_show_round_trips(void **state)
+{
+	(void)state;
+	char a[256], out[256];
+	snprintf(a, sizeof(a), "%s/idle", tmpdir);
+	snprintf(out, sizeof(out), "%s/cmp-idle", tmpdir);
+	put(a, "summary.csv",
+	    "metric,entity,value,unit\nrtt_ms,dci1,0.628,ms\nrtt_ms,wan,1.5,ms\n");
+	put(a, "links.csv",
+	    "time_s,link,dir,throughput_gbps,utilization,flows,state\n"
+	    "1,dci1,dc1->dc2,0,0,0,up\n"
+	    "1,wan,dc1->w,0,0,0,up\n");
+	assert_int_equal(compare2(a, a, out), 0);
+	char *html = get(out, "report.html");
+	assert_non_null(html);
+	assert_non_null(strstr(html, "<h3>Links</h3>"));
+	assert_null(strstr(html, "class=\"chart lines\""));
+	assert_non_null(strstr(html, "Round trip per link, unloaded"));
+	assert_int_equal(count(html, "class=\"bar\""), 4); /* 2 links x 2 directories */
+	free(html);
+	put(a, "summary.csv", "metric,entity,value,unit\nmigration_rounds,web01,3,count\n");
+	assert_int_equal(compare2(a, a, out), 0);
+	html = get(out, "report.html");
+	assert_null(strstr(html, "<h3>Links</h3>"));
+	free(html);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +429,9 @@ int main(void)
 	    cmocka_unit_test(charts_for_absent_files_are_omitted),
 	    cmocka_unit_test(sweep_chart_has_a_line_per_technology),
 	    cmocka_unit_test(bottlenecks_side_by_side),
+	    cmocka_unit_test(sweep_charts_default_to_outcomes),
+	    cmocka_unit_test(long_titles_fit),
+	    cmocka_unit_test(idle_links_show_round_trips),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

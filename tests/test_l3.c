@@ -526,6 +526,50 @@ static void test_rtt_quantiles(void **state)
 	env_close(&e);
 }
 
+/* Before the first event: a service whose ingress follows a VM that a plan
+ * moves, behind a single gateway, is warned about (its responses trombone
+ * through the home site for as long as the VM is away).  Not with a
+ * localized gateway, not without ingress that follows, not when nothing
+ * moves the VM. */
+static void test_single_gateway_preflight(void **state)
+{
+	(void)state;
+	static const char fmt[] =
+	    "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 500, " TWO_SITES
+	    " \"services\": [{\"id\": \"svc\", \"vm\": \"vm\", \"ingress\": \"%s\"%s,"
+	    "   \"clients\": [{\"site\": \"b\", \"share\": 1}]}]%s}";
+	static const char move[] =
+	    ", \"migrations\": [{\"vm\": \"vm\", \"to\": \"b\", \"at_s\": 10}]";
+	static const struct {
+		const char *ingress, *gateway, *migrations;
+		bool warns;
+	} cases[] = {
+	    {"dns", "", move, true}, /* the default gateway is single */
+	    {"dns", ", \"gateway\": \"single\"", move, true},
+	    {"rhi", ", \"gateway\": \"single\"", move, true},
+	    {"dns", ", \"gateway\": \"localized\"", move, false},
+	    {"none", ", \"gateway\": \"single\"", move, false},
+	    {"dns", "", "", false},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char json[4096];
+		snprintf(json, sizeof(json), fmt, cases[i].ingress, cases[i].gateway,
+			 cases[i].migrations);
+		struct env e;
+		env_open(&e, json);
+		dcs_world_start(e.w);
+		assert_int_equal(dcs_kernel_events(e.w->k), 0);
+		bool found = false;
+		for (size_t k = 0; k < dcs_results_n_warnings(e.w->res); k++)
+			found |= strstr(dcs_results_warning(e.w->res, k),
+					"every response goes back through a") != NULL;
+		if (found != cases[i].warns)
+			fail_msg("case %zu (%s%s): warning %s", i, cases[i].ingress,
+				 cases[i].gateway, found ? "given" : "missing");
+		env_close(&e);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +583,7 @@ int main(void)
 	    cmocka_unit_test(test_single_gateway_failover),
 	    cmocka_unit_test(test_ip_move_query),
 	    cmocka_unit_test(test_rtt_quantiles),
+	    cmocka_unit_test(test_single_gateway_preflight),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -47,7 +47,7 @@ static void test_declared_once_with_meaning(void **state)
 			assert_true(strlen(d->meaning) > 10);
 			assert_true(d->better >= DCS_BETTER_LOWER &&
 				    d->better <= DCS_BETTER_HIGHER);
-			assert_true(d->kind >= DCS_METRIC_FIGURE && d->kind <= DCS_METRIC_LABEL);
+			assert_true(d->kind >= DCS_METRIC_FIGURE && d->kind <= DCS_METRIC_DESIGN);
 			/* a label has no unit; a count's unit is "count" */
 			if (d->kind == DCS_METRIC_LABEL)
 				assert_string_equal(d->unit, "");
@@ -174,12 +174,49 @@ static void test_undeclared_stops(void **state)
 	assert_true(aborts(write_undeclared_event));
 }
 
+/* Headline figures: each names a metric its own family declares, an outcome
+ * (a figure with a better direction, never an input), and ranks are unique,
+ * migration time first and write latency second, as planners ask. */
+static void test_headlines(void **state)
+{
+	(void)state;
+	const struct dcs_catalog *c = catalog();
+	int seen[64] = {0};
+	size_t n = 0;
+	for (size_t f = 0; f < c->n_families; f++) {
+		const struct dcs_metric_family *F = c->families[f];
+		for (size_t i = 0; i < F->n_headlines; i++) {
+			const struct dcs_headline *h = &F->headlines[i];
+			const struct dcs_metric_family *owner =
+			    dcs_catalog_metric_family(c, h->metric);
+			const struct dcs_metric_def *d = dcs_catalog_metric(c, h->metric);
+			if (owner != F || !d)
+				fail_msg("%s: headline %s is not its own metric", F->producer,
+					 h->metric);
+			if (d->kind != DCS_METRIC_FIGURE || d->better == DCS_BETTER_NEUTRAL)
+				fail_msg("headline %s is not an outcome", h->metric);
+			assert_true(h->rank >= 1 && h->rank < 64);
+			if (seen[h->rank]++)
+				fail_msg("headline rank %d given twice", h->rank);
+			assert_int_equal(dcs_catalog_headline(c, h->metric), h->rank);
+			n++;
+		}
+	}
+	assert_true(n >= 2);
+	assert_int_equal(dcs_catalog_headline(c, "migration_total_s[web01]"), 1);
+	assert_int_equal(dcs_catalog_headline(c, "storage_write_p99_ms"), 2);
+	assert_int_equal(dcs_catalog_headline(c, "rtt_ms"), 0);
+	/* A link's unloaded latency is a fact of the design, not an outcome. */
+	assert_int_equal(dcs_catalog_metric(c, "rtt_ms")->kind, DCS_METRIC_DESIGN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_declared_once_with_meaning),
 	    cmocka_unit_test(test_bundled_scenarios_declared),
 	    cmocka_unit_test(test_undeclared_stops),
+	    cmocka_unit_test(test_headlines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

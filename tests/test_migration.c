@@ -952,6 +952,94 @@ static void test_deterministic(void **state)
 	free(json);
 }
 
+/* Before the first event: a migration whose round 0 alone cannot end within
+ * the run is warned about as the models start.  1 TiB over 1 Gb/s: round 0
+ * needs at least M / (1e9 / 8 x 1460 / 1538) = 9266 s; the run leaves 3590 s. */
+static void test_preflight_round0(void **state)
+{
+	(void)state;
+	double floor_s = 1024 * GIB / (1e9 / 8 * goodput_fraction_1500_dwdm());
+	char want[64];
+	snprintf(want, sizeof(want), "needs at least %.0f s", floor_s);
+	assert_string_equal(want, "needs at least 9266 s");
+	char *json = scenario("\"distance_km\": 50, \"bandwidth_gbps\": 1",
+			      "{\"id\": \"huge\", \"site\": \"dc1\", \"memory_gib\": 1024}",
+			      "{\"vm\": \"huge\", \"to\": \"dc2\", \"at_s\": 10}", "", 3600);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	dcs_world_start(r.w);
+	assert_int_equal(dcs_kernel_events(r.w->k), 0);
+	assert_int_equal(dcs_results_n_warnings(r.w->res), 1);
+	assert_true(warned(&r, "migrations[0] cannot finish"));
+	assert_true(warned(&r, want));
+	assert_true(warned(&r, "held by the path's free capacity"));
+	assert_true(warned(&r, "the run ends 3590 s after it starts"));
+	h_close(&r);
+	free(json);
+
+	/* Long enough: no warning, and the floor is what the idle VM takes
+	 * (plus its RTT and switchover, under a second). */
+	json = scenario("\"distance_km\": 50, \"bandwidth_gbps\": 1",
+			"{\"id\": \"huge\", \"site\": \"dc1\", \"memory_gib\": 1024}",
+			"{\"vm\": \"huge\", \"to\": \"dc2\", \"at_s\": 10}", "", 9300);
+	r = h_open(json, H_SCENARIO_SEED);
+	dcs_world_start(r.w);
+	assert_int_equal(dcs_results_n_warnings(r.w->res), 0);
+	h_finish(&r);
+	double total = num(table(&r, "migrations.csv"), mig_row(&r, "huge"), "total_s");
+	assert_true(total >= floor_s && total < floor_s + 1);
+	h_close(&r);
+	free(json);
+}
+
+/* The binding cap is named: a 64 KiB window at 20 ms RTT (2,000 km) holds
+ * one stream to 64 KiB / 0.0196 s = 3.34 MB/s, so 16 GiB needs >= 5,140 s. */
+static void test_preflight_window(void **state)
+{
+	(void)state;
+	char *json = scenario("\"distance_km\": 2000, \"bandwidth_gbps\": 10",
+			      "{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 16}",
+			      "{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 0}",
+			      "\"engine\": \"qemu\", \"tcp_window_kib\": 64", 3000);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	dcs_world_start(r.w);
+	double rtt = 2 * 2000 * 4.9e-6;
+	char want[64];
+	snprintf(want, sizeof(want), "needs at least %.0f s", 16 * GIB / (65536 / rtt));
+	assert_true(warned(&r, want));
+	assert_true(warned(&r, "held by the TCP window"));
+	h_close(&r);
+	free(json);
+}
+
+/* An evacuation: four 64 GiB VMs over 1 Gb/s each need 579 s alone, which
+ * fits 2,000 s, but together their round 0 moves 256 GiB through the one
+ * path: at least 2,316 s. */
+static void test_preflight_evacuation(void **state)
+{
+	(void)state;
+	char vms[512] = "";
+	for (int i = 0; i < 4; i++) {
+		char one[96];
+		snprintf(one, sizeof(one),
+			 "%s{\"id\": \"v%d\", \"site\": \"dc1\", \"memory_gib\": 64}",
+			 i ? ", " : "", i);
+		strcat(vms, one);
+	}
+	char *json = scenario("\"distance_km\": 50, \"bandwidth_gbps\": 1", vms,
+			      "{\"evacuate\": \"dc1\", \"to\": \"dc2\", \"at_s\": 0, "
+			      "\"max_concurrent\": 4}",
+			      "", 2000);
+	struct harness r = h_open(json, H_SCENARIO_SEED);
+	dcs_world_start(r.w);
+	char want[64];
+	snprintf(want, sizeof(want), "needs at least %.0f s",
+		 256 * GIB / (1e9 / 8 * goodput_fraction_1500_dwdm()));
+	assert_true(warned(&r, "migrations[0] (4 VMs) cannot finish"));
+	assert_true(warned(&r, want));
+	h_close(&r);
+	free(json);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -980,6 +1068,9 @@ int main(void)
 	    cmocka_unit_test(test_postcopy),
 	    cmocka_unit_test(test_postcopy_cut),
 	    cmocka_unit_test(test_deterministic),
+	    cmocka_unit_test(test_preflight_round0),
+	    cmocka_unit_test(test_preflight_window),
+	    cmocka_unit_test(test_preflight_evacuation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -650,6 +650,41 @@ static void test_bundled_plans_load(void **state)
 	assert_true(n >= 3);
 }
 
+/* Replications of a scenario in which nothing draws random numbers (one
+ * idle VM's migration over a lossless link: dcs_scenario_randomness says
+ * so, the rule sweeps warn by): deterministic as declared, no two-seed
+ * probe, each value runs once. */
+static void test_replications_declared_deterministic(void **state)
+{
+	(void)state;
+	static const char base[] =
+	    "{\"dcisim\": 1, \"name\": \"mig\", \"seed\": 1, \"duration_s\": 200,\n"
+	    " \"sites\": [{\"id\": \"dc1\"}, {\"id\": \"dc2\"}],\n"
+	    " \"links\": [{\"id\": \"dci1\", \"a\": \"dc1\", \"b\": \"dc2\", \"distance_km\": 50,\n"
+	    "            \"bandwidth_gbps\": 1}],\n"
+	    " \"vms\": [{\"id\": \"vm\", \"site\": \"dc1\", \"memory_gib\": 4}],\n"
+	    " \"migrations\": [{\"vm\": \"vm\", \"to\": \"dc2\", \"at_s\": 1}]}\n";
+	struct run r;
+	run_plan(&r, "declared", base,
+		 "{\"dcisim_plan\": 1, \"base\": \"base.json\",\n"
+		 " \"vary\": {\"path\": \"links[0].distance_km\", \"min\": 10, \"max\": 100, "
+		 "\"resolution\": 10},\n"
+		 " \"targets\": [{\"metric\": \"migration_total_s\", \"entity\": \"vm\", "
+		 "\"max\": 100}],\n"
+		 " \"replications\": 5}\n",
+		 1);
+	assert_int_equal(r.code, 0);
+	assert_true(r.S.rep_declared);
+	assert_true(r.S.deterministic);
+	assert_false(r.S.rep_probed);
+	assert_int_equal(r.S.reps, 1);
+	/* One run per value evaluated, no probe's second seed. */
+	assert_int_equal(r.S.computed + r.S.reused, r.S.n);
+	for (size_t i = 0; i < r.S.n; i++)
+		assert_int_equal(r.S.pts[i].nrep, 1);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -658,6 +693,7 @@ int main(void)
 	    cmocka_unit_test(test_precopy_bandwidth),
 	    cmocka_unit_test(test_fc_credits_integer),
 	    cmocka_unit_test(test_stochastic_bound),
+	    cmocka_unit_test(test_replications_declared_deterministic),
 	    cmocka_unit_test(test_all_and_none),
 	    cmocka_unit_test(test_not_monotonic),
 	    cmocka_unit_test(test_grid_values),

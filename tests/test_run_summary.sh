@@ -48,6 +48,8 @@ PY
 "$dcisim" run metro-vmotion --out "$tmp/metro" 2> "$tmp/metro.txt" || fail "run metro"
 grep -q "^  none: every migration converged" "$tmp/metro.txt" || fail "clean run: $(cat "$tmp/metro.txt")"
 grep -q "^results in $tmp/metro/$" "$tmp/metro.txt" || fail "results line"
+[ "$(tail -1 "$tmp/metro.txt")" = "to read them with timelines: dcisim report $tmp/metro" ] ||
+	fail "the last line does not name dcisim report: $(tail -1 "$tmp/metro.txt")"
 
 # -q: nothing at all on stderr.
 "$dcisim" run metro-vmotion --out "$tmp/q" -q 2> "$tmp/q.txt" || fail "run -q"

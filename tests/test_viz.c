@@ -563,6 +563,43 @@ static bool have_font(void)
 	       0;
 }
 
+/* demo-storage-distance tells its story as it runs: from the first sample
+ * (1 s) each host site shows the latency of its last second of I/O
+ * (storage_series.csv), not only once the run ends.  The text under the
+ * farthest host changes between 0.5 s (no I/O figures yet) and 2 s. */
+static void test_storage_demo_over_time(void **state)
+{
+	(void)state;
+	struct dcs_scenario *scn = load("scenarios/demos/demo-storage-distance.json");
+	struct dcs_viz *v = open_viz(scn, NULL);
+	int site = -1;
+	for (size_t i = 0; i < scn->n_sites; i++)
+		if (!strcmp(scn->sites[i].id, "h300"))
+			site = (int)i;
+	assert_true(site >= 0);
+	int x, y;
+	dcs_viz_site_xy(v, site, &x, &y);
+	enum { BW = 220, BH = 70 };
+	static long before[BW * BH];
+	assert_int_equal(dcs_viz_advance(v, 0.5), 0);
+	assert_int_equal(dcs_viz_render(v), 0);
+	for (int j = 0; j < BH; j++)
+		for (int i = 0; i < BW; i++)
+			before[j * BW + i] = dcs_viz_pixel(v, x - BW / 2 + i, y + 10 + j);
+	assert_int_equal(dcs_viz_advance(v, 2.0), 0);
+	assert_int_equal(dcs_viz_render(v), 0);
+	int changed = 0;
+	for (int j = 0; j < BH; j++)
+		for (int i = 0; i < BW; i++)
+			changed +=
+			    dcs_viz_pixel(v, x - BW / 2 + i, y + 10 + j) != before[j * BW + i];
+	/* A line of text is some hundreds of pixels. */
+	if (changed < 100)
+		fail_msg("only %d pixels under h300 changed between 0.5 s and 2 s", changed);
+	dcs_viz_destroy(v);
+	dcs_scenario_free(scn);
+}
+
 int main(void)
 {
 	if (!dcs_viz_available()) {
@@ -581,6 +618,7 @@ int main(void)
 	    cmocka_unit_test(test_step),
 	    cmocka_unit_test(test_tooltip),
 	    cmocka_unit_test(test_trace_errors),
+	    cmocka_unit_test(test_storage_demo_over_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -313,14 +313,23 @@ static void draw_sites(SDL_Renderer *R, struct vz_fonts *fo, struct vz_layout *L
 			const struct vz_store *st = &m->store[i];
 			if (st->have[0] || st->have[1]) {
 				char rd[48] = "", wr[48] = "";
-				if (st->have[0])
+				if (st->have[0] && st->none[0])
+					snprintf(rd, sizeof(rd), "no read completed");
+				else if (st->have[0])
 					snprintf(rd, sizeof(rd), "read %.3g ms", st->mean_ms[0]);
-				if (st->have[1])
+				if (st->have[1] && st->none[1])
+					snprintf(wr, sizeof(wr), "no write completed");
+				else if (st->have[1])
 					snprintf(wr, sizeof(wr), "write %.3g ms (p99 %.3g)",
 						 st->mean_ms[1], st->p99_ms[1]);
-				snprintf(buf, sizeof(buf), "I/O here: %s%s%s", rd,
+				char when[32] = "whole run";
+				if (st->interval)
+					snprintf(when, sizeof(when), "last %.3g s",
+						 scn->output.sample_s);
+				snprintf(buf, sizeof(buf), "I/O here (%s): %s%s%s", when, rd,
 					 *rd && *wr ? ", " : "", wr);
-				site_line(R, sf, x, &ty, C_TEXT, buf);
+				site_line(R, sf, x, &ty,
+					  st->none[0] || st->none[1] ? C_BAD : C_TEXT, buf);
 			}
 		}
 		if (is_witness(scn, (int)i))

@@ -40,7 +40,14 @@ static const struct tab_spec tab_specs[] = {
      {"time_s", "service", "client_site", "serving_site", "ingress_site", "egress_site", "rtt_ms",
       "state"}},
     {VZ_TAB_CLUSTER, "cluster.csv", {"time_s", "cluster", "event", "node", "site", "detail"}},
-    {VZ_TAB_STORAGE, "storage.csv", {"site", "op", "count", "mean_ms", "p99_ms", "phase"}},
+    {VZ_TAB_STORAGE,
+     "storage.csv",
+     {"site", "op", "count", "mean_ms", "p99_ms", "phase", "time_s"}},
+    /* The same figures every output.sample_s, for the I/O of the last
+     * interval: the view shows them as the run goes. */
+    {VZ_TAB_STORAGE,
+     "storage_series.csv",
+     {"site", "op", "count", "mean_ms", "p99_ms", "phase", "time_s"}},
 };
 
 void vz_table_resolve(struct vz_table *tb, const char *file, size_t ncols, const char *const *cols)
@@ -541,7 +548,11 @@ static void on_storage_row(struct vz_model *m, const struct vz_table *tb, const 
 	int k = vz_has(op, "write") ? 1 : vz_has(op, "read") ? 0 : -1;
 	if (k < 0)
 		return;
+	/* An interval in which no I/O of this op completed (frozen, failed)
+	 * leaves the figures empty: the view says none completed. */
 	m->store[s].have[k] = true;
+	m->store[s].none[k] = vz_num(vz_cell(tb, c, ST_COUNT)) == 0;
+	m->store[s].interval = vz_cell(tb, c, ST_TIME) != NULL;
 	m->store[s].mean_ms[k] = vz_num(vz_cell(tb, c, ST_MEAN));
 	m->store[s].p99_ms[k] = vz_num(vz_cell(tb, c, ST_P99));
 }

@@ -34,7 +34,8 @@ enum vz_tab {
 	VZ_TAB_PATHS,      /* time_s, service, client_site, serving_site, ingress_site, egress_site,
 			      rtt_ms, state */
 	VZ_TAB_CLUSTER,    /* time_s, cluster, event, node, site, detail */
-	VZ_TAB_STORAGE,    /* site, op, count, mean_ms, p99_ms, phase */
+	VZ_TAB_STORAGE,    /* site, op, count, mean_ms, p99_ms, phase, time_s (storage.csv
+			      at the end, storage_series.csv every sample) */
 };
 #define VZ_MAXCOL 10
 
@@ -55,7 +56,7 @@ enum {
 };
 enum { PA_TIME, PA_SERVICE, PA_CLIENT, PA_SERVING, PA_INGRESS, PA_EGRESS, PA_RTT, PA_STATE };
 enum { CL_TIME, CL_CLUSTER, CL_EVENT, CL_NODE, CL_SITE, CL_DETAIL };
-enum { ST_SITE, ST_OP, ST_COUNT, ST_MEAN, ST_P99, ST_PHASE };
+enum { ST_SITE, ST_OP, ST_COUNT, ST_MEAN, ST_P99, ST_PHASE, ST_TIME };
 
 struct vz_table {
 	enum vz_tab kind;
@@ -117,7 +118,9 @@ struct vz_cluster {
 };
 
 struct vz_store {
-	bool have[2]; /* read, write */
+	bool have[2];  /* read, write */
+	bool none[2];  /* no I/O of the op completed in the last interval */
+	bool interval; /* figures of the last output.sample_s, not of the whole run */
 	double mean_ms[2], p99_ms[2];
 };
 

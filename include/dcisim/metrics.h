@@ -37,6 +37,9 @@ enum dcs_metric_kind {
 	DCS_METRIC_COUNT,   /* a whole number of things */
 	DCS_METRIC_SETTING, /* an input echoed back (a timer, a credit count) */
 	DCS_METRIC_LABEL,   /* text: an outcome, a preset, what limited a flow */
+	DCS_METRIC_DESIGN,  /* a figure of the design, computed from the inputs alone before
+			       anything runs (a link's unloaded RTT, its goodput fraction):
+			       compared like a figure, never charted as an outcome */
 };
 
 struct dcs_metric_def {
@@ -45,6 +48,14 @@ struct dcs_metric_def {
 	enum dcs_better better;
 	enum dcs_metric_kind kind;
 	const char *meaning; /* one line, for people */
+};
+
+/* One of the figures planners ask about first -- migration time, write
+ * latency, downtime, trombone, service outage: the reports chart these
+ * before any other, by rank (1 first; ranks are unique in the program). */
+struct dcs_headline {
+	const char *metric; /* declared by the same family, a figure with a direction */
+	int rank;
 };
 
 /* How bad an event is (the viewer's colour, the run summary's findings). */
@@ -69,6 +80,8 @@ struct dcs_metric_family {
 	size_t n_metrics;
 	const struct dcs_event_def *events;
 	size_t n_events;
+	const struct dcs_headline *headlines; /* may be NULL */
+	size_t n_headlines;
 };
 
 /* Every declaration in the program (models/registry.c builds it). */
@@ -85,6 +98,8 @@ extern const struct dcs_metric_family dcs_core_metrics;
 const struct dcs_metric_def *dcs_catalog_metric(const struct dcs_catalog *c, const char *name);
 const struct dcs_event_def *dcs_catalog_event(const struct dcs_catalog *c, const char *file,
 					      const char *kind);
+/* A metric's headline rank, or 0 when it is not a headline figure. */
+int dcs_catalog_headline(const struct dcs_catalog *c, const char *name);
 /* The family that declares a metric, or NULL. */
 const struct dcs_metric_family *dcs_catalog_metric_family(const struct dcs_catalog *c,
 							  const char *name);

@@ -51,6 +51,10 @@ struct dcs_model_ops {
 	/* What it writes to summary.csv, events.csv and its own tables
 	 * (include/dcisim/metrics.h); NULL when it writes none. */
 	const struct dcs_metric_family *metrics;
+	/* What the model draws random numbers for in this scenario, in a few
+	 * words ("storage I/O arrivals"), or NULL when it draws none; NULL
+	 * callback: never. */
+	const char *(*randomness)(const struct dcs_scenario *scn);
 };
 
 /* Queries one model answers for others. */
@@ -86,6 +90,11 @@ struct dcs_world {
 
 struct dcs_world *dcs_world_create(const struct dcs_scenario *scn, uint64_t seed);
 void dcs_world_destroy(struct dcs_world *w);
+/* Starts the models (first call only): they schedule their first events
+ * and raise the warnings they can tell before anything happens (a
+ * migration that cannot finish its first round within the run, ...), so a
+ * caller may show those before the run.  No event runs. */
+void dcs_world_start(struct dcs_world *w);
 /* Starts the models (first call only) and runs until `until` or no event is
  * left; returns the kernel's stop reason. */
 enum dcs_stop_reason dcs_world_run(struct dcs_world *w, dcs_time_t until);
@@ -107,6 +116,16 @@ void dcs_world_set_service_site(struct dcs_world *w, int cluster, int site);
 bool dcs_world_site_writable(const struct dcs_world *w, int site);
 uint64_t dcs_world_vm_held_ios(const struct dcs_world *w, int vm);
 double dcs_world_ip_move_convergence_s(const struct dcs_world *w, int from_site, int to_site);
+
+/* Whether a scenario's results depend on its seed: what the first model
+ * that draws random numbers draws them for, or NULL when no model draws any,
+ * so that every seed gives the same results (replications of it are copies).
+ * Read from the scenario alone, before anything runs.  A model may answer
+ * yes for a scenario whose draws never change a result (a lossy link no
+ * heartbeat crosses); never no for one whose results depend on the seed. */
+const char *dcs_scenario_randomness(const struct dcs_scenario *scn);
+/* Whether any link loses packets, as configured or by a link_degrade fault. */
+bool dcs_scenario_has_loss(const struct dcs_scenario *scn);
 
 /* The registry (models/registry.c), in start order. */
 extern const struct dcs_model_ops *const dcs_models[];

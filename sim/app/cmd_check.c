@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "dcisim/exitcode.h"
 #include "options.h"
@@ -66,7 +67,7 @@ int dcs_cmd_check(int argc, char **argv)
 	const char *result = NULL, *baseline = NULL;
 	struct dcs_options opt;
 	dcs_options_begin(&opt, argc, argv);
-	for (int c; (c = dcs_options_next(&opt, "h", check_options)) != -1;) {
+	for (int c; (c = dcs_options_next(&opt, NULL, check_options)) != -1;) {
 		double x;
 		switch (c) {
 		case 'h':
@@ -133,3 +134,14 @@ int dcs_cmd_check(int argc, char **argv)
 		o.rtol = o.mode == DCS_CHECK_STAT ? 0.05 : 1e-9;
 	return dcs_check_dirs(result, baseline, &o, stdout, stderr);
 }
+
+const struct dcs_cli_command dcs_cli_check = {
+    .name = "check",
+    .fn = dcs_cmd_check,
+    .args = "RESULT_DIR",
+    .complete = DCS_CLI_DIR,
+    .summary = "compare results with a baseline under tolerances; exit 1 on drift",
+    .usage = check_usage,
+    .options = check_options,
+    .required = "baseline",
+};

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "options.h"
 #include "report.h"
@@ -54,7 +55,7 @@ int dcs_cmd_compare(int argc, char **argv)
 	}
 	struct dcs_options opt;
 	dcs_options_begin(&opt, argc, argv);
-	for (int c; (c = dcs_options_next(&opt, "h", compare_options)) != -1;) {
+	for (int c; (c = dcs_options_next(&opt, NULL, compare_options)) != -1;) {
 		switch (c) {
 		case 'h':
 			fputs(compare_usage, stdout);
@@ -102,3 +103,13 @@ out:
 	free(metrics);
 	return rc;
 }
+
+const struct dcs_cli_command dcs_cli_compare = {
+    .name = "compare",
+    .fn = dcs_cmd_compare,
+    .args = "RESULT_DIR RESULT_DIR...",
+    .complete = DCS_CLI_DIR,
+    .summary = "runs or sweeps side by side: compare.csv and report.html with charts",
+    .usage = compare_usage,
+    .options = compare_options,
+};

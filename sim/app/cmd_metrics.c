@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
+#include "options.h"
 #include "dcisim/exitcode.h"
 #include "dcisim/metrics.h"
 #include "dcisim/world.h"
@@ -18,7 +20,8 @@ static const char metrics_usage[] =
     "Lists every metric dcisim writes to summary.csv (its unit, which way is\n"
     "better, its kind and what it means, grouped by the model that produces it)\n"
     "and every event kind of events.csv and cluster.csv with its severity.\n"
-    "--markdown prints the reference page docs/metrics.md.\n";
+    "--markdown prints the reference page docs/metrics.md.\n"
+    "Exit status: 0 printed, 2 usage error.\n";
 
 static void print_text(const struct dcs_catalog *c)
 {
@@ -53,7 +56,18 @@ static void print_markdown(const struct dcs_catalog *c)
 	    "produces each figure (include/dcisim/metrics.h); a test checks this page is\n"
 	    "current.  `better` says which way is better (reports mark the better value and\n"
 	    "`check`, `plan` and `survive` judge \"worse\" by it); `kind` is figure (a quantity),\n"
-	    "count, setting (an input echoed back) or label (text).\n");
+	    "count, setting (an input echoed back), design (a figure of the design computed\n"
+	    "from the inputs before anything runs) or label (text).\n");
+	/* The headline figures, in their rank. */
+	printf("\nHeadline figures, which the reports chart first:");
+	int shown = 0;
+	for (int rank = 1; rank < 100; rank++)
+		for (size_t f = 0; f < c->n_families; f++)
+			for (size_t i = 0; i < c->families[f]->n_headlines; i++)
+				if (c->families[f]->headlines[i].rank == rank)
+					printf("%s `%s`", shown++ ? "," : "",
+					       c->families[f]->headlines[i].metric);
+	printf(".\n");
 	for (size_t f = 0; f < c->n_families; f++) {
 		const struct dcs_metric_family *F = c->families[f];
 		if (!F->n_metrics)
@@ -88,17 +102,10 @@ static void print_markdown(const struct dcs_catalog *c)
 
 int dcs_cmd_metrics(int argc, char **argv)
 {
-	argc--, argv++; /* the arguments after the command's name */
-	bool md = argc == 1 && !strcmp(argv[0], "--markdown");
-	if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
-		fputs(metrics_usage, stdout);
-		return DCS_EXIT_OK;
-	}
-	if (argc > 1 || (argc == 1 && !md)) {
-		fprintf(stderr, "dcisim metrics: error: unexpected argument '%s'\n%s", argv[0],
-			metrics_usage);
-		return DCS_EXIT_USAGE;
-	}
+	bool md;
+	int rc = dcs_options_markdown(argc, argv, "metrics", metrics_usage, &md);
+	if (rc >= 0)
+		return rc;
 	struct dcs_world_catalog wc;
 	const struct dcs_catalog *c = dcs_world_catalog_init(&wc);
 	if (md)
@@ -107,3 +114,11 @@ int dcs_cmd_metrics(int argc, char **argv)
 		print_text(c);
 	return DCS_EXIT_OK;
 }
+
+const struct dcs_cli_command dcs_cli_metrics = {
+    .name = "metrics",
+    .fn = dcs_cmd_metrics,
+    .summary = "list every summary metric and event kind, with units and meanings",
+    .usage = metrics_usage,
+    .options = dcs_options_markdown_table,
+};

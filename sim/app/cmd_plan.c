@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "dcisim/exitcode.h"
 #include "options.h"
@@ -19,7 +20,7 @@ static const char plan_usage[] =
     "usage: dcisim plan PLAN.json|NAME [--out DIR] [--jobs N] [--resume|--force] [-q]\n"
     "       mpirun -n K dcisim plan PLAN.json ...   (ranks share the runs)\n"
     "\n"
-    "Answers the planner's inverse question (SPEC 6.4): the largest (or smallest)\n"
+    "Answers the planner's inverse question (docs/plan.md): the largest (or smallest)\n"
     "value of one scenario number for which every target holds.\n"
     "  {\"dcisim_plan\": 1, \"base\": \"../metro.json\",\n"
     "   \"vary\": {\"path\": \"links[0].distance_km\", \"min\": 1, \"max\": 1000,\n"
@@ -32,7 +33,8 @@ static const char plan_usage[] =
     "most once over the range, then bisection narrows every change to one\n"
     "resolution step (whole numbers for integer keys).  With replications, a\n"
     "value passes a target when its one-sided Student-t bound at `confidence`\n"
-    "does; a scenario whose summaries are identical under two seeds runs once.\n"
+    "does; a scenario in which nothing draws random numbers (warned), or whose\n"
+    "summaries are identical under two seeds, runs once per value.\n"
     "NAME finds a bundled plan (scenarios/plans/NAME.json).\n"
     "\n"
     "  --out DIR     output directory (default: results/<plan name>)\n"
@@ -99,7 +101,7 @@ int dcs_cmd_plan(int argc, char **argv)
 	const char *arg = NULL;
 	struct dcs_options opt;
 	dcs_options_begin(&opt, argc, argv);
-	for (int c; (c = dcs_options_next(&opt, "hq", plan_options)) != -1;) {
+	for (int c; (c = dcs_options_next(&opt, NULL, plan_options)) != -1;) {
 		unsigned long long n;
 		switch (c) {
 		case 'h':
@@ -256,3 +258,14 @@ out:
 		dcs_sweep_mpi_end();
 	return code;
 }
+
+const struct dcs_cli_command dcs_cli_plan = {
+    .name = "plan",
+    .fn = dcs_cmd_plan,
+    .args = "PLAN.json",
+    .complete = DCS_CLI_PLAN,
+    .summary = "the largest (or smallest) value of a parameter meeting every target",
+    .usage = plan_usage,
+    .options = plan_options,
+    .choices = "resume|force",
+};

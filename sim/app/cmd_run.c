@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "options.h"
 #include "lookup.h"
@@ -24,6 +25,7 @@
 static const char run_usage[] =
     "usage: dcisim run [SCENARIO] [--out DIR] [--seed N] [--until SECONDS] [-q|-v]\n"
     "                  [--max-events N] [--max-wall-s SECONDS] [--trace FILE]\n"
+    "                  [--force]\n"
     "\n"
     "Runs a scenario and writes its results as CSV files.\n"
     "\n"
@@ -37,13 +39,21 @@ static const char run_usage[] =
     "  --max-wall-s S    stop after S seconds of wall time (exit 3)\n"
     "  --trace FILE      also write an event trace for `dcisim view --replay`\n"
     "                    (docs/trace.md); the CSVs are the same with or without\n"
-    "  -q, --quiet       no warnings or progress on stderr\n"
+    "  --force           write into --out DIR even when it holds the results of\n"
+    "                    another scenario file (replacing them)\n"
+    "  -q, --quiet       no warnings, progress or summary on stderr\n"
     "  -v, --verbose     more detail on stderr\n"
     "\n"
-    "Outputs (SPEC §3): summary.csv, events.csv, run.json and, as the scenario's\n"
-    "models need them, links.csv, migrations.csv, rounds.csv, storage.csv,\n"
-    "paths.csv, cluster.csv.  Exit status: 0 done, 2 invalid input (nothing\n"
-    "written), 3 runtime failure or limit, 130/143 interrupted.\n";
+    "Warnings a model can give before the run starts (a migration that cannot\n"
+    "finish, a single gateway behind moving ingress) are printed first.  The\n"
+    "run ends with a one-screen summary of its figures and findings.\n"
+    "\n"
+    "Outputs: summary.csv, events.csv, run.json and, as the scenario's models\n"
+    "need them, links.csv, migrations.csv, rounds.csv, storage.csv,\n"
+    "storage_series.csv, replication.csv, paths.csv, cluster.csv (the README's\n"
+    "Outputs table has their columns).  `dcisim report DIR` draws them.\n"
+    "Exit status: 0 done, 2 invalid input (nothing written), 3 runtime failure\n"
+    "or limit, 130/143 interrupted (what completed is written).\n";
 
 bool dcs_parse_double(const char *s, double *out)
 {
@@ -139,7 +149,7 @@ int dcs_cmd_run(int argc, char **argv)
 	bool force = false;
 	struct dcs_options opt;
 	dcs_options_begin(&opt, argc, argv);
-	for (int c; (c = dcs_options_next(&opt, "hqv", run_options)) != -1;) {
+	for (int c; (c = dcs_options_next(&opt, NULL, run_options)) != -1;) {
 		const char *v = optarg;
 		unsigned long long n;
 		switch (c) {
@@ -287,19 +297,36 @@ static int validate_one(const char *path)
 	return DCS_EXIT_OK;
 }
 
+static const char validate_usage[] =
+    "usage: dcisim validate FILE.json...\n"
+    "\n"
+    "Checks scenario, sweep and plan files (or bundled names) without running\n"
+    "them; prints every problem as FILE:LINE:COL: error: JSON.PATH: message.\n"
+    "Exit status: 0 all valid, 2 otherwise.\n";
+
+static const struct option validate_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
 int dcs_cmd_validate(int argc, char **argv)
 {
-	argc--, argv++; /* the arguments after the command's name */
-	if (argc == 0 || !strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
-		fputs("usage: dcisim validate SCENARIO.json...\n\n"
-		      "Checks scenario (and sweep and plan) files without running them; prints every\n"
-		      "problem as FILE:LINE:COL: error: JSON.PATH: message.  Exit 0 if all are\n"
-		      "valid, 2 otherwise.\n",
-		      argc == 0 ? stderr : stdout);
-		return argc == 0 ? DCS_EXIT_USAGE : DCS_EXIT_OK;
+	struct dcs_options opt;
+	dcs_options_begin(&opt, argc, argv);
+	for (int c; (c = dcs_options_next(&opt, NULL, validate_options)) != -1;) {
+		if (c == 'h') {
+			fputs(validate_usage, stdout);
+			return DCS_EXIT_OK;
+		}
+		return dcs_options_bad(&opt, "validate", validate_usage);
+	}
+	int first = dcs_options_first(&opt);
+	if (first >= argc) {
+		fputs(validate_usage, stderr);
+		return DCS_EXIT_USAGE;
 	}
 	int code = DCS_EXIT_OK;
-	for (int i = 0; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		char *found = dcs_lookup(argv[i]);
 		if (!found) {
 			dcs_lookup_explain(stderr, "validate", argv[i]);
@@ -313,17 +340,20 @@ int dcs_cmd_validate(int argc, char **argv)
 	return code;
 }
 
+static const char schema_usage[] =
+    "usage: dcisim schema [--markdown]\n"
+    "\n"
+    "Prints the JSON Schema of the scenario format (also scenarios/schema.json,\n"
+    "for editors), or with --markdown the key reference (docs/scenario-keys.md).\n"
+    "Exit status: 0 printed, 2 usage error.\n";
+
+
 int dcs_cmd_schema(int argc, char **argv)
 {
-	argc--, argv++; /* the arguments after the command's name */
-	bool md = argc > 0 && !strcmp(argv[0], "--markdown");
-	if (argc > (md ? 1 : 0)) {
-		fputs("usage: dcisim schema [--markdown]\n\nPrints the JSON Schema of the scenario "
-		      "format, or with --markdown the key reference.\n",
-		      !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ? stdout : stderr);
-		return !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ? DCS_EXIT_OK
-									    : DCS_EXIT_USAGE;
-	}
+	bool md;
+	int rc = dcs_options_markdown(argc, argv, "schema", schema_usage, &md);
+	if (rc >= 0)
+		return rc;
 	char *s = md ? dcs_schema_markdown() : dcs_schema_json();
 	if (!s)
 		return DCS_EXIT_RUNTIME;
@@ -331,3 +361,32 @@ int dcs_cmd_schema(int argc, char **argv)
 	free(s);
 	return DCS_EXIT_OK;
 }
+
+const struct dcs_cli_command dcs_cli_run = {
+    .name = "run",
+    .fn = dcs_cmd_run,
+    .args = "[SCENARIO]",
+    .complete = DCS_CLI_SCENARIO,
+    .summary = "run a scenario: CSV results, and a summary of them on stderr",
+    .usage = run_usage,
+    .options = run_options,
+    .choices = "quiet|verbose",
+};
+
+const struct dcs_cli_command dcs_cli_validate = {
+    .name = "validate",
+    .fn = dcs_cmd_validate,
+    .args = "FILE.json...",
+    .complete = DCS_CLI_JSON,
+    .summary = "check scenario, sweep and plan files without running them",
+    .usage = validate_usage,
+    .options = validate_options,
+};
+
+const struct dcs_cli_command dcs_cli_schema = {
+    .name = "schema",
+    .fn = dcs_cmd_schema,
+    .summary = "print the scenario format's JSON Schema (or its key reference)",
+    .usage = schema_usage,
+    .options = dcs_options_markdown_table,
+};

@@ -19,6 +19,7 @@
 #include "dcisim/results.h"
 #include "dcisim/world.h"
 #include "lookup.h"
+#include "cli.h"
 #include "options.h"
 #include "run.h"
 #include "survive.h"
@@ -624,41 +625,32 @@ static int usage_error(const char *fmt, const char *arg)
 	return DCS_EXIT_USAGE;
 }
 
+enum { O_DEPTH = 256, O_AT, O_FOR, O_OUT, O_JOBS, O_MAX, O_CRIT, O_RESUME, O_FORCE, O_PRINT };
+
+static const struct option survive_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"depth", required_argument, NULL, O_DEPTH},
+    {"at", required_argument, NULL, O_AT},
+    {"for", required_argument, NULL, O_FOR},
+    {"out", required_argument, NULL, O_OUT},
+    {"jobs", required_argument, NULL, O_JOBS},
+    {"max-runs", required_argument, NULL, O_MAX},
+    {"criteria", required_argument, NULL, O_CRIT},
+    {"resume", no_argument, NULL, O_RESUME},
+    {"force", no_argument, NULL, O_FORCE},
+    {"print-criteria", no_argument, NULL, O_PRINT},
+    {NULL, 0, NULL, 0},
+};
+
 int dcs_cmd_survive(int argc, char **argv)
 {
-	enum {
-		O_DEPTH = 256,
-		O_AT,
-		O_FOR,
-		O_OUT,
-		O_JOBS,
-		O_MAX,
-		O_CRIT,
-		O_RESUME,
-		O_FORCE,
-		O_PRINT
-	};
-	static const struct option longs[] = {
-	    {"depth", required_argument, NULL, O_DEPTH},
-	    {"at", required_argument, NULL, O_AT},
-	    {"for", required_argument, NULL, O_FOR},
-	    {"out", required_argument, NULL, O_OUT},
-	    {"jobs", required_argument, NULL, O_JOBS},
-	    {"max-runs", required_argument, NULL, O_MAX},
-	    {"criteria", required_argument, NULL, O_CRIT},
-	    {"resume", no_argument, NULL, O_RESUME},
-	    {"force", no_argument, NULL, O_FORCE},
-	    {"print-criteria", no_argument, NULL, O_PRINT},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct survive_ctx C = {
 	    .so = {.depth = 1, .at_s = NAN, .for_s = NAN, .max_runs = DEFAULT_MAX_RUNS}};
 	struct dcs_sweep_opts o = {.jobs = 1};
 	struct dcs_options opt;
 	dcs_options_begin(&opt, argc, argv);
-	for (int c; (c = dcs_options_next(&opt, "qh", longs)) != -1;) {
+	for (int c; (c = dcs_options_next(&opt, NULL, survive_options)) != -1;) {
 		unsigned long long n;
 		double x;
 		switch (c) {
@@ -732,3 +724,14 @@ int dcs_cmd_survive(int argc, char **argv)
 	ctx_free(&C);
 	return code;
 }
+
+const struct dcs_cli_command dcs_cli_survive = {
+    .name = "survive",
+    .fn = dcs_cmd_survive,
+    .args = "[SCENARIO]",
+    .complete = DCS_CLI_SCENARIO,
+    .summary = "what every single failure (or pair) does to a design, judged against its baseline",
+    .usage = survive_usage,
+    .options = survive_options,
+    .choices = "resume|force",
+};

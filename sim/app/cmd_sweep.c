@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "options.h"
 #include "lookup.h"
@@ -17,7 +18,7 @@ static const char sweep_usage[] =
     "                    [-q]\n"
     "       mpirun -n K dcisim sweep SWEEP.json ...   (ranks share the runs)\n"
     "\n"
-    "Runs a base scenario over a grid of parameter values (SPEC §2):\n"
+    "Runs a base scenario over a grid of parameter values (docs/sweeps.md):\n"
     "  {\"dcisim_sweep\": 1, \"base\": \"../metro.json\", \"replications\": 5,\n"
     "   \"grid\": {\"links[0].distance_km\": [10, 50, 100],\n"
     "            \"links[0].technology\": [\"dwdm\", \"evi\"]},\n"
@@ -70,7 +71,7 @@ int dcs_cmd_sweep(int argc, char **argv)
 	const char *path = NULL;
 	struct dcs_options opt;
 	dcs_options_begin(&opt, argc, argv);
-	for (int c; (c = dcs_options_next(&opt, "hq", sweep_options)) != -1;) {
+	for (int c; (c = dcs_options_next(&opt, NULL, sweep_options)) != -1;) {
 		unsigned long long n;
 		switch (c) {
 		case 'h':
@@ -139,6 +140,8 @@ static void announce_sweep(void *ctx, const struct dcs_sweep *sw, const struct d
 			   long cached, FILE *err)
 {
 	(void)ctx;
+	if (o->verbosity >= 0)
+		dcs_sweep_preflight(sw, err);
 	if (o->verbosity >= 0 && isatty(fileno(err)))
 		fprintf(err,
 			"dcisim sweep: %s: %zu points x %d replications = %zu runs (%ld cached), "
@@ -170,3 +173,14 @@ static int sweep_file(const char *path, struct dcs_sweep_opts *op)
 				    .ctx = (void *)path};
 	return dcs_sweep_run_job(&job, &o);
 }
+
+const struct dcs_cli_command dcs_cli_sweep = {
+    .name = "sweep",
+    .fn = dcs_cmd_sweep,
+    .args = "SWEEP.json",
+    .complete = DCS_CLI_JSON,
+    .summary = "run a scenario over a grid of values and replications",
+    .usage = sweep_usage,
+    .options = sweep_options,
+    .choices = "resume|force",
+};

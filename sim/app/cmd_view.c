@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "options.h"
 #include "lookup.h"
@@ -16,9 +17,10 @@
 #include "dcisim/viz.h"
 
 static const char view_usage[] =
-    "usage: dcisim view [SCENARIO] [--speed X] [--snapshot SECONDS FILE.bmp]\n"
+    "usage: dcisim view [SCENARIO] [--speed X] [--snapshot SECONDS FILE.png|.bmp]\n"
     "                   [--replay TRACE] [--size WxH] [--out DIR] [--seed N]\n"
     "                   [--frames DIR [--fps N] [--from S] [--to S] [--format png|bmp]]\n"
+    "                   [--keys SCRIPT] [-q]\n"
     "\n"
     "Shows a run as it happens: sites, links coloured by utilisation, VMs and\n"
     "their migrations round by round, client paths (red while tromboning),\n"
@@ -54,6 +56,7 @@ static const char view_usage[] =
     "  --keys SCRIPT     synthetic key presses for tests and recordings:\n"
     "                    FRAME:KEY,... with KEY one of space plus minus right\n"
     "                    left home end [ ] c r q\n"
+    "  -q, --quiet       no warnings on stderr\n"
     "\n"
     "Keys: space pause/resume, + and - speed x2 and /2, Right and Left step to\n"
     "the next and the previous event, [ and ] jump 10 s back and forth, Home\n"
@@ -62,7 +65,9 @@ static const char view_usage[] =
     "jumps there and dragging scrubs; the mouse over it shows the captions of\n"
     "that time, over a link or a VM its figures.  The window resizes.  Text\n"
     "uses DejaVu Sans (fonts-dejavu-core) or the TrueType file named by\n"
-    "DCISIM_FONT.\n";
+    "DCISIM_FONT.\n"
+    "Exit status: 0 done, 2 usage error, invalid input or no display (use\n"
+    "--snapshot or --frames without one), 3 runtime failure.\n";
 
 static bool parse_size(const char *s, int *w, int *h)
 {
@@ -117,7 +122,7 @@ int dcs_cmd_view(int argc, char **argv)
 	const char *scenario = NULL;
 	struct dcs_options opt;
 	dcs_options_begin(&opt, argc, argv);
-	for (int c; (c = dcs_options_next(&opt, "hq", view_options)) != -1;) {
+	for (int c; (c = dcs_options_next(&opt, NULL, view_options)) != -1;) {
 		const char *v = optarg;
 		unsigned long long n;
 		double x;
@@ -276,3 +281,13 @@ int dcs_cmd_view(int argc, char **argv)
 	free(named);
 	return code;
 }
+
+const struct dcs_cli_command dcs_cli_view = {
+    .name = "view",
+    .fn = dcs_cmd_view,
+    .args = "[SCENARIO]",
+    .complete = DCS_CLI_SCENARIO,
+    .summary = "watch a run or replay a trace in a window; snapshots, video frames",
+    .usage = view_usage,
+    .options = view_options,
+};

@@ -17,6 +17,7 @@ int dcs_cmd_compare(int argc, char **argv);
 int dcs_cmd_check(int argc, char **argv);
 int dcs_cmd_view(int argc, char **argv);
 int dcs_cmd_metrics(int argc, char **argv);
+int dcs_cmd_report(int argc, char **argv);
 int dcs_cmd_plan(int argc, char **argv);
 int dcs_cmd_survive(int argc, char **argv);
 

@@ -61,8 +61,15 @@ int rep_write_compare_csv(const char *out, const struct mtable *m, const struct 
 const char *rep_unit_of_name(const char *name);
 void rep_axis_text(char *buf, size_t len, const char *name, const char *unit);
 
-/* report_html.c */
+/* report_load.c: dir/file when present (NULL when absent); a file that
+ * cannot be read is a warning on err ("dcisim CMD: warning: ..."). */
+struct dcs_csv *rep_read_csv(const char *dir, const char *file, const char *cmd, FILE *err);
+
+/* report_html.c: the pages' style, and table cells with their text escaped
+ * (td: with a class, or NULL). */
 extern const char rep_css[];
+void rep_th(struct dcs_buf *b, const char *s);
+void rep_td(struct dcs_buf *b, const char *s, const char *cls);
 void rep_runs_section(struct dcs_buf *b, const struct rdir *d, size_t nd);
 void rep_params_section(struct dcs_buf *b, const struct rdir *d, size_t nd);
 void rep_metrics_section(struct dcs_buf *b, const struct mtable *m, const struct rdir *d,
@@ -76,6 +83,15 @@ double rep_cell_num(const struct dcs_csv *t, size_t r, long c);
 long rep_intern(const char ***list, size_t *n, size_t *cap, const char *s);
 void rep_charts_section(struct dcs_buf *b, const struct rdir *d, size_t nd,
 			const struct dcs_compare_opts *o);
+
+/* The states a path chart draws (paths.csv state, with a trombone told
+ * apart by which legs cross the DCI: requests in at another site, responses
+ * out through another site's gateway, or both), their colours, and the
+ * state of row r. */
+#define REP_PATH_STATES 7
+extern const char *const rep_path_states[REP_PATH_STATES];
+extern const char *const rep_path_colors[REP_PATH_STATES];
+size_t rep_path_state(const struct dcs_csv *t, size_t r);
 
 /* report_sweep.c */
 void rep_sweep_charts(struct dcs_buf *b, const struct rdir *d, size_t nd,

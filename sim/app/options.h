@@ -17,6 +17,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct dcs_options {
 	int argc;
@@ -26,7 +27,17 @@ struct dcs_options {
 };
 
 void dcs_options_begin(struct dcs_options *o, int argc, char **argv);
+/* shortopts NULL: the short options are the long options' letter values
+ * ({"quiet", no_argument, NULL, 'q'} is also -q), so a command's table of
+ * long options is the one list of what it takes (sim/app/cli.h). */
 int dcs_options_next(struct dcs_options *o, const char *shortopts, const struct option *longopts);
+/* Commands whose only option is --markdown (schema, metrics): their table,
+ * and the parse -- *md set by --markdown; returns -1 to go on, or the exit
+ * status (help printed, or a usage error said). */
+extern const struct option dcs_options_markdown_table[];
+int dcs_options_markdown(int argc, char **argv, const char *cmd, const char *usage, bool *md);
+/* The getopt spec that derivation gives (":hq" for help and quiet), in buf. */
+void dcs_options_short(const struct option *longopts, char *buf, size_t len);
 /* The index of the first argument that is not an option (after the last
  * dcs_options_next()). */
 int dcs_options_first(const struct dcs_options *o);

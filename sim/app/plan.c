@@ -14,6 +14,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "dcisim/results.h"
+#include "dcisim/world.h"
 #include "report.h"
 
 void dcs_plan_target_column(const struct dcs_plan_target *t, char *buf, size_t len)
@@ -690,9 +691,29 @@ int dcs_plan_search(struct dcs_plan_state *S)
 		dcs_sweep_free(sw);
 	}
 
-	/* 2. Replications: two seeds at both ends tell a deterministic
-	 * scenario, which then runs once per point. */
+	/* 2. Replications.  A scenario in which no model draws a random number
+	 * at either end of the range (dcs_scenario_randomness, the rule sweeps
+	 * warn by too) is deterministic as declared: a warning, and every value
+	 * runs once.  Otherwise two seeds at both ends tell a deterministic
+	 * scenario (random draws that reach no figure), which then runs once
+	 * per point too. */
 	if (pl->replications > 1) {
+		int64_t ends[2] = {0, pl->steps};
+		struct dcs_sweep *sw = dcs_plan_sweep(pl, ends, 2, 1, stderr);
+		S->rep_declared = sw && sw->n_points == 2 &&
+				  !dcs_scenario_randomness(sw->scenarios[0]) &&
+				  !dcs_scenario_randomness(sw->scenarios[1]);
+		dcs_sweep_free(sw);
+		if (S->rep_declared) {
+			S->deterministic = true;
+			say(S,
+			    "dcisim plan: warning: %s: %d replications of a scenario with no "
+			    "randomness: nothing in it draws random numbers (no storage I/O, "
+			    "random link failures or lossy paths), so each value runs once\n",
+			    pl->name, pl->replications);
+		}
+	}
+	if (pl->replications > 1 && !S->rep_declared) {
 		int64_t ends[2] = {0, pl->steps};
 		code = eval(S, ends, 2, 2, "replications", &S->o);
 		if (code)

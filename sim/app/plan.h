@@ -100,8 +100,11 @@ struct dcs_plan_state {
 	struct dcs_plan_point *pts; /* sorted by k */
 	size_t n, cap;
 	int reps;           /* replications per point after the probe */
-	bool deterministic; /* the probe's two seeds gave identical summaries */
+	bool deterministic; /* the probe's two seeds gave identical summaries, or
+			       nothing in the scenario draws random numbers */
 	bool rep_probed;    /* the probe with two seeds ran */
+	bool rep_declared;  /* deterministic by the models' declarations: no
+			       model draws random numbers at either end (no probe) */
 	int steps_run;      /* batches */
 	size_t computed, reused;
 

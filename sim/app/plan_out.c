@@ -292,7 +292,8 @@ static int write_json(const struct dcs_plan_state *S, const char *dir,
 	dcs_jnode_num(d, rep, "asked", pl->replications);
 	dcs_jnode_num(d, rep, "used", S->reps);
 	dcs_jnode_str(d, rep, "scenario",
-		      !S->rep_probed ? "not probed (one replication asked)"
+		      S->rep_declared ? "deterministic (no model draws random numbers)"
+		      : !S->rep_probed ? "not probed (one replication asked)"
 		      : S->deterministic
 			  ? "deterministic (the targets' figures identical under two seeds)"
 			  : "stochastic");

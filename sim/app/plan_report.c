@@ -157,7 +157,14 @@ static void plan_table(struct dcs_buf *b, const struct dcs_plan_state *S)
 		      pl->integer ? " (whole numbers)" : "");
 	dcs_buf_puts(b, "<tr><th>replications</th>");
 	char rep[300];
-	if (!S->rep_probed)
+	if (S->rep_declared)
+		snprintf(
+		    rep, sizeof(rep),
+		    "1 per value: nothing in the scenario draws random numbers (no storage I/O, "
+		    "random link failures or lossy paths), so every seed gives the same results; "
+		    "the plan asked for %d",
+		    pl->replications);
+	else if (!S->rep_probed)
 		snprintf(rep, sizeof(rep), "%d per value, as the plan asks%s", S->reps,
 			 S->reps == 1 ? " (each value judged on one run)" : "");
 	else if (S->deterministic)

@@ -84,6 +84,16 @@ struct dcs_compare_opts {
 int dcs_compare_dirs(const char *const *dirs, size_t n, const struct dcs_compare_opts *o,
 		     FILE *err);
 
+/* Contract (report).  dcs_report_run() reads one run's result directory
+ * (run.json and the CSVs it finds) and writes out_dir/report.html: one
+ * self-contained page (no script, style or image from elsewhere) with the
+ * run's one-screen summary, timelines of link load and queue delay, write
+ * latency, replication, migration rounds, path states and cluster events,
+ * the events list coloured by severity, and summary.csv rounded for people.
+ * Exit status: 0 written, 2 not a run's result directory (a sweep's is
+ * refused with a pointer to compare), 3 I/O or memory. */
+int dcs_report_run(const char *dir, const char *out_dir, FILE *err);
+
 /* Which way a metric is better, as the code that produces it declares it
  * (include/dcisim/metrics.h): -1 lower, +1 higher, 0 neutral or not a
  * declared metric (a swept parameter).  "metric[entity]" columns are looked
@@ -112,6 +122,8 @@ struct dcs_chart {
 	const char *ylabel;
 	int width, height; /* pixels; 0: 760 x 320 */
 	bool y_from_zero;
+	bool y_log;          /* line charts: a logarithmic y axis (values <= 0 left out) */
+	double x_min, x_max; /* line charts and timelines: the x range (both 0: the data's) */
 	const struct dcs_ref *refs; /* line charts only; NULL: none */
 	size_t n_refs;
 };
@@ -131,15 +143,29 @@ void dcs_svg_lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dc
 void dcs_svg_bars(struct dcs_buf *b, const struct dcs_chart *c, const char *const *groups, size_t ng,
 		  const char *const *series, size_t ns, const double *v);
 
-/* A state timeline: one row per label, spans [t0, t1) coloured by state. */
+/* A state timeline: one row per label, spans [t0, t1) coloured by state;
+ * a span's tooltip is its title, or "row: state from t0 s to t1 s". */
 struct dcs_span {
 	size_t row;
 	double t0, t1;
 	size_t state;
+	const char *title; /* optional */
 };
 void dcs_svg_timeline(struct dcs_buf *b, const struct dcs_chart *c, const char *const *rows,
 		      size_t nrows, const struct dcs_span *spans, size_t nspans,
 		      const char *const *states, const char *const *colors, size_t nstates);
+/* The same with marks: instants on a row (an event), drawn as ticks in their
+ * colour with their title as the tooltip. */
+struct dcs_mark {
+	size_t row;
+	double t;
+	const char *color;
+	const char *title;
+};
+void dcs_svg_timeline_marks(struct dcs_buf *b, const struct dcs_chart *c, const char *const *rows,
+			    size_t nrows, const struct dcs_span *spans, size_t nspans,
+			    const char *const *states, const char *const *colors, size_t nstates,
+			    const struct dcs_mark *marks, size_t nmarks);
 
 /* The page every report opens with: doctype, title, the reports' one
  * stylesheet (sim/app/report.c) and a report's own rules (extra_css, may be

@@ -305,13 +305,88 @@ out:
 	keyset_free(&ks);
 }
 
+const char *const rep_path_states[REP_PATH_STATES] = {"optimal",
+						      "trombone: requests",
+						      "trombone: responses",
+						      "trombone: both ways",
+						      "unreachable",
+						      "down",
+						      "other"};
+const char *const rep_path_colors[REP_PATH_STATES] = {"#009E73", "#E69F00", "#56B4E9", "#D55E00",
+						      "#000000", "#7F0000", "#999999"};
+
+size_t rep_path_state(const struct dcs_csv *t, size_t r)
+{
+	const char *st = dcs_csv_cell(t, r, (size_t)dcs_csv_col(t, "state"));
+	if (!strcmp(st, "optimal"))
+		return 0;
+	if (!strcmp(st, "unreachable"))
+		return 4;
+	if (!strcmp(st, "down"))
+		return 5;
+	if (strcmp(st, "trombone"))
+		return 6;
+	/* Which legs cross the DCI needlessly: requests that enter at another
+	 * site than the one serving them, responses that leave through
+	 * another site's gateway. */
+	long cs = dcs_csv_col(t, "serving_site"), ci = dcs_csv_col(t, "ingress_site"),
+	     ce = dcs_csv_col(t, "egress_site");
+	if (cs < 0 || ci < 0 || ce < 0)
+		return 3;
+	const char *serving = dcs_csv_cell(t, r, (size_t)cs);
+	bool in = strcmp(dcs_csv_cell(t, r, (size_t)ci), serving) != 0;
+	bool out = strcmp(dcs_csv_cell(t, r, (size_t)ce), serving) != 0;
+	return in && out ? 3 : out ? 2 : in ? 1 : 3;
+}
+
+/* Each link's round trip (summary.csv rtt_ms) per directory, as bars. */
+static void link_rtt_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
+{
+	struct keyset ks = {0};
+	for (size_t k = 0; k < nd; k++) {
+		const struct dcs_csv *t = d[k].summary;
+		long cm = t ? dcs_csv_col(t, "metric") : -1, ce = t ? dcs_csv_col(t, "entity") : -1;
+		for (size_t r = 0; cm >= 0 && ce >= 0 && r < t->nrows; r++)
+			if (!strcmp(dcs_csv_cell(t, r, (size_t)cm), "rtt_ms") &&
+			    keyset_add(&ks, dcs_csv_cell(t, r, (size_t)ce)) < 0)
+				goto out;
+	}
+	if (!ks.n)
+		goto out;
+	double *v = malloc(ks.n * nd * sizeof(double));
+	const char **labels = labels_of(d, nd);
+	if (v && labels) {
+		for (size_t g = 0; g < ks.n; g++)
+			for (size_t k = 0; k < nd; k++) {
+				v[g * nd + k] = NAN;
+				const struct dcs_csv *t = d[k].summary;
+				long cm = t ? dcs_csv_col(t, "metric") : -1,
+				     ce = t ? dcs_csv_col(t, "entity") : -1,
+				     cv = t ? dcs_csv_col(t, "value") : -1;
+				for (size_t r = 0; cm >= 0 && ce >= 0 && r < t->nrows; r++)
+					if (!strcmp(dcs_csv_cell(t, r, (size_t)cm), "rtt_ms") &&
+					    !strcmp(dcs_csv_cell(t, r, (size_t)ce), ks.keys[g]))
+						v[g * nd + k] = rep_cell_num(t, r, cv);
+			}
+		dcs_buf_puts(b, "<p class=\"note\">No link carried traffic in these runs; what "
+				"each link's distance and technology cost every flow is its round "
+				"trip.</p>\n");
+		struct dcs_chart c = {.title = "Round trip per link, unloaded (summary.csv rtt_ms)",
+				      .xlabel = "link",
+				      .ylabel = "round trip (ms)",
+				      .y_from_zero = true};
+		dcs_svg_bars(b, &c, ks.keys, ks.n, labels, nd, v);
+	}
+	free(v);
+	free(labels);
+out:
+	keyset_free(&ks);
+}
+
 /* Path states as a timeline: one row per directory, service and client
  * site; a sample's state lasts until the next sample of the same row. */
 static void paths_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
 {
-	static const char *const states[] = {"optimal", "trombone", "unreachable", "down", "other"};
-	static const char *const colors[] = {"#009E73", "#E69F00", "#D55E00", "#CC79A7", "#999999"};
-	const size_t n_known = sizeof(states) / sizeof(states[0]) - 1;
 	char **rows = NULL;
 	size_t nrows = 0;
 	struct dcs_span *spans = NULL;
@@ -345,10 +420,7 @@ static void paths_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
 				nrows++;
 			}
 			double tm = rep_cell_num(t, r, ctime);
-			const char *st = dcs_csv_cell(t, r, (size_t)cst);
-			size_t s = 0;
-			while (s < n_known && strcmp(states[s], st) != 0)
-				s++;
+			size_t s = rep_path_state(t, r);
 			if (!isfinite(tm))
 				continue;
 			/* The previous span of this row ends here. */
@@ -379,8 +451,8 @@ static void paths_chart(struct dcs_buf *b, const struct rdir *d, size_t nd)
 		struct dcs_chart c = {.title = "Path state over time (paths.csv)",
 				      .xlabel = "simulated time (s)",
 				      .width = 1000};
-		dcs_svg_timeline(b, &c, (const char *const *)rows, nrows, spans, nspans, states,
-				 colors, n_known + 1);
+		dcs_svg_timeline(b, &c, (const char *const *)rows, nrows, spans, nspans,
+				 rep_path_states, rep_path_colors, REP_PATH_STATES);
 	}
 out:
 	for (size_t i = 0; i < nrows; i++)
@@ -417,15 +489,29 @@ void rep_charts_section(struct dcs_buf *b, const struct rdir *d, size_t nd,
 		storage_chart(b, d, nd);
 	}
 	if (lnk) {
-		dcs_buf_puts(b, "<h3>Links</h3>\n");
-		links_charts(b, d, nd);
+		/* Links that carried nothing leave no line to draw: then each
+		 * link's round trip, which is what its distance and technology
+		 * cost every flow, or no section at all. */
+		struct dcs_buf lb = {0};
+		links_charts(&lb, d, nd);
+		if (!lb.len)
+			link_rtt_chart(&lb, d, nd);
+		if (lb.len) {
+			dcs_buf_puts(b, "<h3>Links</h3>\n");
+			dcs_buf_put(b, lb.s, lb.len);
+		}
+		b->oom |= lb.oom;
+		dcs_buf_free(&lb);
 	}
 	if (pth) {
 		dcs_buf_puts(b, "<h3>Client paths</h3>\n");
 		paths_chart(b, d, nd);
 	}
 	if (swp) {
-		dcs_buf_puts(b, "<h3>Sweeps</h3>\n");
+		dcs_buf_puts(b, "<h3>Sweeps</h3>\n<p class=\"note\">Each chart is a metric's mean "
+				"over the replications with its 95% confidence interval "
+				"(sweep_stats.csv); by default the outcomes that vary, migration "
+				"time and write latency first (--metric picks others).</p>\n");
 		rep_sweep_charts(b, d, nd, o);
 	}
 }

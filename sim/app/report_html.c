@@ -28,14 +28,14 @@ const char rep_css[] =
     ".note{color:#555;font-size:13px}svg.chart{display:block;margin:12px 0;"
     "border:1px solid #ddd}code{background:#f4f4f4;padding:0 3px}";
 
-static void th(struct dcs_buf *b, const char *s)
+void rep_th(struct dcs_buf *b, const char *s)
 {
 	dcs_buf_puts(b, "<th>");
 	dcs_html_esc(b, s);
 	dcs_buf_puts(b, "</th>");
 }
 
-static void td(struct dcs_buf *b, const char *s, const char *cls)
+void rep_td(struct dcs_buf *b, const char *s, const char *cls)
 {
 	if (cls)
 		dcs_buf_printf(b, "<td class=\"%s\">", cls);
@@ -52,26 +52,26 @@ void rep_runs_section(struct dcs_buf *b, const struct rdir *d, size_t nd)
 	static const char *const skeys[] = {"sweep", "scenario",  "points",   "replications",
 					    "runs",  "runs_done", "complete", "version"};
 	dcs_buf_puts(b, "<h2>Results compared</h2>\n<table><tr>");
-	th(b, "label");
-	th(b, "directory");
-	th(b, "kind");
+	rep_th(b, "label");
+	rep_th(b, "directory");
+	rep_th(b, "kind");
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		th(b, keys[i]);
+		rep_th(b, keys[i]);
 	dcs_buf_puts(b, "</tr>\n");
 	for (size_t k = 0; k < nd; k++) {
 		dcs_buf_puts(b, "<tr>");
-		td(b, d[k].label, NULL);
-		td(b, d[k].path, NULL);
-		td(b, d[k].is_sweep ? "sweep" : "run", NULL);
+		rep_td(b, d[k].label, NULL);
+		rep_td(b, d[k].path, NULL);
+		rep_td(b, d[k].is_sweep ? "sweep" : "run", NULL);
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 			const char *v = d[k].is_sweep ? dcs_kv_get(d[k].sweep, skeys[i])
 						      : dcs_kv_get(d[k].run, keys[i]);
 			if (d[k].is_sweep && v) {
 				char cell[256];
 				snprintf(cell, sizeof(cell), "%s: %s", skeys[i], v);
-				td(b, cell, NULL);
+				rep_td(b, cell, NULL);
 			} else {
-				td(b, v ? v : "", NULL);
+				rep_td(b, v ? v : "", NULL);
 			}
 		}
 		dcs_buf_puts(b, "</tr>\n");
@@ -149,9 +149,9 @@ void rep_params_section(struct dcs_buf *b, const struct rdir *d, size_t nd)
 		else
 			dcs_buf_printf(b, "<details><summary>All %zu parameters</summary>\n", nk);
 		dcs_buf_puts(b, "<table><tr>");
-		th(b, "parameter");
+		rep_th(b, "parameter");
 		for (size_t k = 0; k < nd; k++)
-			th(b, d[k].label);
+			rep_th(b, d[k].label);
 		dcs_buf_puts(b, "</tr>\n");
 		for (size_t j = 0; j < nk; j++) {
 			bool differs = false;
@@ -165,10 +165,10 @@ void rep_params_section(struct dcs_buf *b, const struct rdir *d, size_t nd)
 				continue;
 			ndiff += pass == 0;
 			dcs_buf_puts(b, differs && pass == 1 ? "<tr class=\"differs\">" : "<tr>");
-			td(b, keys[j], NULL);
+			rep_td(b, keys[j], NULL);
 			for (size_t k = 0; k < nd; k++) {
 				const char *v = dcs_kv_get(d[k].scenario, keys[j]);
-				td(b, v ? v : "(not set)", NULL);
+				rep_td(b, v ? v : "(not set)", NULL);
 			}
 			dcs_buf_puts(b, "</tr>\n");
 		}
@@ -186,17 +186,17 @@ static void metrics_table(struct dcs_buf *b, const struct mtable *m, const struc
 			  size_t nd, bool sweep_rows)
 {
 	dcs_buf_puts(b, "<table><tr>");
-	th(b, "metric");
-	th(b, sweep_rows ? "point" : "entity");
-	th(b, "unit");
+	rep_th(b, "metric");
+	rep_th(b, sweep_rows ? "point" : "entity");
+	rep_th(b, "unit");
 	for (size_t k = 0; k < nd; k++)
-		th(b, d[k].label);
+		rep_th(b, d[k].label);
 	for (size_t k = 1; k < nd; k++) {
 		char h[300];
 		snprintf(h, sizeof(h), "%s − %s", d[k].label, d[0].label);
-		th(b, h);
+		rep_th(b, h);
 		snprintf(h, sizeof(h), "relative");
-		th(b, h);
+		rep_th(b, h);
 	}
 	dcs_buf_puts(b, "</tr>\n");
 	for (size_t i = 0; i < m->n; i++) {
@@ -223,9 +223,9 @@ static void metrics_table(struct dcs_buf *b, const struct mtable *m, const struc
 		}
 		bool mark = dir != 0 && nnum >= 2 && !all_same;
 		dcs_buf_puts(b, "<tr>");
-		td(b, r->metric, NULL);
-		td(b, r->entity, NULL);
-		td(b, r->unit, NULL);
+		rep_td(b, r->metric, NULL);
+		rep_td(b, r->entity, NULL);
+		rep_td(b, r->unit, NULL);
 		for (size_t k = 0; k < nd; k++) {
 			double v;
 			bool isbest = mark && r->val[k] && dcs_csv_num(r->val[k], &v) && v == best;
@@ -248,8 +248,8 @@ static void metrics_table(struct dcs_buf *b, const struct mtable *m, const struc
 					snprintf(rel_s, sizeof(rel_s), "%+.3g%%",
 						 100 * (vk - a) / fabs(a));
 			}
-			td(b, abs_s, "num");
-			td(b, rel_s, "num");
+			rep_td(b, abs_s, "num");
+			rep_td(b, rel_s, "num");
 		}
 		dcs_buf_puts(b, "</tr>\n");
 	}
@@ -335,16 +335,16 @@ void rep_bottlenecks_section(struct dcs_buf *b, const struct mtable *m, const st
 		     "itself (the network was not the limit); and the setting at which it "
 		     "would stop limiting (the <code>lift_*</code> rows).  A parameter that "
 		     "does not touch the bottleneck changes nothing.</p>\n<table><tr>");
-	th(b, "entity");
+	rep_th(b, "entity");
 	for (size_t k = 0; k < nd; k++)
-		th(b, d[k].label);
+		rep_th(b, d[k].label);
 	dcs_buf_puts(b, "</tr>\n");
 	for (size_t i = 0; i < m->n; i++) {
 		const struct mrow *r = &m->rows[i];
 		if (strcmp(r->metric, "limited_by") != 0)
 			continue;
 		dcs_buf_puts(b, "<tr>");
-		td(b, r->entity, NULL);
+		rep_td(b, r->entity, NULL);
 		for (size_t k = 0; k < nd; k++) {
 			dcs_buf_puts(b, "<td>");
 			if (r->val[k]) {

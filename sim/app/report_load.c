@@ -20,8 +20,7 @@ static bool exists(const char *dir, const char *file)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Reads dir/file when present; a broken file is a warning, not fatal. */
-static struct dcs_csv *maybe_csv(const char *dir, const char *file, FILE *err)
+struct dcs_csv *rep_read_csv(const char *dir, const char *file, const char *cmd, FILE *err)
 {
 	if (!exists(dir, file))
 		return NULL;
@@ -29,7 +28,7 @@ static struct dcs_csv *maybe_csv(const char *dir, const char *file, FILE *err)
 	snprintf(p, sizeof(p), "%s/%s", dir, file);
 	struct dcs_csv *t = dcs_csv_read_file(p, NULL, msg, sizeof(msg));
 	if (!t)
-		fprintf(err, "dcisim compare: warning: %s; left out of the report\n", msg);
+		fprintf(err, "dcisim %s: warning: %s; left out of the report\n", cmd, msg);
 	return t;
 }
 
@@ -130,12 +129,12 @@ int rep_load_dir(struct rdir *d, FILE *err)
 	}
 	d->run = maybe_json(d->path, "run.json", err);
 	d->sweep = maybe_json(d->path, "sweep.json", err);
-	d->summary = maybe_csv(d->path, "summary.csv", err);
-	d->migrations = maybe_csv(d->path, "migrations.csv", err);
-	d->storage = maybe_csv(d->path, "storage.csv", err);
-	d->links = maybe_csv(d->path, "links.csv", err);
-	d->paths = maybe_csv(d->path, "paths.csv", err);
-	d->stats = maybe_csv(d->path, "sweep_stats.csv", err);
+	d->summary = rep_read_csv(d->path, "summary.csv", "compare", err);
+	d->migrations = rep_read_csv(d->path, "migrations.csv", "compare", err);
+	d->storage = rep_read_csv(d->path, "storage.csv", "compare", err);
+	d->links = rep_read_csv(d->path, "links.csv", "compare", err);
+	d->paths = rep_read_csv(d->path, "paths.csv", "compare", err);
+	d->stats = rep_read_csv(d->path, "sweep_stats.csv", "compare", err);
 	d->is_sweep = d->sweep || d->stats;
 	if (!d->run && !d->summary && !d->is_sweep) {
 		fprintf(err,
@@ -149,7 +148,7 @@ int rep_load_dir(struct rdir *d, FILE *err)
 	else
 		load_scenario(d, dcs_kv_get(d->run, "scenario_path"));
 	/* A run of a sweep (--runs-dir): its point's values replace the base's. */
-	struct dcs_csv *pt = maybe_csv(d->path, "sweep_point.csv", err);
+	struct dcs_csv *pt = rep_read_csv(d->path, "sweep_point.csv", "compare", err);
 	long cp = pt ? dcs_csv_col(pt, "param") : -1, cv = pt ? dcs_csv_col(pt, "value") : -1;
 	for (size_t r = 0; d->scenario && cp >= 0 && cv >= 0 && r < pt->nrows; r++)
 		if (kv_set(d->scenario, dcs_csv_cell(pt, r, (size_t)cp),

@@ -103,6 +103,52 @@ static double py(const struct frame *f, double y)
 	return f->y0 + f->h - (y - f->ylo) / (f->yhi - f->ylo) * f->h;
 }
 
+/* Characters (not bytes) of UTF-8 text. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* A chart's title across its top, never wider than the chart: in 14 px
+ * bold when it fits, else in 12 px, else cut to fit with an ellipsis and the
+ * whole title as its tooltip (the chart's own <title> holds it too).
+ * Widths are estimated at 0.62 em per character, generous for sans-serif
+ * fonts (DejaVu Sans averages about 0.6 em in bold). */
+static void chart_title(struct dcs_buf *b, const char *title, int w)
+{
+	double room = w - 24, chars = (double)utf8_chars(title);
+	int px = chars * 0.62 * 14 <= room ? 14 : 12;
+	size_t fit = (size_t)(room / (0.62 * px));
+	dcs_buf_printf(b,
+		       "<text class=\"title\" x=\"%d\" y=\"20\" text-anchor=\"middle\" "
+		       "font-size=\"%d\" font-weight=\"bold\">",
+		       w / 2, px);
+	if (chars <= (double)fit) {
+		dcs_html_esc(b, title);
+		dcs_buf_puts(b, "</text>\n");
+		return;
+	}
+	dcs_buf_puts(b, "<title>");
+	dcs_html_esc(b, title);
+	dcs_buf_puts(b, "</title>");
+	/* The first fit - 1 characters, then the ellipsis. */
+	size_t keep = 0, n = 0;
+	for (const char *s = title; *s; s++) {
+		if (((unsigned char)*s & 0xC0) != 0x80 && n++ == fit - 1)
+			break;
+		keep = (size_t)(s - title) + 1;
+	}
+	char *cut = strndup(title, keep);
+	if (cut) {
+		dcs_html_esc(b, cut);
+		free(cut);
+	}
+	dcs_buf_puts(b, "\u2026</text>\n");
+}
+
 static void open_svg(struct dcs_buf *b, const struct dcs_chart *c, int w, int h, const char *kind)
 {
 	dcs_buf_printf(b,
@@ -114,12 +160,7 @@ static void open_svg(struct dcs_buf *b, const struct dcs_chart *c, int w, int h,
 	dcs_buf_puts(b, "</title>\n");
 	dcs_buf_printf(b, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w,
 		      h);
-	dcs_buf_printf(b,
-		      "<text x=\"%d\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" "
-		      "font-weight=\"bold\">",
-		      w / 2);
-	dcs_html_esc(b, c->title ? c->title : "");
-	dcs_buf_puts(b, "</text>\n");
+	chart_title(b, c->title ? c->title : "", w);
 }
 
 static void axis_labels(struct dcs_buf *b, const struct dcs_chart *c, const struct frame *f)
@@ -252,8 +293,77 @@ static void size_of(const struct dcs_chart *c, int *w, int *h)
 	*h = c->height > 0 ? c->height : 320;
 }
 
+/* A logarithmic y axis: f's y range is in decades (log10); ticks at each
+ * power of ten, and at 2 and 5 times it when the range is short. */
+static void y_axis_log(struct dcs_buf *b, struct frame *f)
+{
+	double lo = floor(f->ylo + 1e-9), hi = ceil(f->yhi - 1e-9);
+	if (hi <= lo)
+		hi = lo + 1;
+	f->ylo = lo;
+	f->yhi = hi;
+	for (double k = lo; k <= hi + 1e-9; k++) {
+		static const double mult[] = {1, 2, 5};
+		for (size_t m = 0; m < (hi - lo <= 2 ? 3u : 1u); m++) {
+			double v = k + log10(mult[m]);
+			if (v > hi + 1e-9)
+				break;
+			double y = py(f, v);
+			dcs_buf_printf(
+			    b,
+			    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
+			    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.6g</text>\n",
+			    f->x0, y, f->x0 + f->w, y, m ? "#f0f0f0" : "#e0e0e0", f->x0 - 6, y + 4,
+			    mult[m] * pow(10, k));
+		}
+	}
+}
+
+static void lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dcs_series *s, size_t ns,
+		  bool ylog);
+
 void dcs_svg_lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dcs_series *s,
 		   size_t ns)
+{
+	if (!c->y_log) {
+		lines(b, c, s, ns, false);
+		return;
+	}
+	/* The same chart of log10(y): values <= 0 have no place on it (gaps). */
+	struct dcs_series *ls = calloc(ns ? ns : 1, sizeof(*ls));
+	double **keep = calloc(3 * ns + 1, sizeof(double *));
+	bool ok = ls && keep;
+	for (size_t k = 0; ok && k < ns; k++) {
+		ls[k] = s[k];
+		const double *src[3] = {s[k].y, s[k].lo, s[k].hi};
+		for (int j = 0; j < 3 && ok; j++) {
+			if (!src[j])
+				continue;
+			double *v = malloc((s[k].n ? s[k].n : 1) * sizeof(double));
+			ok = v != NULL;
+			for (size_t i = 0; ok && i < s[k].n; i++)
+				v[i] = src[j][i] > 0 ? log10(src[j][i]) : NAN;
+			keep[3 * k + (size_t)j] = v;
+			if (j == 0)
+				ls[k].y = v;
+			else if (j == 1)
+				ls[k].lo = v;
+			else
+				ls[k].hi = v;
+		}
+	}
+	if (ok)
+		lines(b, c, ls, ns, true);
+	else
+		b->oom = true;
+	for (size_t i = 0; keep && i < 3 * ns; i++)
+		free(keep[i]);
+	free(keep);
+	free(ls);
+}
+
+static void lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dcs_series *s, size_t ns,
+		  bool ylog)
 {
 	int W, H;
 	size_of(c, &W, &H);
@@ -296,7 +406,11 @@ void dcs_svg_lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dc
 		f.ylo = isfinite(f.ylo) ? f.ylo : 0;
 		f.yhi = isfinite(f.yhi) ? f.yhi : 1;
 	}
-	if (c->y_from_zero && f.ylo > 0)
+	if (c->x_max > c->x_min) {
+		f.xlo = c->x_min;
+		f.xhi = c->x_max;
+	}
+	if (c->y_from_zero && f.ylo > 0 && !ylog)
 		f.ylo = 0;
 	if (f.xhi <= f.xlo) {
 		double d = fabs(f.xlo) > 0 ? fabs(f.xlo) * 0.5 : 1;
@@ -309,7 +423,10 @@ void dcs_svg_lines(struct dcs_buf *b, const struct dcs_chart *c, const struct dc
 		f.yhi += d;
 	}
 	open_svg(b, c, W, H, "lines");
-	y_axis(b, &f);
+	if (ylog)
+		y_axis_log(b, &f);
+	else
+		y_axis(b, &f);
 	x_axis_numeric(b, &f);
 	refs(b, c, &f, true);
 	frame_box(b, &f);
@@ -442,6 +559,14 @@ void dcs_svg_timeline(struct dcs_buf *b, const struct dcs_chart *c, const char *
 		      size_t nrows, const struct dcs_span *spans, size_t nspans,
 		      const char *const *states, const char *const *colors, size_t nstates)
 {
+	dcs_svg_timeline_marks(b, c, rows, nrows, spans, nspans, states, colors, nstates, NULL, 0);
+}
+
+void dcs_svg_timeline_marks(struct dcs_buf *b, const struct dcs_chart *c, const char *const *rows,
+			    size_t nrows, const struct dcs_span *spans, size_t nspans,
+			    const char *const *states, const char *const *colors, size_t nstates,
+			    const struct dcs_mark *marks, size_t nmarks)
+{
 	int W, H;
 	size_of(c, &W, &H);
 	double band = 22, left = 230;
@@ -458,18 +583,28 @@ void dcs_svg_timeline(struct dcs_buf *b, const struct dcs_chart *c, const char *
 		f.xlo = fmin(f.xlo, spans[i].t0);
 		f.xhi = fmax(f.xhi, spans[i].t1);
 	}
+	for (size_t i = 0; i < nmarks; i++) {
+		f.xlo = fmin(f.xlo, marks[i].t);
+		f.xhi = fmax(f.xhi, marks[i].t);
+	}
+	if (c->x_max > c->x_min) {
+		f.xlo = c->x_min;
+		f.xhi = c->x_max;
+	}
 	if (!isfinite(f.xlo) || f.xhi <= f.xlo) {
-		f.xlo = 0;
-		f.xhi = 1;
+		f.xlo = isfinite(f.xlo) ? f.xlo : 0;
+		f.xhi = f.xlo + 1;
 	}
 	open_svg(b, c, W, H, "timeline");
-	/* The state legend runs across the top. */
+	/* The state legend runs across the top, each entry as wide as its text. */
+	double lx = left;
 	for (size_t s = 0; s < nstates; s++) {
-		double x = left + 130.0 * (double)s;
+		if (s)
+			lx += 18 + 7.0 * (double)strlen(states[s - 1]) + 24;
 		dcs_buf_printf(b,
 			      "<g class=\"legend\"><rect x=\"%.1f\" y=\"36\" width=\"12\" "
 			      "height=\"12\" fill=\"%s\"/><text x=\"%.1f\" y=\"46\">",
-			      x, colors[s], x + 18);
+			      lx, colors[s], lx + 18);
 		dcs_html_esc(b, states[s]);
 		dcs_buf_puts(b, "</text></g>\n");
 	}
@@ -490,9 +625,26 @@ void dcs_svg_timeline(struct dcs_buf *b, const struct dcs_chart *c, const char *
 			      "height=\"%.2f\" fill=\"%s\"><title>",
 			      x0, f.y0 + band * (double)sp->row + 2, fmax(x1 - x0, 0.5), band - 4,
 			      colors[sp->state]);
+		if (sp->title) {
+			dcs_html_esc(b, sp->title);
+			dcs_buf_puts(b, "</title></rect>\n");
+			continue;
+		}
 		dcs_html_esc(b, rows[sp->row]);
 		dcs_buf_printf(b, ": %s from %.6g s to %.6g s</title></rect>\n", states[sp->state],
 			      sp->t0, sp->t1);
+	}
+	for (size_t i = 0; i < nmarks; i++) {
+		const struct dcs_mark *mk = &marks[i];
+		if (mk->row >= nrows || !(mk->t >= f.xlo && mk->t <= f.xhi))
+			continue;
+		double mx = px(&f, mk->t), my = f.y0 + band * (double)mk->row;
+		dcs_buf_printf(b,
+			      "<rect class=\"mark\" x=\"%.2f\" y=\"%.2f\" width=\"3\" "
+			      "height=\"%.2f\" fill=\"%s\"><title>",
+			      mx - 1.5, my + 2, band - 4, mk->color ? mk->color : "#444444");
+		dcs_html_esc(b, mk->title ? mk->title : "");
+		dcs_buf_puts(b, "</title></rect>\n");
 	}
 	frame_box(b, &f);
 	axis_labels(b, c, &f);

@@ -3,6 +3,7 @@
  * sweep_stats.csv against the swept parameter, with its confidence interval.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 #include <sys/stat.h>
 
 #include "compare.h"
+#include "dcisim/metrics.h"
+#include "dcisim/world.h"
 #include "dcisim/exitcode.h"
 
 struct sweep_axes {
@@ -51,15 +54,19 @@ static bool metric_varies(const struct dcs_csv *t, const struct sweep_axes *ax, 
 	return hi > lo;
 }
 
-static int metric_rank(const char *m)
+/* How a sweep_stats.csv metric ("name[entity]") ranks for a default chart,
+ * by its declaration (include/dcisim/metrics.h): its headline rank; then
+ * (HEADLINE_OTHER) any other outcome -- a figure, not an input echoed back,
+ * with a better direction; -1 for settings, labels, counts and neutral
+ * figures (and for undeclared names). */
+#define HEADLINE_OTHER 1000
+static int metric_rank(const struct dcs_catalog *cat, const char *m)
 {
-	static const char *const pref[] = {"latency",     "rtt",      "downtime",
-					   "total_s",     "goodput",  "trombone",
-					   "unavailable", "makespan", "rto"};
-	for (size_t i = 0; i < sizeof(pref) / sizeof(pref[0]); i++)
-		if (strstr(m, pref[i]))
-			return (int)i;
-	return 100;
+	const struct dcs_metric_def *d = dcs_catalog_metric(cat, m);
+	if (!d || d->kind != DCS_METRIC_FIGURE || d->better == DCS_BETTER_NEUTRAL)
+		return -1;
+	int h = dcs_catalog_headline(cat, m);
+	return h > 0 ? h : HEADLINE_OTHER;
 }
 
 void rep_sweep_charts(struct dcs_buf *b, const struct rdir *d, size_t nd,
@@ -71,10 +78,30 @@ void rep_sweep_charts(struct dcs_buf *b, const struct rdir *d, size_t nd,
 	for (size_t i = 0; i < o->n_metrics; i++)
 		rep_intern(&metrics, &nm, &mcap, o->metrics[i]);
 	if (nm == 0) {
-		/* Preferred kinds first (metric_rank 0..8), then any other metric
-		 * with a direction, each pass in file order. */
-		for (int pass = 0; pass <= 9 && nm < MAX_SWEEP_CHARTS; pass++) {
-			int want = pass < 9 ? pass : 100;
+		/* The outcomes that vary, headline figures first in their rank
+		 * (migration time, write latency, ...), then the others; each
+		 * rank in file order.  Inputs (settings) are never chosen: a
+		 * distance sweep's link RTT only restates its x axis. */
+		struct dcs_world_catalog wc;
+		const struct dcs_catalog *cat = dcs_world_catalog_init(&wc);
+		int rank = 0;
+		while (nm < MAX_SWEEP_CHARTS) {
+			/* The next rank that any metric has. */
+			int next = INT_MAX;
+			for (size_t k = 0; k < nd; k++) {
+				const struct dcs_csv *t = d[k].stats;
+				struct sweep_axes ax;
+				for (size_t r = 0; t && sweep_axes_of(t, &ax) && r < t->nrows;
+				     r++) {
+					int mr =
+					    metric_rank(cat, dcs_csv_cell(t, r, (size_t)ax.metric));
+					if (mr > rank && mr < next)
+						next = mr;
+				}
+			}
+			if (next == INT_MAX)
+				break;
+			rank = next;
 			for (size_t k = 0; k < nd && nm < MAX_SWEEP_CHARTS; k++) {
 				const struct dcs_csv *t = d[k].stats;
 				struct sweep_axes ax;
@@ -82,10 +109,7 @@ void rep_sweep_charts(struct dcs_buf *b, const struct rdir *d, size_t nd,
 					continue;
 				for (size_t r = 0; r < t->nrows && nm < MAX_SWEEP_CHARTS; r++) {
 					const char *m = dcs_csv_cell(t, r, (size_t)ax.metric);
-					if (metric_rank(m) != want ||
-					    (want == 100 && dcs_metric_direction(m) == 0))
-						continue;
-					if (metric_varies(t, &ax, m))
+					if (metric_rank(cat, m) == rank && metric_varies(t, &ax, m))
 						rep_intern(&metrics, &nm, &mcap, m);
 				}
 			}
@@ -169,9 +193,7 @@ void rep_sweep_charts(struct dcs_buf *b, const struct rdir *d, size_t nd,
 		}
 		if (ns && xname) {
 			char title[400], xl[300], yl[300];
-			snprintf(title, sizeof(title),
-				 "%s against %s (sweep_stats.csv, mean and 95%% CI)", metrics[i],
-				 xname);
+			snprintf(title, sizeof(title), "%s against %s", metrics[i], xname);
 			rep_axis_text(xl, sizeof(xl), xname, rep_unit_of_name(xname));
 			rep_axis_text(yl, sizeof(yl), metrics[i], rep_unit_of_name(metrics[i]));
 			struct dcs_chart c = {.title = title, .xlabel = xl, .ylabel = yl};

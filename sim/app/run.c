@@ -68,6 +68,17 @@ static void show_progress(const struct dcs_world *w, dcs_time_t until, double t0
 	fflush(stderr);
 }
 
+/* Prints the warnings from the first-th on; returns how many there are. */
+static size_t print_warnings(struct dcs_world *w, size_t first, FILE *err)
+{
+	const struct dcs_scenario *scn = w->scn;
+	size_t n = dcs_results_n_warnings(w->res);
+	for (size_t i = first; i < n; i++)
+		fprintf(err, "%s: warning: %s\n", scn->path ? scn->path : scn->name,
+			dcs_results_warning(w->res, i));
+	return n;
+}
+
 static int write_all(const char *dir, struct dcs_world *w, const struct dcs_run_info *ri, FILE *err)
 {
 	if (dcs_mkdir_p(dir) != 0) {
@@ -116,6 +127,12 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		dcs_world_destroy(w);
 		return DCS_EXIT_RUNTIME;
 	}
+	/* Warnings the models raise as they start (before the first event) are
+	 * shown now, while the user can still stop a run that cannot answer. */
+	dcs_world_start(w);
+	size_t warned = 0;
+	if (opts->verbosity >= 0)
+		warned = print_warnings(w, 0, err);
 	double t0 = wall_now();
 	int64_t started_unix = (int64_t)time(NULL);
 	dcs_time_t chunk = until / 200 > 0 ? until / 200 : 1;
@@ -197,9 +214,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		code = DCS_EXIT_RUNTIME;
 	double wall = wall_now() - t0;
 	if (opts->verbosity >= 0)
-		for (size_t i = 0; i < dcs_results_n_warnings(w->res); i++)
-			fprintf(err, "%s: warning: %s\n", scn->path ? scn->path : scn->name,
-				dcs_results_warning(w->res, i));
+		print_warnings(w, warned, err);
 	/* Absolute, so a report or a later run finds the file from anywhere. */
 	char *abs_path = scn->path ? realpath(scn->path, NULL) : NULL;
 	struct dcs_run_info ri = {

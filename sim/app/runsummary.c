@@ -97,7 +97,7 @@ static const char *h(char *buf, double v, const char *unit)
 	return dcs_human(buf, DCS_HUMAN_LEN, v, unit);
 }
 
-static const char *limit_words(const char *lb)
+const char *dcs_limit_words(const char *lb)
 {
 	if (!lb || !*lb)
 		return NULL;
@@ -135,8 +135,8 @@ static void migrations(struct sm *S)
 		fprintf(S->out, "  %-12s %s->%s  %-9s in %s, downtime %s, %s rounds, %s", vm,
 			cell(t, r, "from"), cell(t, r, "to"), out, h(a, total, "s"),
 			h(b, down, "ms"), cell(t, r, "rounds"), h(c, gbps, "Gbps"));
-		if (limit_words(lb))
-			fprintf(S->out, " (limited by %s)", limit_words(lb));
+		if (dcs_limit_words(lb))
+			fprintf(S->out, " (limited by %s)", dcs_limit_words(lb));
 		fputc('\n', S->out);
 		double pc_s = sum_num(S->sum, "migration_postcopy_s", vm);
 		if (!isnan(pc_s))
@@ -150,8 +150,8 @@ static void migrations(struct sm *S)
 				vm);
 		else if (out && strcmp(out, "converged"))
 			finding(S, "migration %s: %s after %s%s%s", vm, out, h(a, total, "s"),
-				limit_words(lb) ? "; limited by " : "",
-				limit_words(lb) ? limit_words(lb) : "");
+				dcs_limit_words(lb) ? "; limited by " : "",
+				dcs_limit_words(lb) ? dcs_limit_words(lb) : "");
 	}
 }
 
@@ -365,6 +365,7 @@ int dcs_run_summary(FILE *out, const struct dcs_scenario *scn, struct dcs_result
 	if (S.findings > shown)
 		fprintf(out, "  ... and %d more\n", S.findings - shown);
 	if (out_dir)
-		fprintf(out, "\nresults in %s/\n", out_dir);
+		fprintf(out, "\nresults in %s/\nto read them with timelines: dcisim report %s\n",
+			out_dir, out_dir);
 	return S.findings;
 }

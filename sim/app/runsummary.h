@@ -9,7 +9,8 @@
  * outages, RTO and split brains; the busiest link direction; then the
  * findings that cross a threshold (a migration that did not converge,
  * writes above 5 ms at p99, split brain, a service or cluster down, storage
- * unavailable), each naming what limited it.  Nothing is computed here that
+ * unavailable), each naming what limited it; last, where the results are
+ * and the command that draws them (`dcisim report DIR`).  Nothing is computed here that
  * the CSVs do not hold: the summary is a reading of them.  Findings are
  * also returned for tests.
  */
@@ -23,6 +24,11 @@
 
 /* Thresholds of the findings. */
 #define DCS_FINDING_WRITE_P99_MS 5.0
+
+/* A limited_by value (migrations.csv, summary.csv) in words: "link_share"
+ * is "its share of the DCI link"; NULL for none, the value itself when it
+ * has no words. */
+const char *dcs_limit_words(const char *limited_by);
 
 /* Prints the summary (its first line from out_dir/run.json, when out_dir is
  * set); verbosity 1 lists every link direction.  Returns the number of

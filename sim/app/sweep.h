@@ -196,6 +196,10 @@ int dcs_sweep_launched_ranks(void);
 bool dcs_sweep_have_mpi(void);
 int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o);
 
+/* Warnings before a sweep runs, on err (sim/app/preflight.c): replications
+ * of a scenario in which nothing draws random numbers
+ * (dcs_scenario_randomness) are copies of one run.  Returns the count. */
+int dcs_sweep_preflight(const struct dcs_sweep *sw, FILE *err);
 /* Commands that run the engine in several steps (plan) under a launcher:
  * every rank runs the same command and calls these in the same order.
  * dcs_sweep_mpi_begin() initialises MPI (0, or an exit code with a message;

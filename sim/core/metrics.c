@@ -75,6 +75,16 @@ const struct dcs_metric_family *dcs_catalog_metric_family(const struct dcs_catal
 	return find(c, name, &F) ? F : NULL;
 }
 
+int dcs_catalog_headline(const struct dcs_catalog *c, const char *name)
+{
+	const struct dcs_metric_family *F = NULL;
+	const struct dcs_metric_def *d = find(c, name, &F);
+	for (size_t i = 0; d && i < F->n_headlines; i++)
+		if (!strcmp(F->headlines[i].metric, d->name))
+			return F->headlines[i].rank;
+	return 0;
+}
+
 const struct dcs_event_def *dcs_catalog_event(const struct dcs_catalog *c, const char *file,
 					      const char *kind)
 {
@@ -96,7 +106,7 @@ const char *dcs_better_name(enum dcs_better b)
 
 const char *dcs_metric_kind_name(enum dcs_metric_kind k)
 {
-	static const char *const names[] = {"figure", "count", "setting", "label"};
+	static const char *const names[] = {"figure", "count", "setting", "label", "design"};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 

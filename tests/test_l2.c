@@ -133,27 +133,28 @@ static void test_failover_figures(void **state)
 {
 	(void)state;
 	struct dcs_link_cfg l = {.technology = DCS_TECH_DWDM};
-	dcs_validate("DWDM OLP protection switch", "dci-facts.md §3.2 (< 50 ms)", 0.050,
-		     dcs_l2_failover_s(&l), 0, 1e-12, "s");
+	dcs_validate_published("DWDM OLP protection switch", "dci-facts.md §3.2 (< 50 ms)", 0.050,
+			       dcs_l2_failover_s(&l), 0, 1e-12, "s");
 	l.technology = DCS_TECH_VPLS;
-	dcs_validate("VPLS backup pseudowire", "dci-facts.md §3.2 (200-300 ms, ASR 920)", 0.250,
-		     dcs_l2_failover_s(&l), 0, 0.05 + 1e-12, "s");
+	dcs_validate_published("VPLS backup pseudowire", "dci-facts.md §3.2 (200-300 ms, ASR 920)",
+			       0.250, dcs_l2_failover_s(&l), 0, 0.05 + 1e-12, "s");
 	l.technology = DCS_TECH_EVI;
-	dcs_validate("EVI IS-IS hold 3 x 10 s", "dci-facts.md §3.2 EVI IS-IS timers", 30.0,
-		     dcs_l2_failover_s(&l), 0, 1e-12, "s");
+	dcs_validate_published("EVI IS-IS hold 3 x 10 s", "dci-facts.md §3.2 EVI IS-IS timers",
+			       30.0, dcs_l2_failover_s(&l), 0, 1e-12, "s");
 	l.bfd = true;
-	dcs_validate("EVI with BFD tracking", "dci-facts.md §3.2 EVI IS-IS timers", 1.0,
-		     dcs_l2_failover_s(&l), 0, 1e-12, "s");
+	dcs_validate_published("EVI with BFD tracking", "dci-facts.md §3.2 EVI IS-IS timers", 1.0,
+			       dcs_l2_failover_s(&l), 0, 1e-12, "s");
 	l.technology = DCS_TECH_VXLAN_EVPN;
-	dcs_validate("EVPN BFD 3 x 50 ms", "dci-facts.md §4.2 BFD", 0.150, dcs_l2_failover_s(&l), 0,
-		     1e-12, "s");
+	dcs_validate_published("EVPN BFD 3 x 50 ms", "dci-facts.md §4.2 BFD", 0.150,
+			       dcs_l2_failover_s(&l), 0, 1e-12, "s");
 	l.bfd = false;
-	dcs_validate("EVPN without BFD: BGP hold timer", "dci-facts.md §4.2 BGP hold 180 s", 180.0,
-		     dcs_l2_failover_s(&l), 0, 1e-12, "s");
+	dcs_validate_published("EVPN without BFD: BGP hold timer",
+			       "dci-facts.md §4.2 BGP hold 180 s", 180.0, dcs_l2_failover_s(&l), 0,
+			       1e-12, "s");
 	for (int n = 0; n <= 6; n++)
 		assert_int_equal(dcs_l2_full_mesh_pseudowires(n), n < 2 ? 0 : n * (n - 1) / 2);
-	dcs_validate("VPLS full mesh of 10 PEs", "dci-facts.md §3.2 VPLS scale N(N-1)/2", 45,
-		     (double)dcs_l2_full_mesh_pseudowires(10), 0, 0, "pseudowires");
+	dcs_validate_published("VPLS full mesh of 10 PEs", "dci-facts.md §3.2 VPLS scale N(N-1)/2",
+			       45, (double)dcs_l2_full_mesh_pseudowires(10), 0, 0, "pseudowires");
 }
 
 static void test_announce_schedule(void **state)
@@ -450,11 +451,11 @@ static void test_failover_outage(void **state)
 	(void)state;
 	double ow, got;
 	got = outage_after_cut("dwdm", false, true, &ow);
-	dcs_validate("L2 outage of a cut, dwdm, backup path", "dci-facts.md §3.2 OLP < 50 ms",
-		     0.050, got, 0, 1e-12, "s");
+	dcs_validate_published("L2 outage of a cut, dwdm, backup path",
+			       "dci-facts.md §3.2 OLP < 50 ms", 0.050, got, 0, 1e-12, "s");
 	got = outage_after_cut("vpls", false, true, &ow);
-	dcs_validate("L2 outage of a cut, vpls, backup path", "dci-facts.md §3.2 backup PW 250 ms",
-		     0.250, got, 0, 1e-12, "s");
+	dcs_validate_published("L2 outage of a cut, vpls, backup path",
+			       "dci-facts.md §3.2 backup PW 250 ms", 0.250, got, 0, 1e-12, "s");
 	/* Control planes: detection, then one update over the new path. */
 	got = outage_after_cut("evi", false, true, &ow);
 	dcs_validate("L2 outage of a cut, evi, backup path", "IS-IS hold 30 s + one way", 30.0 + ow,
@@ -491,8 +492,9 @@ static void test_pseudowires_summary(void **state)
 	env_open(&e, json);
 	run_to(&e, 1);
 	dcs_world_finish(e.w);
-	dcs_validate("pseudowires of a 4-PE VPLS ring", "dci-facts.md §3.2 N(N-1)/2", 6,
-		     h_summary_req(e.w->res, "l2_pseudowires", "ab"), 0, 0, "pseudowires");
+	dcs_validate_published("pseudowires of a 4-PE VPLS ring", "dci-facts.md §3.2 N(N-1)/2", 6,
+			       h_summary_req(e.w->res, "l2_pseudowires", "ab"), 0, 0,
+			       "pseudowires");
 	assert_near(h_summary_req(e.w->res, "l2_pseudowires", "da"), 0, 0);
 	/* Nominal MAC-move convergence of a move across one link. */
 	double ow = 5 * 4.9e-6;

@@ -18,6 +18,12 @@
  *   one R2T per 256 KiB burst) offer 90 %, 7 % and 3 % of the writes, so by
  *   nearest rank p50 is the first latency, p95 the second and p99 and max
  *   the third; count and mean follow from the offered rates.
+ * - storage.csv against the estimator itself: every row (site, op, phase
+ *   all / normal / disrupted) of a run with queueing and I/O held by a
+ *   stop-and-copy, its count, mean, p50, p95, p99 and max recomputed here
+ *   from the histograms the model keeps (dcs_storage_latency), with a
+ *   nearest-rank quantile written in the test: equal to the printed 12
+ *   digits.
  * - Service times: with many servers the latency of a local read is its
  *   service time; its histogram against the declared exponential by a
  *   one-sample Kolmogorov-Smirnov test (tests/stats.h; binned, so
@@ -249,6 +255,129 @@ static void test_storage_csv_quantiles(void **state)
 	h_close(&h);
 }
 
+/* ---- storage.csv against the estimator's own histograms ---- */
+
+static double bin_top_ns(unsigned i);
+
+/* The bottom of bin i (storage.h: exact below 128 ns, then 64 logarithmic
+ * sub-buckets per power of two). */
+static double bin_bottom_ns(unsigned i)
+{
+	return i < 128 ? i : bin_top_ns(i - 1) + 1;
+}
+
+/* Nearest-rank quantile of the sample in the bins a and b together,
+ * reported as the middle of its bin within [min, max], the largest rank as
+ * the maximum itself (storage.h's documented estimator), written here. */
+static double ref_quantile_ns(const struct dcs_lathist *a, const struct dcs_lathist *b, double q,
+			      double min_ns, double max_ns)
+{
+	uint64_t n = a->n + b->n;
+	uint64_t rank = (uint64_t)ceil(q * (double)n - 1e-9);
+	if (rank < 1)
+		rank = 1;
+	if (rank >= n)
+		return max_ns;
+	uint64_t cum = 0;
+	for (unsigned i = 0; i < DCS_LATHIST_BINS - 1; i++) {
+		cum += a->bins[i] + b->bins[i];
+		if (cum >= rank)
+			return fmin(fmax((bin_bottom_ns(i) + bin_top_ns(i)) / 2, min_ns), max_ns);
+	}
+	return max_ns;
+}
+
+static const char *const csv_col[6] = {"count", "mean_ms", "p50_ms", "p95_ms", "p99_ms", "max_ms"};
+
+/* Every storage.csv row of site index s (id `site`) and op, for each phase,
+ * against the test's own reading of the histograms: the largest relative
+ * difference per column goes into worst[]. */
+static void check_rows(struct dcs_table *t, struct dcs_storage *st, int s, const char *site,
+		       enum dcs_storage_op op, const char *op_name, double *worst)
+{
+	const struct dcs_lathist *nor = dcs_storage_latency(st, s, op, false);
+	const struct dcs_lathist *dis = dcs_storage_latency(st, s, op, true);
+	struct dcs_lathist none = {0};
+	const struct {
+		const char *phase;
+		const struct dcs_lathist *a, *b;
+	} ph[3] = {{"all", nor, dis}, {"normal", nor, &none}, {"disrupted", dis, &none}};
+	size_t cs = h_col(t, "site"), co = h_col(t, "op"), cp = h_col(t, "phase");
+	for (int k = 0; k < 3; k++) {
+		uint64_t n = ph[k].a->n + ph[k].b->n;
+		size_t r = SIZE_MAX;
+		for (size_t i = 0; i < dcs_table_nrows(t); i++)
+			if (strcmp(dcs_table_cell(t, i, cs), site) == 0 &&
+			    strcmp(dcs_table_cell(t, i, co), op_name) == 0 &&
+			    strcmp(dcs_table_cell(t, i, cp), ph[k].phase) == 0)
+				r = i;
+		if (n == 0) {
+			assert_true(r == SIZE_MAX); /* no row for an empty phase */
+			continue;
+		}
+		assert_true(r != SIZE_MAX);
+		double mn = (double)ph[k].a->min_ns, mx = (double)ph[k].a->max_ns;
+		if (ph[k].b->n) {
+			mn = ph[k].a->n ? fmin(mn, (double)ph[k].b->min_ns)
+					: (double)ph[k].b->min_ns;
+			mx = fmax(mx, (double)ph[k].b->max_ns);
+		}
+		double want[6] = {(double)n,
+				  (double)(ph[k].a->sum_ns + ph[k].b->sum_ns) / (double)n / 1e6,
+				  ref_quantile_ns(ph[k].a, ph[k].b, 0.50, mn, mx) / 1e6,
+				  ref_quantile_ns(ph[k].a, ph[k].b, 0.95, mn, mx) / 1e6,
+				  ref_quantile_ns(ph[k].a, ph[k].b, 0.99, mn, mx) / 1e6,
+				  mx / 1e6};
+		for (int c = 0; c < 6; c++)
+			worst[c] = fmax(worst[c],
+					fabs(csv_num(t, r, csv_col[c]) - want[c]) / fabs(want[c]));
+	}
+}
+
+static void test_storage_csv_columns_from_histograms(void **state)
+{
+	(void)state;
+	/* Queueing (8 servers at 60 %), a VM's I/O held by its stop-and-copy
+	 * (the disrupted phase) and a site's I/O: every row's columns. */
+	struct harness h = open_fmt(
+	    7,
+	    "{'dcisim': 1, 'name': 'cols', 'seed': 7, 'duration_s': 40,"
+	    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+	    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 40, 'bandwidth_gbps': 10,"
+	    "            'technology': 'dwdm'}],"
+	    " 'vms': [{'id': 'v', 'site': 'a', 'memory_gib': 2, 'dirty_mib_s': 50}],"
+	    " 'migrations': [{'vm': 'v', 'to': 'b', 'at_s': 5}],"
+	    " 'storage': {'mode': 'active_active', 'protocol': 'iscsi', 'preferred_site': 'a',"
+	    "  'arrays': [{'site': 'a', 'servers': 8, 'service': 'exp'},"
+	    "             {'site': 'b', 'servers': 8, 'service': 'exp'}],"
+	    "  'workloads': [{'site': 'a', 'iops': 6000, 'read_ratio': 0.6},"
+	    "                {'vm': 'v', 'iops': 3000, 'read_ratio': 0.5, 'queue_depth': 64}]}}");
+	h_finish(&h);
+	struct dcs_table *t = h_table(h.w->res, "storage.csv");
+	assert_non_null(t);
+	struct dcs_storage *st = dcs_storage_of(h.w);
+	/* The VM's I/O during its switchover is in the disrupted phase. */
+	assert_true(dcs_storage_latency(st, 0, DCS_OP_WRITE, true)->n +
+			dcs_storage_latency(st, 1, DCS_OP_WRITE, true)->n >
+		    0);
+	const char *sites[2] = {"a", "b"};
+	double worst[6] = {0};
+	for (int s = 0; s < 2; s++) {
+		check_rows(t, st, s, sites[s], DCS_OP_READ, "read", worst);
+		check_rows(t, st, s, sites[s], DCS_OP_WRITE, "write", worst);
+	}
+	for (int c = 0; c < 6; c++) {
+		char name[160];
+		snprintf(name, sizeof(name),
+			 "storage.csv %s of every site, op and phase: largest relative difference",
+			 csv_col[c]);
+		/* storage.csv prints 12 significant digits. */
+		dcs_validate(name, "nearest rank over the estimator's bins, written in the test", 0,
+			     worst[c], 0, 1e-11, "ratio");
+	}
+	h_close(&h);
+}
+
 /* ---- service times ---- */
 
 /* The bins of the estimator as storage.h documents them: exact below 128
@@ -427,6 +556,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_active_active_remote_host),
 	    cmocka_unit_test(test_storage_csv_quantiles),
+	    cmocka_unit_test(test_storage_csv_columns_from_histograms),
 	    cmocka_unit_test(test_service_time_distribution),
 	    cmocka_unit_test(test_mmc_formula),
 	    cmocka_unit_test(test_mm1_tails),

@@ -190,24 +190,28 @@ static void test_round_trips(void **state)
 static void test_fc_credit_rules(void **state)
 {
 	(void)state;
-	dcs_validate("FC credits 50 km 8G (Brocade rule)", "dci-facts 2.2 Brocade FOS v7.3 p.121",
-		     206, dcs_fc_credits_brocade(50, 8), 0, 0, "credits");
-	dcs_validate("FC credits 50 km 16G (Brocade rule)", "dci-facts 2.2 Brocade FOS v7.3 p.121",
-		     406, dcs_fc_credits_brocade(50, 16), 0, 0, "credits");
+	dcs_validate_published("FC credits 50 km 8G (Brocade rule)",
+			       "dci-facts 2.2 Brocade FOS v7.3 p.121", 206,
+			       dcs_fc_credits_brocade(50, 8), 0, 0, "credits");
+	dcs_validate_published("FC credits 50 km 16G (Brocade rule)",
+			       "dci-facts 2.2 Brocade FOS v7.3 p.121", 406,
+			       dcs_fc_credits_brocade(50, 16), 0, 0, "credits");
 	dcs_time_t rtt10 = dcs_time_from_us(2 * 10 * 4.9);
-	dcs_validate("FC credits 10 km 2G 2 KiB frames", "dci-facts 2.2 SNIA buffer credit table",
-		     11, dcs_fc_credits_for_frames(rtt10, 2048, 2), 0.02, 0, "credits");
-	dcs_validate("FC credits 10 km 2G 256 B frames", "dci-facts 2.2 SNIA buffer credit table",
-		     74, dcs_fc_credits_for_frames(rtt10, 256, 2), 0.02, 0, "credits");
+	dcs_validate_published("FC credits 10 km 2G 2 KiB frames",
+			       "dci-facts 2.2 SNIA buffer credit table", 11,
+			       dcs_fc_credits_for_frames(rtt10, 2048, 2), 0.02, 0, "credits");
+	dcs_validate_published("FC credits 10 km 2G 256 B frames",
+			       "dci-facts 2.2 SNIA buffer credit table", 74,
+			       dcs_fc_credits_for_frames(rtt10, 256, 2), 0.02, 0, "credits");
 	/* 8 credits keep 2G full to about 8 km (dci-facts 2.2 last row). */
 	assert_true(dcs_fc_credits_for_frames(dcs_time_from_us(2 * 8 * 4.9), 2048, 2) <= 9);
 	/* The cap: credits x payload / RTT, at most the port's payload rate. */
 	dcs_time_t rtt50 = dcs_time_from_us(2 * 50 * 4.9);
 	assert_near(dcs_fc_credit_cap_Bps(64, 2048, rtt50, 8), 64 * 2048 / 490e-6, 1e-3);
-	dcs_validate("8GFC payload rate with enough credits (2 KiB frames)",
-		     "dci-facts 2.2 FC line rates: 8.5 Gbaud, 8b/10b = 850 MB/s",
-		     850 * 2048 / 2084.0, dcs_fc_credit_cap_Bps(100000, 2048, rtt50, 8) / 1e6, 0,
-		     1e-9, "MB/s");
+	dcs_validate_published(
+	    "8GFC payload rate with enough credits (2 KiB frames)",
+	    "dci-facts 2.2 FC line rates: 8.5 Gbaud, 8b/10b = 850 MB/s", 850 * 2048 / 2084.0,
+	    dcs_fc_credit_cap_Bps(100000, 2048, rtt50, 8) / 1e6, 0, 1e-9, "MB/s");
 	assert_int_equal(dcs_fc_credit_rounds(64, 64 * 2048), 0);
 	assert_int_equal(dcs_fc_credit_rounds(64, 64 * 2048 + 1), 1);
 	assert_int_equal(dcs_fc_credit_rounds(8, 2048 * 1024), 127);
@@ -387,9 +391,9 @@ static void test_active_active_distance(void **state)
 	double l200 = aa_write_ms(200, false, 0, 1.0, 0.2, &e);
 	dcs_validate("active-active mirror write 200 km", "SPEC 6.3 max(local, 1 RTT + remote)", e,
 		     l200, 0, 0.001, "ms");
-	dcs_validate("mirror write slope per km (1 round trip)",
-		     "dci-facts 1 (4.9 us/km); SRDF/S SiRT single round trip", 9.8,
-		     (l200 - l100) / 100 * 1e3, 1e-3, 0, "us/km");
+	dcs_validate_published("mirror write slope per km (1 round trip)",
+			       "dci-facts 1 (4.9 us/km); SRDF/S SiRT single round trip", 9.8,
+			       (l200 - l100) / 100 * 1e3, 1e-3, 0, "us/km");
 	double t100 = aa_write_ms(100, false, 2, 1.0, 0.2, &e);
 	dcs_validate("mirror write 100 km, replication_round_trips 2", "2 RTT + remote", e, t100, 0,
 		     0.001, "ms");
@@ -435,9 +439,9 @@ static void test_iscsi_scst(void **state)
 	(void)state;
 	double f;
 	double got = iscsi_write_ms(1, &f);
-	dcs_validate("iSCSI 2 MB write, 10 ms RTT, MaxOutstandingR2T 1",
-		     "dci-facts 2.1 SCST max_outstanding_r2t.txt (106 ms)", 106, got, 0.02, 0,
-		     "ms");
+	dcs_validate_published("iSCSI 2 MB write, 10 ms RTT, MaxOutstandingR2T 1",
+			       "dci-facts 2.1 SCST max_outstanding_r2t.txt (106 ms)", 106, got,
+			       0.02, 0, "ms");
 	dcs_validate("iSCSI 2 MB write, model formula", "9 RTT + 2 MiB / link goodput", f, got, 0,
 		     0.001, "ms");
 	got = iscsi_write_ms(16, &f);
@@ -578,9 +582,10 @@ static void test_sync_distance(void **state)
 	run_until(&r, 5);
 	assert_true(has_event(&r, "storage_sync_unsupported", "1.96 x"));
 	dcs_world_finish(r.w);
-	dcs_validate("2,000 km mirror against the most permissive product",
-		     "dci-facts 2.3: vMSC 10 ms RTT", 2 * 2000 * 4.9e-3 / 10,
-		     h_summary_req(r.w->res, "storage_sync_limit_ratio", "a-b"), 1e-9, 0, "ratio");
+	dcs_validate_published("2,000 km mirror against the most permissive product",
+			       "dci-facts 2.3: vMSC 10 ms RTT", 2 * 2000 * 4.9e-3 / 10,
+			       h_summary_req(r.w->res, "storage_sync_limit_ratio", "a-b"), 1e-9, 0,
+			       "ratio");
 	run_close(&r);
 
 	/* 600 km with vplex_metro: 5.88 ms over its 5 ms. */
@@ -596,9 +601,10 @@ static void test_sync_distance(void **state)
 	assert_non_null(strstr(r.scn->warnings[0], "VPLEX"));
 	run_until(&r, 5);
 	dcs_world_finish(r.w);
-	dcs_validate("600 km mirror, VPLEX Metro", "dci-facts 2.3: metro node Metro HA 5 ms RTT",
-		     2 * 600 * 4.9e-3 / 5,
-		     h_summary_req(r.w->res, "storage_sync_limit_ratio", "a-b"), 1e-9, 0, "ratio");
+	dcs_validate_published("600 km mirror, VPLEX Metro",
+			       "dci-facts 2.3: metro node Metro HA 5 ms RTT", 2 * 600 * 4.9e-3 / 5,
+			       h_summary_req(r.w->res, "storage_sync_limit_ratio", "a-b"), 1e-9, 0,
+			       "ratio");
 	run_close(&r);
 
 	/* 80 km: within every product, no warning. */
@@ -698,10 +704,10 @@ static void test_heal_before_detach(void **state)
 		double max_s =
 		    (double)dcs_storage_latency(r.st, s, DCS_OP_WRITE, true)->max_ns / 1e9;
 		assert_true(max_s > 1.99 && max_s < 2.01);
-		dcs_validate(s ? "cut of 2 s < detach delay: unavailable at b"
-			       : "cut of 2 s < detach delay: unavailable at a",
-			     "dci-facts 2.3 detach rule: writes wait, none fail", 2.0,
-			     dcs_storage_unavailable_s(r.st, s), 0, 1e-9, "s");
+		dcs_validate_published(s ? "cut of 2 s < detach delay: unavailable at b"
+					 : "cut of 2 s < detach delay: unavailable at a",
+				       "dci-facts 2.3 detach rule: writes wait, none fail", 2.0,
+				       dcs_storage_unavailable_s(r.st, s), 0, 1e-9, "s");
 	}
 	run_close(&r);
 }
@@ -808,8 +814,8 @@ static void test_preferred_site_lost(void **state)
 	run_until(&r, 30);
 	assert_false(dcs_world_site_writable(r.w, 1));
 	assert_true(has_event(&r, "storage_suspend", "preferred site lost, no witness"));
-	dcs_validate("survivor stalled without witness", "dci-facts 2.3 detach rules", 20,
-		     dcs_storage_unavailable_s(r.st, 1), 0, 1e-6, "s");
+	dcs_validate_published("survivor stalled without witness", "dci-facts 2.3 detach rules", 20,
+			       dcs_storage_unavailable_s(r.st, 1), 0, 1e-6, "s");
 	run_close(&r);
 
 	/* With a witness, the other site continues after the detach delay. */
@@ -823,9 +829,9 @@ static void test_preferred_site_lost(void **state)
 	run_until(&r, 30);
 	assert_true(dcs_world_site_writable(r.w, 1));
 	assert_true(has_event(&r, "storage_detach", "chosen by the witness"));
-	dcs_validate("survivor with witness unavailable for the detach delay",
-		     "dci-facts 2.3 VPLEX Witness", 5, dcs_storage_unavailable_s(r.st, 1), 0, 1e-6,
-		     "s");
+	dcs_validate_published("survivor with witness unavailable for the detach delay",
+			       "dci-facts 2.3 VPLEX Witness", 5, dcs_storage_unavailable_s(r.st, 1),
+			       0, 1e-6, "s");
 	assert_int_equal(dcs_storage_divergent(r.st, 1), 0);
 	run_close(&r);
 }

@@ -13,6 +13,8 @@
  *   most the sample's D, and the test at the same critical value is
  *   conservative (it rejects a true distribution no more often than alpha).
  * - Student's t quantile (GSL) for tolerances from replications.
+ * - Erlang C, the probability that an arrival waits in M/M/c (Kleinrock,
+ *   Queueing Systems vol. 1, 3.4), for the queue oracles.
  */
 #ifndef DCISIM_TESTS_STATS_H
 #define DCISIM_TESTS_STATS_H
@@ -94,6 +96,18 @@ static inline double st_exp_cdf(double x, const void *p)
 static inline double st_t_quantile(double confidence, size_t dof)
 {
 	return gsl_cdf_tdist_Pinv(1 - (1 - confidence) / 2, (double)dof);
+}
+
+/* Erlang C at offered load a = lambda / mu < c. */
+static inline double st_erlang_c(int c, double a)
+{
+	double term = 1, sum = 0; /* a^k / k! */
+	for (int k = 0; k < c; k++) {
+		sum += term;
+		term *= a / (k + 1);
+	}
+	double top = term / (1 - a / c);
+	return top / (sum + top);
 }
 
 #endif

@@ -58,6 +58,7 @@
 #include "stats.h"
 #include "storage.h"
 #include "validation.h"
+#include "worldrun.h"
 
 #define US_PER_KM 4.9
 /* Goodput of a 10 Gbps dwdm link with lan_mtu 1500, bytes/s. */
@@ -69,12 +70,8 @@ static struct harness open_fmt(uint64_t seed, const char *fmt, ...)
 	char buf[8192];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	run_format(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	assert_true(n > 0 && (size_t)n < sizeof(buf));
-	for (char *p = buf; *p; p++)
-		if (*p == '\'')
-			*p = '"';
 	struct harness h = h_open(buf, seed);
 	h.w->verbosity = -1;
 	return h;
@@ -459,22 +456,10 @@ static void test_service_time_distribution(void **state)
 
 /* ---- M/M/1 and M/M/c tails ---- */
 
-/* Erlang C: the probability that an arrival waits in M/M/c, offered load a. */
-static double erlang_c(int c, double a)
-{
-	double term = 1, sum = 0; /* a^k / k! */
-	for (int k = 0; k < c; k++) {
-		sum += term;
-		term *= a / (k + 1);
-	}
-	double top = term / (1 - a / c);
-	return top / (sum + top);
-}
-
 /* P(T > t) of the M/M/c response time. */
 static double mmc_tail(int c, double lambda, double mu, double t)
 {
-	double C = erlang_c(c, lambda / mu), theta = c * mu - lambda;
+	double C = st_erlang_c(c, lambda / mu), theta = c * mu - lambda;
 	return (1 - C) * exp(-mu * t) +
 	       C * (theta * exp(-mu * t) - mu * exp(-theta * t)) / (theta - mu);
 }
@@ -547,7 +532,7 @@ static void test_mmc_formula(void **state)
 	/* The tail formula's own checks: M/M/1 is exponential with rate mu -
 	 * lambda; Erlang C of 2 servers at a = 1 is 1/3. */
 	assert_true(fabs(mmc_quantile(1, 800, 1000, 0.99) - log(100) / 200) < 1e-9);
-	assert_true(fabs(erlang_c(2, 1.0) - 1.0 / 3) < 1e-12);
+	assert_true(fabs(st_erlang_c(2, 1.0) - 1.0 / 3) < 1e-12);
 	assert_true(fabs(mmc_tail(4, 2000, 1000, 0) - 1) < 1e-12);
 }
 

@@ -57,6 +57,7 @@
 #include "storage.h"
 #include "dcisim/world.h"
 #include "harness.h"
+#include "stats.h"
 #include "validation.h"
 #include "worldrun.h"
 
@@ -97,19 +98,6 @@ static double fp_rate_Bps(double gbps)
 }
 
 #define FC16_BPS 1700e6
-
-/* Erlang C written here (Kleinrock, Queueing Systems vol. 1, 3.4), not the
- * model's: the probability that an arrival waits in M/M/c at offered load a. */
-static double ref_erlang_c(int c, double a)
-{
-	double term = 1, sum = 0; /* a^k / k! */
-	for (int k = 0; k < c; k++) {
-		sum += term;
-		term *= a / (k + 1);
-	}
-	double top = term / (1 - a / c);
-	return top / (sum + top);
-}
 
 static double mean_ms(struct run *r, int site, enum dcs_storage_op op)
 {
@@ -305,7 +293,7 @@ static void queue_case(int servers, double rho, const char *name)
 	run_until(&r, 1000);
 	char c[96];
 	snprintf(c, sizeof(c), "%s mean response, rho %.1f", name, rho);
-	double pw = ref_erlang_c(servers, lambda * mean_s);
+	double pw = st_erlang_c(servers, lambda * mean_s);
 	dcs_validate(c, "M/M/c formula (Erlang C)",
 		     (pw / (servers / mean_s - lambda) + mean_s) * 1e3, mean_ms(&r, 0, DCS_OP_READ),
 		     0.02, 0, "ms");

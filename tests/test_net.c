@@ -297,6 +297,15 @@ static void test_flow_caps(void **state)
 	assert_int_equal(dcs_flow_limited_by(f), DCS_LIMIT_WINDOW);
 	dcs_flow_stop(e.net, f);
 
+	/* Four streams of 64 KiB: each has its own window. */
+	s.streams = 4;
+	f = dcs_flow_start(e.net, &s);
+	dcs_validate("flow rate, 1500 km, 4 streams of 64 KiB",
+		     "SPEC §4.1 window cap: streams x W / RTT", 4 * 65536 / rtt * 8 / 1e6,
+		     dcs_flow_rate_Bps(f) * 8 / 1e6, 1e-9, 0, "Mbit/s");
+	assert_int_equal(dcs_flow_limited_by(f), DCS_LIMIT_WINDOW);
+	dcs_flow_stop(e.net, f);
+
 	/* 64 streams of 64 MiB: 64 x Mathis (38 MB/s each) exceeds the 1.18 GB/s
 	 * the link offers, so the fair share limits. */
 	s.streams = 64;

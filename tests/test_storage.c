@@ -670,6 +670,34 @@ static void test_partition_with_witness(void **state)
 	run_close(&r);
 }
 
+/* The preferred site cut from both its peer and the witness: the other
+ * site, which still reaches the witness, takes over (dci-facts 2.3, VPLEX
+ * Witness: a cluster that loses the witness and its peer suspends; the
+ * surviving one that sees the witness continues, preferred or not). */
+static void test_preferred_isolated_with_witness(void **state)
+{
+	(void)state;
+	struct run r;
+	run_open(&r,
+		 "{'dcisim': 1, 'name': 'iso', 'seed': 1, 'duration_s': 60, %s"
+		 " 'storage': {'mode': 'active_active', 'preferred_site': 'a', 'witness_site': 'w',"
+		 "  'detach_delay_s': 5, %s",
+		 witness_topology, workloads_ab);
+	run_until(&r, 10);
+	dcs_net_set_link_up(r.w->net, 0, false); /* ab */
+	dcs_net_set_link_up(r.w->net, 1, false); /* aw */
+	run_until(&r, 30);
+	assert_false(dcs_world_site_writable(r.w, 0));
+	assert_true(dcs_world_site_writable(r.w, 1));
+	dcs_validate_published("unavailable at the site that reaches the witness = detach delay",
+			       "dci-facts 2.3 VPLEX Witness, detach rule (5 s)", 5,
+			       dcs_storage_unavailable_s(r.st, 1), 0, 1e-6, "s");
+	dcs_validate_published("unavailable at the isolated preferred site",
+			       "dci-facts 2.3 VPLEX Witness: isolated from witness and peer", 20,
+			       dcs_storage_unavailable_s(r.st, 0), 0, 1e-6, "s");
+	run_close(&r);
+}
+
 static void test_heal_before_detach(void **state)
 {
 	(void)state;
@@ -826,6 +854,59 @@ static void test_preferred_site_lost(void **state)
 
 /* ---- asynchronous replication falling behind a burst ---- */
 
+/* A synchronous mirror offered more than its link carries: the closed loop
+ * settles where the writes complete at the link's goodput (1 Gbps x 1460 /
+ * 1538 over 64 KiB blocks), and Little's law gives the latency each write
+ * spends queued behind the others: N / X - Z. */
+static void test_sync_mirror_link_bound(void **state)
+{
+	(void)state;
+	struct run r;
+	run_open(
+	    &r, "{'dcisim': 1, 'name': 'thin', 'seed': 1, 'duration_s': 30,"
+		" 'sites': [{'id': 'a'}, {'id': 'b'}],"
+		" 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 20,"
+		"   'bandwidth_gbps': 1}],"
+		" 'storage': {'mode': 'active_active', 'protocol': 'iscsi',"
+		"  'arrays': [{'site': 'a', 'servers': 64}, {'site': 'b', 'servers': 64}],"
+		"  'workloads': [{'site': 'a', 'iops': 8000, 'read_ratio': 0, 'block_kib': 64}]}}");
+	run_until(&r, 30);
+	double X = fp_rate_Bps(1) / 65536, Z = 32 / 8000.0;
+	struct dcs_storage_workload wl = dcs_storage_workload(r.st, 0);
+	dcs_validate("sync mirror over 1 Gbps, closed loop: achieved write IOPS",
+		     "link goodput / block", X, wl.achieved_iops, 0.02, 0, "IOPS");
+	dcs_validate("sync mirror over 1 Gbps, closed loop: write latency",
+		     "Little's law N / X - Z", (32 / X - Z) * 1e3, mean_ms(&r, 0, DCS_OP_WRITE),
+		     0.05, 0, "ms");
+	run_close(&r);
+}
+
+/* Far and lightly loaded, the replication never queues: the oldest write
+ * not yet at the replica is the one still in flight, so the RPO is the
+ * one-way delay, 2,000 km x 4.9 us/km = 9.8 ms (SPEC 4.3: the age of the
+ * oldest unreplicated write). */
+static void test_async_rpo_in_flight(void **state)
+{
+	(void)state;
+	struct run r;
+	run_open(&r,
+		 "{'dcisim': 1, 'name': 'rpo', 'seed': 1, 'duration_s': 10,"
+		 " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+		 " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 2000,"
+		 "   'bandwidth_gbps': 10}],"
+		 " 'storage': {'mode': 'async', 'protocol': 'iscsi',"
+		 "  'arrays': [{'site': 'a'}, {'site': 'b'}],"
+		 "  'workloads': [{'site': 'a', 'iops': 100, 'read_ratio': 0, 'block_kib': 8}]}}");
+	run_until(&r, 5);
+	struct dcs_storage_channel ch = dcs_storage_channel(r.st, 0, 1);
+	assert_true(ch.exists);
+	assert_near(ch.backlog_bytes, 0, 0);
+	dcs_validate("async RPO of an unqueued replication at 2,000 km",
+		     "SPEC 4.3: oldest unreplicated write = one way, 4.9 us/km", 2000 * 4.9e-6,
+		     ch.rpo_s, 0, 1e-9, "s");
+	run_close(&r);
+}
+
 static void test_async_burst(void **state)
 {
 	(void)state;
@@ -973,12 +1054,15 @@ int main(void)
 	    cmocka_unit_test(test_fcip),
 	    cmocka_unit_test(test_sync_distance),
 	    cmocka_unit_test(test_partition_with_witness),
+	    cmocka_unit_test(test_preferred_isolated_with_witness),
 	    cmocka_unit_test(test_heal_before_detach),
 	    cmocka_unit_test(test_array_failure),
 	    cmocka_unit_test(test_degrade_keeps_mirror),
 	    cmocka_unit_test(test_split_brain_allow),
 	    cmocka_unit_test(test_preferred_site_lost),
 	    cmocka_unit_test(test_async_burst),
+	    cmocka_unit_test(test_sync_mirror_link_bound),
+	    cmocka_unit_test(test_async_rpo_in_flight),
 	    cmocka_unit_test(test_move_penalty_shared),
 	    cmocka_unit_test(test_deterministic),
 	};

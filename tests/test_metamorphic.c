@@ -21,10 +21,16 @@
  *   only).
  * - Scaling: every rate x k with every time / k (distances, timers,
  *   durations) leaves rounds and bytes as they were and divides every time
- *   by k: migration (total time, downtime) and storage (latencies).
+ *   by k: migration (total time, downtime) and storage (latencies, at rates
+ *   where no two events fall within the 1 ns clock of each other).
  * - A fault that never touches a path changes nothing on it: faults on a
  *   second, disconnected pair of sites leave every output about the first
- *   pair byte-identical.
+ *   pair byte-identical (the faults model then also reports the near link's
+ *   availability: 1, no down time, no failure).
+ * Tolerances: byte-identical where the property is exact (names, order,
+ * faults elsewhere); 1e-9 relative (the CSVs' 12 digits) for bytes;
+ * whole-ns rounding per round for scaled times; none for monotonicity
+ * beyond 1e-9 relative.
  * Runs are short (seconds of simulated time, small scenarios).
  */
 #include <math.h>

@@ -3,7 +3,9 @@
  *
  * What it does:
  * - Scheduled faults from the `faults` section, at their at_s: link_down,
- *   link_degrade (bandwidth, loss, added one-way latency), site_down,
+ *   path_down (one underlay path of a link that has several; the network
+ *   says what the overlay sees), link_degrade (bandwidth, loss, added
+ *   one-way latency), site_down,
  *   node_down, array_down, witness_down, and the matching *_up kinds.
  *   A *_down (or link_degrade) with for_s recovers by itself after for_s;
  *   without for_s it lasts until the matching *_up or the end of the run.
@@ -54,6 +56,7 @@ struct link_st {
 	struct hold sched;
 	bool rand_down;
 	bool degraded;
+	int paths_cut; /* path_down faults holding underlay paths */
 	dcs_time_t degrade_until;
 	gsl_rng *rng; /* random failures, NULL when mtbf_s is 0 */
 	/* Measured state, from DCS_NOTE_LINK_STATE. */
@@ -225,6 +228,13 @@ static void apply_down(struct faults *F, int i)
 		log_fault(F, f, -1, changed);
 		link_apply(F, f->link);
 		break;
+	case DCS_FAULT_PATH_DOWN: {
+		struct link_st *L = &F->links[f->link];
+		L->paths_cut++;
+		log_fault(F, f, -1, true);
+		dcs_net_path_down(F->w->net, f->link);
+		break;
+	}
 	case DCS_FAULT_LINK_DEGRADE: {
 		struct link_st *L = &F->links[f->link];
 		L->degraded = true;
@@ -282,7 +292,12 @@ static void apply_up(struct faults *F, int i)
 	switch (f->kind) {
 	case DCS_FAULT_LINK_UP: {
 		struct link_st *L = &F->links[f->link];
-		bool was = hold_clear(&L->sched) || L->degraded;
+		bool was = hold_clear(&L->sched) || L->degraded || L->paths_cut > 0;
+		if (L->paths_cut > 0 && !L->sched.down && !L->rand_down) {
+			/* Every underlay path back: a full repair. */
+			L->paths_cut = 0;
+			dcs_net_set_link_up(net, f->link, true);
+		}
 		if (was)
 			log_recovery(F, f, -1, "link_up: repaired");
 		if (L->degraded) {
@@ -341,6 +356,15 @@ static void expire(struct faults *F, int i)
 			link_apply(F, f->link);
 		}
 		break;
+	case DCS_FAULT_PATH_DOWN: {
+		struct link_st *L = &F->links[f->link];
+		if (L->paths_cut > 0) {
+			L->paths_cut--;
+			log_recovery(F, f, -1, how);
+			dcs_net_path_up(net, f->link);
+		}
+		break;
+	}
 	case DCS_FAULT_LINK_DEGRADE: {
 		struct link_st *L = &F->links[f->link];
 		if (L->degraded && now >= L->degrade_until) {

@@ -63,10 +63,9 @@ struct l2_link {
 	double bum_Bps[2];
 	double bum_nominal_Bps;
 	double bum_bytes;
-	bool down;
-	dcs_time_t down_at;
-	double cur_outage_s; /* of the current cut: failover time, or INFINITY */
-	double outage_s;     /* of past cuts */
+	bool out; /* its stretched VLANs have no layer-2 path across it */
+	dcs_time_t out_at;
+	double outage_s; /* of past outages */
 	long pseudowires;
 };
 
@@ -142,12 +141,6 @@ double dcs_l2_mac_update_s(const struct dcs_link_cfg *l)
 	return isnan(l->mac_update_ms) ? t->cp_update_s : l->mac_update_ms / 1e3;
 }
 
-double dcs_l2_failover_s(const struct dcs_link_cfg *l)
-{
-	const struct dcs_tech_info *t = dcs_tech(l->technology);
-	return l->bfd ? t->failover_bfd_s : t->failover_s;
-}
-
 /* ---- paths ---- */
 
 static struct path_info path_info(struct dcs_l2 *L, int a, int b)
@@ -155,7 +148,7 @@ static struct path_info path_info(struct dcs_l2 *L, int a, int b)
 	struct path_info pi = {.cls = PATH_NONE};
 	const struct dcs_scenario *scn = L->w->scn;
 	int hops = dcs_net_path(L->w->net, a, b, L->hop_links, L->hop_dirs, L->n_links);
-	if (hops <= 0)
+	if (hops <= 0 || !dcs_net_reachable(L->w->net, a, b))
 		return pi;
 	bool flood = false;
 	pi.seq = true;
@@ -199,6 +192,8 @@ static void bum_add_kind(struct dcs_l2 *L, bool arp, double weight)
 		for (int d = 0; d < L->n_sites; d++) {
 			if (d == s)
 				continue;
+			if (!dcs_net_reachable(L->w->net, s, d))
+				continue; /* a converging link carries no flood either */
 			int hops =
 			    dcs_net_path(L->w->net, s, d, L->hop_links, L->hop_dirs, L->n_links);
 			for (int h = 0; h < hops; h++) {
@@ -478,41 +473,68 @@ static void on_vm_moved(struct dcs_l2 *L, const struct dcs_note *n)
 
 /* ---- failover ---- */
 
+static void outage_end(struct dcs_l2 *L, int l, const char *how)
+{
+	struct l2_link *ll = &L->links[l];
+	dcs_time_t now = dcs_now(L->w->k);
+	double secs = dcs_time_to_s(now - ll->out_at);
+	ll->out = false;
+	ll->outage_s += secs;
+	dcs_event(L->w->res, now, "l2_restored", L->w->scn->links[l].id,
+		  "stretched VLANs carry again after %.6g s (%s)", secs, how);
+}
+
+/* A link stopped carrying: its stretched VLANs are out until it carries
+ * again or routing finds another layer-2 path between its ends. */
 static void on_link_state(struct dcs_l2 *L, const struct dcs_note *n)
 {
 	int l = n->index;
 	struct l2_link *ll = &L->links[l];
 	const struct dcs_link_cfg *c = &L->w->scn->links[l];
 	const struct dcs_tech_info *t = dcs_tech(c->technology);
+	struct dcs_net *net = L->w->net;
 	dcs_time_t now = dcs_now(L->w->k);
-	if (!t->l2_extension || n->up == !ll->down)
+	if (!t->l2_extension)
 		return;
-	if (!n->up) {
-		ll->down = true;
-		ll->down_at = now;
-		struct path_info alt = path_info(L, c->a, c->b);
-		if (alt.cls != PATH_NONE) {
-			ll->cur_outage_s = dcs_l2_failover_s(c);
-			if (t->control_plane)
-				ll->cur_outage_s += dcs_time_to_s(alt.one_way);
-			dcs_event(L->w->res, now, "l2_failover", c->id,
-				  "%s service moves to the other path after %.6g s (%s)", t->name,
-				  ll->cur_outage_s, t->failover_source);
-		} else {
-			ll->cur_outage_s = INFINITY;
-			dcs_event(L->w->res, now, "l2_outage", c->id,
-				  "no other layer-2 path joins %s and %s: stretched VLANs are cut",
-				  L->w->scn->sites[c->a].id, L->w->scn->sites[c->b].id);
-		}
+	bool carries = dcs_net_link_carries(net, l);
+	if (carries && ll->out) {
+		outage_end(L, l, "the link carries again");
 		return;
 	}
-	ll->down = false;
-	double cut = dcs_time_to_s(now - ll->down_at);
-	/* A link back before the failover completes ends the outage with it. */
-	ll->outage_s += ll->cur_outage_s < cut ? ll->cur_outage_s : cut;
-	if (isinf(ll->cur_outage_s))
-		dcs_event(L->w->res, now, "l2_restored", c->id,
-			  "stretched VLANs rejoined after %.6g s", cut);
+	if (carries || ll->out)
+		return;
+	ll->out = true;
+	ll->out_at = now;
+	if (n->up)
+		dcs_event(L->w->res, now, "l2_failover", c->id,
+			  "an underlay path is cut; %s stops for %.6g s (%s)", t->name,
+			  dcs_net_cut_outage_s(net, l, true), t->detect_source);
+	else {
+		bool bfd;
+		double det = dcs_net_link_detect_s(net, l, &bfd);
+		dcs_event(L->w->res, now, "l2_outage", c->id,
+			  "cut: %s carries nothing; detected after %.6g s (%s), rerouted %.6g s "
+			  "later where another path joins %s and %s",
+			  t->name, det, bfd ? "BFD" : t->detect_source,
+			  dcs_net_cut_outage_s(net, l, false) - det, L->w->scn->sites[c->a].id,
+			  L->w->scn->sites[c->b].id);
+	}
+}
+
+/* After rerouting: a link that is out is bridged again when another
+ * layer-2 path joins its ends. */
+static void check_bridged(struct dcs_l2 *L)
+{
+	for (int l = 0; l < L->n_links; l++) {
+		struct l2_link *ll = &L->links[l];
+		if (!ll->out)
+			continue;
+		const struct dcs_link_cfg *c = &L->w->scn->links[l];
+		if (dcs_net_link_carries(L->w->net, l))
+			outage_end(L, l, "the link carries again");
+		else if (path_info(L, c->a, c->b).cls != PATH_NONE)
+			outage_end(L, l, "rerouted over another layer-2 path");
+	}
 }
 
 static void on_note(void *ctx, const struct dcs_note *n)
@@ -526,6 +548,9 @@ static void on_note(void *ctx, const struct dcs_note *n)
 		on_link_state(L, n);
 		break;
 	case DCS_NOTE_PATHS_CHANGED:
+		check_bridged(L);
+		bum_recompute(L);
+		break;
 	case DCS_NOTE_SITE_STATE:
 		bum_recompute(L);
 		break;
@@ -679,12 +704,14 @@ static void l2_finish(struct dcs_world *w, void *state)
 						       : dcs_l2_flood_learn_expected_s(ow, c->loss);
 			dcs_summary(w->res, "l2_mac_move_convergence_ms", c->id, conv * 1e3, "ms");
 		}
-		dcs_summary(w->res, "l2_failover_outage_s", c->id, dcs_l2_failover_s(c), "s");
+		dcs_summary(w->res, "l2_failover_outage_s", c->id,
+			    dcs_net_cut_outage_s(w->net, l, false), "s");
+		if (c->underlay_paths > 1)
+			dcs_summary(w->res, "l2_path_failover_s", c->id,
+				    dcs_net_cut_outage_s(w->net, l, true), "s");
 		double out = ll->outage_s;
-		if (ll->down) {
-			double cut = dcs_time_to_s(now - ll->down_at);
-			out += ll->cur_outage_s < cut ? ll->cur_outage_s : cut;
-		}
+		if (ll->out)
+			out += dcs_time_to_s(now - ll->out_at);
 		dcs_summary(w->res, "l2_outage_s", c->id, out, "s");
 		dcs_summary(w->res, "l2_pseudowires", c->id, (double)ll->pseudowires, "count");
 	}
@@ -711,7 +738,10 @@ static const struct dcs_metric_def l2_metrics[] = {
     {"l2_mac_move_convergence_ms", "ms", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "time after a VM moves until every site of the layer-2 domain knows its new place"},
     {"l2_failover_outage_s", "s", DCS_BETTER_LOWER, DCS_METRIC_DESIGN,
-     "outage of stretched VLANs when a transport path fails (protection or reconvergence)"},
+     "nominal outage of stretched VLANs when the link is cut and a detour exists: detection + IGP"},
+    {"l2_path_failover_s", "s", DCS_BETTER_LOWER, DCS_METRIC_DESIGN,
+     "nominal outage when one of the link's underlay paths fails: protection, or underlay BFD + "
+     "IGP"},
     {"l2_outage_s", "s", DCS_BETTER_LOWER, DCS_METRIC_FIGURE,
      "seconds stretched VLANs had no layer-2 path across the link"},
     {"l2_pseudowires", "count", DCS_BETTER_NEUTRAL, DCS_METRIC_COUNT,
@@ -724,8 +754,9 @@ static const struct dcs_event_def l2_events[] = {
     {"events.csv", "mac_move", DCS_SEV_INFO, "a moved VM's MAC address is known everywhere"},
     {"events.csv", "mac_stale", DCS_SEV_WARNING, "a site learned a VM's older location again"},
     {"events.csv", "l2_failover", DCS_SEV_WARNING,
-     "stretched VLANs move to another transport path after an outage"},
-    {"events.csv", "l2_outage", DCS_SEV_FAILURE, "stretched VLANs have no layer-2 path left"},
+     "an underlay path failed: stretched VLANs stop while protection or the underlay reconverges"},
+    {"events.csv", "l2_outage", DCS_SEV_FAILURE,
+     "the link is cut: stretched VLANs stop until detection and reroute, or until it returns"},
     {"events.csv", "l2_restored", DCS_SEV_GOOD, "stretched VLANs are joined again"},
 };
 

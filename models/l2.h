@@ -27,13 +27,14 @@
  *   as minimum-size frames plus the link's encapsulation.  Replication: one
  *   copy per destination site (ingress replication over pseudowires and
  *   overlays), one copy per link for dwdm (a transparent tree).
- * - Failover.  When a link fails and another path joins its ends, its L2
- *   service is out for the technology's failover time (failover_bfd_s with
- *   the link's `bfd`), plus one one-way delay of the new path for a control
- *   plane's withdraw; with no other path it is out until the link returns.
- *   A link that returns first ends the outage with it.
+ * - Failover.  The network says when a link stops carrying (a cut: until
+ *   detection and reroute; an underlay path cut: protection or underlay
+ *   reconvergence, net.h).  Its stretched VLANs are out from then until the
+ *   link carries again or routing finds another layer-2 path between its
+ *   ends; with none they stay out until the link returns.
  * - Summary per link: BUM bytes/s and bytes, MAC-move convergence for a move
- *   across the link, nominal failover outage, observed outage seconds,
+ *   across the link, nominal failover outage (a cut with a detour; and an
+ *   underlay path cut where the link has several), observed outage seconds,
  *   pseudowires (the goodput fraction is the links model's row).  Per VM:
  *   the MAC-move convergence of its last move.
  */
@@ -82,8 +83,6 @@ long dcs_l2_full_mesh_pseudowires(int n);
  * edge learns a moved MAC: the link's mac_update_ms, else the technology's
  * cp_update_s (0 for flood-and-learn and l3). */
 double dcs_l2_mac_update_s(const struct dcs_link_cfg *l);
-/* Nominal L2 outage of a path failure on this link (technology, bfd). */
-double dcs_l2_failover_s(const struct dcs_link_cfg *l);
 
 extern const struct dcs_model_ops dcs_model_l2;
 

@@ -417,6 +417,8 @@ static void leg_set(struct svc *S, struct leg *lg, int a, int m, int b, double d
 		    .demand_Bps = demand,
 		    .streams = 1,
 		    .window_bytes = 0,
+		    /* Requests and responses: an offered load, not a bulk transfer. */
+		    .offered = true,
 		    .label = S->cfg->id,
 		};
 		lg->f[i] = dcs_flow_start(S->L->w->net, &spec);

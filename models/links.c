@@ -13,7 +13,14 @@
  *   Background counts as load because it is what the link carries besides
  *   the simulated flows (SPEC §4.1: flows share what background leaves);
  * - flows: flows crossing in that direction at the sample instant;
- * - state: up, down or degraded at the sample instant.
+ * - state: up, degraded, converging (cut or switching: carries nothing until
+ *   detection and reroute) or down at the sample instant;
+ * - queue_ms: the mean queueing delay a packet entering that direction pays
+ *   at the sample instant (net.h: M/D/1, a standing window queue, or the
+ *   mean of TCP's loss cycle; the cycle's top is the full buffer);
+ * - drops_pps: packets the buffer drops per second at the sample instant,
+ *   from the TCP streams' loss cycles (one drop per stream per cycle) or an
+ *   offered load beyond capacity.
  * `dir` names the sites as "a->b" for the configured direction and "b->a" for
  * the other.  The summary gives one-way latency, RTT, goodput fraction, the
  * goodput capacity left after background, and per direction the mean and
@@ -71,13 +78,6 @@ static int links_create(struct dcs_world *w, void **state)
 	return 0;
 }
 
-static const char *link_state_name(const struct dcs_net *net, int l)
-{
-	if (!dcs_net_link_up(net, l))
-		return "down";
-	return dcs_net_link_degraded(net, l) ? "degraded" : "up";
-}
-
 static void sample(struct dcs_kernel *k, void *ctx, const void *payload)
 {
 	(void)payload;
@@ -110,7 +110,9 @@ static void sample(struct dcs_kernel *k, void *ctx, const void *payload)
 			dcs_cell_num(L->tab, gbps);
 			dcs_cell_num(L->tab, util);
 			dcs_cell_int(L->tab, dcs_net_link_flows(w->net, l, d));
-			dcs_cell_str(L->tab, link_state_name(w->net, l));
+			dcs_cell_str(L->tab, dcs_net_link_state_name(w->net, l));
+			dcs_cell_num(L->tab, dcs_net_link_queue_s(w->net, l, d) * 1e3);
+			dcs_cell_num(L->tab, dcs_net_link_drops_pps(w->net, l, d));
 			dcs_row_end(L->tab);
 		}
 	}
@@ -124,8 +126,10 @@ static void sample(struct dcs_kernel *k, void *ctx, const void *payload)
 static void links_start(struct dcs_world *w, void *state)
 {
 	struct links *L = state;
-	L->tab = dcs_results_table(w->res, "links.csv",
-				   "time_s,link,dir,throughput_gbps,utilization,flows,state");
+	L->tab =
+	    dcs_results_table(w->res, "links.csv",
+			      "time_s,link,dir,throughput_gbps,utilization,flows,state,queue_ms,"
+			      "drops_pps");
 	L->k = 1;
 	if (L->sample_ns > 0 && L->sample_ns <= w->horizon)
 		dcs_schedule(w->k, L->sample_ns, sample, L, NULL, 0);

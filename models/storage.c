@@ -141,10 +141,17 @@ enum aa_state { AA_MIRROR, AA_FROZEN, AA_DETACHED, AA_SINGLE };
 #define MAX_DELAY   (DCS_NS_PER_S * 86400) /* a write behind a stalled backlog */
 #define RPO_RING    64
 
+/* A stretch of network an I/O crosses n times there and back. */
+struct seg {
+	int a, b, n;
+};
+
 struct leg {
 	int array;
 	int chan;         /* channel whose backlog this leg waits behind, or -1 */
-	dcs_time_t extra; /* network time added to the array's response */
+	dcs_time_t extra; /* unloaded network time added to the array's response */
+	int nseg;         /* the stretches whose queues it pays at issue */
+	struct seg seg[2];
 };
 
 struct opplan {
@@ -219,7 +226,7 @@ struct chan {
 	double outstanding,
 	    next_outstanding; /* bytes the hosts using it keep outstanding at most */
 	double issued;        /* synchronous: bytes the hosts sent on it since the last update */
-	double cap; /* demand cap: FC credits, INFINITY otherwise */
+	double cap;           /* demand cap: FC credits, INFINITY otherwise */
 	bool draining;
 	double backlog, sent_upd, off_cum, carried;
 	dcs_time_t t_upd;
@@ -248,9 +255,11 @@ struct chan {
 struct spath {
 	uint32_t epoch;
 	bool valid, ok;
-	bool fc_native; /* every link can carry native FC (tech.h fc_native) */
-	dcs_time_t one_way;
+	bool fc_native;     /* every link can carry native FC (tech.h fc_native) */
+	dcs_time_t one_way; /* unloaded: the queues are read per I/O */
 	double cap_Bps, km;
+	int nh;            /* its hops, for the queues */
+	int *links, *dirs; /* allocated on first use */
 };
 
 /* An I/O waiting out a mirror freeze (a write, at the site it was issued
@@ -352,6 +361,14 @@ static bool site_up(const struct sto *m, int s)
 	return dcs_net_site_up(m->w->net, s);
 }
 
+/* The ECMP key of storage connections between two sites, either way, so
+ * that a flow's ACKs and the I/O's reverse stretch take one path. */
+static uint64_t pair_key(const struct sto *m, int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	return 0x570ull << 32 | (uint64_t)(lo * m->n_sites + hi + 1);
+}
+
 /* The path storage traffic takes between two sites: the network's path,
  * unless that transits the witness site (a witness arbitrates, it does not
  * carry replication); then the lowest-latency path over up links and sites
@@ -365,7 +382,16 @@ static const struct spath *spath(struct sto *m, int a, int b)
 	struct dcs_net *net = m->w->net;
 	const struct dcs_scenario *scn = m->w->scn;
 	int W = m->cfg->witness_site, nl = (int)scn->n_links;
+	int *keep_links = p->links, *keep_dirs = p->dirs;
 	memset(p, 0, sizeof(*p));
+	p->links = keep_links;
+	p->dirs = keep_dirs;
+	if (!p->links) {
+		p->links = calloc((size_t)nl + 1, sizeof(int));
+		p->dirs = calloc((size_t)nl + 1, sizeof(int));
+		if (!p->links || !p->dirs)
+			oom();
+	}
 	p->valid = true;
 	p->epoch = m->epoch;
 	p->cap_Bps = INFINITY;
@@ -373,25 +399,70 @@ static const struct spath *spath(struct sto *m, int a, int b)
 		p->ok = site_up(m, a);
 		return p;
 	}
-	int hops;
-	if (!dcs_net_path_transits(net, a, b, W)) {
-		hops = dcs_net_path(net, a, b, m->path_links, NULL, nl);
-		p->ok = hops >= 0;
-		p->one_way = p->ok ? dcs_net_one_way(net, a, b) : DCS_TIME_NEVER;
+	uint64_t key = pair_key(m, a, b);
+	int hops = dcs_net_path_key(net, a, b, key, m->path_links, NULL, nl);
+	bool transit = false;
+	for (int i = 0, at = a; i < hops - 1; i++) {
+		const struct dcs_link_cfg *l = &scn->links[m->path_links[i]];
+		at = l->a == at ? l->b : l->a;
+		transit |= at == W;
+	}
+	if (hops < 0 || !transit) {
+		/* A route through a link that carries nothing (converging) is
+		 * no path for I/O until routing moves. */
+		p->ok = hops >= 0 && dcs_net_latency_now(net, a, b, key) != DCS_TIME_NEVER;
+		p->one_way = p->ok ? dcs_net_one_way_base(net, a, b) : DCS_TIME_NEVER;
 	} else {
 		hops = dcs_net_path_avoiding(net, a, b, W, m->path_links, NULL, nl, &p->one_way);
 		p->ok = hops >= 0;
 	}
 	p->fc_native = p->ok;
-	for (int i = 0; p->ok && i < hops; i++) {
-		const struct dcs_link_cfg *l = &scn->links[m->path_links[i]];
-		double c = dcs_net_link_capacity_Bps(net, m->path_links[i]);
+	/* Hops in order from a, with their directions for the queues. */
+	for (int i = 0, at = a; p->ok && i < hops; i++) {
+		int li = m->path_links[i];
+		const struct dcs_link_cfg *l = &scn->links[li];
+		double c = dcs_net_link_capacity_Bps(net, li);
 		p->fc_native &= dcs_tech(l->technology)->fc_native;
 		if (c < p->cap_Bps)
 			p->cap_Bps = c;
 		p->km += l->distance_km * l->route_factor;
+		p->links[i] = li;
+		p->dirs[i] = l->a == at ? 0 : 1;
+		at = l->a == at ? l->b : l->a;
 	}
+	p->nh = p->ok ? hops : 0;
 	return p;
+}
+
+/* Queueing delay on the storage path a -> b (net.h): an I/O meets the
+ * queues at this instant of their cycle, so the latency distribution carries
+ * their spread; `instant` false gives their mean. */
+static double path_queue_s(struct sto *m, int a, int b, bool instant)
+{
+	const struct spath *p = spath(m, a, b);
+	double q = 0;
+	for (int i = 0; i < p->nh; i++)
+		q += instant ? dcs_net_link_queue_now_s(m->w->net, p->links[i], p->dirs[i])
+			     : dcs_net_link_queue_s(m->w->net, p->links[i], p->dirs[i]);
+	return q;
+}
+
+static double path_queue_now_s(struct sto *m, int a, int b)
+{
+	return path_queue_s(m, a, b, true);
+}
+
+/* What the queues add to a leg issued now: each stretch's round trips pay
+ * the queue both ways (the acknowledgement's direction is usually idle). */
+static dcs_time_t leg_queue(struct sto *m, const struct leg *lg)
+{
+	double q = 0;
+	for (int i = 0; i < lg->nseg; i++) {
+		const struct seg *sg = &lg->seg[i];
+		q +=
+		    sg->n * (path_queue_now_s(m, sg->a, sg->b) + path_queue_now_s(m, sg->b, sg->a));
+	}
+	return q > 0 ? dcs_time_from_s(q) : 0;
 }
 
 static bool reach(struct sto *m, int a, int b)
@@ -446,6 +517,15 @@ static bool fc_native(struct sto *m, int a, int b)
 /* Network time of `n` round trips of one I/O of workload `wl` (NULL: a
  * zero-byte probe of one round trip) between sites a and b: the round trips,
  * the serialisation and, for native FC, the waits for credits. */
+/* The round trips of `n` protocol round trips of one I/O of `wl` (NULL: a
+ * probe, one) between a and b, with native FC's waits for credits. */
+static int trips_n(struct sto *m, const struct wl *wl, int a, int b, int n)
+{
+	if (!wl)
+		return 1;
+	return fc_native(m, a, b) ? n + wl->credit_rounds : n;
+}
+
 static dcs_time_t trips_time(struct sto *m, const struct wl *wl, int a, int b, int n)
 {
 	if (a == b)
@@ -455,8 +535,7 @@ static dcs_time_t trips_time(struct sto *m, const struct wl *wl, int a, int b, i
 		return 0;
 	if (!wl)
 		return rtt;
-	if (fc_native(m, a, b))
-		n += wl->credit_rounds;
+	n = trips_n(m, wl, a, b, n);
 	double rate = path_rate(m, a, b);
 	double ser = rate > 0 && isfinite(rate) ? wl->bytes / rate : 0;
 	return n * rtt + dcs_time_from_s(ser);
@@ -561,6 +640,8 @@ static void chan_apply(struct sto *m, struct chan *ch)
 					     .demand_Bps = demand,
 					     .streams = 1,
 					     .window_bytes = ch->window,
+					     .offered = !ch->draining,
+					     .key = pair_key(m, ch->src, ch->dst),
 					     .label = ch->label};
 		ch->f = dcs_flow_start(net, &spec);
 		if (!ch->f)
@@ -568,7 +649,7 @@ static void chan_apply(struct sto *m, struct chan *ch)
 		ch->sent_upd = 0;
 		ch->used = true;
 	} else {
-		dcs_flow_set_demand(net, ch->f, demand);
+		dcs_flow_set_load(net, ch->f, demand, !ch->draining);
 	}
 }
 
@@ -632,7 +713,7 @@ static void chan_update(struct sto *m, struct chan *ch)
 		double rpo = ch->backlog > 0 ? rpo_age_s(ch, now) : 0;
 		const struct spath *p = spath(m, ch->src, ch->dst);
 		if (p->ok)
-			rpo += dcs_time_to_s(p->one_way);
+			rpo += dcs_time_to_s(p->one_way) + path_queue_s(m, ch->src, ch->dst, false);
 		ch->rpo_s = rpo;
 		if (rpo > ch->max_rpo_s)
 			ch->max_rpo_s = rpo;
@@ -793,12 +874,26 @@ static int entry_array(struct sto *m, int h)
 	return best;
 }
 
-static void add_leg(struct opplan *o, int array, int chan, dcs_time_t extra)
+static struct leg *add_leg(struct opplan *o, int array, int chan, dcs_time_t extra)
 {
-	o->leg[o->nlegs].array = array;
-	o->leg[o->nlegs].chan = chan;
-	o->leg[o->nlegs].extra = extra;
-	o->nlegs++;
+	struct leg *lg = &o->leg[o->nlegs++];
+	lg->array = array;
+	lg->chan = chan;
+	lg->extra = extra;
+	lg->nseg = 0;
+	return lg;
+}
+
+/* The round trips of one I/O of `wl` (NULL: a probe) from a to b, whose
+ * queues it pays when issued. */
+static void add_seg(struct leg *lg, int a, int b, int n)
+{
+	if (a == b)
+		return;
+	struct seg *sg = &lg->seg[lg->nseg++];
+	sg->a = a;
+	sg->b = b;
+	sg->n = n;
 }
 
 /* The host at h reaches array i: one leg, with its access channel. */
@@ -812,7 +907,8 @@ static void serve_via(struct sto *m, const struct wl *wl, int h, int op, int i, 
 	o->kind = PLAN_SERVE;
 	if (h != S)
 		o->access_chan = op == DCS_OP_WRITE ? chan_id(m, h, S) : chan_id(m, S, h);
-	add_leg(o, i, -1, net_time(m, wl, h, S, op));
+	add_seg(add_leg(o, i, -1, net_time(m, wl, h, S, op)), h, S,
+		trips_n(m, wl, h, S, wl ? wl->rtt_n[op] : 1));
 }
 
 static void plan_aa(struct sto *m, const struct wl *wl, int h, int op, struct opplan *o)
@@ -828,7 +924,11 @@ static void plan_aa(struct sto *m, const struct wl *wl, int h, int op, struct op
 		serve_via(m, wl, h, op, i, o);
 		if (o->kind == PLAN_SERVE && op == DCS_OP_WRITE) {
 			int S = m->arr[i].site, R = m->arr[j].site;
-			add_leg(o, j, chan_id(m, S, R), o->leg[0].extra + mirror_time(m, wl, S, R));
+			struct leg *lg = add_leg(o, j, chan_id(m, S, R),
+						 o->leg[0].extra + mirror_time(m, wl, S, R));
+			lg->nseg = o->leg[0].nseg;
+			lg->seg[0] = o->leg[0].seg[0];
+			add_seg(lg, S, R, trips_n(m, wl, S, R, m->cfg->replication_round_trips));
 		}
 		return;
 	case AA_FROZEN:
@@ -1016,7 +1116,7 @@ static void serve(struct sto *m, struct wl *wl, int site, int op, const struct o
 		dcs_time_t service =
 		    a->fixed ? (dcs_time_t)a->mean_ns[op] : draw_exp_ns(a->rng, a->mean_ns[op]);
 		dcs_time_t t = dcs_mcq_admit(&a->q, now, service) + o->leg[l].extra +
-			       chan_delay(m, o->leg[l].chan);
+			       leg_queue(m, &o->leg[l]) + chan_delay(m, o->leg[l].chan);
 		if (t > done)
 			done = t;
 		if (o->leg[l].chan >= 0)
@@ -1689,6 +1789,10 @@ static void sto_destroy(void *state)
 	free(m->wls);
 	free(m->array_at);
 	free(m->path_links);
+	for (size_t i = 0; m->sp && i < (size_t)m->n_sites * (size_t)m->n_sites; i++) {
+		free(m->sp[i].links);
+		free(m->sp[i].dirs);
+	}
 	free(m->sp);
 	free(m->hist);
 	free(m->failed);

@@ -92,13 +92,15 @@ static size_t event_times(struct dcs_world *w, const char *kind, const char *ent
 	return n;
 }
 
-/* Link-state notes for one link with up as given: their times. */
+/* Link-state notes for one link with up as given: their times.  A cut is
+ * noted when it happens (the link converging) and again when it is
+ * detected and routing moves; only the first counts here. */
 static size_t link_notes(const struct seen *s, int link, bool up, double *t, size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < s->n; i++)
 		if (s->v[i].n.kind == DCS_NOTE_LINK_STATE && s->v[i].n.index == link &&
-		    s->v[i].n.up == up && !s->v[i].n.degraded) {
+		    s->v[i].n.up == up && !s->v[i].n.degraded && (up || s->v[i].n.converging)) {
 			if (n < max)
 				t[n] = s->v[i].t;
 			n++;

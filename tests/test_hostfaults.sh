@@ -82,13 +82,13 @@ if [ "$(id -u)" != 0 ] || ! mkdir -p "$tmp/full" || ! mount -t tmpfs -o size=64k
 	echo "skip read-only and full-disk cases: mounting needs root (CAP_SYS_ADMIN)"
 else
 	mounts+=("$tmp/full")
-	# A full disk: the default scenario writes about 240 KB into 64 KB.
+	# A full disk: the default scenario writes about 410 KB into 64 KB.
 	expect "full disk" 3 "No space left on device" "$dcisim" run --out "$tmp/full/res" -q
 	check_dir "full disk" "$tmp/full/res"
 	# An earlier complete result in the same place loses its run.json, so
 	# the half-replaced directory does not look complete.
-	umount "$tmp/full" && mount -t tmpfs -o size=400k tmpfs "$tmp/full"
-	"$dcisim" run --out "$tmp/full/res" -q || fail "the default scenario failed on 400 KB"
+	umount "$tmp/full" && mount -t tmpfs -o size=600k tmpfs "$tmp/full"
+	"$dcisim" run --out "$tmp/full/res" -q || fail "the default scenario failed on 600 KB"
 	[ -f "$tmp/full/res/run.json" ] || fail "no run.json after a complete run"
 	dd if=/dev/zero of="$tmp/full/filler" bs=1k count=200 2>/dev/null
 	expect "full disk over an earlier result" 3 "No space left on device" \

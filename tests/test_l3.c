@@ -93,6 +93,9 @@ static struct path_row row_at(struct env *e, const char *t, const char *service,
 	"   \"device_latency_us\": 10, \"bandwidth_gbps\": 1, \"technology\": \"evi\"}],"          \
 	" \"vms\": [{\"id\": \"vm\", \"site\": \"a\", \"memory_gib\": 4}],"
 #define OW_MS 0.5
+/* RTTs carry the M/D/1 waits of the tromboned traffic itself: at most
+ * 1.5 % of 1 Gbps here, so under 0.1 us per direction crossed (net.h). */
+#define QUEUE_TOL_MS 1e-3
 
 static void two_site_world_for(struct env *e, double duration_s, const char *services)
 {
@@ -152,17 +155,17 @@ static void test_trombone_rtt_and_flows(void **state)
 	assert_string_equal(p.ingress, "a");
 	assert_string_equal(p.egress, "a");
 	dcs_validate("trombone RTT, ingress and egress legs", "SPEC §4.5: optimal + 2 x ow per leg",
-		     optimal + 2 * 2 * OW_MS, p.rtt_ms, 0, 1e-6, "ms");
+		     optimal + 2 * 2 * OW_MS, p.rtt_ms, 0, QUEUE_TOL_MS, "ms");
 	assert_near(p.share, 1, 0);
 	/* Localized gateway: only the ingress leg. */
 	p = row_at(&e, "11", "local", "b");
 	assert_string_equal(p.egress, "b");
 	dcs_validate("trombone RTT, ingress leg only", "SPEC §4.5: optimal + 2 x ow per leg",
-		     optimal + 2 * OW_MS, p.rtt_ms, 0, 1e-6, "ms");
+		     optimal + 2 * OW_MS, p.rtt_ms, 0, QUEUE_TOL_MS, "ms");
 	/* Clients at a enter at a anyway: their path is the optimal one. */
 	p = row_at(&e, "11", "single", "a");
 	assert_string_equal(p.state, "optimal");
-	assert_near(p.rtt_ms, 2 + 2 * OW_MS, 1e-6);
+	assert_near(p.rtt_ms, 2 + 2 * OW_MS, QUEUE_TOL_MS);
 
 	/* Flows: per direction, single's request and response legs and local's
 	 * request leg each put one segment on the link. */
@@ -251,7 +254,7 @@ static void test_dns_linear_decay(void **state)
 		dcs_validate(name, "SPEC §4.5: uniform cache ages, linear over one TTL",
 			     pts[i].share, p.share, 0, 1e-9, "ratio");
 		/* The mean RTT mixes the two paths by the share. */
-		assert_near(p.rtt_ms, 2 + pts[i].share * 2 * OW_MS, 1e-6);
+		assert_near(p.rtt_ms, 2 + pts[i].share * 2 * OW_MS, QUEUE_TOL_MS);
 		assert_string_equal(p.state, pts[i].share > 0 ? "trombone" : "optimal");
 	}
 	dcs_world_finish(e.w);

@@ -34,15 +34,19 @@
 
 /* ---- published figures, written out ---- */
 
-/* Technologies: encapsulation bytes (dci-facts.md §3.1, SPEC §4.1) and
- * failover seconds without and with BFD (§3.2, §4.2). */
+/* Technologies: encapsulation bytes (dci-facts.md §3.1, SPEC §4.1), the
+ * detection of a cut without BFD and the protection of one underlay path of
+ * several (NaN: the underlay's BFD + IGP) (§3.2, §4.2), and the buffer
+ * class of the device in front (docs/models.md §1.5). */
 static const struct {
 	const char *name;
 	int encap;
-	double failover_s, failover_bfd_s;
+	double detect_s, protect_s;
+	enum dcs_port_class port;
 } techs[] = {
-    {"dwdm", 0, 0.050, 0.050}, {"vpls", 26, 0.250, 0.250},       {"evi", 38, 30.0, 1.0},
-    {"otv", 42, 30.0, 1.0},    {"vxlan_evpn", 50, 180.0, 0.150}, {"l3", 0, 40.0, 0.150},
+    {"dwdm", 0, 0.050, 0.050, DCS_PORT_SWITCH},      {"vpls", 26, 40.0, 0.250, DCS_PORT_ROUTER},
+    {"evi", 38, 30.0, NAN, DCS_PORT_SWITCH},         {"otv", 42, 30.0, NAN, DCS_PORT_ROUTER},
+    {"vxlan_evpn", 50, 180.0, NAN, DCS_PORT_SWITCH}, {"l3", 0, 40.0, NAN, DCS_PORT_ROUTER},
 };
 
 /* Engines (live-migration.md §2.1-2.3, §1.4, §5): max downtime ms (NAN
@@ -89,14 +93,14 @@ static const struct {
     {"vsphere_ha", 1000, 15, 15, 3000, 0, 20}, /* dead T15 s, datastore heartbeats to T18 s */
 };
 
-/* Fault kinds (SPEC §2): the key each must name. */
+/* Fault kinds (SPEC §2, §6.1 path_down): the key each must name. */
 static const struct {
 	const char *name;
 	const char *key; /* NULL: none required */
 } faults[] = {
     {"link_down", "link"}, {"link_up", "link"},    {"link_degrade", "link"}, {"site_down", "site"},
     {"site_up", "site"},   {"node_down", "node"},  {"node_up", "node"},      {"array_down", "site"},
-    {"array_up", "site"},  {"witness_down", NULL}, {"witness_up", NULL},
+    {"array_up", "site"},  {"witness_down", NULL}, {"witness_up", NULL},     {"path_down", "link"},
 };
 
 #define N(a) (sizeof(a) / sizeof(a[0]))
@@ -124,7 +128,7 @@ static const char *scenario(const char *tech, const char *engine, const char *in
 	    "{\"dcisim\": 1, \"name\": \"tables\", \"duration_s\": 60,"
 	    " \"sites\": [{\"id\": \"dc1\"}, {\"id\": \"dc2\"}, {\"id\": \"wit\"}],"
 	    " \"links\": [{\"id\": \"dci1\", \"a\": \"dc1\", \"b\": \"dc2\", \"distance_km\": 50,"
-	    "   \"bandwidth_gbps\": 10, \"technology\": \"%s\"}],"
+	    "   \"bandwidth_gbps\": 10, \"technology\": \"%s\", \"underlay_paths\": 2}],"
 	    " \"vms\": [{\"id\": \"web01\", \"site\": \"dc1\", \"memory_gib\": 4}],"
 	    " \"migration\": {\"engine\": \"%s\"},"
 	    " \"services\": [{\"id\": \"app\", \"vm\": \"web01\", \"ingress\": \"%s\","
@@ -308,8 +312,12 @@ static void test_technology_figures(void **state)
 	for (size_t i = 0; i < N(techs); i++) {
 		const struct dcs_tech_info *t = dcs_tech((enum dcs_tech)i);
 		assert_int_equal(t->encap_bytes, techs[i].encap);
-		assert_true(t->failover_s == techs[i].failover_s);
-		assert_true(t->failover_bfd_s == techs[i].failover_bfd_s);
+		assert_true(t->detect_s == techs[i].detect_s);
+		if (isnan(techs[i].protect_s))
+			assert_true(isnan(t->protect_s));
+		else
+			assert_true(t->protect_s == techs[i].protect_s);
+		assert_int_equal(t->port, techs[i].port);
 		assert_non_null(t->source);
 	}
 }

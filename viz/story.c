@@ -334,6 +334,10 @@ static void sink_note(void *ctx, dcs_time_t t, const struct dcs_note *n)
 	if (n->kind != DCS_NOTE_LINK_STATE || n->index < 0 || (size_t)n->index >= st->scn->n_links)
 		return;
 	struct st_link *l = &st->lk[n->index];
+	/* A cut is noted when it happens and again when routing has moved:
+	 * the link was cut since the first. */
+	if (l->n > 0 && l->r[l->n - 1].up == n->up && l->r[l->n - 1].degraded == n->degraded)
+		return;
 	struct st_lnote *r = PUSH(st, l->r, l->n, l->cap);
 	if (r)
 		*r = (struct st_lnote){t, n->up, n->degraded};

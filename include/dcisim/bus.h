@@ -18,7 +18,7 @@
 #include <stdbool.h>
 
 enum dcs_note_kind {
-	DCS_NOTE_LINK_STATE,    /* index = link; up; degraded */
+	DCS_NOTE_LINK_STATE,    /* index = link; up; degraded; converging */
 	DCS_NOTE_SITE_STATE,    /* index = site; up */
 	DCS_NOTE_PATHS_CHANGED, /* routing between sites changed (after link/site notes) */
 	DCS_NOTE_VM_MOVED,      /* index = vm; from, to = sites */
@@ -40,6 +40,7 @@ struct dcs_note {
 	int from, to;
 	bool up;
 	bool degraded;
+	bool converging; /* link: carries nothing until detection and reroute */
 	double factor;
 };
 

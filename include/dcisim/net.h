@@ -1,39 +1,99 @@
 /*
- * dcisim network: links, paths and flow-level bandwidth sharing.
+ * dcisim network: links, paths, flow-level bandwidth sharing, queues and
+ * failures that stop traffic (SPEC §4.1, §6.1; docs/models.md §1).
  *
- * Link figures (SPEC §4.1, reference/dci-facts.md §1 and §3.1):
- * - one-way latency = distance_km x route_factor x 4.9 us + device_latency_us
- *   + the technology's added latency (+ any degradation); RTT = 2 x one way.
+ * Link figures (reference/dci-facts.md §1 and §3.1):
+ * - base one-way latency = distance_km x route_factor x 4.9 us
+ *   + device_latency_us + the technology's added latency (+ degradation);
  * - a TCP segment carries lan_mtu - 40 bytes; a frame on the wire is
  *   lan_mtu + 38 (Ethernet header, FCS, preamble, inter-frame gap) plus the
  *   technology's encapsulation, so the goodput fraction is
  *   (lan_mtu - 40) / (lan_mtu + 38 + encap).
  *
- * Paths: traffic between two sites follows the lowest-latency path over links
- * and sites that are up; equal latencies go to the path found first when links
- * are relaxed in file order.  Paths are recomputed when a link or site changes
- * state, before DCS_NOTE_PATHS_CHANGED is published.
+ * Paths: routing follows the lowest base latency over links and sites that
+ * routing still uses.  With routing.ecmp, equal-cost choices are hashed per
+ * flow (its key) at every site where paths tie, so each flow keeps one path
+ * and parallel links both carry; a query without a key (dcs_net_path,
+ * dcs_net_one_way) follows the canonical path: the one found first when
+ * links are relaxed in file order.
+ *
+ * Failures (reference/dci-facts.md §3.2, §4.2; sim/core/tech.c):
+ * - link_down cuts every underlay path: the link at once carries nothing
+ *   ("converging") while routing still points at it, until the cut is
+ *   detected (the technology's carrier loss or hold timer, or BFD where
+ *   routing.bfd_ms or the link's bfd asks for it, whichever is faster) and
+ *   routing.igp_convergence_ms later traffic reroutes; then the link is
+ *   down for routing.  A repair restores it at once.
+ * - path_down cuts one underlay path of a link that has another: the link
+ *   carries nothing for the transport's protection switching (dwdm 50 ms,
+ *   vpls 250 ms) or, for an overlay on a routed underlay, the underlay's
+ *   BFD (routing.bfd_ms, else 150 ms) + igp_convergence_ms; routing never
+ *   changes.  Cutting the last path is a link_down.
+ * A flow whose path crosses a link that carries nothing is stalled (rate 0,
+ * its owner hears on_stall); a pair of sites whose path does is not
+ * reachable (one way DCS_TIME_NEVER) until routing moves or the link carries.
+ *
+ * Sharing: each link direction offers (bandwidth - background) x goodput
+ * fraction.  Flows marked `offered` (an aggregate of short request/response
+ * transfers at a finite rate: storage I/O, client requests) are inelastic:
+ * each transfer fits a window TCP already has open, so the aggregate does
+ * not back off on loss; they take their demand first (max-min among them if
+ * they ask for more than the link).  Bulk (elastic) flows share what is
+ * left by weighted max-min with per-flow caps: each TCP stream is one
+ * share, of weight 1 / loaded RTT (routing.tcp_share rtt, loss-based TCP:
+ * Lakshman and Madhow 1997, exponent 1 as CUBIC, Ha et al. 2008) or 1
+ * (equal).  Caps: the owner's demand; streams x window / RTT; with path loss
+ * the Mathis bound streams x MSS / RTT x 1.22 / sqrt(loss); RTT is the
+ * flow's loaded RTT, base plus the mean queues on its path and on the
+ * reverse path its ACKs take.
+ *
+ * Queues (reference/tcp-and-queues.md), per link direction, buffer B bytes
+ * (buffer_kib, default by port class, tech.h), tau = B / line rate:
+ * - idle: utilisation rho = (flows / goodput fraction + background) / line
+ *   rate < 1: M/D/1 waiting time rho / (2 (1 - rho)) x one frame's time,
+ *   at most tau (Kleinrock vol. 1 §5.6, deterministic service);
+ * - window: window-limited bulk flows fill the link without loss: the
+ *   standing queue q solves sum_i min(cap_i(q)) = capacity, caps at RTT_i + q
+ *   (no loss, no spread; GSL Brent root);
+ * - loss: loss-based bulk flows fill the buffer and back off on drops.  With
+ *   n streams, rate-weighted mean RTT r (time units), each drop removes
+ *   (1 - b) of one stream's window, so the queue falls by
+ *   D = (1 - b)(r + tau) / n and grows back along the congestion control's
+ *   curve: q(u) = max(0, tau - D (1 - u)^k) over a cycle u in [0, 1).  CUBIC
+ *   (RFC 9438, Linux's default: b = 0.7, C = 0.4) grows as a cubic (k = 3)
+ *   or, when its Reno-friendly region is faster (short RTTs), linearly
+ *   (k = 1, alpha = 3(1-b)/(1+b) segments per RTT).  Mean = tau - D/(k+1)
+ *   (a lone Reno flow with B = P: tau/2); the tail is tau (the p99 consumer
+ *   sees about the full buffer).  When D > tau the queue empties and the
+ *   link idles for part of the cycle: bulk goodput is capacity x
+ *   (1 - integral of the window deficit), the shallow-buffer loss of
+ *   Appenzeller et al. 2004 (B = P/sqrt(n) keeps the link busy).  Each stream
+ *   drops one packet per cycle, so drops_pps = n / cycle.
+ * - overload: offered flows ask for more than the link: full buffer, the
+ *   excess dropped.
+ * The loaded queue depends on the shares and the shares on the queue: each
+ * change solves the fixed point from empty queues, alternating a sharing
+ * pass and a queue pass until no queue moves by more than 1 ps (at most
+ * DCS_NET_SOLVE_MAX_ITER passes; single-bottleneck cases settle in two).
+ * The queue sits only in the saturated direction; every consumer reads it:
+ * dcs_net_one_way() adds the mean queues, dcs_net_latency_now() the queue at
+ * this instant of the cycle (the spread a latency distribution sees).
  *
  * Flows: a flow moves bytes (a finite count, or without end at a demanded
- * rate) from one site to another along the current path.  Each link direction
- * offers (bandwidth - background) x goodput fraction to flows, shared by
- * max-min fairness; each flow is further capped by its demand, by
- * streams x window / RTT and, with loss, by the Mathis bound
- * streams x MSS / RTT x 1.22 / sqrt(loss).  Rates change only when a flow
- * starts, stops or changes demand, or a link or site changes; completion
- * events are rescheduled then, so cost grows with such changes, not with
- * bytes.  A flow with no path is stalled (rate 0) until a path returns; its
- * owner hears of both through on_stall.  Rates are in goodput bytes per second.
- * Callbacks run inside kernel events; a callback may start and stop flows.
- * A flow that starts without a path hears on_stall(true) from inside
- * dcs_flow_start(), before its owner holds the pointer: that callback must not
- * stop the flow.
+ * rate) from one site to another.  Rates change only when a flow starts,
+ * stops or changes demand, or a link or site changes; completion events are
+ * rescheduled then, so cost grows with such changes, not with bytes.  Rates
+ * are goodput bytes per second.  Callbacks run inside kernel events; a
+ * callback may start and stop flows.  A flow that starts without a path
+ * hears on_stall(true) from inside dcs_flow_start(), before its owner holds
+ * the pointer: that callback must not stop the flow.
  */
 #ifndef DCISIM_NET_H
 #define DCISIM_NET_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dcisim/bus.h"
 #include "dcisim/kernel.h"
@@ -48,6 +108,14 @@
 #define DCS_TCP_IP_HEADERS 40
 /* Mathis et al. constant sqrt(3/2) for periodic loss, ACK every segment. */
 #define DCS_MATHIS_C 1.22
+/* CUBIC (RFC 9438 §4.6, §5; RFC 8312): multiplicative decrease b and the
+ * cubic constant C (segments / s^3). */
+#define DCS_CUBIC_BETA 0.7
+#define DCS_CUBIC_C    0.4
+/* BFD detection when a link asks for BFD without routing.bfd_ms: 50 ms x 3
+ * (dci-facts.md §4.2 "BFD"; §8 row 24). */
+#define DCS_BFD_DEFAULT_S      0.150
+#define DCS_NET_SOLVE_MAX_ITER 50
 
 /* Pure link figures from the configuration (no state). */
 double dcs_link_cfg_one_way_us(const struct dcs_link_cfg *l);
@@ -81,8 +149,10 @@ struct dcs_flow_spec {
 	int src, dst;        /* sites */
 	double bytes;        /* INFINITY for a flow without end */
 	double demand_Bps;   /* INFINITY: as fast as the network allows */
-	int streams;         /* TCP connections carrying it (>= 1) */
+	int streams;         /* TCP connections carrying it (>= 1): shares */
 	double window_bytes; /* per stream; 0: no window cap */
+	bool offered;        /* request/response aggregate: inelastic at a finite demand */
+	uint64_t key;        /* ECMP hash key; 0: the flow's serial number */
 	const char *label;   /* for messages; not copied */
 	void (*on_done)(void *ctx, struct dcs_flow *f);                /* finite flows */
 	void (*on_stall)(void *ctx, struct dcs_flow *f, bool stalled); /* optional */
@@ -97,10 +167,28 @@ size_t dcs_net_n_sites(const struct dcs_net *net);
 size_t dcs_net_n_links(const struct dcs_net *net);
 
 /* Link and site state.  Each change publishes its note, then recomputes paths
- * and flow rates and publishes DCS_NOTE_PATHS_CHANGED if any path changed. */
+ * and flow rates and publishes DCS_NOTE_PATHS_CHANGED if any path or
+ * reachability changed.  A link is up unless link_down cut it (or its last
+ * underlay path); it carries traffic when up and not converging. */
 bool dcs_net_link_up(const struct dcs_net *net, int link);
 bool dcs_net_link_degraded(const struct dcs_net *net, int link);
+bool dcs_net_link_converging(const struct dcs_net *net, int link);
+bool dcs_net_link_carries(const struct dcs_net *net, int link);
+/* "up", "degraded", "converging" or "down", as links.csv writes it. */
+const char *dcs_net_link_state_name(const struct dcs_net *net, int link);
+/* link_down (up false: every underlay path cut) and repair (up true: every
+ * path back). */
 void dcs_net_set_link_up(struct dcs_net *net, int link, bool up);
+/* path_down / its end: one underlay path cut or back. */
+void dcs_net_path_down(struct dcs_net *net, int link);
+void dcs_net_path_up(struct dcs_net *net, int link);
+int dcs_net_link_paths_up(const struct dcs_net *net, int link);
+/* Nominal time a cut stops traffic on this link: one_path false, every path
+ * cut with a detour left (detection + IGP); true, one of several paths cut
+ * (protection switching, or underlay BFD + IGP). */
+double dcs_net_cut_outage_s(const struct dcs_net *net, int link, bool one_path);
+/* The detection time of a link_down on this link, and whether BFD set it. */
+double dcs_net_link_detect_s(const struct dcs_net *net, int link, bool *by_bfd);
 /* NaN leaves a figure as configured; restore with dcs_net_link_restore(). */
 void dcs_net_link_degrade(struct dcs_net *net, int link, double bandwidth_gbps, double loss,
 			  double added_latency_ms);
@@ -114,13 +202,33 @@ double dcs_net_link_loss(const struct dcs_net *net, int link);
 double dcs_net_link_capacity_Bps(const struct dcs_net *net, int link);
 double dcs_net_link_bandwidth_gbps(const struct dcs_net *net, int link);
 
-/* Paths between sites.  One way is 0 within a site, DCS_TIME_NEVER with no path. */
+/* Queues per direction (dir 0: a->b as configured): the mean queueing delay
+ * a packet entering now pays, the delay at this instant of the loss cycle,
+ * the buffer drops per second, and the buffer in bytes. */
+double dcs_net_link_queue_s(const struct dcs_net *net, int link, int dir);
+double dcs_net_link_queue_now_s(const struct dcs_net *net, int link, int dir);
+double dcs_net_link_drops_pps(const struct dcs_net *net, int link, int dir);
+double dcs_net_link_buffer_bytes(const struct dcs_net *net, int link);
+
+/* Paths between sites over the canonical path.  reachable: routed and every
+ * hop carries.  One way is 0 within a site, DCS_TIME_NEVER when not
+ * reachable; dcs_net_one_way adds the mean queues (the loaded latency every
+ * consumer reads), _base is propagation and devices only (routing's metric,
+ * DCS_TIME_NEVER with no route). */
 bool dcs_net_reachable(const struct dcs_net *net, int a, int b);
 dcs_time_t dcs_net_one_way(const struct dcs_net *net, int a, int b);
 dcs_time_t dcs_net_rtt(const struct dcs_net *net, int a, int b);
+dcs_time_t dcs_net_one_way_base(const struct dcs_net *net, int a, int b);
+dcs_time_t dcs_net_rtt_base(const struct dcs_net *net, int a, int b);
+/* One way from a to b for a packet of a connection hashed with `key`, with
+ * the queues at this instant (the spread of the loss cycle). */
+dcs_time_t dcs_net_latency_now(const struct dcs_net *net, int a, int b, uint64_t key);
 /* Fills links[] (and dirs[]: 0 when crossed a->b as configured, 1 otherwise)
- * with the hops from a to b; returns the hop count, or -1 with no path. */
+ * with the hops from a to b that routing uses; returns the hop count, or -1
+ * with no route.  _key: the path a connection hashed with `key` takes. */
 int dcs_net_path(const struct dcs_net *net, int a, int b, int *links, int *dirs, int max);
+int dcs_net_path_key(const struct dcs_net *net, int a, int b, uint64_t key, int *links, int *dirs,
+		     int max);
 /* Loss along the path: 1 - prod(1 - loss_i). */
 double dcs_net_path_loss(const struct dcs_net *net, int a, int b);
 /* The smallest MSS along the path (the segment size TCP ends up using). */
@@ -138,6 +246,8 @@ struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec 
  * running: that flow is already gone. */
 void dcs_flow_stop(struct dcs_net *net, struct dcs_flow *f);
 void dcs_flow_set_demand(struct dcs_net *net, struct dcs_flow *f, double demand_Bps);
+/* Changes the demand and whether the flow is an offered (inelastic) load. */
+void dcs_flow_set_load(struct dcs_net *net, struct dcs_flow *f, double demand_Bps, bool offered);
 double dcs_flow_rate_Bps(const struct dcs_flow *f);
 double dcs_flow_sent(struct dcs_net *net, struct dcs_flow *f);
 double dcs_flow_remaining(struct dcs_net *net, struct dcs_flow *f);
@@ -162,7 +272,10 @@ bool dcs_net_lift(const struct dcs_net *net, int a, int b, enum dcs_limit l, int
 /* Goodput bytes the flow moved so far while limit l held (settles to now, as
  * dcs_flow_sent() does). */
 double dcs_flow_limit_bytes(struct dcs_net *net, struct dcs_flow *f, enum dcs_limit l);
+/* The flow's loaded RTT (base + mean queues both ways), 0 while stalled. */
 dcs_time_t dcs_flow_rtt(const struct dcs_net *net, const struct dcs_flow *f);
+/* The link direction whose share holds the flow (2 x link + dir), or -1. */
+int dcs_flow_bottleneck(const struct dcs_flow *f);
 size_t dcs_net_active_flows(const struct dcs_net *net);
 
 /* Traffic accounting for links.csv: goodput bytes carried by flows in one
@@ -184,7 +297,7 @@ double dcs_net_link_rate_Bps(const struct dcs_net *net, int link, int dir);
  * fills them, its one-way latency in *one_way (DCS_TIME_NEVER without one);
  * returns the hop count, or -1 with no such path. */
 bool dcs_net_path_transits(const struct dcs_net *net, int a, int b, int s);
-int dcs_net_path_avoiding(const struct dcs_net *net, int a, int b, int avoid, int *links,
-			  int *dirs, int max, dcs_time_t *one_way);
+int dcs_net_path_avoiding(const struct dcs_net *net, int a, int b, int avoid, int *links, int *dirs,
+			  int max, dcs_time_t *one_way);
 
 #endif

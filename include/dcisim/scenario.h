@@ -50,6 +50,18 @@ struct dcs_link_cfg {
 	double mac_update_ms; /* control plane's MAC update origination; NaN: the technology's */
 	double mtbf_s; /* random failures: mean time between failures, 0 = none */
 	double mttr_s; /* mean time to repair */
+	double buffer_kib;  /* egress buffer per direction; NaN: the port class's default */
+	int underlay_paths; /* independent transport paths under the link (>= 1) */
+};
+
+enum dcs_tcp_share { DCS_SHARE_RTT, DCS_SHARE_EQUAL };
+
+/* How the network routes and shares (SPEC §6.1). */
+struct dcs_routing_cfg {
+	bool ecmp;                 /* hash flows over equal-cost paths */
+	enum dcs_tcp_share tcp_share;
+	double igp_convergence_ms; /* from detection to rerouted traffic */
+	double bfd_ms;             /* BFD detection time; NaN: no BFD unless a link asks */
 };
 
 enum dcs_storage_mode { DCS_STORAGE_SHARED, DCS_STORAGE_ACTIVE_ACTIVE, DCS_STORAGE_ASYNC };
@@ -240,7 +252,8 @@ enum dcs_fault_kind {
 	DCS_FAULT_ARRAY_DOWN,
 	DCS_FAULT_ARRAY_UP,
 	DCS_FAULT_WITNESS_DOWN,
-	DCS_FAULT_WITNESS_UP
+	DCS_FAULT_WITNESS_UP,
+	DCS_FAULT_PATH_DOWN
 };
 
 struct dcs_fault_cfg {
@@ -273,6 +286,7 @@ struct dcs_scenario {
 	size_t n_sites;
 	struct dcs_link_cfg *links;
 	size_t n_links;
+	struct dcs_routing_cfg routing;
 	struct dcs_vm_cfg *vms;
 	size_t n_vms;
 	struct dcs_storage_cfg storage;

@@ -18,6 +18,12 @@
 #include "dcisim/namelist.h"
 #include "dcisim/scenario.h"
 
+/* The kind of device in front of a DCI link, for its default buffer. */
+enum dcs_port_class {
+	DCS_PORT_SWITCH, /* data-center switch, shared on-chip buffer */
+	DCS_PORT_ROUTER  /* WAN router or PE, deep per-queue delay buffer */
+};
+
 struct dcs_tech_info {
 	const char *name;
 	int encap_bytes;            /* added to every data frame on the DCI */
@@ -30,19 +36,28 @@ struct dcs_tech_info {
 	bool mac_mobility_seq;      /* MAC routes carry a move sequence number */
 	bool full_mesh_pseudowires; /* one pseudowire per pair of sites */
 	bool mass_withdraw;         /* one update withdraws every MAC behind a failed path */
-	double failover_s;          /* L2 outage when a transport path fails */
-	double failover_bfd_s;      /* the same with BFD-tracked detection */
-	double cp_update_s;         /* control plane: time to originate one MAC update */
-	double cp_update_min_s;     /* ... the range the sources give (min, max) */
+	/* Failure detection (SPEC §6.1).  detect_s: every underlay path cut
+	 * (link_down) and no BFD: carrier loss or the control plane's hold
+	 * timer.  protect_s: one underlay path cut with another left
+	 * (path_down): the transport's own protection switching, or NaN when
+	 * the overlay rides a routed underlay that reconverges (BFD + IGP). */
+	double detect_s;
+	double protect_s;
+	double cp_update_s;     /* control plane: time to originate one MAC update */
+	double cp_update_min_s; /* ... the range the sources give (min, max) */
 	double cp_update_max_s;
 	const char *cp_update_source;
-	bool fc_native;       /* native FC can ride it (optical transport); else FCIP */
-	const char *learning; /* words for reports */
-	const char *failover_source;
+	bool fc_native;           /* native FC can ride it (optical transport); else FCIP */
+	enum dcs_port_class port; /* the device whose egress buffer fronts the link */
+	const char *learning;     /* words for reports */
+	const char *detect_source;
 	const char *source; /* where the row's figures come from */
 };
 
 const struct dcs_tech_info *dcs_tech(enum dcs_tech t);
+/* Default egress buffer of a link of technology t at this line rate, bytes. */
+double dcs_tech_default_buffer_bytes(enum dcs_tech t, double bandwidth_gbps);
+const char *dcs_port_class_name(enum dcs_port_class p);
 /* Parses a technology name; returns -1 when unknown. */
 int dcs_tech_from_name(const char *name);
 /* The table as the loader, the schema and the key reference read it. */

@@ -6,7 +6,7 @@
 /* clang-format off */
 static const struct dcs_fault_kind_info table[] = {
 	[DCS_FAULT_LINK_DOWN] = {"link_down", DCS_FAULT_ON_LINK, false,
-		"the link fails (both directions)", "SPEC §2"},
+		"every underlay path of the link fails (both directions): it carries nothing until detection and reroute", "SPEC §2, §6.1"},
 	[DCS_FAULT_LINK_UP] = {"link_up", DCS_FAULT_ON_LINK, true,
 		"the link is repaired, and a degradation ends", "SPEC §2"},
 	[DCS_FAULT_LINK_DEGRADE] = {"link_degrade", DCS_FAULT_ON_LINK, false,
@@ -27,11 +27,13 @@ static const struct dcs_fault_kind_info table[] = {
 		"the witness at the site (or every witness) fails", "SPEC §2"},
 	[DCS_FAULT_WITNESS_UP] = {"witness_up", DCS_FAULT_ON_WITNESS, true,
 		"the witness returns", "SPEC §2"},
+	[DCS_FAULT_PATH_DOWN] = {"path_down", DCS_FAULT_ON_LINK, false,
+		"one underlay path of a link that has several fails: the link stops for protection switching or its underlay's BFD + IGP; link_up or for_s ends it", "SPEC §6.1"},
 };
 /* clang-format on */
 
 #define N_KINDS ((int)(sizeof(table) / sizeof(table[0])))
-_Static_assert(N_KINDS == DCS_FAULT_WITNESS_UP + 1, "one row per enum dcs_fault_kind value");
+_Static_assert(N_KINDS == DCS_FAULT_PATH_DOWN + 1, "one row per enum dcs_fault_kind value");
 
 const struct dcs_fault_kind_info *dcs_fault_kind(enum dcs_fault_kind k)
 {

@@ -5,36 +5,84 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+
 #include "dcisim/tech.h"
 #include "dcisim/xalloc.h"
 
+/* CUBIC's Reno-friendly growth, segments per RTT (RFC 9438 §4.3). */
+#define RENO_ALPHA (3.0 * (1.0 - DCS_CUBIC_BETA) / (1.0 + DCS_CUBIC_BETA))
+/* The fixed point stops when no queue moves by more than this. */
+#define SOLVE_TOL_S 1e-12
+/* A direction is full when its flows carry this close to its capacity. */
+#define FULL_RTOL 1e-9
+
+enum regime { Q_IDLE, Q_WINDOW, Q_LOSS, Q_OVERLOAD };
+
+/* The queue of one link direction. */
+struct dirq {
+	enum regime regime;
+	double mean_s;   /* what a packet pays on average */
+	double hi_s;     /* loss: the top of the cycle (the full buffer) */
+	double drop_s;   /* loss: how far one drop lowers the queue */
+	double shape;    /* loss: k of tau - D (1 - u)^k */
+	double period_s; /* loss: one cycle of the aggregate */
+	dcs_time_t t0;   /* loss: phase origin of the cycle */
+	double drops_pps;
+	double eta; /* goodput share of the bulk capacity (shallow buffer) */
+	/* Solver scratch. */
+	double offered_demand, offered_rate, elastic_rate;
+	double bulk_cap;   /* what bulk flows had this pass */
+	double share_w;    /* weights of the bulk flows its share holds */
+	double share_rate; /* their rates */
+	bool full;
+};
+
 struct link_state {
-	bool up;
+	bool cut;        /* every underlay path cut (link_down) */
+	int paths_up;    /* underlay paths left */
+	bool converging; /* carries nothing until conv_ev */
+	bool routed;     /* routing still uses it */
+	dcs_handle_t conv_ev;
 	bool degraded;
 	double bandwidth_gbps;
 	double loss;
 	double extra_ms;
 	dcs_time_t one_way;
-	double cap_Bps;     /* goodput capacity left for flows, per direction */
+	double cap_Bps;  /* goodput capacity left for flows, per direction */
+	double line_Bps; /* line rate, bytes/s */
+	double buffer_bytes;
+	double tau_s;       /* buffer / line rate */
+	double frame_s;     /* one full frame on the wire */
+	double bg_Bps;      /* background on the wire */
+	double bfd_s;       /* BFD detection, NaN without BFD */
 	double bytes[2];    /* goodput bytes carried by flows so far */
 	double rate_sum[2]; /* current goodput rate of flows */
 	int nflows[2];
+	struct dirq q[2];
 };
 
 struct dcs_flow {
 	struct dcs_net *net;
 	struct dcs_flow_spec spec;
 	struct dcs_flow *prev, *next;
-	int nhops;
-	int *links, *dirs;
-	double rate; /* goodput bytes/s */
-	double cap;  /* min of demand, window, Mathis */
+	int nhops, nrev;
+	int *links, *dirs;         /* forward path */
+	int *rev_links, *rev_dirs; /* the path its ACKs take */
+	double rate;               /* goodput bytes/s */
+	double cap;                /* min of demand, window, Mathis */
+	double w;                  /* share weight */
+	double rtt_s;              /* loaded RTT */
 	double sent;
 	dcs_time_t rtt;
+	dcs_time_t rtt_base;
 	dcs_handle_t done_ev;
 	enum dcs_limit limit;
+	int bott; /* direction holding its share, -1 */
 	bool stalled;
-	bool frozen; /* scratch for water-filling */
+	bool offered_now; /* offered with a finite demand: inelastic this solve */
+	bool frozen;      /* scratch for water-filling */
 	/* update_flows() bookkeeping: the figures before a reshare, and whether
 	 * the owner still has to hear that the flow stalled or resumed. */
 	double old_rate;
@@ -50,15 +98,22 @@ struct dcs_net {
 	int n_sites, n_links;
 	struct link_state *ls;
 	bool *site_up;
-	dcs_time_t *dist; /* n_sites x n_sites */
-	int *pred;        /* link used to reach column from row's tree, -1 at root */
+	dcs_time_t *dist;  /* n_sites x n_sites, base latency over routed links */
+	int *pred;         /* link used to reach column from row's tree, -1 at root */
+	int *order;        /* n_sites x n_sites: when Dijkstra settled the column */
+	int *adj, *adj_at; /* links incident to each site (CSR) */
+	bool ecmp, share_rtt;
+	double igp_s;
 	struct dcs_flow *head, *tail;
 	size_t n_flows;
+	uint64_t serial;
 	dcs_time_t settled_at;
 	/* scratch for water-filling, one slot per link direction */
-	double *res_left;
-	int *res_n;
+	double *res_left, *res_w;
+	bool *reach_was; /* n_sites x n_sites, before a change */
 };
+
+/* ---- pure figures ---- */
 
 double dcs_link_cfg_one_way_us(const struct dcs_link_cfg *l)
 {
@@ -113,6 +168,13 @@ const char *dcs_limit_name(enum dcs_limit l)
 	return names[l];
 }
 
+/* ---- links ---- */
+
+static bool carries(const struct link_state *s)
+{
+	return !s->cut && s->paths_up > 0 && !s->converging;
+}
+
 static void link_refresh(struct dcs_net *net, int i)
 {
 	const struct dcs_link_cfg *c = &net->scn->links[i];
@@ -122,24 +184,65 @@ static void link_refresh(struct dcs_net *net, int i)
 	if (free_gbps < 0)
 		free_gbps = 0;
 	s->cap_Bps = free_gbps * 1e9 / 8.0 * dcs_link_cfg_goodput_fraction(c);
+	s->line_Bps = s->bandwidth_gbps * 1e9 / 8.0;
+	double bg = c->background_gbps < s->bandwidth_gbps ? c->background_gbps : s->bandwidth_gbps;
+	s->bg_Bps = bg * 1e9 / 8.0;
+	s->buffer_bytes = isnan(c->buffer_kib)
+			      ? dcs_tech_default_buffer_bytes(c->technology, c->bandwidth_gbps)
+			      : c->buffer_kib * 1024.0;
+	s->tau_s = s->line_Bps > 0 ? s->buffer_bytes / s->line_Bps : 0;
+	int frame = c->lan_mtu + DCS_ETH_WIRE_OVERHEAD + dcs_tech(c->technology)->encap_bytes;
+	s->frame_s = s->line_Bps > 0 ? frame / s->line_Bps : 0;
+}
+
+double dcs_net_link_detect_s(const struct dcs_net *net, int link, bool *by_bfd)
+{
+	const struct link_state *s = &net->ls[link];
+	double d = dcs_tech(net->scn->links[link].technology)->detect_s;
+	bool bfd = !isnan(s->bfd_s) && s->bfd_s < d;
+	if (by_bfd)
+		*by_bfd = bfd;
+	return bfd ? s->bfd_s : d;
+}
+
+double dcs_net_cut_outage_s(const struct dcs_net *net, int link, bool one_path)
+{
+	const struct link_state *s = &net->ls[link];
+	if (!one_path)
+		return dcs_net_link_detect_s(net, link, NULL) + net->igp_s;
+	double p = dcs_tech(net->scn->links[link].technology)->protect_s;
+	if (!isnan(p))
+		return p;
+	/* An overlay on a routed underlay: the underlay's BFD and IGP. */
+	return (isnan(s->bfd_s) ? DCS_BFD_DEFAULT_S : s->bfd_s) + net->igp_s;
+}
+
+/* ---- paths ---- */
+
+static int other_end(const struct dcs_net *net, int l, int v)
+{
+	const struct dcs_link_cfg *c = &net->scn->links[l];
+	return c->a == v ? c->b : c->a;
 }
 
 static void compute_paths(struct dcs_net *net)
 {
 	int n = net->n_sites;
-	bool *done = dcs_xcalloc((size_t)n, sizeof(bool), "computing paths");
+	bool *done = dcs_xcalloc((size_t)n + 1, sizeof(bool), "computing paths");
 	for (int src = 0; src < n; src++) {
 		dcs_time_t *d = &net->dist[(size_t)src * n];
 		int *p = &net->pred[(size_t)src * n];
+		int *ord = &net->order[(size_t)src * n];
 		for (int v = 0; v < n; v++) {
 			d[v] = DCS_TIME_NEVER;
 			p[v] = -1;
+			ord[v] = -1;
 			done[v] = false;
 		}
 		if (!net->site_up[src])
 			continue;
 		d[src] = 0;
-		for (;;) {
+		for (int settled = 0;; settled++) {
 			int u = -1;
 			for (int v = 0; v < n; v++)
 				if (!done[v] && d[v] != DCS_TIME_NEVER && (u < 0 || d[v] < d[u]))
@@ -147,11 +250,13 @@ static void compute_paths(struct dcs_net *net)
 			if (u < 0)
 				break;
 			done[u] = true;
-			for (int l = 0; l < net->n_links; l++) {
-				const struct dcs_link_cfg *c = &net->scn->links[l];
-				if (!net->ls[l].up || (c->a != u && c->b != u))
+			ord[u] = settled;
+			/* Incident links in file order, as before adjacency lists. */
+			for (int k = net->adj_at[u]; k < net->adj_at[u + 1]; k++) {
+				int l = net->adj[k];
+				if (!net->ls[l].routed)
 					continue;
-				int v = c->a == u ? c->b : c->a;
+				int v = other_end(net, l, u);
 				if (done[v] || !net->site_up[v])
 					continue;
 				dcs_time_t nd = d[u] + net->ls[l].one_way;
@@ -165,23 +270,64 @@ static void compute_paths(struct dcs_net *net)
 	free(done);
 }
 
-static int walk_path(const struct dcs_net *net, int a, int b, int *links, int *dirs, int max)
+/* SplitMix64 finaliser: the ECMP hash. */
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* The link by which the path from a reaches v: the canonical one, or with a
+ * key one of the equal-cost links hashed (candidates in file order; a
+ * candidate's far end was settled before v, so walks never loop). */
+static int pred_at(const struct dcs_net *net, int a, int v, uint64_t key, bool hashed)
+{
+	int n = net->n_sites;
+	int p = net->pred[(size_t)a * n + v];
+	if (!hashed || !net->ecmp || p < 0)
+		return p;
+	const dcs_time_t *d = &net->dist[(size_t)a * n];
+	const int *ord = &net->order[(size_t)a * n];
+	int cnt = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		int pick = pass ? (int)(mix64(key ^ mix64((uint64_t)a * 1000003u + (uint64_t)v)) %
+					(uint64_t)cnt)
+				: -1;
+		int seen = 0;
+		for (int k = net->adj_at[v]; k < net->adj_at[v + 1]; k++) {
+			int l = net->adj[k];
+			int u = other_end(net, l, v);
+			if (!net->ls[l].routed || !net->site_up[u] || d[u] == DCS_TIME_NEVER ||
+			    ord[u] < 0 || ord[u] >= ord[v] || d[u] + net->ls[l].one_way != d[v])
+				continue;
+			if (pass && seen == pick)
+				return l;
+			seen++;
+		}
+		cnt = seen;
+		if (cnt <= 1)
+			return p;
+	}
+	return p;
+}
+
+static int walk(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed, int *links,
+		int *dirs, int max)
 {
 	int n = net->n_sites;
 	if (net->dist[(size_t)a * n + b] == DCS_TIME_NEVER)
 		return -1;
 	int hops = 0;
-	for (int v = b; v != a;) {
-		int l = net->pred[(size_t)a * n + v];
-		v = net->scn->links[l].a == v ? net->scn->links[l].b : net->scn->links[l].a;
-		hops++;
-	}
+	for (int v = b; v != a; hops++)
+		v = other_end(net, pred_at(net, a, v, key, hashed), v);
 	if (hops > max)
 		return hops;
 	int i = hops;
 	for (int v = b; v != a;) {
-		int l = net->pred[(size_t)a * n + v];
-		int from = net->scn->links[l].a == v ? net->scn->links[l].b : net->scn->links[l].a;
+		int l = pred_at(net, a, v, key, hashed);
+		int from = other_end(net, l, v);
 		i--;
 		if (links)
 			links[i] = l;
@@ -191,6 +337,43 @@ static int walk_path(const struct dcs_net *net, int a, int b, int *links, int *d
 	}
 	return hops;
 }
+
+/* Does every hop of the walk from a to b carry traffic? */
+static bool walk_carries(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed)
+{
+	int n = net->n_sites;
+	if (net->dist[(size_t)a * n + b] == DCS_TIME_NEVER)
+		return false;
+	for (int v = b; v != a;) {
+		int l = pred_at(net, a, v, key, hashed);
+		if (!carries(&net->ls[l]))
+			return false;
+		v = other_end(net, l, v);
+	}
+	return true;
+}
+
+/* Sum of the queues along a walk: mean, or at this instant. */
+static double queue_instant(const struct link_state *s, int d, dcs_time_t now);
+
+static double walk_queue_s(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed,
+			   bool instant)
+{
+	double q = 0;
+	dcs_time_t now = dcs_now(net->k);
+	for (int v = b; v != a;) {
+		int l = pred_at(net, a, v, key, hashed);
+		int from = other_end(net, l, v);
+		int d = net->scn->links[l].a == from ? 0 : 1;
+		q += instant ? queue_instant(&net->ls[l], d, now) : net->ls[l].q[d].mean_s;
+		v = from;
+	}
+	return q;
+}
+
+/* ---- lifecycle ---- */
+
+static void reshare(struct dcs_net *net);
 
 struct dcs_net *dcs_net_create(struct dcs_kernel *k, struct dcs_bus *bus,
 			       const struct dcs_scenario *scn)
@@ -203,27 +386,59 @@ struct dcs_net *dcs_net_create(struct dcs_kernel *k, struct dcs_bus *bus,
 	net->scn = scn;
 	net->n_sites = (int)scn->n_sites;
 	net->n_links = (int)scn->n_links;
+	net->ecmp = scn->routing.ecmp;
+	net->share_rtt = scn->routing.tcp_share == DCS_SHARE_RTT;
+	net->igp_s = scn->routing.igp_convergence_ms / 1e3;
 	size_t nn = (size_t)net->n_sites * (size_t)net->n_sites;
 	net->ls = calloc(scn->n_links + 1, sizeof(*net->ls));
 	net->site_up = calloc(scn->n_sites + 1, sizeof(bool));
 	net->dist = calloc(nn + 1, sizeof(dcs_time_t));
 	net->pred = calloc(nn + 1, sizeof(int));
+	net->order = calloc(nn + 1, sizeof(int));
+	net->reach_was = calloc(nn + 1, sizeof(bool));
+	net->adj = calloc(2 * scn->n_links + 1, sizeof(int));
+	net->adj_at = calloc(scn->n_sites + 2, sizeof(int));
 	net->res_left = calloc(2 * scn->n_links + 1, sizeof(double));
-	net->res_n = calloc(2 * scn->n_links + 1, sizeof(int));
-	if (!net->ls || !net->site_up || !net->dist || !net->pred || !net->res_left ||
-	    !net->res_n) {
+	net->res_w = calloc(2 * scn->n_links + 1, sizeof(double));
+	if (!net->ls || !net->site_up || !net->dist || !net->pred || !net->order ||
+	    !net->reach_was || !net->adj || !net->adj_at || !net->res_left || !net->res_w) {
+		dcs_net_destroy(net);
+		return NULL;
+	}
+	/* Adjacency in file order: a site's links, lowest index first. */
+	for (int l = 0; l < net->n_links; l++) {
+		net->adj_at[scn->links[l].a + 1]++;
+		net->adj_at[scn->links[l].b + 1]++;
+	}
+	for (int s = 0; s < net->n_sites; s++)
+		net->adj_at[s + 1] += net->adj_at[s];
+	int *next = calloc((size_t)net->n_sites + 1, sizeof(int));
+	if (!next) {
 		dcs_net_destroy(net);
 		return NULL;
 	}
 	for (int s = 0; s < net->n_sites; s++)
-		net->site_up[s] = true;
+		next[s] = net->adj_at[s];
 	for (int l = 0; l < net->n_links; l++) {
-		net->ls[l].up = true;
-		net->ls[l].bandwidth_gbps = scn->links[l].bandwidth_gbps;
-		net->ls[l].loss = scn->links[l].loss;
+		net->adj[next[scn->links[l].a]++] = l;
+		net->adj[next[scn->links[l].b]++] = l;
+	}
+	free(next);
+	for (int s = 0; s < net->n_sites; s++)
+		net->site_up[s] = true;
+	double bfd_all = scn->routing.bfd_ms / 1e3; /* NaN: no BFD */
+	for (int l = 0; l < net->n_links; l++) {
+		struct link_state *s = &net->ls[l];
+		s->paths_up = scn->links[l].underlay_paths > 0 ? scn->links[l].underlay_paths : 1;
+		s->routed = true;
+		s->bandwidth_gbps = scn->links[l].bandwidth_gbps;
+		s->loss = scn->links[l].loss;
+		s->bfd_s = !isnan(bfd_all) ? bfd_all : scn->links[l].bfd ? DCS_BFD_DEFAULT_S : NAN;
+		s->q[0].eta = s->q[1].eta = 1;
 		link_refresh(net, l);
 	}
 	compute_paths(net);
+	reshare(net); /* the queues of background traffic alone */
 	return net;
 }
 
@@ -242,8 +457,12 @@ void dcs_net_destroy(struct dcs_net *net)
 	free(net->site_up);
 	free(net->dist);
 	free(net->pred);
+	free(net->order);
+	free(net->reach_was);
+	free(net->adj);
+	free(net->adj_at);
 	free(net->res_left);
-	free(net->res_n);
+	free(net->res_w);
 	free(net);
 }
 
@@ -300,63 +519,97 @@ static void schedule_done(struct dcs_net *net, struct dcs_flow *f)
 	f->done_ev = dcs_schedule_in(net->k, dt, flow_done_event, net, &f, sizeof(f));
 }
 
-/* Max-min fair shares with per-flow caps (progressive filling). */
-static void reshare(struct dcs_net *net)
+/* ---- the solver: shares and queues ---- */
+
+/* How many times a flow's round trip crosses direction r (forward and ACKs). */
+static int crossings(const struct dcs_flow *f, int r)
 {
-	settle(net);
-	int nres = 2 * net->n_links;
-	for (int r = 0; r < nres; r++) {
-		net->res_left[r] = net->ls[r / 2].cap_Bps;
-		net->res_n[r] = 0;
+	int c = 0;
+	for (int h = 0; h < f->nhops; h++)
+		c += 2 * f->links[h] + f->dirs[h] == r;
+	for (int h = 0; h < f->nrev; h++)
+		c += 2 * f->rev_links[h] + f->rev_dirs[h] == r;
+	return c;
+}
+
+static bool crosses(const struct dcs_flow *f, int r)
+{
+	for (int h = 0; h < f->nhops; h++)
+		if (2 * f->links[h] + f->dirs[h] == r)
+			return true;
+	return false;
+}
+
+/* The flow's caps at a loaded RTT of rtt_s; *lim says which holds. */
+static double flow_cap(const struct dcs_net *net, const struct dcs_flow *f, double rtt_s,
+		       enum dcs_limit *lim)
+{
+	double cap = f->spec.demand_Bps;
+	enum dcs_limit l = DCS_LIMIT_DEMAND;
+	double w = dcs_window_cap_Bps(f->spec.streams, f->spec.window_bytes, rtt_s);
+	if (w < cap) {
+		cap = w;
+		l = DCS_LIMIT_WINDOW;
 	}
+	double loss = dcs_net_path_loss(net, f->spec.src, f->spec.dst);
+	double m = dcs_mathis_cap_Bps(f->spec.streams,
+				      dcs_net_path_mss(net, f->spec.src, f->spec.dst), rtt_s, loss);
+	if (m < cap) {
+		cap = m;
+		l = DCS_LIMIT_LOSS;
+	}
+	if (lim)
+		*lim = l;
+	return cap;
+}
+
+/* Caps, weights and loaded RTTs from the current mean queues. */
+static void flow_figures(struct dcs_net *net)
+{
+	for (struct dcs_flow *f = net->head; f; f = f->next) {
+		if (f->stalled || f->nhops == 0)
+			continue;
+		double q = 0;
+		for (int h = 0; h < f->nhops; h++)
+			q += net->ls[f->links[h]].q[f->dirs[h]].mean_s;
+		for (int h = 0; h < f->nrev; h++)
+			q += net->ls[f->rev_links[h]].q[f->rev_dirs[h]].mean_s;
+		f->rtt_s = dcs_time_to_s(f->rtt_base) + q;
+		f->cap = flow_cap(net, f, f->rtt_s, &f->limit);
+		f->offered_now = f->spec.offered && isfinite(f->spec.demand_Bps);
+		double rtt = f->rtt_s > 0 ? f->rtt_s : 1e-9;
+		f->w = f->offered_now   ? 1.0
+		       : net->share_rtt ? f->spec.streams / rtt
+					: (double)f->spec.streams;
+	}
+}
+
+/* Weighted progressive filling of one class of flows (offered or bulk) over
+ * res_left: each unfrozen flow runs at w x level until a direction fills
+ * (its flows freeze at their share) or a flow reaches its cap. */
+static void fill(struct dcs_net *net, bool offered)
+{
+	int nres = 2 * net->n_links;
+	for (int r = 0; r < nres; r++)
+		net->res_w[r] = 0;
 	size_t unfrozen = 0;
 	for (struct dcs_flow *f = net->head; f; f = f->next) {
-		f->nhops =
-		    walk_path(net, f->spec.src, f->spec.dst, f->links, f->dirs, net->n_links);
-		f->stalled = f->nhops < 0;
-		f->frozen = f->stalled;
-		f->rtt = f->stalled
-			     ? 0
-			     : 2 * net->dist[(size_t)f->spec.src * net->n_sites + f->spec.dst];
-		if (f->stalled) {
-			f->cap = 0;
-			f->limit = DCS_LIMIT_STALLED;
+		f->frozen = true;
+		if (f->stalled || f->nhops == 0 || f->offered_now != offered)
 			continue;
-		}
-		double rtt_s = dcs_time_to_s(f->rtt);
-		double cap = f->spec.demand_Bps;
-		enum dcs_limit lim = DCS_LIMIT_DEMAND;
-		double w = dcs_window_cap_Bps(f->spec.streams, f->spec.window_bytes, rtt_s);
-		if (w < cap) {
-			cap = w;
-			lim = DCS_LIMIT_WINDOW;
-		}
-		double loss = dcs_net_path_loss(net, f->spec.src, f->spec.dst);
-		double m = dcs_mathis_cap_Bps(
-		    f->spec.streams, dcs_net_path_mss(net, f->spec.src, f->spec.dst), rtt_s, loss);
-		if (m < cap) {
-			cap = m;
-			lim = DCS_LIMIT_LOSS;
-		}
-		f->cap = cap;
-		f->limit = lim;
-		for (int h = 0; h < f->nhops; h++)
-			net->res_n[2 * f->links[h] + f->dirs[h]]++;
-		if (f->nhops == 0) {
-			/* Within one site: only the caps apply. */
-			f->frozen = true;
-			f->rate = cap; /* INFINITY completes at once */
-			continue;
-		}
+		f->frozen = false;
 		unfrozen++;
+		for (int h = 0; h < f->nhops; h++)
+			net->res_w[2 * f->links[h] + f->dirs[h]] += f->w;
 	}
 	while (unfrozen > 0) {
 		double share = INFINITY;
 		int bottleneck = -1;
 		for (int r = 0; r < nres; r++) {
-			if (net->res_n[r] == 0)
+			if (!(net->res_w[r] > 0))
 				continue;
-			double s = net->res_left[r] / net->res_n[r];
+			double left = net->res_left[r] > 0 ? net->res_left[r] : 0;
+			double s = left / net->res_w[r];
 			if (s < share) {
 				share = s;
 				bottleneck = r;
@@ -364,35 +617,363 @@ static void reshare(struct dcs_net *net)
 		}
 		double mincap = INFINITY;
 		for (struct dcs_flow *f = net->head; f; f = f->next)
-			if (!f->frozen && f->cap < mincap)
-				mincap = f->cap;
-		bool by_cap = mincap <= share;
+			if (!f->frozen && f->cap / f->w < mincap)
+				mincap = f->cap / f->w;
+		/* A cap that meets the share (a window that just fills the link)
+		 * counts as the link's: the link is what is full. */
+		bool by_cap = mincap < share * (1 - 1e-9);
 		double level = by_cap ? mincap : share;
 		if (!isfinite(level))
 			level = 0; /* no capacity bound at all: cannot happen with links */
 		for (struct dcs_flow *f = net->head; f; f = f->next) {
 			if (f->frozen)
 				continue;
-			bool on_bottleneck = false;
-			if (!by_cap)
-				for (int h = 0; h < f->nhops; h++)
-					if (2 * f->links[h] + f->dirs[h] == bottleneck)
-						on_bottleneck = true;
-			if ((by_cap && f->cap <= level) || on_bottleneck) {
-				f->rate = level < 0 ? 0 : level;
-				if (!by_cap || f->cap > level)
-					f->limit = DCS_LIMIT_LINK_SHARE;
-				f->frozen = true;
-				unfrozen--;
-				for (int h = 0; h < f->nhops; h++) {
-					int r = 2 * f->links[h] + f->dirs[h];
-					net->res_left[r] -= f->rate;
-					net->res_n[r]--;
-				}
+			bool at_cap = by_cap && f->cap / f->w <= level;
+			if (!at_cap && (by_cap || !crosses(f, bottleneck)))
+				continue;
+			if (at_cap) {
+				f->rate = f->cap;
+			} else {
+				f->rate = f->w * level;
+				f->limit = DCS_LIMIT_LINK_SHARE;
+				f->bott = bottleneck;
+			}
+			if (f->rate < 0)
+				f->rate = 0;
+			f->frozen = true;
+			unfrozen--;
+			for (int h = 0; h < f->nhops; h++) {
+				int r = 2 * f->links[h] + f->dirs[h];
+				net->res_left[r] -= f->rate;
+				net->res_w[r] -= f->w;
 			}
 		}
 		if (bottleneck >= 0 && !by_cap)
-			net->res_n[bottleneck] = 0;
+			net->res_w[bottleneck] = 0;
+	}
+}
+
+/* One sharing pass at the current queues: offered flows first over the whole
+ * capacity, then bulk flows over what they leave (times the goodput the
+ * buffer allows). */
+static void share_pass(struct dcs_net *net)
+{
+	int nres = 2 * net->n_links;
+	flow_figures(net);
+	for (struct dcs_flow *f = net->head; f; f = f->next) {
+		f->bott = -1;
+		if (f->stalled) {
+			f->rate = 0;
+			f->limit = DCS_LIMIT_STALLED;
+		} else if (f->nhops == 0) {
+			/* Within one site: only the caps apply (RTT 0). */
+			f->cap = flow_cap(net, f, 0, &f->limit);
+			f->rate = f->cap; /* INFINITY completes at once */
+		}
+	}
+	for (int r = 0; r < nres; r++) {
+		struct dirq *q = &net->ls[r / 2].q[r % 2];
+		net->res_left[r] = carries(&net->ls[r / 2]) ? net->ls[r / 2].cap_Bps : 0;
+		q->offered_demand = q->offered_rate = q->elastic_rate = 0;
+	}
+	for (struct dcs_flow *f = net->head; f; f = f->next)
+		if (f->offered_now && !f->stalled)
+			for (int h = 0; h < f->nhops; h++)
+				net->ls[f->links[h]].q[f->dirs[h]].offered_demand += f->cap;
+	fill(net, true);
+	for (int r = 0; r < nres; r++) {
+		struct link_state *s = &net->ls[r / 2];
+		double cap = carries(s) ? s->cap_Bps : 0;
+		double used = cap - (net->res_left[r] > 0 ? net->res_left[r] : 0);
+		s->q[r % 2].offered_rate = used;
+		double left = cap - used;
+		net->res_left[r] = (left > 0 ? left : 0) * s->q[r % 2].eta;
+	}
+	fill(net, false);
+	for (struct dcs_flow *f = net->head; f; f = f->next)
+		if (!f->offered_now && !f->stalled)
+			for (int h = 0; h < f->nhops; h++)
+				net->ls[f->links[h]].q[f->dirs[h]].elastic_rate += f->rate;
+}
+
+/* M/D/1 waiting time at utilisation rho, one frame of service, at most tau. */
+static double md1_wait_s(double rho, double frame_s, double tau_s)
+{
+	if (!(rho < 1))
+		return tau_s;
+	double w = rho / (2 * (1 - rho)) * frame_s;
+	return w < tau_s ? w : tau_s;
+}
+
+/* A bulk flow whose rate the queue on direction r can hold back: one that
+ * is not held by its own demand. */
+static bool queue_cand(const struct dcs_flow *f, int r)
+{
+	return !f->stalled && !f->offered_now && f->nhops > 0 && f->limit != DCS_LIMIT_DEMAND &&
+	       crosses(f, r);
+}
+
+/* The rate flow f could have at a queue q on direction r: its caps at
+ * RTT + q, and on every other full direction of its path the share its
+ * weight at that RTT would win there against the flows that share holds
+ * (rtt sharing: a longer queue here lowers its share elsewhere). */
+static double rate_at_queue(const struct dcs_net *net, const struct dcs_flow *f, int r, double q)
+{
+	const struct dirq *dq = &net->ls[r / 2].q[r % 2];
+	int x = crossings(f, r);
+	double rtt = f->rtt_s - x * dq->mean_s + x * q;
+	double best = flow_cap(net, f, rtt, NULL);
+	double w = net->share_rtt ? f->spec.streams / (rtt > 0 ? rtt : 1e-9) : f->spec.streams;
+	for (int h = 0; h < f->nhops; h++) {
+		int o = 2 * f->links[h] + f->dirs[h];
+		const struct dirq *oq = &net->ls[o / 2].q[o % 2];
+		if (o == r || !oq->full)
+			continue;
+		/* What o leaves to the flows its share holds, f among them. */
+		bool mine = f->limit == DCS_LIMIT_LINK_SHARE && f->bott == o;
+		double others_w = oq->share_w - (mine ? f->w : 0);
+		double held_elsewhere = oq->elastic_rate - oq->share_rate - (mine ? 0 : f->rate);
+		double avail = oq->bulk_cap - held_elsewhere;
+		double share = avail * w / (w + (others_w > 0 ? others_w : 0));
+		if (share < best)
+			best = share;
+	}
+	return best > 0 ? best : 0;
+}
+
+/* The window regime's equation: bulk rates at a queue q on direction r,
+ * minus the capacity they have. */
+struct window_eq {
+	const struct dcs_net *net;
+	int r;
+	double fixed, cap;
+};
+
+static double window_excess(double q, void *p)
+{
+	const struct window_eq *e = p;
+	double sum = e->fixed;
+	for (struct dcs_flow *f = e->net->head; f; f = f->next)
+		if (queue_cand(f, e->r))
+			sum += rate_at_queue(e->net, f, e->r, q);
+	return sum - e->cap;
+}
+
+static double window_root(struct window_eq *eq, double hi)
+{
+	gsl_function F = {.function = window_excess, .params = eq};
+	gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+	if (!s) {
+		fprintf(stderr, "dcisim: out of memory solving a queue\n");
+		exit(3);
+	}
+	gsl_error_handler_t *old = gsl_set_error_handler_off();
+	double root = hi;
+	if (gsl_root_fsolver_set(s, &F, 0, hi) == GSL_SUCCESS) {
+		for (int it = 0; it < 200; it++) {
+			if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
+				break;
+			root = gsl_root_fsolver_root(s);
+			if (gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
+						   gsl_root_fsolver_x_upper(s), 1e-15,
+						   1e-13) == GSL_SUCCESS)
+				break;
+		}
+	}
+	gsl_set_error_handler(old);
+	gsl_root_fsolver_free(s);
+	return root;
+}
+
+/* The loss regime of direction r: a cycle of the aggregate of `n` streams
+ * of rate-weighted mean RTT rbar sharing capacity c (bytes/s). */
+static void loss_cycle(struct dirq *q, double tau, double rbar, double n, double c, double mss)
+{
+	double b = DCS_CUBIC_BETA;
+	double D = (1 - b) * (rbar + tau) / n;
+	double wmax = c * (rbar + tau) / n / mss; /* segments per stream */
+	double K = cbrt(wmax * (1 - b) / DCS_CUBIC_C);
+	double rtt_mid = rbar + (tau > D / 2 ? tau - D / 2 : tau / 2);
+	double t_reno = (1 - b) * wmax * rtt_mid / RENO_ALPHA;
+	double k = t_reno <= K ? 1.0 : 3.0;
+	double T = t_reno <= K ? t_reno : K;
+	q->hi_s = tau;
+	q->drop_s = D;
+	q->shape = k;
+	q->period_s = T / n;
+	q->drops_pps = T > 0 ? n / T : 0;
+	if (D <= tau) {
+		q->mean_s = tau - D / (k + 1);
+		q->eta = 1;
+		return;
+	}
+	double s = pow(tau / D, 1 / k); /* the part of the cycle with a queue */
+	q->mean_s = tau * s * k / (k + 1);
+	double deficit = rbar > 0 ? (D * (1 - pow(s, k + 1)) / (k + 1) - tau * (1 - s)) / rbar : 0;
+	q->eta = deficit < 0 ? 1 : deficit > 1 ? 0 : 1 - deficit;
+}
+
+/* One queue pass: each direction's regime from the shares just computed.
+ * Returns the largest change of a mean queue or goodput share. */
+static double queue_pass(struct dcs_net *net)
+{
+	int nres = 2 * net->n_links;
+	/* Who each full direction holds, for rate_at_queue(). */
+	for (int r = 0; r < nres; r++) {
+		struct link_state *s = &net->ls[r / 2];
+		struct dirq *q = &s->q[r % 2];
+		double cap = carries(s) ? s->cap_Bps : 0;
+		q->bulk_cap = (cap - q->offered_rate > 0 ? cap - q->offered_rate : 0) * q->eta;
+		q->share_w = q->share_rate = 0;
+		q->full = q->bulk_cap > 0 && q->elastic_rate >= q->bulk_cap * (1 - FULL_RTOL);
+	}
+	for (struct dcs_flow *f = net->head; f; f = f->next)
+		if (!f->stalled && !f->offered_now && f->limit == DCS_LIMIT_LINK_SHARE &&
+		    f->bott >= 0) {
+			net->ls[f->bott / 2].q[f->bott % 2].share_w += f->w;
+			net->ls[f->bott / 2].q[f->bott % 2].share_rate += f->rate;
+		}
+	double moved = 0;
+	for (int r = 0; r < nres; r++) {
+		struct link_state *s = &net->ls[r / 2];
+		struct dirq *q = &s->q[r % 2];
+		const struct dcs_link_cfg *c = &net->scn->links[r / 2];
+		double old_mean = q->mean_s, old_eta = q->eta;
+		double tau = s->tau_s;
+		enum regime rg = Q_IDLE;
+		double cap = carries(s) ? s->cap_Bps : 0;
+		double bulk_cap = cap - q->offered_rate;
+		if (bulk_cap < 0)
+			bulk_cap = 0;
+		q->drops_pps = 0;
+		q->eta = 1;
+		if (!carries(s)) {
+			q->mean_s = 0;
+		} else if (q->offered_demand > cap * (1 + 1e-12)) {
+			rg = Q_OVERLOAD;
+			q->mean_s = q->hi_s = tau;
+			q->drops_pps = (q->offered_demand - cap) / dcs_link_cfg_mss(c);
+		} else {
+			/* The bulk flows the queue can hold back, and the streams
+			 * whose losses drive a full buffer (those this direction's
+			 * share holds; all of them when it holds none). */
+			double fixed = q->elastic_rate, mss = 1e9;
+			double n_own = 0, rate_own = 0, rtt_own = 0;
+			double n_all = 0, rate_all = 0, rtt_all = 0;
+			int cands = 0;
+			for (struct dcs_flow *f = net->head; f; f = f->next) {
+				if (!queue_cand(f, r))
+					continue;
+				cands++;
+				fixed -= f->rate;
+				double other = f->rtt_s - crossings(f, r) * old_mean;
+				n_all += f->spec.streams;
+				rate_all += f->rate;
+				rtt_all += (f->rate > 0 ? f->rate : 1) * other;
+				if (f->limit == DCS_LIMIT_LINK_SHARE && f->bott == r) {
+					n_own += f->spec.streams;
+					rate_own += f->rate;
+					rtt_own += (f->rate > 0 ? f->rate : 1) * other;
+				}
+				double m = dcs_net_path_mss(net, f->spec.src, f->spec.dst);
+				if (m < mss)
+					mss = m;
+			}
+			/* The regime from what the bulk flows would carry at a queue
+			 * q, not from this pass's rates: at a standing queue the
+			 * rates meet the capacity only to rounding. */
+			struct window_eq eq = {net, r, fixed, bulk_cap};
+			if (cands > 0 && bulk_cap > 0 && window_excess(tau, &eq) >= 0) {
+				rg = Q_LOSS;
+				double n = n_own > 0 ? n_own : n_all;
+				double rr = n_own > 0 ? rtt_own : rtt_all;
+				double rw = n_own > 0 ? rate_own : rate_all;
+				double sumw = 0;
+				if (!(rw > 0)) /* every rate 0: weights of 1 were used */
+					for (struct dcs_flow *f = net->head; f; f = f->next)
+						sumw += queue_cand(f, r);
+				loss_cycle(q, tau, rr / (rw > 0 ? rw : sumw), n, bulk_cap, mss);
+			} else if (cands > 0 && bulk_cap > 0 && window_excess(0, &eq) > 0) {
+				rg = Q_WINDOW;
+				q->mean_s = window_root(&eq, tau);
+			} else {
+				double rho = s->line_Bps > 0
+						 ? ((q->offered_rate + q->elastic_rate) /
+							dcs_link_cfg_goodput_fraction(c) +
+						    s->bg_Bps) /
+						       s->line_Bps
+						 : 1;
+				q->mean_s = md1_wait_s(rho, s->frame_s, tau);
+			}
+		}
+		if (rg == Q_LOSS && q->regime != Q_LOSS)
+			q->t0 = dcs_now(net->k);
+		q->regime = rg;
+		double dm = fabs(q->mean_s - old_mean), de = fabs(q->eta - old_eta);
+		if (dm > moved)
+			moved = dm;
+		if (de > moved)
+			moved = de;
+	}
+	return moved;
+}
+
+static double queue_instant(const struct link_state *s, int d, dcs_time_t now)
+{
+	const struct dirq *q = &s->q[d];
+	if (q->regime != Q_LOSS || !(q->period_s > 0))
+		return q->mean_s;
+	double u = dcs_time_to_s(now - q->t0) / q->period_s;
+	u -= floor(u);
+	double v = q->hi_s - q->drop_s * pow(1 - u, q->shape);
+	return v > 0 ? v : 0;
+}
+
+/* Shares and queues from scratch: paths, then sharing and queue passes
+ * until the queues settle. */
+static void reshare(struct dcs_net *net)
+{
+	settle(net);
+	int n = net->n_sites;
+	for (struct dcs_flow *f = net->head; f; f = f->next) {
+		int src = f->spec.src, dst = f->spec.dst;
+		f->nhops = walk(net, src, dst, f->spec.key, true, f->links, f->dirs, net->n_links);
+		f->nrev = 0;
+		f->stalled = f->nhops < 0 || !walk_carries(net, src, dst, f->spec.key, true);
+		if (!f->stalled && f->nhops > 0) {
+			f->nrev = walk(net, dst, src, f->spec.key, true, f->rev_links, f->rev_dirs,
+				       net->n_links);
+			if (f->nrev < 0 || !walk_carries(net, dst, src, f->spec.key, true))
+				f->stalled = true;
+		}
+		if (f->stalled)
+			f->nhops = f->nrev = 0;
+		f->rtt_base = f->stalled || f->nhops == 0 ? 0
+							  : net->dist[(size_t)src * n + dst] +
+								net->dist[(size_t)dst * n + src];
+		f->rtt_s = dcs_time_to_s(f->rtt_base);
+	}
+	/* Every solve starts from empty queues: the result depends on the state
+	 * of the network only, never on the order of earlier changes. */
+	enum regime was[2];
+	for (int l = 0; l < net->n_links; l++)
+		for (int d = 0; d < 2; d++) {
+			struct dirq *q = &net->ls[l].q[d];
+			was[d] = q->regime;
+			dcs_time_t t0 = q->t0;
+			memset(q, 0, sizeof(*q));
+			q->eta = 1;
+			/* Keep the phase of a cycle that goes on. */
+			q->regime = was[d];
+			q->t0 = t0;
+		}
+	for (int it = 0; it < DCS_NET_SOLVE_MAX_ITER; it++) {
+		share_pass(net);
+		double mv = queue_pass(net);
+		if (getenv("DCS_DEBUG_SOLVE"))
+			fprintf(stderr, "solve it %d moved %g\n", it, mv);
+		if (mv <= SOLVE_TOL_S)
+			break;
 	}
 	for (int l = 0; l < net->n_links; l++)
 		for (int d = 0; d < 2; d++) {
@@ -400,8 +981,12 @@ static void reshare(struct dcs_net *net)
 			net->ls[l].nflows[d] = 0;
 		}
 	for (struct dcs_flow *f = net->head; f; f = f->next) {
-		if (f->stalled)
+		if (f->stalled) {
 			f->rate = 0;
+			f->rtt = 0;
+			continue;
+		}
+		f->rtt = dcs_time_from_s(f->rtt_s);
 		for (int h = 0; h < f->nhops; h++) {
 			net->ls[f->links[h]].rate_sum[f->dirs[h]] += f->rate;
 			net->ls[f->links[h]].nflows[f->dirs[h]]++;
@@ -475,12 +1060,18 @@ struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec 
 {
 	/* Never NULL: a flow starts in the middle of an event (xalloc.h). */
 	struct dcs_flow *f = dcs_xcalloc(1, sizeof(*f), "starting a flow");
-	f->links = dcs_xcalloc(2 * (size_t)net->n_links + 2, sizeof(int), "starting a flow");
-	f->dirs = f->links + net->n_links + 1;
+	size_t slots = (size_t)net->n_links + 1;
+	f->links = dcs_xcalloc(4 * slots, sizeof(int), "starting a flow");
+	f->dirs = f->links + slots;
+	f->rev_links = f->links + 2 * slots;
+	f->rev_dirs = f->links + 3 * slots;
 	f->net = net;
 	f->spec = *spec;
 	if (f->spec.streams < 1)
 		f->spec.streams = 1;
+	net->serial++;
+	if (f->spec.key == 0)
+		f->spec.key = net->serial;
 	settle(net);
 	f->prev = net->tail;
 	if (net->tail)
@@ -507,12 +1098,18 @@ void dcs_flow_stop(struct dcs_net *net, struct dcs_flow *f)
 	update_flows(net);
 }
 
-void dcs_flow_set_demand(struct dcs_net *net, struct dcs_flow *f, double demand_Bps)
+void dcs_flow_set_load(struct dcs_net *net, struct dcs_flow *f, double demand_Bps, bool offered)
 {
-	if (f->spec.demand_Bps == demand_Bps)
+	if (f->spec.demand_Bps == demand_Bps && f->spec.offered == offered)
 		return;
 	f->spec.demand_Bps = demand_Bps;
+	f->spec.offered = offered;
 	update_flows(net);
+}
+
+void dcs_flow_set_demand(struct dcs_net *net, struct dcs_flow *f, double demand_Bps)
+{
+	dcs_flow_set_load(net, f, demand_Bps, f->spec.offered);
 }
 
 double dcs_flow_rate_Bps(const struct dcs_flow *f)
@@ -539,6 +1136,11 @@ bool dcs_flow_stalled(const struct dcs_flow *f)
 enum dcs_limit dcs_flow_limited_by(const struct dcs_flow *f)
 {
 	return f->limit;
+}
+
+int dcs_flow_bottleneck(const struct dcs_flow *f)
+{
+	return f->limit == DCS_LIMIT_LINK_SHARE ? f->bott : -1;
 }
 
 enum dcs_limit dcs_flow_main_limit(const struct dcs_flow *f)
@@ -586,6 +1188,45 @@ double dcs_net_link_rate_Bps(const struct dcs_net *net, int link, int dir)
 	return net->ls[link].rate_sum[dir];
 }
 
+double dcs_net_link_queue_s(const struct dcs_net *net, int link, int dir)
+{
+	return net->ls[link].q[dir].mean_s;
+}
+
+double dcs_net_link_queue_now_s(const struct dcs_net *net, int link, int dir)
+{
+	return queue_instant(&net->ls[link], dir, dcs_now(net->k));
+}
+
+double dcs_net_link_drops_pps(const struct dcs_net *net, int link, int dir)
+{
+	return net->ls[link].q[dir].drops_pps;
+}
+
+double dcs_net_link_buffer_bytes(const struct dcs_net *net, int link)
+{
+	return net->ls[link].buffer_bytes;
+}
+
+/* ---- changes of state ---- */
+
+static void snapshot_reach(struct dcs_net *net)
+{
+	for (int a = 0; a < net->n_sites; a++)
+		for (int b = 0; b < net->n_sites; b++)
+			net->reach_was[(size_t)a * net->n_sites + b] = dcs_net_reachable(net, a, b);
+}
+
+static bool reach_changed(const struct dcs_net *net)
+{
+	for (int a = 0; a < net->n_sites; a++)
+		for (int b = 0; b < net->n_sites; b++)
+			if (net->reach_was[(size_t)a * net->n_sites + b] !=
+			    dcs_net_reachable(net, a, b))
+				return true;
+	return false;
+}
+
 static bool paths_differ(const struct dcs_net *net, const dcs_time_t *old_dist, const int *old_pred)
 {
 	size_t nn = (size_t)net->n_sites * (size_t)net->n_sites;
@@ -594,7 +1235,8 @@ static bool paths_differ(const struct dcs_net *net, const dcs_time_t *old_dist, 
 }
 
 /* Recomputes paths and rates after a state change, then publishes `note`
- * and, if routing changed, DCS_NOTE_PATHS_CHANGED. */
+ * and, if routing or reachability changed, DCS_NOTE_PATHS_CHANGED.  The
+ * caller took snapshot_reach() before it changed anything. */
 static void after_change(struct dcs_net *net, const struct dcs_note *note)
 {
 	size_t nn = (size_t)net->n_sites * (size_t)net->n_sites;
@@ -604,12 +1246,13 @@ static void after_change(struct dcs_net *net, const struct dcs_note *note)
 	memcpy(old_pred, net->pred, nn * sizeof(int));
 	settle(net);
 	compute_paths(net);
-	bool changed = paths_differ(net, old_dist, old_pred);
+	bool changed = paths_differ(net, old_dist, old_pred) || reach_changed(net);
 	free(old_dist);
 	free(old_pred);
 	update_flows(net);
 	if (net->bus) {
-		dcs_bus_publish(net->bus, note);
+		if (note)
+			dcs_bus_publish(net->bus, note);
 		if (changed) {
 			struct dcs_note pc = {.kind = DCS_NOTE_PATHS_CHANGED, .index = -1};
 			dcs_bus_publish(net->bus, &pc);
@@ -617,9 +1260,20 @@ static void after_change(struct dcs_net *net, const struct dcs_note *note)
 	}
 }
 
+static struct dcs_note link_note(const struct dcs_net *net, int link)
+{
+	const struct link_state *s = &net->ls[link];
+	struct dcs_note n = {.kind = DCS_NOTE_LINK_STATE,
+			     .index = link,
+			     .up = !s->cut && s->paths_up > 0,
+			     .degraded = s->degraded,
+			     .converging = s->converging};
+	return n;
+}
+
 bool dcs_net_link_up(const struct dcs_net *net, int link)
 {
-	return net->ls[link].up;
+	return !net->ls[link].cut && net->ls[link].paths_up > 0;
 }
 
 bool dcs_net_link_degraded(const struct dcs_net *net, int link)
@@ -627,16 +1281,140 @@ bool dcs_net_link_degraded(const struct dcs_net *net, int link)
 	return net->ls[link].degraded;
 }
 
+bool dcs_net_link_converging(const struct dcs_net *net, int link)
+{
+	return net->ls[link].converging;
+}
+
+bool dcs_net_link_carries(const struct dcs_net *net, int link)
+{
+	return carries(&net->ls[link]);
+}
+
+const char *dcs_net_link_state_name(const struct dcs_net *net, int link)
+{
+	const struct link_state *s = &net->ls[link];
+	if (s->converging)
+		return "converging";
+	if (!dcs_net_link_up(net, link))
+		return "down";
+	return s->degraded ? "degraded" : "up";
+}
+
+int dcs_net_link_paths_up(const struct dcs_net *net, int link)
+{
+	return net->ls[link].paths_up;
+}
+
+/* The end of a convergence: the cut is detected and routing has moved
+ * (routing drops a link that is cut), or protection has switched. */
+static void conv_event(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k;
+	struct dcs_net *net = ctx;
+	int link;
+	memcpy(&link, payload, sizeof(link));
+	struct link_state *s = &net->ls[link];
+	s->conv_ev = 0;
+	snapshot_reach(net);
+	settle(net);
+	s->converging = false;
+	bool down = s->cut || s->paths_up == 0;
+	if (down)
+		s->routed = false;
+	struct dcs_note n = link_note(net, link);
+	after_change(net, &n);
+}
+
+static void converge(struct dcs_net *net, int link, double secs)
+{
+	struct link_state *s = &net->ls[link];
+	if (s->conv_ev)
+		dcs_cancel(net->k, s->conv_ev);
+	s->converging = true;
+	s->conv_ev =
+	    dcs_schedule_in(net->k, dcs_time_from_s(secs), conv_event, net, &link, sizeof(link));
+}
+
+static void stop_converging(struct dcs_net *net, int link)
+{
+	struct link_state *s = &net->ls[link];
+	if (s->conv_ev)
+		dcs_cancel(net->k, s->conv_ev);
+	s->conv_ev = 0;
+	s->converging = false;
+}
+
+/* Every path is gone: carries nothing until detection, then routing drops it. */
+static void all_paths_cut(struct dcs_net *net, int link)
+{
+	struct link_state *s = &net->ls[link];
+	if (s->routed)
+		converge(net, link, dcs_net_cut_outage_s(net, link, false));
+	else
+		stop_converging(net, link);
+}
+
 void dcs_net_set_link_up(struct dcs_net *net, int link, bool up)
 {
-	if (net->ls[link].up == up)
+	struct link_state *s = &net->ls[link];
+	int total =
+	    net->scn->links[link].underlay_paths > 0 ? net->scn->links[link].underlay_paths : 1;
+	if (!up && s->cut)
 		return;
+	if (up && !s->cut && s->paths_up == total && !s->converging)
+		return;
+	snapshot_reach(net);
 	settle(net);
-	net->ls[link].up = up;
-	struct dcs_note n = {.kind = DCS_NOTE_LINK_STATE,
-			     .index = link,
-			     .up = up,
-			     .degraded = net->ls[link].degraded};
+	if (up) {
+		s->cut = false;
+		s->paths_up = total;
+		s->routed = true;
+		stop_converging(net, link);
+	} else {
+		bool was_down = s->paths_up == 0;
+		s->cut = true;
+		if (!was_down)
+			all_paths_cut(net, link);
+	}
+	struct dcs_note n = link_note(net, link);
+	after_change(net, &n);
+}
+
+void dcs_net_path_down(struct dcs_net *net, int link)
+{
+	struct link_state *s = &net->ls[link];
+	if (s->paths_up == 0)
+		return;
+	snapshot_reach(net);
+	settle(net);
+	s->paths_up--;
+	if (!s->cut) {
+		if (s->paths_up == 0)
+			all_paths_cut(net, link);
+		else
+			converge(net, link, dcs_net_cut_outage_s(net, link, true));
+	}
+	struct dcs_note n = link_note(net, link);
+	after_change(net, &n);
+}
+
+void dcs_net_path_up(struct dcs_net *net, int link)
+{
+	struct link_state *s = &net->ls[link];
+	int total =
+	    net->scn->links[link].underlay_paths > 0 ? net->scn->links[link].underlay_paths : 1;
+	if (s->paths_up >= total)
+		return;
+	snapshot_reach(net);
+	settle(net);
+	s->paths_up++;
+	if (s->paths_up == 1 && !s->cut) {
+		/* The link is back. */
+		s->routed = true;
+		stop_converging(net, link);
+	}
+	struct dcs_note n = link_note(net, link);
 	after_change(net, &n);
 }
 
@@ -644,6 +1422,7 @@ void dcs_net_link_degrade(struct dcs_net *net, int link, double bandwidth_gbps, 
 			  double added_latency_ms)
 {
 	struct link_state *s = &net->ls[link];
+	snapshot_reach(net);
 	settle(net);
 	if (!isnan(bandwidth_gbps))
 		s->bandwidth_gbps = bandwidth_gbps;
@@ -653,22 +1432,21 @@ void dcs_net_link_degrade(struct dcs_net *net, int link, double bandwidth_gbps, 
 		s->extra_ms = added_latency_ms;
 	s->degraded = true;
 	link_refresh(net, link);
-	struct dcs_note n = {
-	    .kind = DCS_NOTE_LINK_STATE, .index = link, .up = s->up, .degraded = true};
+	struct dcs_note n = link_note(net, link);
 	after_change(net, &n);
 }
 
 void dcs_net_link_restore(struct dcs_net *net, int link)
 {
 	struct link_state *s = &net->ls[link];
+	snapshot_reach(net);
 	settle(net);
 	s->bandwidth_gbps = net->scn->links[link].bandwidth_gbps;
 	s->loss = net->scn->links[link].loss;
 	s->extra_ms = 0;
 	s->degraded = false;
 	link_refresh(net, link);
-	struct dcs_note n = {
-	    .kind = DCS_NOTE_LINK_STATE, .index = link, .up = s->up, .degraded = false};
+	struct dcs_note n = link_note(net, link);
 	after_change(net, &n);
 }
 
@@ -681,6 +1459,7 @@ void dcs_net_set_site_up(struct dcs_net *net, int site, bool up)
 {
 	if (net->site_up[site] == up)
 		return;
+	snapshot_reach(net);
 	settle(net);
 	net->site_up[site] = up;
 	struct dcs_note n = {.kind = DCS_NOTE_SITE_STATE, .index = site, .up = up};
@@ -707,28 +1486,63 @@ double dcs_net_link_bandwidth_gbps(const struct dcs_net *net, int link)
 	return net->ls[link].bandwidth_gbps;
 }
 
+/* ---- path queries ---- */
+
 bool dcs_net_reachable(const struct dcs_net *net, int a, int b)
 {
-	return net->dist[(size_t)a * net->n_sites + b] != DCS_TIME_NEVER;
+	return walk_carries(net, a, b, 0, false);
 }
 
-dcs_time_t dcs_net_one_way(const struct dcs_net *net, int a, int b)
+dcs_time_t dcs_net_one_way_base(const struct dcs_net *net, int a, int b)
 {
 	return net->dist[(size_t)a * net->n_sites + b];
 }
 
-dcs_time_t dcs_net_rtt(const struct dcs_net *net, int a, int b)
+/* There and back with one-way figures `one` (NEVER when either is). */
+static dcs_time_t round_trip(const struct dcs_net *net, int a, int b,
+			     dcs_time_t (*one)(const struct dcs_net *, int, int))
 {
-	dcs_time_t ab = dcs_net_one_way(net, a, b);
-	dcs_time_t ba = dcs_net_one_way(net, b, a);
+	dcs_time_t ab = one(net, a, b), ba = one(net, b, a);
 	if (ab == DCS_TIME_NEVER || ba == DCS_TIME_NEVER)
 		return DCS_TIME_NEVER;
 	return ab + ba;
 }
 
+dcs_time_t dcs_net_rtt_base(const struct dcs_net *net, int a, int b)
+{
+	return round_trip(net, a, b, dcs_net_one_way_base);
+}
+
+dcs_time_t dcs_net_one_way(const struct dcs_net *net, int a, int b)
+{
+	if (!dcs_net_reachable(net, a, b))
+		return DCS_TIME_NEVER;
+	return net->dist[(size_t)a * net->n_sites + b] +
+	       dcs_time_from_s(walk_queue_s(net, a, b, 0, false, false));
+}
+
+dcs_time_t dcs_net_rtt(const struct dcs_net *net, int a, int b)
+{
+	return round_trip(net, a, b, dcs_net_one_way);
+}
+
+dcs_time_t dcs_net_latency_now(const struct dcs_net *net, int a, int b, uint64_t key)
+{
+	if (!walk_carries(net, a, b, key, true))
+		return DCS_TIME_NEVER;
+	return net->dist[(size_t)a * net->n_sites + b] +
+	       dcs_time_from_s(walk_queue_s(net, a, b, key, true, true));
+}
+
 int dcs_net_path(const struct dcs_net *net, int a, int b, int *links, int *dirs, int max)
 {
-	return walk_path(net, a, b, links, dirs, max);
+	return walk(net, a, b, 0, false, links, dirs, max);
+}
+
+int dcs_net_path_key(const struct dcs_net *net, int a, int b, uint64_t key, int *links, int *dirs,
+		     int max)
+{
+	return walk(net, a, b, key, true, links, dirs, max);
 }
 
 double dcs_net_path_loss(const struct dcs_net *net, int a, int b)
@@ -740,7 +1554,7 @@ double dcs_net_path_loss(const struct dcs_net *net, int a, int b)
 	for (int v = b; v != a;) {
 		int l = net->pred[(size_t)a * n + v];
 		pass *= 1.0 - net->ls[l].loss;
-		v = net->scn->links[l].a == v ? net->scn->links[l].b : net->scn->links[l].a;
+		v = other_end(net, l, v);
 	}
 	return 1.0 - pass;
 }
@@ -755,7 +1569,7 @@ int dcs_net_path_bottleneck(const struct dcs_net *net, int a, int b, double *cap
 		int l = net->pred[(size_t)a * n + v];
 		if (best < 0 || net->ls[l].cap_Bps < net->ls[best].cap_Bps)
 			best = l;
-		v = net->scn->links[l].a == v ? net->scn->links[l].b : net->scn->links[l].a;
+		v = other_end(net, l, v);
 	}
 	if (best >= 0) {
 		const struct dcs_link_cfg *c = &net->scn->links[best];
@@ -827,7 +1641,7 @@ int dcs_net_path_mss(const struct dcs_net *net, int a, int b)
 		if (first || m < mss)
 			mss = m;
 		first = false;
-		v = net->scn->links[l].a == v ? net->scn->links[l].b : net->scn->links[l].a;
+		v = other_end(net, l, v);
 	}
 	return mss;
 }
@@ -856,8 +1670,8 @@ bool dcs_net_path_transits(const struct dcs_net *net, int a, int b, int site)
 	return transit;
 }
 
-int dcs_net_path_avoiding(const struct dcs_net *net, int a, int b, int avoid, int *links,
-			  int *dirs, int max, dcs_time_t *one_way)
+int dcs_net_path_avoiding(const struct dcs_net *net, int a, int b, int avoid, int *links, int *dirs,
+			  int max, dcs_time_t *one_way)
 {
 	int n = net->n_sites;
 	dcs_time_t *d = dcs_xcalloc((size_t)n, sizeof(*d), "searching a path");
@@ -882,7 +1696,7 @@ int dcs_net_path_avoiding(const struct dcs_net *net, int a, int b, int avoid, in
 		done[u] = true;
 		for (int l = 0; l < net->n_links; l++) {
 			const struct dcs_link_cfg *c = &net->scn->links[l];
-			if (!dcs_net_link_up(net, l) || (c->a != u && c->b != u))
+			if (!dcs_net_link_carries(net, l) || (c->a != u && c->b != u))
 				continue;
 			int v = far_end(net, l, u);
 			dcs_time_t nd = d[u] + dcs_net_link_one_way(net, l);
@@ -902,7 +1716,8 @@ int dcs_net_path_avoiding(const struct dcs_net *net, int a, int b, int avoid, in
 			if (links)
 				links[i] = pred[v];
 			if (dirs)
-				dirs[i] = net->scn->links[pred[v]].a == far_end(net, pred[v], v) ? 0 : 1;
+				dirs[i] =
+				    net->scn->links[pred[v]].a == far_end(net, pred[v], v) ? 0 : 1;
 		}
 	}
 	if (one_way)

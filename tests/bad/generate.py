@@ -216,6 +216,19 @@ case("id-control-char", "a site id with an escaped bell", '{"id": "wit", "name":
      "may not contain control characters (byte 0x07 at character 2)")
 case("sample-too-fine", "10^9 samples per link", '"output": {"sample_s": 1.0}',
      '"output": {"sample_s": 0.000001}', '{"sample_s": 0.000001}', "output", "at most 1e7")
+# The network carries time (SPEC 6.1).
+case("buffer-zero", "an egress buffer of no bytes", '"device_latency_us": 20}',
+     '"device_latency_us": 20, "buffer_kib": 0}', '0},\n    {"id": "wan-a"', "links[0].buffer_kib",
+     "0 is out of range: must be > 0")
+case("buffer-negative", "a negative egress buffer", '"device_latency_us": 20}',
+     '"device_latency_us": 20, "buffer_kib": -64}', '-64},\n    {"id": "wan-a"', "links[0].buffer_kib",
+     "-64 is out of range: must be > 0")
+case("path-down-one-path", "path_down on a link with one underlay path",
+     '"kind": "link_down", "link": "dci1"', '"kind": "path_down", "link": "dci1"', '"dci1", "for_s"',
+     "faults[0].link", "path_down cuts one underlay path, but link 'dci1' has only one")
+case("tcp-share-unknown", "an unknown TCP sharing rule", '"output": {"sample_s": 1.0}',
+     '"routing": {"tcp_share": "fair"},\n  "output": {"sample_s": 1.0}', '"fair"',
+     "routing.tcp_share", "unknown value 'fair'")
 # Malformed JSON.
 case("truncated", "the file ends in the middle", None, None, None, None,
      "not valid JSON here (the text ends too soon)",

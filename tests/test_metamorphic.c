@@ -510,9 +510,12 @@ static size_t bundled(char paths[][256], size_t max)
 	struct dirent *e;
 	while ((e = readdir(d)) && n < max) {
 		size_t len = strlen(e->d_name);
-		if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0 &&
-		    strcmp(e->d_name, "schema.json") != 0)
-			snprintf(paths[n++], 256, "scenarios/%s", e->d_name);
+		if (len > 5 && len < 240 && strcmp(e->d_name + len - 5, ".json") == 0 &&
+		    strcmp(e->d_name, "schema.json") != 0) {
+			memcpy(paths[n], "scenarios/", 10);
+			memcpy(paths[n] + 10, e->d_name, len + 1);
+			n++;
+		}
 	}
 	closedir(d);
 	qsort(paths, n, 256, (int (*)(const void *, const void *))strcmp);

@@ -24,9 +24,10 @@
  * arbitration delay (corosync consensus); components are the connected sets
  * of nodes over pairs not (effectively) dead, so a crashed node still counts
  * for its peers until they detect it.  Quorum: majority (> n/2 votes), witness
- * (one extra vote at witness_site for the component that reaches it: the one
- * that held it keeps it, else the largest, ties to the lowest node index, as
- * corosync-qnetd's ffsplit), none (every component is quorate); majority with
+ * (one extra vote at witness_site for a component of at least half the
+ * nodes that reaches it: the largest, on a tie the one that held it, else
+ * the lowest node index, as corosync-qnetd's ffsplit with its
+ * keep-active-partition tie-breaker), none (every component is quorate); majority with
  * two nodes and two_node: both halves are quorate, the fence race is won by
  * the half running the service (or else the lowest node), so only it acts.
  *
@@ -771,19 +772,22 @@ static void decide_quorum(struct cluster *c)
 			c->quorate[k] = comp_has_up(c, k);
 		break;
 	case DCS_QUORUM_WITNESS: {
-		int holder = -1;
+		/* corosync-qnetd ffsplit: the vote goes to the largest
+		 * partition of at least half the nodes that reaches the
+		 * witness; on a tie to the one that held it (keep active
+		 * partition), else to the lowest node.  A smaller partition
+		 * that held it loses it: with an odd number of nodes the
+		 * majority side takes over. */
 		int h = c->witness_holder;
-		if (h >= 0 && c->reach_w[c->nodes[h].comp] && comp_has_up(c, c->nodes[h].comp))
-			holder = c->nodes[h].comp;
-		for (int k = 0; k < n && holder < 0; k++)
-			if (c->reach_w[k] && comp_has_up(c, k)) {
-				int best = k;
-				for (int q = k + 1; q < n; q++)
-					if (c->reach_w[q] && comp_has_up(c, q) &&
-					    c->size[q] > c->size[best])
-						best = q;
-				holder = best;
-			}
+		int prev = h >= 0 ? c->nodes[h].comp : -1;
+		int holder = -1;
+		for (int k = 0; k < n; k++) {
+			if (!c->reach_w[k] || !comp_has_up(c, k) || 2 * c->size[k] < n)
+				continue;
+			if (holder < 0 || c->size[k] > c->size[holder] ||
+			    (c->size[k] == c->size[holder] && k == prev))
+				holder = k;
+		}
 		c->witness_holder = holder;
 		for (int k = 0; k < n; k++)
 			c->quorate[k] =

@@ -60,6 +60,7 @@ struct svc {
 	int gw;
 	dcs_handle_t vrrp_ev;
 	bool *rhi_up;            /* per site: its host route reaches the clients */
+	dcs_time_t *rhi_since;   /* per site: since when it has reached them */
 	dcs_handle_t *rhi_ev;    /* per site: a pending injection or withdrawal */
 	struct dns_change *hist; /* record changes; hist[0] holds since the start */
 	size_t nhist, cap;
@@ -186,8 +187,12 @@ static const char *down_reason(const struct svc *S, int v)
 
 /* The RHI route group g follows: the nearest site whose host route reaches
  * the clients (BGP prefers the closest exit when both sites advertise the
- * same /32); -1 when none does (a withdrawal before the new site's
- * injection: the clients have no route, the service is unreachable). */
+ * same /32); between equally near sites the route heard first, as BGP's
+ * best-path selection keeps the oldest of equal external paths (RFC 5004;
+ * Cisco's "prefer the oldest external path" step), so the choice does not
+ * depend on the order the sites are listed in; -1 when none does (a
+ * withdrawal before the new site's injection: the clients have no route,
+ * the service is unreachable). */
 static int rhi_ingress(const struct svc *S, const struct group *g)
 {
 	int best = -1;
@@ -197,7 +202,8 @@ static int rhi_ingress(const struct svc *S, const struct group *g)
 			continue;
 		dcs_time_t d = dcs_net_one_way(S->L->w->net, g->site, x);
 		if (best < 0 ||
-		    (d != DCS_TIME_NEVER && (best_ow == DCS_TIME_NEVER || d < best_ow))) {
+		    (d != DCS_TIME_NEVER && (best_ow == DCS_TIME_NEVER || d < best_ow)) ||
+		    (d == best_ow && S->rhi_since[x] < S->rhi_since[best])) {
 			best = x;
 			best_ow = d;
 		}
@@ -618,6 +624,7 @@ static void rhi_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	S->rhi_ev[r.site] = 0;
 	advance(S);
 	S->rhi_up[r.site] = r.up;
+	S->rhi_since[r.site] = dcs_now(k);
 	dcs_event(S->L->w->res, dcs_now(k), "ingress", S->cfg->id,
 		  r.up ? "RHI host route from %s reaches the clients (probe up, then BGP)"
 		       : "RHI host route from %s withdrawn (probe down, then BGP)",
@@ -932,6 +939,7 @@ static void l3_destroy(void *state)
 		free(S->hist);
 		free(S->rhi_up);
 		free(S->rhi_ev);
+		free(S->rhi_since);
 		if (S->h_w)
 			gsl_histogram_free(S->h_w);
 		if (S->h_wx)
@@ -982,7 +990,8 @@ static int svc_init(struct dcs_l3 *L, struct svc *S, const struct dcs_service_cf
 	S->rc_s = dcs_l3_routing_convergence_s(cfg);
 	S->rhi_up = calloc((size_t)L->n_sites, sizeof(bool));
 	S->rhi_ev = calloc((size_t)L->n_sites, sizeof(dcs_handle_t));
-	if (!S->rhi_up || !S->rhi_ev)
+	S->rhi_since = calloc((size_t)L->n_sites, sizeof(dcs_time_t));
+	if (!S->rhi_up || !S->rhi_ev || !S->rhi_since)
 		return -1;
 	S->rhi_up[S->home] = true;
 	S->req_bytes = cfg->request_kib * 1024;

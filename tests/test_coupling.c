@@ -171,8 +171,8 @@ static void test_pause_holds(void **state)
 	assert_true(T > 0.3 && T < 1);
 	double p = 1 - exp(-T * iops / N), mean = N * p, sd = sqrt(N * p * (1 - p));
 	double held = summary(&r, "migration_held_ios", "v");
-	dcs_validate("I/O held by a stop-and-copy", "N (1 - exp(-T iops / N)), 4 sd", mean, held, 0,
-		     4 * sd, "count");
+	dcs_validate_self("I/O held by a stop-and-copy", "N (1 - exp(-T iops / N)), 4 sd", mean,
+			  held, 0, 4 * sd, "count");
 	/* The same I/Os as the storage side counts, waiting at most T. */
 	assert_true(summary(&r, "storage_workload_held_ios", "v") == held);
 	assert_true(summary(&r, "storage_workload_held_max_ms", "v") <= T * 1e3 + 1e-6);
@@ -183,11 +183,12 @@ static void test_pause_holds(void **state)
 		for (int op = 0; op < 2; op++)
 			disrupted += dcs_storage_latency(st, site, op, true)->n;
 	assert_true(disrupted == (uint64_t)held);
-	dcs_validate("requests held by a stop-and-copy", "rps x downtime", rps * T,
-		     summary(&r, "service_held_requests", "s"), 1e-9, 0, "count");
+	dcs_validate_self("requests held by a stop-and-copy", "rps x downtime", rps * T,
+			  summary(&r, "service_held_requests", "s"), 1e-9, 0, "count");
 	/* The service was down exactly while its VM was stopped. */
-	dcs_validate("service downtime = the migration's downtime", "migrations.csv downtime_ms", T,
-		     summary(&r, "service_downtime_s", "s"), 1e-9, 0, "s");
+	dcs_validate_self("service downtime = the migration's downtime",
+			  "migrations.csv downtime_ms", T, summary(&r, "service_downtime_s", "s"),
+			  1e-9, 0, "s");
 	/* migrations.csv says it too. */
 	const struct dcs_table *m = table(&r, "migrations.csv");
 	assert_true(strtod(dcs_table_cell(m, 0, (size_t)column(m, "held_ios")), NULL) == held);
@@ -231,8 +232,8 @@ static void test_stun_slows_io(void **state)
 	assert_true(dcs_world_vm_running(r.w, 0));
 	double rate = (double)(b.completed - a.completed) / 10;
 	double R = b.mean_s[DCS_OP_READ], Z = N / iops;
-	dcs_validate("I/O rate under stun", "N / (R + Z / f), f = the dirty-rate factor",
-		     N / (R + Z / f), rate, 0.03, 0, "IOPS");
+	dcs_validate_self("I/O rate under stun", "N / (R + Z / f), f = the dirty-rate factor",
+			  N / (R + Z / f), rate, 0.03, 0, "IOPS");
 	run_close(&r);
 }
 
@@ -265,9 +266,10 @@ static void test_postcopy_loss(void **state)
 	assert_false(dcs_world_vm_running(r.w, 0));
 	double pause = summary(&r, "migration_downtime_ms", "v") / 1e3;
 	assert_true(pause > 0 && pause < 1);
-	dcs_validate("service down from a post-copy loss to the end, plus the switch",
-		     "events.csv postcopy_lost; migrations.csv downtime_ms", 60 - t_lost + pause,
-		     summary(&r, "service_downtime_s", "s"), 0, 1e-6, "s");
+	dcs_validate_self("service down from a post-copy loss to the end, plus the switch",
+			  "events.csv postcopy_lost; migrations.csv downtime_ms",
+			  60 - t_lost + pause, summary(&r, "service_downtime_s", "s"), 0, 1e-6,
+			  "s");
 	run_close(&r);
 }
 
@@ -317,8 +319,9 @@ static void test_availability_site_outage(void **state)
 	double down = down_from_events(&r, "s", 100);
 	dcs_validate("service downtime = its site's outages", "faults: 30 s + 20 s", 50, down, 0,
 		     1e-9, "s");
-	dcs_validate("availability from the event log", "1 - sum(down) / duration", 1 - down / 100,
-		     summary(&r, "service_availability", "s"), 0, 1e-9, "ratio");
+	dcs_validate_self("availability from the event log", "1 - sum(down) / duration",
+			  1 - down / 100, summary(&r, "service_availability", "s"), 0, 1e-9,
+			  "ratio");
 	assert_true(summary(&r, "service_outages", "s") == 2);
 	assert_true(event_row(&r, "service_down", "its site is down") >= 0);
 	/* paths.csv says down, not unreachable, while the server side is down. */
@@ -354,9 +357,9 @@ static void test_cluster_service(void **state)
 	 * cluster stopping n1), whatever the cluster thinks. */
 	assert_true(event_row(&r, "sides_disagree", "runs its service at dc2") >= 0);
 	double down = down_from_events(&r, "orders", r.scn->duration_s);
-	dcs_validate("availability of a cluster-run service from the event log",
-		     "1 - sum(down) / duration", 1 - down / r.scn->duration_s,
-		     summary(&r, "service_availability", "orders"), 0, 1e-9, "ratio");
+	dcs_validate_self("availability of a cluster-run service from the event log",
+			  "1 - sum(down) / duration", 1 - down / r.scn->duration_s,
+			  summary(&r, "service_availability", "orders"), 0, 1e-9, "ratio");
 	/* The service ran at dc2 after the failover (paths.csv serving_site). */
 	const struct dcs_table *p = table(&r, "paths.csv");
 	long ct = column(p, "time_s"), cv = column(p, "serving_site"), cs = column(p, "state");

@@ -30,17 +30,24 @@ static inline void run_take(struct run *r, struct harness h)
 static inline void run_open(struct run *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Formats a scenario written with single quotes into buf (8 KiB at most)
+ * with JSON's double quotes. */
+static inline void run_format(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, size, fmt, ap);
+	assert_true(n > 0 && (size_t)n < size);
+	for (char *p = buf; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+}
+
 static inline void run_open(struct run *r, const char *fmt, ...)
 {
 	char buf[8192];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	run_format(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	assert_true(n > 0 && (size_t)n < sizeof(buf));
-	for (char *p = buf; *p; p++)
-		if (*p == '\'')
-			*p = '"';
 	run_take(r, h_open(buf, H_SCENARIO_SEED));
 }
 

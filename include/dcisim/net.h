@@ -81,9 +81,21 @@
  *
  * Flows: a flow moves bytes (a finite count, or without end at a demanded
  * rate) from one site to another.  Rates change only when a flow starts,
- * stops or changes demand, or a link or site changes; completion events are
- * rescheduled then, so cost grows with such changes, not with bytes.  Rates
- * are goodput bytes per second.  Callbacks run inside kernel events; a
+ * stops or changes demand, or a link or site changes, so cost grows with
+ * such changes, not with bytes.  Rates are goodput bytes per second.
+ *
+ * Incremental solving.  Flows interact only through the link directions
+ * their paths and ACK paths cross; a change of one flow (start, stop,
+ * demand) solves only its component, the flows and directions reachable
+ * through that relation, and a change of routing or carrying solves them
+ * all.  Byte counts are kept lazily (sent = sent at t_set + rate x (now -
+ * t_set)), settled only for flows whose rate changes and when asked.  The
+ * pending completions are one binary heap ordered by (time, the order in
+ * which they were computed, as kernel events would be) with one kernel
+ * event at its head; a change re-keys only the flows whose rate changed.
+ * The result is the from-scratch solution: every component is solved from
+ * empty queues, so it depends on the state, not on the history
+ * (tests/test_queue.c compares them over random churn).  Callbacks run inside kernel events; a
  * callback may start and stop flows.  A flow that starts without a path
  * hears on_stall(true) from inside dcs_flow_start(), before its owner holds
  * the pointer: that callback must not stop the flow.

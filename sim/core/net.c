@@ -136,7 +136,8 @@ struct dcs_net {
 	dcs_handle_t done_ev;
 	struct dcs_flow *armed;
 	dcs_time_t armed_at;
-	size_t held; /* completions counted as pending events besides done_ev */
+	size_t held;         /* completions counted as pending events besides done_ev */
+	dcs_time_t links_at; /* the links' byte counts are settled to here */
 	/* Owners that still have to hear a stall or a resume. */
 	struct dcs_flow *nq_head, *nq_tail;
 	/* The component being solved: its flows (by start order) and link
@@ -543,15 +544,20 @@ static void settle_flow(struct dcs_net *net, struct dcs_flow *f)
 		f->by_limit[f->limit] += f->sent - before;
 }
 
-/* The same for a link direction's traffic integral. */
-static void settle_dir(struct dcs_net *net, int r)
+/* Brings every link direction's traffic integral to now.  Links are few, so
+ * they are all settled at every change and every question about bytes, as
+ * the flows once were: the sums are split at the same instants, whatever
+ * component changed. */
+static void settle_links(struct dcs_net *net)
 {
-	struct link_state *s = &net->ls[r / 2];
 	dcs_time_t now = dcs_now(net->k);
-	double dt = dcs_time_to_s(now - s->t_set[r % 2]);
-	s->t_set[r % 2] = now;
-	if (dt > 0)
-		s->bytes[r % 2] += s->rate_sum[r % 2] * dt;
+	double dt = dcs_time_to_s(now - net->links_at);
+	net->links_at = now;
+	if (dt <= 0)
+		return;
+	for (int l = 0; l < net->n_links; l++)
+		for (int d = 0; d < 2; d++)
+			net->ls[l].bytes[d] += net->ls[l].rate_sum[d] * dt;
 }
 
 /* ---- the completions: one heap, one kernel event ---- */
@@ -1305,6 +1311,7 @@ static void everything(struct dcs_net *net)
  * earlier changes.  Settles its flows and directions first. */
 static void solve(struct dcs_net *net)
 {
+	settle_links(net);
 	for (size_t i = 0; i < net->ncf; i++) {
 		struct dcs_flow *f = net->cf[i];
 		settle_flow(net, f);
@@ -1312,7 +1319,6 @@ static void solve(struct dcs_net *net)
 	}
 	for (size_t j = 0; j < net->ncd; j++) {
 		int r = net->cd[j];
-		settle_dir(net, r);
 		struct dirq *q = &net->ls[r / 2].q[r % 2];
 		/* From empty queues; keep the phase of a cycle that goes on. */
 		q->mean_s = q->hi_s = q->drop_s = q->shape = q->period_s = q->drops_pps = 0;
@@ -1577,6 +1583,7 @@ double dcs_flow_rate_Bps(const struct dcs_flow *f)
 
 double dcs_flow_sent(struct dcs_net *net, struct dcs_flow *f)
 {
+	settle_links(net);
 	settle_flow(net, f);
 	return f->sent;
 }
@@ -1615,6 +1622,7 @@ enum dcs_limit dcs_flow_main_limit(const struct dcs_flow *f)
 
 double dcs_flow_limit_bytes(struct dcs_net *net, struct dcs_flow *f, enum dcs_limit l)
 {
+	settle_links(net);
 	settle_flow(net, f);
 	return f->by_limit[l];
 }
@@ -1632,7 +1640,7 @@ size_t dcs_net_active_flows(const struct dcs_net *net)
 
 double dcs_net_link_bytes(struct dcs_net *net, int link, int dir)
 {
-	settle_dir(net, 2 * link + dir);
+	settle_links(net);
 	return net->ls[link].bytes[dir];
 }
 

@@ -1085,7 +1085,7 @@ static double queue_pass(struct dcs_net *net)
 					rate_own += f->rate;
 					rtt_own += (f->rate > 0 ? f->rate : 1) * other;
 				}
-				double m = dcs_net_path_mss(net, f->spec.src, f->spec.dst);
+				double m = f->path_mss;
 				if (m < mss)
 					mss = m;
 			}

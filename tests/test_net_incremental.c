@@ -18,7 +18,14 @@
  * are the network's (the flow's ECMP path for its key): the solver, not the
  * routing, is under test.
  *
- * Tolerances: rates and completion times to 1e-9 relative (every flow runs
+ * A second test covers what that reference cannot: RTT-weighted sharing
+ * with standing queues, window and loss caps and offered loads, on the same
+ * kind of random topologies and sequences.  After every change the rates,
+ * loaded RTTs and queues the incremental solver left must equal those of a
+ * solve of the whole network from empty queues (the network re-solves
+ * everything when a link's figures are set, here to what they already are).
+ *
+ * Tolerances: rates, RTTs, queues and completion times to 1e-9 relative (every flow runs
  * for at least 12 s, so that is at least 12 ns: the nanosecond rounding of
  * completions moves a time by a few ns at most).
  */
@@ -78,7 +85,8 @@ struct op {
 
 struct flow_def {
 	int src, dst, streams;
-	double bytes, demand;
+	double bytes, demand, window;
+	bool offered;
 };
 
 struct world {
@@ -95,7 +103,19 @@ struct world {
 	dcs_time_t done_at[MAX_FLOWS];
 	double demand[MAX_FLOWS];
 	int changes; /* rate checks made */
+	bool rich;   /* checked against a full re-solve, not the max-min reference */
 };
+
+static void check_rates(struct world *w);
+static void check_scratch(struct world *w);
+
+static void check(struct world *w)
+{
+	if (w->rich)
+		check_scratch(w);
+	else
+		check_rates(w);
+}
 
 /* ---- the reference: weighted max-min by progressive filling ---- */
 
@@ -204,7 +224,7 @@ static void on_done(void *ctx, struct dcs_flow *f)
 	w->f[i] = NULL;
 	w->done_at[i] = dcs_now(w->k);
 	/* The others already share what it left. */
-	check_rates(w);
+	check(w);
 }
 
 static void op_event(struct dcs_kernel *k, void *ctx, const void *payload)
@@ -222,6 +242,8 @@ static void op_event(struct dcs_kernel *k, void *ctx, const void *payload)
 					  .bytes = d->bytes,
 					  .demand_Bps = d->demand,
 					  .streams = d->streams,
+					  .window_bytes = d->window,
+					  .offered = d->offered,
 					  .key = (uint64_t)op->flow + 1,
 					  .label = "random",
 					  .on_done = on_done,
@@ -247,7 +269,7 @@ static void op_event(struct dcs_kernel *k, void *ctx, const void *payload)
 		dcs_net_link_degrade(w->net, op->link, op->val, NAN, NAN);
 		break;
 	}
-	check_rates(w);
+	check(w);
 }
 
 /* ---- the reference's fluid run of the same sequence ---- */
@@ -334,35 +356,48 @@ static int by_time(const void *a, const void *b)
 	return x->t < y->t ? -1 : x->t > y->t;
 }
 
+/* A random tree of 3 to 6 sites plus up to two extra links, 1 or 10 Gbps,
+ * in JSON.  `rich`: RTT-weighted sharing, distances up to 2,000 km, random
+ * loss and the default buffers; otherwise equal sharing, 1 to 20 km and
+ * deep buffers (the plain max-min case). */
+static void random_topology(struct world *w, char *json, size_t size, bool rich)
+{
+	w->n_sites = 3 + pick(MAX_SITES - 2);
+	int len = snprintf(json, size,
+			   "{\"dcisim\": 1, \"name\": \"random\", \"duration_s\": 100000,"
+			   " \"routing\": {\"tcp_share\": \"%s\"}, \"sites\": [",
+			   rich ? "rtt" : "equal");
+	for (int s = 0; s < w->n_sites; s++)
+		len += snprintf(json + len, size - (size_t)len, "%s{\"id\": \"s%d\"}",
+				s ? ", " : "", s);
+	len += snprintf(json + len, size - (size_t)len, "], \"links\": [");
+	int extra = pick(3);
+	for (int l = 0; l < w->n_sites - 1 + extra; l++) {
+		int a = l < w->n_sites - 1 ? l + 1 : pick(w->n_sites);
+		int b = l < w->n_sites - 1 ? pick(l + 1) : pick(w->n_sites);
+		if (a == b)
+			continue;
+		w->bw[w->n_links] = pick(2) ? 10 : 1;
+		char more[64] = " \"buffer_kib\": 50000";
+		if (rich)
+			snprintf(more, sizeof(more), " \"loss\": %g",
+				 pick(2) ? 0.0 : unif(1e-5, 1e-2));
+		len += snprintf(json + len, size - (size_t)len,
+				"%s{\"id\": \"l%d\", \"a\": \"s%d\", \"b\": \"s%d\","
+				" \"distance_km\": %.3f, \"bandwidth_gbps\": %g,%s}",
+				w->n_links ? ", " : "", w->n_links, a, b,
+				rich ? unif(1, 2000) : unif(1, 20), w->bw[w->n_links], more);
+		w->n_links++;
+	}
+	snprintf(json + len, size - (size_t)len, "]}");
+}
+
 static void one_case(uint64_t seed)
 {
 	rng_state = seed;
 	struct world w = {0};
-	w.n_sites = 3 + pick(MAX_SITES - 2);
 	char json[8192];
-	int len = snprintf(json, sizeof(json),
-			   "{\"dcisim\": 1, \"name\": \"random\", \"duration_s\": 100000,"
-			   " \"routing\": {\"tcp_share\": \"equal\"}, \"sites\": [");
-	for (int s = 0; s < w.n_sites; s++)
-		len += snprintf(json + len, sizeof(json) - (size_t)len, "%s{\"id\": \"s%d\"}",
-				s ? ", " : "", s);
-	len += snprintf(json + len, sizeof(json) - (size_t)len, "], \"links\": [");
-	int extra = pick(3);
-	for (int l = 0; l < w.n_sites - 1 + extra; l++) {
-		int a = l < w.n_sites - 1 ? l + 1 : pick(w.n_sites);
-		int b = l < w.n_sites - 1 ? pick(l + 1) : pick(w.n_sites);
-		if (a == b)
-			continue;
-		w.bw[w.n_links] = pick(2) ? 10 : 1;
-		len +=
-		    snprintf(json + len, sizeof(json) - (size_t)len,
-			     "%s{\"id\": \"l%d\", \"a\": \"s%d\", \"b\": \"s%d\","
-			     " \"distance_km\": %.3f, \"bandwidth_gbps\": %g,"
-			     " \"buffer_kib\": 50000}",
-			     w.n_links ? ", " : "", w.n_links, a, b, unif(1, 20), w.bw[w.n_links]);
-		w.n_links++;
-	}
-	snprintf(json + len, sizeof(json) - (size_t)len, "]}");
+	random_topology(&w, json, sizeof(json), false);
 	double bw0[MAX_LINKS];
 	memcpy(bw0, w.bw, sizeof(bw0));
 
@@ -447,10 +482,113 @@ static void test_random_sequences(void **state)
 		one_case(seed);
 }
 
+/* ---- the same state solved from scratch ---- */
+
+/* Every flow's rate and loaded RTT and every direction's queue, as the
+ * incremental solver left them, against a re-solve of the whole network
+ * from empty queues (a link "degraded" to its own figures: routing is found
+ * again and every component solved anew). */
+static void check_scratch(struct world *w)
+{
+	double rate[MAX_FLOWS], q[2 * MAX_LINKS];
+	dcs_time_t rtt[MAX_FLOWS];
+	for (int i = 0; i < w->n_flows; i++)
+		if (w->f[i]) {
+			rate[i] = dcs_flow_rate_Bps(w->f[i]);
+			rtt[i] = dcs_flow_rtt(w->net, w->f[i]);
+		}
+	for (int r = 0; r < 2 * w->n_links; r++)
+		q[r] = dcs_net_link_queue_s(w->net, r / 2, r % 2);
+	dcs_net_link_degrade(w->net, 0, NAN, NAN, NAN);
+	for (int i = 0; i < w->n_flows; i++) {
+		if (!w->f[i])
+			continue;
+		double b = dcs_flow_rate_Bps(w->f[i]);
+		if (fabs(rate[i] - b) > RTOL * fabs(b))
+			fail_msg("flow %d: rate %.17g incrementally, %.17g from scratch", i,
+				 rate[i], b);
+		dcs_time_t rb = dcs_flow_rtt(w->net, w->f[i]);
+		if (fabs((double)(rtt[i] - rb)) > RTOL * (double)rb)
+			fail_msg("flow %d: loaded RTT %lld ns incrementally, %lld from scratch", i,
+				 (long long)rtt[i], (long long)rb);
+	}
+	for (int r = 0; r < 2 * w->n_links; r++) {
+		double b = dcs_net_link_queue_s(w->net, r / 2, r % 2);
+		if (fabs(q[r] - b) > RTOL * b)
+			fail_msg("direction %d: queue %.17g s incrementally, %.17g from scratch", r,
+				 q[r], b);
+	}
+	w->changes++;
+}
+
+/* RTT-weighted sharing with standing queues, windows, losses and offered
+ * loads: after every change, what the incremental solver computed equals a
+ * solve of the whole network from scratch. */
+static void rich_case(uint64_t seed)
+{
+	rng_state = seed;
+	struct world w = {.rich = true};
+	char json[8192];
+	random_topology(&w, json, sizeof(json), true);
+	w.n_flows = MAX_FLOWS;
+	for (int i = 0; i < w.n_flows; i++) {
+		struct flow_def *d = &w.fd[i];
+		d->src = pick(w.n_sites);
+		d->dst = (d->src + 1 + pick(w.n_sites - 1)) % w.n_sites;
+		d->streams = 1 + pick(4);
+		d->offered = pick(5) == 0;
+		d->bytes = d->offered ? INFINITY : unif(1e9, 2e10);
+		d->demand = d->offered ? unif(1e6, 3e8) : pick(2) ? INFINITY : unif(2e7, 1.5e9);
+		d->window = d->offered || pick(2) ? 0 : unif(64e3, 4e6);
+		w.ops[w.n_ops++] =
+		    (struct op){.t = (dcs_time_t)unif(0, 60e9), .kind = OP_START, .flow = i};
+	}
+	while (w.n_ops < N_OPS) {
+		struct op o = {.t = (dcs_time_t)unif(1e9, 90e9), .flow = pick(w.n_flows)};
+		int k = pick(3);
+		o.kind = k == 0 ? OP_STOP : k == 1 ? OP_DEMAND : OP_DEGRADE;
+		o.link = pick(w.n_links);
+		o.val = o.kind == OP_DEMAND ? (pick(3) ? unif(2e7, 1.5e9) : INFINITY)
+					    : (double)(1 + pick(10));
+		w.ops[w.n_ops++] = o;
+	}
+	qsort(w.ops, (size_t)w.n_ops, sizeof(w.ops[0]), by_time);
+	int nerr = 0;
+	struct dcs_scenario *scn =
+	    dcs_scenario_load_text(json, strlen(json), "test", stderr, &nerr);
+	assert_non_null(scn);
+	assert_int_equal(nerr, 0);
+	w.k = dcs_kernel_create(1);
+	struct dcs_bus *bus = dcs_bus_create();
+	assert_non_null(w.k);
+	assert_non_null(bus);
+	w.net = dcs_net_create(w.k, bus, scn);
+	assert_non_null(w.net);
+	for (int o = 0; o < w.n_ops; o++)
+		dcs_schedule(w.k, w.ops[o].t, op_event, &w, &o, sizeof(o));
+	dcs_kernel_run(w.k, (dcs_time_t)200e9);
+	assert_true(w.changes >= w.n_flows);
+	for (int i = 0; i < w.n_flows; i++)
+		if (w.f[i])
+			dcs_flow_stop(w.net, w.f[i]);
+	dcs_net_destroy(w.net);
+	dcs_bus_destroy(bus);
+	dcs_kernel_destroy(w.k);
+	dcs_scenario_free(scn);
+}
+
+static void test_incremental_is_from_scratch(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 40; seed++)
+		rich_case(seed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_random_sequences),
+	    cmocka_unit_test(test_incremental_is_from_scratch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,7 +75,6 @@ struct dcs_flow {
 	struct dcs_flow_spec spec;
 	struct dcs_flow *prev, *next;
 	uint64_t serial; /* start order */
-	uint64_t epoch;  /* the routing its path was found in */
 	int nhops, nrev;
 	int *links, *dirs;         /* forward path */
 	int *rev_links, *rev_dirs; /* the path its ACKs take */
@@ -127,7 +126,7 @@ struct dcs_net {
 	struct dcs_flow *head, *tail;
 	size_t n_flows;
 	uint64_t serial;
-	uint64_t epoch; /* routing or carrying changed: paths are found again */
+	uint64_t epoch; /* one per solve of every component (update_all) */
 	/* The pending completions, a binary heap ordered by (done_at, done_seq),
 	 * and the one kernel event that waits for the first of them. */
 	struct dcs_flow **heap;
@@ -1184,7 +1183,6 @@ static void assign_path(struct dcs_net *net, struct dcs_flow *f)
 {
 	int n = net->n_sites, src = f->spec.src, dst = f->spec.dst;
 	touch_clear(net, f);
-	f->epoch = net->epoch;
 	f->nhops = walk(net, src, dst, f->spec.key, true, f->links, f->dirs, net->n_links);
 	f->nrev = 0;
 	f->stalled = f->nhops < 0 || !walk_carries(net, src, dst, f->spec.key, true);

@@ -97,6 +97,8 @@ struct world {
 	struct op ops[N_OPS];
 	int n_ops;
 	/* The run under test. */
+	struct dcs_scenario *scn;
+	struct dcs_bus *bus;
 	struct dcs_kernel *k;
 	struct dcs_net *net;
 	struct dcs_flow *f[MAX_FLOWS];
@@ -392,6 +394,57 @@ static void random_topology(struct world *w, char *json, size_t size, bool rich)
 	snprintf(json + len, size - (size_t)len, "]}");
 }
 
+/* MAX_FLOWS flows that each start once, and stops, demand changes and
+ * degradations in between, at random nanoseconds; then the network of the
+ * topology in `json` with every operation scheduled.  `rich` (w->rich)
+ * adds offered loads and windows. */
+static void random_sequence(struct world *w, const char *json)
+{
+	w->n_flows = MAX_FLOWS;
+	for (int i = 0; i < w->n_flows; i++) {
+		struct flow_def *d = &w->fd[i];
+		d->src = pick(w->n_sites);
+		d->dst = (d->src + 1 + pick(w->n_sites - 1)) % w->n_sites;
+		d->streams = 1 + pick(4);
+		d->offered = w->rich && pick(5) == 0;
+		d->bytes = d->offered ? INFINITY : w->rich ? unif(1e9, 2e10) : unif(1.5e10, 6e10);
+		d->demand = d->offered ? unif(1e6, 3e8) : pick(2) ? INFINITY : unif(2e7, 1.5e9);
+		d->window = !w->rich || d->offered || pick(2) ? 0 : unif(64e3, 4e6);
+		w->ops[w->n_ops++] =
+		    (struct op){.t = (dcs_time_t)unif(0, 60e9), .kind = OP_START, .flow = i};
+	}
+	while (w->n_ops < N_OPS) {
+		struct op o = {.t = (dcs_time_t)unif(1e9, 90e9), .flow = pick(w->n_flows)};
+		int k = pick(3);
+		o.kind = k == 0 ? OP_STOP : k == 1 ? OP_DEMAND : OP_DEGRADE;
+		o.link = pick(w->n_links);
+		o.val = o.kind == OP_DEMAND ? (pick(3) ? unif(2e7, 1.5e9) : INFINITY)
+					    : (double)(1 + pick(10));
+		w->ops[w->n_ops++] = o;
+	}
+	qsort(w->ops, (size_t)w->n_ops, sizeof(w->ops[0]), by_time);
+	int nerr = 0;
+	w->scn = dcs_scenario_load_text(json, strlen(json), "test", stderr, &nerr);
+	assert_non_null(w->scn);
+	assert_int_equal(nerr, 0);
+	w->k = dcs_kernel_create(1);
+	w->bus = dcs_bus_create();
+	assert_non_null(w->k);
+	assert_non_null(w->bus);
+	w->net = dcs_net_create(w->k, w->bus, w->scn);
+	assert_non_null(w->net);
+	for (int o = 0; o < w->n_ops; o++)
+		dcs_schedule(w->k, w->ops[o].t, op_event, w, &o, sizeof(o));
+}
+
+static void close_net(struct world *w)
+{
+	dcs_net_destroy(w->net);
+	dcs_bus_destroy(w->bus);
+	dcs_kernel_destroy(w->k);
+	dcs_scenario_free(w->scn);
+}
+
 static void one_case(uint64_t seed)
 {
 	rng_state = seed;
@@ -401,47 +454,10 @@ static void one_case(uint64_t seed)
 	double bw0[MAX_LINKS];
 	memcpy(bw0, w.bw, sizeof(bw0));
 
-	/* Flows: each starts once; stops, demand changes and degradations in
-	 * between, at random nanoseconds. */
-	w.n_flows = MAX_FLOWS;
-	for (int i = 0; i < w.n_flows; i++) {
-		struct flow_def *d = &w.fd[i];
-		d->src = pick(w.n_sites);
-		d->dst = (d->src + 1 + pick(w.n_sites - 1)) % w.n_sites;
-		d->streams = 1 + pick(4);
-		d->bytes = unif(1.5e10, 6e10);
-		d->demand = pick(2) ? INFINITY : unif(2e7, 1.5e9);
-		w.ops[w.n_ops++] =
-		    (struct op){.t = (dcs_time_t)unif(0, 60e9), .kind = OP_START, .flow = i};
-	}
-	while (w.n_ops < N_OPS) {
-		struct op o = {.t = (dcs_time_t)unif(1e9, 90e9), .flow = pick(w.n_flows)};
-		int k = pick(3);
-		o.kind = k == 0 ? OP_STOP : k == 1 ? OP_DEMAND : OP_DEGRADE;
-		o.link = pick(w.n_links);
-		o.val = o.kind == OP_DEMAND ? (pick(3) ? unif(2e7, 1.5e9) : INFINITY)
-					    : (double)(1 + pick(10));
-		w.ops[w.n_ops++] = o;
-	}
-	qsort(w.ops, (size_t)w.n_ops, sizeof(w.ops[0]), by_time);
-
-	int nerr = 0;
-	struct dcs_scenario *scn =
-	    dcs_scenario_load_text(json, strlen(json), "test", stderr, &nerr);
-	assert_non_null(scn);
-	assert_int_equal(nerr, 0);
-	w.k = dcs_kernel_create(1);
-	struct dcs_bus *bus = dcs_bus_create();
-	assert_non_null(w.k);
-	assert_non_null(bus);
-	w.net = dcs_net_create(w.k, bus, scn);
-	assert_non_null(w.net);
-
+	random_sequence(&w, json);
 	struct ref_flow paths[MAX_FLOWS];
 	for (int i = 0; i < w.n_flows; i++)
 		ref_path(&w, i, &paths[i]);
-	for (int o = 0; o < w.n_ops; o++)
-		dcs_schedule(w.k, w.ops[o].t, op_event, &w, &o, sizeof(o));
 	for (int i = 0; i < w.n_flows; i++)
 		w.done_at[i] = -1;
 	dcs_kernel_run(w.k, DCS_TIME_NEVER - 1);
@@ -469,10 +485,7 @@ static void one_case(uint64_t seed)
 	assert_true(completed >= w.n_flows / 2);
 	assert_true(w.changes >= w.n_flows);
 	assert_int_equal(dcs_net_active_flows(w.net), 0);
-	dcs_net_destroy(w.net);
-	dcs_bus_destroy(bus);
-	dcs_kernel_destroy(w.k);
-	dcs_scenario_free(scn);
+	close_net(&w);
 }
 
 static void test_random_sequences(void **state)
@@ -530,51 +543,13 @@ static void rich_case(uint64_t seed)
 	struct world w = {.rich = true};
 	char json[8192];
 	random_topology(&w, json, sizeof(json), true);
-	w.n_flows = MAX_FLOWS;
-	for (int i = 0; i < w.n_flows; i++) {
-		struct flow_def *d = &w.fd[i];
-		d->src = pick(w.n_sites);
-		d->dst = (d->src + 1 + pick(w.n_sites - 1)) % w.n_sites;
-		d->streams = 1 + pick(4);
-		d->offered = pick(5) == 0;
-		d->bytes = d->offered ? INFINITY : unif(1e9, 2e10);
-		d->demand = d->offered ? unif(1e6, 3e8) : pick(2) ? INFINITY : unif(2e7, 1.5e9);
-		d->window = d->offered || pick(2) ? 0 : unif(64e3, 4e6);
-		w.ops[w.n_ops++] =
-		    (struct op){.t = (dcs_time_t)unif(0, 60e9), .kind = OP_START, .flow = i};
-	}
-	while (w.n_ops < N_OPS) {
-		struct op o = {.t = (dcs_time_t)unif(1e9, 90e9), .flow = pick(w.n_flows)};
-		int k = pick(3);
-		o.kind = k == 0 ? OP_STOP : k == 1 ? OP_DEMAND : OP_DEGRADE;
-		o.link = pick(w.n_links);
-		o.val = o.kind == OP_DEMAND ? (pick(3) ? unif(2e7, 1.5e9) : INFINITY)
-					    : (double)(1 + pick(10));
-		w.ops[w.n_ops++] = o;
-	}
-	qsort(w.ops, (size_t)w.n_ops, sizeof(w.ops[0]), by_time);
-	int nerr = 0;
-	struct dcs_scenario *scn =
-	    dcs_scenario_load_text(json, strlen(json), "test", stderr, &nerr);
-	assert_non_null(scn);
-	assert_int_equal(nerr, 0);
-	w.k = dcs_kernel_create(1);
-	struct dcs_bus *bus = dcs_bus_create();
-	assert_non_null(w.k);
-	assert_non_null(bus);
-	w.net = dcs_net_create(w.k, bus, scn);
-	assert_non_null(w.net);
-	for (int o = 0; o < w.n_ops; o++)
-		dcs_schedule(w.k, w.ops[o].t, op_event, &w, &o, sizeof(o));
+	random_sequence(&w, json);
 	dcs_kernel_run(w.k, (dcs_time_t)200e9);
 	assert_true(w.changes >= w.n_flows);
 	for (int i = 0; i < w.n_flows; i++)
 		if (w.f[i])
 			dcs_flow_stop(w.net, w.f[i]);
-	dcs_net_destroy(w.net);
-	dcs_bus_destroy(bus);
-	dcs_kernel_destroy(w.k);
-	dcs_scenario_free(scn);
+	close_net(&w);
 }
 
 static void test_incremental_is_from_scratch(void **state)

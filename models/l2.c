@@ -56,7 +56,7 @@ struct l2_vm {
 	int regressions;
 	int n_moves;
 	bool warned_l3;
-	gsl_rng *rng;
+	gsl_rng *rng; /* "l2/mac/<vm>", made when a lossy flood first needs it */
 };
 
 struct l2_link {
@@ -376,6 +376,20 @@ static void originate_event(struct dcs_kernel *k, void *ctx, const void *payload
 	}
 }
 
+/* The VM's stream for losses of its announcements, created on first use:
+ * most VMs never cross a lossy flood-and-learn path, and a stream per VM of
+ * a large evacuation would cost memory for nothing. */
+static gsl_rng *mac_rng(struct dcs_l2 *L, int vm)
+{
+	struct l2_vm *v = &L->vms[vm];
+	if (!v->rng) {
+		char name[160];
+		snprintf(name, sizeof(name), "l2/mac/%s", L->w->scn->vms[vm].id);
+		v->rng = dcs_rng(L->w->k, name);
+	}
+	return v->rng;
+}
+
 /* Announcement round r.round: a broadcast that flood-and-learn sites learn
  * from, each copy lost with its path's loss. */
 static void announce_event(struct dcs_kernel *k, void *ctx, const void *payload)
@@ -393,7 +407,7 @@ static void announce_event(struct dcs_kernel *k, void *ctx, const void *payload)
 		struct path_info pi = path_info(L, v->loc, s);
 		if (pi.cls != PATH_FLOOD)
 			continue;
-		if (gsl_rng_uniform(v->rng) < pi.loss)
+		if (pi.loss > 0 && gsl_rng_uniform(mac_rng(L, r.vm)) < pi.loss)
 			continue;
 		e->sched_move = r.move_id;
 		schedule_arrival(L, r.vm, s, pi.one_way, RULE_LAST);
@@ -650,11 +664,6 @@ static int l2_create(struct dcs_world *w, void **state)
 		for (size_t i = 0; i < scn->n_services; i++)
 			if (scn->services[i].vm == vm)
 				v->first_frame = 0;
-		char name[160];
-		snprintf(name, sizeof(name), "l2/mac/%s", scn->vms[vm].id);
-		v->rng = dcs_rng(w->k, name);
-		if (!v->rng)
-			goto fail;
 		/* Before any move every site knows where the VM is. */
 		for (int s = 0; s < L->n_sites; s++) {
 			struct mac_entry *e = entry(L, vm, s);

@@ -203,7 +203,7 @@ struct plan {
 	int running, max_concurrent;
 	bool warned_rtt, warned_bw, warned_noprog;
 	dcs_time_t last_end;
-	size_t n_started;
+	size_t n_started, cap_migs;
 	struct mig **migs; /* in start order */
 };
 
@@ -214,6 +214,7 @@ struct mstate {
 	size_t n_plans;
 	bool *busy;       /* VM is migrating */
 	int *n_moves;     /* migrations started per VM */
+	int *in_flight;   /* migrations not done, per (from, to) site pair */
 	struct mig **all; /* every migration, in start order */
 	size_t n_all, cap_all;
 	struct dcs_table *mig_tab, *round_tab;
@@ -404,6 +405,7 @@ static void finish(struct mig *m, enum outcome o)
 		dcs_cancel(k, m->switch_ev);
 	m->stall_ev = m->switch_ev = 0;
 	m->phase = PH_DONE;
+	S->in_flight[m->from * (int)w->scn->n_sites + m->to]--;
 	m->outcome = o;
 	m->end = dcs_now(k);
 	dcs_world_set_vm_speed(w, m->vm, 1.0); /* stun and throttling end with the migration */
@@ -913,12 +915,7 @@ static void admission_checks(struct mstate *S, struct mig *m)
 			 E->label);
 	}
 	/* Migrations in flight on the same site pair, this one included. */
-	int n = 0;
-	for (size_t i = 0; i < S->n_all; i++) {
-		const struct mig *o = S->all[i];
-		if (o->phase != PH_DONE && o->from == m->from && o->to == m->to)
-			n++;
-	}
+	int n = S->in_flight[m->from * (int)w->scn->n_sites + m->to];
 	double line, freeg;
 	path_bandwidth(w, m->from, m->to, &line, &freeg);
 	double per_mbps = freeg * 1e3 / n;
@@ -965,7 +962,17 @@ static void start_migration(struct mstate *S, struct plan *p, int vm)
 		S->all = a;
 	}
 	S->all[S->n_all++] = m;
+	if (p->n_started == p->cap_migs) {
+		p->cap_migs = p->cap_migs ? 2 * p->cap_migs : 16;
+		struct mig **a = realloc(p->migs, p->cap_migs * sizeof(*a));
+		if (!a) {
+			fprintf(stderr, "dcisim: out of memory in the migration model\n");
+			exit(3);
+		}
+		p->migs = a;
+	}
 	p->migs[p->n_started++] = m;
+	S->in_flight[m->from * (int)w->scn->n_sites + m->to]++;
 	S->busy[vm] = true;
 	p->running++;
 	dcs_event(w->res, m->start, "migration_start", m->label,
@@ -994,26 +1001,35 @@ static void launch_more(struct mstate *S, struct plan *p)
 	}
 }
 
-/* Evacuation order: by memory, ties by position in the file (a stable
- * insertion sort; queues are at most a few thousand VMs). */
+/* Evacuation order: by memory, ties by position in the file.  The queue is
+ * built in file order, so sorting by (memory, position) is the stable sort;
+ * O(n log n) for evacuations of a hundred thousand VMs. */
+struct queued {
+	double mem_gib;
+	int vm;
+};
+
+static int by_mem_then_vm(const void *a, const void *b)
+{
+	const struct queued *x = a, *y = b;
+	if (x->mem_gib != y->mem_gib)
+		return x->mem_gib < y->mem_gib ? -1 : 1;
+	return (x->vm > y->vm) - (x->vm < y->vm);
+}
+
 static void sort_queue(const struct dcs_scenario *scn, int *q, size_t n, enum dcs_evac_order o)
 {
-	for (size_t i = 1; i < n; i++) {
-		int v = q[i];
-		size_t j = i;
-		while (j > 0) {
-			int u = q[j - 1];
-			double mu = scn->vms[u].memory_gib, mv = scn->vms[v].memory_gib;
-			bool after = o == DCS_ORDER_SMALLEST_FIRST  ? mu > mv
-				     : o == DCS_ORDER_LARGEST_FIRST ? mu < mv
-								    : false;
-			if (!after)
-				break;
-			q[j] = u;
-			j--;
-		}
-		q[j] = v;
+	if (o != DCS_ORDER_SMALLEST_FIRST && o != DCS_ORDER_LARGEST_FIRST)
+		return;
+	struct queued *e = xcalloc(n, sizeof(*e));
+	for (size_t i = 0; i < n; i++) {
+		double mem = scn->vms[q[i]].memory_gib;
+		e[i] = (struct queued){o == DCS_ORDER_LARGEST_FIRST ? -mem : mem, q[i]};
 	}
+	qsort(e, n, sizeof(*e), by_mem_then_vm);
+	for (size_t i = 0; i < n; i++)
+		q[i] = e[i].vm;
+	free(e);
 }
 
 static void plan_event(struct dcs_kernel *k, void *ctx, const void *payload)
@@ -1026,6 +1042,12 @@ static void plan_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	struct plan *p = &S->plans[idx];
 	const struct dcs_migration_cfg *c = p->cfg;
 	p->n_queue = 0;
+	free(p->queue);
+	size_t cap = 1;
+	if (c->vm < 0)
+		for (size_t i = 0; i < w->scn->n_vms; i++)
+			cap += dcs_world_vm_site(w, (int)i) == c->evacuate && !S->busy[i];
+	p->queue = xcalloc(cap, sizeof(int));
 	if (c->vm >= 0) {
 		p->queue[p->n_queue++] = c->vm;
 		p->max_concurrent = 1;
@@ -1199,12 +1221,11 @@ static int migration_create(struct dcs_world *w, void **state)
 	S->plans = xcalloc(S->n_plans, sizeof(*S->plans));
 	S->busy = xcalloc(scn->n_vms, sizeof(bool));
 	S->n_moves = xcalloc(scn->n_vms, sizeof(int));
+	S->in_flight = xcalloc(scn->n_sites * scn->n_sites, sizeof(int));
 	for (size_t i = 0; i < S->n_plans; i++) {
 		struct plan *p = &S->plans[i];
 		p->index = (int)i;
 		p->cfg = &scn->migrations[i];
-		p->queue = xcalloc(scn->n_vms, sizeof(int));
-		p->migs = xcalloc(scn->n_vms, sizeof(*p->migs));
 	}
 	*state = S;
 	return 0;
@@ -1346,6 +1367,7 @@ static void migration_destroy(void *state)
 	free(S->plans);
 	free(S->busy);
 	free(S->n_moves);
+	free(S->in_flight);
 	free(S);
 }
 

@@ -124,7 +124,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "storage.h"
@@ -1089,7 +1088,7 @@ static dcs_time_t draw_exp_ns(gsl_rng *r, double mean_ns)
 {
 	/* A tiny rate (iops 1e-12) draws gaps beyond any horizon, and beyond
 	 * int64: capped at 2^62 ns (146 years; horizons are at most 1e9 s). */
-	double ns = gsl_ran_exponential(r, mean_ns) + 0.5;
+	double ns = dcs_ran_exponential(r, mean_ns) + 0.5;
 	return ns < 0x1p62 ? (dcs_time_t)ns : (dcs_time_t)1 << 62;
 }
 

@@ -747,6 +747,89 @@ static void test_rng_streams(void **state)
 	dcs_kernel_destroy(k3);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* A stream per VM of a large evacuation: small (taus2, 24 bytes of state)
+ * and never two alike.  Seeded through gsl_rng_set's 32 bits, 100,000
+ * streams would hold an identical pair about as often as not (n^2 / 2^33);
+ * with the whole 88-bit state set, the first two draws of every stream
+ * differ from every other's. */
+static void test_rng_many_streams(void **state)
+{
+	(void)state;
+	enum { N = 100000 };
+	struct dcs_kernel *k = dcs_kernel_create(1);
+	uint64_t *first = malloc(N * sizeof(*first));
+	for (int i = 0; i < N; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "l2/mac/vm%06d", i);
+		gsl_rng *r = dcs_rng(k, name);
+		if (i == 0) {
+			assert_string_equal(gsl_rng_name(r), "taus2");
+			assert_int_equal(gsl_rng_size(r), 3 * sizeof(unsigned long));
+		}
+		first[i] = (uint64_t)gsl_rng_get(r) << 32 | gsl_rng_get(r);
+	}
+	qsort(first, N, sizeof(*first), cmp_u64);
+	for (int i = 1; i < N; i++)
+		assert_true(first[i] != first[i - 1]);
+	free(first);
+	/* Two names whose stream seeds agree in their low 32 bits (found by a
+	 * search over vm000000..vm399999): a 32-bit seeding would give them
+	 * the same stream. */
+	const char *a = "l2/mac/vm047005", *b = "l2/mac/vm161110";
+	assert_int_equal((uint32_t)dcs_stream_seed(1, a), (uint32_t)dcs_stream_seed(1, b));
+	unsigned long da[4], db[4];
+	draws(dcs_rng(k, a), da, 4);
+	draws(dcs_rng(k, b), db, 4);
+	assert_memory_not_equal(da, db, sizeof(da));
+	dcs_kernel_destroy(k);
+}
+
+/* dcs_ran_exponential against the exponential distribution's closed forms:
+ * mean, the tail P(X > 2 mean) = e^-2, and the Kolmogorov-Smirnov distance
+ * to F(x) = 1 - e^(-x / mean) (1% critical value 1.63 / sqrt(n)). */
+static void test_exponential_variates(void **state)
+{
+	(void)state;
+	enum { N = 1000000 };
+	const double mean = 2.0;
+	struct dcs_kernel *k = dcs_kernel_create(7);
+	gsl_rng *r = dcs_rng(k, "storage/array0");
+	double *x = malloc(N * sizeof(*x)), sum = 0;
+	size_t tail = 0;
+	for (int i = 0; i < N; i++) {
+		x[i] = dcs_ran_exponential(r, mean);
+		assert_true(x[i] >= 0 && isfinite(x[i]));
+		sum += x[i];
+		tail += x[i] > 2 * mean;
+	}
+	/* Four standard errors: mean / sqrt(n), sqrt(p (1 - p) / n). */
+	assert_true(fabs(sum / N - mean) < 4 * mean / sqrt(N));
+	double p = exp(-2.0);
+	assert_true(fabs((double)tail / N - p) < 4 * sqrt(p * (1 - p) / N));
+	qsort(x, N, sizeof(*x), cmp_double);
+	double d = 0;
+	for (int i = 0; i < N; i++) {
+		double f = 1 - exp(-x[i] / mean);
+		double lo = f - (double)i / N, hi = (double)(i + 1) / N - f;
+		d = fmax(d, fmax(lo, hi));
+	}
+	assert_true(d < 1.63 / sqrt(N));
+	free(x);
+	dcs_kernel_destroy(k);
+}
+
 /* Destroy with events queued, cancelled and streams open: ASan and
  * valgrind check that everything is released. */
 static void test_destroy_with_work_left(void **state)
@@ -840,6 +923,8 @@ int main(void)
 	    cmocka_unit_test(test_observer),
 	    cmocka_unit_test(test_past_aborts),
 	    cmocka_unit_test(test_rng_streams),
+	    cmocka_unit_test(test_rng_many_streams),
+	    cmocka_unit_test(test_exponential_variates),
 	    cmocka_unit_test(test_destroy_with_work_left),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

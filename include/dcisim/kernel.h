@@ -15,9 +15,10 @@
  *   event already ran or was cancelled is stale: cancel returns false and
  *   changes nothing.  Cancel is O(1).
  * - Scheduling in the past is a broken invariant and aborts with file:line.
- * - Random numbers come from named GSL streams (dcs_rng()), one per model
- *   entity, each seeded from the kernel seed and the entity name only, so
- *   adding an entity never changes another entity's draws.
+ * - Random numbers come from named GSL streams (dcs_rng(): taus2, 24 bytes
+ *   of state, created on first use), one per model entity, each seeded from
+ *   the kernel seed and the entity name only, so adding an entity never
+ *   changes another entity's draws.
  * - A kernel owns everything it allocates; two kernels share nothing and may
  *   run in one process (tests, sweeps on threads).
  */
@@ -27,6 +28,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <math.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -91,6 +94,23 @@ size_t dcs_kernel_bytes_per_pending(void);
 
 /* The named random stream; created on first use, owned by the kernel. */
 gsl_rng *dcs_rng(struct dcs_kernel *k, const char *entity);
+
+/* Exponential variates of a stream: -mean ln(1 - U) with U =
+ * gsl_rng_uniform(r), the inversion gsl_ran_exponential() computes as
+ * -mean log1p(-U).  With the streams' 32-bit uniforms 1 - U is exact in
+ * double precision, so log() loses nothing to log1p(), and glibc's log() is
+ * about three times faster: this is the variate of every storage I/O.
+ * dcs_ran_exp_log() gives ln(1 - U) alone, for a caller that draws a
+ * variate ahead of its use (-mean times it is the same number). */
+static inline double dcs_ran_exp_log(gsl_rng *r)
+{
+	return log(1.0 - gsl_rng_uniform(r));
+}
+
+static inline double dcs_ran_exponential(gsl_rng *r, double mean)
+{
+	return -mean * dcs_ran_exp_log(r);
+}
 
 /* Seed derivation, exposed for tests and for sweeps: splitmix64 of the
  * scenario seed mixed with a 64-bit FNV-1a hash of the entity name. */

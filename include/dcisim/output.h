@@ -20,15 +20,32 @@
 
 /* Creates dir and its parents; 0 or -1 with errno. */
 int dcs_mkdir_p(const char *dir);
-/* Writes one table as dir/<file>; 0 or -1 with a message on err. */
+/* Writes one table's held rows as dir/<file>; 0 or -1 with a message on err. */
 int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err);
 /* One CSV cell, or a record of n cells and its line end, appended to b
  * (RFC 4180, quoted through libcsv when a cell needs it). */
 void dcs_csv_put_cell(struct dcs_buf *b, const char *s);
 void dcs_csv_put_row(struct dcs_buf *b, size_t n, const char *const *cells);
-/* Writes bytes to dir/name atomically. */
+/* Streams every table of res to dir as its rows are produced (a results
+ * sink, results.h): each to a temporary name, so that memory does not grow
+ * with the rows written.  Commit renames them into place (0, or -1 with a
+ * message; what could not be written is removed); discard removes them.
+ * Both free the handle.  The directory must exist. */
+struct dcs_table_files;
+struct dcs_table_files *dcs_table_files_open(const char *dir, struct dcs_results *res,
+					     enum dcs_hold hold, FILE *err);
+int dcs_table_files_commit(struct dcs_table_files *f, FILE *err);
+void dcs_table_files_discard(struct dcs_table_files *f);
+/* Writes bytes to dir/name atomically, synced to the disk before the rename. */
 int dcs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
 			  FILE *err);
+/* The same without the sync: still never a partial file under the name (the
+ * rename is atomic), but a crash of the machine may lose the file.  For
+ * records whose loss costs only their recomputation (sweep cache records):
+ * a sync per record makes a sweep of short runs wait on the disk, one run
+ * at a time whatever --jobs. */
+int dcs_write_file_replace(const char *dir, const char *name, const char *data, size_t len,
+			   FILE *err);
 
 /* SHA-256 of bytes as 64 lowercase hex digits and a NUL (sim/io/sha256.c). */
 void dcs_sha256_hex(const void *data, size_t len, char out[65]);

@@ -10,6 +10,17 @@
  * summary.csv and events.csv are tables like any other, with helpers.
  * Warnings (a model's advice to the user, e.g. "needs 206 FC credits") go
  * to events.csv as kind "warning" and are also kept for stderr.
+ *
+ * Memory: a table holds its rows in memory until they have been handed on.
+ * Without a sink every row is held (tests and sweeps read them back with
+ * dcs_table_cell).  A writer streaming the tables to files sets a sink, which
+ * receives each row when it ends; the row is then dropped, unless the
+ * results are held (DCS_HOLD_ALL: the caller reads the tables afterwards;
+ * DCS_HOLD_UNTIL_RELEASED: an observer reads new rows and releases them).
+ * So a run's memory does not grow with the rows it has finished.
+ * dcs_table_nrows counts every row ended; only held rows
+ * (dcs_table_first_held() to nrows - 1) can be read, and a cell pointer is
+ * valid until the next cell is added to that table.
  */
 #ifndef DCISIM_RESULTS_H
 #define DCISIM_RESULTS_H
@@ -55,8 +66,34 @@ void dcs_cell_int(struct dcs_table *t, int64_t v);
 void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns);
 void dcs_row_end(struct dcs_table *t);
 
-/* Formats a number the one way results use; buf holds at least 32 bytes. */
+/* Formats a number the one way results use: what printf "%.12g" prints, with
+ * no negative zero (0, nan, inf, -inf as such); buf holds at least 32 bytes. */
 const char *dcs_fmt_num(char *buf, size_t len, double v);
+
+/* Streaming: a sink is told of every table (at once for the tables that
+ * exist, then as each is created) and given every row as it ends, the rows
+ * already held first.  cells are the row's ncols cells, valid during the
+ * call. */
+struct dcs_results_sink {
+	void (*table)(void *ctx, const struct dcs_table *t);
+	void (*row)(void *ctx, const struct dcs_table *t, const char *const *cells);
+	void *ctx;
+};
+enum dcs_hold {
+	DCS_HOLD_ALL,            /* every row stays (the default, without a sink) */
+	DCS_HOLD_UNTIL_RELEASED, /* rows stay until dcs_table_release() */
+	DCS_HOLD_NONE,           /* rows go once the sink has them */
+};
+void dcs_results_set_sink(struct dcs_results *r, const struct dcs_results_sink *sink,
+			  enum dcs_hold hold);
+/* An observer has read the rows before `upto`: with DCS_HOLD_UNTIL_RELEASED
+ * they are dropped; otherwise nothing changes. */
+void dcs_table_release(struct dcs_table *t, size_t upto);
+/* Every row of the table named `file` (now or when it is created) stays in
+ * memory whatever the hold: for a caller that reads a few tables afterwards
+ * (sweeps read summary.csv) while the others stream. */
+void dcs_results_keep(struct dcs_results *r, const char *file);
+size_t dcs_table_first_held(const struct dcs_table *t);
 
 /* summary.csv: metric, entity, value, unit. */
 void dcs_summary(struct dcs_results *r, const char *metric, const char *entity, double value,

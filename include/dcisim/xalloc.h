@@ -4,8 +4,9 @@
  * so running out of memory there is reported once on stderr ("dcisim:
  * error: out of memory ...") and ends the process with exit 3 (SPEC §1:
  * runtime failure), never a crash on NULL and never a silently wrong
- * result.  Nothing has been written at that point (outputs are written at
- * the end, atomically), so no partial file is left.  Loaders, writers and a
+ * result.  No output is in place at that point (tables are written to
+ * temporary names and renamed at the end), so no partial file is left under
+ * a final name.  Loaders, writers and a
  * model's create() return errors instead (tests/fuzz/oom.c fails each
  * allocation of a run in turn to check both).
  */

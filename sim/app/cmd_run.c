@@ -247,6 +247,7 @@ int dcs_cmd_run(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	struct dcs_results *res = NULL;
+	o.keep_tables = dcs_run_summary_tables;
 	int code = dcs_run_scenario(scn, &o, o.verbosity >= 0 ? &res : NULL, stderr);
 	if (code == DCS_EXIT_OK && o.verbosity >= 0 && res)
 		dcs_run_summary(stderr, scn, res, o.out_dir, o.verbosity);

@@ -32,9 +32,10 @@ int dcs_run_interrupted(void)
  * state, so about 1.3 GB); beyond, a queue is growing without bound. */
 #define RUN_MAX_PENDING ((size_t)10000000)
 
-/* Rows all tables may hold (each about 350 bytes until written, so about
- * 2 GB); *biggest names the largest table.  The loader's budget keeps
- * sampled rows (links.csv, paths.csv) under 4e6 (sim/io/sections.c). */
+/* Rows all tables may produce (each about 100 bytes of CSV, and about 200
+ * in memory when the caller keeps the results, so 0.6 to 1.2 GB);
+ * *biggest names the largest table.  The loader's budget keeps sampled rows
+ * (links.csv, paths.csv) under 4e6 (sim/io/sections.c). */
 #define RUN_MAX_ROWS ((size_t)6000000)
 
 static size_t results_rows(struct dcs_results *res, const char **biggest)
@@ -79,18 +80,38 @@ static size_t print_warnings(struct dcs_world *w, size_t first, FILE *err)
 	return n;
 }
 
-static int write_all(const char *dir, struct dcs_world *w, const struct dcs_run_info *ri, FILE *err)
+static void discard_table(void *ctx, const struct dcs_table *t)
+{
+	(void)ctx, (void)t;
+}
+
+static void discard_row(void *ctx, const struct dcs_table *t, const char *const *cells)
+{
+	(void)ctx, (void)t, (void)cells;
+}
+
+/* Opens the output directory and streams the tables into it as the run
+ * produces their rows (temporary names until write_all). */
+static struct dcs_table_files *open_outputs(const char *dir, struct dcs_world *w,
+					    enum dcs_hold hold, FILE *err)
 {
 	if (dcs_mkdir_p(dir) != 0) {
 		fprintf(err, "dcisim: error: cannot create output directory %s: %s\n", dir,
 			strerror(errno));
-		return DCS_EXIT_RUNTIME;
+		return NULL;
 	}
+	return dcs_table_files_open(dir, w->res, hold, err);
+}
+
+static int write_all(const char *dir, struct dcs_table_files *files, const struct dcs_run_info *ri,
+		     FILE *err)
+{
 	/* run.json is the mark of a finished write, so it goes first and comes
 	 * back last: a write that fails half way (a full disk) or is killed
 	 * never leaves an earlier run's run.json beside new tables. */
 	char *mark = malloc(strlen(dir) + sizeof("/run.json"));
 	if (!mark) {
+		dcs_table_files_discard(files);
 		fprintf(err, "dcisim: error: out of memory writing %s\n", dir);
 		return DCS_EXIT_RUNTIME;
 	}
@@ -98,12 +119,12 @@ static int write_all(const char *dir, struct dcs_world *w, const struct dcs_run_
 	int gone = unlink(mark) == 0 || errno == ENOENT ? 0 : errno;
 	free(mark);
 	if (gone) {
+		dcs_table_files_discard(files);
 		fprintf(err, "dcisim: error: cannot write in %s: %s\n", dir, strerror(gone));
 		return DCS_EXIT_RUNTIME;
 	}
-	for (size_t i = 0; i < dcs_results_n_tables(w->res); i++)
-		if (dcs_write_table(dir, dcs_results_table_at(w->res, i), err) != 0)
-			return DCS_EXIT_RUNTIME;
+	if (dcs_table_files_commit(files, err) != 0)
+		return DCS_EXIT_RUNTIME;
 	if (dcs_write_run_json(dir, ri, err) != 0)
 		return DCS_EXIT_RUNTIME;
 	return DCS_EXIT_OK;
@@ -126,6 +147,25 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	if (opts->trace_path && !(tr = dcs_trace_open(opts->trace_path, w, err))) {
 		dcs_world_destroy(w);
 		return DCS_EXIT_RUNTIME;
+	}
+	/* Rows go to their files as they come; they stay in memory only for
+	 * a caller that reads them afterwards, or until the trace has them. */
+	enum dcs_hold hold = tr ? DCS_HOLD_UNTIL_RELEASED : DCS_HOLD_NONE;
+	if (keep && !opts->keep_tables)
+		hold = DCS_HOLD_ALL;
+	for (size_t i = 0; keep && opts->keep_tables && opts->keep_tables[i]; i++)
+		dcs_results_keep(w->res, opts->keep_tables[i]);
+	struct dcs_table_files *files = NULL;
+	if (opts->out_dir && !(files = open_outputs(opts->out_dir, w, hold, err))) {
+		dcs_trace_free(tr);
+		dcs_world_destroy(w);
+		return DCS_EXIT_RUNTIME;
+	}
+	if (!opts->out_dir && hold != DCS_HOLD_ALL) {
+		/* Nothing to write: rows no one reads are dropped as they end. */
+		static const struct dcs_results_sink discard = {.table = discard_table,
+								.row = discard_row};
+		dcs_results_set_sink(w->res, &discard, hold);
 	}
 	/* Warnings the models raise as they start (before the first event) are
 	 * shown now, while the user can still stop a run that cannot answer. */
@@ -174,7 +214,7 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 		}
 		const char *big = NULL;
 		if (!done && results_rows(w->res, &big) > max_rows) {
-			/* Rows stay in memory until the end: stop before it runs out. */
+			/* Rows fill the disk (or memory, when kept): stop first. */
 			snprintf(row_note, sizeof(row_note),
 				 "stopped: the results hold more than %zu rows (%s grows "
 				 "fastest): shorten duration_s or make the scenario produce "
@@ -234,8 +274,8 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	};
 	if (note && opts->verbosity >= 0)
 		fprintf(err, "dcisim: %s: %s at %.9g s simulated\n", scn->name, note, ri.sim_s);
-	if (opts->out_dir) {
-		int wc = write_all(opts->out_dir, w, &ri, err);
+	if (files) {
+		int wc = write_all(opts->out_dir, files, &ri, err);
 		if (wc && !code)
 			code = wc;
 	}

@@ -7,7 +7,8 @@
  * atomically.  It returns a process exit code (SPEC §1): 0 done, 3 runtime
  * failure or a limit reached, 130/143 interrupted (what completed is written
  * and run.json says "complete": false).  With `keep`, the caller receives the
- * results (to read summary rows, as sweeps do) and frees them.
+ * results (to read summary rows, as sweeps do) and frees them: every table,
+ * or only opts->keep_tables.
  * Interrupts: dcs_run_interrupt() may be called from a signal handler; every
  * running simulation in the process stops at its next event boundary.
  */
@@ -37,6 +38,10 @@ struct dcs_run_opts {
 	 * runs out.  Tests set them small. */
 	size_t max_pending;
 	size_t max_rows;
+	/* With `keep`: the tables the caller will read (NULL-terminated); the
+	 * others' rows are dropped once written (or at once without out_dir),
+	 * so memory does not grow with them.  NULL: every table is kept. */
+	const char *const *keep_tables;
 };
 
 int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *opts,

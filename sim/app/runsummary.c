@@ -12,6 +12,8 @@
 
 /* ---- reading the tables ------------------------------------------------- */
 
+const char *const dcs_run_summary_tables[] = {"summary.csv", "migrations.csv", "storage.csv", NULL};
+
 static struct dcs_table *table(struct dcs_results *res, const char *file)
 {
 	for (size_t i = 0; i < dcs_results_n_tables(res); i++)

@@ -35,5 +35,8 @@ const char *dcs_limit_words(const char *limited_by);
  * findings. */
 int dcs_run_summary(FILE *out, const struct dcs_scenario *scn, struct dcs_results *res,
 		    const char *out_dir, int verbosity);
+/* The tables it reads (NULL-terminated): the run keeps only these in memory
+ * (dcs_run_opts.keep_tables). */
+extern const char *const dcs_run_summary_tables[];
 
 #endif

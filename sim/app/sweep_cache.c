@@ -224,7 +224,7 @@ void dcs_sweep_cache_store(const struct dcs_sweep *sw, const struct dcs_sweep_op
 	if (dcs_mkdir_p(dir) != 0)
 		fprintf(err, "dcisim sweep: error: cannot create %s: %s\n", dir, strerror(errno));
 	else
-		dcs_write_file_atomic(dir, name, data, hl + 65 + plen, err);
+		dcs_write_file_replace(dir, name, data, hl + 65 + plen, err);
 	free(data);
 	free(packed);
 }

@@ -158,7 +158,9 @@ void dcs_sweep_run_one(const struct dcs_sweep *sw, size_t run, const struct dcs_
 	dcs_sweep_run_clear(r);
 	size_t point = run / (size_t)sw->replications;
 	char dir[4096];
+	static const char *const summary_only[] = {"summary.csv", NULL};
 	struct dcs_run_opts ro = {
+	    .keep_tables = summary_only, /* take_summary() reads no other */
 	    .seed_set = true,
 	    .seed = dcs_sweep_seed(sw, run),
 	    .verbosity = 0,

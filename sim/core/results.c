@@ -1,6 +1,15 @@
+/*
+ * The results store.  A table holds the rows it must still hand to someone
+ * in one arena of NUL-terminated cells (cell c of held row r at
+ * off[(r - first) * ncols + c]), so a row costs its text and one offset per
+ * cell, not an allocation per cell.  With a sink (a writer streaming the
+ * table to its file) a row goes to the sink when it ends and is then
+ * dropped, unless the results are held: all of them (the caller reads the
+ * tables afterwards), or until an observer releases them.
+ */
 #include "dcisim/results.h"
 
-#include "dcisim/exitcode.h"
+#include "dcisim/hash.h"
 #include "dcisim/metrics.h"
 
 #include <math.h>
@@ -8,14 +17,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcisim/xalloc.h"
+
 struct dcs_table {
 	char *file;
 	char **cols;
 	size_t ncols;
-	char **cells; /* row-major */
-	size_t ncells, cap;
-	size_t row_start; /* index of the first cell of the open row */
+	char *arena; /* held cells, NUL-terminated, back to back */
+	size_t alen, acap;
+	size_t *off; /* arena offset of each held cell, row-major */
+	size_t noff, offcap;
+	size_t first;     /* index of the first held row */
+	size_t nrows;     /* rows ended, held or not */
+	size_t row_cells; /* cells of the open row so far */
 	bool row_open;
+	bool keep; /* rows stay in memory whatever the results' hold */
+	struct dcs_results *owner;
+	const char **row; /* the ended row's cells, for the sink */
 };
 
 struct dcs_results {
@@ -23,44 +41,49 @@ struct dcs_results {
 	size_t n;
 	char **warnings;
 	size_t n_warnings;
+	struct dcs_results_sink sink;
+	bool has_sink;
+	enum dcs_hold hold;
+	char **keep; /* files whose rows stay (dcs_results_keep) */
+	size_t n_keep;
+	struct dcs_table *summary, *events; /* found once: a row each per call */
 	const struct dcs_catalog *catalog; /* declarations rows are checked against */
+	/* Declarations already checked: metric and unit, or event kind (the
+	 * catalog's look-up is a scan, and a large run writes millions of rows
+	 * with a few dozen names).  Open addressing on dcs_hash64. */
+	struct checked {
+		uint64_t hash;
+		char *key; /* "metric\0unit" or "\1kind" */
+		size_t len;
+	} * checked;
+	size_t checked_cap, checked_len;
 };
 
-/* Results that cannot be stored end the run: exit status 3 (SPEC §1). */
-static void out_of_memory(void)
-{
-	fprintf(stderr, "dcisim: out of memory storing results\n");
-	exit(DCS_EXIT_RUNTIME);
-}
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p)
-		out_of_memory();
-	return p;
-}
+#define OOM() dcs_oom("storing results")
 
 static char *xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
-	char *d = xmalloc(n);
+	char *d = dcs_xmalloc(n, "storing results");
 	memcpy(d, s, n);
 	return d;
 }
 
 struct dcs_results *dcs_results_create(void)
 {
-	return calloc(1, sizeof(struct dcs_results));
+	struct dcs_results *r = calloc(1, sizeof(struct dcs_results));
+	if (r)
+		r->hold = DCS_HOLD_ALL;
+	return r;
 }
 
 static void table_free(struct dcs_table *t)
 {
-	for (size_t i = 0; i < t->ncells; i++)
-		free(t->cells[i]);
 	for (size_t i = 0; i < t->ncols; i++)
 		free(t->cols[i]);
-	free(t->cells);
+	free(t->arena);
+	free(t->off);
+	free(t->row);
 	free(t->cols);
 	free(t->file);
 	free(t);
@@ -74,6 +97,12 @@ void dcs_results_destroy(struct dcs_results *r)
 		table_free(r->tables[i]);
 	for (size_t i = 0; i < r->n_warnings; i++)
 		free(r->warnings[i]);
+	for (size_t i = 0; i < r->checked_cap; i++)
+		free(r->checked[i].key);
+	for (size_t i = 0; i < r->n_keep; i++)
+		free(r->keep[i]);
+	free(r->keep);
+	free(r->checked);
 	free(r->warnings);
 	free(r->tables);
 	free(r);
@@ -96,12 +125,36 @@ static bool same_header(const struct dcs_table *t, const char *header)
 	return *p == '\0';
 }
 
+/* Drops the held rows before `upto` (every held row when upto >= nrows);
+ * the cells of an open row stay. */
+static void drop_rows(struct dcs_table *t, size_t upto)
+{
+	if (upto > t->nrows)
+		upto = t->nrows;
+	if (upto <= t->first)
+		return;
+	size_t from = (upto - t->first) * t->ncols;
+	if (from == t->noff) {
+		t->alen = 0;
+		t->noff = 0;
+	} else {
+		size_t base = t->off[from];
+		memmove(t->arena, t->arena + base, t->alen - base);
+		t->alen -= base;
+		for (size_t i = from; i < t->noff; i++)
+			t->off[i - from] = t->off[i] - base;
+		t->noff -= from;
+	}
+	t->first = upto;
+}
+
 struct dcs_table *dcs_results_table(struct dcs_results *r, const char *file, const char *header)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		if (strcmp(r->tables[i]->file, file) == 0) {
 			if (!same_header(r->tables[i], header)) {
-				fprintf(stderr, "%s:%d: fatal: table %s asked for with another header\n",
+				fprintf(stderr,
+					"%s:%d: fatal: table %s asked for with another header\n",
 					__FILE__, __LINE__, file);
 				abort();
 			}
@@ -110,27 +163,33 @@ struct dcs_table *dcs_results_table(struct dcs_results *r, const char *file, con
 	}
 	struct dcs_table *t = calloc(1, sizeof(*t));
 	if (!t)
-		out_of_memory();
+		OOM();
+	t->owner = r;
 	t->file = xstrdup(file);
 	size_t ncols = 1;
 	for (const char *p = header; *p; p++)
 		ncols += *p == ',';
-	t->cols = xmalloc(ncols * sizeof(char *));
+	t->cols = dcs_xmalloc(ncols * sizeof(char *), "storing results");
 	const char *p = header;
 	for (size_t i = 0; i < ncols; i++) {
 		const char *e = strchr(p, ',');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
-		t->cols[i] = xmalloc(n + 1);
+		t->cols[i] = dcs_xmalloc(n + 1, "storing results");
 		memcpy(t->cols[i], p, n);
 		t->cols[i][n] = '\0';
 		p = e ? e + 1 : p + n;
 	}
 	t->ncols = ncols;
+	t->row = dcs_xcalloc(ncols, sizeof(*t->row), "storing results");
+	for (size_t i = 0; i < r->n_keep; i++)
+		t->keep |= strcmp(r->keep[i], file) == 0;
 	struct dcs_table **tabs = realloc(r->tables, (r->n + 1) * sizeof(*tabs));
 	if (!tabs)
-		out_of_memory();
+		OOM();
 	r->tables = tabs;
 	r->tables[r->n++] = t;
+	if (r->has_sink)
+		r->sink.table(r->sink.ctx, t);
 	return t;
 }
 
@@ -142,6 +201,42 @@ size_t dcs_results_n_tables(const struct dcs_results *r)
 struct dcs_table *dcs_results_table_at(struct dcs_results *r, size_t i)
 {
 	return r->tables[i];
+}
+
+void dcs_results_set_sink(struct dcs_results *r, const struct dcs_results_sink *sink,
+			  enum dcs_hold hold)
+{
+	r->sink = *sink;
+	r->has_sink = true;
+	r->hold = hold;
+	for (size_t i = 0; i < r->n; i++) {
+		struct dcs_table *t = r->tables[i];
+		sink->table(sink->ctx, t);
+		for (size_t row = t->first; row < t->nrows; row++) {
+			for (size_t c = 0; c < t->ncols; c++)
+				t->row[c] = dcs_table_cell(t, row, c);
+			sink->row(sink->ctx, t, t->row);
+		}
+		if (hold == DCS_HOLD_NONE && !t->keep)
+			drop_rows(t, t->nrows);
+	}
+}
+
+void dcs_results_keep(struct dcs_results *r, const char *file)
+{
+	char **k = realloc(r->keep, (r->n_keep + 1) * sizeof(*k));
+	if (!k)
+		OOM();
+	r->keep = k;
+	r->keep[r->n_keep++] = xstrdup(file);
+	for (size_t i = 0; i < r->n; i++)
+		r->tables[i]->keep |= strcmp(r->tables[i]->file, file) == 0;
+}
+
+void dcs_table_release(struct dcs_table *t, size_t upto)
+{
+	if (t->owner->has_sink && t->owner->hold == DCS_HOLD_UNTIL_RELEASED && !t->keep)
+		drop_rows(t, upto);
 }
 
 const char *dcs_table_file(const struct dcs_table *t)
@@ -156,7 +251,12 @@ size_t dcs_table_ncols(const struct dcs_table *t)
 
 size_t dcs_table_nrows(const struct dcs_table *t)
 {
-	return (t->row_open ? t->row_start : t->ncells) / t->ncols;
+	return t->nrows;
+}
+
+size_t dcs_table_first_held(const struct dcs_table *t)
+{
+	return t->first;
 }
 
 const char *dcs_table_col(const struct dcs_table *t, size_t col)
@@ -166,7 +266,12 @@ const char *dcs_table_col(const struct dcs_table *t, size_t col)
 
 const char *dcs_table_cell(const struct dcs_table *t, size_t row, size_t col)
 {
-	return t->cells[row * t->ncols + col];
+	if (row < t->first || row >= t->nrows || col >= t->ncols) {
+		fprintf(stderr, "%s:%d: fatal: %s row %zu column %zu is not held (rows %zu..%zu)\n",
+			__FILE__, __LINE__, t->file, row, col, t->first, t->nrows);
+		abort();
+	}
+	return t->arena + t->off[(row - t->first) * t->ncols + col];
 }
 
 void dcs_row_begin(struct dcs_table *t)
@@ -177,100 +282,538 @@ void dcs_row_begin(struct dcs_table *t)
 		abort();
 	}
 	t->row_open = true;
-	t->row_start = t->ncells;
+	t->row_cells = 0;
 }
 
-static void push_cell(struct dcs_table *t, char *s)
+/* Room for n more bytes of cell text; returns where they go. */
+static char *cell_space(struct dcs_table *t, size_t n)
 {
-	if (!t->row_open || t->ncells - t->row_start >= t->ncols) {
+	if (!t->row_open || t->row_cells >= t->ncols) {
 		fprintf(stderr, "%s:%d: fatal: cell outside a row of %s\n", __FILE__, __LINE__,
 			t->file);
 		abort();
 	}
-	if (t->ncells == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 64;
-		char **c = realloc(t->cells, cap * sizeof(char *));
-		if (!c)
-			out_of_memory();
-		t->cells = c;
-		t->cap = cap;
+	if (t->alen + n > t->acap) {
+		size_t cap = t->acap ? 2 * t->acap : 1024;
+		while (cap < t->alen + n)
+			cap *= 2;
+		char *a = realloc(t->arena, cap);
+		if (!a)
+			OOM();
+		t->arena = a;
+		t->acap = cap;
 	}
-	t->cells[t->ncells++] = s;
+	return t->arena + t->alen;
+}
+
+/* The cell whose n bytes (and NUL) were written at cell_space(). */
+static void cell_done(struct dcs_table *t, size_t n)
+{
+	if (t->noff == t->offcap) {
+		size_t cap = t->offcap ? 2 * t->offcap : 64;
+		size_t *o = realloc(t->off, cap * sizeof(*o));
+		if (!o)
+			OOM();
+		t->off = o;
+		t->offcap = cap;
+	}
+	t->off[t->noff++] = t->alen;
+	t->alen += n + 1;
+	t->row_cells++;
 }
 
 void dcs_cell_str(struct dcs_table *t, const char *s)
 {
-	push_cell(t, xstrdup(s ? s : ""));
+	s = s ? s : "";
+	size_t n = strlen(s);
+	char *d = cell_space(t, n + 1);
+	memcpy(d, s, n + 1);
+	cell_done(t, n);
+}
+
+/* ---- numbers ----
+ *
+ * dcs_fmt_num prints what printf's "%.12g" prints (glibc: the exact binary
+ * value rounded to 12 significant digits, ties to even), without printf:
+ * the 12 digits come from exact integer arithmetic on the double's
+ * significand and exponent (128-bit products and quotients), which covers
+ * magnitudes from 1e-11 to 1.7e38; anything else goes to snprintf.
+ * tests/test_results.c checks it against snprintf on millions of values. */
+
+static size_t put_uint(char *p, uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 u128;
+
+static u128 pow10_u128(int p)
+{
+	u128 v = 1;
+	static const uint64_t small[10] = {1,      10,      100,      1000,      10000,
+					   100000, 1000000, 10000000, 100000000, 1000000000};
+	while (p >= 9) {
+		v *= 1000000000u;
+		p -= 9;
+	}
+	return v * small[p];
+}
+
+/* floor(m * 2^e2 * 10^p) as q, and how the rest compares with one half
+ * (-1 below, 0 equal, 1 above); false when out of the exact range. */
+static bool scaled(uint64_t m, int e2, int p, uint64_t *q, int *half)
+{
+	u128 num, den, qq, rem;
+	if (p >= 0) {
+		/* m < 2^53 and 10^22 < 2^74: the product fits. */
+		if (p > 22 || e2 >= 0 || e2 < -127)
+			return false;
+		num = (u128)m * pow10_u128(p);
+		int s = -e2;
+		qq = num >> s;
+		rem = num - (qq << s);
+		u128 h = (u128)1 << (s - 1);
+		*half = rem < h ? -1 : rem > h ? 1 : 0;
+	} else {
+		if (-p > 38)
+			return false;
+		den = pow10_u128(-p);
+		if (e2 >= 0) {
+			if (e2 > 74)
+				return false;
+			num = (u128)m << e2;
+		} else {
+			if (-e2 > 60)
+				return false;
+			num = m;
+			den <<= -e2;
+		}
+		qq = num / den;
+		rem = num - qq * den;
+		u128 twice = rem << 1;
+		*half = twice < den ? -1 : twice > den ? 1 : 0;
+	}
+	if (qq >> 64)
+		return false;
+	*q = (uint64_t)qq;
+	return true;
+}
+
+static const uint64_t pow10_u64[18] = {1ull,
+				       10ull,
+				       100ull,
+				       1000ull,
+				       10000ull,
+				       100000ull,
+				       1000000ull,
+				       10000000ull,
+				       100000000ull,
+				       1000000000ull,
+				       10000000000ull,
+				       100000000000ull,
+				       1000000000000ull,
+				       10000000000000ull,
+				       100000000000000ull,
+				       1000000000000000ull,
+				       10000000000000000ull,
+				       100000000000000000ull};
+
+/* The `prec` (1 to 17) significant digits of a (finite, > 0), rounded to
+ * nearest with ties to even as glibc rounds, and its decimal exponent. */
+static bool digits_of(double a, int prec, uint64_t *digits, int *exp10)
+{
+	uint64_t bits;
+	memcpy(&bits, &a, sizeof(bits));
+	int be = (int)((bits >> 52) & 0x7ff);
+	uint64_t m = bits & ((UINT64_C(1) << 52) - 1);
+	int e2;
+	if (be == 0) {
+		e2 = -1074; /* subnormal */
+	} else {
+		m |= UINT64_C(1) << 52;
+		e2 = be - 1075;
+	}
+	uint64_t lo = pow10_u64[prec - 1], hi = pow10_u64[prec];
+	int e = (int)floor(log10(a));
+	for (int tries = 0; tries < 3; tries++) {
+		uint64_t q;
+		int half;
+		if (!scaled(m, e2, prec - 1 - e, &q, &half))
+			return false;
+		if (q >= hi) {
+			e++;
+			continue;
+		}
+		if (q < lo) {
+			e--;
+			continue;
+		}
+		if (half > 0 || (half == 0 && (q & 1)))
+			q++;
+		if (q == hi) {
+			q = lo;
+			e++;
+		}
+		*digits = q;
+		*exp10 = e;
+		return true;
+	}
+	return false;
+}
+
+/* printf's "%.<prec>g" of the digits and exponent: fixed for -4 <= exp <
+ * prec, else scientific with at least two exponent digits; trailing zeros
+ * cut.  Returns the length written (at most prec + 8 bytes and a NUL). */
+static size_t format_g(char *buf, bool neg, uint64_t digits, int prec, int e)
+{
+	char d[17];
+	for (int i = prec - 1; i >= 0; i--) {
+		d[i] = (char)('0' + digits % 10);
+		digits /= 10;
+	}
+	int nd = prec;
+	while (nd > 1 && d[nd - 1] == '0')
+		nd--;
+	char *p = buf;
+	if (neg)
+		*p++ = '-';
+	if (e < -4 || e >= prec) {
+		*p++ = d[0];
+		if (nd > 1) {
+			*p++ = '.';
+			memcpy(p, d + 1, (size_t)nd - 1);
+			p += nd - 1;
+		}
+		*p++ = 'e';
+		*p++ = e < 0 ? '-' : '+';
+		unsigned ae = (unsigned)(e < 0 ? -e : e);
+		if (ae < 10)
+			*p++ = '0';
+		p += put_uint(p, ae);
+	} else if (e >= 0) {
+		int ip = e + 1; /* digits before the point */
+		if (nd <= ip) {
+			memcpy(p, d, (size_t)nd);
+			p += nd;
+			for (int i = nd; i < ip; i++)
+				*p++ = '0';
+		} else {
+			memcpy(p, d, (size_t)ip);
+			p += ip;
+			*p++ = '.';
+			memcpy(p, d + ip, (size_t)(nd - ip));
+			p += nd - ip;
+		}
+	} else {
+		*p++ = '0';
+		*p++ = '.';
+		for (int i = 0; i < -e - 1; i++)
+			*p++ = '0';
+		memcpy(p, d, (size_t)nd);
+		p += nd;
+	}
+	*p = '\0';
+	return (size_t)(p - buf);
+}
+#endif
+
+/* "%.<prec>g" of v into buf (at least 32 bytes), as glibc prints it;
+ * returns the length. */
+static size_t fmt_g(char *buf, size_t len, double v, int prec)
+{
+	if (prec < 1)
+		prec = 1;
+	if (isnan(v) || isinf(v)) {
+		const char *w = isnan(v) ? "nan" : "inf";
+		return (size_t)snprintf(buf, len, "%s%s", signbit(v) ? "-" : "", w);
+	}
+	if (v == 0) {
+		size_t n = 0;
+		if (signbit(v))
+			buf[n++] = '-';
+		buf[n++] = '0';
+		buf[n] = '\0';
+		return n;
+	}
+#if defined(__SIZEOF_INT128__)
+	uint64_t digits;
+	int e;
+	if (prec <= 17 && len >= 32 && digits_of(fabs(v), prec, &digits, &e))
+		return format_g(buf, v < 0, digits, prec, e);
+#endif
+	int n = snprintf(buf, len, "%.*g", prec, v);
+	return n > 0 ? (size_t)n : 0;
+}
+
+const char *dcs_fmt_num(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		memcpy(buf, "nan", 4);
+	else if (isinf(v))
+		memcpy(buf, v > 0 ? "inf" : "-inf", v > 0 ? 4 : 5);
+	else if (v == 0)
+		memcpy(buf, "0", 2);
+	else
+		fmt_g(buf, len, v, 12);
+	return buf;
+}
+
+/* ---- formatted cells ----
+ *
+ * Models describe events with printf formats ("%s->%s, %.6g GiB"), and
+ * glibc's vsnprintf costs thousands of instructions per call, most of it
+ * in %g: a large evacuation spent a fifth of its time there.  Formats made
+ * only of text, %%, %c, %s, %d/%i/%u (with l, ll or z) and %g/%.Ng are
+ * printed here, with dcs_fmt_num's exact digits; any other conversion
+ * (width, flags, %f, %x...) goes to vsnprintf.  The bytes are the same
+ * (tests/test_results.c compares both on many formats and values). */
+
+enum conv { CV_NONE, CV_PCT, CV_CHAR, CV_STR, CV_INT, CV_UINT, CV_G };
+enum size { SZ_INT, SZ_LONG, SZ_LLONG, SZ_SIZE };
+
+/* The conversion at f (just after '%'); its length in *len, its size and
+ * precision (-1: none); CV_NONE when printed here is not possible. */
+static enum conv conversion(const char *f, size_t *len, enum size *sz, int *prec)
+{
+	const char *p = f;
+	*sz = SZ_INT;
+	*prec = -1;
+	if (*p == '%') {
+		*len = 1;
+		return CV_PCT;
+	}
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return CV_NONE;
+		int v = 0;
+		while (*p >= '0' && *p <= '9' && v < 100)
+			v = v * 10 + (*p++ - '0');
+		*prec = v;
+	}
+	if (*p == 'l') {
+		p++;
+		*sz = SZ_LONG;
+		if (*p == 'l') {
+			p++;
+			*sz = SZ_LLONG;
+		}
+	} else if (*p == 'z') {
+		p++;
+		*sz = SZ_SIZE;
+	}
+	enum conv c = CV_NONE;
+	switch (*p) {
+	case 'c':
+		c = *sz == SZ_INT && *prec < 0 ? CV_CHAR : CV_NONE;
+		break;
+	case 's':
+		c = *sz == SZ_INT && *prec < 0 ? CV_STR : CV_NONE;
+		break;
+	case 'd':
+	case 'i':
+		c = *prec < 0 ? CV_INT : CV_NONE;
+		break;
+	case 'u':
+		c = *prec < 0 ? CV_UINT : CV_NONE;
+		break;
+	case 'g':
+		c = *sz == SZ_INT && *prec <= 17 ? CV_G : CV_NONE;
+		break;
+	default:
+		break;
+	}
+	*len = (size_t)(p - f) + 1;
+	return c;
+}
+
+static bool printable_here(const char *fmt)
+{
+	for (const char *f = fmt; (f = strchr(f, '%'));) {
+		size_t len;
+		enum size sz;
+		int prec;
+		if (conversion(f + 1, &len, &sz, &prec) == CV_NONE)
+			return false;
+		f += 1 + len;
+	}
+	return true;
+}
+
+/* Appends n bytes to the open cell being built at offset *pos of the
+ * arena's free space. */
+static void put_fmt(struct dcs_table *t, size_t *pos, const char *s, size_t n)
+{
+	char *d = cell_space(t, *pos + n + 1);
+	memcpy(d + *pos, s, n);
+	*pos += n;
+}
+
+static void cell_vfmt(struct dcs_table *t, const char *fmt, va_list ap)
+{
+	if (!printable_here(fmt)) {
+		va_list ap2;
+		va_copy(ap2, ap);
+		char *d = cell_space(t, 64);
+		int n = vsnprintf(d, 64, fmt, ap2);
+		va_end(ap2);
+		if (n < 0) {
+			n = 0;
+			d[0] = '\0';
+		}
+		if (n >= 64) {
+			d = cell_space(t, (size_t)n + 1);
+			vsnprintf(d, (size_t)n + 1, fmt, ap);
+		}
+		cell_done(t, (size_t)n);
+		return;
+	}
+	size_t pos = 0;
+	for (const char *f = fmt; *f;) {
+		const char *pct = strchr(f, '%');
+		size_t lit = pct ? (size_t)(pct - f) : strlen(f);
+		put_fmt(t, &pos, f, lit);
+		if (!pct)
+			break;
+		size_t len;
+		enum size sz;
+		int prec;
+		enum conv c = conversion(pct + 1, &len, &sz, &prec);
+		char num[48];
+		size_t n = 0;
+		switch (c) {
+		case CV_PCT:
+			put_fmt(t, &pos, "%", 1);
+			break;
+		case CV_CHAR:
+			num[0] = (char)va_arg(ap, int);
+			put_fmt(t, &pos, num, 1);
+			break;
+		case CV_STR: {
+			const char *str = va_arg(ap, const char *);
+			str = str ? str : "(null)";
+			put_fmt(t, &pos, str, strlen(str));
+			break;
+		}
+		case CV_INT: {
+			long long v = sz == SZ_LLONG  ? va_arg(ap, long long)
+				      : sz == SZ_LONG ? va_arg(ap, long)
+				      : sz == SZ_SIZE ? (long long)va_arg(ap, size_t)
+						      : va_arg(ap, int);
+			uint64_t a = (uint64_t)v;
+			if (v < 0) {
+				num[n++] = '-';
+				a = (uint64_t)0 - a;
+			}
+			n += put_uint(num + n, a);
+			put_fmt(t, &pos, num, n);
+			break;
+		}
+		case CV_UINT: {
+			unsigned long long v = sz == SZ_LLONG  ? va_arg(ap, unsigned long long)
+					       : sz == SZ_LONG ? va_arg(ap, unsigned long)
+					       : sz == SZ_SIZE ? va_arg(ap, size_t)
+							       : va_arg(ap, unsigned);
+			put_fmt(t, &pos, num, put_uint(num, v));
+			break;
+		}
+		case CV_G:
+			n = fmt_g(num, sizeof(num), va_arg(ap, double), prec < 0 ? 6 : prec);
+			put_fmt(t, &pos, num, n);
+			break;
+		case CV_NONE:
+			break;
+		}
+		f = pct + 1 + len;
+	}
+	char *d = cell_space(t, pos + 1);
+	d[pos] = '\0';
+	cell_done(t, pos);
 }
 
 void dcs_cell_fmt(struct dcs_table *t, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	cell_vfmt(t, fmt, ap);
 	va_end(ap);
-	char *s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	push_cell(t, s);
-}
-
-const char *dcs_fmt_num(char *buf, size_t len, double v)
-{
-	if (isnan(v))
-		snprintf(buf, len, "nan");
-	else if (isinf(v))
-		snprintf(buf, len, v > 0 ? "inf" : "-inf");
-	else if (v == 0)
-		snprintf(buf, len, "0");
-	else
-		snprintf(buf, len, "%.12g", v);
-	return buf;
 }
 
 void dcs_cell_num(struct dcs_table *t, double v)
 {
-	char buf[40];
-	dcs_cell_str(t, dcs_fmt_num(buf, sizeof(buf), v));
+	char *d = cell_space(t, 40);
+	dcs_fmt_num(d, 40, v);
+	cell_done(t, strlen(d));
 }
 
 void dcs_cell_int(struct dcs_table *t, int64_t v)
 {
-	dcs_cell_fmt(t, "%lld", (long long)v);
+	char *d = cell_space(t, 24), *p = d;
+	uint64_t a = (uint64_t)v;
+	if (v < 0) {
+		*p++ = '-';
+		a = (uint64_t)0 - a;
+	}
+	p += put_uint(p, a);
+	*p = '\0';
+	cell_done(t, (size_t)(p - d));
 }
 
 void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns)
 {
 	/* Exact decimal seconds with nanosecond resolution, trailing zeros cut. */
-	char buf[40];
-	long long s = (long long)(ns / DCS_NS_PER_S);
-	long long frac = (long long)(ns % DCS_NS_PER_S);
-	const char *sign = "";
+	char *d = cell_space(t, 40), *p = d;
+	uint64_t a = (uint64_t)ns;
 	if (ns < 0) {
-		sign = "-";
-		s = -s;
-		frac = -frac;
+		*p++ = '-';
+		a = (uint64_t)0 - a;
 	}
-	if (frac == 0) {
-		snprintf(buf, sizeof(buf), "%s%lld", sign, s);
-	} else {
-		snprintf(buf, sizeof(buf), "%s%lld.%09lld", sign, s, frac);
-		size_t n = strlen(buf);
-		while (buf[n - 1] == '0')
-			buf[--n] = '\0';
+	p += put_uint(p, a / (uint64_t)DCS_NS_PER_S);
+	uint32_t frac = (uint32_t)(a % (uint64_t)DCS_NS_PER_S);
+	if (frac) {
+		*p++ = '.';
+		for (int i = 8; i >= 0; i--) {
+			p[i] = (char)('0' + frac % 10);
+			frac /= 10;
+		}
+		p += 9;
+		while (p[-1] == '0')
+			p--;
 	}
-	dcs_cell_str(t, buf);
+	*p = '\0';
+	cell_done(t, (size_t)(p - d));
 }
 
 void dcs_row_end(struct dcs_table *t)
 {
-	if (!t->row_open || t->ncells - t->row_start != t->ncols) {
-		fprintf(stderr, "%s:%d: fatal: row of %s has %zu cells, header has %zu\n",
-			__FILE__, __LINE__, t->file, t->ncells - t->row_start, t->ncols);
+	if (!t->row_open || t->row_cells != t->ncols) {
+		fprintf(stderr, "%s:%d: fatal: row of %s has %zu cells, header has %zu\n", __FILE__,
+			__LINE__, t->file, t->row_cells, t->ncols);
 		abort();
 	}
 	t->row_open = false;
+	t->nrows++;
+	struct dcs_results *r = t->owner;
+	if (!r->has_sink)
+		return;
+	size_t base = t->noff - t->ncols;
+	for (size_t c = 0; c < t->ncols; c++)
+		t->row[c] = t->arena + t->off[base + c];
+	r->sink.row(r->sink.ctx, t, t->row);
+	if (r->hold == DCS_HOLD_NONE && !t->keep) {
+		t->alen = 0;
+		t->noff = 0;
+		t->first = t->nrows;
+	}
 }
 
 void dcs_results_set_catalog(struct dcs_results *r, const struct dcs_catalog *c)
@@ -283,10 +826,56 @@ const struct dcs_catalog *dcs_results_catalog(const struct dcs_results *r)
 	return r->catalog;
 }
 
-/* An undeclared figure is a program error (include/dcisim/metrics.h). */
-static void check_metric(const struct dcs_results *r, const char *metric, const char *unit)
+/* Whether the key (a, then b unless NULL) was checked before; records it
+ * when not, so the caller checks each key once. */
+static bool checked_before(struct dcs_results *r, char tag, const char *a, const char *b)
 {
-	if (!r->catalog)
+	size_t la = strlen(a), lb = b ? strlen(b) : 0, len = 1 + la + 1 + lb;
+	char stack[256];
+	char *key = len <= sizeof(stack) ? stack : dcs_xmalloc(len, "storing results");
+	key[0] = tag;
+	memcpy(key + 1, a, la);
+	key[1 + la] = '\0';
+	memcpy(key + 2 + la, b ? b : "", lb);
+	uint64_t h = dcs_hash64(key, len, 0);
+	size_t mask = r->checked_cap - 1, i = h & mask;
+	for (; r->checked_cap && r->checked[i].key; i = (i + 1) & mask)
+		if (r->checked[i].hash == h && r->checked[i].len == len &&
+		    memcmp(r->checked[i].key, key, len) == 0) {
+			if (key != stack)
+				free(key);
+			return true;
+		}
+	if (2 * (r->checked_len + 1) > r->checked_cap) {
+		size_t cap = r->checked_cap ? 2 * r->checked_cap : 64;
+		struct checked *t = dcs_xcalloc(cap, sizeof(*t), "storing results");
+		for (size_t j = 0; j < r->checked_cap; j++) {
+			if (!r->checked[j].key)
+				continue;
+			size_t k = r->checked[j].hash & (cap - 1);
+			while (t[k].key)
+				k = (k + 1) & (cap - 1);
+			t[k] = r->checked[j];
+		}
+		free(r->checked);
+		r->checked = t;
+		r->checked_cap = cap;
+		for (i = h & (cap - 1); t[i].key; i = (i + 1) & (cap - 1))
+			;
+	}
+	char *own = dcs_xmalloc(len, "storing results");
+	memcpy(own, key, len);
+	r->checked[i] = (struct checked){h, own, len};
+	r->checked_len++;
+	if (key != stack)
+		free(key);
+	return false;
+}
+
+/* An undeclared figure is a program error (include/dcisim/metrics.h). */
+static void check_metric(struct dcs_results *r, const char *metric, const char *unit)
+{
+	if (!r->catalog || checked_before(r, 'm', metric, unit ? unit : ""))
 		return;
 	const struct dcs_metric_def *d = dcs_catalog_metric(r->catalog, metric);
 	if (!d) {
@@ -301,9 +890,11 @@ static void check_metric(const struct dcs_results *r, const char *metric, const 
 	}
 }
 
-static void check_event(const struct dcs_results *r, const char *kind)
+static void check_event(struct dcs_results *r, const char *kind)
 {
-	if (r->catalog && !dcs_catalog_event(r->catalog, "events.csv", kind)) {
+	if (!r->catalog || checked_before(r, 'e', kind, NULL))
+		return;
+	if (!dcs_catalog_event(r->catalog, "events.csv", kind)) {
 		fprintf(stderr, "%s:%d: fatal: event kind '%s' is not declared\n", __FILE__, __LINE__,
 			kind);
 		abort();
@@ -324,7 +915,9 @@ void dcs_summary_text(struct dcs_results *r, const char *metric, const char *ent
 		      const char *value, const char *unit)
 {
 	check_metric(r, metric, unit);
-	struct dcs_table *t = dcs_results_table(r, "summary.csv", summary_header);
+	if (!r->summary)
+		r->summary = dcs_results_table(r, "summary.csv", summary_header);
+	struct dcs_table *t = r->summary;
 	dcs_row_begin(t);
 	dcs_cell_str(t, metric);
 	dcs_cell_str(t, entity);
@@ -333,57 +926,49 @@ void dcs_summary_text(struct dcs_results *r, const char *metric, const char *ent
 	dcs_row_end(t);
 }
 
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	char *s = xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
-static void event_row(struct dcs_results *r, dcs_time_t t, const char *kind, const char *entity,
-		      const char *detail)
+static struct dcs_table *event_row_begin(struct dcs_results *r, dcs_time_t t, const char *kind,
+					 const char *entity)
 {
 	check_event(r, kind);
-	struct dcs_table *tab = dcs_results_table(r, "events.csv", events_header);
+	if (!r->events)
+		r->events = dcs_results_table(r, "events.csv", events_header);
+	struct dcs_table *tab = r->events;
 	dcs_row_begin(tab);
 	dcs_cell_time_s(tab, t);
 	dcs_cell_str(tab, kind);
 	dcs_cell_str(tab, entity);
-	dcs_cell_str(tab, detail);
-	dcs_row_end(tab);
+	return tab;
 }
 
 void dcs_event(struct dcs_results *r, dcs_time_t t, const char *kind, const char *entity,
 	       const char *fmt, ...)
 {
+	struct dcs_table *tab = event_row_begin(r, t, kind, entity);
 	va_list ap;
 	va_start(ap, fmt);
-	char *detail = vformat(fmt, ap);
+	cell_vfmt(tab, fmt, ap);
 	va_end(ap);
-	event_row(r, t, kind, entity, detail);
-	free(detail);
+	dcs_row_end(tab);
 }
 
 void dcs_warn(struct dcs_results *r, dcs_time_t t, const char *entity, const char *fmt, ...)
 {
+	struct dcs_table *tab = event_row_begin(r, t, "warning", entity);
 	va_list ap;
 	va_start(ap, fmt);
-	char *detail = vformat(fmt, ap);
+	cell_vfmt(tab, fmt, ap);
 	va_end(ap);
-	event_row(r, t, "warning", entity, detail);
+	/* The line for stderr, taken before the row ends (and may be dropped). */
+	const char *detail = tab->arena + tab->off[tab->noff - 1];
+	size_t n = strlen(entity) + strlen(detail) + 3;
+	char *line = dcs_xmalloc(n, "storing results");
+	snprintf(line, n, "%s: %s", entity, detail);
+	dcs_row_end(tab);
 	char **w = realloc(r->warnings, (r->n_warnings + 1) * sizeof(char *));
 	if (!w)
-		out_of_memory();
+		OOM();
 	r->warnings = w;
-	size_t n = strlen(entity) + strlen(detail) + 3;
-	char *line = xmalloc(n);
-	snprintf(line, n, "%s: %s", entity, detail);
 	r->warnings[r->n_warnings++] = line;
-	free(detail);
 }
 
 size_t dcs_results_n_warnings(const struct dcs_results *r)

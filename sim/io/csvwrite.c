@@ -10,10 +10,15 @@
 
 void dcs_csv_put_cell(struct dcs_buf *b, const char *s)
 {
-	size_t n = strlen(s);
 	/* Quoted only when it needs it: a comma, a quote or a line end, or a
-	 * leading or trailing blank (so that no reader trims it). */
-	bool quote = strpbrk(s, ",\"\r\n") != NULL || (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
+	 * leading or trailing blank (so that no reader trims it).  One pass
+	 * finds both the length and whether it does: a large run writes
+	 * millions of cells. */
+	size_t n = 0;
+	bool quote = false;
+	for (char c; (c = s[n]); n++)
+		quote |= c == ',' || c == '"' || c == '\r' || c == '\n';
+	quote |= n > 0 && (s[0] == ' ' || s[n - 1] == ' ');
 	if (!quote) {
 		dcs_buf_put(b, s, n);
 		return;

@@ -1,6 +1,7 @@
 #include "dcisim/output.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,8 +44,8 @@ int dcs_mkdir_p(const char *dir)
 	return 0;
 }
 
-int dcs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
-			  FILE *err)
+static int write_atomic(const char *dir, const char *name, const char *data, size_t len,
+			bool durable, FILE *err)
 {
 	size_t plen = strlen(dir) + strlen(name) + 64;
 	char *final = malloc(plen), *tmp = malloc(plen);
@@ -64,7 +65,7 @@ int dcs_write_file_atomic(const char *dir, const char *name, const char *data, s
 	}
 	bool ok = fwrite(data, 1, len, fp) == len;
 	ok = fflush(fp) == 0 && ok;
-	ok = fsync(fileno(fp)) == 0 && ok;
+	ok = (!durable || fsync(fileno(fp)) == 0) && ok;
 	int saved = errno;
 	ok = fclose(fp) == 0 && ok;
 	if (!ok) {
@@ -86,6 +87,18 @@ out:
 	return rc;
 }
 
+int dcs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
+			  FILE *err)
+{
+	return write_atomic(dir, name, data, len, true, err);
+}
+
+int dcs_write_file_replace(const char *dir, const char *name, const char *data, size_t len,
+			   FILE *err)
+{
+	return write_atomic(dir, name, data, len, false, err);
+}
+
 int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err)
 {
 	struct dcs_buf b = {0};
@@ -97,7 +110,7 @@ int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err)
 		cells[c] = dcs_table_col(t, c);
 	if (cells)
 		dcs_csv_put_row(&b, nc, cells);
-	for (size_t r = 0; cells && r < nr; r++) {
+	for (size_t r = dcs_table_first_held(t); cells && r < nr; r++) {
 		for (size_t c = 0; c < nc; c++)
 			cells[c] = dcs_table_cell(t, r, c);
 		dcs_csv_put_row(&b, nc, cells);
@@ -110,6 +123,211 @@ int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err)
 	}
 	int rc = dcs_write_file_atomic(dir, dcs_table_file(t), b.s, b.len, err);
 	dcs_buf_free(&b);
+	return rc;
+}
+
+/* ---- CSV files written as their rows come -------------------------------
+ *
+ * Each table goes to a temporary name in the directory (".NAME.tmp.PID"):
+ * rows are put in a buffer (dcs_csv_put_row) that is written out with
+ * write(2) whenever it holds TFILE_FLUSH bytes.  Commit flushes, syncs and
+ * renames each into place.  An error (a full disk, no memory) is kept and
+ * reported at commit, which then removes what it had not renamed. */
+
+#define TFILE_FLUSH (32 * 1024)
+
+struct tfile {
+	const struct dcs_table *t;
+	char *tmp, *final;
+	int fd;
+	struct dcs_buf buf;
+	int err; /* errno of the first failure; 0 */
+};
+
+struct dcs_table_files {
+	char *dir;
+	struct tfile *f;
+	size_t n, cap, last;
+	bool oom;
+};
+
+static void tf_flush(struct tfile *f)
+{
+	size_t done = 0;
+	while (!f->err && !f->buf.oom && done < f->buf.len) {
+		ssize_t w = write(f->fd, f->buf.s + done, f->buf.len - done);
+		if (w < 0) {
+			if (errno != EINTR)
+				f->err = errno;
+			continue;
+		}
+		done += (size_t)w;
+	}
+	if (f->buf.s) {
+		f->buf.len = 0;
+		f->buf.s[0] = '\0';
+	}
+}
+
+static void tf_row(struct tfile *f, size_t n, const char *const *cells)
+{
+	if (f->err || f->buf.oom || f->fd < 0)
+		return;
+	dcs_csv_put_row(&f->buf, n, cells);
+	if (f->buf.len >= TFILE_FLUSH)
+		tf_flush(f);
+}
+
+static void tf_free(struct tfile *f)
+{
+	free(f->tmp);
+	free(f->final);
+	dcs_buf_free(&f->buf);
+}
+
+static void tf_discard_file(struct tfile *f)
+{
+	if (f->fd >= 0) {
+		close(f->fd);
+		unlink(f->tmp);
+		f->fd = -1;
+	}
+}
+
+/* Opens t's temporary file and writes its header. */
+static void tf_open(struct dcs_table_files *F, struct tfile *f, const struct dcs_table *t)
+{
+	*f = (struct tfile){.t = t, .fd = -1};
+	const char *name = dcs_table_file(t);
+	size_t plen = strlen(F->dir) + strlen(name) + 64;
+	f->final = malloc(plen);
+	f->tmp = malloc(plen);
+	size_t nc = dcs_table_ncols(t);
+	const char **cols = malloc((nc ? nc : 1) * sizeof(*cols));
+	if (!f->final || !f->tmp || !cols) {
+		f->buf.oom = true;
+		free(cols);
+		return;
+	}
+	snprintf(f->final, plen, "%s/%s", F->dir, name);
+	snprintf(f->tmp, plen, "%s/.%s.tmp.%ld", F->dir, name, (long)getpid());
+	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (f->fd < 0)
+		f->err = errno;
+	for (size_t c = 0; c < nc; c++)
+		cols[c] = dcs_table_col(t, c);
+	tf_row(f, nc, cols);
+	free(cols);
+}
+
+static void sink_table(void *ctx, const struct dcs_table *t)
+{
+	struct dcs_table_files *F = ctx;
+	if (F->n == F->cap) {
+		size_t cap = F->cap ? 2 * F->cap : 16;
+		struct tfile *nf = realloc(F->f, cap * sizeof(*nf));
+		if (!nf) {
+			F->oom = true;
+			return;
+		}
+		F->f = nf;
+		F->cap = cap;
+	}
+	tf_open(F, &F->f[F->n++], t);
+}
+
+static void sink_row(void *ctx, const struct dcs_table *t, const char *const *cells)
+{
+	struct dcs_table_files *F = ctx;
+	if (F->last >= F->n || F->f[F->last].t != t) {
+		F->last = 0;
+		while (F->last < F->n && F->f[F->last].t != t)
+			F->last++;
+		if (F->last == F->n)
+			return; /* its file could not be set up: F->oom says so */
+	}
+	tf_row(&F->f[F->last], dcs_table_ncols(t), cells);
+}
+
+struct dcs_table_files *dcs_table_files_open(const char *dir, struct dcs_results *res,
+					     enum dcs_hold hold, FILE *err)
+{
+	struct dcs_table_files *F = calloc(1, sizeof(*F));
+	if (F)
+		F->dir = strdup(dir);
+	if (!F || !F->dir) {
+		free(F);
+		fprintf(err, "dcisim: error: out of memory writing %s\n", dir);
+		return NULL;
+	}
+	struct dcs_results_sink sink = {.table = sink_table, .row = sink_row, .ctx = F};
+	dcs_results_set_sink(res, &sink, hold);
+	return F;
+}
+
+void dcs_table_files_discard(struct dcs_table_files *F)
+{
+	if (!F)
+		return;
+	for (size_t i = 0; i < F->n; i++) {
+		tf_discard_file(&F->f[i]);
+		tf_free(&F->f[i]);
+	}
+	free(F->f);
+	free(F->dir);
+	free(F);
+}
+
+/* Flushes, syncs, closes and renames one file; 0, or -1 with a message. */
+static int tf_commit(struct tfile *f, FILE *err)
+{
+	if (f->buf.oom) {
+		fprintf(err, "dcisim: error: out of memory writing %s\n", dcs_table_file(f->t));
+		tf_discard_file(f);
+		return -1;
+	}
+	if (f->fd < 0) {
+		fprintf(err, "dcisim: error: cannot write %s: %s\n", f->tmp, strerror(f->err));
+		return -1;
+	}
+	tf_flush(f);
+	if (!f->err && fsync(f->fd) != 0)
+		f->err = errno;
+	int fd = f->fd;
+	f->fd = -1;
+	if (close(fd) != 0 && !f->err)
+		f->err = errno;
+	if (f->err) {
+		fprintf(err, "dcisim: error: cannot write %s: %s\n", f->final, strerror(f->err));
+		unlink(f->tmp);
+		return -1;
+	}
+	if (rename(f->tmp, f->final) != 0) {
+		fprintf(err, "dcisim: error: cannot rename %s to %s: %s\n", f->tmp, f->final,
+			strerror(errno));
+		unlink(f->tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int dcs_table_files_commit(struct dcs_table_files *F, FILE *err)
+{
+	int rc = 0;
+	if (F->oom) {
+		fprintf(err, "dcisim: error: out of memory writing %s\n", F->dir);
+		rc = -1;
+	}
+	for (size_t i = 0; i < F->n; i++) {
+		if (rc == 0)
+			rc = tf_commit(&F->f[i], err);
+		else
+			tf_discard_file(&F->f[i]);
+		tf_free(&F->f[i]);
+	}
+	free(F->f);
+	free(F->dir);
+	free(F);
 	return rc;
 }
 

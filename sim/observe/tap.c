@@ -105,10 +105,12 @@ static void poll_tables(struct dcs_tap *tap, dcs_time_t now)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct tap_table *tt = &tap->tabs[i];
-		if (tt->skip)
-			continue;
-		const struct dcs_table *t = dcs_results_table_at(res, i);
+		struct dcs_table *t = dcs_results_table_at(res, i);
 		size_t rows = dcs_table_nrows(t), ncols = dcs_table_ncols(t);
+		if (tt->skip) {
+			dcs_table_release(t, rows);
+			continue;
+		}
 		if (rows <= tt->seen)
 			continue;
 		if (ncols > tap->cells_cap) {
@@ -133,6 +135,7 @@ static void poll_tables(struct dcs_tap *tap, dcs_time_t now)
 				tap->sink.row(tap->sink.ctx, now, tt->id, tap->cells);
 		}
 		tt->seen = rows;
+		dcs_table_release(t, rows); /* streamed runs drop what was seen */
 	}
 }
 

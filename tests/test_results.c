@@ -1,0 +1,425 @@
+/*
+ * The results store and its writers: number formatting against printf (an
+ * independent implementation: glibc's exact decimal conversion), rows
+ * streamed to a sink and dropped or held as asked, and tables streamed to
+ * files that appear under their final names only on commit.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dcisim/output.h"
+#include "dcisim/results.h"
+
+/* splitmix64: the test's own generator, so it needs nothing it tests. */
+static uint64_t next_u64(uint64_t *s)
+{
+	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static void check_num(double v)
+{
+	char want[64], got[64];
+	if (v == 0)
+		snprintf(want, sizeof(want), "0");
+	else if (isnan(v))
+		snprintf(want, sizeof(want), "nan");
+	else
+		snprintf(want, sizeof(want), "%.12g", v);
+	dcs_fmt_num(got, 40, v);
+	if (strcmp(want, got) != 0)
+		fail_msg("%a: printf gives %s, dcs_fmt_num %s", v, want, got);
+}
+
+/* Every class of double: random bit patterns over the whole range, decimal
+ * fractions as models compute them (k / 10^j, products of rates), integers,
+ * and the hard cases: exact ties at the 13th digit, neighbours of powers of
+ * ten and of the 12-digit rounding boundaries. */
+static void test_fmt_num_matches_printf(void **state)
+{
+	(void)state;
+	uint64_t s = 42;
+	for (int i = 0; i < 300000; i++) {
+		uint64_t bits = next_u64(&s);
+		double v;
+		memcpy(&v, &bits, sizeof(v));
+		check_num(v);
+	}
+	for (int i = 0; i < 300000; i++) {
+		uint64_t k = next_u64(&s) % 100000000000000ull;
+		int j = (int)(next_u64(&s) % 30) - 8;
+		double v = (double)k / pow(10, j);
+		check_num(v);
+		check_num(-v);
+		check_num(v * 1.0000001);
+		check_num((double)(k % 100000) / 3.0);
+	}
+	/* Exact ties: n + 0.5 has 13 significant digits when n has 12. */
+	for (uint64_t n = 100000000000ull; n < 100000000000ull + 2000; n++) {
+		check_num((double)n + 0.5);
+		check_num(((double)n + 0.5) / 1024.0);
+		check_num(((double)n + 0.5) * 1024.0);
+	}
+	for (int e = -320; e <= 308; e++) {
+		double p = pow(10, e);
+		check_num(p);
+		check_num(nextafter(p, 0));
+		check_num(nextafter(p, INFINITY));
+		check_num(9.999999999995 * p);
+		check_num(nextafter(9.999999999995 * p, 0));
+		check_num(nextafter(9.999999999995 * p, INFINITY));
+		check_num(9.9999999999995 * p);
+	}
+	for (int64_t i = -100000; i <= 100000; i++)
+		check_num((double)i);
+	check_num(4.9406564584124654e-324);
+	check_num(2.2250738585072014e-308);
+	check_num(1.7976931348623157e308);
+	check_num(0x1p52);
+	check_num(0x1p53 + 2);
+	check_num(0x1p64);
+	check_num(0x1p127);
+	check_num(0x1p128);
+	check_num(1e-11);
+	check_num(nextafter(1e-11, 0));
+	check_num(0.1 + 0.2);
+	char buf[40];
+	assert_string_equal(dcs_fmt_num(buf, sizeof(buf), -0.0), "0");
+	assert_string_equal(dcs_fmt_num(buf, sizeof(buf), INFINITY), "inf");
+	assert_string_equal(dcs_fmt_num(buf, sizeof(buf), -INFINITY), "-inf");
+	assert_string_equal(dcs_fmt_num(buf, sizeof(buf), NAN), "nan");
+}
+
+/* dcs_cell_fmt prints the common conversions itself: the same bytes as
+ * printf for text, %%, %c, %s, %d/%i/%u with l, ll and z, and %g at every
+ * precision; anything else falls back to printf. */
+#define CHECK_FMT(...)                                                                             \
+	do {                                                                                       \
+		char want_[512];                                                                   \
+		snprintf(want_, sizeof(want_), __VA_ARGS__);                                       \
+		dcs_row_begin(t);                                                                  \
+		dcs_cell_fmt(t, __VA_ARGS__);                                                      \
+		dcs_row_end(t);                                                                    \
+		const char *got_ = dcs_table_cell(t, dcs_table_nrows(t) - 1, 0);                   \
+		if (strcmp(want_, got_) != 0)                                                      \
+			fail_msg("format %s: printf gives '%s', dcs_cell_fmt '%s'", #__VA_ARGS__,  \
+				 want_, got_);                                                     \
+	} while (0)
+
+static void test_cell_fmt_matches_printf(void **state)
+{
+	(void)state;
+	struct dcs_results *r = dcs_results_create();
+	struct dcs_table *t = dcs_results_table(r, "f.csv", "x");
+	uint64_t s = 7;
+	for (int i = 0; i < 100000; i++) {
+		uint64_t bits = next_u64(&s);
+		double v;
+		memcpy(&v, &bits, sizeof(v));
+		double w = (double)(next_u64(&s) % 100000000) / pow(10, (int)(next_u64(&s) % 16));
+		CHECK_FMT("%g", v);
+		CHECK_FMT("%g MiB", w);
+		CHECK_FMT("%.6g ms", -w);
+		CHECK_FMT("%.12g", w * 3.7);
+		CHECK_FMT("%.17g", v);
+		CHECK_FMT("%.1g|%.2g|%.3g", w, w / 7, w * 1e10);
+		CHECK_FMT("%.0g", w);
+	}
+	CHECK_FMT("%g %g %g %g %g", 0.0, -0.0, 0.5, 1e-300, 1e300);
+	CHECK_FMT("%g %g %g %g", (double)NAN, (double)-NAN, (double)INFINITY, (double)-INFINITY);
+	CHECK_FMT("%.6g %.6g %.6g", 9.9999995, 999999.5, 0.000099999995);
+	CHECK_FMT("%d %i %u %ld %lu %lld %llu %zu %zd", -2147483647 - 1, 42, 4294967295u,
+		  -9223372036854775807L - 1, 18446744073709551615UL, -9223372036854775807LL - 1,
+		  18446744073709551615ULL, (size_t)-1, (ssize_t)-5);
+	CHECK_FMT("%s->%s, %.6g GiB (migrations[%d])", "dc1", "dc2", 16.0, 3);
+	CHECK_FMT("100%% of %c%s", 'x', "");
+	CHECK_FMT("plain text");
+	CHECK_FMT("%s", "");
+	/* Falls back to printf. */
+	CHECK_FMT("guest throttled %.0f%%", 20.0);
+	CHECK_FMT("%5.1f|%-4s|%x|%08.3e", 3.14159, "ab", 255u, 12345.678);
+	char big[300];
+	memset(big, 'y', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CHECK_FMT("%s and %s", big, big + 100);
+	dcs_results_destroy(r);
+}
+
+/* A sink that keeps what it was given as CSV-ish text. */
+struct capture {
+	char text[1 << 16];
+	size_t len;
+	int tables;
+};
+
+static void cap_put(struct capture *c, const char *s)
+{
+	size_t n = strlen(s);
+	assert_true(c->len + n < sizeof(c->text));
+	memcpy(c->text + c->len, s, n + 1);
+	c->len += n;
+}
+
+static void cap_table(void *ctx, const struct dcs_table *t)
+{
+	struct capture *c = ctx;
+	c->tables++;
+	cap_put(c, "#");
+	cap_put(c, dcs_table_file(t));
+	cap_put(c, "\n");
+}
+
+static void cap_row(void *ctx, const struct dcs_table *t, const char *const *cells)
+{
+	struct capture *c = ctx;
+	for (size_t i = 0; i < dcs_table_ncols(t); i++) {
+		cap_put(c, i ? "|" : "");
+		cap_put(c, cells[i]);
+	}
+	cap_put(c, "\n");
+}
+
+static void add_row(struct dcs_table *t, int i)
+{
+	dcs_row_begin(t);
+	dcs_cell_int(t, i);
+	dcs_cell_time_s(t, (dcs_time_t)i * 1500000001);
+	dcs_cell_num(t, i / 4.0);
+	dcs_cell_fmt(t, "row %d%s", i, i % 7 ? "" : ", seventh");
+	dcs_row_end(t);
+}
+
+static void expect_row(const struct dcs_table *t, size_t r)
+{
+	char want[4][64];
+	int i = (int)r;
+	snprintf(want[0], 64, "%d", i);
+	long long ns = (long long)i * 1500000001LL;
+	snprintf(want[1], 64, "%lld.%09lld", ns / 1000000000, ns % 1000000000);
+	size_t n = strlen(want[1]);
+	while (want[1][n - 1] == '0')
+		want[1][--n] = '\0';
+	if (want[1][n - 1] == '.')
+		want[1][--n] = '\0';
+	snprintf(want[2], 64, "%.12g", i / 4.0);
+	snprintf(want[3], 64, "row %d%s", i, i % 7 ? "" : ", seventh");
+	for (size_t c = 0; c < 4; c++)
+		assert_string_equal(dcs_table_cell(t, r, c), want[c]);
+}
+
+static void test_rows_held_or_streamed(void **state)
+{
+	(void)state;
+	/* No sink: every row held, as tests and sweeps read them. */
+	struct dcs_results *r = dcs_results_create();
+	struct dcs_table *t = dcs_results_table(r, "a.csv", "i,t,x,s");
+	for (int i = 0; i < 1000; i++)
+		add_row(t, i);
+	assert_int_equal(dcs_table_nrows(t), 1000);
+	assert_int_equal(dcs_table_first_held(t), 0);
+	for (size_t i = 0; i < 1000; i++)
+		expect_row(t, i);
+	dcs_table_release(t, 500); /* no sink: nothing is dropped */
+	expect_row(t, 0);
+	dcs_results_destroy(r);
+
+	/* A sink with nothing held: rows are handed on and dropped. */
+	struct capture *cap = calloc(1, sizeof(*cap));
+	r = dcs_results_create();
+	t = dcs_results_table(r, "a.csv", "i,t,x,s");
+	add_row(t, 0);
+	struct dcs_results_sink sink = {.table = cap_table, .row = cap_row, .ctx = cap};
+	dcs_results_set_sink(r, &sink, DCS_HOLD_NONE);
+	for (int i = 1; i < 3; i++)
+		add_row(t, i);
+	struct dcs_table *b = dcs_results_table(r, "b.csv", "k");
+	dcs_row_begin(b);
+	dcs_cell_str(b, "k1");
+	dcs_row_end(b);
+	assert_int_equal(dcs_table_nrows(t), 3);
+	assert_int_equal(dcs_table_first_held(t), 3);
+	assert_int_equal(dcs_table_first_held(b), 1);
+	assert_string_equal(cap->text, "#a.csv\n0|0|0|row 0, seventh\n"
+				       "1|1.500000001|0.25|row 1\n2|3.000000002|0.5|row 2\n"
+				       "#b.csv\nk1\n");
+	dcs_results_destroy(r);
+
+	/* A kept table holds its rows while the others stream and drop. */
+	memset(cap, 0, sizeof(*cap));
+	r = dcs_results_create();
+	struct dcs_table *early = dcs_results_table(r, "early.csv", "k");
+	dcs_results_keep(r, "a.csv");
+	dcs_results_keep(r, "early.csv");
+	dcs_results_set_sink(r, &sink, DCS_HOLD_NONE);
+	t = dcs_results_table(r, "a.csv", "i,t,x,s");
+	b = dcs_results_table(r, "b.csv", "k");
+	for (int i = 0; i < 30; i++) {
+		add_row(t, i);
+		dcs_row_begin(b);
+		dcs_cell_int(b, i);
+		dcs_row_end(b);
+		dcs_row_begin(early);
+		dcs_cell_int(early, i);
+		dcs_row_end(early);
+	}
+	assert_int_equal(dcs_table_first_held(t), 0);
+	assert_int_equal(dcs_table_first_held(early), 0);
+	assert_int_equal(dcs_table_first_held(b), 30);
+	expect_row(t, 0);
+	assert_string_equal(dcs_table_cell(early, 29, 0), "29");
+	dcs_results_destroy(r);
+
+	/* Held until released: an observer reads, then releases; what is left
+	 * stays readable while rows keep coming. */
+	memset(cap, 0, sizeof(*cap));
+	r = dcs_results_create();
+	t = dcs_results_table(r, "a.csv", "i,t,x,s");
+	dcs_results_set_sink(r, &sink, DCS_HOLD_UNTIL_RELEASED);
+	for (int i = 0; i < 300; i++)
+		add_row(t, i);
+	dcs_table_release(t, 120);
+	assert_int_equal(dcs_table_first_held(t), 120);
+	for (int i = 300; i < 400; i++)
+		add_row(t, i);
+	for (size_t i = 120; i < 400; i++)
+		expect_row(t, i);
+	dcs_row_begin(t); /* a release while a row is open keeps its cells */
+	dcs_cell_int(t, 400);
+	dcs_table_release(t, 400);
+	dcs_cell_time_s(t, (dcs_time_t)400 * 1500000001);
+	dcs_cell_num(t, 100);
+	dcs_cell_fmt(t, "row %d", 400);
+	dcs_row_end(t);
+	assert_int_equal(dcs_table_first_held(t), 400);
+	expect_row(t, 400);
+	dcs_results_destroy(r);
+
+	/* Held: a caller that reads the tables afterwards. */
+	memset(cap, 0, sizeof(*cap));
+	r = dcs_results_create();
+	dcs_results_set_sink(r, &sink, DCS_HOLD_ALL);
+	t = dcs_results_table(r, "a.csv", "i,t,x,s");
+	for (int i = 0; i < 50; i++)
+		add_row(t, i);
+	dcs_table_release(t, 50);
+	assert_int_equal(dcs_table_first_held(t), 0);
+	expect_row(t, 49);
+	assert_int_equal(cap->tables, 1);
+	dcs_results_destroy(r);
+	free(cap);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = calloc(1, 1 << 20);
+	size_t n = fread(buf, 1, (1 << 20) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static size_t count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += e->d_name[0] != '.' || strstr(e->d_name, ".tmp.") != NULL;
+	closedir(d);
+	return n;
+}
+
+static void test_table_files(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/dcisim-results-XXXXXX", path[128];
+	assert_non_null(mkdtemp(dir));
+	struct dcs_results *r = dcs_results_create();
+	struct dcs_table *t = dcs_results_table(r, "a.csv", "name,value");
+	dcs_row_begin(t);
+	dcs_cell_str(t, "before");
+	dcs_cell_num(t, 1);
+	dcs_row_end(t);
+	struct dcs_table_files *f = dcs_table_files_open(dir, r, DCS_HOLD_NONE, stderr);
+	assert_non_null(f);
+	/* Enough rows to pass through the buffer several times, cells that
+	 * need quoting, and one longer than the buffer. */
+	char *big = malloc(100001);
+	memset(big, 'x', 100000);
+	big[100000] = '\0';
+	for (int i = 0; i < 5000; i++) {
+		dcs_row_begin(t);
+		dcs_cell_str(t, i == 7 ? "a, \"quoted\" one" : i == 8 ? big : "plain");
+		dcs_cell_int(t, -i);
+		dcs_row_end(t);
+	}
+	struct dcs_table *e = dcs_results_table(r, "empty.csv", "x");
+	(void)e;
+	/* Nothing under a final name yet: only the temporaries. */
+	snprintf(path, sizeof(path), "%s/a.csv", dir);
+	struct stat st;
+	assert_int_equal(stat(path, &st), -1);
+	assert_int_equal(dcs_table_files_commit(f, stderr), 0);
+	char *text = slurp(path);
+	assert_non_null(text);
+	assert_int_equal(strncmp(text, "name,value\nbefore,1\nplain,0\nplain,-1\n", 37), 0);
+	assert_non_null(strstr(text, "\n\"a, \"\"quoted\"\" one\",-7\n"));
+	assert_non_null(strstr(text, "\nplain,-4999\n"));
+	assert_non_null(strstr(text, big));
+	size_t lines = 0;
+	for (char *p = text; *p; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines, 5002);
+	free(text);
+	snprintf(path, sizeof(path), "%s/empty.csv", dir);
+	text = slurp(path);
+	assert_string_equal(text, "x\n");
+	free(text);
+	assert_int_equal(count_entries(dir), 2);
+	dcs_results_destroy(r);
+
+	/* Discarded: nothing is left, not even a temporary. */
+	char dir2[] = "/tmp/dcisim-results-XXXXXX";
+	assert_non_null(mkdtemp(dir2));
+	r = dcs_results_create();
+	f = dcs_table_files_open(dir2, r, DCS_HOLD_NONE, stderr);
+	t = dcs_results_table(r, "a.csv", "name");
+	dcs_row_begin(t);
+	dcs_cell_str(t, "x");
+	dcs_row_end(t);
+	assert_int_equal(count_entries(dir2), 1);
+	dcs_table_files_discard(f);
+	assert_int_equal(count_entries(dir2), 0);
+	dcs_results_destroy(r);
+	free(big);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", dir, dir2);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_fmt_num_matches_printf),
+	    cmocka_unit_test(test_cell_fmt_matches_printf),
+	    cmocka_unit_test(test_rows_held_or_streamed),
+	    cmocka_unit_test(test_table_files),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -63,7 +63,7 @@ struct link_state {
 	double frame_s;  /* one full frame on the wire */
 	double bg_Bps;   /* background on the wire */
 	double bfd_s;    /* BFD detection, NaN without BFD */
-	double bytes[2]; /* goodput bytes carried by flows up to t_set */
+	double bytes[2]; /* goodput bytes carried by flows up to links_at */
 	dcs_time_t t_set[2];
 	double rate_sum[2]; /* current goodput rate of flows */
 	int nflows[2];
@@ -544,9 +544,9 @@ static void settle_flow(struct dcs_net *net, struct dcs_flow *f)
 }
 
 /* Brings every link direction's traffic integral to now.  Links are few, so
- * they are all settled at every change and every question about bytes, as
- * the flows once were: the sums are split at the same instants, whatever
- * component changed. */
+ * they are all settled at every change and every question about bytes: the
+ * sums are split at the same instants whatever component changed, as a
+ * solve of the whole network splits them. */
 static void settle_links(struct dcs_net *net)
 {
 	dcs_time_t now = dcs_now(net->k);
@@ -620,12 +620,8 @@ static void heap_insert_last(struct dcs_net *net, struct dcs_flow *f)
 {
 	if (net->nheap == net->capheap) {
 		size_t cap = net->capheap ? 2 * net->capheap : 64;
-		struct dcs_flow **h = realloc(net->heap, cap * sizeof(*h));
-		if (!h) {
-			fprintf(stderr, "dcisim: out of memory scheduling a flow's completion\n");
-			exit(3);
-		}
-		net->heap = h;
+		net->heap = dcs_xrealloc(net->heap, cap * sizeof(*net->heap),
+					 "scheduling a flow's completion");
 		net->capheap = cap;
 	}
 	heap_put(net, net->nheap++, f);
@@ -1149,12 +1145,8 @@ static void touch_add(struct dcs_net *net, struct dcs_flow *f, int r)
 	struct dirq *q = &net->ls[r / 2].q[r % 2];
 	if (q->nfl == q->capfl) {
 		int cap = q->capfl ? 2 * q->capfl : 8;
-		struct dcs_flow **a = realloc(q->fl, (size_t)cap * sizeof(*a));
-		if (!a) {
-			fprintf(stderr, "dcisim: out of memory listing a flow on a link\n");
-			exit(3);
-		}
-		q->fl = a;
+		q->fl =
+		    dcs_xrealloc(q->fl, (size_t)cap * sizeof(*q->fl), "listing a flow on a link");
 		q->capfl = cap;
 	}
 	f->touch[f->ntouch] = r;
@@ -1210,12 +1202,7 @@ static void cf_push(struct dcs_net *net, struct dcs_flow *f)
 {
 	if (net->ncf == net->capcf) {
 		size_t cap = net->capcf ? 2 * net->capcf : 64;
-		struct dcs_flow **a = realloc(net->cf, cap * sizeof(*a));
-		if (!a) {
-			fprintf(stderr, "dcisim: out of memory solving the network\n");
-			exit(3);
-		}
-		net->cf = a;
+		net->cf = dcs_xrealloc(net->cf, cap * sizeof(*net->cf), "solving the network");
 		net->capcf = cap;
 	}
 	net->cf[net->ncf++] = f;

@@ -96,9 +96,8 @@
  * network solves it: the same passes from empty queues, its flows in start
  * order and its directions in index order, so every sum is the same; its
  * passes stop when its own queues settle (with every component in one
- * solve, a settled one went on until all had: passes that move its queues
- * by less than the tolerance; every bundled scenario's outputs are the same
- * bytes either way).  Flows in other
+ * solve, a settled one went on until all had; every bundled scenario's
+ * outputs are the same bytes either way).  Flows in other
  * components keep their rates and completions.  Byte counts of flows are
  * kept lazily (sent at the last change + rate x time since), settled when
  * the flow's rate changes or someone asks; the links' byte counts are

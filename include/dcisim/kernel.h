@@ -81,7 +81,13 @@ void dcs_kernel_set_event_limit(struct dcs_kernel *k, uint64_t max_events);
 void dcs_kernel_set_observer(struct dcs_kernel *k, dcs_observer_fn fn, void *ctx);
 
 uint64_t dcs_kernel_events(const struct dcs_kernel *k);
+/* Events queued, plus those modules hold (below). */
 size_t dcs_kernel_pending(const struct dcs_kernel *k);
+/* A module that keeps future events in an ordered structure of its own,
+ * with one kernel event for the first of them (the network's completions),
+ * says how many more it holds, so that dcs_kernel_pending() counts what one
+ * event each would: its count changes from held_before to held_now. */
+void dcs_kernel_hold(struct dcs_kernel *k, size_t held_before, size_t held_now);
 dcs_time_t dcs_kernel_next_time(const struct dcs_kernel *k);
 /* Bytes the kernel holds per pending event at its current capacity. */
 size_t dcs_kernel_bytes_per_pending(void);

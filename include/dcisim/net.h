@@ -72,18 +72,45 @@
  * - overload: offered flows ask for more than the link: full buffer, the
  *   excess dropped.
  * The loaded queue depends on the shares and the shares on the queue: each
- * change solves the fixed point from empty queues, alternating a sharing
- * pass and a queue pass until no queue moves by more than 1 ps (at most
- * DCS_NET_SOLVE_MAX_ITER passes; single-bottleneck cases settle in two).
+ * change solves the fixed point of the component it touches (below) from
+ * empty queues, alternating a sharing pass and a queue pass until no queue
+ * of the component moves by more than 1 ps (at most DCS_NET_SOLVE_MAX_ITER
+ * passes; single-bottleneck cases settle in two).  Where the fixed point is
+ * not unique (two equal directions in series: the standing queue could sit
+ * in either), the one reached is the one these passes reach from empty
+ * queues, with flows taken in start order and directions in index order.
  * The queue sits only in the saturated direction; every consumer reads it:
  * dcs_net_one_way() adds the mean queues, dcs_net_latency_now() the queue at
  * this instant of the cycle (the spread a latency distribution sees).
  *
  * Flows: a flow moves bytes (a finite count, or without end at a demanded
  * rate) from one site to another.  Rates change only when a flow starts,
- * stops or changes demand, or a link or site changes; completion events are
- * rescheduled then, so cost grows with such changes, not with bytes.  Rates
- * are goodput bytes per second.  Callbacks run inside kernel events; a
+ * stops or changes demand, or a link or site changes, so cost grows with
+ * such changes, not with bytes.  Rates are goodput bytes per second.
+ *
+ * Incremental solving.  Flows interact only through the link directions
+ * their paths and ACK paths cross; a change of one flow (start, stop,
+ * demand) solves only its component (the flows and directions reachable
+ * through that relation), and a change of routing, carrying or link figures
+ * solves every component.  A component is solved as a solve of the whole
+ * network solves it: the same passes from empty queues, its flows in start
+ * order and its directions in index order, so every sum is the same; its
+ * passes stop when its own queues settle (with every component in one
+ * solve, a settled one went on until all had; every bundled scenario's
+ * outputs are the same bytes either way).  Flows in other
+ * components keep their rates and completions.  Byte counts of flows are
+ * kept lazily (sent at the last change + rate x time since), settled when
+ * the flow's rate changes or someone asks; the links' byte counts are
+ * settled together at every change.  The pending completions are one
+ * binary heap ordered by (time, the order in which they were computed, as
+ * one kernel event each would run) behind one kernel event for the first;
+ * a change re-keys only the flows whose rate changed, and
+ * dcs_kernel_pending() counts every completion.  Completions keep their
+ * order among themselves; another event at the same nanosecond scheduled
+ * after a completion was computed but before it became the first runs
+ * before it.  tests/test_net_incremental.c checks the incremental results
+ * against a max-min reference and against a whole-network re-solve.
+ * Callbacks run inside kernel events; a
  * callback may start and stop flows.  A flow that starts without a path
  * hears on_stall(true) from inside dcs_flow_start(), before its owner holds
  * the pointer: that callback must not stop the flow.

@@ -183,6 +183,7 @@ struct dcs_kernel {
 	unsigned shift;
 	int64_t cur; /* the slot number (t >> shift) being drained; <= every queued one */
 	size_t queued;
+	size_t held;      /* future events modules keep behind one of their own (dcs_kernel_hold) */
 	uint32_t next_up; /* what front() will return, found by dispatch; NIL: scan */
 
 	/* Adaptation: cost since the last check (slots stepped over by the
@@ -786,7 +787,12 @@ uint64_t dcs_kernel_events(const struct dcs_kernel *k)
 
 size_t dcs_kernel_pending(const struct dcs_kernel *k)
 {
-	return k->queued;
+	return k->queued + k->held;
+}
+
+void dcs_kernel_hold(struct dcs_kernel *k, size_t held_before, size_t held_now)
+{
+	k->held = k->held - held_before + held_now;
 }
 
 dcs_time_t dcs_kernel_next_time(const struct dcs_kernel *k)

@@ -37,6 +37,12 @@ struct dirq {
 	double share_w;    /* weights of the bulk flows its share holds */
 	double share_rate; /* their rates */
 	bool full;
+	/* The flows whose path or ACK path crosses it: the edges of the
+	 * components the incremental solver works on. */
+	struct dcs_flow **fl;
+	int nfl, capfl;
+	bool mark;       /* scratch for the component search */
+	uint64_t solved; /* the epoch update_all() last solved it in */
 };
 
 struct link_state {
@@ -53,11 +59,12 @@ struct link_state {
 	double cap_Bps;  /* goodput capacity left for flows, per direction */
 	double line_Bps; /* line rate, bytes/s */
 	double buffer_bytes;
-	double tau_s;       /* buffer / line rate */
-	double frame_s;     /* one full frame on the wire */
-	double bg_Bps;      /* background on the wire */
-	double bfd_s;       /* BFD detection, NaN without BFD */
-	double bytes[2];    /* goodput bytes carried by flows so far */
+	double tau_s;    /* buffer / line rate */
+	double frame_s;  /* one full frame on the wire */
+	double bg_Bps;   /* background on the wire */
+	double bfd_s;    /* BFD detection, NaN without BFD */
+	double bytes[2]; /* goodput bytes carried by flows up to links_at */
+	dcs_time_t t_set[2];
 	double rate_sum[2]; /* current goodput rate of flows */
 	int nflows[2];
 	struct dirq q[2];
@@ -67,27 +74,39 @@ struct dcs_flow {
 	struct dcs_net *net;
 	struct dcs_flow_spec spec;
 	struct dcs_flow *prev, *next;
+	uint64_t serial; /* start order */
 	int nhops, nrev;
 	int *links, *dirs;         /* forward path */
 	int *rev_links, *rev_dirs; /* the path its ACKs take */
-	double rate;               /* goodput bytes/s */
-	double cap;                /* min of demand, window, Mathis */
-	double w;                  /* share weight */
-	double rtt_s;              /* loaded RTT */
-	double sent;
+	int *touch;                /* directions it is listed in */
+	int ntouch;
+	double path_loss;
+	int path_mss;
+	double rate;  /* goodput bytes/s */
+	double cap;   /* min of demand, window, Mathis */
+	double w;     /* share weight */
+	double rtt_s; /* loaded RTT */
+	double sent;  /* up to t_set: bytes = sent + rate x (now - t_set) */
+	dcs_time_t t_set;
 	dcs_time_t rtt;
 	dcs_time_t rtt_base;
-	dcs_handle_t done_ev;
+	dcs_time_t done_at; /* completion, while in the heap */
+	uint64_t done_seq;  /* orders equal completions as the kernel would */
+	int heap_i;         /* -1: no completion pending */
 	enum dcs_limit limit;
 	int bott; /* direction holding its share, -1 */
 	bool stalled;
 	bool offered_now; /* offered with a finite demand: inelastic this solve */
 	bool frozen;      /* scratch for water-filling */
-	/* update_flows() bookkeeping: the figures before a reshare, and whether
+	bool mark;        /* scratch for the component search */
+	uint64_t solved;  /* the epoch update_all() last solved it in */
+	/* after_solve() bookkeeping: the figures before a solve, and whether
 	 * the owner still has to hear that the flow stalled or resumed. */
 	double old_rate;
 	bool old_stalled;
 	bool notify;
+	struct dcs_flow *nq_prev, *nq_next; /* in the owners-to-tell queue */
+	bool queued;
 	double by_limit[DCS_LIMIT_COUNT]; /* bytes moved under each limit */
 };
 
@@ -107,7 +126,25 @@ struct dcs_net {
 	struct dcs_flow *head, *tail;
 	size_t n_flows;
 	uint64_t serial;
-	dcs_time_t settled_at;
+	uint64_t epoch; /* one per solve of every component (update_all) */
+	/* The pending completions, a binary heap ordered by (done_at, done_seq),
+	 * and the one kernel event that waits for the first of them. */
+	struct dcs_flow **heap;
+	size_t nheap, capheap;
+	uint64_t seq;
+	dcs_handle_t done_ev;
+	struct dcs_flow *armed;
+	dcs_time_t armed_at;
+	size_t held;         /* completions counted as pending events besides done_ev */
+	dcs_time_t links_at; /* the links' byte counts are settled to here */
+	/* Owners that still have to hear a stall or a resume. */
+	struct dcs_flow *nq_head, *nq_tail;
+	/* The component being solved: its flows (by start order) and link
+	 * directions (ascending). */
+	struct dcs_flow **cf;
+	size_t ncf, capcf;
+	int *cd;
+	size_t ncd;
 	/* scratch for water-filling, one slot per link direction */
 	double *res_left, *res_w;
 	bool *reach_was; /* n_sites x n_sites, before a change */
@@ -373,7 +410,7 @@ static double walk_queue_s(const struct dcs_net *net, int a, int b, uint64_t key
 
 /* ---- lifecycle ---- */
 
-static void reshare(struct dcs_net *net);
+static void update_all(struct dcs_net *net);
 
 struct dcs_net *dcs_net_create(struct dcs_kernel *k, struct dcs_bus *bus,
 			       const struct dcs_scenario *scn)
@@ -398,10 +435,12 @@ struct dcs_net *dcs_net_create(struct dcs_kernel *k, struct dcs_bus *bus,
 	net->reach_was = calloc(nn + 1, sizeof(bool));
 	net->adj = calloc(2 * scn->n_links + 1, sizeof(int));
 	net->adj_at = calloc(scn->n_sites + 2, sizeof(int));
+	net->cd = calloc(2 * scn->n_links + 1, sizeof(int));
 	net->res_left = calloc(2 * scn->n_links + 1, sizeof(double));
 	net->res_w = calloc(2 * scn->n_links + 1, sizeof(double));
 	if (!net->ls || !net->site_up || !net->dist || !net->pred || !net->order ||
-	    !net->reach_was || !net->adj || !net->adj_at || !net->res_left || !net->res_w) {
+	    !net->reach_was || !net->adj || !net->adj_at || !net->res_left || !net->res_w ||
+	    !net->cd) {
 		dcs_net_destroy(net);
 		return NULL;
 	}
@@ -438,9 +477,11 @@ struct dcs_net *dcs_net_create(struct dcs_kernel *k, struct dcs_bus *bus,
 		link_refresh(net, l);
 	}
 	compute_paths(net);
-	reshare(net); /* the queues of background traffic alone */
+	update_all(net); /* the queues of background traffic alone */
 	return net;
 }
+
+static void flow_free(struct dcs_flow *f);
 
 void dcs_net_destroy(struct dcs_net *net)
 {
@@ -449,10 +490,17 @@ void dcs_net_destroy(struct dcs_net *net)
 	struct dcs_flow *f = net->head;
 	while (f) {
 		struct dcs_flow *next = f->next;
-		free(f->links);
-		free(f);
+		flow_free(f);
 		f = next;
 	}
+	for (int l = 0; net->ls && l < net->n_links; l++)
+		for (int d = 0; d < 2; d++)
+			free(net->ls[l].q[d].fl);
+	if (net->k)
+		dcs_kernel_hold(net->k, net->held, 0);
+	free(net->heap);
+	free(net->cf);
+	free(net->cd);
 	free(net->ls);
 	free(net->site_up);
 	free(net->dist);
@@ -476,47 +524,189 @@ size_t dcs_net_n_links(const struct dcs_net *net)
 	return (size_t)net->n_links;
 }
 
-/* Brings every flow's byte count and every link's traffic integral to now. */
-static void settle(struct dcs_net *net)
+/* ---- bytes, kept lazily ---- */
+
+/* Brings a flow's byte count to now: bytes move at its rate since t_set.
+ * Called before its rate or limit changes, and when someone asks. */
+static void settle_flow(struct dcs_net *net, struct dcs_flow *f)
 {
 	dcs_time_t now = dcs_now(net->k);
-	double dt = dcs_time_to_s(now - net->settled_at);
-	net->settled_at = now;
+	double dt = dcs_time_to_s(now - f->t_set);
+	f->t_set = now;
+	if (dt <= 0 || f->rate <= 0)
+		return;
+	double before = f->sent;
+	f->sent += f->rate * dt;
+	if (f->sent > f->spec.bytes)
+		f->sent = f->spec.bytes;
+	if (isfinite(f->sent))
+		f->by_limit[f->limit] += f->sent - before;
+}
+
+/* Brings every link direction's traffic integral to now.  Links are few, so
+ * they are all settled at every change and every question about bytes: the
+ * sums are split at the same instants whatever component changed, as a
+ * solve of the whole network splits them. */
+static void settle_links(struct dcs_net *net)
+{
+	dcs_time_t now = dcs_now(net->k);
+	double dt = dcs_time_to_s(now - net->links_at);
+	net->links_at = now;
 	if (dt <= 0)
 		return;
-	for (struct dcs_flow *f = net->head; f; f = f->next) {
-		if (f->rate <= 0)
-			continue;
-		double before = f->sent;
-		f->sent += f->rate * dt;
-		if (f->sent > f->spec.bytes)
-			f->sent = f->spec.bytes;
-		if (isfinite(f->sent))
-			f->by_limit[f->limit] += f->sent - before;
-	}
 	for (int l = 0; l < net->n_links; l++)
 		for (int d = 0; d < 2; d++)
 			net->ls[l].bytes[d] += net->ls[l].rate_sum[d] * dt;
 }
 
-static void flow_done_event(struct dcs_kernel *k, void *ctx, const void *payload);
+/* ---- the completions: one heap, one kernel event ---- */
 
-static void schedule_done(struct dcs_net *net, struct dcs_flow *f)
+static bool heap_before(const struct dcs_flow *a, const struct dcs_flow *b)
 {
-	if (f->done_ev)
-		dcs_cancel(net->k, f->done_ev);
-	f->done_ev = 0;
-	if (!isfinite(f->spec.bytes) || f->rate <= 0)
+	return a->done_at < b->done_at || (a->done_at == b->done_at && a->done_seq < b->done_seq);
+}
+
+static void heap_put(struct dcs_net *net, size_t i, struct dcs_flow *f)
+{
+	net->heap[i] = f;
+	f->heap_i = (int)i;
+}
+
+static void heap_up(struct dcs_net *net, size_t i)
+{
+	struct dcs_flow *f = net->heap[i];
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (!heap_before(f, net->heap[p]))
+			break;
+		heap_put(net, i, net->heap[p]);
+		i = p;
+	}
+	heap_put(net, i, f);
+}
+
+static void heap_down(struct dcs_net *net, size_t i)
+{
+	struct dcs_flow *f = net->heap[i];
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= net->nheap)
+			break;
+		if (c + 1 < net->nheap && heap_before(net->heap[c + 1], net->heap[c]))
+			c++;
+		if (!heap_before(net->heap[c], f))
+			break;
+		heap_put(net, i, net->heap[c]);
+		i = c;
+	}
+	heap_put(net, i, f);
+}
+
+static void heap_remove(struct dcs_net *net, struct dcs_flow *f)
+{
+	if (f->heap_i < 0)
 		return;
+	size_t i = (size_t)f->heap_i;
+	f->heap_i = -1;
+	struct dcs_flow *last = net->heap[--net->nheap];
+	if (last == f)
+		return;
+	heap_put(net, i, last);
+	heap_up(net, i);
+	heap_down(net, (size_t)last->heap_i);
+}
+
+static void heap_insert_last(struct dcs_net *net, struct dcs_flow *f)
+{
+	if (net->nheap == net->capheap) {
+		size_t cap = net->capheap ? 2 * net->capheap : 64;
+		net->heap = dcs_xrealloc(net->heap, cap * sizeof(*net->heap),
+					 "scheduling a flow's completion");
+		net->capheap = cap;
+	}
+	heap_put(net, net->nheap++, f);
+}
+
+static void heap_insert(struct dcs_net *net, struct dcs_flow *f)
+{
+	heap_insert_last(net, f);
+	heap_up(net, net->nheap - 1);
+}
+
+/* The flow's completion from its bytes left and its rate: the first
+ * nanosecond by which the last byte has moved.  Each recomputation takes a
+ * new sequence number, so equal completions run in the order the kernel
+ * would have run one event per flow.  False when it never completes. */
+static bool done_key(struct dcs_net *net, struct dcs_flow *f)
+{
+	if (!isfinite(f->spec.bytes) || f->rate <= 0)
+		return false;
 	double left = f->spec.bytes - f->sent;
 	if (left < 0)
 		left = 0;
 	double ns = ceil(left / f->rate * 1e9);
 	/* A trickle that would end beyond the representable future never ends. */
 	if (!(ns < 9e18 - (double)dcs_now(net->k)))
+		return false;
+	f->done_at = dcs_now(net->k) + (dcs_time_t)ns;
+	f->done_seq = ++net->seq;
+	return true;
+}
+
+static void schedule_done(struct dcs_net *net, struct dcs_flow *f)
+{
+	heap_remove(net, f);
+	if (done_key(net, f))
+		heap_insert(net, f);
+}
+
+/* The same for many flows at once (a shared link reshared): new keys in
+ * place, then the heap rebuilt bottom-up in O(heap) instead of one
+ * O(log heap) move per flow.  The order of the keys is total, so the heap
+ * yields the same flows in the same order either way. */
+static void schedule_many(struct dcs_net *net)
+{
+	for (size_t i = 0; i < net->ncf; i++) {
+		struct dcs_flow *f = net->cf[i];
+		if (f->rate == f->old_rate && f->heap_i >= 0)
+			continue;
+		bool has = done_key(net, f);
+		if (has && f->heap_i < 0) {
+			heap_insert_last(net, f);
+		} else if (!has && f->heap_i >= 0) {
+			net->heap[f->heap_i] = NULL;
+			f->heap_i = -1;
+		}
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < net->nheap; i++)
+		if (net->heap[i])
+			heap_put(net, n++, net->heap[i]);
+	net->nheap = n;
+	for (size_t i = n / 2; i-- > 0;)
+		heap_down(net, i);
+}
+
+static void done_event(struct dcs_kernel *k, void *ctx, const void *payload);
+
+/* Keeps the one kernel event at the first completion. */
+static void arm(struct dcs_net *net)
+{
+	struct dcs_flow *top = net->nheap ? net->heap[0] : NULL;
+	/* The completions behind the one event count as pending events. */
+	size_t held = net->nheap ? net->nheap - 1 : 0;
+	dcs_kernel_hold(net->k, net->held, held);
+	net->held = held;
+	if (net->done_ev && top == net->armed && top && top->done_at == net->armed_at)
 		return;
-	dcs_time_t dt = (dcs_time_t)ns;
-	f->done_ev = dcs_schedule_in(net->k, dt, flow_done_event, net, &f, sizeof(f));
+	if (net->done_ev)
+		dcs_cancel(net->k, net->done_ev);
+	net->done_ev = 0;
+	net->armed = top;
+	if (!top)
+		return;
+	net->armed_at = top->done_at;
+	net->done_ev = dcs_schedule(net->k, top->done_at, done_event, net, NULL, 0);
 }
 
 /* ---- the solver: shares and queues ---- */
@@ -551,9 +741,8 @@ static double flow_cap(const struct dcs_net *net, const struct dcs_flow *f, doub
 		cap = w;
 		l = DCS_LIMIT_WINDOW;
 	}
-	double loss = dcs_net_path_loss(net, f->spec.src, f->spec.dst);
-	double m = dcs_mathis_cap_Bps(f->spec.streams,
-				      dcs_net_path_mss(net, f->spec.src, f->spec.dst), rtt_s, loss);
+	(void)net;
+	double m = dcs_mathis_cap_Bps(f->spec.streams, f->path_mss, rtt_s, f->path_loss);
 	if (m < cap) {
 		cap = m;
 		l = DCS_LIMIT_LOSS;
@@ -566,7 +755,8 @@ static double flow_cap(const struct dcs_net *net, const struct dcs_flow *f, doub
 /* Caps, weights and loaded RTTs from the current mean queues. */
 static void flow_figures(struct dcs_net *net)
 {
-	for (struct dcs_flow *f = net->head; f; f = f->next) {
+	for (size_t i = 0; i < net->ncf; i++) {
+		struct dcs_flow *f = net->cf[i];
 		if (f->stalled || f->nhops == 0)
 			continue;
 		double q = 0;
@@ -589,11 +779,11 @@ static void flow_figures(struct dcs_net *net)
  * (its flows freeze at their share) or a flow reaches its cap. */
 static void fill(struct dcs_net *net, bool offered)
 {
-	int nres = 2 * net->n_links;
-	for (int r = 0; r < nres; r++)
-		net->res_w[r] = 0;
+	for (size_t j = 0; j < net->ncd; j++)
+		net->res_w[net->cd[j]] = 0;
 	size_t unfrozen = 0;
-	for (struct dcs_flow *f = net->head; f; f = f->next) {
+	for (size_t i = 0; i < net->ncf; i++) {
+		struct dcs_flow *f = net->cf[i];
 		f->frozen = true;
 		if (f->stalled || f->nhops == 0 || f->offered_now != offered)
 			continue;
@@ -605,7 +795,8 @@ static void fill(struct dcs_net *net, bool offered)
 	while (unfrozen > 0) {
 		double share = INFINITY;
 		int bottleneck = -1;
-		for (int r = 0; r < nres; r++) {
+		for (size_t j = 0; j < net->ncd; j++) {
+			int r = net->cd[j];
 			if (!(net->res_w[r] > 0))
 				continue;
 			double left = net->res_left[r] > 0 ? net->res_left[r] : 0;
@@ -616,16 +807,19 @@ static void fill(struct dcs_net *net, bool offered)
 			}
 		}
 		double mincap = INFINITY;
-		for (struct dcs_flow *f = net->head; f; f = f->next)
+		for (size_t i = 0; i < net->ncf; i++) {
+			const struct dcs_flow *f = net->cf[i];
 			if (!f->frozen && f->cap / f->w < mincap)
 				mincap = f->cap / f->w;
+		}
 		/* A cap that meets the share (a window that just fills the link)
 		 * counts as the link's: the link is what is full. */
 		bool by_cap = mincap < share * (1 - 1e-9);
 		double level = by_cap ? mincap : share;
 		if (!isfinite(level))
 			level = 0; /* no capacity bound at all: cannot happen with links */
-		for (struct dcs_flow *f = net->head; f; f = f->next) {
+		for (size_t i = 0; i < net->ncf; i++) {
+			struct dcs_flow *f = net->cf[i];
 			if (f->frozen)
 				continue;
 			bool at_cap = by_cap && f->cap / f->w <= level;
@@ -658,9 +852,9 @@ static void fill(struct dcs_net *net, bool offered)
  * buffer allows). */
 static void share_pass(struct dcs_net *net)
 {
-	int nres = 2 * net->n_links;
 	flow_figures(net);
-	for (struct dcs_flow *f = net->head; f; f = f->next) {
+	for (size_t i = 0; i < net->ncf; i++) {
+		struct dcs_flow *f = net->cf[i];
 		f->bott = -1;
 		if (f->stalled) {
 			f->rate = 0;
@@ -671,17 +865,21 @@ static void share_pass(struct dcs_net *net)
 			f->rate = f->cap; /* INFINITY completes at once */
 		}
 	}
-	for (int r = 0; r < nres; r++) {
+	for (size_t j = 0; j < net->ncd; j++) {
+		int r = net->cd[j];
 		struct dirq *q = &net->ls[r / 2].q[r % 2];
 		net->res_left[r] = carries(&net->ls[r / 2]) ? net->ls[r / 2].cap_Bps : 0;
 		q->offered_demand = q->offered_rate = q->elastic_rate = 0;
 	}
-	for (struct dcs_flow *f = net->head; f; f = f->next)
+	for (size_t i = 0; i < net->ncf; i++) {
+		const struct dcs_flow *f = net->cf[i];
 		if (f->offered_now && !f->stalled)
 			for (int h = 0; h < f->nhops; h++)
 				net->ls[f->links[h]].q[f->dirs[h]].offered_demand += f->cap;
+	}
 	fill(net, true);
-	for (int r = 0; r < nres; r++) {
+	for (size_t j = 0; j < net->ncd; j++) {
+		int r = net->cd[j];
 		struct link_state *s = &net->ls[r / 2];
 		double cap = carries(s) ? s->cap_Bps : 0;
 		double used = cap - (net->res_left[r] > 0 ? net->res_left[r] : 0);
@@ -690,10 +888,12 @@ static void share_pass(struct dcs_net *net)
 		net->res_left[r] = (left > 0 ? left : 0) * s->q[r % 2].eta;
 	}
 	fill(net, false);
-	for (struct dcs_flow *f = net->head; f; f = f->next)
+	for (size_t i = 0; i < net->ncf; i++) {
+		const struct dcs_flow *f = net->cf[i];
 		if (!f->offered_now && !f->stalled)
 			for (int h = 0; h < f->nhops; h++)
 				net->ls[f->links[h]].q[f->dirs[h]].elastic_rate += f->rate;
+	}
 }
 
 /* M/D/1 waiting time at utilisation rho, one frame of service, at most tau. */
@@ -752,10 +952,11 @@ struct window_eq {
 static double window_excess(double q, void *p)
 {
 	const struct window_eq *e = p;
+	const struct dirq *dq = &e->net->ls[e->r / 2].q[e->r % 2];
 	double sum = e->fixed;
-	for (struct dcs_flow *f = e->net->head; f; f = f->next)
-		if (queue_cand(f, e->r))
-			sum += rate_at_queue(e->net, f, e->r, q);
+	for (int i = 0; i < dq->nfl; i++)
+		if (queue_cand(dq->fl[i], e->r))
+			sum += rate_at_queue(e->net, dq->fl[i], e->r, q);
 	return sum - e->cap;
 }
 
@@ -817,9 +1018,9 @@ static void loss_cycle(struct dirq *q, double tau, double rbar, double n, double
  * Returns the largest change of a mean queue or goodput share. */
 static double queue_pass(struct dcs_net *net)
 {
-	int nres = 2 * net->n_links;
 	/* Who each full direction holds, for rate_at_queue(). */
-	for (int r = 0; r < nres; r++) {
+	for (size_t j = 0; j < net->ncd; j++) {
+		int r = net->cd[j];
 		struct link_state *s = &net->ls[r / 2];
 		struct dirq *q = &s->q[r % 2];
 		double cap = carries(s) ? s->cap_Bps : 0;
@@ -827,14 +1028,17 @@ static double queue_pass(struct dcs_net *net)
 		q->share_w = q->share_rate = 0;
 		q->full = q->bulk_cap > 0 && q->elastic_rate >= q->bulk_cap * (1 - FULL_RTOL);
 	}
-	for (struct dcs_flow *f = net->head; f; f = f->next)
+	for (size_t i = 0; i < net->ncf; i++) {
+		const struct dcs_flow *f = net->cf[i];
 		if (!f->stalled && !f->offered_now && f->limit == DCS_LIMIT_LINK_SHARE &&
 		    f->bott >= 0) {
 			net->ls[f->bott / 2].q[f->bott % 2].share_w += f->w;
 			net->ls[f->bott / 2].q[f->bott % 2].share_rate += f->rate;
 		}
+	}
 	double moved = 0;
-	for (int r = 0; r < nres; r++) {
+	for (size_t j = 0; j < net->ncd; j++) {
+		int r = net->cd[j];
 		struct link_state *s = &net->ls[r / 2];
 		struct dirq *q = &s->q[r % 2];
 		const struct dcs_link_cfg *c = &net->scn->links[r / 2];
@@ -861,7 +1065,8 @@ static double queue_pass(struct dcs_net *net)
 			double n_own = 0, rate_own = 0, rtt_own = 0;
 			double n_all = 0, rate_all = 0, rtt_all = 0;
 			int cands = 0;
-			for (struct dcs_flow *f = net->head; f; f = f->next) {
+			for (int fi = 0; fi < q->nfl; fi++) {
+				const struct dcs_flow *f = q->fl[fi];
 				if (!queue_cand(f, r))
 					continue;
 				cands++;
@@ -875,7 +1080,7 @@ static double queue_pass(struct dcs_net *net)
 					rate_own += f->rate;
 					rtt_own += (f->rate > 0 ? f->rate : 1) * other;
 				}
-				double m = dcs_net_path_mss(net, f->spec.src, f->spec.dst);
+				double m = f->path_mss;
 				if (m < mss)
 					mss = m;
 			}
@@ -890,8 +1095,8 @@ static double queue_pass(struct dcs_net *net)
 				double rw = n_own > 0 ? rate_own : rate_all;
 				double sumw = 0;
 				if (!(rw > 0)) /* every rate 0: weights of 1 were used */
-					for (struct dcs_flow *f = net->head; f; f = f->next)
-						sumw += queue_cand(f, r);
+					for (int fi = 0; fi < q->nfl; fi++)
+						sumw += queue_cand(q->fl[fi], r);
 				loss_cycle(q, tau, rr / (rw > 0 ? rw : sumw), n, bulk_cap, mss);
 			} else if (cands > 0 && bulk_cap > 0 && window_excess(0, &eq) > 0) {
 				rg = Q_WINDOW;
@@ -929,58 +1134,197 @@ static double queue_instant(const struct link_state *s, int d, dcs_time_t now)
 	return v > 0 ? v : 0;
 }
 
-/* Shares and queues from scratch: paths, then sharing and queue passes
- * until the queues settle. */
-static void reshare(struct dcs_net *net)
+/* ---- paths and components ---- */
+
+/* Lists f in every direction its path or its ACK path crosses. */
+static void touch_add(struct dcs_net *net, struct dcs_flow *f, int r)
 {
-	settle(net);
-	int n = net->n_sites;
-	for (struct dcs_flow *f = net->head; f; f = f->next) {
-		int src = f->spec.src, dst = f->spec.dst;
-		f->nhops = walk(net, src, dst, f->spec.key, true, f->links, f->dirs, net->n_links);
-		f->nrev = 0;
-		f->stalled = f->nhops < 0 || !walk_carries(net, src, dst, f->spec.key, true);
-		if (!f->stalled && f->nhops > 0) {
-			f->nrev = walk(net, dst, src, f->spec.key, true, f->rev_links, f->rev_dirs,
-				       net->n_links);
-			if (f->nrev < 0 || !walk_carries(net, dst, src, f->spec.key, true))
-				f->stalled = true;
-		}
-		if (f->stalled)
-			f->nhops = f->nrev = 0;
-		f->rtt_base = f->stalled || f->nhops == 0 ? 0
-							  : net->dist[(size_t)src * n + dst] +
-								net->dist[(size_t)dst * n + src];
-		f->rtt_s = dcs_time_to_s(f->rtt_base);
+	for (int k = 0; k < f->ntouch; k++)
+		if (f->touch[k] == r)
+			return; /* once per direction */
+	struct dirq *q = &net->ls[r / 2].q[r % 2];
+	if (q->nfl == q->capfl) {
+		int cap = q->capfl ? 2 * q->capfl : 8;
+		q->fl =
+		    dcs_xrealloc(q->fl, (size_t)cap * sizeof(*q->fl), "listing a flow on a link");
+		q->capfl = cap;
 	}
-	/* Every solve starts from empty queues: the result depends on the state
-	 * of the network only, never on the order of earlier changes. */
-	enum regime was[2];
-	for (int l = 0; l < net->n_links; l++)
-		for (int d = 0; d < 2; d++) {
-			struct dirq *q = &net->ls[l].q[d];
-			was[d] = q->regime;
-			dcs_time_t t0 = q->t0;
-			memset(q, 0, sizeof(*q));
-			q->eta = 1;
-			/* Keep the phase of a cycle that goes on. */
-			q->regime = was[d];
-			q->t0 = t0;
+	f->touch[f->ntouch] = r;
+	f->ntouch++;
+	q->fl[q->nfl++] = f;
+}
+
+/* Removes f from its directions' lists, keeping them in start order: the
+ * solver sums over them, and the same flows must give the same sums however
+ * the lists were reached. */
+static void touch_clear(struct dcs_net *net, struct dcs_flow *f)
+{
+	for (int k = 0; k < f->ntouch; k++) {
+		struct dirq *q = &net->ls[f->touch[k] / 2].q[f->touch[k] % 2];
+		int i = 0;
+		while (q->fl[i] != f)
+			i++;
+		q->nfl--;
+		memmove(&q->fl[i], &q->fl[i + 1], (size_t)(q->nfl - i) * sizeof(q->fl[0]));
+	}
+	f->ntouch = 0;
+}
+
+/* The flow's path, ACK path and their figures in the current routing. */
+static void assign_path(struct dcs_net *net, struct dcs_flow *f)
+{
+	int n = net->n_sites, src = f->spec.src, dst = f->spec.dst;
+	touch_clear(net, f);
+	f->nhops = walk(net, src, dst, f->spec.key, true, f->links, f->dirs, net->n_links);
+	f->nrev = 0;
+	f->stalled = f->nhops < 0 || !walk_carries(net, src, dst, f->spec.key, true);
+	if (!f->stalled && f->nhops > 0) {
+		f->nrev =
+		    walk(net, dst, src, f->spec.key, true, f->rev_links, f->rev_dirs, net->n_links);
+		if (f->nrev < 0 || !walk_carries(net, dst, src, f->spec.key, true))
+			f->stalled = true;
+	}
+	if (f->stalled)
+		f->nhops = f->nrev = 0;
+	f->rtt_base = f->stalled || f->nhops == 0
+			  ? 0
+			  : net->dist[(size_t)src * n + dst] + net->dist[(size_t)dst * n + src];
+	f->rtt_s = dcs_time_to_s(f->rtt_base);
+	f->path_loss = f->nhops > 0 ? dcs_net_path_loss(net, src, dst) : 0;
+	f->path_mss = dcs_net_path_mss(net, src, dst);
+	for (int h = 0; h < f->nhops; h++)
+		touch_add(net, f, 2 * f->links[h] + f->dirs[h]);
+	for (int h = 0; h < f->nrev; h++)
+		touch_add(net, f, 2 * f->rev_links[h] + f->rev_dirs[h]);
+}
+
+static void cf_push(struct dcs_net *net, struct dcs_flow *f)
+{
+	if (net->ncf == net->capcf) {
+		size_t cap = net->capcf ? 2 * net->capcf : 64;
+		net->cf = dcs_xrealloc(net->cf, cap * sizeof(*net->cf), "solving the network");
+		net->capcf = cap;
+	}
+	net->cf[net->ncf++] = f;
+}
+
+static int by_serial(const void *a, const void *b)
+{
+	uint64_t x = (*(struct dcs_flow *const *)a)->serial;
+	uint64_t y = (*(struct dcs_flow *const *)b)->serial;
+	return x < y ? -1 : x > y;
+}
+
+static int by_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The component around the seeds: every flow and link direction reachable
+ * through "the flow's path or ACK path crosses the direction".  Flows in
+ * different components share no capacity and no queue, so a change solves
+ * only its own.  Fills cf (by start order) and cd (ascending). */
+static void component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, int ndirs)
+{
+	net->ncf = net->ncd = 0;
+	if (seed) {
+		seed->mark = true;
+		cf_push(net, seed);
+	}
+	for (int k = 0; k < ndirs; k++) {
+		struct dirq *q = &net->ls[dirs[k] / 2].q[dirs[k] % 2];
+		if (!q->mark) {
+			q->mark = true;
+			net->cd[net->ncd++] = dirs[k];
 		}
+	}
+	size_t fi = 0, di = 0;
+	while (fi < net->ncf || di < net->ncd) {
+		for (; fi < net->ncf; fi++) {
+			struct dcs_flow *f = net->cf[fi];
+			for (int k = 0; k < f->ntouch; k++) {
+				struct dirq *q = &net->ls[f->touch[k] / 2].q[f->touch[k] % 2];
+				if (!q->mark) {
+					q->mark = true;
+					net->cd[net->ncd++] = f->touch[k];
+				}
+			}
+		}
+		for (; di < net->ncd; di++) {
+			struct dirq *q = &net->ls[net->cd[di] / 2].q[net->cd[di] % 2];
+			for (int i = 0; i < q->nfl; i++)
+				if (!q->fl[i]->mark) {
+					q->fl[i]->mark = true;
+					cf_push(net, q->fl[i]);
+				}
+		}
+	}
+	if (net->ncf * 8 >= net->n_flows) {
+		/* A large component: the list of flows is in start order already. */
+		size_t n = 0;
+		for (struct dcs_flow *f = net->head; f && n < net->ncf; f = f->next)
+			if (f->mark) {
+				f->mark = false;
+				net->cf[n++] = f;
+			}
+	} else {
+		for (size_t i = 0; i < net->ncf; i++)
+			net->cf[i]->mark = false;
+		qsort(net->cf, net->ncf, sizeof(*net->cf), by_serial);
+	}
+	for (size_t j = 0; j < net->ncd; j++)
+		net->ls[net->cd[j] / 2].q[net->cd[j] % 2].mark = false;
+	qsort(net->cd, net->ncd, sizeof(*net->cd), by_int);
+}
+
+/* Every flow and every direction: the solve from scratch. */
+static void everything(struct dcs_net *net)
+{
+	net->ncf = 0;
+	for (struct dcs_flow *f = net->head; f; f = f->next)
+		cf_push(net, f);
+	net->ncd = 0;
+	for (int r = 0; r < 2 * net->n_links; r++)
+		net->cd[net->ncd++] = r;
+}
+
+/* ---- solving a component ---- */
+
+/* Shares and queues of the component in cf / cd, from empty queues: the
+ * result depends on the state of the network only, never on the order of
+ * earlier changes.  Settles its flows and directions first. */
+static void solve(struct dcs_net *net)
+{
+	settle_links(net);
+	for (size_t i = 0; i < net->ncf; i++) {
+		struct dcs_flow *f = net->cf[i];
+		settle_flow(net, f);
+		f->old_rate = f->rate;
+	}
+	for (size_t j = 0; j < net->ncd; j++) {
+		int r = net->cd[j];
+		struct dirq *q = &net->ls[r / 2].q[r % 2];
+		/* From empty queues; keep the phase of a cycle that goes on. */
+		q->mean_s = q->hi_s = q->drop_s = q->shape = q->period_s = q->drops_pps = 0;
+		q->offered_demand = q->offered_rate = q->elastic_rate = 0;
+		q->bulk_cap = q->share_w = q->share_rate = 0;
+		q->full = false;
+		q->eta = 1;
+	}
 	for (int it = 0; it < DCS_NET_SOLVE_MAX_ITER; it++) {
 		share_pass(net);
 		double mv = queue_pass(net);
-		if (getenv("DCS_DEBUG_SOLVE"))
-			fprintf(stderr, "solve it %d moved %g\n", it, mv);
 		if (mv <= SOLVE_TOL_S)
 			break;
 	}
-	for (int l = 0; l < net->n_links; l++)
-		for (int d = 0; d < 2; d++) {
-			net->ls[l].rate_sum[d] = 0;
-			net->ls[l].nflows[d] = 0;
-		}
-	for (struct dcs_flow *f = net->head; f; f = f->next) {
+	for (size_t j = 0; j < net->ncd; j++) {
+		int r = net->cd[j];
+		net->ls[r / 2].rate_sum[r % 2] = 0;
+		net->ls[r / 2].nflows[r % 2] = 0;
+	}
+	for (size_t i = 0; i < net->ncf; i++) {
+		struct dcs_flow *f = net->cf[i];
 		if (f->stalled) {
 			f->rate = 0;
 			f->rtt = 0;
@@ -994,35 +1338,110 @@ static void reshare(struct dcs_net *net)
 	}
 }
 
-/* Reshares, reschedules completions whose rate changed, and tells owners of
- * flows that stalled or resumed.  An owner's on_stall may start or stop flows
- * (even other flows waiting for their own callback), which runs this function
- * again; the notify marks make every owner hear each change exactly once and
- * never touch a flow that a callback freed. */
-static void update_flows(struct dcs_net *net)
+static void nq_push(struct dcs_net *net, struct dcs_flow *f)
 {
-	/* Even with no flow left: the links' rate sums must drop to zero. */
-	for (struct dcs_flow *f = net->head; f; f = f->next) {
-		f->old_rate = f->rate;
-		f->old_stalled = f->stalled;
-	}
-	reshare(net);
-	for (struct dcs_flow *f = net->head; f; f = f->next) {
-		if (f->rate != f->old_rate || !f->done_ev)
+	if (f->queued)
+		return;
+	f->queued = true;
+	f->nq_next = NULL;
+	f->nq_prev = net->nq_tail;
+	if (net->nq_tail)
+		net->nq_tail->nq_next = f;
+	else
+		net->nq_head = f;
+	net->nq_tail = f;
+}
+
+static void nq_remove(struct dcs_net *net, struct dcs_flow *f)
+{
+	if (!f->queued)
+		return;
+	if (f->nq_prev)
+		f->nq_prev->nq_next = f->nq_next;
+	else
+		net->nq_head = f->nq_next;
+	if (f->nq_next)
+		f->nq_next->nq_prev = f->nq_prev;
+	else
+		net->nq_tail = f->nq_prev;
+	f->queued = false;
+}
+
+/* After a solve: completions of the flows whose rate changed, the kernel
+ * event, then the owners of flows that stalled or resumed.  An owner's
+ * on_stall may start or stop flows (even other flows waiting for their own
+ * callback), which solves again; the queue makes every owner hear each
+ * change exactly once and never touch a flow that a callback freed. */
+static void after_solve(struct dcs_net *net)
+{
+	size_t changed = 0;
+	for (size_t i = 0; i < net->ncf; i++)
+		changed += net->cf[i]->rate != net->cf[i]->old_rate || net->cf[i]->heap_i < 0;
+	bool many = changed > 16 && changed * 4 > net->nheap;
+	if (many)
+		schedule_many(net);
+	for (size_t i = 0; i < net->ncf; i++) {
+		struct dcs_flow *f = net->cf[i];
+		if (!many && (f->rate != f->old_rate || f->heap_i < 0))
 			schedule_done(net, f);
-		if (f->stalled != f->old_stalled && f->spec.on_stall)
+		if (f->stalled != f->old_stalled && f->spec.on_stall) {
 			f->notify = !f->notify; /* a change back cancels a pending one */
+			nq_push(net, f);
+		}
 	}
-	/* Callbacks last, one at a time, rescanning after each. */
-	for (;;) {
-		struct dcs_flow *f = net->head;
-		while (f && !f->notify)
-			f = f->next;
-		if (!f)
-			break;
+	arm(net);
+	while (net->nq_head) {
+		struct dcs_flow *f = net->nq_head;
+		nq_remove(net, f);
+		if (!f->notify)
+			continue;
 		f->notify = false;
 		f->spec.on_stall(f->spec.ctx, f, f->stalled);
 	}
+}
+
+/* Solves the component in cf / cd and marks it solved in this epoch. */
+static void solve_marked(struct dcs_net *net)
+{
+	for (size_t i = 0; i < net->ncf; i++)
+		net->cf[i]->solved = net->epoch;
+	for (size_t j = 0; j < net->ncd; j++)
+		net->ls[net->cd[j] / 2].q[net->cd[j] % 2].solved = net->epoch;
+	solve(net);
+}
+
+/* A change that routing or carrying makes: every path again, then every
+ * component solved on its own, exactly as a change within it would solve
+ * it (so the result is the same whichever way a state was reached). */
+static void update_all(struct dcs_net *net)
+{
+	net->epoch++;
+	for (struct dcs_flow *f = net->head; f; f = f->next) {
+		f->old_stalled = f->stalled;
+		assign_path(net, f);
+	}
+	for (struct dcs_flow *f = net->head; f; f = f->next)
+		if (f->solved != net->epoch) {
+			component(net, f, NULL, 0);
+			solve_marked(net);
+		}
+	for (int r = 0; r < 2 * net->n_links; r++)
+		if (net->ls[r / 2].q[r % 2].solved != net->epoch) {
+			component(net, NULL, &r, 1);
+			solve_marked(net);
+		}
+	everything(net);
+	after_solve(net);
+}
+
+/* A change to one flow's demand or presence: its component only. */
+static void update_around(struct dcs_net *net, struct dcs_flow *f, const int *dirs, int ndirs)
+{
+	component(net, f, dirs, ndirs);
+	for (size_t i = 0; i < net->ncf; i++)
+		net->cf[i]->old_stalled = net->cf[i]->stalled;
+	solve(net);
+	after_solve(net);
 }
 
 static void flow_unlink(struct dcs_net *net, struct dcs_flow *f)
@@ -1038,22 +1457,45 @@ static void flow_unlink(struct dcs_net *net, struct dcs_flow *f)
 	net->n_flows--;
 }
 
-static void flow_done_event(struct dcs_kernel *k, void *ctx, const void *payload)
+/* Takes a flow out of the network; its former directions go to *dirs. */
+static int flow_remove(struct dcs_net *net, struct dcs_flow *f, int *dirs)
 {
-	(void)k;
-	struct dcs_net *net = ctx;
-	struct dcs_flow *f;
-	memcpy(&f, payload, sizeof(f));
-	f->done_ev = 0;
-	settle(net);
-	f->sent = f->spec.bytes;
+	int n = f->ntouch;
+	memcpy(dirs, f->touch, (size_t)n * sizeof(int));
+	heap_remove(net, f);
+	nq_remove(net, f);
+	touch_clear(net, f);
 	flow_unlink(net, f);
-	/* Others take up the freed capacity before the owner reacts. */
-	update_flows(net);
-	if (f->spec.on_done)
-		f->spec.on_done(f->spec.ctx, f);
+	return n;
+}
+
+static void flow_free(struct dcs_flow *f)
+{
 	free(f->links);
 	free(f);
+}
+
+/* The first completion is due: that flow is done. */
+static void done_event(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k, (void)payload;
+	struct dcs_net *net = ctx;
+	net->done_ev = 0;
+	net->armed = NULL;
+	if (!net->nheap)
+		return;
+	struct dcs_flow *f = net->heap[0];
+	settle_flow(net, f);
+	f->sent = f->spec.bytes;
+	int *dirs = dcs_xmalloc(((size_t)f->ntouch + 1) * sizeof(int), "ending a flow");
+	int n = flow_remove(net, f, dirs);
+	/* Others take up the freed capacity before the owner reacts. */
+	update_around(net, NULL, dirs, n);
+	free(dirs);
+	arm(net);
+	if (f->spec.on_done)
+		f->spec.on_done(f->spec.ctx, f);
+	flow_free(f);
 }
 
 struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec *spec)
@@ -1061,18 +1503,20 @@ struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec 
 	/* Never NULL: a flow starts in the middle of an event (xalloc.h). */
 	struct dcs_flow *f = dcs_xcalloc(1, sizeof(*f), "starting a flow");
 	size_t slots = (size_t)net->n_links + 1;
-	f->links = dcs_xcalloc(4 * slots, sizeof(int), "starting a flow");
+	f->links = dcs_xcalloc(6 * slots, sizeof(int), "starting a flow");
 	f->dirs = f->links + slots;
 	f->rev_links = f->links + 2 * slots;
 	f->rev_dirs = f->links + 3 * slots;
+	f->touch = f->links + 4 * slots;
 	f->net = net;
 	f->spec = *spec;
+	f->heap_i = -1;
+	f->t_set = dcs_now(net->k);
 	if (f->spec.streams < 1)
 		f->spec.streams = 1;
-	net->serial++;
+	f->serial = ++net->serial;
 	if (f->spec.key == 0)
-		f->spec.key = net->serial;
-	settle(net);
+		f->spec.key = f->serial;
 	f->prev = net->tail;
 	if (net->tail)
 		net->tail->next = f;
@@ -1080,8 +1524,13 @@ struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec 
 		net->head = f;
 	net->tail = f;
 	net->n_flows++;
-	f->stalled = false;
-	update_flows(net);
+	assign_path(net, f);
+	component(net, f, NULL, 0);
+	for (size_t i = 0; i < net->ncf; i++)
+		net->cf[i]->old_stalled = net->cf[i]->stalled;
+	f->old_stalled = false; /* a flow born without a path is told it stalled */
+	solve(net);
+	after_solve(net);
 	return f;
 }
 
@@ -1089,22 +1538,22 @@ void dcs_flow_stop(struct dcs_net *net, struct dcs_flow *f)
 {
 	if (!f)
 		return;
-	settle(net);
-	if (f->done_ev)
-		dcs_cancel(net->k, f->done_ev);
-	flow_unlink(net, f);
-	free(f->links);
-	free(f);
-	update_flows(net);
+	settle_flow(net, f);
+	int *dirs = dcs_xmalloc(((size_t)f->ntouch + 1) * sizeof(int), "stopping a flow");
+	int n = flow_remove(net, f, dirs);
+	flow_free(f);
+	update_around(net, NULL, dirs, n);
+	free(dirs);
 }
 
 void dcs_flow_set_load(struct dcs_net *net, struct dcs_flow *f, double demand_Bps, bool offered)
 {
 	if (f->spec.demand_Bps == demand_Bps && f->spec.offered == offered)
 		return;
+	settle_flow(net, f);
 	f->spec.demand_Bps = demand_Bps;
 	f->spec.offered = offered;
-	update_flows(net);
+	update_around(net, f, NULL, 0);
 }
 
 void dcs_flow_set_demand(struct dcs_net *net, struct dcs_flow *f, double demand_Bps)
@@ -1119,7 +1568,8 @@ double dcs_flow_rate_Bps(const struct dcs_flow *f)
 
 double dcs_flow_sent(struct dcs_net *net, struct dcs_flow *f)
 {
-	settle(net);
+	settle_links(net);
+	settle_flow(net, f);
 	return f->sent;
 }
 
@@ -1157,7 +1607,8 @@ enum dcs_limit dcs_flow_main_limit(const struct dcs_flow *f)
 
 double dcs_flow_limit_bytes(struct dcs_net *net, struct dcs_flow *f, enum dcs_limit l)
 {
-	settle(net);
+	settle_links(net);
+	settle_flow(net, f);
 	return f->by_limit[l];
 }
 
@@ -1174,7 +1625,7 @@ size_t dcs_net_active_flows(const struct dcs_net *net)
 
 double dcs_net_link_bytes(struct dcs_net *net, int link, int dir)
 {
-	settle(net);
+	settle_links(net);
 	return net->ls[link].bytes[dir];
 }
 
@@ -1244,12 +1695,11 @@ static void after_change(struct dcs_net *net, const struct dcs_note *note)
 	int *old_pred = dcs_xmalloc(nn * sizeof(int) + 1, "recomputing paths");
 	memcpy(old_dist, net->dist, nn * sizeof(dcs_time_t));
 	memcpy(old_pred, net->pred, nn * sizeof(int));
-	settle(net);
 	compute_paths(net);
 	bool changed = paths_differ(net, old_dist, old_pred) || reach_changed(net);
 	free(old_dist);
 	free(old_pred);
-	update_flows(net);
+	update_all(net);
 	if (net->bus) {
 		if (note)
 			dcs_bus_publish(net->bus, note);
@@ -1317,7 +1767,6 @@ static void conv_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	struct link_state *s = &net->ls[link];
 	s->conv_ev = 0;
 	snapshot_reach(net);
-	settle(net);
 	s->converging = false;
 	bool down = s->cut || s->paths_up == 0;
 	if (down)
@@ -1365,7 +1814,6 @@ void dcs_net_set_link_up(struct dcs_net *net, int link, bool up)
 	if (up && !s->cut && s->paths_up == total && !s->converging)
 		return;
 	snapshot_reach(net);
-	settle(net);
 	if (up) {
 		s->cut = false;
 		s->paths_up = total;
@@ -1387,7 +1835,6 @@ void dcs_net_path_down(struct dcs_net *net, int link)
 	if (s->paths_up == 0)
 		return;
 	snapshot_reach(net);
-	settle(net);
 	s->paths_up--;
 	if (!s->cut) {
 		if (s->paths_up == 0)
@@ -1407,7 +1854,6 @@ void dcs_net_path_up(struct dcs_net *net, int link)
 	if (s->paths_up >= total)
 		return;
 	snapshot_reach(net);
-	settle(net);
 	s->paths_up++;
 	if (s->paths_up == 1 && !s->cut) {
 		/* The link is back. */
@@ -1423,7 +1869,6 @@ void dcs_net_link_degrade(struct dcs_net *net, int link, double bandwidth_gbps, 
 {
 	struct link_state *s = &net->ls[link];
 	snapshot_reach(net);
-	settle(net);
 	if (!isnan(bandwidth_gbps))
 		s->bandwidth_gbps = bandwidth_gbps;
 	if (!isnan(loss))
@@ -1440,7 +1885,6 @@ void dcs_net_link_restore(struct dcs_net *net, int link)
 {
 	struct link_state *s = &net->ls[link];
 	snapshot_reach(net);
-	settle(net);
 	s->bandwidth_gbps = net->scn->links[link].bandwidth_gbps;
 	s->loss = net->scn->links[link].loss;
 	s->extra_ms = 0;
@@ -1460,7 +1904,6 @@ void dcs_net_set_site_up(struct dcs_net *net, int site, bool up)
 	if (net->site_up[site] == up)
 		return;
 	snapshot_reach(net);
-	settle(net);
 	net->site_up[site] = up;
 	struct dcs_note n = {.kind = DCS_NOTE_SITE_STATE, .index = site, .up = up};
 	after_change(net, &n);

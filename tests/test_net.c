@@ -1,5 +1,5 @@
 /*
- * Tests of the flow-level network (sim/core/net.c): link figures, TCP caps against
+ * Tests of the flow-level network (sim/core/net*.c): link figures, TCP caps against
  * the tables of reference/live-migration.md §4 (V6 window, V7 Mathis), max-min
  * sharing with exact completion times, stalls on link failure, rerouting, and
  * the re-entrancy of owner callbacks.
@@ -270,7 +270,7 @@ static void test_mathis_table_v7(void **state)
 /* The rate of a flow capped by its window (window_bytes > 0) or the Mathis
  * bound (loss > 0) alone on a link of line_gbps, whose own packets wait the
  * M/D/1 time of the utilisation they make (frame_bytes on the wire, goodput
- * mss / frame): solved here by plain iteration, independently of net.c. */
+ * mss / frame): solved here by plain iteration, independently of sim/core/net*.c. */
 static double loaded_fixed_point(int streams, double window, double mss, double base_rtt_s,
 				 double loss, double line_gbps, double frame_bytes)
 {

@@ -1,5 +1,5 @@
 /*
- * The incremental flow solver (sim/core/net.c) against a from-scratch
+ * The incremental flow solver (sim/core/net_solve.c) against a from-scratch
  * reference written here: random small topologies (a random tree of 3 to 6
  * sites plus up to two extra links, 1 or 10 Gbps), random sequences of flow
  * arrivals, departures, demand changes and link degradations, and after

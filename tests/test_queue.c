@@ -1,5 +1,5 @@
 /*
- * Tests of the network carrying time (sim/core/net.c, SPEC §6.1): standing
+ * Tests of the network carrying time (sim/core/net_queue.c, SPEC §6.1): standing
  * queues against the relations of reference/tcp-and-queues.md written out
  * here (a CUBIC loss cycle, a window-limited standing queue, M/D/1 below
  * saturation, the shallow-buffer goodput loss), RTT-weighted and per-stream
@@ -88,7 +88,7 @@ static void one_link(struct h_net *e, double km, double gbps, const char *extra,
 }
 
 /* ---- the loss cycle of loss-based TCP (tcp-and-queues.md "Standing
- * queues"), written out independently of net.c ---- */
+ * queues"), written out independently of net_queue.c ---- */
 
 struct cycle {
 	double mean, lo, D, k, T, eta;

@@ -1,0 +1,267 @@
+/*
+ * dcisim storage over distance: the closed loop of I/O.  Each workload's
+ * slots think, issue an I/O by its plan, wait for the array queue and the
+ * network, and record the completion's latency per site, operation and
+ * phase; I/O held by a frozen pair waits and is released or failed when the
+ * state resolves.  Holds the arrival and completion event handlers.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage_internal.h"
+
+/* ---- recording ---- */
+
+struct dcs_lathist *sto_site_hist(struct sto *m, int site, int op, bool disrupted)
+{
+	return &m->hist[(site * 2 + op) * 2 + disrupted];
+}
+
+/* A completed I/O: steady-state figures take only I/O that was never held;
+ * the series over time (storage_series.csv) takes every one. */
+static void record(struct sto *m, struct wl *wl, int site, int op, dcs_time_t lat, bool held)
+{
+	dcs_lathist_add(sto_site_hist(m, site, op, held), lat);
+	if (m->win) {
+		dcs_lathist_add(&m->win[site * 2 + op], lat);
+		m->win_seen[site * 2 + op] = true;
+	}
+	wl->done++;
+	if (held)
+		return;
+	wl->lat_sum_ns[op] += lat;
+	wl->lat_n[op]++;
+	if (op == DCS_OP_WRITE)
+		dcs_lathist_add(wl->writes, lat);
+	if (wl->cfg->vm >= 0) {
+		int ph = site != wl->home_site;
+		if (!wl->phase[ph][op]) {
+			wl->phase[ph][op] = calloc(1, sizeof(struct dcs_lathist));
+			if (!wl->phase[ph][op])
+				sto_oom();
+		}
+		dcs_lathist_add(wl->phase[ph][op], lat);
+	}
+}
+
+static void count_write(struct sto *m, const struct wl *wl, int site, const struct opplan *o,
+			int array)
+{
+	if (o->divergent)
+		m->divergent[site]++;
+	if (o->one_sided)
+		m->aa.missed[array] += wl->bytes;
+}
+
+/* Holds an I/O; `again` when it was held before (it is counted once). */
+static void hold(struct sto *m, struct wl *wl, dcs_time_t t_issue, int site, int op,
+		 enum hold_kind kind, bool again)
+{
+	if (m->n_held == m->cap_held) {
+		size_t cap = m->cap_held ? 2 * m->cap_held : 1024;
+		struct held *h = realloc(m->held, cap * sizeof(*h));
+		if (!h)
+			sto_oom();
+		m->held = h;
+		m->cap_held = cap;
+	}
+	m->held[m->n_held++] = (struct held){t_issue, wl->idx, site, (int8_t)op, (int8_t)kind};
+	if (again)
+		return;
+	wl->held++;
+	wl->pause_held += kind == HOLD_PAUSE;
+	m->held_ios[site]++;
+}
+
+/* An I/O leaves the hold after waiting since t_issue. */
+static void unhold(struct sto *m, struct wl *wl, int site, dcs_time_t t_issue)
+{
+	dcs_time_t wait = sto_now_of(m) - t_issue;
+	if (wait > wl->held_max)
+		wl->held_max = wait;
+	if (wait > m->held_max[site])
+		m->held_max[site] = wait;
+}
+
+/* ---- the closed loop: slots think, issue, wait for completion ---- */
+
+static dcs_time_t draw_exp_ns(gsl_rng *r, double mean_ns)
+{
+	/* A tiny rate (iops 1e-12) draws gaps beyond any horizon, and beyond
+	 * int64: capped at 2^62 ns (146 years; horizons are at most 1e9 s). */
+	double ns = dcs_ran_exponential(r, mean_ns) + 0.5;
+	return ns < 0x1p62 ? (dcs_time_t)ns : (dcs_time_t)1 << 62;
+}
+
+static void on_arrival(struct dcs_kernel *k, void *ctx, const void *payload);
+
+/* A slot that is free at `from` thinks, then issues its next I/O, unless
+ * the workload has stopped by then. */
+static void think(struct sto *m, struct wl *wl, dcs_time_t from)
+{
+	dcs_time_t next = from + draw_exp_ns(wl->rng, wl->think_ns);
+	if (next < wl->t_off && next <= m->w->horizon)
+		dcs_schedule(m->w->k, next, on_arrival, wl, NULL, 0);
+}
+
+static void on_done(struct dcs_kernel *k, void *ctx, const void *payload);
+
+/* Admits an I/O to the arrays of its plan now and schedules its completion. */
+static void serve(struct sto *m, struct wl *wl, int site, int op, const struct opplan *o,
+		  dcs_time_t t_issue, bool held)
+{
+	dcs_time_t now = sto_now_of(m), done = now;
+	for (int l = 0; l < o->nlegs; l++) {
+		struct arr *a = &m->arr[o->leg[l].array];
+		dcs_time_t service =
+		    a->fixed ? (dcs_time_t)a->mean_ns[op] : draw_exp_ns(a->rng, a->mean_ns[op]);
+		dcs_time_t t = dcs_mcq_admit(&a->q, now, service) + o->leg[l].extra +
+			       sto_leg_queue(m, &o->leg[l]) + sto_chan_delay(m, o->leg[l].chan);
+		if (t > done)
+			done = t;
+		if (o->leg[l].chan >= 0)
+			m->chans[o->leg[l].chan]->issued += wl->bytes;
+	}
+	done += sto_chan_delay(m, o->access_chan);
+	if (o->access_chan >= 0)
+		m->chans[o->access_chan]->issued += wl->bytes;
+	if (o->async_chan >= 0)
+		sto_chan_delay(m, o->async_chan); /* keeps the backlog current */
+	if (op == DCS_OP_WRITE && (o->divergent || o->one_sided))
+		count_write(m, wl, site, o, o->leg[0].array);
+	struct done_msg d = {
+	    .t_issue = t_issue, .epoch = m->epoch, .site = site, .op = op, .held = held};
+	dcs_schedule(m->w->k, done, on_done, wl, &d, sizeof(d));
+}
+
+/* Issues an I/O from wherever the workload's host is now; `held` when it
+ * already waited out a pause. */
+static void issue(struct sto *m, struct wl *wl, int op, dcs_time_t t_issue, bool held)
+{
+	int site = sto_wl_site(m, wl);
+	const struct opplan *o = &sto_plan_get(m, wl, site)->op[op];
+	m->relevant[site] = true;
+	switch (o->kind) {
+	case PLAN_SERVE:
+		serve(m, wl, site, op, o, t_issue, held);
+		return;
+	case PLAN_HOLD:
+		hold(m, wl, t_issue, site, op, HOLD_FREEZE, held);
+		return;
+	case PLAN_FAIL:
+		m->failed[site]++;
+		break;
+	case PLAN_IDLE:
+		break;
+	}
+	think(m, wl, sto_now_of(m)); /* refused at once: the slot is free again */
+}
+
+/* After a pass over the first n held I/Os that kept `keep` of them in
+ * place: the ones held again during the pass (appended after n) follow. */
+static void drop_released(struct sto *m, size_t keep, size_t n)
+{
+	if (m->n_held > n)
+		memmove(m->held + keep, m->held + n, (m->n_held - n) * sizeof(*m->held));
+	m->n_held = keep + (m->n_held - n);
+}
+
+/* Held I/O of the mirror freeze completes (healed: plus its remote leg) or
+ * fails, now that the mirror's state is decided. */
+void sto_resolve_held(struct sto *m)
+{
+	size_t keep = 0, n = m->n_held;
+	/* Released I/O may be held again (appended): look at the first n only. */
+	for (size_t k = 0; k < n; k++) {
+		struct held h = m->held[k];
+		struct wl *wl = &m->wls[h.wl];
+		if (h.kind != HOLD_FREEZE) {
+			m->held[keep++] = h;
+			continue;
+		}
+		struct opplan o;
+		sto_plan_op(m, wl, h.site, h.op, &o);
+		if (o.kind == PLAN_HOLD) {
+			m->held[keep++] = h;
+			continue;
+		}
+		unhold(m, wl, h.site, h.t_issue);
+		if (o.kind == PLAN_SERVE) {
+			serve(m, wl, h.site, h.op, &o, h.t_issue, true);
+		} else {
+			m->failed[h.site]++;
+			think(m, wl, sto_now_of(m));
+		}
+	}
+	drop_released(m, keep, n);
+}
+
+/* The VM of `wl` resumed: what it held is issued now, from its new site. */
+void sto_release_paused(struct sto *m, struct wl *wl)
+{
+	size_t keep = 0, n = m->n_held;
+	for (size_t k = 0; k < n; k++) {
+		struct held h = m->held[k];
+		if (h.kind != HOLD_PAUSE || h.wl != wl->idx) {
+			m->held[keep++] = h;
+			continue;
+		}
+		unhold(m, wl, h.site, h.t_issue);
+		issue(m, wl, h.op, h.t_issue, true);
+	}
+	drop_released(m, keep, n);
+}
+
+/* ---- events: arrivals and completions ---- */
+
+static void on_done(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	struct wl *wl = ctx;
+	struct sto *m = wl->m;
+	struct done_msg d;
+	memcpy(&d, payload, sizeof(d));
+	if (d.epoch != m->epoch) {
+		/* The world changed while the I/O was in flight: does it still
+		 * complete as planned? */
+		struct opplan o;
+		sto_plan_op(m, wl, d.site, d.op, &o);
+		if (o.kind == PLAN_HOLD) {
+			hold(m, wl, d.t_issue, d.site, d.op, HOLD_FREEZE, d.held);
+			return;
+		}
+		if (o.kind != PLAN_SERVE) {
+			m->failed[d.site]++;
+			think(m, wl, dcs_now(k));
+			return;
+		}
+	}
+	record(m, wl, d.site, d.op, dcs_now(k) - d.t_issue, d.held);
+	think(m, wl, dcs_now(k));
+}
+
+/* A slot's think time ended: it issues an I/O, or holds it while its VM is
+ * stopped. */
+static void on_arrival(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)payload;
+	struct wl *wl = ctx;
+	struct sto *m = wl->m;
+	if (dcs_now(k) >= wl->t_off)
+		return;
+	int op = gsl_rng_uniform(wl->rng) < wl->read_ratio ? DCS_OP_READ : DCS_OP_WRITE;
+	if (wl->paused) {
+		hold(m, wl, dcs_now(k), sto_wl_site(m, wl), op, HOLD_PAUSE, false);
+		return;
+	}
+	issue(m, wl, op, dcs_now(k), false);
+}
+
+/* The workload's slots start thinking. */
+void sto_start_slots(struct sto *m, struct wl *wl)
+{
+	wl->active = true;
+	for (int i = 0; i < wl->depth; i++)
+		think(m, wl, sto_now_of(m));
+}

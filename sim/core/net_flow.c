@@ -1,0 +1,225 @@
+/* The flow API of the flow-level network: taking a flow out, its completion event,
+ * starting and stopping flows, changing their load, and the queries on a flow (rate,
+ * bytes, limits, RTT) and on a link direction's traffic. */
+
+#include "net_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcisim/xalloc.h"
+
+static void flow_unlink(struct dcs_net *net, struct dcs_flow *f)
+{
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		net->head = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	else
+		net->tail = f->prev;
+	net->n_flows--;
+}
+
+/* Takes a flow out of the network; its former directions go to *dirs. */
+static int flow_remove(struct dcs_net *net, struct dcs_flow *f, int *dirs)
+{
+	int n = f->ntouch;
+	memcpy(dirs, f->touch, (size_t)n * sizeof(int));
+	net_heap_remove(net, f);
+	net_nq_remove(net, f);
+	net_touch_clear(net, f);
+	flow_unlink(net, f);
+	return n;
+}
+
+void net_flow_free(struct dcs_flow *f)
+{
+	free(f->links);
+	free(f);
+}
+
+/* The first completion is due: that flow is done. */
+void net_done_event(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)k, (void)payload;
+	struct dcs_net *net = ctx;
+	net->done_ev = 0;
+	net->armed = NULL;
+	if (!net->nheap)
+		return;
+	struct dcs_flow *f = net->heap[0];
+	net_settle_flow(net, f);
+	f->sent = f->spec.bytes;
+	int *dirs = dcs_xmalloc(((size_t)f->ntouch + 1) * sizeof(int), "ending a flow");
+	int n = flow_remove(net, f, dirs);
+	/* Others take up the freed capacity before the owner reacts. */
+	net_update_around(net, NULL, dirs, n);
+	free(dirs);
+	net_arm(net);
+	if (f->spec.on_done)
+		f->spec.on_done(f->spec.ctx, f);
+	net_flow_free(f);
+}
+
+struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec *spec)
+{
+	/* Never NULL: a flow starts in the middle of an event (xalloc.h). */
+	struct dcs_flow *f = dcs_xcalloc(1, sizeof(*f), "starting a flow");
+	size_t slots = (size_t)net->n_links + 1;
+	f->links = dcs_xcalloc(6 * slots, sizeof(int), "starting a flow");
+	f->dirs = f->links + slots;
+	f->rev_links = f->links + 2 * slots;
+	f->rev_dirs = f->links + 3 * slots;
+	f->touch = f->links + 4 * slots;
+	f->net = net;
+	f->spec = *spec;
+	f->heap_i = -1;
+	f->t_set = dcs_now(net->k);
+	if (f->spec.streams < 1)
+		f->spec.streams = 1;
+	f->serial = ++net->serial;
+	if (f->spec.key == 0)
+		f->spec.key = f->serial;
+	f->prev = net->tail;
+	if (net->tail)
+		net->tail->next = f;
+	else
+		net->head = f;
+	net->tail = f;
+	net->n_flows++;
+	net_assign_path(net, f);
+	net_component(net, f, NULL, 0);
+	for (size_t i = 0; i < net->ncf; i++)
+		net->cf[i]->old_stalled = net->cf[i]->stalled;
+	f->old_stalled = false; /* a flow born without a path is told it stalled */
+	net_solve(net);
+	net_after_solve(net);
+	return f;
+}
+
+void dcs_flow_stop(struct dcs_net *net, struct dcs_flow *f)
+{
+	if (!f)
+		return;
+	net_settle_flow(net, f);
+	int *dirs = dcs_xmalloc(((size_t)f->ntouch + 1) * sizeof(int), "stopping a flow");
+	int n = flow_remove(net, f, dirs);
+	net_flow_free(f);
+	net_update_around(net, NULL, dirs, n);
+	free(dirs);
+}
+
+void dcs_flow_set_load(struct dcs_net *net, struct dcs_flow *f, double demand_Bps, bool offered)
+{
+	if (f->spec.demand_Bps == demand_Bps && f->spec.offered == offered)
+		return;
+	net_settle_flow(net, f);
+	f->spec.demand_Bps = demand_Bps;
+	f->spec.offered = offered;
+	net_update_around(net, f, NULL, 0);
+}
+
+void dcs_flow_set_demand(struct dcs_net *net, struct dcs_flow *f, double demand_Bps)
+{
+	dcs_flow_set_load(net, f, demand_Bps, f->spec.offered);
+}
+
+double dcs_flow_rate_Bps(const struct dcs_flow *f)
+{
+	return f->rate;
+}
+
+double dcs_flow_sent(struct dcs_net *net, struct dcs_flow *f)
+{
+	net_settle_links(net);
+	net_settle_flow(net, f);
+	return f->sent;
+}
+
+double dcs_flow_remaining(struct dcs_net *net, struct dcs_flow *f)
+{
+	return f->spec.bytes - dcs_flow_sent(net, f);
+}
+
+bool dcs_flow_stalled(const struct dcs_flow *f)
+{
+	return f->stalled;
+}
+
+enum dcs_limit dcs_flow_limited_by(const struct dcs_flow *f)
+{
+	return f->limit;
+}
+
+int dcs_flow_bottleneck(const struct dcs_flow *f)
+{
+	return f->limit == DCS_LIMIT_LINK_SHARE ? f->bott : -1;
+}
+
+enum dcs_limit dcs_flow_main_limit(const struct dcs_flow *f)
+{
+	enum dcs_limit best = DCS_LIMIT_NONE;
+	double most = 0;
+	for (int l = 0; l < DCS_LIMIT_COUNT; l++)
+		if (f->by_limit[l] > most) {
+			most = f->by_limit[l];
+			best = (enum dcs_limit)l;
+		}
+	return best;
+}
+
+double dcs_flow_limit_bytes(struct dcs_net *net, struct dcs_flow *f, enum dcs_limit l)
+{
+	net_settle_links(net);
+	net_settle_flow(net, f);
+	return f->by_limit[l];
+}
+
+dcs_time_t dcs_flow_rtt(const struct dcs_net *net, const struct dcs_flow *f)
+{
+	(void)net;
+	return f->rtt;
+}
+
+size_t dcs_net_active_flows(const struct dcs_net *net)
+{
+	return net->n_flows;
+}
+
+double dcs_net_link_bytes(struct dcs_net *net, int link, int dir)
+{
+	net_settle_links(net);
+	return net->ls[link].bytes[dir];
+}
+
+int dcs_net_link_flows(const struct dcs_net *net, int link, int dir)
+{
+	return net->ls[link].nflows[dir];
+}
+
+double dcs_net_link_rate_Bps(const struct dcs_net *net, int link, int dir)
+{
+	return net->ls[link].rate_sum[dir];
+}
+
+double dcs_net_link_queue_s(const struct dcs_net *net, int link, int dir)
+{
+	return net->ls[link].q[dir].mean_s;
+}
+
+double dcs_net_link_queue_now_s(const struct dcs_net *net, int link, int dir)
+{
+	return net_queue_instant(&net->ls[link], dir, dcs_now(net->k));
+}
+
+double dcs_net_link_drops_pps(const struct dcs_net *net, int link, int dir)
+{
+	return net->ls[link].q[dir].drops_pps;
+}
+
+double dcs_net_link_buffer_bytes(const struct dcs_net *net, int link)
+{
+	return net->ls[link].buffer_bytes;
+}

@@ -1,0 +1,185 @@
+/* Internals of the flow-level network (sim/core/net*.c), shared by its files and
+ * nobody else: the state of a link direction, a link, a flow and the network, and
+ * the functions one file of the network calls in another.  The contract users see
+ * is dcisim/net.h. */
+#ifndef DCS_NET_INTERNAL_H
+#define DCS_NET_INTERNAL_H
+
+#include "dcisim/net.h"
+
+enum regime { Q_IDLE, Q_WINDOW, Q_LOSS, Q_OVERLOAD };
+
+/* The queue of one link direction. */
+struct dirq {
+	enum regime regime;
+	double mean_s;   /* what a packet pays on average */
+	double hi_s;     /* loss: the top of the cycle (the full buffer) */
+	double drop_s;   /* loss: how far one drop lowers the queue */
+	double shape;    /* loss: k of tau - D (1 - u)^k */
+	double period_s; /* loss: one cycle of the aggregate */
+	dcs_time_t t0;   /* loss: phase origin of the cycle */
+	double drops_pps;
+	double eta; /* goodput share of the bulk capacity (shallow buffer) */
+	/* Solver scratch. */
+	double offered_demand, offered_rate, elastic_rate;
+	double bulk_cap;   /* what bulk flows had this pass */
+	double share_w;    /* weights of the bulk flows its share holds */
+	double share_rate; /* their rates */
+	bool full;
+	/* The flows whose path or ACK path crosses it: the edges of the
+	 * components the incremental solver works on. */
+	struct dcs_flow **fl;
+	int nfl, capfl;
+	bool mark;       /* scratch for the component search */
+	uint64_t solved; /* the epoch net_update_all() last solved it in */
+};
+
+struct link_state {
+	bool cut;        /* every underlay path cut (link_down) */
+	int paths_up;    /* underlay paths left */
+	bool converging; /* carries nothing until conv_ev */
+	bool routed;     /* routing still uses it */
+	dcs_handle_t conv_ev;
+	bool degraded;
+	double bandwidth_gbps;
+	double loss;
+	double extra_ms;
+	dcs_time_t one_way;
+	double cap_Bps;  /* goodput capacity left for flows, per direction */
+	double line_Bps; /* line rate, bytes/s */
+	double buffer_bytes;
+	double tau_s;    /* buffer / line rate */
+	double frame_s;  /* one full frame on the wire */
+	double bg_Bps;   /* background on the wire */
+	double bfd_s;    /* BFD detection, NaN without BFD */
+	double bytes[2]; /* goodput bytes carried by flows up to links_at */
+	dcs_time_t t_set[2];
+	double rate_sum[2]; /* current goodput rate of flows */
+	int nflows[2];
+	struct dirq q[2];
+};
+
+struct dcs_flow {
+	struct dcs_net *net;
+	struct dcs_flow_spec spec;
+	struct dcs_flow *prev, *next;
+	uint64_t serial; /* start order */
+	int nhops, nrev;
+	int *links, *dirs;         /* forward path */
+	int *rev_links, *rev_dirs; /* the path its ACKs take */
+	int *touch;                /* directions it is listed in */
+	int ntouch;
+	double path_loss;
+	int path_mss;
+	double rate;  /* goodput bytes/s */
+	double cap;   /* min of demand, window, Mathis */
+	double w;     /* share weight */
+	double rtt_s; /* loaded RTT */
+	double sent;  /* up to t_set: bytes = sent + rate x (now - t_set) */
+	dcs_time_t t_set;
+	dcs_time_t rtt;
+	dcs_time_t rtt_base;
+	dcs_time_t done_at; /* completion, while in the heap */
+	uint64_t done_seq;  /* orders equal completions as the kernel would */
+	int heap_i;         /* -1: no completion pending */
+	enum dcs_limit limit;
+	int bott; /* direction holding its share, -1 */
+	bool stalled;
+	bool offered_now; /* offered with a finite demand: inelastic this solve */
+	bool frozen;      /* scratch for water-filling */
+	bool mark;        /* scratch for the component search */
+	uint64_t solved;  /* the epoch net_update_all() last solved it in */
+	/* net_after_solve() bookkeeping: the figures before a solve, and whether
+	 * the owner still has to hear that the flow stalled or resumed. */
+	double old_rate;
+	bool old_stalled;
+	bool notify;
+	struct dcs_flow *nq_prev, *nq_next; /* in the owners-to-tell queue */
+	bool queued;
+	double by_limit[DCS_LIMIT_COUNT]; /* bytes moved under each limit */
+};
+
+struct dcs_net {
+	struct dcs_kernel *k;
+	struct dcs_bus *bus;
+	const struct dcs_scenario *scn;
+	int n_sites, n_links;
+	struct link_state *ls;
+	bool *site_up;
+	dcs_time_t *dist;  /* n_sites x n_sites, base latency over routed links */
+	int *pred;         /* link used to reach column from row's tree, -1 at root */
+	int *order;        /* n_sites x n_sites: when Dijkstra settled the column */
+	int *adj, *adj_at; /* links incident to each site (CSR) */
+	bool ecmp, share_rtt;
+	double igp_s;
+	struct dcs_flow *head, *tail;
+	size_t n_flows;
+	uint64_t serial;
+	uint64_t epoch; /* one per solve of every component (net_update_all) */
+	/* The pending completions, a binary heap ordered by (done_at, done_seq),
+	 * and the one kernel event that waits for the first of them. */
+	struct dcs_flow **heap;
+	size_t nheap, capheap;
+	uint64_t seq;
+	dcs_handle_t done_ev;
+	struct dcs_flow *armed;
+	dcs_time_t armed_at;
+	size_t held;         /* completions counted as pending events besides done_ev */
+	dcs_time_t links_at; /* the links' byte counts are settled to here */
+	/* Owners that still have to hear a stall or a resume. */
+	struct dcs_flow *nq_head, *nq_tail;
+	/* The component being solved: its flows (by start order) and link
+	 * directions (ascending). */
+	struct dcs_flow **cf;
+	size_t ncf, capcf;
+	int *cd;
+	size_t ncd;
+	/* scratch for water-filling, one slot per link direction */
+	double *res_left, *res_w;
+	bool *reach_was; /* n_sites x n_sites, before a change */
+};
+
+/* net_links.c */
+bool net_carries(const struct link_state *s);
+void net_link_refresh(struct dcs_net *net, int i);
+
+/* net_paths.c */
+void net_compute_paths(struct dcs_net *net);
+int net_walk(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed, int *links,
+	     int *dirs, int max);
+bool net_walk_carries(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed);
+
+/* net_completions.c */
+void net_settle_flow(struct dcs_net *net, struct dcs_flow *f);
+void net_settle_links(struct dcs_net *net);
+void net_heap_remove(struct dcs_net *net, struct dcs_flow *f);
+void net_schedule_done(struct dcs_net *net, struct dcs_flow *f);
+void net_schedule_many(struct dcs_net *net);
+void net_arm(struct dcs_net *net);
+
+/* net_share.c */
+int net_crossings(const struct dcs_flow *f, int r);
+bool net_crosses(const struct dcs_flow *f, int r);
+double net_flow_cap(const struct dcs_net *net, const struct dcs_flow *f, double rtt_s,
+		    enum dcs_limit *lim);
+void net_share_pass(struct dcs_net *net);
+
+/* net_queue.c */
+double net_queue_pass(struct dcs_net *net);
+double net_queue_instant(const struct link_state *s, int d, dcs_time_t now);
+
+/* net_solve.c */
+void net_touch_clear(struct dcs_net *net, struct dcs_flow *f);
+void net_assign_path(struct dcs_net *net, struct dcs_flow *f);
+void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, int ndirs);
+void net_solve(struct dcs_net *net);
+void net_nq_remove(struct dcs_net *net, struct dcs_flow *f);
+void net_after_solve(struct dcs_net *net);
+void net_update_all(struct dcs_net *net);
+void net_update_around(struct dcs_net *net, struct dcs_flow *f, const int *dirs, int ndirs);
+
+/* net_flow.c */
+void net_flow_free(struct dcs_flow *f);
+void net_done_event(struct dcs_kernel *k, void *ctx, const void *payload);
+
+#endif

@@ -1,0 +1,324 @@
+/* The incremental solver of the flow-level network: the directions each flow touches,
+ * the component around a change, solving a component to its fixed point of shares and
+ * queues, the bookkeeping after a solve (completions, owners to tell), and the whole-
+ * network and per-flow updates. */
+
+#include "net_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcisim/xalloc.h"
+
+/* The fixed point stops when no queue moves by more than this. */
+#define SOLVE_TOL_S 1e-12
+
+/* ---- paths and components ---- */
+
+/* Lists f in every direction its path or its ACK path crosses. */
+static void touch_add(struct dcs_net *net, struct dcs_flow *f, int r)
+{
+	for (int k = 0; k < f->ntouch; k++)
+		if (f->touch[k] == r)
+			return; /* once per direction */
+	struct dirq *q = &net->ls[r / 2].q[r % 2];
+	if (q->nfl == q->capfl) {
+		int cap = q->capfl ? 2 * q->capfl : 8;
+		q->fl =
+		    dcs_xrealloc(q->fl, (size_t)cap * sizeof(*q->fl), "listing a flow on a link");
+		q->capfl = cap;
+	}
+	f->touch[f->ntouch] = r;
+	f->ntouch++;
+	q->fl[q->nfl++] = f;
+}
+
+/* Removes f from its directions' lists, keeping them in start order: the
+ * solver sums over them, and the same flows must give the same sums however
+ * the lists were reached. */
+void net_touch_clear(struct dcs_net *net, struct dcs_flow *f)
+{
+	for (int k = 0; k < f->ntouch; k++) {
+		struct dirq *q = &net->ls[f->touch[k] / 2].q[f->touch[k] % 2];
+		int i = 0;
+		while (q->fl[i] != f)
+			i++;
+		q->nfl--;
+		memmove(&q->fl[i], &q->fl[i + 1], (size_t)(q->nfl - i) * sizeof(q->fl[0]));
+	}
+	f->ntouch = 0;
+}
+
+/* The flow's path, ACK path and their figures in the current routing. */
+void net_assign_path(struct dcs_net *net, struct dcs_flow *f)
+{
+	int n = net->n_sites, src = f->spec.src, dst = f->spec.dst;
+	net_touch_clear(net, f);
+	f->nhops = net_walk(net, src, dst, f->spec.key, true, f->links, f->dirs, net->n_links);
+	f->nrev = 0;
+	f->stalled = f->nhops < 0 || !net_walk_carries(net, src, dst, f->spec.key, true);
+	if (!f->stalled && f->nhops > 0) {
+		f->nrev = net_walk(net, dst, src, f->spec.key, true, f->rev_links, f->rev_dirs,
+				   net->n_links);
+		if (f->nrev < 0 || !net_walk_carries(net, dst, src, f->spec.key, true))
+			f->stalled = true;
+	}
+	if (f->stalled)
+		f->nhops = f->nrev = 0;
+	f->rtt_base = f->stalled || f->nhops == 0
+			  ? 0
+			  : net->dist[(size_t)src * n + dst] + net->dist[(size_t)dst * n + src];
+	f->rtt_s = dcs_time_to_s(f->rtt_base);
+	f->path_loss = f->nhops > 0 ? dcs_net_path_loss(net, src, dst) : 0;
+	f->path_mss = dcs_net_path_mss(net, src, dst);
+	for (int h = 0; h < f->nhops; h++)
+		touch_add(net, f, 2 * f->links[h] + f->dirs[h]);
+	for (int h = 0; h < f->nrev; h++)
+		touch_add(net, f, 2 * f->rev_links[h] + f->rev_dirs[h]);
+}
+
+static void cf_push(struct dcs_net *net, struct dcs_flow *f)
+{
+	if (net->ncf == net->capcf) {
+		size_t cap = net->capcf ? 2 * net->capcf : 64;
+		net->cf = dcs_xrealloc(net->cf, cap * sizeof(*net->cf), "solving the network");
+		net->capcf = cap;
+	}
+	net->cf[net->ncf++] = f;
+}
+
+static int by_serial(const void *a, const void *b)
+{
+	uint64_t x = (*(struct dcs_flow *const *)a)->serial;
+	uint64_t y = (*(struct dcs_flow *const *)b)->serial;
+	return x < y ? -1 : x > y;
+}
+
+static int by_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The component around the seeds: every flow and link direction reachable
+ * through "the flow's path or ACK path crosses the direction".  Flows in
+ * different components share no capacity and no queue, so a change solves
+ * only its own.  Fills cf (by start order) and cd (ascending). */
+void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, int ndirs)
+{
+	net->ncf = net->ncd = 0;
+	if (seed) {
+		seed->mark = true;
+		cf_push(net, seed);
+	}
+	for (int k = 0; k < ndirs; k++) {
+		struct dirq *q = &net->ls[dirs[k] / 2].q[dirs[k] % 2];
+		if (!q->mark) {
+			q->mark = true;
+			net->cd[net->ncd++] = dirs[k];
+		}
+	}
+	size_t fi = 0, di = 0;
+	while (fi < net->ncf || di < net->ncd) {
+		for (; fi < net->ncf; fi++) {
+			struct dcs_flow *f = net->cf[fi];
+			for (int k = 0; k < f->ntouch; k++) {
+				struct dirq *q = &net->ls[f->touch[k] / 2].q[f->touch[k] % 2];
+				if (!q->mark) {
+					q->mark = true;
+					net->cd[net->ncd++] = f->touch[k];
+				}
+			}
+		}
+		for (; di < net->ncd; di++) {
+			struct dirq *q = &net->ls[net->cd[di] / 2].q[net->cd[di] % 2];
+			for (int i = 0; i < q->nfl; i++)
+				if (!q->fl[i]->mark) {
+					q->fl[i]->mark = true;
+					cf_push(net, q->fl[i]);
+				}
+		}
+	}
+	if (net->ncf * 8 >= net->n_flows) {
+		/* A large component: the list of flows is in start order already. */
+		size_t n = 0;
+		for (struct dcs_flow *f = net->head; f && n < net->ncf; f = f->next)
+			if (f->mark) {
+				f->mark = false;
+				net->cf[n++] = f;
+			}
+	} else {
+		for (size_t i = 0; i < net->ncf; i++)
+			net->cf[i]->mark = false;
+		qsort(net->cf, net->ncf, sizeof(*net->cf), by_serial);
+	}
+	for (size_t j = 0; j < net->ncd; j++)
+		net->ls[net->cd[j] / 2].q[net->cd[j] % 2].mark = false;
+	qsort(net->cd, net->ncd, sizeof(*net->cd), by_int);
+}
+
+/* Every flow and every direction: the solve from scratch. */
+static void everything(struct dcs_net *net)
+{
+	net->ncf = 0;
+	for (struct dcs_flow *f = net->head; f; f = f->next)
+		cf_push(net, f);
+	net->ncd = 0;
+	for (int r = 0; r < 2 * net->n_links; r++)
+		net->cd[net->ncd++] = r;
+}
+
+/* ---- solving a component ---- */
+
+/* Shares and queues of the component in cf / cd, from empty queues: the
+ * result depends on the state of the network only, never on the order of
+ * earlier changes.  Settles its flows and directions first. */
+void net_solve(struct dcs_net *net)
+{
+	net_settle_links(net);
+	for (size_t i = 0; i < net->ncf; i++) {
+		struct dcs_flow *f = net->cf[i];
+		net_settle_flow(net, f);
+		f->old_rate = f->rate;
+	}
+	for (size_t j = 0; j < net->ncd; j++) {
+		int r = net->cd[j];
+		struct dirq *q = &net->ls[r / 2].q[r % 2];
+		/* From empty queues; keep the phase of a cycle that goes on. */
+		q->mean_s = q->hi_s = q->drop_s = q->shape = q->period_s = q->drops_pps = 0;
+		q->offered_demand = q->offered_rate = q->elastic_rate = 0;
+		q->bulk_cap = q->share_w = q->share_rate = 0;
+		q->full = false;
+		q->eta = 1;
+	}
+	for (int it = 0; it < DCS_NET_SOLVE_MAX_ITER; it++) {
+		net_share_pass(net);
+		double mv = net_queue_pass(net);
+		if (mv <= SOLVE_TOL_S)
+			break;
+	}
+	for (size_t j = 0; j < net->ncd; j++) {
+		int r = net->cd[j];
+		net->ls[r / 2].rate_sum[r % 2] = 0;
+		net->ls[r / 2].nflows[r % 2] = 0;
+	}
+	for (size_t i = 0; i < net->ncf; i++) {
+		struct dcs_flow *f = net->cf[i];
+		if (f->stalled) {
+			f->rate = 0;
+			f->rtt = 0;
+			continue;
+		}
+		f->rtt = dcs_time_from_s(f->rtt_s);
+		for (int h = 0; h < f->nhops; h++) {
+			net->ls[f->links[h]].rate_sum[f->dirs[h]] += f->rate;
+			net->ls[f->links[h]].nflows[f->dirs[h]]++;
+		}
+	}
+}
+
+static void nq_push(struct dcs_net *net, struct dcs_flow *f)
+{
+	if (f->queued)
+		return;
+	f->queued = true;
+	f->nq_next = NULL;
+	f->nq_prev = net->nq_tail;
+	if (net->nq_tail)
+		net->nq_tail->nq_next = f;
+	else
+		net->nq_head = f;
+	net->nq_tail = f;
+}
+
+void net_nq_remove(struct dcs_net *net, struct dcs_flow *f)
+{
+	if (!f->queued)
+		return;
+	if (f->nq_prev)
+		f->nq_prev->nq_next = f->nq_next;
+	else
+		net->nq_head = f->nq_next;
+	if (f->nq_next)
+		f->nq_next->nq_prev = f->nq_prev;
+	else
+		net->nq_tail = f->nq_prev;
+	f->queued = false;
+}
+
+/* After a solve: completions of the flows whose rate changed, the kernel
+ * event, then the owners of flows that stalled or resumed.  An owner's
+ * on_stall may start or stop flows (even other flows waiting for their own
+ * callback), which solves again; the queue makes every owner hear each
+ * change exactly once and never touch a flow that a callback freed. */
+void net_after_solve(struct dcs_net *net)
+{
+	size_t changed = 0;
+	for (size_t i = 0; i < net->ncf; i++)
+		changed += net->cf[i]->rate != net->cf[i]->old_rate || net->cf[i]->heap_i < 0;
+	bool many = changed > 16 && changed * 4 > net->nheap;
+	if (many)
+		net_schedule_many(net);
+	for (size_t i = 0; i < net->ncf; i++) {
+		struct dcs_flow *f = net->cf[i];
+		if (!many && (f->rate != f->old_rate || f->heap_i < 0))
+			net_schedule_done(net, f);
+		if (f->stalled != f->old_stalled && f->spec.on_stall) {
+			f->notify = !f->notify; /* a change back cancels a pending one */
+			nq_push(net, f);
+		}
+	}
+	net_arm(net);
+	while (net->nq_head) {
+		struct dcs_flow *f = net->nq_head;
+		net_nq_remove(net, f);
+		if (!f->notify)
+			continue;
+		f->notify = false;
+		f->spec.on_stall(f->spec.ctx, f, f->stalled);
+	}
+}
+
+/* Solves the component in cf / cd and marks it solved in this epoch. */
+static void solve_marked(struct dcs_net *net)
+{
+	for (size_t i = 0; i < net->ncf; i++)
+		net->cf[i]->solved = net->epoch;
+	for (size_t j = 0; j < net->ncd; j++)
+		net->ls[net->cd[j] / 2].q[net->cd[j] % 2].solved = net->epoch;
+	net_solve(net);
+}
+
+/* A change that routing or carrying makes: every path again, then every
+ * component solved on its own, exactly as a change within it would solve
+ * it (so the result is the same whichever way a state was reached). */
+void net_update_all(struct dcs_net *net)
+{
+	net->epoch++;
+	for (struct dcs_flow *f = net->head; f; f = f->next) {
+		f->old_stalled = f->stalled;
+		net_assign_path(net, f);
+	}
+	for (struct dcs_flow *f = net->head; f; f = f->next)
+		if (f->solved != net->epoch) {
+			net_component(net, f, NULL, 0);
+			solve_marked(net);
+		}
+	for (int r = 0; r < 2 * net->n_links; r++)
+		if (net->ls[r / 2].q[r % 2].solved != net->epoch) {
+			net_component(net, NULL, &r, 1);
+			solve_marked(net);
+		}
+	everything(net);
+	net_after_solve(net);
+}
+
+/* A change to one flow's demand or presence: its component only. */
+void net_update_around(struct dcs_net *net, struct dcs_flow *f, const int *dirs, int ndirs)
+{
+	net_component(net, f, dirs, ndirs);
+	for (size_t i = 0; i < net->ncf; i++)
+		net->cf[i]->old_stalled = net->cf[i]->stalled;
+	net_solve(net);
+	net_after_solve(net);
+}

@@ -9,9 +9,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "dcisim/exitcode.h"
-#include "options.h"
 #include "dcisim/world.h"
-#include "lookup.h"
 #include "plan.h"
 #include "report.h"
 #include "run.h"
@@ -83,72 +81,24 @@ static void show_points(const struct dcs_plan_state *S, FILE *err)
 	}
 }
 
-enum { OPT_RESUME = 256, OPT_FORCE, OPT_OUT, OPT_JOBS };
-
 static const struct option plan_options[] = {
     {"help", no_argument, NULL, 'h'},
     {"quiet", no_argument, NULL, 'q'},
-    {"resume", no_argument, NULL, OPT_RESUME},
-    {"force", no_argument, NULL, OPT_FORCE},
-    {"out", required_argument, NULL, OPT_OUT},
-    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"resume", no_argument, NULL, DCS_SWEEP_OPT_RESUME},
+    {"force", no_argument, NULL, DCS_SWEEP_OPT_FORCE},
+    {"out", required_argument, NULL, DCS_SWEEP_OPT_OUT},
+    {"jobs", required_argument, NULL, DCS_SWEEP_OPT_JOBS},
     {NULL, 0, NULL, 0},
 };
 
 int dcs_cmd_plan(int argc, char **argv)
 {
 	struct dcs_sweep_opts o = {.jobs = 1};
-	const char *arg = NULL;
-	struct dcs_options opt;
-	dcs_options_begin(&opt, argc, argv);
-	for (int c; (c = dcs_options_next(&opt, NULL, plan_options)) != -1;) {
-		unsigned long long n;
-		switch (c) {
-		case 'h':
-			fputs(plan_usage, stdout);
-			return DCS_EXIT_OK;
-		case 'q':
-			o.verbosity = -1;
-			break;
-		case OPT_RESUME:
-			o.resume = true;
-			break;
-		case OPT_FORCE:
-			o.force = true;
-			break;
-		case OPT_OUT:
-			o.out_dir = optarg;
-			break;
-		case OPT_JOBS:
-			if (!dcs_parse_u64(optarg, &n) || n == 0 || n > 1024) {
-				fprintf(stderr,
-					"dcisim plan: error: --jobs needs a count in [1, 1024], "
-					"not '%s'\n",
-					optarg);
-				return DCS_EXIT_USAGE;
-			}
-			o.jobs = (unsigned)n;
-			break;
-		default:
-			return dcs_options_bad(&opt, "plan", plan_usage);
-		}
-	}
-	if (dcs_options_single(&opt, "plan", "plan file", &arg))
-		return DCS_EXIT_USAGE;
-	if (!arg) {
-		fputs(plan_usage, stderr);
-		return DCS_EXIT_USAGE;
-	}
-	if (o.resume && o.force) {
-		fprintf(stderr, "dcisim plan: error: --resume reuses cached runs and --force "
-				"deletes them: give one\n");
-		return DCS_EXIT_USAGE;
-	}
-	char *path = dcs_lookup(arg);
-	if (!path) {
-		dcs_lookup_explain(stderr, "plan", arg);
-		return DCS_EXIT_USAGE;
-	}
+	static const struct dcs_sweep_cli cli = {"plan", "plan file", plan_usage, plan_options};
+	char *path;
+	int parsed = dcs_sweep_cli_parse(argc, argv, &cli, &o, &path);
+	if (parsed >= 0)
+		return parsed;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 

@@ -7,8 +7,6 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "options.h"
-#include "lookup.h"
 #include "run.h"
 #include "sweep.h"
 #include "dcisim/exitcode.h"
@@ -52,76 +50,25 @@ static void on_signal(int signo)
 
 static int sweep_file(const char *path, struct dcs_sweep_opts *op);
 
-enum { OPT_RESUME = 256, OPT_FORCE, OPT_OUT, OPT_RUNS_DIR, OPT_JOBS };
-
 static const struct option sweep_options[] = {
     {"help", no_argument, NULL, 'h'},
     {"quiet", no_argument, NULL, 'q'},
-    {"resume", no_argument, NULL, OPT_RESUME},
-    {"force", no_argument, NULL, OPT_FORCE},
-    {"out", required_argument, NULL, OPT_OUT},
-    {"runs-dir", required_argument, NULL, OPT_RUNS_DIR},
-    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"resume", no_argument, NULL, DCS_SWEEP_OPT_RESUME},
+    {"force", no_argument, NULL, DCS_SWEEP_OPT_FORCE},
+    {"out", required_argument, NULL, DCS_SWEEP_OPT_OUT},
+    {"runs-dir", required_argument, NULL, DCS_SWEEP_OPT_RUNS_DIR},
+    {"jobs", required_argument, NULL, DCS_SWEEP_OPT_JOBS},
     {NULL, 0, NULL, 0},
 };
 
 int dcs_cmd_sweep(int argc, char **argv)
 {
 	struct dcs_sweep_opts o = {.jobs = 1};
-	const char *path = NULL;
-	struct dcs_options opt;
-	dcs_options_begin(&opt, argc, argv);
-	for (int c; (c = dcs_options_next(&opt, NULL, sweep_options)) != -1;) {
-		unsigned long long n;
-		switch (c) {
-		case 'h':
-			fputs(sweep_usage, stdout);
-			return DCS_EXIT_OK;
-		case 'q':
-			o.verbosity = -1;
-			break;
-		case OPT_RESUME:
-			o.resume = true;
-			break;
-		case OPT_FORCE:
-			o.force = true;
-			break;
-		case OPT_OUT:
-			o.out_dir = optarg;
-			break;
-		case OPT_RUNS_DIR:
-			o.runs_dir = optarg;
-			break;
-		case OPT_JOBS:
-			if (!dcs_parse_u64(optarg, &n) || n == 0 || n > 1024) {
-				fprintf(stderr,
-					"dcisim sweep: error: --jobs needs a count in [1, 1024], "
-					"not '%s'\n",
-					optarg);
-				return DCS_EXIT_USAGE;
-			}
-			o.jobs = (unsigned)n;
-			break;
-		default:
-			return dcs_options_bad(&opt, "sweep", sweep_usage);
-		}
-	}
-	if (dcs_options_single(&opt, "sweep", "sweep file", &path))
-		return DCS_EXIT_USAGE;
-	if (!path) {
-		fputs(sweep_usage, stderr);
-		return DCS_EXIT_USAGE;
-	}
-	if (o.resume && o.force) {
-		fprintf(stderr, "dcisim sweep: error: --resume reuses cached runs and --force "
-				"deletes them: give one\n");
-		return DCS_EXIT_USAGE;
-	}
-	char *found = dcs_lookup(path);
-	if (!found) {
-		dcs_lookup_explain(stderr, "sweep", path);
-		return DCS_EXIT_USAGE;
-	}
+	static const struct dcs_sweep_cli cli = {"sweep", "sweep file", sweep_usage, sweep_options};
+	char *found;
+	int parsed = dcs_sweep_cli_parse(argc, argv, &cli, &o, &found);
+	if (parsed >= 0)
+		return parsed;
 	int code = sweep_file(found, &o);
 	free(found);
 	return code;

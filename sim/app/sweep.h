@@ -42,6 +42,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <getopt.h>
 #include <stdio.h>
 
 #include "dcisim/scenario.h"
@@ -200,6 +201,30 @@ int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_op
  * of a scenario in which nothing draws random numbers
  * (dcs_scenario_randomness) are copies of one run.  Returns the count. */
 int dcs_sweep_preflight(const struct dcs_sweep *sw, FILE *err);
+
+/* The options every command on the sweep engine takes, as getopt values of
+ * its option table (with 'h' for --help and 'q' for --quiet). */
+enum {
+	DCS_SWEEP_OPT_RESUME = 256,
+	DCS_SWEEP_OPT_FORCE,
+	DCS_SWEEP_OPT_OUT,
+	DCS_SWEEP_OPT_RUNS_DIR,
+	DCS_SWEEP_OPT_JOBS,
+};
+
+struct dcs_sweep_cli {
+	const char *command;          /* "sweep", "plan": names the errors */
+	const char *what;             /* the one argument, as errors name it ("plan file") */
+	const char *usage;            /* the command's help */
+	const struct option *options; /* its getopt table, of the values above */
+};
+
+/* Parses argv (argv[0] is the command) into *o and finds the one file
+ * argument by the one lookup (lookup.h).  Returns -1 with *found set (the
+ * caller frees it) to go on, or the exit code to return: 0 after --help, 2
+ * after a usage error (said on stderr, nothing else done). */
+int dcs_sweep_cli_parse(int argc, char **argv, const struct dcs_sweep_cli *cli,
+			struct dcs_sweep_opts *o, char **found);
 /* Commands that run the engine in several steps (plan) under a launcher:
  * every rank runs the same command and calls these in the same order.
  * dcs_sweep_mpi_begin() initialises MPI (0, or an exit code with a message;

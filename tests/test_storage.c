@@ -29,7 +29,10 @@
  * - FC credits: 50 km at 8G needs 206 by the Brocade rule (exact); SNIA's
  *   per-frame table within 2 %; with 64 credits the replication flow runs at
  *   credits x 2 KiB / RTT (1e-9 relative) and its backlog grows at the
- *   shortfall.
+ *   shortfall.  In that saturated closed loop the write latency is Little's
+ *   N / X - Z (5 %), and the replication backlog's time-average is Little's
+ *   law on the channel's queue, cap x the wait behind it (10 %): the wait is
+ *   the backlog drained at the carried rate.
  * - Failures: a partition with a witness leaves exactly one side writing and
  *   no divergent write; a cut shorter than the detach delay only delays
  *   writes; an array failure sends its site's I/O to the other array; a
@@ -496,6 +499,57 @@ static void test_fc_credit_cap(void **state)
 			 h_summary_req(r.w->res, "storage_fc_credits_needed_frames", "a->b")),
 		    0);
 	assert_true(h_summary_req(r.w->res, "lift_fc_credits", "a->b") >= 206);
+	run_close(&r);
+}
+
+/* Where a write's wait behind the replication backlog comes from.  In the
+ * saturated closed loop above, Little's law fixes the write latency whatever
+ * the channel charges per byte of backlog: the loop keeps whatever backlog
+ * makes the latency N / X - Z.  The backlog itself is what tells the drain
+ * apart.  A write waits for the bytes ahead of it to leave at the carried
+ * rate, so by Little's law on the channel's queue its time-average is
+ *   E[backlog] = cap x (E[wait] + B / (2 cap)),
+ * every byte waiting the write's wait plus half its own write's
+ * serialisation at cap, with E[wait] = (N / X - Z) - base: the loop's latency
+ * less an unqueued mirrored write, base = max(local, RTT + B / port + remote)
+ * (SPEC 6.3, fixed service).  X = cap / B from the credits (test above).  A
+ * wait of half the drain would need twice the backlog for the same latency:
+ * it sits at the hosts' bound, 32 x 64 KiB. */
+static void test_fc_backlog_littles_law(void **state)
+{
+	(void)state;
+	struct run r;
+	run_open(
+	    &r,
+	    "{'dcisim': 1, 'name': 'drain', 'seed': 5, 'duration_s': 20,"
+	    " 'sites': [{'id': 'a'}, {'id': 'b'}],"
+	    " 'links': [{'id': 'l', 'a': 'a', 'b': 'b', 'distance_km': 50, 'bandwidth_gbps': 10}],"
+	    " 'storage': {'mode': 'active_active', 'protocol': 'fc',"
+	    "  'fc': {'speed_gbps': 8, 'bb_credits': 64},"
+	    "  'arrays': [{'site': 'a', 'write_ms': 0.2, 'servers': 64, 'service': 'fixed'},"
+	    "             {'site': 'b', 'write_ms': 0.2, 'servers': 64, 'service': 'fixed'}],"
+	    "  'workloads': [{'site': 'a', 'iops': 8000, 'read_ratio': 0, 'block_kib': 64}]}}");
+	const double B = 65536, N = 32, Z = N / 8000.0;
+	const double rtt_s = fp_rtt_ms(50) / 1e3;
+	const double cap = 64 * 2048 / rtt_s; /* credits x payload / RTT */
+	/* 8GFC: 8 x 106.25 MB/s of 2 KiB payloads in 2,084-byte frames. */
+	const double port = 8 * 106.25e6 * 2048 / 2084;
+	const double base = fmax(0.2e-3, rtt_s + B / fmin(port, fp_rate_Bps(10)) + 0.2e-3);
+	const double X = cap / B;
+	const double wait = (N / X - Z) - base;
+	run_until(&r, 4);
+	double sum = 0;
+	int n = 0;
+	for (double t = 4.0005; t < 20; t += 0.001, n++) {
+		run_until(&r, t);
+		sum += dcs_storage_channel(r.st, 0, 1).backlog_bytes;
+	}
+	dcs_validate("FC credit-starved mirror: mean replication backlog",
+		     "Little's law on the channel: cap x (N / X - Z - base + B / 2cap)",
+		     cap * wait + B / 2, sum / n, 0.10, 0, "bytes");
+	dcs_validate("FC credit-starved mirror: write latency (fixed arrays)",
+		     "Little's law N / X - Z", (N / X - Z) * 1e3, mean_ms(&r, 0, DCS_OP_WRITE), 0.05, 0,
+		     "ms");
 	run_close(&r);
 }
 
@@ -1082,6 +1136,7 @@ int main(void)
 	    cmocka_unit_test(test_preferred_site_lost),
 	    cmocka_unit_test(test_async_burst),
 	    cmocka_unit_test(test_sync_mirror_link_bound),
+	    cmocka_unit_test(test_fc_backlog_littles_law),
 	    cmocka_unit_test(test_async_rpo_in_flight),
 	    cmocka_unit_test(test_move_penalty_shared),
 	    cmocka_unit_test(test_deterministic),

@@ -548,8 +548,8 @@ static void test_fc_backlog_littles_law(void **state)
 		     "Little's law on the channel: cap x (N / X - Z - base + B / 2cap)",
 		     cap * wait + B / 2, sum / n, 0.10, 0, "bytes");
 	dcs_validate("FC credit-starved mirror: write latency (fixed arrays)",
-		     "Little's law N / X - Z", (N / X - Z) * 1e3, mean_ms(&r, 0, DCS_OP_WRITE), 0.05, 0,
-		     "ms");
+		     "Little's law N / X - Z", (N / X - Z) * 1e3, mean_ms(&r, 0, DCS_OP_WRITE),
+		     0.05, 0, "ms");
 	run_close(&r);
 }
 

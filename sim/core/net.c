@@ -147,12 +147,16 @@ void dcs_net_destroy(struct dcs_net *net)
 		f = next;
 	}
 	for (int l = 0; net->ls && l < net->n_links; l++)
-		for (int d = 0; d < 2; d++)
+		for (int d = 0; d < 2; d++) {
 			free(net->ls[l].q[d].fl);
+			free(net->ls[l].q[d].rl);
+		}
 	if (net->k)
 		dcs_kernel_hold(net->k, net->held, 0);
 	free(net->heap);
 	free(net->cf);
+	free(net->runs);
+	net_paths_free(net);
 	free(net->cd);
 	free(net->ls);
 	free(net->site_up);

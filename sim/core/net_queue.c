@@ -75,9 +75,10 @@ static double window_excess(double q, void *p)
 	const struct window_eq *e = p;
 	const struct dirq *dq = &e->net->ls[e->r / 2].q[e->r % 2];
 	double sum = e->fixed;
-	for (int i = 0; i < dq->nfl; i++)
-		if (queue_cand(dq->fl[i], e->r))
-			sum += rate_at_queue(e->net, dq->fl[i], e->r, q);
+	for (int i = 0; i < dq->nrl; i++)
+		if (queue_cand(dq->rl[i], e->r))
+			sum = net_add_n(sum, rate_at_queue(e->net, dq->rl[i], e->r, q),
+					dq->rl[i]->mult);
 	return sum - e->cap;
 }
 
@@ -153,8 +154,9 @@ double net_queue_pass(struct dcs_net *net)
 		const struct dcs_flow *f = net->cf[i];
 		if (!f->stalled && !f->offered_now && f->limit == DCS_LIMIT_LINK_SHARE &&
 		    f->bott >= 0) {
-			net->ls[f->bott / 2].q[f->bott % 2].share_w += f->w;
-			net->ls[f->bott / 2].q[f->bott % 2].share_rate += f->rate;
+			struct dirq *q = &net->ls[f->bott / 2].q[f->bott % 2];
+			q->share_w = net_add_n(q->share_w, f->w, f->mult);
+			q->share_rate = net_add_n(q->share_rate, f->rate, f->mult);
 		}
 	}
 	double moved = 0;
@@ -186,20 +188,22 @@ double net_queue_pass(struct dcs_net *net)
 			double n_own = 0, rate_own = 0, rtt_own = 0;
 			double n_all = 0, rate_all = 0, rtt_all = 0;
 			int cands = 0;
-			for (int fi = 0; fi < q->nfl; fi++) {
-				const struct dcs_flow *f = q->fl[fi];
+			for (int fi = 0; fi < q->nrl; fi++) {
+				const struct dcs_flow *f = q->rl[fi];
 				if (!queue_cand(f, r))
 					continue;
-				cands++;
-				fixed -= f->rate;
+				int mu = f->mult;
+				cands += mu;
+				fixed = net_add_n(fixed, -f->rate, mu);
 				double other = f->rtt_s - net_crossings(f, r) * old_mean;
-				n_all += f->spec.streams;
-				rate_all += f->rate;
-				rtt_all += (f->rate > 0 ? f->rate : 1) * other;
+				double rtt_w = (f->rate > 0 ? f->rate : 1) * other;
+				n_all = net_add_n(n_all, f->spec.streams, mu);
+				rate_all = net_add_n(rate_all, f->rate, mu);
+				rtt_all = net_add_n(rtt_all, rtt_w, mu);
 				if (f->limit == DCS_LIMIT_LINK_SHARE && f->bott == r) {
-					n_own += f->spec.streams;
-					rate_own += f->rate;
-					rtt_own += (f->rate > 0 ? f->rate : 1) * other;
+					n_own = net_add_n(n_own, f->spec.streams, mu);
+					rate_own = net_add_n(rate_own, f->rate, mu);
+					rtt_own = net_add_n(rtt_own, rtt_w, mu);
 				}
 				double m = f->path_mss;
 				if (m < mss)
@@ -216,8 +220,9 @@ double net_queue_pass(struct dcs_net *net)
 				double rw = n_own > 0 ? rate_own : rate_all;
 				double sumw = 0;
 				if (!(rw > 0)) /* every rate 0: weights of 1 were used */
-					for (int fi = 0; fi < q->nfl; fi++)
-						sumw += queue_cand(q->fl[fi], r);
+					for (int fi = 0; fi < q->nrl; fi++)
+						sumw = net_add_n(sumw, queue_cand(q->rl[fi], r),
+								 q->rl[fi]->mult);
 				loss_cycle(q, tau, rr / (rw > 0 ? rw : sumw), n, bulk_cap, mss);
 			} else if (cands > 0 && bulk_cap > 0 && window_excess(0, &eq) > 0) {
 				rg = Q_WINDOW;

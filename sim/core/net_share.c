@@ -85,9 +85,11 @@ static void fill(struct dcs_net *net, bool offered)
 		if (f->stalled || f->nhops == 0 || f->offered_now != offered)
 			continue;
 		f->frozen = false;
-		unfrozen++;
-		for (int h = 0; h < f->nhops; h++)
-			net->res_w[2 * f->links[h] + f->dirs[h]] += f->w;
+		unfrozen += (size_t)f->mult;
+		for (int h = 0; h < f->nhops; h++) {
+			int r = 2 * f->links[h] + f->dirs[h];
+			net->res_w[r] = net_add_n(net->res_w[r], f->w, f->mult);
+		}
 	}
 	while (unfrozen > 0) {
 		double share = INFINITY;
@@ -132,11 +134,11 @@ static void fill(struct dcs_net *net, bool offered)
 			if (f->rate < 0)
 				f->rate = 0;
 			f->frozen = true;
-			unfrozen--;
+			unfrozen -= (size_t)f->mult;
 			for (int h = 0; h < f->nhops; h++) {
 				int r = 2 * f->links[h] + f->dirs[h];
-				net->res_left[r] -= f->rate;
-				net->res_w[r] -= f->w;
+				net->res_left[r] = net_add_n(net->res_left[r], -f->rate, f->mult);
+				net->res_w[r] = net_add_n(net->res_w[r], -f->w, f->mult);
 			}
 		}
 		if (bottleneck >= 0 && !by_cap)
@@ -171,8 +173,10 @@ void net_share_pass(struct dcs_net *net)
 	for (size_t i = 0; i < net->ncf; i++) {
 		const struct dcs_flow *f = net->cf[i];
 		if (f->offered_now && !f->stalled)
-			for (int h = 0; h < f->nhops; h++)
-				net->ls[f->links[h]].q[f->dirs[h]].offered_demand += f->cap;
+			for (int h = 0; h < f->nhops; h++) {
+				struct dirq *q = &net->ls[f->links[h]].q[f->dirs[h]];
+				q->offered_demand = net_add_n(q->offered_demand, f->cap, f->mult);
+			}
 	}
 	fill(net, true);
 	for (size_t j = 0; j < net->ncd; j++) {
@@ -188,7 +192,9 @@ void net_share_pass(struct dcs_net *net)
 	for (size_t i = 0; i < net->ncf; i++) {
 		const struct dcs_flow *f = net->cf[i];
 		if (!f->offered_now && !f->stalled)
-			for (int h = 0; h < f->nhops; h++)
-				net->ls[f->links[h]].q[f->dirs[h]].elastic_rate += f->rate;
+			for (int h = 0; h < f->nhops; h++) {
+				struct dirq *q = &net->ls[f->links[h]].q[f->dirs[h]];
+				q->elastic_rate = net_add_n(q->elastic_rate, f->rate, f->mult);
+			}
 	}
 }

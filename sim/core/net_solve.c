@@ -49,6 +49,98 @@ void net_touch_clear(struct dcs_net *net, struct dcs_flow *f)
 	f->ntouch = 0;
 }
 
+/* ---- interned paths: one id per distinct (path, ACK path) ---- */
+
+static void path_arr(const struct dcs_flow *f, int *a)
+{
+	int n = 0;
+	a[n++] = f->nhops;
+	for (int h = 0; h < f->nhops; h++) {
+		a[n++] = f->links[h];
+		a[n++] = f->dirs[h];
+	}
+	a[n++] = f->nrev;
+	for (int h = 0; h < f->nrev; h++) {
+		a[n++] = f->rev_links[h];
+		a[n++] = f->rev_dirs[h];
+	}
+}
+
+static uint64_t path_hash(const int *a, int n)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (int i = 0; i < n; i++) {
+		h ^= (uint32_t)a[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void path_table_grow(struct dcs_net *net)
+{
+	size_t n = net->npath_slot ? 2 * net->npath_slot : 64;
+	uint32_t *slot = dcs_xcalloc(n, sizeof(*slot), "interning a path");
+	for (uint32_t id = 1; id <= net->npaths; id++) {
+		size_t i = net->path_hash[id - 1] & (n - 1);
+		while (slot[i])
+			i = (i + 1) & (n - 1);
+		slot[i] = id;
+	}
+	free(net->path_slot);
+	net->path_slot = slot;
+	net->npath_slot = n;
+}
+
+/* The id of f's paths, interned on first sight (compared in full, never by
+ * hash alone). */
+static uint32_t path_intern(struct dcs_net *net, const struct dcs_flow *f)
+{
+	int n = 2 + 2 * f->nhops + 2 * f->nrev;
+	int stack[64];
+	int *a = n <= 64 ? stack : dcs_xcalloc((size_t)n, sizeof(int), "interning a path");
+	path_arr(f, a);
+	uint64_t h = path_hash(a, n);
+	if (2 * (size_t)(net->npaths + 1) > net->npath_slot)
+		path_table_grow(net);
+	size_t i = h & (net->npath_slot - 1);
+	uint32_t id;
+	while ((id = net->path_slot[i]) != 0) {
+		const int *b = net->paths[id - 1];
+		if (net->path_hash[id - 1] == h && b[0] == a[0] && b[1 + 2 * b[0]] == a[1 + 2 * a[0]] &&
+		    memcmp(a, b, (size_t)n * sizeof(int)) == 0)
+			break;
+		i = (i + 1) & (net->npath_slot - 1);
+	}
+	if (id == 0) {
+		if (net->npaths == net->cappaths) {
+			uint32_t cap = net->cappaths ? 2 * net->cappaths : 16;
+			net->paths = dcs_xrealloc(net->paths, cap * sizeof(*net->paths),
+						  "interning a path");
+			net->path_hash = dcs_xrealloc(net->path_hash, cap * sizeof(*net->path_hash),
+						      "interning a path");
+			net->cappaths = cap;
+		}
+		int *copy = dcs_xcalloc((size_t)n, sizeof(int), "interning a path");
+		memcpy(copy, a, (size_t)n * sizeof(int));
+		net->paths[net->npaths] = copy;
+		net->path_hash[net->npaths] = h;
+		id = ++net->npaths;
+		net->path_slot[i] = id;
+	}
+	if (a != stack)
+		free(a);
+	return id;
+}
+
+void net_paths_free(struct dcs_net *net)
+{
+	for (uint32_t i = 0; i < net->npaths; i++)
+		free(net->paths[i]);
+	free(net->paths);
+	free(net->path_hash);
+	free(net->path_slot);
+}
+
 /* The flow's path, ACK path and their figures in the current routing. */
 void net_assign_path(struct dcs_net *net, struct dcs_flow *f)
 {
@@ -75,6 +167,7 @@ void net_assign_path(struct dcs_net *net, struct dcs_flow *f)
 		touch_add(net, f, 2 * f->links[h] + f->dirs[h]);
 	for (int h = 0; h < f->nrev; h++)
 		touch_add(net, f, 2 * f->rev_links[h] + f->rev_dirs[h]);
+	f->path_id = path_intern(net, f);
 }
 
 static void cf_push(struct dcs_net *net, struct dcs_flow *f)
@@ -106,54 +199,71 @@ static int by_int(const void *a, const void *b)
  * only its own.  Fills cf (by start order) and cd (ascending). */
 void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, int ndirs)
 {
+	uint64_t stamp = ++net->stamp;
 	net->ncf = net->ncd = 0;
 	if (seed) {
-		seed->mark = true;
+		seed->mark = stamp;
 		cf_push(net, seed);
 	}
 	for (int k = 0; k < ndirs; k++) {
 		struct dirq *q = &net->ls[dirs[k] / 2].q[dirs[k] % 2];
-		if (!q->mark) {
-			q->mark = true;
+		if (q->mark != stamp) {
+			q->mark = stamp;
 			net->cd[net->ncd++] = dirs[k];
 		}
 	}
+	/* Whether the flows after the seed arrive in start order (they do when
+	 * every direction lists them in the same order, as one link's do). */
+	bool sorted = true;
+	uint64_t last = 0;
 	size_t fi = 0, di = 0;
 	while (fi < net->ncf || di < net->ncd) {
 		for (; fi < net->ncf; fi++) {
 			struct dcs_flow *f = net->cf[fi];
 			for (int k = 0; k < f->ntouch; k++) {
 				struct dirq *q = &net->ls[f->touch[k] / 2].q[f->touch[k] % 2];
-				if (!q->mark) {
-					q->mark = true;
+				if (q->mark != stamp) {
+					q->mark = stamp;
 					net->cd[net->ncd++] = f->touch[k];
 				}
 			}
 		}
 		for (; di < net->ncd; di++) {
 			struct dirq *q = &net->ls[net->cd[di] / 2].q[net->cd[di] % 2];
-			for (int i = 0; i < q->nfl; i++)
-				if (!q->fl[i]->mark) {
-					q->fl[i]->mark = true;
-					cf_push(net, q->fl[i]);
+			for (int i = 0; i < q->nfl; i++) {
+				struct dcs_flow *g = q->fl[i];
+				if (g->mark != stamp) {
+					g->mark = stamp;
+					sorted = sorted && g->serial > last;
+					last = g->serial;
+					cf_push(net, g);
 				}
+			}
 		}
 	}
-	if (net->ncf * 8 >= net->n_flows) {
+	if (sorted) {
+		/* Only the seed may be out of place: moved to where it belongs. */
+		if (seed && net->ncf > 1) {
+			size_t lo = 1, hi = net->ncf;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (net->cf[mid]->serial < seed->serial)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			memmove(&net->cf[0], &net->cf[1], (lo - 1) * sizeof(net->cf[0]));
+			net->cf[lo - 1] = seed;
+		}
+	} else if (net->ncf * 8 >= net->n_flows) {
 		/* A large component: the list of flows is in start order already. */
 		size_t n = 0;
 		for (struct dcs_flow *f = net->head; f && n < net->ncf; f = f->next)
-			if (f->mark) {
-				f->mark = false;
+			if (f->mark == stamp)
 				net->cf[n++] = f;
-			}
 	} else {
-		for (size_t i = 0; i < net->ncf; i++)
-			net->cf[i]->mark = false;
 		qsort(net->cf, net->ncf, sizeof(*net->cf), by_serial);
 	}
-	for (size_t j = 0; j < net->ncd; j++)
-		net->ls[net->cd[j] / 2].q[net->cd[j] % 2].mark = false;
 	qsort(net->cd, net->ncd, sizeof(*net->cd), by_int);
 }
 
@@ -170,6 +280,87 @@ static void everything(struct dcs_net *net)
 
 /* ---- solving a component ---- */
 
+/* Whether two flows get the same figures from every pass of the solver:
+ * the same paths both ways, the same caps and the same class of load.  Only
+ * the bytes they carry differ. */
+static bool same_solve(const struct dcs_flow *a, const struct dcs_flow *b)
+{
+	return a->path_id == b->path_id && a->stalled == b->stalled &&
+	       a->rtt_base == b->rtt_base && a->path_mss == b->path_mss &&
+	       a->path_loss == b->path_loss && a->spec.streams == b->spec.streams &&
+	       a->spec.window_bytes == b->spec.window_bytes &&
+	       a->spec.demand_Bps == b->spec.demand_Bps && a->spec.offered == b->spec.offered;
+}
+
+/* Lists a run's first flow in the directions it touches. */
+static void rl_add(struct dcs_net *net, struct dcs_flow *f)
+{
+	for (int k = 0; k < f->ntouch; k++) {
+		struct dirq *q = &net->ls[f->touch[k] / 2].q[f->touch[k] % 2];
+		if (q->nrl == q->caprl) {
+			int cap = q->caprl ? 2 * q->caprl : 8;
+			q->rl = dcs_xrealloc(q->rl, (size_t)cap * sizeof(*q->rl),
+					     "solving the network");
+			q->caprl = cap;
+		}
+		q->rl[q->nrl++] = f;
+	}
+}
+
+/* Groups cf into runs of identical flows, consecutive in start order: the
+ * first of each run stands for the run (mult = its length), the others get
+ * mult 0.  The passes then work on the runs' first flows and add each
+ * figure mult times, in the order the flows would have added it: the same
+ * sums, to the last bit, as solving flow by flow (the flows of a run are
+ * consecutive in every direction's list too, since those lists hold
+ * component flows in start order).  Hundreds of transfers of one evacuation
+ * over one link are one run. */
+static size_t make_runs(struct dcs_net *net)
+{
+	if (net->capruns < net->capcf) {
+		net->runs = dcs_xrealloc(net->runs, net->capcf * sizeof(*net->runs),
+					 "solving the network");
+		net->capruns = net->capcf;
+	}
+	for (size_t j = 0; j < net->ncd; j++)
+		net->ls[net->cd[j] / 2].q[net->cd[j] % 2].nrl = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < net->ncf; i++) {
+		struct dcs_flow *f = net->cf[i];
+		if (n > 0 && same_solve(net->runs[n - 1], f)) {
+			net->runs[n - 1]->mult++;
+			f->mult = 0;
+		} else {
+			f->mult = 1;
+			net->runs[n++] = f;
+			rl_add(net, f);
+		}
+	}
+	return n;
+}
+
+/* Every flow of a run takes its first flow's figures. */
+static void spread_runs(struct dcs_net *net)
+{
+	const struct dcs_flow *head = NULL;
+	for (size_t i = 0; i < net->ncf; i++) {
+		struct dcs_flow *f = net->cf[i];
+		if (f->mult > 0) {
+			head = f;
+			continue;
+		}
+		f->rate = head->rate;
+		f->cap = head->cap;
+		f->w = head->w;
+		f->rtt_s = head->rtt_s;
+		f->rtt = head->rtt;
+		f->limit = head->limit;
+		f->bott = head->bott;
+		f->offered_now = head->offered_now;
+		f->frozen = head->frozen;
+	}
+}
+
 /* Shares and queues of the component in cf / cd, from empty queues: the
  * result depends on the state of the network only, never on the order of
  * earlier changes.  Settles its flows and directions first. */
@@ -181,6 +372,12 @@ void net_solve(struct dcs_net *net)
 		net_settle_flow(net, f);
 		f->old_rate = f->rate;
 	}
+	/* The passes see one flow per run. */
+	size_t nall = net->ncf;
+	net->ncf = make_runs(net);
+	struct dcs_flow **all = net->cf;
+	net->cf = net->runs;
+	net->runs = all;
 	for (size_t j = 0; j < net->ncd; j++) {
 		int r = net->cd[j];
 		struct dirq *q = &net->ls[r / 2].q[r % 2];
@@ -211,10 +408,15 @@ void net_solve(struct dcs_net *net)
 		}
 		f->rtt = dcs_time_from_s(f->rtt_s);
 		for (int h = 0; h < f->nhops; h++) {
-			net->ls[f->links[h]].rate_sum[f->dirs[h]] += f->rate;
-			net->ls[f->links[h]].nflows[f->dirs[h]]++;
+			struct link_state *s = &net->ls[f->links[h]];
+			s->rate_sum[f->dirs[h]] = net_add_n(s->rate_sum[f->dirs[h]], f->rate, f->mult);
+			s->nflows[f->dirs[h]] += f->mult;
 		}
 	}
+	net->runs = net->cf;
+	net->cf = all;
+	net->ncf = nall;
+	spread_runs(net);
 }
 
 static void nq_push(struct dcs_net *net, struct dcs_flow *f)

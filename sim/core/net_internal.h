@@ -75,11 +75,11 @@ struct dcs_flow {
 	double path_loss;
 	int path_mss;
 	uint32_t path_id; /* its paths both ways, interned: equal ids, equal paths */
-	double rate;  /* goodput bytes/s */
-	double cap;   /* min of demand, window, Mathis */
-	double w;     /* share weight */
-	double rtt_s; /* loaded RTT */
-	double sent;  /* up to t_set: bytes = sent + rate x (now - t_set) */
+	double rate;      /* goodput bytes/s */
+	double cap;       /* min of demand, window, Mathis */
+	double w;         /* share weight */
+	double rtt_s;     /* loaded RTT */
+	double sent;      /* up to t_set: bytes = sent + rate x (now - t_set) */
 	dcs_time_t t_set;
 	dcs_time_t rtt;
 	dcs_time_t rtt_base;
@@ -95,8 +95,8 @@ struct dcs_flow {
 	 * of identical flows, consecutive in start order, solved once), 0 for
 	 * a flow another one of its run stands for. */
 	int mult;
-	uint64_t mark;    /* the component search that reached it (net->stamp) */
-	uint64_t solved;  /* the epoch net_update_all() last solved it in */
+	uint64_t mark;   /* the component search that reached it (net->stamp) */
+	uint64_t solved; /* the epoch net_update_all() last solved it in */
 	/* net_after_solve() bookkeeping: the figures before a solve, and whether
 	 * the owner still has to hear that the flow stalled or resumed. */
 	double old_rate;

@@ -106,7 +106,8 @@ static uint32_t path_intern(struct dcs_net *net, const struct dcs_flow *f)
 	uint32_t id;
 	while ((id = net->path_slot[i]) != 0) {
 		const int *b = net->paths[id - 1];
-		if (net->path_hash[id - 1] == h && b[0] == a[0] && b[1 + 2 * b[0]] == a[1 + 2 * a[0]] &&
+		if (net->path_hash[id - 1] == h && b[0] == a[0] &&
+		    b[1 + 2 * b[0]] == a[1 + 2 * a[0]] &&
 		    memcmp(a, b, (size_t)n * sizeof(int)) == 0)
 			break;
 		i = (i + 1) & (net->npath_slot - 1);
@@ -114,8 +115,8 @@ static uint32_t path_intern(struct dcs_net *net, const struct dcs_flow *f)
 	if (id == 0) {
 		if (net->npaths == net->cappaths) {
 			uint32_t cap = net->cappaths ? 2 * net->cappaths : 16;
-			net->paths = dcs_xrealloc(net->paths, cap * sizeof(*net->paths),
-						  "interning a path");
+			net->paths =
+			    dcs_xrealloc(net->paths, cap * sizeof(*net->paths), "interning a path");
 			net->path_hash = dcs_xrealloc(net->path_hash, cap * sizeof(*net->path_hash),
 						      "interning a path");
 			net->cappaths = cap;
@@ -285,10 +286,9 @@ static void everything(struct dcs_net *net)
  * the bytes they carry differ. */
 static bool same_solve(const struct dcs_flow *a, const struct dcs_flow *b)
 {
-	return a->path_id == b->path_id && a->stalled == b->stalled &&
-	       a->rtt_base == b->rtt_base && a->path_mss == b->path_mss &&
-	       a->path_loss == b->path_loss && a->spec.streams == b->spec.streams &&
-	       a->spec.window_bytes == b->spec.window_bytes &&
+	return a->path_id == b->path_id && a->stalled == b->stalled && a->rtt_base == b->rtt_base &&
+	       a->path_mss == b->path_mss && a->path_loss == b->path_loss &&
+	       a->spec.streams == b->spec.streams && a->spec.window_bytes == b->spec.window_bytes &&
 	       a->spec.demand_Bps == b->spec.demand_Bps && a->spec.offered == b->spec.offered;
 }
 
@@ -318,8 +318,8 @@ static void rl_add(struct dcs_net *net, struct dcs_flow *f)
 static size_t make_runs(struct dcs_net *net)
 {
 	if (net->capruns < net->capcf) {
-		net->runs = dcs_xrealloc(net->runs, net->capcf * sizeof(*net->runs),
-					 "solving the network");
+		net->runs =
+		    dcs_xrealloc(net->runs, net->capcf * sizeof(*net->runs), "solving the network");
 		net->capruns = net->capcf;
 	}
 	for (size_t j = 0; j < net->ncd; j++)
@@ -409,7 +409,8 @@ void net_solve(struct dcs_net *net)
 		f->rtt = dcs_time_from_s(f->rtt_s);
 		for (int h = 0; h < f->nhops; h++) {
 			struct link_state *s = &net->ls[f->links[h]];
-			s->rate_sum[f->dirs[h]] = net_add_n(s->rate_sum[f->dirs[h]], f->rate, f->mult);
+			s->rate_sum[f->dirs[h]] =
+			    net_add_n(s->rate_sum[f->dirs[h]], f->rate, f->mult);
 			s->nflows[f->dirs[h]] += f->mult;
 		}
 	}

@@ -18,9 +18,15 @@
  * are the network's (the flow's ECMP path for its key): the solver, not the
  * routing, is under test.
  *
+ * A third set of cases makes 46 of 48 flows copies of two (their sizes
+ * apart), so that runs of dozens of identical flows share links: the solver
+ * solves each run once (net_solve.c, make_runs) and must still give every
+ * flow its max-min rate and completion.
+ *
  * A second test covers what that reference cannot: RTT-weighted sharing
  * with standing queues, window and loss caps and offered loads, on the same
- * kind of random topologies and sequences.  After every change the rates,
+ * kind of random topologies and sequences (with and without runs of
+ * identical flows).  After every change the rates,
  * loaded RTTs and queues the incremental solver left must equal those of a
  * solve of the whole network from empty queues (the network re-solves
  * everything when a link's figures are set, here to what they already are).
@@ -47,8 +53,8 @@
 
 #define MAX_SITES 6
 #define MAX_LINKS 8
-#define MAX_FLOWS 24
-#define N_OPS     40
+#define MAX_FLOWS 48 /* 24 in the random cases, 48 with clones */
+#define N_OPS     (MAX_FLOWS + 16)
 #define RTOL      1e-9
 /* Goodput fraction of dwdm at lan_mtu 1500 (docs/models.md §1.2). */
 #define GOODPUT ((1500.0 - 40.0) / (1500.0 + 38.0))
@@ -106,6 +112,8 @@ struct world {
 	double demand[MAX_FLOWS];
 	int changes; /* rate checks made */
 	bool rich;   /* checked against a full re-solve, not the max-min reference */
+	bool clones; /* most flows copies of two, bytes apart: runs of identical flows */
+	int n_extra; /* operations besides the starts */
 };
 
 static void check_rates(struct world *w);
@@ -400,9 +408,18 @@ static void random_topology(struct world *w, char *json, size_t size, bool rich)
  * adds offered loads and windows. */
 static void random_sequence(struct world *w, const char *json)
 {
-	w->n_flows = MAX_FLOWS;
+	w->n_flows = w->clones ? MAX_FLOWS : 24;
 	for (int i = 0; i < w->n_flows; i++) {
 		struct flow_def *d = &w->fd[i];
+		if (w->clones && i >= 2) {
+			/* A copy of flow 0 (or, one in five, of flow 1), its own size. */
+			*d = w->fd[i % 5 == 4];
+			if (isfinite(d->bytes))
+				d->bytes = w->rich ? unif(1e9, 2e10) : unif(1.5e10, 6e10);
+			w->ops[w->n_ops++] = (struct op){
+			    .t = (dcs_time_t)unif(0, 60e9), .kind = OP_START, .flow = i};
+			continue;
+		}
 		d->src = pick(w->n_sites);
 		d->dst = (d->src + 1 + pick(w->n_sites - 1)) % w->n_sites;
 		d->streams = 1 + pick(4);
@@ -413,7 +430,7 @@ static void random_sequence(struct world *w, const char *json)
 		w->ops[w->n_ops++] =
 		    (struct op){.t = (dcs_time_t)unif(0, 60e9), .kind = OP_START, .flow = i};
 	}
-	while (w->n_ops < N_OPS) {
+	while (w->n_ops < w->n_flows + 16) {
 		struct op o = {.t = (dcs_time_t)unif(1e9, 90e9), .flow = pick(w->n_flows)};
 		int k = pick(3);
 		o.kind = k == 0 ? OP_STOP : k == 1 ? OP_DEMAND : OP_DEGRADE;
@@ -445,10 +462,10 @@ static void close_net(struct world *w)
 	dcs_scenario_free(w->scn);
 }
 
-static void one_case(uint64_t seed)
+static void one_case(uint64_t seed, bool clones)
 {
 	rng_state = seed;
-	struct world w = {0};
+	struct world w = {.clones = clones};
 	char json[8192];
 	random_topology(&w, json, sizeof(json), false);
 	double bw0[MAX_LINKS];
@@ -492,7 +509,17 @@ static void test_random_sequences(void **state)
 {
 	(void)state;
 	for (uint64_t seed = 1; seed <= 40; seed++)
-		one_case(seed);
+		one_case(seed, false);
+}
+
+/* Runs of identical flows (net_solve solves each run once): 48 flows, 46 of
+ * them copies of two with their own sizes, so that dozens of identical
+ * transfers share links at once, against the same max-min reference. */
+static void test_runs_of_identical_flows(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 101; seed <= 120; seed++)
+		one_case(seed, true);
 }
 
 /* ---- the same state solved from scratch ---- */
@@ -537,10 +564,10 @@ static void check_scratch(struct world *w)
 /* RTT-weighted sharing with standing queues, windows, losses and offered
  * loads: after every change, what the incremental solver computed equals a
  * solve of the whole network from scratch. */
-static void rich_case(uint64_t seed)
+static void rich_case(uint64_t seed, bool clones)
 {
 	rng_state = seed;
-	struct world w = {.rich = true};
+	struct world w = {.rich = true, .clones = clones};
 	char json[8192];
 	random_topology(&w, json, sizeof(json), true);
 	random_sequence(&w, json);
@@ -556,13 +583,16 @@ static void test_incremental_is_from_scratch(void **state)
 {
 	(void)state;
 	for (uint64_t seed = 1; seed <= 40; seed++)
-		rich_case(seed);
+		rich_case(seed, false);
+	for (uint64_t seed = 101; seed <= 120; seed++)
+		rich_case(seed, true);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_random_sequences),
+	    cmocka_unit_test(test_runs_of_identical_flows),
 	    cmocka_unit_test(test_incremental_is_from_scratch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

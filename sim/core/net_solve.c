@@ -307,7 +307,7 @@ static void rl_add(struct dcs_net *net, struct dcs_flow *f)
 	}
 }
 
-/* Groups cf into runs of identical flows, consecutive in start order: the
+/* Settles every flow of cf and groups them into runs of identical flows, consecutive in start order: the
  * first of each run stands for the run (mult = its length), the others get
  * mult 0.  The passes then work on the runs' first flows and add each
  * figure mult times, in the order the flows would have added it: the same
@@ -327,6 +327,8 @@ static size_t make_runs(struct dcs_net *net)
 	size_t n = 0;
 	for (size_t i = 0; i < net->ncf; i++) {
 		struct dcs_flow *f = net->cf[i];
+		net_settle_flow(net, f);
+		f->old_rate = f->rate;
 		if (n > 0 && same_solve(net->runs[n - 1], f)) {
 			net->runs[n - 1]->mult++;
 			f->mult = 0;
@@ -367,12 +369,7 @@ static void spread_runs(struct dcs_net *net)
 void net_solve(struct dcs_net *net)
 {
 	net_settle_links(net);
-	for (size_t i = 0; i < net->ncf; i++) {
-		struct dcs_flow *f = net->cf[i];
-		net_settle_flow(net, f);
-		f->old_rate = f->rate;
-	}
-	/* The passes see one flow per run. */
+	/* The passes see one flow per run (make_runs settles every flow). */
 	size_t nall = net->ncf;
 	net->ncf = make_runs(net);
 	struct dcs_flow **all = net->cf;

@@ -24,6 +24,10 @@ struct dcs_buf {
 void dcs_buf_put(struct dcs_buf *b, const void *data, size_t n);
 void dcs_buf_puts(struct dcs_buf *b, const char *s);
 void dcs_buf_printf(struct dcs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Room for n more bytes and a NUL at s + len (the caller writes them, then
+ * adds to len and puts the NUL back); false, with oom set, when out of
+ * memory. */
+bool dcs_buf_grow(struct dcs_buf *b, size_t n);
 void dcs_buf_free(struct dcs_buf *b);
 
 #endif

@@ -86,6 +86,12 @@ enum dcs_hold {
 };
 void dcs_results_set_sink(struct dcs_results *r, const struct dcs_results_sink *sink,
 			  enum dcs_hold hold);
+/* During the sink's row call: the cells' lengths (strlen of each), and a
+ * mask whose bit c says cell c (c < 64) is a number's text from
+ * dcs_cell_num, _int or _time_s (only digits, '-', '+', '.', 'e', nan,
+ * inf), so a writer need not look into it. */
+const size_t *dcs_table_row_lens(const struct dcs_table *t);
+uint64_t dcs_table_row_numbers(const struct dcs_table *t);
 /* An observer has read the rows before `upto`: with DCS_HOLD_UNTIL_RELEASED
  * they are dropped; otherwise nothing changes. */
 void dcs_table_release(struct dcs_table *t, size_t upto);

@@ -26,6 +26,11 @@ static bool reserve(struct dcs_buf *b, size_t n)
 	return true;
 }
 
+bool dcs_buf_grow(struct dcs_buf *b, size_t n)
+{
+	return reserve(b, n);
+}
+
 void dcs_buf_put(struct dcs_buf *b, const void *data, size_t n)
 {
 	if (!reserve(b, n))

@@ -34,6 +34,8 @@ struct dcs_table {
 	bool keep; /* rows stay in memory whatever the results' hold */
 	struct dcs_results *owner;
 	const char **row; /* the ended row's cells, for the sink */
+	size_t *row_len;  /* their lengths (the open row's, as its cells come) */
+	uint64_t row_num; /* bit c: cell c of the open row is a number's text */
 };
 
 struct dcs_results {
@@ -57,6 +59,13 @@ struct dcs_results {
 		size_t len;
 	} * checked;
 	size_t checked_cap, checked_len;
+	/* The last keys checked, by the addresses they were given at (models
+	 * pass the same string constants row after row), each with the checked
+	 * key's own copy that a hit is compared with: a cheap first look. */
+	struct memo {
+		const char *a, *b;     /* as given */
+		const char *ka, *kb;   /* the checked key's copies */
+	} memo[2][32];
 };
 
 #define OOM() dcs_oom("storing results")
@@ -84,6 +93,7 @@ static void table_free(struct dcs_table *t)
 	free(t->arena);
 	free(t->off);
 	free(t->row);
+	free(t->row_len);
 	free(t->cols);
 	free(t->file);
 	free(t);
@@ -181,6 +191,7 @@ struct dcs_table *dcs_results_table(struct dcs_results *r, const char *file, con
 	}
 	t->ncols = ncols;
 	t->row = dcs_xcalloc(ncols, sizeof(*t->row), "storing results");
+	t->row_len = dcs_xcalloc(ncols, sizeof(*t->row_len), "storing results");
 	for (size_t i = 0; i < r->n_keep; i++)
 		t->keep |= strcmp(r->keep[i], file) == 0;
 	struct dcs_table **tabs = realloc(r->tables, (r->n + 1) * sizeof(*tabs));
@@ -212,11 +223,23 @@ void dcs_results_set_sink(struct dcs_results *r, const struct dcs_results_sink *
 	for (size_t i = 0; i < r->n; i++) {
 		struct dcs_table *t = r->tables[i];
 		sink->table(sink->ctx, t);
+		/* The open row's lengths so far stay (its cells are still coming). */
+		size_t open_len[64];
+		size_t nopen = t->row_open ? t->row_cells : 0;
+		uint64_t open_num = t->row_num;
+		if (nopen > 64)
+			dcs_oom("a row this wide opened before its table's sink");
+		memcpy(open_len, t->row_len, nopen * sizeof(*open_len));
 		for (size_t row = t->first; row < t->nrows; row++) {
-			for (size_t c = 0; c < t->ncols; c++)
+			for (size_t c = 0; c < t->ncols; c++) {
 				t->row[c] = dcs_table_cell(t, row, c);
+				t->row_len[c] = strlen(t->row[c]);
+			}
+			t->row_num = 0;
 			sink->row(sink->ctx, t, t->row);
 		}
+		memcpy(t->row_len, open_len, nopen * sizeof(*open_len));
+		t->row_num = open_num;
 		if (hold == DCS_HOLD_NONE && !t->keep)
 			drop_rows(t, t->nrows);
 	}
@@ -259,6 +282,16 @@ size_t dcs_table_first_held(const struct dcs_table *t)
 	return t->first;
 }
 
+const size_t *dcs_table_row_lens(const struct dcs_table *t)
+{
+	return t->row_len;
+}
+
+uint64_t dcs_table_row_numbers(const struct dcs_table *t)
+{
+	return t->row_num;
+}
+
 const char *dcs_table_col(const struct dcs_table *t, size_t col)
 {
 	return t->cols[col];
@@ -283,6 +316,7 @@ void dcs_row_begin(struct dcs_table *t)
 	}
 	t->row_open = true;
 	t->row_cells = 0;
+	t->row_num = 0;
 }
 
 /* Room for n more bytes of cell text; returns where they go. */
@@ -319,7 +353,15 @@ static void cell_done(struct dcs_table *t, size_t n)
 	}
 	t->off[t->noff++] = t->alen;
 	t->alen += n + 1;
-	t->row_cells++;
+	t->row_len[t->row_cells++] = n;
+}
+
+/* The same for a number's text (digits, sign, point, exponent, nan, inf). */
+static void num_done(struct dcs_table *t, size_t n)
+{
+	if (t->row_cells < 64)
+		t->row_num |= UINT64_C(1) << t->row_cells;
+	cell_done(t, n);
 }
 
 void dcs_cell_str(struct dcs_table *t, const char *s)
@@ -352,6 +394,25 @@ static size_t put_uint(char *p, uint64_t v)
 		p[i] = tmp[n - 1 - i];
 	return n;
 }
+
+static const uint64_t pow10_u64[18] = {1ull,
+				       10ull,
+				       100ull,
+				       1000ull,
+				       10000ull,
+				       100000ull,
+				       1000000ull,
+				       10000000ull,
+				       100000000ull,
+				       1000000000ull,
+				       10000000000ull,
+				       100000000000ull,
+				       1000000000000ull,
+				       10000000000000ull,
+				       100000000000000ull,
+				       1000000000000000ull,
+				       10000000000000000ull,
+				       100000000000000000ull};
 
 #if defined(__SIZEOF_INT128__)
 __extension__ typedef unsigned __int128 u128;
@@ -408,24 +469,6 @@ static bool scaled(uint64_t m, int e2, int p, uint64_t *q, int *half)
 	return true;
 }
 
-static const uint64_t pow10_u64[18] = {1ull,
-				       10ull,
-				       100ull,
-				       1000ull,
-				       10000ull,
-				       100000ull,
-				       1000000ull,
-				       10000000ull,
-				       100000000ull,
-				       1000000000ull,
-				       10000000000ull,
-				       100000000000ull,
-				       1000000000000ull,
-				       10000000000000ull,
-				       100000000000000ull,
-				       1000000000000000ull,
-				       10000000000000000ull,
-				       100000000000000000ull};
 
 /* The `prec` (1 to 17) significant digits of a (finite, > 0), rounded to
  * nearest with ties to even as glibc rounds, and its decimal exponent. */
@@ -544,6 +587,17 @@ static size_t fmt_g(char *buf, size_t len, double v, int prec)
 		buf[n] = '\0';
 		return n;
 	}
+	/* A whole number of at most prec digits prints as itself (fixed
+	 * notation, no point): the byte counts, sizes and counters of a run. */
+	double a = fabs(v);
+	if (prec <= 15 && a < (double)pow10_u64[prec] && a == (double)(uint64_t)a) {
+		size_t n = 0;
+		if (v < 0)
+			buf[n++] = '-';
+		n += put_uint(buf + n, (uint64_t)a);
+		buf[n] = '\0';
+		return n;
+	}
 #if defined(__SIZEOF_INT128__)
 	uint64_t digits;
 	int e;
@@ -554,16 +608,11 @@ static size_t fmt_g(char *buf, size_t len, double v, int prec)
 	return n > 0 ? (size_t)n : 0;
 }
 
+static size_t fmt_num(char *buf, size_t len, double v);
+
 const char *dcs_fmt_num(char *buf, size_t len, double v)
 {
-	if (isnan(v))
-		memcpy(buf, "nan", 4);
-	else if (isinf(v))
-		memcpy(buf, v > 0 ? "inf" : "-inf", v > 0 ? 4 : 5);
-	else if (v == 0)
-		memcpy(buf, "0", 2);
-	else
-		fmt_g(buf, len, v, 12);
+	fmt_num(buf, len, v);
 	return buf;
 }
 
@@ -748,11 +797,28 @@ void dcs_cell_fmt(struct dcs_table *t, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* dcs_fmt_num's text; returns its length. */
+static size_t fmt_num(char *buf, size_t len, double v)
+{
+	if (isnan(v)) {
+		memcpy(buf, "nan", 4);
+		return 3;
+	}
+	if (isinf(v)) {
+		memcpy(buf, v > 0 ? "inf" : "-inf", v > 0 ? 4 : 5);
+		return v > 0 ? 3 : 4;
+	}
+	if (v == 0) {
+		memcpy(buf, "0", 2);
+		return 1;
+	}
+	return fmt_g(buf, len, v, 12);
+}
+
 void dcs_cell_num(struct dcs_table *t, double v)
 {
 	char *d = cell_space(t, 40);
-	dcs_fmt_num(d, 40, v);
-	cell_done(t, strlen(d));
+	num_done(t, fmt_num(d, 40, v));
 }
 
 void dcs_cell_int(struct dcs_table *t, int64_t v)
@@ -765,7 +831,7 @@ void dcs_cell_int(struct dcs_table *t, int64_t v)
 	}
 	p += put_uint(p, a);
 	*p = '\0';
-	cell_done(t, (size_t)(p - d));
+	num_done(t, (size_t)(p - d));
 }
 
 void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns)
@@ -790,7 +856,7 @@ void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns)
 			p--;
 	}
 	*p = '\0';
-	cell_done(t, (size_t)(p - d));
+	num_done(t, (size_t)(p - d));
 }
 
 void dcs_row_end(struct dcs_table *t)
@@ -828,7 +894,24 @@ const struct dcs_catalog *dcs_results_catalog(const struct dcs_results *r)
 
 /* Whether the key (a, then b unless NULL) was checked before; records it
  * when not, so the caller checks each key once. */
+static bool checked_key(struct dcs_results *r, char tag, const char *a, const char *b,
+			const char **own_key);
+
 static bool checked_before(struct dcs_results *r, char tag, const char *a, const char *b)
+{
+	uintptr_t x = (uintptr_t)a ^ ((uintptr_t)b >> 3);
+	struct memo *m = &r->memo[tag == 'e'][(x ^ (x >> 7)) & 31];
+	if (m->ka && m->a == a && m->b == b && strcmp(a, m->ka) == 0 &&
+	    (!b || strcmp(b, m->kb) == 0))
+		return true;
+	const char *key = NULL;
+	bool seen = checked_key(r, tag, a, b, &key);
+	*m = (struct memo){a, b, key + 1, key + 2 + strlen(key + 1)};
+	return seen;
+}
+
+static bool checked_key(struct dcs_results *r, char tag, const char *a, const char *b,
+			const char **own_key)
 {
 	size_t la = strlen(a), lb = b ? strlen(b) : 0, len = 1 + la + 1 + lb;
 	char stack[256];
@@ -844,6 +927,7 @@ static bool checked_before(struct dcs_results *r, char tag, const char *a, const
 		    memcmp(r->checked[i].key, key, len) == 0) {
 			if (key != stack)
 				free(key);
+			*own_key = r->checked[i].key;
 			return true;
 		}
 	if (2 * (r->checked_len + 1) > r->checked_cap) {
@@ -867,6 +951,7 @@ static bool checked_before(struct dcs_results *r, char tag, const char *a, const
 	memcpy(own, key, len);
 	r->checked[i] = (struct checked){h, own, len};
 	r->checked_len++;
+	*own_key = own;
 	if (key != stack)
 		free(key);
 	return false;
@@ -907,8 +992,16 @@ static const char *const events_header = "time_s,kind,entity,detail";
 void dcs_summary(struct dcs_results *r, const char *metric, const char *entity, double value,
 		 const char *unit)
 {
-	char buf[40];
-	dcs_summary_text(r, metric, entity, dcs_fmt_num(buf, sizeof(buf), value), unit);
+	check_metric(r, metric, unit);
+	if (!r->summary)
+		r->summary = dcs_results_table(r, "summary.csv", summary_header);
+	struct dcs_table *t = r->summary;
+	dcs_row_begin(t);
+	dcs_cell_str(t, metric);
+	dcs_cell_str(t, entity);
+	dcs_cell_num(t, value);
+	dcs_cell_str(t, unit);
+	dcs_row_end(t);
 }
 
 void dcs_summary_text(struct dcs_results *r, const char *metric, const char *entity,

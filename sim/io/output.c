@@ -246,7 +246,13 @@ static void sink_row(void *ctx, const struct dcs_table *t, const char *const *ce
 		if (F->last == F->n)
 			return; /* its file could not be set up: F->oom says so */
 	}
-	tf_row(&F->f[F->last], dcs_table_ncols(t), cells);
+	struct tfile *f = &F->f[F->last];
+	if (f->err || f->buf.oom || f->fd < 0)
+		return;
+	dcs_csv_put_row_lens(&f->buf, dcs_table_ncols(t), cells, dcs_table_row_lens(t),
+			     dcs_table_row_numbers(t));
+	if (f->buf.len >= TFILE_FLUSH)
+		tf_flush(f);
 }
 
 struct dcs_table_files *dcs_table_files_open(const char *dir, struct dcs_results *res,

@@ -29,8 +29,8 @@ void dcs_csv_put_row(struct dcs_buf *b, size_t n, const char *const *cells);
 /* The same record, the same bytes, from cells of known lengths of which
  * those with their bit set in `numbers` (cells 0-63) are numbers' text
  * (results.h: dcs_table_row_numbers), never quoted. */
-void dcs_csv_put_row_lens(struct dcs_buf *b, size_t n, const char *const *cells,
-			  const size_t *lens, uint64_t numbers);
+void dcs_csv_put_row_lens(struct dcs_buf *b, size_t n, const char *const *cells, const size_t *lens,
+			  uint64_t numbers);
 /* Streams every table of res to dir as its rows are produced (a results
  * sink, results.h): each to a temporary name, so that memory does not grow
  * with the rows written.  Commit renames them into place (0, or -1 with a

@@ -59,8 +59,7 @@ const char *dcs_table_cell(const struct dcs_table *t, size_t row, size_t col);
 /* Rows: begin, one cell per column, end (which checks the count). */
 void dcs_row_begin(struct dcs_table *t);
 void dcs_cell_str(struct dcs_table *t, const char *s);
-void dcs_cell_fmt(struct dcs_table *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void dcs_cell_fmt(struct dcs_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dcs_cell_num(struct dcs_table *t, double v);
 void dcs_cell_int(struct dcs_table *t, int64_t v);
 void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns);
@@ -111,7 +110,7 @@ void dcs_event(struct dcs_results *r, dcs_time_t t, const char *kind, const char
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* A warning: an events.csv row of kind "warning" and a line for stderr. */
 void dcs_warn(struct dcs_results *r, dcs_time_t t, const char *entity, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 size_t dcs_results_n_warnings(const struct dcs_results *r);
 const char *dcs_results_warning(const struct dcs_results *r, size_t i);
 

@@ -49,7 +49,7 @@ struct dcs_results {
 	char **keep; /* files whose rows stay (dcs_results_keep) */
 	size_t n_keep;
 	struct dcs_table *summary, *events; /* found once: a row each per call */
-	const struct dcs_catalog *catalog; /* declarations rows are checked against */
+	const struct dcs_catalog *catalog;  /* declarations rows are checked against */
 	/* Declarations already checked: metric and unit, or event kind (the
 	 * catalog's look-up is a scan, and a large run writes millions of rows
 	 * with a few dozen names).  Open addressing on dcs_hash64. */
@@ -63,8 +63,8 @@ struct dcs_results {
 	 * pass the same string constants row after row), each with the checked
 	 * key's own copy that a hit is compared with: a cheap first look. */
 	struct memo {
-		const char *a, *b;     /* as given */
-		const char *ka, *kb;   /* the checked key's copies */
+		const char *a, *b;   /* as given */
+		const char *ka, *kb; /* the checked key's copies */
 	} memo[2][32];
 };
 
@@ -468,7 +468,6 @@ static bool scaled(uint64_t m, int e2, int p, uint64_t *q, int *half)
 	*q = (uint64_t)qq;
 	return true;
 }
-
 
 /* The `prec` (1 to 17) significant digits of a (finite, > 0), rounded to
  * nearest with ties to even as glibc rounds, and its decimal exponent. */
@@ -947,8 +946,9 @@ static bool checked_key(struct dcs_results *r, char tag, const char *a, const ch
 		for (i = h & (cap - 1); t[i].key; i = (i + 1) & (cap - 1))
 			;
 	}
-	char *own = dcs_xmalloc(len, "storing results");
+	char *own = dcs_xmalloc(len + 1, "storing results");
 	memcpy(own, key, len);
+	own[len] = '\0'; /* so its second part is a string too (the memo) */
 	r->checked[i] = (struct checked){h, own, len};
 	r->checked_len++;
 	*own_key = own;
@@ -969,7 +969,8 @@ static void check_metric(struct dcs_results *r, const char *metric, const char *
 		abort();
 	}
 	if (strcmp(d->unit, unit ? unit : "")) {
-		fprintf(stderr, "%s:%d: fatal: summary metric '%s' written in '%s', declared in '%s'\n",
+		fprintf(stderr,
+			"%s:%d: fatal: summary metric '%s' written in '%s', declared in '%s'\n",
 			__FILE__, __LINE__, metric, unit ? unit : "", d->unit);
 		abort();
 	}
@@ -980,8 +981,8 @@ static void check_event(struct dcs_results *r, const char *kind)
 	if (!r->catalog || checked_before(r, 'e', kind, NULL))
 		return;
 	if (!dcs_catalog_event(r->catalog, "events.csv", kind)) {
-		fprintf(stderr, "%s:%d: fatal: event kind '%s' is not declared\n", __FILE__, __LINE__,
-			kind);
+		fprintf(stderr, "%s:%d: fatal: event kind '%s' is not declared\n", __FILE__,
+			__LINE__, kind);
 		abort();
 	}
 }

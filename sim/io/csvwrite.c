@@ -57,8 +57,8 @@ void dcs_csv_put_row(struct dcs_buf *b, size_t n, const char *const *cells)
  * flagged in `numbers` (cells 0 to 63) need no look for quotes: a large run
  * writes millions of rows, most cells numbers.  The row's room is made
  * once, then its bytes go straight in. */
-void dcs_csv_put_row_lens(struct dcs_buf *b, size_t n, const char *const *cells,
-			  const size_t *lens, uint64_t numbers)
+void dcs_csv_put_row_lens(struct dcs_buf *b, size_t n, const char *const *cells, const size_t *lens,
+			  uint64_t numbers)
 {
 	uint64_t quoted = 0; /* cells 0-63 that need quotes */
 	size_t total = n ? n : 1, extra = 0;

@@ -169,13 +169,12 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 		*nerrors = 1;
 		return NULL;
 	}
-	L.pos = jpos_build(text, len, root);
+	L.root = root;
+	L.len = len;
 	L.scn = calloc(1, sizeof(*L.scn));
-	if (!L.pos || !L.scn) {
+	if (!L.scn) {
 		fprintf(err, "%s: error: out of memory\n", label);
 		*nerrors = 1;
-		jpos_free(L.pos);
-		free(L.scn);
 		cJSON_Delete(root);
 		return NULL;
 	}

@@ -331,26 +331,48 @@ void ld_parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, void
 	}
 	/* Unknown and duplicate keys, in document order.  An object with many
 	 * members piles up errors quickly; stopping at the error limit keeps
-	 * the duplicate search from going quadratic. */
-	for (const cJSON *c = obj->child; c && L->nerrors <= LD_MAX_ERRORS; c = c->next) {
-		bool known = false;
+	 * the duplicate search from going quadratic.
+	 * Each member is matched to its field once here (the first member of a
+	 * key is the one ld_member finds), so the fields below need no second
+	 * search; a key seen before is a known key whose field is matched
+	 * already, or an unknown key found among the members before it. */
+	const cJSON *match_buf[64], **match = sp->n <= 64 ? match_buf : NULL;
+	bool matched = match != NULL;
+	for (size_t i = 0; match && i < sp->n; i++)
+		match[i] = NULL;
+	for (const cJSON *c = obj->child; c; c = c->next) {
+		if (L->nerrors > LD_MAX_ERRORS) {
+			matched = false;
+			break;
+		}
+		size_t k = sp->n;
 		for (size_t i = 0; i < sp->n; i++)
-			if (strcmp(sp->fields[i].key, c->string) == 0)
-				known = true;
-		for (const cJSON *d = obj->child; d != c; d = d->next) {
-			if (strcmp(d->string, c->string) == 0) {
-				size_t saved;
-				ld_path_push(L, c->string, 0, &saved);
-				ld_report(L, jpos_offset(L->pos, c, 1), "duplicate key");
-				ld_path_pop(L, saved);
+			if (sp->fields[i].key[0] == c->string[0] &&
+			    strcmp(sp->fields[i].key, c->string) == 0) {
+				k = i;
 				break;
 			}
+		bool known = k < sp->n;
+		bool seen = false;
+		if (known && match) {
+			seen = match[k] != NULL;
+			if (!seen)
+				match[k] = c;
+		}
+		for (const cJSON *d = obj->child; !seen && (!known || !match) && d != c;
+		     d = d->next)
+			seen = strcmp(d->string, c->string) == 0;
+		if (seen) {
+			size_t saved;
+			ld_path_push(L, c->string, 0, &saved);
+			ld_report(L, ld_offset(L, c, 1), "duplicate key");
+			ld_path_pop(L, saved);
 		}
 		if (known)
 			continue;
 		size_t saved;
 		ld_path_push(L, c->string, 0, &saved);
-		size_t off = jpos_offset(L->pos, c, 1);
+		size_t off = ld_offset(L, c, 1);
 		const char *best = suggest_key(c->string, sp);
 		if (best) {
 			ld_report(L, off, "unknown key; did you mean '%s'?", best);
@@ -369,7 +391,7 @@ void ld_parse_object(struct ld *L, const cJSON *obj, const struct spec *sp, void
 	for (size_t i = 0; i < sp->n; i++) {
 		const struct field *f = &sp->fields[i];
 		set_default(f, base);
-		const cJSON *v = ld_member(obj, f->key);
+		const cJSON *v = matched ? match[i] : ld_member(obj, f->key);
 		if (!v) {
 			if (f->flags & REQ)
 				ld_error(L, obj, NULL, "missing required key '%s'", f->key);

@@ -84,7 +84,12 @@ struct spec {
 struct ld {
 	const char *file;
 	const char *text;
+	size_t len;
+	const cJSON *root;
+	/* Positions of the tree's nodes in the text: found at the first
+	 * message that needs one (ld_offset), as a valid file needs none. */
 	struct jpos_index *pos;
+	bool pos_tried;
 	FILE *err;
 	int nerrors;
 	struct dcs_scenario *scn;
@@ -110,6 +115,9 @@ void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt,
  * printed, not counted as an error): the scenario stays valid. */
 void ld_warning(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The offset in the text of a node's value (or of its key, want_key): 0
+ * when unknown. */
+size_t ld_offset(struct ld *L, const cJSON *node, int want_key);
 /* Looks a member up (NULL when absent). */
 const cJSON *ld_member(const cJSON *obj, const char *key);
 int ld_find_site(const struct dcs_scenario *scn, const char *id);

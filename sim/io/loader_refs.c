@@ -163,24 +163,22 @@ void ld_parse_ref(struct ld *L, const cJSON *obj, const struct field *f, const c
 	const struct dcs_scenario *s = L->scn;
 	char known[256];
 	int idx;
-	if (f->type == F_SITE) {
-		idx = find_ref(L, 0, v->valuestring);
-		list_ids(known, sizeof(known), "sites", s->n_sites, site_id_at, s);
-	} else if (f->type == F_VM) {
-		idx = find_ref(L, 1, v->valuestring);
-		list_ids(known, sizeof(known), "vms", s->n_vms, vm_id_at, s);
-	} else {
-		idx = find_ref(L, 2, v->valuestring);
-		list_ids(known, sizeof(known), "links", s->n_links, link_id_at, s);
-	}
-	if (idx < 0)
-		ld_error(L, obj, f->key, "no %s named '%s'%s",
-			 f->type == F_SITE ? "site"
-			 : f->type == F_VM ? "VM"
-					   : "link",
-			 v->valuestring, known);
-	else
+	idx = find_ref(L, f->type == F_SITE ? 0 : f->type == F_VM ? 1 : 2, v->valuestring);
+	if (idx >= 0) {
 		*out = idx;
+		return;
+	}
+	if (f->type == F_SITE)
+		list_ids(known, sizeof(known), "sites", s->n_sites, site_id_at, s);
+	else if (f->type == F_VM)
+		list_ids(known, sizeof(known), "vms", s->n_vms, vm_id_at, s);
+	else
+		list_ids(known, sizeof(known), "links", s->n_links, link_id_at, s);
+	ld_error(L, obj, f->key, "no %s named '%s'%s",
+		 f->type == F_SITE ? "site"
+		 : f->type == F_VM ? "VM"
+				   : "link",
+		 v->valuestring, known);
 }
 
 static const char *cluster_id_at(const struct dcs_scenario *s, size_t i)

@@ -61,14 +61,45 @@ size_t dcs_edit_distance(const char *a, const char *b)
 void ld_path_push(struct ld *L, const char *key, long index, size_t *saved)
 {
 	*saved = L->path_len;
-	int n;
-	size_t room = sizeof(L->path) - L->path_len;
-	if (key)
-		n = snprintf(L->path + L->path_len, room, "%s%s", L->path_len ? "." : "", key);
-	else
-		n = snprintf(L->path + L->path_len, room, "[%ld]", index);
-	if (n > 0 && (size_t)n < room)
-		L->path_len += (size_t)n;
+	/* What snprintf would write ("." and the key, or "[index]"), without
+	 * it: every array item and object member pushes its name. */
+	char num[24];
+	const char *a, *b;
+	size_t na, nb;
+	if (key) {
+		a = ".";
+		na = L->path_len ? 1 : 0;
+		b = key;
+		nb = strlen(key);
+	} else {
+		char tmp[24];
+		size_t k = 0;
+		unsigned long u = index < 0 ? 0ul - (unsigned long)index : (unsigned long)index;
+		do {
+			tmp[k++] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		nb = 0;
+		num[nb++] = '[';
+		if (index < 0)
+			num[nb++] = '-';
+		while (k)
+			num[nb++] = tmp[--k];
+		num[nb++] = ']';
+		a = "";
+		na = 0;
+		b = num;
+	}
+	size_t room = sizeof(L->path) - L->path_len, n = na + nb;
+	char *d = L->path + L->path_len;
+	/* Truncated as snprintf truncates; the length moves only when all fit. */
+	size_t ca = na < room - 1 ? na : room - 1;
+	memcpy(d, a, ca);
+	size_t cb = nb < room - 1 - ca ? nb : room - 1 - ca;
+	memcpy(d + ca, b, cb);
+	d[ca + cb] = '\0';
+	if (n < room)
+		L->path_len += n;
 }
 
 void ld_path_pop(struct ld *L, size_t saved)
@@ -106,6 +137,15 @@ static const cJSON *report_at(const cJSON *node, const char *key)
 	return m ? m : node;
 }
 
+size_t ld_offset(struct ld *L, const cJSON *node, int want_key)
+{
+	if (!L->pos && !L->pos_tried && L->root) {
+		L->pos_tried = true;
+		L->pos = jpos_build(L->text, L->len, L->root);
+	}
+	return jpos_offset(L->pos, node, want_key);
+}
+
 void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt, ...)
 {
 	if (L->nerrors >= LD_MAX_ERRORS) {
@@ -121,7 +161,7 @@ void ld_error(struct ld *L, const cJSON *node, const char *key, const char *fmt,
 	size_t saved = 0;
 	if (key)
 		ld_path_push(L, key, 0, &saved);
-	ld_report(L, jpos_offset(L->pos, at, 0), "%s", msg);
+	ld_report(L, ld_offset(L, at, 0), "%s", msg);
 	if (key)
 		ld_path_pop(L, saved);
 }
@@ -135,7 +175,7 @@ void ld_warning(struct ld *L, const cJSON *node, const char *key, const char *fm
 	if (key)
 		ld_path_push(L, key, 0, &saved);
 	int line, col;
-	dcs_text_line_col(L->text, jpos_offset(L->pos, at, 0), &line, &col);
+	dcs_text_line_col(L->text, ld_offset(L, at, 0), &line, &col);
 	char *buf = NULL;
 	size_t n = 0;
 	FILE *m = open_memstream(&buf, &n);

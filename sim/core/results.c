@@ -684,19 +684,6 @@ static enum conv conversion(const char *f, size_t *len, enum size *sz, int *prec
 	return c;
 }
 
-static bool printable_here(const char *fmt)
-{
-	for (const char *f = fmt; (f = strchr(f, '%'));) {
-		size_t len;
-		enum size sz;
-		int prec;
-		if (conversion(f + 1, &len, &sz, &prec) == CV_NONE)
-			return false;
-		f += 1 + len;
-	}
-	return true;
-}
-
 /* Appends n bytes to the open cell being built at offset *pos of the
  * arena's free space. */
 static void put_fmt(struct dcs_table *t, size_t *pos, const char *s, size_t n)
@@ -706,25 +693,10 @@ static void put_fmt(struct dcs_table *t, size_t *pos, const char *s, size_t n)
 	*pos += n;
 }
 
-static void cell_vfmt(struct dcs_table *t, const char *fmt, va_list ap)
+/* The cell printed here, in one pass over the format; false (nothing
+ * added, ap used up) at a conversion only vsnprintf prints. */
+static bool cell_fmt_here(struct dcs_table *t, const char *fmt, va_list ap)
 {
-	if (!printable_here(fmt)) {
-		va_list ap2;
-		va_copy(ap2, ap);
-		char *d = cell_space(t, 64);
-		int n = vsnprintf(d, 64, fmt, ap2);
-		va_end(ap2);
-		if (n < 0) {
-			n = 0;
-			d[0] = '\0';
-		}
-		if (n >= 64) {
-			d = cell_space(t, (size_t)n + 1);
-			vsnprintf(d, (size_t)n + 1, fmt, ap);
-		}
-		cell_done(t, (size_t)n);
-		return;
-	}
 	size_t pos = 0;
 	for (const char *f = fmt; *f;) {
 		const char *pct = strchr(f, '%');
@@ -779,13 +751,39 @@ static void cell_vfmt(struct dcs_table *t, const char *fmt, va_list ap)
 			put_fmt(t, &pos, num, n);
 			break;
 		case CV_NONE:
-			break;
+			return false;
 		}
 		f = pct + 1 + len;
 	}
 	char *d = cell_space(t, pos + 1);
 	d[pos] = '\0';
 	cell_done(t, pos);
+	return true;
+}
+
+static void cell_vfmt(struct dcs_table *t, const char *fmt, va_list ap)
+{
+	va_list ap2, ap3;
+	va_copy(ap2, ap);
+	va_copy(ap3, ap);
+	if (cell_fmt_here(t, fmt, ap)) {
+		va_end(ap2);
+		va_end(ap3);
+		return;
+	}
+	char *d = cell_space(t, 64);
+	int n = vsnprintf(d, 64, fmt, ap2);
+	if (n < 0) {
+		n = 0;
+		d[0] = '\0';
+	}
+	if (n >= 64) {
+		d = cell_space(t, (size_t)n + 1);
+		vsnprintf(d, (size_t)n + 1, fmt, ap3);
+	}
+	va_end(ap2);
+	va_end(ap3);
+	cell_done(t, (size_t)n);
 }
 
 void dcs_cell_fmt(struct dcs_table *t, const char *fmt, ...)

@@ -10,6 +10,7 @@
 
 #include "dcisim/hash.h"
 #include "dcisim/output.h"
+#include "jsonarena.h"
 #include "loader_internal.h"
 #include "textsafe.h"
 
@@ -128,8 +129,10 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 		return NULL;
 	}
 	const char *end = NULL;
-	cJSON *root = dcs_json_parse(text, len, &end);
+	struct dcs_json_arena arena;
+	cJSON *root = dcs_json_parse_arena(text, len, &end, &arena);
 	if (!root) {
+		dcs_json_arena_free(&arena); /* what the failed parse took */
 		size_t off = end && end >= text ? (size_t)(end - text) : 0, deep_at = 0;
 		enum json_shape shape = json_shape(text, len, &deep_at);
 		const char *why = "";
@@ -154,7 +157,7 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 			dcs_text_line_col(text, (size_t)(p - text), &line, &col);
 			fprintf(err, "%s:%d:%d: error: unexpected text after the JSON value\n",
 				label, line, col);
-			cJSON_Delete(root);
+			dcs_json_arena_free(&arena);
 			*nerrors = 1;
 			return NULL;
 		}
@@ -165,7 +168,7 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 		int line, col;
 		dcs_text_line_col(text, bad_at, &line, &col);
 		fprintf(err, "%s:%d:%d: error: %s\n", label, line, col, problem);
-		cJSON_Delete(root);
+		dcs_json_arena_free(&arena);
 		*nerrors = 1;
 		return NULL;
 	}
@@ -175,7 +178,7 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 	if (!L.scn) {
 		fprintf(err, "%s: error: out of memory\n", label);
 		*nerrors = 1;
-		cJSON_Delete(root);
+		dcs_json_arena_free(&arena);
 		return NULL;
 	}
 	ld_parse_object(&L, root, &dcs_scenario_spec, L.scn, 0);
@@ -185,7 +188,7 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 	free(L.node_cluster);
 	free(L.node_index);
 	jpos_free(L.pos);
-	cJSON_Delete(root);
+	dcs_json_arena_free(&arena);
 	L.scn->path = ld_strdup(label);
 	dcs_sha256_hex(text, len, L.scn->text_sha256);
 	if (!L.scn->path) {

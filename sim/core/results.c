@@ -65,7 +65,7 @@ struct dcs_results {
 	struct memo {
 		const char *a, *b;   /* as given */
 		const char *ka, *kb; /* the checked key's copies */
-	} memo[2][32];
+	} memo[2][256];
 };
 
 #define OOM() dcs_oom("storing results")
@@ -896,8 +896,9 @@ static bool checked_key(struct dcs_results *r, char tag, const char *a, const ch
 
 static bool checked_before(struct dcs_results *r, char tag, const char *a, const char *b)
 {
-	uintptr_t x = (uintptr_t)a ^ ((uintptr_t)b >> 3);
-	struct memo *m = &r->memo[tag == 'e'][(x ^ (x >> 7)) & 31];
+	uint64_t x = ((uint64_t)(uintptr_t)a ^ ((uint64_t)(uintptr_t)b << 17)) *
+		     UINT64_C(0x9e3779b97f4a7c15);
+	struct memo *m = &r->memo[tag == 'e'][x >> 56];
 	if (m->ka && m->a == a && m->b == b && strcmp(a, m->ka) == 0 &&
 	    (!b || strcmp(b, m->kb) == 0))
 		return true;

@@ -79,6 +79,12 @@ const char *dcs_json_text_problem(const char *text, size_t len, size_t *off)
 	const unsigned char *t = (const unsigned char *)text;
 	bool in_str = false;
 	for (size_t i = 0; i < len;) {
+		/* Printable ASCII other than a quote or a backslash is fine in and
+		 * out of strings: most of a scenario, passed over here. */
+		while (i < len && t[i] >= 0x20 && t[i] < 0x80 && t[i] != '"' && t[i] != '\\')
+			i++;
+		if (i == len)
+			break;
 		size_t n = utf8_len(t + i, len - i);
 		if (n == 0) {
 			*off = i;

@@ -256,11 +256,7 @@ dcs_time_t dcs_flow_rtt(const struct dcs_net *net, const struct dcs_flow *f)
 
 size_t dcs_net_active_flows(const struct dcs_net *net)
 {
-	size_t groups = 0;
-	for (size_t b = 0; b < sizeof(net->gtab) / sizeof(net->gtab[0]); b++)
-		for (const struct dcs_flow *g = net->gtab[b]; g; g = g->gnext)
-			groups++;
-	return net->n_flows - groups + net->n_members;
+	return net->n_flows - net->n_groups + net->n_members;
 }
 
 double dcs_net_link_bytes(struct dcs_net *net, int link, int dir)

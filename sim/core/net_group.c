@@ -71,8 +71,10 @@ void net_group_forget(struct dcs_net *net, struct dcs_flow *grp)
 	struct dcs_flow **p = &net->gtab[bucket(grp)];
 	while (*p && *p != grp)
 		p = &(*p)->gnext;
-	if (*p)
+	if (*p) {
 		*p = grp->gnext;
+		net->n_groups--;
+	}
 	grp->gnext = NULL;
 }
 
@@ -187,6 +189,7 @@ static struct dcs_flow *group_create(struct dcs_net *net, const struct dcs_flow 
 	size_t b = bucket(grp);
 	grp->gnext = net->gtab[b];
 	net->gtab[b] = grp;
+	net->n_groups++;
 	return grp;
 }
 

@@ -138,6 +138,7 @@ struct dcs_net {
 	struct dcs_flow *head, *tail;
 	size_t n_flows;             /* flows and groups in the list */
 	size_t n_members;           /* flows in groups */
+	size_t n_groups;            /* groups in gtab */
 	struct dcs_flow *gtab[256]; /* groups by hash of what the solver sees */
 	uint64_t serial;
 	uint64_t epoch; /* one per solve of every component (net_update_all) */

@@ -989,8 +989,9 @@ static void check_event(struct dcs_results *r, const char *kind)
 static const char *const summary_header = "metric,entity,value,unit";
 static const char *const events_header = "time_s,kind,entity,detail";
 
-void dcs_summary(struct dcs_results *r, const char *metric, const char *entity, double value,
-		 const char *unit)
+/* A summary row begun: checked, its metric and entity cells added. */
+static struct dcs_table *summary_row_begin(struct dcs_results *r, const char *metric,
+					   const char *entity, const char *unit)
 {
 	check_metric(r, metric, unit);
 	if (!r->summary)
@@ -999,7 +1000,14 @@ void dcs_summary(struct dcs_results *r, const char *metric, const char *entity, 
 	dcs_row_begin(t);
 	dcs_cell_str(t, metric);
 	dcs_cell_str(t, entity);
-	dcs_cell_num(t, value);
+	return t;
+}
+
+void dcs_summary(struct dcs_results *r, const char *metric, const char *entity, double value,
+		 const char *unit)
+{
+	struct dcs_table *t = summary_row_begin(r, metric, entity, unit);
+	dcs_cell_num(t, value); /* the same text as dcs_fmt_num, flagged as a number's */
 	dcs_cell_str(t, unit);
 	dcs_row_end(t);
 }
@@ -1007,13 +1015,7 @@ void dcs_summary(struct dcs_results *r, const char *metric, const char *entity, 
 void dcs_summary_text(struct dcs_results *r, const char *metric, const char *entity,
 		      const char *value, const char *unit)
 {
-	check_metric(r, metric, unit);
-	if (!r->summary)
-		r->summary = dcs_results_table(r, "summary.csv", summary_header);
-	struct dcs_table *t = r->summary;
-	dcs_row_begin(t);
-	dcs_cell_str(t, metric);
-	dcs_cell_str(t, entity);
+	struct dcs_table *t = summary_row_begin(r, metric, entity, unit);
 	dcs_cell_str(t, value);
 	dcs_cell_str(t, unit);
 	dcs_row_end(t);

@@ -169,7 +169,7 @@ static void sto_destroy(void *state)
 					free(m->wls[i].phase[p][op]);
 	if (m->wls)
 		for (size_t i = 0; i < m->n_wls; i++)
-			free(m->wls[i].writes);
+			free(m->wls[i].writes), free(m->wls[i].slots);
 	if (m->chans) {
 		size_t nn = (size_t)m->n_sites * (size_t)m->n_sites;
 		for (size_t c = 0; c < nn; c++)
@@ -278,6 +278,11 @@ static int sto_create(struct dcs_world *w, void **state)
 		if (!wl->rng)
 			goto fail;
 		wl->depth = c->queue_depth;
+		wl->slots = calloc((size_t)wl->depth, sizeof(*wl->slots));
+		if (!wl->slots)
+			goto fail;
+		for (int j = 0; j < wl->depth; j++)
+			wl->slots[j].wl = wl;
 		wl->think_ns = 1e9 * c->queue_depth / c->iops;
 		wl->speed = 1.0;
 		wl->writes = calloc(1, sizeof(struct dcs_lathist));
@@ -391,12 +396,14 @@ const struct dcs_lathist *dcs_storage_latency(const struct dcs_storage *s, int s
 					      enum dcs_storage_op op, bool disrupted)
 {
 	struct sto *m = (struct sto *)s;
+	sto_settle(m, sto_now_of(m));
 	return sto_site_hist(m, site, (int)op, disrupted);
 }
 
 struct dcs_storage_workload dcs_storage_workload(const struct dcs_storage *s, size_t i)
 {
-	const struct sto *m = (const struct sto *)s;
+	struct sto *m = (struct sto *)s;
+	sto_settle(m, sto_now_of(m));
 	const struct wl *wl = &m->wls[i];
 	struct dcs_storage_workload r = {
 	    .completed = wl->done,

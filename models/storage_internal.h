@@ -59,6 +59,30 @@ struct plan {
 };
 
 struct sto;
+struct wl;
+
+/* One slot of a workload's closed loop (storage_io.c).  In steady state a
+ * slot is one kernel event per I/O: when an I/O is admitted its completion
+ * time is known, so the slot draws its next think time then and schedules
+ * only its next arrival; the completion waits in the slot (SLOT_DONE_LAZY)
+ * and is recorded when the arrival runs, or earlier by sto_settle() for
+ * whatever reads the figures (a sample, the end, a view).  A change of the
+ * world (a new epoch, a new think time) splits the slots in flight back
+ * into an event at their completion (SLOT_DONE_EVENT), which decides as a
+ * completion always did; a think time drawn ahead and not spent is kept
+ * (z), so a split never changes which draws a stream makes. */
+enum slot_state { SLOT_FREE, SLOT_DONE_LAZY, SLOT_DONE_EVENT };
+
+struct slot {
+	struct wl *wl;
+	dcs_handle_t arrival; /* its next arrival while its I/O is out, or 0: none */
+	dcs_handle_t done_ev; /* SLOT_DONE_EVENT: the completion's event */
+	dcs_time_t t_issue, done;
+	double z;   /* its think time drawn ahead, in means (unit exponential) */
+	bool has_z; /* z is not spent: the next think time is z */
+	uint32_t epoch;
+	int8_t site, op, held, state;
+};
 
 struct wl {
 	struct sto *m;
@@ -68,8 +92,9 @@ struct wl {
 	gsl_rng *rng;
 	double think_ns; /* mean think time of one slot: queue_depth / iops / speed */
 	int depth;       /* slots: I/Os outstanding at most */
-	double speed;    /* its VM's speed (stun, auto-converge) */
-	bool paused;     /* its VM is stopped: arrivals are held until it resumes */
+	struct slot *slots;
+	double speed; /* its VM's speed (stun, auto-converge) */
+	bool paused;  /* its VM is stopped: arrivals are held until it resumes */
 	double read_ratio;
 	double bytes;
 	int rtt_n[2];      /* protocol round trips: read, write */
@@ -157,6 +182,7 @@ enum hold_kind { HOLD_FREEZE, HOLD_PAUSE };
 struct held {
 	dcs_time_t t_issue;
 	int wl;
+	int slot;
 	int site;
 	int8_t op;
 	int8_t kind;
@@ -218,14 +244,6 @@ struct sto {
 	bool started;
 };
 
-struct done_msg {
-	dcs_time_t t_issue;
-	uint32_t epoch;
-	int32_t site;
-	int32_t op;
-	int32_t held; /* it waited out a freeze or a pause: the disrupted phase */
-};
-
 /* ---- network helpers and channels (storage_net.c) ---- */
 
 void sto_oom(void);
@@ -263,6 +281,8 @@ struct dcs_lathist *sto_site_hist(struct sto *m, int site, int op, bool disrupte
 void sto_resolve_held(struct sto *m);
 void sto_release_paused(struct sto *m, struct wl *wl);
 void sto_start_slots(struct sto *m, struct wl *wl);
+void sto_settle(struct sto *m, dcs_time_t upto);
+void sto_split_slots(struct sto *m, struct wl *wl, bool rethink);
 
 /* ---- reacting to the world (storage_react.c) ---- */
 

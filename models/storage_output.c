@@ -83,6 +83,7 @@ void sto_finish(struct dcs_world *w, void *state)
 {
 	struct sto *m = state;
 	struct dcs_results *res = w->res;
+	sto_settle(m, dcs_now(w->k));
 	sto_update_unavailable(m);
 	if (m->win && dcs_now(w->k) > m->series_t)
 		sto_series_rows(m, dcs_now(w->k)); /* the part after the last sample */

@@ -289,6 +289,9 @@ static int sto_create(struct dcs_world *w, void **state)
 		if (!wl->writes)
 			goto fail;
 		wl->read_ratio = c->read_ratio;
+		/* gsl_rng_uniform() of the stream (taus2) is k / 2^32 for its
+		 * 32-bit output k: k / 2^32 < r exactly when k < ceil(r 2^32). */
+		wl->read_cut = (uint64_t)ceil(c->read_ratio * 0x1p32);
 		wl->bytes = c->block_kib * 1024.0;
 		wl->rtt_n[DCS_OP_READ] = dcs_storage_read_round_trips(cfg, wl->bytes);
 		wl->rtt_n[DCS_OP_WRITE] = dcs_storage_write_round_trips(cfg, wl->bytes);

@@ -203,17 +203,6 @@ double dcs_mmc_response(int servers, double lambda, double mean_service)
 
 #define SUB (1u << DCS_LATHIST_SUB_BITS)
 
-static inline unsigned lathist_index(uint64_t v)
-{
-	if (v < 2 * SUB)
-		return (unsigned)v;
-	unsigned e = 63u - (unsigned)__builtin_clzll(v);
-	if (e >= DCS_LATHIST_MAX_LOG2)
-		return DCS_LATHIST_BINS - 1;
-	unsigned shift = e - DCS_LATHIST_SUB_BITS;
-	return (shift + 1) * SUB + (unsigned)((v >> shift) & (SUB - 1));
-}
-
 /* The middle of the values that fall in bin i. */
 static double lathist_mid(unsigned i)
 {
@@ -228,19 +217,6 @@ static double lathist_mid(unsigned i)
 void dcs_lathist_clear(struct dcs_lathist *h)
 {
 	memset(h, 0, sizeof(*h));
-}
-
-void dcs_lathist_add(struct dcs_lathist *h, dcs_time_t v)
-{
-	if (v < 0)
-		v = 0;
-	if (h->n == 0 || v < h->min_ns)
-		h->min_ns = v;
-	if (v > h->max_ns)
-		h->max_ns = v;
-	h->n++;
-	h->sum_ns += v;
-	h->bins[lathist_index((uint64_t)v)]++;
 }
 
 void dcs_lathist_merge(struct dcs_lathist *into, const struct dcs_lathist *h)

@@ -96,6 +96,7 @@ struct wl {
 	double speed; /* its VM's speed (stun, auto-converge) */
 	bool paused;  /* its VM is stopped: arrivals are held until it resumes */
 	double read_ratio;
+	uint64_t read_cut; /* a draw k of the stream is a read when k < read_cut */
 	double bytes;
 	int rtt_n[2];      /* protocol round trips: read, write */
 	int credit_rounds; /* FC: extra round trips waiting for credits */

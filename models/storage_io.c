@@ -354,7 +354,7 @@ static void on_arrival(struct dcs_kernel *k, void *ctx, const void *payload)
 	}
 	if (dcs_now(k) >= wl->t_off)
 		return;
-	int op = gsl_rng_uniform(wl->rng) < wl->read_ratio ? DCS_OP_READ : DCS_OP_WRITE;
+	int op = gsl_rng_get(wl->rng) < wl->read_cut ? DCS_OP_READ : DCS_OP_WRITE;
 	if (wl->paused) {
 		hold(m, s, dcs_now(k), sto_wl_site(m, wl), op, HOLD_PAUSE, false);
 		return;

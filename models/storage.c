@@ -196,6 +196,8 @@ static void sto_destroy(void *state)
 	free(m->relevant);
 	free(m->win);
 	free(m->win_seen);
+	free(m->win_all);
+	free(m->view);
 	free(m->held);
 	free(m);
 }
@@ -319,9 +321,10 @@ static int sto_create(struct dcs_world *w, void **state)
 	m->aa.st = AA_MIRROR;
 	m->sample_ns = dcs_time_from_s(scn->output.sample_s);
 	if (m->sample_ns > 0 && cfg->n_workloads > 0) {
-		m->win = calloc(2 * ns, sizeof(struct dcs_lathist));
+		m->win = calloc(4 * ns, sizeof(struct dcs_lathist));
 		m->win_seen = calloc(2 * ns, sizeof(bool));
-		if (!m->win || !m->win_seen)
+		m->win_all = calloc(1, sizeof(struct dcs_lathist));
+		if (!m->win || !m->win_seen || !m->win_all)
 			goto fail;
 	}
 	static const enum dcs_note_kind kinds[] = {
@@ -400,7 +403,20 @@ const struct dcs_lathist *dcs_storage_latency(const struct dcs_storage *s, int s
 {
 	struct sto *m = (struct sto *)s;
 	sto_settle(m, sto_now_of(m));
-	return sto_site_hist(m, site, (int)op, disrupted);
+	const struct dcs_lathist *h = sto_site_hist(m, site, (int)op, disrupted);
+	if (!m->win)
+		return h;
+	/* The run's histogram so far, and the open window's. */
+	if (!m->view) {
+		m->view = calloc(4 * (size_t)m->n_sites, sizeof(struct dcs_lathist));
+		if (!m->view)
+			sto_oom();
+	}
+	size_t i = (size_t)(h - m->hist);
+	dcs_lathist_clear(&m->view[i]);
+	dcs_lathist_merge(&m->view[i], h);
+	dcs_lathist_merge(&m->view[i], &m->win[i]);
+	return &m->view[i];
 }
 
 struct dcs_storage_workload dcs_storage_workload(const struct dcs_storage *s, size_t i)

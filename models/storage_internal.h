@@ -233,11 +233,15 @@ struct sto {
 	double sync_ratio_max; /* largest RTT or distance / supported, so far */
 	bool sync_over;
 	struct dcs_table *repl;
-	/* storage_series.csv: I/O completed since the last sample, per site and
-	 * op ([site * 2 + op]; NULL without sampling), and which ones ever had
-	 * I/O (they get a row every sample from then on). */
-	struct dcs_lathist *win;
+	/* storage_series.csv: I/O completed since the last sample, per site,
+	 * op and phase (NULL without sampling; then I/O goes straight to hist),
+	 * and which site and op ever had I/O ([site * 2 + op]: they get a row
+	 * every sample from then on).  Each I/O is added to one histogram: the
+	 * window's, folded into hist when the window closes. */
+	struct dcs_lathist *win; /* [(site * 2 + op) * 2 + held], as hist */
 	bool *win_seen;
+	struct dcs_lathist *win_all; /* scratch: a window's normal and held I/O */
+	struct dcs_lathist *view;    /* dcs_storage_latency(): hist + win, as hist */
 	struct dcs_table *series;
 	dcs_time_t series_t; /* the last row's time */
 	dcs_time_t sample_ns;
@@ -294,6 +298,7 @@ void sto_on_note(void *ctx, const struct dcs_note *n);
 void sto_wl_on(struct dcs_kernel *k, void *ctx, const void *payload);
 void sto_wl_off(struct dcs_kernel *k, void *ctx, const void *payload);
 void sto_series_rows(struct sto *m, dcs_time_t now);
+void sto_windows_fold(struct sto *m);
 void sto_tick(struct dcs_kernel *k, void *ctx, const void *payload);
 
 /* ---- outputs and declarations (storage_output.c) ---- */

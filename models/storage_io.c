@@ -24,10 +24,13 @@ struct dcs_lathist *sto_site_hist(struct sto *m, int site, int op, bool disrupte
  * the series over time (storage_series.csv) takes every one. */
 static void record(struct sto *m, struct wl *wl, int site, int op, dcs_time_t lat, bool held)
 {
-	dcs_lathist_add(sto_site_hist(m, site, op, held), lat);
 	if (m->win) {
-		dcs_lathist_add(&m->win[site * 2 + op], lat);
+		/* Into the sample's window only: sto_windows_fold() adds it to
+		 * the run's histogram when the window closes. */
+		dcs_lathist_add(&m->win[(site * 2 + op) * 2 + held], lat);
 		m->win_seen[site * 2 + op] = true;
+	} else {
+		dcs_lathist_add(sto_site_hist(m, site, op, held), lat);
 	}
 	wl->done++;
 	if (held)

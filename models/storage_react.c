@@ -434,9 +434,12 @@ void sto_series_rows(struct sto *m, dcs_time_t now)
 	struct dcs_table *t = m->series;
 	for (int s = 0; s < m->n_sites; s++)
 		for (int op = 0; op < 2; op++) {
-			struct dcs_lathist *h = &m->win[s * 2 + op];
 			if (!m->win_seen[s * 2 + op])
 				continue;
+			struct dcs_lathist *h = m->win_all;
+			dcs_lathist_clear(h);
+			dcs_lathist_merge(h, &m->win[(s * 2 + op) * 2]);
+			dcs_lathist_merge(h, &m->win[(s * 2 + op) * 2 + 1]);
 			dcs_row_begin(t);
 			dcs_cell_time_s(t, now);
 			dcs_cell_str(t, sto_site_id(m, s));
@@ -452,10 +455,19 @@ void sto_series_rows(struct sto *m, dcs_time_t now)
 					dcs_cell_str(t, "");
 			}
 			dcs_row_end(t);
-			if (h->n > 0)
-				dcs_lathist_clear(h);
 		}
+	sto_windows_fold(m);
 	m->series_t = now;
+}
+
+/* The sample's window closes: its I/O goes into the run's histograms. */
+void sto_windows_fold(struct sto *m)
+{
+	for (size_t i = 0; i < 4 * (size_t)m->n_sites; i++)
+		if (m->win[i].n > 0) {
+			dcs_lathist_merge(&m->hist[i], &m->win[i]);
+			dcs_lathist_clear(&m->win[i]);
+		}
 }
 
 void sto_tick(struct dcs_kernel *k, void *ctx, const void *payload)

@@ -197,7 +197,6 @@ static void sto_destroy(void *state)
 	free(m->win);
 	free(m->win_seen);
 	free(m->win_all);
-	free(m->view);
 	free(m->held);
 	free(m);
 }
@@ -403,20 +402,14 @@ const struct dcs_lathist *dcs_storage_latency(const struct dcs_storage *s, int s
 {
 	struct sto *m = (struct sto *)s;
 	sto_settle(m, sto_now_of(m));
-	const struct dcs_lathist *h = sto_site_hist(m, site, (int)op, disrupted);
-	if (!m->win)
-		return h;
-	/* The run's histogram so far, and the open window's. */
-	if (!m->view) {
-		m->view = calloc(4 * (size_t)m->n_sites, sizeof(struct dcs_lathist));
-		if (!m->view)
-			sto_oom();
+	if (m->win && !m->hist_live) {
+		/* The caller may keep the histogram and read it as the run goes
+		 * on: from now on each I/O goes into it as well as its window. */
+		for (size_t i = 0; i < 4 * (size_t)m->n_sites; i++)
+			dcs_lathist_merge(&m->hist[i], &m->win[i]);
+		m->hist_live = true;
 	}
-	size_t i = (size_t)(h - m->hist);
-	dcs_lathist_clear(&m->view[i]);
-	dcs_lathist_merge(&m->view[i], h);
-	dcs_lathist_merge(&m->view[i], &m->win[i]);
-	return &m->view[i];
+	return sto_site_hist(m, site, (int)op, disrupted);
 }
 
 struct dcs_storage_workload dcs_storage_workload(const struct dcs_storage *s, size_t i)

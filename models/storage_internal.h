@@ -241,7 +241,7 @@ struct sto {
 	struct dcs_lathist *win; /* [(site * 2 + op) * 2 + held], as hist */
 	bool *win_seen;
 	struct dcs_lathist *win_all; /* scratch: a window's normal and held I/O */
-	struct dcs_lathist *view;    /* dcs_storage_latency(): hist + win, as hist */
+	bool hist_live; /* a view holds hist (dcs_storage_latency): I/O goes into both */
 	struct dcs_table *series;
 	dcs_time_t series_t; /* the last row's time */
 	dcs_time_t sample_ns;

@@ -25,10 +25,13 @@ struct dcs_lathist *sto_site_hist(struct sto *m, int site, int op, bool disrupte
 static void record(struct sto *m, struct wl *wl, int site, int op, dcs_time_t lat, bool held)
 {
 	if (m->win) {
-		/* Into the sample's window only: sto_windows_fold() adds it to
-		 * the run's histogram when the window closes. */
+		/* Into the sample's window: sto_windows_fold() adds it to the
+		 * run's histogram when the window closes, unless a view keeps
+		 * that histogram live. */
 		dcs_lathist_add(&m->win[(site * 2 + op) * 2 + held], lat);
 		m->win_seen[site * 2 + op] = true;
+		if (m->hist_live)
+			dcs_lathist_add(sto_site_hist(m, site, op, held), lat);
 	} else {
 		dcs_lathist_add(sto_site_hist(m, site, op, held), lat);
 	}

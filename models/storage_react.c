@@ -465,7 +465,8 @@ void sto_windows_fold(struct sto *m)
 {
 	for (size_t i = 0; i < 4 * (size_t)m->n_sites; i++)
 		if (m->win[i].n > 0) {
-			dcs_lathist_merge(&m->hist[i], &m->win[i]);
+			if (!m->hist_live)
+				dcs_lathist_merge(&m->hist[i], &m->win[i]);
 			dcs_lathist_clear(&m->win[i]);
 		}
 }

@@ -143,6 +143,8 @@ void dcs_net_destroy(struct dcs_net *net)
 	struct dcs_flow *f = net->head;
 	while (f) {
 		struct dcs_flow *next = f->next;
+		for (int i = 0; i < f->nmemb; i++)
+			net_flow_free(f->mh[i]);
 		net_flow_free(f);
 		f = next;
 	}

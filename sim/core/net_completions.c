@@ -123,9 +123,11 @@ static void heap_insert(struct dcs_net *net, struct dcs_flow *f)
  * would have run one event per flow.  False when it never completes. */
 static bool done_key(struct dcs_net *net, struct dcs_flow *f)
 {
-	if (!isfinite(f->spec.bytes) || f->rate <= 0)
+	/* A group completes its first member: at that member's virtual time. */
+	double bytes = f->nmemb > 0 ? f->mh[0]->fin : f->spec.bytes;
+	if (!isfinite(bytes) || f->rate <= 0)
 		return false;
-	double left = f->spec.bytes - f->sent;
+	double left = bytes - f->sent;
 	if (left < 0)
 		left = 0;
 	double ns = ceil(left / f->rate * 1e9);

@@ -9,7 +9,20 @@
 
 #include "dcisim/xalloc.h"
 
-static void flow_unlink(struct dcs_net *net, struct dcs_flow *f)
+void net_flow_link(struct dcs_net *net, struct dcs_flow *f)
+{
+	f->serial = ++net->serial;
+	f->next = NULL;
+	f->prev = net->tail;
+	if (net->tail)
+		net->tail->next = f;
+	else
+		net->head = f;
+	net->tail = f;
+	net->n_flows++;
+}
+
+void net_flow_unlink(struct dcs_net *net, struct dcs_flow *f)
 {
 	if (f->prev)
 		f->prev->next = f->next;
@@ -22,22 +35,50 @@ static void flow_unlink(struct dcs_net *net, struct dcs_flow *f)
 	net->n_flows--;
 }
 
-/* Takes a flow out of the network; its former directions go to *dirs. */
-static int flow_remove(struct dcs_net *net, struct dcs_flow *f, int *dirs)
+/* Takes a flow (or a group) out of the network's lists; its former
+ * directions go to *dirs. */
+int net_flow_remove(struct dcs_net *net, struct dcs_flow *f, int *dirs)
 {
 	int n = f->ntouch;
 	memcpy(dirs, f->touch, (size_t)n * sizeof(int));
 	net_heap_remove(net, f);
 	net_nq_remove(net, f);
 	net_touch_clear(net, f);
-	flow_unlink(net, f);
+	net_flow_unlink(net, f);
+	if (f->is_group)
+		net_group_forget(net, f);
 	return n;
 }
 
 void net_flow_free(struct dcs_flow *f)
 {
+	free(f->mh);
 	free(f->links);
 	free(f);
+}
+
+/* A flow or group left the network (its directions in dirs): the others
+ * take up its capacity. */
+static void after_removal(struct dcs_net *net, int *dirs, int n)
+{
+	net_update_around(net, NULL, dirs, n);
+	free(dirs);
+}
+
+/* A member of grp finished or stopped (net_group_leave has taken it out):
+ * the group is solved again with one member fewer, or leaves with the
+ * last one. */
+static void after_member(struct dcs_net *net, struct dcs_flow *grp)
+{
+	if (grp->nmemb > 0) {
+		net_heap_remove(net, grp); /* its first completion may have changed */
+		net_update_around(net, grp, NULL, 0);
+		return;
+	}
+	int *dirs = dcs_xmalloc(((size_t)grp->ntouch + 1) * sizeof(int), "ending a group");
+	int n = net_flow_remove(net, grp, dirs);
+	net_flow_free(grp);
+	after_removal(net, dirs, n);
 }
 
 /* The first completion is due: that flow is done. */
@@ -50,13 +91,19 @@ void net_done_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	if (!net->nheap)
 		return;
 	struct dcs_flow *f = net->heap[0];
-	net_settle_flow(net, f);
-	f->sent = f->spec.bytes;
-	int *dirs = dcs_xmalloc(((size_t)f->ntouch + 1) * sizeof(int), "ending a flow");
-	int n = flow_remove(net, f, dirs);
-	/* Others take up the freed capacity before the owner reacts. */
-	net_update_around(net, NULL, dirs, n);
-	free(dirs);
+	if (f->nmemb > 0) {
+		/* A group's first member is done. */
+		struct dcs_flow *grp = f;
+		f = net_group_pop(net, grp);
+		after_member(net, grp);
+	} else {
+		net_settle_flow(net, f);
+		f->sent = f->spec.bytes;
+		int *dirs = dcs_xmalloc(((size_t)f->ntouch + 1) * sizeof(int), "ending a flow");
+		int n = net_flow_remove(net, f, dirs);
+		/* Others take up the freed capacity before the owner reacts. */
+		after_removal(net, dirs, n);
+	}
 	net_arm(net);
 	if (f->spec.on_done)
 		f->spec.on_done(f->spec.ctx, f);
@@ -79,17 +126,12 @@ struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec 
 	f->t_set = dcs_now(net->k);
 	if (f->spec.streams < 1)
 		f->spec.streams = 1;
-	f->serial = ++net->serial;
+	net_flow_link(net, f);
 	if (f->spec.key == 0)
 		f->spec.key = f->serial;
-	f->prev = net->tail;
-	if (net->tail)
-		net->tail->next = f;
-	else
-		net->head = f;
-	net->tail = f;
-	net->n_flows++;
 	net_assign_path(net, f);
+	if (net_group_try_join(net, f))
+		return f;
 	net_component(net, f, NULL, 0);
 	for (size_t i = 0; i < net->ncf; i++)
 		net->cf[i]->old_stalled = net->cf[i]->stalled;
@@ -103,18 +145,38 @@ void dcs_flow_stop(struct dcs_net *net, struct dcs_flow *f)
 {
 	if (!f)
 		return;
+	if (f->grp) {
+		struct dcs_flow *grp = f->grp;
+		net_group_leave(net, f, false);
+		net_flow_free(f);
+		after_member(net, grp);
+		return;
+	}
 	net_settle_flow(net, f);
 	int *dirs = dcs_xmalloc(((size_t)f->ntouch + 1) * sizeof(int), "stopping a flow");
-	int n = flow_remove(net, f, dirs);
+	int n = net_flow_remove(net, f, dirs);
 	net_flow_free(f);
-	net_update_around(net, NULL, dirs, n);
-	free(dirs);
+	after_removal(net, dirs, n);
 }
 
 void dcs_flow_set_load(struct dcs_net *net, struct dcs_flow *f, double demand_Bps, bool offered)
 {
 	if (f->spec.demand_Bps == demand_Bps && f->spec.offered == offered)
 		return;
+	if (f->grp) {
+		/* No longer like the others: on its own again. */
+		struct dcs_flow *grp = f->grp;
+		net_group_leave(net, f, true);
+		net_heap_remove(net, grp);
+		if (grp->nmemb == 0) {
+			int *dirs =
+			    dcs_xmalloc(((size_t)grp->ntouch + 1) * sizeof(int), "ending a group");
+			int n = net_flow_remove(net, grp, dirs);
+			net_flow_free(grp);
+			free(dirs); /* f crosses the same directions: its solve covers them */
+			(void)n;
+		}
+	}
 	net_settle_flow(net, f);
 	f->spec.demand_Bps = demand_Bps;
 	f->spec.offered = offered;
@@ -128,12 +190,14 @@ void dcs_flow_set_demand(struct dcs_net *net, struct dcs_flow *f, double demand_
 
 double dcs_flow_rate_Bps(const struct dcs_flow *f)
 {
-	return f->rate;
+	return net_solved(f)->rate;
 }
 
 double dcs_flow_sent(struct dcs_net *net, struct dcs_flow *f)
 {
 	net_settle_links(net);
+	if (f->grp)
+		return net_member_sent(net, f);
 	net_settle_flow(net, f);
 	return f->sent;
 }
@@ -145,17 +209,24 @@ double dcs_flow_remaining(struct dcs_net *net, struct dcs_flow *f)
 
 bool dcs_flow_stalled(const struct dcs_flow *f)
 {
-	return f->stalled;
+	return net_solved(f)->stalled;
 }
 
 enum dcs_limit dcs_flow_limited_by(const struct dcs_flow *f)
 {
-	return f->limit;
+	return net_solved(f)->limit;
 }
 
 int dcs_flow_bottleneck(const struct dcs_flow *f)
 {
-	return f->limit == DCS_LIMIT_LINK_SHARE ? f->bott : -1;
+	const struct dcs_flow *s = net_solved(f);
+	return s->limit == DCS_LIMIT_LINK_SHARE ? s->bott : -1;
+}
+
+/* Bytes f moved under limit l, as of its (or its group's) last settling. */
+static double limit_bytes(const struct dcs_flow *f, int l)
+{
+	return f->grp ? f->lim0[l] + f->grp->by_limit[l] : f->by_limit[l];
 }
 
 enum dcs_limit dcs_flow_main_limit(const struct dcs_flow *f)
@@ -163,8 +234,8 @@ enum dcs_limit dcs_flow_main_limit(const struct dcs_flow *f)
 	enum dcs_limit best = DCS_LIMIT_NONE;
 	double most = 0;
 	for (int l = 0; l < DCS_LIMIT_COUNT; l++)
-		if (f->by_limit[l] > most) {
-			most = f->by_limit[l];
+		if (limit_bytes(f, l) > most) {
+			most = limit_bytes(f, l);
 			best = (enum dcs_limit)l;
 		}
 	return best;
@@ -173,19 +244,19 @@ enum dcs_limit dcs_flow_main_limit(const struct dcs_flow *f)
 double dcs_flow_limit_bytes(struct dcs_net *net, struct dcs_flow *f, enum dcs_limit l)
 {
 	net_settle_links(net);
-	net_settle_flow(net, f);
-	return f->by_limit[l];
+	net_settle_flow(net, f->grp ? f->grp : f);
+	return limit_bytes(f, l);
 }
 
 dcs_time_t dcs_flow_rtt(const struct dcs_net *net, const struct dcs_flow *f)
 {
 	(void)net;
-	return f->rtt;
+	return net_solved(f)->rtt;
 }
 
 size_t dcs_net_active_flows(const struct dcs_net *net)
 {
-	return net->n_flows;
+	return net->n_flows - net->n_groups + net->n_members;
 }
 
 double dcs_net_link_bytes(struct dcs_net *net, int link, int dir)

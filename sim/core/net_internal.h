@@ -105,6 +105,21 @@ struct dcs_flow {
 	struct dcs_flow *nq_prev, *nq_next; /* in the owners-to-tell queue */
 	bool queued;
 	double by_limit[DCS_LIMIT_COUNT]; /* bytes moved under each limit */
+	/* Groups (net_group.c).  A group stands, in the solver, for many
+	 * flows the solver cannot tell apart: one entry in every list, its
+	 * rate the rate of each member, its `sent` the bytes each member has
+	 * moved since the group began (its virtual time).  Members are out of
+	 * the solver's lists and wait in the group's heap by the virtual time
+	 * of their completion. */
+	bool is_group;
+	struct dcs_flow *grp; /* a member: its group */
+	int nmemb;            /* a group: its members (0: not a group) */
+	struct dcs_flow **mh; /* a group: members by (fin, serial) */
+	size_t capmh;
+	struct dcs_flow *gnext; /* a group: next in its bucket of net->gtab */
+	double v0;  /* a member: the group's sent when it joined, less its own bytes then */
+	double fin; /* a member: the group's sent at its completion, v0 + bytes */
+	double lim0[DCS_LIMIT_COUNT]; /* a member: by_limit less the group's */
 };
 
 struct dcs_net {
@@ -121,7 +136,10 @@ struct dcs_net {
 	bool ecmp, share_rtt;
 	double igp_s;
 	struct dcs_flow *head, *tail;
-	size_t n_flows;
+	size_t n_flows;             /* flows and groups in the list */
+	size_t n_members;           /* flows in groups */
+	size_t n_groups;            /* groups in gtab */
+	struct dcs_flow *gtab[256]; /* groups by hash of what the solver sees */
 	uint64_t serial;
 	uint64_t epoch; /* one per solve of every component (net_update_all) */
 	uint64_t stamp; /* one per component search */
@@ -211,11 +229,31 @@ void net_paths_free(struct dcs_net *net);
 void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, int ndirs);
 void net_solve(struct dcs_net *net);
 void net_nq_remove(struct dcs_net *net, struct dcs_flow *f);
+void net_nq_push(struct dcs_net *net, struct dcs_flow *f);
+void net_touch_path(struct dcs_net *net, struct dcs_flow *f);
 void net_after_solve(struct dcs_net *net);
 void net_update_all(struct dcs_net *net);
 void net_update_around(struct dcs_net *net, struct dcs_flow *f, const int *dirs, int ndirs);
 
+/* net_group.c */
+#define NET_GROUP_MIN 17 /* identical flows on one path that form a group */
+bool net_solve_same(const struct dcs_flow *a, const struct dcs_flow *b);
+bool net_group_try_join(struct dcs_net *net, struct dcs_flow *f);
+void net_group_leave(struct dcs_net *net, struct dcs_flow *g, bool keep);
+struct dcs_flow *net_group_pop(struct dcs_net *net, struct dcs_flow *grp);
+void net_group_dissolve_all(struct dcs_net *net);
+void net_group_notify_stall(struct dcs_net *net, struct dcs_flow *grp);
+void net_group_forget(struct dcs_net *net, struct dcs_flow *grp);
+double net_member_sent(struct dcs_net *net, struct dcs_flow *g);
+static inline const struct dcs_flow *net_solved(const struct dcs_flow *f)
+{
+	return f->grp ? f->grp : f;
+}
+
 /* net_flow.c */
+void net_flow_link(struct dcs_net *net, struct dcs_flow *f);
+void net_flow_unlink(struct dcs_net *net, struct dcs_flow *f);
+int net_flow_remove(struct dcs_net *net, struct dcs_flow *f, int *dirs);
 void net_flow_free(struct dcs_flow *f);
 void net_done_event(struct dcs_kernel *k, void *ctx, const void *payload);
 

@@ -164,6 +164,12 @@ void net_assign_path(struct dcs_net *net, struct dcs_flow *f)
 	f->rtt_s = dcs_time_to_s(f->rtt_base);
 	f->path_loss = f->nhops > 0 ? dcs_net_path_loss(net, src, dst) : 0;
 	f->path_mss = dcs_net_path_mss(net, src, dst);
+	net_touch_path(net, f);
+}
+
+/* Lists f in the directions of its path and ACK path (set already). */
+void net_touch_path(struct dcs_net *net, struct dcs_flow *f)
+{
 	for (int h = 0; h < f->nhops; h++)
 		touch_add(net, f, 2 * f->links[h] + f->dirs[h]);
 	for (int h = 0; h < f->nrev; h++)
@@ -284,7 +290,7 @@ static void everything(struct dcs_net *net)
 /* Whether two flows get the same figures from every pass of the solver:
  * the same paths both ways, the same caps and the same class of load.  Only
  * the bytes they carry differ. */
-static bool same_solve(const struct dcs_flow *a, const struct dcs_flow *b)
+bool net_solve_same(const struct dcs_flow *a, const struct dcs_flow *b)
 {
 	return a->path_id == b->path_id && a->stalled == b->stalled && a->rtt_base == b->rtt_base &&
 	       a->path_mss == b->path_mss && a->path_loss == b->path_loss &&
@@ -307,14 +313,12 @@ static void rl_add(struct dcs_net *net, struct dcs_flow *f)
 	}
 }
 
-/* Settles every flow of cf and groups them into runs of identical flows, consecutive in start order: the
- * first of each run stands for the run (mult = its length), the others get
- * mult 0.  The passes then work on the runs' first flows and add each
- * figure mult times, in the order the flows would have added it: the same
- * sums, to the last bit, as solving flow by flow (the flows of a run are
- * consecutive in every direction's list too, since those lists hold
- * component flows in start order).  Hundreds of transfers of one evacuation
- * over one link are one run. */
+/* Settles every flow of cf and groups them into runs of identical flows, consecutive in start
+ * order: the first of each run stands for the run (mult = its length), the others get mult 0.  The
+ * passes then work on the runs' first flows and add each figure mult times, in the order the flows
+ * would have added it: the same sums, to the last bit, as solving flow by flow (the flows of a run
+ * are consecutive in every direction's list too, since those lists hold component flows in start
+ * order).  Hundreds of transfers of one evacuation over one link are one run. */
 static size_t make_runs(struct dcs_net *net)
 {
 	if (net->capruns < net->capcf) {
@@ -329,11 +333,12 @@ static size_t make_runs(struct dcs_net *net)
 		struct dcs_flow *f = net->cf[i];
 		net_settle_flow(net, f);
 		f->old_rate = f->rate;
-		if (n > 0 && same_solve(net->runs[n - 1], f)) {
-			net->runs[n - 1]->mult++;
+		int w = f->nmemb > 0 ? f->nmemb : 1; /* a group counts its members */
+		if (n > 0 && net_solve_same(net->runs[n - 1], f)) {
+			net->runs[n - 1]->mult += w;
 			f->mult = 0;
 		} else {
-			f->mult = 1;
+			f->mult = w;
 			net->runs[n++] = f;
 			rl_add(net, f);
 		}
@@ -417,7 +422,7 @@ void net_solve(struct dcs_net *net)
 	spread_runs(net);
 }
 
-static void nq_push(struct dcs_net *net, struct dcs_flow *f)
+void net_nq_push(struct dcs_net *net, struct dcs_flow *f)
 {
 	if (f->queued)
 		return;
@@ -465,8 +470,10 @@ void net_after_solve(struct dcs_net *net)
 			net_schedule_done(net, f);
 		if (f->stalled != f->old_stalled && f->spec.on_stall) {
 			f->notify = !f->notify; /* a change back cancels a pending one */
-			nq_push(net, f);
+			net_nq_push(net, f);
 		}
+		if (f->stalled != f->old_stalled && f->nmemb > 0)
+			net_group_notify_stall(net, f);
 	}
 	net_arm(net);
 	while (net->nq_head) {
@@ -494,6 +501,8 @@ static void solve_marked(struct dcs_net *net)
  * it (so the result is the same whichever way a state was reached). */
 void net_update_all(struct dcs_net *net)
 {
+	/* Routing may part a group's members (ECMP): every flow on its own. */
+	net_group_dissolve_all(net);
 	net->epoch++;
 	for (struct dcs_flow *f = net->head; f; f = f->next) {
 		f->old_stalled = f->stalled;

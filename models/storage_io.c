@@ -3,7 +3,10 @@
  * slots think, issue an I/O by its plan, wait for the array queue and the
  * network, and record the completion's latency per site, operation and
  * phase; I/O held by a frozen pair waits and is released or failed when the
- * state resolves.  Holds the arrival and completion event handlers.
+ * state resolves.  Holds the arrival event, one per I/O in steady state
+ * (it also records the slot's last completion, kept in the slot: struct
+ * slot in storage_internal.h), and the completion event of I/O in flight
+ * when the world changes.
  */
 #include <assert.h>
 #include <math.h>
@@ -203,7 +206,9 @@ static void issue(struct sto *m, struct slot *s, int op, dcs_time_t t_issue, boo
 }
 
 /* Records the completions the slots hold that happened at or before upto:
- * before anything reads the figures. */
+ * before anything reads the figures.  A pass over every slot, per sample,
+ * view and the end: depth / (iops x sample) slots per I/O, a think time over
+ * a sample period. */
 void sto_settle(struct sto *m, dcs_time_t upto)
 {
 	for (size_t i = 0; i < m->n_wls; i++) {

@@ -617,7 +617,8 @@ static const struct dcs_metric_def faults_metrics[] = {
 };
 
 static const struct dcs_event_def faults_events[] = {
-    {"events.csv", "fault", DCS_SEV_FAILURE, "a fault is injected: something goes down or degrades"},
+    {"events.csv", "fault", DCS_SEV_FAILURE,
+     "a fault is injected: something goes down or degrades"},
     {"events.csv", "recovery", DCS_SEV_GOOD, "a fault ends: what went down comes back"},
 };
 

@@ -169,7 +169,7 @@ static void sto_destroy(void *state)
 					free(m->wls[i].phase[p][op]);
 	if (m->wls)
 		for (size_t i = 0; i < m->n_wls; i++)
-			free(m->wls[i].writes);
+			free(m->wls[i].writes), free(m->wls[i].slots);
 	if (m->chans) {
 		size_t nn = (size_t)m->n_sites * (size_t)m->n_sites;
 		for (size_t c = 0; c < nn; c++)
@@ -196,6 +196,7 @@ static void sto_destroy(void *state)
 	free(m->relevant);
 	free(m->win);
 	free(m->win_seen);
+	free(m->win_all);
 	free(m->held);
 	free(m);
 }
@@ -278,12 +279,20 @@ static int sto_create(struct dcs_world *w, void **state)
 		if (!wl->rng)
 			goto fail;
 		wl->depth = c->queue_depth;
+		wl->slots = calloc((size_t)wl->depth, sizeof(*wl->slots));
+		if (!wl->slots)
+			goto fail;
+		for (int j = 0; j < wl->depth; j++)
+			wl->slots[j].wl = wl;
 		wl->think_ns = 1e9 * c->queue_depth / c->iops;
 		wl->speed = 1.0;
 		wl->writes = calloc(1, sizeof(struct dcs_lathist));
 		if (!wl->writes)
 			goto fail;
 		wl->read_ratio = c->read_ratio;
+		/* gsl_rng_uniform() of the stream (taus2) is k / 2^32 for its
+		 * 32-bit output k: k / 2^32 < r exactly when k < ceil(r 2^32). */
+		wl->read_cut = (uint64_t)ceil(c->read_ratio * 0x1p32);
 		wl->bytes = c->block_kib * 1024.0;
 		wl->rtt_n[DCS_OP_READ] = dcs_storage_read_round_trips(cfg, wl->bytes);
 		wl->rtt_n[DCS_OP_WRITE] = dcs_storage_write_round_trips(cfg, wl->bytes);
@@ -311,9 +320,10 @@ static int sto_create(struct dcs_world *w, void **state)
 	m->aa.st = AA_MIRROR;
 	m->sample_ns = dcs_time_from_s(scn->output.sample_s);
 	if (m->sample_ns > 0 && cfg->n_workloads > 0) {
-		m->win = calloc(2 * ns, sizeof(struct dcs_lathist));
+		m->win = calloc(4 * ns, sizeof(struct dcs_lathist));
 		m->win_seen = calloc(2 * ns, sizeof(bool));
-		if (!m->win || !m->win_seen)
+		m->win_all = calloc(1, sizeof(struct dcs_lathist));
+		if (!m->win || !m->win_seen || !m->win_all)
 			goto fail;
 	}
 	static const enum dcs_note_kind kinds[] = {
@@ -391,12 +401,21 @@ const struct dcs_lathist *dcs_storage_latency(const struct dcs_storage *s, int s
 					      enum dcs_storage_op op, bool disrupted)
 {
 	struct sto *m = (struct sto *)s;
+	sto_settle(m, sto_now_of(m));
+	if (m->win && !m->hist_live) {
+		/* The caller may keep the histogram and read it as the run goes
+		 * on: from now on each I/O goes into it as well as its window. */
+		for (size_t i = 0; i < 4 * (size_t)m->n_sites; i++)
+			dcs_lathist_merge(&m->hist[i], &m->win[i]);
+		m->hist_live = true;
+	}
 	return sto_site_hist(m, site, (int)op, disrupted);
 }
 
 struct dcs_storage_workload dcs_storage_workload(const struct dcs_storage *s, size_t i)
 {
-	const struct sto *m = (const struct sto *)s;
+	struct sto *m = (struct sto *)s;
+	sto_settle(m, sto_now_of(m));
 	const struct wl *wl = &m->wls[i];
 	struct dcs_storage_workload r = {
 	    .completed = wl->done,

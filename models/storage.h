@@ -122,7 +122,33 @@ struct dcs_lathist {
 };
 
 void dcs_lathist_clear(struct dcs_lathist *h);
-void dcs_lathist_add(struct dcs_lathist *h, dcs_time_t v);
+/* The bin of a value: exact below 2^(SUB_BITS + 1) ns, then 2^SUB_BITS bins
+ * per power of two; the last bin takes everything from 2^MAX_LOG2 ns. */
+static inline unsigned dcs_lathist_index(uint64_t v)
+{
+	const unsigned sub = 1u << DCS_LATHIST_SUB_BITS;
+	if (v < 2 * sub)
+		return (unsigned)v;
+	unsigned e = 63u - (unsigned)__builtin_clzll(v);
+	if (e >= DCS_LATHIST_MAX_LOG2)
+		return DCS_LATHIST_BINS - 1;
+	unsigned shift = e - DCS_LATHIST_SUB_BITS;
+	return (shift + 1) * sub + (unsigned)((v >> shift) & (sub - 1));
+}
+
+/* Inline: every storage I/O adds to two or three. */
+static inline void dcs_lathist_add(struct dcs_lathist *h, dcs_time_t v)
+{
+	if (v < 0)
+		v = 0;
+	if (h->n == 0 || v < h->min_ns)
+		h->min_ns = v;
+	if (v > h->max_ns)
+		h->max_ns = v;
+	h->n++;
+	h->sum_ns += v;
+	h->bins[dcs_lathist_index((uint64_t)v)]++;
+}
 /* Adds every sample of h to into: the histogram of both samples together. */
 void dcs_lathist_merge(struct dcs_lathist *into, const struct dcs_lathist *h);
 double dcs_lathist_mean_ns(const struct dcs_lathist *h);

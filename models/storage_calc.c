@@ -166,18 +166,22 @@ dcs_time_t dcs_mcq_admit(struct dcs_mcq *q, dcs_time_t now, dcs_time_t service)
 	q->admitted++;
 	if (h[0] > now)
 		q->waited++;
-	/* The root's server is taken until `done`: sift it down. */
+	/* The root's server is taken until `done`.  Floyd's variant of the
+	 * sift-down (Knuth, TAOCP vol. 3, section 5.2.3): the hole goes
+	 * down to a leaf along the smaller children, chosen without a branch,
+	 * then `done` rises from there, rarely more than a level (it is among
+	 * the latest times).  The servers' times are the same set as a plain
+	 * sift-down leaves, so every admission returns the same time; the
+	 * branches on the data that the plain one mispredicted are gone. */
 	size_t n = (size_t)q->servers, i = 0;
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= n)
-			break;
-		if (c + 1 < n && h[c + 1] < h[c])
-			c++;
-		if (h[c] >= done)
-			break;
+	for (size_t c = 1; c < n; c = 2 * i + 1) {
+		c += c + 1 < n && h[c + 1] < h[c];
 		h[i] = h[c];
 		i = c;
+	}
+	while (i > 0 && h[(i - 1) / 2] > done) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
 	}
 	h[i] = done;
 	return done;
@@ -203,17 +207,6 @@ double dcs_mmc_response(int servers, double lambda, double mean_service)
 
 #define SUB (1u << DCS_LATHIST_SUB_BITS)
 
-static inline unsigned lathist_index(uint64_t v)
-{
-	if (v < 2 * SUB)
-		return (unsigned)v;
-	unsigned e = 63u - (unsigned)__builtin_clzll(v);
-	if (e >= DCS_LATHIST_MAX_LOG2)
-		return DCS_LATHIST_BINS - 1;
-	unsigned shift = e - DCS_LATHIST_SUB_BITS;
-	return (shift + 1) * SUB + (unsigned)((v >> shift) & (SUB - 1));
-}
-
 /* The middle of the values that fall in bin i. */
 static double lathist_mid(unsigned i)
 {
@@ -228,19 +221,6 @@ static double lathist_mid(unsigned i)
 void dcs_lathist_clear(struct dcs_lathist *h)
 {
 	memset(h, 0, sizeof(*h));
-}
-
-void dcs_lathist_add(struct dcs_lathist *h, dcs_time_t v)
-{
-	if (v < 0)
-		v = 0;
-	if (h->n == 0 || v < h->min_ns)
-		h->min_ns = v;
-	if (v > h->max_ns)
-		h->max_ns = v;
-	h->n++;
-	h->sum_ns += v;
-	h->bins[lathist_index((uint64_t)v)]++;
 }
 
 void dcs_lathist_merge(struct dcs_lathist *into, const struct dcs_lathist *h)

@@ -59,6 +59,30 @@ struct plan {
 };
 
 struct sto;
+struct wl;
+
+/* One slot of a workload's closed loop (storage_io.c).  In steady state a
+ * slot is one kernel event per I/O: when an I/O is admitted its completion
+ * time is known, so the slot draws its next think time then and schedules
+ * only its next arrival; the completion waits in the slot (SLOT_DONE_LAZY)
+ * and is recorded when the arrival runs, or earlier by sto_settle() for
+ * whatever reads the figures (a sample, the end, a view).  A change of the
+ * world (a new epoch, a new think time) splits the slots in flight back
+ * into an event at their completion (SLOT_DONE_EVENT), which decides as a
+ * completion always did; a think time drawn ahead and not spent is kept
+ * (z), so a split never changes which draws a stream makes. */
+enum slot_state { SLOT_FREE, SLOT_DONE_LAZY, SLOT_DONE_EVENT };
+
+struct slot {
+	struct wl *wl;
+	dcs_handle_t arrival; /* its next arrival while its I/O is out, or 0: none */
+	dcs_handle_t done_ev; /* SLOT_DONE_EVENT: the completion's event */
+	dcs_time_t t_issue, done;
+	double z;   /* its think time drawn ahead, in means (unit exponential) */
+	bool has_z; /* z is not spent: the next think time is z */
+	uint32_t epoch;
+	int8_t site, op, held, state;
+};
 
 struct wl {
 	struct sto *m;
@@ -68,9 +92,11 @@ struct wl {
 	gsl_rng *rng;
 	double think_ns; /* mean think time of one slot: queue_depth / iops / speed */
 	int depth;       /* slots: I/Os outstanding at most */
-	double speed;    /* its VM's speed (stun, auto-converge) */
-	bool paused;     /* its VM is stopped: arrivals are held until it resumes */
+	struct slot *slots;
+	double speed; /* its VM's speed (stun, auto-converge) */
+	bool paused;  /* its VM is stopped: arrivals are held until it resumes */
 	double read_ratio;
+	uint64_t read_cut; /* a draw k of the stream is a read when k < read_cut */
 	double bytes;
 	int rtt_n[2];      /* protocol round trips: read, write */
 	int credit_rounds; /* FC: extra round trips waiting for credits */
@@ -157,6 +183,7 @@ enum hold_kind { HOLD_FREEZE, HOLD_PAUSE };
 struct held {
 	dcs_time_t t_issue;
 	int wl;
+	int slot;
 	int site;
 	int8_t op;
 	int8_t kind;
@@ -206,24 +233,20 @@ struct sto {
 	double sync_ratio_max; /* largest RTT or distance / supported, so far */
 	bool sync_over;
 	struct dcs_table *repl;
-	/* storage_series.csv: I/O completed since the last sample, per site and
-	 * op ([site * 2 + op]; NULL without sampling), and which ones ever had
-	 * I/O (they get a row every sample from then on). */
-	struct dcs_lathist *win;
+	/* storage_series.csv: I/O completed since the last sample, per site,
+	 * op and phase (NULL without sampling; then I/O goes straight to hist),
+	 * and which site and op ever had I/O ([site * 2 + op]: they get a row
+	 * every sample from then on).  Each I/O is added to one histogram: the
+	 * window's, folded into hist when the window closes. */
+	struct dcs_lathist *win; /* [(site * 2 + op) * 2 + held], as hist */
 	bool *win_seen;
+	struct dcs_lathist *win_all; /* scratch: a window's normal and held I/O */
+	bool hist_live; /* a view holds hist (dcs_storage_latency): I/O goes into both */
 	struct dcs_table *series;
 	dcs_time_t series_t; /* the last row's time */
 	dcs_time_t sample_ns;
 	int64_t tick_k;
 	bool started;
-};
-
-struct done_msg {
-	dcs_time_t t_issue;
-	uint32_t epoch;
-	int32_t site;
-	int32_t op;
-	int32_t held; /* it waited out a freeze or a pause: the disrupted phase */
 };
 
 /* ---- network helpers and channels (storage_net.c) ---- */
@@ -263,6 +286,8 @@ struct dcs_lathist *sto_site_hist(struct sto *m, int site, int op, bool disrupte
 void sto_resolve_held(struct sto *m);
 void sto_release_paused(struct sto *m, struct wl *wl);
 void sto_start_slots(struct sto *m, struct wl *wl);
+void sto_settle(struct sto *m, dcs_time_t upto);
+void sto_split_slots(struct sto *m, struct wl *wl, bool rethink);
 
 /* ---- reacting to the world (storage_react.c) ---- */
 
@@ -273,6 +298,7 @@ void sto_on_note(void *ctx, const struct dcs_note *n);
 void sto_wl_on(struct dcs_kernel *k, void *ctx, const void *payload);
 void sto_wl_off(struct dcs_kernel *k, void *ctx, const void *payload);
 void sto_series_rows(struct sto *m, dcs_time_t now);
+void sto_windows_fold(struct sto *m);
 void sto_tick(struct dcs_kernel *k, void *ctx, const void *payload);
 
 /* ---- outputs and declarations (storage_output.c) ---- */

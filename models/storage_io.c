@@ -3,8 +3,12 @@
  * slots think, issue an I/O by its plan, wait for the array queue and the
  * network, and record the completion's latency per site, operation and
  * phase; I/O held by a frozen pair waits and is released or failed when the
- * state resolves.  Holds the arrival and completion event handlers.
+ * state resolves.  Holds the arrival event, one per I/O in steady state
+ * (it also records the slot's last completion, kept in the slot: struct
+ * slot in storage_internal.h), and the completion event of I/O in flight
+ * when the world changes.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +27,16 @@ struct dcs_lathist *sto_site_hist(struct sto *m, int site, int op, bool disrupte
  * the series over time (storage_series.csv) takes every one. */
 static void record(struct sto *m, struct wl *wl, int site, int op, dcs_time_t lat, bool held)
 {
-	dcs_lathist_add(sto_site_hist(m, site, op, held), lat);
 	if (m->win) {
-		dcs_lathist_add(&m->win[site * 2 + op], lat);
+		/* Into the sample's window: sto_windows_fold() adds it to the
+		 * run's histogram when the window closes, unless a view keeps
+		 * that histogram live. */
+		dcs_lathist_add(&m->win[(site * 2 + op) * 2 + held], lat);
 		m->win_seen[site * 2 + op] = true;
+		if (m->hist_live)
+			dcs_lathist_add(sto_site_hist(m, site, op, held), lat);
+	} else {
+		dcs_lathist_add(sto_site_hist(m, site, op, held), lat);
 	}
 	wl->done++;
 	if (held)
@@ -55,10 +65,12 @@ static void count_write(struct sto *m, const struct wl *wl, int site, const stru
 		m->aa.missed[array] += wl->bytes;
 }
 
-/* Holds an I/O; `again` when it was held before (it is counted once). */
-static void hold(struct sto *m, struct wl *wl, dcs_time_t t_issue, int site, int op,
+/* Holds the I/O of slot s; `again` when it was held before (it is counted
+ * once). */
+static void hold(struct sto *m, struct slot *s, dcs_time_t t_issue, int site, int op,
 		 enum hold_kind kind, bool again)
 {
+	struct wl *wl = s->wl;
 	if (m->n_held == m->cap_held) {
 		size_t cap = m->cap_held ? 2 * m->cap_held : 1024;
 		struct held *h = realloc(m->held, cap * sizeof(*h));
@@ -67,7 +79,8 @@ static void hold(struct sto *m, struct wl *wl, dcs_time_t t_issue, int site, int
 		m->held = h;
 		m->cap_held = cap;
 	}
-	m->held[m->n_held++] = (struct held){t_issue, wl->idx, site, (int8_t)op, (int8_t)kind};
+	m->held[m->n_held++] =
+	    (struct held){t_issue, wl->idx, (int)(s - wl->slots), site, (int8_t)op, (int8_t)kind};
 	if (again)
 		return;
 	wl->held++;
@@ -89,29 +102,55 @@ static void unhold(struct sto *m, struct wl *wl, int site, dcs_time_t t_issue)
 
 static dcs_time_t draw_exp_ns(gsl_rng *r, double mean_ns)
 {
-	/* A tiny rate (iops 1e-12) draws gaps beyond any horizon, and beyond
-	 * int64: capped at 2^62 ns (146 years; horizons are at most 1e9 s). */
+	/* Capped at 2^62 ns as think times are (think_from). */
 	double ns = dcs_ran_exponential(r, mean_ns) + 0.5;
 	return ns < 0x1p62 ? (dcs_time_t)ns : (dcs_time_t)1 << 62;
 }
 
 static void on_arrival(struct dcs_kernel *k, void *ctx, const void *payload);
-
-/* A slot that is free at `from` thinks, then issues its next I/O, unless
- * the workload has stopped by then. */
-static void think(struct sto *m, struct wl *wl, dcs_time_t from)
-{
-	dcs_time_t next = from + draw_exp_ns(wl->rng, wl->think_ns);
-	if (next < wl->t_off && next <= m->w->horizon)
-		dcs_schedule(m->w->k, next, on_arrival, wl, NULL, 0);
-}
-
 static void on_done(struct dcs_kernel *k, void *ctx, const void *payload);
 
-/* Admits an I/O to the arrays of its plan now and schedules its completion. */
-static void serve(struct sto *m, struct wl *wl, int site, int op, const struct opplan *o,
+/* The next arrival of a slot that is free at `from`, after its think time
+ * (the one drawn ahead and not spent, if any), or 0 when the workload has
+ * stopped by then.  A tiny rate (iops 1e-12) draws gaps beyond any horizon,
+ * and beyond int64: capped at 2^62 ns (146 years; horizons are at most 1e9
+ * s). */
+static dcs_handle_t think_from(struct sto *m, struct slot *s, dcs_time_t from)
+{
+	struct wl *wl = s->wl;
+	double z = s->has_z ? s->z : dcs_ran_exp1(wl->rng);
+	s->z = z;
+	s->has_z = false;
+	double ns = wl->think_ns * z + 0.5;
+	dcs_time_t next = from + (ns < 0x1p62 ? (dcs_time_t)ns : (dcs_time_t)1 << 62);
+	if (next < wl->t_off && next <= m->w->horizon)
+		return dcs_schedule(m->w->k, next, on_arrival, s, NULL, 0);
+	return 0;
+}
+
+/* A slot that is free at `from` thinks, then issues its next I/O. */
+static void think(struct sto *m, struct slot *s, dcs_time_t from)
+{
+	s->state = SLOT_FREE;
+	s->arrival = 0;
+	think_from(m, s, from);
+}
+
+/* The completion a slot holds is recorded, as of its time s->done. */
+static void complete(struct sto *m, struct slot *s)
+{
+	s->state = SLOT_FREE;
+	record(m, s->wl, s->site, s->op, s->done - s->t_issue, s->held);
+}
+
+/* Admits slot s's I/O to the arrays of its plan now.  Its completion time
+ * is known here, so the slot's think time after it is drawn now and its
+ * next arrival scheduled, the completion kept in the slot (one kernel event
+ * per I/O; struct slot). */
+static void serve(struct sto *m, struct slot *s, int site, int op, const struct opplan *o,
 		  dcs_time_t t_issue, bool held)
 {
+	struct wl *wl = s->wl;
 	dcs_time_t now = sto_now_of(m), done = now;
 	for (int l = 0; l < o->nlegs; l++) {
 		struct arr *a = &m->arr[o->leg[l].array];
@@ -131,24 +170,31 @@ static void serve(struct sto *m, struct wl *wl, int site, int op, const struct o
 		sto_chan_delay(m, o->async_chan); /* keeps the backlog current */
 	if (op == DCS_OP_WRITE && (o->divergent || o->one_sided))
 		count_write(m, wl, site, o, o->leg[0].array);
-	struct done_msg d = {
-	    .t_issue = t_issue, .epoch = m->epoch, .site = site, .op = op, .held = held};
-	dcs_schedule(m->w->k, done, on_done, wl, &d, sizeof(d));
+	assert(s->state == SLOT_FREE);
+	s->t_issue = t_issue;
+	s->done = done;
+	s->epoch = m->epoch;
+	s->site = (int8_t)site;
+	s->op = (int8_t)op;
+	s->held = held;
+	s->state = SLOT_DONE_LAZY;
+	s->arrival = think_from(m, s, done);
 }
 
-/* Issues an I/O from wherever the workload's host is now; `held` when it
- * already waited out a pause. */
-static void issue(struct sto *m, struct wl *wl, int op, dcs_time_t t_issue, bool held)
+/* Issues slot s's I/O from wherever the workload's host is now; `held`
+ * when it already waited out a pause. */
+static void issue(struct sto *m, struct slot *s, int op, dcs_time_t t_issue, bool held)
 {
+	struct wl *wl = s->wl;
 	int site = sto_wl_site(m, wl);
 	const struct opplan *o = &sto_plan_get(m, wl, site)->op[op];
 	m->relevant[site] = true;
 	switch (o->kind) {
 	case PLAN_SERVE:
-		serve(m, wl, site, op, o, t_issue, held);
+		serve(m, s, site, op, o, t_issue, held);
 		return;
 	case PLAN_HOLD:
-		hold(m, wl, t_issue, site, op, HOLD_FREEZE, held);
+		hold(m, s, t_issue, site, op, HOLD_FREEZE, held);
 		return;
 	case PLAN_FAIL:
 		m->failed[site]++;
@@ -156,7 +202,55 @@ static void issue(struct sto *m, struct wl *wl, int op, dcs_time_t t_issue, bool
 	case PLAN_IDLE:
 		break;
 	}
-	think(m, wl, sto_now_of(m)); /* refused at once: the slot is free again */
+	think(m, s, sto_now_of(m)); /* refused at once: the slot is free again */
+}
+
+/* Records the completions the slots hold that happened at or before upto:
+ * before anything reads the figures.  A pass over every slot, per sample,
+ * view and the end: depth / (iops x sample) slots per I/O, a think time over
+ * a sample period. */
+void sto_settle(struct sto *m, dcs_time_t upto)
+{
+	for (size_t i = 0; i < m->n_wls; i++) {
+		struct wl *wl = &m->wls[i];
+		for (int j = 0; j < wl->depth; j++)
+			if (wl->slots[j].state == SLOT_DONE_LAZY && wl->slots[j].done <= upto)
+				complete(m, &wl->slots[j]);
+	}
+}
+
+/* The world is about to change: the I/O in flight of wl (NULL: every
+ * workload) completes by an event of its own at its completion time, which
+ * plans it again then, as a completion always did.  A new epoch keeps the
+ * arrivals drawn ahead (a completion that still serves or fails leaves the
+ * slot to think as drawn); `rethink` (a new think time) cancels them, and
+ * the completion schedules the arrival again with the same draw.  I/O that
+ * already completed is recorded now. */
+void sto_split_slots(struct sto *m, struct wl *only, bool rethink)
+{
+	dcs_time_t now = sto_now_of(m);
+	for (size_t i = 0; i < m->n_wls; i++) {
+		struct wl *wl = &m->wls[i];
+		if (only && wl != only)
+			continue;
+		for (int j = 0; j < wl->depth; j++) {
+			struct slot *s = &wl->slots[j];
+			if (s->state != SLOT_DONE_LAZY)
+				continue;
+			if (s->done < now) {
+				complete(m, s);
+				continue;
+			}
+			if (rethink || !s->arrival) {
+				if (s->arrival)
+					dcs_cancel(m->w->k, s->arrival);
+				s->arrival = 0;
+				s->has_z = true;
+			}
+			s->state = SLOT_DONE_EVENT;
+			s->done_ev = dcs_schedule(m->w->k, s->done, on_done, s, NULL, 0);
+		}
+	}
 }
 
 /* After a pass over the first n held I/Os that kept `keep` of them in
@@ -189,10 +283,10 @@ void sto_resolve_held(struct sto *m)
 		}
 		unhold(m, wl, h.site, h.t_issue);
 		if (o.kind == PLAN_SERVE) {
-			serve(m, wl, h.site, h.op, &o, h.t_issue, true);
+			serve(m, &wl->slots[h.slot], h.site, h.op, &o, h.t_issue, true);
 		} else {
 			m->failed[h.site]++;
-			think(m, wl, sto_now_of(m));
+			think(m, &wl->slots[h.slot], sto_now_of(m));
 		}
 	}
 	drop_released(m, keep, n);
@@ -209,53 +303,74 @@ void sto_release_paused(struct sto *m, struct wl *wl)
 			continue;
 		}
 		unhold(m, wl, h.site, h.t_issue);
-		issue(m, wl, h.op, h.t_issue, true);
+		issue(m, &wl->slots[h.slot], h.op, h.t_issue, true);
 	}
 	drop_released(m, keep, n);
 }
 
 /* ---- events: arrivals and completions ---- */
 
-static void on_done(struct dcs_kernel *k, void *ctx, const void *payload)
+/* The completion of slot s split from its arrival (sto_split_slots), now:
+ * does it still complete as planned?  False when it is held; then the
+ * think time drawn ahead is kept for later, unspent. */
+static bool finish_split(struct sto *m, struct slot *s)
 {
-	struct wl *wl = ctx;
-	struct sto *m = wl->m;
-	struct done_msg d;
-	memcpy(&d, payload, sizeof(d));
-	if (d.epoch != m->epoch) {
-		/* The world changed while the I/O was in flight: does it still
-		 * complete as planned? */
+	struct wl *wl = s->wl;
+	s->state = SLOT_FREE;
+	if (s->epoch != m->epoch) {
 		struct opplan o;
-		sto_plan_op(m, wl, d.site, d.op, &o);
+		sto_plan_op(m, wl, s->site, s->op, &o);
 		if (o.kind == PLAN_HOLD) {
-			hold(m, wl, d.t_issue, d.site, d.op, HOLD_FREEZE, d.held);
-			return;
+			if (s->arrival)
+				dcs_cancel(m->w->k, s->arrival);
+			s->arrival = 0;
+			s->has_z = true;
+			hold(m, s, s->t_issue, s->site, s->op, HOLD_FREEZE, s->held);
+			return false;
 		}
 		if (o.kind != PLAN_SERVE) {
-			m->failed[d.site]++;
-			think(m, wl, dcs_now(k));
-			return;
+			m->failed[s->site]++;
+			return true;
 		}
 	}
-	record(m, wl, d.site, d.op, dcs_now(k) - d.t_issue, d.held);
-	think(m, wl, dcs_now(k));
+	complete(m, s);
+	return true;
 }
 
-/* A slot's think time ended: it issues an I/O, or holds it while its VM is
- * stopped. */
+static void on_done(struct dcs_kernel *k, void *ctx, const void *payload)
+{
+	(void)payload;
+	struct slot *s = ctx;
+	struct sto *m = s->wl->m;
+	if (finish_split(m, s) && !s->arrival)
+		think(m, s, dcs_now(k));
+}
+
+/* A slot's think time ended: the completion it holds is recorded, and it
+ * issues an I/O, or holds it while its VM is stopped. */
 static void on_arrival(struct dcs_kernel *k, void *ctx, const void *payload)
 {
 	(void)payload;
-	struct wl *wl = ctx;
+	struct slot *s = ctx;
+	struct wl *wl = s->wl;
 	struct sto *m = wl->m;
+	s->arrival = 0; /* running: its handle is stale */
+	if (s->state == SLOT_DONE_LAZY) {
+		complete(m, s);
+	} else if (s->state == SLOT_DONE_EVENT) {
+		/* Its split completion falls at this instant too. */
+		dcs_cancel(k, s->done_ev);
+		if (!finish_split(m, s))
+			return;
+	}
 	if (dcs_now(k) >= wl->t_off)
 		return;
-	int op = gsl_rng_uniform(wl->rng) < wl->read_ratio ? DCS_OP_READ : DCS_OP_WRITE;
+	int op = gsl_rng_get(wl->rng) < wl->read_cut ? DCS_OP_READ : DCS_OP_WRITE;
 	if (wl->paused) {
-		hold(m, wl, dcs_now(k), sto_wl_site(m, wl), op, HOLD_PAUSE, false);
+		hold(m, s, dcs_now(k), sto_wl_site(m, wl), op, HOLD_PAUSE, false);
 		return;
 	}
-	issue(m, wl, op, dcs_now(k), false);
+	issue(m, s, op, dcs_now(k), false);
 }
 
 /* The workload's slots start thinking. */
@@ -263,5 +378,5 @@ void sto_start_slots(struct sto *m, struct wl *wl)
 {
 	wl->active = true;
 	for (int i = 0; i < wl->depth; i++)
-		think(m, wl, sto_now_of(m));
+		think(m, &wl->slots[i], sto_now_of(m));
 }

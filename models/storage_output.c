@@ -83,9 +83,12 @@ void sto_finish(struct dcs_world *w, void *state)
 {
 	struct sto *m = state;
 	struct dcs_results *res = w->res;
+	sto_settle(m, dcs_now(w->k));
 	sto_update_unavailable(m);
 	if (m->win && dcs_now(w->k) > m->series_t)
 		sto_series_rows(m, dcs_now(w->k)); /* the part after the last sample */
+	if (m->win)
+		sto_windows_fold(m); /* I/O at the last sample's instant */
 	static const char *const op_name[2] = {"read", "write"};
 	struct dcs_table *t = dcs_results_table(
 	    res, "storage.csv", "site,op,phase,count,mean_ms,p50_ms,p95_ms,p99_ms,max_ms");

@@ -331,6 +331,7 @@ static void start_resync(struct sto *m, int from, int to, double bytes)
 /* Everything that depends on the state of the world, after it changed. */
 void sto_refresh(struct sto *m)
 {
+	sto_split_slots(m, NULL, false); /* I/O in flight completes as of the new state */
 	m->epoch++;
 	if (m->cfg->mode == DCS_STORAGE_ACTIVE_ACTIVE) {
 		enum aa_state before = m->aa.st;
@@ -380,7 +381,10 @@ void sto_on_note(void *ctx, const struct dcs_note *n)
 				continue;
 			wl->paused = !n->up;
 			wl->speed = n->factor > 0 ? n->factor : 1.0;
-			wl->think_ns = 1e9 * wl->depth / wl->cfg->iops / wl->speed;
+			double think_ns = 1e9 * wl->depth / wl->cfg->iops / wl->speed;
+			if (think_ns != wl->think_ns)
+				sto_split_slots(m, wl, true); /* think times drawn ahead */
+			wl->think_ns = think_ns;
 			if (n->kind == DCS_NOTE_VM_RESUMED)
 				sto_release_paused(m, wl);
 		}
@@ -430,9 +434,12 @@ void sto_series_rows(struct sto *m, dcs_time_t now)
 	struct dcs_table *t = m->series;
 	for (int s = 0; s < m->n_sites; s++)
 		for (int op = 0; op < 2; op++) {
-			struct dcs_lathist *h = &m->win[s * 2 + op];
 			if (!m->win_seen[s * 2 + op])
 				continue;
+			struct dcs_lathist *h = m->win_all;
+			dcs_lathist_clear(h);
+			dcs_lathist_merge(h, &m->win[(s * 2 + op) * 2]);
+			dcs_lathist_merge(h, &m->win[(s * 2 + op) * 2 + 1]);
 			dcs_row_begin(t);
 			dcs_cell_time_s(t, now);
 			dcs_cell_str(t, sto_site_id(m, s));
@@ -448,18 +455,30 @@ void sto_series_rows(struct sto *m, dcs_time_t now)
 					dcs_cell_str(t, "");
 			}
 			dcs_row_end(t);
-			if (h->n > 0)
-				dcs_lathist_clear(h);
 		}
+	sto_windows_fold(m);
 	m->series_t = now;
+}
+
+/* The sample's window closes: its I/O goes into the run's histograms. */
+void sto_windows_fold(struct sto *m)
+{
+	for (size_t i = 0; i < 4 * (size_t)m->n_sites; i++)
+		if (m->win[i].n > 0) {
+			if (!m->hist_live)
+				dcs_lathist_merge(&m->hist[i], &m->win[i]);
+			dcs_lathist_clear(&m->win[i]);
+		}
 }
 
 void sto_tick(struct dcs_kernel *k, void *ctx, const void *payload)
 {
 	(void)payload;
 	struct sto *m = ctx;
-	if (m->win)
+	if (m->win) {
+		sto_settle(m, dcs_now(k) - 1); /* what completed before this sample */
 		sto_series_rows(m, dcs_now(k));
+	}
 	size_t nn = (size_t)m->n_sites * (size_t)m->n_sites;
 	for (size_t c = 0; c < nn; c++) {
 		struct chan *ch = m->chans[c];

@@ -922,3 +922,26 @@ gsl_rng *dcs_rng(struct dcs_kernel *k, const char *entity)
 	k->streams_len++;
 	return s->rng;
 }
+
+/* The ziggurat's slow path (Marsaglia and Tsang's efix(), J. Stat. Softw.
+ * 5(8), 2000), for the 1.1 % of outputs u that fell outside their layer's
+ * rectangle: in the base layer (0) the variate is r plus a fresh exponential
+ * (the tail is memoryless; -ln(1 - U) never takes log(0)); in layer i it is x
+ * when a uniform height in the layer's wedge lies under exp(-x); otherwise
+ * a new output is drawn. */
+double dcs_ran_exp1_wedge(gsl_rng *r, unsigned long u)
+{
+	for (;;) {
+		uint32_t i = (uint32_t)(u & 0xFF), j = (uint32_t)(u >> 8) & 0xFFFFFF;
+		double x = j * dcs_zig_exp_w[i];
+		if (j < dcs_zig_exp_k[i])
+			return x;
+		if (i == 0)
+			return dcs_zig_exp_r - log(1.0 - gsl_rng_uniform(r));
+		double y = dcs_zig_exp_f[i] +
+			   gsl_rng_uniform(r) * (dcs_zig_exp_f[i - 1] - dcs_zig_exp_f[i]);
+		if (y < exp(-x))
+			return x;
+		u = gsl_rng_get(r);
+	}
+}

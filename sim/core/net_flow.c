@@ -110,9 +110,10 @@ void net_done_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	net_flow_free(f);
 }
 
-struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec *spec)
+/* A flow (or group) with room for a path of every link, settled to now, in
+ * no list yet.  Never NULL: flows start in the middle of an event (xalloc.h). */
+struct dcs_flow *net_flow_alloc(struct dcs_net *net, const struct dcs_flow_spec *spec)
 {
-	/* Never NULL: a flow starts in the middle of an event (xalloc.h). */
 	struct dcs_flow *f = dcs_xcalloc(1, sizeof(*f), "starting a flow");
 	size_t slots = (size_t)net->n_links + 1;
 	f->links = dcs_xcalloc(6 * slots, sizeof(int), "starting a flow");
@@ -124,6 +125,12 @@ struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec 
 	f->spec = *spec;
 	f->heap_i = -1;
 	f->t_set = dcs_now(net->k);
+	return f;
+}
+
+struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec *spec)
+{
+	struct dcs_flow *f = net_flow_alloc(net, spec);
 	if (f->spec.streams < 1)
 		f->spec.streams = 1;
 	net_flow_link(net, f);

@@ -157,22 +157,13 @@ static void plain_out(struct dcs_net *net, struct dcs_flow *g)
 static struct dcs_flow *group_create(struct dcs_net *net, const struct dcs_flow *f)
 {
 	static const char label[] = "group";
-	struct dcs_flow *grp = dcs_xcalloc(1, sizeof(*grp), "grouping flows");
-	size_t slots = (size_t)net->n_links + 1;
-	grp->links = dcs_xcalloc(6 * slots, sizeof(int), "grouping flows");
-	grp->dirs = grp->links + slots;
-	grp->rev_links = grp->links + 2 * slots;
-	grp->rev_dirs = grp->links + 3 * slots;
-	grp->touch = grp->links + 4 * slots;
-	grp->net = net;
-	grp->spec = f->spec;
-	grp->spec.bytes = INFINITY;
-	grp->spec.on_done = NULL;
-	grp->spec.on_stall = NULL;
-	grp->spec.ctx = NULL;
-	grp->spec.label = label;
-	grp->heap_i = -1;
-	grp->t_set = dcs_now(net->k);
+	struct dcs_flow_spec spec = f->spec;
+	spec.bytes = INFINITY;
+	spec.on_done = NULL;
+	spec.on_stall = NULL;
+	spec.ctx = NULL;
+	spec.label = label;
+	struct dcs_flow *grp = net_flow_alloc(net, &spec);
 	grp->nhops = f->nhops;
 	grp->nrev = f->nrev;
 	memcpy(grp->links, f->links, (size_t)f->nhops * sizeof(int));
@@ -218,14 +209,8 @@ bool net_group_try_join(struct dcs_net *net, struct dcs_flow *f)
 			if (q->fl[i] != f && !q->fl[i]->is_group && net_solve_same(q->fl[i], f))
 				like_f[n++] = q->fl[i];
 		for (int i = 0; i < n; i++) {
-			if (i == 0) {
-				/* The group has their figures until it is solved. */
-				grp->rate = like_f[0]->rate;
-				grp->limit = like_f[0]->limit;
-				grp->bott = like_f[0]->bott;
-				grp->rtt = like_f[0]->rtt;
-				grp->rtt_s = like_f[0]->rtt_s;
-			}
+			if (i == 0) /* the group has their figures until it is solved */
+				net_copy_solved(grp, like_f[0]);
 			plain_out(net, like_f[i]);
 			member_add(net, grp, like_f[i]);
 		}
@@ -268,15 +253,8 @@ void net_group_leave(struct dcs_net *net, struct dcs_flow *g, bool keep)
 		g->by_limit[grp->limit] =
 		    g->by_limit[grp->limit] > over ? g->by_limit[grp->limit] - over : 0;
 	}
-	g->rate = grp->rate;
-	g->cap = grp->cap;
-	g->w = grp->w;
-	g->rtt = grp->rtt;
-	g->rtt_s = grp->rtt_s;
-	g->limit = grp->limit;
-	g->bott = grp->bott;
+	net_copy_solved(g, grp);
 	g->stalled = grp->stalled;
-	g->offered_now = grp->offered_now;
 	g->grp = NULL;
 	g->heap_i = -1;
 	g->t_set = dcs_now(net->k);

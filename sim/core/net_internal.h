@@ -231,6 +231,7 @@ void net_solve(struct dcs_net *net);
 void net_nq_remove(struct dcs_net *net, struct dcs_flow *f);
 void net_nq_push(struct dcs_net *net, struct dcs_flow *f);
 void net_touch_path(struct dcs_net *net, struct dcs_flow *f);
+void net_copy_solved(struct dcs_flow *to, const struct dcs_flow *from);
 void net_after_solve(struct dcs_net *net);
 void net_update_all(struct dcs_net *net);
 void net_update_around(struct dcs_net *net, struct dcs_flow *f, const int *dirs, int ndirs);
@@ -251,6 +252,7 @@ static inline const struct dcs_flow *net_solved(const struct dcs_flow *f)
 }
 
 /* net_flow.c */
+struct dcs_flow *net_flow_alloc(struct dcs_net *net, const struct dcs_flow_spec *spec);
 void net_flow_link(struct dcs_net *net, struct dcs_flow *f);
 void net_flow_unlink(struct dcs_net *net, struct dcs_flow *f);
 int net_flow_remove(struct dcs_net *net, struct dcs_flow *f, int *dirs);

@@ -356,16 +356,23 @@ static void spread_runs(struct dcs_net *net)
 			head = f;
 			continue;
 		}
-		f->rate = head->rate;
-		f->cap = head->cap;
-		f->w = head->w;
-		f->rtt_s = head->rtt_s;
-		f->rtt = head->rtt;
-		f->limit = head->limit;
-		f->bott = head->bott;
-		f->offered_now = head->offered_now;
-		f->frozen = head->frozen;
+		net_copy_solved(f, head);
 	}
+}
+
+/* The figures a solve gives a flow, from another the solver could not tell
+ * apart from it. */
+void net_copy_solved(struct dcs_flow *to, const struct dcs_flow *from)
+{
+	to->rate = from->rate;
+	to->cap = from->cap;
+	to->w = from->w;
+	to->rtt_s = from->rtt_s;
+	to->rtt = from->rtt;
+	to->limit = from->limit;
+	to->bott = from->bott;
+	to->offered_now = from->offered_now;
+	to->frozen = from->frozen;
 }
 
 /* Shares and queues of the component in cf / cd, from empty queues: the

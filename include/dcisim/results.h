@@ -91,6 +91,26 @@ void dcs_results_set_sink(struct dcs_results *r, const struct dcs_results_sink *
  * inf), so a writer need not look into it. */
 const size_t *dcs_table_row_lens(const struct dcs_table *t);
 uint64_t dcs_table_row_numbers(const struct dcs_table *t);
+/* Deferred rows, for a writer on a thread of its own: from now on a row's
+ * cells are logged as records (numbers unprinted) and handed to the pipe in
+ * chunks of whole rows (chunk takes ownership of data: free() it); the
+ * writer replays each chunk into results of its own (dcs_replay_chunk),
+ * which gives its sink the same rows, to the byte, that a sink set here
+ * would get.  The tables and held rows so far are logged first and
+ * dropped, except kept tables (dcs_results_keep), which go on holding their
+ * rows here too.  The results then hold nothing else (as DCS_HOLD_NONE).
+ * False, and nothing changes, while a row is open.  dcs_results_end_defer
+ * hands on the last records and ends the mode. */
+struct dcs_results_pipe {
+	void (*chunk)(void *ctx, unsigned char *data, size_t len);
+	void *ctx;
+};
+bool dcs_results_defer(struct dcs_results *r, const struct dcs_results_pipe *pipe);
+void dcs_results_end_defer(struct dcs_results *r);
+struct dcs_replay;
+struct dcs_replay *dcs_replay_create(struct dcs_results *into);
+void dcs_replay_chunk(struct dcs_replay *rp, const unsigned char *data, size_t len);
+void dcs_replay_destroy(struct dcs_replay *rp);
 /* An observer has read the rows before `upto`: with DCS_HOLD_UNTIL_RELEASED
  * they are dropped; otherwise nothing changes. */
 void dcs_table_release(struct dcs_table *t, size_t upto);

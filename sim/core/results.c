@@ -33,6 +33,7 @@ struct dcs_table {
 	bool row_open;
 	bool keep; /* rows stay in memory whatever the results' hold */
 	struct dcs_results *owner;
+	size_t idx;       /* its place in the results' tables */
 	const char **row; /* the ended row's cells, for the sink */
 	size_t *row_len;  /* their lengths (the open row's, as its cells come) */
 	uint64_t row_num; /* bit c: cell c of the open row is a number's text */
@@ -46,6 +47,12 @@ struct dcs_results {
 	struct dcs_results_sink sink;
 	bool has_sink;
 	enum dcs_hold hold;
+	/* Deferred rows (dcs_results_defer): the log of records not yet
+	 * handed to the pipe. */
+	struct dcs_results_pipe pipe;
+	bool deferred;
+	unsigned char *log;
+	size_t llen, lcap;
 	char **keep; /* files whose rows stay (dcs_results_keep) */
 	size_t n_keep;
 	struct dcs_table *summary, *events; /* found once: a row each per call */
@@ -111,6 +118,7 @@ void dcs_results_destroy(struct dcs_results *r)
 		free(r->checked[i].key);
 	for (size_t i = 0; i < r->n_keep; i++)
 		free(r->keep[i]);
+	free(r->log);
 	free(r->keep);
 	free(r->checked);
 	free(r->warnings);
@@ -158,6 +166,241 @@ static void drop_rows(struct dcs_table *t, size_t upto)
 	t->first = upto;
 }
 
+/* ---- deferred rows ----
+ *
+ * With dcs_results_defer, the cells of a row are not printed where a model
+ * adds them: each call appends a record (the number, the string's bytes) to
+ * a log that goes to the pipe in chunks of whole rows.  At the pipe's other
+ * end a writer, on a thread of its own, replays the records into tables of
+ * its own with these same functions (dcs_replay_chunk), so its files get
+ * the bytes they would get here, and the model's thread spends nothing on
+ * digits, quoting or write(2).  Records: 'T' a table (index, file, header),
+ * 'B' a row begun (index), 'S' a string cell (length, bytes), 'N' a number,
+ * 'I' an integer, 'D' a time, 'E' the row's end.  A formatted cell
+ * (dcs_cell_fmt) is printed here (dcs_warn reads it) and logged as its
+ * text; a kept table (dcs_results_keep) prints every cell here as well and
+ * holds its rows, as without a pipe. */
+
+#define LOG_CHUNK (64 * 1024)
+
+static unsigned char *log_room(struct dcs_results *r, size_t n)
+{
+	if (r->llen + n > r->lcap) {
+		size_t cap = r->lcap ? 2 * r->lcap : LOG_CHUNK + 1024;
+		while (cap < r->llen + n)
+			cap *= 2;
+		unsigned char *l = realloc(r->log, cap);
+		if (!l)
+			OOM();
+		r->log = l;
+		r->lcap = cap;
+	}
+	unsigned char *p = r->log + r->llen;
+	r->llen += n;
+	return p;
+}
+
+static void log_bytes(struct dcs_results *r, char tag, const void *v, size_t n)
+{
+	unsigned char *p = log_room(r, 1 + n);
+	p[0] = (unsigned char)tag;
+	if (n)
+		memcpy(p + 1, v, n);
+}
+
+static void log_u32(struct dcs_results *r, char tag, uint32_t v)
+{
+	log_bytes(r, tag, &v, sizeof(v));
+}
+
+static void log_str(struct dcs_results *r, char tag, const char *s, size_t n)
+{
+	if (n > UINT32_MAX)
+		dcs_oom("a cell of 4 GiB");
+	uint32_t len = (uint32_t)n;
+	unsigned char *p = log_room(r, 1 + sizeof(len) + n);
+	p[0] = (unsigned char)tag;
+	memcpy(p + 1, &len, sizeof(len));
+	memcpy(p + 1 + sizeof(len), s, n);
+}
+
+static void log_table(struct dcs_results *r, const struct dcs_table *t, const char *header)
+{
+	log_u32(r, 'T', (uint32_t)t->idx);
+	log_str(r, 'S', t->file, strlen(t->file));
+	log_str(r, 'S', header, strlen(header));
+}
+
+/* The log so far goes to the pipe, which owns it from now on. */
+static void hand_off(struct dcs_results *r)
+{
+	if (!r->llen)
+		return;
+	unsigned char *l = r->log;
+	size_t n = r->llen;
+	r->log = NULL;
+	r->llen = r->lcap = 0;
+	r->pipe.chunk(r->pipe.ctx, l, n);
+}
+
+bool dcs_results_defer(struct dcs_results *r, const struct dcs_results_pipe *pipe)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->tables[i]->row_open)
+			return false; /* its cells so far were printed: stay as it is */
+	r->pipe = *pipe;
+	r->deferred = true;
+	r->has_sink = false;
+	r->hold = DCS_HOLD_NONE;
+	/* The tables so far, and the rows they hold, as records. */
+	for (size_t i = 0; i < r->n; i++) {
+		struct dcs_table *t = r->tables[i];
+		char *header = NULL;
+		size_t hl = 0;
+		for (size_t c = 0; c < t->ncols; c++)
+			hl += strlen(t->cols[c]) + 1;
+		header = dcs_xmalloc(hl + 1, "storing results");
+		header[0] = '\0';
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (c)
+				strcat(header, ",");
+			strcat(header, t->cols[c]);
+		}
+		log_table(r, t, header);
+		free(header);
+		for (size_t row = t->first; row < t->nrows; row++) {
+			log_u32(r, 'B', (uint32_t)t->idx);
+			for (size_t c = 0; c < t->ncols; c++) {
+				const char *cell = dcs_table_cell(t, row, c);
+				log_str(r, 'S', cell, strlen(cell));
+			}
+			log_bytes(r, 'E', NULL, 0);
+		}
+		if (!t->keep)
+			drop_rows(t, t->nrows);
+	}
+	return true;
+}
+
+void dcs_results_end_defer(struct dcs_results *r)
+{
+	if (!r->deferred)
+		return;
+	hand_off(r);
+	r->deferred = false;
+}
+
+struct dcs_replay {
+	struct dcs_results *into;
+	struct dcs_table **t;
+	size_t n;
+	struct dcs_table *cur;
+};
+
+struct dcs_replay *dcs_replay_create(struct dcs_results *into)
+{
+	struct dcs_replay *rp = dcs_xcalloc(1, sizeof(*rp), "storing results");
+	rp->into = into;
+	return rp;
+}
+
+void dcs_replay_destroy(struct dcs_replay *rp)
+{
+	if (rp)
+		free(rp->t);
+	free(rp);
+}
+
+static const unsigned char *rd(const unsigned char *p, void *v, size_t n)
+{
+	memcpy(v, p, n);
+	return p + n;
+}
+
+static const unsigned char *rd_str(const unsigned char *p, const char **s, size_t *n)
+{
+	uint32_t len;
+	p = rd(p + 1, &len, sizeof(len)); /* past its tag */
+	*s = (const char *)p;
+	*n = len;
+	return p + len;
+}
+
+static void cell_str_n(struct dcs_table *t, const char *s, size_t n);
+
+void dcs_replay_chunk(struct dcs_replay *rp, const unsigned char *data, size_t len)
+{
+	const unsigned char *p = data, *end = data + len;
+	while (p < end) {
+		char tag = (char)*p;
+		switch (tag) {
+		case 'T': {
+			uint32_t idx;
+			const char *file, *header;
+			size_t fl, hl;
+			p = rd(p + 1, &idx, sizeof(idx));
+			p = rd_str(p, &file, &fl);
+			p = rd_str(p, &header, &hl);
+			char *f = dcs_xmalloc(fl + hl + 2, "storing results");
+			memcpy(f, file, fl);
+			f[fl] = '\0';
+			memcpy(f + fl + 1, header, hl);
+			f[fl + 1 + hl] = '\0';
+			if (idx >= rp->n) {
+				rp->t = dcs_xrealloc(rp->t, (idx + 1) * sizeof(*rp->t),
+						     "storing results");
+				for (size_t i = rp->n; i <= idx; i++)
+					rp->t[i] = NULL;
+				rp->n = idx + 1;
+			}
+			rp->t[idx] = dcs_results_table(rp->into, f, f + fl + 1);
+			free(f);
+			break;
+		}
+		case 'B': {
+			uint32_t idx;
+			p = rd(p + 1, &idx, sizeof(idx));
+			rp->cur = rp->t[idx];
+			dcs_row_begin(rp->cur);
+			break;
+		}
+		case 'S': {
+			const char *s;
+			size_t n;
+			p = rd_str(p, &s, &n);
+			cell_str_n(rp->cur, s, n);
+			break;
+		}
+		case 'N': {
+			double v;
+			p = rd(p + 1, &v, sizeof(v));
+			dcs_cell_num(rp->cur, v);
+			break;
+		}
+		case 'I': {
+			int64_t v;
+			p = rd(p + 1, &v, sizeof(v));
+			dcs_cell_int(rp->cur, v);
+			break;
+		}
+		case 'D': {
+			dcs_time_t v;
+			p = rd(p + 1, &v, sizeof(v));
+			dcs_cell_time_s(rp->cur, v);
+			break;
+		}
+		case 'E':
+			p++;
+			dcs_row_end(rp->cur);
+			break;
+		default:
+			fprintf(stderr, "%s:%d: fatal: record '%c' in a row log\n", __FILE__,
+				__LINE__, tag);
+			abort();
+		}
+	}
+}
+
 struct dcs_table *dcs_results_table(struct dcs_results *r, const char *file, const char *header)
 {
 	for (size_t i = 0; i < r->n; i++) {
@@ -190,6 +433,7 @@ struct dcs_table *dcs_results_table(struct dcs_results *r, const char *file, con
 		p = e ? e + 1 : p + n;
 	}
 	t->ncols = ncols;
+	t->idx = r->n;
 	t->row = dcs_xcalloc(ncols, sizeof(*t->row), "storing results");
 	t->row_len = dcs_xcalloc(ncols, sizeof(*t->row_len), "storing results");
 	for (size_t i = 0; i < r->n_keep; i++)
@@ -201,6 +445,8 @@ struct dcs_table *dcs_results_table(struct dcs_results *r, const char *file, con
 	r->tables[r->n++] = t;
 	if (r->has_sink)
 		r->sink.table(r->sink.ctx, t);
+	if (r->deferred)
+		log_table(r, t, header);
 	return t;
 }
 
@@ -317,16 +563,23 @@ void dcs_row_begin(struct dcs_table *t)
 	t->row_open = true;
 	t->row_cells = 0;
 	t->row_num = 0;
+	if (t->owner->deferred)
+		log_u32(t->owner, 'B', (uint32_t)t->idx);
 }
 
-/* Room for n more bytes of cell text; returns where they go. */
-static char *cell_space(struct dcs_table *t, size_t n)
+static void cell_check(const struct dcs_table *t)
 {
 	if (!t->row_open || t->row_cells >= t->ncols) {
 		fprintf(stderr, "%s:%d: fatal: cell outside a row of %s\n", __FILE__, __LINE__,
 			t->file);
 		abort();
 	}
+}
+
+/* Room for n more bytes of cell text; returns where they go. */
+static char *cell_space(struct dcs_table *t, size_t n)
+{
+	cell_check(t);
 	if (t->alen + n > t->acap) {
 		size_t cap = t->acap ? 2 * t->acap : 1024;
 		while (cap < t->alen + n)
@@ -364,13 +617,35 @@ static void num_done(struct dcs_table *t, size_t n)
 	cell_done(t, n);
 }
 
+/* With deferred rows: the cell's record is logged; true when the table
+ * also keeps the cell here (a kept table), false when it is only counted. */
+static bool cell_logged(struct dcs_table *t, char tag, const void *v, size_t n)
+{
+	cell_check(t);
+	if (tag == 'S')
+		log_str(t->owner, 'S', v, n);
+	else
+		log_bytes(t->owner, tag, v, n);
+	if (t->keep)
+		return true;
+	t->row_cells++;
+	return false;
+}
+
+static void cell_str_n(struct dcs_table *t, const char *s, size_t n)
+{
+	if (t->owner->deferred && !cell_logged(t, 'S', s, n))
+		return;
+	char *d = cell_space(t, n + 1);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	cell_done(t, n);
+}
+
 void dcs_cell_str(struct dcs_table *t, const char *s)
 {
 	s = s ? s : "";
-	size_t n = strlen(s);
-	char *d = cell_space(t, n + 1);
-	memcpy(d, s, n + 1);
-	cell_done(t, n);
+	cell_str_n(t, s, strlen(s));
 }
 
 /* ---- numbers ----
@@ -761,6 +1036,15 @@ static bool cell_fmt_here(struct dcs_table *t, const char *fmt, va_list ap)
 	return true;
 }
 
+/* A formatted cell is printed here whatever the mode (dcs_warn reads it);
+ * with deferred rows its text is logged too. */
+static void log_fmt_cell(struct dcs_table *t)
+{
+	if (t->owner->deferred)
+		log_str(t->owner, 'S', t->arena + t->off[t->noff - 1],
+			t->row_len[t->row_cells - 1]);
+}
+
 static void cell_vfmt(struct dcs_table *t, const char *fmt, va_list ap)
 {
 	va_list ap2, ap3;
@@ -769,6 +1053,7 @@ static void cell_vfmt(struct dcs_table *t, const char *fmt, va_list ap)
 	if (cell_fmt_here(t, fmt, ap)) {
 		va_end(ap2);
 		va_end(ap3);
+		log_fmt_cell(t);
 		return;
 	}
 	char *d = cell_space(t, 64);
@@ -784,6 +1069,7 @@ static void cell_vfmt(struct dcs_table *t, const char *fmt, va_list ap)
 	va_end(ap2);
 	va_end(ap3);
 	cell_done(t, (size_t)n);
+	log_fmt_cell(t);
 }
 
 void dcs_cell_fmt(struct dcs_table *t, const char *fmt, ...)
@@ -814,12 +1100,16 @@ static size_t fmt_num(char *buf, size_t len, double v)
 
 void dcs_cell_num(struct dcs_table *t, double v)
 {
+	if (t->owner->deferred && !cell_logged(t, 'N', &v, sizeof(v)))
+		return;
 	char *d = cell_space(t, 40);
 	num_done(t, fmt_num(d, 40, v));
 }
 
 void dcs_cell_int(struct dcs_table *t, int64_t v)
 {
+	if (t->owner->deferred && !cell_logged(t, 'I', &v, sizeof(v)))
+		return;
 	char *d = cell_space(t, 24), *p = d;
 	uint64_t a = (uint64_t)v;
 	if (v < 0) {
@@ -833,6 +1123,8 @@ void dcs_cell_int(struct dcs_table *t, int64_t v)
 
 void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns)
 {
+	if (t->owner->deferred && !cell_logged(t, 'D', &ns, sizeof(ns)))
+		return;
 	/* Exact decimal seconds with nanosecond resolution, trailing zeros cut. */
 	char *d = cell_space(t, 40), *p = d;
 	uint64_t a = (uint64_t)ns;
@@ -866,6 +1158,18 @@ void dcs_row_end(struct dcs_table *t)
 	t->row_open = false;
 	t->nrows++;
 	struct dcs_results *r = t->owner;
+	if (r->deferred) {
+		log_bytes(r, 'E', NULL, 0);
+		if (!t->keep) {
+			/* Only formatted cells were printed here. */
+			t->alen = 0;
+			t->noff = 0;
+			t->first = t->nrows;
+		}
+		if (r->llen >= LOG_CHUNK)
+			hand_off(r);
+		return;
+	}
 	if (!r->has_sink)
 		return;
 	size_t base = t->noff - t->ncols;

@@ -1,7 +1,10 @@
+/* sync_file_range(2): Linux's way to start a file's writeback early. */
+#define _GNU_SOURCE
 #include "dcisim/output.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -141,7 +144,22 @@ struct tfile {
 	char *tmp, *final;
 	int fd;
 	struct dcs_buf buf;
-	int err; /* errno of the first failure; 0 */
+	int err;         /* errno of the first failure; 0 */
+	size_t unsynced; /* bytes written since writeback was last started */
+	bool async;      /* written by the writer thread */
+	bool synced;     /* flushed and synced to the disk: only the rename is left */
+};
+
+/* With a writer thread, each file's writeback starts every SYNC_STEP bytes
+ * (that thread waits for nothing), so that the sync at the end has little
+ * left to wait for. */
+#define SYNC_STEP (1u << 20)
+
+/* A chunk of deferred rows on its way to the writer thread. */
+struct chunk {
+	struct chunk *next;
+	unsigned char *data;
+	size_t len;
 };
 
 struct dcs_table_files {
@@ -149,7 +167,24 @@ struct dcs_table_files {
 	struct tfile *f;
 	size_t n, cap, last;
 	bool oom;
+	/* With a writer thread (dcs_results_defer): the model's results send
+	 * their rows' records here; the thread replays them into `mine`,
+	 * whose sink is this writer.  Everything above is the thread's until
+	 * it is joined. */
+	struct dcs_results *res, *mine;
+	struct dcs_replay *rp;
+	bool threaded;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t work, room;
+	struct chunk *head, *tail;
+	size_t queued;
+	bool done;
 };
+
+/* Records the model's thread may run ahead of the writer by: beyond this
+ * it waits, so memory stays flat when the disk is slower than the run. */
+#define QUEUE_MAX (16u << 20)
 
 static void tf_flush(struct tfile *f)
 {
@@ -163,6 +198,13 @@ static void tf_flush(struct tfile *f)
 		}
 		done += (size_t)w;
 	}
+	f->unsynced += done;
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (f->async && f->unsynced >= SYNC_STEP && !f->err) {
+		sync_file_range(f->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		f->unsynced = 0;
+	}
+#endif
 	if (f->buf.s) {
 		f->buf.len = 0;
 		f->buf.s[0] = '\0';
@@ -214,6 +256,11 @@ static void tf_open(struct dcs_table_files *F, struct tfile *f, const struct dcs
 	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (f->fd < 0)
 		f->err = errno;
+	else if ((f->async = F->threaded))
+		/* An earlier run's file goes now, on this thread: freeing its
+		 * blocks would otherwise hold up the rename at the end.  Its
+		 * run.json went first (dcs_table_files_open). */
+		unlink(f->final);
 	for (size_t c = 0; c < nc; c++)
 		cols[c] = dcs_table_col(t, c);
 	tf_row(f, nc, cols);
@@ -255,6 +302,120 @@ static void sink_row(void *ctx, const struct dcs_table *t, const char *const *ce
 		tf_flush(f);
 }
 
+static void *writer_main(void *ctx)
+{
+	struct dcs_table_files *F = ctx;
+	pthread_mutex_lock(&F->mu);
+	for (;;) {
+		while (!F->head && !F->done)
+			pthread_cond_wait(&F->work, &F->mu);
+		struct chunk *c = F->head;
+		if (!c)
+			break;
+		F->head = c->next;
+		if (!F->head)
+			F->tail = NULL;
+		pthread_mutex_unlock(&F->mu);
+		dcs_replay_chunk(F->rp, c->data, c->len);
+		pthread_mutex_lock(&F->mu);
+		F->queued -= c->len;
+		pthread_cond_signal(&F->room);
+		free(c->data);
+		free(c);
+	}
+	pthread_mutex_unlock(&F->mu);
+	return NULL;
+}
+
+static void writer_chunk(void *ctx, unsigned char *data, size_t len)
+{
+	struct dcs_table_files *F = ctx;
+	struct chunk *c = malloc(sizeof(*c));
+	if (!c) {
+		fprintf(stderr, "dcisim: out of memory writing results\n");
+		exit(3);
+	}
+	*c = (struct chunk){.data = data, .len = len};
+	pthread_mutex_lock(&F->mu);
+	while (F->queued > QUEUE_MAX)
+		pthread_cond_wait(&F->room, &F->mu);
+	if (F->tail)
+		F->tail->next = c;
+	else
+		F->head = c;
+	F->tail = c;
+	F->queued += len;
+	pthread_cond_signal(&F->work);
+	pthread_mutex_unlock(&F->mu);
+}
+
+/* Rows are printed and written on a thread of their own when no one reads
+ * them back here (hold none: a quiet run, a sweep's runs).  False when that
+ * cannot be set up: the rows then go through the sink on this thread. */
+static bool writer_start(struct dcs_table_files *F, struct dcs_results *res)
+{
+	F->mine = dcs_results_create();
+	if (!F->mine)
+		return false;
+	F->rp = dcs_replay_create(F->mine);
+	struct dcs_results_sink sink = {.table = sink_table, .row = sink_row, .ctx = F};
+	dcs_results_set_sink(F->mine, &sink, DCS_HOLD_NONE);
+	pthread_mutex_init(&F->mu, NULL);
+	pthread_cond_init(&F->work, NULL);
+	pthread_cond_init(&F->room, NULL);
+	F->threaded = true;
+	/* The mark of the earlier run's results goes before any of them. */
+	char *mark = malloc(strlen(F->dir) + sizeof("/run.json"));
+	if (mark) {
+		strcat(strcpy(mark, F->dir), "/run.json");
+		unlink(mark);
+		free(mark);
+	}
+	if (pthread_create(&F->th, NULL, writer_main, F) != 0) {
+		F->threaded = false;
+		dcs_replay_destroy(F->rp);
+		dcs_results_destroy(F->mine);
+		F->rp = NULL;
+		F->mine = NULL;
+		return false;
+	}
+	struct dcs_results_pipe pipe = {.chunk = writer_chunk, .ctx = F};
+	if (dcs_results_defer(res, &pipe)) {
+		F->res = res;
+		return true;
+	}
+	/* A row is open: no thread after all. */
+	pthread_mutex_lock(&F->mu);
+	F->done = true;
+	pthread_cond_signal(&F->work);
+	pthread_mutex_unlock(&F->mu);
+	pthread_join(F->th, NULL);
+	F->threaded = false;
+	return false;
+}
+
+/* The last rows to the thread, and the thread joined: F is this thread's again. */
+static void writer_stop(struct dcs_table_files *F)
+{
+	if (!F->threaded)
+		return;
+	if (F->res)
+		dcs_results_end_defer(F->res);
+	pthread_mutex_lock(&F->mu);
+	F->done = true;
+	pthread_cond_signal(&F->work);
+	pthread_mutex_unlock(&F->mu);
+	pthread_join(F->th, NULL);
+	pthread_mutex_destroy(&F->mu);
+	pthread_cond_destroy(&F->work);
+	pthread_cond_destroy(&F->room);
+	F->threaded = false;
+	dcs_replay_destroy(F->rp);
+	dcs_results_destroy(F->mine);
+	F->rp = NULL;
+	F->mine = NULL;
+}
+
 struct dcs_table_files *dcs_table_files_open(const char *dir, struct dcs_results *res,
 					     enum dcs_hold hold, FILE *err)
 {
@@ -266,6 +427,8 @@ struct dcs_table_files *dcs_table_files_open(const char *dir, struct dcs_results
 		fprintf(err, "dcisim: error: out of memory writing %s\n", dir);
 		return NULL;
 	}
+	if (hold == DCS_HOLD_NONE && writer_start(F, res))
+		return F;
 	struct dcs_results_sink sink = {.table = sink_table, .row = sink_row, .ctx = F};
 	dcs_results_set_sink(res, &sink, hold);
 	return F;
@@ -275,6 +438,7 @@ void dcs_table_files_discard(struct dcs_table_files *F)
 {
 	if (!F)
 		return;
+	writer_stop(F);
 	for (size_t i = 0; i < F->n; i++) {
 		tf_discard_file(&F->f[i]);
 		tf_free(&F->f[i]);
@@ -284,7 +448,42 @@ void dcs_table_files_discard(struct dcs_table_files *F)
 	free(F);
 }
 
-/* Flushes, syncs, closes and renames one file; 0, or -1 with a message. */
+/* Flushes and syncs one file (errors kept for tf_commit). */
+static void tf_sync(struct tfile *f)
+{
+	if (f->fd < 0 || f->buf.oom)
+		return;
+	tf_flush(f);
+	if (!f->err && fsync(f->fd) != 0)
+		f->err = errno;
+	f->synced = true;
+}
+
+static void *sync_main(void *p)
+{
+	tf_sync(p);
+	return NULL;
+}
+
+/* Syncs every file at once: the file system commits their metadata
+ * together (one journal commit instead of one per file). */
+static void sync_all(struct dcs_table_files *F)
+{
+	pthread_t th[16];
+	bool started[16] = {false};
+	size_t n = F->n < 16 ? F->n : 16;
+	for (size_t i = 1; i < n; i++)
+		started[i] = pthread_create(&th[i], NULL, sync_main, &F->f[i]) == 0;
+	for (size_t i = 0; i < F->n; i++)
+		if (i == 0 || i >= n || !started[i])
+			tf_sync(&F->f[i]);
+	for (size_t i = 1; i < n; i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+}
+
+/* Flushes, syncs (unless sync_all did), closes and renames one file; 0, or
+ * -1 with a message. */
 static int tf_commit(struct tfile *f, FILE *err)
 {
 	if (f->buf.oom) {
@@ -296,9 +495,8 @@ static int tf_commit(struct tfile *f, FILE *err)
 		fprintf(err, "dcisim: error: cannot write %s: %s\n", f->tmp, strerror(f->err));
 		return -1;
 	}
-	tf_flush(f);
-	if (!f->err && fsync(f->fd) != 0)
-		f->err = errno;
+	if (!f->synced)
+		tf_sync(f);
 	int fd = f->fd;
 	f->fd = -1;
 	if (close(fd) != 0 && !f->err)
@@ -319,11 +517,14 @@ static int tf_commit(struct tfile *f, FILE *err)
 
 int dcs_table_files_commit(struct dcs_table_files *F, FILE *err)
 {
+	writer_stop(F);
 	int rc = 0;
 	if (F->oom) {
 		fprintf(err, "dcisim: error: out of memory writing %s\n", F->dir);
 		rc = -1;
 	}
+	if (rc == 0)
+		sync_all(F);
 	for (size_t i = 0; i < F->n; i++) {
 		if (rc == 0)
 			rc = tf_commit(&F->f[i], err);

@@ -7,6 +7,7 @@
 # - view --out: the CSVs of a run watched by the viewer are run's CSVs.
 # - errors: bad options and a missing scenario exit 2; a missing font
 #   says which package to install.
+# - the program does not link SDL2 (the viewer is a module it loads).
 # In a build without the viewer, `dcisim view` must exit 2 and say how to
 # get it; the rest is skipped (exit 77) after the trace checks.
 set -u
@@ -24,6 +25,12 @@ same_csvs() { # dir dir: every CSV in the first is in the second, same bytes
 	[ "$n" -gt 0 ] || fail "no CSV in $1"
 	[ "$(ls "$1"/*.csv | wc -l)" -eq "$(ls "$2"/*.csv | wc -l)" ] || fail "not the same CSV files"
 }
+
+# The program itself never loads SDL2: the viewer is a module that only
+# `dcisim view` loads (sim/app/viewer_dl.c), so other commands start fast.
+if command -v ldd >/dev/null; then
+	ldd "$dcisim" | grep -q 'libSDL2' && fail "dcisim links SDL2 itself (the viewer is a module)"
+fi
 
 # run --trace changes no result, and the trace is deterministic.
 for s in scenarios/demos/*.json default; do

@@ -69,6 +69,15 @@ struct dcs_viz_opts {
 bool dcs_viz_available(void);
 /* How to get the viewer, for messages. */
 extern const char dcs_viz_howto[];
+/* Its text in a build without SDL2 (viz/stub, and sim/app's module loader). */
+#define DCS_VIZ_HOWTO_TEXT                                                                    \
+	"this dcisim was built without the viewer (SDL2, SDL2_ttf and libpng were\n"            \
+	"not found, or it was configured with -DDCISIM_VIEWER=OFF).\n"                          \
+	"To get it on Debian or Ubuntu:\n"                                                      \
+	"  apt-get install libsdl2-dev libsdl2-ttf-dev libpng-dev fonts-dejavu-core\n"          \
+	"then configure and build again (cmake -S . -B build && cmake --build build).\n"        \
+	"Everything else works without it; `dcisim run --trace FILE` records a trace\n"         \
+	"that a build with the viewer can replay.\n"
 
 /* `dcisim view` once its options are parsed: opens the window (or renders
  * the snapshot) for scn, which the caller owns.  Returns an exit code. */

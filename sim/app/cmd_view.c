@@ -15,6 +15,7 @@
 #include "dcisim/trace.h"
 #include "dcisim/version.h"
 #include "dcisim/viz.h"
+#include "viewer_dl.h"
 
 static const char view_usage[] =
     "usage: dcisim view [SCENARIO] [--speed X] [--snapshot SECONDS FILE.png|.bmp]\n"
@@ -129,8 +130,8 @@ int dcs_cmd_view(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			fputs(view_usage, stdout);
-			if (!dcs_viz_available())
-				printf("\nNote: %s", dcs_viz_howto);
+			if (!dcs_viewer_available())
+				printf("\nNote: %s", dcs_viewer_howto());
 			return DCS_EXIT_OK;
 		case OPT_SPEED:
 			if (!dcs_parse_double(v, &o.speed) || o.speed <= 0 || o.speed > 1e9) {
@@ -236,8 +237,8 @@ int dcs_cmd_view(int argc, char **argv)
 			"(the run that wrote the trace wrote them)\n");
 		return DCS_EXIT_USAGE;
 	}
-	if (!dcs_viz_available()) {
-		fprintf(stderr, "dcisim view: error: %s", dcs_viz_howto);
+	if (!dcs_viewer_available()) {
+		fprintf(stderr, "dcisim view: error: %s", dcs_viewer_howto());
 		return DCS_EXIT_USAGE;
 	}
 	char *named = NULL; /* the scenario a trace names */
@@ -276,7 +277,7 @@ int dcs_cmd_view(int argc, char **argv)
 		free(named);
 		return DCS_EXIT_USAGE;
 	}
-	int code = dcs_viz_main(scn, &o, stderr);
+	int code = dcs_viewer_main(scn, &o, stderr);
 	dcs_scenario_free(scn);
 	free(named);
 	return code;

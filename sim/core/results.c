@@ -183,24 +183,28 @@ static void drop_rows(struct dcs_table *t, size_t upto)
 
 #define LOG_CHUNK (64 * 1024)
 
-static unsigned char *log_room(struct dcs_results *r, size_t n)
+static void log_grow(struct dcs_results *r, size_t n)
 {
-	if (r->llen + n > r->lcap) {
-		size_t cap = r->lcap ? 2 * r->lcap : LOG_CHUNK + 1024;
-		while (cap < r->llen + n)
-			cap *= 2;
-		unsigned char *l = realloc(r->log, cap);
-		if (!l)
-			OOM();
-		r->log = l;
-		r->lcap = cap;
-	}
+	size_t cap = r->lcap ? 2 * r->lcap : LOG_CHUNK + 1024;
+	while (cap < r->llen + n)
+		cap *= 2;
+	unsigned char *l = realloc(r->log, cap);
+	if (!l)
+		OOM();
+	r->log = l;
+	r->lcap = cap;
+}
+
+static inline unsigned char *log_room(struct dcs_results *r, size_t n)
+{
+	if (r->llen + n > r->lcap)
+		log_grow(r, n);
 	unsigned char *p = r->log + r->llen;
 	r->llen += n;
 	return p;
 }
 
-static void log_bytes(struct dcs_results *r, char tag, const void *v, size_t n)
+static inline void log_bytes(struct dcs_results *r, char tag, const void *v, size_t n)
 {
 	unsigned char *p = log_room(r, 1 + n);
 	p[0] = (unsigned char)tag;
@@ -619,7 +623,7 @@ static void num_done(struct dcs_table *t, size_t n)
 
 /* With deferred rows: the cell's record is logged; true when the table
  * also keeps the cell here (a kept table), false when it is only counted. */
-static bool cell_logged(struct dcs_table *t, char tag, const void *v, size_t n)
+static inline bool cell_logged(struct dcs_table *t, char tag, const void *v, size_t n)
 {
 	cell_check(t);
 	if (tag == 'S')

@@ -6,14 +6,7 @@
 
 #include "dcisim/exitcode.h"
 
-const char dcs_viz_howto[] =
-    "this dcisim was built without the viewer (SDL2, SDL2_ttf and libpng were\n"
-    "not found, or it was configured with -DDCISIM_VIEWER=OFF).\n"
-    "To get it on Debian or Ubuntu:\n"
-    "  apt-get install libsdl2-dev libsdl2-ttf-dev libpng-dev fonts-dejavu-core\n"
-    "then configure and build again (cmake -S . -B build && cmake --build build).\n"
-    "Everything else works without it; `dcisim run --trace FILE` records a trace\n"
-    "that a build with the viewer can replay.\n";
+const char dcs_viz_howto[] = DCS_VIZ_HOWTO_TEXT;
 
 bool dcs_viz_available(void)
 {

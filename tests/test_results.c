@@ -390,7 +390,13 @@ static void odd_row(struct dcs_table *t, int i)
 	dcs_cell_num(t, nums[i % 8] * (i + 1));
 	dcs_cell_int(t, (int64_t)(i % 3 == 0 ? INT64_MIN + i : i * 1000003LL));
 	dcs_cell_time_s(t, (dcs_time_t)(i % 4 == 0 ? -i : i) * 999999937);
-	dcs_cell_fmt(t, "%s #%d at %.6g%%", strs[i % 4], i, i / 7.0);
+	const char *null_str = i >= 0 ? NULL : "";
+	if (i % 2 == 0) /* conversions printed by dcisim (and a NULL string) */
+		dcs_cell_fmt(t, "%s #%d at %.6g%% %c/%u/%zu/%lld/%s", strs[i % 4], i, i / 7.0,
+			     'A' + i % 26, (unsigned)i * 7u, (size_t)i, -(long long)i * i,
+			     null_str);
+	else /* and one only vsnprintf prints */
+		dcs_cell_fmt(t, "%5.2f|%-4s|", i / 3.0, "ab");
 	dcs_row_end(t);
 }
 
@@ -419,7 +425,12 @@ static void expect_odd_rows(struct bigcap *want, int from, int to)
 			cell[3][--n] = '\0';
 		if (cell[3][n - 1] == '.')
 			cell[3][--n] = '\0';
-		snprintf(cell[4], 96, "%s #%d at %.6g%%", strs[i % 4], i, i / 7.0);
+		if (i % 2 == 0)
+			snprintf(cell[4], 96, "%s #%d at %.6g%% %c/%u/%zu/%lld/%s", strs[i % 4], i,
+				 i / 7.0, 'A' + i % 26, (unsigned)i * 7u, (size_t)i,
+				 -(long long)i * i, "(null)");
+		else
+			snprintf(cell[4], 96, "%5.2f|%-4s|", i / 3.0, "ab");
 		big_put(want, "[e]"); /* cells 1-3 are numbers' text */
 		for (int c = 0; c < 5; c++) {
 			big_put(want, c ? "|" : "");

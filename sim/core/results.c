@@ -294,117 +294,6 @@ void dcs_results_end_defer(struct dcs_results *r)
 	r->deferred = false;
 }
 
-struct dcs_replay {
-	struct dcs_results *into;
-	struct dcs_table **t;
-	size_t n;
-	struct dcs_table *cur;
-};
-
-struct dcs_replay *dcs_replay_create(struct dcs_results *into)
-{
-	struct dcs_replay *rp = dcs_xcalloc(1, sizeof(*rp), "storing results");
-	rp->into = into;
-	return rp;
-}
-
-void dcs_replay_destroy(struct dcs_replay *rp)
-{
-	if (rp)
-		free(rp->t);
-	free(rp);
-}
-
-static const unsigned char *rd(const unsigned char *p, void *v, size_t n)
-{
-	memcpy(v, p, n);
-	return p + n;
-}
-
-static const unsigned char *rd_str(const unsigned char *p, const char **s, size_t *n)
-{
-	uint32_t len;
-	p = rd(p + 1, &len, sizeof(len)); /* past its tag */
-	*s = (const char *)p;
-	*n = len;
-	return p + len;
-}
-
-static void cell_str_n(struct dcs_table *t, const char *s, size_t n);
-
-void dcs_replay_chunk(struct dcs_replay *rp, const unsigned char *data, size_t len)
-{
-	const unsigned char *p = data, *end = data + len;
-	while (p < end) {
-		char tag = (char)*p;
-		switch (tag) {
-		case 'T': {
-			uint32_t idx;
-			const char *file, *header;
-			size_t fl, hl;
-			p = rd(p + 1, &idx, sizeof(idx));
-			p = rd_str(p, &file, &fl);
-			p = rd_str(p, &header, &hl);
-			char *f = dcs_xmalloc(fl + hl + 2, "storing results");
-			memcpy(f, file, fl);
-			f[fl] = '\0';
-			memcpy(f + fl + 1, header, hl);
-			f[fl + 1 + hl] = '\0';
-			if (idx >= rp->n) {
-				rp->t = dcs_xrealloc(rp->t, (idx + 1) * sizeof(*rp->t),
-						     "storing results");
-				for (size_t i = rp->n; i <= idx; i++)
-					rp->t[i] = NULL;
-				rp->n = idx + 1;
-			}
-			rp->t[idx] = dcs_results_table(rp->into, f, f + fl + 1);
-			free(f);
-			break;
-		}
-		case 'B': {
-			uint32_t idx;
-			p = rd(p + 1, &idx, sizeof(idx));
-			rp->cur = rp->t[idx];
-			dcs_row_begin(rp->cur);
-			break;
-		}
-		case 'S': {
-			const char *s;
-			size_t n;
-			p = rd_str(p, &s, &n);
-			cell_str_n(rp->cur, s, n);
-			break;
-		}
-		case 'N': {
-			double v;
-			p = rd(p + 1, &v, sizeof(v));
-			dcs_cell_num(rp->cur, v);
-			break;
-		}
-		case 'I': {
-			int64_t v;
-			p = rd(p + 1, &v, sizeof(v));
-			dcs_cell_int(rp->cur, v);
-			break;
-		}
-		case 'D': {
-			dcs_time_t v;
-			p = rd(p + 1, &v, sizeof(v));
-			dcs_cell_time_s(rp->cur, v);
-			break;
-		}
-		case 'E':
-			p++;
-			dcs_row_end(rp->cur);
-			break;
-		default:
-			fprintf(stderr, "%s:%d: fatal: record '%c' in a row log\n", __FILE__,
-				__LINE__, tag);
-			abort();
-		}
-	}
-}
-
 struct dcs_table *dcs_results_table(struct dcs_results *r, const char *file, const char *header)
 {
 	for (size_t i = 0; i < r->n; i++) {
@@ -972,9 +861,72 @@ static void put_fmt(struct dcs_table *t, size_t *pos, const char *s, size_t n)
 	*pos += n;
 }
 
+/* Where a format's arguments come from: the caller's (ap), or a logged
+ * record of them (deferred rows: p, each as log_fmt stored it). */
+struct fmt_args {
+	va_list *ap;
+	const unsigned char *p;
+};
+
+static long long arg_int(struct fmt_args *a, enum size sz)
+{
+	if (!a->ap) {
+		int64_t v;
+		memcpy(&v, a->p, sizeof(v));
+		a->p += sizeof(v);
+		return v;
+	}
+	return sz == SZ_LLONG  ? va_arg(*a->ap, long long)
+	       : sz == SZ_LONG ? va_arg(*a->ap, long)
+	       : sz == SZ_SIZE ? (long long)va_arg(*a->ap, size_t)
+			       : va_arg(*a->ap, int);
+}
+
+static unsigned long long arg_uint(struct fmt_args *a, enum size sz)
+{
+	if (!a->ap) {
+		uint64_t v;
+		memcpy(&v, a->p, sizeof(v));
+		a->p += sizeof(v);
+		return v;
+	}
+	return sz == SZ_LLONG  ? va_arg(*a->ap, unsigned long long)
+	       : sz == SZ_LONG ? va_arg(*a->ap, unsigned long)
+	       : sz == SZ_SIZE ? va_arg(*a->ap, size_t)
+			       : va_arg(*a->ap, unsigned);
+}
+
+static double arg_double(struct fmt_args *a)
+{
+	if (!a->ap) {
+		double v;
+		memcpy(&v, a->p, sizeof(v));
+		a->p += sizeof(v);
+		return v;
+	}
+	return va_arg(*a->ap, double);
+}
+
+/* A %s argument and its length ("(null)" for NULL, as glibc prints it). */
+static const char *arg_str(struct fmt_args *a, size_t *n)
+{
+	if (!a->ap) {
+		uint32_t len;
+		memcpy(&len, a->p, sizeof(len));
+		const char *s = (const char *)a->p + sizeof(len);
+		a->p += sizeof(len) + len;
+		*n = len;
+		return s;
+	}
+	const char *s = va_arg(*a->ap, const char *);
+	s = s ? s : "(null)";
+	*n = strlen(s);
+	return s;
+}
+
 /* The cell printed here, in one pass over the format; false (nothing
- * added, ap used up) at a conversion only vsnprintf prints. */
-static bool cell_fmt_here(struct dcs_table *t, const char *fmt, va_list ap)
+ * added, the arguments used up) at a conversion only vsnprintf prints. */
+static bool cell_fmt_here(struct dcs_table *t, const char *fmt, struct fmt_args *a)
 {
 	size_t pos = 0;
 	for (const char *f = fmt; *f;) {
@@ -994,39 +946,30 @@ static bool cell_fmt_here(struct dcs_table *t, const char *fmt, va_list ap)
 			put_fmt(t, &pos, "%", 1);
 			break;
 		case CV_CHAR:
-			num[0] = (char)va_arg(ap, int);
+			num[0] = (char)arg_int(a, SZ_INT);
 			put_fmt(t, &pos, num, 1);
 			break;
 		case CV_STR: {
-			const char *str = va_arg(ap, const char *);
-			str = str ? str : "(null)";
-			put_fmt(t, &pos, str, strlen(str));
+			const char *str = arg_str(a, &n);
+			put_fmt(t, &pos, str, n);
 			break;
 		}
 		case CV_INT: {
-			long long v = sz == SZ_LLONG  ? va_arg(ap, long long)
-				      : sz == SZ_LONG ? va_arg(ap, long)
-				      : sz == SZ_SIZE ? (long long)va_arg(ap, size_t)
-						      : va_arg(ap, int);
-			uint64_t a = (uint64_t)v;
+			long long v = arg_int(a, sz);
+			uint64_t u = (uint64_t)v;
 			if (v < 0) {
 				num[n++] = '-';
-				a = (uint64_t)0 - a;
+				u = (uint64_t)0 - u;
 			}
-			n += put_uint(num + n, a);
+			n += put_uint(num + n, u);
 			put_fmt(t, &pos, num, n);
 			break;
 		}
-		case CV_UINT: {
-			unsigned long long v = sz == SZ_LLONG  ? va_arg(ap, unsigned long long)
-					       : sz == SZ_LONG ? va_arg(ap, unsigned long)
-					       : sz == SZ_SIZE ? va_arg(ap, size_t)
-							       : va_arg(ap, unsigned);
-			put_fmt(t, &pos, num, put_uint(num, v));
+		case CV_UINT:
+			put_fmt(t, &pos, num, put_uint(num, arg_uint(a, sz)));
 			break;
-		}
 		case CV_G:
-			n = fmt_g(num, sizeof(num), va_arg(ap, double), prec < 0 ? 6 : prec);
+			n = fmt_g(num, sizeof(num), arg_double(a), prec < 0 ? 6 : prec);
 			put_fmt(t, &pos, num, n);
 			break;
 		case CV_NONE:
@@ -1040,6 +983,50 @@ static bool cell_fmt_here(struct dcs_table *t, const char *fmt, va_list ap)
 	return true;
 }
 
+/* Deferred rows: the format (with its NUL) and its arguments logged as an
+ * 'F' record, for the writer to print with cell_fmt_here; false, nothing
+ * logged, when a conversion needs vsnprintf (printed here then). */
+static bool log_fmt(struct dcs_table *t, const char *fmt, va_list ap)
+{
+	size_t len;
+	enum size sz;
+	int prec;
+	for (const char *pct = strchr(fmt, '%'); pct; pct = strchr(pct + 1 + len, '%'))
+		if (conversion(pct + 1, &len, &sz, &prec) == CV_NONE)
+			return false;
+	struct dcs_results *r = t->owner;
+	log_str(r, 'F', fmt, strlen(fmt) + 1);
+	va_list aq;
+	va_copy(aq, ap);
+	for (const char *pct = strchr(fmt, '%'); pct; pct = strchr(pct + 1 + len, '%')) {
+		enum conv c = conversion(pct + 1, &len, &sz, &prec);
+		if (c == CV_STR) {
+			const char *s = va_arg(aq, const char *);
+			s = s ? s : "(null)";
+			size_t n = strlen(s);
+			if (n > UINT32_MAX)
+				dcs_oom("a cell of 4 GiB");
+			uint32_t n32 = (uint32_t)n;
+			unsigned char *p = log_room(r, sizeof(n32) + n);
+			memcpy(p, &n32, sizeof(n32));
+			memcpy(p + sizeof(n32), s, n);
+		} else if (c == CV_G) {
+			double v = va_arg(aq, double);
+			memcpy(log_room(r, sizeof(v)), &v, sizeof(v));
+		} else if (c == CV_INT || c == CV_CHAR) {
+			struct fmt_args a = {.ap = &aq};
+			int64_t v = arg_int(&a, c == CV_CHAR ? SZ_INT : sz);
+			memcpy(log_room(r, sizeof(v)), &v, sizeof(v));
+		} else if (c == CV_UINT) {
+			struct fmt_args a = {.ap = &aq};
+			uint64_t v = arg_uint(&a, sz);
+			memcpy(log_room(r, sizeof(v)), &v, sizeof(v));
+		}
+	}
+	va_end(aq);
+	return true;
+}
+
 /* A formatted cell is printed here whatever the mode (dcs_warn reads it);
  * with deferred rows its text is logged too. */
 static void log_fmt_cell(struct dcs_table *t)
@@ -1049,12 +1036,25 @@ static void log_fmt_cell(struct dcs_table *t)
 			t->row_len[t->row_cells - 1]);
 }
 
-static void cell_vfmt(struct dcs_table *t, const char *fmt, va_list ap)
+/* A formatted cell; `here`: printed here even with deferred rows (a
+ * warning's text is also a line for stderr). */
+static void cell_vfmt(struct dcs_table *t, const char *fmt, va_list ap, bool here)
 {
-	va_list ap2, ap3;
+	if (t->owner->deferred && !t->keep && !here) {
+		cell_check(t);
+		if (log_fmt(t, fmt, ap)) {
+			t->row_cells++;
+			return;
+		}
+	}
+	va_list ap1, ap2, ap3;
+	va_copy(ap1, ap);
 	va_copy(ap2, ap);
 	va_copy(ap3, ap);
-	if (cell_fmt_here(t, fmt, ap)) {
+	struct fmt_args a = {.ap = &ap1};
+	bool done = cell_fmt_here(t, fmt, &a);
+	va_end(ap1);
+	if (done) {
 		va_end(ap2);
 		va_end(ap3);
 		log_fmt_cell(t);
@@ -1080,7 +1080,7 @@ void dcs_cell_fmt(struct dcs_table *t, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	cell_vfmt(t, fmt, ap);
+	cell_vfmt(t, fmt, ap, false);
 	va_end(ap);
 }
 
@@ -1349,7 +1349,7 @@ void dcs_event(struct dcs_results *r, dcs_time_t t, const char *kind, const char
 	struct dcs_table *tab = event_row_begin(r, t, kind, entity);
 	va_list ap;
 	va_start(ap, fmt);
-	cell_vfmt(tab, fmt, ap);
+	cell_vfmt(tab, fmt, ap, false);
 	va_end(ap);
 	dcs_row_end(tab);
 }
@@ -1359,7 +1359,7 @@ void dcs_warn(struct dcs_results *r, dcs_time_t t, const char *entity, const cha
 	struct dcs_table *tab = event_row_begin(r, t, "warning", entity);
 	va_list ap;
 	va_start(ap, fmt);
-	cell_vfmt(tab, fmt, ap);
+	cell_vfmt(tab, fmt, ap, true);
 	va_end(ap);
 	/* The line for stderr, taken before the row ends (and may be dropped). */
 	const char *detail = tab->arena + tab->off[tab->noff - 1];
@@ -1382,4 +1382,124 @@ size_t dcs_results_n_warnings(const struct dcs_results *r)
 const char *dcs_results_warning(const struct dcs_results *r, size_t i)
 {
 	return r->warnings[i];
+}
+
+/* ---- the writer's end of deferred rows ---- */
+
+struct dcs_replay {
+	struct dcs_results *into;
+	struct dcs_table **t;
+	size_t n;
+	struct dcs_table *cur;
+};
+
+struct dcs_replay *dcs_replay_create(struct dcs_results *into)
+{
+	struct dcs_replay *rp = dcs_xcalloc(1, sizeof(*rp), "storing results");
+	rp->into = into;
+	return rp;
+}
+
+void dcs_replay_destroy(struct dcs_replay *rp)
+{
+	if (rp)
+		free(rp->t);
+	free(rp);
+}
+
+static const unsigned char *rd(const unsigned char *p, void *v, size_t n)
+{
+	memcpy(v, p, n);
+	return p + n;
+}
+
+static const unsigned char *rd_str(const unsigned char *p, const char **s, size_t *n)
+{
+	uint32_t len;
+	p = rd(p + 1, &len, sizeof(len)); /* past its tag */
+	*s = (const char *)p;
+	*n = len;
+	return p + len;
+}
+
+void dcs_replay_chunk(struct dcs_replay *rp, const unsigned char *data, size_t len)
+{
+	const unsigned char *p = data, *end = data + len;
+	while (p < end) {
+		char tag = (char)*p;
+		switch (tag) {
+		case 'T': {
+			uint32_t idx;
+			const char *file, *header;
+			size_t fl, hl;
+			p = rd(p + 1, &idx, sizeof(idx));
+			p = rd_str(p, &file, &fl);
+			p = rd_str(p, &header, &hl);
+			char *f = dcs_xmalloc(fl + hl + 2, "storing results");
+			memcpy(f, file, fl);
+			f[fl] = '\0';
+			memcpy(f + fl + 1, header, hl);
+			f[fl + 1 + hl] = '\0';
+			if (idx >= rp->n) {
+				rp->t = dcs_xrealloc(rp->t, (idx + 1) * sizeof(*rp->t),
+						     "storing results");
+				for (size_t i = rp->n; i <= idx; i++)
+					rp->t[i] = NULL;
+				rp->n = idx + 1;
+			}
+			rp->t[idx] = dcs_results_table(rp->into, f, f + fl + 1);
+			free(f);
+			break;
+		}
+		case 'B': {
+			uint32_t idx;
+			p = rd(p + 1, &idx, sizeof(idx));
+			rp->cur = rp->t[idx];
+			dcs_row_begin(rp->cur);
+			break;
+		}
+		case 'S': {
+			const char *s;
+			size_t n;
+			p = rd_str(p, &s, &n);
+			cell_str_n(rp->cur, s, n);
+			break;
+		}
+		case 'N': {
+			double v;
+			p = rd(p + 1, &v, sizeof(v));
+			dcs_cell_num(rp->cur, v);
+			break;
+		}
+		case 'I': {
+			int64_t v;
+			p = rd(p + 1, &v, sizeof(v));
+			dcs_cell_int(rp->cur, v);
+			break;
+		}
+		case 'D': {
+			dcs_time_t v;
+			p = rd(p + 1, &v, sizeof(v));
+			dcs_cell_time_s(rp->cur, v);
+			break;
+		}
+		case 'F': {
+			const char *fmt;
+			size_t n;
+			p = rd_str(p, &fmt, &n); /* n counts its NUL */
+			struct fmt_args a = {.p = p};
+			cell_fmt_here(rp->cur, fmt, &a);
+			p = a.p;
+			break;
+		}
+		case 'E':
+			p++;
+			dcs_row_end(rp->cur);
+			break;
+		default:
+			fprintf(stderr, "%s:%d: fatal: record '%c' in a row log\n", __FILE__,
+				__LINE__, tag);
+			abort();
+		}
+	}
 }

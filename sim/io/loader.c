@@ -154,7 +154,8 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 	}
 	struct text_scan ts = {.text = text, .len = len};
 	pthread_t scan_th;
-	bool threaded = len >= SCAN_THREAD_MIN && pthread_create(&scan_th, NULL, text_scan, &ts) == 0;
+	bool threaded =
+	    len >= SCAN_THREAD_MIN && pthread_create(&scan_th, NULL, text_scan, &ts) == 0;
 	const char *end = NULL;
 	struct dcs_json_arena arena;
 	cJSON *root = dcs_json_parse_arena(text, len, &end, &arena);

@@ -159,6 +159,7 @@ void dcs_net_destroy(struct dcs_net *net)
 	free(net->cf);
 	free(net->runs);
 	net_paths_free(net);
+	net_memo_free(net);
 	free(net->cd);
 	free(net->ls);
 	free(net->site_up);

@@ -20,6 +20,11 @@ struct dirq {
 	dcs_time_t t0;   /* loss: phase origin of the cycle */
 	double drops_pps;
 	double eta; /* goodput share of the bulk capacity (shallow buffer) */
+	/* The regime the first pass of the last solve set, and whether a later
+	 * pass of it entered the loss regime (what the memo needs to start a
+	 * cycle's phase as the passes would). */
+	enum regime rg_first;
+	bool loss_later;
 	/* Solver scratch. */
 	double offered_demand, offered_rate, elastic_rate;
 	double bulk_cap;   /* what bulk flows had this pass */
@@ -174,7 +179,9 @@ struct dcs_net {
 	size_t ncd;
 	/* scratch for water-filling, one slot per link direction */
 	double *res_left, *res_w;
-	bool *reach_was; /* n_sites x n_sites, before a change */
+	bool *reach_was;       /* n_sites x n_sites, before a change */
+	int qpass;             /* the queue pass of the solve at hand, from 0 */
+	struct net_memo *memo; /* solves seen before (net_memo.c) */
 };
 
 /* net_links.c */
@@ -235,6 +242,12 @@ void net_copy_solved(struct dcs_flow *to, const struct dcs_flow *from);
 void net_after_solve(struct dcs_net *net);
 void net_update_all(struct dcs_net *net);
 void net_update_around(struct dcs_net *net, struct dcs_flow *f, const int *dirs, int ndirs);
+
+/* net_memo.c */
+bool net_memo_recall(struct dcs_net *net);
+void net_memo_keep(struct dcs_net *net);
+void net_memo_stats(const struct dcs_net *net, uint64_t *hits, uint64_t *misses);
+void net_memo_free(struct dcs_net *net);
 
 /* net_group.c */
 #define NET_GROUP_MIN 17 /* identical flows on one path that form a group */

@@ -246,7 +246,6 @@ void net_update_around(struct dcs_net *net, struct dcs_flow *f, const int *dirs,
 /* net_memo.c */
 bool net_memo_recall(struct dcs_net *net);
 void net_memo_keep(struct dcs_net *net);
-void net_memo_stats(const struct dcs_net *net, uint64_t *hits, uint64_t *misses);
 void net_memo_free(struct dcs_net *net);
 
 /* net_group.c */

@@ -39,6 +39,12 @@ struct net_memo {
 	struct memo_slot *pending; /* where to keep the solve at hand, NULL: not kept */
 	bool checking;             /* the solve at hand is a hit being checked */
 	bool check;                /* DCISIM_NET_MEMO_CHECK */
+	/* Checking a hit: the solve's figures, and each direction's regime and
+	 * phase before it. */
+	uint64_t *solved;
+	size_t capsolved;
+	enum regime pre_rg[MEMO_MAX_DIRS];
+	dcs_time_t pre_t0[MEMO_MAX_DIRS];
 	uint64_t hits, misses;
 };
 
@@ -196,6 +202,7 @@ static void in_dir(struct dirq *q, const uint64_t **p, dcs_time_t now)
 	*p = w;
 }
 
+/* Every figure the passes left, then each direction's phase. */
 static void outputs(struct net_memo *m, const struct dcs_net *net)
 {
 	m->nout = 0;
@@ -203,6 +210,89 @@ static void outputs(struct net_memo *m, const struct dcs_net *net)
 		out_run(m, net->cf[i]);
 	for (size_t j = 0; j < net->ncd; j++)
 		out_dir(m, &net->ls[net->cd[j] / 2].q[net->cd[j] % 2]);
+}
+
+static void restore(struct dcs_net *net, const uint64_t *p)
+{
+	for (size_t i = 0; i < net->ncf; i++)
+		in_run(net->cf[i], &p);
+	dcs_time_t now = dcs_now(net->k);
+	for (size_t j = 0; j < net->ncd; j++)
+		in_dir(&net->ls[net->cd[j] / 2].q[net->cd[j] % 2], &p, now);
+}
+
+/* Checking a hit: every figure restore() must write (what the passes write: fewer for a
+ * stalled run or one within a site, as out_run() says) set to what no solve leaves (NaN, a
+ * flag flipped), each direction's regime and phase to theirs before the solve. */
+static void scribble(struct net_memo *m, struct dcs_net *net)
+{
+	double nan = bitsd(0x7ff8dead5c0ffee5ULL);
+	for (size_t i = 0; i < net->ncf; i++) {
+		struct dcs_flow *f = net->cf[i];
+		f->rate = nan;
+		f->limit = f->limit == DCS_LIMIT_NONE ? DCS_LIMIT_STALLED : DCS_LIMIT_NONE;
+		f->bott = -2;
+		f->frozen = !f->frozen;
+		if (f->stalled)
+			continue; /* the passes leave its other figures as they were */
+		f->cap = nan;
+		if (f->nhops == 0)
+			continue;
+		f->w = f->rtt_s = nan;
+		f->offered_now = !f->offered_now;
+	}
+	for (size_t j = 0; j < net->ncd; j++) {
+		struct dirq *q = &net->ls[net->cd[j] / 2].q[net->cd[j] % 2];
+		q->regime = m->pre_rg[j];
+		q->t0 = m->pre_t0[j];
+		q->rg_first = q->rg_first == Q_IDLE ? Q_LOSS : Q_IDLE;
+		q->loss_later = !q->loss_later;
+		q->mean_s = q->hi_s = q->drop_s = q->shape = q->period_s = q->drops_pps = nan;
+		q->eta = q->offered_demand = q->offered_rate = q->elastic_rate = nan;
+		q->bulk_cap = q->share_w = q->share_rate = nan;
+		q->full = !q->full;
+	}
+}
+
+static void check_failed(const struct dcs_net *net, const uint64_t *a, size_t na, const uint64_t *b,
+			 size_t nb, const char *what)
+{
+	size_t at = 0;
+	while (at < na && at < nb && a[at] == b[at])
+		at++;
+	fprintf(stderr,
+		"dcisim: DCISIM_NET_MEMO_CHECK: a component of %zu run(s) over %zu "
+		"direction(s) the memo answered: %s (output word %zu of %zu)\n",
+		net->ncf, net->ncd, what, at, na);
+	abort();
+}
+
+/* Checking a hit, after the passes solved it: the figures remembered must be the
+ * solve's, and restoring them (over figures made unusable) must leave every figure and
+ * phase as the passes did. */
+static void check_hit(struct net_memo *m, struct dcs_net *net, const struct memo_slot *s)
+{
+	outputs(m, net);
+	if (s->nout != m->nout || memcmp(s->out, m->out, m->nout * sizeof(*m->out)) != 0)
+		check_failed(net, s->out, s->nout, m->out, m->nout,
+			     "its figures differ from solving it again (the key misses an input)");
+	for (size_t j = 0; j < net->ncd; j++)
+		out_put(m, (uint64_t)net->ls[net->cd[j] / 2].q[net->cd[j] % 2].t0);
+	if (m->capsolved < m->nout) {
+		m->solved =
+		    dcs_xrealloc(m->solved, m->nout * sizeof(*m->solved), "remembering a solve");
+		m->capsolved = m->nout;
+	}
+	size_t nsolved = m->nout;
+	memcpy(m->solved, m->out, nsolved * sizeof(*m->solved));
+	scribble(m, net);
+	restore(net, s->out);
+	outputs(m, net);
+	for (size_t j = 0; j < net->ncd; j++)
+		out_put(m, (uint64_t)net->ls[net->cd[j] / 2].q[net->cd[j] % 2].t0);
+	if (m->nout != nsolved || memcmp(m->solved, m->out, nsolved * sizeof(*m->out)) != 0)
+		check_failed(net, m->solved, nsolved, m->out, m->nout,
+			     "restoring its figures leaves another state than solving it");
 }
 
 /* ---- lookup and store ---- */
@@ -251,16 +341,17 @@ bool net_memo_recall(struct dcs_net *net)
 	}
 	m->hits++;
 	if (m->check) {
-		m->checking = true; /* solved, then compared in net_memo_keep() */
+		/* Solved, then compared in net_memo_keep(). */
+		m->checking = true;
+		for (size_t j = 0; j < net->ncd; j++) {
+			const struct dirq *q = &net->ls[net->cd[j] / 2].q[net->cd[j] % 2];
+			m->pre_rg[j] = q->regime;
+			m->pre_t0[j] = q->t0;
+		}
 		return false;
 	}
 	m->pending = NULL;
-	const uint64_t *p = s->out;
-	for (size_t i = 0; i < net->ncf; i++)
-		in_run(net->cf[i], &p);
-	dcs_time_t now = dcs_now(net->k);
-	for (size_t j = 0; j < net->ncd; j++)
-		in_dir(&net->ls[net->cd[j] / 2].q[net->cd[j] % 2], &p, now);
+	restore(net, s->out);
 	return true;
 }
 
@@ -271,22 +362,12 @@ void net_memo_keep(struct dcs_net *net)
 	if (!s)
 		return;
 	m->pending = NULL;
-	outputs(m, net);
 	if (m->checking) {
 		m->checking = false;
-		if (s->nout != m->nout || memcmp(s->out, m->out, m->nout * sizeof(*m->out)) != 0) {
-			size_t at = 0;
-			while (at < m->nout && at < s->nout && s->out[at] == m->out[at])
-				at++;
-			fprintf(stderr,
-				"dcisim: DCISIM_NET_MEMO_CHECK: a remembered solve of %zu run(s) "
-				"over %zu direction(s) differs from solving it again (output "
-				"word %zu of %zu): the memo's key misses an input of the solve\n",
-				net->ncf, net->ncd, at, m->nout);
-			abort();
-		}
+		check_hit(m, net, s);
 		return;
 	}
+	outputs(m, net);
 	if (s->capkey < m->nkey) {
 		s->key = dcs_xrealloc(s->key, m->nkey * sizeof(*s->key), "remembering a solve");
 		s->capkey = m->nkey;
@@ -302,7 +383,7 @@ void net_memo_keep(struct dcs_net *net)
 	s->hash = m->hash;
 }
 
-void net_memo_stats(const struct dcs_net *net, uint64_t *hits, uint64_t *misses)
+void dcs_net_memo_counts(const struct dcs_net *net, uint64_t *hits, uint64_t *misses)
 {
 	*hits = net->memo ? net->memo->hits : 0;
 	*misses = net->memo ? net->memo->misses : 0;
@@ -319,6 +400,7 @@ void net_memo_free(struct dcs_net *net)
 	}
 	free(m->key);
 	free(m->out);
+	free(m->solved);
 	free(m);
 	net->memo = NULL;
 }

@@ -301,8 +301,7 @@ static struct net_memo *memo_get(struct dcs_net *net)
 {
 	if (!net->memo) {
 		net->memo = dcs_xcalloc(1, sizeof(*net->memo), "remembering a solve");
-		const char *v = getenv("DCISIM_NET_MEMO_CHECK");
-		net->memo->check = v && *v && strcmp(v, "0") != 0;
+		net->memo->check = net->memo_check;
 	}
 	return net->memo;
 }

@@ -214,6 +214,27 @@ static void path_memo_check(const struct dcs_net *net, const struct path_memo *p
 	}
 }
 
+/* DCISIM_NET_MEMO_CHECK: the walk by this key is the kept one. */
+static void path_key_check(const struct dcs_net *net, const struct path_memo *pm, uint64_t key)
+{
+	int n = pm->hops > 0 ? pm->hops : 1;
+	int *links = dcs_xcalloc((size_t)n, sizeof(int), "checking a path");
+	int *dirs = dcs_xcalloc((size_t)n, sizeof(int), "checking a path");
+	int hops = walk_links(net, pm->a, pm->b, key, true, links, dirs, pm->hops);
+	bool same = hops == pm->hops &&
+		    (hops <= 0 || (memcmp(links, pm->links, (size_t)hops * sizeof(int)) == 0 &&
+				   memcmp(dirs, pm->dirs, (size_t)hops * sizeof(int)) == 0));
+	free(links);
+	free(dirs);
+	if (!same) {
+		fprintf(stderr,
+			"dcisim: DCISIM_NET_MEMO_CHECK: the ECMP walk from site %d to site %d "
+			"by key %llu is not the kept path it was taken to be\n",
+			pm->a, pm->b, (unsigned long long)key);
+		abort();
+	}
+}
+
 /* The canonical path from a to b and what the queries ask of it, as the walks
  * above answer (computed by them): kept until net_paths_stale(), which every
  * change of routing or of a link's or site's state calls.  Walks by an ECMP
@@ -248,10 +269,15 @@ static const struct path_memo *path_memo(const struct dcs_net *cnet, int a, int 
  * canonical one: by an ECMP key (ecmp on) where some hop has equal-cost
  * candidates.  Without a key, without ECMP, or with one candidate at every
  * hop, every key walks the canonical path. */
-static const struct path_memo *kept_walk(const struct dcs_net *net, int a, int b, bool hashed)
+static const struct path_memo *kept_walk(const struct dcs_net *net, int a, int b, uint64_t key,
+					 bool hashed)
 {
 	const struct path_memo *pm = path_memo(net, a, b);
-	return !hashed || !net->ecmp || pm->unique ? pm : NULL;
+	if (hashed && net->ecmp && !pm->unique)
+		return NULL;
+	if (hashed && net->ecmp && net->memo_check)
+		path_key_check(net, pm, key);
+	return pm;
 }
 
 void net_path_memo_free(struct dcs_net *net)
@@ -268,7 +294,7 @@ void net_path_memo_free(struct dcs_net *net)
 int net_walk(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed, int *links,
 	     int *dirs, int max)
 {
-	const struct path_memo *pm = kept_walk(net, a, b, hashed);
+	const struct path_memo *pm = kept_walk(net, a, b, key, hashed);
 	if (!pm)
 		return walk_links(net, a, b, key, hashed, links, dirs, max);
 	if (pm->hops <= 0 || pm->hops > max)
@@ -282,7 +308,7 @@ int net_walk(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed,
 
 bool net_walk_carries(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed)
 {
-	const struct path_memo *pm = kept_walk(net, a, b, hashed);
+	const struct path_memo *pm = kept_walk(net, a, b, key, hashed);
 	return pm ? pm->carries : walk_carries(net, a, b, key, hashed);
 }
 
@@ -293,7 +319,7 @@ static double walk_queue_s(const struct dcs_net *net, int a, int b, uint64_t key
 {
 	double q = 0;
 	dcs_time_t now = dcs_now(net->k);
-	const struct path_memo *pm = kept_walk(net, a, b, hashed);
+	const struct path_memo *pm = kept_walk(net, a, b, key, hashed);
 	if (pm) {
 		/* From b back to a, as the walk below adds them. */
 		for (int h = pm->hops - 1; h >= 0; h--) {

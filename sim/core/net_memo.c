@@ -326,11 +326,9 @@ bool net_memo_recall(struct dcs_net *net)
 		k = key_dir(k, net, net->cd[j]);
 	m->nkey = n;
 	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		h = (h ^ m->key[i]) * 0x100000001b3ULL;
-		h ^= h >> 29;
-	}
-	m->hash = h;
+	m->hash = h ^ h >> 29;
 	struct memo_slot *s = &m->slot[(m->hash ^ m->hash >> 32) & (MEMO_SLOTS - 1)];
 	m->pending = s;
 	if (s->nkey != m->nkey || s->hash != m->hash ||

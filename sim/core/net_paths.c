@@ -314,19 +314,27 @@ bool net_walk_carries(const struct dcs_net *net, int a, int b, uint64_t key, boo
 
 /* Sum of the queues along a walk: mean, or at this instant. */
 
+/* The mean queues along a kept walk, from b back to a (as the walk below adds
+ * them). */
+static double kept_queue_s(const struct dcs_net *net, const struct path_memo *pm)
+{
+	double q = 0;
+	for (int h = pm->hops - 1; h >= 0; h--)
+		q += net->ls[pm->links[h]].q[pm->dirs[h]].mean_s;
+	return q;
+}
+
 static double walk_queue_s(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed,
 			   bool instant)
 {
 	double q = 0;
 	dcs_time_t now = dcs_now(net->k);
 	const struct path_memo *pm = kept_walk(net, a, b, key, hashed);
+	if (pm && !instant)
+		return kept_queue_s(net, pm);
 	if (pm) {
-		/* From b back to a, as the walk below adds them. */
-		for (int h = pm->hops - 1; h >= 0; h--) {
-			const struct link_state *s = &net->ls[pm->links[h]];
-			q += instant ? net_queue_instant(s, pm->dirs[h], now)
-				     : s->q[pm->dirs[h]].mean_s;
-		}
+		for (int h = pm->hops - 1; h >= 0; h--)
+			q += net_queue_instant(&net->ls[pm->links[h]], pm->dirs[h], now);
 		return q;
 	}
 	for (int v = b; v != a;) {
@@ -368,10 +376,10 @@ dcs_time_t dcs_net_rtt_base(const struct dcs_net *net, int a, int b)
 
 dcs_time_t dcs_net_one_way(const struct dcs_net *net, int a, int b)
 {
-	if (!dcs_net_reachable(net, a, b))
+	const struct path_memo *pm = path_memo(net, a, b);
+	if (!pm->carries) /* not reachable */
 		return DCS_TIME_NEVER;
-	return net->dist[(size_t)a * net->n_sites + b] +
-	       dcs_time_from_s(walk_queue_s(net, a, b, 0, false, false));
+	return net->dist[(size_t)a * net->n_sites + b] + dcs_time_from_s(kept_queue_s(net, pm));
 }
 
 dcs_time_t dcs_net_rtt(const struct dcs_net *net, int a, int b)

@@ -311,8 +311,8 @@ bool net_memo_recall(struct dcs_net *net)
 	struct net_memo *m = memo_get(net);
 	m->pending = NULL;
 	m->checking = false;
-	if (net->ncf > MEMO_MAX_RUNS || net->ncd > MEMO_MAX_DIRS)
-		return false;
+	if (net->ncf > MEMO_MAX_RUNS || net->ncd > MEMO_MAX_DIRS || net->ncf + net->ncd == 0)
+		return false; /* too large to keep, or nothing to solve */
 	size_t n = 1 + KEY_RUN_WORDS * net->ncf + KEY_DIR_WORDS * net->ncd;
 	if (m->capkey < n) {
 		m->key = dcs_xrealloc(m->key, n * sizeof(*m->key), "remembering a solve");

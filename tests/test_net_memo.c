@@ -27,10 +27,7 @@
 
 #include <cmocka.h>
 
-#include "dcisim/bus.h"
-#include "dcisim/kernel.h"
-#include "dcisim/loader.h"
-#include "dcisim/net.h"
+#include "harness.h"
 
 static const char link_json[] =
     "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1000,"
@@ -47,36 +44,7 @@ static double goodput(double bw_gbps)
 	return bw_gbps * 1e9 / 8 * 1460.0 / 1538.0;
 }
 
-struct env {
-	struct dcs_scenario *scn;
-	struct dcs_kernel *k;
-	struct dcs_bus *bus;
-	struct dcs_net *net;
-};
-
-static void env_open(struct env *e)
-{
-	int nerr = 0;
-	e->scn = dcs_scenario_load_text(link_json, strlen(link_json), "test", stderr, &nerr);
-	assert_non_null(e->scn);
-	assert_int_equal(nerr, 0);
-	e->k = dcs_kernel_create(1);
-	e->bus = dcs_bus_create();
-	assert_non_null(e->k);
-	assert_non_null(e->bus);
-	e->net = dcs_net_create(e->k, e->bus, e->scn);
-	assert_non_null(e->net);
-}
-
-static void env_close(struct env *e)
-{
-	dcs_net_destroy(e->net);
-	dcs_bus_destroy(e->bus);
-	dcs_kernel_destroy(e->k);
-	dcs_scenario_free(e->scn);
-}
-
-static struct dcs_flow *start(struct env *e, int streams, double window, double demand)
+static struct dcs_flow *start(struct h_net *e, int streams, double window, double demand)
 {
 	struct dcs_flow_spec s = {.src = 0,
 				  .dst = 1,
@@ -90,27 +58,21 @@ static struct dcs_flow *start(struct env *e, int streams, double window, double 
 	return f;
 }
 
-static uint64_t hits(const struct env *e)
+static uint64_t hits(const struct h_net *e)
 {
 	uint64_t h, m;
 	dcs_net_memo_counts(e->net, &h, &m);
 	return h;
 }
 
-static void assert_rel(double got, double want, double rtol)
-{
-	if (fabs(got - want) > rtol * fabs(want)) {
-		fprintf(stderr, "got %.12g want %.12g (rtol %g)\n", got, want, rtol);
-		fail();
-	}
-}
+/* |got - want| <= rtol |want|. */
+#define assert_rel(got, want, rtol) assert_float_equal(got, want, (rtol)*fabs(want))
 
 /* The link's bandwidth: 10, 4, 10, 4 Gbps. */
 static void test_bandwidth(void **state)
 {
 	(void)state;
-	struct env e;
-	env_open(&e);
+	struct h_net e = h_net_open(link_json);
 	struct dcs_flow *f = start(&e, 64, 0, INFINITY);
 	assert_rel(dcs_flow_rate_Bps(f), goodput(10), 1e-12);
 	dcs_net_link_degrade(e.net, 0, 4, NAN, NAN);
@@ -121,7 +83,7 @@ static void test_bandwidth(void **state)
 	dcs_net_link_degrade(e.net, 0, 4, NAN, NAN);
 	assert_rel(dcs_flow_rate_Bps(f), goodput(4), 1e-12);
 	assert_true(hits(&e) >= h0 + 2);
-	env_close(&e);
+	h_net_close(&e);
 }
 
 /* The link's loss (its path's loss; the path itself is the same): the share, then the
@@ -129,8 +91,7 @@ static void test_bandwidth(void **state)
 static void test_loss(void **state)
 {
 	(void)state;
-	struct env e;
-	env_open(&e);
+	struct h_net e = h_net_open(link_json);
 	struct dcs_flow *f = start(&e, 1, 0, INFINITY);
 	double mathis = 1460 / RTT_S * 1.22 / sqrt(1e-5);
 	assert_rel(dcs_flow_rate_Bps(f), goodput(10), 1e-12);
@@ -143,15 +104,14 @@ static void test_loss(void **state)
 	dcs_net_link_degrade(e.net, 0, NAN, 1e-5, NAN);
 	assert_rel(dcs_flow_rate_Bps(f), mathis, 1e-5);
 	assert_true(hits(&e) >= h0 + 2);
-	env_close(&e);
+	h_net_close(&e);
 }
 
 /* Added latency on the link (the flow's base RTT): a window-bound flow's rate W / RTT. */
 static void test_latency(void **state)
 {
 	(void)state;
-	struct env e;
-	env_open(&e);
+	struct h_net e = h_net_open(link_json);
 	struct dcs_flow *f = start(&e, 1, 65536, INFINITY);
 	assert_rel(dcs_flow_rate_Bps(f), 65536 / RTT_S, 1e-5);
 	dcs_net_link_degrade(e.net, 0, NAN, NAN, 5.0); /* 5 ms each way */
@@ -162,15 +122,14 @@ static void test_latency(void **state)
 	dcs_net_link_degrade(e.net, 0, NAN, NAN, 5.0);
 	assert_rel(dcs_flow_rate_Bps(f), 65536 / (RTT_S + 0.010), 1e-5);
 	assert_true(hits(&e) >= h0 + 2);
-	env_close(&e);
+	h_net_close(&e);
 }
 
 /* Whether the link carries: cut, the flow stalls at rate 0; back up, the whole capacity. */
 static void test_carries(void **state)
 {
 	(void)state;
-	struct env e;
-	env_open(&e);
+	struct h_net e = h_net_open(link_json);
 	struct dcs_flow *f = start(&e, 64, 0, INFINITY);
 	assert_rel(dcs_flow_rate_Bps(f), goodput(10), 1e-12);
 	dcs_net_set_link_up(e.net, 0, false);
@@ -185,7 +144,7 @@ static void test_carries(void **state)
 	dcs_net_set_link_up(e.net, 0, true);
 	assert_rel(dcs_flow_rate_Bps(f), goodput(10), 1e-12);
 	assert_true(hits(&e) >= h0 + 2);
-	env_close(&e);
+	h_net_close(&e);
 }
 
 /* Whether a flow stalls, its path the same (none: both ends at one site): at its demand,
@@ -193,8 +152,7 @@ static void test_carries(void **state)
 static void test_stalled(void **state)
 {
 	(void)state;
-	struct env e;
-	env_open(&e);
+	struct h_net e = h_net_open(link_json);
 	struct dcs_flow_spec s = {
 	    .src = 0, .dst = 0, .bytes = INFINITY, .demand_Bps = 1e8, .streams = 1, .label = "t"};
 	struct dcs_flow *f = dcs_flow_start(e.net, &s);
@@ -211,15 +169,14 @@ static void test_stalled(void **state)
 	assert_true(dcs_flow_rate_Bps(f) == 0);
 	assert_int_equal(dcs_flow_limited_by(f), DCS_LIMIT_STALLED);
 	assert_true(hits(&e) >= h0 + 2);
-	env_close(&e);
+	h_net_close(&e);
 }
 
 /* A flow's demand: a quarter of the capacity, then none (the whole capacity). */
 static void test_demand(void **state)
 {
 	(void)state;
-	struct env e;
-	env_open(&e);
+	struct h_net e = h_net_open(link_json);
 	double c = goodput(10);
 	struct dcs_flow *f = start(&e, 64, 0, c / 4);
 	assert_rel(dcs_flow_rate_Bps(f), c / 4, 1e-12);
@@ -231,7 +188,7 @@ static void test_demand(void **state)
 	dcs_flow_set_demand(e.net, f, INFINITY);
 	assert_rel(dcs_flow_rate_Bps(f), c, 1e-12);
 	assert_true(hits(&e) >= h0 + 2);
-	env_close(&e);
+	h_net_close(&e);
 }
 
 /* A flow's class of load at the same demand of 0.6 c beside a bulk flow of as many
@@ -240,8 +197,7 @@ static void test_demand(void **state)
 static void test_offered(void **state)
 {
 	(void)state;
-	struct env e;
-	env_open(&e);
+	struct h_net e = h_net_open(link_json);
 	double c = goodput(10);
 	struct dcs_flow *bulk = start(&e, 64, 0, INFINITY);
 	struct dcs_flow *g = start(&e, 64, 0, 0.6 * c);
@@ -258,15 +214,14 @@ static void test_offered(void **state)
 	assert_rel(dcs_flow_rate_Bps(g), 0.6 * c, 1e-12);
 	assert_rel(dcs_flow_rate_Bps(bulk), 0.4 * c, 1e-12);
 	assert_true(hits(&e) >= h0 + 2);
-	env_close(&e);
+	h_net_close(&e);
 }
 
 /* A flow's window: transfers one after another with 64 KiB and 128 KiB windows, W / RTT. */
 static void test_window(void **state)
 {
 	(void)state;
-	struct env e;
-	env_open(&e);
+	struct h_net e = h_net_open(link_json);
 	uint64_t h0 = 0;
 	for (int i = 0; i < 4; i++) {
 		double w = i % 2 ? 131072 : 65536;
@@ -278,7 +233,7 @@ static void test_window(void **state)
 		dcs_flow_stop(e.net, f);
 	}
 	assert_true(hits(&e) >= h0 + 2);
-	env_close(&e);
+	h_net_close(&e);
 }
 
 int main(void)

@@ -110,6 +110,12 @@
  * after a completion was computed but before it became the first runs
  * before it.  tests/test_net_incremental.c checks the incremental results
  * against a max-min reference and against a whole-network re-solve.
+ * A solve from empty queues being a function of its inputs alone, a small
+ * memo keeps the last few dozen components solved (every input of the
+ * passes, compared in full to the bit, and their figures): a component
+ * seen again takes its figures from there, the same bytes as solving it.
+ * With DCISIM_NET_MEMO_CHECK=1 in the environment every such answer is
+ * solved again too and a difference aborts (tests/test_net_memo_scenarios.sh).
  * Callbacks run inside kernel events; a
  * callback may start and stop flows.  A flow that starts without a path
  * hears on_stall(true) from inside dcs_flow_start(), before its owner holds
@@ -304,6 +310,8 @@ dcs_time_t dcs_flow_rtt(const struct dcs_net *net, const struct dcs_flow *f);
 /* The link direction whose share holds the flow (2 x link + dir), or -1. */
 int dcs_flow_bottleneck(const struct dcs_flow *f);
 size_t dcs_net_active_flows(const struct dcs_net *net);
+/* Component solves the memo answered and those it did not (diagnostics). */
+void dcs_net_memo_counts(const struct dcs_net *net, uint64_t *hits, uint64_t *misses);
 
 /* Traffic accounting for links.csv: goodput bytes carried by flows in one
  * direction since the start (integrated exactly at every rate change). */

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dcisim/tech.h"
 
@@ -81,6 +82,10 @@ struct dcs_net *dcs_net_create(struct dcs_kernel *k, struct dcs_bus *bus,
 	net->ecmp = scn->routing.ecmp;
 	net->share_rtt = scn->routing.tcp_share == DCS_SHARE_RTT;
 	net->igp_s = scn->routing.igp_convergence_ms / 1e3;
+	/* Every answer of the solve memo and the path memo checked against a
+	 * fresh computation (tests/test_net_memo_scenarios.sh). */
+	const char *check = getenv("DCISIM_NET_MEMO_CHECK");
+	net->memo_check = check && *check && strcmp(check, "0") != 0;
 	size_t nn = (size_t)net->n_sites * (size_t)net->n_sites;
 	net->ls = calloc(scn->n_links + 1, sizeof(*net->ls));
 	net->site_up = calloc(scn->n_sites + 1, sizeof(bool));
@@ -159,6 +164,8 @@ void dcs_net_destroy(struct dcs_net *net)
 	free(net->cf);
 	free(net->runs);
 	net_paths_free(net);
+	net_memo_free(net);
+	net_path_memo_free(net);
 	free(net->cd);
 	free(net->ls);
 	free(net->site_up);

@@ -20,6 +20,11 @@ struct dirq {
 	dcs_time_t t0;   /* loss: phase origin of the cycle */
 	double drops_pps;
 	double eta; /* goodput share of the bulk capacity (shallow buffer) */
+	/* The regime the first pass of the last solve set, and whether a later
+	 * pass of it entered the loss regime (what the memo needs to start a
+	 * cycle's phase as the passes would). */
+	enum regime rg_first;
+	bool loss_later;
 	/* Solver scratch. */
 	double offered_demand, offered_rate, elastic_rate;
 	double bulk_cap;   /* what bulk flows had this pass */
@@ -122,6 +127,20 @@ struct dcs_flow {
 	double lim0[DCS_LIMIT_COUNT]; /* a member: by_limit less the group's */
 };
 
+/* The kept answers of the path queries for one pair of sites (net_paths.c). */
+struct path_memo {
+	uint64_t gen; /* net->path_gen when filled, 0: never */
+	int a, b;
+	int hops; /* -1: no path */
+	int *links, *dirs;
+	int cap;
+	bool carries;
+	bool unique; /* ECMP: one candidate at every hop, every key walks it */
+	int mss;
+	int best; /* the bottleneck link, -1 */
+	double loss;
+};
+
 struct dcs_net {
 	struct dcs_kernel *k;
 	struct dcs_bus *bus;
@@ -174,7 +193,15 @@ struct dcs_net {
 	size_t ncd;
 	/* scratch for water-filling, one slot per link direction */
 	double *res_left, *res_w;
-	bool *reach_was; /* n_sites x n_sites, before a change */
+	bool *reach_was;       /* n_sites x n_sites, before a change */
+	int qpass;             /* the queue pass of the solve at hand, from 0 */
+	struct net_memo *memo; /* solves seen before (net_memo.c) */
+	bool memo_check;       /* DCISIM_NET_MEMO_CHECK: every kept answer checked */
+	/* Answers of the path queries by pair of sites, valid while their gen
+	 * is path_gen (net_paths_stale() moves it on). */
+	struct path_memo *pmemo;
+	size_t npmemo;
+	uint64_t path_gen;
 };
 
 /* net_links.c */
@@ -183,6 +210,14 @@ void net_link_refresh(struct dcs_net *net, int i);
 
 /* net_paths.c */
 void net_compute_paths(struct dcs_net *net);
+void net_path_memo_free(struct dcs_net *net);
+/* Routing or a link's or a site's state changed: the kept path answers are
+ * stale.  Every change of pred/dist/order, routed, site_up, cut, paths_up,
+ * converging, loss or capacity calls it. */
+static inline void net_paths_stale(struct dcs_net *net)
+{
+	net->path_gen++;
+}
 int net_walk(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed, int *links,
 	     int *dirs, int max);
 bool net_walk_carries(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed);
@@ -235,6 +270,11 @@ void net_copy_solved(struct dcs_flow *to, const struct dcs_flow *from);
 void net_after_solve(struct dcs_net *net);
 void net_update_all(struct dcs_net *net);
 void net_update_around(struct dcs_net *net, struct dcs_flow *f, const int *dirs, int ndirs);
+
+/* net_memo.c */
+bool net_memo_recall(struct dcs_net *net);
+void net_memo_keep(struct dcs_net *net);
+void net_memo_free(struct dcs_net *net);
 
 /* net_group.c */
 #define NET_GROUP_MIN 17 /* identical flows on one path that form a group */

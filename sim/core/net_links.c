@@ -21,6 +21,7 @@ bool net_carries(const struct link_state *s)
 
 void net_link_refresh(struct dcs_net *net, int i)
 {
+	net_paths_stale(net); /* loss and capacity: path answers */
 	const struct dcs_link_cfg *c = &net->scn->links[i];
 	struct link_state *s = &net->ls[i];
 	s->one_way = dcs_time_from_us(dcs_link_cfg_one_way_us(c) + s->extra_ms * 1e3);
@@ -92,6 +93,7 @@ static bool paths_differ(const struct dcs_net *net, const dcs_time_t *old_dist, 
  * caller took snapshot_reach() before it changed anything. */
 static void after_change(struct dcs_net *net, const struct dcs_note *note)
 {
+	net_paths_stale(net); /* the caller changed a link's or a site's state */
 	size_t nn = (size_t)net->n_sites * (size_t)net->n_sites;
 	dcs_time_t *old_dist = dcs_xmalloc(nn * sizeof(dcs_time_t) + 1, "recomputing paths");
 	int *old_pred = dcs_xmalloc(nn * sizeof(int) + 1, "recomputing paths");
@@ -183,6 +185,7 @@ static void converge(struct dcs_net *net, int link, double secs)
 	if (s->conv_ev)
 		dcs_cancel(net->k, s->conv_ev);
 	s->converging = true;
+	net_paths_stale(net);
 	s->conv_ev =
 	    dcs_schedule_in(net->k, dcs_time_from_s(secs), conv_event, net, &link, sizeof(link));
 }
@@ -194,6 +197,7 @@ static void stop_converging(struct dcs_net *net, int link)
 		dcs_cancel(net->k, s->conv_ev);
 	s->conv_ev = 0;
 	s->converging = false;
+	net_paths_stale(net);
 }
 
 /* Every path is gone: carries nothing until detection, then routing drops it. */

@@ -6,7 +6,9 @@
 #include "net_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dcisim/xalloc.h"
 
@@ -20,6 +22,7 @@ static int other_end(const struct dcs_net *net, int l, int v)
 
 void net_compute_paths(struct dcs_net *net)
 {
+	net_paths_stale(net);
 	int n = net->n_sites;
 	bool *done = dcs_xcalloc((size_t)n + 1, sizeof(bool), "computing paths");
 	for (int src = 0; src < n; src++) {
@@ -72,42 +75,48 @@ static uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+/* The equal-cost links by which the path from a may reach v (candidates in
+ * file order; a candidate's far end was settled before v, so walks never
+ * loop): how many there are, and in *link the pick-th of them (pick < 0:
+ * none asked). */
+static int ecmp_links(const struct dcs_net *net, int a, int v, int pick, int *link)
+{
+	int n = net->n_sites;
+	const dcs_time_t *d = &net->dist[(size_t)a * n];
+	const int *ord = &net->order[(size_t)a * n];
+	int seen = 0;
+	for (int k = net->adj_at[v]; k < net->adj_at[v + 1]; k++) {
+		int l = net->adj[k];
+		int u = other_end(net, l, v);
+		if (!net->ls[l].routed || !net->site_up[u] || d[u] == DCS_TIME_NEVER ||
+		    ord[u] < 0 || ord[u] >= ord[v] || d[u] + net->ls[l].one_way != d[v])
+			continue;
+		if (seen == pick)
+			*link = l;
+		seen++;
+	}
+	return seen;
+}
+
 /* The link by which the path from a reaches v: the canonical one, or with a
- * key one of the equal-cost links hashed (candidates in file order; a
- * candidate's far end was settled before v, so walks never loop). */
+ * key one of the equal-cost links hashed. */
 static int pred_at(const struct dcs_net *net, int a, int v, uint64_t key, bool hashed)
 {
 	int n = net->n_sites;
 	int p = net->pred[(size_t)a * n + v];
 	if (!hashed || !net->ecmp || p < 0)
 		return p;
-	const dcs_time_t *d = &net->dist[(size_t)a * n];
-	const int *ord = &net->order[(size_t)a * n];
-	int cnt = 0;
-	for (int pass = 0; pass < 2; pass++) {
-		int pick = pass ? (int)(mix64(key ^ mix64((uint64_t)a * 1000003u + (uint64_t)v)) %
-					(uint64_t)cnt)
-				: -1;
-		int seen = 0;
-		for (int k = net->adj_at[v]; k < net->adj_at[v + 1]; k++) {
-			int l = net->adj[k];
-			int u = other_end(net, l, v);
-			if (!net->ls[l].routed || !net->site_up[u] || d[u] == DCS_TIME_NEVER ||
-			    ord[u] < 0 || ord[u] >= ord[v] || d[u] + net->ls[l].one_way != d[v])
-				continue;
-			if (pass && seen == pick)
-				return l;
-			seen++;
-		}
-		cnt = seen;
-		if (cnt <= 1)
-			return p;
-	}
-	return p;
+	int cnt = ecmp_links(net, a, v, -1, NULL);
+	if (cnt <= 1)
+		return p;
+	int pick = (int)(mix64(key ^ mix64((uint64_t)a * 1000003u + (uint64_t)v)) % (uint64_t)cnt);
+	int l = p;
+	ecmp_links(net, a, v, pick, &l);
+	return l;
 }
 
-int net_walk(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed, int *links,
-	     int *dirs, int max)
+static int walk_links(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed,
+		      int *links, int *dirs, int max)
 {
 	int n = net->n_sites;
 	if (net->dist[(size_t)a * n + b] == DCS_TIME_NEVER)
@@ -132,7 +141,7 @@ int net_walk(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed,
 }
 
 /* Does every hop of the walk from a to b carry traffic? */
-bool net_walk_carries(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed)
+static bool walk_carries(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed)
 {
 	int n = net->n_sites;
 	if (net->dist[(size_t)a * n + b] == DCS_TIME_NEVER)
@@ -146,13 +155,188 @@ bool net_walk_carries(const struct dcs_net *net, int a, int b, uint64_t key, boo
 	return true;
 }
 
+/* ---- answers of the path queries, kept while routing and links stay as they are ---- */
+
+static double walk_loss(const struct dcs_net *net, int a, int b);
+static int walk_mss(const struct dcs_net *net, int a, int b);
+static int walk_bottleneck(const struct dcs_net *net, int a, int b);
+
+/* The most site pairs whose answers are kept (direct-mapped by pair): the
+ * table stays small however many sites. */
+#define PATH_MEMO_MAX 4096
+
+static void path_memo_fill(const struct dcs_net *net, struct path_memo *pm)
+{
+	int a = pm->a, b = pm->b;
+	pm->hops = walk_links(net, a, b, 0, false, NULL, NULL, 0);
+	if (pm->hops > pm->cap) {
+		pm->links =
+		    dcs_xrealloc(pm->links, (size_t)pm->hops * sizeof(int), "keeping paths");
+		pm->dirs = dcs_xrealloc(pm->dirs, (size_t)pm->hops * sizeof(int), "keeping paths");
+		pm->cap = pm->hops;
+	}
+	if (pm->hops > 0)
+		walk_links(net, a, b, 0, false, pm->links, pm->dirs, pm->hops);
+	/* With ECMP, whether every hop had one candidate: then every key walks
+	 * this path. */
+	pm->unique = true;
+	for (int h = 0; net->ecmp && h < pm->hops && pm->unique; h++) {
+		int l = pm->links[h];
+		int v = pm->dirs[h] ? net->scn->links[l].a : net->scn->links[l].b; /* its far end */
+		pm->unique = ecmp_links(net, a, v, -1, NULL) <= 1;
+	}
+	pm->carries = walk_carries(net, a, b, 0, false);
+	pm->loss = walk_loss(net, a, b);
+	pm->mss = walk_mss(net, a, b);
+	pm->best = walk_bottleneck(net, a, b);
+}
+
+/* DCISIM_NET_MEMO_CHECK: a kept answer must be what the walks give now (a
+ * change that did not call net_paths_stale() would show here). */
+static void path_memo_check(const struct dcs_net *net, const struct path_memo *pm)
+{
+	struct path_memo now = {.a = pm->a, .b = pm->b};
+	path_memo_fill(net, &now);
+	bool same =
+	    now.hops == pm->hops && now.carries == pm->carries && now.mss == pm->mss &&
+	    now.best == pm->best && memcmp(&now.loss, &pm->loss, sizeof(double)) == 0 &&
+	    (now.hops <= 0 || (memcmp(now.links, pm->links, (size_t)now.hops * sizeof(int)) == 0 &&
+			       memcmp(now.dirs, pm->dirs, (size_t)now.hops * sizeof(int)) == 0));
+	free(now.links);
+	free(now.dirs);
+	if (!same) {
+		fprintf(stderr,
+			"dcisim: DCISIM_NET_MEMO_CHECK: the kept path from site %d to site %d "
+			"differs from walking it now: a change of routing or link state did "
+			"not make it stale\n",
+			pm->a, pm->b);
+		abort();
+	}
+}
+
+/* DCISIM_NET_MEMO_CHECK: the walk by this key is the kept one. */
+static void path_key_check(const struct dcs_net *net, const struct path_memo *pm, uint64_t key)
+{
+	int n = pm->hops > 0 ? pm->hops : 1;
+	int *links = dcs_xcalloc((size_t)n, sizeof(int), "checking a path");
+	int *dirs = dcs_xcalloc((size_t)n, sizeof(int), "checking a path");
+	int hops = walk_links(net, pm->a, pm->b, key, true, links, dirs, pm->hops);
+	bool same = hops == pm->hops &&
+		    (hops <= 0 || (memcmp(links, pm->links, (size_t)hops * sizeof(int)) == 0 &&
+				   memcmp(dirs, pm->dirs, (size_t)hops * sizeof(int)) == 0));
+	free(links);
+	free(dirs);
+	if (!same) {
+		fprintf(stderr,
+			"dcisim: DCISIM_NET_MEMO_CHECK: the ECMP walk from site %d to site %d "
+			"by key %llu is not the kept path it was taken to be\n",
+			pm->a, pm->b, (unsigned long long)key);
+		abort();
+	}
+}
+
+/* The canonical path from a to b and what the queries ask of it, as the walks
+ * above answer (computed by them): kept until net_paths_stale(), which every
+ * change of routing or of a link's or site's state calls.  Walks by an ECMP
+ * key (ecmp on) are not kept. */
+static const struct path_memo *path_memo(const struct dcs_net *cnet, int a, int b)
+{
+	struct dcs_net *net = (struct dcs_net *)cnet; /* the net itself is not changed */
+	size_t n = (size_t)net->n_sites;
+	if (!net->pmemo) {
+		size_t cap = 1;
+		while (cap < n * n && cap < PATH_MEMO_MAX)
+			cap *= 2;
+		net->pmemo = dcs_xcalloc(cap, sizeof(*net->pmemo), "keeping paths");
+		net->npmemo = cap;
+		if (net->path_gen == 0)
+			net->path_gen = 1; /* 0: an entry never filled */
+	}
+	struct path_memo *pm = &net->pmemo[((size_t)a * n + (size_t)b) & (net->npmemo - 1)];
+	if (pm->gen == net->path_gen && pm->a == a && pm->b == b) {
+		if (net->memo_check)
+			path_memo_check(net, pm);
+		return pm;
+	}
+	pm->gen = net->path_gen;
+	pm->a = a;
+	pm->b = b;
+	path_memo_fill(net, pm);
+	return pm;
+}
+
+/* The kept answers for a walk from a to b, NULL when the walk is not the
+ * canonical one: by an ECMP key (ecmp on) where some hop has equal-cost
+ * candidates.  Without a key, without ECMP, or with one candidate at every
+ * hop, every key walks the canonical path. */
+static const struct path_memo *kept_walk(const struct dcs_net *net, int a, int b, uint64_t key,
+					 bool hashed)
+{
+	const struct path_memo *pm = path_memo(net, a, b);
+	if (hashed && net->ecmp && !pm->unique)
+		return NULL;
+	if (hashed && net->ecmp && net->memo_check)
+		path_key_check(net, pm, key);
+	return pm;
+}
+
+void net_path_memo_free(struct dcs_net *net)
+{
+	for (size_t i = 0; i < net->npmemo; i++) {
+		free(net->pmemo[i].links);
+		free(net->pmemo[i].dirs);
+	}
+	free(net->pmemo);
+	net->pmemo = NULL;
+	net->npmemo = 0;
+}
+
+int net_walk(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed, int *links,
+	     int *dirs, int max)
+{
+	const struct path_memo *pm = kept_walk(net, a, b, key, hashed);
+	if (!pm)
+		return walk_links(net, a, b, key, hashed, links, dirs, max);
+	if (pm->hops <= 0 || pm->hops > max)
+		return pm->hops;
+	if (links)
+		memcpy(links, pm->links, (size_t)pm->hops * sizeof(int));
+	if (dirs)
+		memcpy(dirs, pm->dirs, (size_t)pm->hops * sizeof(int));
+	return pm->hops;
+}
+
+bool net_walk_carries(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed)
+{
+	const struct path_memo *pm = kept_walk(net, a, b, key, hashed);
+	return pm ? pm->carries : walk_carries(net, a, b, key, hashed);
+}
+
 /* Sum of the queues along a walk: mean, or at this instant. */
+
+/* The mean queues along a kept walk, from b back to a (as the walk below adds
+ * them). */
+static double kept_queue_s(const struct dcs_net *net, const struct path_memo *pm)
+{
+	double q = 0;
+	for (int h = pm->hops - 1; h >= 0; h--)
+		q += net->ls[pm->links[h]].q[pm->dirs[h]].mean_s;
+	return q;
+}
 
 static double walk_queue_s(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed,
 			   bool instant)
 {
 	double q = 0;
 	dcs_time_t now = dcs_now(net->k);
+	const struct path_memo *pm = kept_walk(net, a, b, key, hashed);
+	if (pm && !instant)
+		return kept_queue_s(net, pm);
+	if (pm) {
+		for (int h = pm->hops - 1; h >= 0; h--)
+			q += net_queue_instant(&net->ls[pm->links[h]], pm->dirs[h], now);
+		return q;
+	}
 	for (int v = b; v != a;) {
 		int l = pred_at(net, a, v, key, hashed);
 		int from = other_end(net, l, v);
@@ -192,10 +376,10 @@ dcs_time_t dcs_net_rtt_base(const struct dcs_net *net, int a, int b)
 
 dcs_time_t dcs_net_one_way(const struct dcs_net *net, int a, int b)
 {
-	if (!dcs_net_reachable(net, a, b))
+	const struct path_memo *pm = path_memo(net, a, b);
+	if (!pm->carries) /* not reachable */
 		return DCS_TIME_NEVER;
-	return net->dist[(size_t)a * net->n_sites + b] +
-	       dcs_time_from_s(walk_queue_s(net, a, b, 0, false, false));
+	return net->dist[(size_t)a * net->n_sites + b] + dcs_time_from_s(kept_queue_s(net, pm));
 }
 
 dcs_time_t dcs_net_rtt(const struct dcs_net *net, int a, int b)
@@ -222,7 +406,7 @@ int dcs_net_path_key(const struct dcs_net *net, int a, int b, uint64_t key, int 
 	return net_walk(net, a, b, key, true, links, dirs, max);
 }
 
-double dcs_net_path_loss(const struct dcs_net *net, int a, int b)
+static double walk_loss(const struct dcs_net *net, int a, int b)
 {
 	int n = net->n_sites;
 	if (net->dist[(size_t)a * n + b] == DCS_TIME_NEVER)
@@ -236,8 +420,13 @@ double dcs_net_path_loss(const struct dcs_net *net, int a, int b)
 	return 1.0 - pass;
 }
 
-int dcs_net_path_bottleneck(const struct dcs_net *net, int a, int b, double *cap_Bps,
-			    double *line_gbps, double *background_gbps, double *goodput_fraction)
+/* The link of least capacity on the path from a to b (the first of equals from b), -1. */
+double dcs_net_path_loss(const struct dcs_net *net, int a, int b)
+{
+	return path_memo(net, a, b)->loss;
+}
+
+static int walk_bottleneck(const struct dcs_net *net, int a, int b)
 {
 	int n = net->n_sites, best = -1;
 	if (net->dist[(size_t)a * n + b] == DCS_TIME_NEVER)
@@ -248,6 +437,16 @@ int dcs_net_path_bottleneck(const struct dcs_net *net, int a, int b, double *cap
 			best = l;
 		v = other_end(net, l, v);
 	}
+	return best;
+}
+
+int dcs_net_path_bottleneck(const struct dcs_net *net, int a, int b, double *cap_Bps,
+			    double *line_gbps, double *background_gbps, double *goodput_fraction)
+{
+	const struct path_memo *pm = path_memo(net, a, b);
+	if (pm->hops < 0)
+		return -1;
+	int best = pm->best;
 	if (best >= 0) {
 		const struct dcs_link_cfg *c = &net->scn->links[best];
 		*cap_Bps = net->ls[best].cap_Bps;
@@ -305,7 +504,7 @@ bool dcs_net_lift(const struct dcs_net *net, int a, int b, enum dcs_limit l, int
 	return true;
 }
 
-int dcs_net_path_mss(const struct dcs_net *net, int a, int b)
+static int walk_mss(const struct dcs_net *net, int a, int b)
 {
 	int n = net->n_sites;
 	int mss = 1460;
@@ -321,6 +520,11 @@ int dcs_net_path_mss(const struct dcs_net *net, int a, int b)
 		v = other_end(net, l, v);
 	}
 	return mss;
+}
+
+int dcs_net_path_mss(const struct dcs_net *net, int a, int b)
+{
+	return path_memo(net, a, b)->mss;
 }
 
 /* ---- path questions of the models (through the public figures only) ---- */

@@ -237,8 +237,12 @@ double net_queue_pass(struct dcs_net *net)
 				q->mean_s = md1_wait_s(rho, s->frame_s, tau);
 			}
 		}
-		if (rg == Q_LOSS && q->regime != Q_LOSS)
+		if (rg == Q_LOSS && q->regime != Q_LOSS) {
 			q->t0 = dcs_now(net->k);
+			q->loss_later = q->loss_later || net->qpass > 0;
+		}
+		if (net->qpass == 0)
+			q->rg_first = rg;
 		q->regime = rg;
 		double dm = fabs(q->mean_s - old_mean), de = fabs(q->eta - old_eta);
 		if (dm > moved)

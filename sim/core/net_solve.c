@@ -396,12 +396,17 @@ void net_solve(struct dcs_net *net)
 		q->bulk_cap = q->share_w = q->share_rate = 0;
 		q->full = false;
 		q->eta = 1;
+		q->loss_later = false;
 	}
-	for (int it = 0; it < DCS_NET_SOLVE_MAX_ITER; it++) {
-		net_share_pass(net);
-		double mv = net_queue_pass(net);
-		if (mv <= SOLVE_TOL_S)
-			break;
+	/* A component solved before, to the bit, takes that solve's figures. */
+	if (!net_memo_recall(net)) {
+		for (net->qpass = 0; net->qpass < DCS_NET_SOLVE_MAX_ITER; net->qpass++) {
+			net_share_pass(net);
+			double mv = net_queue_pass(net);
+			if (mv <= SOLVE_TOL_S)
+				break;
+		}
+		net_memo_keep(net);
 	}
 	for (size_t j = 0; j < net->ncd; j++) {
 		int r = net->cd[j];

@@ -390,7 +390,7 @@ static void odd_row(struct dcs_table *t, int i)
 	dcs_cell_num(t, nums[i % 8] * (i + 1));
 	dcs_cell_int(t, (int64_t)(i % 3 == 0 ? INT64_MIN + i : i * 1000003LL));
 	dcs_cell_time_s(t, (dcs_time_t)(i % 4 == 0 ? -i : i) * 999999937);
-	const char *null_str = i >= 0 ? NULL : "";
+	const char *volatile null_str = NULL; /* a NULL the compiler does not see */
 	if (i % 2 == 0) /* conversions printed by dcisim (and a NULL string) */
 		dcs_cell_fmt(t, "%s #%d at %.6g%% %c/%u/%zu/%lld/%s", strs[i % 4], i, i / 7.0,
 			     'A' + i % 26, (unsigned)i * 7u, (size_t)i, -(long long)i * i,

@@ -129,21 +129,93 @@ struct text_scan {
 	char sha[65];
 };
 
-static void *text_scan(void *p)
+static void text_scan(void *p)
 {
 	struct text_scan *ts = p;
 	ts->problem = dcs_json_text_problem(ts->text, ts->len, &ts->bad_at);
 	dcs_sha256_hex(ts->text, ts->len, ts->sha);
-	return NULL;
 }
 
-/* Scans of texts smaller than this are not worth a thread. */
-#define SCAN_THREAD_MIN (256 * 1024)
+/* Texts shorter than this are read on one thread; DCISIM_JSON_SPLIT_MIN
+ * (bytes) changes it, so that tests can read small texts on two threads
+ * and compare. */
+#define SPLIT_MIN_DEFAULT (256 * 1024)
+/* The share of the largest array's bytes the second thread parses before
+ * it scans the text: the text scan (UTF-8, SHA-256) costs about as much as
+ * the parse, so with the field pass on the first thread a fifth balances
+ * the two (docs/performance.md). */
+#define SPLIT_TAIL 0.5
+
+static size_t split_min(void)
+{
+	const char *v = getenv("DCISIM_JSON_SPLIT_MIN");
+	if (v && *v) {
+		char *e;
+		unsigned long long n = strtoull(v, &e, 10);
+		if (*e == '\0')
+			return (size_t)n;
+	}
+	return SPLIT_MIN_DEFAULT;
+}
+
+/* What the field pass holds besides the scenario, released. */
+static void ld_release(struct ld *L)
+{
+	for (size_t i = 0; i < sizeof(L->ix) / sizeof(L->ix[0]); i++)
+		free(L->ix[i].slot);
+	free(L->nodes_ix.slot);
+	free(L->node_cluster);
+	free(L->node_index);
+	jpos_free(L->pos);
+	memset(L->ix, 0, sizeof(L->ix));
+	memset(&L->nodes_ix, 0, sizeof(L->nodes_ix));
+	L->node_cluster = L->node_index = NULL;
+	L->pos = NULL;
+	L->pos_tried = false;
+}
+
+/* The field pass into a new scenario; false when out of memory for it. */
+static bool ld_fields(struct ld *L, const cJSON *root)
+{
+	L->scn = calloc(1, sizeof(*L->scn));
+	if (!L->scn)
+		return false;
+	L->root = root;
+	ld_parse_object(L, root, &dcs_scenario_spec, L->scn, 0);
+	ld_release(L);
+	return true;
+}
+
+/* The field pass while the second thread still scans the text, its
+ * messages held back: they go out only when the text has no problem, as
+ * when the pass runs after the scan.  False (nothing done) when the
+ * messages cannot be held. */
+static bool ld_fields_held(struct ld *L, const cJSON *root, char **held, size_t *n_held)
+{
+	FILE *err = L->err;
+	FILE *f = open_memstream(held, n_held);
+	if (!f)
+		return false;
+	L->err = f;
+	bool ok = ld_fields(L, root);
+	L->err = err;
+	if (fclose(f) != 0 || !ok) {
+		free(*held);
+		*held = NULL;
+		if (ok) {
+			dcs_scenario_free(L->scn);
+			L->scn = NULL;
+			L->nerrors = 0;
+		}
+		return false;
+	}
+	return true;
+}
 
 struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const char *label,
 					    FILE *err, int *nerrors)
 {
-	struct ld L = {.file = label, .text = text, .err = err};
+	struct ld L = {.file = label, .text = text, .len = len, .err = err};
 	*nerrors = 0;
 	if (memchr(text, '\0', len)) {
 		fprintf(err,
@@ -152,18 +224,18 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 		*nerrors = 1;
 		return NULL;
 	}
+	/* A long text: the largest array's tail parsed on a second thread,
+	 * which then scans the text (jsonarena.h) while this thread parses the
+	 * rest and reads the fields. */
 	struct text_scan ts = {.text = text, .len = len};
-	pthread_t scan_th;
-	bool threaded =
-	    len >= SCAN_THREAD_MIN && pthread_create(&scan_th, NULL, text_scan, &ts) == 0;
+	struct dcs_json_par par = {
+	    .min_len = split_min(), .tail = SPLIT_TAIL, .then = text_scan, .arg = &ts};
 	const char *end = NULL;
 	struct dcs_json_arena arena;
-	cJSON *root = dcs_json_parse_arena(text, len, &end, &arena);
-	if (threaded)
-		pthread_join(scan_th, NULL);
-	else
-		text_scan(&ts);
+	cJSON *root = dcs_json_parse_arena_par(text, len, &end, &arena, &par);
+	bool scanning = par.started;
 	if (!root) {
+		dcs_json_par_wait(&par);
 		dcs_json_arena_free(&arena); /* what the failed parse took */
 		size_t off = end && end >= text ? (size_t)(end - text) : 0, deep_at = 0;
 		enum json_shape shape = json_shape(text, len, &deep_at);
@@ -185,6 +257,7 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 	}
 	for (const char *p = end; p && p < text + len; p++) {
 		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+			dcs_json_par_wait(&par);
 			int line, col;
 			dcs_text_line_col(text, (size_t)(p - text), &line, &col);
 			fprintf(err, "%s:%d:%d: error: unexpected text after the JSON value\n",
@@ -194,32 +267,30 @@ struct dcs_scenario *dcs_scenario_load_text(const char *text, size_t len, const 
 			return NULL;
 		}
 	}
-	size_t bad_at = ts.bad_at;
-	const char *problem = ts.problem;
-	if (problem) {
+	char *held = NULL;
+	size_t n_held = 0;
+	bool done = scanning && ld_fields_held(&L, root, &held, &n_held);
+	if (!dcs_json_par_wait(&par))
+		text_scan(&ts);
+	if (ts.problem) {
 		int line, col;
-		dcs_text_line_col(text, bad_at, &line, &col);
-		fprintf(err, "%s:%d:%d: error: %s\n", label, line, col, problem);
+		dcs_text_line_col(text, ts.bad_at, &line, &col);
+		fprintf(err, "%s:%d:%d: error: %s\n", label, line, col, ts.problem);
+		free(held);
+		dcs_scenario_free(L.scn);
 		dcs_json_arena_free(&arena);
 		*nerrors = 1;
 		return NULL;
 	}
-	L.root = root;
-	L.len = len;
-	L.scn = calloc(1, sizeof(*L.scn));
-	if (!L.scn) {
+	if (done) {
+		fwrite(held, 1, n_held, err);
+		free(held);
+	} else if (!ld_fields(&L, root)) {
 		fprintf(err, "%s: error: out of memory\n", label);
 		*nerrors = 1;
 		dcs_json_arena_free(&arena);
 		return NULL;
 	}
-	ld_parse_object(&L, root, &dcs_scenario_spec, L.scn, 0);
-	for (size_t i = 0; i < sizeof(L.ix) / sizeof(L.ix[0]); i++)
-		free(L.ix[i].slot);
-	free(L.nodes_ix.slot);
-	free(L.node_cluster);
-	free(L.node_index);
-	jpos_free(L.pos);
 	dcs_json_arena_free(&arena);
 	L.scn->path = ld_strdup(label);
 	memcpy(L.scn->text_sha256, ts.sha, sizeof(ts.sha));

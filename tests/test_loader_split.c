@@ -290,15 +290,24 @@ static void test_broken_texts_fail_alike(void **state)
 
 /* Texts the cut does not vouch for: not an object, no array member,
  * arrays of one element, nesting past DCS_JSON_CUT_DEPTH in an element
- * (the second part would nest one level less than the whole), a byte-order
- * mark.  One parse, the same result. */
+ * (a part would nest less deep than the whole), a byte-order mark (which
+ * cJSON skips at the start of a parse, so at the start of an element parsed
+ * on its own, but refuses inside an array).  One parse, the same result. */
 static void test_shapes_left_whole(void **state)
 {
 	(void)state;
-	static const char *const texts[] = {
-	    "[1, 2, 3]",   "{\"a\": 1, \"b\": {\"c\": [1, 2]}}",    "{\"a\": [1]}",
-	    "{\"a\": []}", "\xef\xbb\xbf{\"a\": [1, 2]}",           "{\"a\": [1, 2]",
-	    "  ",          "{\"a\": [1, 2], \"b\": \"unterminated}"};
+	static const char *const texts[] = {"[1, 2, 3]",
+					    "{\"a\": 1, \"b\": {\"c\": [1, 2]}}",
+					    "{\"a\": [1]}",
+					    "{\"a\": []}",
+					    "\xef\xbb\xbf{\"a\": [1, 2]}",
+					    "{\"a\": [\xef\xbb\xbf"
+					    "123, 4, 5, 6]}",
+					    "{\"a\": [1, \xef\xbb\xbf"
+					    "234, 5, 6, 7]}",
+					    "{\"a\": [1, 2]",
+					    "  ",
+					    "{\"a\": [1, 2], \"b\": \"unterminated}"};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (check_text(texts[i], strlen(texts[i]), 0.5))
 			fail_msg("cut: %s", texts[i]);

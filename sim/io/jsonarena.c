@@ -282,17 +282,27 @@ out:
 static void *par_main(void *p)
 {
 	struct dcs_json_par *par = p;
-	if (par->part_text) {
+	if (par->part_from) {
+		/* The elements after the cut, as an array: '[' and the text
+		 * from the byte after the comma to the closing bracket. */
+		size_t n = par->part_len;
+		char *part = malloc(n);
 		const char *e = NULL;
-		current = &par->part_arena;
-		cJSON *r = cJSON_ParseWithLengthOpts(par->part_text, par->part_len, &e, 0);
-		current = NULL;
+		cJSON *r = NULL;
+		if (part) {
+			part[0] = '[';
+			memcpy(part + 1, par->part_from, n - 1);
+			current = &par->part_arena;
+			r = cJSON_ParseWithLengthOpts(part, n, &e, 0);
+			current = NULL;
+		}
 		pthread_mutex_lock(&par->mu);
-		par->part_root = r;
-		par->part_end = e;
+		/* Whole, to its last byte, or nothing. */
+		par->part_root = r && e == part + n ? r : NULL;
 		par->part_done = true;
 		pthread_cond_signal(&par->cv);
 		pthread_mutex_unlock(&par->mu);
+		free(part);
 	}
 	if (par->then)
 		par->then(par->arg);
@@ -322,25 +332,68 @@ static cJSON *last_of(cJSON *first)
 	return first;
 }
 
-/* Joins the second part's elements after the first part's, as one parse
- * links them: next and prev between neighbours, and the first element's
- * prev at the last when cJSON keeps it so. */
-static bool join_parts(cJSON *root, const struct cut *cut, cJSON *part)
+/* cJSON's whitespace: every byte up to the space. */
+static size_t skip_space(const char *t, size_t i, size_t to)
 {
-	if (!cJSON_IsObject(root) || !cJSON_IsArray(part) || !part->child)
+	while (i < to && (unsigned char)t[i] <= 32)
+		i++;
+	return i;
+}
+
+/* The elements of an array from t[from] (after its '[') to the cut's
+ * comma at t[to], each parsed where it lies (no copy): the list, linked
+ * as cJSON links an array's elements but for the first one's prev, or
+ * NULL unless the text there is elements and commas as the array's parse
+ * reads them.  A value at the top of a parse may start with a byte-order
+ * mark, one inside an array may not: such an element is refused. */
+static cJSON *parse_elements(const char *t, size_t from, size_t to)
+{
+	cJSON *first = NULL, *last = NULL;
+	for (size_t i = from;; i++) {
+		i = skip_space(t, i, to);
+		if (i == to || t[i] == '\xef')
+			return NULL;
+		const char *e = NULL;
+		cJSON *v = cJSON_ParseWithLengthOpts(t + i, to - i, &e, 0);
+		if (!v || !e)
+			return NULL; /* what it took goes with the arena */
+		if (last) {
+			last->next = v;
+			v->prev = last;
+		} else {
+			first = v;
+		}
+		last = v;
+		i = skip_space(t, (size_t)(e - t), to);
+		if (i == to)
+			break;
+		if (t[i] != ',')
+			return NULL;
+	}
+	first->prev = last; /* for last_of; set as cJSON sets it in join_parts */
+	return first;
+}
+
+/* The empty array member of root (the text's array, emptied) given the
+ * elements before the cut (first) and after it (the part's): linked as
+ * one parse links them, the first element's prev at the last where cJSON
+ * keeps it so (as the part's own array shows). */
+static bool join_parts(cJSON *root, const struct cut *cut, cJSON *first, cJSON *part)
+{
+	if (!cJSON_IsObject(root) || !first || !cJSON_IsArray(part) || !part->child)
 		return false;
 	cJSON *arr = root->child;
 	for (size_t m = 0; arr && m < cut->member; m++)
 		arr = arr->next;
-	if (!cJSON_IsArray(arr) || !arr->child)
+	if (!cJSON_IsArray(arr) || arr->child)
 		return false;
-	cJSON *first = arr->child, *last = last_of(first);
+	cJSON *last = last_of(first);
 	cJSON *pfirst = part->child, *plast = last_of(pfirst);
-	bool tail_kept = first->prev != NULL;
+	bool tail_kept = pfirst->prev != NULL;
 	last->next = pfirst;
 	pfirst->prev = last;
-	if (tail_kept)
-		first->prev = plast;
+	first->prev = tail_kept ? plast : NULL;
+	arr->child = first;
 	part->child = NULL;
 	return true;
 }
@@ -349,36 +402,28 @@ cJSON *dcs_json_parse_arena_par(const char *text, size_t len, const char **end,
 				struct dcs_json_arena *a, struct dcs_json_par *par)
 {
 	par->started = par->cut = false;
-	par->part_text = NULL;
+	par->part_from = NULL;
 	if (len < par->min_len || pthread_once(&hooks_once, install_hooks) != 0)
 		return dcs_json_parse_arena(text, len, end, a);
-	/* The first part: the text with the array closed at the cut; the
-	 * second: the elements after the cut, as an array. */
+	/* Three pieces: the text with the array emptied (a copy, small: the
+	 * array is most of it); the elements before the cut, parsed where
+	 * they lie; those after it, as an array of their own (copied by the
+	 * second thread). */
 	struct cut cut;
-	char *head = NULL, *part = NULL;
-	size_t head_len = 0, part_len = 0;
+	char *outer = NULL;
+	size_t outer_len = 0;
 	if (find_cut(text, len, par->tail, &cut)) {
-		head_len = cut.comma + 1 + (len - cut.close - 1);
-		part_len = cut.close - cut.comma + 1;
-		head = malloc(head_len);
-		part = malloc(part_len);
-		if (head && part) {
-			memcpy(head, text, cut.comma);
-			head[cut.comma] = ']';
-			memcpy(head + cut.comma + 1, text + cut.close + 1, len - cut.close - 1);
-			part[0] = '[';
-			memcpy(part + 1, text + cut.comma + 1, part_len - 1);
-			par->part_text = part;
-			par->part_len = part_len;
-		} else {
-			free(head);
-			free(part);
-			head = part = NULL;
+		outer_len = cut.open + 1 + (len - cut.close);
+		outer = malloc(outer_len);
+		if (outer) {
+			memcpy(outer, text, cut.open + 1);
+			memcpy(outer + cut.open + 1, text + cut.close, len - cut.close);
+			par->part_from = text + cut.comma + 1;
+			par->part_len = cut.close - cut.comma + 1;
 		}
 	}
 	par->part_arena = (struct dcs_json_arena){.next_cap = BLOCK_MIN};
 	par->part_root = NULL;
-	par->part_end = NULL;
 	par->part_done = false;
 	if (pthread_mutex_init(&par->mu, NULL) != 0)
 		goto single;
@@ -392,40 +437,39 @@ cJSON *dcs_json_parse_arena_par(const char *text, size_t len, const char **end,
 		goto single;
 	}
 	par->started = true;
-	if (!head)
+	if (!outer)
 		return dcs_json_parse_arena(text, len, end, a);
 
 	*a = (struct dcs_json_arena){.next_cap = BLOCK_MIN};
-	const char *head_end = NULL;
+	const char *outer_end = NULL;
 	current = a;
-	cJSON *root = cJSON_ParseWithLengthOpts(head, head_len, &head_end, 0);
+	cJSON *first = parse_elements(text, cut.open + 1, cut.comma);
+	cJSON *root = cJSON_ParseWithLengthOpts(outer, outer_len, &outer_end, 0);
 	current = NULL;
 	pthread_mutex_lock(&par->mu);
 	while (!par->part_done)
 		pthread_cond_wait(&par->cv, &par->mu);
 	pthread_mutex_unlock(&par->mu);
-	par->part_text = NULL;
-	/* Both parts whole, the first past its cut, the second to its last
-	 * byte: then the text parses in one piece to the same tree. */
-	if (root && head_end && head_end > head + cut.comma && par->part_end == part + part_len &&
-	    join_parts(root, &cut, par->part_root)) {
+	par->part_from = NULL;
+	/* Every piece whole, the outer text past its array: then the text
+	 * parses in one piece to the same tree. */
+	if (root && outer_end && outer_end > outer + cut.open + 1 &&
+	    join_parts(root, &cut, first, par->part_root)) {
 		arena_take(a, &par->part_arena);
 		if (end)
-			*end = text + (head_end - head) + (cut.close - cut.comma);
+			*end = text + (outer_end - outer) + (cut.close - cut.open - 1);
 		par->cut = true;
 	} else {
 		dcs_json_arena_free(a);
 		dcs_json_arena_free(&par->part_arena);
 		root = dcs_json_parse_arena(text, len, end, a);
 	}
-	free(head);
-	free(part);
+	free(outer);
 	return root;
 
 single:
-	free(head);
-	free(part);
-	par->part_text = NULL;
+	free(outer);
+	par->part_from = NULL;
 	return dcs_json_parse_arena(text, len, end, a);
 }
 

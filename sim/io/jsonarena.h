@@ -69,10 +69,9 @@ struct dcs_json_par {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool part_done;
-	const char *part_text;
-	size_t part_len;
-	const char *part_end;
-	cJSON *part_root;
+	const char *part_from; /* the text after the cut's comma */
+	size_t part_len;       /* of the second part's text, '[' included */
+	cJSON *part_root;      /* NULL: that part failed */
 	struct dcs_json_arena part_arena;
 };
 

@@ -332,8 +332,9 @@ struct pipe_log {
 	size_t n;
 };
 
-static void pipe_keep(void *ctx, unsigned char *data, size_t len)
+static void pipe_keep(void *ctx, unsigned char *data, size_t len, size_t cap)
 {
+	assert_true(cap >= len);
 	struct pipe_log *pl = ctx;
 	assert_true(pl->n < 4096);
 	pl->data[pl->n] = data;

@@ -93,7 +93,8 @@ const size_t *dcs_table_row_lens(const struct dcs_table *t);
 uint64_t dcs_table_row_numbers(const struct dcs_table *t);
 /* Deferred rows, for a writer on a thread of its own: from now on a row's
  * cells are logged as records (numbers unprinted) and handed to the pipe in
- * chunks of whole rows (chunk takes ownership of data: free() it); the
+ * chunks of whole rows (chunk takes ownership of data, cap bytes from
+ * malloc: free() it or hand it back through recycled); the
  * writer replays each chunk into results of its own (dcs_replay_chunk),
  * which gives its sink the same rows, to the byte, that a sink set here
  * would get.  The tables and held rows so far are logged first and
@@ -102,7 +103,10 @@ uint64_t dcs_table_row_numbers(const struct dcs_table *t);
  * False, and nothing changes, while a row is open.  dcs_results_end_defer
  * hands on the last records and ends the mode. */
 struct dcs_results_pipe {
-	void (*chunk)(void *ctx, unsigned char *data, size_t len);
+	void (*chunk)(void *ctx, unsigned char *data, size_t len, size_t cap);
+	/* Optional: a buffer the other end is done with (malloc'd, *cap
+	 * bytes), to log into next; NULL when it has none. */
+	unsigned char *(*recycled)(void *ctx, size_t *cap);
 	void *ctx;
 };
 bool dcs_results_defer(struct dcs_results *r, const struct dcs_results_pipe *pipe);

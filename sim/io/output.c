@@ -159,7 +159,7 @@ struct tfile {
 struct chunk {
 	struct chunk *next;
 	unsigned char *data;
-	size_t len;
+	size_t len, cap;
 };
 
 struct dcs_table_files {
@@ -180,7 +180,13 @@ struct dcs_table_files {
 	struct chunk *head, *tail;
 	size_t queued;
 	bool done;
+	/* Buffers replayed, for the model's thread to log into again. */
+	struct chunk *spare;
+	size_t nspare;
 };
+
+/* Spare buffers kept at most (each a chunk of rows, ~64 KiB). */
+#define SPARE_MAX 64
 
 /* Records the model's thread may run ahead of the writer by: beyond this
  * it waits, so memory stays flat when the disk is slower than the run. */
@@ -320,14 +326,38 @@ static void *writer_main(void *ctx)
 		pthread_mutex_lock(&F->mu);
 		F->queued -= c->len;
 		pthread_cond_signal(&F->room);
-		free(c->data);
-		free(c);
+		if (F->nspare < SPARE_MAX) {
+			c->next = F->spare;
+			F->spare = c;
+			F->nspare++;
+		} else {
+			free(c->data);
+			free(c);
+		}
 	}
 	pthread_mutex_unlock(&F->mu);
 	return NULL;
 }
 
-static void writer_chunk(void *ctx, unsigned char *data, size_t len)
+static unsigned char *writer_recycled(void *ctx, size_t *cap)
+{
+	struct dcs_table_files *F = ctx;
+	pthread_mutex_lock(&F->mu);
+	struct chunk *c = F->spare;
+	if (c) {
+		F->spare = c->next;
+		F->nspare--;
+	}
+	pthread_mutex_unlock(&F->mu);
+	if (!c)
+		return NULL;
+	unsigned char *data = c->data;
+	*cap = c->cap;
+	free(c);
+	return data;
+}
+
+static void writer_chunk(void *ctx, unsigned char *data, size_t len, size_t cap)
 {
 	struct dcs_table_files *F = ctx;
 	struct chunk *c = malloc(sizeof(*c));
@@ -335,7 +365,7 @@ static void writer_chunk(void *ctx, unsigned char *data, size_t len)
 		fprintf(stderr, "dcisim: out of memory writing results\n");
 		exit(3);
 	}
-	*c = (struct chunk){.data = data, .len = len};
+	*c = (struct chunk){.data = data, .len = len, .cap = cap};
 	pthread_mutex_lock(&F->mu);
 	while (F->queued > QUEUE_MAX)
 		pthread_cond_wait(&F->room, &F->mu);
@@ -379,7 +409,8 @@ static bool writer_start(struct dcs_table_files *F, struct dcs_results *res)
 		F->mine = NULL;
 		return false;
 	}
-	struct dcs_results_pipe pipe = {.chunk = writer_chunk, .ctx = F};
+	struct dcs_results_pipe pipe = {
+	    .chunk = writer_chunk, .recycled = writer_recycled, .ctx = F};
 	if (dcs_results_defer(res, &pipe)) {
 		F->res = res;
 		return true;
@@ -406,6 +437,13 @@ static void writer_stop(struct dcs_table_files *F)
 	pthread_cond_signal(&F->work);
 	pthread_mutex_unlock(&F->mu);
 	pthread_join(F->th, NULL);
+	while (F->spare) {
+		struct chunk *c = F->spare;
+		F->spare = c->next;
+		free(c->data);
+		free(c);
+	}
+	F->nspare = 0;
 	pthread_mutex_destroy(&F->mu);
 	pthread_cond_destroy(&F->work);
 	pthread_cond_destroy(&F->room);

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dcisim/buf.h"
 #include "dcisim/time.h"
 
 struct dcs_results;
@@ -115,6 +116,24 @@ struct dcs_replay;
 struct dcs_replay *dcs_replay_create(struct dcs_results *into);
 void dcs_replay_chunk(struct dcs_replay *rp, const unsigned char *data, size_t len);
 void dcs_replay_destroy(struct dcs_replay *rp);
+/* The same records printed straight into CSV text, without tables: a
+ * table's rows are appended (cells joined by commas, each row ended by a
+ * newline) to the buffer `table` gives at its first record; the bytes are
+ * those dcs_csv_put_row_lens (output.h) puts for the rows dcs_replay_chunk
+ * hands a sink.  Numbers go in as their text; `text` appends any other
+ * cell, quoted when it needs it.  The tables are still made in `into` (for
+ * their names and headers), with no rows. */
+struct dcs_csv_sink {
+	/* A table's first record: returns a handle for it and sets *buf to
+	 * the buffer its rows go to. */
+	void *(*table)(void *ctx, const struct dcs_table *t, struct dcs_buf **buf);
+	void (*text)(struct dcs_buf *b, const char *s, size_t n);
+	/* After each row of that table (its buffer may be written out). */
+	void (*row_done)(void *ctx, void *handle);
+	void *ctx;
+};
+void dcs_replay_chunk_csv(struct dcs_replay *rp, const unsigned char *data, size_t len,
+			  const struct dcs_csv_sink *out);
 /* An observer has read the rows before `upto`: with DCS_HOLD_UNTIL_RELEASED
  * they are dropped; otherwise nothing changes. */
 void dcs_table_release(struct dcs_table *t, size_t upto);

@@ -1149,17 +1149,10 @@ void dcs_cell_int(struct dcs_table *t, int64_t v)
 	num_done(t, (size_t)(p - d));
 }
 
-void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns)
+/* Exact decimal seconds of a (ns, not negative) with nanosecond
+ * resolution, trailing zeros cut; returns the end. */
+static char *put_time_frac(char *p, uint64_t a)
 {
-	if (t->owner->deferred && !cell_logged(t, 'D', &ns, sizeof(ns)))
-		return;
-	/* Exact decimal seconds with nanosecond resolution, trailing zeros cut. */
-	char *d = cell_space(t, 40), *p = d;
-	uint64_t a = (uint64_t)ns;
-	if (ns < 0) {
-		*p++ = '-';
-		a = (uint64_t)0 - a;
-	}
 	p += put_uint(p, a / (uint64_t)DCS_NS_PER_S);
 	uint32_t frac = (uint32_t)(a % (uint64_t)DCS_NS_PER_S);
 	if (frac) {
@@ -1176,6 +1169,20 @@ void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns)
 		while (p[-1] == '0')
 			p--;
 	}
+	return p;
+}
+
+void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns)
+{
+	if (t->owner->deferred && !cell_logged(t, 'D', &ns, sizeof(ns)))
+		return;
+	char *d = cell_space(t, 40), *p = d;
+	uint64_t a = (uint64_t)ns;
+	if (ns < 0) {
+		*p++ = '-';
+		a = (uint64_t)0 - a;
+	}
+	p = put_time_frac(p, a);
 	*p = '\0';
 	num_done(t, (size_t)(p - d));
 }
@@ -1419,6 +1426,11 @@ struct dcs_replay {
 	struct dcs_table **t;
 	size_t n;
 	struct dcs_table *cur;
+	/* Printing straight to CSV: each table's handle and buffer, and a
+	 * one-cell table a formatted cell is printed in. */
+	void **handle;
+	struct dcs_buf **buf;
+	struct dcs_table *scratch;
 };
 
 struct dcs_replay *dcs_replay_create(struct dcs_results *into)
@@ -1430,10 +1442,14 @@ struct dcs_replay *dcs_replay_create(struct dcs_results *into)
 
 void dcs_replay_destroy(struct dcs_replay *rp)
 {
-	if (rp)
+	if (rp) {
 		free(rp->t);
+		free(rp->handle);
+		free(rp->buf);
+	}
 	free(rp);
 }
+
 
 static const unsigned char *rd(const unsigned char *p, void *v, size_t n)
 {
@@ -1450,6 +1466,40 @@ static const unsigned char *rd_str(const unsigned char *p, const char **s, size_
 	return p + len;
 }
 
+/* The table of a 'T' record at p, made in rp->into and kept at its index;
+ * returns the index and where the next record starts. */
+static const unsigned char *replay_table(struct dcs_replay *rp, const unsigned char *p,
+					 uint32_t *idx_out)
+{
+	uint32_t idx;
+	const char *file, *header;
+	size_t fl, hl;
+	p = rd(p + 1, &idx, sizeof(idx));
+	p = rd_str(p, &file, &fl);
+	p = rd_str(p, &header, &hl);
+	char *f = dcs_xmalloc(fl + hl + 2, "storing results");
+	memcpy(f, file, fl);
+	f[fl] = '\0';
+	memcpy(f + fl + 1, header, hl);
+	f[fl + 1 + hl] = '\0';
+	if (idx >= rp->n) {
+		rp->t = dcs_xrealloc(rp->t, (idx + 1) * sizeof(*rp->t), "storing results");
+		rp->handle = dcs_xrealloc(rp->handle, (idx + 1) * sizeof(*rp->handle),
+					  "storing results");
+		rp->buf = dcs_xrealloc(rp->buf, (idx + 1) * sizeof(*rp->buf), "storing results");
+		for (size_t i = rp->n; i <= idx; i++) {
+			rp->t[i] = NULL;
+			rp->handle[i] = NULL;
+			rp->buf[i] = NULL;
+		}
+		rp->n = idx + 1;
+	}
+	rp->t[idx] = dcs_results_table(rp->into, f, f + fl + 1);
+	free(f);
+	*idx_out = idx;
+	return p;
+}
+
 void dcs_replay_chunk(struct dcs_replay *rp, const unsigned char *data, size_t len)
 {
 	const unsigned char *p = data, *end = data + len;
@@ -1458,25 +1508,7 @@ void dcs_replay_chunk(struct dcs_replay *rp, const unsigned char *data, size_t l
 		switch (tag) {
 		case 'T': {
 			uint32_t idx;
-			const char *file, *header;
-			size_t fl, hl;
-			p = rd(p + 1, &idx, sizeof(idx));
-			p = rd_str(p, &file, &fl);
-			p = rd_str(p, &header, &hl);
-			char *f = dcs_xmalloc(fl + hl + 2, "storing results");
-			memcpy(f, file, fl);
-			f[fl] = '\0';
-			memcpy(f + fl + 1, header, hl);
-			f[fl + 1 + hl] = '\0';
-			if (idx >= rp->n) {
-				rp->t = dcs_xrealloc(rp->t, (idx + 1) * sizeof(*rp->t),
-						     "storing results");
-				for (size_t i = rp->n; i <= idx; i++)
-					rp->t[i] = NULL;
-				rp->n = idx + 1;
-			}
-			rp->t[idx] = dcs_results_table(rp->into, f, f + fl + 1);
-			free(f);
+			p = replay_table(rp, p, &idx);
 			break;
 		}
 		case 'B': {
@@ -1529,5 +1561,108 @@ void dcs_replay_chunk(struct dcs_replay *rp, const unsigned char *data, size_t l
 				__LINE__, tag);
 			abort();
 		}
+	}
+}
+
+/* Room for n more bytes at the end of b; NULL when out of memory (the
+ * buffer says so, and its file reports it). */
+static inline char *csv_room(struct dcs_buf *b, size_t n)
+{
+	if (b->len + n + 1 <= b->cap || dcs_buf_grow(b, n))
+		return b->s + b->len;
+	return NULL;
+}
+
+void dcs_replay_chunk_csv(struct dcs_replay *rp, const unsigned char *data, size_t len,
+			  const struct dcs_csv_sink *out)
+{
+	const unsigned char *p = data, *end = data + len;
+	struct dcs_buf *b = NULL;
+	uint32_t cur = 0;
+	bool first = true;
+	while (p < end) {
+		char tag = (char)*p;
+		if (tag != 'T' && tag != 'B' && tag != 'E' && !first && b && csv_room(b, 1))
+			b->s[b->len++] = ',';
+		switch (tag) {
+		case 'T': {
+			uint32_t idx;
+			p = replay_table(rp, p, &idx);
+			rp->handle[idx] = out->table(out->ctx, rp->t[idx], &rp->buf[idx]);
+			break;
+		}
+		case 'B':
+			p = rd(p + 1, &cur, sizeof(cur));
+			b = rp->buf[cur];
+			first = true;
+			continue;
+		case 'S': {
+			const char *str;
+			size_t n;
+			p = rd_str(p, &str, &n);
+			if (b)
+				out->text(b, str, n);
+			break;
+		}
+		case 'N': {
+			double v;
+			p = rd(p + 1, &v, sizeof(v));
+			char *d = b ? csv_room(b, 40) : NULL;
+			if (d)
+				b->len += fmt_num(d, 40, v);
+			break;
+		}
+		case 'I':
+		case 'D': {
+			int64_t v;
+			p = rd(p + 1, &v, sizeof(v));
+			char *d = b ? csv_room(b, 40) : NULL;
+			if (!d)
+				break;
+			char *q = d;
+			uint64_t a = (uint64_t)v;
+			if (v < 0) {
+				*q++ = '-';
+				a = (uint64_t)0 - a;
+			}
+			if (tag == 'I')
+				q += put_uint(q, a);
+			else
+				q = put_time_frac(q, a);
+			b->len += (size_t)(q - d);
+			break;
+		}
+		case 'F': {
+			const char *fmt;
+			size_t n;
+			p = rd_str(p, &fmt, &n);
+			if (!rp->scratch)
+				rp->scratch = dcs_results_table(rp->into, "", "cell");
+			struct dcs_table *t = rp->scratch;
+			dcs_row_begin(t);
+			struct fmt_args a = {.p = p};
+			cell_fmt_here(t, fmt, &a);
+			p = a.p;
+			if (b)
+				out->text(b, t->arena, t->row_len[0]);
+			t->row_open = false;
+			t->alen = t->noff = 0;
+			break;
+		}
+		case 'E':
+			p++;
+			if (b && csv_room(b, 1)) {
+				b->s[b->len++] = '\n';
+				b->s[b->len] = '\0';
+			}
+			out->row_done(out->ctx, rp->handle[cur]);
+			continue;
+		default:
+			fprintf(stderr, "%s:%d: fatal: record '%c' in a row log\n", __FILE__,
+				__LINE__, tag);
+			abort();
+		}
+		if (tag != 'T')
+			first = false;
 	}
 }

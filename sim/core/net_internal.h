@@ -204,6 +204,12 @@ struct dcs_net {
 	uint64_t path_gen;
 };
 
+/* The queue of direction r (2 x link + dir, never negative). */
+static inline struct dirq *net_dirq(const struct dcs_net *net, int r)
+{
+	return &net->ls[(unsigned)r >> 1].q[(unsigned)r & 1];
+}
+
 /* net_links.c */
 bool net_carries(const struct link_state *s);
 void net_link_refresh(struct dcs_net *net, int i);

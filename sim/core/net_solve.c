@@ -21,7 +21,7 @@ static void touch_add(struct dcs_net *net, struct dcs_flow *f, int r)
 	for (int k = 0; k < f->ntouch; k++)
 		if (f->touch[k] == r)
 			return; /* once per direction */
-	struct dirq *q = &net->ls[r / 2].q[r % 2];
+	struct dirq *q = net_dirq(net, r);
 	if (q->nfl == q->capfl) {
 		int cap = q->capfl ? 2 * q->capfl : 8;
 		q->fl =
@@ -39,7 +39,7 @@ static void touch_add(struct dcs_net *net, struct dcs_flow *f, int r)
 void net_touch_clear(struct dcs_net *net, struct dcs_flow *f)
 {
 	for (int k = 0; k < f->ntouch; k++) {
-		struct dirq *q = &net->ls[f->touch[k] / 2].q[f->touch[k] % 2];
+		struct dirq *q = net_dirq(net, f->touch[k]);
 		int i = 0;
 		while (q->fl[i] != f)
 			i++;
@@ -200,6 +200,23 @@ static int by_int(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Ascending; a few directions (the usual component) without qsort's
+ * overhead. */
+static void sort_ints(int *a, size_t n)
+{
+	if (n > 32) {
+		qsort(a, n, sizeof(*a), by_int);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		int x = a[i];
+		size_t j = i;
+		for (; j > 0 && a[j - 1] > x; j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
+}
+
 /* The component around the seeds: every flow and link direction reachable
  * through "the flow's path or ACK path crosses the direction".  Flows in
  * different components share no capacity and no queue, so a change solves
@@ -213,7 +230,7 @@ void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, 
 		cf_push(net, seed);
 	}
 	for (int k = 0; k < ndirs; k++) {
-		struct dirq *q = &net->ls[dirs[k] / 2].q[dirs[k] % 2];
+		struct dirq *q = net_dirq(net, dirs[k]);
 		if (q->mark != stamp) {
 			q->mark = stamp;
 			net->cd[net->ncd++] = dirs[k];
@@ -228,7 +245,7 @@ void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, 
 		for (; fi < net->ncf; fi++) {
 			struct dcs_flow *f = net->cf[fi];
 			for (int k = 0; k < f->ntouch; k++) {
-				struct dirq *q = &net->ls[f->touch[k] / 2].q[f->touch[k] % 2];
+				struct dirq *q = net_dirq(net, f->touch[k]);
 				if (q->mark != stamp) {
 					q->mark = stamp;
 					net->cd[net->ncd++] = f->touch[k];
@@ -236,7 +253,7 @@ void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, 
 			}
 		}
 		for (; di < net->ncd; di++) {
-			struct dirq *q = &net->ls[net->cd[di] / 2].q[net->cd[di] % 2];
+			struct dirq *q = net_dirq(net, net->cd[di]);
 			for (int i = 0; i < q->nfl; i++) {
 				struct dcs_flow *g = q->fl[i];
 				if (g->mark != stamp) {
@@ -271,7 +288,7 @@ void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, 
 	} else {
 		qsort(net->cf, net->ncf, sizeof(*net->cf), by_serial);
 	}
-	qsort(net->cd, net->ncd, sizeof(*net->cd), by_int);
+	sort_ints(net->cd, net->ncd);
 }
 
 /* Every flow and every direction: the solve from scratch. */
@@ -302,7 +319,7 @@ bool net_solve_same(const struct dcs_flow *a, const struct dcs_flow *b)
 static void rl_add(struct dcs_net *net, struct dcs_flow *f)
 {
 	for (int k = 0; k < f->ntouch; k++) {
-		struct dirq *q = &net->ls[f->touch[k] / 2].q[f->touch[k] % 2];
+		struct dirq *q = net_dirq(net, f->touch[k]);
 		if (q->nrl == q->caprl) {
 			int cap = q->caprl ? 2 * q->caprl : 8;
 			q->rl = dcs_xrealloc(q->rl, (size_t)cap * sizeof(*q->rl),
@@ -389,7 +406,7 @@ void net_solve(struct dcs_net *net)
 	net->runs = all;
 	for (size_t j = 0; j < net->ncd; j++) {
 		int r = net->cd[j];
-		struct dirq *q = &net->ls[r / 2].q[r % 2];
+		struct dirq *q = net_dirq(net, r);
 		/* From empty queues; keep the phase of a cycle that goes on. */
 		q->mean_s = q->hi_s = q->drop_s = q->shape = q->period_s = q->drops_pps = 0;
 		q->offered_demand = q->offered_rate = q->elastic_rate = 0;
@@ -473,7 +490,10 @@ void net_after_solve(struct dcs_net *net)
 	size_t changed = 0;
 	for (size_t i = 0; i < net->ncf; i++)
 		changed += net->cf[i]->rate != net->cf[i]->old_rate || net->cf[i]->heap_i < 0;
-	bool many = changed > 16 && changed * 4 > net->nheap;
+	/* Many new keys among few pending: the heap rebuilt in one pass costs
+	 * less than moving each key (a heap yields the same flows in the same
+	 * order however it is laid out: the keys are distinct). */
+	bool many = changed > 2 && changed * 4 > net->nheap;
 	if (many)
 		net_schedule_many(net);
 	for (size_t i = 0; i < net->ncf; i++) {

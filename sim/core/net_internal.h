@@ -202,6 +202,10 @@ struct dcs_net {
 	struct path_memo *pmemo;
 	size_t npmemo;
 	uint64_t path_gen;
+	/* Flows freed, kept for the next starts (linked by next): a transfer's
+	 * start and end cost no allocation (net_flow.c). */
+	struct dcs_flow *pool;
+	size_t npool;
 };
 
 /* The queue of direction r (2 x link + dir, never negative). */
@@ -303,6 +307,7 @@ void net_flow_link(struct dcs_net *net, struct dcs_flow *f);
 void net_flow_unlink(struct dcs_net *net, struct dcs_flow *f);
 int net_flow_remove(struct dcs_net *net, struct dcs_flow *f, int *dirs);
 void net_flow_free(struct dcs_flow *f);
+void net_flow_pool_free(struct dcs_net *net);
 void net_done_event(struct dcs_kernel *k, void *ctx, const void *payload);
 
 #endif

@@ -133,8 +133,11 @@ static uint32_t path_intern(struct dcs_net *net, const struct dcs_flow *f)
 	return id;
 }
 
+/* The interned paths, and the flows kept for reuse with their path arrays
+ * (the network's flows are all freed by then). */
 void net_paths_free(struct dcs_net *net)
 {
+	net_flow_pool_free(net);
 	for (uint32_t i = 0; i < net->npaths; i++)
 		free(net->paths[i]);
 	free(net->paths);

@@ -40,6 +40,9 @@ struct dirq {
 	/* The first flows of runs (net_solve) in fl, in the same order. */
 	struct dcs_flow **rl;
 	int nrl, caprl;
+	/* The flows of fl that cross another link too (wide): with none on
+	 * either direction, a link's flows are a component of their own. */
+	int nwide;
 };
 
 struct link_state {
@@ -77,6 +80,7 @@ struct dcs_flow {
 	int *rev_links, *rev_dirs; /* the path its ACKs take */
 	int *touch;                /* directions it is listed in */
 	int ntouch;
+	bool wide; /* its directions are of more than one link (counted in their nwide) */
 	double path_loss;
 	int path_mss;
 	uint32_t path_id; /* its paths both ways, interned: equal ids, equal paths */

@@ -5,6 +5,7 @@
 
 #include "net_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,11 +34,29 @@ static void touch_add(struct dcs_net *net, struct dcs_flow *f, int r)
 	q->fl[q->nfl++] = f;
 }
 
+/* Counts f (+1) or no longer (-1) in the nwide of its directions when it
+ * crosses more than one link. */
+static void wide_count(struct dcs_net *net, struct dcs_flow *f, int by)
+{
+	if (by > 0) {
+		f->wide = false;
+		for (int k = 1; k < f->ntouch; k++)
+			f->wide = f->wide || f->touch[k] >> 1 != f->touch[0] >> 1;
+	}
+	if (!f->wide)
+		return;
+	for (int k = 0; k < f->ntouch; k++)
+		net_dirq(net, f->touch[k])->nwide += by;
+	if (by < 0)
+		f->wide = false;
+}
+
 /* Removes f from its directions' lists, keeping them in start order: the
  * solver sums over them, and the same flows must give the same sums however
  * the lists were reached. */
 void net_touch_clear(struct dcs_net *net, struct dcs_flow *f)
 {
+	wide_count(net, f, -1);
 	for (int k = 0; k < f->ntouch; k++) {
 		struct dirq *q = net_dirq(net, f->touch[k]);
 		int i = 0;
@@ -173,10 +192,12 @@ void net_assign_path(struct dcs_net *net, struct dcs_flow *f)
 /* Lists f in the directions of its path and ACK path (set already). */
 void net_touch_path(struct dcs_net *net, struct dcs_flow *f)
 {
+	wide_count(net, f, -1); /* counted again with every direction below */
 	for (int h = 0; h < f->nhops; h++)
 		touch_add(net, f, 2 * f->links[h] + f->dirs[h]);
 	for (int h = 0; h < f->nrev; h++)
 		touch_add(net, f, 2 * f->rev_links[h] + f->rev_dirs[h]);
+	wide_count(net, f, +1);
 	f->path_id = path_intern(net, f);
 }
 
@@ -220,11 +241,94 @@ static void sort_ints(int *a, size_t n)
 	}
 }
 
+/* The component when the seeds are of one link whose flows cross no other
+ * (no wide flow on either direction): that link's flows, by start order,
+ * merged from its directions' lists (each in start order), without a
+ * search.  False, cf and cd unspecified, when it does not apply: a seed of
+ * another link or without directions, a direction not seeded that some
+ * flow may reach, lists out of order. */
+static bool one_link(struct dcs_net *net, const struct dcs_flow *seed, const int *dirs, int ndirs)
+{
+	int r0 = seed ? (seed->ntouch > 0 ? seed->touch[0] : -1) : ndirs > 0 ? dirs[0] : -1;
+	if (r0 < 0 || (seed && seed->wide))
+		return false;
+	int l = r0 >> 1;
+	bool has[2] = {false, false};
+	for (int k = 0; seed && k < seed->ntouch; k++)
+		has[seed->touch[k] & 1] = true;
+	for (int k = 0; k < ndirs; k++) {
+		if (dirs[k] >> 1 != l)
+			return false;
+		has[dirs[k] & 1] = true;
+	}
+	struct dirq *q = net->ls[l].q;
+	if (q[0].nwide || q[1].nwide)
+		return false;
+	/* A direction not seeded joins when a flow crosses it: only its own
+	 * flows could, so it stays out when it has none. */
+	for (int d = 0; d < 2; d++)
+		if (!has[d] && q[d].nfl > 0)
+			return false;
+	net->ncf = net->ncd = 0;
+	for (int d = 0; d < 2; d++)
+		if (has[d])
+			net->cd[net->ncd++] = 2 * l + d;
+	struct dcs_flow *const *a = q[0].fl, *const *b = q[1].fl;
+	int na = q[0].nfl, nb = q[1].nfl, i = 0, j = 0;
+	uint64_t last = 0;
+	while (i < na || j < nb) {
+		struct dcs_flow *f;
+		if (j >= nb || (i < na && a[i]->serial <= b[j]->serial)) {
+			f = a[i++];
+			if (j < nb && b[j] == f)
+				j++; /* in both directions */
+		} else {
+			f = b[j++];
+		}
+		if (f->serial <= last)
+			return false;
+		last = f->serial;
+		cf_push(net, f);
+	}
+	return true;
+}
+
+static void component_search(struct dcs_net *net, struct dcs_flow *seed, const int *dirs,
+			     int ndirs);
+
 /* The component around the seeds: every flow and link direction reachable
  * through "the flow's path or ACK path crosses the direction".  Flows in
  * different components share no capacity and no queue, so a change solves
- * only its own.  Fills cf (by start order) and cd (ascending). */
+ * only its own.  Fills cf (by start order) and cd (ascending).  With
+ * DCISIM_NET_MEMO_CHECK, a component of one link is also searched and the
+ * two compared; a difference aborts. */
 void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, int ndirs)
+{
+	if (!one_link(net, seed, dirs, ndirs)) {
+		component_search(net, seed, dirs, ndirs);
+		return;
+	}
+	if (!net->memo_check)
+		return;
+	size_t ncf = net->ncf, ncd = net->ncd;
+	struct dcs_flow **cf = dcs_xmalloc((ncf + 1) * sizeof(*cf), "checking a component");
+	int cd[2];
+	memcpy(cf, net->cf, ncf * sizeof(*cf));
+	memcpy(cd, net->cd, ncd * sizeof(*cd));
+	component_search(net, seed, dirs, ndirs);
+	if (net->ncf != ncf || net->ncd != ncd || memcmp(cf, net->cf, ncf * sizeof(*cf)) != 0 ||
+	    memcmp(cd, net->cd, ncd * sizeof(*cd)) != 0) {
+		fprintf(stderr,
+			"dcisim: DCISIM_NET_MEMO_CHECK: the component of one link (%zu flow(s), "
+			"%zu direction(s)) differs from the search's (%zu, %zu)\n",
+			ncf, ncd, net->ncf, net->ncd);
+		abort();
+	}
+	free(cf);
+}
+
+/* The component by search, from the seeds. */
+static void component_search(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, int ndirs)
 {
 	uint64_t stamp = ++net->stamp;
 	net->ncf = net->ncd = 0;

@@ -287,7 +287,8 @@ static void test_one_link(void **state)
 	assert_rel(dcs_flow_rate_Bps(ac), c / 2, 1e-12);
 	assert_rel(dcs_flow_rate_Bps(bc), c / 2, 1e-12);
 	assert_rel(dcs_flow_rate_Bps(ab), c / 2, 1e-12);
-	/* A change on a - b alone: a third each there, b -> c takes the two thirds of b - c left. */
+	/* A change on a - b alone: a third each there, b -> c takes the two thirds of b - c left.
+	 */
 	struct dcs_flow *ab2 = start_at(&e, 0, 1);
 	assert_rel(dcs_flow_rate_Bps(ac), c / 3, 1e-12);
 	assert_rel(dcs_flow_rate_Bps(ab), c / 3, 1e-12);

@@ -68,12 +68,16 @@ void net_flow_free(struct dcs_flow *f)
 {
 	struct dcs_net *net = f->net;
 	free(f->mh);
+#if POOL_MAX > 0
 	if (net->npool < POOL_MAX) {
 		f->next = net->pool;
 		net->pool = f;
 		net->npool++;
 		return;
 	}
+#else
+	(void)net;
+#endif
 	free(f->links);
 	free(f);
 }

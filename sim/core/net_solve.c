@@ -313,11 +313,17 @@ void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, 
 	size_t ncf = net->ncf, ncd = net->ncd;
 	struct dcs_flow **cf = dcs_xmalloc((ncf + 1) * sizeof(*cf), "checking a component");
 	int cd[2];
-	memcpy(cf, net->cf, ncf * sizeof(*cf));
-	memcpy(cd, net->cd, ncd * sizeof(*cd));
+	for (size_t i = 0; i < ncf; i++)
+		cf[i] = net->cf[i];
+	for (size_t j = 0; j < ncd; j++)
+		cd[j] = net->cd[j];
 	component_search(net, seed, dirs, ndirs);
-	if (net->ncf != ncf || net->ncd != ncd || memcmp(cf, net->cf, ncf * sizeof(*cf)) != 0 ||
-	    memcmp(cd, net->cd, ncd * sizeof(*cd)) != 0) {
+	bool same = net->ncf == ncf && net->ncd == ncd;
+	for (size_t i = 0; same && i < ncf; i++)
+		same = cf[i] == net->cf[i];
+	for (size_t j = 0; same && j < ncd; j++)
+		same = cd[j] == net->cd[j];
+	if (!same) {
 		fprintf(stderr,
 			"dcisim: DCISIM_NET_MEMO_CHECK: the component of one link (%zu flow(s), "
 			"%zu direction(s)) differs from the search's (%zu, %zu)\n",

@@ -50,26 +50,27 @@ int net_flow_remove(struct dcs_net *net, struct dcs_flow *f, int *dirs)
 	return n;
 }
 
-/* Flows kept for reuse at most: the transfers in flight at once, in the
- * usual case.  None under AddressSanitizer, which should see every use of a
- * freed flow. */
+/* Flows kept for reuse: up to 1 MiB of them with their path arrays (the
+ * transfers in flight at once, in the usual case).  None under
+ * AddressSanitizer, which should see every use of a freed flow. */
 #if defined(__SANITIZE_ADDRESS__)
-#define POOL_MAX 0
+#define POOL_BYTES 0
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define POOL_MAX 0
+#define POOL_BYTES 0
 #endif
 #endif
-#ifndef POOL_MAX
-#define POOL_MAX 1024
+#ifndef POOL_BYTES
+#define POOL_BYTES (1u << 20)
 #endif
 
 void net_flow_free(struct dcs_flow *f)
 {
 	struct dcs_net *net = f->net;
 	free(f->mh);
-#if POOL_MAX > 0
-	if (net->npool < POOL_MAX) {
+#if POOL_BYTES > 0
+	size_t each = sizeof(*f) + 6 * ((size_t)net->n_links + 1) * sizeof(int);
+	if ((net->npool + 1) * each <= POOL_BYTES) {
 		f->next = net->pool;
 		net->pool = f;
 		net->npool++;

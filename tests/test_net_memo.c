@@ -236,6 +236,78 @@ static void test_window(void **state)
 	h_net_close(&e);
 }
 
+/* Three sites in a line, a - b - c, two links like the one above: a flow a -> c crosses both. */
+static const char line_json[] =
+    "{\"dcisim\": 1, \"name\": \"t\", \"duration_s\": 1000,"
+    " \"routing\": {\"tcp_share\": \"equal\"},"
+    " \"sites\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"}],"
+    " \"links\": [{\"id\": \"ab\", \"a\": \"a\", \"b\": \"b\", \"distance_km\": 1500,"
+    "   \"bandwidth_gbps\": 10, \"buffer_kib\": 50000},"
+    "  {\"id\": \"bc\", \"a\": \"b\", \"b\": \"c\", \"distance_km\": 1500,"
+    "   \"bandwidth_gbps\": 10, \"buffer_kib\": 50000}]}";
+
+static struct dcs_flow *start_at(struct h_net *e, int src, int dst)
+{
+	struct dcs_flow_spec s = {.src = src,
+				  .dst = dst,
+				  .bytes = INFINITY,
+				  .demand_Bps = INFINITY,
+				  .streams = 1,
+				  .label = "t"};
+	struct dcs_flow *f = dcs_flow_start(e->net, &s);
+	assert_non_null(f);
+	return f;
+}
+
+/* The component of a change (net_solve.c): a link none of whose flows crosses another link is
+ * taken whole without a search, any other by the search.  A flow a -> c ties the two links
+ * into one component while it runs: a change on one link must then reach the flows of the
+ * other (max-min, one stream each: rates written below), and once it ends each link is on
+ * its own again.  Taking a link alone while a flow crossing both runs would leave a -> b at
+ * its old share when b -> c changes. */
+static void test_one_link(void **state)
+{
+	(void)state;
+	struct h_net e = h_net_open(line_json);
+	double c = goodput(10);
+	struct dcs_flow *ab = start_at(&e, 0, 1);
+	struct dcs_flow *bc = start_at(&e, 1, 2);
+	assert_rel(dcs_flow_rate_Bps(ab), c, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(bc), c, 1e-12);
+	struct dcs_flow *bc2 = start_at(&e, 1, 2);
+	assert_rel(dcs_flow_rate_Bps(bc), c / 2, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(ab), c, 1e-12);
+	/* a -> c: a third of b - c, a -> b takes the two thirds of a - b it leaves. */
+	struct dcs_flow *ac = start_at(&e, 0, 2);
+	assert_rel(dcs_flow_rate_Bps(ac), c / 3, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(bc), c / 3, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(ab), 2 * c / 3, 1e-12);
+	/* A change on b - c alone: halves there, so a -> b falls to half of a - b. */
+	dcs_flow_stop(e.net, bc2);
+	assert_rel(dcs_flow_rate_Bps(ac), c / 2, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(bc), c / 2, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(ab), c / 2, 1e-12);
+	/* A change on a - b alone: a third each there, b -> c takes the two thirds of b - c left.
+	 */
+	struct dcs_flow *ab2 = start_at(&e, 0, 1);
+	assert_rel(dcs_flow_rate_Bps(ac), c / 3, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(ab), c / 3, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(ab2), c / 3, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(bc), 2 * c / 3, 1e-12);
+	/* a -> c ends: each link on its own, and changes on one leave the other. */
+	dcs_flow_stop(e.net, ac);
+	assert_rel(dcs_flow_rate_Bps(ab), c / 2, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(bc), c, 1e-12);
+	dcs_flow_stop(e.net, ab2);
+	assert_rel(dcs_flow_rate_Bps(ab), c, 1e-12);
+	struct dcs_flow *bc3 = start_at(&e, 1, 2);
+	assert_rel(dcs_flow_rate_Bps(bc3), c / 2, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(bc), c / 2, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(ab), c, 1e-12);
+	assert_int_equal(dcs_net_link_flows(e.net, 0, 0) + dcs_net_link_flows(e.net, 0, 1), 1);
+	h_net_close(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +315,7 @@ int main(void)
 	    cmocka_unit_test(test_latency),   cmocka_unit_test(test_carries),
 	    cmocka_unit_test(test_demand),    cmocka_unit_test(test_offered),
 	    cmocka_unit_test(test_window),    cmocka_unit_test(test_stalled),
+	    cmocka_unit_test(test_one_link),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);
 }

@@ -332,8 +332,9 @@ struct pipe_log {
 	size_t n;
 };
 
-static void pipe_keep(void *ctx, unsigned char *data, size_t len)
+static void pipe_keep(void *ctx, unsigned char *data, size_t len, size_t cap)
 {
+	assert_true(cap >= len);
 	struct pipe_log *pl = ctx;
 	assert_true(pl->n < 4096);
 	pl->data[pl->n] = data;
@@ -400,37 +401,40 @@ static void odd_row(struct dcs_table *t, int i)
 	dcs_row_end(t);
 }
 
-static void expect_odd_rows(struct bigcap *want, int from, int to)
+/* The five cells odd_row() adds for i, as printf prints them. */
+static void odd_cells(int i, char cell[5][96])
 {
 	static const double nums[] = {0.0,  -0.0, 1.0 / 3,  -2.5e-300,
 				      1e21, NAN,  INFINITY, -INFINITY};
 	static const char *const strs[] = {"plain", "a, \"quoted\" one", "two\nlines", "", ""};
+	snprintf(cell[0], 96, "%s", strs[i % 5]);
+	double v = nums[i % 8] * (i + 1);
+	snprintf(cell[1], 96, "%.12g", v);
+	if (v == 0)
+		strcpy(cell[1], "0"); /* no negative zero */
+	else if (isnan(v))
+		strcpy(cell[1], "nan");
+	snprintf(cell[2], 96, "%lld", (long long)(i % 3 == 0 ? INT64_MIN + i : i * 1000003LL));
+	long long ns = (long long)(i % 4 == 0 ? -i : i) * 999999937LL;
+	long long a = ns < 0 ? -ns : ns;
+	snprintf(cell[3], 96, "%s%lld.%09lld", ns < 0 ? "-" : "", a / 1000000000, a % 1000000000);
+	size_t n = strlen(cell[3]);
+	while (cell[3][n - 1] == '0')
+		cell[3][--n] = '\0';
+	if (cell[3][n - 1] == '.')
+		cell[3][--n] = '\0';
+	if (i % 2 == 0)
+		snprintf(cell[4], 96, "%s #%d at %.6g%% %c/%u/%zu/%lld/%s", strs[i % 4], i, i / 7.0,
+			 'A' + i % 26, (unsigned)i * 7u, (size_t)i, -(long long)i * i, "(null)");
+	else
+		snprintf(cell[4], 96, "%5.2f|%-4s|", i / 3.0, "ab");
+}
+
+static void expect_odd_rows(struct bigcap *want, int from, int to)
+{
 	for (int i = from; i < to; i++) {
 		char cell[5][96];
-		snprintf(cell[0], 96, "%s", strs[i % 5]);
-		double v = nums[i % 8] * (i + 1);
-		snprintf(cell[1], 96, "%.12g", v);
-		if (v == 0)
-			strcpy(cell[1], "0"); /* no negative zero */
-		else if (isnan(v))
-			strcpy(cell[1], "nan");
-		snprintf(cell[2], 96, "%lld",
-			 (long long)(i % 3 == 0 ? INT64_MIN + i : i * 1000003LL));
-		long long ns = (long long)(i % 4 == 0 ? -i : i) * 999999937LL;
-		long long a = ns < 0 ? -ns : ns;
-		snprintf(cell[3], 96, "%s%lld.%09lld", ns < 0 ? "-" : "", a / 1000000000,
-			 a % 1000000000);
-		size_t n = strlen(cell[3]);
-		while (cell[3][n - 1] == '0')
-			cell[3][--n] = '\0';
-		if (cell[3][n - 1] == '.')
-			cell[3][--n] = '\0';
-		if (i % 2 == 0)
-			snprintf(cell[4], 96, "%s #%d at %.6g%% %c/%u/%zu/%lld/%s", strs[i % 4], i,
-				 i / 7.0, 'A' + i % 26, (unsigned)i * 7u, (size_t)i,
-				 -(long long)i * i, "(null)");
-		else
-			snprintf(cell[4], 96, "%5.2f|%-4s|", i / 3.0, "ab");
+		odd_cells(i, cell);
 		big_put(want, "[e]"); /* cells 1-3 are numbers' text */
 		for (int c = 0; c < 5; c++) {
 			big_put(want, c ? "|" : "");
@@ -438,6 +442,54 @@ static void expect_odd_rows(struct bigcap *want, int from, int to)
 		}
 		big_put(want, "\n");
 	}
+}
+
+/* RFC 4180 as dcisim writes it, the test's own way: quoted when a cell
+ * holds a comma, a quote or a line end or starts or ends with a blank,
+ * quotes doubled. */
+static void csv_expect_row(struct bigcap *want, int ncells, char cell[][96])
+{
+	for (int c = 0; c < ncells; c++) {
+		const char *v = cell[c];
+		size_t n = strlen(v);
+		bool q = strpbrk(v, ",\"\r\n") != NULL || (n && (v[0] == ' ' || v[n - 1] == ' '));
+		big_put(want, c ? "," : "");
+		if (!q) {
+			big_put(want, v);
+			continue;
+		}
+		big_put(want, "\"");
+		for (const char *p = v; *p; p++)
+			big_put(want, *p == '"' ? "\"\"" : (char[]){*p, '\0'});
+		big_put(want, "\"");
+	}
+	big_put(want, "\n");
+}
+
+struct csv_files {
+	struct dcs_buf buf[8];
+	int n, rows;
+};
+
+static void *csv_file(void *ctx, const struct dcs_table *t, struct dcs_buf **buf)
+{
+	struct csv_files *cf = ctx;
+	assert_true(cf->n < 8);
+	struct dcs_buf *b = &cf->buf[cf->n++];
+	for (size_t c = 0; c < dcs_table_ncols(t); c++) {
+		dcs_buf_puts(b, c ? "," : "");
+		dcs_buf_puts(b, dcs_table_col(t, c));
+	}
+	dcs_buf_puts(b, "\n");
+	*buf = b;
+	return b;
+}
+
+static void csv_row(void *ctx, void *handle)
+{
+	struct csv_files *cf = ctx;
+	assert_non_null(handle);
+	cf->rows++;
 }
 
 static void test_deferred_rows(void **state)
@@ -494,11 +546,44 @@ static void test_deferred_rows(void **state)
 	struct dcs_results_sink sink = {.table = big_table, .row = big_row, .ctx = &got};
 	dcs_results_set_sink(mine, &sink, DCS_HOLD_NONE);
 	struct dcs_replay *rp = dcs_replay_create(mine);
+	/* And printed straight to CSV text, file by file. */
+	struct dcs_results *mine2 = dcs_results_create();
+	struct dcs_replay *rp2 = dcs_replay_create(mine2);
+	struct csv_files *cf = calloc(1, sizeof(*cf));
+	struct dcs_csv_sink csv = {
+	    .table = csv_file, .text = dcs_csv_put_text, .row_done = csv_row, .ctx = cf};
 	for (size_t c = 0; c < pl->n; c++) {
 		dcs_replay_chunk(rp, pl->data[c], pl->len[c]);
+		dcs_replay_chunk_csv(rp2, pl->data[c], pl->len[c], &csv);
 		free(pl->data[c]);
 	}
 	dcs_replay_destroy(rp);
+	dcs_replay_destroy(rp2);
+	assert_int_equal(cf->n, 3); /* a.csv, kept.csv, b.csv */
+	assert_int_equal(cf->rows, 2 + 1 + 5998 + 5 + 3000);
+	struct bigcap ca = {0}, ck = {0}, cb = {0};
+	big_put(&ca, "s,x,i,t,f\n");
+	big_put(&ck, "s,x,i,t,f\nopen,0,1,2,3\n");
+	big_put(&cb, "s,x,i,t,f\n");
+	for (int i = 0; i < 6000; i++) {
+		char cell[5][96];
+		odd_cells(i, cell);
+		csv_expect_row(&ca, 5, cell);
+		if (i >= 3000)
+			csv_expect_row(&cb, 5, cell);
+		if (i >= 2 && i % 1000 == 0)
+			csv_expect_row(&ck, 5, cell);
+	}
+	assert_string_equal(cf->buf[0].s, ca.s);
+	assert_string_equal(cf->buf[1].s, ck.s);
+	assert_string_equal(cf->buf[2].s, cb.s);
+	for (int i = 0; i < cf->n; i++)
+		dcs_buf_free(&cf->buf[i]);
+	free(cf);
+	free(ca.s);
+	free(ck.s);
+	free(cb.s);
+	dcs_results_destroy(mine2);
 	/* Each table made before, with the rows it held, sent as text (no
 	 * number flags, as a sink set late gets them). */
 	big_put(&want, "#a.csv\n");

@@ -25,6 +25,8 @@ int dcs_write_table(const char *dir, const struct dcs_table *t, FILE *err);
 /* One CSV cell, or a record of n cells and its line end, appended to b
  * (RFC 4180, quoted through libcsv when a cell needs it). */
 void dcs_csv_put_cell(struct dcs_buf *b, const char *s);
+/* The same for n bytes (any bytes but NUL). */
+void dcs_csv_put_text(struct dcs_buf *b, const char *s, size_t n);
 void dcs_csv_put_row(struct dcs_buf *b, size_t n, const char *const *cells);
 /* The same record, the same bytes, from cells of known lengths of which
  * those with their bit set in `numbers` (cells 0-63) are numbers' text

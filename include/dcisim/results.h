@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dcisim/buf.h"
 #include "dcisim/time.h"
 
 struct dcs_results;
@@ -93,7 +94,8 @@ const size_t *dcs_table_row_lens(const struct dcs_table *t);
 uint64_t dcs_table_row_numbers(const struct dcs_table *t);
 /* Deferred rows, for a writer on a thread of its own: from now on a row's
  * cells are logged as records (numbers unprinted) and handed to the pipe in
- * chunks of whole rows (chunk takes ownership of data: free() it); the
+ * chunks of whole rows (chunk takes ownership of data, cap bytes from
+ * malloc: free() it or hand it back through recycled); the
  * writer replays each chunk into results of its own (dcs_replay_chunk),
  * which gives its sink the same rows, to the byte, that a sink set here
  * would get.  The tables and held rows so far are logged first and
@@ -102,7 +104,10 @@ uint64_t dcs_table_row_numbers(const struct dcs_table *t);
  * False, and nothing changes, while a row is open.  dcs_results_end_defer
  * hands on the last records and ends the mode. */
 struct dcs_results_pipe {
-	void (*chunk)(void *ctx, unsigned char *data, size_t len);
+	void (*chunk)(void *ctx, unsigned char *data, size_t len, size_t cap);
+	/* Optional: a buffer the other end is done with (malloc'd, *cap
+	 * bytes), to log into next; NULL when it has none. */
+	unsigned char *(*recycled)(void *ctx, size_t *cap);
 	void *ctx;
 };
 bool dcs_results_defer(struct dcs_results *r, const struct dcs_results_pipe *pipe);
@@ -111,6 +116,24 @@ struct dcs_replay;
 struct dcs_replay *dcs_replay_create(struct dcs_results *into);
 void dcs_replay_chunk(struct dcs_replay *rp, const unsigned char *data, size_t len);
 void dcs_replay_destroy(struct dcs_replay *rp);
+/* The same records printed straight into CSV text, without tables: a
+ * table's rows are appended (cells joined by commas, each row ended by a
+ * newline) to the buffer `table` gives at its first record; the bytes are
+ * those dcs_csv_put_row_lens (output.h) puts for the rows dcs_replay_chunk
+ * hands a sink.  Numbers go in as their text; `text` appends any other
+ * cell, quoted when it needs it.  The tables are still made in `into` (for
+ * their names and headers), with no rows. */
+struct dcs_csv_sink {
+	/* A table's first record: returns a handle for it and sets *buf to
+	 * the buffer its rows go to. */
+	void *(*table)(void *ctx, const struct dcs_table *t, struct dcs_buf **buf);
+	void (*text)(struct dcs_buf *b, const char *s, size_t n);
+	/* After each row of that table (its buffer may be written out). */
+	void (*row_done)(void *ctx, void *handle);
+	void *ctx;
+};
+void dcs_replay_chunk_csv(struct dcs_replay *rp, const unsigned char *data, size_t len,
+			  const struct dcs_csv_sink *out);
 /* An observer has read the rows before `upto`: with DCS_HOLD_UNTIL_RELEASED
  * they are dropped; otherwise nothing changes. */
 void dcs_table_release(struct dcs_table *t, size_t upto);

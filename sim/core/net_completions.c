@@ -131,10 +131,11 @@ static bool done_key(struct dcs_net *net, struct dcs_flow *f)
 	if (left < 0)
 		left = 0;
 	double ns = ceil(left / f->rate * 1e9);
+	dcs_time_t now = dcs_now(net->k);
 	/* A trickle that would end beyond the representable future never ends. */
-	if (!(ns < 9e18 - (double)dcs_now(net->k)))
+	if (!(ns < 9e18 - (double)now))
 		return false;
-	f->done_at = dcs_now(net->k) + (dcs_time_t)ns;
+	f->done_at = now + (dcs_time_t)ns;
 	f->done_seq = ++net->seq;
 	return true;
 }

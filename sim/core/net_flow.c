@@ -50,19 +50,64 @@ int net_flow_remove(struct dcs_net *net, struct dcs_flow *f, int *dirs)
 	return n;
 }
 
+/* Flows kept for reuse: up to 1 MiB of them with their path arrays (the
+ * transfers in flight at once, in the usual case).  None under
+ * AddressSanitizer, which should see every use of a freed flow. */
+#if defined(__SANITIZE_ADDRESS__)
+#define POOL_BYTES 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POOL_BYTES 0
+#endif
+#endif
+#ifndef POOL_BYTES
+#define POOL_BYTES (1u << 20)
+#endif
+
 void net_flow_free(struct dcs_flow *f)
 {
+	struct dcs_net *net = f->net;
 	free(f->mh);
+#if POOL_BYTES > 0
+	size_t each = sizeof(*f) + 6 * ((size_t)net->n_links + 1) * sizeof(int);
+	if ((net->npool + 1) * each <= POOL_BYTES) {
+		f->next = net->pool;
+		net->pool = f;
+		net->npool++;
+		return;
+	}
+#else
+	(void)net;
+#endif
 	free(f->links);
 	free(f);
 }
 
-/* A flow or group left the network (its directions in dirs): the others
- * take up its capacity. */
-static void after_removal(struct dcs_net *net, int *dirs, int n)
+void net_flow_pool_free(struct dcs_net *net)
 {
+	while (net->pool) {
+		struct dcs_flow *f = net->pool;
+		net->pool = f->next;
+		free(f->links);
+		free(f);
+	}
+	net->npool = 0;
+}
+
+/* A flow or group leaves the network (freed with free_it): the others on its
+ * former directions take up its capacity. */
+static void remove_and_solve(struct dcs_net *net, struct dcs_flow *f, bool free_it)
+{
+	int stack[32];
+	int *dirs = f->ntouch < 32
+			? stack
+			: dcs_xmalloc(((size_t)f->ntouch + 1) * sizeof(int), "ending a flow");
+	int n = net_flow_remove(net, f, dirs);
+	if (free_it)
+		net_flow_free(f);
 	net_update_around(net, NULL, dirs, n);
-	free(dirs);
+	if (dirs != stack)
+		free(dirs);
 }
 
 /* A member of grp finished or stopped (net_group_leave has taken it out):
@@ -75,10 +120,7 @@ static void after_member(struct dcs_net *net, struct dcs_flow *grp)
 		net_update_around(net, grp, NULL, 0);
 		return;
 	}
-	int *dirs = dcs_xmalloc(((size_t)grp->ntouch + 1) * sizeof(int), "ending a group");
-	int n = net_flow_remove(net, grp, dirs);
-	net_flow_free(grp);
-	after_removal(net, dirs, n);
+	remove_and_solve(net, grp, true);
 }
 
 /* The first completion is due: that flow is done. */
@@ -99,10 +141,8 @@ void net_done_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	} else {
 		net_settle_flow(net, f);
 		f->sent = f->spec.bytes;
-		int *dirs = dcs_xmalloc(((size_t)f->ntouch + 1) * sizeof(int), "ending a flow");
-		int n = net_flow_remove(net, f, dirs);
 		/* Others take up the freed capacity before the owner reacts. */
-		after_removal(net, dirs, n);
+		remove_and_solve(net, f, false);
 	}
 	net_arm(net);
 	if (f->spec.on_done)
@@ -114,9 +154,20 @@ void net_done_event(struct dcs_kernel *k, void *ctx, const void *payload)
  * no list yet.  Never NULL: flows start in the middle of an event (xalloc.h). */
 struct dcs_flow *net_flow_alloc(struct dcs_net *net, const struct dcs_flow_spec *spec)
 {
-	struct dcs_flow *f = dcs_xcalloc(1, sizeof(*f), "starting a flow");
 	size_t slots = (size_t)net->n_links + 1;
-	f->links = dcs_xcalloc(6 * slots, sizeof(int), "starting a flow");
+	struct dcs_flow *f = net->pool;
+	if (f) {
+		/* As new: zeroed, its path arrays too. */
+		net->pool = f->next;
+		net->npool--;
+		int *links = f->links;
+		memset(f, 0, sizeof(*f));
+		memset(links, 0, 6 * slots * sizeof(int));
+		f->links = links;
+	} else {
+		f = dcs_xcalloc(1, sizeof(*f), "starting a flow");
+		f->links = dcs_xcalloc(6 * slots, sizeof(int), "starting a flow");
+	}
 	f->dirs = f->links + slots;
 	f->rev_links = f->links + 2 * slots;
 	f->rev_dirs = f->links + 3 * slots;
@@ -160,10 +211,7 @@ void dcs_flow_stop(struct dcs_net *net, struct dcs_flow *f)
 		return;
 	}
 	net_settle_flow(net, f);
-	int *dirs = dcs_xmalloc(((size_t)f->ntouch + 1) * sizeof(int), "stopping a flow");
-	int n = net_flow_remove(net, f, dirs);
-	net_flow_free(f);
-	after_removal(net, dirs, n);
+	remove_and_solve(net, f, true);
 }
 
 void dcs_flow_set_load(struct dcs_net *net, struct dcs_flow *f, double demand_Bps, bool offered)

@@ -194,7 +194,9 @@ bool net_group_try_join(struct dcs_net *net, struct dcs_flow *f)
 	struct dcs_flow *grp = group_find(net, f);
 	if (!grp) {
 		/* Plain flows like f cross its first direction: count them there. */
-		const struct dirq *q = &net->ls[f->touch[0] / 2].q[f->touch[0] % 2];
+		const struct dirq *q = net_dirq(net, f->touch[0]);
+		if (q->nfl < NET_GROUP_MIN)
+			return false; /* f and too few others there to count */
 		int like = 0;
 		for (int i = 0; i < q->nfl; i++)
 			like += q->fl[i] != f && !q->fl[i]->is_group && net_solve_same(q->fl[i], f);

@@ -40,6 +40,9 @@ struct dirq {
 	/* The first flows of runs (net_solve) in fl, in the same order. */
 	struct dcs_flow **rl;
 	int nrl, caprl;
+	/* The flows of fl that cross another link too (wide): with none on
+	 * either direction, a link's flows are a component of their own. */
+	int nwide;
 };
 
 struct link_state {
@@ -77,6 +80,7 @@ struct dcs_flow {
 	int *rev_links, *rev_dirs; /* the path its ACKs take */
 	int *touch;                /* directions it is listed in */
 	int ntouch;
+	bool wide; /* its directions are of more than one link (counted in their nwide) */
 	double path_loss;
 	int path_mss;
 	uint32_t path_id; /* its paths both ways, interned: equal ids, equal paths */
@@ -202,7 +206,17 @@ struct dcs_net {
 	struct path_memo *pmemo;
 	size_t npmemo;
 	uint64_t path_gen;
+	/* Flows freed, kept for the next starts (linked by next): a transfer's
+	 * start and end cost no allocation (net_flow.c). */
+	struct dcs_flow *pool;
+	size_t npool;
 };
+
+/* The queue of direction r (2 x link + dir, never negative). */
+static inline struct dirq *net_dirq(const struct dcs_net *net, int r)
+{
+	return &net->ls[(unsigned)r >> 1].q[(unsigned)r & 1];
+}
 
 /* net_links.c */
 bool net_carries(const struct link_state *s);
@@ -297,6 +311,7 @@ void net_flow_link(struct dcs_net *net, struct dcs_flow *f);
 void net_flow_unlink(struct dcs_net *net, struct dcs_flow *f);
 int net_flow_remove(struct dcs_net *net, struct dcs_flow *f, int *dirs);
 void net_flow_free(struct dcs_flow *f);
+void net_flow_pool_free(struct dcs_net *net);
 void net_done_event(struct dcs_kernel *k, void *ctx, const void *payload);
 
 #endif

@@ -209,7 +209,7 @@ static void outputs(struct net_memo *m, const struct dcs_net *net)
 	for (size_t i = 0; i < net->ncf; i++)
 		out_run(m, net->cf[i]);
 	for (size_t j = 0; j < net->ncd; j++)
-		out_dir(m, &net->ls[net->cd[j] / 2].q[net->cd[j] % 2]);
+		out_dir(m, net_dirq(net, net->cd[j]));
 }
 
 static void restore(struct dcs_net *net, const uint64_t *p)
@@ -218,7 +218,7 @@ static void restore(struct dcs_net *net, const uint64_t *p)
 		in_run(net->cf[i], &p);
 	dcs_time_t now = dcs_now(net->k);
 	for (size_t j = 0; j < net->ncd; j++)
-		in_dir(&net->ls[net->cd[j] / 2].q[net->cd[j] % 2], &p, now);
+		in_dir(net_dirq(net, net->cd[j]), &p, now);
 }
 
 /* Checking a hit: every figure restore() must write (what the passes write: fewer for a
@@ -242,7 +242,7 @@ static void scribble(struct net_memo *m, struct dcs_net *net)
 		f->offered_now = !f->offered_now;
 	}
 	for (size_t j = 0; j < net->ncd; j++) {
-		struct dirq *q = &net->ls[net->cd[j] / 2].q[net->cd[j] % 2];
+		struct dirq *q = net_dirq(net, net->cd[j]);
 		q->regime = m->pre_rg[j];
 		q->t0 = m->pre_t0[j];
 		q->rg_first = q->rg_first == Q_IDLE ? Q_LOSS : Q_IDLE;
@@ -341,7 +341,7 @@ bool net_memo_recall(struct dcs_net *net)
 		/* Solved, then compared in net_memo_keep(). */
 		m->checking = true;
 		for (size_t j = 0; j < net->ncd; j++) {
-			const struct dirq *q = &net->ls[net->cd[j] / 2].q[net->cd[j] % 2];
+			const struct dirq *q = net_dirq(net, net->cd[j]);
 			m->pre_rg[j] = q->regime;
 			m->pre_t0[j] = q->t0;
 		}

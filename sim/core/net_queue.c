@@ -40,14 +40,14 @@ static bool queue_cand(const struct dcs_flow *f, int r)
  * (rtt sharing: a longer queue here lowers its share elsewhere). */
 static double rate_at_queue(const struct dcs_net *net, const struct dcs_flow *f, int r, double q)
 {
-	const struct dirq *dq = &net->ls[r / 2].q[r % 2];
+	const struct dirq *dq = net_dirq(net, r);
 	int x = net_crossings(f, r);
 	double rtt = f->rtt_s - x * dq->mean_s + x * q;
 	double best = net_flow_cap(net, f, rtt, NULL);
 	double w = net->share_rtt ? f->spec.streams / (rtt > 0 ? rtt : 1e-9) : f->spec.streams;
 	for (int h = 0; h < f->nhops; h++) {
 		int o = 2 * f->links[h] + f->dirs[h];
-		const struct dirq *oq = &net->ls[o / 2].q[o % 2];
+		const struct dirq *oq = net_dirq(net, o);
 		if (o == r || !oq->full)
 			continue;
 		/* What o leaves to the flows its share holds, f among them. */
@@ -154,7 +154,7 @@ double net_queue_pass(struct dcs_net *net)
 		const struct dcs_flow *f = net->cf[i];
 		if (!f->stalled && !f->offered_now && f->limit == DCS_LIMIT_LINK_SHARE &&
 		    f->bott >= 0) {
-			struct dirq *q = &net->ls[f->bott / 2].q[f->bott % 2];
+			struct dirq *q = net_dirq(net, f->bott);
 			q->share_w = net_add_n(q->share_w, f->w, f->mult);
 			q->share_rate = net_add_n(q->share_rate, f->rate, f->mult);
 		}

@@ -166,7 +166,7 @@ void net_share_pass(struct dcs_net *net)
 	}
 	for (size_t j = 0; j < net->ncd; j++) {
 		int r = net->cd[j];
-		struct dirq *q = &net->ls[r / 2].q[r % 2];
+		struct dirq *q = net_dirq(net, r);
 		net->res_left[r] = net_carries(&net->ls[r / 2]) ? net->ls[r / 2].cap_Bps : 0;
 		q->offered_demand = q->offered_rate = q->elastic_rate = 0;
 	}

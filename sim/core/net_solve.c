@@ -5,6 +5,7 @@
 
 #include "net_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,7 @@ static void touch_add(struct dcs_net *net, struct dcs_flow *f, int r)
 	for (int k = 0; k < f->ntouch; k++)
 		if (f->touch[k] == r)
 			return; /* once per direction */
-	struct dirq *q = &net->ls[r / 2].q[r % 2];
+	struct dirq *q = net_dirq(net, r);
 	if (q->nfl == q->capfl) {
 		int cap = q->capfl ? 2 * q->capfl : 8;
 		q->fl =
@@ -33,13 +34,31 @@ static void touch_add(struct dcs_net *net, struct dcs_flow *f, int r)
 	q->fl[q->nfl++] = f;
 }
 
+/* Counts f (+1) or no longer (-1) in the nwide of its directions when it
+ * crosses more than one link. */
+static void wide_count(struct dcs_net *net, struct dcs_flow *f, int by)
+{
+	if (by > 0) {
+		f->wide = false;
+		for (int k = 1; k < f->ntouch; k++)
+			f->wide = f->wide || f->touch[k] >> 1 != f->touch[0] >> 1;
+	}
+	if (!f->wide)
+		return;
+	for (int k = 0; k < f->ntouch; k++)
+		net_dirq(net, f->touch[k])->nwide += by;
+	if (by < 0)
+		f->wide = false;
+}
+
 /* Removes f from its directions' lists, keeping them in start order: the
  * solver sums over them, and the same flows must give the same sums however
  * the lists were reached. */
 void net_touch_clear(struct dcs_net *net, struct dcs_flow *f)
 {
+	wide_count(net, f, -1);
 	for (int k = 0; k < f->ntouch; k++) {
-		struct dirq *q = &net->ls[f->touch[k] / 2].q[f->touch[k] % 2];
+		struct dirq *q = net_dirq(net, f->touch[k]);
 		int i = 0;
 		while (q->fl[i] != f)
 			i++;
@@ -133,8 +152,11 @@ static uint32_t path_intern(struct dcs_net *net, const struct dcs_flow *f)
 	return id;
 }
 
+/* The interned paths, and the flows kept for reuse with their path arrays
+ * (the network's flows are all freed by then). */
 void net_paths_free(struct dcs_net *net)
 {
+	net_flow_pool_free(net);
 	for (uint32_t i = 0; i < net->npaths; i++)
 		free(net->paths[i]);
 	free(net->paths);
@@ -170,10 +192,12 @@ void net_assign_path(struct dcs_net *net, struct dcs_flow *f)
 /* Lists f in the directions of its path and ACK path (set already). */
 void net_touch_path(struct dcs_net *net, struct dcs_flow *f)
 {
+	wide_count(net, f, -1); /* counted again with every direction below */
 	for (int h = 0; h < f->nhops; h++)
 		touch_add(net, f, 2 * f->links[h] + f->dirs[h]);
 	for (int h = 0; h < f->nrev; h++)
 		touch_add(net, f, 2 * f->rev_links[h] + f->rev_dirs[h]);
+	wide_count(net, f, +1);
 	f->path_id = path_intern(net, f);
 }
 
@@ -200,11 +224,117 @@ static int by_int(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Ascending; a few directions (the usual component) without qsort's
+ * overhead. */
+static void sort_ints(int *a, size_t n)
+{
+	if (n > 32) {
+		qsort(a, n, sizeof(*a), by_int);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		int x = a[i];
+		size_t j = i;
+		for (; j > 0 && a[j - 1] > x; j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
+}
+
+/* The component when the seeds are of one link whose flows cross no other
+ * (no wide flow on either direction): that link's flows, by start order,
+ * merged from its directions' lists (each in start order), without a
+ * search.  False, cf and cd unspecified, when it does not apply: a seed of
+ * another link or without directions, a direction not seeded that some
+ * flow may reach, lists out of order. */
+static bool one_link(struct dcs_net *net, const struct dcs_flow *seed, const int *dirs, int ndirs)
+{
+	int r0 = seed ? (seed->ntouch > 0 ? seed->touch[0] : -1) : ndirs > 0 ? dirs[0] : -1;
+	if (r0 < 0 || (seed && seed->wide))
+		return false;
+	int l = r0 >> 1;
+	bool has[2] = {false, false};
+	for (int k = 0; seed && k < seed->ntouch; k++)
+		has[seed->touch[k] & 1] = true;
+	for (int k = 0; k < ndirs; k++) {
+		if (dirs[k] >> 1 != l)
+			return false;
+		has[dirs[k] & 1] = true;
+	}
+	struct dirq *q = net->ls[l].q;
+	if (q[0].nwide || q[1].nwide)
+		return false;
+	/* A direction not seeded joins when a flow crosses it: only its own
+	 * flows could, so it stays out when it has none. */
+	for (int d = 0; d < 2; d++)
+		if (!has[d] && q[d].nfl > 0)
+			return false;
+	net->ncf = net->ncd = 0;
+	for (int d = 0; d < 2; d++)
+		if (has[d])
+			net->cd[net->ncd++] = 2 * l + d;
+	struct dcs_flow *const *a = q[0].fl, *const *b = q[1].fl;
+	int na = q[0].nfl, nb = q[1].nfl, i = 0, j = 0;
+	uint64_t last = 0;
+	while (i < na || j < nb) {
+		struct dcs_flow *f;
+		if (j >= nb || (i < na && a[i]->serial <= b[j]->serial)) {
+			f = a[i++];
+			if (j < nb && b[j] == f)
+				j++; /* in both directions */
+		} else {
+			f = b[j++];
+		}
+		if (f->serial <= last)
+			return false;
+		last = f->serial;
+		cf_push(net, f);
+	}
+	return true;
+}
+
+static void component_search(struct dcs_net *net, struct dcs_flow *seed, const int *dirs,
+			     int ndirs);
+
 /* The component around the seeds: every flow and link direction reachable
  * through "the flow's path or ACK path crosses the direction".  Flows in
  * different components share no capacity and no queue, so a change solves
- * only its own.  Fills cf (by start order) and cd (ascending). */
+ * only its own.  Fills cf (by start order) and cd (ascending).  With
+ * DCISIM_NET_MEMO_CHECK, a component of one link is also searched and the
+ * two compared; a difference aborts. */
 void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, int ndirs)
+{
+	if (!one_link(net, seed, dirs, ndirs)) {
+		component_search(net, seed, dirs, ndirs);
+		return;
+	}
+	if (!net->memo_check)
+		return;
+	size_t ncf = net->ncf, ncd = net->ncd;
+	struct dcs_flow **cf = dcs_xmalloc((ncf + 1) * sizeof(*cf), "checking a component");
+	int cd[2];
+	for (size_t i = 0; i < ncf; i++)
+		cf[i] = net->cf[i];
+	for (size_t j = 0; j < ncd; j++)
+		cd[j] = net->cd[j];
+	component_search(net, seed, dirs, ndirs);
+	bool same = net->ncf == ncf && net->ncd == ncd;
+	for (size_t i = 0; same && i < ncf; i++)
+		same = cf[i] == net->cf[i];
+	for (size_t j = 0; same && j < ncd; j++)
+		same = cd[j] == net->cd[j];
+	if (!same) {
+		fprintf(stderr,
+			"dcisim: DCISIM_NET_MEMO_CHECK: the component of one link (%zu flow(s), "
+			"%zu direction(s)) differs from the search's (%zu, %zu)\n",
+			ncf, ncd, net->ncf, net->ncd);
+		abort();
+	}
+	free(cf);
+}
+
+/* The component by search, from the seeds. */
+static void component_search(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, int ndirs)
 {
 	uint64_t stamp = ++net->stamp;
 	net->ncf = net->ncd = 0;
@@ -213,7 +343,7 @@ void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, 
 		cf_push(net, seed);
 	}
 	for (int k = 0; k < ndirs; k++) {
-		struct dirq *q = &net->ls[dirs[k] / 2].q[dirs[k] % 2];
+		struct dirq *q = net_dirq(net, dirs[k]);
 		if (q->mark != stamp) {
 			q->mark = stamp;
 			net->cd[net->ncd++] = dirs[k];
@@ -228,7 +358,7 @@ void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, 
 		for (; fi < net->ncf; fi++) {
 			struct dcs_flow *f = net->cf[fi];
 			for (int k = 0; k < f->ntouch; k++) {
-				struct dirq *q = &net->ls[f->touch[k] / 2].q[f->touch[k] % 2];
+				struct dirq *q = net_dirq(net, f->touch[k]);
 				if (q->mark != stamp) {
 					q->mark = stamp;
 					net->cd[net->ncd++] = f->touch[k];
@@ -236,7 +366,7 @@ void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, 
 			}
 		}
 		for (; di < net->ncd; di++) {
-			struct dirq *q = &net->ls[net->cd[di] / 2].q[net->cd[di] % 2];
+			struct dirq *q = net_dirq(net, net->cd[di]);
 			for (int i = 0; i < q->nfl; i++) {
 				struct dcs_flow *g = q->fl[i];
 				if (g->mark != stamp) {
@@ -271,7 +401,7 @@ void net_component(struct dcs_net *net, struct dcs_flow *seed, const int *dirs, 
 	} else {
 		qsort(net->cf, net->ncf, sizeof(*net->cf), by_serial);
 	}
-	qsort(net->cd, net->ncd, sizeof(*net->cd), by_int);
+	sort_ints(net->cd, net->ncd);
 }
 
 /* Every flow and every direction: the solve from scratch. */
@@ -302,7 +432,7 @@ bool net_solve_same(const struct dcs_flow *a, const struct dcs_flow *b)
 static void rl_add(struct dcs_net *net, struct dcs_flow *f)
 {
 	for (int k = 0; k < f->ntouch; k++) {
-		struct dirq *q = &net->ls[f->touch[k] / 2].q[f->touch[k] % 2];
+		struct dirq *q = net_dirq(net, f->touch[k]);
 		if (q->nrl == q->caprl) {
 			int cap = q->caprl ? 2 * q->caprl : 8;
 			q->rl = dcs_xrealloc(q->rl, (size_t)cap * sizeof(*q->rl),
@@ -389,7 +519,7 @@ void net_solve(struct dcs_net *net)
 	net->runs = all;
 	for (size_t j = 0; j < net->ncd; j++) {
 		int r = net->cd[j];
-		struct dirq *q = &net->ls[r / 2].q[r % 2];
+		struct dirq *q = net_dirq(net, r);
 		/* From empty queues; keep the phase of a cycle that goes on. */
 		q->mean_s = q->hi_s = q->drop_s = q->shape = q->period_s = q->drops_pps = 0;
 		q->offered_demand = q->offered_rate = q->elastic_rate = 0;
@@ -473,7 +603,10 @@ void net_after_solve(struct dcs_net *net)
 	size_t changed = 0;
 	for (size_t i = 0; i < net->ncf; i++)
 		changed += net->cf[i]->rate != net->cf[i]->old_rate || net->cf[i]->heap_i < 0;
-	bool many = changed > 16 && changed * 4 > net->nheap;
+	/* Many new keys among few pending: the heap rebuilt in one pass costs
+	 * less than moving each key (a heap yields the same flows in the same
+	 * order however it is laid out: the keys are distinct). */
+	bool many = changed > 2 && changed * 4 > net->nheap;
 	if (many)
 		net_schedule_many(net);
 	for (size_t i = 0; i < net->ncf; i++) {

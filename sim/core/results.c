@@ -241,10 +241,13 @@ static void hand_off(struct dcs_results *r)
 	if (!r->llen)
 		return;
 	unsigned char *l = r->log;
-	size_t n = r->llen;
+	size_t n = r->llen, cap = r->lcap;
 	r->log = NULL;
 	r->llen = r->lcap = 0;
-	r->pipe.chunk(r->pipe.ctx, l, n);
+	r->pipe.chunk(r->pipe.ctx, l, n, cap);
+	/* A buffer already in memory, rather than fresh pages to fault in. */
+	if (r->pipe.recycled)
+		r->log = r->pipe.recycled(r->pipe.ctx, &r->lcap);
 }
 
 bool dcs_results_defer(struct dcs_results *r, const struct dcs_results_pipe *pipe)
@@ -550,17 +553,31 @@ void dcs_cell_str(struct dcs_table *t, const char *s)
  * magnitudes from 1e-11 to 1.7e38; anything else goes to snprintf.
  * tests/test_results.c checks it against snprintf on millions of values. */
 
+/* "00" to "99": two digits a division. */
+static const char two_digits[201] = "0001020304050607080910111213141516171819"
+				    "2021222324252627282930313233343536373839"
+				    "4041424344454647484950515253545556575859"
+				    "6061626364656667686970717273747576777879"
+				    "8081828384858687888990919293949596979899";
+
 static size_t put_uint(char *p, uint64_t v)
 {
 	char tmp[24];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		p[i] = tmp[n - 1 - i];
-	return n;
+	size_t n = sizeof(tmp);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		tmp[--n] = two_digits[2 * r + 1];
+		tmp[--n] = two_digits[2 * r];
+	}
+	if (v >= 10) {
+		tmp[--n] = two_digits[2 * v + 1];
+		tmp[--n] = two_digits[2 * v];
+	} else {
+		tmp[--n] = (char)('0' + v);
+	}
+	memcpy(p, tmp + n, sizeof(tmp) - n);
+	return sizeof(tmp) - n;
 }
 
 static const uint64_t pow10_u64[18] = {1ull,
@@ -653,7 +670,12 @@ static bool digits_of(double a, int prec, uint64_t *digits, int *exp10)
 		e2 = be - 1075;
 	}
 	uint64_t lo = pow10_u64[prec - 1], hi = pow10_u64[prec];
-	int e = (int)floor(log10(a));
+	/* The decimal exponent from the binary one: a = m 2^e2 with m's top
+	 * bit at 2^t lies in [2^(t+e2), 2^(t+e2+1)), so floor(log10 a) is
+	 * floor((t + e2) log10 2) or one more; the loop below moves e by one
+	 * when q falls outside [lo, hi). */
+	int t = 63 - __builtin_clzll(m);
+	int e = (int)floor((t + e2) * 0.30102999566398119521);
 	for (int tries = 0; tries < 3; tries++) {
 		uint64_t q;
 		int half;
@@ -985,40 +1007,42 @@ static bool cell_fmt_here(struct dcs_table *t, const char *fmt, struct fmt_args 
 
 /* Deferred rows: the format (with its NUL) and its arguments logged as an
  * 'F' record, for the writer to print with cell_fmt_here; false, nothing
- * logged, when a conversion needs vsnprintf (printed here then). */
+ * logged (the record taken back), when a conversion needs vsnprintf
+ * (printed here then). */
 static bool log_fmt(struct dcs_table *t, const char *fmt, va_list ap)
 {
-	size_t len;
-	enum size sz;
-	int prec;
-	for (const char *pct = strchr(fmt, '%'); pct; pct = strchr(pct + 1 + len, '%'))
-		if (conversion(pct + 1, &len, &sz, &prec) == CV_NONE)
-			return false;
 	struct dcs_results *r = t->owner;
+	size_t mark = r->llen; /* where the record starts: back there if it cannot be */
 	log_str(r, 'F', fmt, strlen(fmt) + 1);
 	va_list aq;
 	va_copy(aq, ap);
+	struct fmt_args a = {.ap = &aq};
+	size_t len;
+	enum size sz;
+	int prec;
 	for (const char *pct = strchr(fmt, '%'); pct; pct = strchr(pct + 1 + len, '%')) {
 		enum conv c = conversion(pct + 1, &len, &sz, &prec);
+		if (c == CV_NONE) {
+			va_end(aq);
+			r->llen = mark;
+			return false;
+		}
 		if (c == CV_STR) {
-			const char *s = va_arg(aq, const char *);
-			s = s ? s : "(null)";
-			size_t n = strlen(s);
+			size_t n;
+			const char *str = arg_str(&a, &n);
 			if (n > UINT32_MAX)
 				dcs_oom("a cell of 4 GiB");
 			uint32_t n32 = (uint32_t)n;
 			unsigned char *p = log_room(r, sizeof(n32) + n);
 			memcpy(p, &n32, sizeof(n32));
-			memcpy(p + sizeof(n32), s, n);
+			memcpy(p + sizeof(n32), str, n);
 		} else if (c == CV_G) {
-			double v = va_arg(aq, double);
+			double v = arg_double(&a);
 			memcpy(log_room(r, sizeof(v)), &v, sizeof(v));
 		} else if (c == CV_INT || c == CV_CHAR) {
-			struct fmt_args a = {.ap = &aq};
 			int64_t v = arg_int(&a, c == CV_CHAR ? SZ_INT : sz);
 			memcpy(log_room(r, sizeof(v)), &v, sizeof(v));
 		} else if (c == CV_UINT) {
-			struct fmt_args a = {.ap = &aq};
 			uint64_t v = arg_uint(&a, sz);
 			memcpy(log_room(r, sizeof(v)), &v, sizeof(v));
 		}
@@ -1125,29 +1149,40 @@ void dcs_cell_int(struct dcs_table *t, int64_t v)
 	num_done(t, (size_t)(p - d));
 }
 
+/* Exact decimal seconds of a (ns, not negative) with nanosecond
+ * resolution, trailing zeros cut; returns the end. */
+static char *put_time_frac(char *p, uint64_t a)
+{
+	p += put_uint(p, a / (uint64_t)DCS_NS_PER_S);
+	uint32_t frac = (uint32_t)(a % (uint64_t)DCS_NS_PER_S);
+	if (frac) {
+		*p++ = '.';
+		p[8] = (char)('0' + frac % 10);
+		frac /= 10;
+		for (int i = 6; i >= 0; i -= 2) {
+			unsigned r = frac % 100;
+			frac /= 100;
+			p[i] = two_digits[2 * r];
+			p[i + 1] = two_digits[2 * r + 1];
+		}
+		p += 9;
+		while (p[-1] == '0')
+			p--;
+	}
+	return p;
+}
+
 void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns)
 {
 	if (t->owner->deferred && !cell_logged(t, 'D', &ns, sizeof(ns)))
 		return;
-	/* Exact decimal seconds with nanosecond resolution, trailing zeros cut. */
 	char *d = cell_space(t, 40), *p = d;
 	uint64_t a = (uint64_t)ns;
 	if (ns < 0) {
 		*p++ = '-';
 		a = (uint64_t)0 - a;
 	}
-	p += put_uint(p, a / (uint64_t)DCS_NS_PER_S);
-	uint32_t frac = (uint32_t)(a % (uint64_t)DCS_NS_PER_S);
-	if (frac) {
-		*p++ = '.';
-		for (int i = 8; i >= 0; i--) {
-			p[i] = (char)('0' + frac % 10);
-			frac /= 10;
-		}
-		p += 9;
-		while (p[-1] == '0')
-			p--;
-	}
+	p = put_time_frac(p, a);
 	*p = '\0';
 	num_done(t, (size_t)(p - d));
 }
@@ -1391,6 +1426,11 @@ struct dcs_replay {
 	struct dcs_table **t;
 	size_t n;
 	struct dcs_table *cur;
+	/* Printing straight to CSV: each table's handle and buffer, and a
+	 * one-cell table a formatted cell is printed in. */
+	void **handle;
+	struct dcs_buf **buf;
+	struct dcs_table *scratch;
 };
 
 struct dcs_replay *dcs_replay_create(struct dcs_results *into)
@@ -1402,10 +1442,14 @@ struct dcs_replay *dcs_replay_create(struct dcs_results *into)
 
 void dcs_replay_destroy(struct dcs_replay *rp)
 {
-	if (rp)
+	if (rp) {
 		free(rp->t);
+		free(rp->handle);
+		free(rp->buf);
+	}
 	free(rp);
 }
+
 
 static const unsigned char *rd(const unsigned char *p, void *v, size_t n)
 {
@@ -1422,6 +1466,40 @@ static const unsigned char *rd_str(const unsigned char *p, const char **s, size_
 	return p + len;
 }
 
+/* The table of a 'T' record at p, made in rp->into and kept at its index;
+ * returns the index and where the next record starts. */
+static const unsigned char *replay_table(struct dcs_replay *rp, const unsigned char *p,
+					 uint32_t *idx_out)
+{
+	uint32_t idx;
+	const char *file, *header;
+	size_t fl, hl;
+	p = rd(p + 1, &idx, sizeof(idx));
+	p = rd_str(p, &file, &fl);
+	p = rd_str(p, &header, &hl);
+	char *f = dcs_xmalloc(fl + hl + 2, "storing results");
+	memcpy(f, file, fl);
+	f[fl] = '\0';
+	memcpy(f + fl + 1, header, hl);
+	f[fl + 1 + hl] = '\0';
+	if (idx >= rp->n) {
+		rp->t = dcs_xrealloc(rp->t, (idx + 1) * sizeof(*rp->t), "storing results");
+		rp->handle = dcs_xrealloc(rp->handle, (idx + 1) * sizeof(*rp->handle),
+					  "storing results");
+		rp->buf = dcs_xrealloc(rp->buf, (idx + 1) * sizeof(*rp->buf), "storing results");
+		for (size_t i = rp->n; i <= idx; i++) {
+			rp->t[i] = NULL;
+			rp->handle[i] = NULL;
+			rp->buf[i] = NULL;
+		}
+		rp->n = idx + 1;
+	}
+	rp->t[idx] = dcs_results_table(rp->into, f, f + fl + 1);
+	free(f);
+	*idx_out = idx;
+	return p;
+}
+
 void dcs_replay_chunk(struct dcs_replay *rp, const unsigned char *data, size_t len)
 {
 	const unsigned char *p = data, *end = data + len;
@@ -1430,25 +1508,7 @@ void dcs_replay_chunk(struct dcs_replay *rp, const unsigned char *data, size_t l
 		switch (tag) {
 		case 'T': {
 			uint32_t idx;
-			const char *file, *header;
-			size_t fl, hl;
-			p = rd(p + 1, &idx, sizeof(idx));
-			p = rd_str(p, &file, &fl);
-			p = rd_str(p, &header, &hl);
-			char *f = dcs_xmalloc(fl + hl + 2, "storing results");
-			memcpy(f, file, fl);
-			f[fl] = '\0';
-			memcpy(f + fl + 1, header, hl);
-			f[fl + 1 + hl] = '\0';
-			if (idx >= rp->n) {
-				rp->t = dcs_xrealloc(rp->t, (idx + 1) * sizeof(*rp->t),
-						     "storing results");
-				for (size_t i = rp->n; i <= idx; i++)
-					rp->t[i] = NULL;
-				rp->n = idx + 1;
-			}
-			rp->t[idx] = dcs_results_table(rp->into, f, f + fl + 1);
-			free(f);
+			p = replay_table(rp, p, &idx);
 			break;
 		}
 		case 'B': {
@@ -1501,5 +1561,108 @@ void dcs_replay_chunk(struct dcs_replay *rp, const unsigned char *data, size_t l
 				__LINE__, tag);
 			abort();
 		}
+	}
+}
+
+/* Room for n more bytes at the end of b; NULL when out of memory (the
+ * buffer says so, and its file reports it). */
+static inline char *csv_room(struct dcs_buf *b, size_t n)
+{
+	if (b->len + n + 1 <= b->cap || dcs_buf_grow(b, n))
+		return b->s + b->len;
+	return NULL;
+}
+
+void dcs_replay_chunk_csv(struct dcs_replay *rp, const unsigned char *data, size_t len,
+			  const struct dcs_csv_sink *out)
+{
+	const unsigned char *p = data, *end = data + len;
+	struct dcs_buf *b = NULL;
+	uint32_t cur = 0;
+	bool first = true;
+	while (p < end) {
+		char tag = (char)*p;
+		if (tag != 'T' && tag != 'B' && tag != 'E' && !first && b && csv_room(b, 1))
+			b->s[b->len++] = ',';
+		switch (tag) {
+		case 'T': {
+			uint32_t idx;
+			p = replay_table(rp, p, &idx);
+			rp->handle[idx] = out->table(out->ctx, rp->t[idx], &rp->buf[idx]);
+			break;
+		}
+		case 'B':
+			p = rd(p + 1, &cur, sizeof(cur));
+			b = rp->buf[cur];
+			first = true;
+			continue;
+		case 'S': {
+			const char *str;
+			size_t n;
+			p = rd_str(p, &str, &n);
+			if (b)
+				out->text(b, str, n);
+			break;
+		}
+		case 'N': {
+			double v;
+			p = rd(p + 1, &v, sizeof(v));
+			char *d = b ? csv_room(b, 40) : NULL;
+			if (d)
+				b->len += fmt_num(d, 40, v);
+			break;
+		}
+		case 'I':
+		case 'D': {
+			int64_t v;
+			p = rd(p + 1, &v, sizeof(v));
+			char *d = b ? csv_room(b, 40) : NULL;
+			if (!d)
+				break;
+			char *q = d;
+			uint64_t a = (uint64_t)v;
+			if (v < 0) {
+				*q++ = '-';
+				a = (uint64_t)0 - a;
+			}
+			if (tag == 'I')
+				q += put_uint(q, a);
+			else
+				q = put_time_frac(q, a);
+			b->len += (size_t)(q - d);
+			break;
+		}
+		case 'F': {
+			const char *fmt;
+			size_t n;
+			p = rd_str(p, &fmt, &n);
+			if (!rp->scratch)
+				rp->scratch = dcs_results_table(rp->into, "", "cell");
+			struct dcs_table *t = rp->scratch;
+			dcs_row_begin(t);
+			struct fmt_args a = {.p = p};
+			cell_fmt_here(t, fmt, &a);
+			p = a.p;
+			if (b)
+				out->text(b, t->arena, t->row_len[0]);
+			t->row_open = false;
+			t->alen = t->noff = 0;
+			break;
+		}
+		case 'E':
+			p++;
+			if (b && csv_room(b, 1)) {
+				b->s[b->len++] = '\n';
+				b->s[b->len] = '\0';
+			}
+			out->row_done(out->ctx, rp->handle[cur]);
+			continue;
+		default:
+			fprintf(stderr, "%s:%d: fatal: record '%c' in a row log\n", __FILE__,
+				__LINE__, tag);
+			abort();
+		}
+		if (tag != 'T')
+			first = false;
 	}
 }

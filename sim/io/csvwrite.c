@@ -53,6 +53,11 @@ static void put_cell(struct dcs_buf *b, const char *s, size_t n, bool quote)
 	b->s[b->len] = '\0';
 }
 
+void dcs_csv_put_text(struct dcs_buf *b, const char *s, size_t n)
+{
+	put_cell(b, s, n, needs_quotes(s, n));
+}
+
 void dcs_csv_put_cell(struct dcs_buf *b, const char *s)
 {
 	size_t n = strlen(s);

@@ -159,12 +159,12 @@ struct tfile {
 struct chunk {
 	struct chunk *next;
 	unsigned char *data;
-	size_t len;
+	size_t len, cap;
 };
 
 struct dcs_table_files {
 	char *dir;
-	struct tfile *f;
+	struct tfile **f; /* each on its own: a writer thread keeps pointers */
 	size_t n, cap, last;
 	bool oom;
 	/* With a writer thread (dcs_results_defer): the model's results send
@@ -173,6 +173,7 @@ struct dcs_table_files {
 	 * it is joined. */
 	struct dcs_results *res, *mine;
 	struct dcs_replay *rp;
+	struct dcs_csv_sink csv;
 	bool threaded;
 	pthread_t th;
 	pthread_mutex_t mu;
@@ -180,7 +181,13 @@ struct dcs_table_files {
 	struct chunk *head, *tail;
 	size_t queued;
 	bool done;
+	/* Buffers replayed, for the model's thread to log into again. */
+	struct chunk *spare;
+	size_t nspare;
 };
+
+/* Spare buffers kept at most (each a chunk of rows, ~64 KiB). */
+#define SPARE_MAX 64
 
 /* Records the model's thread may run ahead of the writer by: beyond this
  * it waits, so memory stays flat when the disk is slower than the run. */
@@ -267,37 +274,72 @@ static void tf_open(struct dcs_table_files *F, struct tfile *f, const struct dcs
 	free(cols);
 }
 
-static void sink_table(void *ctx, const struct dcs_table *t)
+/* t's file opened and listed; NULL when out of memory (F->oom). */
+static struct tfile *files_add(struct dcs_table_files *F, const struct dcs_table *t)
 {
-	struct dcs_table_files *F = ctx;
 	if (F->n == F->cap) {
 		size_t cap = F->cap ? 2 * F->cap : 16;
-		struct tfile *nf = realloc(F->f, cap * sizeof(*nf));
+		struct tfile **nf = realloc(F->f, cap * sizeof(*nf));
 		if (!nf) {
 			F->oom = true;
-			return;
+			return NULL;
 		}
 		F->f = nf;
 		F->cap = cap;
 	}
-	tf_open(F, &F->f[F->n++], t);
+	struct tfile *f = calloc(1, sizeof(*f));
+	if (!f) {
+		F->oom = true;
+		return NULL;
+	}
+	F->f[F->n++] = f;
+	tf_open(F, f, t);
+	return f;
+}
+
+static void sink_table(void *ctx, const struct dcs_table *t)
+{
+	files_add(ctx, t);
 }
 
 static void sink_row(void *ctx, const struct dcs_table *t, const char *const *cells)
 {
 	struct dcs_table_files *F = ctx;
-	if (F->last >= F->n || F->f[F->last].t != t) {
+	if (F->last >= F->n || F->f[F->last]->t != t) {
 		F->last = 0;
-		while (F->last < F->n && F->f[F->last].t != t)
+		while (F->last < F->n && F->f[F->last]->t != t)
 			F->last++;
 		if (F->last == F->n)
 			return; /* its file could not be set up: F->oom says so */
 	}
-	struct tfile *f = &F->f[F->last];
+	struct tfile *f = F->f[F->last];
 	if (f->err || f->buf.oom || f->fd < 0)
 		return;
 	dcs_csv_put_row_lens(&f->buf, dcs_table_ncols(t), cells, dcs_table_row_lens(t),
 			     dcs_table_row_numbers(t));
+	if (f->buf.len >= TFILE_FLUSH)
+		tf_flush(f);
+}
+
+/* The writer thread prints rows straight into each file's buffer
+ * (dcs_replay_chunk_csv): the same bytes as sink_row puts. */
+static void *csv_table(void *ctx, const struct dcs_table *t, struct dcs_buf **buf)
+{
+	struct tfile *f = files_add(ctx, t);
+	*buf = f ? &f->buf : NULL;
+	return f;
+}
+
+static void csv_row_done(void *ctx, void *handle)
+{
+	(void)ctx;
+	struct tfile *f = handle;
+	if (!f)
+		return;
+	if (f->err || f->buf.oom || f->fd < 0) {
+		f->buf.len = 0; /* nothing more goes to a file that failed */
+		return;
+	}
 	if (f->buf.len >= TFILE_FLUSH)
 		tf_flush(f);
 }
@@ -316,18 +358,42 @@ static void *writer_main(void *ctx)
 		if (!F->head)
 			F->tail = NULL;
 		pthread_mutex_unlock(&F->mu);
-		dcs_replay_chunk(F->rp, c->data, c->len);
+		dcs_replay_chunk_csv(F->rp, c->data, c->len, &F->csv);
 		pthread_mutex_lock(&F->mu);
 		F->queued -= c->len;
 		pthread_cond_signal(&F->room);
-		free(c->data);
-		free(c);
+		if (F->nspare < SPARE_MAX) {
+			c->next = F->spare;
+			F->spare = c;
+			F->nspare++;
+		} else {
+			free(c->data);
+			free(c);
+		}
 	}
 	pthread_mutex_unlock(&F->mu);
 	return NULL;
 }
 
-static void writer_chunk(void *ctx, unsigned char *data, size_t len)
+static unsigned char *writer_recycled(void *ctx, size_t *cap)
+{
+	struct dcs_table_files *F = ctx;
+	pthread_mutex_lock(&F->mu);
+	struct chunk *c = F->spare;
+	if (c) {
+		F->spare = c->next;
+		F->nspare--;
+	}
+	pthread_mutex_unlock(&F->mu);
+	if (!c)
+		return NULL;
+	unsigned char *data = c->data;
+	*cap = c->cap;
+	free(c);
+	return data;
+}
+
+static void writer_chunk(void *ctx, unsigned char *data, size_t len, size_t cap)
 {
 	struct dcs_table_files *F = ctx;
 	struct chunk *c = malloc(sizeof(*c));
@@ -335,7 +401,7 @@ static void writer_chunk(void *ctx, unsigned char *data, size_t len)
 		fprintf(stderr, "dcisim: out of memory writing results\n");
 		exit(3);
 	}
-	*c = (struct chunk){.data = data, .len = len};
+	*c = (struct chunk){.data = data, .len = len, .cap = cap};
 	pthread_mutex_lock(&F->mu);
 	while (F->queued > QUEUE_MAX)
 		pthread_cond_wait(&F->room, &F->mu);
@@ -349,6 +415,15 @@ static void writer_chunk(void *ctx, unsigned char *data, size_t len)
 	pthread_mutex_unlock(&F->mu);
 }
 
+/* The writer's tables go last: the files name them in their messages. */
+static void writer_free(struct dcs_table_files *F)
+{
+	dcs_replay_destroy(F->rp);
+	dcs_results_destroy(F->mine);
+	F->rp = NULL;
+	F->mine = NULL;
+}
+
 /* Rows are printed and written on a thread of their own when no one reads
  * them back here (hold none: a quiet run, a sweep's runs).  False when that
  * cannot be set up: the rows then go through the sink on this thread. */
@@ -358,8 +433,8 @@ static bool writer_start(struct dcs_table_files *F, struct dcs_results *res)
 	if (!F->mine)
 		return false;
 	F->rp = dcs_replay_create(F->mine);
-	struct dcs_results_sink sink = {.table = sink_table, .row = sink_row, .ctx = F};
-	dcs_results_set_sink(F->mine, &sink, DCS_HOLD_NONE);
+	F->csv = (struct dcs_csv_sink){
+	    .table = csv_table, .text = dcs_csv_put_text, .row_done = csv_row_done, .ctx = F};
 	pthread_mutex_init(&F->mu, NULL);
 	pthread_cond_init(&F->work, NULL);
 	pthread_cond_init(&F->room, NULL);
@@ -373,13 +448,11 @@ static bool writer_start(struct dcs_table_files *F, struct dcs_results *res)
 	}
 	if (pthread_create(&F->th, NULL, writer_main, F) != 0) {
 		F->threaded = false;
-		dcs_replay_destroy(F->rp);
-		dcs_results_destroy(F->mine);
-		F->rp = NULL;
-		F->mine = NULL;
+		writer_free(F);
 		return false;
 	}
-	struct dcs_results_pipe pipe = {.chunk = writer_chunk, .ctx = F};
+	struct dcs_results_pipe pipe = {
+	    .chunk = writer_chunk, .recycled = writer_recycled, .ctx = F};
 	if (dcs_results_defer(res, &pipe)) {
 		F->res = res;
 		return true;
@@ -390,6 +463,9 @@ static bool writer_start(struct dcs_table_files *F, struct dcs_results *res)
 	pthread_cond_signal(&F->work);
 	pthread_mutex_unlock(&F->mu);
 	pthread_join(F->th, NULL);
+	pthread_mutex_destroy(&F->mu);
+	pthread_cond_destroy(&F->work);
+	pthread_cond_destroy(&F->room);
 	F->threaded = false;
 	return false;
 }
@@ -406,14 +482,17 @@ static void writer_stop(struct dcs_table_files *F)
 	pthread_cond_signal(&F->work);
 	pthread_mutex_unlock(&F->mu);
 	pthread_join(F->th, NULL);
+	while (F->spare) {
+		struct chunk *c = F->spare;
+		F->spare = c->next;
+		free(c->data);
+		free(c);
+	}
+	F->nspare = 0;
 	pthread_mutex_destroy(&F->mu);
 	pthread_cond_destroy(&F->work);
 	pthread_cond_destroy(&F->room);
 	F->threaded = false;
-	dcs_replay_destroy(F->rp);
-	dcs_results_destroy(F->mine);
-	F->rp = NULL;
-	F->mine = NULL;
 }
 
 struct dcs_table_files *dcs_table_files_open(const char *dir, struct dcs_results *res,
@@ -440,9 +519,11 @@ void dcs_table_files_discard(struct dcs_table_files *F)
 		return;
 	writer_stop(F);
 	for (size_t i = 0; i < F->n; i++) {
-		tf_discard_file(&F->f[i]);
-		tf_free(&F->f[i]);
+		tf_discard_file(F->f[i]);
+		tf_free(F->f[i]);
+		free(F->f[i]);
 	}
+	writer_free(F);
 	free(F->f);
 	free(F->dir);
 	free(F);
@@ -473,10 +554,10 @@ static void sync_all(struct dcs_table_files *F)
 	bool started[16] = {false};
 	size_t n = F->n < 16 ? F->n : 16;
 	for (size_t i = 1; i < n; i++)
-		started[i] = pthread_create(&th[i], NULL, sync_main, &F->f[i]) == 0;
+		started[i] = pthread_create(&th[i], NULL, sync_main, F->f[i]) == 0;
 	for (size_t i = 0; i < F->n; i++)
 		if (i == 0 || i >= n || !started[i])
-			tf_sync(&F->f[i]);
+			tf_sync(F->f[i]);
 	for (size_t i = 1; i < n; i++)
 		if (started[i])
 			pthread_join(th[i], NULL);
@@ -527,11 +608,13 @@ int dcs_table_files_commit(struct dcs_table_files *F, FILE *err)
 		sync_all(F);
 	for (size_t i = 0; i < F->n; i++) {
 		if (rc == 0)
-			rc = tf_commit(&F->f[i], err);
+			rc = tf_commit(F->f[i], err);
 		else
-			tf_discard_file(&F->f[i]);
-		tf_free(&F->f[i]);
+			tf_discard_file(F->f[i]);
+		tf_free(F->f[i]);
+		free(F->f[i]);
 	}
+	writer_free(F);
 	free(F->f);
 	free(F->dir);
 	free(F);

@@ -21,8 +21,11 @@
  *   through exit(3) from a checked-allocation helper.
  * A sweep file is loaded (every point validated) and freed instead.  A plan
  * file is searched and its outputs written (plan.json aside, which holds wall
- * time), its runs one after the other in this thread (the live set is not
- * shared between threads).
+ * time), its runs one after the other in this thread.  A run has threads of
+ * its own (the writer of its rows, the scan of the scenario's text, the
+ * syncs of its files): the allocator below counts and tracks their
+ * allocations under one lock, so which allocation is number k can differ
+ * between two children, and every k still checks what a failure does.
  * Default: k = 1..300, then N / 300 samples spread over the rest (--samples
  * changes the 300; --all tries every k).  Exit 0 when every child behaved,
  * 1 otherwise (each bad k printed with how to reproduce it).
@@ -31,6 +34,7 @@
 #include <errno.h>
 #include <execinfo.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,6 +69,9 @@ void *__wrap_aligned_alloc(size_t align, size_t n);
 
 static long n_calls, fail_at = -1;
 static bool show_site; /* --site K: print where allocation K is made */
+/* Held through each wrapped call: the count and the live set are shared
+ * by a run's threads. */
+static pthread_mutex_t alloc_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* Open addressing with tombstones; storage from the real allocator. */
 #define TOMB ((void *)1)
@@ -138,28 +145,31 @@ static bool fail_now(void)
 
 void *__wrap_malloc(size_t n)
 {
-	if (fail_now())
-		return NULL;
-	void *p = __real_malloc(n);
+	pthread_mutex_lock(&alloc_mu);
+	void *p = fail_now() ? NULL : __real_malloc(n);
 	if (p)
 		live_add(p);
+	pthread_mutex_unlock(&alloc_mu);
 	return p;
 }
 
 void *__wrap_calloc(size_t n, size_t size)
 {
-	if (fail_now())
-		return NULL;
-	void *p = __real_calloc(n, size);
+	pthread_mutex_lock(&alloc_mu);
+	void *p = fail_now() ? NULL : __real_calloc(n, size);
 	if (p)
 		live_add(p);
+	pthread_mutex_unlock(&alloc_mu);
 	return p;
 }
 
 void *__wrap_realloc(void *p, size_t n)
 {
-	if (fail_now())
+	pthread_mutex_lock(&alloc_mu);
+	if (fail_now()) {
+		pthread_mutex_unlock(&alloc_mu);
 		return NULL;
+	}
 	void *q = __real_realloc(p, n);
 	if (q || n == 0) {
 		if (p)
@@ -167,14 +177,17 @@ void *__wrap_realloc(void *p, size_t n)
 		if (q)
 			live_add(q);
 	}
+	pthread_mutex_unlock(&alloc_mu);
 	return q;
 }
 
 void __wrap_free(void *p)
 {
+	pthread_mutex_lock(&alloc_mu);
 	if (p)
 		live_remove(p);
 	__real_free(p);
+	pthread_mutex_unlock(&alloc_mu);
 }
 
 char *__wrap_strdup(const char *s)
@@ -188,11 +201,11 @@ char *__wrap_strdup(const char *s)
 
 void *__wrap_aligned_alloc(size_t align, size_t n)
 {
-	if (fail_now())
-		return NULL;
-	void *p = __real_aligned_alloc(align, n);
+	pthread_mutex_lock(&alloc_mu);
+	void *p = fail_now() ? NULL : __real_aligned_alloc(align, n);
 	if (p)
 		live_add(p);
+	pthread_mutex_unlock(&alloc_mu);
 	return p;
 }
 

@@ -50,8 +50,11 @@ void dcs_json_arena_free(struct dcs_json_arena *a);
  * or buffer that cannot be had.
  *
  * The second thread then runs then(arg), work that can go beside the rest
- * of the parse and after it (the loader's text scan); dcs_json_par_wait
- * waits for it.
+ * of the parse and after it (the loader's text scan); it is started for
+ * every text of min_len bytes or more, cut or not.  dcs_json_par_wait
+ * waits for it.  Both threads call cJSON, whose last-error position
+ * (cJSON_GetErrorPtr) is one global: dcisim never reads it, the end
+ * pointer is what says where a parse stopped.
  */
 #define DCS_JSON_CUT_DEPTH 64
 

@@ -187,11 +187,11 @@ struct dcs_table_files {
 };
 
 /* Spare buffers kept at most (each a chunk of rows, ~64 KiB). */
-#define SPARE_MAX 64
+#define SPARE_MAX 16
 
 /* Records the model's thread may run ahead of the writer by: beyond this
  * it waits, so memory stays flat when the disk is slower than the run. */
-#define QUEUE_MAX (16u << 20)
+#define QUEUE_MAX (4u << 20)
 
 static void tf_flush(struct tfile *f)
 {

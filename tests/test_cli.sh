@@ -180,5 +180,17 @@ else
 	echo "skip: contract-check (needs $checker and python3)"
 fi
 
+# ---- DCISIM_TIMINGS: one line of wall times on stderr, nothing without it ----
+"$exe" run scenarios/metro-vmotion.json --out "$tmp/timed" -q 2>"$tmp/err"
+[ ! -s "$tmp/err" ] && pass || fail "run -q prints on stderr: $(head -c 200 "$tmp/err")"
+DCISIM_TIMINGS=1 "$exe" run scenarios/metro-vmotion.json --out "$tmp/timed" -q 2>"$tmp/err"
+line=$(cat "$tmp/err")
+if echo "$line" | grep -Eqx 'dcisim: timings \(wall ms\): load [0-9.]+, build [0-9.]+, run [0-9.]+, finish [0-9.]+, write [0-9.]+, total [0-9.]+'; then
+	# The parts add up to no more than the total.
+	echo "$line" | awk -F'[:,] *' '{ for (i = 1; i <= NF; i++) if (split($i, a, " ") == 2 && a[2] ~ /^[0-9.]+$/) { if (a[1] == "total") t = a[2]; else s += a[2] } } END { exit !(s <= t + 0.5 && t > 0) }' && pass || fail "DCISIM_TIMINGS parts exceed the total: $line"
+else
+	fail "DCISIM_TIMINGS line: $line"
+fi
+
 echo "$((checks - failures))/$checks checks passed"
 [ "$failures" -eq 0 ]

@@ -144,6 +144,7 @@ static const struct option run_options[] = {
 
 int dcs_cmd_run(int argc, char **argv)
 {
+	double t_start = dcs_wall_now();
 	struct dcs_run_opts o = {0};
 	const char *scenario = NULL;
 	bool force = false;
@@ -248,7 +249,20 @@ int dcs_cmd_run(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	struct dcs_results *res = NULL;
 	o.keep_tables = dcs_run_summary_tables;
+	/* DCISIM_TIMINGS: where the wall time went, one line on stderr (for
+	 * benchmarks: docs/performance.md). */
+	struct dcs_run_times times = {0};
+	const char *tm = getenv("DCISIM_TIMINGS");
+	if (tm && *tm && strcmp(tm, "0") != 0)
+		o.times = &times;
+	double t_load = dcs_wall_now() - t_start;
 	int code = dcs_run_scenario(scn, &o, o.verbosity >= 0 ? &res : NULL, stderr);
+	if (o.times)
+		fprintf(stderr,
+			"dcisim: timings (wall ms): load %.1f, build %.1f, run %.1f, finish %.1f, "
+			"write %.1f, total %.1f\n",
+			t_load * 1e3, times.build_s * 1e3, times.run_s * 1e3, times.finish_s * 1e3,
+			times.write_s * 1e3, (dcs_wall_now() - t_start) * 1e3);
 	if (code == DCS_EXIT_OK && o.verbosity >= 0 && res)
 		dcs_run_summary(stderr, scn, res, o.out_dir, o.verbosity);
 	dcs_results_destroy(res);

@@ -52,11 +52,16 @@ static size_t results_rows(struct dcs_results *res, const char **biggest)
 	return total;
 }
 
-static double wall_now(void)
+double dcs_wall_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double wall_now(void)
+{
+	return dcs_wall_now();
 }
 
 static void show_progress(const struct dcs_world *w, dcs_time_t until, double t0, bool done)
@@ -133,6 +138,7 @@ static int write_all(const char *dir, struct dcs_table_files *files, const struc
 int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *opts,
 		     struct dcs_results **keep, FILE *err)
 {
+	double t_build = wall_now();
 	uint64_t seed = opts->seed_set ? opts->seed : scn->seed;
 	struct dcs_world *w = dcs_world_create(scn, seed);
 	if (!w) {
@@ -174,6 +180,8 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	if (opts->verbosity >= 0)
 		warned = print_warnings(w, 0, err);
 	double t0 = wall_now();
+	if (opts->times)
+		opts->times->build_s = t0 - t_build;
 	int64_t started_unix = (int64_t)time(NULL);
 	dcs_time_t chunk = until / 200 > 0 ? until / 200 : 1;
 	const char *note = NULL;
@@ -248,7 +256,12 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	}
 	if (progress)
 		show_progress(w, until, t0, true);
+	double t_finish = wall_now();
 	dcs_world_finish(w);
+	if (opts->times) {
+		opts->times->run_s = t_finish - t0;
+		opts->times->finish_s = wall_now() - t_finish;
+	}
 	if (tr && dcs_trace_finish(tr, sim_end >= 0 ? sim_end : dcs_now(w->k), code == DCS_EXIT_OK, err) &&
 	    !code)
 		code = DCS_EXIT_RUNTIME;
@@ -275,9 +288,12 @@ int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *
 	if (note && opts->verbosity >= 0)
 		fprintf(err, "dcisim: %s: %s at %.9g s simulated\n", scn->name, note, ri.sim_s);
 	if (files) {
+		double t_write = wall_now();
 		int wc = write_all(opts->out_dir, files, &ri, err);
 		if (wc && !code)
 			code = wc;
+		if (opts->times)
+			opts->times->write_s = wall_now() - t_write;
 	}
 	free(abs_path);
 	if (keep) {

@@ -42,7 +42,17 @@ struct dcs_run_opts {
 	 * others' rows are dropped once written (or at once without out_dir),
 	 * so memory does not grow with them.  NULL: every table is kept. */
 	const char *const *keep_tables;
+	/* When set, the wall seconds of each part of the run (DCISIM_TIMINGS). */
+	struct dcs_run_times *times;
 };
+
+/* Where a run's wall time went, in seconds: building the world and starting
+ * its models, running the events, the models' end-of-run rows, and writing
+ * the files (the writer thread's last rows, the sync and the renames). */
+struct dcs_run_times {
+	double build_s, run_s, finish_s, write_s;
+};
+double dcs_wall_now(void);
 
 int dcs_run_scenario(const struct dcs_scenario *scn, const struct dcs_run_opts *opts,
 		     struct dcs_results **keep, FILE *err);

@@ -329,14 +329,16 @@ static void test_rows_held_or_streamed(void **state)
 struct pipe_log {
 	unsigned char *data[4096];
 	size_t len[4096];
+	uint64_t tables[4096];
 	size_t n;
 };
 
-static void pipe_keep(void *ctx, unsigned char *data, size_t len, size_t cap)
+static void pipe_keep(void *ctx, unsigned char *data, size_t len, size_t cap, uint64_t tables)
 {
 	assert_true(cap >= len);
 	struct pipe_log *pl = ctx;
 	assert_true(pl->n < 4096);
+	pl->tables[pl->n] = tables;
 	pl->data[pl->n] = data;
 	pl->len[pl->n++] = len;
 }
@@ -471,10 +473,11 @@ struct csv_files {
 	int n, rows;
 };
 
-static void *csv_file(void *ctx, const struct dcs_table *t, struct dcs_buf **buf)
+static void *csv_file(void *ctx, size_t idx, const struct dcs_table *t, struct dcs_buf **buf)
 {
 	struct csv_files *cf = ctx;
 	assert_true(cf->n < 8);
+	assert_int_equal(idx, cf->n); /* a.csv, kept.csv, b.csv: made in that order */
 	struct dcs_buf *b = &cf->buf[cf->n++];
 	for (size_t c = 0; c < dcs_table_ncols(t); c++) {
 		dcs_buf_puts(b, c ? "," : "");
@@ -537,6 +540,20 @@ static void test_deferred_rows(void **state)
 	assert_string_equal(dcs_table_cell(k, 5, 2), "5000015000");
 	assert_string_equal(dcs_table_cell(k, 0, 0), "open");
 	assert_true(pl->n >= 5); /* handed on in chunks as it went (~100 B a row) */
+	/* Each chunk says which tables it has records of: the first a.csv's
+	 * and kept.csv's (made and holding rows before the pipe); then a.csv
+	 * every time, b.csv (table 2) from its first chunk on, never more. */
+	assert_int_equal(pl->tables[0] & 3, 3);
+	size_t first_b = pl->n;
+	for (size_t c = 0; c < pl->n; c++) {
+		assert_int_equal(pl->tables[c] & ~UINT64_C(7), 0);
+		assert_true(pl->tables[c] & 1);
+		if (first_b == pl->n && (pl->tables[c] & 4))
+			first_b = c;
+		if (c > first_b && c + 1 < pl->n)
+			assert_true(pl->tables[c] & 4);
+	}
+	assert_true(first_b > 0 && first_b < pl->n);
 	dcs_results_end_defer(r);
 
 	/* Replayed at the other end into a sink: the rows in order, every

@@ -95,7 +95,9 @@ uint64_t dcs_table_row_numbers(const struct dcs_table *t);
 /* Deferred rows, for a writer on a thread of its own: from now on a row's
  * cells are logged as records (numbers unprinted) and handed to the pipe in
  * chunks of whole rows (chunk takes ownership of data, cap bytes from
- * malloc: free() it or hand it back through recycled); the
+ * malloc: free() it or hand it back through recycled; bit i of tables is
+ * set when the chunk has a record of table i, every bit for tables from
+ * 64 on); the
  * writer replays each chunk into results of its own (dcs_replay_chunk),
  * which gives its sink the same rows, to the byte, that a sink set here
  * would get.  The tables and held rows so far are logged first and
@@ -104,7 +106,7 @@ uint64_t dcs_table_row_numbers(const struct dcs_table *t);
  * False, and nothing changes, while a row is open.  dcs_results_end_defer
  * hands on the last records and ends the mode. */
 struct dcs_results_pipe {
-	void (*chunk)(void *ctx, unsigned char *data, size_t len, size_t cap);
+	void (*chunk)(void *ctx, unsigned char *data, size_t len, size_t cap, uint64_t tables);
 	/* Optional: a buffer the other end is done with (malloc'd, *cap
 	 * bytes), to log into next; NULL when it has none. */
 	unsigned char *(*recycled)(void *ctx, size_t *cap);
@@ -124,9 +126,10 @@ void dcs_replay_destroy(struct dcs_replay *rp);
  * cell, quoted when it needs it.  The tables are still made in `into` (for
  * their names and headers), with no rows. */
 struct dcs_csv_sink {
-	/* A table's first record: returns a handle for it and sets *buf to
-	 * the buffer its rows go to. */
-	void *(*table)(void *ctx, const struct dcs_table *t, struct dcs_buf **buf);
+	/* A table's first record (idx: its index in the results that logged
+	 * it): returns a handle for it and sets *buf to the buffer its rows go
+	 * to. */
+	void *(*table)(void *ctx, size_t idx, const struct dcs_table *t, struct dcs_buf **buf);
 	void (*text)(struct dcs_buf *b, const char *s, size_t n);
 	/* After each row of that table (its buffer may be written out). */
 	void (*row_done)(void *ctx, void *handle);

@@ -53,6 +53,7 @@ struct dcs_results {
 	bool deferred;
 	unsigned char *log;
 	size_t llen, lcap;
+	uint64_t log_tables; /* the tables the log has records of (bit i: table i) */
 	char **keep; /* files whose rows stay (dcs_results_keep) */
 	size_t n_keep;
 	struct dcs_table *summary, *events; /* found once: a row each per call */
@@ -228,8 +229,15 @@ static void log_str(struct dcs_results *r, char tag, const char *s, size_t n)
 	memcpy(p + 1 + sizeof(len), s, n);
 }
 
+/* Table t has records in the log. */
+static inline void log_mark(struct dcs_results *r, size_t idx)
+{
+	r->log_tables |= idx < 64 ? UINT64_C(1) << idx : ~UINT64_C(0);
+}
+
 static void log_table(struct dcs_results *r, const struct dcs_table *t, const char *header)
 {
+	log_mark(r, t->idx);
 	log_u32(r, 'T', (uint32_t)t->idx);
 	log_str(r, 'S', t->file, strlen(t->file));
 	log_str(r, 'S', header, strlen(header));
@@ -242,9 +250,11 @@ static void hand_off(struct dcs_results *r)
 		return;
 	unsigned char *l = r->log;
 	size_t n = r->llen, cap = r->lcap;
+	uint64_t tables = r->log_tables;
 	r->log = NULL;
 	r->llen = r->lcap = 0;
-	r->pipe.chunk(r->pipe.ctx, l, n, cap);
+	r->log_tables = 0;
+	r->pipe.chunk(r->pipe.ctx, l, n, cap, tables);
 	/* A buffer already in memory, rather than fresh pages to fault in. */
 	if (r->pipe.recycled)
 		r->log = r->pipe.recycled(r->pipe.ctx, &r->lcap);
@@ -459,8 +469,10 @@ void dcs_row_begin(struct dcs_table *t)
 	t->row_open = true;
 	t->row_cells = 0;
 	t->row_num = 0;
-	if (t->owner->deferred)
+	if (t->owner->deferred) {
+		log_mark(t->owner, t->idx);
 		log_u32(t->owner, 'B', (uint32_t)t->idx);
+	}
 }
 
 static void cell_check(const struct dcs_table *t)
@@ -1430,6 +1442,7 @@ struct dcs_replay {
 	 * one-cell table a formatted cell is printed in. */
 	void **handle;
 	struct dcs_buf **buf;
+	struct dcs_results *scratch_res;
 	struct dcs_table *scratch;
 };
 
@@ -1446,6 +1459,7 @@ void dcs_replay_destroy(struct dcs_replay *rp)
 		free(rp->t);
 		free(rp->handle);
 		free(rp->buf);
+		dcs_results_destroy(rp->scratch_res);
 	}
 	free(rp);
 }
@@ -1588,7 +1602,7 @@ void dcs_replay_chunk_csv(struct dcs_replay *rp, const unsigned char *data, size
 		case 'T': {
 			uint32_t idx;
 			p = replay_table(rp, p, &idx);
-			rp->handle[idx] = out->table(out->ctx, rp->t[idx], &rp->buf[idx]);
+			rp->handle[idx] = out->table(out->ctx, idx, rp->t[idx], &rp->buf[idx]);
 			break;
 		}
 		case 'B':
@@ -1636,8 +1650,13 @@ void dcs_replay_chunk_csv(struct dcs_replay *rp, const unsigned char *data, size
 			const char *fmt;
 			size_t n;
 			p = rd_str(p, &fmt, &n);
-			if (!rp->scratch)
-				rp->scratch = dcs_results_table(rp->into, "", "cell");
+			if (!rp->scratch) {
+				/* Apart from rp->into, whose tables keep the logged indexes. */
+				rp->scratch_res = dcs_results_create();
+				if (!rp->scratch_res)
+					OOM();
+				rp->scratch = dcs_results_table(rp->scratch_res, "", "cell");
+			}
 			struct dcs_table *t = rp->scratch;
 			dcs_row_begin(t);
 			struct fmt_args a = {.p = p};

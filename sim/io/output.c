@@ -144,10 +144,13 @@ struct tfile {
 	char *tmp, *final;
 	int fd;
 	struct dcs_buf buf;
-	int err;         /* errno of the first failure; 0 */
-	size_t unsynced; /* bytes written since writeback was last started */
-	bool async;      /* written by the writer thread */
-	bool synced;     /* flushed and synced to the disk: only the rename is left */
+	int err;           /* errno of the first failure; 0 */
+	size_t unsynced;   /* bytes written since writeback was last started */
+	bool async;        /* written by the writer thread */
+	bool synced;       /* flushed and synced to the disk: only the rename is left */
+	size_t idx;        /* its table's index in the results (writer thread) */
+	bool sync_started; /* synced early on sync_th, to be joined */
+	pthread_t sync_th;
 };
 
 /* With a writer thread, each file's writeback starts every SYNC_STEP bytes
@@ -160,6 +163,7 @@ struct chunk {
 	struct chunk *next;
 	unsigned char *data;
 	size_t len, cap;
+	uint64_t tables; /* which tables it has rows of (bit i: table i) */
 };
 
 struct dcs_table_files {
@@ -184,6 +188,7 @@ struct dcs_table_files {
 	/* Buffers replayed, for the model's thread to log into again. */
 	struct chunk *spare;
 	size_t nspare;
+	bool early; /* the files done before the last rows are being synced */
 };
 
 /* Spare buffers kept at most (each a chunk of rows, ~64 KiB). */
@@ -236,6 +241,10 @@ static void tf_free(struct tfile *f)
 
 static void tf_discard_file(struct tfile *f)
 {
+	if (f->sync_started) {
+		pthread_join(f->sync_th, NULL);
+		f->sync_started = false;
+	}
 	if (f->fd >= 0) {
 		close(f->fd);
 		unlink(f->tmp);
@@ -323,11 +332,30 @@ static void sink_row(void *ctx, const struct dcs_table *t, const char *const *ce
 
 /* The writer thread prints rows straight into each file's buffer
  * (dcs_replay_chunk_csv): the same bytes as sink_row puts. */
-static void *csv_table(void *ctx, const struct dcs_table *t, struct dcs_buf **buf)
+static void *csv_table(void *ctx, size_t idx, const struct dcs_table *t, struct dcs_buf **buf)
 {
 	struct tfile *f = files_add(ctx, t);
 	*buf = f ? &f->buf : NULL;
+	if (f)
+		f->idx = idx;
 	return f;
+}
+
+static void *sync_main(void *p);
+
+/* The run has ended and its last records are queued (pending: the tables
+ * they have rows of): every other file is whole, so its sync starts now, on
+ * a thread of its own, while this thread prints the last rows (a run's
+ * summary rows come last).  sync_all joins them. */
+static void early_syncs(struct dcs_table_files *F, uint64_t pending)
+{
+	for (size_t i = 0; i < F->n; i++) {
+		struct tfile *f = F->f[i];
+		if (f->idx >= 64 || (pending >> f->idx & 1) || f->fd < 0 || f->err || f->buf.oom)
+			continue;
+		tf_flush(f);
+		f->sync_started = pthread_create(&f->sync_th, NULL, sync_main, f) == 0;
+	}
 }
 
 static void csv_row_done(void *ctx, void *handle)
@@ -351,6 +379,15 @@ static void *writer_main(void *ctx)
 	for (;;) {
 		while (!F->head && !F->done)
 			pthread_cond_wait(&F->work, &F->mu);
+		if (F->done && !F->early) {
+			F->early = true;
+			uint64_t pending = 0;
+			for (const struct chunk *q = F->head; q; q = q->next)
+				pending |= q->tables;
+			pthread_mutex_unlock(&F->mu);
+			early_syncs(F, pending);
+			pthread_mutex_lock(&F->mu);
+		}
 		struct chunk *c = F->head;
 		if (!c)
 			break;
@@ -393,7 +430,7 @@ static unsigned char *writer_recycled(void *ctx, size_t *cap)
 	return data;
 }
 
-static void writer_chunk(void *ctx, unsigned char *data, size_t len, size_t cap)
+static void writer_chunk(void *ctx, unsigned char *data, size_t len, size_t cap, uint64_t tables)
 {
 	struct dcs_table_files *F = ctx;
 	struct chunk *c = malloc(sizeof(*c));
@@ -401,7 +438,7 @@ static void writer_chunk(void *ctx, unsigned char *data, size_t len, size_t cap)
 		fprintf(stderr, "dcisim: out of memory writing results\n");
 		exit(3);
 	}
-	*c = (struct chunk){.data = data, .len = len, .cap = cap};
+	*c = (struct chunk){.data = data, .len = len, .cap = cap, .tables = tables};
 	pthread_mutex_lock(&F->mu);
 	while (F->queued > QUEUE_MAX)
 		pthread_cond_wait(&F->room, &F->mu);
@@ -554,13 +591,19 @@ static void sync_all(struct dcs_table_files *F)
 	bool started[16] = {false};
 	size_t n = F->n < 16 ? F->n : 16;
 	for (size_t i = 1; i < n; i++)
-		started[i] = pthread_create(&th[i], NULL, sync_main, F->f[i]) == 0;
+		if (!F->f[i]->sync_started)
+			started[i] = pthread_create(&th[i], NULL, sync_main, F->f[i]) == 0;
 	for (size_t i = 0; i < F->n; i++)
-		if (i == 0 || i >= n || !started[i])
+		if (!F->f[i]->sync_started && (i == 0 || i >= n || !started[i]))
 			tf_sync(F->f[i]);
 	for (size_t i = 1; i < n; i++)
 		if (started[i])
 			pthread_join(th[i], NULL);
+	for (size_t i = 0; i < F->n; i++)
+		if (F->f[i]->sync_started) { /* started by early_syncs */
+			pthread_join(F->f[i]->sync_th, NULL);
+			F->f[i]->sync_started = false;
+		}
 }
 
 /* Flushes, syncs (unless sync_all did), closes and renames one file; 0, or

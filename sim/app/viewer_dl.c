@@ -7,7 +7,8 @@
  * the rest of dcisim in the program itself (it exports its symbols).
  *
  * The module is looked for beside the program (a build tree), then in the
- * installed library directory.
+ * library directory relative to the program (an installed package), then
+ * in the library directory this build was configured to install into.
  */
 #include "viewer_dl.h"
 
@@ -25,6 +26,9 @@
 #endif
 #ifndef DCISIM_VIEWER_LIBDIR
 #define DCISIM_VIEWER_LIBDIR ""
+#endif
+#ifndef DCISIM_VIEWER_RELDIR
+#define DCISIM_VIEWER_RELDIR "../lib/dcisim"
 #endif
 
 static void *module;
@@ -62,6 +66,13 @@ static bool load(void)
 		char *slash = strrchr(exe, '/');
 		if (slash)
 			path = in_dir(exe, (size_t)(slash - exe));
+		/* BINDIR/../LIBDIR/dcisim, wherever the package was installed. */
+		size_t dl = slash ? (size_t)(slash - exe) : 0;
+		if (!path && slash && dl + 1 + sizeof(DCISIM_VIEWER_RELDIR) < sizeof(exe)) {
+			exe[dl] = '/';
+			memcpy(exe + dl + 1, DCISIM_VIEWER_RELDIR, sizeof(DCISIM_VIEWER_RELDIR));
+			path = in_dir(exe, strlen(exe));
+		}
 	}
 	if (!path && *DCISIM_VIEWER_LIBDIR)
 		path = in_dir(DCISIM_VIEWER_LIBDIR, strlen(DCISIM_VIEWER_LIBDIR));

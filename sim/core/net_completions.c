@@ -14,17 +14,7 @@
  * Called before its rate or limit changes, and when someone asks. */
 void net_settle_flow(struct dcs_net *net, struct dcs_flow *f)
 {
-	dcs_time_t now = dcs_now(net->k);
-	double dt = dcs_time_to_s(now - f->t_set);
-	f->t_set = now;
-	if (dt <= 0 || f->rate <= 0)
-		return;
-	double before = f->sent;
-	f->sent += f->rate * dt;
-	if (f->sent > f->spec.bytes)
-		f->sent = f->spec.bytes;
-	if (isfinite(f->sent))
-		f->by_limit[f->limit] += f->sent - before;
+	net_settle_flow_at(f, dcs_now(net->k));
 }
 
 /* Brings every link direction's traffic integral to now.  Links are few, so
@@ -121,7 +111,7 @@ static void heap_insert(struct dcs_net *net, struct dcs_flow *f)
  * nanosecond by which the last byte has moved.  Each recomputation takes a
  * new sequence number, so equal completions run in the order the kernel
  * would have run one event per flow.  False when it never completes. */
-static bool done_key(struct dcs_net *net, struct dcs_flow *f)
+static bool done_key(struct dcs_net *net, struct dcs_flow *f, dcs_time_t now)
 {
 	/* A group completes its first member: at that member's virtual time. */
 	double bytes = f->nmemb > 0 ? f->mh[0]->fin : f->spec.bytes;
@@ -131,7 +121,6 @@ static bool done_key(struct dcs_net *net, struct dcs_flow *f)
 	if (left < 0)
 		left = 0;
 	double ns = ceil(left / f->rate * 1e9);
-	dcs_time_t now = dcs_now(net->k);
 	/* A trickle that would end beyond the representable future never ends. */
 	if (!(ns < 9e18 - (double)now))
 		return false;
@@ -143,7 +132,7 @@ static bool done_key(struct dcs_net *net, struct dcs_flow *f)
 void net_schedule_done(struct dcs_net *net, struct dcs_flow *f)
 {
 	net_heap_remove(net, f);
-	if (done_key(net, f))
+	if (done_key(net, f, dcs_now(net->k)))
 		heap_insert(net, f);
 }
 
@@ -153,11 +142,12 @@ void net_schedule_done(struct dcs_net *net, struct dcs_flow *f)
  * yields the same flows in the same order either way. */
 void net_schedule_many(struct dcs_net *net)
 {
+	dcs_time_t now = dcs_now(net->k);
 	for (size_t i = 0; i < net->ncf; i++) {
 		struct dcs_flow *f = net->cf[i];
 		if (f->rate == f->old_rate && f->heap_i >= 0)
 			continue;
-		bool has = done_key(net, f);
+		bool has = done_key(net, f, now);
 		if (has && f->heap_i < 0) {
 			heap_insert_last(net, f);
 		} else if (!has && f->heap_i >= 0) {

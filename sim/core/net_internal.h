@@ -7,6 +7,8 @@
 
 #include "dcisim/net.h"
 
+#include <math.h>
+
 enum regime { Q_IDLE, Q_WINDOW, Q_LOSS, Q_OVERLOAD };
 
 /* The queue of one link direction. */
@@ -237,6 +239,20 @@ int net_walk(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed,
 bool net_walk_carries(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed);
 
 /* net_completions.c */
+/* Brings a flow's byte count to now: bytes move at its rate since t_set. */
+static inline void net_settle_flow_at(struct dcs_flow *f, dcs_time_t now)
+{
+	double dt = dcs_time_to_s(now - f->t_set);
+	f->t_set = now;
+	if (dt <= 0 || f->rate <= 0)
+		return;
+	double before = f->sent;
+	f->sent += f->rate * dt;
+	if (f->sent > f->spec.bytes)
+		f->sent = f->spec.bytes;
+	if (isfinite(f->sent))
+		f->by_limit[f->limit] += f->sent - before;
+}
 void net_settle_flow(struct dcs_net *net, struct dcs_flow *f);
 void net_settle_links(struct dcs_net *net);
 void net_heap_remove(struct dcs_net *net, struct dcs_flow *f);

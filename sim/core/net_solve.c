@@ -276,6 +276,31 @@ static bool one_link(struct dcs_net *net, const struct dcs_flow *seed, const int
 	struct dcs_flow *const *a = q[0].fl, *const *b = q[1].fl;
 	int na = q[0].nfl, nb = q[1].nfl, i = 0, j = 0;
 	uint64_t last = 0;
+	/* The usual case: every flow crosses the link one way and its ACKs come
+	 * back the other (or one direction only has flows): one list is the
+	 * component, no merge. */
+	struct dcs_flow *const *one = nb == 0 ? a : na == 0 ? b : NULL;
+	int n1 = nb == 0 ? na : nb;
+	if (!one && na == nb && memcmp(a, b, (size_t)na * sizeof(*a)) == 0)
+		one = a, n1 = na;
+	if (one) {
+		if (net->capcf < (size_t)n1 + 1) {
+			size_t cap = net->capcf ? net->capcf : 64;
+			while (cap < (size_t)n1 + 1)
+				cap *= 2;
+			net->cf =
+			    dcs_xrealloc(net->cf, cap * sizeof(*net->cf), "solving the network");
+			net->capcf = cap;
+		}
+		for (int k = 0; k < n1; k++) {
+			if (one[k]->serial <= last)
+				return false;
+			last = one[k]->serial;
+			net->cf[k] = one[k];
+		}
+		net->ncf = (size_t)n1;
+		return true;
+	}
 	while (i < na || j < nb) {
 		struct dcs_flow *f;
 		if (j >= nb || (i < na && a[i]->serial <= b[j]->serial)) {
@@ -459,9 +484,10 @@ static size_t make_runs(struct dcs_net *net)
 	for (size_t j = 0; j < net->ncd; j++)
 		net->ls[net->cd[j] / 2].q[net->cd[j] % 2].nrl = 0;
 	size_t n = 0;
+	dcs_time_t now = dcs_now(net->k);
 	for (size_t i = 0; i < net->ncf; i++) {
 		struct dcs_flow *f = net->cf[i];
-		net_settle_flow(net, f);
+		net_settle_flow_at(f, now);
 		f->old_rate = f->rate;
 		int w = f->nmemb > 0 ? f->nmemb : 1; /* a group counts its members */
 		if (n > 0 && net_solve_same(net->runs[n - 1], f)) {
@@ -517,19 +543,19 @@ void net_solve(struct dcs_net *net)
 	struct dcs_flow **all = net->cf;
 	net->cf = net->runs;
 	net->runs = all;
-	for (size_t j = 0; j < net->ncd; j++) {
-		int r = net->cd[j];
-		struct dirq *q = net_dirq(net, r);
-		/* From empty queues; keep the phase of a cycle that goes on. */
-		q->mean_s = q->hi_s = q->drop_s = q->shape = q->period_s = q->drops_pps = 0;
-		q->offered_demand = q->offered_rate = q->elastic_rate = 0;
-		q->bulk_cap = q->share_w = q->share_rate = 0;
-		q->full = false;
-		q->eta = 1;
-		q->loss_later = false;
-	}
-	/* A component solved before, to the bit, takes that solve's figures. */
+	/* A component solved before, to the bit, takes that solve's figures
+	 * (every figure of its queues below: the memo's key reads none). */
 	if (!net_memo_recall(net)) {
+		for (size_t j = 0; j < net->ncd; j++) {
+			struct dirq *q = net_dirq(net, net->cd[j]);
+			/* From empty queues; keep the phase of a cycle that goes on. */
+			q->mean_s = q->hi_s = q->drop_s = q->shape = q->period_s = q->drops_pps = 0;
+			q->offered_demand = q->offered_rate = q->elastic_rate = 0;
+			q->bulk_cap = q->share_w = q->share_rate = 0;
+			q->full = false;
+			q->eta = 1;
+			q->loss_later = false;
+		}
 		for (net->qpass = 0; net->qpass < DCS_NET_SOLVE_MAX_ITER; net->qpass++) {
 			net_share_pass(net);
 			double mv = net_queue_pass(net);

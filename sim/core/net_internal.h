@@ -145,6 +145,19 @@ struct path_memo {
 	int mss;
 	int best; /* the bottleneck link, -1 */
 	double loss;
+	/* What net_assign_path() gives a flow from a to b while fp_gen is
+	 * path_gen (0: nothing kept), when every key walks the kept paths both
+	 * ways: its hop counts, whether it is stalled, its base RTT, loss, MSS,
+	 * wideness and interned path id, and in fp_arr its forward links and
+	 * directions, its ACK links and directions and the directions it is
+	 * listed in (fp_ntouch). */
+	uint64_t fp_gen;
+	int fp_nhops, fp_nrev, fp_ntouch, fp_mss, fp_cap;
+	bool fp_stalled, fp_wide;
+	dcs_time_t fp_rtt_base;
+	double fp_loss;
+	uint32_t fp_id;
+	int *fp_arr;
 };
 
 struct dcs_net {
@@ -237,6 +250,8 @@ static inline void net_paths_stale(struct dcs_net *net)
 int net_walk(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed, int *links,
 	     int *dirs, int max);
 bool net_walk_carries(const struct dcs_net *net, int a, int b, uint64_t key, bool hashed);
+struct path_memo *net_path_memo(struct dcs_net *net, int a, int b);
+bool net_walks_kept(struct dcs_net *net, int a, int b);
 
 /* net_completions.c */
 /* Brings a flow's byte count to now: bytes move at its rate since t_set. */

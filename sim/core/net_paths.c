@@ -261,8 +261,22 @@ static const struct path_memo *path_memo(const struct dcs_net *cnet, int a, int 
 	pm->gen = net->path_gen;
 	pm->a = a;
 	pm->b = b;
+	pm->fp_gen = 0;
 	path_memo_fill(net, pm);
 	return pm;
+}
+
+/* The kept answers for the pair (a, b), filled if need be. */
+struct path_memo *net_path_memo(struct dcs_net *net, int a, int b)
+{
+	return (struct path_memo *)path_memo(net, a, b);
+}
+
+/* Whether a flow between a and b walks the kept paths both ways whatever
+ * its ECMP key. */
+bool net_walks_kept(struct dcs_net *net, int a, int b)
+{
+	return !net->ecmp || (path_memo(net, a, b)->unique && path_memo(net, b, a)->unique);
 }
 
 /* The kept answers for a walk from a to b, NULL when the walk is not the
@@ -285,6 +299,7 @@ void net_path_memo_free(struct dcs_net *net)
 	for (size_t i = 0; i < net->npmemo; i++) {
 		free(net->pmemo[i].links);
 		free(net->pmemo[i].dirs);
+		free(net->pmemo[i].fp_arr);
 	}
 	free(net->pmemo);
 	net->pmemo = NULL;

@@ -164,11 +164,11 @@ void net_paths_free(struct dcs_net *net)
 	free(net->path_slot);
 }
 
-/* The flow's path, ACK path and their figures in the current routing. */
-void net_assign_path(struct dcs_net *net, struct dcs_flow *f)
+/* The flow's path, ACK path and their figures in the current routing, by
+ * walking them. */
+static void assign_walked(struct dcs_net *net, struct dcs_flow *f)
 {
 	int n = net->n_sites, src = f->spec.src, dst = f->spec.dst;
-	net_touch_clear(net, f);
 	f->nhops = net_walk(net, src, dst, f->spec.key, true, f->links, f->dirs, net->n_links);
 	f->nrev = 0;
 	f->stalled = f->nhops < 0 || !net_walk_carries(net, src, dst, f->spec.key, true);
@@ -187,6 +187,135 @@ void net_assign_path(struct dcs_net *net, struct dcs_flow *f)
 	f->path_loss = f->nhops > 0 ? dcs_net_path_loss(net, src, dst) : 0;
 	f->path_mss = dcs_net_path_mss(net, src, dst);
 	net_touch_path(net, f);
+}
+
+/* Keeps what assign_walked() gave f with the pair's path answers. */
+static void fp_keep(struct dcs_net *net, struct path_memo *pm, const struct dcs_flow *f)
+{
+	int n = 2 * f->nhops + 2 * f->nrev + f->ntouch;
+	if (pm->fp_cap < n) {
+		pm->fp_arr = dcs_xrealloc(pm->fp_arr, (size_t)n * sizeof(int), "keeping paths");
+		pm->fp_cap = n;
+	}
+	int *a = pm->fp_arr;
+	memcpy(a, f->links, (size_t)f->nhops * sizeof(int));
+	a += f->nhops;
+	memcpy(a, f->dirs, (size_t)f->nhops * sizeof(int));
+	a += f->nhops;
+	memcpy(a, f->rev_links, (size_t)f->nrev * sizeof(int));
+	a += f->nrev;
+	memcpy(a, f->rev_dirs, (size_t)f->nrev * sizeof(int));
+	a += f->nrev;
+	memcpy(a, f->touch, (size_t)f->ntouch * sizeof(int));
+	pm->fp_nhops = f->nhops;
+	pm->fp_nrev = f->nrev;
+	pm->fp_ntouch = f->ntouch;
+	pm->fp_stalled = f->stalled;
+	pm->fp_wide = f->wide;
+	pm->fp_rtt_base = f->rtt_base;
+	pm->fp_loss = f->path_loss;
+	pm->fp_mss = f->path_mss;
+	pm->fp_id = f->path_id;
+	pm->fp_gen = net->path_gen;
+}
+
+/* Gives f (in no list) the kept answer: the figures, and f listed in its
+ * directions as net_touch_path() lists it. */
+static void fp_apply(struct dcs_net *net, const struct path_memo *pm, struct dcs_flow *f)
+{
+	const int *a = pm->fp_arr;
+	f->nhops = pm->fp_nhops;
+	f->nrev = pm->fp_nrev;
+	memcpy(f->links, a, (size_t)f->nhops * sizeof(int));
+	a += f->nhops;
+	memcpy(f->dirs, a, (size_t)f->nhops * sizeof(int));
+	a += f->nhops;
+	memcpy(f->rev_links, a, (size_t)f->nrev * sizeof(int));
+	a += f->nrev;
+	memcpy(f->rev_dirs, a, (size_t)f->nrev * sizeof(int));
+	a += f->nrev;
+	f->stalled = pm->fp_stalled;
+	f->rtt_base = pm->fp_rtt_base;
+	f->rtt_s = dcs_time_to_s(f->rtt_base);
+	f->path_loss = pm->fp_loss;
+	f->path_mss = pm->fp_mss;
+	f->path_id = pm->fp_id;
+	for (int k = 0; k < pm->fp_ntouch; k++) {
+		struct dirq *q = net_dirq(net, a[k]);
+		if (q->nfl == q->capfl) {
+			int cap = q->capfl ? 2 * q->capfl : 8;
+			q->fl = dcs_xrealloc(q->fl, (size_t)cap * sizeof(*q->fl),
+					     "listing a flow on a link");
+			q->capfl = cap;
+		}
+		q->fl[q->nfl++] = f;
+		f->touch[k] = a[k];
+		q->nwide += pm->fp_wide;
+	}
+	f->ntouch = pm->fp_ntouch;
+	f->wide = pm->fp_wide;
+}
+
+/* DCISIM_NET_MEMO_CHECK: the kept answer, applied, must leave f as the walks did. */
+static void fp_check(struct dcs_net *net, const struct path_memo *pm, struct dcs_flow *f)
+{
+	struct dcs_flow w = *f;
+	size_t m = 6 * ((size_t)net->n_links + 1);
+	int *arr = dcs_xmalloc(m * sizeof(int), "checking a path");
+	memcpy(arr, f->links, m * sizeof(int));
+	net_touch_clear(net, f);
+	fp_apply(net, pm, f);
+	bool same = f->nhops == w.nhops && f->nrev == w.nrev && f->ntouch == w.ntouch &&
+		    f->stalled == w.stalled && f->wide == w.wide && f->rtt_base == w.rtt_base &&
+		    memcmp(&f->rtt_s, &w.rtt_s, sizeof(double)) == 0 &&
+		    memcmp(&f->path_loss, &w.path_loss, sizeof(double)) == 0 &&
+		    f->path_mss == w.path_mss && f->path_id == w.path_id;
+	size_t slots = (size_t)net->n_links + 1;
+	const int *lens[5][2] = {{f->links, arr},
+				 {f->dirs, arr + slots},
+				 {f->rev_links, arr + 2 * slots},
+				 {f->rev_dirs, arr + 3 * slots},
+				 {f->touch, arr + 4 * slots}};
+	int cnt[5] = {f->nhops, f->nhops, f->nrev, f->nrev, f->ntouch};
+	for (int i = 0; same && i < 5; i++)
+		same =
+		    cnt[i] < 0 || memcmp(lens[i][0], lens[i][1], (size_t)cnt[i] * sizeof(int)) == 0;
+	free(arr);
+	if (!same) {
+		fprintf(
+		    stderr,
+		    "dcisim: DCISIM_NET_MEMO_CHECK: the kept path answer for a flow from site %d "
+		    "to site %d differs from walking its paths\n",
+		    f->spec.src, f->spec.dst);
+		abort();
+	}
+}
+
+/* The flow's path, ACK path and their figures in the current routing: the
+ * answer kept for its pair of sites while routing stays as it is (every
+ * flow between them gets the same when every key walks the kept paths),
+ * else walked.  With DCISIM_NET_MEMO_CHECK, walked and compared. */
+void net_assign_path(struct dcs_net *net, struct dcs_flow *f)
+{
+	int src = f->spec.src, dst = f->spec.dst;
+	net_touch_clear(net, f);
+	struct path_memo *pm = net_path_memo(net, src, dst);
+	bool kept = pm->fp_gen == net->path_gen;
+	if (kept && !net->memo_check) {
+		fp_apply(net, pm, f);
+		return;
+	}
+	assign_walked(net, f);
+	/* The walks may have filled the pair's entry again (direct-mapped). */
+	pm = net_path_memo(net, src, dst);
+	if (pm->fp_gen == net->path_gen) {
+		fp_check(net, pm, f);
+		return;
+	}
+	if (net_walks_kept(net, src, dst)) {
+		pm = net_path_memo(net, src, dst);
+		fp_keep(net, pm, f);
+	}
 }
 
 /* Lists f in the directions of its path and ACK path (set already). */

@@ -195,7 +195,7 @@ struct dcs_flow *dcs_flow_start(struct dcs_net *net, const struct dcs_flow_spec 
 		net->cf[i]->old_stalled = net->cf[i]->stalled;
 	f->old_stalled = false; /* a flow born without a path is told it stalled */
 	net_solve(net);
-	net_after_solve(net);
+	net_after_solve(net, true);
 	return f;
 }
 

@@ -208,6 +208,8 @@ struct dcs_net {
 	/* The first flow of each run of identical flows in cf (net_solve). */
 	struct dcs_flow **runs;
 	size_t capruns;
+	/* What the last net_solve() counted for net_after_solve(). */
+	size_t solved_changed, solved_stalls;
 	int *cd;
 	size_t ncd;
 	/* scratch for water-filling, one slot per link direction */
@@ -312,7 +314,9 @@ void net_nq_remove(struct dcs_net *net, struct dcs_flow *f);
 void net_nq_push(struct dcs_net *net, struct dcs_flow *f);
 void net_touch_path(struct dcs_net *net, struct dcs_flow *f);
 void net_copy_solved(struct dcs_flow *to, const struct dcs_flow *from);
-void net_after_solve(struct dcs_net *net);
+/* counted: right after net_solve() of cf, which counted the flows to key
+ * again and those that stalled or resumed. */
+void net_after_solve(struct dcs_net *net, bool counted);
 void net_update_all(struct dcs_net *net);
 void net_update_around(struct dcs_net *net, struct dcs_flow *f, const int *dirs, int ndirs);
 

@@ -235,13 +235,10 @@ static void path_key_check(const struct dcs_net *net, const struct path_memo *pm
 	}
 }
 
-/* The canonical path from a to b and what the queries ask of it, as the walks
- * above answer (computed by them): kept until net_paths_stale(), which every
- * change of routing or of a link's or site's state calls.  Walks by an ECMP
- * key (ecmp on) are not kept. */
-static const struct path_memo *path_memo(const struct dcs_net *cnet, int a, int b)
+/* The entry of the pair (a, b), filled again (the table made on first use). */
+static __attribute__((noinline)) const struct path_memo *path_memo_miss(struct dcs_net *net, int a,
+									int b)
 {
-	struct dcs_net *net = (struct dcs_net *)cnet; /* the net itself is not changed */
 	size_t n = (size_t)net->n_sites;
 	if (!net->pmemo) {
 		size_t cap = 1;
@@ -254,8 +251,8 @@ static const struct path_memo *path_memo(const struct dcs_net *cnet, int a, int 
 	}
 	struct path_memo *pm = &net->pmemo[((size_t)a * n + (size_t)b) & (net->npmemo - 1)];
 	if (pm->gen == net->path_gen && pm->a == a && pm->b == b) {
-		if (net->memo_check)
-			path_memo_check(net, pm);
+		path_memo_check(net,
+				pm); /* only DCISIM_NET_MEMO_CHECK comes here with a kept one */
 		return pm;
 	}
 	pm->gen = net->path_gen;
@@ -264,6 +261,22 @@ static const struct path_memo *path_memo(const struct dcs_net *cnet, int a, int 
 	pm->fp_gen = 0;
 	path_memo_fill(net, pm);
 	return pm;
+}
+
+/* The canonical path from a to b and what the queries ask of it, as the walks
+ * above answer (computed by them): kept until net_paths_stale(), which every
+ * change of routing or of a link's or site's state calls.  Walks by an ECMP
+ * key (ecmp on) are not kept. */
+static inline const struct path_memo *path_memo(const struct dcs_net *cnet, int a, int b)
+{
+	struct dcs_net *net = (struct dcs_net *)cnet; /* the net itself is not changed */
+	if (net->pmemo && !net->memo_check) {
+		const struct path_memo *pm =
+		    &net->pmemo[((size_t)a * (size_t)net->n_sites + (size_t)b) & (net->npmemo - 1)];
+		if (pm->gen == net->path_gen && pm->a == a && pm->b == b)
+			return pm;
+	}
+	return path_memo_miss(net, a, b);
 }
 
 /* The kept answers for the pair (a, b), filled if need be. */

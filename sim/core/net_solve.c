@@ -610,8 +610,6 @@ static size_t make_runs(struct dcs_net *net)
 		    dcs_xrealloc(net->runs, net->capcf * sizeof(*net->runs), "solving the network");
 		net->capruns = net->capcf;
 	}
-	for (size_t j = 0; j < net->ncd; j++)
-		net->ls[net->cd[j] / 2].q[net->cd[j] % 2].nrl = 0;
 	size_t n = 0;
 	dcs_time_t now = dcs_now(net->k);
 	for (size_t i = 0; i < net->ncf; i++) {
@@ -625,24 +623,29 @@ static size_t make_runs(struct dcs_net *net)
 		} else {
 			f->mult = w;
 			net->runs[n++] = f;
-			rl_add(net, f);
 		}
 	}
 	return n;
 }
 
-/* Every flow of a run takes its first flow's figures. */
+/* Every flow of a run takes its first flow's figures.  Counts for
+ * net_after_solve() the flows whose completion is to be keyed again and
+ * those that stalled or resumed. */
 static void spread_runs(struct dcs_net *net)
 {
 	const struct dcs_flow *head = NULL;
+	size_t changed = 0, stalls = 0;
 	for (size_t i = 0; i < net->ncf; i++) {
 		struct dcs_flow *f = net->cf[i];
-		if (f->mult > 0) {
+		if (f->mult > 0)
 			head = f;
-			continue;
-		}
-		net_copy_solved(f, head);
+		else
+			net_copy_solved(f, head);
+		changed += f->rate != f->old_rate || f->heap_i < 0;
+		stalls += f->stalled != f->old_stalled;
 	}
+	net->solved_changed = changed;
+	net->solved_stalls = stalls;
 }
 
 /* The figures a solve gives a flow, from another the solver could not tell
@@ -675,6 +678,11 @@ void net_solve(struct dcs_net *net)
 	/* A component solved before, to the bit, takes that solve's figures
 	 * (every figure of its queues below: the memo's key reads none). */
 	if (!net_memo_recall(net)) {
+		/* The runs listed in their directions, for the queue pass. */
+		for (size_t j = 0; j < net->ncd; j++)
+			net_dirq(net, net->cd[j])->nrl = 0;
+		for (size_t i = 0; i < net->ncf; i++)
+			rl_add(net, net->cf[i]);
 		for (size_t j = 0; j < net->ncd; j++) {
 			struct dirq *q = net_dirq(net, net->cd[j]);
 			/* From empty queues; keep the phase of a cycle that goes on. */
@@ -753,18 +761,26 @@ void net_nq_remove(struct dcs_net *net, struct dcs_flow *f)
  * on_stall may start or stop flows (even other flows waiting for their own
  * callback), which solves again; the queue makes every owner hear each
  * change exactly once and never touch a flow that a callback freed. */
-void net_after_solve(struct dcs_net *net)
+void net_after_solve(struct dcs_net *net, bool counted)
 {
-	size_t changed = 0;
-	for (size_t i = 0; i < net->ncf; i++)
-		changed += net->cf[i]->rate != net->cf[i]->old_rate || net->cf[i]->heap_i < 0;
+	size_t changed = 0, stalls = 0;
+	if (counted) {
+		changed = net->solved_changed;
+		stalls = net->solved_stalls;
+	} else {
+		for (size_t i = 0; i < net->ncf; i++) {
+			struct dcs_flow *f = net->cf[i];
+			changed += f->rate != f->old_rate || f->heap_i < 0;
+			stalls += f->stalled != f->old_stalled;
+		}
+	}
 	/* Many new keys among few pending: the heap rebuilt in one pass costs
 	 * less than moving each key (a heap yields the same flows in the same
 	 * order however it is laid out: the keys are distinct). */
 	bool many = changed > 2 && changed * 4 > net->nheap;
 	if (many)
 		net_schedule_many(net);
-	for (size_t i = 0; i < net->ncf; i++) {
+	for (size_t i = 0; i < net->ncf && (!many || stalls > 0); i++) {
 		struct dcs_flow *f = net->cf[i];
 		if (!many && (f->rate != f->old_rate || f->heap_i < 0))
 			net_schedule_done(net, f);
@@ -819,7 +835,7 @@ void net_update_all(struct dcs_net *net)
 			solve_marked(net);
 		}
 	everything(net);
-	net_after_solve(net);
+	net_after_solve(net, false);
 }
 
 /* A change to one flow's demand or presence: its component only. */
@@ -829,5 +845,5 @@ void net_update_around(struct dcs_net *net, struct dcs_flow *f, const int *dirs,
 	for (size_t i = 0; i < net->ncf; i++)
 		net->cf[i]->old_stalled = net->cf[i]->stalled;
 	net_solve(net);
-	net_after_solve(net);
+	net_after_solve(net, true);
 }

@@ -613,8 +613,9 @@ static inline dcs_handle_t schedule(struct dcs_kernel *k, dcs_time_t at, dcs_eve
 	a->ctx = ctx;
 	if (payload_len) {
 		unsigned char *p = k->payloads[i].b;
+		/* Zeroed whole (a few fixed stores), then the bytes given. */
+		memset(p, 0, DCS_PAYLOAD_BYTES);
 		memcpy(p, payload, payload_len);
-		memset(p + payload_len, 0, DCS_PAYLOAD_BYTES - payload_len);
 		a->dirty = 1;
 	} else if (a->dirty) {
 		/* Zeroed only when it held bytes, so an event without a

@@ -80,20 +80,30 @@ static void out_put(struct net_memo *m, uint64_t w)
 
 /* ---- the key: every input of net_share_pass() and net_queue_pass() ---- */
 
+/* The key's hash (FNV-1a over its words) is folded in as the words are written. */
+#define FNV_PRIME 0x100000001b3ULL
+static inline uint64_t key_put(uint64_t **k, uint64_t h, uint64_t w)
+{
+	*(*k)++ = w;
+	return (h ^ w) * FNV_PRIME;
+}
+
 /* A run's figures the passes read: its paths both ways (an interned id: equal ids, equal
  * paths, hence the same hops, directions and ACK hops), whether it is stalled, its base RTT,
  * MSS and loss (the caps), the owner's streams, window, demand and class of load, and how many
  * flows it stands for (the sums add its figures that many times). */
 #define KEY_RUN_WORDS 7
-static uint64_t *key_run(uint64_t *k, const struct dcs_flow *f)
+static uint64_t *key_run(uint64_t *k, const struct dcs_flow *f, uint64_t *h)
 {
-	*k++ = (uint64_t)f->path_id << 32 | (uint64_t)(uint32_t)f->mult;
-	*k++ = (uint64_t)f->stalled << 1 | (uint64_t)f->spec.offered;
-	*k++ = (uint64_t)f->rtt_base;
-	*k++ = (uint64_t)(uint32_t)f->path_mss << 32 | (uint32_t)f->spec.streams;
-	*k++ = dbits(f->path_loss);
-	*k++ = dbits(f->spec.window_bytes);
-	*k++ = dbits(f->spec.demand_Bps);
+	uint64_t x = *h;
+	x = key_put(&k, x, (uint64_t)f->path_id << 32 | (uint64_t)(uint32_t)f->mult);
+	x = key_put(&k, x, (uint64_t)f->stalled << 1 | (uint64_t)f->spec.offered);
+	x = key_put(&k, x, (uint64_t)f->rtt_base);
+	x = key_put(&k, x, (uint64_t)(uint32_t)f->path_mss << 32 | (uint32_t)f->spec.streams);
+	x = key_put(&k, x, dbits(f->path_loss));
+	x = key_put(&k, x, dbits(f->spec.window_bytes));
+	x = key_put(&k, x, dbits(f->spec.demand_Bps));
+	*h = x;
 	return k;
 }
 
@@ -101,15 +111,17 @@ static uint64_t *key_run(uint64_t *k, const struct dcs_flow *f)
  * link's configuration: MSS and goodput fraction), whether its link carries, the capacity left
  * for flows, the buffer's drain time, the line rate, the background and one frame's time. */
 #define KEY_DIR_WORDS 6
-static uint64_t *key_dir(uint64_t *k, const struct dcs_net *net, int r)
+static uint64_t *key_dir(uint64_t *k, const struct dcs_net *net, int r, uint64_t *h)
 {
 	const struct link_state *s = &net->ls[r / 2];
-	*k++ = (uint64_t)(uint32_t)r << 1 | (uint64_t)net_carries(s);
-	*k++ = dbits(s->cap_Bps);
-	*k++ = dbits(s->tau_s);
-	*k++ = dbits(s->line_Bps);
-	*k++ = dbits(s->bg_Bps);
-	*k++ = dbits(s->frame_s);
+	uint64_t x = *h;
+	x = key_put(&k, x, (uint64_t)(uint32_t)r << 1 | (uint64_t)net_carries(s));
+	x = key_put(&k, x, dbits(s->cap_Bps));
+	x = key_put(&k, x, dbits(s->tau_s));
+	x = key_put(&k, x, dbits(s->line_Bps));
+	x = key_put(&k, x, dbits(s->bg_Bps));
+	x = key_put(&k, x, dbits(s->frame_s));
+	*h = x;
 	return k;
 }
 
@@ -319,15 +331,14 @@ bool net_memo_recall(struct dcs_net *net)
 		m->capkey = n;
 	}
 	uint64_t *k = m->key;
-	*k++ = (uint64_t)net->ncf << 32 | (uint64_t)net->ncd << 1 | net->share_rtt;
-	for (size_t i = 0; i < net->ncf; i++)
-		k = key_run(k, net->cf[i]);
-	for (size_t j = 0; j < net->ncd; j++)
-		k = key_dir(k, net, net->cd[j]);
-	m->nkey = n;
 	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ m->key[i]) * 0x100000001b3ULL;
+	*k++ = (uint64_t)net->ncf << 32 | (uint64_t)net->ncd << 1 | net->share_rtt;
+	h = (h ^ k[-1]) * FNV_PRIME;
+	for (size_t i = 0; i < net->ncf; i++)
+		k = key_run(k, net->cf[i], &h);
+	for (size_t j = 0; j < net->ncd; j++)
+		k = key_dir(k, net, net->cd[j], &h);
+	m->nkey = n;
 	m->hash = h ^ h >> 29;
 	struct memo_slot *s = &m->slot[(m->hash ^ m->hash >> 32) & (MEMO_SLOTS - 1)];
 	m->pending = s;

@@ -142,6 +142,7 @@ void net_schedule_done(struct dcs_net *net, struct dcs_flow *f)
  * yields the same flows in the same order either way. */
 void net_schedule_many(struct dcs_net *net)
 {
+	bool gaps = false; /* a flow left the heap: its slot to close */
 	dcs_time_t now = dcs_now(net->k);
 	for (size_t i = 0; i < net->ncf; i++) {
 		struct dcs_flow *f = net->cf[i];
@@ -153,13 +154,17 @@ void net_schedule_many(struct dcs_net *net)
 		} else if (!has && f->heap_i >= 0) {
 			net->heap[f->heap_i] = NULL;
 			f->heap_i = -1;
+			gaps = true;
 		}
 	}
-	size_t n = 0;
-	for (size_t i = 0; i < net->nheap; i++)
-		if (net->heap[i])
-			heap_put(net, n++, net->heap[i]);
-	net->nheap = n;
+	size_t n = net->nheap;
+	if (gaps) {
+		n = 0;
+		for (size_t i = 0; i < net->nheap; i++)
+			if (net->heap[i])
+				heap_put(net, n++, net->heap[i]);
+		net->nheap = n;
+	}
 	for (size_t i = n / 2; i-- > 0;)
 		heap_down(net, i);
 }

@@ -113,7 +113,7 @@ static uint64_t *key_run(uint64_t *k, const struct dcs_flow *f, uint64_t *h)
 #define KEY_DIR_WORDS 6
 static uint64_t *key_dir(uint64_t *k, const struct dcs_net *net, int r, uint64_t *h)
 {
-	const struct link_state *s = &net->ls[r / 2];
+	const struct link_state *s = &net->ls[(unsigned)r >> 1];
 	uint64_t x = *h;
 	x = key_put(&k, x, (uint64_t)(uint32_t)r << 1 | (uint64_t)net_carries(s));
 	x = key_put(&k, x, dbits(s->cap_Bps));

@@ -703,8 +703,9 @@ void net_solve(struct dcs_net *net)
 	}
 	for (size_t j = 0; j < net->ncd; j++) {
 		int r = net->cd[j];
-		net->ls[r / 2].rate_sum[r % 2] = 0;
-		net->ls[r / 2].nflows[r % 2] = 0;
+		struct link_state *s = &net->ls[(unsigned)r >> 1];
+		s->rate_sum[r & 1] = 0;
+		s->nflows[r & 1] = 0;
 	}
 	for (size_t i = 0; i < net->ncf; i++) {
 		struct dcs_flow *f = net->cf[i];

@@ -308,6 +308,38 @@ static void test_one_link(void **state)
 	h_net_close(&e);
 }
 
+/* A group's member going on its own is listed after the group (started
+ * later): the one link's component must still list its flows by start order
+ * (DCISIM_NET_MEMO_CHECK compares it with the search's), and the shares stay
+ * what they are: the member at its demand, the others an equal share of the
+ * rest. */
+static void test_member_alone(void **state)
+{
+	(void)state;
+	struct h_net e = h_net_open(link_json);
+	double c = goodput(10), d = c / 100;
+	struct dcs_flow *f[20];
+	for (int i = 0; i < 20; i++)
+		f[i] = start(&e, 1, 0, INFINITY);
+	for (int i = 0; i < 20; i++)
+		assert_rel(dcs_flow_rate_Bps(f[i]), c / 20, 1e-12);
+	dcs_flow_set_demand(e.net, f[3], d);
+	assert_rel(dcs_flow_rate_Bps(f[3]), d, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(f[0]), (c - d) / 19, 1e-12);
+	struct dcs_flow *g = start(&e, 1, 0, INFINITY);
+	assert_rel(dcs_flow_rate_Bps(f[3]), d, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(g), (c - d) / 20, 1e-12);
+	assert_rel(dcs_flow_rate_Bps(f[19]), (c - d) / 20, 1e-12);
+	dcs_flow_stop(e.net, g);
+	assert_rel(dcs_flow_rate_Bps(f[0]), (c - d) / 19, 1e-12);
+	dcs_flow_stop(e.net, f[3]);
+	assert_rel(dcs_flow_rate_Bps(f[0]), c / 19, 1e-12);
+	for (int i = 0; i < 20; i++)
+		if (i != 3)
+			dcs_flow_stop(e.net, f[i]);
+	h_net_close(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,7 +347,7 @@ int main(void)
 	    cmocka_unit_test(test_latency),   cmocka_unit_test(test_carries),
 	    cmocka_unit_test(test_demand),    cmocka_unit_test(test_offered),
 	    cmocka_unit_test(test_window),    cmocka_unit_test(test_stalled),
-	    cmocka_unit_test(test_one_link),
+	    cmocka_unit_test(test_one_link),  cmocka_unit_test(test_member_alone),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);
 }

@@ -37,6 +37,10 @@ struct dirq {
 	 * components the incremental solver works on. */
 	struct dcs_flow **fl;
 	int nfl, capfl;
+	/* fl may be out of start order (a flow listed again after later ones,
+	 * as while net_update_all() lists every flow again); cleared when fl
+	 * empties or a component of one link finds it in order. */
+	bool unordered;
 	uint64_t mark;   /* the component search that reached it (net->stamp) */
 	uint64_t solved; /* the epoch net_update_all() last solved it in */
 	/* The first flows of runs (net_solve) in fl, in the same order. */

@@ -31,6 +31,7 @@ static void touch_add(struct dcs_net *net, struct dcs_flow *f, int r)
 	}
 	f->touch[f->ntouch] = r;
 	f->ntouch++;
+	q->unordered |= q->nfl > 0 && q->fl[q->nfl - 1]->serial > f->serial;
 	q->fl[q->nfl++] = f;
 }
 
@@ -64,6 +65,7 @@ void net_touch_clear(struct dcs_net *net, struct dcs_flow *f)
 			i++;
 		q->nfl--;
 		memmove(&q->fl[i], &q->fl[i + 1], (size_t)(q->nfl - i) * sizeof(q->fl[0]));
+		q->unordered = q->unordered && q->nfl > 0;
 	}
 	f->ntouch = 0;
 }
@@ -248,6 +250,7 @@ static void fp_apply(struct dcs_net *net, const struct path_memo *pm, struct dcs
 					     "listing a flow on a link");
 			q->capfl = cap;
 		}
+		q->unordered |= q->nfl > 0 && q->fl[q->nfl - 1]->serial > f->serial;
 		q->fl[q->nfl++] = f;
 		f->touch[k] = a[k];
 		q->nwide += pm->fp_wide;
@@ -421,12 +424,15 @@ static bool one_link(struct dcs_net *net, const struct dcs_flow *seed, const int
 			    dcs_xrealloc(net->cf, cap * sizeof(*net->cf), "solving the network");
 			net->capcf = cap;
 		}
-		for (int k = 0; k < n1; k++) {
-			if (one[k]->serial <= last)
-				return false;
-			last = one[k]->serial;
-			net->cf[k] = one[k];
+		if (q[0].unordered || q[1].unordered) {
+			for (int k = 0; k < n1; k++) {
+				if (one[k]->serial <= last)
+					return false;
+				last = one[k]->serial;
+			}
+			q[0].unordered = q[1].unordered = false; /* in order after all */
 		}
+		memcpy(net->cf, one, (size_t)n1 * sizeof(*one));
 		net->ncf = (size_t)n1;
 		return true;
 	}
@@ -444,6 +450,7 @@ static bool one_link(struct dcs_net *net, const struct dcs_flow *seed, const int
 		last = f->serial;
 		cf_push(net, f);
 	}
+	q[0].unordered = q[1].unordered = false; /* both in order after all */
 	return true;
 }
 

@@ -194,7 +194,7 @@ static void assign_walked(struct dcs_net *net, struct dcs_flow *f)
 /* Keeps what assign_walked() gave f with the pair's path answers. */
 static void fp_keep(struct dcs_net *net, struct path_memo *pm, const struct dcs_flow *f)
 {
-	int n = 2 * f->nhops + 2 * f->nrev + f->ntouch;
+	int n = 2 * f->nhops + 2 * f->nrev + f->ntouch + 1; /* never empty */
 	if (pm->fp_cap < n) {
 		pm->fp_arr = dcs_xrealloc(pm->fp_arr, (size_t)n * sizeof(int), "keeping paths");
 		pm->fp_cap = n;
@@ -411,11 +411,11 @@ static bool one_link(struct dcs_net *net, const struct dcs_flow *seed, const int
 	/* The usual case: every flow crosses the link one way and its ACKs come
 	 * back the other (or one direction only has flows): one list is the
 	 * component, no merge. */
-	struct dcs_flow *const *one = nb == 0 ? a : na == 0 ? b : NULL;
-	int n1 = nb == 0 ? na : nb;
-	if (!one && na == nb && memcmp(a, b, (size_t)na * sizeof(*a)) == 0)
-		one = a, n1 = na;
-	if (one) {
+	bool single =
+	    nb == 0 || na == 0 || (na == nb && memcmp(a, b, (size_t)na * sizeof(*a)) == 0);
+	if (single) {
+		struct dcs_flow *const *one = nb == 0 ? a : b;
+		int n1 = nb == 0 ? na : nb;
 		if (net->capcf < (size_t)n1 + 1) {
 			size_t cap = net->capcf ? net->capcf : 64;
 			while (cap < (size_t)n1 + 1)
@@ -432,7 +432,8 @@ static bool one_link(struct dcs_net *net, const struct dcs_flow *seed, const int
 			}
 			q[0].unordered = q[1].unordered = false; /* in order after all */
 		}
-		memcpy(net->cf, one, (size_t)n1 * sizeof(*one));
+		if (n1 > 0)
+			memcpy(net->cf, one, (size_t)n1 * sizeof(*one));
 		net->ncf = (size_t)n1;
 		return true;
 	}

@@ -79,6 +79,16 @@ struct dcs_l2 {
 	dcs_time_t bum_at; /* BUM bytes are integrated up to here */
 	int *hop_links, *hop_dirs;
 	int *count; /* 2 x n_links scratch */
+	/* path_info's answers but the one-way delay, per (a, b): routing,
+	 * reachability, the links' technologies and loss decide them, and every
+	 * change of those is a LINK_STATE, SITE_STATE or PATHS_CHANGED note
+	 * (include/dcisim/net.h), which starts a new generation. */
+	struct path_kept {
+		uint64_t gen; /* 0: never filled */
+		struct path_info pi;
+	} * kept;
+	uint64_t gen;
+	bool check; /* DCISIM_NET_MEMO_CHECK: every kept answer computed again */
 };
 
 /* ---- pure figures ---- */
@@ -143,7 +153,7 @@ double dcs_l2_mac_update_s(const struct dcs_link_cfg *l)
 
 /* ---- paths ---- */
 
-static struct path_info path_info(struct dcs_l2 *L, int a, int b)
+static struct path_info path_walk(struct dcs_l2 *L, int a, int b)
 {
 	struct path_info pi = {.cls = PATH_NONE};
 	const struct dcs_scenario *scn = L->w->scn;
@@ -163,8 +173,39 @@ static struct path_info path_info(struct dcs_l2 *L, int a, int b)
 	}
 	pi.cls = flood ? PATH_FLOOD : PATH_CP;
 	pi.seq &= !flood;
-	pi.one_way = dcs_net_one_way(L->w->net, a, b);
 	pi.loss = dcs_net_path_loss(L->w->net, a, b);
+	return pi;
+}
+
+static bool same_path_info(const struct path_info *x, const struct path_info *y)
+{
+	return x->cls == y->cls && x->seq == y->seq && x->one_way == y->one_way &&
+	       memcmp(&x->cp_s, &y->cp_s, sizeof(double)) == 0 &&
+	       memcmp(&x->loss, &y->loss, sizeof(double)) == 0;
+}
+
+/* The path from a to b: its class and figures, kept until a note says
+ * paths or links changed; the one-way delay (queues change with every
+ * flow) asked of the network each time. */
+static struct path_info path_info(struct dcs_l2 *L, int a, int b)
+{
+	struct path_kept *k = &L->kept[(size_t)a * L->n_sites + b];
+	if (k->gen != L->gen) {
+		k->pi = path_walk(L, a, b);
+		k->gen = L->gen;
+	} else if (L->check) {
+		struct path_info now = path_walk(L, a, b);
+		if (!same_path_info(&now, &k->pi)) {
+			fprintf(stderr,
+				"dcisim: DCISIM_NET_MEMO_CHECK: the kept layer-2 path from site "
+				"%d to site %d is not the one the network gives now\n",
+				a, b);
+			abort();
+		}
+	}
+	struct path_info pi = k->pi;
+	if (pi.cls != PATH_NONE)
+		pi.one_way = dcs_net_one_way(L->w->net, a, b);
 	return pi;
 }
 
@@ -554,6 +595,8 @@ static void check_bridged(struct dcs_l2 *L)
 static void on_note(void *ctx, const struct dcs_note *n)
 {
 	struct dcs_l2 *L = ctx;
+	if (n->kind != DCS_NOTE_VM_MOVED)
+		L->gen++; /* the kept paths are stale */
 	switch (n->kind) {
 	case DCS_NOTE_VM_MOVED:
 		on_vm_moved(L, n);
@@ -587,6 +630,7 @@ static void l2_destroy(void *state)
 	free(L->hop_links);
 	free(L->hop_dirs);
 	free(L->count);
+	free(L->kept);
 	free(L);
 }
 
@@ -649,8 +693,12 @@ static int l2_create(struct dcs_world *w, void **state)
 	L->hop_links = calloc(scn->n_links + 1, sizeof(int));
 	L->hop_dirs = calloc(scn->n_links + 1, sizeof(int));
 	L->count = calloc(2 * scn->n_links, sizeof(int));
+	L->kept = calloc(scn->n_sites * scn->n_sites + 1, sizeof(*L->kept));
+	L->gen = 1;
+	const char *check = getenv("DCISIM_NET_MEMO_CHECK");
+	L->check = check && *check && strcmp(check, "0") != 0;
 	if (!L->vms || !L->mac || !L->links || !L->bum_pps || !L->hop_links || !L->hop_dirs ||
-	    !L->count || pseudowires(L) != 0)
+	    !L->count || !L->kept || pseudowires(L) != 0)
 		goto fail;
 	for (size_t s = 0; s < scn->n_sites; s++)
 		L->bum_pps[s] =

@@ -89,6 +89,7 @@ struct dcs_l2 {
 	} * kept;
 	uint64_t gen;
 	bool check; /* DCISIM_NET_MEMO_CHECK: every kept answer computed again */
+	dcs_time_t announce_at[DCS_L2_ANNOUNCE_ROUNDS]; /* dcs_l2_announce_s(k), in ns */
 };
 
 /* ---- pure figures ---- */
@@ -455,8 +456,8 @@ static void announce_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	}
 	if (r.round + 1 < DCS_L2_ANNOUNCE_ROUNDS) {
 		struct vm_ref next = {r.vm, r.move_id, r.round + 1};
-		dcs_schedule(k, v->moved_at + dcs_time_from_s(dcs_l2_announce_s(r.round + 1)),
-			     announce_event, L, &next, sizeof(next));
+		dcs_schedule(k, v->moved_at + L->announce_at[r.round + 1], announce_event, L, &next,
+			     sizeof(next));
 		return;
 	}
 	/* Every copy lost: the stale entry ages out. */
@@ -521,8 +522,7 @@ static void on_vm_moved(struct dcs_l2 *L, const struct dcs_note *n)
 			dcs_schedule_in(k, v->first_frame, originate_event, L, &r, sizeof(r));
 	}
 	if (any_flood)
-		dcs_schedule_in(k, dcs_time_from_s(dcs_l2_announce_s(0)), announce_event, L, &r,
-				sizeof(r));
+		dcs_schedule_in(k, L->announce_at[0], announce_event, L, &r, sizeof(r));
 	check_converged(L, vm);
 }
 
@@ -695,6 +695,8 @@ static int l2_create(struct dcs_world *w, void **state)
 	L->count = calloc(2 * scn->n_links, sizeof(int));
 	L->kept = calloc(scn->n_sites * scn->n_sites + 1, sizeof(*L->kept));
 	L->gen = 1;
+	for (int r = 0; r < DCS_L2_ANNOUNCE_ROUNDS; r++)
+		L->announce_at[r] = dcs_time_from_s(dcs_l2_announce_s(r));
 	const char *check = getenv("DCISIM_NET_MEMO_CHECK");
 	L->check = check && *check && strcmp(check, "0") != 0;
 	if (!L->vms || !L->mac || !L->links || !L->bum_pps || !L->hop_links || !L->hop_dirs ||

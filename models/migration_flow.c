@@ -30,7 +30,8 @@ double mig_round_up_pages(double bytes, double page)
 void mig_path_bandwidth(struct dcs_world *w, int a, int b, double *line_gbps, double *free_gbps)
 {
 	int n = (int)w->scn->n_links;
-	int *links = mig_xcalloc((size_t)n + 1, sizeof(int));
+	int few[64]; /* most networks: no allocation */
+	int *links = n < 64 ? few : mig_xcalloc((size_t)n + 1, sizeof(int));
 	int hops = dcs_net_path(w->net, a, b, links, NULL, n);
 	*line_gbps = *free_gbps = NAN;
 	for (int h = 0; h < hops; h++) {
@@ -41,7 +42,8 @@ void mig_path_bandwidth(struct dcs_world *w, int a, int b, double *line_gbps, do
 		if (isnan(*free_gbps) || fr < *free_gbps)
 			*free_gbps = fr;
 	}
-	free(links);
+	if (links != few)
+		free(links);
 }
 
 enum dcs_limit mig_main_limit(const struct mig *m)

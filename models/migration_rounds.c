@@ -256,9 +256,14 @@ static void start_migration(struct mstate *S, struct plan *p, int vm)
 	m->from = dcs_world_vm_site(w, vm);
 	m->to = p->cfg->to;
 	m->seq_for_vm = ++S->n_moves[vm];
-	if (m->seq_for_vm == 1)
-		snprintf(m->label, sizeof(m->label), "%s", v->id);
-	else
+	if (m->seq_for_vm == 1) {
+		/* The VM's name, cut as snprintf would cut it. */
+		size_t n = strlen(v->id);
+		if (n >= sizeof(m->label))
+			n = sizeof(m->label) - 1;
+		memcpy(m->label, v->id, n);
+		m->label[n] = '\0';
+	} else
 		snprintf(m->label, sizeof(m->label), "%s#%d", v->id, m->seq_for_vm);
 	m->start = dcs_now(w->k);
 	m->mem = v->memory_gib * GIB;

@@ -1516,11 +1516,11 @@ void dcs_summary_text(struct dcs_results *r, const char *metric, const char *ent
 	summary_row(r, metric, entity, 0, value ? value : "", unit);
 }
 
+/* An events.csv row begun: its time, kind (checked, lk its length) and
+ * entity cells added. */
 static struct dcs_table *event_row_begin(struct dcs_results *r, dcs_time_t t, const char *kind,
-					 const char *entity)
+					 size_t lk, const char *entity)
 {
-	size_t lk;
-	check_event(r, kind, &lk);
 	if (!r->events)
 		r->events = dcs_results_table(r, "events.csv", events_header);
 	struct dcs_table *tab = r->events;
@@ -1548,20 +1548,92 @@ static struct dcs_table *event_row_begin(struct dcs_results *r, dcs_time_t t, co
 	return tab;
 }
 
+/* A whole events.csv row logged at once (row_logged_whole, a format m
+ * printed here): the records event_row_begin, log_fmt and dcs_row_end log,
+ * in one reservation. */
+static void event_logged_whole(struct dcs_results *r, struct dcs_table *tab, dcs_time_t t,
+			       const char *kind, size_t lk, const char *entity,
+			       const struct fmt_memo *m, va_list ap)
+{
+	const char *str[FMT_CONVS];
+	size_t len[FMT_CONVS];
+	uint64_t raw[FMT_CONVS];
+	entity = entity ? entity : "";
+	size_t le = strlen(entity);
+	check_len(lk | le);
+	uint32_t idx = (uint32_t)tab->idx;
+	size_t total = 1 + sizeof(idx) + 1 + sizeof(t) + 3 * STR_REC + lk + le + m->len + 1;
+	va_list aq;
+	va_copy(aq, ap);
+	struct fmt_args a = {.ap = &aq};
+	for (unsigned i = 0; i < m->n; i++) {
+		enum conv c = m->conv[i];
+		if (c == CV_STR) {
+			str[i] = arg_str(&a, &len[i]);
+			check_len(len[i]);
+			total += sizeof(uint32_t) + len[i];
+			continue;
+		}
+		if (c == CV_G) {
+			double v = arg_double(&a);
+			memcpy(&raw[i], &v, sizeof(v));
+		} else if (c == CV_INT || c == CV_CHAR) {
+			int64_t v = arg_int(&a, (enum size)m->sz[i]);
+			memcpy(&raw[i], &v, sizeof(v));
+		} else {
+			raw[i] = arg_uint(&a, (enum size)m->sz[i]);
+		}
+		total += sizeof(raw[i]);
+	}
+	va_end(aq);
+	log_mark(r, tab->idx);
+	unsigned char *p = log_room(r, total);
+	p = put_rec(p, 'B', &idx, sizeof(idx));
+	p = put_rec(p, 'D', &t, sizeof(t));
+	p = put_str(p, 'S', kind, lk);
+	p = put_str(p, 'S', entity, le);
+	p = put_str(p, 'F', m->copy, m->len);
+	for (unsigned i = 0; i < m->n; i++) {
+		if (m->conv[i] == CV_STR) {
+			uint32_t n32 = (uint32_t)len[i];
+			memcpy(p, &n32, sizeof(n32));
+			memcpy(p + sizeof(n32), str[i], len[i]);
+			p += sizeof(n32) + len[i];
+		} else {
+			memcpy(p, &raw[i], sizeof(raw[i]));
+			p += sizeof(raw[i]);
+		}
+	}
+	*p = 'E';
+	row_logged_end(r, tab);
+}
+
 void dcs_event(struct dcs_results *r, dcs_time_t t, const char *kind, const char *entity,
 	       const char *fmt, ...)
 {
-	struct dcs_table *tab = event_row_begin(r, t, kind, entity);
+	size_t lk;
+	check_event(r, kind, &lk);
+	if (!r->events)
+		r->events = dcs_results_table(r, "events.csv", events_header);
+	struct dcs_table *tab = r->events;
 	va_list ap;
 	va_start(ap, fmt);
-	cell_vfmt(tab, fmt, ap, false);
+	const struct fmt_memo *m;
+	if (row_logged_whole(r, tab) && tab->ncols == 4 && (m = fmt_parsed(r, fmt)) && m->plain) {
+		event_logged_whole(r, tab, t, kind, lk, entity, m, ap);
+	} else {
+		event_row_begin(r, t, kind, lk, entity);
+		cell_vfmt(tab, fmt, ap, false);
+		dcs_row_end(tab);
+	}
 	va_end(ap);
-	dcs_row_end(tab);
 }
 
 void dcs_warn(struct dcs_results *r, dcs_time_t t, const char *entity, const char *fmt, ...)
 {
-	struct dcs_table *tab = event_row_begin(r, t, "warning", entity);
+	size_t lk;
+	check_event(r, "warning", &lk);
+	struct dcs_table *tab = event_row_begin(r, t, "warning", lk, entity);
 	va_list ap;
 	va_start(ap, fmt);
 	cell_vfmt(tab, fmt, ap, true);

@@ -774,12 +774,13 @@ static void l2_finish(struct dcs_world *w, void *state)
 		dcs_summary(w->res, "l2_outage_s", c->id, out, "s");
 		dcs_summary(w->res, "l2_pseudowires", c->id, (double)ll->pseudowires, "count");
 	}
+	static const struct dcs_summary_key conv =
+	    DCS_SUMMARY_KEY("l2_mac_move_convergence_ms", "ms");
 	for (int vm = 0; vm < L->n_vms; vm++) {
 		const struct l2_vm *v = &L->vms[vm];
 		if (v->n_moves == 0)
 			continue;
-		dcs_summary(w->res, "l2_mac_move_convergence_ms", scn->vms[vm].id,
-			    v->last_conv_s * 1e3, "ms");
+		dcs_summary_keyed(w->res, &conv, scn->vms[vm].id, v->last_conv_s * 1e3);
 		if (v->regressions > 0)
 			dcs_summary(w->res, "l2_mac_stale_relearns", scn->vms[vm].id,
 				    (double)v->regressions, "count");

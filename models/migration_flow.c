@@ -105,23 +105,23 @@ static void write_row(struct mig *m)
 {
 	struct mstate *S = m->S;
 	const struct dcs_scenario *scn = S->w->scn;
-	struct dcs_table *t = S->mig_tab;
-	dcs_row_begin(t);
-	dcs_cell_str(t, scn->vms[m->vm].id);
-	dcs_cell_str(t, scn->sites[m->from].id);
-	dcs_cell_str(t, scn->sites[m->to].id);
-	dcs_cell_time_s(t, m->start);
-	dcs_cell_time_s(t, m->end);
-	dcs_cell_time_s(t, m->end - m->start);
-	dcs_cell_num(t, dcs_time_to_ms(m->downtime));
-	dcs_cell_int(t, m->live_rounds);
-	dcs_cell_num(t, m->sent);
-	dcs_cell_num(t, m->xfer_s > 0 ? m->sent * 8 / m->xfer_s / 1e9 : 0);
-	dcs_cell_str(t, mig_outcome_names[m->outcome]);
-	dcs_cell_str(t, mig_main_limit(m) == DCS_LIMIT_NONE && !m->no_progress ? ""
-									       : mig_limited_by(m));
-	dcs_cell_int(t, (int64_t)m->held_ios);
-	dcs_row_end(t);
+	const struct dcs_cell row[] = {
+	    DCS_CELL_S(scn->vms[m->vm].id),
+	    DCS_CELL_S(scn->sites[m->from].id),
+	    DCS_CELL_S(scn->sites[m->to].id),
+	    DCS_CELL_T(m->start),
+	    DCS_CELL_T(m->end),
+	    DCS_CELL_T(m->end - m->start),
+	    DCS_CELL_N(dcs_time_to_ms(m->downtime)),
+	    DCS_CELL_I(m->live_rounds),
+	    DCS_CELL_N(m->sent),
+	    DCS_CELL_N(m->xfer_s > 0 ? m->sent * 8 / m->xfer_s / 1e9 : 0),
+	    DCS_CELL_S(mig_outcome_names[m->outcome]),
+	    DCS_CELL_S(mig_main_limit(m) == DCS_LIMIT_NONE && !m->no_progress ? ""
+									      : mig_limited_by(m)),
+	    DCS_CELL_I((int64_t)m->held_ios),
+	};
+	dcs_row(S->mig_tab, row, sizeof(row) / sizeof(row[0]));
 }
 
 /* The migration is over (any outcome) at now. */
@@ -268,16 +268,16 @@ void mig_on_flow_stall(void *ctx, struct dcs_flow *f, bool stalled)
 
 void mig_row_round(struct mig *m, double bytes, double dirty_at_end, const char *phase)
 {
-	struct dcs_table *t = m->S->round_tab;
-	dcs_row_begin(t);
-	dcs_cell_str(t, m->S->w->scn->vms[m->vm].id);
-	dcs_cell_int(t, m->round);
-	dcs_cell_time_s(t, m->round_start);
-	dcs_cell_time_s(t, dcs_now(m->S->w->k));
-	dcs_cell_num(t, bytes);
-	dcs_cell_num(t, dirty_at_end);
-	dcs_cell_str(t, phase);
-	dcs_row_end(t);
+	const struct dcs_cell row[] = {
+	    DCS_CELL_S(m->S->w->scn->vms[m->vm].id),
+	    DCS_CELL_I(m->round),
+	    DCS_CELL_T(m->round_start),
+	    DCS_CELL_T(dcs_now(m->S->w->k)),
+	    DCS_CELL_N(bytes),
+	    DCS_CELL_N(dirty_at_end),
+	    DCS_CELL_S(phase),
+	};
+	dcs_row(m->S->round_tab, row, sizeof(row) / sizeof(row[0]));
 }
 
 void mig_start_stop_copy(struct mig *m, double pending, enum outcome reason)

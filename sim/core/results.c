@@ -79,6 +79,9 @@ struct dcs_results {
 	 * given at, each with its own copy that a hit is compared with and the
 	 * conversions that take an argument, in order. */
 	struct fmt_memo *fmts;
+	/* Summary keys (dcs_summary_keyed) already checked, by address: a key
+	 * is a constant, so its address names it. */
+	const struct dcs_summary_key *keys[64];
 };
 
 #define OOM() dcs_oom("storing results")
@@ -1464,13 +1467,69 @@ static void row_logged_end(struct dcs_results *r, struct dcs_table *t)
 		hand_off(r);
 }
 
-/* A summary row; its value a number (text NULL) or a text. */
-static void summary_row(struct dcs_results *r, const char *metric, const char *entity, double value,
-			const char *text, const char *unit)
+void dcs_row(struct dcs_table *t, const struct dcs_cell *c, size_t n)
 {
-	size_t lm, lu;
-	unit = unit ? unit : "";
-	check_metric(r, metric, unit, &lm, &lu);
+	struct dcs_results *r = t->owner;
+	size_t len[64];
+	if (!row_logged_whole(r, t) || n != t->ncols || n > 64) {
+		dcs_row_begin(t);
+		for (size_t i = 0; i < n; i++)
+			switch (c[i].kind) {
+			case DCS_CELL_STR:
+				dcs_cell_str(t, c[i].v.s);
+				break;
+			case DCS_CELL_NUM:
+				dcs_cell_num(t, c[i].v.num);
+				break;
+			case DCS_CELL_INT:
+				dcs_cell_int(t, c[i].v.i);
+				break;
+			case DCS_CELL_TIME_S:
+				dcs_cell_time_s(t, c[i].v.ns);
+				break;
+			}
+		dcs_row_end(t);
+		return;
+	}
+	/* The records dcs_row_begin, the cells and dcs_row_end log. */
+	uint32_t idx = (uint32_t)t->idx;
+	size_t total = 1 + sizeof(idx) + 1;
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].kind == DCS_CELL_STR) {
+			len[i] = c[i].v.s ? strlen(c[i].v.s) : 0;
+			check_len(len[i]);
+			total += STR_REC + len[i];
+		} else {
+			total += 1 + sizeof(int64_t);
+		}
+	}
+	log_mark(r, t->idx);
+	unsigned char *p = log_room(r, total);
+	p = put_rec(p, 'B', &idx, sizeof(idx));
+	for (size_t i = 0; i < n; i++)
+		switch (c[i].kind) {
+		case DCS_CELL_STR:
+			p = put_str(p, 'S', c[i].v.s ? c[i].v.s : "", len[i]);
+			break;
+		case DCS_CELL_NUM:
+			p = put_rec(p, 'N', &c[i].v.num, sizeof(c[i].v.num));
+			break;
+		case DCS_CELL_INT:
+			p = put_rec(p, 'I', &c[i].v.i, sizeof(c[i].v.i));
+			break;
+		case DCS_CELL_TIME_S:
+			p = put_rec(p, 'D', &c[i].v.ns, sizeof(c[i].v.ns));
+			break;
+		}
+	*p = 'E';
+	row_logged_end(r, t);
+}
+
+/* A summary row whose metric and unit (lengths lm, lu) were checked; its
+ * value a number (text NULL) or a text. */
+static void summary_put(struct dcs_results *r, const char *metric, size_t lm, const char *entity,
+			double value, const char *text, const char *unit, size_t lu)
+{
 	if (!r->summary)
 		r->summary = dcs_results_table(r, "summary.csv", summary_header);
 	struct dcs_table *t = r->summary;
@@ -1502,6 +1561,45 @@ static void summary_row(struct dcs_results *r, const char *metric, const char *e
 	p = put_str(p, 'S', unit, lu);
 	*p = 'E';
 	row_logged_end(r, t);
+}
+
+static void summary_row(struct dcs_results *r, const char *metric, const char *entity, double value,
+			const char *text, const char *unit)
+{
+	size_t lm, lu;
+	unit = unit ? unit : "";
+	check_metric(r, metric, unit, &lm, &lu);
+	summary_put(r, metric, lm, entity, value, text, unit, lu);
+}
+
+static void summary_keyed(struct dcs_results *r, const struct dcs_summary_key *k,
+			  const char *entity, double value, const char *text)
+{
+	uint64_t x = (uint64_t)(uintptr_t)k * UINT64_C(0x9e3779b97f4a7c15);
+	const struct dcs_summary_key **seen = &r->keys[x >> 58];
+	if (*seen != k) {
+		size_t lm, lu;
+		check_metric(r, k->metric, k->unit, &lm, &lu);
+		if (lm != k->metric_len || lu != k->unit_len) {
+			fprintf(stderr, "%s:%d: fatal: summary key '%s' has the wrong lengths\n",
+				__FILE__, __LINE__, k->metric);
+			abort();
+		}
+		*seen = k;
+	}
+	summary_put(r, k->metric, k->metric_len, entity, value, text, k->unit, k->unit_len);
+}
+
+void dcs_summary_keyed(struct dcs_results *r, const struct dcs_summary_key *k, const char *entity,
+		       double value)
+{
+	summary_keyed(r, k, entity, value, NULL);
+}
+
+void dcs_summary_text_keyed(struct dcs_results *r, const struct dcs_summary_key *k,
+			    const char *entity, const char *value)
+{
+	summary_keyed(r, k, entity, 0, value ? value : "");
 }
 
 void dcs_summary(struct dcs_results *r, const char *metric, const char *entity, double value,

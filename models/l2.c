@@ -185,10 +185,9 @@ static bool same_path_info(const struct path_info *x, const struct path_info *y)
 	       memcmp(&x->loss, &y->loss, sizeof(double)) == 0;
 }
 
-/* The path from a to b: its class and figures, kept until a note says
- * paths or links changed; the one-way delay (queues change with every
- * flow) asked of the network each time. */
-static struct path_info path_info(struct dcs_l2 *L, int a, int b)
+/* The path from a to b: its class and figures but the one-way delay, kept
+ * until a note says paths or links changed. */
+static const struct path_info *path_kept(struct dcs_l2 *L, int a, int b)
 {
 	struct path_kept *k = &L->kept[(size_t)a * L->n_sites + b];
 	if (k->gen != L->gen) {
@@ -204,7 +203,19 @@ static struct path_info path_info(struct dcs_l2 *L, int a, int b)
 			abort();
 		}
 	}
-	struct path_info pi = k->pi;
+	return &k->pi;
+}
+
+static enum path_class path_class(struct dcs_l2 *L, int a, int b)
+{
+	return path_kept(L, a, b)->cls;
+}
+
+/* The same with the one-way delay (the queues change with every flow),
+ * asked of the network each time. */
+static struct path_info path_info(struct dcs_l2 *L, int a, int b)
+{
+	struct path_info pi = *path_kept(L, a, b);
 	if (pi.cls != PATH_NONE)
 		pi.one_way = dcs_net_one_way(L->w->net, a, b);
 	return pi;
@@ -305,9 +316,9 @@ static void check_converged(struct dcs_l2 *L, int vm)
 	v->converged = true;
 	dcs_time_t now = dcs_now(L->w->k);
 	v->last_conv_s = dcs_time_to_s(now - v->moved_at);
-	dcs_event(L->w->res, now, "mac_move", L->w->scn->vms[vm].id,
-		  "every site of the L2 domain knows it at %s after %.6g ms",
-		  L->w->scn->sites[v->loc].id, v->last_conv_s * 1e3);
+	DCS_EVENT_KEYED(L->w->res, now, "mac_move", L->w->scn->vms[vm].id,
+			"every site of the L2 domain knows it at %s after %.6g ms",
+			L->w->scn->sites[v->loc].id, v->last_conv_s * 1e3);
 }
 
 static void learn_event(struct dcs_kernel *k, void *ctx, const void *payload);
@@ -381,7 +392,7 @@ static void age_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	memcpy(&r, payload, sizeof(r));
 	struct mac_entry *e = entry(L, r.vm, r.site);
 	struct l2_vm *v = &L->vms[r.vm];
-	if (e->loc == v->loc || path_info(L, v->loc, r.site).cls == PATH_NONE)
+	if (e->loc == v->loc || path_class(L, v->loc, r.site) == PATH_NONE)
 		return;
 	e->loc = v->loc;
 	e->best_loc = v->loc;
@@ -497,15 +508,15 @@ static void on_vm_moved(struct dcs_l2 *L, const struct dcs_note *n)
 			e->best_loc = n->to;
 			continue;
 		}
-		struct path_info pi = path_info(L, n->to, s);
-		if (pi.cls == PATH_NONE) {
+		enum path_class cls = path_class(L, n->to, s);
+		if (cls == PATH_NONE) {
 			outside |= s == n->from && dcs_net_reachable(L->w->net, n->to, s);
 			continue;
 		}
 		e->domain = true;
-		e->cls = pi.cls;
-		any_flood |= pi.cls == PATH_FLOOD;
-		any_cp |= pi.cls == PATH_CP;
+		e->cls = cls;
+		any_flood |= cls == PATH_FLOOD;
+		any_cp |= cls == PATH_CP;
 	}
 	if (outside && !v->warned_l3) {
 		v->warned_l3 = true;
@@ -587,7 +598,7 @@ static void check_bridged(struct dcs_l2 *L)
 		const struct dcs_link_cfg *c = &L->w->scn->links[l];
 		if (dcs_net_link_carries(L->w->net, l))
 			outage_end(L, l, "the link carries again");
-		else if (path_info(L, c->a, c->b).cls != PATH_NONE)
+		else if (path_class(L, c->a, c->b) != PATH_NONE)
 			outage_end(L, l, "rerouted over another layer-2 path");
 	}
 }

@@ -397,8 +397,8 @@ static void migration_destroy(void *state)
 	struct mstate *S = state;
 	if (!S)
 		return;
-	for (size_t i = 0; i < S->n_all; i++)
-		free(S->all[i]);
+	for (size_t i = 0; i < S->n_all; i += MIG_BLOCK)
+		free(S->all[i]); /* a block's first */
 	free(S->all);
 	for (size_t i = 0; i < S->n_plans; i++) {
 		free(S->plans[i].queue);

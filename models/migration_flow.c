@@ -142,23 +142,23 @@ void mig_finish(struct mig *m, enum outcome o)
 	dcs_world_set_vm_speed(w, m->vm, 1.0); /* stun and throttling end with the migration */
 	write_row(m);
 	if ((o == OUT_FAILED || o == OUT_ABORTED) && m->pc_start > 0)
-		dcs_event(w->res, m->end, "migration_end", m->label, "%s: %s", mig_outcome_names[o],
-			  m->fail_why ? m->fail_why : "cancelled");
+		DCS_EVENT_KEYED(w->res, m->end, "migration_end", m->label, "%s: %s",
+				mig_outcome_names[o], m->fail_why ? m->fail_why : "cancelled");
 	else if (o == OUT_FAILED || o == OUT_ABORTED)
-		dcs_event(w->res, m->end, "migration_end", m->label, "%s: %s; stays at %s",
-			  mig_outcome_names[o], m->fail_why ? m->fail_why : "cancelled",
-			  w->scn->sites[m->from].id);
+		DCS_EVENT_KEYED(w->res, m->end, "migration_end", m->label, "%s: %s; stays at %s",
+				mig_outcome_names[o], m->fail_why ? m->fail_why : "cancelled",
+				w->scn->sites[m->from].id);
 	else if (m->pc_start > 0)
-		dcs_event(w->res, m->end, "migration_end", m->label,
-			  "%s: runs at %s after %.6g ms of downtime; post-copy took %.6g s with "
-			  "%.0f remote page faults",
-			  mig_outcome_names[o], w->scn->sites[m->to].id,
-			  dcs_time_to_ms(m->downtime), dcs_time_to_s(m->end - m->pc_start),
-			  m->pc_faults);
+		DCS_EVENT_KEYED(
+		    w->res, m->end, "migration_end", m->label,
+		    "%s: runs at %s after %.6g ms of downtime; post-copy took %.6g s with "
+		    "%.0f remote page faults",
+		    mig_outcome_names[o], w->scn->sites[m->to].id, dcs_time_to_ms(m->downtime),
+		    dcs_time_to_s(m->end - m->pc_start), m->pc_faults);
 	else
-		dcs_event(w->res, m->end, "migration_end", m->label,
-			  "%s: runs at %s after %.6g ms of downtime", mig_outcome_names[o],
-			  w->scn->sites[m->to].id, dcs_time_to_ms(m->downtime));
+		DCS_EVENT_KEYED(w->res, m->end, "migration_end", m->label,
+				"%s: runs at %s after %.6g ms of downtime", mig_outcome_names[o],
+				w->scn->sites[m->to].id, dcs_time_to_ms(m->downtime));
 	S->busy[m->vm] = false;
 	m->plan->running--;
 	if (m->end > m->plan->last_end)
@@ -289,9 +289,9 @@ void mig_start_stop_copy(struct mig *m, double pending, enum outcome reason)
 	m->stop_at = dcs_now(w->k);
 	m->round++;
 	pause_guest(m);
-	dcs_event(w->res, m->stop_at, "switchover", m->label,
-		  "guest stopped after %d live rounds; %.6g MiB left", m->live_rounds,
-		  pending / MIB);
+	DCS_EVENT_KEYED(w->res, m->stop_at, "switchover", m->label,
+			"guest stopped after %d live rounds; %.6g MiB left", m->live_rounds,
+			pending / MIB);
 	if (isfinite(S->P.max_switchover_s))
 		m->switch_ev = dcs_schedule_in(w->k, dcs_time_from_s(S->P.max_switchover_s),
 					       switchover_timeout, m, NULL, 0);

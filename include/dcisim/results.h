@@ -189,6 +189,23 @@ void dcs_summary_text_keyed(struct dcs_results *r, const struct dcs_summary_key 
 /* events.csv: time_s, kind, entity, detail. */
 void dcs_event(struct dcs_results *r, dcs_time_t t, const char *kind, const char *entity,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The same for events written many times: DCS_EVENT_KEYED(r, t, "kind",
+ * entity, "format", args...) with string constants for the kind and the
+ * format (at least one argument) makes a constant key, checked against the
+ * declarations once per results, its format parsed once. */
+struct dcs_event_key {
+	const char *kind, *fmt;
+	size_t kind_len;
+};
+void dcs_event_keyed(struct dcs_results *r, dcs_time_t t, const struct dcs_event_key *k,
+		     const char *entity, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+#define DCS_EVENT_KEYED(r, t, kind, entity, fmt, ...)                                              \
+	do {                                                                                       \
+		static const struct dcs_event_key dcs_event_key_ = {"" kind "", "" fmt "",         \
+								    sizeof(kind) - 1};             \
+		dcs_event_keyed((r), (t), &dcs_event_key_, (entity), fmt, __VA_ARGS__);            \
+	} while (0)
 /* A warning: an events.csv row of kind "warning" and a line for stderr. */
 void dcs_warn(struct dcs_results *r, dcs_time_t t, const char *entity, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

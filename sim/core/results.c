@@ -82,6 +82,7 @@ struct dcs_results {
 	/* Summary keys (dcs_summary_keyed) already checked, by address: a key
 	 * is a constant, so its address names it. */
 	const struct dcs_summary_key *keys[64];
+	const struct dcs_event_key *event_keys[64]; /* the same for dcs_event_keyed */
 };
 
 #define OOM() dcs_oom("storing results")
@@ -1074,14 +1075,16 @@ static void fmt_memo_free(struct dcs_results *r)
 	r->fmts = NULL;
 }
 
-/* The format's parse: NULL when it has more conversions than a slot holds. */
-static const struct fmt_memo *fmt_parsed(struct dcs_results *r, const char *fmt)
+/* The format's parse: NULL when it has more conversions than a slot holds.
+ * `constant`: fmt is a string constant (an event key's), whose address
+ * names its text. */
+static const struct fmt_memo *fmt_parsed(struct dcs_results *r, const char *fmt, bool constant)
 {
 	if (!r->fmts)
 		r->fmts = dcs_xcalloc(FMT_MEMO, sizeof(*r->fmts), "storing results");
 	uint64_t x = (uint64_t)(uintptr_t)fmt * UINT64_C(0x9e3779b97f4a7c15);
 	struct fmt_memo *m = &r->fmts[x >> 57];
-	if (m->fmt == fmt && m->copy && strcmp(fmt, m->copy) == 0)
+	if (m->fmt == fmt && m->copy && (constant || strcmp(fmt, m->copy) == 0))
 		return m;
 	struct fmt_memo f = {.fmt = fmt, .plain = true};
 	size_t len;
@@ -1114,7 +1117,7 @@ static const struct fmt_memo *fmt_parsed(struct dcs_results *r, const char *fmt)
 static bool log_fmt(struct dcs_table *t, const char *fmt, va_list ap)
 {
 	struct dcs_results *r = t->owner;
-	const struct fmt_memo *m = fmt_parsed(r, fmt);
+	const struct fmt_memo *m = fmt_parsed(r, fmt, false);
 	if (!m || !m->plain)
 		return false;
 	log_str(r, 'F', fmt, m->len);
@@ -1491,7 +1494,12 @@ void dcs_row(struct dcs_table *t, const struct dcs_cell *c, size_t n)
 		dcs_row_end(t);
 		return;
 	}
-	/* The records dcs_row_begin, the cells and dcs_row_end log. */
+	/* The records dcs_row_begin, the cells and dcs_row_end log: a number,
+	 * an integer and a time are each its tag and its 8 bytes. */
+	static const char tag[] = {
+	    [DCS_CELL_NUM] = 'N', [DCS_CELL_INT] = 'I', [DCS_CELL_TIME_S] = 'D'};
+	_Static_assert(sizeof(c->v.num) == 8 && sizeof(c->v.i) == 8 && sizeof(c->v.ns) == 8,
+		       "8-byte cells");
 	uint32_t idx = (uint32_t)t->idx;
 	size_t total = 1 + sizeof(idx) + 1;
 	for (size_t i = 0; i < n; i++) {
@@ -1500,27 +1508,17 @@ void dcs_row(struct dcs_table *t, const struct dcs_cell *c, size_t n)
 			check_len(len[i]);
 			total += STR_REC + len[i];
 		} else {
-			total += 1 + sizeof(int64_t);
+			total += 1 + 8;
 		}
 	}
 	log_mark(r, t->idx);
 	unsigned char *p = log_room(r, total);
 	p = put_rec(p, 'B', &idx, sizeof(idx));
 	for (size_t i = 0; i < n; i++)
-		switch (c[i].kind) {
-		case DCS_CELL_STR:
+		if (c[i].kind == DCS_CELL_STR)
 			p = put_str(p, 'S', c[i].v.s ? c[i].v.s : "", len[i]);
-			break;
-		case DCS_CELL_NUM:
-			p = put_rec(p, 'N', &c[i].v.num, sizeof(c[i].v.num));
-			break;
-		case DCS_CELL_INT:
-			p = put_rec(p, 'I', &c[i].v.i, sizeof(c[i].v.i));
-			break;
-		case DCS_CELL_TIME_S:
-			p = put_rec(p, 'D', &c[i].v.ns, sizeof(c[i].v.ns));
-			break;
-		}
+		else
+			p = put_rec(p, tag[c[i].kind], &c[i].v, 8);
 	*p = 'E';
 	row_logged_end(r, t);
 }
@@ -1706,24 +1704,54 @@ static void event_logged_whole(struct dcs_results *r, struct dcs_table *tab, dcs
 	row_logged_end(r, tab);
 }
 
+/* An events.csv row whose kind (length lk) was checked. */
+static void event_put(struct dcs_results *r, dcs_time_t t, const char *kind, size_t lk,
+		      const char *entity, const char *fmt, bool constant, va_list ap)
+{
+	if (!r->events)
+		r->events = dcs_results_table(r, "events.csv", events_header);
+	struct dcs_table *tab = r->events;
+	const struct fmt_memo *m;
+	if (row_logged_whole(r, tab) && tab->ncols == 4 && (m = fmt_parsed(r, fmt, constant)) &&
+	    m->plain) {
+		event_logged_whole(r, tab, t, kind, lk, entity, m, ap);
+		return;
+	}
+	event_row_begin(r, t, kind, lk, entity);
+	cell_vfmt(tab, fmt, ap, false);
+	dcs_row_end(tab);
+}
+
 void dcs_event(struct dcs_results *r, dcs_time_t t, const char *kind, const char *entity,
 	       const char *fmt, ...)
 {
 	size_t lk;
 	check_event(r, kind, &lk);
-	if (!r->events)
-		r->events = dcs_results_table(r, "events.csv", events_header);
-	struct dcs_table *tab = r->events;
 	va_list ap;
 	va_start(ap, fmt);
-	const struct fmt_memo *m;
-	if (row_logged_whole(r, tab) && tab->ncols == 4 && (m = fmt_parsed(r, fmt)) && m->plain) {
-		event_logged_whole(r, tab, t, kind, lk, entity, m, ap);
-	} else {
-		event_row_begin(r, t, kind, lk, entity);
-		cell_vfmt(tab, fmt, ap, false);
-		dcs_row_end(tab);
+	event_put(r, t, kind, lk, entity, fmt, false, ap);
+	va_end(ap);
+}
+
+void dcs_event_keyed(struct dcs_results *r, dcs_time_t t, const struct dcs_event_key *k,
+		     const char *entity, const char *fmt, ...)
+{
+	(void)fmt; /* the key's text, given again for the compiler's format check */
+	uint64_t x = (uint64_t)(uintptr_t)k * UINT64_C(0x9e3779b97f4a7c15);
+	const struct dcs_event_key **seen = &r->event_keys[x >> 58];
+	if (*seen != k) {
+		size_t lk;
+		check_event(r, k->kind, &lk);
+		if (lk != k->kind_len) {
+			fprintf(stderr, "%s:%d: fatal: event key '%s' has the wrong length\n",
+				__FILE__, __LINE__, k->kind);
+			abort();
+		}
+		*seen = k;
 	}
+	va_list ap;
+	va_start(ap, fmt);
+	event_put(r, t, k->kind, k->kind_len, entity, k->fmt, true, ap);
 	va_end(ap);
 }
 

@@ -324,17 +324,18 @@ static void bottleneck_summary(struct mstate *S, const struct mig *m)
 {
 	struct dcs_world *w = S->w;
 	static const struct dcs_summary_key limited = DCS_SUMMARY_KEY("limited_by", "");
-	const char *lb = mig_limited_by(m);
-	dcs_summary_text_keyed(w->res, &limited, m->label, lb);
+	dcs_summary_text_keyed(w->res, &limited, m->label, mig_limited_by(m));
 	double v;
 	const char *metric, *unit;
-	if (strcmp(lb, "dirty_rate") == 0) {
+	/* The cases of mig_limited_by. */
+	enum dcs_limit l = mig_main_limit(m);
+	enum demand_reason dr = l == DCS_LIMIT_DEMAND ? mig_demand_reason(m) : DR_RATE_CAP;
+	if (m->no_progress || m->slowed) { /* dirty_rate */
 		dcs_summary(w->res, "lift_rate_gbps", m->label, 2 * m->dirty_Bps * 8 / 1e9, "Gbps");
-	} else if (strcmp(lb, "sender_cpu") == 0 || strcmp(lb, "page_scan") == 0) {
+	} else if (dr == DR_SENDER_CPU || dr == DR_PAGE_SCAN) {
 		/* A host limit: no network setting lifts it. */
-	} else if (dcs_net_lift(w->net, m->from, m->to, mig_main_limit(m), S->P.streams,
-				S->P.window_bytes, S->P.rate_cap_Bps, m->share_rate_Bps, &v,
-				&metric, &unit)) {
+	} else if (dcs_net_lift(w->net, m->from, m->to, l, S->P.streams, S->P.window_bytes,
+				S->P.rate_cap_Bps, m->share_rate_Bps, &v, &metric, &unit)) {
 		dcs_summary(w->res, metric, m->label, v, unit);
 	}
 }

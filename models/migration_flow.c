@@ -70,11 +70,16 @@ const char *mig_limited_by(const struct mig *m)
 	enum dcs_limit l = mig_main_limit(m);
 	if (l != DCS_LIMIT_DEMAND)
 		return dcs_limit_name(l);
+	return demand_names[mig_demand_reason(m)];
+}
+
+enum demand_reason mig_demand_reason(const struct mig *m)
+{
 	int best = DR_RATE_CAP;
 	for (int r = 1; r < DR_COUNT; r++)
 		if (m->demand_bytes[r] > m->demand_bytes[best])
 			best = r;
-	return demand_names[best];
+	return (enum demand_reason)best;
 }
 
 /* ---- lifecycle of one migration ---- */

@@ -135,6 +135,8 @@ double mig_round_up_pages(double bytes, double page);
 void mig_path_bandwidth(struct dcs_world *w, int a, int b, double *line_gbps, double *free_gbps);
 enum dcs_limit mig_main_limit(const struct mig *m);
 const char *mig_limited_by(const struct mig *m);
+/* Which of the demand's reasons held a DCS_LIMIT_DEMAND migration most. */
+enum demand_reason mig_demand_reason(const struct mig *m);
 void mig_take_flow(struct mig *m, struct dcs_flow *f, double bytes);
 void mig_finish(struct mig *m, enum outcome o);
 void mig_set_guest_speed(struct mig *m);

@@ -1525,8 +1525,9 @@ void dcs_row(struct dcs_table *t, const struct dcs_cell *c, size_t n)
 
 /* A summary row whose metric and unit (lengths lm, lu) were checked; its
  * value a number (text NULL) or a text. */
-static void summary_put(struct dcs_results *r, const char *metric, size_t lm, const char *entity,
-			double value, const char *text, const char *unit, size_t lu)
+static inline void summary_put(struct dcs_results *r, const char *metric, size_t lm,
+			       const char *entity, double value, const char *text, const char *unit,
+			       size_t lu)
 {
 	if (!r->summary)
 		r->summary = dcs_results_table(r, "summary.csv", summary_header);

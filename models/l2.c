@@ -79,6 +79,17 @@ struct dcs_l2 {
 	dcs_time_t bum_at; /* BUM bytes are integrated up to here */
 	int *hop_links, *hop_dirs;
 	int *count; /* 2 x n_links scratch */
+	/* path_info's answers but the one-way delay, per (a, b): routing,
+	 * reachability, the links' technologies and loss decide them, and every
+	 * change of those is a LINK_STATE, SITE_STATE or PATHS_CHANGED note
+	 * (include/dcisim/net.h), which starts a new generation. */
+	struct path_kept {
+		uint64_t gen; /* 0: never filled */
+		struct path_info pi;
+	} * kept;
+	uint64_t gen;
+	bool check; /* DCISIM_NET_MEMO_CHECK: every kept answer computed again */
+	dcs_time_t announce_at[DCS_L2_ANNOUNCE_ROUNDS]; /* dcs_l2_announce_s(k), in ns */
 };
 
 /* ---- pure figures ---- */
@@ -143,7 +154,7 @@ double dcs_l2_mac_update_s(const struct dcs_link_cfg *l)
 
 /* ---- paths ---- */
 
-static struct path_info path_info(struct dcs_l2 *L, int a, int b)
+static struct path_info path_walk(struct dcs_l2 *L, int a, int b)
 {
 	struct path_info pi = {.cls = PATH_NONE};
 	const struct dcs_scenario *scn = L->w->scn;
@@ -163,8 +174,50 @@ static struct path_info path_info(struct dcs_l2 *L, int a, int b)
 	}
 	pi.cls = flood ? PATH_FLOOD : PATH_CP;
 	pi.seq &= !flood;
-	pi.one_way = dcs_net_one_way(L->w->net, a, b);
 	pi.loss = dcs_net_path_loss(L->w->net, a, b);
+	return pi;
+}
+
+static bool same_path_info(const struct path_info *x, const struct path_info *y)
+{
+	return x->cls == y->cls && x->seq == y->seq && x->one_way == y->one_way &&
+	       memcmp(&x->cp_s, &y->cp_s, sizeof(double)) == 0 &&
+	       memcmp(&x->loss, &y->loss, sizeof(double)) == 0;
+}
+
+/* The path from a to b: its class and figures but the one-way delay, kept
+ * until a note says paths or links changed. */
+static const struct path_info *path_kept(struct dcs_l2 *L, int a, int b)
+{
+	struct path_kept *k = &L->kept[(size_t)a * L->n_sites + b];
+	if (k->gen != L->gen) {
+		k->pi = path_walk(L, a, b);
+		k->gen = L->gen;
+	} else if (L->check) {
+		struct path_info now = path_walk(L, a, b);
+		if (!same_path_info(&now, &k->pi)) {
+			fprintf(stderr,
+				"dcisim: DCISIM_NET_MEMO_CHECK: the kept layer-2 path from site "
+				"%d to site %d is not the one the network gives now\n",
+				a, b);
+			abort();
+		}
+	}
+	return &k->pi;
+}
+
+static enum path_class path_class(struct dcs_l2 *L, int a, int b)
+{
+	return path_kept(L, a, b)->cls;
+}
+
+/* The same with the one-way delay (the queues change with every flow),
+ * asked of the network each time. */
+static struct path_info path_info(struct dcs_l2 *L, int a, int b)
+{
+	struct path_info pi = *path_kept(L, a, b);
+	if (pi.cls != PATH_NONE)
+		pi.one_way = dcs_net_one_way(L->w->net, a, b);
 	return pi;
 }
 
@@ -263,9 +316,9 @@ static void check_converged(struct dcs_l2 *L, int vm)
 	v->converged = true;
 	dcs_time_t now = dcs_now(L->w->k);
 	v->last_conv_s = dcs_time_to_s(now - v->moved_at);
-	dcs_event(L->w->res, now, "mac_move", L->w->scn->vms[vm].id,
-		  "every site of the L2 domain knows it at %s after %.6g ms",
-		  L->w->scn->sites[v->loc].id, v->last_conv_s * 1e3);
+	DCS_EVENT_KEYED(L->w->res, now, "mac_move", L->w->scn->vms[vm].id,
+			"every site of the L2 domain knows it at %s after %.6g ms",
+			L->w->scn->sites[v->loc].id, v->last_conv_s * 1e3);
 }
 
 static void learn_event(struct dcs_kernel *k, void *ctx, const void *payload);
@@ -339,7 +392,7 @@ static void age_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	memcpy(&r, payload, sizeof(r));
 	struct mac_entry *e = entry(L, r.vm, r.site);
 	struct l2_vm *v = &L->vms[r.vm];
-	if (e->loc == v->loc || path_info(L, v->loc, r.site).cls == PATH_NONE)
+	if (e->loc == v->loc || path_class(L, v->loc, r.site) == PATH_NONE)
 		return;
 	e->loc = v->loc;
 	e->best_loc = v->loc;
@@ -414,8 +467,8 @@ static void announce_event(struct dcs_kernel *k, void *ctx, const void *payload)
 	}
 	if (r.round + 1 < DCS_L2_ANNOUNCE_ROUNDS) {
 		struct vm_ref next = {r.vm, r.move_id, r.round + 1};
-		dcs_schedule(k, v->moved_at + dcs_time_from_s(dcs_l2_announce_s(r.round + 1)),
-			     announce_event, L, &next, sizeof(next));
+		dcs_schedule(k, v->moved_at + L->announce_at[r.round + 1], announce_event, L, &next,
+			     sizeof(next));
 		return;
 	}
 	/* Every copy lost: the stale entry ages out. */
@@ -455,15 +508,15 @@ static void on_vm_moved(struct dcs_l2 *L, const struct dcs_note *n)
 			e->best_loc = n->to;
 			continue;
 		}
-		struct path_info pi = path_info(L, n->to, s);
-		if (pi.cls == PATH_NONE) {
+		enum path_class cls = path_class(L, n->to, s);
+		if (cls == PATH_NONE) {
 			outside |= s == n->from && dcs_net_reachable(L->w->net, n->to, s);
 			continue;
 		}
 		e->domain = true;
-		e->cls = pi.cls;
-		any_flood |= pi.cls == PATH_FLOOD;
-		any_cp |= pi.cls == PATH_CP;
+		e->cls = cls;
+		any_flood |= cls == PATH_FLOOD;
+		any_cp |= cls == PATH_CP;
 	}
 	if (outside && !v->warned_l3) {
 		v->warned_l3 = true;
@@ -480,8 +533,7 @@ static void on_vm_moved(struct dcs_l2 *L, const struct dcs_note *n)
 			dcs_schedule_in(k, v->first_frame, originate_event, L, &r, sizeof(r));
 	}
 	if (any_flood)
-		dcs_schedule_in(k, dcs_time_from_s(dcs_l2_announce_s(0)), announce_event, L, &r,
-				sizeof(r));
+		dcs_schedule_in(k, L->announce_at[0], announce_event, L, &r, sizeof(r));
 	check_converged(L, vm);
 }
 
@@ -546,7 +598,7 @@ static void check_bridged(struct dcs_l2 *L)
 		const struct dcs_link_cfg *c = &L->w->scn->links[l];
 		if (dcs_net_link_carries(L->w->net, l))
 			outage_end(L, l, "the link carries again");
-		else if (path_info(L, c->a, c->b).cls != PATH_NONE)
+		else if (path_class(L, c->a, c->b) != PATH_NONE)
 			outage_end(L, l, "rerouted over another layer-2 path");
 	}
 }
@@ -554,6 +606,8 @@ static void check_bridged(struct dcs_l2 *L)
 static void on_note(void *ctx, const struct dcs_note *n)
 {
 	struct dcs_l2 *L = ctx;
+	if (n->kind != DCS_NOTE_VM_MOVED)
+		L->gen++; /* the kept paths are stale */
 	switch (n->kind) {
 	case DCS_NOTE_VM_MOVED:
 		on_vm_moved(L, n);
@@ -587,6 +641,7 @@ static void l2_destroy(void *state)
 	free(L->hop_links);
 	free(L->hop_dirs);
 	free(L->count);
+	free(L->kept);
 	free(L);
 }
 
@@ -649,8 +704,14 @@ static int l2_create(struct dcs_world *w, void **state)
 	L->hop_links = calloc(scn->n_links + 1, sizeof(int));
 	L->hop_dirs = calloc(scn->n_links + 1, sizeof(int));
 	L->count = calloc(2 * scn->n_links, sizeof(int));
+	L->kept = calloc(scn->n_sites * scn->n_sites + 1, sizeof(*L->kept));
+	L->gen = 1;
+	for (int r = 0; r < DCS_L2_ANNOUNCE_ROUNDS; r++)
+		L->announce_at[r] = dcs_time_from_s(dcs_l2_announce_s(r));
+	const char *check = getenv("DCISIM_NET_MEMO_CHECK");
+	L->check = check && *check && strcmp(check, "0") != 0;
 	if (!L->vms || !L->mac || !L->links || !L->bum_pps || !L->hop_links || !L->hop_dirs ||
-	    !L->count || pseudowires(L) != 0)
+	    !L->count || !L->kept || pseudowires(L) != 0)
 		goto fail;
 	for (size_t s = 0; s < scn->n_sites; s++)
 		L->bum_pps[s] =
@@ -724,12 +785,13 @@ static void l2_finish(struct dcs_world *w, void *state)
 		dcs_summary(w->res, "l2_outage_s", c->id, out, "s");
 		dcs_summary(w->res, "l2_pseudowires", c->id, (double)ll->pseudowires, "count");
 	}
+	static const struct dcs_summary_key conv =
+	    DCS_SUMMARY_KEY("l2_mac_move_convergence_ms", "ms");
 	for (int vm = 0; vm < L->n_vms; vm++) {
 		const struct l2_vm *v = &L->vms[vm];
 		if (v->n_moves == 0)
 			continue;
-		dcs_summary(w->res, "l2_mac_move_convergence_ms", scn->vms[vm].id,
-			    v->last_conv_s * 1e3, "ms");
+		dcs_summary_keyed(w->res, &conv, scn->vms[vm].id, v->last_conv_s * 1e3);
 		if (v->regressions > 0)
 			dcs_summary(w->res, "l2_mac_stale_relearns", scn->vms[vm].id,
 				    (double)v->regressions, "count");

@@ -323,17 +323,19 @@ static void plan_summary(struct mstate *S, struct plan *p)
 static void bottleneck_summary(struct mstate *S, const struct mig *m)
 {
 	struct dcs_world *w = S->w;
-	const char *lb = mig_limited_by(m);
-	dcs_summary_text(w->res, "limited_by", m->label, lb, "");
+	static const struct dcs_summary_key limited = DCS_SUMMARY_KEY("limited_by", "");
+	dcs_summary_text_keyed(w->res, &limited, m->label, mig_limited_by(m));
 	double v;
 	const char *metric, *unit;
-	if (strcmp(lb, "dirty_rate") == 0) {
+	/* The cases of mig_limited_by. */
+	enum dcs_limit l = mig_main_limit(m);
+	enum demand_reason dr = l == DCS_LIMIT_DEMAND ? mig_demand_reason(m) : DR_RATE_CAP;
+	if (m->no_progress || m->slowed) { /* dirty_rate */
 		dcs_summary(w->res, "lift_rate_gbps", m->label, 2 * m->dirty_Bps * 8 / 1e9, "Gbps");
-	} else if (strcmp(lb, "sender_cpu") == 0 || strcmp(lb, "page_scan") == 0) {
+	} else if (dr == DR_SENDER_CPU || dr == DR_PAGE_SCAN) {
 		/* A host limit: no network setting lifts it. */
-	} else if (dcs_net_lift(w->net, m->from, m->to, mig_main_limit(m), S->P.streams,
-				S->P.window_bytes, S->P.rate_cap_Bps, m->share_rate_Bps, &v,
-				&metric, &unit)) {
+	} else if (dcs_net_lift(w->net, m->from, m->to, l, S->P.streams, S->P.window_bytes,
+				S->P.rate_cap_Bps, m->share_rate_Bps, &v, &metric, &unit)) {
 		dcs_summary(w->res, metric, m->label, v, unit);
 	}
 }
@@ -360,17 +362,21 @@ static void migration_finish(struct dcs_world *w, void *state)
 			 m->round);
 		mig_fail(m, OUT_ABORTED, "the run ended");
 	}
+	/* Rows written for every migration: keys checked once. */
+	static const struct dcs_summary_key total = DCS_SUMMARY_KEY("migration_total_s", "s"),
+					    down = DCS_SUMMARY_KEY("migration_downtime_ms", "ms"),
+					    rounds = DCS_SUMMARY_KEY("migration_rounds", "count"),
+					    sent = DCS_SUMMARY_KEY("migration_bytes", "bytes"),
+					    held = DCS_SUMMARY_KEY("migration_held_ios", "count"),
+					    outcome = DCS_SUMMARY_KEY("migration_outcome", "");
 	for (size_t i = 0; i < S->n_all; i++) {
 		const struct mig *m = S->all[i];
-		dcs_summary(w->res, "migration_total_s", m->label, dcs_time_to_s(m->end - m->start),
-			    "s");
-		dcs_summary(w->res, "migration_downtime_ms", m->label, dcs_time_to_ms(m->downtime),
-			    "ms");
-		dcs_summary(w->res, "migration_rounds", m->label, m->live_rounds, "count");
-		dcs_summary(w->res, "migration_bytes", m->label, m->sent, "bytes");
-		dcs_summary(w->res, "migration_held_ios", m->label, (double)m->held_ios, "count");
-		dcs_summary_text(w->res, "migration_outcome", m->label,
-				 mig_outcome_names[m->outcome], "");
+		dcs_summary_keyed(w->res, &total, m->label, dcs_time_to_s(m->end - m->start));
+		dcs_summary_keyed(w->res, &down, m->label, dcs_time_to_ms(m->downtime));
+		dcs_summary_keyed(w->res, &rounds, m->label, m->live_rounds);
+		dcs_summary_keyed(w->res, &sent, m->label, m->sent);
+		dcs_summary_keyed(w->res, &held, m->label, (double)m->held_ios);
+		dcs_summary_text_keyed(w->res, &outcome, m->label, mig_outcome_names[m->outcome]);
 		if (m->pc_start > 0 && m->pc_faults < 0) {
 			dcs_summary(w->res, "migration_vm_lost", m->label, 1, "count");
 		} else if (m->pc_start > 0 && m->phase == PH_DONE && m->outcome <= OUT_MAX_ROUNDS) {
@@ -392,8 +398,8 @@ static void migration_destroy(void *state)
 	struct mstate *S = state;
 	if (!S)
 		return;
-	for (size_t i = 0; i < S->n_all; i++)
-		free(S->all[i]);
+	for (size_t i = 0; i < S->n_all; i += MIG_BLOCK)
+		free(S->all[i]); /* a block's first */
 	free(S->all);
 	for (size_t i = 0; i < S->n_plans; i++) {
 		free(S->plans[i].queue);

@@ -30,7 +30,8 @@ double mig_round_up_pages(double bytes, double page)
 void mig_path_bandwidth(struct dcs_world *w, int a, int b, double *line_gbps, double *free_gbps)
 {
 	int n = (int)w->scn->n_links;
-	int *links = mig_xcalloc((size_t)n + 1, sizeof(int));
+	int few[64]; /* most networks: no allocation */
+	int *links = n < 64 ? few : mig_xcalloc((size_t)n + 1, sizeof(int));
 	int hops = dcs_net_path(w->net, a, b, links, NULL, n);
 	*line_gbps = *free_gbps = NAN;
 	for (int h = 0; h < hops; h++) {
@@ -41,7 +42,8 @@ void mig_path_bandwidth(struct dcs_world *w, int a, int b, double *line_gbps, do
 		if (isnan(*free_gbps) || fr < *free_gbps)
 			*free_gbps = fr;
 	}
-	free(links);
+	if (links != few)
+		free(links);
 }
 
 enum dcs_limit mig_main_limit(const struct mig *m)
@@ -68,11 +70,16 @@ const char *mig_limited_by(const struct mig *m)
 	enum dcs_limit l = mig_main_limit(m);
 	if (l != DCS_LIMIT_DEMAND)
 		return dcs_limit_name(l);
+	return demand_names[mig_demand_reason(m)];
+}
+
+enum demand_reason mig_demand_reason(const struct mig *m)
+{
 	int best = DR_RATE_CAP;
 	for (int r = 1; r < DR_COUNT; r++)
 		if (m->demand_bytes[r] > m->demand_bytes[best])
 			best = r;
-	return demand_names[best];
+	return (enum demand_reason)best;
 }
 
 /* ---- lifecycle of one migration ---- */
@@ -103,23 +110,23 @@ static void write_row(struct mig *m)
 {
 	struct mstate *S = m->S;
 	const struct dcs_scenario *scn = S->w->scn;
-	struct dcs_table *t = S->mig_tab;
-	dcs_row_begin(t);
-	dcs_cell_str(t, scn->vms[m->vm].id);
-	dcs_cell_str(t, scn->sites[m->from].id);
-	dcs_cell_str(t, scn->sites[m->to].id);
-	dcs_cell_time_s(t, m->start);
-	dcs_cell_time_s(t, m->end);
-	dcs_cell_time_s(t, m->end - m->start);
-	dcs_cell_num(t, dcs_time_to_ms(m->downtime));
-	dcs_cell_int(t, m->live_rounds);
-	dcs_cell_num(t, m->sent);
-	dcs_cell_num(t, m->xfer_s > 0 ? m->sent * 8 / m->xfer_s / 1e9 : 0);
-	dcs_cell_str(t, mig_outcome_names[m->outcome]);
-	dcs_cell_str(t, mig_main_limit(m) == DCS_LIMIT_NONE && !m->no_progress ? ""
-									       : mig_limited_by(m));
-	dcs_cell_int(t, (int64_t)m->held_ios);
-	dcs_row_end(t);
+	const struct dcs_cell row[] = {
+	    DCS_CELL_S(scn->vms[m->vm].id),
+	    DCS_CELL_S(scn->sites[m->from].id),
+	    DCS_CELL_S(scn->sites[m->to].id),
+	    DCS_CELL_T(m->start),
+	    DCS_CELL_T(m->end),
+	    DCS_CELL_T(m->end - m->start),
+	    DCS_CELL_N(dcs_time_to_ms(m->downtime)),
+	    DCS_CELL_I(m->live_rounds),
+	    DCS_CELL_N(m->sent),
+	    DCS_CELL_N(m->xfer_s > 0 ? m->sent * 8 / m->xfer_s / 1e9 : 0),
+	    DCS_CELL_S(mig_outcome_names[m->outcome]),
+	    DCS_CELL_S(mig_main_limit(m) == DCS_LIMIT_NONE && !m->no_progress ? ""
+									      : mig_limited_by(m)),
+	    DCS_CELL_I((int64_t)m->held_ios),
+	};
+	dcs_row(S->mig_tab, row, sizeof(row) / sizeof(row[0]));
 }
 
 /* The migration is over (any outcome) at now. */
@@ -140,23 +147,23 @@ void mig_finish(struct mig *m, enum outcome o)
 	dcs_world_set_vm_speed(w, m->vm, 1.0); /* stun and throttling end with the migration */
 	write_row(m);
 	if ((o == OUT_FAILED || o == OUT_ABORTED) && m->pc_start > 0)
-		dcs_event(w->res, m->end, "migration_end", m->label, "%s: %s", mig_outcome_names[o],
-			  m->fail_why ? m->fail_why : "cancelled");
+		DCS_EVENT_KEYED(w->res, m->end, "migration_end", m->label, "%s: %s",
+				mig_outcome_names[o], m->fail_why ? m->fail_why : "cancelled");
 	else if (o == OUT_FAILED || o == OUT_ABORTED)
-		dcs_event(w->res, m->end, "migration_end", m->label, "%s: %s; stays at %s",
-			  mig_outcome_names[o], m->fail_why ? m->fail_why : "cancelled",
-			  w->scn->sites[m->from].id);
+		DCS_EVENT_KEYED(w->res, m->end, "migration_end", m->label, "%s: %s; stays at %s",
+				mig_outcome_names[o], m->fail_why ? m->fail_why : "cancelled",
+				w->scn->sites[m->from].id);
 	else if (m->pc_start > 0)
-		dcs_event(w->res, m->end, "migration_end", m->label,
-			  "%s: runs at %s after %.6g ms of downtime; post-copy took %.6g s with "
-			  "%.0f remote page faults",
-			  mig_outcome_names[o], w->scn->sites[m->to].id,
-			  dcs_time_to_ms(m->downtime), dcs_time_to_s(m->end - m->pc_start),
-			  m->pc_faults);
+		DCS_EVENT_KEYED(
+		    w->res, m->end, "migration_end", m->label,
+		    "%s: runs at %s after %.6g ms of downtime; post-copy took %.6g s with "
+		    "%.0f remote page faults",
+		    mig_outcome_names[o], w->scn->sites[m->to].id, dcs_time_to_ms(m->downtime),
+		    dcs_time_to_s(m->end - m->pc_start), m->pc_faults);
 	else
-		dcs_event(w->res, m->end, "migration_end", m->label,
-			  "%s: runs at %s after %.6g ms of downtime", mig_outcome_names[o],
-			  w->scn->sites[m->to].id, dcs_time_to_ms(m->downtime));
+		DCS_EVENT_KEYED(w->res, m->end, "migration_end", m->label,
+				"%s: runs at %s after %.6g ms of downtime", mig_outcome_names[o],
+				w->scn->sites[m->to].id, dcs_time_to_ms(m->downtime));
 	S->busy[m->vm] = false;
 	m->plan->running--;
 	if (m->end > m->plan->last_end)
@@ -266,16 +273,16 @@ void mig_on_flow_stall(void *ctx, struct dcs_flow *f, bool stalled)
 
 void mig_row_round(struct mig *m, double bytes, double dirty_at_end, const char *phase)
 {
-	struct dcs_table *t = m->S->round_tab;
-	dcs_row_begin(t);
-	dcs_cell_str(t, m->S->w->scn->vms[m->vm].id);
-	dcs_cell_int(t, m->round);
-	dcs_cell_time_s(t, m->round_start);
-	dcs_cell_time_s(t, dcs_now(m->S->w->k));
-	dcs_cell_num(t, bytes);
-	dcs_cell_num(t, dirty_at_end);
-	dcs_cell_str(t, phase);
-	dcs_row_end(t);
+	const struct dcs_cell row[] = {
+	    DCS_CELL_S(m->S->w->scn->vms[m->vm].id),
+	    DCS_CELL_I(m->round),
+	    DCS_CELL_T(m->round_start),
+	    DCS_CELL_T(dcs_now(m->S->w->k)),
+	    DCS_CELL_N(bytes),
+	    DCS_CELL_N(dirty_at_end),
+	    DCS_CELL_S(phase),
+	};
+	dcs_row(m->S->round_tab, row, sizeof(row) / sizeof(row[0]));
 }
 
 void mig_start_stop_copy(struct mig *m, double pending, enum outcome reason)
@@ -287,9 +294,9 @@ void mig_start_stop_copy(struct mig *m, double pending, enum outcome reason)
 	m->stop_at = dcs_now(w->k);
 	m->round++;
 	pause_guest(m);
-	dcs_event(w->res, m->stop_at, "switchover", m->label,
-		  "guest stopped after %d live rounds; %.6g MiB left", m->live_rounds,
-		  pending / MIB);
+	DCS_EVENT_KEYED(w->res, m->stop_at, "switchover", m->label,
+			"guest stopped after %d live rounds; %.6g MiB left", m->live_rounds,
+			pending / MIB);
 	if (isfinite(S->P.max_switchover_s))
 		m->switch_ev = dcs_schedule_in(w->k, dcs_time_from_s(S->P.max_switchover_s),
 					       switchover_timeout, m, NULL, 0);

@@ -26,6 +26,7 @@
 /* A zero page goes as its 8-byte header (QEMU save_zero_page; LM §2.2
  * predict_migration.py counts zero_pages x 8 bytes). */
 #define ZERO_PAGE_WIRE_BYTES 8.0
+#define MIG_BLOCK            64 /* migrations allocated at a time */
 
 enum noprog { NP_STUN, NP_ABORT, NP_FORCE, NP_CONTINUE };
 enum outcome { OUT_CONVERGED, OUT_STUNNED, OUT_MAX_ROUNDS, OUT_ABORTED, OUT_FAILED };
@@ -123,6 +124,9 @@ struct mstate {
 	int *in_flight;   /* migrations not done, per (from, to) site pair */
 	struct mig **all; /* every migration, in start order */
 	size_t n_all, cap_all;
+	/* Migrations are allocated MIG_BLOCK at a time: all[i] with i a
+	 * multiple of MIG_BLOCK starts a block (freed as one). */
+	struct mig *block;
 	struct dcs_table *mig_tab, *round_tab;
 };
 
@@ -131,6 +135,8 @@ double mig_round_up_pages(double bytes, double page);
 void mig_path_bandwidth(struct dcs_world *w, int a, int b, double *line_gbps, double *free_gbps);
 enum dcs_limit mig_main_limit(const struct mig *m);
 const char *mig_limited_by(const struct mig *m);
+/* Which of the demand's reasons held a DCS_LIMIT_DEMAND migration most. */
+enum demand_reason mig_demand_reason(const struct mig *m);
 void mig_take_flow(struct mig *m, struct dcs_flow *f, double bytes);
 void mig_finish(struct mig *m, enum outcome o);
 void mig_set_guest_speed(struct mig *m);

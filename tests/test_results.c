@@ -629,6 +629,126 @@ static void test_deferred_rows(void **state)
 	free(pl);
 }
 
+/* Whole rows (dcs_row, the summary and event rows logged at once, keyed
+ * summaries, formats parsed once) with deferred rows and without: the CSV
+ * text written out by hand. */
+static void whole_rows(struct dcs_results *r, struct dcs_table *t, struct dcs_table *kept)
+{
+	static const struct dcs_summary_key key = DCS_SUMMARY_KEY("m_keyed", "ms");
+	for (int i = 0; i < 2; i++) {
+		const struct dcs_cell cells[] = {DCS_CELL_S("vm, 1"), DCS_CELL_N(0.1 * (i + 1)),
+						 DCS_CELL_I(-42 - i), DCS_CELL_T(1500000000 + i),
+						 DCS_CELL_S(NULL)};
+		dcs_row(t, cells, 5);
+		dcs_row(kept, cells, 5);
+		dcs_summary(r, "m_num", "e1", 1.0 / 3 + i, "s");
+		dcs_summary_text(r, "m_text", i ? NULL : "e\"2", "late", NULL);
+		dcs_summary_keyed(r, &key, "e3", 2.5e-7 * (i + 1));
+		dcs_summary_text_keyed(r, &key, "e4", i ? NULL : "x");
+		/* A format printed at the other end, then one only vsnprintf prints. */
+		dcs_event(r, 2000000001 + i, "kind_a", "ent", "%s->%s %.6g GiB #%d %u%%", "a", "b",
+			  1.25 * (i + 1), -i, 7u);
+		dcs_event(r, 3000000000, "kind_b", NULL, "%5.1f|", 2.0 + i);
+	}
+}
+
+static const char *const whole_t = "s,n,i,t,e\n"
+				   "\"vm, 1\",0.1,-42,1.5,\n"
+				   "\"vm, 1\",0.2,-43,1.500000001,\n";
+static const char *const whole_summary = "metric,entity,value,unit\n"
+					 "m_num,e1,0.333333333333,s\n"
+					 "m_text,\"e\"\"2\",late,\n"
+					 "m_keyed,e3,2.5e-07,ms\n"
+					 "m_keyed,e4,x,ms\n"
+					 "m_num,e1,1.33333333333,s\n"
+					 "m_text,,late,\n"
+					 "m_keyed,e3,5e-07,ms\n"
+					 "m_keyed,e4,,ms\n";
+static const char *const whole_events = "time_s,kind,entity,detail\n"
+					"2.000000001,kind_a,ent,a->b 1.25 GiB #0 7%\n"
+					"3,kind_b,,\"  2.0|\"\n"
+					"2.000000002,kind_a,ent,a->b 2.5 GiB #-1 7%\n"
+					"3,kind_b,,\"  3.0|\"\n";
+
+/* The rows a results store holds, as CSV text (the test's own writer). */
+static void held_csv(struct dcs_results *r, const char *file, struct bigcap *out)
+{
+	for (size_t i = 0; i < dcs_results_n_tables(r); i++) {
+		struct dcs_table *t = dcs_results_table_at(r, i);
+		if (strcmp(dcs_table_file(t), file))
+			continue;
+		char cell[8][96];
+		for (size_t c = 0; c < dcs_table_ncols(t); c++)
+			snprintf(cell[c], 96, "%s", dcs_table_col(t, c));
+		csv_expect_row(out, (int)dcs_table_ncols(t), cell);
+		for (size_t row = 0; row < dcs_table_nrows(t); row++) {
+			for (size_t c = 0; c < dcs_table_ncols(t); c++)
+				snprintf(cell[c], 96, "%s", dcs_table_cell(t, row, c));
+			csv_expect_row(out, (int)dcs_table_ncols(t), cell);
+		}
+	}
+}
+
+static void test_whole_rows(void **state)
+{
+	(void)state;
+	/* Held: every cell printed here. */
+	struct dcs_results *r = dcs_results_create();
+	whole_rows(r, dcs_results_table(r, "t.csv", "s,n,i,t,e"),
+		   dcs_results_table(r, "kept.csv", "s,n,i,t,e"));
+	struct bigcap got[4] = {{0}};
+	held_csv(r, "t.csv", &got[0]);
+	held_csv(r, "kept.csv", &got[1]);
+	held_csv(r, "summary.csv", &got[2]);
+	held_csv(r, "events.csv", &got[3]);
+	assert_string_equal(got[0].s, whole_t);
+	assert_string_equal(got[1].s, whole_t);
+	assert_string_equal(got[2].s, whole_summary);
+	assert_string_equal(got[3].s, whole_events);
+	for (int i = 0; i < 4; i++)
+		free(got[i].s);
+	dcs_results_destroy(r);
+
+	/* Deferred: logged, replayed as CSV at the other end; the kept table
+	 * also holds its rows here. */
+	struct pipe_log *pl = calloc(1, sizeof(*pl));
+	r = dcs_results_create();
+	struct dcs_table *t = dcs_results_table(r, "t.csv", "s,n,i,t,e");
+	struct dcs_table *k = dcs_results_table(r, "kept.csv", "s,n,i,t,e");
+	dcs_results_keep(r, "kept.csv");
+	struct dcs_results_pipe pipe = {.chunk = pipe_keep, .ctx = pl};
+	assert_true(dcs_results_defer(r, &pipe));
+	whole_rows(r, t, k);
+	assert_int_equal(dcs_table_nrows(t), 2);
+	assert_int_equal(dcs_table_first_held(t), 2); /* counted, not held */
+	struct bigcap kc = {0};
+	held_csv(r, "kept.csv", &kc);
+	assert_string_equal(kc.s, whole_t);
+	free(kc.s);
+	dcs_results_end_defer(r);
+	struct dcs_results *mine = dcs_results_create();
+	struct dcs_replay *rp = dcs_replay_create(mine);
+	struct csv_files *cf = calloc(1, sizeof(*cf));
+	struct dcs_csv_sink csv = {
+	    .table = csv_file, .text = dcs_csv_put_text, .row_done = csv_row, .ctx = cf};
+	for (size_t c = 0; c < pl->n; c++) {
+		dcs_replay_chunk_csv(rp, pl->data[c], pl->len[c], &csv);
+		free(pl->data[c]);
+	}
+	dcs_replay_destroy(rp);
+	assert_int_equal(cf->n, 4); /* t.csv, kept.csv, summary.csv, events.csv */
+	assert_string_equal(cf->buf[0].s, whole_t);
+	assert_string_equal(cf->buf[1].s, whole_t);
+	assert_string_equal(cf->buf[2].s, whole_summary);
+	assert_string_equal(cf->buf[3].s, whole_events);
+	for (int i = 0; i < cf->n; i++)
+		dcs_buf_free(&cf->buf[i]);
+	free(cf);
+	dcs_results_destroy(mine);
+	dcs_results_destroy(r);
+	free(pl);
+}
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -797,6 +917,7 @@ int main(void)
 	    cmocka_unit_test(test_csv_rows_with_lengths),
 	    cmocka_unit_test(test_rows_held_or_streamed),
 	    cmocka_unit_test(test_deferred_rows),
+	    cmocka_unit_test(test_whole_rows),
 	    cmocka_unit_test(test_table_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

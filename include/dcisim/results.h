@@ -66,6 +66,25 @@ void dcs_cell_int(struct dcs_table *t, int64_t v);
 void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns);
 void dcs_row_end(struct dcs_table *t);
 
+/* A whole row in one call: the same as dcs_row_begin, one dcs_cell_str,
+ * _num, _int or _time_s per cell in order, and dcs_row_end (n is the
+ * table's column count), for rows written many times. */
+enum dcs_cell_kind { DCS_CELL_STR, DCS_CELL_NUM, DCS_CELL_INT, DCS_CELL_TIME_S };
+struct dcs_cell {
+	enum dcs_cell_kind kind;
+	union {
+		const char *s;
+		double num;
+		int64_t i;
+		dcs_time_t ns;
+	} v;
+};
+#define DCS_CELL_S(x) ((struct dcs_cell){.kind = DCS_CELL_STR, .v.s = (x)})
+#define DCS_CELL_N(x) ((struct dcs_cell){.kind = DCS_CELL_NUM, .v.num = (x)})
+#define DCS_CELL_I(x) ((struct dcs_cell){.kind = DCS_CELL_INT, .v.i = (x)})
+#define DCS_CELL_T(x) ((struct dcs_cell){.kind = DCS_CELL_TIME_S, .v.ns = (x)})
+void dcs_row(struct dcs_table *t, const struct dcs_cell *cells, size_t n);
+
 /* Formats a number the one way results use: what printf "%.12g" prints, with
  * no negative zero (0, nan, inf, -inf as such); buf holds at least 32 bytes. */
 const char *dcs_fmt_num(char *buf, size_t len, double v);
@@ -151,9 +170,42 @@ void dcs_summary(struct dcs_results *r, const char *metric, const char *entity, 
 		 const char *unit);
 void dcs_summary_text(struct dcs_results *r, const char *metric, const char *entity,
 		      const char *value, const char *unit);
+/* The same with the metric and unit fixed where the code is written, for
+ * rows written many times: a key is a constant made by
+ * DCS_SUMMARY_KEY("metric", "unit") (string constants), checked against the
+ * declarations once per results, its lengths known. */
+struct dcs_summary_key {
+	const char *metric, *unit;
+	size_t metric_len, unit_len;
+};
+#define DCS_SUMMARY_KEY(metric, unit)                                                              \
+	{                                                                                          \
+		"" metric "", "" unit "", sizeof(metric) - 1, sizeof(unit) - 1                     \
+	}
+void dcs_summary_keyed(struct dcs_results *r, const struct dcs_summary_key *k, const char *entity,
+		       double value);
+void dcs_summary_text_keyed(struct dcs_results *r, const struct dcs_summary_key *k,
+			    const char *entity, const char *value);
 /* events.csv: time_s, kind, entity, detail. */
 void dcs_event(struct dcs_results *r, dcs_time_t t, const char *kind, const char *entity,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The same for events written many times: DCS_EVENT_KEYED(r, t, "kind",
+ * entity, "format", args...) with string constants for the kind and the
+ * format (at least one argument) makes a constant key, checked against the
+ * declarations once per results, its format parsed once. */
+struct dcs_event_key {
+	const char *kind, *fmt;
+	size_t kind_len;
+};
+void dcs_event_keyed(struct dcs_results *r, dcs_time_t t, const struct dcs_event_key *k,
+		     const char *entity, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+#define DCS_EVENT_KEYED(r, t, kind, entity, fmt, ...)                                              \
+	do {                                                                                       \
+		static const struct dcs_event_key dcs_event_key_ = {"" kind "", "" fmt "",         \
+								    sizeof(kind) - 1};             \
+		dcs_event_keyed((r), (t), &dcs_event_key_, (entity), fmt, __VA_ARGS__);            \
+	} while (0)
 /* A warning: an events.csv row of kind "warning" and a line for stderr. */
 void dcs_warn(struct dcs_results *r, dcs_time_t t, const char *entity, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

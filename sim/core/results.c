@@ -54,7 +54,7 @@ struct dcs_results {
 	unsigned char *log;
 	size_t llen, lcap;
 	uint64_t log_tables; /* the tables the log has records of (bit i: table i) */
-	char **keep; /* files whose rows stay (dcs_results_keep) */
+	char **keep;         /* files whose rows stay (dcs_results_keep) */
 	size_t n_keep;
 	struct dcs_table *summary, *events; /* found once: a row each per call */
 	const struct dcs_catalog *catalog;  /* declarations rows are checked against */
@@ -73,10 +73,21 @@ struct dcs_results {
 	struct memo {
 		const char *a, *b;   /* as given */
 		const char *ka, *kb; /* the checked key's copies */
+		size_t la, lb;       /* their lengths (a row logs them) */
 	} memo[2][256];
+	/* Formats logged as 'F' records (log_fmt), by the address they were
+	 * given at, each with its own copy that a hit is compared with and the
+	 * conversions that take an argument, in order. */
+	struct fmt_memo *fmts;
+	/* Summary keys (dcs_summary_keyed) already checked, by address: a key
+	 * is a constant, so its address names it. */
+	const struct dcs_summary_key *keys[64];
+	const struct dcs_event_key *event_keys[64]; /* the same for dcs_event_keyed */
 };
 
 #define OOM() dcs_oom("storing results")
+
+static void fmt_memo_free(struct dcs_results *r);
 
 static char *xstrdup(const char *s)
 {
@@ -119,6 +130,7 @@ void dcs_results_destroy(struct dcs_results *r)
 		free(r->checked[i].key);
 	for (size_t i = 0; i < r->n_keep; i++)
 		free(r->keep[i]);
+	fmt_memo_free(r);
 	free(r->log);
 	free(r->keep);
 	free(r->checked);
@@ -218,15 +230,36 @@ static void log_u32(struct dcs_results *r, char tag, uint32_t v)
 	log_bytes(r, tag, &v, sizeof(v));
 }
 
-static void log_str(struct dcs_results *r, char tag, const char *s, size_t n)
+/* A record of n bytes v at p (room made); returns its end. */
+static inline unsigned char *put_rec(unsigned char *p, char tag, const void *v, size_t n)
+{
+	p[0] = (unsigned char)tag;
+	memcpy(p + 1, v, n);
+	return p + 1 + n;
+}
+
+/* A string's record at p (room made for STR_REC + n, n checked); returns
+ * its end. */
+#define STR_REC (1 + sizeof(uint32_t))
+static inline unsigned char *put_str(unsigned char *p, char tag, const char *s, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+	p[0] = (unsigned char)tag;
+	memcpy(p + 1, &len, sizeof(len));
+	memcpy(p + STR_REC, s, n);
+	return p + STR_REC + n;
+}
+
+static inline void check_len(size_t n)
 {
 	if (n > UINT32_MAX)
 		dcs_oom("a cell of 4 GiB");
-	uint32_t len = (uint32_t)n;
-	unsigned char *p = log_room(r, 1 + sizeof(len) + n);
-	p[0] = (unsigned char)tag;
-	memcpy(p + 1, &len, sizeof(len));
-	memcpy(p + 1 + sizeof(len), s, n);
+}
+
+static inline void log_str(struct dcs_results *r, char tag, const char *s, size_t n)
+{
+	check_len(n);
+	put_str(log_room(r, STR_REC + n), tag, s, n);
 }
 
 /* Table t has records in the log. */
@@ -1017,33 +1050,86 @@ static bool cell_fmt_here(struct dcs_table *t, const char *fmt, struct fmt_args 
 	return true;
 }
 
-/* Deferred rows: the format (with its NUL) and its arguments logged as an
- * 'F' record, for the writer to print with cell_fmt_here; false, nothing
- * logged (the record taken back), when a conversion needs vsnprintf
- * (printed here then). */
-static bool log_fmt(struct dcs_table *t, const char *fmt, va_list ap)
+/* The formats logged so far, parsed once: a model logs its few dozen
+ * formats thousands of times each.  A slot holds the last format whose
+ * address hashed to it; a hit is its address and its text (compared with
+ * the slot's copy: a format in a buffer that was reused reads as a miss). */
+#define FMT_MEMO  128
+#define FMT_CONVS 16
+struct fmt_memo {
+	const char *fmt; /* as given */
+	char *copy;      /* its text */
+	size_t len;      /* with its NUL */
+	bool plain;      /* every conversion printed here (none needs vsnprintf) */
+	unsigned char n;
+	unsigned char conv[FMT_CONVS], sz[FMT_CONVS]; /* those that take an argument */
+};
+
+static void fmt_memo_free(struct dcs_results *r)
 {
-	struct dcs_results *r = t->owner;
-	size_t mark = r->llen; /* where the record starts: back there if it cannot be */
-	log_str(r, 'F', fmt, strlen(fmt) + 1);
-	va_list aq;
-	va_copy(aq, ap);
-	struct fmt_args a = {.ap = &aq};
+	if (!r->fmts)
+		return;
+	for (size_t i = 0; i < FMT_MEMO; i++)
+		free(r->fmts[i].copy);
+	free(r->fmts);
+	r->fmts = NULL;
+}
+
+/* The format's parse: NULL when it has more conversions than a slot holds.
+ * `constant`: fmt is a string constant (an event key's), whose address
+ * names its text. */
+static const struct fmt_memo *fmt_parsed(struct dcs_results *r, const char *fmt, bool constant)
+{
+	if (!r->fmts)
+		r->fmts = dcs_xcalloc(FMT_MEMO, sizeof(*r->fmts), "storing results");
+	uint64_t x = (uint64_t)(uintptr_t)fmt * UINT64_C(0x9e3779b97f4a7c15);
+	struct fmt_memo *m = &r->fmts[x >> 57];
+	if (m->fmt == fmt && m->copy && (constant || strcmp(fmt, m->copy) == 0))
+		return m;
+	struct fmt_memo f = {.fmt = fmt, .plain = true};
 	size_t len;
 	enum size sz;
 	int prec;
 	for (const char *pct = strchr(fmt, '%'); pct; pct = strchr(pct + 1 + len, '%')) {
 		enum conv c = conversion(pct + 1, &len, &sz, &prec);
 		if (c == CV_NONE) {
-			va_end(aq);
-			r->llen = mark;
-			return false;
+			f.plain = false;
+			break;
 		}
+		if (c == CV_PCT)
+			continue;
+		if (f.n == FMT_CONVS)
+			return NULL;
+		f.conv[f.n] = (unsigned char)c;
+		f.sz[f.n++] = (unsigned char)(c == CV_CHAR ? SZ_INT : sz);
+	}
+	f.len = strlen(fmt) + 1;
+	f.copy = dcs_xmalloc(f.len, "storing results");
+	memcpy(f.copy, fmt, f.len);
+	free(m->copy);
+	*m = f;
+	return m;
+}
+
+/* Deferred rows: the format (with its NUL) and its arguments logged as an
+ * 'F' record, for the writer to print with cell_fmt_here; false, nothing
+ * logged, when a conversion needs vsnprintf (printed here then). */
+static bool log_fmt(struct dcs_table *t, const char *fmt, va_list ap)
+{
+	struct dcs_results *r = t->owner;
+	const struct fmt_memo *m = fmt_parsed(r, fmt, false);
+	if (!m || !m->plain)
+		return false;
+	log_str(r, 'F', fmt, m->len);
+	va_list aq;
+	va_copy(aq, ap);
+	struct fmt_args a = {.ap = &aq};
+	for (unsigned i = 0; i < m->n; i++) {
+		enum conv c = m->conv[i];
 		if (c == CV_STR) {
 			size_t n;
 			const char *str = arg_str(&a, &n);
-			if (n > UINT32_MAX)
-				dcs_oom("a cell of 4 GiB");
+			check_len(n);
 			uint32_t n32 = (uint32_t)n;
 			unsigned char *p = log_room(r, sizeof(n32) + n);
 			memcpy(p, &n32, sizeof(n32));
@@ -1052,10 +1138,10 @@ static bool log_fmt(struct dcs_table *t, const char *fmt, va_list ap)
 			double v = arg_double(&a);
 			memcpy(log_room(r, sizeof(v)), &v, sizeof(v));
 		} else if (c == CV_INT || c == CV_CHAR) {
-			int64_t v = arg_int(&a, c == CV_CHAR ? SZ_INT : sz);
+			int64_t v = arg_int(&a, (enum size)m->sz[i]);
 			memcpy(log_room(r, sizeof(v)), &v, sizeof(v));
-		} else if (c == CV_UINT) {
-			uint64_t v = arg_uint(&a, sz);
+		} else {
+			uint64_t v = arg_uint(&a, (enum size)m->sz[i]);
 			memcpy(log_room(r, sizeof(v)), &v, sizeof(v));
 		}
 	}
@@ -1249,17 +1335,25 @@ const struct dcs_catalog *dcs_results_catalog(const struct dcs_results *r)
 static bool checked_key(struct dcs_results *r, char tag, const char *a, const char *b,
 			const char **own_key);
 
-static bool checked_before(struct dcs_results *r, char tag, const char *a, const char *b)
+/* The same, with the lengths of a and b (0 for no b): a hit compares the
+ * strings with the key's copies, which gives their lengths too. */
+static bool checked_before(struct dcs_results *r, char tag, const char *a, const char *b,
+			   size_t *la, size_t *lb)
 {
 	uint64_t x = ((uint64_t)(uintptr_t)a ^ ((uint64_t)(uintptr_t)b << 17)) *
 		     UINT64_C(0x9e3779b97f4a7c15);
 	struct memo *m = &r->memo[tag == 'e'][x >> 56];
 	if (m->ka && m->a == a && m->b == b && strcmp(a, m->ka) == 0 &&
-	    (!b || strcmp(b, m->kb) == 0))
+	    (!b || strcmp(b, m->kb) == 0)) {
+		*la = m->la;
+		*lb = m->lb;
 		return true;
+	}
 	const char *key = NULL;
 	bool seen = checked_key(r, tag, a, b, &key);
-	*m = (struct memo){a, b, key + 1, key + 2 + strlen(key + 1)};
+	*la = strlen(a);
+	*lb = b ? strlen(b) : 0;
+	*m = (struct memo){a, b, key + 1, key + 2 + *la, *la, *lb};
 	return seen;
 }
 
@@ -1311,10 +1405,17 @@ static bool checked_key(struct dcs_results *r, char tag, const char *a, const ch
 	return false;
 }
 
-/* An undeclared figure is a program error (include/dcisim/metrics.h). */
-static void check_metric(struct dcs_results *r, const char *metric, const char *unit)
+/* An undeclared figure is a program error (include/dcisim/metrics.h).
+ * Gives the lengths of metric and unit (not NULL). */
+static void check_metric(struct dcs_results *r, const char *metric, const char *unit, size_t *lm,
+			 size_t *lu)
 {
-	if (!r->catalog || checked_before(r, 'm', metric, unit ? unit : ""))
+	if (!r->catalog) {
+		*lm = strlen(metric);
+		*lu = strlen(unit);
+		return;
+	}
+	if (checked_before(r, 'm', metric, unit, lm, lu))
 		return;
 	const struct dcs_metric_def *d = dcs_catalog_metric(r->catalog, metric);
 	if (!d) {
@@ -1330,9 +1431,14 @@ static void check_metric(struct dcs_results *r, const char *metric, const char *
 	}
 }
 
-static void check_event(struct dcs_results *r, const char *kind)
+static void check_event(struct dcs_results *r, const char *kind, size_t *lk)
 {
-	if (!r->catalog || checked_before(r, 'e', kind, NULL))
+	size_t none;
+	if (!r->catalog) {
+		*lk = strlen(kind);
+		return;
+	}
+	if (checked_before(r, 'e', kind, NULL, lk, &none))
 		return;
 	if (!dcs_catalog_event(r->catalog, "events.csv", kind)) {
 		fprintf(stderr, "%s:%d: fatal: event kind '%s' is not declared\n", __FILE__,
@@ -1344,66 +1450,317 @@ static void check_event(struct dcs_results *r, const char *kind)
 static const char *const summary_header = "metric,entity,value,unit";
 static const char *const events_header = "time_s,kind,entity,detail";
 
-/* A summary row begun: checked, its metric and entity cells added. */
-static struct dcs_table *summary_row_begin(struct dcs_results *r, const char *metric,
-					   const char *entity, const char *unit)
+/* Whether a row of t may be logged whole here: deferred rows, a table not
+ * kept, no row open (else the cells go one by one, as any table's). */
+static inline bool row_logged_whole(const struct dcs_results *r, const struct dcs_table *t)
 {
-	check_metric(r, metric, unit);
+	return r->deferred && !t->keep && !t->row_open;
+}
+
+/* A row logged whole has ended: the table as dcs_row_end leaves it. */
+static void row_logged_end(struct dcs_results *r, struct dcs_table *t)
+{
+	t->row_cells = t->ncols;
+	t->row_num = 0;
+	t->nrows++;
+	t->alen = 0;
+	t->noff = 0;
+	t->first = t->nrows;
+	if (r->llen >= LOG_CHUNK)
+		hand_off(r);
+}
+
+void dcs_row(struct dcs_table *t, const struct dcs_cell *c, size_t n)
+{
+	struct dcs_results *r = t->owner;
+	size_t len[64];
+	if (!row_logged_whole(r, t) || n != t->ncols || n > 64) {
+		dcs_row_begin(t);
+		for (size_t i = 0; i < n; i++)
+			switch (c[i].kind) {
+			case DCS_CELL_STR:
+				dcs_cell_str(t, c[i].v.s);
+				break;
+			case DCS_CELL_NUM:
+				dcs_cell_num(t, c[i].v.num);
+				break;
+			case DCS_CELL_INT:
+				dcs_cell_int(t, c[i].v.i);
+				break;
+			case DCS_CELL_TIME_S:
+				dcs_cell_time_s(t, c[i].v.ns);
+				break;
+			}
+		dcs_row_end(t);
+		return;
+	}
+	/* The records dcs_row_begin, the cells and dcs_row_end log: a number,
+	 * an integer and a time are each its tag and its 8 bytes. */
+	static const char tag[] = {
+	    [DCS_CELL_NUM] = 'N', [DCS_CELL_INT] = 'I', [DCS_CELL_TIME_S] = 'D'};
+	_Static_assert(sizeof(c->v.num) == 8 && sizeof(c->v.i) == 8 && sizeof(c->v.ns) == 8,
+		       "8-byte cells");
+	uint32_t idx = (uint32_t)t->idx;
+	size_t total = 1 + sizeof(idx) + 1;
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].kind == DCS_CELL_STR) {
+			len[i] = c[i].v.s ? strlen(c[i].v.s) : 0;
+			check_len(len[i]);
+			total += STR_REC + len[i];
+		} else {
+			total += 1 + 8;
+		}
+	}
+	log_mark(r, t->idx);
+	unsigned char *p = log_room(r, total);
+	p = put_rec(p, 'B', &idx, sizeof(idx));
+	for (size_t i = 0; i < n; i++)
+		if (c[i].kind == DCS_CELL_STR)
+			p = put_str(p, 'S', c[i].v.s ? c[i].v.s : "", len[i]);
+		else
+			p = put_rec(p, tag[c[i].kind], &c[i].v, 8);
+	*p = 'E';
+	row_logged_end(r, t);
+}
+
+/* A summary row whose metric and unit (lengths lm, lu) were checked; its
+ * value a number (text NULL) or a text. */
+static inline void summary_put(struct dcs_results *r, const char *metric, size_t lm,
+			       const char *entity, double value, const char *text, const char *unit,
+			       size_t lu)
+{
 	if (!r->summary)
 		r->summary = dcs_results_table(r, "summary.csv", summary_header);
 	struct dcs_table *t = r->summary;
-	dcs_row_begin(t);
-	dcs_cell_str(t, metric);
-	dcs_cell_str(t, entity);
-	return t;
+	entity = entity ? entity : "";
+	if (!row_logged_whole(r, t) || t->ncols != 4) {
+		dcs_row_begin(t);
+		cell_str_n(t, metric, lm);
+		dcs_cell_str(t, entity);
+		if (text)
+			dcs_cell_str(t, text);
+		else
+			dcs_cell_num(
+			    t, value); /* the same text as dcs_fmt_num, flagged as a number's */
+		cell_str_n(t, unit, lu);
+		dcs_row_end(t);
+		return;
+	}
+	/* The records dcs_row_begin, the four cells and dcs_row_end log. */
+	size_t le = strlen(entity), lt = text ? strlen(text) : 0;
+	check_len(lm | le | lt | lu);
+	uint32_t idx = (uint32_t)t->idx;
+	log_mark(r, t->idx);
+	unsigned char *p = log_room(r, 1 + sizeof(idx) + 3 * STR_REC + lm + le + lu +
+					   (text ? STR_REC + lt : 1 + sizeof(value)) + 1);
+	p = put_rec(p, 'B', &idx, sizeof(idx));
+	p = put_str(p, 'S', metric, lm);
+	p = put_str(p, 'S', entity, le);
+	p = text ? put_str(p, 'S', text, lt) : put_rec(p, 'N', &value, sizeof(value));
+	p = put_str(p, 'S', unit, lu);
+	*p = 'E';
+	row_logged_end(r, t);
+}
+
+static void summary_row(struct dcs_results *r, const char *metric, const char *entity, double value,
+			const char *text, const char *unit)
+{
+	size_t lm, lu;
+	unit = unit ? unit : "";
+	check_metric(r, metric, unit, &lm, &lu);
+	summary_put(r, metric, lm, entity, value, text, unit, lu);
+}
+
+static void summary_keyed(struct dcs_results *r, const struct dcs_summary_key *k,
+			  const char *entity, double value, const char *text)
+{
+	uint64_t x = (uint64_t)(uintptr_t)k * UINT64_C(0x9e3779b97f4a7c15);
+	const struct dcs_summary_key **seen = &r->keys[x >> 58];
+	if (*seen != k) {
+		size_t lm, lu;
+		check_metric(r, k->metric, k->unit, &lm, &lu);
+		if (lm != k->metric_len || lu != k->unit_len) {
+			fprintf(stderr, "%s:%d: fatal: summary key '%s' has the wrong lengths\n",
+				__FILE__, __LINE__, k->metric);
+			abort();
+		}
+		*seen = k;
+	}
+	summary_put(r, k->metric, k->metric_len, entity, value, text, k->unit, k->unit_len);
+}
+
+void dcs_summary_keyed(struct dcs_results *r, const struct dcs_summary_key *k, const char *entity,
+		       double value)
+{
+	summary_keyed(r, k, entity, value, NULL);
+}
+
+void dcs_summary_text_keyed(struct dcs_results *r, const struct dcs_summary_key *k,
+			    const char *entity, const char *value)
+{
+	summary_keyed(r, k, entity, 0, value ? value : "");
 }
 
 void dcs_summary(struct dcs_results *r, const char *metric, const char *entity, double value,
 		 const char *unit)
 {
-	struct dcs_table *t = summary_row_begin(r, metric, entity, unit);
-	dcs_cell_num(t, value); /* the same text as dcs_fmt_num, flagged as a number's */
-	dcs_cell_str(t, unit);
-	dcs_row_end(t);
+	summary_row(r, metric, entity, value, NULL, unit);
 }
 
 void dcs_summary_text(struct dcs_results *r, const char *metric, const char *entity,
 		      const char *value, const char *unit)
 {
-	struct dcs_table *t = summary_row_begin(r, metric, entity, unit);
-	dcs_cell_str(t, value);
-	dcs_cell_str(t, unit);
-	dcs_row_end(t);
+	summary_row(r, metric, entity, 0, value ? value : "", unit);
 }
 
+/* An events.csv row begun: its time, kind (checked, lk its length) and
+ * entity cells added. */
 static struct dcs_table *event_row_begin(struct dcs_results *r, dcs_time_t t, const char *kind,
-					 const char *entity)
+					 size_t lk, const char *entity)
 {
-	check_event(r, kind);
 	if (!r->events)
 		r->events = dcs_results_table(r, "events.csv", events_header);
 	struct dcs_table *tab = r->events;
-	dcs_row_begin(tab);
-	dcs_cell_time_s(tab, t);
-	dcs_cell_str(tab, kind);
-	dcs_cell_str(tab, entity);
+	entity = entity ? entity : "";
+	if (!row_logged_whole(r, tab)) {
+		dcs_row_begin(tab);
+		dcs_cell_time_s(tab, t);
+		cell_str_n(tab, kind, lk);
+		dcs_cell_str(tab, entity);
+		return tab;
+	}
+	/* The records dcs_row_begin and the first three cells log. */
+	size_t le = strlen(entity);
+	check_len(lk | le);
+	uint32_t idx = (uint32_t)tab->idx;
+	log_mark(r, tab->idx);
+	unsigned char *p = log_room(r, 1 + sizeof(idx) + 1 + sizeof(t) + 2 * STR_REC + lk + le);
+	p = put_rec(p, 'B', &idx, sizeof(idx));
+	p = put_rec(p, 'D', &t, sizeof(t));
+	p = put_str(p, 'S', kind, lk);
+	put_str(p, 'S', entity, le);
+	tab->row_open = true;
+	tab->row_cells = 3;
+	tab->row_num = 0;
 	return tab;
+}
+
+/* A whole events.csv row logged at once (row_logged_whole, a format m
+ * printed here): the records event_row_begin, log_fmt and dcs_row_end log,
+ * in one reservation. */
+static void event_logged_whole(struct dcs_results *r, struct dcs_table *tab, dcs_time_t t,
+			       const char *kind, size_t lk, const char *entity,
+			       const struct fmt_memo *m, va_list ap)
+{
+	const char *str[FMT_CONVS];
+	size_t len[FMT_CONVS];
+	uint64_t raw[FMT_CONVS];
+	entity = entity ? entity : "";
+	size_t le = strlen(entity);
+	check_len(lk | le);
+	uint32_t idx = (uint32_t)tab->idx;
+	size_t total = 1 + sizeof(idx) + 1 + sizeof(t) + 3 * STR_REC + lk + le + m->len + 1;
+	va_list aq;
+	va_copy(aq, ap);
+	struct fmt_args a = {.ap = &aq};
+	for (unsigned i = 0; i < m->n; i++) {
+		enum conv c = m->conv[i];
+		if (c == CV_STR) {
+			str[i] = arg_str(&a, &len[i]);
+			check_len(len[i]);
+			total += sizeof(uint32_t) + len[i];
+			continue;
+		}
+		if (c == CV_G) {
+			double v = arg_double(&a);
+			memcpy(&raw[i], &v, sizeof(v));
+		} else if (c == CV_INT || c == CV_CHAR) {
+			int64_t v = arg_int(&a, (enum size)m->sz[i]);
+			memcpy(&raw[i], &v, sizeof(v));
+		} else {
+			raw[i] = arg_uint(&a, (enum size)m->sz[i]);
+		}
+		total += sizeof(raw[i]);
+	}
+	va_end(aq);
+	log_mark(r, tab->idx);
+	unsigned char *p = log_room(r, total);
+	p = put_rec(p, 'B', &idx, sizeof(idx));
+	p = put_rec(p, 'D', &t, sizeof(t));
+	p = put_str(p, 'S', kind, lk);
+	p = put_str(p, 'S', entity, le);
+	p = put_str(p, 'F', m->copy, m->len);
+	for (unsigned i = 0; i < m->n; i++) {
+		if (m->conv[i] == CV_STR) {
+			uint32_t n32 = (uint32_t)len[i];
+			memcpy(p, &n32, sizeof(n32));
+			memcpy(p + sizeof(n32), str[i], len[i]);
+			p += sizeof(n32) + len[i];
+		} else {
+			memcpy(p, &raw[i], sizeof(raw[i]));
+			p += sizeof(raw[i]);
+		}
+	}
+	*p = 'E';
+	row_logged_end(r, tab);
+}
+
+/* An events.csv row whose kind (length lk) was checked. */
+static void event_put(struct dcs_results *r, dcs_time_t t, const char *kind, size_t lk,
+		      const char *entity, const char *fmt, bool constant, va_list ap)
+{
+	if (!r->events)
+		r->events = dcs_results_table(r, "events.csv", events_header);
+	struct dcs_table *tab = r->events;
+	const struct fmt_memo *m;
+	if (row_logged_whole(r, tab) && tab->ncols == 4 && (m = fmt_parsed(r, fmt, constant)) &&
+	    m->plain) {
+		event_logged_whole(r, tab, t, kind, lk, entity, m, ap);
+		return;
+	}
+	event_row_begin(r, t, kind, lk, entity);
+	cell_vfmt(tab, fmt, ap, false);
+	dcs_row_end(tab);
 }
 
 void dcs_event(struct dcs_results *r, dcs_time_t t, const char *kind, const char *entity,
 	       const char *fmt, ...)
 {
-	struct dcs_table *tab = event_row_begin(r, t, kind, entity);
+	size_t lk;
+	check_event(r, kind, &lk);
 	va_list ap;
 	va_start(ap, fmt);
-	cell_vfmt(tab, fmt, ap, false);
+	event_put(r, t, kind, lk, entity, fmt, false, ap);
 	va_end(ap);
-	dcs_row_end(tab);
+}
+
+void dcs_event_keyed(struct dcs_results *r, dcs_time_t t, const struct dcs_event_key *k,
+		     const char *entity, const char *fmt, ...)
+{
+	(void)fmt; /* the key's text, given again for the compiler's format check */
+	uint64_t x = (uint64_t)(uintptr_t)k * UINT64_C(0x9e3779b97f4a7c15);
+	const struct dcs_event_key **seen = &r->event_keys[x >> 58];
+	if (*seen != k) {
+		size_t lk;
+		check_event(r, k->kind, &lk);
+		if (lk != k->kind_len) {
+			fprintf(stderr, "%s:%d: fatal: event key '%s' has the wrong length\n",
+				__FILE__, __LINE__, k->kind);
+			abort();
+		}
+		*seen = k;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	event_put(r, t, k->kind, k->kind_len, entity, k->fmt, true, ap);
+	va_end(ap);
 }
 
 void dcs_warn(struct dcs_results *r, dcs_time_t t, const char *entity, const char *fmt, ...)
 {
-	struct dcs_table *tab = event_row_begin(r, t, "warning", entity);
+	size_t lk;
+	check_event(r, "warning", &lk);
+	struct dcs_table *tab = event_row_begin(r, t, "warning", lk, entity);
 	va_list ap;
 	va_start(ap, fmt);
 	cell_vfmt(tab, fmt, ap, true);
@@ -1464,7 +1821,6 @@ void dcs_replay_destroy(struct dcs_replay *rp)
 	free(rp);
 }
 
-
 static const unsigned char *rd(const unsigned char *p, void *v, size_t n)
 {
 	memcpy(v, p, n);
@@ -1498,8 +1854,8 @@ static const unsigned char *replay_table(struct dcs_replay *rp, const unsigned c
 	f[fl + 1 + hl] = '\0';
 	if (idx >= rp->n) {
 		rp->t = dcs_xrealloc(rp->t, (idx + 1) * sizeof(*rp->t), "storing results");
-		rp->handle = dcs_xrealloc(rp->handle, (idx + 1) * sizeof(*rp->handle),
-					  "storing results");
+		rp->handle =
+		    dcs_xrealloc(rp->handle, (idx + 1) * sizeof(*rp->handle), "storing results");
 		rp->buf = dcs_xrealloc(rp->buf, (idx + 1) * sizeof(*rp->buf), "storing results");
 		for (size_t i = rp->n; i <= idx; i++) {
 			rp->t[i] = NULL;

@@ -719,6 +719,68 @@ static void test_csv_rows_with_lengths(void **state)
 	dcs_buf_free(&plain);
 }
 
+/* One cell at a time (the writer thread's dcs_csv_put_text, which tests
+ * and copies a word at a time): the reference writer's bytes for every
+ * length from 0 to 70 with each special byte (and a blank, and bytes that
+ * need nothing) at every position, after 0 to 63 bytes already in the
+ * buffer.  Each cell sits in a heap block of exactly its length, so a read
+ * past its end is an AddressSanitizer or valgrind error. */
+static void test_csv_put_text_every_position(void **state)
+{
+	(void)state;
+	static const char special[] = {',', '"', '\r', '\n', ' ', '+', '-', '\x80', '\xff'};
+	struct dcs_buf got = {0};
+	char ref[1][48];
+	char want[200];
+	uint64_t s = 11;
+	size_t checked = 0;
+	for (size_t len = 0; len <= 70; len++)
+		for (size_t at = 0; at <= len; at++)
+			for (size_t k = 0; k < sizeof(special); k++) {
+				char *c = malloc(len ? len : 1);
+				assert_non_null(c);
+				for (size_t i = 0; i < len; i++)
+					c[i] = (char)('a' + next_u64(&s) % 26);
+				if (at < len)
+					c[at] = special[k];
+				got.len = 0;
+				size_t before = next_u64(&s) % 64;
+				for (size_t i = 0; i < before; i++)
+					dcs_buf_put(&got, "x", 1);
+				dcs_csv_put_text(&got, c, len);
+				/* The reference row writer takes cells of up to 47 bytes;
+				 * longer ones are quoted here the same way. */
+				if (len < 48) {
+					memcpy(ref[0], c, len);
+					ref[0][len] = '\0';
+					ref_row(want, 1, ref);
+					want[strlen(want) - 1] = '\0'; /* its line end */
+				} else {
+					bool q = memchr(c, ',', len) || memchr(c, '"', len) ||
+						 memchr(c, '\r', len) || memchr(c, '\n', len) ||
+						 c[0] == ' ' || c[len - 1] == ' ';
+					char *p = want;
+					if (q)
+						*p++ = '"';
+					for (size_t i = 0; i < len; i++) {
+						if (c[i] == '"')
+							*p++ = '"';
+						*p++ = c[i];
+					}
+					if (q)
+						*p++ = '"';
+					*p = '\0';
+				}
+				assert_false(got.oom);
+				assert_int_equal(got.len, before + strlen(want));
+				assert_string_equal(got.s + before, want);
+				free(c);
+				checked++;
+			}
+	assert_int_equal(checked, 71 * 72 / 2 * sizeof(special));
+	dcs_buf_free(&got);
+}
+
 static void test_table_files(void **state)
 {
 	(void)state;
@@ -795,6 +857,7 @@ int main(void)
 	    cmocka_unit_test(test_fmt_num_matches_printf),
 	    cmocka_unit_test(test_cell_fmt_matches_printf),
 	    cmocka_unit_test(test_csv_rows_with_lengths),
+	    cmocka_unit_test(test_csv_put_text_every_position),
 	    cmocka_unit_test(test_rows_held_or_streamed),
 	    cmocka_unit_test(test_deferred_rows),
 	    cmocka_unit_test(test_table_files),

@@ -572,27 +572,8 @@ static const char two_digits[201] = "0001020304050607080910111213141516171819"
 				    "6061626364656667686970717273747576777879"
 				    "8081828384858687888990919293949596979899";
 
-static size_t put_uint(char *p, uint64_t v)
-{
-	char tmp[24];
-	size_t n = sizeof(tmp);
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		tmp[--n] = two_digits[2 * r + 1];
-		tmp[--n] = two_digits[2 * r];
-	}
-	if (v >= 10) {
-		tmp[--n] = two_digits[2 * v + 1];
-		tmp[--n] = two_digits[2 * v];
-	} else {
-		tmp[--n] = (char)('0' + v);
-	}
-	memcpy(p, tmp + n, sizeof(tmp) - n);
-	return sizeof(tmp) - n;
-}
-
-static const uint64_t pow10_u64[18] = {1ull,
+/* 10^0 to 10^19: every power of ten a uint64_t holds. */
+static const uint64_t pow10_all[20] = {1ull,
 				       10ull,
 				       100ull,
 				       1000ull,
@@ -609,7 +590,60 @@ static const uint64_t pow10_u64[18] = {1ull,
 				       100000000000000ull,
 				       1000000000000000ull,
 				       10000000000000000ull,
-				       100000000000000000ull};
+				       100000000000000000ull,
+				       1000000000000000000ull,
+				       10000000000000000000ull};
+
+/* The number of decimal digits of v (1 for 0). */
+static inline size_t n_digits(uint64_t v)
+{
+#if defined(__GNUC__)
+	/* v has b significant bits, so 10^t <= 2^(b-1) <= v < 2^b < 10^(t+2)
+	 * with t = floor((b-1) log10 2), which (b-1) * 1233 >> 12 equals for
+	 * every b from 1 to 64 (checked one by one; at most 18); v has t + 1
+	 * digits, or t + 2 when v >= 10^(t+1). */
+	unsigned b = 64u - (unsigned)__builtin_clzll(v | 1);
+	size_t t = (size_t)(((b - 1) * 1233u) >> 12);
+	return t + 1 + (v >= pow10_all[t + 1]);
+#else
+	size_t n = 1;
+	while (n < 20 && v >= pow10_all[n])
+		n++;
+	return n;
+#endif
+}
+
+/* The k digits of v < 10^k, k >= 1, written backwards ending at q. */
+static inline void put_digits_back(char *q, uint64_t v, size_t k)
+{
+	while (k >= 2 && v >> 32) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		q -= 2;
+		memcpy(q, two_digits + 2 * r, 2);
+		k -= 2;
+	}
+	uint32_t w = (uint32_t)v;
+	for (; k >= 2; k -= 2) {
+		unsigned r = w % 100;
+		w /= 100;
+		q -= 2;
+		memcpy(q, two_digits + 2 * r, 2);
+	}
+	if (k)
+		q[-1] = (char)('0' + w);
+}
+
+static size_t put_uint(char *p, uint64_t v)
+{
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return 1;
+	}
+	size_t n = n_digits(v);
+	put_digits_back(p + n, v, n);
+	return n;
+}
 
 #if defined(__SIZEOF_INT128__)
 __extension__ typedef unsigned __int128 u128;
@@ -681,7 +715,7 @@ static bool digits_of(double a, int prec, uint64_t *digits, int *exp10)
 		m |= UINT64_C(1) << 52;
 		e2 = be - 1075;
 	}
-	uint64_t lo = pow10_u64[prec - 1], hi = pow10_u64[prec];
+	uint64_t lo = pow10_all[prec - 1], hi = pow10_all[prec];
 	/* The decimal exponent from the binary one: a = m 2^e2 with m's top
 	 * bit at 2^t lies in [2^(t+e2), 2^(t+e2+1)), so floor(log10 a) is
 	 * floor((t + e2) log10 2) or one more; the loop below moves e by one
@@ -720,10 +754,7 @@ static bool digits_of(double a, int prec, uint64_t *digits, int *exp10)
 static size_t format_g(char *buf, bool neg, uint64_t digits, int prec, int e)
 {
 	char d[17];
-	for (int i = prec - 1; i >= 0; i--) {
-		d[i] = (char)('0' + digits % 10);
-		digits /= 10;
-	}
+	put_digits_back(d + prec, digits, (size_t)prec);
 	int nd = prec;
 	while (nd > 1 && d[nd - 1] == '0')
 		nd--;
@@ -791,7 +822,7 @@ static size_t fmt_g(char *buf, size_t len, double v, int prec)
 	/* A whole number of at most prec digits prints as itself (fixed
 	 * notation, no point): the byte counts, sizes and counters of a run. */
 	double a = fabs(v);
-	if (prec <= 15 && a < (double)pow10_u64[prec] && a == (double)(uint64_t)a) {
+	if (prec <= 15 && a < (double)pow10_all[prec] && a == (double)(uint64_t)a) {
 		size_t n = 0;
 		if (v < 0)
 			buf[n++] = '-';
@@ -886,15 +917,6 @@ static enum conv conversion(const char *f, size_t *len, enum size *sz, int *prec
 	return c;
 }
 
-/* Appends n bytes to the open cell being built at offset *pos of the
- * arena's free space. */
-static void put_fmt(struct dcs_table *t, size_t *pos, const char *s, size_t n)
-{
-	char *d = cell_space(t, *pos + n + 1);
-	memcpy(d + *pos, s, n);
-	*pos += n;
-}
-
 /* Where a format's arguments come from: the caller's (ap), or a logged
  * record of them (deferred rows: p, each as log_fmt stored it). */
 struct fmt_args {
@@ -958,62 +980,101 @@ static const char *arg_str(struct fmt_args *a, size_t *n)
 	return s;
 }
 
-/* The cell printed here, in one pass over the format; false (nothing
- * added, the arguments used up) at a conversion only vsnprintf prints. */
-static bool cell_fmt_here(struct dcs_table *t, const char *fmt, struct fmt_args *a)
+/* Room for n more bytes and a NUL at the end of o, or false (o->oom). */
+static inline bool fmt_room(struct dcs_buf *o, size_t n)
 {
-	size_t pos = 0;
-	for (const char *f = fmt; *f;) {
-		const char *pct = strchr(f, '%');
-		size_t lit = pct ? (size_t)(pct - f) : strlen(f);
-		put_fmt(t, &pos, f, lit);
-		if (!pct)
+	return o->len + n + 1 <= o->cap || dcs_buf_grow(o, n);
+}
+
+static inline void fmt_put(struct dcs_buf *o, const char *s, size_t n)
+{
+	if (fmt_room(o, n)) {
+		memcpy(o->s + o->len, s, n);
+		o->len += n;
+	}
+}
+
+/* The format's flen bytes printed at the end of o (NUL-terminated unless
+ * o->oom), in one pass: memchr finds each '%'; numbers are printed in
+ * place.  False (o's text undefined, the arguments used up) at a
+ * conversion only vsnprintf prints. */
+static bool fmt_to_buf(struct dcs_buf *o, const char *fmt, size_t flen, struct fmt_args *a)
+{
+	const char *f = fmt, *end = fmt + flen;
+	while (f < end) {
+		const char *pct = memchr(f, '%', (size_t)(end - f));
+		if (!pct) {
+			fmt_put(o, f, (size_t)(end - f));
 			break;
+		}
+		fmt_put(o, f, (size_t)(pct - f));
 		size_t len;
 		enum size sz;
 		int prec;
 		enum conv c = conversion(pct + 1, &len, &sz, &prec);
-		char num[48];
-		size_t n = 0;
+		if (c == CV_NONE)
+			return false;
+		f = pct + 1 + len;
+		if (c == CV_STR) {
+			size_t n;
+			const char *str = arg_str(a, &n);
+			fmt_put(o, str, n);
+			continue;
+		}
+		/* Out of memory: the arguments are still read (a record's end
+		 * is where its last one ends). */
+		char spare[48];
+		char *start = fmt_room(o, 48) ? o->s + o->len : spare, *d = start;
 		switch (c) {
 		case CV_PCT:
-			put_fmt(t, &pos, "%", 1);
+			*d++ = '%';
 			break;
 		case CV_CHAR:
-			num[0] = (char)arg_int(a, SZ_INT);
-			put_fmt(t, &pos, num, 1);
+			*d++ = (char)arg_int(a, SZ_INT);
 			break;
-		case CV_STR: {
-			const char *str = arg_str(a, &n);
-			put_fmt(t, &pos, str, n);
-			break;
-		}
 		case CV_INT: {
 			long long v = arg_int(a, sz);
 			uint64_t u = (uint64_t)v;
 			if (v < 0) {
-				num[n++] = '-';
+				*d++ = '-';
 				u = (uint64_t)0 - u;
 			}
-			n += put_uint(num + n, u);
-			put_fmt(t, &pos, num, n);
+			d += put_uint(d, u);
 			break;
 		}
 		case CV_UINT:
-			put_fmt(t, &pos, num, put_uint(num, arg_uint(a, sz)));
+			d += put_uint(d, arg_uint(a, sz));
 			break;
 		case CV_G:
-			n = fmt_g(num, sizeof(num), arg_double(a), prec < 0 ? 6 : prec);
-			put_fmt(t, &pos, num, n);
+			d += fmt_g(d, 48, arg_double(a), prec < 0 ? 6 : prec);
 			break;
-		case CV_NONE:
-			return false;
+		default:
+			break;
 		}
-		f = pct + 1 + len;
+		if (start != spare)
+			o->len = (size_t)(d - o->s);
 	}
-	char *d = cell_space(t, pos + 1);
-	d[pos] = '\0';
-	cell_done(t, pos);
+	if (o->cap)
+		o->s[o->len] = '\0';
+	return true;
+}
+
+/* The cell printed here, in one pass over the format; false (nothing
+ * added, the arguments used up) at a conversion only vsnprintf prints.
+ * Printed straight into the table's arena (a buffer for the time of it). */
+static bool cell_fmt_here(struct dcs_table *t, const char *fmt, struct fmt_args *a)
+{
+	cell_check(t);
+	struct dcs_buf o = {.s = t->arena, .len = t->alen, .cap = t->acap};
+	bool done = fmt_to_buf(&o, fmt, strlen(fmt), a);
+	if (o.oom || !fmt_room(&o, 0))
+		OOM();
+	t->arena = o.s;
+	t->acap = o.cap;
+	if (!done)
+		return false;
+	o.s[o.len] = '\0';
+	cell_done(t, o.len - t->alen);
 	return true;
 }
 
@@ -1438,12 +1499,11 @@ struct dcs_replay {
 	struct dcs_table **t;
 	size_t n;
 	struct dcs_table *cur;
-	/* Printing straight to CSV: each table's handle and buffer, and a
-	 * one-cell table a formatted cell is printed in. */
+	/* Printing straight to CSV: each table's handle and buffer, and the
+	 * buffer a formatted cell is printed in. */
 	void **handle;
 	struct dcs_buf **buf;
-	struct dcs_results *scratch_res;
-	struct dcs_table *scratch;
+	struct dcs_buf fmt;
 };
 
 struct dcs_replay *dcs_replay_create(struct dcs_results *into)
@@ -1459,11 +1519,10 @@ void dcs_replay_destroy(struct dcs_replay *rp)
 		free(rp->t);
 		free(rp->handle);
 		free(rp->buf);
-		dcs_results_destroy(rp->scratch_res);
+		dcs_buf_free(&rp->fmt);
 	}
 	free(rp);
 }
-
 
 static const unsigned char *rd(const unsigned char *p, void *v, size_t n)
 {
@@ -1587,17 +1646,37 @@ static inline char *csv_room(struct dcs_buf *b, size_t n)
 	return NULL;
 }
 
+/* Each cell goes in followed by a comma (in the room made for the cell);
+ * a row's end turns its last comma into the line end.  While a buffer is
+ * not out of memory every cell of the row went in, so that last byte is
+ * the comma. */
+static inline void csv_comma(struct dcs_buf *b)
+{
+	if (csv_room(b, 1)) {
+		b->s[b->len++] = ',';
+		b->s[b->len] = '\0';
+	}
+}
+
 void dcs_replay_chunk_csv(struct dcs_replay *rp, const unsigned char *data, size_t len,
 			  const struct dcs_csv_sink *out)
 {
 	const unsigned char *p = data, *end = data + len;
 	struct dcs_buf *b = NULL;
 	uint32_t cur = 0;
-	bool first = true;
+	size_t row_at = 0; /* where the open row starts in b */
 	while (p < end) {
 		char tag = (char)*p;
-		if (tag != 'T' && tag != 'B' && tag != 'E' && !first && b && csv_room(b, 1))
-			b->s[b->len++] = ',';
+		if (tag == 'S') { /* most cells */
+			const char *str;
+			size_t n;
+			p = rd_str(p, &str, &n);
+			if (b) {
+				out->text(b, str, n);
+				csv_comma(b);
+			}
+			continue;
+		}
 		switch (tag) {
 		case 'T': {
 			uint32_t idx;
@@ -1608,80 +1687,73 @@ void dcs_replay_chunk_csv(struct dcs_replay *rp, const unsigned char *data, size
 		case 'B':
 			p = rd(p + 1, &cur, sizeof(cur));
 			b = rp->buf[cur];
-			first = true;
-			continue;
-		case 'S': {
-			const char *str;
-			size_t n;
-			p = rd_str(p, &str, &n);
-			if (b)
-				out->text(b, str, n);
+			row_at = b ? b->len : 0;
 			break;
-		}
 		case 'N': {
 			double v;
 			p = rd(p + 1, &v, sizeof(v));
-			char *d = b ? csv_room(b, 40) : NULL;
-			if (d)
-				b->len += fmt_num(d, 40, v);
+			char *d = b ? csv_room(b, 41) : NULL;
+			if (d) {
+				d += fmt_num(d, 40, v);
+				*d++ = ',';
+				*d = '\0';
+				b->len = (size_t)(d - b->s);
+			}
 			break;
 		}
 		case 'I':
 		case 'D': {
 			int64_t v;
 			p = rd(p + 1, &v, sizeof(v));
-			char *d = b ? csv_room(b, 40) : NULL;
+			char *d = b ? csv_room(b, 41) : NULL;
 			if (!d)
 				break;
-			char *q = d;
 			uint64_t a = (uint64_t)v;
 			if (v < 0) {
-				*q++ = '-';
+				*d++ = '-';
 				a = (uint64_t)0 - a;
 			}
 			if (tag == 'I')
-				q += put_uint(q, a);
+				d += put_uint(d, a);
 			else
-				q = put_time_frac(q, a);
-			b->len += (size_t)(q - d);
+				d = put_time_frac(d, a);
+			*d++ = ',';
+			*d = '\0';
+			b->len = (size_t)(d - b->s);
 			break;
 		}
 		case 'F': {
 			const char *fmt;
 			size_t n;
 			p = rd_str(p, &fmt, &n);
-			if (!rp->scratch) {
-				/* Apart from rp->into, whose tables keep the logged indexes. */
-				rp->scratch_res = dcs_results_create();
-				if (!rp->scratch_res)
-					OOM();
-				rp->scratch = dcs_results_table(rp->scratch_res, "", "cell");
-			}
-			struct dcs_table *t = rp->scratch;
-			dcs_row_begin(t);
 			struct fmt_args a = {.p = p};
-			cell_fmt_here(t, fmt, &a);
+			rp->fmt.len = 0;
+			fmt_to_buf(&rp->fmt, fmt, n - 1, &a); /* n counts its NUL */
 			p = a.p;
-			if (b)
-				out->text(b, t->arena, t->row_len[0]);
-			t->row_open = false;
-			t->alen = t->noff = 0;
+			if (b && rp->fmt.oom) {
+				b->oom = true; /* its file reports it */
+			} else if (b) {
+				out->text(b, rp->fmt.s, rp->fmt.len);
+				csv_comma(b);
+			}
 			break;
 		}
 		case 'E':
 			p++;
-			if (b && csv_room(b, 1)) {
-				b->s[b->len++] = '\n';
-				b->s[b->len] = '\0';
+			if (b && !b->oom) {
+				if (b->len > row_at) {
+					b->s[b->len - 1] = '\n';
+				} else if (csv_room(b, 1)) { /* a row of no cells */
+					b->s[b->len++] = '\n';
+					b->s[b->len] = '\0';
+				}
 			}
 			out->row_done(out->ctx, rp->handle[cur]);
-			continue;
+			break;
 		default:
 			fprintf(stderr, "%s:%d: fatal: record '%c' in a row log\n", __FILE__,
 				__LINE__, tag);
 			abort();
 		}
-		if (tag != 'T')
-			first = false;
 	}
 }

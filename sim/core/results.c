@@ -12,6 +12,7 @@
 #include "dcisim/hash.h"
 #include "dcisim/metrics.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -700,6 +701,66 @@ static bool scaled(uint64_t m, int e2, int p, uint64_t *q, int *half)
 	return true;
 }
 
+/* The powers of ten a double holds exactly: 10^22 < 2^53 * 2^22, and
+ * 5^22 < 2^53. */
+static const double pow10_dbl[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+				     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+				     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The fast way to digits_of's answer, in double arithmetic, for a normal
+ * a, prec <= 15 and a decimal exponent *e that is E = floor(log10 a) or
+ * E - 1, while |p| <= 22 (p = prec - 1 - *e); false when it cannot be
+ * sure (a tie or near one: the exact way decides), *e then E or E - 1.
+ *
+ * Why it gives the exact digits.  Y = a 10^p is a product (or, p < 0, a
+ * quotient) of two doubles held exactly (pow10_dbl), so y = fl(Y) is Y
+ * correctly rounded: |y - Y| <= 2^-53 Y (round to nearest, y >= 1 normal,
+ * FLT_EVAL_METHOD 0: no wider intermediate rounds twice).  With lo =
+ * 10^(prec-1), hi = 10^prec, q = floor(y) (the truncation; y < 2^62) and
+ * f = y - q, exact (y >= 1, so q > y / 2: Sterbenz), as is f - 1/2 (a
+ * multiple of 2^-52 below 1 in size), the margin is M = 2^-52 hi < 1/4
+ * (hi <= 10^15 < 2^50).  A result r = q + (f > 1/2) is only accepted when
+ * r <= hi, so y < hi + 1 and |y - Y| < 2^-53 (hi + 1)(1 + 2^-52) <= M.
+ * When |f - 1/2| > M, Y is on the same side of q + 1/2 as y and within M
+ * of it, so the integer nearest Y is r (Y may lie below q or past q + 1,
+ * but by less than M < 1/2), and no tie is ever decided here.
+ * At *e = E, lo <= Y < hi: r is in [lo, hi], r = hi the carry to (lo,
+ * E + 1), as printf rounds.  At *e = E - 1, Y = 10 Y_E >= hi: r > hi moves
+ * *e to E and tries again; r = hi means 10 Y_E < hi + 1/2 + M, so Y_E <
+ * lo + 1/10 rounds to lo at E, which is the carry's (lo, E).  r < lo
+ * cannot happen (Y >= lo); it is refused all the same. */
+static bool digits_near(double a, int prec, int *e, uint64_t *digits)
+{
+	uint64_t lo = pow10_all[prec - 1], hi = pow10_all[prec];
+	double margin = (double)hi * 0x1p-52;
+	for (int tries = 0; tries < 2; tries++) {
+		int p = prec - 1 - *e;
+		if (p > 22 || p < -22)
+			return false;
+		double y = p >= 0 ? a * pow10_dbl[p] : a / pow10_dbl[-p];
+		if (!(y >= 1 && y < 0x1p62))
+			return false;
+		uint64_t q = (uint64_t)y;
+		double f = y - (double)q;
+		if (fabs(f - 0.5) <= margin)
+			return false; /* a tie or near one */
+		q += f > 0.5;
+		if (q > hi) {
+			++*e;
+			continue;
+		}
+		if (q < lo)
+			return false;
+		if (q == hi) {
+			q = lo;
+			++*e;
+		}
+		*digits = q;
+		return true;
+	}
+	return false;
+}
+
 /* The `prec` (1 to 17) significant digits of a (finite, > 0), rounded to
  * nearest with ties to even as glibc rounds, and its decimal exponent. */
 static bool digits_of(double a, int prec, uint64_t *digits, int *exp10)
@@ -721,7 +782,13 @@ static bool digits_of(double a, int prec, uint64_t *digits, int *exp10)
 	 * floor((t + e2) log10 2) or one more; the loop below moves e by one
 	 * when q falls outside [lo, hi). */
 	int t = 63 - __builtin_clzll(m);
-	int e = (int)floor((t + e2) * 0.30102999566398119521);
+	/* floor(x log10 2) as (x * 78913) >> 18 (78913 / 2^18 = 0.301029205...,
+	 * checked equal for every x from -1200 to 1200; here |x| <= 1074). */
+	int e = (t + e2) * 78913 >> 18;
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+	if (be != 0 && prec <= 15 && digits_near(a, prec, &e, digits))
+		goto found;
+#endif
 	for (int tries = 0; tries < 3; tries++) {
 		uint64_t q;
 		int half;
@@ -742,10 +809,12 @@ static bool digits_of(double a, int prec, uint64_t *digits, int *exp10)
 			e++;
 		}
 		*digits = q;
-		*exp10 = e;
-		return true;
+		goto found;
 	}
 	return false;
+found:
+	*exp10 = e;
+	return true;
 }
 
 /* printf's "%.<prec>g" of the digits and exponent: fixed for -4 <= exp <

@@ -637,9 +637,24 @@ static inline void put_digits_back(char *q, uint64_t v, size_t k)
 
 static size_t put_uint(char *p, uint64_t v)
 {
-	if (v < 10) {
-		*p = (char)('0' + v);
-		return 1;
+	/* Small ones (counts, indexes, whole seconds) by cases. */
+	if (v < 100) {
+		if (v < 10) {
+			*p = (char)('0' + v);
+			return 1;
+		}
+		memcpy(p, two_digits + 2 * v, 2);
+		return 2;
+	}
+	if (v < 10000) {
+		unsigned h = (unsigned)v / 100, l = (unsigned)v % 100;
+		size_t n = h < 10 ? 1 : 2;
+		if (h < 10)
+			*p = (char)('0' + h);
+		else
+			memcpy(p, two_digits + 2 * h, 2);
+		memcpy(p + n, two_digits + 2 * l, 2);
+		return n + 2;
 	}
 	size_t n = n_digits(v);
 	put_digits_back(p + n, v, n);
@@ -891,7 +906,7 @@ static size_t fmt_g(char *buf, size_t len, double v, int prec)
 	/* A whole number of at most prec digits prints as itself (fixed
 	 * notation, no point): the byte counts, sizes and counters of a run. */
 	double a = fabs(v);
-	if (prec <= 15 && a < (double)pow10_all[prec] && a == (double)(uint64_t)a) {
+	if (prec <= 15 && a < (double)pow10_all[prec] && a == (double)(int64_t)a) {
 		size_t n = 0;
 		if (v < 0)
 			buf[n++] = '-';

@@ -837,51 +837,45 @@ found:
  * cut.  Returns the length written (at most prec + 8 bytes and a NUL). */
 static size_t format_g(char *buf, bool neg, uint64_t digits, int prec, int e)
 {
-	char d[17];
-	put_digits_back(d + prec, digits, (size_t)prec);
-	int nd = prec;
-	while (nd > 1 && d[nd - 1] == '0')
-		nd--;
-	char *p = buf;
+	/* The digits go where they are printed, with a place before them for
+	 * the point to move into; digits >= 10^(prec-1), so the first is not
+	 * a zero and cutting zeros stops at the point or at a digit. */
+	char *p = buf, *q;
 	if (neg)
 		*p++ = '-';
-	if (e < -4 || e >= prec) {
-		*p++ = d[0];
-		if (nd > 1) {
-			*p++ = '.';
-			memcpy(p, d + 1, (size_t)nd - 1);
-			p += nd - 1;
-		}
-		*p++ = 'e';
-		*p++ = e < 0 ? '-' : '+';
-		unsigned ae = (unsigned)(e < 0 ? -e : e);
-		if (ae < 10)
-			*p++ = '0';
-		p += put_uint(p, ae);
-	} else if (e >= 0) {
-		int ip = e + 1; /* digits before the point */
-		if (nd <= ip) {
-			memcpy(p, d, (size_t)nd);
-			p += nd;
-			for (int i = nd; i < ip; i++)
-				*p++ = '0';
-		} else {
-			memcpy(p, d, (size_t)ip);
-			p += ip;
-			*p++ = '.';
-			memcpy(p, d + ip, (size_t)(nd - ip));
-			p += nd - ip;
-		}
-	} else {
+	if (e >= -4 && e < 0) {
 		*p++ = '0';
 		*p++ = '.';
 		for (int i = 0; i < -e - 1; i++)
 			*p++ = '0';
-		memcpy(p, d, (size_t)nd);
-		p += nd;
+		q = p + prec;
+		put_digits_back(q, digits, (size_t)prec);
+		while (q[-1] == '0')
+			q--;
+		*q = '\0';
+		return (size_t)(q - buf);
 	}
-	*p = '\0';
-	return (size_t)(p - buf);
+	bool sci = e < -4 || e >= prec;
+	int ip = sci ? 1 : e + 1; /* digits before the point */
+	q = p + 1 + prec;
+	put_digits_back(q, digits, (size_t)prec);
+	for (int i = 0; i < ip; i++)
+		p[i] = p[i + 1];
+	p[ip] = '.';
+	while (q[-1] == '0')
+		q--;
+	if (q[-1] == '.')
+		q--;
+	if (sci) {
+		*q++ = 'e';
+		*q++ = e < 0 ? '-' : '+';
+		unsigned ae = (unsigned)(e < 0 ? -e : e);
+		if (ae < 10)
+			*q++ = '0';
+		q += put_uint(q, ae);
+	}
+	*q = '\0';
+	return (size_t)(q - buf);
 }
 #endif
 

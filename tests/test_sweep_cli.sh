@@ -38,6 +38,12 @@ cmp "$tmp/j1/sweep_stats.csv" "$tmp/j2/sweep_stats.csv" || fail "sweep_stats.csv
 head -n 1 "$tmp/j1/sweep.csv" | grep -q '^point,replication,links\[0\].distance_km,links\[0\].technology,seed,status,' \
 	|| fail "sweep.csv header"
 
+# The program itself never loads Open MPI: sweeps across ranks are a module
+# (dcisim-mpi.so) that only a command started by a launcher loads.
+if command -v ldd > /dev/null; then
+	ldd "$dcisim" | grep -q 'libmpi' && fail "dcisim links Open MPI itself (MPI sweeps are a module)"
+fi
+
 if command -v mpirun > /dev/null; then
 	# Open MPI keeps some of its own allocations to exit, which LeakSanitizer
 	# would report in a sanitizer build; dcisim's own are checked elsewhere.
@@ -54,6 +60,21 @@ if command -v mpirun > /dev/null; then
 		cmp "$tmp/j1/sweep.csv" "$tmp/mpi/sweep.csv" || fail "sweep.csv differs under mpirun -n 2"
 		grep -q '"ranks":[[:space:]]*2' "$tmp/mpi/sweep.json" || fail "sweep.json should say 2 ranks"
 		echo "mpirun -n 2: sweep.csv identical"
+		# A copy of the program without its module says what is missing.
+		if [ -e "$(dirname "$dcisim")/dcisim-mpi.so" ]; then
+			mkdir -p "$tmp/alone"
+			cp "$dcisim" "$tmp/alone/dcisim"
+			if mpirun --oversubscribe --allow-run-as-root -x ASAN_OPTIONS -n 2 \
+				"$tmp/alone/dcisim" sweep "$sweep" --out "$tmp/mpi2" -q > "$tmp/alone.log" 2>&1; then
+				# An installed dcisim's module (the configured LIBDIR) was found.
+				echo "note: a dcisim-mpi.so is installed; the missing-module check is skipped"
+			else
+				grep -q "dcisim-mpi.so is neither beside this dcisim" "$tmp/alone.log" \
+					|| { cat "$tmp/alone.log"; fail "no message naming the missing MPI module"; }
+				[ -e "$tmp/mpi2/sweep.csv" ] && fail "a sweep without its MPI module wrote sweep.csv"
+				echo "mpirun -n 2 without the module: a clear error, nothing written"
+			fi
+		fi
 	fi
 else
 	echo "note: no mpirun; the MPI comparison is skipped"

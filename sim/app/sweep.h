@@ -192,9 +192,9 @@ int dcs_sweep_run_job(const struct dcs_sweep_job *job, const struct dcs_sweep_op
  * under a launcher: MPI_Init, load on every rank (rank 0 reports errors),
  * share runs out dynamically, rank 0 finishes (to results/<sweep name> when
  * o->out_dir is NULL); it returns the exit code for this rank.  In a build
- * without MPI it explains that and returns 2. */
+ * without MPI it explains that and returns 2.  With MPI these functions
+ * reach the module dcisim-mpi.so (mpi_dl.c), loaded on first use. */
 int dcs_sweep_launched_ranks(void);
-bool dcs_sweep_have_mpi(void);
 int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o);
 
 /* Warnings before a sweep runs, on err (sim/app/preflight.c): replications

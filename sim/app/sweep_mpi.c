@@ -1,7 +1,10 @@
 /*
- * Sweeps across MPI ranks: the only file that sees MPI.  Built with MPI
- * when CMake finds it (DCISIM_HAVE_MPI); otherwise the second half of this
- * file says plainly that this build cannot share runs across ranks.
+ * Sweeps across MPI ranks: the only file that sees MPI.  When CMake finds
+ * MPI it is built on its own as the module dcisim-mpi.so (DCISIM_HAVE_MPI:
+ * the first half; the program loads it through mpi_dl.c only when a command
+ * is started by an MPI launcher); otherwise it is built into the program,
+ * and the second half says plainly that this build cannot share runs across
+ * ranks.
  *
  * Protocol (dynamic scheduling, so a slow run does not hold up a rank):
  * every rank but 0 sends rank 0 a RESULT message (the run index it
@@ -15,6 +18,7 @@
  */
 #include "sweep.h"
 #include "dcisim/exitcode.h"
+#include "mpi_module.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +28,6 @@
 #include <mpi.h>
 
 enum { TAG_RESULT = 1, TAG_WORK = 2 };
-
-bool dcs_sweep_have_mpi(void)
-{
-	return true;
-}
 
 static void put_i64(unsigned char *b, int64_t v)
 {
@@ -192,7 +191,7 @@ static int coordinate(const struct dcs_sweep_job *job, const struct dcs_sweep *s
 	return code;
 }
 
-int dcs_sweep_mpi_begin(int *rank, int *size)
+static int mpi_begin(int *rank, int *size)
 {
 	int provided = MPI_THREAD_SINGLE;
 	if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
@@ -204,12 +203,12 @@ int dcs_sweep_mpi_begin(int *rank, int *size)
 	return 0;
 }
 
-void dcs_sweep_mpi_end(void)
+static void mpi_end(void)
 {
 	MPI_Finalize();
 }
 
-bool dcs_sweep_mpi_all(bool ok)
+static bool mpi_all(bool ok)
 {
 	int mine = ok ? 1 : 0, all = 0;
 	MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
@@ -271,8 +270,8 @@ static int share_outcomes(const struct dcs_sweep *sw, struct dcs_sweep_run *runs
 	return rc;
 }
 
-int dcs_sweep_mpi_runs(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
-		       struct dcs_sweep_run *runs)
+static int mpi_runs(const struct dcs_sweep *sw, const struct dcs_sweep_opts *o,
+		    struct dcs_sweep_run *runs)
 {
 	int rank = 0, size = 1, provided = MPI_THREAD_SINGLE;
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -293,10 +292,10 @@ int dcs_sweep_mpi_runs(const struct dcs_sweep *sw, const struct dcs_sweep_opts *
 	return share_outcomes(sw, runs, rank, code);
 }
 
-int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o)
+static int mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o)
 {
 	int rank = 0, size = 1, provided = MPI_THREAD_SINGLE;
-	if (dcs_sweep_mpi_begin(&rank, &size) != 0)
+	if (mpi_begin(&rank, &size) != 0)
 		return DCS_EXIT_RUNTIME;
 	MPI_Query_thread(&provided);
 	FILE *quiet = rank == 0 ? NULL : fopen("/dev/null", "w");
@@ -340,16 +339,16 @@ int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_op
 	dcs_sweep_free(sw);
 	if (quiet)
 		fclose(quiet);
-	dcs_sweep_mpi_end();
+	mpi_end();
 	return code;
 }
 
-#else /* !DCISIM_HAVE_MPI */
+/* What the program looks up when it loads the module (mpi_dl.c). */
+extern const struct dcs_mpi_module dcs_mpi_module;
+const struct dcs_mpi_module dcs_mpi_module = {
+    .run = mpi_run, .begin = mpi_begin, .end = mpi_end, .all = mpi_all, .runs = mpi_runs};
 
-bool dcs_sweep_have_mpi(void)
-{
-	return false;
-}
+#else /* !DCISIM_HAVE_MPI */
 
 int dcs_sweep_mpi_run(const struct dcs_sweep_job *job, const struct dcs_sweep_opts *o)
 {

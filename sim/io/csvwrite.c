@@ -14,7 +14,7 @@ static const unsigned char quote_byte[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, 
 /* ---- a word at a time ----
  *
  * Most cells are short (ids, units, kinds, metric names), so the test for
- * quotes looks at 8 or 4 bytes per step (SWAR): for a word x and a byte c
+ * quotes looks at 16, 8 or 4 bytes per step (SWAR): for a word x and a byte c
  * repeated in every byte C, (y - 0x01..01) & ~y & 0x80..80 with y = x ^ C
  * is nonzero exactly when some byte of x equals c (a zero byte of y borrows
  * into its own top bit; a byte with its top bit clear that is not zero
@@ -28,8 +28,6 @@ static const unsigned char quote_byte[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, 
 
 #define ONES8 UINT64_C(0x0101010101010101)
 #define HIGH8 UINT64_C(0x8080808080808080)
-#define ONES4 UINT32_C(0x01010101)
-#define HIGH4 UINT32_C(0x80808080)
 
 static inline uint64_t zero8(uint64_t y)
 {
@@ -43,20 +41,6 @@ static inline bool word8_quotes(uint64_t x)
 	return ((zero8(x ^ (ONES8 * ',')) | zero8(x ^ (ONES8 * '"')) | zero8(x ^ (ONES8 * '\r')) |
 		 zero8(x ^ (ONES8 * '\n'))) &
 		HIGH8) != 0;
-}
-
-static inline uint32_t zero4(uint32_t y)
-{
-	return (y - ONES4) & ~y;
-}
-
-static inline bool word4_quotes(uint32_t x)
-{
-	if (!((x - ONES4 * 0x2d) & ~x & HIGH4))
-		return false;
-	return ((zero4(x ^ (ONES4 * ',')) | zero4(x ^ (ONES4 * '"')) | zero4(x ^ (ONES4 * '\r')) |
-		 zero4(x ^ (ONES4 * '\n'))) &
-		HIGH4) != 0;
 }
 
 static inline uint64_t load8(const char *s)
@@ -73,6 +57,26 @@ static inline uint32_t load4(const char *s)
 	return x;
 }
 
+/* A cell of 4 to 7 bytes as one word: its first four and last four. */
+static inline uint64_t ends4(uint32_t a, uint32_t z)
+{
+	return (uint64_t)z << 32 | a;
+}
+#if defined(__GNUC__)
+/* Sixteen bytes at a time (GCC and Clang vector extensions). */
+typedef unsigned char v16 __attribute__((vector_size(16)));
+
+static inline bool block16_quotes(const char *s)
+{
+	v16 x;
+	memcpy(&x, s, sizeof(x));
+	v16 hit = (v16)((x == ',') | (x == '"') | (x == '\r') | (x == '\n'));
+	uint64_t w[2];
+	memcpy(w, &hit, sizeof(w));
+	return (w[0] | w[1]) != 0;
+}
+#endif
+
 /* Quoted only when it needs it: a comma, a quote or a line end, or a
  * leading or trailing blank (so that no reader trims it). */
 static bool needs_quotes(const char *s, size_t n)
@@ -85,20 +89,12 @@ static bool needs_quotes(const char *s, size_t n)
 		return (quote_byte[(unsigned char)s[0]] | quote_byte[(unsigned char)s[n / 2]] |
 			quote_byte[(unsigned char)s[n - 1]]) != 0;
 	if (n < 8)
-		return word4_quotes(load4(s)) || word4_quotes(load4(s + n - 4));
+		return word8_quotes(ends4(load4(s), load4(s + n - 4)));
 	size_t i = 0;
 #if defined(__GNUC__)
-	/* Sixteen bytes at a time (GCC and Clang vector extensions). */
-	typedef unsigned char v16 __attribute__((vector_size(16)));
-	for (; i + 16 <= n; i += 16) {
-		v16 x;
-		memcpy(&x, s + i, sizeof(x));
-		v16 hit = (v16)((x == ',') | (x == '"') | (x == '\r') | (x == '\n'));
-		uint64_t w[2];
-		memcpy(w, &hit, sizeof(w));
-		if (w[0] | w[1])
+	for (; i + 16 <= n; i += 16)
+		if (block16_quotes(s + i))
 			return true;
-	}
 #endif
 	for (; i + 8 <= n; i += 8)
 		if (word8_quotes(load8(s + i)))
@@ -159,18 +155,12 @@ static inline bool put_plain(char *d, const char *s, size_t n)
 	if (n >= 16) {
 		size_t i = 0;
 #if defined(__GNUC__)
-		typedef unsigned char v16 __attribute__((vector_size(16)));
 		for (;; i += 16) {
 			if (i + 16 > n)
 				i = n - 16;
-			v16 x;
-			memcpy(&x, s + i, sizeof(x));
-			v16 hit = (v16)((x == ',') | (x == '"') | (x == '\r') | (x == '\n'));
-			uint64_t w[2];
-			memcpy(w, &hit, sizeof(w));
-			if (w[0] | w[1])
+			if (block16_quotes(s + i))
 				return false;
-			memcpy(d + i, &x, sizeof(x));
+			memcpy(d + i, s + i, 16);
 			if (i + 16 == n)
 				return true;
 		}
@@ -195,7 +185,7 @@ static inline bool put_plain(char *d, const char *s, size_t n)
 		memcpy(d + n - 8, &z, sizeof(z));
 	} else if (n >= 4) {
 		uint32_t a = load4(s), z = load4(s + n - 4);
-		if (word4_quotes(a) || word4_quotes(z))
+		if (word8_quotes(ends4(a, z)))
 			return false;
 		memcpy(d, &a, sizeof(a));
 		memcpy(d + n - 4, &z, sizeof(z));

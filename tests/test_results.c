@@ -160,6 +160,94 @@ static void test_cell_fmt_matches_printf(void **state)
 	dcs_results_destroy(r);
 }
 
+/* "%.<p>g" through dcs_cell_fmt against snprintf, for p from 1 to 17:
+ * the double-arithmetic shortcut to the digits (p <= 15, decimal
+ * exponents within 22 of p) must give glibc's exact rounding everywhere,
+ * and it must step aside at ties and near-ties.  Values: random
+ * significands at every decimal exponent from -30 to 30 (the shortcut's
+ * whole range and past it), the neighbours (1 to 3 ulps either way) of
+ * exact p-digit ties n + 1/2 scaled by powers of two and of ten, powers of
+ * ten and 9.99...95 x 10^k and their neighbours, and subnormals:
+ * 3,433,762 comparisons in all (counted below). */
+static size_t check_g(struct dcs_results **r, struct dcs_table **t, int prec, double v)
+{
+	static const char *const fmts[18] = {"",      "%.1g",  "%.2g",  "%.3g",  "%.4g",  "%.5g",
+					     "%.6g",  "%.7g",  "%.8g",  "%.9g",  "%.10g", "%.11g",
+					     "%.12g", "%.13g", "%.14g", "%.15g", "%.16g", "%.17g"};
+	char want[64];
+	snprintf(want, sizeof(want), "%.*g", prec, v);
+	dcs_row_begin(*t);
+	dcs_cell_fmt(*t, fmts[prec], v);
+	dcs_row_end(*t);
+	size_t n = dcs_table_nrows(*t);
+	const char *got = dcs_table_cell(*t, n - 1, 0);
+	if (strcmp(want, got) != 0)
+		fail_msg("%%.%dg of %a: printf gives %s, dcs_cell_fmt %s", prec, v, want, got);
+	if (n >= 100000) { /* rows are held: start again */
+		dcs_results_destroy(*r);
+		*r = dcs_results_create();
+		*t = dcs_results_table(*r, "g.csv", "x");
+	}
+	return 1;
+}
+
+static void test_fmt_g_every_precision(void **state)
+{
+	(void)state;
+	struct dcs_results *r = dcs_results_create();
+	struct dcs_table *t = dcs_results_table(r, "g.csv", "x");
+	uint64_t s = 2024;
+	size_t n = 0;
+	for (int prec = 1; prec <= 17; prec++) {
+		/* Random significands over decimal exponents -30 to 30. */
+		for (int i = 0; i < 61 * 1000; i++) {
+			double m = 1.0 + (double)(next_u64(&s) >> 11) * 0x1p-53 * 9.0;
+			double v = m * pow(10, i % 61 - 30);
+			n += check_g(&r, &t, prec, i & 1 ? -v : v);
+		}
+		/* Exact ties at the (prec+1)th digit, and their neighbours. */
+		uint64_t lo = 1;
+		for (int k = 1; k < prec; k++)
+			lo *= 10;
+		for (int i = 0; i < 20000; i++) {
+			uint64_t d = lo + next_u64(&s) % (9 * lo);
+			double tie = (double)d + 0.5;
+			int sh = (int)(next_u64(&s) % 41) - 20;
+			double v = ldexp(tie, sh); /* still an exact tie (a power of two) */
+			if (i % 2)                 /* or a near one: decimal scaling */
+				v = tie * pow(10, (int)(next_u64(&s) % 45) - 22);
+			n += check_g(&r, &t, prec, v);
+			double up = v, down = v;
+			for (int u = 0; u < 3; u++) {
+				up = nextafter(up, INFINITY);
+				down = nextafter(down, 0);
+				n += check_g(&r, &t, prec, up);
+				n += check_g(&r, &t, prec, down);
+			}
+		}
+		/* Powers of ten, 9.99...95 x 10^k (prec nines then a five), and
+		 * their neighbours. */
+		double nines = 10.0 - 5.0 / (double)(lo * 10);
+		for (int k = -40; k <= 40; k++) {
+			double vs[2] = {pow(10, k), nines * pow(10, k)};
+			for (int j = 0; j < 2; j++) {
+				n += check_g(&r, &t, prec, vs[j]);
+				n += check_g(&r, &t, prec, nextafter(vs[j], 0));
+				n += check_g(&r, &t, prec, nextafter(vs[j], INFINITY));
+			}
+		}
+		/* Subnormals. */
+		for (int i = 0; i < 500; i++) {
+			uint64_t bits = next_u64(&s) >> 12;
+			double v;
+			memcpy(&v, &bits, sizeof(v));
+			n += check_g(&r, &t, prec, v);
+		}
+	}
+	assert_int_equal(n, 17 * (61 * 1000 + 20000 * 7 + 81 * 6 + 500));
+	dcs_results_destroy(r);
+}
+
 /* A sink that keeps what it was given as CSV-ish text. */
 struct capture {
 	char text[1 << 16];
@@ -839,6 +927,68 @@ static void test_csv_rows_with_lengths(void **state)
 	dcs_buf_free(&plain);
 }
 
+/* One cell at a time (the writer thread's dcs_csv_put_text, which tests
+ * and copies a word at a time): the reference writer's bytes for every
+ * length from 0 to 70 with each special byte (and a blank, and bytes that
+ * need nothing) at every position, after 0 to 63 bytes already in the
+ * buffer.  Each cell sits in a heap block of exactly its length, so a read
+ * past its end is an AddressSanitizer or valgrind error. */
+static void test_csv_put_text_every_position(void **state)
+{
+	(void)state;
+	static const char special[] = {',', '"', '\r', '\n', ' ', '+', '-', '\x80', '\xff'};
+	struct dcs_buf got = {0};
+	char ref[1][48];
+	char want[200];
+	uint64_t s = 11;
+	size_t checked = 0;
+	for (size_t len = 0; len <= 70; len++)
+		for (size_t at = 0; at <= len; at++)
+			for (size_t k = 0; k < sizeof(special); k++) {
+				char *c = malloc(len ? len : 1);
+				assert_non_null(c);
+				for (size_t i = 0; i < len; i++)
+					c[i] = (char)('a' + next_u64(&s) % 26);
+				if (at < len)
+					c[at] = special[k];
+				got.len = 0;
+				size_t before = next_u64(&s) % 64;
+				for (size_t i = 0; i < before; i++)
+					dcs_buf_put(&got, "x", 1);
+				dcs_csv_put_text(&got, c, len);
+				/* The reference row writer takes cells of up to 47 bytes;
+				 * longer ones are quoted here the same way. */
+				if (len < 48) {
+					memcpy(ref[0], c, len);
+					ref[0][len] = '\0';
+					ref_row(want, 1, ref);
+					want[strlen(want) - 1] = '\0'; /* its line end */
+				} else {
+					bool q = memchr(c, ',', len) || memchr(c, '"', len) ||
+						 memchr(c, '\r', len) || memchr(c, '\n', len) ||
+						 c[0] == ' ' || c[len - 1] == ' ';
+					char *p = want;
+					if (q)
+						*p++ = '"';
+					for (size_t i = 0; i < len; i++) {
+						if (c[i] == '"')
+							*p++ = '"';
+						*p++ = c[i];
+					}
+					if (q)
+						*p++ = '"';
+					*p = '\0';
+				}
+				assert_false(got.oom);
+				assert_int_equal(got.len, before + strlen(want));
+				assert_string_equal(got.s + before, want);
+				free(c);
+				checked++;
+			}
+	assert_int_equal(checked, 71 * 72 / 2 * sizeof(special));
+	dcs_buf_free(&got);
+}
+
 static void test_table_files(void **state)
 {
 	(void)state;
@@ -914,7 +1064,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fmt_num_matches_printf),
 	    cmocka_unit_test(test_cell_fmt_matches_printf),
+	    cmocka_unit_test(test_fmt_g_every_precision),
 	    cmocka_unit_test(test_csv_rows_with_lengths),
+	    cmocka_unit_test(test_csv_put_text_every_position),
 	    cmocka_unit_test(test_rows_held_or_streamed),
 	    cmocka_unit_test(test_deferred_rows),
 	    cmocka_unit_test(test_whole_rows),

@@ -12,6 +12,7 @@
 #include "dcisim/hash.h"
 #include "dcisim/metrics.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -605,27 +606,8 @@ static const char two_digits[201] = "0001020304050607080910111213141516171819"
 				    "6061626364656667686970717273747576777879"
 				    "8081828384858687888990919293949596979899";
 
-static size_t put_uint(char *p, uint64_t v)
-{
-	char tmp[24];
-	size_t n = sizeof(tmp);
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		tmp[--n] = two_digits[2 * r + 1];
-		tmp[--n] = two_digits[2 * r];
-	}
-	if (v >= 10) {
-		tmp[--n] = two_digits[2 * v + 1];
-		tmp[--n] = two_digits[2 * v];
-	} else {
-		tmp[--n] = (char)('0' + v);
-	}
-	memcpy(p, tmp + n, sizeof(tmp) - n);
-	return sizeof(tmp) - n;
-}
-
-static const uint64_t pow10_u64[18] = {1ull,
+/* 10^0 to 10^19: every power of ten a uint64_t holds. */
+static const uint64_t pow10_all[20] = {1ull,
 				       10ull,
 				       100ull,
 				       1000ull,
@@ -642,7 +624,75 @@ static const uint64_t pow10_u64[18] = {1ull,
 				       100000000000000ull,
 				       1000000000000000ull,
 				       10000000000000000ull,
-				       100000000000000000ull};
+				       100000000000000000ull,
+				       1000000000000000000ull,
+				       10000000000000000000ull};
+
+/* The number of decimal digits of v (1 for 0). */
+static inline size_t n_digits(uint64_t v)
+{
+#if defined(__GNUC__)
+	/* v has b significant bits, so 10^t <= 2^(b-1) <= v < 2^b < 10^(t+2)
+	 * with t = floor((b-1) log10 2), which (b-1) * 1233 >> 12 equals for
+	 * every b from 1 to 64 (checked one by one; at most 18); v has t + 1
+	 * digits, or t + 2 when v >= 10^(t+1). */
+	unsigned b = 64u - (unsigned)__builtin_clzll(v | 1);
+	size_t t = (size_t)(((b - 1) * 1233u) >> 12);
+	return t + 1 + (v >= pow10_all[t + 1]);
+#else
+	size_t n = 1;
+	while (n < 20 && v >= pow10_all[n])
+		n++;
+	return n;
+#endif
+}
+
+/* The k digits of v < 10^k, k >= 1, written backwards ending at q. */
+static inline void put_digits_back(char *q, uint64_t v, size_t k)
+{
+	while (k >= 2 && v >> 32) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		q -= 2;
+		memcpy(q, two_digits + 2 * r, 2);
+		k -= 2;
+	}
+	uint32_t w = (uint32_t)v;
+	for (; k >= 2; k -= 2) {
+		unsigned r = w % 100;
+		w /= 100;
+		q -= 2;
+		memcpy(q, two_digits + 2 * r, 2);
+	}
+	if (k)
+		q[-1] = (char)('0' + w);
+}
+
+static size_t put_uint(char *p, uint64_t v)
+{
+	/* Small ones (counts, indexes, whole seconds) by cases. */
+	if (v < 100) {
+		if (v < 10) {
+			*p = (char)('0' + v);
+			return 1;
+		}
+		memcpy(p, two_digits + 2 * v, 2);
+		return 2;
+	}
+	if (v < 10000) {
+		unsigned h = (unsigned)v / 100, l = (unsigned)v % 100;
+		size_t n = h < 10 ? 1 : 2;
+		if (h < 10)
+			*p = (char)('0' + h);
+		else
+			memcpy(p, two_digits + 2 * h, 2);
+		memcpy(p + n, two_digits + 2 * l, 2);
+		return n + 2;
+	}
+	size_t n = n_digits(v);
+	put_digits_back(p + n, v, n);
+	return n;
+}
 
 #if defined(__SIZEOF_INT128__)
 __extension__ typedef unsigned __int128 u128;
@@ -699,6 +749,66 @@ static bool scaled(uint64_t m, int e2, int p, uint64_t *q, int *half)
 	return true;
 }
 
+/* The powers of ten a double holds exactly: 10^22 < 2^53 * 2^22, and
+ * 5^22 < 2^53. */
+static const double pow10_dbl[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+				     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+				     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The fast way to digits_of's answer, in double arithmetic, for a normal
+ * a, prec <= 15 and a decimal exponent *e that is E = floor(log10 a) or
+ * E - 1, while |p| <= 22 (p = prec - 1 - *e); false when it cannot be
+ * sure (a tie or near one: the exact way decides), *e then E or E - 1.
+ *
+ * Why it gives the exact digits.  Y = a 10^p is a product (or, p < 0, a
+ * quotient) of two doubles held exactly (pow10_dbl), so y = fl(Y) is Y
+ * correctly rounded: |y - Y| <= 2^-53 Y (round to nearest, y >= 1 normal,
+ * FLT_EVAL_METHOD 0: no wider intermediate rounds twice).  With lo =
+ * 10^(prec-1), hi = 10^prec, q = floor(y) (the truncation; y < 2^62) and
+ * f = y - q, exact (y >= 1, so q > y / 2: Sterbenz), as is f - 1/2 (a
+ * multiple of 2^-52 below 1 in size), the margin is M = 2^-52 hi < 1/4
+ * (hi <= 10^15 < 2^50).  A result r = q + (f > 1/2) is only accepted when
+ * r <= hi, so y < hi + 1 and |y - Y| < 2^-53 (hi + 1)(1 + 2^-52) <= M.
+ * When |f - 1/2| > M, Y is on the same side of q + 1/2 as y and within M
+ * of it, so the integer nearest Y is r (Y may lie below q or past q + 1,
+ * but by less than M < 1/2), and no tie is ever decided here.
+ * At *e = E, lo <= Y < hi: r is in [lo, hi], r = hi the carry to (lo,
+ * E + 1), as printf rounds.  At *e = E - 1, Y = 10 Y_E >= hi: r > hi moves
+ * *e to E and tries again; r = hi means 10 Y_E < hi + 1/2 + M, so Y_E <
+ * lo + 1/10 rounds to lo at E, which is the carry's (lo, E).  r < lo
+ * cannot happen (Y >= lo); it is refused all the same. */
+static bool digits_near(double a, int prec, int *e, uint64_t *digits)
+{
+	uint64_t lo = pow10_all[prec - 1], hi = pow10_all[prec];
+	double margin = (double)hi * 0x1p-52;
+	for (int tries = 0; tries < 2; tries++) {
+		int p = prec - 1 - *e;
+		if (p > 22 || p < -22)
+			return false;
+		double y = p >= 0 ? a * pow10_dbl[p] : a / pow10_dbl[-p];
+		if (!(y >= 1 && y < 0x1p62))
+			return false;
+		uint64_t q = (uint64_t)y;
+		double f = y - (double)q;
+		if (fabs(f - 0.5) <= margin)
+			return false; /* a tie or near one */
+		q += f > 0.5;
+		if (q > hi) {
+			++*e;
+			continue;
+		}
+		if (q < lo)
+			return false;
+		if (q == hi) {
+			q = lo;
+			++*e;
+		}
+		*digits = q;
+		return true;
+	}
+	return false;
+}
+
 /* The `prec` (1 to 17) significant digits of a (finite, > 0), rounded to
  * nearest with ties to even as glibc rounds, and its decimal exponent. */
 static bool digits_of(double a, int prec, uint64_t *digits, int *exp10)
@@ -714,13 +824,19 @@ static bool digits_of(double a, int prec, uint64_t *digits, int *exp10)
 		m |= UINT64_C(1) << 52;
 		e2 = be - 1075;
 	}
-	uint64_t lo = pow10_u64[prec - 1], hi = pow10_u64[prec];
+	uint64_t lo = pow10_all[prec - 1], hi = pow10_all[prec];
 	/* The decimal exponent from the binary one: a = m 2^e2 with m's top
 	 * bit at 2^t lies in [2^(t+e2), 2^(t+e2+1)), so floor(log10 a) is
 	 * floor((t + e2) log10 2) or one more; the loop below moves e by one
 	 * when q falls outside [lo, hi). */
 	int t = 63 - __builtin_clzll(m);
-	int e = (int)floor((t + e2) * 0.30102999566398119521);
+	/* floor(x log10 2) as (x * 78913) >> 18 (78913 / 2^18 = 0.301029205...,
+	 * checked equal for every x from -1200 to 1200; here |x| <= 1074). */
+	int e = (t + e2) * 78913 >> 18;
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+	if (be != 0 && prec <= 15 && digits_near(a, prec, &e, digits))
+		goto found;
+#endif
 	for (int tries = 0; tries < 3; tries++) {
 		uint64_t q;
 		int half;
@@ -741,10 +857,12 @@ static bool digits_of(double a, int prec, uint64_t *digits, int *exp10)
 			e++;
 		}
 		*digits = q;
-		*exp10 = e;
-		return true;
+		goto found;
 	}
 	return false;
+found:
+	*exp10 = e;
+	return true;
 }
 
 /* printf's "%.<prec>g" of the digits and exponent: fixed for -4 <= exp <
@@ -752,54 +870,45 @@ static bool digits_of(double a, int prec, uint64_t *digits, int *exp10)
  * cut.  Returns the length written (at most prec + 8 bytes and a NUL). */
 static size_t format_g(char *buf, bool neg, uint64_t digits, int prec, int e)
 {
-	char d[17];
-	for (int i = prec - 1; i >= 0; i--) {
-		d[i] = (char)('0' + digits % 10);
-		digits /= 10;
-	}
-	int nd = prec;
-	while (nd > 1 && d[nd - 1] == '0')
-		nd--;
-	char *p = buf;
+	/* The digits go where they are printed, with a place before them for
+	 * the point to move into; digits >= 10^(prec-1), so the first is not
+	 * a zero and cutting zeros stops at the point or at a digit. */
+	char *p = buf, *q;
 	if (neg)
 		*p++ = '-';
-	if (e < -4 || e >= prec) {
-		*p++ = d[0];
-		if (nd > 1) {
-			*p++ = '.';
-			memcpy(p, d + 1, (size_t)nd - 1);
-			p += nd - 1;
-		}
-		*p++ = 'e';
-		*p++ = e < 0 ? '-' : '+';
-		unsigned ae = (unsigned)(e < 0 ? -e : e);
-		if (ae < 10)
-			*p++ = '0';
-		p += put_uint(p, ae);
-	} else if (e >= 0) {
-		int ip = e + 1; /* digits before the point */
-		if (nd <= ip) {
-			memcpy(p, d, (size_t)nd);
-			p += nd;
-			for (int i = nd; i < ip; i++)
-				*p++ = '0';
-		} else {
-			memcpy(p, d, (size_t)ip);
-			p += ip;
-			*p++ = '.';
-			memcpy(p, d + ip, (size_t)(nd - ip));
-			p += nd - ip;
-		}
-	} else {
+	if (e >= -4 && e < 0) {
 		*p++ = '0';
 		*p++ = '.';
 		for (int i = 0; i < -e - 1; i++)
 			*p++ = '0';
-		memcpy(p, d, (size_t)nd);
-		p += nd;
+		q = p + prec;
+		put_digits_back(q, digits, (size_t)prec);
+		while (q[-1] == '0')
+			q--;
+		*q = '\0';
+		return (size_t)(q - buf);
 	}
-	*p = '\0';
-	return (size_t)(p - buf);
+	bool sci = e < -4 || e >= prec;
+	int ip = sci ? 1 : e + 1; /* digits before the point */
+	q = p + 1 + prec;
+	put_digits_back(q, digits, (size_t)prec);
+	for (int i = 0; i < ip; i++)
+		p[i] = p[i + 1];
+	p[ip] = '.';
+	while (q[-1] == '0')
+		q--;
+	if (q[-1] == '.')
+		q--;
+	if (sci) {
+		*q++ = 'e';
+		*q++ = e < 0 ? '-' : '+';
+		unsigned ae = (unsigned)(e < 0 ? -e : e);
+		if (ae < 10)
+			*q++ = '0';
+		q += put_uint(q, ae);
+	}
+	*q = '\0';
+	return (size_t)(q - buf);
 }
 #endif
 
@@ -824,7 +933,7 @@ static size_t fmt_g(char *buf, size_t len, double v, int prec)
 	/* A whole number of at most prec digits prints as itself (fixed
 	 * notation, no point): the byte counts, sizes and counters of a run. */
 	double a = fabs(v);
-	if (prec <= 15 && a < (double)pow10_u64[prec] && a == (double)(uint64_t)a) {
+	if (prec <= 15 && a < (double)pow10_all[prec] && a == (double)(int64_t)a) {
 		size_t n = 0;
 		if (v < 0)
 			buf[n++] = '-';
@@ -919,15 +1028,6 @@ static enum conv conversion(const char *f, size_t *len, enum size *sz, int *prec
 	return c;
 }
 
-/* Appends n bytes to the open cell being built at offset *pos of the
- * arena's free space. */
-static void put_fmt(struct dcs_table *t, size_t *pos, const char *s, size_t n)
-{
-	char *d = cell_space(t, *pos + n + 1);
-	memcpy(d + *pos, s, n);
-	*pos += n;
-}
-
 /* Where a format's arguments come from: the caller's (ap), or a logged
  * record of them (deferred rows: p, each as log_fmt stored it). */
 struct fmt_args {
@@ -991,62 +1091,101 @@ static const char *arg_str(struct fmt_args *a, size_t *n)
 	return s;
 }
 
-/* The cell printed here, in one pass over the format; false (nothing
- * added, the arguments used up) at a conversion only vsnprintf prints. */
-static bool cell_fmt_here(struct dcs_table *t, const char *fmt, struct fmt_args *a)
+/* Room for n more bytes and a NUL at the end of o, or false (o->oom). */
+static inline bool fmt_room(struct dcs_buf *o, size_t n)
 {
-	size_t pos = 0;
-	for (const char *f = fmt; *f;) {
-		const char *pct = strchr(f, '%');
-		size_t lit = pct ? (size_t)(pct - f) : strlen(f);
-		put_fmt(t, &pos, f, lit);
-		if (!pct)
+	return o->len + n + 1 <= o->cap || dcs_buf_grow(o, n);
+}
+
+static inline void fmt_put(struct dcs_buf *o, const char *s, size_t n)
+{
+	if (fmt_room(o, n)) {
+		memcpy(o->s + o->len, s, n);
+		o->len += n;
+	}
+}
+
+/* The format's flen bytes printed at the end of o (NUL-terminated unless
+ * o->oom), in one pass: memchr finds each '%'; numbers are printed in
+ * place.  False (o's text undefined, the arguments used up) at a
+ * conversion only vsnprintf prints. */
+static bool fmt_to_buf(struct dcs_buf *o, const char *fmt, size_t flen, struct fmt_args *a)
+{
+	const char *f = fmt, *end = fmt + flen;
+	while (f < end) {
+		const char *pct = memchr(f, '%', (size_t)(end - f));
+		if (!pct) {
+			fmt_put(o, f, (size_t)(end - f));
 			break;
+		}
+		fmt_put(o, f, (size_t)(pct - f));
 		size_t len;
 		enum size sz;
 		int prec;
 		enum conv c = conversion(pct + 1, &len, &sz, &prec);
-		char num[48];
-		size_t n = 0;
+		if (c == CV_NONE)
+			return false;
+		f = pct + 1 + len;
+		if (c == CV_STR) {
+			size_t n;
+			const char *str = arg_str(a, &n);
+			fmt_put(o, str, n);
+			continue;
+		}
+		/* Out of memory: the arguments are still read (a record's end
+		 * is where its last one ends). */
+		char spare[48];
+		char *start = fmt_room(o, 48) ? o->s + o->len : spare, *d = start;
 		switch (c) {
 		case CV_PCT:
-			put_fmt(t, &pos, "%", 1);
+			*d++ = '%';
 			break;
 		case CV_CHAR:
-			num[0] = (char)arg_int(a, SZ_INT);
-			put_fmt(t, &pos, num, 1);
+			*d++ = (char)arg_int(a, SZ_INT);
 			break;
-		case CV_STR: {
-			const char *str = arg_str(a, &n);
-			put_fmt(t, &pos, str, n);
-			break;
-		}
 		case CV_INT: {
 			long long v = arg_int(a, sz);
 			uint64_t u = (uint64_t)v;
 			if (v < 0) {
-				num[n++] = '-';
+				*d++ = '-';
 				u = (uint64_t)0 - u;
 			}
-			n += put_uint(num + n, u);
-			put_fmt(t, &pos, num, n);
+			d += put_uint(d, u);
 			break;
 		}
 		case CV_UINT:
-			put_fmt(t, &pos, num, put_uint(num, arg_uint(a, sz)));
+			d += put_uint(d, arg_uint(a, sz));
 			break;
 		case CV_G:
-			n = fmt_g(num, sizeof(num), arg_double(a), prec < 0 ? 6 : prec);
-			put_fmt(t, &pos, num, n);
+			d += fmt_g(d, 48, arg_double(a), prec < 0 ? 6 : prec);
 			break;
-		case CV_NONE:
-			return false;
+		default:
+			break;
 		}
-		f = pct + 1 + len;
+		if (start != spare)
+			o->len = (size_t)(d - o->s);
 	}
-	char *d = cell_space(t, pos + 1);
-	d[pos] = '\0';
-	cell_done(t, pos);
+	if (o->cap)
+		o->s[o->len] = '\0';
+	return true;
+}
+
+/* The cell printed here, in one pass over the format; false (nothing
+ * added, the arguments used up) at a conversion only vsnprintf prints.
+ * Printed straight into the table's arena (a buffer for the time of it). */
+static bool cell_fmt_here(struct dcs_table *t, const char *fmt, struct fmt_args *a)
+{
+	cell_check(t);
+	struct dcs_buf o = {.s = t->arena, .len = t->alen, .cap = t->acap};
+	bool done = fmt_to_buf(&o, fmt, strlen(fmt), a);
+	if (o.oom || !fmt_room(&o, 0))
+		OOM();
+	t->arena = o.s;
+	t->acap = o.cap;
+	if (!done)
+		return false;
+	o.s[o.len] = '\0';
+	cell_done(t, o.len - t->alen);
 	return true;
 }
 
@@ -1795,12 +1934,11 @@ struct dcs_replay {
 	struct dcs_table **t;
 	size_t n;
 	struct dcs_table *cur;
-	/* Printing straight to CSV: each table's handle and buffer, and a
-	 * one-cell table a formatted cell is printed in. */
+	/* Printing straight to CSV: each table's handle and buffer, and the
+	 * buffer a formatted cell is printed in. */
 	void **handle;
 	struct dcs_buf **buf;
-	struct dcs_results *scratch_res;
-	struct dcs_table *scratch;
+	struct dcs_buf fmt;
 };
 
 struct dcs_replay *dcs_replay_create(struct dcs_results *into)
@@ -1816,7 +1954,7 @@ void dcs_replay_destroy(struct dcs_replay *rp)
 		free(rp->t);
 		free(rp->handle);
 		free(rp->buf);
-		dcs_results_destroy(rp->scratch_res);
+		dcs_buf_free(&rp->fmt);
 	}
 	free(rp);
 }
@@ -1943,17 +2081,37 @@ static inline char *csv_room(struct dcs_buf *b, size_t n)
 	return NULL;
 }
 
+/* Each cell goes in followed by a comma (in the room made for the cell);
+ * a row's end turns its last comma into the line end.  While a buffer is
+ * not out of memory every cell of the row went in, so that last byte is
+ * the comma. */
+static inline void csv_comma(struct dcs_buf *b)
+{
+	if (csv_room(b, 1)) {
+		b->s[b->len++] = ',';
+		b->s[b->len] = '\0';
+	}
+}
+
 void dcs_replay_chunk_csv(struct dcs_replay *rp, const unsigned char *data, size_t len,
 			  const struct dcs_csv_sink *out)
 {
 	const unsigned char *p = data, *end = data + len;
 	struct dcs_buf *b = NULL;
 	uint32_t cur = 0;
-	bool first = true;
+	size_t row_at = 0; /* where the open row starts in b */
 	while (p < end) {
 		char tag = (char)*p;
-		if (tag != 'T' && tag != 'B' && tag != 'E' && !first && b && csv_room(b, 1))
-			b->s[b->len++] = ',';
+		if (tag == 'S') { /* most cells */
+			const char *str;
+			size_t n;
+			p = rd_str(p, &str, &n);
+			if (b) {
+				out->text(b, str, n);
+				csv_comma(b);
+			}
+			continue;
+		}
 		switch (tag) {
 		case 'T': {
 			uint32_t idx;
@@ -1964,80 +2122,73 @@ void dcs_replay_chunk_csv(struct dcs_replay *rp, const unsigned char *data, size
 		case 'B':
 			p = rd(p + 1, &cur, sizeof(cur));
 			b = rp->buf[cur];
-			first = true;
-			continue;
-		case 'S': {
-			const char *str;
-			size_t n;
-			p = rd_str(p, &str, &n);
-			if (b)
-				out->text(b, str, n);
+			row_at = b ? b->len : 0;
 			break;
-		}
 		case 'N': {
 			double v;
 			p = rd(p + 1, &v, sizeof(v));
-			char *d = b ? csv_room(b, 40) : NULL;
-			if (d)
-				b->len += fmt_num(d, 40, v);
+			char *d = b ? csv_room(b, 41) : NULL;
+			if (d) {
+				d += fmt_num(d, 40, v);
+				*d++ = ',';
+				*d = '\0';
+				b->len = (size_t)(d - b->s);
+			}
 			break;
 		}
 		case 'I':
 		case 'D': {
 			int64_t v;
 			p = rd(p + 1, &v, sizeof(v));
-			char *d = b ? csv_room(b, 40) : NULL;
+			char *d = b ? csv_room(b, 41) : NULL;
 			if (!d)
 				break;
-			char *q = d;
 			uint64_t a = (uint64_t)v;
 			if (v < 0) {
-				*q++ = '-';
+				*d++ = '-';
 				a = (uint64_t)0 - a;
 			}
 			if (tag == 'I')
-				q += put_uint(q, a);
+				d += put_uint(d, a);
 			else
-				q = put_time_frac(q, a);
-			b->len += (size_t)(q - d);
+				d = put_time_frac(d, a);
+			*d++ = ',';
+			*d = '\0';
+			b->len = (size_t)(d - b->s);
 			break;
 		}
 		case 'F': {
 			const char *fmt;
 			size_t n;
 			p = rd_str(p, &fmt, &n);
-			if (!rp->scratch) {
-				/* Apart from rp->into, whose tables keep the logged indexes. */
-				rp->scratch_res = dcs_results_create();
-				if (!rp->scratch_res)
-					OOM();
-				rp->scratch = dcs_results_table(rp->scratch_res, "", "cell");
-			}
-			struct dcs_table *t = rp->scratch;
-			dcs_row_begin(t);
 			struct fmt_args a = {.p = p};
-			cell_fmt_here(t, fmt, &a);
+			rp->fmt.len = 0;
+			fmt_to_buf(&rp->fmt, fmt, n - 1, &a); /* n counts its NUL */
 			p = a.p;
-			if (b)
-				out->text(b, t->arena, t->row_len[0]);
-			t->row_open = false;
-			t->alen = t->noff = 0;
+			if (b && rp->fmt.oom) {
+				b->oom = true; /* its file reports it */
+			} else if (b) {
+				out->text(b, rp->fmt.s, rp->fmt.len);
+				csv_comma(b);
+			}
 			break;
 		}
 		case 'E':
 			p++;
-			if (b && csv_room(b, 1)) {
-				b->s[b->len++] = '\n';
-				b->s[b->len] = '\0';
+			if (b && !b->oom) {
+				if (b->len > row_at) {
+					b->s[b->len - 1] = '\n';
+				} else if (csv_room(b, 1)) { /* a row of no cells */
+					b->s[b->len++] = '\n';
+					b->s[b->len] = '\0';
+				}
 			}
 			out->row_done(out->ctx, rp->handle[cur]);
-			continue;
+			break;
 		default:
 			fprintf(stderr, "%s:%d: fatal: record '%c' in a row log\n", __FILE__,
 				__LINE__, tag);
 			abort();
 		}
-		if (tag != 'T')
-			first = false;
 	}
 }

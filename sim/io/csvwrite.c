@@ -1,7 +1,9 @@
 /*
- * CSV cells and records as every dcisim writer puts them (RFC 4180):
+ * CSV cells and records as every dcisim writer puts them (RFC 4180, quoted
+ * through libcsv):
  * results tables, trace records.
  */
+#include <csv.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,34 +104,18 @@ static bool needs_quotes(const char *s, size_t n)
 	return i < n && word8_quotes(load8(s + n - 8));
 }
 
-/* The length of s quoted: its bytes, a quote each side, and every quote
- * inside doubled (RFC 4180, section 2, rule 7). */
+/* Quoting is libcsv's (RFC 4180: a quote each side, every quote inside
+ * doubled); only the test for whether a cell needs it is done here, since
+ * most cells do not.  The length of s quoted: */
 static size_t quoted_len(const char *s, size_t n)
 {
-	size_t q = 2;
-	for (const char *p = s, *end = s + n; (p = memchr(p, '"', (size_t)(end - p))); p++)
-		q++;
-	return n + q;
+	return csv_write(NULL, 0, s, n);
 }
 
 /* s quoted at d (quoted_len(s, n) bytes); returns that length. */
 static size_t put_quoted(char *d, const char *s, size_t n)
 {
-	char *p = d;
-	*p++ = '"';
-	const char *end = s + n;
-	for (;;) {
-		const char *q = memchr(s, '"', (size_t)(end - s));
-		size_t k = (size_t)((q ? q + 1 : end) - s);
-		memcpy(p, s, k);
-		p += k;
-		if (!q)
-			break;
-		*p++ = '"';
-		s = q + 1;
-	}
-	*p++ = '"';
-	return (size_t)(p - d);
+	return csv_write(d, quoted_len(s, n), s, n);
 }
 
 /* The n bytes of s as one cell at the end of b, quoted when quote is set. */

@@ -15,6 +15,8 @@
 #define DCISIM_MODULE_RELDIR "../lib/dcisim"
 #endif
 
+static const char libdir[] = DCISIM_MODULE_LIBDIR;
+
 /* dir (dlen bytes)/file when it exists; NULL otherwise.  The caller frees it. */
 static char *in_dir(const char *dir, size_t dlen, const char *file)
 {
@@ -49,8 +51,8 @@ static char *find(const char *file)
 			path = in_dir(exe, strlen(exe), file);
 		}
 	}
-	if (!path && *DCISIM_MODULE_LIBDIR)
-		path = in_dir(DCISIM_MODULE_LIBDIR, strlen(DCISIM_MODULE_LIBDIR), file);
+	if (!path && libdir[0])
+		path = in_dir(libdir, strlen(libdir), file);
 	return path;
 }
 

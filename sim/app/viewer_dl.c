@@ -20,6 +20,7 @@
 #define DCISIM_VIEWER_MODULE "" /* a build without SDL2: no module */
 #endif
 
+static const char module_file[] = DCISIM_VIEWER_MODULE;
 static void *module;
 static char why[512];
 
@@ -27,9 +28,8 @@ static const char no_viewer[] = DCS_VIZ_HOWTO_TEXT;
 
 static bool load(void)
 {
-	if (!module && *DCISIM_VIEWER_MODULE)
-		module =
-		    dcs_module_open(DCISIM_VIEWER_MODULE, RTLD_NOW | RTLD_LOCAL, why, sizeof(why));
+	if (!module && module_file[0])
+		module = dcs_module_open(module_file, RTLD_NOW | RTLD_LOCAL, why, sizeof(why));
 	return module != NULL;
 }
 

@@ -1371,17 +1371,13 @@ void dcs_cell_num(struct dcs_table *t, double v)
 	num_done(t, fmt_num(d, 40, v));
 }
 
+static char *put_signed(char *p, int64_t v, bool time);
+
 void dcs_cell_int(struct dcs_table *t, int64_t v)
 {
 	if (t->owner->deferred && !cell_logged(t, 'I', &v, sizeof(v)))
 		return;
-	char *d = cell_space(t, 24), *p = d;
-	uint64_t a = (uint64_t)v;
-	if (v < 0) {
-		*p++ = '-';
-		a = (uint64_t)0 - a;
-	}
-	p += put_uint(p, a);
+	char *d = cell_space(t, 24), *p = put_signed(d, v, false);
 	*p = '\0';
 	num_done(t, (size_t)(p - d));
 }
@@ -1409,17 +1405,23 @@ static char *put_time_frac(char *p, uint64_t a)
 	return p;
 }
 
+/* v printed at p, a whole number or (time) nanoseconds as exact decimal
+ * seconds, its sign first; returns the end. */
+static char *put_signed(char *p, int64_t v, bool time)
+{
+	uint64_t a = (uint64_t)v;
+	if (v < 0) {
+		*p++ = '-';
+		a = (uint64_t)0 - a;
+	}
+	return time ? put_time_frac(p, a) : p + put_uint(p, a);
+}
+
 void dcs_cell_time_s(struct dcs_table *t, dcs_time_t ns)
 {
 	if (t->owner->deferred && !cell_logged(t, 'D', &ns, sizeof(ns)))
 		return;
-	char *d = cell_space(t, 40), *p = d;
-	uint64_t a = (uint64_t)ns;
-	if (ns < 0) {
-		*p++ = '-';
-		a = (uint64_t)0 - a;
-	}
-	p = put_time_frac(p, a);
+	char *d = cell_space(t, 40), *p = put_signed(d, ns, true);
 	*p = '\0';
 	num_done(t, (size_t)(p - d));
 }
@@ -2143,15 +2145,7 @@ void dcs_replay_chunk_csv(struct dcs_replay *rp, const unsigned char *data, size
 			char *d = b ? csv_room(b, 41) : NULL;
 			if (!d)
 				break;
-			uint64_t a = (uint64_t)v;
-			if (v < 0) {
-				*d++ = '-';
-				a = (uint64_t)0 - a;
-			}
-			if (tag == 'I')
-				d += put_uint(d, a);
-			else
-				d = put_time_frac(d, a);
+			d = put_signed(d, v, tag == 'D');
 			*d++ = ',';
 			*d = '\0';
 			b->len = (size_t)(d - b->s);
